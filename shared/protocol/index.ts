@@ -1,0 +1,25 @@
+/** The platform protocol v1: paths and schemas (PROTOCOL.md). */
+export * from './common.js';
+export * from './auth.js';
+export * from './tasks.js';
+export * from './enterprises.js';
+export * from './reference.js';
+export * from './results.js';
+export * from './public.js';
+export * from './docnumbers.js';
+
+export const API = {
+  login: '/v1/auth/login',
+  refresh: '/v1/auth/refresh',
+  tasks: '/v1/sync/tasks',
+  enterprises: '/v1/sync/enterprises',
+  reference: '/v1/reference',
+  uploads: '/v1/uploads',
+  result: (id: string) => `/v1/results/${encodeURIComponent(id)}`,
+  receipt: (id: string) => `/v1/results/${encodeURIComponent(id)}/receipt`,
+  reserveNumbers: '/v1/doc-numbers/reserve',
+  reportNumbers: '/v1/doc-numbers/report',
+  publicResults: (uscc: string) => `/v1/public/enterprises/${encodeURIComponent(uscc)}/results`,
+  publicPage: (uscc: string) => `/public/enterprises/${encodeURIComponent(uscc)}`,
+  verify: '/public/verify',
+} as const;

@@ -1,0 +1,31 @@
+/** 一公开: what the public sees under an enterprise's name, and the QR verification answer. */
+import { z } from 'zod';
+import { IdSchema, IsoDateSchema, IsoDateTimeSchema, UsccSchema } from './common.js';
+
+export const PublicResultSchema = z.object({
+  resultId: IdSchema,
+  authority: z.string(),
+  type: z.enum(['抽查', '检查']),
+  planNo: z.string(),
+  planName: z.string(),
+  taskNo: z.string(),
+  inspectedOn: IsoDateSchema,
+  result: z.string(),
+  items: z.array(z.object({ item: z.string(), result: z.string() })),
+  publishedAt: IsoDateTimeSchema,
+});
+export type PublicResult = z.infer<typeof PublicResultSchema>;
+
+export const PublicResultsResponseSchema = z.object({
+  uscc: UsccSchema,
+  name: z.string(),
+  results: z.array(PublicResultSchema),
+});
+export type PublicResultsResponse = z.infer<typeof PublicResultsResponseSchema>;
+
+export const VerifyResponseSchema = z.object({
+  match: z.boolean(),
+  state: z.enum(['published', 'accepted', 'unknown', 'mismatch']),
+  enterpriseName: z.string().nullable(),
+  inspectedOn: IsoDateSchema.nullable(),
+});

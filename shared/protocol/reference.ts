@@ -1,0 +1,38 @@
+/** Reference data (PROTOCOL.md `GET /v1/reference`, with ETag). */
+import { z } from 'zod';
+import { CHECK_METHODS, FOLLOW_UPS, RESULT_CODES } from '../domain/results.js';
+import { IsoDateSchema } from './common.js';
+import { CheckItemSchema } from './tasks.js';
+
+export const LenientEntrySchema = z.object({
+  code: z.string(),
+  violation: z.string(),
+  /** Item codes whose findings this entry may cover. */
+  itemCodes: z.array(z.string()),
+  legalBasis: z.string(),
+  penaltyBasis: z.string(),
+  conditions: z.object({
+    firstViolation: z.boolean(),
+    minorHarm: z.boolean(),
+    correctWithinDays: z.number().int().nonnegative(),
+  }),
+  /** 'mandatory' = 轻微违法不予处罚; 'discretionary' = 首违可不罚. */
+  kind: z.enum(['mandatory', 'discretionary']),
+  effectiveFrom: IsoDateSchema,
+  listVersion: z.string(),
+});
+export type LenientEntry = z.infer<typeof LenientEntrySchema>;
+
+export const ReferenceSchema = z.object({
+  version: z.string(),
+  resultCodes: z.array(z.object({ code: z.enum(RESULT_CODES), label: z.string() })),
+  checkMethods: z.array(z.object({ code: z.enum(CHECK_METHODS), label: z.string() })),
+  followUps: z.array(z.object({ code: z.enum(FOLLOW_UPS), label: z.string() })),
+  departments: z.array(z.object({ code: z.string(), name: z.string() })),
+  items: z.array(CheckItemSchema),
+  lenientList: z.array(LenientEntrySchema),
+  calendar: z.object({ holidays: z.array(IsoDateSchema), workdays: z.array(IsoDateSchema) }),
+  publicationWorkingDays: z.number().int().positive(),
+  documentTemplates: z.array(z.object({ docType: z.string(), version: z.string() })),
+});
+export type Reference = z.infer<typeof ReferenceSchema>;

@@ -1,0 +1,97 @@
+/**
+ * Upstream: the finalized result, its PUT body and the platform's receipt (PROTOCOL.md "Upstream").
+ * The content hash is SHA-256 over canonicalJson(ResultPayload).
+ */
+import { z } from 'zod';
+import { CHECK_METHODS, FINDING_HANDLINGS, FOLLOW_UPS, ITEM_OUTCOMES, RESULT_CODES, resultCodesError } from '../domain/results.js';
+import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
+
+export const FindingSchema = z.object({
+  description: z.string().min(1, '请填写发现的问题'),
+  legalBasis: z.string(),
+  severity: z.enum(['general', 'key']),
+  handling: z.enum(FINDING_HANDLINGS),
+  rectifyDeadline: IsoDateSchema.nullable(),
+  /** Lenient-list entry the inspector applied (首违不罚 / 轻微违法不予处罚), if any. */
+  lenient: z
+    .object({ code: z.string(), applied: z.boolean(), reason: z.string() })
+    .nullable(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const ItemResultSchema = z.object({
+  itemCode: z.string().min(1),
+  outcome: z.enum(ITEM_OUTCOMES),
+  note: z.string().max(2000),
+  finding: FindingSchema.nullable(),
+});
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+
+export const ResultCodesSchema = z
+  .array(z.enum(RESULT_CODES))
+  .superRefine((codes, ctx) => {
+    const err = resultCodesError(codes);
+    if (err) ctx.addIssue({ code: 'custom', message: err });
+  });
+
+/** What the inspector recorded and finalized: the part the content hash covers. */
+export const ResultPayloadSchema = z.object({
+  resultId: IdSchema,
+  taskId: IdSchema,
+  enterpriseUscc: UsccSchema,
+  inspectedOn: IsoDateSchema,
+  startedAt: IsoDateTimeSchema,
+  finishedAt: IsoDateTimeSchema,
+  inspectorIds: z.array(IdSchema).min(2, '检查人员不得少于两人'),
+  itemResults: z.array(ItemResultSchema).min(1),
+  findings: z.string().max(10_000),
+  resultCodes: ResultCodesSchema,
+  checkMethods: z.array(z.enum(CHECK_METHODS)).min(1, '请至少选择一种核查方式'),
+  followUps: z.array(z.enum(FOLLOW_UPS)),
+  /** A correction names the finalized result it replaces; both are kept. */
+  replaces: IdSchema.nullable(),
+  publicationDeadline: IsoDateSchema,
+});
+export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
+
+export const AttachmentRefSchema = z.object({
+  id: IdSchema,
+  sha256: Sha256Schema,
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+  uploadUrl: z.string().nullable(),
+});
+
+export const ResultUploadSchema = z.object({
+  taskId: IdSchema,
+  taskVersion: z.number().int().positive(),
+  deviceId: IdSchema,
+  deviceSeq: z.number().int().positive(),
+  /** Device clock at finalize: informational only, flagged (not rejected) when skewed. */
+  recordedAt: IsoDateTimeSchema,
+  contentHash: Sha256Schema,
+  payload: ResultPayloadSchema,
+  attachments: z.array(AttachmentRefSchema),
+  auditCheckpoint: z.object({ count: z.number().int().nonnegative(), headHash: z.string() }),
+});
+export type ResultUpload = z.infer<typeof ResultUploadSchema>;
+
+export const PUBLICATION_STATES = ['accepted', 'under_review', 'published', 'held'] as const;
+export type PublicationState = (typeof PUBLICATION_STATES)[number];
+
+export const ReceiptSchema = z.object({
+  resultId: IdSchema,
+  receivedAt: IsoDateTimeSchema,
+  contentHash: Sha256Schema,
+  attachmentHashes: z.array(z.object({ id: IdSchema, sha256: Sha256Schema })),
+  publication: z.object({
+    state: z.enum(PUBLICATION_STATES),
+    publishedAt: IsoDateTimeSchema.nullable(),
+    deadline: IsoDateSchema,
+  }),
+  clockSkewFlagged: z.boolean(),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
+
+/** `GET /v1/results/{id}/receipt`: lets the client learn the publication state later. */
+export const ReceiptResponseSchema = ReceiptSchema;
