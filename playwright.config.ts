@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+// End-to-end tests drive the built renderer (dist/renderer) in Debian's Chromium against the
+// platform simulator; each test starts its own simulator and static server on 127.0.0.1 and its own
+// persistent browser profile (real on-disk IndexedDB), see test/e2e/fixtures.ts.
+const debianChromium = '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    browserName: 'chromium',
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 768 },
+    launchOptions: {
+      executablePath: existsSync(debianChromium) ? debianChromium : undefined,
+    },
+  },
+});
