@@ -1,0 +1,63 @@
+/**
+ * The two Dexie databases (ARCHITECTURE.md "Data on the device"): `field` with strict durability
+ * (losing any of it is a failure) and `cache` with relaxed durability (re-downloadable, bulk writes).
+ * This folder is the only importer of dexie; everything else goes through the repositories.
+ */
+import { Dexie, type Table } from 'dexie';
+import type {
+  AuditRow, CredentialRow, DraftRow, EnterpriseRow, KeyRow, MetaRow, OutboxRow, QuarantineRow,
+  ReferenceRow, ResultRow, SessionRow, SyncStateRow, TaskRow,
+} from './rows.js';
+import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
+
+export class FieldDb extends Dexie {
+  declare meta: Table<MetaRow, MetaRow['key']>;
+  declare keys: Table<KeyRow, string>;
+  declare credentials: Table<CredentialRow, string>;
+  declare session: Table<SessionRow, 'current'>;
+  declare tasks: Table<TaskRow, string>;
+  declare drafts: Table<DraftRow, string>;
+  declare results: Table<ResultRow, string>;
+  declare attachments: Table<{ id: string; resultId: string }, string>;
+  declare outbox: Table<OutboxRow, string>;
+  declare audit: Table<AuditRow, number>;
+  declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
+
+  constructor(name: string, migrations = FIELD_MIGRATIONS) {
+    super(name, { chromeTransactionDurability: 'strict' });
+    for (const migrate of migrations) migrate(this);
+  }
+}
+
+export class CacheDb extends Dexie {
+  declare enterprises: Table<EnterpriseRow, string>;
+  declare reference: Table<ReferenceRow, 'current'>;
+  declare quarantine: Table<QuarantineRow, string>;
+  declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
+
+  constructor(name: string, migrations = CACHE_MIGRATIONS) {
+    super(name, { chromeTransactionDurability: 'relaxed' });
+    for (const migrate of migrations) migrate(this);
+  }
+}
+
+export interface Databases {
+  readonly field: FieldDb;
+  readonly cache: CacheDb;
+}
+
+/** Database names; a prefix keeps tests (and several profiles) apart. */
+export function openDatabases(prefix = ''): Databases {
+  return { field: new FieldDb(`${prefix}field`), cache: new CacheDb(`${prefix}cache`) };
+}
+
+export function closeDatabases(dbs: Databases): void {
+  dbs.field.close();
+  dbs.cache.close();
+}
+
+/** Deletes both databases (tests; a deliberate reset after sign-out is not offered). */
+export async function deleteDatabases(dbs: Databases): Promise<void> {
+  await dbs.field.delete();
+  await dbs.cache.delete();
+}

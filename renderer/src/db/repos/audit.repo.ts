@@ -1,0 +1,88 @@
+/**
+ * The hash-chained audit log. Each entry's hash covers its content and the previous hash, so an
+ * edited or deleted row breaks the chain. Hashes are computed before the transaction (WebCrypto
+ * must never be awaited inside one); the transaction re-checks that the head did not move.
+ */
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import type { FieldDb } from '../databases.js';
+import { sha256Hex } from '../digest.js';
+import type { AuditRow } from '../rows.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export class AuditHeadMovedError extends Error {
+  constructor() {
+    super('audit log head moved while an entry was being prepared; retry');
+    this.name = 'AuditHeadMovedError';
+  }
+}
+
+export interface AuditInput {
+  readonly at: string;
+  readonly kind: string;
+  readonly subjectId: string;
+  readonly detail: AuditRow['detail'];
+}
+
+async function entryHash(seq: number, prevHash: string, input: AuditInput): Promise<string> {
+  return sha256Hex(canonicalJson({ seq, prevHash, at: input.at, kind: input.kind, subjectId: input.subjectId, detail: input.detail }));
+}
+
+export interface AuditRepo {
+  /** Builds the next entry (outside any transaction). */
+  prepare(input: AuditInput): Promise<AuditRow>;
+  /** Writes a prepared entry; call inside a rw transaction including `audit`. */
+  writeInTx(row: AuditRow): Promise<void>;
+  /** prepare + write, retrying if another writer moved the head. */
+  append(input: AuditInput): Promise<AuditRow>;
+  head(): Promise<{ count: number; headHash: string }>;
+  list(): Promise<readonly AuditRow[]>;
+  /** Recomputes the chain; returns the seq of the first broken entry, or null if intact. */
+  verify(): Promise<number | null>;
+}
+
+export function auditRepo(db: FieldDb): AuditRepo {
+  async function head() {
+    const last = await db.audit.orderBy('seq').last();
+    return { count: last?.seq ?? 0, headHash: last?.hash ?? GENESIS_HASH };
+  }
+  const repo: AuditRepo = {
+    head,
+    async prepare(input) {
+      const h = await head();
+      const seq = h.count + 1;
+      return { seq, ...input, prevHash: h.headHash, hash: await entryHash(seq, h.headHash, input) };
+    },
+    async writeInTx(row) {
+      const h = await head();
+      if (h.count !== row.seq - 1 || h.headHash !== row.prevHash) throw new AuditHeadMovedError();
+      await db.audit.add(row);
+    },
+    async append(input) {
+      for (let attempt = 0; ; attempt += 1) {
+        const row = await repo.prepare(input);
+        try {
+          await db.transaction('rw', db.audit, () => repo.writeInTx(row));
+          return row;
+        } catch (e) {
+          if (!(e instanceof AuditHeadMovedError) || attempt >= 5) throw e;
+        }
+      }
+    },
+    list() {
+      return db.audit.orderBy('seq').toArray();
+    },
+    async verify() {
+      let prev = GENESIS_HASH;
+      let expectedSeq = 1;
+      for (const row of await db.audit.orderBy('seq').toArray()) {
+        const ok = row.seq === expectedSeq && row.prevHash === prev && (await entryHash(row.seq, prev, row)) === row.hash;
+        if (!ok) return row.seq;
+        prev = row.hash;
+        expectedSeq += 1;
+      }
+      return null;
+    },
+  };
+  return repo;
+}

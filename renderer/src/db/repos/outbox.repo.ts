@@ -1,0 +1,65 @@
+/**
+ * The outbox: one operation per finalized result, keyed by its Idempotency-Key (opId), drained in
+ * order. Receipts are stored on the op and on the result in one transaction.
+ */
+import type { Receipt } from '../../../../shared/protocol/index.js';
+import type { FieldDb } from '../databases.js';
+import type { OutboxRow, OutboxStateRow } from '../rows.js';
+
+export type OutboxPatch = Partial<Pick<OutboxRow, 'state' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'advice'>>;
+
+export interface OutboxRepo {
+  list(): Promise<readonly OutboxRow[]>;
+  get(opId: string): Promise<OutboxRow | null>;
+  /** Ops to send now, in queue order: waiting (due) ones. */
+  due(nowMs: number): Promise<readonly OutboxRow[]>;
+  /** Accepted ops whose receipt does not say published yet. */
+  awaitingPublication(): Promise<readonly OutboxRow[]>;
+  update(opId: string, patch: OutboxPatch): Promise<void>;
+  /** Stores the receipt on the op and the result together; state from the publication state. */
+  acknowledge(opId: string, receipt: Receipt): Promise<void>;
+  /** Every paused op back to waiting, due now (after a new sign-in); returns how many. */
+  resumePaused(): Promise<number>;
+  /** Make every waiting op due now (on reconnect). */
+  makeAllDue(): Promise<void>;
+  countByState(state: OutboxStateRow): Promise<number>;
+}
+
+export function outboxRepo(db: FieldDb): OutboxRepo {
+  return {
+    list() {
+      return db.outbox.orderBy('order').toArray();
+    },
+    async get(opId) {
+      return (await db.outbox.get(opId)) ?? null;
+    },
+    async due(nowMs) {
+      const rows = await db.outbox.orderBy('order').toArray();
+      return rows.filter((r) => (r.state === 'waiting' || r.state === 'uploading') && (r.nextAttemptAt ?? 0) <= nowMs);
+    },
+    async awaitingPublication() {
+      return (await db.outbox.orderBy('order').toArray()).filter((r) => r.state === 'accepted');
+    },
+    async update(opId, patch) {
+      await db.outbox.update(opId, patch);
+    },
+    async acknowledge(opId, receipt) {
+      await db.transaction('rw', db.outbox, db.results, async () => {
+        const op = await db.outbox.get(opId);
+        if (!op) throw new Error(`outbox op ${opId} not found`);
+        const state: OutboxStateRow = receipt.publication.state === 'published' ? 'published' : 'accepted';
+        await db.outbox.put({ ...op, state, receipt, lastError: null, advice: null, nextAttemptAt: null });
+        await db.results.update(op.resultId, { receipt });
+      });
+    },
+    async resumePaused() {
+      return db.outbox.where('state').equals('paused').modify({ state: 'waiting', nextAttemptAt: null });
+    },
+    async makeAllDue() {
+      await db.outbox.where('state').equals('waiting').modify({ nextAttemptAt: null });
+    },
+    countByState(state) {
+      return db.outbox.where('state').equals(state).count();
+    },
+  };
+}
