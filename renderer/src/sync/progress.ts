@@ -1,0 +1,65 @@
+/** Pull progress: phase, done/total, rate and ETA, computed from an injected clock. */
+export type PullPhase = 'idle' | 'reference' | 'tasks' | 'enterprises' | 'done' | 'error' | 'cancelled';
+
+export interface PullProgress {
+  readonly phase: PullPhase;
+  readonly done: number;
+  readonly total: number;
+  readonly recordsPerSecond: number;
+  readonly etaSeconds: number | null;
+  readonly quarantined: number;
+  readonly message: string;
+}
+
+export const IDLE_PROGRESS: PullProgress = {
+  phase: 'idle', done: 0, total: 0, recordsPerSecond: 0, etaSeconds: null, quarantined: 0, message: '',
+};
+
+const PHASE_MESSAGES: Record<PullPhase, string> = {
+  idle: '', reference: '正在更新基础数据', tasks: '正在下载检查任务', enterprises: '正在下载企业信用档案',
+  done: '同步完成', error: '同步失败', cancelled: '同步已取消',
+};
+
+export class ProgressTracker {
+  private phase: PullPhase = 'idle';
+  private phaseStartedAt = 0;
+  private done = 0;
+  private total = 0;
+  private quarantined = 0;
+  private message = '';
+
+  constructor(private readonly now: () => number, private readonly emit: (p: PullProgress) => void) {}
+
+  start(phase: PullPhase, total = 0, alreadyDone = 0): void {
+    this.phase = phase;
+    this.phaseStartedAt = this.now();
+    this.total = total;
+    this.done = alreadyDone;
+    this.message = PHASE_MESSAGES[phase];
+    this.emit(this.snapshot());
+  }
+
+  advance(records: number, total: number, quarantined: number): void {
+    this.done += records;
+    this.total = Math.max(total, this.done);
+    this.quarantined += quarantined;
+    this.emit(this.snapshot());
+  }
+
+  finish(phase: 'done' | 'error' | 'cancelled', message?: string): void {
+    this.phase = phase;
+    this.message = message ?? PHASE_MESSAGES[phase];
+    this.emit(this.snapshot());
+  }
+
+  snapshot(): PullProgress {
+    const seconds = Math.max(0.001, (this.now() - this.phaseStartedAt) / 1000);
+    const rate = this.done / seconds;
+    const left = Math.max(0, this.total - this.done);
+    const eta = rate > 0 && this.total > 0 ? Math.round(left / rate) : null;
+    return {
+      phase: this.phase, done: this.done, total: this.total, recordsPerSecond: Math.round(rate),
+      etaSeconds: this.phase === 'done' ? 0 : eta, quarantined: this.quarantined, message: this.message,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+/** Messages between the app and the pull worker, validated with zod on both sides. */
+import { z } from 'zod';
+
+const ProgressSchema = z.object({
+  phase: z.enum(['idle', 'reference', 'tasks', 'enterprises', 'done', 'error', 'cancelled']),
+  done: z.number(), total: z.number(), recordsPerSecond: z.number(), etaSeconds: z.number().nullable(),
+  quarantined: z.number(), message: z.string(),
+});
+
+export const ToWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), baseUrl: z.string().url(), accessToken: z.string().nullable(), dbPrefix: z.string(), pageSize: z.number().int().positive() }),
+  z.object({ type: z.literal('token'), accessToken: z.string().nullable() }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type ToWorker = z.infer<typeof ToWorkerSchema>;
+
+export const FromWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), progress: ProgressSchema }),
+  /** The worker got a 401: the app refreshes (single-flight) and answers with `token`. */
+  z.object({ type: z.literal('refresh') }),
+  z.object({
+    type: z.literal('done'),
+    ok: z.boolean(),
+    message: z.string(),
+    sessionExpired: z.boolean(),
+  }),
+]);
+export type FromWorker = z.infer<typeof FromWorkerSchema>;

@@ -1,0 +1,65 @@
+/**
+ * Runs a pull: in a Web Worker when the runtime has one (the app), in-process otherwise (Node
+ * tests, integration). Both report the same progress and outcome.
+ */
+import { enterprisesRepo, quarantineRepo, referenceRepo, syncStateRepo, tasksRepo, type Databases } from '../db/index.js';
+import { createHttpClient, type TokenProvider } from '../platform/http.js';
+import { pullAll } from './pull-engine.js';
+import { FromWorkerSchema, type ToWorker } from './pull-messages.js';
+import type { PullProgress } from './progress.js';
+
+export interface PullRun {
+  readonly done: Promise<{ ok: boolean; message: string; sessionExpired: boolean }>;
+  cancel(): void;
+}
+
+export interface PullRunOptions {
+  readonly baseUrl: string;
+  readonly tokens: TokenProvider;
+  readonly dbs: Databases;
+  readonly dbPrefix: string;
+  readonly pageSize: number;
+  readonly useWorker: boolean;
+  readonly fetch?: typeof fetch;
+  readonly onProgress: (p: PullProgress) => void;
+}
+
+export function runPull(o: PullRunOptions): PullRun {
+  return o.useWorker && typeof Worker !== 'undefined' ? runInWorker(o) : runInProcess(o);
+}
+
+function runInProcess(o: PullRunOptions): PullRun {
+  const controller = new AbortController();
+  const http = createHttpClient({ baseUrl: () => o.baseUrl, tokens: o.tokens, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const done = pullAll({
+    http, tasks: tasksRepo(o.dbs.field), taskState: syncStateRepo(o.dbs.field.syncState), enterprises: enterprisesRepo(o.dbs.cache),
+    reference: referenceRepo(o.dbs.cache), pageSize: o.pageSize, signal: controller.signal, onProgress: o.onProgress,
+  }, (rows) => quarantineRepo(o.dbs.cache).put(rows)).then((outcome) => (outcome.ok
+    ? { ok: true, message: '同步完成', sessionExpired: false }
+    : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' }));
+  return { done, cancel: () => controller.abort() };
+}
+
+function runInWorker(o: PullRunOptions): PullRun {
+  const worker = new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
+  const send = (m: ToWorker) => worker.postMessage(m);
+  const done = new Promise<{ ok: boolean; message: string; sessionExpired: boolean }>((resolve) => {
+    worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const parsed = FromWorkerSchema.safeParse(event.data);
+      if (!parsed.success) return;
+      const msg = parsed.data;
+      if (msg.type === 'progress') o.onProgress(msg.progress);
+      else if (msg.type === 'refresh') void o.tokens.refresh().then((ok) => send({ type: 'token', accessToken: ok ? o.tokens.accessToken() : null }));
+      else {
+        resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired });
+        worker.terminate();
+      }
+    });
+    worker.addEventListener('error', (e) => {
+      resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false });
+      worker.terminate();
+    });
+  });
+  send({ type: 'start', baseUrl: o.baseUrl, accessToken: o.tokens.accessToken(), dbPrefix: o.dbPrefix, pageSize: o.pageSize });
+  return { done, cancel: () => send({ type: 'cancel' }) };
+}

@@ -1,0 +1,62 @@
+/**
+ * Web Worker entry of the pull: bulk downloads never freeze the UI. It opens its own Dexie
+ * connections and runs the same pull engine the tests call directly. Tokens stay with the app: on
+ * a 401 the worker asks for a refreshed access token.
+ */
+import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
+import { createHttpClient } from '../platform/http.js';
+import { pullAll } from './pull-engine.js';
+import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
+
+/** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+let controller: AbortController | null = null;
+let accessToken: string | null = null;
+let tokenWaiter: ((token: string | null) => void) | null = null;
+
+function post(message: FromWorker): void {
+  scope.postMessage(FromWorkerSchema.parse(message));
+}
+
+async function run(start: { baseUrl: string; accessToken: string | null; dbPrefix: string; pageSize: number }): Promise<void> {
+  accessToken = start.accessToken;
+  controller = new AbortController();
+  const dbs = openDatabases(start.dbPrefix);
+  const http = createHttpClient({
+    baseUrl: () => start.baseUrl,
+    tokens: {
+      accessToken: () => accessToken,
+      refresh: () => new Promise<boolean>((resolve) => {
+        tokenWaiter = (t) => { accessToken = t; resolve(t !== null); };
+        post({ type: 'refresh' });
+      }),
+    },
+  });
+  try {
+    const outcome = await pullAll({
+      http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
+      reference: referenceRepo(dbs.cache), pageSize: start.pageSize, signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    }, (rows) => quarantineRepo(dbs.cache).put(rows));
+    post(outcome.ok
+      ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false }
+      : { type: 'done', ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' });
+  } catch (e) {
+    post({ type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false });
+  } finally {
+    closeDatabases(dbs);
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = ToWorkerSchema.safeParse(event.data);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  if (msg.type === 'start') void run(msg);
+  else if (msg.type === 'token') { tokenWaiter?.(msg.accessToken); tokenWaiter = null; }
+  else controller?.abort();
+});

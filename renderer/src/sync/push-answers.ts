@@ -1,0 +1,74 @@
+/**
+ * What the push engine does with each answer of `PUT /v1/results/{id}` (PROTOCOL.md's table),
+ * as a pure function: accepted, set aside for review (with a zh-CN reason and advice), retried
+ * after a delay, or the whole queue paused. Never "drop" and never "re-key".
+ */
+import type { HttpError } from '../platform/http.js';
+
+export const MAX_BACKOFF_MS = 5 * 60_000;
+export const BASE_BACKOFF_MS = 1000;
+
+/** Full jitter: random(0, min(5 min, 1 s × 2^n)). */
+export function backoffDelay(failures: number, random: () => number): number {
+  const cap = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, failures));
+  return Math.floor(random() * cap);
+}
+
+export type PushDecision =
+  | { readonly action: 'review'; readonly reason: string; readonly advice: string }
+  | { readonly action: 'retry'; readonly reason: string; readonly delayMs: number; readonly stopDrain: boolean }
+  | { readonly action: 'pause'; readonly reason: string; readonly advice: string }
+  | { readonly action: 'stop' };
+
+const REVIEW_KEEP = '本地记录已完整保留。';
+
+export function decide(error: HttpError, failures: number, random: () => number): PushDecision {
+  const retry = (reason: string, stopDrain = false, delayMs = backoffDelay(failures, random)): PushDecision => ({ action: 'retry', reason, delayMs, stopDrain });
+  switch (error.kind) {
+    case 'aborted':
+      return { action: 'stop' };
+    case 'network':
+      return retry('网络连接失败，稍后自动重试', true);
+    case 'timeout':
+      return retry('平台响应超时，稍后将用同一幂等键重试', true);
+    case 'invalid-response':
+      return retry('平台的回执格式无法识别，稍后用同一幂等键重试');
+    case 'session-expired':
+      return { action: 'pause', reason: '登录已过期，上传已暂停', advice: '请联网后重新登录，登录后将自动继续上传。' };
+    case 'http':
+      return decideHttp(error, failures, random, retry);
+  }
+}
+
+function decideHttp(
+  error: Extract<HttpError, { kind: 'http' }>, failures: number, random: () => number,
+  retry: (reason: string, stopDrain?: boolean, delayMs?: number) => PushDecision,
+): PushDecision {
+  const { status, code } = error;
+  if (status === 409 && code === 'RESULT_CONFLICT') {
+    return { action: 'review', reason: '平台上已有同一结果编号但内容不同的记录', advice: `${REVIEW_KEEP}请勿修改本记录，请联系管理员核对；如需更正，请新建更正记录。` };
+  }
+  if (status === 409 && code === 'TASK_CANCELLED') {
+    return { action: 'review', reason: '该任务已在平台上被撤销：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认是否仍需公示。` };
+  }
+  if (status === 409 && code === 'TASK_REASSIGNED') {
+    return { action: 'review', reason: '该任务已改派给其他检查人员：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认由谁提交本次检查结果。` };
+  }
+  if (status === 409 && code === 'ATTACHMENTS_MISSING') {
+    return retry(`平台缺少附件（${error.missing.length} 个），将重新上传后重试`);
+  }
+  if (status === 409 && code === 'IN_FLIGHT') return retry('平台仍在处理同一请求，稍后重试');
+  if (status === 401 || status === 403) {
+    return { action: 'pause', reason: status === 403 ? '平台拒绝了本账号的上传请求' : '登录已失效，上传已暂停', advice: '请重新登录；如仍被拒绝，请联系管理员核对账号权限。' };
+  }
+  if (status === 429 || status === 503) {
+    const delay = error.retryAfterMs ?? backoffDelay(failures, random);
+    return retry(`平台繁忙，${Math.ceil(delay / 1000)} 秒后重试`, true, delay);
+  }
+  if (status === 422) {
+    return { action: 'review', reason: `平台拒收：${error.message}`, advice: `${REVIEW_KEEP}请截图联系管理员；其他结果会继续上传。` };
+  }
+  if (status === 413) return { action: 'review', reason: '结果内容过大，平台拒收', advice: `${REVIEW_KEEP}请联系管理员。` };
+  if (status >= 500) return retry(`平台暂时出错（HTTP ${status}），稍后用同一幂等键重试`);
+  return { action: 'review', reason: `平台拒绝了请求（HTTP ${status}）：${error.message}`, advice: `${REVIEW_KEEP}请联系管理员。` };
+}

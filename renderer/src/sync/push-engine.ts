@@ -1,0 +1,132 @@
+/**
+ * The push engine: drains the outbox in order with each op's stored Idempotency-Key. Single-flight
+ * (Web Locks when present plus an in-process guard). Accepted receipts are stored; conflicts and
+ * rejections are set aside for review and never block the ops behind them; transient failures
+ * back off with full jitter; a refused session pauses the queue.
+ */
+import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/index.js';
+import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
+import type { HttpClient } from '../platform/http.js';
+import { decide } from './push-answers.js';
+
+export interface LockLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+export interface PushDeps {
+  readonly http: HttpClient;
+  readonly outbox: OutboxRepo;
+  readonly results: ResultsRepo;
+  readonly deviceId: () => Promise<string>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly locks?: LockLike | null;
+  readonly onChange?: () => void;
+}
+
+export interface DrainReport {
+  readonly sent: number;
+  readonly accepted: number;
+  readonly review: number;
+  readonly retry: number;
+  readonly paused: boolean;
+}
+
+export interface PushEngine {
+  drain(): Promise<DrainReport>;
+  /** GET the receipt of every accepted op; marks published ones. */
+  pollReceipts(): Promise<number>;
+}
+
+export const OUTBOX_LOCK = 'smart-inspect-outbox';
+
+export function buildUpload(result: ResultRow, deviceId: string): ResultUpload {
+  return {
+    taskId: result.taskId, taskVersion: result.taskVersion, deviceId, deviceSeq: result.deviceSeq,
+    recordedAt: result.finalizedAt, contentHash: result.contentHash, payload: result.payload, attachments: [],
+    auditCheckpoint: result.auditCheckpoint,
+  };
+}
+
+export function createPushEngine(deps: PushDeps): PushEngine {
+  const now = deps.now ?? (() => Date.now());
+  const random = deps.random ?? Math.random;
+  let inflight: Promise<DrainReport> | null = null;
+  const changed = () => deps.onChange?.();
+
+  async function sendOne(op: OutboxRow, deviceId: string): Promise<'accepted' | 'review' | 'retry' | 'stop' | 'pause'> {
+    const result = await deps.results.get(op.resultId);
+    if (!result) {
+      await deps.outbox.update(op.opId, { state: 'needs_review', lastError: '本地找不到该结果', advice: '请联系管理员。' });
+      return 'review';
+    }
+    const at = new Date(now()).toISOString();
+    await deps.outbox.update(op.opId, { state: 'uploading', attempts: op.attempts + 1, lastAttemptAt: at });
+    changed();
+    const res = await deps.http.request({
+      method: 'PUT', path: API.result(op.resultId), body: buildUpload(result, deviceId), schema: ReceiptSchema, idempotencyKey: op.opId,
+    });
+    if (res.ok) {
+      if (res.notModified) return 'retry';
+      await deps.outbox.acknowledge(op.opId, res.value);
+      return 'accepted';
+    }
+    const d = decide(res.error, op.attempts, random);
+    switch (d.action) {
+      case 'stop':
+        await deps.outbox.update(op.opId, { state: 'waiting' });
+        return 'stop';
+      case 'review':
+        await deps.outbox.update(op.opId, { state: 'needs_review', lastError: d.reason, advice: d.advice, nextAttemptAt: null });
+        return 'review';
+      case 'pause':
+        await deps.outbox.update(op.opId, { state: 'paused', lastError: d.reason, advice: d.advice });
+        return 'pause';
+      case 'retry':
+        await deps.outbox.update(op.opId, { state: 'waiting', lastError: d.reason, advice: null, nextAttemptAt: now() + d.delayMs });
+        return d.stopDrain ? 'stop' : 'retry';
+    }
+  }
+
+  async function drainOnce(): Promise<DrainReport> {
+    const deviceId = await deps.deviceId();
+    const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
+    const due = await deps.outbox.due(now());
+    for (const [index, op] of due.entries()) {
+      report.sent += 1;
+      const outcome = await sendOne(op, deviceId);
+      changed();
+      if (outcome === 'accepted') report.accepted += 1;
+      else if (outcome === 'review') report.review += 1;
+      else if (outcome === 'retry') report.retry += 1;
+      else if (outcome === 'stop') {
+        report.retry += 1;
+        break;
+      } else {
+        report.paused = true;
+        for (const rest of due.slice(index + 1)) await deps.outbox.update(rest.opId, { state: 'paused', lastError: '上传已暂停', advice: '请重新登录后继续。' });
+        changed();
+        break;
+      }
+    }
+    return report;
+  }
+
+  return {
+    drain() {
+      inflight ??= (deps.locks ? deps.locks.request(OUTBOX_LOCK, drainOnce) : drainOnce()).finally(() => { inflight = null; });
+      return inflight;
+    },
+    async pollReceipts() {
+      let published = 0;
+      for (const op of await deps.outbox.awaitingPublication()) {
+        const res = await deps.http.request({ method: 'GET', path: API.receipt(op.resultId), schema: ReceiptSchema });
+        if (!res.ok || res.notModified) continue;
+        await deps.outbox.acknowledge(op.opId, res.value);
+        if (res.value.publication.state === 'published') published += 1;
+      }
+      if (published > 0) changed();
+      return published;
+    },
+  };
+}
