@@ -1,0 +1,84 @@
+/**
+ * The app shell: title, station and inspector, the always-visible online/offline indicator
+ * (role=status, 在线 / 离线), and the navigation whose 待上传 link always shows the pending count.
+ */
+import type { ReactNode } from 'react';
+import type { Session } from '../services/api.js';
+import { formatRoute, type Route } from './routes.js';
+import { useUi } from '../state/ui.js';
+
+interface NavItem {
+  readonly route: Route;
+  readonly label: string;
+  readonly matches: readonly Route['name'][];
+}
+
+const NAV: readonly NavItem[] = [
+  { route: { name: 'tasks' }, label: '任务', matches: ['tasks', 'task', 'inspect'] },
+  { route: { name: 'sync' }, label: '同步', matches: ['sync'] },
+  { route: { name: 'outbox' }, label: '待上传', matches: ['outbox'] },
+  { route: { name: 'settings' }, label: '设置', matches: ['settings'] },
+];
+
+function OnlineIndicator() {
+  const online = useUi((s) => s.online);
+  return (
+    <div
+      role="status"
+      className={`net-indicator ${online ? 'net-online' : 'net-offline'}`}
+      title={online ? '已连接网络，可同步和上传' : '没有网络：可以继续检查，记录保存在本机，联网后自动上传'}
+      data-testid="network-status"
+    >
+      <span className="net-dot" aria-hidden="true" />
+      {online ? '在线' : '离线'}
+    </div>
+  );
+}
+
+export function Shell({ session, children }: { session: Session; children: ReactNode }) {
+  const routeName = useUi((s) => s.route.name);
+  const pending = useUi((s) => s.pendingCount);
+  const { inspector } = session;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-title">智慧监管现场检查</span>
+          <span className="brand-station">{inspector.station}</span>
+        </div>
+        <div className="topbar-right">
+          <span className="who">
+            {inspector.name}
+            <span className="who-cert">执法证号 {inspector.certNo}</span>
+            {session.offlineUnlocked ? <span className="badge badge-muted">离线登录</span> : null}
+          </span>
+          <OnlineIndicator />
+        </div>
+      </header>
+      <nav className="mainnav" aria-label="主导航">
+        <ul>
+          {NAV.map((item) => {
+            const current = item.matches.includes(routeName);
+            const isOutbox = item.route.name === 'outbox';
+            return (
+              <li key={item.label}>
+                <a href={formatRoute(item.route)} aria-current={current ? 'page' : undefined} className={current ? 'active' : undefined}>
+                  {item.label}
+                  {isOutbox ? (
+                    <span className={`count ${pending > 0 ? 'count-pending' : ''}`} data-testid="pending-count">
+                      {' '}
+                      {pending}
+                    </span>
+                  ) : null}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main className="content" id="main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Connects browser and service events to the UI store: hash changes → route, network service →
+ * online flag, outbox changes → pending-upload count, and the stored session at start-up.
+ */
+import { useEffect } from 'react';
+import { services } from '../services/index.js';
+import type { OutboxEntry } from '../services/api.js';
+import { useUi } from '../state/ui.js';
+
+/** Results not yet confirmed by the platform (what 待上传 N counts). */
+export function isPending(entry: Pick<OutboxEntry, 'state'>): boolean {
+  return entry.state !== 'accepted' && entry.state !== 'published';
+}
+
+export function useAppWiring(): void {
+  useEffect(() => {
+    const ui = useUi.getState();
+    const onHash = (): void => useUi.getState().setRouteFromHash(location.hash);
+    window.addEventListener('hashchange', onHash);
+
+    ui.setOnline(services.network.online());
+    const offNetwork = services.network.subscribe((online) => useUi.getState().setOnline(online));
+
+    let alive = true;
+    const refreshPending = (): void => {
+      services.outbox.list().then(
+        (entries) => alive && useUi.getState().setPendingCount(entries.filter(isPending).length),
+        (err: unknown) => console.warn('outbox list failed', err),
+      );
+    };
+    refreshPending();
+    const offOutbox = services.outbox.subscribe(refreshPending);
+
+    services.auth.current().then(
+      (session) => alive && useUi.getState().setSession(session),
+      (err: unknown) => {
+        console.warn('reading the stored session failed', err);
+        if (alive) useUi.getState().setSession(null);
+      },
+    );
+
+    return () => {
+      alive = false;
+      window.removeEventListener('hashchange', onHash);
+      offNetwork();
+      offOutbox();
+    };
+  }, []);
+}

@@ -1,0 +1,196 @@
+/**
+ * 检查表单: the task's items grouped by department, findings text, result codes (未发现问题
+ * exclusive), check methods and follow-ups. Every change autosaves; 完成并锁定 flushes the last
+ * change, then finalizes; problems come back next to their fields.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import type { Enterprise, Reference, Task } from '../../../../shared/protocol/index.js';
+import {
+  CHECK_METHODS,
+  CHECK_METHOD_LABELS,
+  FOLLOW_UPS,
+  FOLLOW_UP_LABELS,
+  RESULT_CODES,
+  RESULT_CODE_LABELS,
+  toggleResultCode,
+} from '../../../../shared/domain/results.js';
+import { publicationDeadline, isValidIsoDate } from '../../../../shared/domain/dates.js';
+import { services } from '../../services/index.js';
+import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
+import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
+import { groupByDepartment } from '../tasks/groupItems.js';
+import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
+import { ItemFieldset } from './ItemFieldset.js';
+import { lookHereReasons } from './lookHere.js';
+import { FieldProblem, ProblemsContext, toProblemMap, useProblemAria } from './problems.js';
+import { SaveStatusText } from './SaveStatus.js';
+import { useAutosave } from './useAutosave.js';
+
+interface Props {
+  readonly task: Task;
+  readonly draft: Draft;
+  readonly enterprise: Enterprise | null;
+  readonly reference: Reference | null;
+  readonly onFinalized: (result: StoredResult) => void;
+}
+
+function ProblemSummary({ problems }: { problems: readonly FinalizeProblem[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), [problems]);
+  if (problems.length === 0) return null;
+  return (
+    <div className="alert alert-danger" role="alert" tabIndex={-1} ref={ref}>
+      <strong>还不能锁定，请先处理以下 {problems.length} 个问题：</strong>
+      <ul>
+        {problems.map((p, i) => (
+          <li key={`${p.path}-${i}`}>{p.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function InspectedOnField({ register }: { register: ReturnType<typeof useForm<Draft>>['register'] }) {
+  const aria = useProblemAria('inspectedOn');
+  return (
+    <div className="field">
+      <label htmlFor="inspected-on">检查日期</label>
+      <input id="inspected-on" type="date" {...aria} {...register('inspectedOn')} />
+      <FieldProblem path="inspectedOn" />
+    </div>
+  );
+}
+
+export function InspectionForm({ task, draft, enterprise, reference, onFinalized }: Props) {
+  const form = useForm<Draft>({ defaultValues: draft });
+  const { control, register, setValue, getValues } = form;
+  const autosave = useAutosave(() => getValues());
+  const [problems, setProblems] = useState<readonly FinalizeProblem[]>([]);
+  const [finalizing, setFinalizing] = useState(false);
+  const [finalizeError, setFinalizeError] = useState<string | null>(null);
+  const now = useMemo(() => new Date(), []);
+
+  const { schedule } = autosave;
+  const { subscribe } = form;
+  useEffect(() => subscribe({ formState: { values: true }, callback: () => schedule() }), [subscribe, schedule]);
+
+  const inspectedOn = useWatch({ control, name: 'inspectedOn' });
+  const deadline = reference && isValidIsoDate(inspectedOn) ? publicationDeadline(inspectedOn, reference.calendar, reference.publicationWorkingDays) : null;
+  const itemsByCode = useMemo(() => new Map(task.items.map((it) => [it.code, it])), [task.items]);
+  const lookHere = useMemo(() => lookHereReasons(enterprise), [enterprise]);
+  const groups = groupByDepartment(
+    draft.items.map((d, index) => {
+      const item = itemsByCode.get(d.itemCode);
+      return { index, code: d.itemCode, item, department: item?.department ?? '-', departmentName: item?.departmentName ?? '其他事项' };
+    }),
+  );
+
+  const finalize = async (): Promise<void> => {
+    setFinalizing(true);
+    setFinalizeError(null);
+    try {
+      const saved = await autosave.flush();
+      if (!saved) {
+        setFinalizeError('草稿还没有保存成功，请稍候再试。');
+        return;
+      }
+      const outcome = await services.inspection.finalize(task.id);
+      if (outcome.ok) onFinalized(outcome.result);
+      else setProblems(outcome.problems);
+    } catch (err) {
+      setFinalizeError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setFinalizing(false);
+    }
+  };
+
+  return (
+    <ProblemsContext.Provider value={toProblemMap(problems)}>
+      <div className="inspect-grid">
+        <form className="inspect-form" onSubmit={(e) => e.preventDefault()} onBlur={() => void autosave.flush()} aria-labelledby="inspect-title" noValidate>
+          <div className="form-head card">
+            <div className="field-row">
+              <InspectedOnField register={register} />
+              <div className="field">
+                <span className="label">公示截止日期</span>
+                <p className="value" data-testid="publication-deadline">
+                  {deadline ?? '—'} <span className="muted small">（检查日起 {reference?.publicationWorkingDays ?? 20} 个工作日）</span>
+                </p>
+              </div>
+            </div>
+            <p className="small muted">
+              检查人员：{task.team.map((m) => `${m.name}（${m.certNo}）${m.role === 'leader' ? '·组长' : ''}`).join('，')}
+            </p>
+          </div>
+          <ProblemSummary problems={problems} />
+
+          <section aria-labelledby="checklist-title" className="card">
+            <h2 id="checklist-title">检查事项</h2>
+            {groups.map((g) => (
+              <div key={g.department} className="dept-group">
+                {groups.length > 1 ? <h3>{g.departmentName}</h3> : null}
+                {g.items.map((it) => (
+                  <ItemFieldset
+                    key={it.code}
+                    index={it.index}
+                    item={it.item}
+                    itemCode={it.code}
+                    control={control}
+                    register={register}
+                    setValue={setValue}
+                    lookHere={lookHere.get(it.code) ?? null}
+                  />
+                ))}
+              </div>
+            ))}
+          </section>
+
+          <section aria-labelledby="result-title" className="card">
+            <h2 id="result-title">检查结果</h2>
+            <div className="field">
+              <label htmlFor="findings">发现问题情况</label>
+              <textarea id="findings" rows={4} placeholder="检查中发现的问题、现场情况说明" {...register('findings')} />
+              <FieldProblem path="findings" />
+            </div>
+            <Controller
+              control={control}
+              name="resultCodes"
+              render={({ field }) => (
+                <CodeCheckboxes legend="检查结果" path="resultCodes" codes={RESULT_CODES} labels={RESULT_CODE_LABELS} value={field.value} toggle={toggleResultCode} onChange={field.onChange} onBlur={field.onBlur} hint="可多选；“未发现问题”不能与其他结果同时选择。" />
+              )}
+            />
+            <Controller
+              control={control}
+              name="checkMethods"
+              render={({ field }) => (
+                <CodeCheckboxes legend="核查方式" path="checkMethods" codes={CHECK_METHODS} labels={CHECK_METHOD_LABELS} value={field.value} toggle={toggleIn(CHECK_METHODS)} onChange={field.onChange} onBlur={field.onBlur} />
+              )}
+            />
+            <Controller
+              control={control}
+              name="followUps"
+              render={({ field }) => (
+                <CodeCheckboxes legend="后续处置措施" path="followUps" codes={FOLLOW_UPS} labels={FOLLOW_UP_LABELS} value={field.value} toggle={toggleIn(FOLLOW_UPS)} onChange={field.onChange} onBlur={field.onBlur} />
+              )}
+            />
+          </section>
+
+          <div className="finalize-bar">
+            <SaveStatusText status={autosave.status} />
+            {finalizeError ? (
+              <p className="field-error" role="alert">
+                锁定失败：{finalizeError}
+              </p>
+            ) : null}
+            <button type="button" className="btn btn-primary btn-large" onClick={() => void finalize()} disabled={finalizing}>
+              完成并锁定
+            </button>
+            <span className="small muted">锁定后不可再修改；如需更正，将另建一条更正记录。</span>
+          </div>
+        </form>
+        <EnterpriseAside e={enterprise} now={now} />
+      </div>
+    </ProblemsContext.Provider>
+  );
+}

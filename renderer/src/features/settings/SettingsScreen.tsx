@@ -1,0 +1,64 @@
+/** 设置: who is signed in, on which device and platform; 退出登录 (warns about pending uploads). */
+import { useState } from 'react';
+import { services } from '../../services/index.js';
+import { navigate, useUi } from '../../state/ui.js';
+
+export function SettingsScreen() {
+  const session = useUi((s) => s.session);
+  const pending = useUi((s) => s.pendingCount);
+  const [error, setError] = useState<string | null>(null);
+  if (!session) return null;
+  const { inspector } = session;
+
+  const signOut = async (): Promise<void> => {
+    setError(null);
+    try {
+      await services.auth.signOut();
+      useUi.getState().setSession(null);
+      navigate({ name: 'login' }, { replace: true });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section className="screen" aria-labelledby="settings-title">
+      <h1 id="settings-title">设置</h1>
+      <div className="card">
+        <h2>当前账号</h2>
+        <dl className="kv">
+          <dt>姓名</dt>
+          <dd>{inspector.name}</dd>
+          <dt>执法证号</dt>
+          <dd className="mono">{inspector.certNo}</dd>
+          <dt>证件有效期至</dt>
+          <dd>{inspector.certExpiry}</dd>
+          <dt>单位</dt>
+          <dd>{inspector.unit}</dd>
+          <dt>所属监管所</dt>
+          <dd>{inspector.station}</dd>
+          <dt>设备编号</dt>
+          <dd className="mono">{session.deviceId}</dd>
+          <dt>监管平台</dt>
+          <dd className="mono">{session.platformUrl}</dd>
+        </dl>
+      </div>
+      <div className="card">
+        <h2>退出登录</h2>
+        {pending > 0 ? (
+          <p className="alert alert-warn">还有 {pending} 条结果未上传。退出后这些记录仍保存在本机，再次登录后继续上传。</p>
+        ) : (
+          <p className="muted">退出后，下次登录需要输入执法证号和密码。</p>
+        )}
+        {error ? (
+          <p className="alert alert-danger" role="alert">
+            退出失败：{error}
+          </p>
+        ) : null}
+        <button type="button" className="btn" onClick={() => void signOut()}>
+          退出登录
+        </button>
+      </div>
+    </section>
+  );
+}
