@@ -31,7 +31,9 @@ export function isAppBundleUrl(raw: string): boolean {
 
 /** Permission checks pass an origin ("app://bundle"), sometimes with a trailing slash. */
 export function isAppBundleOrigin(raw: string): boolean {
-  return isAppBundleUrl(raw) && (parseUrl(raw)?.pathname ?? '/') === '/';
+  const url = parseUrl(raw);
+  // A non-special scheme keeps an empty path for "app://bundle".
+  return isAppBundleUrl(raw) && url !== null && (url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === '';
 }
 
 /** Origin of an http(s) URL, or null (used for CSP connect-src and the external-link allowlist). */
