@@ -1,0 +1,201 @@
+/**
+ * The renderer's application-service contract: everything the UI may ask of the data layer
+ * (auth, sync, tasks, credit files, drafts, results, outbox). UI code imports only these types and
+ * the `services` instance made in `services/index.ts`; it never touches Dexie or fetch directly.
+ *
+ * Implemented by renderer/src/services/*.ts on top of db/ (Dexie repositories), sync/ (pull and push
+ * engines) and platform/ (HTTP client and the Electron-or-browser adapter).
+ */
+import type { Enterprise, Inspector, Receipt, Reference, ResultPayload, Task } from '../../../shared/protocol/index.js';
+import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../shared/domain/results.js';
+
+/** Unsubscribe function returned by every `subscribe`. */
+export type Unsubscribe = () => void;
+
+// ---------------------------------------------------------------- auth
+export interface Session {
+  readonly inspector: Inspector;
+  readonly deviceId: string;
+  readonly platformUrl: string;
+  /** True when the session was unlocked offline from the stored verifier (no fresh tokens yet). */
+  readonly offlineUnlocked: boolean;
+}
+
+export type SignInError =
+  | { readonly kind: 'bad-credentials'; readonly message: string }
+  | { readonly kind: 'offline-never-signed-in'; readonly message: string }
+  | { readonly kind: 'network'; readonly message: string }
+  | { readonly kind: 'invalid-input'; readonly message: string };
+
+export interface AuthService {
+  /** The stored session, if the inspector signed in on this device before (works offline). */
+  current(): Promise<Session | null>;
+  /**
+   * Online: POST /v1/auth/login, store tokens and a salted verifier (never the password).
+   * Offline: check the password against the stored verifier of the same 执法证号.
+   */
+  signIn(certNo: string, password: string): Promise<{ ok: true; session: Session } | { ok: false; error: SignInError }>;
+  signOut(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- sync (pull)
+export type SyncPhase = 'idle' | 'reference' | 'tasks' | 'enterprises' | 'done' | 'error' | 'cancelled';
+export interface SyncProgress {
+  readonly phase: SyncPhase;
+  /** Records written in the current phase / expected total (total may be 0 when unknown). */
+  readonly done: number;
+  readonly total: number;
+  readonly recordsPerSecond: number;
+  readonly etaSeconds: number | null;
+  readonly quarantined: number;
+  readonly message: string;
+  readonly lastSyncedAt: string | null;
+}
+export interface SyncService {
+  /** Pulls reference data, tasks and credit files; resumable from the stored cursors. */
+  start(): Promise<void>;
+  cancel(): void;
+  progress(): SyncProgress;
+  subscribe(listener: (p: SyncProgress) => void): Unsubscribe;
+  /** Records that failed validation, with the reason, for the UI. */
+  quarantine(): Promise<readonly { readonly key: string; readonly reason: string; readonly at: string }[]>;
+}
+
+// ---------------------------------------------------------------- read models
+export interface TaskSummary {
+  readonly id: string;
+  readonly taskNo: string;
+  readonly planName: string;
+  readonly enterpriseName: string;
+  readonly enterpriseUscc: string;
+  readonly dueDate: string;
+  readonly taskStatus: Task['status'];
+  /** Local progress: 未开始 / 检查中 (draft) / 已完成 (finalized). */
+  readonly localState: 'new' | 'draft' | 'finalized';
+  readonly creditClass: Enterprise['internal']['creditClass'] | null;
+  readonly warningColor: Enterprise['internal']['warningColor'] | null;
+}
+
+export interface TaskService {
+  list(): Promise<readonly TaskSummary[]>;
+  get(id: string): Promise<Task | null>;
+  subscribe(listener: () => void): Unsubscribe;
+}
+
+export interface EnterpriseService {
+  get(uscc: string): Promise<Enterprise | null>;
+  count(): Promise<number>;
+}
+
+export interface ReferenceService {
+  get(): Promise<Reference | null>;
+}
+
+// ---------------------------------------------------------------- inspection drafts and results
+export interface DraftItem {
+  itemCode: string;
+  outcome: ItemOutcome;
+  note: string;
+  finding: {
+    description: string;
+    legalBasis: string;
+    severity: 'general' | 'key';
+    handling: FindingHandling;
+    rectifyDeadline: string | null;
+  } | null;
+}
+
+/** The form state, autosaved on every change. Mirrors ResultPayload but may be incomplete. */
+export interface Draft {
+  taskId: string;
+  resultId: string;
+  startedAt: string;
+  inspectedOn: string;
+  items: DraftItem[];
+  findings: string;
+  resultCodes: ResultCode[];
+  checkMethods: CheckMethod[];
+  followUps: FollowUp[];
+  replaces: string | null;
+  updatedAt: string;
+}
+
+export interface FinalizeProblem {
+  /** Form path the problem belongs to, e.g. `items.2.finding.description` or `resultCodes`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface StoredResult {
+  readonly resultId: string;
+  readonly taskId: string;
+  readonly payload: ResultPayload;
+  readonly contentHash: string;
+  readonly finalizedAt: string;
+  readonly receipt: Receipt | null;
+}
+
+export interface InspectionService {
+  /** The draft for a task, created (and saved) on first open. */
+  openDraft(taskId: string): Promise<Draft>;
+  /** Autosave: resolves only after the strict transaction committed. */
+  saveDraft(draft: Draft): Promise<{ savedAt: string }>;
+  /** Validate, freeze with a content hash, and queue for upload: one transaction. */
+  finalize(taskId: string): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
+  resultForTask(taskId: string): Promise<StoredResult | null>;
+}
+
+// ---------------------------------------------------------------- outbox (push)
+export type OutboxState = 'waiting' | 'uploading' | 'accepted' | 'published' | 'needs_review' | 'paused';
+export interface OutboxEntry {
+  readonly opId: string;
+  readonly resultId: string;
+  readonly taskId: string;
+  readonly enterpriseName: string;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly lastAttemptAt: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly lastError: string | null;
+  /** zh-CN: what the inspector should do (for needs_review / paused). */
+  readonly advice: string | null;
+  readonly publicationDeadline: string;
+}
+export interface OutboxService {
+  list(): Promise<readonly OutboxEntry[]>;
+  /** Drain now (also runs on reconnect and on a timer). Single-flight. */
+  pushNow(): Promise<void>;
+  subscribe(listener: () => void): Unsubscribe;
+}
+
+// ---------------------------------------------------------------- network
+export interface NetworkService {
+  online(): boolean;
+  subscribe(listener: (online: boolean) => void): Unsubscribe;
+}
+
+// ---------------------------------------------------------------- storage health (added; additive only)
+export interface StorageHealth {
+  /** ok: marker present; fresh: first start; wiped/mismatch: the store was lost or replaced. */
+  readonly state: 'ok' | 'fresh' | 'wiped' | 'mismatch';
+  /** navigator.storage.persist() granted (or already persisted). */
+  readonly persisted: boolean;
+  /** zh-CN text for a recovery screen; null when ok/fresh. */
+  readonly message: string | null;
+}
+export interface StorageService {
+  /** Call once at start-up, before anything else: asks for persistence and checks the store marker. */
+  health(): Promise<StorageHealth>;
+}
+
+export interface Services {
+  readonly storage: StorageService;
+  readonly auth: AuthService;
+  readonly sync: SyncService;
+  readonly tasks: TaskService;
+  readonly enterprises: EnterpriseService;
+  readonly reference: ReferenceService;
+  readonly inspection: InspectionService;
+  readonly outbox: OutboxService;
+  readonly network: NetworkService;
+}
