@@ -3,8 +3,10 @@
  * rasterise PDFs, zbarimg to decode the QR code, and the fixtures parsed with the real schemas.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   NoticeInputSchema,
@@ -70,6 +72,29 @@ export class PdfFile {
 
 /** Every QR code zbarimg finds in the image (raw payloads). */
 export function decodeQr(pngPath: string): string[] {
-  const out = execFileSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', pngPath], { encoding: 'utf8' });
+  // stderr carries harmless D-Bus noise in containers; the payloads are on stdout.
+  const out = execFileSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', pngPath], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out.split('\n').filter((l) => l.length > 0);
+}
+
+/** pdftotext drops the spaces pdfmake puts between CJK and digits: compare without whitespace. */
+export function squash(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface FontkitFont {
+  hasGlyphForCodePoint(cp: number): boolean;
+}
+
+/** The real glyph table of the embedded font (fontkit ships with pdfkit), to check glyphs.ts against. */
+export function openEmbeddedFont(path: string): FontkitFont {
+  const fontkit = createRequire(import.meta.url)('fontkit') as { openSync(p: string): FontkitFont };
+  return fontkit.openSync(path);
 }

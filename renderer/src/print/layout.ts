@@ -10,15 +10,18 @@ import { chineseNumeral, formatDateCn, verificationUrl } from './format.js';
 import type { DocumentMeta, Signature } from './types.js';
 
 /** A4 in points; left margin wider for binding (装订线). */
-export const PAGE_MARGINS: [number, number, number, number] = [72, 56, 60, 76];
+export const PAGE_MARGINS: [number, number, number, number] = [72, 50, 60, 56];
+/** Bottom margin when the footer carries signature lines as well as the page number. */
+const SIGNED_FOOTER_BOTTOM = 80;
 const QR_SIZE = 78;
 
 export const STYLES: StyleDictionary = {
   authority: { fontSize: 15, alignment: 'center', margin: [0, 0, 0, 4] },
   title: { fontSize: 22, bold: true, alignment: 'center', characterSpacing: 2, margin: [0, 0, 0, 6] },
   docNo: { fontSize: 11, alignment: 'right', margin: [0, 0, 0, 10] },
-  section: { fontSize: 12, bold: true, margin: [0, 8, 0, 3] },
-  body: { fontSize: 11.5, lineHeight: 1.45 },
+  section: { fontSize: 12, bold: true, margin: [0, 6, 0, 2] },
+  body: { fontSize: 11, lineHeight: 1.35 },
+  listItem: { fontSize: 11, lineHeight: 1.25 },
   cellLabel: { fontSize: 10.5, bold: true },
   cell: { fontSize: 10.5, lineHeight: 1.3 },
   small: { fontSize: 9, color: '#333333' },
@@ -30,6 +33,8 @@ export interface PageOptions {
   title: string;
   content: Content[];
   footer: DynamicContent;
+  /** True when the footer repeats signature lines (the record): needs a taller bottom margin. */
+  signedFooter?: boolean;
 }
 
 /** The whole definition; creationDate comes from issuedOn so the output is reproducible. */
@@ -37,7 +42,7 @@ export function a4Document(opts: PageOptions): TDocumentDefinitions {
   return {
     pageSize: 'A4',
     pageOrientation: 'portrait',
-    pageMargins: PAGE_MARGINS,
+    pageMargins: opts.signedFooter ? [PAGE_MARGINS[0], PAGE_MARGINS[1], PAGE_MARGINS[2], SIGNED_FOOTER_BOTTOM] : PAGE_MARGINS,
     info: {
       title: `${opts.title} ${opts.meta.docNo}`,
       author: opts.meta.authority.name,
@@ -45,7 +50,7 @@ export function a4Document(opts: PageOptions): TDocumentDefinitions {
       creator: '双随机抽查现场执法终端',
       creationDate: new Date(`${opts.meta.issuedOn}T00:00:00+08:00`),
     },
-    defaultStyle: { font: FONT_FAMILY, fontSize: 11.5 },
+    defaultStyle: { font: FONT_FAMILY, fontSize: 11 },
     styles: STYLES,
     content: opts.content,
     footer: opts.footer,
@@ -73,7 +78,7 @@ export function fieldTable(rows: ReadonlyArray<ReadonlyArray<readonly [string, s
     ]);
   });
   return {
-    table: { widths: [74, '*', 74, '*'], body },
+    table: { widths: [86, '*', 74, '*'], body },
     layout: { paddingTop: () => 4, paddingBottom: () => 4, paddingLeft: () => 5, paddingRight: () => 5 },
     margin: [0, 0, 0, 8],
   };
@@ -94,11 +99,11 @@ export function numberedList(items: readonly string[]): Content {
     table: {
       widths: [22, '*'],
       body: items.map((item, i) => [
-        { text: `${i + 1}.`, style: 'body', alignment: 'right' },
-        { text: item, style: 'body' },
+        { text: `${i + 1}.`, style: 'listItem', alignment: 'right' },
+        { text: item, style: 'listItem' },
       ]),
     },
-    layout: 'noBorders',
+    layout: { hLineWidth: () => 0, vLineWidth: () => 0, paddingTop: () => 1, paddingBottom: () => 1, paddingLeft: () => 2, paddingRight: () => 2 },
     margin: [0, 0, 0, 4],
   };
 }
@@ -114,7 +119,7 @@ export function closingBlock(meta: DocumentMeta): Content {
   const url = verificationUrl(meta.verification);
   return {
     unbreakable: true,
-    margin: [0, 18, 0, 0],
+    margin: [0, 12, 0, 0],
     columns: [
       {
         width: QR_SIZE + 60,
@@ -146,10 +151,10 @@ export function pageFooter(opts: FooterOptions): DynamicContent {
   return (currentPage, pageCount) => {
     const pageText: Content = { text: `第 ${currentPage} 页 共 ${pageCount} 页`, style: 'footer', alignment: 'center' };
     if (opts.signatureLabels.length === 0) {
-      return { margin: [PAGE_MARGINS[0], 30, PAGE_MARGINS[2], 0], stack: [pageText] };
+      return { margin: [PAGE_MARGINS[0], 24, PAGE_MARGINS[2], 0], stack: [pageText] };
     }
     return {
-      margin: [PAGE_MARGINS[0], 12, PAGE_MARGINS[2], 0],
+      margin: [PAGE_MARGINS[0], 16, PAGE_MARGINS[2], 0],
       stack: [
         {
           columns: opts.signatureLabels.map((label) => ({ text: `${label}：______________`, style: 'footer' })),

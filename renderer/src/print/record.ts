@@ -101,12 +101,12 @@ function evidenceList(evidence: readonly Evidence[]): Content {
   );
 }
 
-function signatureRow(label: string, mark: Content, extra = ''): Content {
+function signatureRow(label: string, mark: Content, extra: string): Content {
   return {
     columns: [
-      { text: `${label}：`, style: 'body', width: 110 },
+      { text: label ? `${label}：` : '', style: 'body', width: 110 },
       { stack: [mark], width: 130 },
-      { text: extra, style: 'body', width: '*' },
+      { text: extra, style: 'body', width: '*', margin: [8, 0, 0, 0] },
     ],
     margin: [0, 4, 0, 0],
   };
@@ -116,17 +116,19 @@ function signatures(input: RecordInput): Content {
   const rows: Content[] = [paragraph('以上笔录当事人已阅（已向当事人宣读），经核对与事实相符。', false)];
   const ps = input.partySignature;
   if (ps.kind === 'signed') {
-    rows.push(signatureRow('当事人（签名）', signatureMark(ps.signature), formatDateCn(input.issuedOn)));
+    rows.push(signatureRow('当事人（签名）', signatureMark(ps.signature), `${ps.signature.name}    ${formatDateCn(input.issuedOn)}`));
   } else {
     rows.push(paragraph(`当事人拒绝签名。拒签情况：${ps.note}`, false));
-    rows.push(signatureRow('见证人（签名）', signatureMark(ps.witness.signature), `身份证件号码：${ps.witness.idNo}`));
+    rows.push(signatureRow('见证人（签名）', signatureMark(ps.witness.signature), `${ps.witness.name}（身份证件号码：${ps.witness.idNo}）`));
   }
   const members = inspectorsOf(input.task, input.result);
   input.inspectorSignatures.forEach((sig, i) => {
-    const certNo = members.find((m) => m.name === sig.name)?.certNo ?? '';
-    rows.push(signatureRow(i === 0 ? '检查人员（签名）' : '', signatureMark(sig), certNo ? `执法证号：${certNo}` : ''));
+    const certNo = members.find((m) => m.name === sig.name)?.certNo;
+    rows.push(signatureRow(i === 0 ? '检查人员（签名）' : '', signatureMark(sig), certNo ? `${sig.name}（执法证号：${certNo}）` : sig.name));
   });
-  rows.push(signatureRow('记录人（签名）', signatureMark(null), input.recorder));
+  // The recorder is usually one of the inspectors: the same captured signature stands for both.
+  const recorderSig = input.inspectorSignatures.find((s) => s.name === input.recorder) ?? null;
+  rows.push(signatureRow('记录人（签名）', signatureMark(recorderSig), input.recorder));
   return { stack: rows, unbreakable: true, margin: [0, 6, 0, 0] };
 }
 
@@ -151,5 +153,6 @@ export function buildRecord(raw: RecordInput): TDocumentDefinitions {
     title: RECORD_TITLE,
     content,
     footer: pageFooter({ signatureLabels: [partyLabel, '检查人员签名'] }),
+    signedFooter: true,
   });
 }

@@ -11,10 +11,13 @@ import { RectificationInputSchema, type RectificationInput } from './types.js';
 
 export const RECTIFICATION_TITLE = '责令改正通知书';
 
-function correctionLine(f: RectifyFinding, deadline: string): string {
-  const own = f.finding.rectifyDeadline;
-  const when = own && own !== deadline ? `（该项限${formatDateCn(own)}前改正）` : '';
-  return `${f.item.name}：${f.finding.description}${when}`;
+/** '其中第2项应于2026年3月27日前改正。' for findings whose own deadline differs from the overall one. */
+function ownDeadlines(findings: readonly RectifyFinding[], deadline: string): string {
+  const parts = findings.flatMap((f, i) => {
+    const own = f.finding.rectifyDeadline;
+    return own && own !== deadline ? [`第${i + 1}项应于${formatDateCn(own)}前改正`] : [];
+  });
+  return parts.length > 0 ? `其中${parts.join('，')}。` : '';
 }
 
 function body(input: RectificationInput, findings: readonly RectifyFinding[]): Content[] {
@@ -29,14 +32,14 @@ function body(input: RectificationInput, findings: readonly RectifyFinding[]): C
         '发现你单位存在下列问题：',
     ),
     section(1, '违法事实'),
-    numberedList(findings.map((f) => f.finding.description)),
+    numberedList(findings.map((f) => `${f.item.name}：${f.finding.description}`)),
     section(2, '法律依据'),
     paragraph(basisText),
     section(3, '责令改正要求'),
     paragraph(
-      `依据《中华人民共和国行政处罚法》第二十八条第一款的规定，现责令你单位于${formatDateCn(input.deadline)}前改正上述问题：`,
+      `依据《中华人民共和国行政处罚法》第二十八条第一款的规定，现责令你单位于${formatDateCn(input.deadline)}前` +
+        `改正上述${findings.length > 1 ? `第1项至第${findings.length}项` : ''}问题。${ownDeadlines(findings, input.deadline)}`,
     ),
-    numberedList(findings.map((f) => correctionLine(f, input.deadline))),
     section(4, '整改情况报告'),
     paragraph(input.reportBack),
     paragraph('逾期不改正的，本局将依法处理。'),
