@@ -1,0 +1,35 @@
+/**
+ * The demo station's inspectors (DOMAIN.md §6, §10): 执法证号 prefixed by the region code, cert
+ * expiry (a few expiring soon, one expired and therefore not drawable), domains, expert flag.
+ * Every demo inspector's password is DEMO_PASSWORD.
+ */
+import { scryptSync } from 'node:crypto';
+import { addDays } from '../../../shared/domain/dates.js';
+import type { Inspector } from '../../../shared/protocol/index.js';
+import type { Rng } from './prng.js';
+
+export const DEMO_PASSWORD = 'demo1234';
+const NAMES = ['张伟', '李娜', '王磊', '刘洋', '陈静', '杨帆', '赵强', '丛海波', '于晓东', '林春梅', '毕志刚', '宋丽华'];
+const DOMAINS = ['登记', '公示', '食品生产', '食品经营', '特种设备', '广告', '价格', '计量', '产品质量', '知识产权'];
+
+export function hashPassword(password: string, salt: string): string {
+  return scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 }).toString('hex');
+}
+
+export function makeInspectors(rng: Rng, today: string): Inspector[] {
+  return NAMES.map((name, i) => {
+    const expiry = i === NAMES.length - 1 ? addDays(today, -20) : i >= NAMES.length - 3 ? addDays(today, rng.int(15, 80)) : addDays(today, rng.int(400, 1400));
+    const domains = [DOMAINS[i % 2]!, ...DOMAINS.filter((_, j) => j > 1 && rng.chance(0.35))];
+    return {
+      id: `insp-${String(i + 1).padStart(3, '0')}`,
+      name,
+      certNo: `371002${String(1_000_001 + i * 137 + rng.int(0, 99)).padStart(7, '0')}`,
+      certExpiry: expiry,
+      unit: '威海市环翠区市场监督管理局',
+      station: '威海市环翠区市场监督管理局鲸园市场监管所',
+      region: '371002',
+      domains,
+      expert: i === 5 || i === 8,
+    };
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Publication (一公开) state machine, keyed by resultId: accepted → published after
+ * publishDelayMs; held results (cancelled / reassigned tasks) never publish. The unique
+ * `publications.result_id` and the guarded state update make "published twice" impossible.
+ */
+import { ReceiptSchema } from '../../shared/protocol/index.js';
+import type { Receipt } from '../../shared/protocol/index.js';
+import type { Platform } from './state.js';
+
+interface DueRow { result_id: string; enterprise_uscc: string; received_at: string }
+
+/** Publishes every accepted result that is due; returns how many were published now. */
+export function publishDue(p: Platform): number {
+  const now = p.now();
+  const cutoff = new Date(now.getTime() - p.publishDelayMs).toISOString();
+  return p.db.transaction(() => {
+    const due = p.db.prepare("SELECT result_id, enterprise_uscc, received_at FROM results WHERE state = 'accepted' AND received_at <= ?").all(cutoff) as DueRow[];
+    let n = 0;
+    for (const r of due) {
+      const moved = p.db.prepare("UPDATE results SET state = 'published' WHERE result_id = ? AND state = 'accepted'").run(r.result_id).changes;
+      if (moved !== 1) continue;
+      p.db.prepare('INSERT INTO publications (result_id, enterprise_uscc, published_at) VALUES (?, ?, ?)').run(r.result_id, r.enterprise_uscc, now.toISOString());
+      n += 1;
+    }
+    return n;
+  })();
+}
+
+/** The receipt as stored, with the current publication state. */
+export function currentReceipt(p: Platform, resultId: string): Receipt | null {
+  const row = p.db.prepare('SELECT state, receipt_json FROM results WHERE result_id = ?').get(resultId) as { state: string; receipt_json: string } | undefined;
+  if (!row) return null;
+  const base = ReceiptSchema.parse(JSON.parse(row.receipt_json));
+  const pub = p.db.prepare('SELECT published_at FROM publications WHERE result_id = ?').get(resultId) as { published_at: string } | undefined;
+  const state = row.state === 'published' ? 'published' : row.state === 'held' ? 'held' : 'accepted';
+  return { ...base, publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null } };
+}
+
+export function startPublisher(p: Platform, intervalMs = 200): () => void {
+  const timer = setInterval(() => {
+    try {
+      publishDue(p);
+    } catch (e) {
+      console.error('[platform] publisher tick failed:', e);
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,56 @@
+/**
+ * Offline document numbers (PROTOCOL.md "Document numbers"): blocks reserved per device and type,
+ * idempotent per requestId; reports of used / voided numbers so every number is accounted for.
+ */
+import { DOC_TYPE_LABELS, ReportRequestSchema, ReserveRequestSchema } from '../../../shared/protocol/index.js';
+import type { DocType } from '../../../shared/protocol/index.js';
+import { requireInspector } from '../auth.js';
+import type { Ctx, Reply } from '../http.js';
+import { HttpError, json, parseWith, readJson } from '../http.js';
+import type { Platform } from '../state.js';
+
+const PREFIX: Readonly<Record<DocType, string>> = { notice: '威环市监抽通', record: '威环市监现笔', rectification: '威环市监责改' };
+
+export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
+  requireInspector(p, ctx);
+  const body = parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请');
+  const year = p.now().getUTCFullYear();
+  const out = p.db.transaction(() => {
+    const prior = p.db.prepare('SELECT device_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?').get(body.requestId) as
+      { device_id: string; doc_type: string; response_json: string } | undefined;
+    if (prior) {
+      if (prior.device_id !== body.deviceId || prior.doc_type !== body.docType) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备或文书类型');
+      return JSON.parse(prior.response_json) as unknown;
+    }
+    const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(body.docType) as { next: number } | undefined;
+    const from = row?.next ?? 1;
+    const to = from + body.count - 1;
+    p.db.prepare('INSERT INTO doc_counters (doc_type, next) VALUES (?, ?) ON CONFLICT(doc_type) DO UPDATE SET next = excluded.next').run(body.docType, to + 1);
+    const res = { docType: body.docType, prefix: `${PREFIX[body.docType]}〔${year}〕`, from, to };
+    p.db.prepare('INSERT INTO doc_reservations (request_id, device_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(body.requestId, body.deviceId, body.docType, from, to, JSON.stringify(res));
+    return res;
+  })();
+  return json(200, out);
+}
+
+export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
+  requireInspector(p, ctx);
+  const body = parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告');
+  const owned = p.db.prepare('SELECT 1 FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no');
+  const entries = [
+    ...body.used.map((u) => ({ docType: u.docType, serial: u.serial, kind: 'used', resultId: u.resultId, reason: null as string | null })),
+    ...body.voided.map((v) => ({ docType: v.docType, serial: v.serial, kind: 'voided', resultId: null as string | null, reason: v.reason })),
+  ];
+  const notOwned = entries.filter((e) => !owned.get(body.deviceId, e.docType, e.serial));
+  if (notOwned.length > 0) {
+    const first = notOwned[0]!;
+    throw new HttpError(422, 'VALIDATION', `编号未分配给该设备：${DOC_TYPE_LABELS[first.docType]} 第 ${first.serial} 号`, { details: { notOwned } });
+  }
+  const upsert = p.db.prepare(`INSERT INTO doc_reports (doc_type, serial, device_id, kind, result_id, reason) VALUES (?, ?, ?, ?, ?, ?)
+                               ON CONFLICT(doc_type, serial) DO UPDATE SET kind = excluded.kind, result_id = excluded.result_id, reason = excluded.reason`);
+  p.db.transaction(() => {
+    for (const e of entries) upsert.run(e.docType, e.serial, body.deviceId, e.kind, e.resultId, e.reason);
+  })();
+  return json(200, { accepted: entries.length });
+}

@@ -1,0 +1,53 @@
+/**
+ * zh-CN HTML for the public pages, laid out like 国家企业信用信息公示系统's 抽查检查结果信息
+ * section. Everything interpolated is escaped.
+ */
+import type { PublicResult } from '../../../shared/protocol/index.js';
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f6f9;color:#222}
+header{background:#b71c1c;color:#fff;padding:14px 24px;font-size:20px}header small{display:block;font-size:12px;opacity:.85}
+main{max-width:1080px;margin:20px auto;background:#fff;padding:20px 24px;border-radius:4px}
+table{border-collapse:collapse;width:100%;margin:12px 0}th,td{border:1px solid #d6dbe3;padding:6px 8px;font-size:14px;text-align:left;vertical-align:top}
+th{background:#eef2f7}h2{font-size:17px;border-left:4px solid #b71c1c;padding-left:8px}.muted{color:#666;font-size:13px}
+.ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}form input{padding:6px;width:320px}form button{padding:6px 14px}
+</style></head><body><header>市场监管抽查检查结果公示（演示平台）<small>演示数据均为虚构，非真实企业信息</small></header><main>${body}</main></body></html>`;
+}
+
+export function indexPage(rows: readonly { uscc: string; name: string; n: number; last: string }[], q: string, notice: string | null): string {
+  const list = rows.length === 0
+    ? '<p class="muted">暂无已公示的抽查检查结果。</p>'
+    : `<table><thead><tr><th>企业名称</th><th>统一社会信用代码</th><th>已公示结果数</th><th>最近公示日期</th></tr></thead><tbody>${rows
+        .map((r) => `<tr><td><a href="/public/enterprises/${encodeURIComponent(r.uscc)}">${esc(r.name)}</a></td><td>${esc(r.uscc)}</td><td>${r.n}</td><td>${esc(r.last.slice(0, 10))}</td></tr>`)
+        .join('')}</tbody></table>`;
+  return layout('抽查检查结果公示', `${notice ? `<p class="bad">${esc(notice)}</p>` : ''}
+<form method="get" action="/public"><input name="q" value="${esc(q)}" placeholder="请输入企业名称或统一社会信用代码"> <button type="submit">查询</button></form>
+<h2>已公示抽查检查结果的企业</h2>${list}`);
+}
+
+export function enterprisePage(uscc: string, name: string, results: readonly PublicResult[]): string {
+  const rows = results.length === 0
+    ? '<p class="muted">该企业暂无已公示的抽查检查结果信息。</p>'
+    : `<table><thead><tr><th>序号</th><th>检查实施机关</th><th>类型</th><th>日期</th><th>结果</th><th>抽查计划编号/名称</th><th>抽查任务编号</th><th>公示日期</th></tr></thead><tbody>${results
+        .map((r, i) => `<tr data-result-id="${esc(r.resultId)}"><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}</td>
+<td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
+<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`)
+        .join('')}</tbody></table>`;
+  return layout(`${name} - 抽查检查结果`, `<p><a href="/public">返回查询</a></p><h2>${esc(name)}</h2>
+<p>统一社会信用代码：${esc(uscc)}</p><h2>抽查检查结果信息</h2>${rows}`);
+}
+
+export function verifyPage(resultId: string, v: { match: boolean; state: string; enterpriseName: string | null; inspectedOn: string | null }): string {
+  const verdict = v.match
+    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}</p>`
+    : v.state === 'mismatch'
+      ? '<p class="bad">核验未通过：文书内容与平台记录不一致，请注意辨别。</p>'
+      : '<p class="bad">未找到该检查记录（可能尚未上传至平台）。</p>';
+  return layout('检查文书核验', `<h2>检查文书核验</h2><p class="muted">结果编号：${esc(resultId)}</p>${verdict}`);
+}

@@ -1,0 +1,101 @@
+/**
+ * 一公开: the public JSON (`/v1/public/enterprises/{uscc}/results`), the public web pages (`/public`,
+ * `/public/enterprises/{uscc}`) and QR verification (`/public/verify`). Only published results and
+ * public fields are shown: never the credit class, warnings or inspector notes.
+ */
+import { ITEM_OUTCOME_LABELS, resultSummary } from '../../../shared/domain/results.js';
+import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/protocol/index.js';
+import type { PublicResult, PublicResultsResponse, VerifyResponseSchema } from '../../../shared/protocol/index.js';
+import type { z } from 'zod';
+import { inspectorById } from '../auth.js';
+import type { Ctx, Reply } from '../http.js';
+import { HttpError, html, json } from '../http.js';
+import { publishDue } from '../publisher.js';
+import type { Platform } from '../state.js';
+import { enterprisePage, indexPage, verifyPage } from './public-html.js';
+
+type VerifyResponse = z.infer<typeof VerifyResponseSchema>;
+
+interface PubRow { result_id: string; task_id: string; inspector_id: string; body_json: string; published_at: string }
+
+export function enterpriseName(p: Platform, uscc: string): string | null {
+  const row = p.db.prepare('SELECT name FROM enterprises WHERE uscc = ?').get(uscc) as { name: string } | undefined;
+  return row?.name ?? null;
+}
+
+export function publicResults(p: Platform, uscc: string): PublicResult[] {
+  const rows = p.db
+    .prepare(`SELECT r.result_id, r.task_id, r.inspector_id, r.body_json, pub.published_at FROM publications pub
+              JOIN results r ON r.result_id = pub.result_id WHERE pub.enterprise_uscc = ? ORDER BY pub.id`)
+    .all(uscc) as PubRow[];
+  return rows.map((r) => {
+    const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
+    const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
+    const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
+    const itemName = (code: string): string => task?.items.find((i) => i.code === code)?.name ?? code;
+    return {
+      resultId: r.result_id,
+      authority: inspectorById(p, r.inspector_id)?.unit ?? '市场监督管理局',
+      type: '抽查',
+      planNo: task?.plan.code ?? '',
+      planName: task?.plan.name ?? '',
+      taskNo: task?.taskNo ?? '',
+      inspectedOn: up.payload.inspectedOn,
+      result: resultSummary(up.payload.resultCodes),
+      items: up.payload.itemResults.map((i) => ({ item: itemName(i.itemCode), result: ITEM_OUTCOME_LABELS[i.outcome] })),
+      publishedAt: r.published_at,
+    };
+  });
+}
+
+function usccParam(ctx: Ctx): string {
+  const u = UsccSchema.safeParse((ctx.params['uscc'] ?? '').toUpperCase());
+  if (!u.success) throw new HttpError(400, 'BAD_REQUEST', '统一社会信用代码格式不正确');
+  return u.data;
+}
+
+export function publicResultsJson(p: Platform, ctx: Ctx): Reply {
+  publishDue(p);
+  const uscc = usccParam(ctx);
+  const name = enterpriseName(p, uscc);
+  if (name === null) throw new HttpError(404, 'NOT_FOUND', '未找到该企业');
+  const out: PublicResultsResponse = { uscc, name, results: publicResults(p, uscc) };
+  return json(200, out);
+}
+
+export function publicEnterpriseHtml(p: Platform, ctx: Ctx): Reply {
+  publishDue(p);
+  const uscc = usccParam(ctx);
+  const name = enterpriseName(p, uscc);
+  if (name === null) return html(404, indexPage([], uscc, '未找到该企业'));
+  return html(200, enterprisePage(uscc, name, publicResults(p, uscc)));
+}
+
+export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
+  publishDue(p);
+  const q = (ctx.url.searchParams.get('q') ?? '').trim().slice(0, 50);
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = p.db
+    .prepare(`SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
+              WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\') GROUP BY e.uscc ORDER BY last DESC LIMIT 200`)
+    .all(q, like, like) as { uscc: string; name: string; n: number; last: string }[];
+  return html(200, indexPage(rows, q, null));
+}
+
+export function verify(p: Platform, ctx: Ctx): Reply {
+  publishDue(p);
+  const resultId = ctx.url.searchParams.get('result') ?? '';
+  const hash = ctx.url.searchParams.get('hash') ?? '';
+  const row = p.db.prepare('SELECT content_hash, state, enterprise_uscc, body_json FROM results WHERE result_id = ?').get(resultId) as
+    { content_hash: string; state: string; enterprise_uscc: string; body_json: string } | undefined;
+  let out: VerifyResponse = { match: false, state: 'unknown', enterpriseName: null, inspectedOn: null };
+  if (row && row.state !== 'held') {
+    const up = ResultUploadSchema.parse(JSON.parse(row.body_json));
+    const matches = row.content_hash === hash.toLowerCase();
+    out = matches
+      ? { match: true, state: row.state === 'published' ? 'published' : 'accepted', enterpriseName: enterpriseName(p, row.enterprise_uscc), inspectedOn: up.payload.inspectedOn }
+      : { match: false, state: 'mismatch', enterpriseName: null, inspectedOn: null };
+  }
+  if (/application\/json/.test(String(ctx.req.headers.accept ?? ''))) return json(200, out);
+  return html(200, verifyPage(resultId, out));
+}

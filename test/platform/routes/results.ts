@@ -1,0 +1,135 @@
+/**
+ * `PUT /v1/results/{id}` (PROTOCOL.md "Upstream") with Idempotency-Key semantics, and
+ * `GET /v1/results/{id}/receipt`. The key is claimed first (so a concurrent duplicate gets
+ * IN_FLIGHT), then every check and the write happen in ONE transaction. 5xx is never stored.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/domain/canonical.js';
+import { publicationDeadline } from '../../../shared/domain/dates.js';
+import { IdSchema, ResultUploadSchema } from '../../../shared/protocol/index.js';
+import type { ErrorCode, Inspector, Receipt, ResultUpload } from '../../../shared/protocol/index.js';
+import { requireInspector } from '../auth.js';
+import { CALENDAR } from '../gen/calendar.js';
+import { sleep } from '../faults.js';
+import type { Ctx, Reply } from '../http.js';
+import { HttpError, json, parseWith, readJson } from '../http.js';
+import { currentReceipt, publishDue } from '../publisher.js';
+import type { Platform } from '../state.js';
+import { loseAttachment } from './uploads.js';
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const SKEW_LIMIT_MS = 24 * 3600 * 1000;
+
+interface StoredResponse { status: number; body: unknown }
+interface KeyRow { inspector_id: string; request_hash: string; state: string; status: number | null; response_json: string | null; result_id: string }
+
+function errorBody(code: ErrorCode, message: string, details?: unknown): unknown {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Replays refresh the receipt so the client learns the current publication state. */
+function replay(p: Platform, row: KeyRow): Reply {
+  const stored = JSON.parse(row.response_json ?? '{}') as StoredResponse;
+  if (stored.status >= 200 && stored.status < 300) return json(200, currentReceipt(p, row.result_id) ?? stored.body, { 'Idempotent-Replayed': 'true' });
+  return json(stored.status, stored.body, { 'Idempotent-Replayed': 'true' });
+}
+
+function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, resultId: string): Reply | null {
+  return p.db.transaction((): Reply | null => {
+    const row = p.db.prepare('SELECT * FROM idempotency WHERE key = ?').get(key) as KeyRow | undefined;
+    if (!row) {
+      p.db.prepare("INSERT INTO idempotency (key, inspector_id, request_hash, state, result_id, created_at) VALUES (?, ?, ?, 'processing', ?, ?)")
+        .run(key, me.id, requestHash, resultId, p.now().toISOString());
+      return null;
+    }
+    if (row.request_hash !== requestHash) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一个请求体，不能复用');
+    if (row.state === 'processing') throw new HttpError(409, 'IN_FLIGHT', '同一幂等键的请求仍在处理中，请稍后重试', { headers: { 'Retry-After': '1' } });
+    return replay(p, row);
+  })();
+}
+
+function finishKey(p: Platform, key: string, res: StoredResponse, store: boolean): void {
+  if (store) p.db.prepare("UPDATE idempotency SET state = 'done', status = ?, response_json = ? WHERE key = ?").run(res.status, JSON.stringify(res.body), key);
+  else p.db.prepare('DELETE FROM idempotency WHERE key = ?').run(key);
+}
+
+function missingAttachments(p: Platform, up: ResultUpload): string[] {
+  const stmt = p.db.prepare('SELECT sha256 FROM attachments WHERE id = ?');
+  return up.attachments.filter((a) => (stmt.get(a.id) as { sha256: string } | undefined)?.sha256 !== a.sha256).map((a) => a.id);
+}
+
+/** Every check and the write; runs inside the caller's transaction. Returns the response and whether to store it under the key. */
+function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResponse; store: boolean } {
+  const id = up.payload.resultId;
+  const existing = p.db.prepare('SELECT content_hash, held_reason FROM results WHERE result_id = ?').get(id) as { content_hash: string; held_reason: string | null } | undefined;
+  if (existing) {
+    if (existing.content_hash !== up.contentHash) {
+      return { res: { status: 409, body: errorBody('RESULT_CONFLICT', '该结果编号已存在且内容不同，平台不会覆盖，请核对后以更正结果重新提交') }, store: true };
+    }
+    const receipt = currentReceipt(p, id);
+    if (existing.held_reason) return { res: { status: 409, body: errorBody(existing.held_reason as ErrorCode, heldMessage(existing.held_reason), { receipt }) }, store: true };
+    return { res: { status: 200, body: receipt }, store: true };
+  }
+  const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
+  if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
+  const member = p.db.prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?').get(up.taskId, me.id) as { active: number } | undefined;
+  if (!member) return { res: { status: 403, body: errorBody('FORBIDDEN', '您不在该任务的检查组中，无权提交该结果') }, store: false };
+  const missing = missingAttachments(p, up);
+  if (missing.length > 0) {
+    return { res: { status: 409, body: { error: { code: 'ATTACHMENTS_MISSING', message: `有 ${missing.length} 个附件尚未上传或校验值不符，请先上传附件`, missing } } }, store: false };
+  }
+  const held = task.status === 'cancelled' ? 'TASK_CANCELLED' : task.status === 'reassigned' || !member.active ? 'TASK_REASSIGNED' : null;
+  const now = p.now();
+  const receipt: Receipt = {
+    resultId: id, receivedAt: now.toISOString(), contentHash: up.contentHash,
+    attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
+    publication: { state: held ? 'held' : 'accepted', publishedAt: null, deadline: publicationDeadline(up.payload.inspectedOn, CALENDAR) },
+    clockSkewFlagged: Math.abs(Date.parse(up.recordedAt) - now.getTime()) > SKEW_LIMIT_MS,
+  };
+  p.db.prepare(`INSERT INTO results (result_id, content_hash, task_id, inspector_id, enterprise_uscc, state, held_reason, received_at, receipt_json, body_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, up.contentHash, up.taskId, me.id, up.payload.enterpriseUscc, held ? 'held' : 'accepted', held, receipt.receivedAt, JSON.stringify(receipt), JSON.stringify(up));
+  if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt }) }, store: true };
+  return { res: { status: 201, body: receipt }, store: true };
+}
+
+function heldMessage(code: string): string {
+  return code === 'TASK_CANCELLED' ? '任务已撤销：结果已保存但暂不公示，请复核' : '任务已改派：结果已保存但暂不公示，请复核';
+}
+
+export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
+  const me = requireInspector(p, ctx);
+  const idCheck = IdSchema.safeParse(ctx.params['id'] ?? '');
+  if (!idCheck.success) throw new HttpError(400, 'BAD_REQUEST', '结果编号格式不正确');
+  const key = ctx.req.headers['idempotency-key'];
+  if (typeof key !== 'string' || !IdSchema.safeParse(key).success) throw new HttpError(400, 'BAD_REQUEST', '缺少或无效的 Idempotency-Key 请求头');
+  const up = parseWith(ResultUploadSchema, await readJson(ctx), '检查结果');
+  if (up.payload.resultId !== idCheck.data) throw new HttpError(422, 'VALIDATION', '路径中的结果编号与 payload.resultId 不一致');
+  if (up.payload.taskId !== up.taskId) throw new HttpError(422, 'VALIDATION', 'payload.taskId 与 taskId 不一致');
+  if (sha256(canonicalJson(up.payload)) !== up.contentHash) throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
+  const requestHash = sha256(canonicalJson({ resultId: idCheck.data, body: up }));
+  const replayed = claimKey(p, key, me, requestHash, idCheck.data);
+  if (replayed) return replayed;
+  try {
+    if (ctx.fault?.kind === 'delay') await sleep(ctx.fault.ms);
+    if (ctx.fault?.kind === 'lose-attachment' && up.attachments[0]) loseAttachment(p, up.attachments[0].id);
+    const { res } = p.db.transaction(() => {
+      const out = accept(p, me, up);
+      finishKey(p, key, out.res, out.store);
+      if (ctx.fault?.kind === 'fail-before-commit') throw new HttpError(500, 'INTERNAL', '模拟故障：提交前失败（已回滚）');
+      return out;
+    })();
+    return json(res.status, res.body, res.status === 201 ? { Location: `/v1/results/${encodeURIComponent(idCheck.data)}/receipt` } : {});
+  } catch (e) {
+    p.db.prepare("DELETE FROM idempotency WHERE key = ? AND state = 'processing'").run(key);
+    throw e;
+  }
+}
+
+export function getReceipt(p: Platform, ctx: Ctx): Reply {
+  requireInspector(p, ctx);
+  publishDue(p);
+  const receipt = currentReceipt(p, ctx.params['id'] ?? '');
+  if (!receipt) throw new HttpError(404, 'NOT_FOUND', '平台上没有该结果');
+  return json(200, receipt);
+}

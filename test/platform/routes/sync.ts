@@ -1,0 +1,74 @@
+/**
+ * Downstream feeds (PROTOCOL.md "Downstream"): the inspector's tasks and the compacted enterprise
+ * credit-file feed. Cursors are server sequences; a cursor below the tombstone horizon gets 410.
+ */
+import { CursorSchema, TaskSchema } from '../../../shared/protocol/index.js';
+import type { TaskChange, TaskFeedPage } from '../../../shared/protocol/index.js';
+import { requireInspector } from '../auth.js';
+import { getMeta } from '../db.js';
+import type { Ctx, Reply } from '../http.js';
+import { HttpError, json } from '../http.js';
+import type { Platform } from '../state.js';
+
+function pageParams(ctx: Ctx, defLimit: number, maxLimit: number): { cursor: number; limit: number } {
+  const rawCursor = ctx.url.searchParams.get('cursor') ?? '0';
+  const c = CursorSchema.safeParse(rawCursor === '' ? '0' : rawCursor);
+  if (!c.success) throw new HttpError(400, 'BAD_REQUEST', `cursor 参数无效：${rawCursor}`);
+  const rawLimit = ctx.url.searchParams.get('limit');
+  const limit = rawLimit === null ? defLimit : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw new HttpError(400, 'BAD_REQUEST', `limit 应为 1 至 ${maxLimit} 之间的整数`);
+  return { cursor: Number(c.data), limit };
+}
+
+interface TaskRow { seq: number; id: string; version: number; json: string; active: number }
+
+export function tasksFeed(p: Platform, ctx: Ctx): Reply {
+  const me = requireInspector(p, ctx);
+  const { cursor, limit } = pageParams(ctx, 200, 1000);
+  const rows = p.db
+    .prepare(`SELECT t.seq, t.id, t.version, t.json, tt.active FROM tasks t JOIN task_team tt ON tt.task_id = t.id
+              WHERE tt.inspector_id = ? AND t.seq > ? ORDER BY t.seq LIMIT ?`)
+    .all(me.id, cursor, limit + 1) as TaskRow[];
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const changes: TaskChange[] = page.map((r) => {
+    const task = TaskSchema.parse(JSON.parse(r.json));
+    // A former team member sees the task as reassigned (never silently vanished).
+    return { kind: 'upsert', seq: r.seq, task: r.active ? task : { ...task, status: 'reassigned' } };
+  });
+  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM task_team WHERE inspector_id = ?').get(me.id) as { n: number }).n;
+  const last = page[page.length - 1];
+  const out: TaskFeedPage = { changes, nextCursor: String(last ? last.seq : cursor), hasMore, total };
+  return json(200, out);
+}
+
+interface EntRow { seq: number; uscc: string; deleted: number; json: string | null }
+
+export function tombstoneHorizon(p: Platform): number {
+  return Number(getMeta(p.db, 'tombstoneHorizon') ?? '0');
+}
+
+export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
+  requireInspector(p, ctx);
+  const { cursor, limit } = pageParams(ctx, 1000, 5000);
+  const horizon = tombstoneHorizon(p);
+  if (cursor > 0 && cursor < horizon) {
+    throw new HttpError(410, 'CURSOR_EXPIRED', `游标 ${cursor} 早于删除记录保留期限（${horizon}），请从 0 重新同步企业档案`);
+  }
+  const rows = p.db.prepare('SELECT seq, uscc, deleted, json FROM enterprises WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor, limit + 1) as EntRow[];
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+  const last = page[page.length - 1];
+  const nextCursor = String(last ? last.seq : cursor);
+  // The stored JSON is spliced in as-is: fast, and invalid records reach the client unchanged.
+  const lines = page.map((r) =>
+    r.deleted ? `{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}` : `{"kind":"upsert","seq":${r.seq},"enterprise":${r.json ?? 'null'}}`,
+  );
+  const header = { nextCursor, hasMore, total };
+  if (/application\/x-ndjson/.test(String(ctx.req.headers.accept ?? ''))) {
+    return { status: 200, raw: { body: [JSON.stringify(header), ...lines].join('\n') + '\n', type: 'application/x-ndjson; charset=utf-8' } };
+  }
+  const body = `{"changes":[${lines.join(',')}],"nextCursor":"${nextCursor}","hasMore":${hasMore},"total":${total}}`;
+  return { status: 200, raw: { body, type: 'application/json; charset=utf-8' } };
+}

@@ -1,0 +1,99 @@
+/**
+ * The platform simulator (PROTOCOL.md): a real HTTP server on loopback with durable sqlite storage
+ * and seeded demo data. `startPlatform` is the in-process entry for tests, the e2e harness and the
+ * start script; cli.ts wraps it for `npm run platform`. Never shipped in the installer.
+ */
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdmin } from './admin.js';
+import type { Admin } from './admin.js';
+import { getMeta, openDb } from './db.js';
+import { Faults } from './faults.js';
+import { DEMO_PASSWORD } from './gen/inspectors.js';
+import { seedDatabase } from './gen/seed.js';
+import { startPublisher } from './publisher.js';
+import { createRouter } from './router.js';
+import type { Platform } from './state.js';
+import { createTus } from './routes/uploads.js';
+
+export interface PlatformOptions {
+  dataDir: string;
+  seed?: number;
+  enterprises?: number;
+  port?: number;
+  host?: string;
+  faults?: boolean;
+  publishDelayMs?: number;
+  tokenTtlSeconds?: number;
+  invalidRecords?: number;
+  now?: () => Date;
+}
+
+export interface DemoLogin {
+  certNo: string;
+  password: string;
+  name: string;
+  inspectorId: string;
+}
+
+export interface StartedPlatform {
+  url: string;
+  logins: DemoLogin[];
+  close(): Promise<void>;
+  admin: Admin;
+}
+
+/** Demo logins, the inspector with the most assigned tasks first. */
+function demoLogins(p: Platform): DemoLogin[] {
+  const rows = p.db
+    .prepare(`SELECT i.id, i.cert_no, json_extract(i.json, '$.name') AS name,
+              (SELECT COUNT(*) FROM task_team tt WHERE tt.inspector_id = i.id AND tt.active = 1) AS n
+              FROM inspectors i ORDER BY n DESC, i.id`)
+    .all() as { id: string; cert_no: string; name: string; n: number }[];
+  return rows.map((r) => ({ certNo: r.cert_no, password: DEMO_PASSWORD, name: r.name, inspectorId: r.id }));
+}
+
+export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatform> {
+  const db = openDb(opts.dataDir);
+  const now = opts.now ?? (() => new Date());
+  if (getMeta(db, 'generated') === null) {
+    seedDatabase(db, { seed: opts.seed ?? 1, enterprises: opts.enterprises ?? 2000, invalidRecords: opts.invalidRecords ?? 0, now: now() });
+  }
+  const uploadsDir = join(opts.dataDir, 'uploads');
+  mkdirSync(uploadsDir, { recursive: true });
+  const p: Platform = {
+    db, now, uploadsDir,
+    tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
+    publishDelayMs: opts.publishDelayMs ?? 0,
+    faults: opts.faults ? new Faults() : null,
+  };
+  const admin = createAdmin(p);
+  const handle = createRouter(p, admin, createTus(p));
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 5000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const stopPublisher = startPublisher(p);
+  const { port } = server.address() as AddressInfo;
+  let closed = false;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    logins: demoLogins(p),
+    admin,
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopPublisher();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

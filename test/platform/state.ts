@@ -1,0 +1,13 @@
+/** What every handler may use: the database, the clock, settings and the fault rules. */
+import type { Db } from './db.js';
+import type { Faults } from './faults.js';
+
+export interface Platform {
+  readonly db: Db;
+  readonly now: () => Date;
+  readonly tokenTtlSeconds: number;
+  readonly publishDelayMs: number;
+  /** Null when the simulator runs without fault injection. */
+  readonly faults: Faults | null;
+  readonly uploadsDir: string;
+}
