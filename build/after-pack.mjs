@@ -3,6 +3,7 @@
 // cannot be downloaded on CI machines here): the placeholder carries a marker file and has no fuse
 // wire, so this hook says so and skips. Any other binary without a fuse wire fails the build.
 import { flipFuses, getCurrentFuseWire } from '@electron/fuses';
+import console from 'node:console';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FUSES, fuseConfigFor } from './fuses.mjs';
