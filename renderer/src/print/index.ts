@@ -45,6 +45,11 @@ export function appRenderer(): PdfRenderer {
   return defaultRenderer;
 }
 
+/** Call when a screen that prints opens, so the first document does not wait for the fonts. */
+export function warmUpPdf(): Promise<void> {
+  return appRenderer().warmUp();
+}
+
 export function renderPdf(def: TDocumentDefinitions): Promise<Uint8Array> {
   return appRenderer().render(def);
 }

@@ -119,7 +119,7 @@ function signatures(input: RecordInput): Content {
     rows.push(signatureRow('当事人（签名）', signatureMark(ps.signature), `${ps.signature.name}    ${formatDateCn(input.issuedOn)}`));
   } else {
     rows.push(paragraph(`当事人拒绝签名。拒签情况：${ps.note}`, false));
-    rows.push(signatureRow('见证人（签名）', signatureMark(ps.witness.signature), `${ps.witness.name}（身份证件号码：${ps.witness.idNo}）`));
+    rows.push(signatureRow('见证人（签名）', signatureMark(ps.witness.signature), `${ps.witness.name}\n身份证件号码：${ps.witness.idNo}`));
   }
   const members = inspectorsOf(input.task, input.result);
   input.inspectorSignatures.forEach((sig, i) => {
