@@ -1,15 +1,15 @@
 // Vite build of the renderer: one app for Electron (served from app://bundle/) and the installable
 // browser build. base './' keeps every URL relative so both origins work. The service worker
 // (renderer/src/sw/sw.ts) is a second entry emitted as a fixed-name `sw.js`; the `precacheManifest`
-// plugin below writes the final list of built files into it, so the browser build reloads offline.
+// plugin below prepends the final list of built files to it, so the browser build reloads offline.
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const rendererRoot = fileURLToPath(new URL('./renderer', import.meta.url));
 const SW_ENTRY = 'sw';
-const SW_PLACEHOLDER = '"__PRECACHE_MANIFEST__"';
 
 /** Files never precached: the service worker itself and the runtime config (network-first). */
 const NOT_PRECACHED = new Set(['sw.js', 'app-config.json']);
@@ -19,15 +19,17 @@ function precacheManifest(): Plugin {
     name: 'smart-inspect-precache-manifest',
     apply: 'build',
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle)
-        .filter((f) => !NOT_PRECACHED.has(f) && !f.endsWith('.map'))
+      // Public files (manifest, icons) are copied beside the bundle without passing through it.
+      const publicFiles = readdirSync(new URL('./renderer/public', import.meta.url));
+      const files = [...new Set([...Object.keys(bundle), ...publicFiles])]
+        .filter((f) => !NOT_PRECACHED.has(f) && !f.endsWith('.map') && f !== 'index.html')
         .sort();
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') throw new Error('precacheManifest: sw.js chunk missing from the bundle');
-      if (!sw.code.includes(SW_PLACEHOLDER)) throw new Error('precacheManifest: placeholder not found in sw.js');
+      if (!sw.code.includes('__PRECACHE_MANIFEST__')) throw new Error('precacheManifest: sw.js does not read __PRECACHE_MANIFEST__');
       const manifest = JSON.stringify({ version, files: ['./', ...files] });
-      sw.code = sw.code.replace(SW_PLACEHOLDER, manifest);
+      sw.code = `self.__PRECACHE_MANIFEST__ = ${manifest};\n${sw.code}`;
     },
   };
 }

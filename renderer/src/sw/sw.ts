@@ -29,10 +29,10 @@ interface PrecacheManifest {
   readonly files: readonly string[];
 }
 
-// Replaced at build time by the precache plugin with {"version": "...", "files": [...]}.
-const MANIFEST_SOURCE: unknown = "__PRECACHE_MANIFEST__";
-const manifest: PrecacheManifest =
-  typeof MANIFEST_SOURCE === 'string' ? { version: 'dev', files: [] } : (MANIFEST_SOURCE as PrecacheManifest);
+// Set at build time: the precache plugin (vite.config.ts) prepends
+// `self.__PRECACHE_MANIFEST__ = {"version": "...", "files": [...]};` to the emitted sw.js.
+const injected = (globalThis as { __PRECACHE_MANIFEST__?: PrecacheManifest }).__PRECACHE_MANIFEST__;
+const manifest: PrecacheManifest = injected ?? { version: 'dev', files: [] };
 
 const scope = globalThis as unknown as SwScope;
 const CACHE_PREFIX = 'smart-inspect-shell-';

@@ -23,7 +23,7 @@ import { groupByDepartment } from '../tasks/groupItems.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
 import { lookHereReasons } from './lookHere.js';
-import { FieldProblem, ProblemsContext, toProblemMap, useProblemAria } from './problems.js';
+import { FieldProblem, ProblemsContext, problemId, toProblemMap, useProblemAria } from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
 import { useAutosave } from './useAutosave.js';
 
@@ -35,6 +35,15 @@ interface Props {
   readonly onFinalized: (result: StoredResult) => void;
 }
 
+/** Scrolls to the field a problem belongs to and focuses its first control. */
+function focusProblem(path: string): void {
+  const message = document.getElementById(problemId(path));
+  const container = message?.closest('fieldset, .field') ?? message;
+  if (!container) return;
+  container.scrollIntoView({ block: 'center' });
+  container.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
+}
+
 function ProblemSummary({ problems }: { problems: readonly FinalizeProblem[] }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [problems]);
@@ -44,7 +53,11 @@ function ProblemSummary({ problems }: { problems: readonly FinalizeProblem[] }) 
       <strong>还不能锁定，请先处理以下 {problems.length} 个问题：</strong>
       <ul>
         {problems.map((p, i) => (
-          <li key={`${p.path}-${i}`}>{p.message}</li>
+          <li key={`${p.path}-${i}`}>
+            <button type="button" className="linklike" onClick={() => focusProblem(p.path)}>
+              {p.message}
+            </button>
+          </li>
         ))}
       </ul>
     </div>

@@ -105,6 +105,7 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
         {item?.legalBasis ? <span>依据：{item.legalBasis}</span> : null}
       </div>
       {lookHere ? <p className="look-here">请重点关注：{lookHere}</p> : null}
+      <div className="item-row">
       <div className="outcomes">
         {OUTCOME_CHOICES.map((o) => (
           <label key={o} className={`outcome outcome-choice-${o}`}>
@@ -117,12 +118,13 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
           </label>
         ))}
       </div>
+        <div className="note-inline">
+          <label htmlFor={`item-${index}-note`}>备注</label>
+          <input id={`item-${index}-note`} {...register(`items.${index}.note`)} placeholder="可选" />
+        </div>
+      </div>
       {outcomeProblem ? <FieldProblem path={`items.${index}.outcome`} /> : null}
       {outcome === 'fail' && finding ? <FindingFields index={index} control={control} register={register} /> : null}
-      <div className="field">
-        <label htmlFor={`item-${index}-note`}>备注</label>
-        <input id={`item-${index}-note`} {...register(`items.${index}.note`)} placeholder="可选" />
-      </div>
     </fieldset>
   );
 }
