@@ -29,7 +29,7 @@ function errorBody(code: ErrorCode, message: string, details?: unknown): unknown
 
 /** Replays refresh the receipt so the client learns the current publication state. */
 function replay(p: Platform, row: KeyRow): Reply {
-  const stored = JSON.parse(row.response_json ?? '{}') as StoredResponse;
+  const stored: StoredResponse = { status: row.status ?? 500, body: JSON.parse(row.response_json ?? 'null') as unknown };
   if (stored.status >= 200 && stored.status < 300) return json(200, currentReceipt(p, row.result_id) ?? stored.body, { 'Idempotent-Replayed': 'true' });
   return json(stored.status, stored.body, { 'Idempotent-Replayed': 'true' });
 }

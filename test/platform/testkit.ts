@@ -1,0 +1,98 @@
+/**
+ * Test helpers for the simulator: start it on a temp dir, sign in, call it with a Bearer token,
+ * build a valid result upload for a task, and upload an attachment over raw tus 1.0.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalJson } from '../../shared/domain/canonical.js';
+import { addDays, chinaDate } from '../../shared/domain/dates.js';
+import { LoginResponseSchema, TaskFeedPageSchema } from '../../shared/protocol/index.js';
+import type { LoginResponse, ResultPayload, ResultUpload, Task } from '../../shared/protocol/index.js';
+import type { PlatformOptions, StartedPlatform } from './server.js';
+import { startPlatform } from './server.js';
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+export interface Harness {
+  platform: StartedPlatform;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTemp(opts: Partial<PlatformOptions> = {}): Promise<Harness> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'platform-test-'));
+  const platform = await startPlatform({ seed: 3, enterprises: 400, port: 0, ...opts, dataDir });
+  return {
+    platform, dataDir,
+    async stop() {
+      await platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function login(url: string, certNo: string, password = 'demo1234'): Promise<LoginResponse> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'dev-test-1', deviceName: '测试设备' }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return LoginResponseSchema.parse(await res.json());
+}
+
+export function authed(url: string, token: string) {
+  return (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+}
+
+export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]> {
+  const res = await call('/v1/sync/tasks?limit=1000');
+  const page = TaskFeedPageSchema.parse(await res.json());
+  return page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.task] : []));
+}
+
+export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string } = {}): ResultUpload {
+  const today = chinaDate(new Date());
+  const payload: ResultPayload = {
+    resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
+    startedAt: new Date(Date.now() - 3600_000).toISOString(), finishedAt: new Date().toISOString(),
+    inspectorIds: task.team.map((m) => m.inspectorId),
+    itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass', note: opts.note ?? '', finding: null })),
+    findings: '', resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'], replaces: null,
+    publicationDeadline: addDays(today, 28),
+  };
+  return {
+    taskId: task.id, taskVersion: task.version, deviceId: 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
+    contentHash: sha256Hex(canonicalJson(payload)), payload, attachments: opts.attachments ?? [], auditCheckpoint: { count: 3, headHash: 'abc' },
+  };
+}
+
+export function putResult(call: ReturnType<typeof authed>, up: ResultUpload, key: string): Promise<Response> {
+  return call(`/v1/results/${encodeURIComponent(up.payload.resultId)}`, {
+    method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(up),
+  });
+}
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+/** tus 1.0 creation + one PATCH; returns the upload URL and the final PATCH status. */
+export async function tusUpload(url: string, token: string, meta: { attachmentId: string; resultId: string; sha256: string; mime: string }, bytes: Buffer): Promise<{ location: string; status: number }> {
+  const created = await fetch(`${url}/v1/uploads`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length),
+      'upload-metadata': Object.entries(meta).map(([k, v]) => `${k} ${b64(v)}`).join(','),
+    },
+  });
+  if (created.status !== 201) throw new Error(`tus create failed: ${created.status} ${await created.text()}`);
+  const location = created.headers.get('location') ?? '';
+  const patched = await fetch(location, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    body: bytes,
+  });
+  await patched.arrayBuffer();
+  return { location, status: patched.status };
+}
