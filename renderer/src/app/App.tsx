@@ -3,12 +3,23 @@
  * with the screen for the current hash route.
  */
 import { useEffect } from 'react';
-import { useUi } from '../state/ui.js';
-import { navigate } from '../state/ui.js';
+import { navigate, useUi } from '../state/ui.js';
 import { LoginScreen } from '../features/auth/LoginScreen.js';
 import { Shell } from './Shell.js';
 import { RouteView } from './RouteView.js';
 import { useAppWiring } from './useAppWiring.js';
+
+/** Shown when the start-up check found the local store wiped or replaced: never silently fresh. */
+function StorageWarning() {
+  const warning = useUi((s) => s.storageWarning);
+  if (!warning) return null;
+  return (
+    <div className="alert alert-danger storage-warning" role="alert">
+      <strong>本机数据异常：</strong>
+      {warning}
+    </div>
+  );
+}
 
 export function App() {
   useAppWiring();
@@ -27,9 +38,17 @@ export function App() {
       </main>
     );
   }
-  if (!session) return <LoginScreen />;
+  if (!session) {
+    return (
+      <>
+        <StorageWarning />
+        <LoginScreen />
+      </>
+    );
+  }
   return (
     <Shell session={session}>
+      <StorageWarning />
       <RouteView />
     </Shell>
   );

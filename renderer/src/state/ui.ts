@@ -13,10 +13,13 @@ export interface UiState {
   readonly session: Session | null;
   /** False until the stored session was looked up at start-up. */
   readonly sessionChecked: boolean;
+  /** zh-CN warning when the local store was wiped or replaced (storage health at start-up). */
+  readonly storageWarning: string | null;
   setRouteFromHash(hash: string): void;
   setOnline(online: boolean): void;
   setPendingCount(n: number): void;
   setSession(session: Session | null): void;
+  setStorageWarning(message: string | null): void;
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -25,10 +28,12 @@ export const useUi = create<UiState>()((set) => ({
   pendingCount: 0,
   session: null,
   sessionChecked: false,
+  storageWarning: null,
   setRouteFromHash: (hash) => set({ route: parseHash(hash) }),
   setOnline: (online) => set({ online }),
   setPendingCount: (pendingCount) => set({ pendingCount }),
   setSession: (session) => set({ session, sessionChecked: true }),
+  setStorageWarning: (storageWarning) => set({ storageWarning }),
 }));
 
 /** Navigate by changing the hash; the hashchange listener updates the store. */
