@@ -1,0 +1,177 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Receipt } from '../../../shared/protocol/index.js';
+import { metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
+import type { HttpClient, HttpError, HttpResult, RequestSpec } from '../platform/http.js';
+import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
+import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
+import { createPushEngine, type PushEngine } from './push-engine.js';
+
+let dbs: ReturnType<typeof freshDatabases>;
+let clock = 1_000_000;
+const sent: { path: string; key: string | undefined; method: string }[] = [];
+let answers: ((spec: RequestSpec<never>) => HttpResult<unknown>)[] = [];
+
+const fakeHttp: HttpClient = {
+  async request(spec) {
+    sent.push({ path: spec.path, key: spec.idempotencyKey, method: spec.method });
+    const next = answers.shift();
+    if (!next) throw new Error(`unexpected request ${spec.method} ${spec.path}`);
+    return next(spec as RequestSpec<never>) as never;
+  },
+};
+
+function receipt(resultId: string, state: Receipt['publication']['state'] = 'accepted'): Receipt {
+  return {
+    resultId, receivedAt: '2026-05-06T03:00:00Z', contentHash: 'a'.repeat(64), attachmentHashes: [],
+    publication: { state, publishedAt: state === 'published' ? '2026-05-06T04:00:00Z' : null, deadline: '2026-06-02' }, clockSkewFlagged: false,
+  };
+}
+const ok = (state: Receipt['publication']['state'] = 'accepted') => (spec: RequestSpec<never>): HttpResult<unknown> => ({
+  ok: true, notModified: false, status: 201, etag: null, serverDate: null, value: receipt(decodeURIComponent(spec.path.split('/')[3] ?? ''), state),
+});
+const fail = (error: HttpError) => (): HttpResult<unknown> => ({ ok: false, error });
+const http = (status: number, code: Extract<HttpError, { kind: 'http' }>['code'] = null, retryAfterMs: number | null = null): HttpError => ({
+  kind: 'http', status, code, message: `m${status}`, retryAfterMs, serverDate: null, missing: [],
+});
+
+async function finalizeTasks(n: number): Promise<string[]> {
+  const tasks = Array.from({ length: n }, (_, i) => makeTask(i + 1));
+  await tasksRepo(dbs.field).applyPage(tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })), String(n), n, 'x');
+  await referenceRepo(dbs.cache).put(makeReference(), null, 'x');
+  const s = testServices(dbs);
+  const ids: string[] = [];
+  for (const t of tasks) {
+    const d = await s.inspection.openDraft(t.id);
+    await s.inspection.saveDraft({ ...d, items: d.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] });
+    const r = await s.inspection.finalize(t.id);
+    if (!r.ok) throw new Error('finalize failed');
+    ids.push(r.result.resultId);
+  }
+  return ids;
+}
+
+function engine(random = () => 0.5): PushEngine {
+  return createPushEngine({
+    http: fakeHttp, outbox: outboxRepo(dbs.field), results: resultsRepo(dbs.field), deviceId: () => metaRepo(dbs.field).deviceId(),
+    now: () => clock, random,
+  });
+}
+const states = async () => (await outboxRepo(dbs.field).list()).map((o) => o.state);
+
+beforeEach(() => { dbs = freshDatabases(); clock = 1_000_000; sent.length = 0; answers = []; });
+afterEach(() => disposeDatabases(dbs));
+
+describe('push engine', () => {
+  it('201 stores the receipt with the stored key; a later receipt poll marks published', async () => {
+    const [id] = await finalizeTasks(1);
+    const op = (await outboxRepo(dbs.field).list())[0]!;
+    answers = [ok()];
+    expect((await engine().drain()).accepted).toBe(1);
+    expect(sent[0]).toEqual({ method: 'PUT', path: `/v1/results/${id}`, key: op.opId });
+    expect(await states()).toEqual(['accepted']);
+    expect((await resultsRepo(dbs.field).get(id!))?.receipt?.publication.state).toBe('accepted');
+    answers = [ok('published')];
+    expect(await engine().pollReceipts()).toBe(1);
+    expect(sent[1]?.path).toBe(`/v1/results/${id}/receipt`);
+    expect(await states()).toEqual(['published']);
+  });
+
+  it.each([
+    ['RESULT_CONFLICT', 409, '内容不同'],
+    ['TASK_CANCELLED', 409, '被撤销'],
+    ['TASK_REASSIGNED', 409, '改派'],
+    [null, 422, '平台拒收'],
+  ] as const)('%s/%i sets the op aside for review and the next op still goes', async (code, status, reason) => {
+    await finalizeTasks(2);
+    answers = [fail(http(status, code)), ok()];
+    const report = await engine().drain();
+    expect(report).toMatchObject({ review: 1, accepted: 1 });
+    const [first] = await outboxRepo(dbs.field).list();
+    expect(first).toMatchObject({ state: 'needs_review' });
+    expect(first?.lastError).toContain(reason);
+    expect(first?.advice).toContain('本地记录已完整保留');
+    expect(await states()).toEqual(['needs_review', 'accepted']);
+  });
+
+  it.each([
+    ['IN_FLIGHT', 409],
+    ['ATTACHMENTS_MISSING', 409],
+    ['INTERNAL', 500],
+  ] as const)('%s/%i retries later with the same key after a full-jitter backoff', async (code, status) => {
+    await finalizeTasks(1);
+    const op = (await outboxRepo(dbs.field).list())[0]!;
+    answers = [fail(http(status, code))];
+    await engine(() => 0.5).drain();
+    const after = (await outboxRepo(dbs.field).get(op.opId))!;
+    expect(after.state).toBe('waiting');
+    expect(after.nextAttemptAt).toBe(clock + 500); // random 0.5 × min(5 min, 1 s × 2^0)
+    expect((await engine().drain()).sent).toBe(0); // not due yet: no request
+    clock += 500;
+    answers = [ok()];
+    await engine().drain();
+    expect(sent.map((s) => s.key)).toEqual([op.opId, op.opId]);
+    expect(await states()).toEqual(['accepted']);
+  });
+
+  it('network errors and timeouts back off and stop the drain (the ops behind wait)', async () => {
+    await finalizeTasks(2);
+    answers = [fail({ kind: 'timeout', message: 't' })];
+    const report = await engine().drain();
+    expect(report.sent).toBe(1);
+    expect(await states()).toEqual(['waiting', 'waiting']);
+  });
+
+  it('429/503 honour Retry-After exactly', async () => {
+    await finalizeTasks(1);
+    answers = [fail(http(429, 'RATE_LIMITED', 7000))];
+    await engine().drain();
+    const op = (await outboxRepo(dbs.field).list())[0]!;
+    expect(op.nextAttemptAt).toBe(clock + 7000);
+    clock += 6999;
+    expect((await engine().drain()).sent).toBe(0);
+    clock += 1;
+    answers = [fail(http(503, 'UNAVAILABLE', 2000))];
+    await engine().drain();
+    expect((await outboxRepo(dbs.field).list())[0]?.nextAttemptAt).toBe(clock + 2000);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('a refused session (refresh failed) pauses the whole queue and keeps every op and key', async () => {
+    await finalizeTasks(2);
+    const before = (await outboxRepo(dbs.field).list()).map((o) => o.opId);
+    answers = [fail({ kind: 'session-expired', message: 'x' })];
+    expect((await engine().drain()).paused).toBe(true);
+    expect(await states()).toEqual(['paused', 'paused']);
+    expect((await outboxRepo(dbs.field).list()).map((o) => o.opId)).toEqual(before);
+    expect(await outboxRepo(dbs.field).resumePaused()).toBe(2);
+    answers = [ok(), ok()];
+    await engine().drain();
+    expect(await states()).toEqual(['accepted', 'accepted']);
+  });
+
+  it('403 pauses the queue', async () => {
+    await finalizeTasks(1);
+    answers = [fail(http(403, 'FORBIDDEN'))];
+    await engine().drain();
+    expect((await outboxRepo(dbs.field).list())[0]).toMatchObject({ state: 'paused', advice: expect.stringContaining('重新登录') });
+  });
+
+  it('is single-flight: concurrent drains send each op once', async () => {
+    await finalizeTasks(1);
+    answers = [ok()];
+    const e = engine();
+    const [a, b] = await Promise.all([e.drain(), e.drain()]);
+    expect(a).toBe(b);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('is random(0, min(5 min, 1 s × 2^n))', () => {
+    expect(backoffDelay(0, () => 0.999)).toBe(999);
+    expect(backoffDelay(3, () => 0.5)).toBe(4000);
+    expect(backoffDelay(30, () => 0.999)).toBe(Math.floor(0.999 * MAX_BACKOFF_MS));
+    expect(backoffDelay(5, () => 0)).toBe(0);
+  });
+});
