@@ -27,7 +27,7 @@ async function renderAll(svg) {
     for (const size of SIZES) {
       await page.setViewportSize({ width: size, height: size });
       await page.setContent(`<html><body style="margin:0;background:transparent"><img src="${dataUrl}" width="${size}" height="${size}" style="display:block"></body></html>`);
-      await page.waitForFunction(() => document.images[0]?.complete === true);
+      await page.locator('img').evaluate((img) => img.decode());
       pngs.set(size, await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } }));
     }
     return pngs;
