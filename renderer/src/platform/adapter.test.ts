@@ -1,0 +1,52 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessionRepo } from '../db/index.js';
+import { disposeDatabases, freshDatabases } from '../testing/builders.js';
+import { browserAdapter, sealedVault } from './adapter.js';
+import { checkVerifier, makeVerifier } from './crypto.js';
+
+function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
+  const m = new Map<string, string>();
+  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => { m.set(k, v); } };
+}
+
+describe('browser adapter config', () => {
+  it('prefers ?platform= and remembers it', async () => {
+    const storage = memoryStorage();
+    const a = browserAdapter({ search: '?platform=http://127.0.0.1:8787', storage, fetchConfig: async () => ({ platformUrl: 'http://other.test', demo: true, stationName: '所' }) });
+    expect((await a.config()).platformUrl).toBe('http://127.0.0.1:8787');
+    const later = browserAdapter({ search: '', storage, fetchConfig: async () => { throw new Error('offline'); } });
+    expect((await later.config()).platformUrl).toBe('http://127.0.0.1:8787');
+  });
+
+  it('falls back to app-config.json and rejects a broken one clearly', async () => {
+    const a = browserAdapter({ search: '', storage: memoryStorage(), fetchConfig: async () => ({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' }) });
+    expect(await a.config()).toEqual({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' });
+    const bad = browserAdapter({ search: '', storage: memoryStorage(), fetchConfig: async () => ({ platformUrl: 'nope' }) });
+    await expect(bad.config()).rejects.toThrow('未配置监管平台地址');
+  });
+});
+
+describe('sealed token vault and verifier', () => {
+  let dbs: ReturnType<typeof freshDatabases>;
+  beforeEach(() => { dbs = freshDatabases(); });
+  afterEach(() => disposeDatabases(dbs));
+
+  it('stores tokens sealed (never plain text) and opens them again', async () => {
+    const sessions = sessionRepo(dbs.field);
+    await sessions.save({ key: 'current', certNo: '33010000001', inspector: { id: 'i', name: 'n', certNo: '33010000001', certExpiry: '2030-01-01', unit: 'u', station: 's', region: '330100', domains: [], expert: false }, platformUrl: 'http://p', tokens: null, offlineUnlocked: false, signedInAt: 'x' });
+    const vault = sealedVault(sessions);
+    await vault.save('{"refreshToken":"SECRET-REFRESH-TOKEN"}');
+    const row = await sessions.current();
+    expect(row?.tokens).not.toBeNull();
+    expect(new TextDecoder().decode(row!.tokens!.data)).not.toContain('SECRET-REFRESH-TOKEN');
+    expect(await vault.load()).toBe('{"refreshToken":"SECRET-REFRESH-TOKEN"}');
+  });
+
+  it('checks a password against the salted verifier', async () => {
+    const v = await makeVerifier('pa55word', 1000);
+    expect(v.hash).not.toContain('pa55word');
+    expect(await checkVerifier('pa55word', v)).toBe(true);
+    expect(await checkVerifier('pa55wore', v)).toBe(false);
+  });
+});
