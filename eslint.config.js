@@ -12,7 +12,7 @@ const restrict = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.platform-data/**', '.tmp/**', 'build/**/*.js'],
+    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.platform-data/**', '.tmp/**', 'build/icons/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -67,7 +67,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.{js,mjs}', '*.config.{ts,js}'],
+    files: ['test/**/*.ts', 'build/**/*.{js,mjs}', '*.config.{ts,js}'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const preload = path.join(root, 'dist/app/electron/preload/index.cjs');
 const main = path.join(root, 'dist/app/electron/main/index.js');
 

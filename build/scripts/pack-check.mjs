@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const PLACEHOLDER_MARKER = 'SMART_INSPECT_PLACEHOLDER_ELECTRON';
 
 /** Libraries the renderer bundle already contains (or dev tools): none may sit in app.asar. */
@@ -68,7 +68,7 @@ function makePlaceholder(dir) {
   writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "placeholder Electron: not runnable" >&2\nexit 1\n', { mode: 0o755 });
   writeFileSync(path.join(dir, 'version'), version);
   writeFileSync(path.join(dir, 'LICENSE'), 'Placeholder for the Electron license (MIT).\n');
-  writeFileSync(path.join(dir, PLACEHOLDER_MARKER), 'This is not Electron. Built by scripts/pack-check.mjs.\n');
+  writeFileSync(path.join(dir, PLACEHOLDER_MARKER), 'This is not Electron. Built by build/scripts/pack-check.mjs.\n');
 }
 
 function inspectAsar(asarPath) {
