@@ -41,41 +41,43 @@ export function Shell({ session, children }: { session: Session; children: React
   const { inspector } = session;
   return (
     <div className="shell">
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-title">智慧监管现场检查</span>
-          <span className="brand-station">{inspector.station}</span>
-        </div>
-        <div className="topbar-right">
-          <span className="who">
-            {inspector.name}
-            <span className="who-cert">执法证号 {inspector.certNo}</span>
-            {session.offlineUnlocked ? <span className="badge badge-muted">离线登录</span> : null}
-          </span>
-          <OnlineIndicator />
-        </div>
-      </header>
-      <nav className="mainnav" aria-label="主导航">
-        <ul>
-          {NAV.map((item) => {
-            const current = item.matches.includes(routeName);
-            const isOutbox = item.route.name === 'outbox';
-            return (
-              <li key={item.label}>
-                <a href={formatRoute(item.route)} aria-current={current ? 'page' : undefined} className={current ? 'active' : undefined}>
-                  {item.label}
-                  {isOutbox ? (
-                    <span className={`count ${pending > 0 ? 'count-pending' : ''}`} data-testid="pending-count">
-                      {' '}
-                      {pending}
-                    </span>
-                  ) : null}
-                </a>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      <div className="sticky-head">
+        <header className="topbar">
+          <div className="brand">
+            <span className="brand-title">智慧监管现场检查</span>
+            <span className="brand-station">{inspector.station}</span>
+          </div>
+          <div className="topbar-right">
+            <span className="who">
+              {inspector.name}
+              <span className="who-cert">执法证号 {inspector.certNo}</span>
+              {session.offlineUnlocked ? <span className="badge badge-muted">离线登录</span> : null}
+            </span>
+            <OnlineIndicator />
+          </div>
+        </header>
+        <nav className="mainnav" aria-label="主导航">
+          <ul>
+            {NAV.map((item) => {
+              const current = item.matches.includes(routeName);
+              const isOutbox = item.route.name === 'outbox';
+              return (
+                <li key={item.label}>
+                  <a href={formatRoute(item.route)} aria-current={current ? 'page' : undefined} className={current ? 'active' : undefined}>
+                    {item.label}
+                    {isOutbox ? (
+                      <span className={`count ${pending > 0 ? 'count-pending' : ''}`} data-testid="pending-count">
+                        {' '}
+                        {pending}
+                      </span>
+                    ) : null}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      </div>
       <main className="content" id="main">
         {children}
       </main>

@@ -64,3 +64,9 @@ export function dueText(dueDate: string, now: Date): string {
   if (level === 'soon') return `${days} 天后到期`;
   return '';
 }
+
+/** Registered capital is recorded in 万元 (DOMAIN.md §10). */
+export function formatCapital(wan: number | null): string {
+  if (wan === null) return '—';
+  return `${wan.toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;
+}

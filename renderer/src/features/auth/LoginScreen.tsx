@@ -17,6 +17,14 @@ const LoginFormSchema = z.object({
 });
 type LoginForm = z.infer<typeof LoginFormSchema>;
 
+/** What to do next, per error; network and input errors show the service's own detail instead. */
+const ERROR_HINTS: Readonly<Record<SignInError['kind'], string | null>> = {
+  'bad-credentials': '请核对执法证号和密码后重试。',
+  'offline-never-signed-in': '请先在有网络时登录一次，之后在本设备上可离线登录。',
+  network: null,
+  'invalid-input': null,
+};
+
 const ERROR_TITLES: Readonly<Record<SignInError['kind'], string>> = {
   'bad-credentials': '执法证号或密码不正确',
   'offline-never-signed-in': '当前离线，且本设备从未登录过该账号',
@@ -99,7 +107,7 @@ export function LoginScreen() {
         {error ? (
           <div className="alert alert-danger" role="alert">
             <strong>{ERROR_TITLES[error.kind]}</strong>
-            {error.message && error.message !== ERROR_TITLES[error.kind] ? <p>{error.message}</p> : null}
+            <p>{ERROR_HINTS[error.kind] ?? error.message}</p>
           </div>
         ) : null}
 

@@ -5,7 +5,7 @@
  */
 import type { Enterprise } from '../../../../shared/protocol/index.js';
 import { Badge, CreditBadge, InternalMark, WarningBadge } from '../../ui/Badge.js';
-import { formatDate, formatMoney } from '../../ui/format.js';
+import { formatCapital, formatDate, formatMoney } from '../../ui/format.js';
 import { EnterpriseSection } from './EnterpriseSection.js';
 
 type ListEntry = Enterprise['abnormalList'][number];
@@ -84,7 +84,7 @@ export function CreditFileSummary({ e }: { e: Enterprise }) {
           <dt>法定代表人</dt>
           <dd>{e.legalRep}</dd>
           <dt>注册资本</dt>
-          <dd>{formatMoney(e.regCapital)}</dd>
+          <dd>{formatCapital(e.regCapital)}</dd>
           <dt>成立日期</dt>
           <dd>{formatDate(e.establishDate)}</dd>
           <dt>登记机关</dt>

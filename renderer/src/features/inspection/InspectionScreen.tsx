@@ -27,6 +27,10 @@ async function loadInspection(taskId: string) {
 export function InspectionScreen({ taskId }: { taskId: string }) {
   const { data, error, loading } = useServiceData(() => loadInspection(taskId), null, [taskId]);
   const [finalized, setFinalized] = useState<StoredResult | null>(null);
+  const onFinalized = (r: StoredResult): void => {
+    setFinalized(r);
+    window.scrollTo({ top: 0 });
+  };
 
   if (loading && !data) return <p role="status">正在打开检查记录…</p>;
   if (error) {
@@ -63,7 +67,7 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       {result ? (
         <ResultView task={task} result={result} />
       ) : draft ? (
-        <InspectionForm task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={setFinalized} />
+        <InspectionForm task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={onFinalized} />
       ) : (
         <p className="alert alert-warn">任务{inactive}，不能开始检查。</p>
       )}

@@ -26,7 +26,7 @@ function UploadState({ resultId }: { resultId: string }) {
   return (
     <span>
       <Badge tone={OUTBOX_STATE_TONES[entry.state]}>{OUTBOX_STATE_LABELS[entry.state]}</Badge>{' '}
-      <a href="#/outbox">查看待上传</a>
+      <a href="#/outbox">查看上传状态</a>
     </span>
   );
 }
