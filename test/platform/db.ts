@@ -12,7 +12,10 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enterprises (
   uscc TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, version INTEGER NOT NULL,
-  deleted INTEGER NOT NULL DEFAULT 0, name TEXT NOT NULL, json TEXT);
+  deleted INTEGER NOT NULL DEFAULT 0, name TEXT NOT NULL,
+  /** UTF-8 JSON as a BLOB: the feed splices bytes without decoding them. */
+  json BLOB);
+CREATE INDEX IF NOT EXISTS enterprises_live ON enterprises (deleted);
 CREATE TABLE IF NOT EXISTS inspectors (
   id TEXT PRIMARY KEY, cert_no TEXT NOT NULL UNIQUE, salt TEXT NOT NULL, password_hash TEXT NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (

@@ -91,7 +91,7 @@ export async function tusUpload(url: string, token: string, meta: { attachmentId
   const patched = await fetch(location, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   await patched.arrayBuffer();
   return { location, status: patched.status };

@@ -59,7 +59,7 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
       const uscc = i === badIdx ? breakCheckChar(usccs[i]!) : usccs[i]!;
       if (i === badIdx) badUscc = uscc;
       const e = makeEnterprise(rng, today, uscc);
-      insertEnt.run(e.uscc, i + 1, e.name, JSON.stringify(e));
+      insertEnt.run(e.uscc, i + 1, e.name, Buffer.from(JSON.stringify(e), 'utf8'));
       if (i !== badIdx) {
         candidates.push({
           uscc: e.uscc, name: e.name, address: e.address, cls: e.internal.creditClass, active: e.status === '存续',
@@ -71,7 +71,7 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
     for (let j = 0; j < opts.invalidRecords; j++) {
       const uscc = usccs[opts.enterprises + j]!;
       const rec = makeInvalidRecord(rng, uscc, j);
-      insertEnt.run(uscc, opts.enterprises + j + 1, String(rec['name']), JSON.stringify(rec));
+      insertEnt.run(uscc, opts.enterprises + j + 1, String(rec['name']), Buffer.from(JSON.stringify(rec), 'utf8'));
       invalid.push(uscc);
     }
     setMeta(db, 'seq:ent', opts.enterprises + opts.invalidRecords);

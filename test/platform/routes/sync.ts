@@ -42,7 +42,11 @@ export function tasksFeed(p: Platform, ctx: Ctx): Reply {
   return json(200, out);
 }
 
-interface EntRow { seq: number; uscc: string; deleted: number; json: string | null }
+const CLOSE = Buffer.from('}');
+const COMMA = Buffer.from(',');
+const NEWLINE = Buffer.from('\n');
+
+interface EntRow { seq: number; uscc: string; deleted: number; json: Buffer | null }
 
 export function tombstoneHorizon(p: Platform): number {
   return Number(getMeta(p.db, 'tombstoneHorizon') ?? '0');
@@ -61,14 +65,20 @@ export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   const total = (p.db.prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
   const last = page[page.length - 1];
   const nextCursor = String(last ? last.seq : cursor);
-  // The stored JSON is spliced in as-is: fast, and invalid records reach the client unchanged.
+  // The stored UTF-8 bytes are spliced in as-is: fast, and invalid records reach the client unchanged.
   const lines = page.map((r) =>
-    r.deleted ? `{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}` : `{"kind":"upsert","seq":${r.seq},"enterprise":${r.json ?? 'null'}}`,
+    r.deleted || !r.json
+      ? Buffer.from(`{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}`)
+      : Buffer.concat([Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`), r.json, CLOSE]),
   );
   const header = { nextCursor, hasMore, total };
   if (/application\/x-ndjson/.test(String(ctx.req.headers.accept ?? ''))) {
-    return { status: 200, raw: { body: [JSON.stringify(header), ...lines].join('\n') + '\n', type: 'application/x-ndjson; charset=utf-8' } };
+    const parts = [Buffer.from(JSON.stringify(header)), ...lines].flatMap((b) => [b, NEWLINE]);
+    return { status: 200, raw: { body: Buffer.concat(parts), type: 'application/x-ndjson; charset=utf-8' } };
   }
-  const body = `{"changes":[${lines.join(',')}],"nextCursor":"${nextCursor}","hasMore":${hasMore},"total":${total}}`;
+  const parts: Buffer[] = [Buffer.from('{"changes":[')];
+  lines.forEach((l, i) => parts.push(...(i === 0 ? [l] : [COMMA, l])));
+  parts.push(Buffer.from(`],"nextCursor":"${nextCursor}","hasMore":${hasMore},"total":${total}}`));
+  const body = Buffer.concat(parts);
   return { status: 200, raw: { body, type: 'application/json; charset=utf-8' } };
 }
