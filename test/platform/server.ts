@@ -71,7 +71,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
   };
   const admin = createAdmin(p);
   const handle = createRouter(p, admin, createTus(p));
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
   server.keepAliveTimeout = 5000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
