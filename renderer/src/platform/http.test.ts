@@ -20,7 +20,7 @@ function tokens(refreshOk: boolean): TokenProvider & { refreshes: number } {
   const t = {
     refreshes: 0,
     accessToken: () => token,
-    refresh: async () => { t.refreshes += 1; if (refreshOk) token = 'new-token'; return refreshOk; },
+    refresh: async () => { t.refreshes += 1; if (refreshOk) token = 'new-token'; return refreshOk ? 'refreshed' as const : 'rejected' as const; },
   };
   return t;
 }

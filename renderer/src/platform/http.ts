@@ -47,10 +47,15 @@ export interface RequestSpec<S extends z.ZodType> {
   readonly signal?: AbortSignal;
 }
 
+export type RefreshOutcome = 'refreshed' | 'rejected' | 'unreachable';
+
 export interface TokenProvider {
   accessToken(): string | null;
-  /** One refresh; resolves false when the refresh token is rejected or missing. */
-  refresh(): Promise<boolean>;
+  /**
+   * One refresh. 'rejected': the refresh token was refused or is missing (sign in again);
+   * 'unreachable': the platform could not be asked (a transient failure, retry later).
+   */
+  refresh(): Promise<RefreshOutcome>;
 }
 
 export interface HttpClientOptions {
@@ -151,7 +156,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const first = await send(spec, headers());
       if (first.ok || !useAuth || first.error.kind !== 'http' || first.error.status !== 401) return first;
       const refreshed = await options.tokens?.refresh();
-      if (!refreshed) return { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } };
+      if (refreshed === 'unreachable') return { ok: false, error: { kind: 'network', message: '刷新登录凭据时无法连接监管平台' } };
+      if (refreshed !== 'refreshed') return { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } };
       return send(spec, headers());
     },
   };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { API, RefreshResponseSchema, type Tokens } from '../../../shared/protocol/index.js';
 import type { TokenVault } from './adapter.js';
-import { createHttpClient, type HttpClient, type TokenProvider } from './http.js';
+import { createHttpClient, type HttpClient, type RefreshOutcome, type TokenProvider } from './http.js';
 
 const StoredTokensSchema = z.object({
   accessToken: z.string().min(1),
@@ -39,7 +39,7 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
   const now = deps.now ?? (() => Date.now());
   const http: HttpClient = createHttpClient({ baseUrl: deps.baseUrl, ...(deps.fetch ? { fetch: deps.fetch } : {}), timeoutMs: 20_000 });
   let current: StoredTokens | null = null;
-  let inflight: Promise<boolean> | null = null;
+  let inflight: Promise<RefreshOutcome> | null = null;
   const expiredListeners = new Set<() => void>();
 
   async function set(tokens: Tokens): Promise<void> {
@@ -51,20 +51,22 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     await deps.vault.save(JSON.stringify(current));
   }
 
-  async function doRefresh(): Promise<boolean> {
-    if (!current) return false;
+  async function doRefresh(): Promise<RefreshOutcome> {
+    if (!current) return 'rejected';
     const res = await http.request({
       method: 'POST', path: API.refresh, body: { refreshToken: current.refreshToken }, schema: RefreshResponseSchema, auth: false,
     });
     if (res.ok && !res.notModified) {
       await set(res.value);
-      return true;
+      return 'refreshed';
     }
-    // A network failure keeps the tokens (try again later); a rejection ends the session.
-    if (!res.ok && res.error.kind === 'http' && (res.error.status === 401 || res.error.status === 403)) {
+    // A network failure or 5xx keeps the tokens (try again later); a refusal ends the session.
+    const e = res.ok ? null : res.error;
+    if (e?.kind === 'http' && e.status >= 400 && e.status < 500 && e.status !== 429) {
       for (const l of expiredListeners) l();
+      return 'rejected';
     }
-    return false;
+    return 'unreachable';
   }
 
   return {

@@ -9,7 +9,7 @@ const ProgressSchema = z.object({
 
 export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), baseUrl: z.string().url(), accessToken: z.string().nullable(), dbPrefix: z.string(), pageSize: z.number().int().positive() }),
-  z.object({ type: z.literal('token'), accessToken: z.string().nullable() }),
+  z.object({ type: z.literal('token'), accessToken: z.string().nullable(), outcome: z.enum(['refreshed', 'rejected', 'unreachable']) }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;

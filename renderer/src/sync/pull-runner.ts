@@ -49,7 +49,7 @@ function runInWorker(o: PullRunOptions): PullRun {
       if (!parsed.success) return;
       const msg = parsed.data;
       if (msg.type === 'progress') o.onProgress(msg.progress);
-      else if (msg.type === 'refresh') void o.tokens.refresh().then((ok) => send({ type: 'token', accessToken: ok ? o.tokens.accessToken() : null }));
+      else if (msg.type === 'refresh') void o.tokens.refresh().then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
       else {
         resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired });
         worker.terminate();

@@ -4,7 +4,7 @@
  * a 401 the worker asks for a refreshed access token.
  */
 import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
-import { createHttpClient } from '../platform/http.js';
+import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 
@@ -16,7 +16,7 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 let controller: AbortController | null = null;
 let accessToken: string | null = null;
-let tokenWaiter: ((token: string | null) => void) | null = null;
+let tokenWaiter: ((token: string | null, outcome: RefreshOutcome) => void) | null = null;
 
 function post(message: FromWorker): void {
   scope.postMessage(FromWorkerSchema.parse(message));
@@ -30,8 +30,8 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
     baseUrl: () => start.baseUrl,
     tokens: {
       accessToken: () => accessToken,
-      refresh: () => new Promise<boolean>((resolve) => {
-        tokenWaiter = (t) => { accessToken = t; resolve(t !== null); };
+      refresh: () => new Promise<RefreshOutcome>((resolve) => {
+        tokenWaiter = (t, outcome) => { accessToken = t; resolve(outcome); };
         post({ type: 'refresh' });
       }),
     },
@@ -57,6 +57,6 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'start') void run(msg);
-  else if (msg.type === 'token') { tokenWaiter?.(msg.accessToken); tokenWaiter = null; }
+  else if (msg.type === 'token') { tokenWaiter?.(msg.accessToken, msg.outcome); tokenWaiter = null; }
   else controller?.abort();
 });
