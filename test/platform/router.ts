@@ -109,7 +109,7 @@ export function createRouter(p: Platform, admin: Admin, tus: TusServer): (req: I
       sendReply(req, res, after ?? reply);
     } catch (e) {
       if (e instanceof ConnectionDropped) return;
-      if (res.headersSent || res.destroyed || req.destroyed) {
+      if (res.headersSent || res.destroyed || req.socket.destroyed) {
         res.destroy();
         return;
       }
