@@ -60,8 +60,8 @@ export function createAdmin(p: Platform): Admin {
     mutateEnterprises: (count) => p.db.transaction(() => {
       const usccs = liveUsccs(p, count);
       for (const uscc of usccs) {
-        const row = p.db.prepare('SELECT json FROM enterprises WHERE uscc = ?').get(uscc) as { json: Buffer };
-        const raw = JSON.parse(row.json.toString('utf8')) as unknown;
+        const row = p.db.prepare('SELECT json FROM enterprises WHERE uscc = ?').get(uscc) as { json: Buffer | string };
+        const raw = JSON.parse(row.json.toString()) as unknown;
         const parsed = EnterpriseSchema.safeParse(raw);
         const e = parsed.success ? { ...parsed.data, version: parsed.data.version + 1, phone: `0631-${String(5_000_000 + (parsed.data.version * 7919) % 999_999)}` } : raw;
         const version = parsed.success ? parsed.data.version + 1 : 2;

@@ -46,7 +46,7 @@ const CLOSE = Buffer.from('}');
 const COMMA = Buffer.from(',');
 const NEWLINE = Buffer.from('\n');
 
-interface EntRow { seq: number; uscc: string; deleted: number; json: Buffer | null }
+interface EntRow { seq: number; uscc: string; deleted: number; json: Buffer | string | null }
 
 export function tombstoneHorizon(p: Platform): number {
   return Number(getMeta(p.db, 'tombstoneHorizon') ?? '0');
@@ -69,7 +69,7 @@ export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   const lines = page.map((r) =>
     r.deleted || !r.json
       ? Buffer.from(`{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}`)
-      : Buffer.concat([Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`), r.json, CLOSE]),
+      : Buffer.concat([Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`), typeof r.json === 'string' ? Buffer.from(r.json) : r.json, CLOSE]),
   );
   const header = { nextCursor, hasMore, total };
   if (/application\/x-ndjson/.test(String(ctx.req.headers.accept ?? ''))) {
