@@ -62,15 +62,14 @@ export function SyncScreen() {
       <div className="screen-head">
         <h1 id="sync-title">同步</h1>
         <div className="actions">
-          {running ? (
-            <button type="button" className="btn" onClick={() => services.sync.cancel()}>
-              取消同步
-            </button>
-          ) : (
-            <button type="button" className="btn btn-primary" onClick={start} disabled={!online}>
-              开始同步
-            </button>
-          )}
+          {/* Two separate buttons, never one that flips its label: a double-click on 开始同步 must
+              not land on 取消同步 (RELIABILITY.md row 9: double-clicking sync starts nothing twice). */}
+          <button type="button" className="btn btn-primary" onClick={start} disabled={!online || running}>
+            开始同步
+          </button>
+          <button type="button" className="btn" onClick={() => services.sync.cancel()} disabled={!running}>
+            取消同步
+          </button>
         </div>
       </div>
       {!online ? <p className="alert alert-info">当前离线，联网后才能同步。已下载的任务和信用档案可继续使用。</p> : null}

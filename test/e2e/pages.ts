@@ -1,0 +1,64 @@
+/**
+ * Page objects: the inspector's steps by what they are called on screen (roles and labels), so the
+ * specs read like the inspector's day and survive layout changes.
+ */
+import { expect, type Page } from '@playwright/test';
+
+export async function signIn(page: Page, certNo: string, password: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await page.getByLabel('执法证号').fill(certNo);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+export async function syncAll(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '同步' }).click();
+  // Signing in starts a sync by itself; start one only if none ran (the button is disabled while running).
+  const phase = page.getByTestId('sync-phase');
+  const start = page.getByRole('button', { name: '开始同步' });
+  await expect(phase).not.toHaveText('', { timeout: 5_000 });
+  if (!/正在同步|同步完成/.test(await phase.innerText()) && (await start.isEnabled())) await start.click();
+  await expect(page.getByTestId('sync-phase')).toContainText('同步完成', { timeout: 60_000 });
+}
+
+export async function networkStatus(page: Page): Promise<string> {
+  return (await page.getByTestId('network-status').innerText()).trim();
+}
+
+export async function openTasks(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '任务', exact: true }).click();
+  await expect(page.getByRole('table', { name: '任务列表' })).toBeVisible();
+}
+
+/** Opens the task of the enterprise with this name and starts (or continues) the inspection. */
+export async function startInspection(page: Page, taskNo: string, enterpriseName: string): Promise<void> {
+  // One enterprise may appear in several tasks (different plans): pick the row by its task number.
+  const row = page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: taskNo });
+  await row.getByRole('link', { name: enterpriseName }).click();
+  await expect(page.getByRole('heading', { name: enterpriseName })).toBeVisible();
+  await page.getByRole('button', { name: /开始检查|继续检查/ }).click();
+}
+
+/** Marks every check item 符合, ticks 未发现问题 and 实地检查, and waits for the autosave. */
+export async function fillAllCompliant(page: Page, findings: string): Promise<void> {
+  const groups = page.getByRole('radiogroup');
+  await expect(groups.first()).toBeVisible();
+  const n = await groups.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) await groups.nth(i).getByRole('radio', { name: '符合', exact: true }).check();
+  await page.getByLabel('发现问题情况').fill(findings);
+  await page.getByRole('group', { name: '检查结果' }).getByRole('checkbox', { name: '未发现问题' }).check();
+  await page.getByRole('group', { name: '核查方式' }).getByRole('checkbox', { name: '实地检查' }).check();
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
+}
+
+export async function finalize(page: Page): Promise<{ contentHash: string }> {
+  await page.getByRole('button', { name: '完成并锁定' }).click();
+  await expect(page.getByRole('heading', { name: '检查结果（已锁定）' })).toBeVisible();
+  return { contentHash: (await page.getByTestId('content-hash').innerText()).trim() };
+}
+
+export async function openOutbox(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /^待上传/ }).click();
+  await expect(page.getByRole('heading', { name: '待上传' })).toBeVisible();
+}

@@ -1,0 +1,115 @@
+/**
+ * The inspector's round trip (issue 2): sign in → sync → offline → inspect and finalize → reload
+ * (still there, still offline) → online → uploaded → the public page shows the result exactly once.
+ * The second test kills the browser after the platform committed the upload but before the answer
+ * arrived, and checks that the restart ends with exactly one result and one publication.
+ */
+import { mkdirSync } from 'node:fs';
+import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
+import { expect, test } from './fixtures.js';
+import { fillAllCompliant, finalize, networkStatus, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
+
+const SHOTS = 'test-results/screens';
+
+async function firstTask(platform: { admin: { tasksOf(id: string): string[] }; url: string }, inspectorId: string, token: string) {
+  const res = await fetch(`${platform.url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { changes: { kind: string; task?: { id: string; taskNo: string; status: string; enterprise: { uscc: string; name: string } } }[] };
+  const mine = new Set(platform.admin.tasksOf(inspectorId));
+  const task = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []))[0];
+  if (!task) throw new Error('the demo inspector has no assigned task');
+  return task;
+}
+
+async function login(url: string, certNo: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function publicResults(url: string, uscc: string) {
+  const res = await fetch(`${url}/v1/public/enterprises/${uscc}/results`);
+  expect(res.status).toBe(200);
+  return PublicResultsResponseSchema.parse(await res.json());
+}
+
+test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({ platform, app }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const who = platform.logins[0]!;
+  const task = await firstTask(platform, who.inspectorId, await login(platform.url, who.certNo, who.password));
+
+  const page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  await page.screenshot({ path: `${SHOTS}/sync.png` });
+
+  await app.context.setOffline(true);
+  await expect.poll(() => networkStatus(page)).toBe('离线');
+
+  await openTasks(page);
+  await page.screenshot({ path: `${SHOTS}/tasks.png` });
+  await startInspection(page, task.taskNo, task.enterprise.name);
+  await fillAllCompliant(page, '现场核查营业执照、公示信息与实际一致。');
+  await page.screenshot({ path: `${SHOTS}/inspection.png`, fullPage: true });
+  const { contentHash } = await finalize(page);
+  expect(contentHash).toMatch(/[0-9a-f]{64}/);
+
+  // Reload with no network: the app, the session and the finalized result are all still there.
+  await page.reload();
+  await expect.poll(() => networkStatus(page)).toBe('离线');
+  await expect(page.getByRole('heading', { name: '检查结果（已锁定）' })).toBeVisible();
+  await openOutbox(page);
+  await expect(page.getByRole('table', { name: '待上传的检查结果' })).toContainText(task.enterprise.name);
+  await expect(page.getByRole('table', { name: '待上传的检查结果' })).toContainText('等待上传');
+  expect((await publicResults(platform.url, task.enterprise.uscc)).results).toHaveLength(0);
+
+  // Back online: the outbox drains by itself on reconnect.
+  await app.context.setOffline(false);
+  await expect.poll(() => networkStatus(page)).toBe('在线');
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/outbox.png` });
+
+  await expect.poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 }).toBe(1);
+  const published = await publicResults(platform.url, task.enterprise.uscc);
+  expect(published.name).toBe(task.enterprise.name);
+  expect(published.results[0]!.result).toContain('未发现问题');
+  const counts = platform.admin.counts(published.results[0]!.resultId);
+  expect(counts).toEqual({ results: 1, publications: 1 });
+
+  // The public web page shows it under the enterprise's name.
+  const html = await (await fetch(`${platform.url}/public/enterprises/${task.enterprise.uscc}`)).text();
+  expect(html).toContain(task.enterprise.name);
+  expect(html.split(published.results[0]!.resultId).length - 1).toBeLessThanOrEqual(1);
+});
+
+test('killed after the platform committed but before the answer: one result after restart', async ({ platform, app }) => {
+  const who = platform.logins[0]!;
+  const task = await firstTask(platform, who.inspectorId, await login(platform.url, who.certNo, who.password));
+
+  let page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  await app.context.setOffline(true);
+  await openTasks(page);
+  await startInspection(page, task.taskNo, task.enterprise.name);
+  await fillAllCompliant(page, '经营场所与登记住所一致。');
+  await finalize(page);
+
+  // The platform commits the result, then holds the answer back long enough for us to kill the app.
+  platform.admin.addFault({ kind: 'delay-after-commit', method: 'PUT', path: '^/v1/results/', ms: 20_000, times: 1 });
+  const sent = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/v1/results/'));
+  await app.context.setOffline(false);
+  const request = await sent;
+  const resultId = decodeURIComponent(new URL(request.url()).pathname.split('/').pop()!);
+  await expect.poll(() => platform.admin.counts(resultId).results, { timeout: 15_000 }).toBe(1);
+
+  // Kill the whole browser mid-request and start it again on the same profile.
+  page = await app.restart();
+  await openOutbox(page);
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 45_000 });
+  await expect.poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 }).toBe(1);
+  expect(platform.admin.counts(resultId)).toEqual({ results: 1, publications: 1 });
+  expect((await publicResults(platform.url, task.enterprise.uscc)).results[0]!.resultId).toBe(resultId);
+});
