@@ -9,6 +9,7 @@ import type {
   ReferenceRow, ResultRow, SessionRow, SyncStateRow, TaskRow,
 } from './rows.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
+import type { AttachmentRow } from './evidence-rows.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -18,7 +19,7 @@ export class FieldDb extends Dexie {
   declare tasks: Table<TaskRow, string>;
   declare drafts: Table<DraftRow, string>;
   declare results: Table<ResultRow, string>;
-  declare attachments: Table<{ id: string; resultId: string }, string>;
+  declare attachments: Table<AttachmentRow, string>;
   declare outbox: Table<OutboxRow, string>;
   declare audit: Table<AuditRow, number>;
   declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;

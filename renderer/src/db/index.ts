@@ -14,3 +14,5 @@ export * from './repos/audit.repo.js';
 export * from './repos/enterprises.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';
+export * from './evidence-rows.js';
+export * from './repos/attachments.repo.js';

@@ -1,0 +1,32 @@
+/**
+ * Stored rows of field schema v2 (issue 4): evidence attachments (photos, scanned documents and
+ * signature images) as Blobs with their SHA-256 taken at capture. A row is immutable once written:
+ * captions and signature metadata live in the autosaved draft, so typing never rewrites a Blob.
+ *
+ * Blobs are stored as Blobs: Chromium's IndexedDB keeps them as files, and fake-indexeddb under
+ * Node 20 structured-clones Blob too (tested in attachments.repo.test.ts), so no ArrayBuffer detour.
+ */
+
+export const ATTACHMENT_KINDS = ['photo', 'scan', 'signature'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+export interface AttachmentRow {
+  /** `att-<uuid>`; also the id the platform knows (AttachmentRef.id). */
+  readonly id: string;
+  /** The result this evidence belongs to: the draft's resultId from the start (it never changes at finalize). */
+  readonly resultId: string;
+  readonly taskId: string;
+  readonly kind: AttachmentKind;
+  readonly mime: string;
+  /** Bytes of `blob`. */
+  readonly size: number;
+  /** Lower-case hex SHA-256 of the bytes, computed at capture before the row was written. */
+  readonly sha256: string;
+  readonly blob: Blob;
+  /** Small JPEG/PNG preview (≤ 240 px) or null for a PDF scan. */
+  readonly thumbnail: Blob | null;
+  /** Original file name, or a generated one for camera shots and signatures. */
+  readonly fileName: string;
+  /** ISO instant of capture (device clock). */
+  readonly capturedAt: string;
+}

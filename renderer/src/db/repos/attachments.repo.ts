@@ -1,0 +1,82 @@
+/**
+ * Evidence attachments (photos, scans, signature PNGs) as Blobs in the field database.
+ *
+ * API for other parts (the tus uploader reads here):
+ *   attachmentsRepo(db).forResult(resultId) → rows of that result, in capture order
+ *   attachmentsRepo(db).get(id)             → one row or null
+ *   attachmentsRepo(db).add(row)            → writes one immutable row (strict tx); refuses after finalize
+ *   attachmentsRepo(db).remove(id)          → deletes a row of a draft that is not finalized
+ *   hashBlob(blob)                          → lower-case hex SHA-256 (call before add, outside any tx)
+ * A full disk surfaces as StorageFullError (zh-CN message); the transaction is aborted, so no
+ * half-written row exists and the rest of the draft is untouched.
+ */
+import { toHex } from '../../../../shared/domain/canonical.js';
+import type { FieldDb } from '../databases.js';
+import type { AttachmentRow } from '../evidence-rows.js';
+import { DraftFrozenError } from './drafts.repo.js';
+
+export class StorageFullError extends Error {
+  constructor() {
+    super('本机存储空间已满，附件未保存。已填写的检查记录不受影响；请删除不需要的照片或清理磁盘后重试。');
+    this.name = 'StorageFullError';
+  }
+}
+
+export function isQuotaError(e: unknown): boolean {
+  if (!(e instanceof Error) && !(typeof e === 'object' && e !== null)) return false;
+  const name = (e as { name?: unknown }).name;
+  const inner = (e as { inner?: unknown }).inner;
+  return name === 'QuotaExceededError' || (inner !== undefined && inner !== e && isQuotaError(inner));
+}
+
+export async function hashBlob(blob: Blob): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+}
+
+export interface AttachmentsRepo {
+  get(id: string): Promise<AttachmentRow | null>;
+  forResult(resultId: string): Promise<AttachmentRow[]>;
+  forTask(taskId: string): Promise<AttachmentRow[]>;
+  add(row: AttachmentRow): Promise<AttachmentRow>;
+  remove(id: string): Promise<void>;
+}
+
+export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
+  /** Evidence of a finalized result is frozen with it (a correction gets a new resultId). */
+  async function assertOpen(row: Pick<AttachmentRow, 'taskId' | 'resultId'>): Promise<void> {
+    if (await db.results.get(row.resultId)) throw new DraftFrozenError(row.taskId);
+  }
+  return {
+    async get(id) {
+      return (await db.attachments.get(id)) ?? null;
+    },
+    async forResult(resultId) {
+      return db.attachments.where('resultId').equals(resultId).sortBy('capturedAt');
+    },
+    async forTask(taskId) {
+      return db.attachments.where('taskId').equals(taskId).sortBy('capturedAt');
+    },
+    async add(row) {
+      if (!/^[0-9a-f]{64}$/.test(row.sha256)) throw new Error(`附件 ${row.id} 缺少有效的 SHA-256`);
+      if (row.size !== row.blob.size) throw new Error(`附件 ${row.id} 的大小与内容不一致`);
+      try {
+        await db.transaction('rw', db.attachments, db.results, async () => {
+          await assertOpen(row);
+          await db.attachments.add(row);
+        });
+      } catch (e) {
+        if (isQuotaError(e)) throw new StorageFullError();
+        throw e;
+      }
+      return row;
+    },
+    async remove(id) {
+      await db.transaction('rw', db.attachments, db.results, async () => {
+        const row = await db.attachments.get(id);
+        if (!row) return;
+        await assertOpen(row);
+        await db.attachments.delete(id);
+      });
+    },
+  };
+}
