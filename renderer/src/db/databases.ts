@@ -9,6 +9,7 @@ import type {
   ReferenceRow, ResultRow, SessionRow, SyncStateRow, TaskRow,
 } from './rows.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
+import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { AttachmentRow } from './evidence-rows.js';
 
 export class FieldDb extends Dexie {
@@ -23,6 +24,9 @@ export class FieldDb extends Dexie {
   declare outbox: Table<OutboxRow, string>;
   declare audit: Table<AuditRow, number>;
   declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
+  declare docBlocks: Table<DocBlockRow, string>;
+  declare docNumbers: Table<DocNumberRow, [DocNumberRow['docType'], number]>;
+  declare issuedDocs: Table<IssuedDocRow, string>;
 
   constructor(name: string, migrations = FIELD_MIGRATIONS) {
     super(name, { chromeTransactionDurability: 'strict' });

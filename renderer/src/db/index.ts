@@ -14,5 +14,6 @@ export * from './repos/audit.repo.js';
 export * from './repos/enterprises.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';
+export * from './repos/docnumbers.repo.js';
 export * from './evidence-rows.js';
 export * from './repos/attachments.repo.js';
