@@ -57,6 +57,44 @@ export const SpecialEquipmentSchema = z.object({
   nextInspectionDue: IsoDateSchema,
 });
 
+/** 红名单 (trust incentives) / 黑名单 (严重失信主体) with the joint rewards or punishments applied (联合奖惩). */
+export const RedBlackEntrySchema = z.object({
+  list: z.enum(['红名单', '黑名单']),
+  /** e.g. 守信激励对象名单, 严重失信主体名单, 重大税收违法失信主体名单. */
+  name: z.string(),
+  reason: z.string(),
+  authority: z.string(),
+  listDate: IsoDateSchema,
+  removeDate: IsoDateSchema.nullable(),
+  /** The joint measures applied (联合奖惩措施), e.g. 限制参与政府采购, 降低抽查比例和频次. */
+  measures: z.array(z.string()),
+});
+
+/** 信用修复 (SAMR 2021 办法): one of the four routes, when applied for, and the outcome. */
+export const CREDIT_REPAIR_ROUTES = ['移出经营异常名录', '恢复个体工商户正常记载状态', '提前移出严重违法失信名单', '提前停止公示行政处罚信息'] as const;
+export const CreditRepairSchema = z.object({
+  route: z.enum(CREDIT_REPAIR_ROUTES),
+  applyDate: IsoDateSchema,
+  authority: z.string(),
+  result: z.enum(['已修复', '审核中', '不予修复']),
+  decidedDate: IsoDateSchema.nullable(),
+});
+
+/** Food-safety 黑榜 publications (食品安全"黑榜"公示). */
+export const FoodBlacklistSchema = z.object({
+  publishDate: IsoDateSchema,
+  title: z.string(),
+  reason: z.string(),
+  authority: z.string(),
+});
+
+/** Annual report per year (年度报告, filing window 1 Jan–30 Jun). */
+export const AnnualReportSchema = z.object({
+  year: z.number().int(),
+  state: z.enum(['已报送', '逾期报送', '未报送']),
+  filedDate: IsoDateSchema.nullable(),
+});
+
 export const InternalSchema = z.object({
   creditClass: z.enum(CREDIT_CLASSES),
   classHistory: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), creditClass: z.enum(CREDIT_CLASSES) })),
@@ -64,6 +102,10 @@ export const InternalSchema = z.object({
   foodRiskLevel: z.enum(['A', 'B', 'C', 'D']).nullable(),
   seKeyUnit: z.boolean(),
   complaints12345: z.number().int().nonnegative(),
+  /** 履责积分 (responsibility points of food / special-equipment units); optional: older records lack it. */
+  responsibilityPoints: z.number().int().nullable().optional(),
+  /** 最近一次现场检查 (internal). */
+  lastVisit: IsoDateSchema.nullable().optional(),
 });
 
 export const EnterpriseSchema = z.object({
@@ -91,6 +133,11 @@ export const EnterpriseSchema = z.object({
   commitments: z.array(CommitmentSchema),
   specialEquipment: z.array(SpecialEquipmentSchema),
   internal: InternalSchema,
+  // Added in issue 3 (additive and optional: records from older feeds still parse).
+  annualReports: z.array(AnnualReportSchema).optional(),
+  redBlackList: z.array(RedBlackEntrySchema).optional(),
+  creditRepairs: z.array(CreditRepairSchema).optional(),
+  foodBlacklist: z.array(FoodBlacklistSchema).optional(),
 });
 export type Enterprise = z.infer<typeof EnterpriseSchema>;
 

@@ -131,7 +131,52 @@ function internal(c: Ctx, se: boolean): Enterprise['internal'] {
     creditClass: c.cls, classHistory: history, warningColor: WARNING_BY_CLASS[c.cls],
     foodRiskLevel: c.industry.food === null ? null : c.rng.weighted<'A' | 'B' | 'C' | 'D'>([['A', 40], ['B', 35], ['C', 18], ['D', 7]]),
     seKeyUnit: se && c.rng.chance(0.3), complaints12345: c.rng.poisson(high ? 3 : 0.3),
+    responsibilityPoints: c.industry.food !== null || se ? c.rng.int(high ? 40 : 70, 100) : null,
+    lastVisit: c.rng.chance(0.5) ? dateBetween(c.rng, '2022-01-01', c.today) : null,
   };
+}
+
+const minDate = (a: string, b: string): string => (a < b ? a : b);
+const RED_MEASURES = ['降低抽查比例和频次', '行政审批绿色通道', '容缺受理', '优先安排财政资金支持'];
+const BLACK_MEASURES = ['列为重点监管对象，提高抽查比例和频次', '限制参与政府采购', '限制参与招标投标', '限制担任企业法定代表人', '限制获得荣誉称号', '限制高消费'];
+
+function annualReports(c: Ctx, established: string): NonNullable<Enterprise['annualReports']> {
+  const last = Number(c.today.slice(0, 4)) - 1;
+  const first = Math.max(Number(established.slice(0, 4)), last - 2);
+  const out: NonNullable<Enterprise['annualReports']> = [];
+  for (let y = last; y >= first; y--) {
+    const state = c.rng.weighted<'已报送' | '逾期报送' | '未报送'>([['已报送', 88], ['逾期报送', 7], ['未报送', 5]]);
+    out.push({ year: y, state, filedDate: state === '未报送' ? null : state === '已报送' ? minDate(dateBetween(c.rng, `${y + 1}-01-01`, `${y + 1}-06-30`), c.today) : minDate(dateBetween(c.rng, `${y + 1}-07-01`, `${y + 1}-12-31`), c.today) });
+  }
+  return out;
+}
+
+function redBlackList(c: Ctx): NonNullable<Enterprise['redBlackList']> {
+  const out: NonNullable<Enterprise['redBlackList']> = [];
+  if (c.cls === 'A' && c.rng.chance(0.08)) {
+    out.push({ list: '红名单', name: c.rng.pick(['守信激励对象名单', '纳税信用A级纳税人名单', '守合同重信用企业']), reason: '连续三年无违法失信记录', authority: c.region.authority,
+      listDate: dateBetween(c.rng, '2021-01-01', c.today), removeDate: null, measures: [c.rng.pick(RED_MEASURES), c.rng.pick(RED_MEASURES)].filter((m, i, a) => a.indexOf(m) === i) });
+  }
+  if ((c.cls === 'D' || c.cls === 'E') && c.rng.chance(0.35)) {
+    const listDate = dateBetween(c.rng, '2020-01-01', c.today);
+    out.push({ list: '黑名单', name: c.rng.pick(['严重失信主体名单', '严重违法失信名单', '失信被执行人']), reason: c.rng.pick(['受到较重行政处罚且性质恶劣', '列入经营异常名录届满3年仍未履行相关义务', '拒不履行生效法律文书确定的义务']),
+      authority: c.region.authority, listDate, removeDate: c.rng.chance(0.2) ? addDays(listDate, 3 * 365) : null,
+      measures: Array.from({ length: c.rng.int(2, 4) }, () => c.rng.pick(BLACK_MEASURES)).filter((m, i, a) => a.indexOf(m) === i) });
+  }
+  return out;
+}
+
+function creditRepairs(c: Ctx, listed: boolean): NonNullable<Enterprise['creditRepairs']> {
+  if (!listed || !c.rng.chance(0.4)) return [];
+  const applyDate = dateBetween(c.rng, '2022-01-01', c.today);
+  const result = c.rng.weighted<'已修复' | '审核中' | '不予修复'>([['已修复', 70], ['审核中', 20], ['不予修复', 10]]);
+  return [{ route: c.rng.pick(['移出经营异常名录', '提前停止公示行政处罚信息', '提前移出严重违法失信名单'] as const), applyDate, authority: c.region.authority, result, decidedDate: result === '审核中' ? null : addDays(applyDate, c.rng.int(3, 15)) }];
+}
+
+function foodBlacklist(c: Ctx): NonNullable<Enterprise['foodBlacklist']> {
+  if (c.industry.food === null || !c.rng.chance(c.cls === 'A' || c.cls === 'B' ? 0.005 : 0.08)) return [];
+  return [{ publishDate: dateBetween(c.rng, '2021-01-01', c.today), title: `${c.region.abbr}食品安全"黑榜"（第${c.rng.int(1, 12)}期）`,
+    reason: c.rng.pick(['抽检不合格：菌落总数超标', '抽检不合格：铅（以Pb计）超标', '使用超过保质期的食品原料', '未建立进货查验记录制度']), authority: c.region.authority }];
 }
 
 /** One enterprise. `uscc` is produced by the caller (uniqueness across the set is its job). */
@@ -150,6 +195,8 @@ export function makeEnterprise(rng: Rng, today: string, uscc: string): Enterpris
       : `${region.namePrefix}${trade}${industry.word}${rng.chance(0.03) ? '股份' : ''}有限公司`;
   const se = specialEquipment(c);
   const established = rng.chance(0.6) ? dateBetween(rng, '2016-01-01', today) : dateBetween(rng, '1998-01-01', '2016-01-01');
+  const abnormal = listEntries(c, cls === 'A' ? 0.01 : 0.06, 2);
+  const serious = listEntries(c, cls === 'E' ? 0.3 : 0.002, 1);
   return {
     uscc, regNo: rng.chance(0.01) ? `${region.code}${digits(rng, 9)}` : null, version: 1, name,
     entType: individual ? '个体工商户' : coop ? '农民专业合作社' : rng.weighted(ENT_TYPES),
@@ -162,8 +209,10 @@ export function makeEnterprise(rng: Rng, today: string, uscc: string): Enterpris
     region: region.code, industry: `${industry.section}（${industry.code}）`, businessScope: `${industry.scope}。（依法须经批准的项目，经相关部门批准后方可开展经营活动）`,
     phone: `0631-${rng.int(5, 8)}${digits(rng, 6)}`,
     licences: licences(c), penalties: penalties(c),
-    abnormalList: listEntries(c, cls === 'A' ? 0.01 : 0.06, 2), seriousList: listEntries(c, cls === 'E' ? 0.3 : 0.002, 1),
+    abnormalList: abnormal, seriousList: serious,
     spotChecks: spotChecks(c), commitments: commitments(c), specialEquipment: se, internal: internal(c, se.length > 0),
+    annualReports: annualReports(c, established), redBlackList: redBlackList(c),
+    creditRepairs: creditRepairs(c, abnormal.length + serious.length > 0), foodBlacklist: foodBlacklist(c),
   };
 }
 
