@@ -15,6 +15,8 @@ export const FAULT_KINDS = [
   'status',
   'expire-token',
   'lose-attachment',
+  /** The PUT commits and answers 201, then the first attachment's blob is lost (RELIABILITY row 22). */
+  'lose-attachment-after-commit',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -14,7 +14,10 @@ export function publishDue(p: Platform): number {
   const now = p.now();
   const cutoff = new Date(now.getTime() - p.publishDelayMs).toISOString();
   return p.db.transaction(() => {
-    const due = p.db.prepare("SELECT result_id, enterprise_uscc, received_at FROM results WHERE state = 'accepted' AND received_at <= ?").all(cutoff) as DueRow[];
+    // A result whose evidence went missing after acceptance is not published until it is re-sent.
+    const due = p.db.prepare(`SELECT result_id, enterprise_uscc, received_at FROM results WHERE state = 'accepted' AND received_at <= ?
+      AND NOT EXISTS (SELECT 1 FROM json_each(results.body_json, '$.attachments') a WHERE NOT EXISTS (
+        SELECT 1 FROM attachments t WHERE t.id = json_extract(a.value, '$.id') AND t.sha256 = json_extract(a.value, '$.sha256')))`).all(cutoff) as DueRow[];
     let n = 0;
     for (const r of due) {
       const moved = p.db.prepare("UPDATE results SET state = 'published' WHERE result_id = ? AND state = 'accepted'").run(r.result_id).changes;

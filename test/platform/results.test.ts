@@ -144,7 +144,7 @@ describe('PUT /v1/results/{id}', () => {
   });
 
   it('flags clock skew in the receipt instead of rejecting', async () => {
-    const up = buildUpload(tasks[0]!, 'res-skew-1', { recordedAt: '2020-01-01T00:00:00.000Z' });
+    const up = buildUpload(tasks[6]!, 'res-skew-1', { recordedAt: '2020-01-01T00:00:00.000Z' });
     const res = await putResult(call, up, 'op-skew-1');
     expect(res.status).toBe(201);
     expect(ReceiptSchema.parse(await res.json()).clockSkewFlagged).toBe(true);

@@ -29,7 +29,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/v1\/sync\/tasks$/, handler: (c) => tasksFeed(p, c) },
     { method: 'GET', path: /^\/v1\/sync\/enterprises$/, handler: (c) => enterprisesFeed(p, c) },
     { method: 'GET', path: /^\/v1\/reference$/, handler: (c) => reference(p, c) },
-    { method: 'PUT', path: /^\/v1\/results\/(?<id>[^/]+)$/, handler: (c) => putResult(p, c), ownsFaults: ['delay', 'fail-before-commit', 'lose-attachment'] },
+    { method: 'PUT', path: /^\/v1\/results\/(?<id>[^/]+)$/, handler: (c) => putResult(p, c), ownsFaults: ['delay', 'fail-before-commit', 'lose-attachment', 'lose-attachment-after-commit'] },
     { method: 'GET', path: /^\/v1\/results\/(?<id>[^/]+)\/receipt$/, handler: (c) => getReceipt(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/reserve$/, handler: (c) => reserve(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/report$/, handler: (c) => report(p, c) },

@@ -11,6 +11,7 @@ import type {
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { AttachmentRow } from './evidence-rows.js';
+import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -27,6 +28,10 @@ export class FieldDb extends Dexie {
   declare docBlocks: Table<DocBlockRow, string>;
   declare docNumbers: Table<DocNumberRow, [DocNumberRow['docType'], number]>;
   declare issuedDocs: Table<IssuedDocRow, string>;
+  declare uploads: Table<UploadRow, string>;
+  declare receipts: Table<ReceiptRow, string>;
+  declare reviews: Table<ReviewRow, number>;
+  declare setAside: Table<SetAsideRow, string>;
 
   constructor(name: string, migrations = FIELD_MIGRATIONS) {
     super(name, { chromeTransactionDurability: 'strict' });

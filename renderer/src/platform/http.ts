@@ -21,6 +21,8 @@ export type HttpError =
       readonly retryAfterMs: number | null;
       readonly serverDate: string | null;
       readonly missing: readonly string[];
+      /** The error body's `details`, unparsed (e.g. the accepted result a RESULT_CONFLICT names). */
+      readonly details?: unknown;
     }
   | { readonly kind: 'invalid-response'; readonly status: number; readonly message: string };
 
@@ -102,6 +104,7 @@ async function toHttpError(res: Response): Promise<HttpError> {
   return {
     kind: 'http', status: res.status, code: body?.code ?? null, message: body?.message ?? `HTTP ${res.status}`,
     retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), serverDate), serverDate, missing: body?.missing ?? [],
+    details: body?.details,
   };
 }
 

@@ -2,7 +2,9 @@
  * The outbox as the UI sees it, and the push schedule: drain on demand, on reconnect (every
  * waiting op due immediately) and on a timer; receipts polled until published.
  */
-import { metaRepo, outboxRepo, resultsRepo, type OutboxRow } from '../db/index.js';
+import { attachmentsRepo, metaRepo, outboxRepo, resultsRepo, type OutboxRow } from '../db/index.js';
+import { uploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+import { createTusUploader } from '../sync/tus-upload.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../sync/push-engine.js';
 import type { OutboxEntry, OutboxService } from './api.js';
 import type { Runtime } from './runtime.js';
@@ -27,7 +29,13 @@ export interface OutboxController extends OutboxService {
 
 export function createOutboxService(rt: Runtime): OutboxController {
   const outbox = outboxRepo(rt.dbs.field);
+  const uploader = createTusUploader({
+    baseUrl: rt.baseUrl, fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)), tokens: rt.tokens,
+    uploads: uploadsRepo(rt.dbs.field), source: attachmentsRepo(rt.dbs.field), now: () => rt.now().getTime(),
+    onProgress: () => rt.emit('outbox'),
+  });
   const engine = createPushEngine({
+    uploader,
     http: rt.http, outbox, results: resultsRepo(rt.dbs.field), deviceId: () => metaRepo(rt.dbs.field).deviceId(),
     now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
     onChange: () => rt.emit('outbox'),

@@ -15,12 +15,19 @@ export function backoffDelay(failures: number, random: () => number): number {
 }
 
 export type PushDecision =
-  | { readonly action: 'review'; readonly reason: string; readonly advice: string }
+  | { readonly action: 'review'; readonly reason: string; readonly advice: string; readonly code?: string; readonly conflictWith?: string | null }
   | { readonly action: 'retry'; readonly reason: string; readonly delayMs: number; readonly stopDrain: boolean }
   | { readonly action: 'pause'; readonly reason: string; readonly advice: string }
   | { readonly action: 'stop' };
 
 const REVIEW_KEEP = '本地记录已完整保留。';
+
+/** `details.acceptedResultId` of a task-level RESULT_CONFLICT, if the platform named one. */
+export function acceptedResultOf(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null || !('acceptedResultId' in details)) return null;
+  const id = (details as { acceptedResultId: unknown }).acceptedResultId;
+  return typeof id === 'string' ? id : null;
+}
 
 export function decide(error: HttpError, failures: number, random: () => number): PushDecision {
   const retry = (reason: string, stopDrain = false, delayMs = backoffDelay(failures, random)): PushDecision => ({ action: 'retry', reason, delayMs, stopDrain });
@@ -46,13 +53,23 @@ function decideHttp(
 ): PushDecision {
   const { status, code } = error;
   if (status === 409 && code === 'RESULT_CONFLICT') {
-    return { action: 'review', reason: '平台上已有同一结果编号但内容不同的记录', advice: `${REVIEW_KEEP}请勿修改本记录，请联系管理员核对；如需更正，请新建更正记录。` };
+    const accepted = acceptedResultOf(error.details);
+    if (accepted) {
+      return {
+        action: 'review', code, conflictWith: accepted, reason: '该任务已有检查组其他成员提交并被平台接收的结果，本结果未被接收',
+        advice: `${REVIEW_KEEP}请与组员核对：如本结果才是正确的，请选择“作为更正重新提交”；否则选择“保留并备注”。`,
+      };
+    }
+    return { action: 'review', code, reason: '平台上已有同一结果编号但内容不同的记录', advice: `${REVIEW_KEEP}请勿修改本记录，请联系管理员核对；如需更正，请选择“作为更正重新提交”。` };
+  }
+  if (status === 460) {
+    return { action: 'review', code: 'CHECKSUM_MISMATCH', reason: '附件内容与记录的校验值不符，平台拒收', advice: `${REVIEW_KEEP}附件可能已损坏，请联系管理员。` };
   }
   if (status === 409 && code === 'TASK_CANCELLED') {
-    return { action: 'review', reason: '该任务已在平台上被撤销：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认是否仍需公示。` };
+    return { action: 'review', code, reason: '该任务已在平台上被撤销：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认是否仍需公示。` };
   }
   if (status === 409 && code === 'TASK_REASSIGNED') {
-    return { action: 'review', reason: '该任务已改派给其他检查人员：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认由谁提交本次检查结果。` };
+    return { action: 'review', code, reason: '该任务已改派给其他检查人员：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认由谁提交本次检查结果。` };
   }
   if (status === 409 && code === 'ATTACHMENTS_MISSING') {
     return retry(`平台缺少附件（${error.missing.length} 个），将重新上传后重试`);

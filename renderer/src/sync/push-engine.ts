@@ -1,13 +1,16 @@
 /**
  * The push engine: drains the outbox in order with each op's stored Idempotency-Key. Single-flight
- * (Web Locks when present plus an in-process guard). Accepted receipts are stored; conflicts and
- * rejections are set aside for review and never block the ops behind them; transient failures
- * back off with full jitter; a refused session pauses the queue.
+ * (Web Locks when present plus an in-process guard). Attachments go first (tus, resumable); the
+ * result is PUT only when all of them are stored. Accepted receipts are stored; conflicts and
+ * rejections are set aside for review and never block the ops behind them; ATTACHMENTS_MISSING
+ * re-uploads and resends with the same key; transient failures back off with full jitter; a
+ * refused session pauses the queue.
  */
 import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/index.js';
 import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
-import { decide } from './push-answers.js';
+import { decide, type PushDecision } from './push-answers.js';
+import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
 
 export interface LockLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
@@ -22,6 +25,8 @@ export interface PushDeps {
   readonly random?: () => number;
   readonly locks?: LockLike | null;
   readonly onChange?: () => void;
+  /** Sends the result's attachments first; without it the result goes with no attachments. */
+  readonly uploader?: AttachmentUploader | null;
 }
 
 export interface DrainReport {
@@ -40,10 +45,10 @@ export interface PushEngine {
 
 export const OUTBOX_LOCK = 'smart-inspect-outbox';
 
-export function buildUpload(result: ResultRow, deviceId: string): ResultUpload {
+export function buildUpload(result: ResultRow, deviceId: string, attachments: readonly AttachmentRef[] = []): ResultUpload {
   return {
     taskId: result.taskId, taskVersion: result.taskVersion, deviceId, deviceSeq: result.deviceSeq,
-    recordedAt: result.finalizedAt, contentHash: result.contentHash, payload: result.payload, attachments: [],
+    recordedAt: result.finalizedAt, contentHash: result.contentHash, payload: result.payload, attachments: [...attachments],
     auditCheckpoint: result.auditCheckpoint,
   };
 }
@@ -54,30 +59,15 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   let inflight: Promise<DrainReport> | null = null;
   const changed = () => deps.onChange?.();
 
-  async function sendOne(op: OutboxRow, deviceId: string): Promise<'accepted' | 'review' | 'retry' | 'stop' | 'pause'> {
-    const result = await deps.results.get(op.resultId);
-    if (!result) {
-      await deps.outbox.update(op.opId, { state: 'needs_review', lastError: '本地找不到该结果', advice: '请联系管理员。' });
-      return 'review';
-    }
-    const at = new Date(now()).toISOString();
-    await deps.outbox.update(op.opId, { state: 'uploading', attempts: op.attempts + 1, lastAttemptAt: at });
-    changed();
-    const res = await deps.http.request({
-      method: 'PUT', path: API.result(op.resultId), body: buildUpload(result, deviceId), schema: ReceiptSchema, idempotencyKey: op.opId,
-    });
-    if (res.ok) {
-      if (res.notModified) return 'retry';
-      await deps.outbox.acknowledge(op.opId, res.value);
-      return 'accepted';
-    }
-    const d = decide(res.error, op.attempts, random);
+  type Outcome = 'accepted' | 'review' | 'retry' | 'stop' | 'pause';
+
+  async function apply(op: OutboxRow, d: PushDecision): Promise<Outcome> {
     switch (d.action) {
       case 'stop':
         await deps.outbox.update(op.opId, { state: 'waiting' });
         return 'stop';
       case 'review':
-        await deps.outbox.update(op.opId, { state: 'needs_review', lastError: d.reason, advice: d.advice, nextAttemptAt: null });
+        await deps.outbox.setAside(op.opId, { reason: d.reason, advice: d.advice, code: d.code ?? 'REJECTED', conflictWith: d.conflictWith ?? null, at: new Date(now()).toISOString() });
         return 'review';
       case 'pause':
         await deps.outbox.update(op.opId, { state: 'paused', lastError: d.reason, advice: d.advice });
@@ -86,6 +76,38 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         await deps.outbox.update(op.opId, { state: 'waiting', lastError: d.reason, advice: null, nextAttemptAt: now() + d.delayMs });
         return d.stopDrain ? 'stop' : 'retry';
     }
+  }
+
+  /** Attachments, then the PUT; an ATTACHMENTS_MISSING answer re-uploads and resends once with the same key. */
+  async function sendOne(op: OutboxRow, deviceId: string): Promise<Outcome> {
+    const result = await deps.results.get(op.resultId);
+    if (!result) {
+      await deps.outbox.setAside(op.opId, { reason: '本地找不到该结果', advice: '请联系管理员。', code: 'LOCAL_MISSING', conflictWith: null, at: new Date(now()).toISOString() });
+      return 'review';
+    }
+    const at = new Date(now()).toISOString();
+    await deps.outbox.update(op.opId, { state: 'uploading', attempts: op.attempts + 1, lastAttemptAt: at });
+    changed();
+    for (let round = 0; round < 2; round += 1) {
+      const prepared = deps.uploader ? await deps.uploader.prepare(op.resultId) : { ok: true as const, refs: [] };
+      if (!prepared.ok) return apply(op, decide(prepared.error, op.attempts, random));
+      const res = await deps.http.request({
+        method: 'PUT', path: API.result(op.resultId), body: buildUpload(result, deviceId, prepared.refs), schema: ReceiptSchema, idempotencyKey: op.opId,
+      });
+      if (res.ok) {
+        if (res.notModified) return 'retry';
+        await deps.outbox.acknowledge(op.opId, res.value);
+        return 'accepted';
+      }
+      const e = res.error;
+      const missing = e.kind === 'http' && e.status === 409 && e.code === 'ATTACHMENTS_MISSING' ? e.missing : [];
+      if (missing.length > 0 && deps.uploader && round === 0) {
+        await deps.uploader.forget(missing);
+        continue;
+      }
+      return apply(op, decide(e, op.attempts, random));
+    }
+    return 'retry';
   }
 
   async function drainOnce(): Promise<DrainReport> {
@@ -121,6 +143,13 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       let published = 0;
       for (const op of await deps.outbox.awaitingPublication()) {
         const res = await deps.http.request({ method: 'GET', path: API.receipt(op.resultId), schema: ReceiptSchema });
+        if (!res.ok && res.error.kind === 'http' && res.error.code === 'ATTACHMENTS_MISSING' && deps.uploader) {
+          // The platform lost evidence after accepting: publication is blocked until it is re-sent.
+          await deps.uploader.forget(res.error.missing);
+          await deps.outbox.update(op.opId, { state: 'waiting', nextAttemptAt: null, lastError: '平台缺少附件，将重新上传' });
+          changed();
+          continue;
+        }
         if (!res.ok || res.notModified) continue;
         await deps.outbox.acknowledge(op.opId, res.value);
         if (res.value.publication.state === 'published') published += 1;

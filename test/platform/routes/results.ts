@@ -2,6 +2,10 @@
  * `PUT /v1/results/{id}` (PROTOCOL.md "Upstream") with Idempotency-Key semantics, and
  * `GET /v1/results/{id}/receipt`. The key is claimed first (so a concurrent duplicate gets
  * IN_FLIGHT), then every check and the write happen in ONE transaction. 5xx is never stored.
+ * One live result per task: a second result for a task that already has an accepted one (another
+ * team member's, or an earlier one of this device) is refused with RESULT_CONFLICT naming the
+ * accepted result, unless it is a correction whose `replaces` names that result. A stored success
+ * replayed while one of its attachments is gone answers ATTACHMENTS_MISSING (publication waits).
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/domain/canonical.js';
@@ -27,9 +31,22 @@ function errorBody(code: ErrorCode, message: string, details?: unknown): unknown
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** Attachments of an accepted result that are no longer stored with their hash. */
+export function lostAttachments(p: Platform, resultId: string): string[] {
+  const row = p.db.prepare('SELECT body_json FROM results WHERE result_id = ?').get(resultId) as { body_json: string } | undefined;
+  if (!row) return [];
+  return missingAttachments(p, JSON.parse(row.body_json) as ResultUpload);
+}
+
+function missingReply(missing: string[]): Reply {
+  return json(409, { error: { code: 'ATTACHMENTS_MISSING', message: `平台缺少 ${missing.length} 个附件，公示已暂停，请重新上传附件`, missing } });
+}
+
 /** Replays refresh the receipt so the client learns the current publication state. */
 function replay(p: Platform, row: KeyRow): Reply {
   const stored: StoredResponse = { status: row.status ?? 500, body: JSON.parse(row.response_json ?? 'null') as unknown };
+  const lost = stored.status >= 200 && stored.status < 300 ? lostAttachments(p, row.result_id) : [];
+  if (lost.length > 0) return missingReply(lost);
   if (stored.status >= 200 && stored.status < 300) return json(200, currentReceipt(p, row.result_id) ?? stored.body, { 'Idempotent-Replayed': 'true' });
   return json(stored.status, stored.body, { 'Idempotent-Replayed': 'true' });
 }
@@ -74,6 +91,11 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
   const member = p.db.prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?').get(up.taskId, me.id) as { active: number } | undefined;
   if (!member) return { res: { status: 403, body: errorBody('FORBIDDEN', '您不在该任务的检查组中，无权提交该结果') }, store: false };
+  const live = liveResultOf(p, up.taskId);
+  if (live && live !== up.payload.replaces) {
+    const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
+    return { res: { status: 409, body: errorBody('RESULT_CONFLICT', message, { acceptedResultId: live }) }, store: true };
+  }
   const missing = missingAttachments(p, up);
   if (missing.length > 0) {
     return { res: { status: 409, body: { error: { code: 'ATTACHMENTS_MISSING', message: `有 ${missing.length} 个附件尚未上传或校验值不符，请先上传附件`, missing } } }, store: false };
@@ -93,6 +115,14 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   return { res: { status: 201, body: receipt }, store: true };
 }
 
+/** The task's accepted (or published) result that no other result replaces, if any. */
+function liveResultOf(p: Platform, taskId: string): string | null {
+  const row = p.db.prepare(`SELECT r.result_id FROM results r WHERE r.task_id = ? AND r.state IN ('accepted', 'published')
+      AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
+      ORDER BY r.received_at DESC LIMIT 1`).get(taskId) as { result_id: string } | undefined;
+  return row?.result_id ?? null;
+}
+
 function heldMessage(code: string): string {
   return code === 'TASK_CANCELLED' ? '任务已撤销：结果已保存但暂不公示，请复核' : '任务已改派：结果已保存但暂不公示，请复核';
 }
@@ -107,7 +137,8 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
   if (up.payload.resultId !== idCheck.data) throw new HttpError(422, 'VALIDATION', '路径中的结果编号与 payload.resultId 不一致');
   if (up.payload.taskId !== up.taskId) throw new HttpError(422, 'VALIDATION', 'payload.taskId 与 taskId 不一致');
   if (sha256(canonicalJson(up.payload)) !== up.contentHash) throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
-  const requestHash = sha256(canonicalJson({ resultId: idCheck.data, body: up }));
+  // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
+  const requestHash = sha256(canonicalJson({ resultId: idCheck.data, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }));
   const replayed = claimKey(p, key, me, requestHash, idCheck.data);
   if (replayed) return replayed;
   try {
@@ -119,6 +150,7 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
       if (ctx.fault?.kind === 'fail-before-commit') throw new HttpError(500, 'INTERNAL', '模拟故障：提交前失败（已回滚）');
       return out;
     })();
+    if (ctx.fault?.kind === 'lose-attachment-after-commit' && up.attachments[0]) loseAttachment(p, up.attachments[0].id);
     return json(res.status, res.body, res.status === 201 ? { Location: `/v1/results/${encodeURIComponent(idCheck.data)}/receipt` } : {});
   } catch (e) {
     p.db.prepare("DELETE FROM idempotency WHERE key = ? AND state = 'processing'").run(key);
@@ -129,7 +161,9 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
 export function getReceipt(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
   publishDue(p);
-  const receipt = currentReceipt(p, ctx.params['id'] ?? '');
+  const id = ctx.params['id'] ?? '';
+  const receipt = currentReceipt(p, id);
   if (!receipt) throw new HttpError(404, 'NOT_FOUND', '平台上没有该结果');
-  return json(200, receipt);
+  const lost = receipt.publication.state === 'published' ? [] : lostAttachments(p, id);
+  return lost.length > 0 ? missingReply(lost) : json(200, receipt);
 }

@@ -4,8 +4,9 @@ import { cacheV1 } from './cache-v1.js';
 import { FIELD_V4_VERSION, fieldV4 } from './field-v4.js';
 import { fieldV1 } from './field-v1.js';
 import { fieldV2 } from './field-v2.js';
+import { fieldV3 } from './field-v3.js';
 
-export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [fieldV1, fieldV2, fieldV4];
+export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [fieldV1, fieldV2, fieldV3, fieldV4];
 export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [cacheV1];
 /** The highest declared field version (Dexie allows gaps: v2 and v3 belong to other issues). */
 export const FIELD_SCHEMA_VERSION = Math.max(FIELD_MIGRATIONS.length, FIELD_V4_VERSION);

@@ -1,9 +1,11 @@
 /**
  * The outbox: one operation per finalized result, keyed by its Idempotency-Key (opId), drained in
- * order. Receipts are stored on the op and on the result in one transaction.
+ * order. Receipts are stored on the op, on the result and in `receipts` (v3) in one transaction.
+ * Set-aside ops record why (v3 `setAside`); review decisions live in outbox-review.repo.ts.
  */
 import type { Receipt } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
+import type { SetAsideRow } from '../migrations/field-v3.js';
 import type { OutboxRow, OutboxStateRow } from '../rows.js';
 
 export type OutboxPatch = Partial<Pick<OutboxRow, 'state' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'advice'>>;
@@ -23,6 +25,9 @@ export interface OutboxRepo {
   /** Make every waiting op due now (on reconnect). */
   makeAllDue(): Promise<void>;
   countByState(state: OutboxStateRow): Promise<number>;
+  /** Marks the op needs_review with the reason, the advice and the machine-readable cause. */
+  setAside(opId: string, why: { reason: string; advice: string; code: string; conflictWith: string | null; at: string }): Promise<void>;
+  setAsideInfo(opId: string): Promise<SetAsideRow | null>;
 }
 
 export function outboxRepo(db: FieldDb): OutboxRepo {
@@ -44,12 +49,14 @@ export function outboxRepo(db: FieldDb): OutboxRepo {
       await db.outbox.update(opId, patch);
     },
     async acknowledge(opId, receipt) {
-      await db.transaction('rw', db.outbox, db.results, async () => {
+      await db.transaction('rw', [db.outbox, db.results, db.receipts, db.setAside], async () => {
         const op = await db.outbox.get(opId);
         if (!op) throw new Error(`outbox op ${opId} not found`);
         const state: OutboxStateRow = receipt.publication.state === 'published' ? 'published' : 'accepted';
         await db.outbox.put({ ...op, state, receipt, lastError: null, advice: null, nextAttemptAt: null });
         await db.results.update(op.resultId, { receipt });
+        await db.receipts.put({ resultId: op.resultId, receipt, storedAt: new Date().toISOString() });
+        await db.setAside.delete(opId);
       });
     },
     async resumePaused() {
@@ -60,6 +67,15 @@ export function outboxRepo(db: FieldDb): OutboxRepo {
     },
     countByState(state) {
       return db.outbox.where('state').equals(state).count();
+    },
+    async setAside(opId, why) {
+      await db.transaction('rw', db.outbox, db.setAside, async () => {
+        await db.outbox.update(opId, { state: 'needs_review', lastError: why.reason, advice: why.advice, nextAttemptAt: null });
+        await db.setAside.put({ opId, code: why.code, conflictWith: why.conflictWith, at: why.at });
+      });
+    },
+    async setAsideInfo(opId) {
+      return (await db.setAside.get(opId)) ?? null;
     },
   };
 }

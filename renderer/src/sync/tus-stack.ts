@@ -1,0 +1,116 @@
+/**
+ * The pieces tus-js-client is configured with: an HTTP stack on `fetch` (same in the browser,
+ * Electron and Node tests, and lets tests inject faults into one transport), a reader that slices
+ * Blobs, and URL storage backed by the field database's `uploads` table (never localStorage).
+ */
+import type { FileReader, FileSource, HttpRequest, HttpResponse, HttpStack, PreviousUpload, UrlStorage } from 'tus-js-client';
+import type { UploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+
+class FetchResponse implements HttpResponse {
+  constructor(private readonly res: Response, private readonly body: string) {}
+  getStatus(): number {
+    return this.res.status;
+  }
+  getHeader(name: string): string | undefined {
+    return this.res.headers.get(name) ?? undefined;
+  }
+  getBody(): string {
+    return this.body;
+  }
+  getUnderlyingObject(): unknown {
+    return this.res;
+  }
+}
+
+class FetchRequest implements HttpRequest {
+  private readonly headers: Record<string, string> = {};
+  private readonly controller = new AbortController();
+  private progress: (bytesSent: number) => void = () => undefined;
+  constructor(private readonly method: string, private readonly url: string, private readonly doFetch: typeof fetch, private readonly timeoutMs: number) {}
+  getMethod(): string {
+    return this.method;
+  }
+  getURL(): string {
+    return this.url;
+  }
+  setHeader(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+  getHeader(name: string): string | undefined {
+    return this.headers[name];
+  }
+  setProgressHandler(handler: (bytesSent: number) => void): void {
+    this.progress = handler;
+  }
+  async send(body?: Blob | null): Promise<HttpResponse> {
+    const timer = setTimeout(() => this.controller.abort(new Error(`tus 请求超时（${Math.round(this.timeoutMs / 1000)} 秒）`)), this.timeoutMs);
+    try {
+      const init: RequestInit = { method: this.method, headers: this.headers, signal: this.controller.signal };
+      if (body) init.body = body;
+      const res = await this.doFetch(this.url, init);
+      const text = await res.text();
+      if (body) this.progress(body.size);
+      return new FetchResponse(res, text);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  async abort(): Promise<void> {
+    this.controller.abort(new Error('aborted'));
+  }
+  getUnderlyingObject(): unknown {
+    return this.controller;
+  }
+}
+
+export class FetchHttpStack implements HttpStack {
+  constructor(private readonly doFetch: typeof fetch, private readonly timeoutMs = 60_000) {}
+  createRequest(method: string, url: string): HttpRequest {
+    return new FetchRequest(method, url, this.doFetch, this.timeoutMs);
+  }
+  getName(): string {
+    return 'FetchHttpStack';
+  }
+}
+
+/** Slices a Blob; each slice is a Blob the fetch stack sends as the PATCH body. */
+export const blobReader: FileReader = {
+  async openFile(input: unknown): Promise<FileSource> {
+    if (!(input instanceof Blob)) throw new Error('附件内容必须是 Blob');
+    return {
+      size: input.size,
+      async slice(start: number, end: number) {
+        const value = input.slice(start, Math.min(end, input.size));
+        return { value, done: end >= input.size };
+      },
+      close() {
+        /* nothing to release */
+      },
+    };
+  },
+};
+
+/** The fingerprint of an attachment is its id: one upload resource per attachment, ever. */
+export const fingerprintOf = (attachmentId: string): string => `att:${attachmentId}`;
+const attachmentOf = (fingerprint: string): string => fingerprint.replace(/^att:/, '');
+
+export function dexieUrlStorage(uploads: UploadsRepo, now: () => string): UrlStorage {
+  const toPrevious = (row: Awaited<ReturnType<UploadsRepo['get']>>): PreviousUpload[] =>
+    row?.uploadUrl ? [{ size: row.size, metadata: {}, creationTime: row.creationTime ?? now(), urlStorageKey: row.attachmentId, uploadUrl: row.uploadUrl, parallelUploadUrls: null }] : [];
+  return {
+    async findAllUploads() {
+      return (await uploads.all()).flatMap((r) => toPrevious(r));
+    },
+    async findUploadsByFingerprint(fingerprint) {
+      return toPrevious(await uploads.get(attachmentOf(fingerprint)));
+    },
+    async removeUpload(key) {
+      await uploads.setUrl(key, null, null, now());
+    },
+    async addUpload(fingerprint, upload) {
+      const id = attachmentOf(fingerprint);
+      await uploads.setUrl(id, upload.uploadUrl, upload.creationTime, now());
+      return id;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Attachments over tus 1.0 with tus-js-client: one upload resource per attachment (fingerprint =
+ * attachment id, URL kept in IndexedDB), chunked PATCHes, and on any interruption the next attempt
+ * HEADs the stored URL and continues at the server's offset. The server verifies the SHA-256 on
+ * completion. Failures come back as the HTTP client's error union so push-answers decides.
+ */
+import { Upload, type DetailedError } from 'tus-js-client';
+import { API, type ResultUpload } from '../../../shared/protocol/index.js';
+import type { AttachmentRow } from '../db/evidence-rows.js';
+import type { UploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+import type { HttpError, TokenProvider } from '../platform/http.js';
+import { parseRetryAfter } from '../platform/http.js';
+import { FetchHttpStack, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';
+
+export type AttachmentRef = ResultUpload['attachments'][number];
+export type Prepared = { readonly ok: true; readonly refs: AttachmentRef[] } | { readonly ok: false; readonly error: HttpError };
+
+export interface AttachmentSource {
+  forResult(resultId: string): Promise<readonly AttachmentRow[]>;
+}
+
+export interface TusUploaderDeps {
+  readonly baseUrl: () => string;
+  readonly fetch: typeof fetch;
+  readonly tokens: TokenProvider | null;
+  readonly uploads: UploadsRepo;
+  readonly source: AttachmentSource;
+  readonly now: () => number;
+  readonly timeoutMs?: number;
+  /** Bytes confirmed by the server for this result so far / total (for 上传中 n%). */
+  readonly onProgress?: (resultId: string) => void;
+}
+
+export interface AttachmentUploader {
+  /** Makes sure every attachment of the result is stored on the server; returns the refs for the PUT body. */
+  prepare(resultId: string): Promise<Prepared>;
+  /** The server reported these missing: upload them afresh on the next prepare. */
+  forget(attachmentIds: readonly string[]): Promise<void>;
+}
+
+type TusAttempt = { ok: true } | { ok: false; status: number | null; message: string; retryAfterMs: number | null; body: string };
+
+function failureOf(err: Error | DetailedError): TusAttempt {
+  const res = 'originalResponse' in err ? err.originalResponse : null;
+  const status = res ? res.getStatus() : null;
+  return { ok: false, status, message: err.message, retryAfterMs: res ? parseRetryAfter(res.getHeader('Retry-After') ?? null, res.getHeader('Date') ?? null) : null, body: res?.getBody() ?? '' };
+}
+
+function toHttpError(f: Extract<TusAttempt, { ok: false }>): HttpError {
+  if (f.status === null) return { kind: 'network', message: `附件上传中断：${f.message.slice(0, 200)}` };
+  return { kind: 'http', status: f.status, code: null, message: f.status === 460 ? '附件校验值不符，平台已拒收该附件' : `附件上传失败（HTTP ${f.status}）`, retryAfterMs: f.retryAfterMs, serverDate: null, missing: [] };
+}
+
+export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
+  const iso = () => new Date(deps.now()).toISOString();
+  const urlStorage = dexieUrlStorage(deps.uploads, iso);
+  const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
+
+  function once(att: AttachmentRow, chunkSize: number): Promise<TusAttempt> {
+    return new Promise((resolve) => {
+      const upload = new Upload(att.blob, {
+        endpoint: new URL(API.uploads, deps.baseUrl()).toString(),
+        metadata: { attachmentId: att.id, resultId: att.resultId, sha256: att.sha256, mime: att.mime || 'application/octet-stream' },
+        uploadSize: att.size, chunkSize, retryDelays: null, storeFingerprintForResuming: true, removeFingerprintOnSuccess: false,
+        fingerprint: async () => fingerprintOf(att.id), urlStorage, fileReader: blobReader, httpStack: stack,
+        onBeforeRequest: (req) => {
+          const token = deps.tokens?.accessToken();
+          if (token) req.setHeader('Authorization', `Bearer ${token}`);
+        },
+        onChunkComplete: (_size, accepted) => {
+          void deps.uploads.setOffset(att.id, accepted, iso()).then(() => deps.onProgress?.(att.resultId));
+        },
+        onSuccess: () => resolve({ ok: true }),
+        onError: (err) => resolve(failureOf(err)),
+      });
+      upload.findPreviousUploads().then((previous) => {
+        const last = previous[0];
+        if (last) upload.resumeFromPreviousUpload(last);
+        upload.start();
+      }, (err: unknown) => resolve({ ok: false, status: null, message: String(err), retryAfterMs: null, body: '' }));
+    });
+  }
+
+  /** One attachment to done: refresh once on 401, smaller chunks on 413, a fresh upload after 460/404. */
+  async function sendOne(att: AttachmentRow): Promise<HttpError | null> {
+    let refreshed = false;
+    for (let round = 0; round < 8; round += 1) {
+      const row = await deps.uploads.get(att.id);
+      if (row?.done) return null;
+      const attempt = await once(att, row?.chunkSize ?? 1024 * 1024);
+      if (attempt.ok) {
+        await deps.uploads.markDone(att.id, iso());
+        deps.onProgress?.(att.resultId);
+        return null;
+      }
+      if (attempt.status === 401 && deps.tokens && !refreshed) {
+        refreshed = true;
+        const outcome = await deps.tokens.refresh();
+        if (outcome === 'refreshed') continue;
+        return outcome === 'unreachable' ? { kind: 'network', message: '刷新登录凭据时无法连接监管平台' } : { kind: 'session-expired', message: '登录已过期，请重新登录' };
+      }
+      if (attempt.status === 413 && (await deps.uploads.shrinkChunk(att.id, iso())) !== null) continue;
+      if (attempt.status === 460 || attempt.status === 404 || attempt.status === 410) {
+        // The server refused the bytes (hash) or no longer has the upload: start a fresh resource.
+        await deps.uploads.reset([att.id], iso());
+        if (attempt.status === 460 && round > 0) return toHttpError(attempt);
+        continue;
+      }
+      if (attempt.status === 409) continue; // offset mismatch: the next round HEADs and continues
+      return toHttpError(attempt);
+    }
+    return { kind: 'network', message: `附件 ${att.id} 多次上传未完成，稍后重试` };
+  }
+
+  return {
+    async prepare(resultId) {
+      const atts = await deps.source.forResult(resultId);
+      await deps.uploads.ensure(atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })), iso());
+      for (const att of atts) {
+        const error = await sendOne(att);
+        if (error) return { ok: false, error };
+      }
+      const rows = await deps.uploads.forResult(resultId);
+      const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
+      return { ok: true, refs: atts.map((a) => ({ id: a.id, sha256: a.sha256, size: a.size, mime: a.mime || 'application/octet-stream', uploadUrl: urlOf.get(a.id) ?? null })) };
+    },
+    async forget(ids) {
+      await deps.uploads.reset(ids, iso());
+    },
+  };
+}
