@@ -1,8 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import type { Databases } from '../databases.js';
 import { enterprisesRepo, type EnterprisePage } from './enterprises.repo.js';
+import { CHUNK_SIZE } from './enterprises.pack.js';
 import { quarantineRepo } from './quarantine.repo.js';
 
 let dbs: Databases;
@@ -12,12 +14,13 @@ afterEach(() => disposeDatabases(dbs));
 function page(over: Partial<EnterprisePage>): EnterprisePage {
   return { changes: [], quarantined: [], nextCursor: '0', hasMore: false, total: 0, at: '2026-05-01T00:00:00Z', ...over };
 }
+const upsert = (n: number, seq: number, over = {}): EnterpriseChange => ({ kind: 'upsert', seq, enterprise: makeEnterprise(n, over) });
 
-describe('enterprisesRepo', () => {
+describe('enterprisesRepo (packed)', () => {
   it('writes a page, its quarantine and its cursor together', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(page({
-      changes: [{ kind: 'upsert', seq: 1, enterprise: makeEnterprise(1) }, { kind: 'upsert', seq: 2, enterprise: makeEnterprise(2) }],
+      changes: [upsert(1, 1), upsert(2, 2)],
       quarantined: [{ key: 'enterprises:x', stream: 'enterprises', reason: '坏记录', raw: '{}', at: 'x' }],
       nextCursor: '3', hasMore: true, total: 3,
     }));
@@ -27,24 +30,59 @@ describe('enterprisesRepo', () => {
     expect(await quarantineRepo(dbs.cache).count()).toBe(1);
   });
 
-  it('tombstones remove a credit file; older versions never overwrite newer', async () => {
+  it('packs records into chunk rows, not one row per record', async () => {
     const repo = enterprisesRepo(dbs.cache);
-    await repo.applyPage(page({ changes: [{ kind: 'upsert', seq: 1, enterprise: makeEnterprise(1, { version: 5, name: '新名称' }) }, { kind: 'upsert', seq: 2, enterprise: makeEnterprise(2) }], nextCursor: '2' }));
-    await repo.applyPage(page({ changes: [{ kind: 'upsert', seq: 3, enterprise: makeEnterprise(1, { version: 4, name: '旧名称' }) }, { kind: 'tombstone', seq: 4, uscc: makeUscc(2) }], nextCursor: '4' }));
-    expect((await repo.get(makeUscc(1)))?.name).toBe('新名称');
-    expect(await repo.get(makeUscc(2))).toBeNull();
+    const n = CHUNK_SIZE + 10;
+    await repo.applyPage(page({ changes: Array.from({ length: n }, (_, i) => upsert(i + 1, i + 1)), nextCursor: String(n) }));
+    expect(await repo.count()).toBe(n);
+    expect(await dbs.cache.entChunks.count()).toBe(2);
+    expect(await dbs.cache.entSearch.count()).toBe(2);
+    expect((await repo.get(makeUscc(n)))?.uscc).toBe(makeUscc(n));
   });
 
-  it('restart keeps old rows readable until the new full download completes, then drops the rest', async () => {
+  it('stores the received text and reads it back through the shared schema', async () => {
     const repo = enterprisesRepo(dbs.cache);
-    await repo.applyPage(page({ changes: [1, 2, 3].map((n) => ({ kind: 'upsert' as const, seq: n, enterprise: makeEnterprise(n) })), nextCursor: '3' }));
+    const change = upsert(1, 1);
+    await repo.applyPage(page({ changes: [change], texts: [JSON.stringify({ ...change, extra: 'ignored' })], nextCursor: '1' }));
+    const e = await repo.get(makeUscc(1));
+    expect(e).toEqual(makeEnterprise(1));
+  });
+
+  it('tombstones remove a credit file; older versions never overwrite newer', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [upsert(1, 1, { version: 5, name: '新名称' }), upsert(2, 2)], nextCursor: '2' }));
+    await repo.applyPage(page({ changes: [upsert(1, 3, { version: 4, name: '旧名称' }), { kind: 'tombstone', seq: 4, uscc: makeUscc(2) }], nextCursor: '4' }));
+    expect((await repo.get(makeUscc(1)))?.name).toBe('新名称');
+    expect(await repo.get(makeUscc(2))).toBeNull();
+    expect(await repo.count()).toBe(1);
+  });
+
+  it('a delta moves updated records to a new chunk; stale copies are ignored and compacted away', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: Array.from({ length: 10 }, (_, i) => upsert(i + 1, i + 1)), nextCursor: '10' }));
+    const other = enterprisesRepo(dbs.cache); // a second reader (the UI) with its own directory
+    expect((await other.get(makeUscc(3)))?.name).toBe('测试企业3有限公司');
+    await repo.applyPage(page({ changes: [1, 2, 3, 4, 5, 6].map((n, i) => upsert(n, 11 + i, { version: 2, name: `改名${n}` })), nextCursor: '16' }));
+    expect((await other.get(makeUscc(3)))?.name).toBe('改名3');
+    expect((await other.get(makeUscc(9)))?.name).toBe('测试企业9有限公司');
+    expect(await other.count()).toBe(10);
+    const snap = await repo.searchSnapshot();
+    const physical = snap.search.reduce((n, r) => n + r.usccs.length, 0);
+    expect(physical).toBe(10); // the first chunk was compacted to its 4 live records
+    expect(snap.dir.reduce((n, r) => n + r.usccs.length, 0)).toBe(10);
+  });
+
+  it('restart keeps old records readable until the new full download completes, then drops the rest', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [1, 2, 3].map((n) => upsert(n, n)), nextCursor: '3' }));
     await repo.restart();
     expect((await repo.state()).cursor).toBe('0');
-    await repo.applyPage(page({ changes: [{ kind: 'upsert', seq: 10, enterprise: makeEnterprise(1) }], nextCursor: '10', hasMore: true }));
+    await repo.applyPage(page({ changes: [upsert(1, 10)], nextCursor: '10', hasMore: true }));
     expect(await repo.count()).toBe(3);
-    await repo.applyPage(page({ changes: [{ kind: 'upsert', seq: 11, enterprise: makeEnterprise(2) }], nextCursor: '11', hasMore: false }));
+    await repo.applyPage(page({ changes: [upsert(2, 11)], nextCursor: '11', hasMore: false }));
     expect(await repo.count()).toBe(2);
     expect(await repo.get(makeUscc(3))).toBeNull();
+    expect((await repo.get(makeUscc(1)))?.uscc).toBe(makeUscc(1));
     expect((await repo.state()).restarting).toBe(false);
   });
 });

@@ -1,15 +1,22 @@
 /**
- * Enterprise credit files in the cache database. Issue 2 stores one row per enterprise; the API is
- * kept narrow (get, count, applyPage, restart) so issue 3 can switch to packed rows for 200k-record
- * speed. A page, its quarantined records and its cursor commit in one transaction.
+ * Enterprise credit files in the cache database, packed (cache v2, see enterprises.rows.ts): one
+ * page of the feed becomes one or a few chunk rows + their search rows + their directory rows,
+ * written together with the quarantined records and the cursor in ONE transaction. The API stays
+ * narrow (get, count, state, applyPage, restart, searchSnapshot) so the UI, the pull engine and the
+ * search worker never see the layout.
  */
 import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/index.js';
 import type { CacheDb } from '../databases.js';
 import type { QuarantineRow, SyncStateRow } from '../rows.js';
 import { initialSyncState } from './sync-state.repo.js';
+import { EMPTY_ENT_META, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
+import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord } from './enterprises.pack.js';
+import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
 
 export interface EnterprisePage {
   readonly changes: readonly EnterpriseChange[];
+  /** The stored text of each change as received (NDJSON line), aligned with `changes`; else re-serialized. */
+  readonly texts?: readonly (string | null)[];
   readonly quarantined: readonly QuarantineRow[];
   readonly nextCursor: string;
   readonly hasMore: boolean;
@@ -17,64 +24,144 @@ export interface EnterprisePage {
   readonly at: string;
 }
 
+export interface SearchSnapshot {
+  readonly stamp: number;
+  readonly search: readonly EntSearchRow[];
+  readonly dir: readonly EntDirRow[];
+}
+
 export interface EnterprisesRepo {
   get(uscc: string): Promise<Enterprise | null>;
   count(): Promise<number>;
   state(): Promise<SyncStateRow>;
+  /** Bumped by every write: readers compare it to know their in-memory copy is stale. */
+  stamp(): Promise<number>;
   applyPage(page: EnterprisePage): Promise<number>;
   /**
-   * 410 Gone: restart the stream from cursor 0 in a new generation. Existing rows stay readable
-   * until the new full download completes; then rows of older generations are dropped.
+   * 410 Gone: restart the stream from cursor 0 in a new generation. Existing records stay readable
+   * until the new full download completes; then records of older generations are dropped.
    */
   restart(): Promise<void>;
+  /** Everything the search index needs, read in one transaction. */
+  searchSnapshot(): Promise<SearchSnapshot>;
 }
 
+const RECENT_CHUNKS = 4;
+
 export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
+  const dir = new Directory();
+  /** Decoded chunk cache for get(): key `${stamp}:${chunkId}`. */
+  const recent = new Map<string, Map<string, string>>();
+
   async function currentState(): Promise<SyncStateRow> {
     return (await db.syncState.get('enterprises')) ?? initialSyncState('enterprises');
   }
+  async function currentMeta(): Promise<EntMetaRow> {
+    return (await db.entMeta.get('summary')) ?? EMPTY_ENT_META;
+  }
+  async function freshDir(meta: EntMetaRow): Promise<void> {
+    if (dir.stamp !== meta.stamp || !dir.loaded) dir.load(meta.stamp, await db.entDir.toArray());
+  }
 
-  async function applyOne(change: EnterpriseChange, generation: number): Promise<boolean> {
-    if (change.kind === 'tombstone') {
-      await db.enterprises.delete(change.uscc);
-      return true;
+  async function chunkTexts(stamp: number, id: number): Promise<Map<string, string> | null> {
+    const key = `${stamp}:${id}`;
+    const hit = recent.get(key);
+    if (hit) return hit;
+    const row = await db.entChunks.get(id);
+    if (!row) return null;
+    const map = new Map<string, string>();
+    row.usccs.forEach((u, i) => map.set(u, row.records[i]!));
+    recent.set(key, map);
+    if (recent.size > RECENT_CHUNKS) recent.delete(recent.keys().next().value!);
+    return map;
+  }
+
+  function collect(page: EnterprisePage, generation: number): { fresh: Map<string, PackedRecord>; removals: Map<number, Set<string>> } {
+    const fresh = new Map<string, PackedRecord>();
+    const removals = new Map<number, Set<string>>();
+    const remove = (uscc: string) => {
+      const at = dir.loc.get(uscc);
+      if (!at) return;
+      const set = removals.get(at.chunk) ?? new Set<string>();
+      set.add(uscc);
+      removals.set(at.chunk, set);
+    };
+    page.changes.forEach((change, i) => {
+      if (change.kind === 'tombstone') {
+        remove(change.uscc);
+        fresh.delete(change.uscc);
+        return;
+      }
+      const e = change.enterprise;
+      const at = dir.loc.get(e.uscc);
+      const pending = fresh.get(e.uscc);
+      const localVersion = pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
+      if (localVersion > e.version) return;
+      remove(e.uscc);
+      fresh.set(e.uscc, { enterprise: e, text: page.texts?.[i] ?? JSON.stringify(change) });
+    });
+    return { fresh, removals };
+  }
+
+  async function writeFresh(fresh: readonly PackedRecord[], generation: number, meta: EntMetaRow): Promise<number> {
+    let next = meta.nextChunk;
+    for (let start = 0; start < fresh.length; start += CHUNK_SIZE) {
+      const { chunk, search, dir: dirRow } = packChunk(next, generation, fresh.slice(start, start + CHUNK_SIZE));
+      await Promise.all([db.entChunks.put(chunk), db.entSearch.put(search), db.entDir.put(dirRow)]);
+      dir.addChunk(dirRow);
+      next += 1;
     }
-    const e = change.enterprise;
-    const local = await db.enterprises.get(e.uscc);
-    if (local && local.version > e.version) {
-      if (local.generation !== generation) await db.enterprises.update(e.uscc, { generation });
-      return false;
-    }
-    await db.enterprises.put({ uscc: e.uscc, name: e.name, version: e.version, seq: change.seq, generation, data: e });
-    return true;
+    return next;
   }
 
   return {
     async get(uscc) {
-      return (await db.enterprises.get(uscc))?.data ?? null;
+      const meta = await currentMeta();
+      await freshDir(meta);
+      const at = dir.loc.get(uscc);
+      if (!at) return null;
+      const text = (await chunkTexts(meta.stamp, at.chunk))?.get(uscc);
+      return text === undefined ? null : decodeRecord(text);
     },
-    count() {
-      return db.enterprises.count();
+    async count() {
+      return (await currentMeta()).count;
     },
     state: currentState,
+    async stamp() {
+      return (await currentMeta()).stamp;
+    },
     async applyPage(page) {
-      return db.transaction('rw', [db.enterprises, db.quarantine, db.syncState], async () => {
-        const state = await currentState();
-        let applied = 0;
-        for (const change of page.changes) if (await applyOne(change, state.generation)) applied += 1;
-        if (page.quarantined.length > 0) await db.quarantine.bulkPut([...page.quarantined]);
+      return db.transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
+        const [state, meta] = await Promise.all([currentState(), currentMeta()]);
+        await freshDir(meta);
+        const { fresh, removals } = collect(page, state.generation);
+        await applyRemovals(db, dir, removals);
+        const nextChunk = await writeFresh([...fresh.values()], state.generation, meta);
         const finished = !page.hasMore && state.restarting;
-        if (finished) await db.enterprises.where('generation').below(state.generation).delete();
+        if (finished) await dropOldGenerations(db, dir, state.generation);
+        if (page.quarantined.length > 0) await db.quarantine.bulkPut([...page.quarantined]);
+        const stamp = meta.stamp + 1;
+        await db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp });
+        dir.stamp = stamp;
         await db.syncState.put({
           ...state, cursor: page.nextCursor, total: page.total, lastSyncedAt: page.at, restarting: state.restarting && !finished,
         });
-        return applied;
+        return fresh.size + page.changes.filter((c) => c.kind === 'tombstone').length;
+      }).catch((e: unknown) => {
+        dir.invalidate();
+        throw e;
       });
     },
     async restart() {
       await db.transaction('rw', db.syncState, async () => {
         const state = await currentState();
         await db.syncState.put({ ...state, cursor: '0', generation: state.generation + 1, restarting: true });
+      });
+    },
+    async searchSnapshot() {
+      return db.transaction('r', [db.entSearch, db.entDir, db.entMeta], async () => {
+        const [meta, search, dirRows] = await Promise.all([currentMeta(), db.entSearch.toArray(), db.entDir.toArray()]);
+        return { stamp: meta.stamp, search, dir: dirRows };
       });
     },
   };

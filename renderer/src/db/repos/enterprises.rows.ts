@@ -1,0 +1,54 @@
+/**
+ * Stored rows of the packed credit-file layout (cache DB v2). Records are packed ~1,000 per chunk
+ * row, never one row per enterprise: IndexedDB's cost is per row, so packing is what makes a
+ * 200,000-record station download at tens of thousands of records a second.
+ *  - entChunks: the records' JSON text (the feed's change line as received), keyed by chunk id;
+ *  - entSearch: the same chunk's compact search columns (name, legal rep, address, region, class…);
+ *  - entDir:    which USCCs of the chunk are live, with their versions. It is authoritative: an
+ *               update appends the record to a new chunk and drops it from its old chunk's dir row,
+ *               so stale copies inside older chunks are ignored (and compacted away later);
+ *  - entMeta:   one summary row: live count, next chunk id, and a stamp bumped by every write so
+ *               readers (the search worker, get()) know when their in-memory copies are stale.
+ */
+
+export interface EntChunkRow {
+  readonly id: number;
+  readonly generation: number;
+  readonly usccs: readonly string[];
+  /** JSON text per record: an upsert change line `{"kind":"upsert","seq":…,"enterprise":{…}}`. */
+  readonly records: readonly string[];
+}
+
+export interface EntSearchRow {
+  readonly id: number;
+  readonly generation: number;
+  readonly usccs: readonly string[];
+  readonly names: readonly string[];
+  readonly legalReps: readonly string[];
+  readonly addresses: readonly string[];
+  readonly regions: readonly string[];
+  /** One character per record: credit class A–E. */
+  readonly classes: string;
+  /** One character per record: r / o / b / g (red, orange, blue, green). */
+  readonly colors: string;
+  /** One digit per record: index into ENTERPRISE_STATUSES. */
+  readonly statuses: string;
+}
+
+export interface EntDirRow {
+  readonly id: number;
+  readonly generation: number;
+  /** Number of records physically in the chunk (live or not): drives compaction. */
+  readonly size: number;
+  readonly usccs: readonly string[];
+  readonly versions: readonly number[];
+}
+
+export interface EntMetaRow {
+  readonly key: 'summary';
+  readonly count: number;
+  readonly nextChunk: number;
+  readonly stamp: number;
+}
+
+export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };
