@@ -5,12 +5,13 @@
  */
 import { Dexie, type Table } from 'dexie';
 import type {
-  AuditRow, CredentialRow, DraftRow, EnterpriseRow, KeyRow, MetaRow, OutboxRow, QuarantineRow,
+  AuditRow, CredentialRow, DraftRow, KeyRow, MetaRow, OutboxRow, QuarantineRow,
   ReferenceRow, ResultRow, SessionRow, SyncStateRow, TaskRow,
 } from './rows.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
-import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
+import type { EntChunkRow, EntDirRow, EntMetaRow, EntSearchRow } from './repos/enterprises.rows.js';
 import type { AttachmentRow } from './evidence-rows.js';
+import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 
 export class FieldDb extends Dexie {
@@ -40,7 +41,11 @@ export class FieldDb extends Dexie {
 }
 
 export class CacheDb extends Dexie {
-  declare enterprises: Table<EnterpriseRow, string>;
+  // Cache v2 (issue 3): packed credit files; v1's per-record `enterprises` table is gone.
+  declare entChunks: Table<EntChunkRow, number>;
+  declare entSearch: Table<EntSearchRow, number>;
+  declare entDir: Table<EntDirRow, number>;
+  declare entMeta: Table<EntMetaRow, 'summary'>;
   declare reference: Table<ReferenceRow, 'current'>;
   declare quarantine: Table<QuarantineRow, string>;
   declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
