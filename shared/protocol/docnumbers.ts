@@ -1,6 +1,6 @@
 /** Offline document numbers (PROTOCOL.md "Document numbers"). */
 import { z } from 'zod';
-import { IdSchema } from './common.js';
+import { IdSchema, Sha256Schema } from './common.js';
 
 export const DOC_TYPES = ['notice', 'record', 'rectification'] as const;
 export type DocType = (typeof DOC_TYPES)[number];
@@ -24,6 +24,11 @@ export const ReserveResponseSchema = z.object({
 });
 export const ReportRequestSchema = z.object({
   deviceId: IdSchema,
-  used: z.array(z.object({ docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), resultId: IdSchema })),
+  used: z.array(z.object({
+    docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), resultId: IdSchema,
+    /** SHA-256 of the printed document (its QR's hash): lets /public/verify answer for the paper. */
+    docHash: Sha256Schema.optional(),
+  })),
   voided: z.array(z.object({ docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), reason: z.string().min(1) })),
 });
+export const ReportResponseSchema = z.object({ accepted: z.number().int().nonnegative() });

@@ -188,6 +188,96 @@ export interface StorageService {
   health(): Promise<StorageHealth>;
 }
 
+// ---------------------------------------------------------------- on-site documents (issue 5; additive)
+export type DocumentKindName = 'notice' | 'record' | 'rectification';
+
+export interface NoticeDetails {
+  inspectFrom: string;
+  inspectTo: string;
+  methods: CheckMethod[];
+  materials: string[];
+  contactName: string;
+  contactPhone: string;
+  delivery: string;
+}
+export interface RecordEvidence {
+  kind: 'photo' | 'video' | 'audio' | 'copy' | 'sample' | 'other';
+  description: string;
+  count: number;
+}
+export interface RecordDetails {
+  place: string;
+  presentName: string;
+  presentPost: string;
+  presentIdNo: string;
+  presentPhone: string;
+  credentialShown: boolean;
+  rightsExplained: boolean;
+  recusalRequested: boolean;
+  recusalAnswer: string;
+  evidence: RecordEvidence[];
+  /** signed: the party signs (on the pad or on paper); refused: the refusal is noted and a witness signs. */
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  recorder: string;
+}
+export interface RectificationDetails {
+  deadline: string;
+  reportBack: string;
+  remedies: string;
+}
+export type DocumentRequest =
+  | { readonly kind: 'notice'; readonly details: NoticeDetails }
+  | { readonly kind: 'record'; readonly details: RecordDetails }
+  | { readonly kind: 'rectification'; readonly details: RectificationDetails };
+
+/** Why a document cannot be made yet (zh-CN), or null when it can. */
+export interface DocumentAvailability {
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly blockedReason: string | null;
+}
+
+export interface DocNumberStock {
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly remaining: number;
+  /** Fewer than the warning threshold left: the UI says so before the inspector runs out. */
+  readonly low: boolean;
+}
+
+export interface IssuedDocument {
+  readonly docId: string;
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly docNo: string;
+  readonly issuedAt: string;
+  /** The hash printed in the QR code (the document's own content hash). */
+  readonly docHash: string;
+  readonly verifyUrl: string;
+  readonly voided: boolean;
+  readonly voidReason: string | null;
+  readonly bytes: number;
+}
+
+export interface DocumentsService {
+  /** Loads pdfmake and the fonts ahead of the first document (call when a printing screen opens). */
+  warmUp(): Promise<void>;
+  stock(): Promise<readonly DocNumberStock[]>;
+  available(taskId: string): Promise<readonly DocumentAvailability[]>;
+  /** Form defaults from the task, the credit file, the result and the session. */
+  defaults<K extends DocumentKindName>(taskId: string, kind: K): Promise<Extract<DocumentRequest, { kind: K }>['details']>;
+  /** Takes a number from the reserved block, builds and renders the PDF, stores it: offline. */
+  issue(taskId: string, request: DocumentRequest): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }>;
+  list(taskId: string): Promise<readonly IssuedDocument[]>;
+  pdf(docId: string): Promise<Uint8Array | null>;
+  /** Voids a printed document's number (kept, with the reason, and reported on the next sync). */
+  void(docId: string, reason: string): Promise<void>;
+  subscribe(listener: () => void): Unsubscribe;
+}
+
 export interface Services {
   readonly storage: StorageService;
   readonly auth: AuthService;
@@ -198,4 +288,5 @@ export interface Services {
   readonly inspection: InspectionService;
   readonly outbox: OutboxService;
   readonly network: NetworkService;
+  readonly documents: DocumentsService;
 }

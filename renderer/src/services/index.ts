@@ -7,6 +7,8 @@ import { detectAdapter } from '../platform/adapter.js';
 import type { LockLike } from '../sync/push-engine.js';
 import type { Services } from './api.js';
 import { createAuthService } from './auth.service.js';
+import { createDocumentsService } from './documents.service.js';
+import { appRenderer } from '../print/index.js';
 import { createInspectionService } from './inspection.service.js';
 import { browserNetwork, networkService } from './network.js';
 import { createOutboxService, type OutboxController } from './outbox.service.js';
@@ -37,6 +39,7 @@ export function createServices(deps: ServiceDeps, options: { markerMirror?: Mark
     inspection: createInspectionService(rt, options.beforeFinalizeCommit ? { beforeCommit: options.beforeFinalizeCommit } : {}),
     outbox,
     network: networkService(deps.network),
+    documents: createDocumentsService(rt, { tasks: createTaskService(rt), enterprises: createEnterpriseService(rt), inspection: createInspectionService(rt), auth, renderer: appRenderer }),
     internals: { runtime: rt, outbox, stop: () => stopBackground() },
   };
 }

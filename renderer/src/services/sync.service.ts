@@ -4,6 +4,7 @@ import { IDLE_PROGRESS, type PullProgress } from '../sync/progress.js';
 import { runPull, type PullRun } from '../sync/pull-runner.js';
 import type { SyncProgress, SyncService } from './api.js';
 import type { Runtime } from './runtime.js';
+import { docNumbersAfterPull } from './documents.sync.js';
 
 export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>): SyncService {
   let progress: SyncProgress = { ...IDLE_PROGRESS, lastSyncedAt: null };
@@ -32,6 +33,7 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
     const outcome = await run.done;
     run = null;
     if (outcome.ok) {
+      await docNumbersAfterPull(rt); // before 'done': the inspector may unplug as soon as it shows
       set({ ...progress, phase: 'done', message: '同步完成' }, rt.now().toISOString());
       await afterPull();
     } else if (progress.phase !== 'cancelled') {

@@ -63,6 +63,8 @@ export interface IssuedDocRow {
   readonly resultId: string;
   /** SHA-256 of the canonical document input without its own hash (printed in the QR). */
   readonly docHash: string;
+  /** The link the QR code carries. */
+  readonly verifyUrl: string;
   readonly issuedAt: string;
   /** The PDF as printed, so a reprint is the same paper. */
   readonly pdf: Uint8Array;
