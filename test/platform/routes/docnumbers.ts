@@ -1,6 +1,8 @@
 /**
  * Offline document numbers (PROTOCOL.md "Document numbers"): blocks reserved per device and type,
  * idempotent per requestId; reports of used / voided numbers so every number is accounted for.
+ * A used number may carry the printed document's own hash (its QR's hash): registered here so
+ * /public/verify can answer for that paper; voiding the number withdraws it.
  */
 import { DOC_TYPE_LABELS, ReportRequestSchema, ReserveRequestSchema } from '../../../shared/protocol/index.js';
 import type { DocType } from '../../../shared/protocol/index.js';
@@ -8,6 +10,33 @@ import { requireInspector } from '../auth.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
 import type { Platform } from '../state.js';
+import type { Db } from '../db.js';
+
+const DOC_HASHES = `CREATE TABLE IF NOT EXISTS doc_hashes (
+  result_id TEXT NOT NULL, doc_hash TEXT NOT NULL, doc_type TEXT NOT NULL, serial INTEGER NOT NULL, doc_no TEXT NOT NULL,
+  PRIMARY KEY (result_id, doc_hash))`;
+const ready = new WeakSet<Db>();
+function docHashes(db: Db): Db {
+  if (!ready.has(db)) {
+    db.exec(DOC_HASHES);
+    ready.add(db);
+  }
+  return db;
+}
+
+/** The printed document registered for this result under this hash, if any. */
+export function documentByHash(p: Platform, resultId: string, hash: string): { title: string; docNo: string } | null {
+  const row = docHashes(p.db).prepare('SELECT doc_type, doc_no FROM doc_hashes WHERE result_id = ? AND doc_hash = ?').get(resultId, hash) as
+    { doc_type: DocType; doc_no: string } | undefined;
+  return row ? { title: DOC_TYPE_LABELS[row.doc_type] ?? row.doc_type, docNo: row.doc_no } : null;
+}
+
+function docNoOf(p: Platform, deviceId: string, docType: DocType, serial: number): string {
+  const row = p.db.prepare('SELECT response_json FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no')
+    .get(deviceId, docType, serial) as { response_json: string } | undefined;
+  const prefix = row ? String((JSON.parse(row.response_json) as { prefix?: unknown }).prefix ?? '') : '';
+  return `${prefix}${String(serial).padStart(4, '0')}号`;
+}
 
 const PREFIX: Readonly<Record<DocType, string>> = { notice: '威环市监抽通', record: '威环市监现笔', rectification: '威环市监责改' };
 
@@ -49,8 +78,15 @@ export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
   }
   const upsert = p.db.prepare(`INSERT INTO doc_reports (doc_type, serial, device_id, kind, result_id, reason) VALUES (?, ?, ?, ?, ?, ?)
                                ON CONFLICT(doc_type, serial) DO UPDATE SET kind = excluded.kind, result_id = excluded.result_id, reason = excluded.reason`);
-  p.db.transaction(() => {
+  const db = docHashes(p.db);
+  const addHash = db.prepare('INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no) VALUES (?, ?, ?, ?, ?)');
+  const dropHashes = db.prepare('DELETE FROM doc_hashes WHERE doc_type = ? AND serial = ?');
+  db.transaction(() => {
     for (const e of entries) upsert.run(e.docType, e.serial, body.deviceId, e.kind, e.resultId, e.reason);
+    for (const u of body.used) {
+      if (u.docHash) addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial));
+    }
+    for (const v of body.voided) dropHashes.run(v.docType, v.serial);
   })();
   return json(200, { accepted: entries.length });
 }

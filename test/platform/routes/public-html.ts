@@ -43,9 +43,13 @@ export function enterprisePage(uscc: string, name: string, results: readonly Pub
 <p>统一社会信用代码：${esc(uscc)}</p><h2>抽查检查结果信息</h2>${rows}`);
 }
 
-export function verifyPage(resultId: string, v: { match: boolean; state: string; enterpriseName: string | null; inspectedOn: string | null }): string {
+export function verifyPage(
+  resultId: string,
+  v: { match: boolean; state: string; enterpriseName: string | null; inspectedOn: string | null; document?: { title: string; docNo: string } },
+): string {
+  const doc = v.document ? `<br>文书：${esc(v.document.title)}（${esc(v.document.docNo)}）` : '';
   const verdict = v.match
-    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}</p>`
+    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}${doc}</p>`
     : v.state === 'mismatch'
       ? '<p class="bad">核验未通过：文书内容与平台记录不一致，请注意辨别。</p>'
       : '<p class="bad">未找到该检查记录（可能尚未上传至平台）。</p>';

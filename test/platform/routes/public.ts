@@ -12,6 +12,7 @@ import type { Ctx, Reply } from '../http.js';
 import { HttpError, html, json } from '../http.js';
 import { publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
+import { documentByHash } from './docnumbers.js';
 import { enterprisePage, indexPage, verifyPage } from './public-html.js';
 
 type VerifyResponse = z.infer<typeof VerifyResponseSchema>;
@@ -91,9 +92,15 @@ export function verify(p: Platform, ctx: Ctx): Reply {
   let out: VerifyResponse = { match: false, state: 'unknown', enterpriseName: null, inspectedOn: null };
   if (row && row.state !== 'held') {
     const up = ResultUploadSchema.parse(JSON.parse(row.body_json));
-    const matches = row.content_hash === hash.toLowerCase();
+    // The result's own content hash, or the hash of a document printed for it (issue 5: the notice
+    // is printed before the result exists, so every paper carries its own hash, reported with its number).
+    const doc = row.content_hash === hash.toLowerCase() ? null : documentByHash(p, resultId, hash.toLowerCase());
+    const matches = row.content_hash === hash.toLowerCase() || doc !== null;
     out = matches
-      ? { match: true, state: row.state === 'published' ? 'published' : 'accepted', enterpriseName: enterpriseName(p, row.enterprise_uscc), inspectedOn: up.payload.inspectedOn }
+      ? {
+          match: true, state: row.state === 'published' ? 'published' : 'accepted', enterpriseName: enterpriseName(p, row.enterprise_uscc),
+          inspectedOn: up.payload.inspectedOn, ...(doc ? { document: doc } : {}),
+        }
       : { match: false, state: 'mismatch', enterpriseName: null, inspectedOn: null };
   }
   if (/application\/json/.test(String(ctx.req.headers.accept ?? ''))) return json(200, out);
