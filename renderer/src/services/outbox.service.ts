@@ -1,42 +1,60 @@
 /**
  * The outbox as the UI sees it, and the push schedule: drain on demand, on reconnect (every
- * waiting op due immediately) and on a timer; receipts polled until published.
+ * waiting op due immediately) and on a timer; receipts polled until published. Also the review
+ * flow for set-aside results: keep with a note, or resend as a correction (never a silent discard).
  */
-import { attachmentsRepo, metaRepo, outboxRepo, resultsRepo, type OutboxRow } from '../db/index.js';
+import { canonicalJson } from '../../../shared/domain/canonical.js';
+import { attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, sha256Hex, type OutboxRow } from '../db/index.js';
+import type { ReviewRow, SetAsideRow, UploadRow } from '../db/migrations/field-v3.js';
+import { reviewsRepo } from '../db/repos/outbox-review.repo.js';
 import { uploadsRepo } from '../db/repos/outbox-uploads.repo.js';
-import { createTusUploader } from '../sync/tus-upload.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../sync/push-engine.js';
+import { createTusUploader } from '../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './api.js';
 import type { Runtime } from './runtime.js';
 
 export const DRAIN_INTERVAL_MS = 15_000;
 export const RECEIPT_POLL_EVERY = 4;
 
-function toEntry(row: OutboxRow): OutboxEntry {
+function progressOf(row: OutboxRow, uploads: readonly UploadRow[]): number | null {
+  if (row.state !== 'uploading' || uploads.length === 0) return null;
+  const total = uploads.reduce((n, u) => n + u.size, 0);
+  const done = uploads.reduce((n, u) => n + (u.done ? u.size : Math.min(u.offset, u.size)), 0);
+  return total === 0 ? 100 : Math.floor((done / total) * 100);
+}
+
+function toEntry(row: OutboxRow, uploads: readonly UploadRow[], aside: SetAsideRow | undefined, review: ReviewRow | undefined, replaces: string | null): OutboxEntry {
   return {
     opId: row.opId, resultId: row.resultId, taskId: row.taskId, enterpriseName: row.enterpriseName, state: row.state,
     attempts: row.attempts, lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.nextAttemptAt === null ? null : new Date(row.nextAttemptAt).toISOString(),
     lastError: row.lastError, advice: row.advice, publicationDeadline: row.publicationDeadline,
+    progress: progressOf(row, uploads), setAsideCode: row.state === 'needs_review' ? (aside?.code ?? null) : null,
+    review: review ? { decision: review.decision, note: review.note, at: review.at, correctionResultId: review.correctionResultId } : null,
+    replaces,
   };
 }
 
 export interface OutboxController extends OutboxService {
   readonly engine: PushEngine;
   drain(): Promise<DrainReport | null>;
+  keepWithNote(opId: string, note: string): Promise<void>;
+  resendAsCorrection(opId: string, note: string): Promise<string>;
   /** Starts the timer and the reconnect listener; returns a stop function. */
   startBackground(): () => void;
 }
 
 export function createOutboxService(rt: Runtime): OutboxController {
-  const outbox = outboxRepo(rt.dbs.field);
+  const db = rt.dbs.field;
+  const outbox = outboxRepo(db);
+  const uploads = uploadsRepo(db);
+  const reviews = reviewsRepo(db);
+  const results = resultsRepo(db);
   const uploader = createTusUploader({
     baseUrl: rt.baseUrl, fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)), tokens: rt.tokens,
-    uploads: uploadsRepo(rt.dbs.field), source: attachmentsRepo(rt.dbs.field), now: () => rt.now().getTime(),
-    onProgress: () => rt.emit('outbox'),
+    uploads, source: attachmentsRepo(db), now: () => rt.now().getTime(), onProgress: () => rt.emit('outbox'),
   });
   const engine = createPushEngine({
-    uploader,
-    http: rt.http, outbox, results: resultsRepo(rt.dbs.field), deviceId: () => metaRepo(rt.dbs.field).deviceId(),
+    uploader, http: rt.http, outbox, results, deviceId: () => metaRepo(db).deviceId(),
     now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
     onChange: () => rt.emit('outbox'),
   });
@@ -48,12 +66,37 @@ export function createOutboxService(rt: Runtime): OutboxController {
     return report;
   }
 
+  async function list(): Promise<OutboxEntry[]> {
+    const [rows, allUploads, decisions, allResults] = await Promise.all([outbox.list(), uploads.all(), reviews.all(), db.results.toArray()]);
+    const replacesOf = new Map(allResults.map((r) => [r.resultId, r.payload.replaces]));
+    const out: OutboxEntry[] = [];
+    for (const row of rows) {
+      const aside = row.state === 'needs_review' ? (await outbox.setAsideInfo(row.opId)) ?? undefined : undefined;
+      const review = decisions.filter((d) => d.opId === row.opId).at(-1);
+      out.push(toEntry(row, allUploads.filter((u) => u.resultId === row.resultId), aside, review, replacesOf.get(row.resultId) ?? null));
+    }
+    return out;
+  }
+
+  async function resendAsCorrection(opId: string, note: string): Promise<string> {
+    const op = await outbox.get(opId);
+    const original = op ? await results.get(op.resultId) : null;
+    if (!op || !original) throw new Error(`找不到待上传记录 ${opId}`);
+    const aside = await outbox.setAsideInfo(opId);
+    const at = rt.now().toISOString();
+    const payload = { ...original.payload, resultId: `r-${crypto.randomUUID()}`, replaces: aside?.conflictWith ?? original.resultId, finishedAt: at };
+    const contentHash = await sha256Hex(canonicalJson(payload));
+    const audit = await auditRepo(db).prepare({ at, kind: 'result.correction', subjectId: payload.resultId, detail: { replaces: payload.replaces, of: original.resultId, note, contentHash } });
+    const row = await reviews.correct({ opId, note, at, payload, contentHash, newOpId: `op-${crypto.randomUUID()}`, audit });
+    rt.emit('outbox');
+    rt.emit('tasks');
+    return row.resultId;
+  }
+
   return {
     engine,
     drain,
-    async list() {
-      return (await outbox.list()).map(toEntry);
-    },
+    list,
     async pushNow() {
       await outbox.makeAllDue();
       await drain();
@@ -61,6 +104,11 @@ export function createOutboxService(rt: Runtime): OutboxController {
     subscribe(listener) {
       return rt.on('outbox', listener);
     },
+    async keepWithNote(opId, note) {
+      await reviews.keep(opId, note.trim(), rt.now().toISOString());
+      rt.emit('outbox');
+    },
+    resendAsCorrection,
     startBackground() {
       let ticks = 0;
       const timer = setInterval(() => {

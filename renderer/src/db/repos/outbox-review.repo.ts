@@ -1,0 +1,70 @@
+/**
+ * Review decisions on set-aside results (field v3 `reviews`): keep with a note, or resend as a
+ * correction — a NEW result (new resultId, `replaces` the conflicting one) with copies of the
+ * evidence, its own outbox op and an audit entry, all in one strict transaction. The original
+ * result, op and evidence are never deleted or edited.
+ */
+import type { ResultPayload } from '../../../../shared/protocol/index.js';
+import type { FieldDb } from '../databases.js';
+import type { ReviewRow } from '../migrations/field-v3.js';
+import type { AuditRow, ResultRow } from '../rows.js';
+import { auditRepo } from './audit.repo.js';
+import { nextDeviceSeq } from './meta.repo.js';
+
+export interface CorrectionWrite {
+  readonly opId: string;
+  readonly note: string;
+  readonly at: string;
+  readonly payload: ResultPayload;
+  readonly contentHash: string;
+  readonly newOpId: string;
+  readonly audit: AuditRow;
+}
+
+export interface ReviewsRepo {
+  all(): Promise<ReviewRow[]>;
+  keep(opId: string, note: string, at: string): Promise<void>;
+  /** Writes the correction; returns the new result. */
+  correct(write: CorrectionWrite): Promise<ResultRow>;
+}
+
+export function reviewsRepo(db: FieldDb): ReviewsRepo {
+  const audit = auditRepo(db);
+  return {
+    all: () => db.reviews.toArray(),
+    async keep(opId, note, at) {
+      await db.transaction('rw', db.outbox, db.reviews, async () => {
+        const op = await db.outbox.get(opId);
+        if (!op) throw new Error(`找不到待上传记录 ${opId}`);
+        if (op.state !== 'needs_review') throw new Error('只有“需处理”的结果可以保留并备注');
+        await db.reviews.add({ opId, resultId: op.resultId, decision: 'keep', note, correctionResultId: null, at });
+      });
+    },
+    async correct(w) {
+      const tables = [db.outbox, db.results, db.attachments, db.audit, db.meta, db.reviews];
+      return db.transaction('rw', tables, async () => {
+        const op = await db.outbox.get(w.opId);
+        const original = op ? await db.results.get(op.resultId) : undefined;
+        if (!op || !original) throw new Error(`找不到待上传记录 ${w.opId}`);
+        if (op.state !== 'needs_review') throw new Error('只有“需处理”的结果可以作为更正重新提交');
+        await audit.writeInTx(w.audit);
+        const deviceSeq = await nextDeviceSeq(db);
+        const row: ResultRow = {
+          resultId: w.payload.resultId, taskId: original.taskId, taskVersion: original.taskVersion, payload: w.payload, contentHash: w.contentHash,
+          finalizedAt: w.at, deviceSeq, auditCheckpoint: { count: w.audit.seq, headHash: w.audit.hash }, receipt: null,
+        };
+        await db.results.add(row);
+        for (const att of await db.attachments.where('resultId').equals(original.resultId).toArray()) {
+          await db.attachments.add({ ...att, id: `att-${crypto.randomUUID()}`, resultId: row.resultId });
+        }
+        await db.outbox.add({
+          opId: w.newOpId, order: deviceSeq, kind: 'put-result', resultId: row.resultId, taskId: row.taskId, enterpriseName: op.enterpriseName,
+          publicationDeadline: op.publicationDeadline, state: 'waiting', attempts: 0, createdAt: w.at, lastAttemptAt: null, nextAttemptAt: null,
+          lastError: null, advice: null, receipt: null,
+        });
+        await db.reviews.add({ opId: w.opId, resultId: op.resultId, decision: 'correction', note: w.note, correctionResultId: row.resultId, at: w.at });
+        return row;
+      });
+    },
+  };
+}
