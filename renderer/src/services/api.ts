@@ -160,12 +160,24 @@ export interface OutboxEntry {
   /** zh-CN: what the inspector should do (for needs_review / paused). */
   readonly advice: string | null;
   readonly publicationDeadline: string;
+  /** Issue 6 (additive): attachment bytes the platform confirmed, 0–100, while uploading; else null. */
+  readonly progress?: number | null;
+  /** Why it was set aside, machine-readable (RESULT_CONFLICT, TASK_CANCELLED, …), for the review flow. */
+  readonly setAsideCode?: string | null;
+  /** The inspector's review decision, if any: kept with a note, or resent as a correction. */
+  readonly review?: { readonly decision: 'keep' | 'correction'; readonly note: string; readonly at: string; readonly correctionResultId: string | null } | null;
+  /** This result corrects (replaces) that one. */
+  readonly replaces?: string | null;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;
   /** Drain now (also runs on reconnect and on a timer). Single-flight. */
   pushNow(): Promise<void>;
   subscribe(listener: () => void): Unsubscribe;
+  /** Issue 6 (additive): keep a set-aside result as it is, with the inspector's note. Nothing is deleted. */
+  keepWithNote?(opId: string, note: string): Promise<void>;
+  /** Issue 6 (additive): resend a set-aside result as a correction (new resultId, `replaces`); returns the new resultId. */
+  resendAsCorrection?(opId: string, note: string): Promise<string>;
 }
 
 // ---------------------------------------------------------------- network
