@@ -6,6 +6,24 @@ import { z } from 'zod';
 import { CHECK_METHODS, FINDING_HANDLINGS, FOLLOW_UPS, ITEM_OUTCOMES, RESULT_CODES, resultCodesError } from '../domain/results.js';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
 
+const ConditionStateSchema = z.enum(['met', 'not-met', 'inspector']);
+
+/**
+ * The inspector's decision on a finding that matched the lenient list. `conditions` and
+ * `listVersion` were added later (optional: older payloads hash the same).
+ */
+export const LenientDecisionSchema = z.object({
+  code: z.string(),
+  applied: z.boolean(),
+  reason: z.string(),
+  listVersion: z.string().optional(),
+  /** What the record and the inspector said about each condition when deciding. */
+  conditions: z
+    .object({ firstViolation: ConditionStateSchema.optional(), minorHarm: ConditionStateSchema.optional(), correctedInTime: ConditionStateSchema.optional() })
+    .optional(),
+});
+export type LenientDecisionPayload = z.infer<typeof LenientDecisionSchema>;
+
 export const FindingSchema = z.object({
   description: z.string().min(1, '请填写发现的问题'),
   legalBasis: z.string(),
@@ -13,9 +31,7 @@ export const FindingSchema = z.object({
   handling: z.enum(FINDING_HANDLINGS),
   rectifyDeadline: IsoDateSchema.nullable(),
   /** Lenient-list entry the inspector applied (首违不罚 / 轻微违法不予处罚), if any. */
-  lenient: z
-    .object({ code: z.string(), applied: z.boolean(), reason: z.string() })
-    .nullable(),
+  lenient: LenientDecisionSchema.nullable(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
@@ -34,6 +50,36 @@ export const ResultCodesSchema = z
     if (err) ctx.addIssue({ code: 'custom', message: err });
   });
 
+/** A signature on the on-site record (inspectors with 执法证号; the party, or its refusal and a witness). */
+export const SignatureRefSchema = z.object({
+  slot: z.string().min(1),
+  role: z.enum(['inspector', 'party']),
+  name: z.string(),
+  certNo: z.string().nullable(),
+  post: z.string().nullable(),
+  idNo: z.string().nullable(),
+  refused: z.boolean(),
+  refusalNote: z.string().nullable(),
+  witness: z.object({ name: z.string().min(1), idNo: z.string() }).nullable(),
+  /** The PNG of the drawn signature (the witness's when the party refused). */
+  attachmentId: IdSchema.nullable(),
+  sha256: Sha256Schema.nullable(),
+  signedAt: IsoDateTimeSchema.nullable(),
+});
+export type SignatureRef = z.infer<typeof SignatureRefSchema>;
+
+/** Evidence listed in the payload, so the content hash covers each file's SHA-256. */
+export const EvidenceRefSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(['photo', 'scan']),
+  sha256: Sha256Schema,
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+  caption: z.string().max(500),
+  capturedAt: IsoDateTimeSchema,
+});
+export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
+
 /** What the inspector recorded and finalized: the part the content hash covers. */
 export const ResultPayloadSchema = z.object({
   resultId: IdSchema,
@@ -51,6 +97,11 @@ export const ResultPayloadSchema = z.object({
   /** A correction names the finalized result it replaces; both are kept. */
   replaces: IdSchema.nullable(),
   publicationDeadline: IsoDateSchema,
+  /** Added for issue 4; optional so earlier payloads parse and hash unchanged. */
+  signatures: z.array(SignatureRefSchema).optional(),
+  evidence: z.array(EvidenceRefSchema).optional(),
+  /** Names of items that came from a check template (e.g. 5·25) rather than the task. */
+  templateItems: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), template: z.string() })).optional(),
 });
 export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
 

@@ -13,6 +13,7 @@ import { outboxRepo } from '../../renderer/src/db/index.js';
 import { manualNetwork } from '../../renderer/src/services/network.js';
 import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
+import { signDraft } from '../../renderer/src/services/inspection.testkit.js';
 
 let platform: StartedPlatform;
 let dataDir: string;
@@ -52,9 +53,9 @@ describe('round trip against the simulator', () => {
     expect((await offline.auth.signIn(login.certNo, 'wrong-password')).ok).toBe(false);
 
     const draft = await s.inspection.openDraft(summary.id);
-    await s.inspection.saveDraft({
+    await s.inspection.saveDraft(await signDraft(s.inspection, {
       ...draft, items: draft.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'],
-    });
+    }));
     const finalized = await s.inspection.finalize(summary.id);
     if (!finalized.ok) throw new Error(JSON.stringify(finalized.problems));
     const resultId = finalized.result.resultId;

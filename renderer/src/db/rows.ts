@@ -74,6 +74,8 @@ export interface DraftItemRow {
     severity: 'general' | 'key';
     handling: FindingHandling;
     rectifyDeadline: string | null;
+    /** Added with field v2 (issue 4); absent on older rows. */
+    lenient?: { code: string; decision: '' | 'apply' | 'decline'; minorHarm: boolean; reason: string } | null;
   } | null;
 }
 
@@ -91,6 +93,25 @@ export interface DraftRow {
   readonly updatedAt: string;
   /** True once finalized: the draft is then read-only. */
   readonly frozen: boolean;
+  /** Added with field v2 (issue 4); absent on older rows (read as empty). */
+  readonly captions?: Readonly<Record<string, string>>;
+  readonly signatures?: readonly DraftSignatureRow[];
+  readonly templates?: readonly string[];
+}
+
+export interface DraftSignatureRow {
+  slot: string;
+  role: 'inspector' | 'party';
+  name: string;
+  certNo: string;
+  post: string;
+  idNo: string;
+  refused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  attachmentId: string | null;
+  signedAt: string | null;
 }
 
 export interface ResultRow {

@@ -102,7 +102,35 @@ export interface DraftItem {
     severity: 'general' | 'key';
     handling: FindingHandling;
     rectifyDeadline: string | null;
+    /** The inspector's decision when the finding matches the lenient list (issue 4). */
+    lenient?: DraftLenient | null;
   } | null;
+}
+
+/** 首违不罚 / 轻微违法不予处罚: '' = not decided yet. */
+export interface DraftLenient {
+  code: string;
+  decision: '' | 'apply' | 'decline';
+  /** The inspector confirms the harm was minor (the one condition the record cannot show). */
+  minorHarm: boolean;
+  reason: string;
+}
+
+/** One signature slot of the on-site record; the PNG is an attachment of kind 'signature'. */
+export interface DraftSignature {
+  /** 'inspector-<inspectorId>' or 'party'. */
+  slot: string;
+  role: 'inspector' | 'party';
+  name: string;
+  certNo: string;
+  post: string;
+  idNo: string;
+  refused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  attachmentId: string | null;
+  signedAt: string | null;
 }
 
 /** The form state, autosaved on every change. Mirrors ResultPayload but may be incomplete. */
@@ -118,6 +146,24 @@ export interface Draft {
   followUps: FollowUp[];
   replaces: string | null;
   updatedAt: string;
+  /** Evidence captions by attachment id (typed text autosaves with the draft, never rewriting Blobs). */
+  captions: Record<string, string>;
+  signatures: DraftSignature[];
+  /** Check templates added to the checklist, e.g. 'se-525'. */
+  templates: string[];
+}
+
+/** A stored photo/scan/signature as the UI sees it (thumbnail as a Blob for an object URL). */
+export interface EvidenceFile {
+  readonly id: string;
+  readonly kind: 'photo' | 'scan' | 'signature';
+  readonly mime: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly capturedAt: string;
+  readonly thumbnail: Blob | null;
+  readonly blob: Blob;
 }
 
 export interface FinalizeProblem {
@@ -143,6 +189,14 @@ export interface InspectionService {
   /** Validate, freeze with a content hash, and queue for upload: one transaction. */
   finalize(taskId: string): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
   resultForTask(taskId: string): Promise<StoredResult | null>;
+  /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
+  addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;
+  removeEvidence(id: string): Promise<void>;
+  evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
+  /** Every finalized record of the task, newest first (corrections name the one they replace). */
+  resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
+  /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */
+  startCorrection(taskId: string): Promise<Draft>;
 }
 
 // ---------------------------------------------------------------- outbox (push)

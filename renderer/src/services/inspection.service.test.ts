@@ -4,6 +4,7 @@ import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { auditRepo, openDatabases, outboxRepo, referenceRepo, sha256Hex, tasksRepo, closeDatabases } from '../db/index.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, member, testServices } from '../testing/builders.js';
 import type { Draft } from './api.js';
+import { signDraft } from './inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 beforeEach(async () => {
@@ -13,12 +14,16 @@ beforeEach(async () => {
 });
 afterEach(() => disposeDatabases(dbs));
 
-function complete(d: Draft): Draft {
+function filled(d: Draft): Draft {
   return {
     ...d,
     items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时年报', legalBasis: '条例', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01' } })),
     resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: ['ORDER_CORRECTION'],
   };
+}
+
+async function complete(s: ReturnType<typeof testServices>, d: Draft): Promise<Draft> {
+  return signDraft(s.inspection, filled(d));
 }
 
 describe('InspectionService', () => {
@@ -54,7 +59,7 @@ describe('InspectionService', () => {
 
   it('finalizes: result, outbox op and audit entry together; draft becomes read-only', async () => {
     const s = testServices(dbs);
-    await s.inspection.saveDraft(complete(await s.inspection.openDraft('task-1')));
+    await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-1')));
     const r = await s.inspection.finalize('task-1');
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     // 20 working days after Wed 2026-05-06 on the reference calendar: Sat 05-09 is a 调休 workday, so 06-02 (not 06-03).
@@ -71,7 +76,7 @@ describe('InspectionService', () => {
 
   it('a crash before commit leaves none of result, op or audit entry, and the draft intact', async () => {
     const s = testServices(dbs, {}, { beforeFinalizeCommit: () => { throw new Error('simulated crash'); } });
-    const draft = complete(await s.inspection.openDraft('task-1'));
+    const draft = await complete(s, await s.inspection.openDraft('task-1'));
     await s.inspection.saveDraft(draft);
     await expect(s.inspection.finalize('task-1')).rejects.toThrow('simulated crash');
     expect(await s.inspection.resultForTask('task-1')).toBeNull();
@@ -83,7 +88,7 @@ describe('InspectionService', () => {
 
   it('the content hash is stable across a reload of the database', async () => {
     const s = testServices(dbs);
-    await s.inspection.saveDraft(complete(await s.inspection.openDraft('task-1')));
+    await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-1')));
     const r = await s.inspection.finalize('task-1');
     if (!r.ok) throw new Error('finalize failed');
     closeDatabases(dbs);

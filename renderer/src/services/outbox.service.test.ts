@@ -4,14 +4,25 @@ import { tasksRepo } from '../db/index.js';
 import { disposeDatabases, freshDatabases, makeTask, testServices } from '../testing/builders.js';
 import { manualNetwork } from './network.js';
 import { DRAIN_INTERVAL_MS } from './outbox.service.js';
+import { signDraft } from './inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let clock = Date.parse('2026-05-06T02:00:00Z');
 const puts: string[] = [];
 let answers: number[] = [];
 
+/** tus for the signature attachments (issue 4 requires signatures): accepted whole, not counted. */
+async function fakeTus(method: string, init: RequestInit | undefined): Promise<Response> {
+  const headers = new Headers(init?.headers);
+  const size = Number(headers.get('Upload-Length') ?? 0);
+  if (method === 'POST') return new Response(null, { status: 201, headers: { Location: `http://p.test/v1/uploads/u${puts.length}-${size}`, 'Tus-Resumable': '1.0.0' } });
+  const body = init?.body instanceof Blob ? init.body.size : init?.body instanceof Uint8Array ? init.body.byteLength : 0;
+  return new Response(null, { status: 204, headers: { 'Upload-Offset': String(Number(headers.get('Upload-Offset') ?? 0) + body), 'Tus-Resumable': '1.0.0' } });
+}
+
 const fakeFetch: typeof fetch = async (input, init) => {
   const url = String(input);
+  if (init?.method !== 'PUT' && init?.method !== 'GET') return fakeTus(init?.method ?? 'GET', init);
   puts.push(`${init?.method} ${url}`);
   const status = answers.shift() ?? 201;
   if (status !== 201) return new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'boom' } }), { status });
@@ -45,7 +56,7 @@ describe('outbox schedule', () => {
     s.internals.runtime.setBaseUrl('http://p.test');
     await s.internals.runtime.tokens.set({ accessToken: 'a'.repeat(20), refreshToken: 'r'.repeat(20), expiresIn: 3600, serverTime: '2026-05-06T02:00:00Z' });
     const d = await s.inspection.openDraft('task-1');
-    await s.inspection.saveDraft({ ...d, items: d.items.map((i) => ({ ...i, outcome: 'na' })), resultCodes: ['NO_ACTIVITY'], checkMethods: ['ON_SITE'] });
+    await s.inspection.saveDraft(await signDraft(s.inspection, { ...d, items: d.items.map((i) => ({ ...i, outcome: 'na' })), resultCodes: ['NO_ACTIVITY'], checkMethods: ['ON_SITE'] }));
     expect((await s.inspection.finalize('task-1')).ok).toBe(true);
 
     answers = [500];

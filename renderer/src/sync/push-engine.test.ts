@@ -6,6 +6,7 @@ import type { HttpClient, HttpError, HttpResult, RequestSpec } from '../platform
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
+import { signDraft } from '../services/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let clock = 1_000_000;
@@ -43,7 +44,7 @@ async function finalizeTasks(n: number): Promise<string[]> {
   const ids: string[] = [];
   for (const t of tasks) {
     const d = await s.inspection.openDraft(t.id);
-    await s.inspection.saveDraft({ ...d, items: d.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] });
+    await s.inspection.saveDraft(await signDraft(s.inspection, { ...d, items: d.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] }));
     const r = await s.inspection.finalize(t.id);
     if (!r.ok) throw new Error('finalize failed');
     ids.push(r.result.resultId);

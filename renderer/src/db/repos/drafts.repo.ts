@@ -16,6 +16,11 @@ export interface DraftsRepo {
   /** Saves in a strict transaction; resolves after commit. Rejects if frozen. */
   save(row: DraftRow): Promise<void>;
   taskIdsWithDrafts(): Promise<ReadonlySet<string>>;
+  /**
+   * Starts a correction: replaces a FROZEN draft (its content is kept in the finalized result) by
+   * a new one with a new resultId. Refuses when the current draft is still open.
+   */
+  replaceFrozen(row: DraftRow): Promise<DraftRow>;
 }
 
 export function draftsRepo(db: FieldDb): DraftsRepo {
@@ -37,6 +42,14 @@ export function draftsRepo(db: FieldDb): DraftsRepo {
         if (existing?.frozen) throw new DraftFrozenError(row.taskId);
         if (existing && existing.resultId !== row.resultId) throw new Error(`草稿的结果编号不一致（任务 ${row.taskId}）`);
         await db.drafts.put({ ...row, frozen: false });
+      });
+    },
+    async replaceFrozen(row) {
+      return db.transaction('rw', db.drafts, async () => {
+        const existing = await db.drafts.get(row.taskId);
+        if (existing && !existing.frozen) return existing;
+        await db.drafts.put({ ...row, frozen: false });
+        return { ...row, frozen: false };
       });
     },
     async taskIdsWithDrafts() {

@@ -26,6 +26,8 @@ export interface FinalizeWrite {
 export interface ResultsRepo {
   get(resultId: string): Promise<ResultRow | null>;
   forTask(taskId: string): Promise<ResultRow | null>;
+  /** Every finalized record of a task, newest first (a correction and the one it replaces). */
+  allForTask(taskId: string): Promise<ResultRow[]>;
   finalizedTaskIds(): Promise<ReadonlySet<string>>;
   finalize(write: FinalizeWrite): Promise<ResultRow>;
   setReceipt(resultId: string, receipt: Receipt): Promise<void>;
@@ -40,6 +42,9 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
     async forTask(taskId) {
       const rows = await db.results.where('taskId').equals(taskId).sortBy('deviceSeq');
       return rows.at(-1) ?? null;
+    },
+    async allForTask(taskId) {
+      return (await db.results.where('taskId').equals(taskId).sortBy('deviceSeq')).reverse();
     },
     async finalizedTaskIds() {
       return new Set((await db.results.toArray()).map((r) => r.taskId));
