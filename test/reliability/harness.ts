@@ -76,7 +76,7 @@ let counter = 0;
 
 export async function rig(opts: { tokenTtlSeconds?: number } = {}): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reliability-'));
-  const platform = await startPlatform({ dataDir, seed: 11, enterprises: 120, port: 0, faults: true, ...opts });
+  const platform = await startPlatform({ dataDir, seed: 11, enterprises: 400, port: 0, faults: true, ...opts });
   counter += 1;
   const prefix = `rel${counter}-${Math.random().toString(36).slice(2, 7)}-`;
   const w = wire();

@@ -84,6 +84,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   /** One attachment to done: refresh once on 401, smaller chunks on 413, a fresh upload after 460/404. */
   async function sendOne(att: AttachmentRow): Promise<HttpError | null> {
     let refreshed = false;
+    let checksumFailures = 0;
     for (let round = 0; round < 8; round += 1) {
       const row = await deps.uploads.get(att.id);
       if (row?.done) return null;
@@ -103,7 +104,8 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
       if (attempt.status === 460 || attempt.status === 404 || attempt.status === 410) {
         // The server refused the bytes (hash) or no longer has the upload: start a fresh resource.
         await deps.uploads.reset([att.id], iso());
-        if (attempt.status === 460 && round > 0) return toHttpError(attempt);
+        // A second refusal of fresh bytes means the local copy differs from its recorded hash.
+        if (attempt.status === 460 && ++checksumFailures > 1) return toHttpError(attempt);
         continue;
       }
       if (attempt.status === 409) continue; // offset mismatch: the next round HEADs and continues
