@@ -8,6 +8,7 @@ import { Badge } from '../../ui/Badge.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
 import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
+import { DocumentsPanel } from '../documents/DocumentsPanel.js';
 import { TASK_STATUS_LABELS } from './taskText.js';
 import { groupByDepartment } from './groupItems.js';
 
@@ -151,6 +152,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
             </table>
           </section>
           <ItemsByDepartment items={task.items} />
+          <DocumentsPanel taskId={taskId} />
         </div>
         <div className="detail-side">
           {enterprise ? (

@@ -1,0 +1,62 @@
+/** Fill in (prefilled) details and generate a document: takes the next number from the reserved block. */
+import { useEffect, useState } from 'react';
+import { services } from '../../services/index.js';
+import type { DocumentKindName, DocumentRequest, NoticeDetails, RecordDetails, RectificationDetails } from '../../services/api.js';
+import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
+
+type Details = DocumentRequest['details'];
+
+interface Props {
+  taskId: string;
+  kind: DocumentKindName;
+  title: string;
+  onIssued: (docId: string) => void;
+  onCancel: () => void;
+}
+
+function FormFor({ kind, value, onChange }: { kind: DocumentKindName; value: Details; onChange: (v: Details) => void }) {
+  if (kind === 'notice') return <NoticeForm value={value as NoticeDetails} onChange={onChange} />;
+  if (kind === 'record') return <RecordForm value={value as RecordDetails} onChange={onChange} />;
+  return <RectificationForm value={value as RectificationDetails} onChange={onChange} />;
+}
+
+export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
+  const [details, setDetails] = useState<Details | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    services.documents.defaults(taskId, kind).then(
+      (d) => { if (alive) setDetails(d); },
+      (e: unknown) => { if (alive) setError(e instanceof Error ? e.message : String(e)); },
+    );
+    return () => { alive = false; };
+  }, [taskId, kind]);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!details) return;
+    setBusy(true);
+    setError(null);
+    const res = await services.documents.issue(taskId, { kind, details } as DocumentRequest);
+    setBusy(false);
+    if (res.ok) onIssued(res.document.docId);
+    else setError(res.message);
+  }
+
+  return (
+    <form className="doc-form" aria-label={`${title}内容`} onSubmit={(e) => void submit(e)} noValidate>
+      <h3>{title}</h3>
+      {details ? <FormFor kind={kind} value={details} onChange={setDetails} /> : <p role="status">正在读取任务资料…</p>}
+      {error ? <p className="alert alert-danger" role="alert">{error}</p> : null}
+      <div className="toolbar">
+        <button type="submit" className="btn btn-primary" disabled={!details || busy}>
+          {busy ? '正在生成…' : '生成文书'}
+        </button>
+        <button type="button" className="btn" onClick={onCancel} disabled={busy}>取消</button>
+      </div>
+      <p className="hint">生成时从本机预留的编号段取号，无需联网；编号一经取用不再重复使用。</p>
+    </form>
+  );
+}
