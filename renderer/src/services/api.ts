@@ -7,6 +7,7 @@
  * engines) and platform/ (HTTP client and the Electron-or-browser adapter).
  */
 import type { Enterprise, Inspector, Receipt, Reference, ResultPayload, Task } from '../../../shared/protocol/index.js';
+import type { SearchAnswer as EnterpriseSearchAnswer, SearchFilters as EnterpriseSearchFilters, SearchHit as EnterpriseSearchHit } from '../search/types.js';
 import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../shared/domain/results.js';
 
 /** Unsubscribe function returned by every `subscribe`. */
@@ -85,7 +86,16 @@ export interface TaskService {
 export interface EnterpriseService {
   get(uscc: string): Promise<Enterprise | null>;
   count(): Promise<number>;
+  /**
+   * Added by issue 3 (additive): fragment search over the cached credit files (any part of the
+   * name, USCC or its prefix, legal representative, address), filtered and ranked; answered by an
+   * in-memory index in a Web Worker. Empty query + filters lists the filtered set.
+   */
+  search(query: string, filters?: EnterpriseSearchFilters, limit?: number): Promise<EnterpriseSearchAnswer>;
+  /** Build the search index now (start-up, after a sync); resolves when searches are instant. */
+  warmSearch(): Promise<void>;
 }
+export type { EnterpriseSearchAnswer, EnterpriseSearchFilters, EnterpriseSearchHit };
 
 export interface ReferenceService {
   get(): Promise<Reference | null>;

@@ -2,6 +2,8 @@
 import { draftsRepo, enterprisesRepo, referenceRepo, resultsRepo, tasksRepo } from '../db/index.js';
 import type { EnterpriseService, ReferenceService, TaskService, TaskSummary } from './api.js';
 import type { Runtime } from './runtime.js';
+import { createSearchClient } from '../search/search-client.js';
+import type { SearchEngine } from '../search/engine.js';
 
 export function createTaskService(rt: Runtime): TaskService {
   const tasks = tasksRepo(rt.dbs.field);
@@ -34,7 +36,13 @@ export function createTaskService(rt: Runtime): TaskService {
 
 export function createEnterpriseService(rt: Runtime): EnterpriseService {
   const repo = enterprisesRepo(rt.dbs.cache);
-  return { get: (uscc) => repo.get(uscc), count: () => repo.count() };
+  let search: SearchEngine | null = null;
+  const engine = () => (search ??= createSearchClient({ cache: rt.dbs.cache, dbPrefix: rt.deps.dbPrefix ?? '', useWorker: rt.deps.useWorker ?? false }));
+  return {
+    get: (uscc) => repo.get(uscc), count: () => repo.count(),
+    search: (query, filters, limit) => engine().search(query, filters, limit),
+    warmSearch: () => engine().warm(),
+  };
 }
 
 export function createReferenceService(rt: Runtime): ReferenceService {

@@ -1,0 +1,181 @@
+/**
+ * In-memory search over the compact search rows: character bigrams (and unigrams for one-character
+ * queries) of name, legal representative and address → sorted posting lists in typed arrays, plus
+ * a sorted USCC list for prefix lookups. Chinese names are searched by fragments (海润 from the
+ * middle), so a substring index rather than a prefix index. Candidates from the posting lists are
+ * verified with `includes`, filtered by class / colour / status / region, then ranked.
+ */
+import { CREDIT_CLASSES, type CreditClass } from '../../../shared/domain/credit.js';
+import { ENTERPRISE_STATUSES } from '../../../shared/protocol/index.js';
+import type { EntDirRow, EntSearchRow } from '../db/repos/enterprises.rows.js';
+import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
+import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
+import { buildPostings, intersect, type Postings } from './postings.js';
+import { TopK } from './top-k.js';
+
+const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
+/** Common prefix of every address in the station: indexing it would only make huge lists. */
+const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
+
+interface Columns {
+  usccs: string[]; names: string[]; reps: string[]; addrs: string[]; regions: string[];
+  classes: Uint8Array; colors: string[]; statuses: Uint8Array;
+}
+
+export class EnterpriseSearchIndex {
+  private constructor(
+    private readonly c: Columns,
+    private readonly postings: Postings,
+    private readonly byUscc: Uint32Array,
+  ) {}
+
+  get size(): number {
+    return this.c.usccs.length;
+  }
+
+  /** Builds from search rows, keeping only entries the directory says are live in that chunk. */
+  static build(search: readonly EntSearchRow[], dir: readonly EntDirRow[]): EnterpriseSearchIndex {
+    const live = new Map<number, Set<string>>(dir.map((d) => [d.id, new Set(d.usccs)]));
+    const c: Columns = { usccs: [], names: [], reps: [], addrs: [], regions: [], classes: new Uint8Array(0), colors: [], statuses: new Uint8Array(0) };
+    const classes: number[] = [];
+    const statuses: number[] = [];
+    for (const row of search) {
+      const alive = live.get(row.id);
+      if (!alive) continue;
+      for (let i = 0; i < row.usccs.length; i++) {
+        if (!alive.has(row.usccs[i]!)) continue;
+        alive.delete(row.usccs[i]!); // a chunk never lists one USCC twice; guard anyway
+        c.usccs.push(row.usccs[i]!); c.names.push(row.names[i]!); c.reps.push(row.legalReps[i]!); c.addrs.push(row.addresses[i]!);
+        c.regions.push(row.regions[i]!); c.colors.push(COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green');
+        classes.push(Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass)));
+        statuses.push(Number(row.statuses.charAt(i)) || 0);
+      }
+    }
+    c.classes = Uint8Array.from(classes);
+    c.statuses = Uint8Array.from(statuses);
+    const postings = buildPostings(c.usccs.length, (d) => [[c.names[d]!, true], [c.reps[d]!, false], [c.addrs[d]!.replace(ADDRESS_NOISE, ''), false]]);
+    const byUscc = Uint32Array.from(c.usccs.keys());
+    byUscc.sort((a, b) => (c.usccs[a]! < c.usccs[b]! ? -1 : c.usccs[a]! > c.usccs[b]! ? 1 : 0));
+    return new EnterpriseSearchIndex(c, postings, byUscc);
+  }
+
+  search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
+    const t0 = performance.now();
+    const terms = query.trim().split(/\s+/).filter((t) => t.length > 0);
+    const pass = this.filterFn(filters);
+    const top = new TopK(limit, (a, b) => (this.c.usccs[a]! < this.c.usccs[b]! ? a : b));
+    let total = 0;
+    if (terms.length === 0) {
+      if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
+      for (let d = 0; d < this.size; d++) if (pass(d)) { total += 1; top.offer(d, FILTER_SCORE - this.c.names[d]!.length); }
+    } else {
+      for (const d of this.candidates(terms)) {
+        if (pass && !pass(d)) continue;
+        const score = this.score(d, terms);
+        if (score > 0) { total += 1; top.offer(d, score); }
+      }
+    }
+    const hits = top.sorted().map(([d, score]) => this.hit(d, fieldOf(score, d, terms, this.c)));
+    return { hits, total, indexed: this.size, tookMs: performance.now() - t0 };
+  }
+
+  /** Documents that may match every term (verified later by `score`). */
+  private candidates(terms: readonly string[]): Iterable<number> {
+    let acc: Uint32Array | null = null;
+    for (const term of terms) {
+      const docs = this.termDocs(term);
+      acc = acc === null ? docs : intersect(acc, docs);
+      if (acc.length === 0) break;
+    }
+    return acc ?? new Uint32Array(0);
+  }
+
+  private termDocs(term: string): Uint32Array {
+    const upper = term.toUpperCase();
+    const text = this.postings.lookup(term);
+    if (!USCC_QUERY.test(upper)) return text;
+    const prefix = this.usccPrefix(upper);
+    return text.length === 0 ? prefix : union(text, prefix);
+  }
+
+  private usccPrefix(prefix: string): Uint32Array {
+    const u = this.c.usccs;
+    let lo = 0;
+    let hi = this.byUscc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (u[this.byUscc[mid]!]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < this.byUscc.length && u[this.byUscc[i]!]!.startsWith(prefix); i++) out.push(this.byUscc[i]!);
+    return Uint32Array.from(out).sort();
+  }
+
+  /** 0 = no match; otherwise the sum of the terms' scores (see termScore). */
+  private score(d: number, terms: readonly string[]): number {
+    let total = 0;
+    for (const term of terms) {
+      const r = termScore(this.c, d, term);
+      if (r === 0) return 0;
+      total += r;
+    }
+    return ENTERPRISE_STATUSES[this.c.statuses[d]!] === '存续' ? total + 5 : total;
+  }
+
+  private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
+    const cls = f.creditClasses?.length ? new Set(f.creditClasses.map((x) => CREDIT_CLASSES.indexOf(x))) : null;
+    const colors = f.warningColors?.length ? new Set<string>(f.warningColors) : null;
+    const st = f.statuses?.length ? new Set(f.statuses.map((s) => ENTERPRISE_STATUSES.indexOf(s))) : null;
+    const regions = f.regions?.length ? new Set(f.regions) : null;
+    if (!cls && !colors && !st && !regions) return null;
+    return (d) => (!cls || cls.has(this.c.classes[d]!)) && (!colors || colors.has(this.c.colors[d]!))
+      && (!st || st.has(this.c.statuses[d]!)) && (!regions || regions.has(this.c.regions[d]!));
+  }
+
+  private hit(d: number, matchedIn: MatchField): SearchHit {
+    const c = this.c;
+    return {
+      uscc: c.usccs[d]!, name: c.names[d]!, legalRep: c.reps[d]!, address: c.addrs[d]!, region: c.regions[d]!,
+      creditClass: CREDIT_CLASSES[c.classes[d]!] ?? 'A', warningColor: (c.colors[d] ?? 'green') as SearchHit['warningColor'],
+      status: ENTERPRISE_STATUSES[c.statuses[d]!] ?? '存续', matchedIn,
+    };
+  }
+}
+
+const FILTER_SCORE = 100;
+
+/** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
+function termScore(c: Columns, d: number, term: string): number {
+  const upper = term.toUpperCase();
+  if (c.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
+  const name = c.names[d]!;
+  const at = name.indexOf(term);
+  if (at >= 0) return (name === term ? 2500 : 2100) - Math.min(at, 40) * 2 - Math.min(name.length, 60);
+  const rep = c.reps[d]!;
+  if (rep === term) return 1500;
+  if (term.length >= 2 && rep.includes(term)) return 1200;
+  if (term.length >= 2 && c.addrs[d]!.includes(term)) return 800;
+  return 0;
+}
+
+/** The field of the best-matching term (for the hit's label). */
+function fieldOf(score: number, d: number, terms: readonly string[], c: Columns): MatchField {
+  if (score < FILTER_SCORE + 1 && terms.length === 0) return 'filter';
+  const best = Math.max(...terms.map((t) => termScore(c, d, t)));
+  return best >= 3000 ? 'uscc' : best >= 1900 ? 'name' : best >= 1200 ? 'legalRep' : 'address';
+}
+
+function union(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    const v = x <= y ? x : y;
+    if (x === v) i++;
+    if (y === v) j++;
+    out[k++] = v;
+  }
+  return out.subarray(0, k);
+}
