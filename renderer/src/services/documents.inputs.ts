@@ -23,6 +23,8 @@ export interface DocumentContext {
   readonly inspector: Inspector;
   readonly platformUrl: string;
   readonly now: Date;
+  /** Drawn signatures of the result by attachment id, as PNG/JPEG data URLs. */
+  readonly signatureImages: ReadonlyMap<string, string>;
 }
 
 export interface Numbering {
@@ -65,20 +67,37 @@ export function noticeInput(ctx: DocumentContext, n: Numbering, d: NoticeDetails
   };
 }
 
+type SignatureRef = NonNullable<ResultPayload['signatures']>[number];
+
+function captured(ctx: DocumentContext, ref: SignatureRef | undefined, name: string) {
+  const image = ref?.attachmentId ? (ctx.signatureImages.get(ref.attachmentId) ?? null) : null;
+  return { name, imageDataUrl: image, signedAt: image ? (ref?.signedAt ?? null) : null };
+}
+
+/** The inspectors' signatures as captured on the pad (a blank line for a pen when none). */
+function inspectorSignatures(ctx: DocumentContext, result: ResultPayload) {
+  const refs = (result.signatures ?? []).filter((s) => s.role === 'inspector');
+  return result.inspectorIds.map((id) => {
+    const member = ctx.task.team.find((m) => m.inspectorId === id);
+    const ref = refs.find((r) => r.slot === `inspector-${id}`) ?? refs.find((r) => r.certNo !== null && r.certNo === member?.certNo);
+    return captured(ctx, ref, member?.name ?? ref?.name ?? id);
+  });
+}
+
 export function recordInput(ctx: DocumentContext, n: Numbering, d: RecordDetails): DocumentInputs['record'] {
   const result = requireResult(ctx);
-  const members = result.inspectorIds.map((id) => ctx.task.team.find((m) => m.inspectorId === id)?.name ?? id);
-  const blank = (name: string) => ({ name, imageDataUrl: null, signedAt: null });
+  const partyRef = result.signatures?.find((s) => s.role === 'party');
   const present = { name: d.presentName.trim(), post: d.presentPost.trim(), idNo: d.presentIdNo.trim(), phone: d.presentPhone.trim() };
+  const witness = d.witnessName.trim();
   return {
     ...meta(ctx, n), task: ctx.task, party: partyOf(ctx), result, place: d.place.trim(), present,
     credentialShown: d.credentialShown, rightsExplained: d.rightsExplained,
     recusal: { requested: d.recusalRequested, answer: d.recusalAnswer.trim() },
     evidence: d.evidence.filter((e) => e.description.trim() && e.count > 0),
-    inspectorSignatures: members.map(blank),
+    inspectorSignatures: inspectorSignatures(ctx, result),
     partySignature: d.partyRefused
-      ? { kind: 'refused', note: d.refusalNote.trim(), witness: { name: d.witnessName.trim(), idNo: d.witnessIdNo.trim(), signature: blank(d.witnessName.trim()) } }
-      : { kind: 'signed', signature: blank(present.name) },
+      ? { kind: 'refused', note: d.refusalNote.trim(), witness: { name: witness, idNo: d.witnessIdNo.trim(), signature: captured(ctx, partyRef?.refused ? partyRef : undefined, witness) } }
+      : { kind: 'signed', signature: captured(ctx, partyRef && !partyRef.refused ? partyRef : undefined, present.name) },
     recorder: d.recorder.trim(),
   };
 }
@@ -104,12 +123,27 @@ export function noticeDefaults(ctx: DocumentContext): NoticeDetails {
   };
 }
 
+/** Evidence rows from the result's photos and scans (captions as the description). */
+function evidenceDefaults(result: ResultPayload | null): RecordDetails['evidence'] {
+  const files = result?.evidence ?? [];
+  const rows: RecordDetails['evidence'] = [];
+  const photos = files.filter((f) => f.kind === 'photo');
+  const scans = files.filter((f) => f.kind === 'scan');
+  const describe = (list: typeof files, fallback: string) => list.map((f) => f.caption.trim()).filter(Boolean).join('；') || fallback;
+  if (photos.length > 0) rows.push({ kind: 'photo', description: describe(photos, '现场检查照片'), count: photos.length });
+  if (scans.length > 0) rows.push({ kind: 'copy', description: describe(scans, '有关证照及资料的扫描件'), count: scans.length });
+  return rows;
+}
+
 export function recordDefaults(ctx: DocumentContext): RecordDetails {
   const p = partyOf(ctx);
+  const party = ctx.result?.signatures?.find((s) => s.role === 'party');
+  const signed = party && !party.refused ? party : null;
   return {
-    place: p.address, presentName: p.legalRep, presentPost: '法定代表人', presentIdNo: '', presentPhone: p.phone,
-    credentialShown: true, rightsExplained: true, recusalRequested: false, recusalAnswer: '不申请回避',
-    evidence: [], partyRefused: false, refusalNote: '', witnessName: '', witnessIdNo: '', recorder: ctx.inspector.name,
+    place: p.address, presentName: signed?.name || p.legalRep, presentPost: signed?.post || '法定代表人', presentIdNo: signed?.idNo ?? '',
+    presentPhone: p.phone, credentialShown: true, rightsExplained: true, recusalRequested: false, recusalAnswer: '不申请回避',
+    evidence: evidenceDefaults(ctx.result), partyRefused: party?.refused ?? false, refusalNote: party?.refusalNote ?? '',
+    witnessName: party?.witness?.name ?? '', witnessIdNo: party?.witness?.idNo ?? '', recorder: ctx.inspector.name,
   };
 }
 

@@ -53,6 +53,19 @@ function toIssued(row: IssuedDocRow, voidReason: string | null | undefined): Iss
   };
 }
 
+async function dataUrl(blob: Blob, mime: string): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${mime};base64,${btoa(bin)}`;
+}
+
+/** The drawn signatures of a result (PNG/JPEG only: what pdfmake can embed). */
+async function signatureImagesOf(inspection: InspectionService, resultId: string): Promise<Map<string, string>> {
+  const files = (await inspection.evidenceFor(resultId)).filter((f) => f.kind === 'signature' && /^image\/(png|jpeg)$/.test(f.mime));
+  return new Map(await Promise.all(files.map(async (f) => [f.id, await dataUrl(f.blob, f.mime)] as const)));
+}
+
 export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): DocumentsService {
   const repo = docNumbersRepo(rt.dbs.field);
   const listeners = new Set<() => void>();
@@ -64,7 +77,8 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     if (!task) throw new Error(`本机没有这个任务（${taskId}），请先同步`);
     if (!session) throw new Error('请先登录');
     const [enterprise, stored] = await Promise.all([deps.enterprises.get(task.enterprise.uscc), deps.inspection.resultForTask(taskId)]);
-    return { task, enterprise, result: stored?.payload ?? null, inspector: session.inspector, platformUrl: session.platformUrl, now: rt.now() };
+    const signatureImages = stored ? await signatureImagesOf(deps.inspection, stored.resultId) : new Map<string, string>();
+    return { task, enterprise, result: stored?.payload ?? null, inspector: session.inspector, platformUrl: session.platformUrl, now: rt.now(), signatureImages };
   }
 
   function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {

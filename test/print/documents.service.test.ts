@@ -1,0 +1,119 @@
+/**
+ * The documents service end to end in Node: numbers from the reserved block, the notice before any
+ * result, the record and the rectification order from a finalized result with drawn signatures,
+ * the PDF's text and QR, a failed document voiding its number, and bad input consuming none.
+ */
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docNumbersRepo, referenceRepo, sha256Hex as webSha, tasksRepo } from '../../renderer/src/db/index.js';
+import { createPdfRenderer, verificationUrl } from '../../renderer/src/print/index.js';
+import type { AuthService, Draft } from '../../renderer/src/services/api.js';
+import { createDocumentsService } from '../../renderer/src/services/documents.service.js';
+import { hashText } from '../../renderer/src/services/documents.inputs.js';
+import { signDraft } from '../../renderer/src/services/inspection.testkit.js';
+import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, member, testServices } from '../../renderer/src/testing/builders.js';
+import { nodeFontSource } from './nodeFontSource.js';
+import { decodeQr, PdfFile, squash } from './pdfTools.js';
+
+const RARE = '喆堃犇㙟';
+let dbs: ReturnType<typeof freshDatabases>;
+let s: ReturnType<typeof testServices>;
+const renderer = createPdfRenderer(nodeFontSource);
+const task = makeTask(7, { enterprise: { uscc: makeEnterprise(7).uscc, name: `温州${RARE}五金有限公司`, address: `温州市鹿城区${RARE}路8号` }, team: [member(1), member(2)] });
+
+function service() {
+  const inspector = { id: 'insp-1', name: '张三', certNo: '33030212345', certExpiry: '2030-01-01', unit: '温州市鹿城区市场监督管理局', station: '五马所', region: '330302', domains: [], expert: false };
+  const auth: AuthService = {
+    current: async () => ({ inspector, deviceId: 'dev-1', platformUrl: 'http://127.0.0.1:8787', offlineUnlocked: true }),
+    signIn: async () => { throw new Error('not used'); },
+    signOut: async () => undefined,
+  };
+  return createDocumentsService(s.internals.runtime, { tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth, renderer: () => renderer });
+}
+
+beforeAll(async () => {
+  dbs = freshDatabases();
+  await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 1, task }], '1', 1, 'x');
+  await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
+  s = testServices(dbs);
+  const repo = docNumbersRepo(dbs.field);
+  for (const [i, docType] of (['notice', 'record', 'rectification'] as const).entries()) {
+    await repo.addRequest({ requestId: `req-${i}`, docType, count: 3, requestedAt: '2026-05-01T00:00:00Z' });
+    await repo.applyReservation(`req-${i}`, { prefix: `威环市监${i}〔2026〕`, from: 11, to: 13 });
+  }
+});
+afterAll(() => disposeDatabases(dbs));
+
+async function finalize(): Promise<void> {
+  const d: Draft = await s.inspection.openDraft(task.id);
+  const filled: Draft = {
+    ...d,
+    items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时公示年度报告', legalBasis: '《企业信息公示暂行条例》第八条', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01' } })),
+    resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: ['ORDER_CORRECTION'],
+  };
+  const signed = await signDraft(s.inspection, filled);
+  await s.inspection.saveDraft(signed);
+  const r = await s.inspection.finalize(task.id);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+}
+
+describe('documents service', () => {
+  it('issues the notice before any result, with a number from the block and the QR link to its own hash', async () => {
+    const docs = service();
+    expect((await docs.available(task.id)).map((a) => [a.kind, a.blockedReason === null])).toEqual([['notice', true], ['record', false], ['rectification', false]]);
+    const bad = await docs.issue(task.id, { kind: 'notice', details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '' } });
+    expect(bad).toEqual({ ok: false, message: '缺少联系电话' });
+    const res = await docs.issue(task.id, { kind: 'notice', details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '0577-88200315' } });
+    if (!res.ok) throw new Error(res.message);
+    expect(res.document.docNo).toBe('威环市监0〔2026〕0011号'); // the bad attempt consumed no number
+    const draft = await s.inspection.openDraft(task.id);
+    expect(res.document.verifyUrl).toBe(verificationUrl({ platformUrl: 'http://127.0.0.1:8787', resultId: draft.resultId, contentHash: res.document.docHash }));
+    const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
+    try {
+      const text = squash(pdf.text());
+      expect(text).toContain(squash(task.enterprise.name));
+      expect(text).toContain('威环市监0〔2026〕0011号');
+      expect(decodeQr(pdf.png(pdf.pageCount(), 150))).toContain(res.document.verifyUrl);
+    } finally {
+      pdf.dispose();
+    }
+    expect((await docs.stock()).find((x) => x.kind === 'notice')).toMatchObject({ remaining: 2, low: true });
+  });
+
+  it('issues the record with the drawn signatures and the rectification order after finalize; voiding keeps the number', async () => {
+    await finalize();
+    const docs = service();
+    const defaults = await docs.defaults(task.id, 'record');
+    expect(defaults).toMatchObject({ presentName: '李四', presentPost: '店长', presentIdNo: '370000199001011234', partyRefused: false });
+    const rec = await docs.issue(task.id, { kind: 'record', details: defaults });
+    if (!rec.ok) throw new Error(rec.message);
+    const order = await docs.issue(task.id, { kind: 'rectification', details: await docs.defaults(task.id, 'rectification') });
+    if (!order.ok) throw new Error(order.message);
+    const pdf = new PdfFile((await docs.pdf(rec.document.docId))!);
+    try {
+      const text = squash(pdf.text());
+      expect(text).toContain('现场检查笔录');
+      expect(text).toContain(rec.document.docNo);
+      expect(text).toContain('李四');
+    } finally {
+      pdf.dispose();
+    }
+    await docs.void(order.document.docId, '期限填写错误');
+    const list = await docs.list(task.id);
+    expect(list.map((d) => [d.kind, d.voided])).toEqual([['notice', false], ['record', false], ['rectification', true]]);
+    const unreported = await docNumbersRepo(dbs.field).unreported();
+    expect(unreported.find((u) => u.docType === 'rectification')).toMatchObject({ state: 'voided', voidReason: '期限填写错误' });
+    expect(unreported.find((u) => u.docType === 'record')?.docHash).toBe(rec.document.docHash);
+  });
+
+  it('hashes what is printed: the hash covers the number but not itself', async () => {
+    const docs = service();
+    const [notice] = await docs.list(task.id);
+    expect(notice?.docHash).toMatch(/^[0-9a-f]{64}$/);
+    const a = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) }, docNo: '1' } as never);
+    const b = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'b'.repeat(64) }, docNo: '1' } as never);
+    const c = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) }, docNo: '2' } as never);
+    expect(await webSha(a)).toBe(await webSha(b));
+    expect(await webSha(a)).not.toBe(await webSha(c));
+  });
+});
