@@ -15,7 +15,9 @@ import {
   RESULT_CODE_LABELS,
   toggleResultCode,
 } from '../../../../shared/domain/results.js';
-import { publicationDeadline, isValidIsoDate } from '../../../../shared/domain/dates.js';
+import { publicationDeadline, isValidIsoDate, chinaDate } from '../../../../shared/domain/dates.js';
+import { matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
+import { isSpecialEquipmentUser, se525CheckItems } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
 import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
@@ -25,6 +27,10 @@ import { ItemFieldset } from './ItemFieldset.js';
 import { lookHereReasons } from './lookHere.js';
 import { FieldProblem, ProblemsContext, problemId, toProblemMap, useProblemAria } from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
+import { EvidencePanel } from './EvidencePanel.js';
+import { SignaturePanel } from './SignaturePanel.js';
+import { TemplateBar } from './TemplateBar.js';
+import './inspection.css';
 import { useAutosave } from './useAutosave.js';
 
 interface Props {
@@ -90,10 +96,18 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
 
   const inspectedOn = useWatch({ control, name: 'inspectedOn' });
   const deadline = reference && isValidIsoDate(inspectedOn) ? publicationDeadline(inspectedOn, reference.calendar, reference.publicationWorkingDays) : null;
-  const itemsByCode = useMemo(() => new Map(task.items.map((it) => [it.code, it])), [task.items]);
-  const lookHere = useMemo(() => lookHereReasons(enterprise), [enterprise]);
+  const draftItems = useWatch({ control, name: 'items' });
+  const itemsByCode = useMemo(() => new Map([...task.items, ...se525CheckItems()].map((it) => [it.code, it])), [task.items]);
+  const lookHere = useMemo(() => lookHereReasons(task.items, enterprise, chinaDate(now)), [task.items, enterprise, now]);
+  const history = useMemo<LenientHistory>(() => ({ penalties: enterprise?.penalties ?? [], spotChecks: enterprise?.spotChecks ?? [] }), [enterprise]);
+  const lenientFor = (code: string) => ({
+    entries: isValidIsoDate(inspectedOn) ? matchLenient(code, reference?.lenientList ?? [], inspectedOn) : [], history, inspectedOn,
+  });
+  const seUser = isSpecialEquipmentUser({
+    equipmentCount: enterprise?.specialEquipment.length ?? 0, seKeyUnit: enterprise?.internal.seKeyUnit ?? false, itemDepartments: task.items.map((i) => i.department),
+  });
   const groups = groupByDepartment(
-    draft.items.map((d, index) => {
+    draftItems.map((d, index) => {
       const item = itemsByCode.get(d.itemCode);
       return { index, code: d.itemCode, item, department: item?.department ?? '-', departmentName: item?.departmentName ?? '其他事项' };
     }),
@@ -152,12 +166,16 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
                     control={control}
                     register={register}
                     setValue={setValue}
-                    lookHere={lookHere.get(it.code) ?? null}
+                    lookHere={lookHere.get(it.code) ?? []}
+                    lenient={lenientFor(it.code)}
                   />
                 ))}
               </div>
             ))}
+            {seUser ? <TemplateBar control={control} setValue={setValue} /> : null}
           </section>
+
+          <EvidencePanel taskId={task.id} resultId={draft.resultId} register={register} />
 
           <section aria-labelledby="result-title" className="card">
             <h2 id="result-title">检查结果</h2>
@@ -188,6 +206,8 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
               )}
             />
           </section>
+
+          <SignaturePanel taskId={task.id} resultId={draft.resultId} control={control} register={register} setValue={setValue} />
 
           <div className="finalize-bar">
             <SaveStatusText status={autosave.status} />

@@ -1,11 +1,14 @@
 /**
  * The inspection route: loads the task, its credit file and reference data; shows the read-only
- * result when the task is finalized, otherwise opens (or creates) the draft and shows the form.
+ * result when the task is finalized (with every earlier record it replaced, linked), otherwise
+ * opens (or creates) the draft and shows the form. 更正 starts a correction: a new record that
+ * names the one it replaces; both are kept.
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
-import type { StoredResult } from '../../services/api.js';
+import type { Draft, StoredResult } from '../../services/api.js';
 import { formatRoute } from '../../app/routes.js';
+import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { TASK_STATUS_LABELS } from '../tasks/taskText.js';
 import { InspectionForm } from './InspectionForm.js';
@@ -14,22 +17,58 @@ import { ResultView } from './ResultView.js';
 async function loadInspection(taskId: string) {
   const task = await services.tasks.get(taskId);
   if (!task) return null;
-  const [enterprise, reference, result] = await Promise.all([
+  const [enterprise, reference, results] = await Promise.all([
     services.enterprises.get(task.enterprise.uscc),
     services.reference.get(),
-    services.inspection.resultForTask(taskId),
+    services.inspection.resultsForTask(taskId),
   ]);
   const inactive = TASK_STATUS_LABELS[task.status];
-  const draft = result || inactive ? null : await services.inspection.openDraft(taskId);
-  return { task, enterprise, reference, result, draft, inactive };
+  let draft: Draft | null = null;
+  if (results.length > 0) {
+    const current = await services.inspection.openDraft(taskId);
+    if (!results.some((r) => r.resultId === current.resultId)) draft = current; // an open correction
+  } else if (!inactive) {
+    draft = await services.inspection.openDraft(taskId);
+  }
+  return { task, enterprise, reference, results, draft, inactive };
+}
+
+function LinkedResults({ results }: { results: readonly StoredResult[] }) {
+  if (results.length < 2) return null;
+  return (
+    <div className="card">
+      <h3>本任务的检查记录（更正链）</h3>
+      <ol className="linked-results" data-testid="linked-results">
+        {results.map((r) => (
+          <li key={r.resultId}>
+            <span className="mono">{r.resultId}</span> · {formatDateTime(r.finalizedAt)} 锁定
+            {r.payload.replaces ? ` · 更正并替代 ${r.payload.replaces}` : ' · 原始记录'}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
 }
 
 export function InspectionScreen({ taskId }: { taskId: string }) {
-  const { data, error, loading } = useServiceData(() => loadInspection(taskId), null, [taskId]);
-  const [finalized, setFinalized] = useState<StoredResult | null>(null);
-  const onFinalized = (r: StoredResult): void => {
-    setFinalized(r);
+  const [version, setVersion] = useState(0);
+  const { data, error, loading } = useServiceData(() => loadInspection(taskId), null, [taskId, version]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [correctError, setCorrectError] = useState<string | null>(null);
+  const onFinalized = (): void => {
+    setNotice('已完成并锁定，已加入待上传。联网后自动上传。');
+    setVersion((v) => v + 1);
     window.scrollTo({ top: 0 });
+  };
+  const correct = async (): Promise<void> => {
+    setCorrectError(null);
+    try {
+      await services.inspection.startCorrection(taskId);
+      setNotice(null);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setCorrectError(e instanceof Error ? e.message : String(e));
+    }
   };
 
   if (loading && !data) return <p role="status">正在打开检查记录…</p>;
@@ -48,8 +87,8 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       </section>
     );
   }
-  const { task, enterprise, reference, draft, inactive } = data;
-  const result = finalized ?? data.result;
+  const { task, enterprise, reference, draft, inactive, results } = data;
+  const latest = results[0] ?? null;
 
   return (
     <section className="screen" aria-labelledby="inspect-title">
@@ -59,15 +98,22 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       <div className="screen-head">
         <h1 id="inspect-title">现场检查：{task.enterprise.name}</h1>
       </div>
-      {finalized ? (
-        <p className="alert alert-ok" role="status">
-          已完成并锁定，已加入待上传。联网后自动上传。
-        </p>
-      ) : null}
-      {result ? (
-        <ResultView task={task} result={result} />
-      ) : draft ? (
-        <InspectionForm task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={onFinalized} />
+      {notice ? <p className="alert alert-ok" role="status">{notice}</p> : null}
+      {draft ? (
+        <>
+          {draft.replaces ? <p className="alert alert-warn">正在更正已锁定的记录 {draft.replaces}：锁定后两条记录都保留，新记录替代旧记录。</p> : null}
+          <InspectionForm key={draft.resultId} task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={onFinalized} />
+        </>
+      ) : latest ? (
+        <>
+          <ResultView task={task} result={latest} />
+          <LinkedResults results={results} />
+          <div className="finalize-bar">
+            <button type="button" className="btn" onClick={() => void correct()}>更正此记录</button>
+            <span className="small muted">更正将新建一条记录并注明替代本记录，原记录保留。</span>
+            {correctError ? <p className="field-error" role="alert">{correctError}</p> : null}
+          </div>
+        </>
       ) : (
         <p className="alert alert-warn">任务{inactive}，不能开始检查。</p>
       )}

@@ -5,13 +5,15 @@
  */
 import { useEffect, useRef } from 'react';
 import { useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
-import type { CheckItem } from '../../../../shared/protocol/index.js';
+import type { LenientHistory } from '../../../../shared/domain/lenient.js';
+import type { CheckItem, LenientEntry } from '../../../../shared/protocol/index.js';
 import { FINDING_HANDLINGS, FINDING_HANDLING_LABELS, ITEM_OUTCOME_LABELS, type ItemOutcome } from '../../../../shared/domain/results.js';
 import type { Draft, DraftItem } from '../../services/api.js';
 import { Badge } from '../../ui/Badge.js';
+import { LenientBox } from './LenientBox.js';
 import { FieldProblem, useProblem, useProblemAria } from './problems.js';
 
-const OUTCOME_CHOICES: readonly ItemOutcome[] = ['pass', 'fail', 'na'];
+const OUTCOME_CHOICES: readonly ItemOutcome[] = ['pass', 'fail', 'na', 'unchecked'];
 
 interface Props {
   readonly index: number;
@@ -20,15 +22,17 @@ interface Props {
   readonly control: Control<Draft>;
   readonly register: UseFormRegister<Draft>;
   readonly setValue: UseFormSetValue<Draft>;
-  /** Why this enterprise's record says to look here (failed last time, …), if anything. */
-  readonly lookHere: string | null;
+  /** Why this enterprise's record says to look here (failed last time, …). */
+  readonly lookHere: readonly string[];
+  /** Lenient-list entries covering this item (首违不罚 / 轻微违法不予处罚). */
+  readonly lenient: { readonly entries: readonly LenientEntry[]; readonly history: LenientHistory; readonly inspectedOn: string };
 }
 
 function emptyFinding(item: CheckItem | undefined): NonNullable<DraftItem['finding']> {
-  return { description: '', legalBasis: item?.legalBasis ?? '', severity: item?.key ? 'key' : 'general', handling: 'rectify', rectifyDeadline: null };
+  return { description: '', legalBasis: item?.legalBasis ?? '', severity: item?.key ? 'key' : 'general', handling: 'rectify', rectifyDeadline: null, lenient: null };
 }
 
-function FindingFields({ index, control, register }: Pick<Props, 'index' | 'control' | 'register'>) {
+function FindingFields({ index, control, register, setValue, lenient }: Pick<Props, 'index' | 'control' | 'register' | 'setValue' | 'lenient'>) {
   const base = `items.${index}.finding` as const;
   const handling = useWatch({ control, name: `${base}.handling` });
   const descAria = useProblemAria(`${base}.description`);
@@ -72,11 +76,12 @@ function FindingFields({ index, control, register }: Pick<Props, 'index' | 'cont
           </div>
         ) : null}
       </div>
+      {lenient.entries.length > 0 ? <LenientBox index={index} {...lenient} control={control} register={register} setValue={setValue} /> : null}
     </div>
   );
 }
 
-export function ItemFieldset({ index, item, itemCode, control, register, setValue, lookHere }: Props) {
+export function ItemFieldset({ index, item, itemCode, control, register, setValue, lookHere, lenient }: Props) {
   const outcome = useWatch({ control, name: `items.${index}.outcome` });
   const remembered = useRef<DraftItem['finding']>(null);
   const outcomeProblem = useProblem(`items.${index}.outcome`);
@@ -104,7 +109,12 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
         {item?.method ? <span>方法：{item.method}</span> : null}
         {item?.legalBasis ? <span>依据：{item.legalBasis}</span> : null}
       </div>
-      {lookHere ? <p className="look-here">请重点关注：{lookHere}</p> : null}
+      {lookHere.length > 0 ? (
+        <div className="look-here" data-testid={`look-here-${itemCode}`}>
+          请重点关注：
+          <ul className="look-here-list">{lookHere.map((r) => <li key={r}>{r}</li>)}</ul>
+        </div>
+      ) : null}
       <div className="item-row">
       <div className="outcomes">
         {OUTCOME_CHOICES.map((o) => (
@@ -124,7 +134,7 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
         </div>
       </div>
       {outcomeProblem ? <FieldProblem path={`items.${index}.outcome`} /> : null}
-      {outcome === 'fail' && finding ? <FindingFields index={index} control={control} register={register} /> : null}
+      {outcome === 'fail' && finding ? <FindingFields index={index} control={control} register={register} setValue={setValue} lenient={lenient} /> : null}
     </fieldset>
   );
 }

@@ -16,6 +16,7 @@ import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from '../outbox/outboxText.js';
+import { ResultExtras } from './ResultExtras.js';
 
 const OUTCOME_TONES = { pass: 'ok', fail: 'danger', na: 'muted', unchecked: 'warn' } as const;
 
@@ -33,7 +34,7 @@ function UploadState({ resultId }: { resultId: string }) {
 
 export function ResultView({ task, result }: { task: Task; result: StoredResult }) {
   const p = result.payload;
-  const names = new Map(task.items.map((it) => [it.code, it.name]));
+  const names = new Map([...task.items.map((it) => [it.code, it.name] as const), ...(p.templateItems ?? []).map((t) => [t.code, t.name] as const)]);
   return (
     <section className="result-view" aria-labelledby="result-view-title">
       <div className="card locked-banner">
@@ -112,6 +113,12 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
                         {r.finding.rectifyDeadline ? ` · 整改期限 ${r.finding.rectifyDeadline}` : ''}
                         {r.finding.legalBasis ? ` · 依据：${r.finding.legalBasis}` : ''}
                       </div>
+                      {r.finding.lenient ? (
+                        <div className="small" data-testid="lenient-decision">
+                          免罚清单 {r.finding.lenient.code}：{r.finding.lenient.applied ? '适用不予处罚（已责令改正）' : '不适用'}
+                          {r.finding.lenient.reason ? `（${r.finding.lenient.reason}）` : ''}
+                        </div>
+                      ) : null}
                     </>
                   ) : (
                     '—'
@@ -123,6 +130,7 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
           </tbody>
         </table>
       </div>
+      <ResultExtras payload={p} />
     </section>
   );
 }

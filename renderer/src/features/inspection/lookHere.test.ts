@@ -4,16 +4,18 @@ import { groupByDepartment } from '../tasks/groupItems.js';
 import { lookHereReasons } from './lookHere.js';
 
 describe('look-here hints', () => {
-  it('names the most recent visit an item failed at', () => {
+  it('reads the credit file: the last visit, older failures and a red warning on key items', () => {
     const spotChecks: Enterprise['spotChecks'] = [
       { date: '2022-03-01', authority: '甲所', type: '抽查', result: '发现问题', failedItems: ['X1', 'X2'] },
       { date: '2024-05-02', authority: '乙所', type: '检查', result: '发现问题', failedItems: ['X2'] },
     ];
-    const reasons = lookHereReasons({ spotChecks } as Pick<Enterprise, 'spotChecks'> as Enterprise);
-    expect(reasons.get('X2')).toBe('2024-05-02 检查时不符合');
-    expect(reasons.get('X1')).toBe('2022-03-01 抽查时不符合');
-    expect(reasons.has('X3')).toBe(false);
-    expect(lookHereReasons(null).size).toBe(0);
+    const ent = { spotChecks, commitments: [], licences: [], specialEquipment: [], internal: { warningColor: 'red' } } as unknown as Enterprise;
+    const items = [{ code: 'X1', name: '一', key: false }, { code: 'X2', name: '二', key: false }, { code: 'X3', name: '三', key: true }];
+    const reasons = lookHereReasons(items, ent, '2026-05-06');
+    expect(reasons.get('X2')).toEqual(['上次检查（2024-05-02）此项不符合', '2022-03-01 抽查时此项不符合']);
+    expect(reasons.get('X1')).toEqual(['2022-03-01 抽查时此项不符合']);
+    expect(reasons.get('X3')).toEqual(['企业为红色预警，重点事项请逐项核实']);
+    expect(lookHereReasons(items, null, '2026-05-06').size).toBe(0);
   });
 });
 

@@ -1,17 +1,15 @@
 /**
- * Why the enterprise's record says to look at an item: failed at a past spot check. (Issue 4 will
- * add unkept commitments, expired licences and warning colours per item.)
+ * Adapter from the credit file to the pure look-here rules (shared/domain/checklist-hints.ts):
+ * failed at a past visit, commitment not kept, expired licence, overdue equipment inspection,
+ * red/orange warning — per checklist item.
  */
+import { checklistHints, type HintItem } from '../../../../shared/domain/checklist-hints.js';
 import type { Enterprise } from '../../../../shared/protocol/index.js';
 
-export function lookHereReasons(enterprise: Enterprise | null): ReadonlyMap<string, string> {
-  const reasons = new Map<string, string>();
-  if (!enterprise) return reasons;
-  const checks = [...enterprise.spotChecks].sort((a, b) => b.date.localeCompare(a.date));
-  for (const check of checks) {
-    for (const code of check.failedItems) {
-      if (!reasons.has(code)) reasons.set(code, `${check.date} ${check.type}时不符合`);
-    }
-  }
-  return reasons;
+export function lookHereReasons(items: readonly HintItem[], enterprise: Enterprise | null, today: string): ReadonlyMap<string, readonly string[]> {
+  if (!enterprise) return new Map();
+  return checklistHints(items, {
+    spotChecks: enterprise.spotChecks, commitments: enterprise.commitments, licences: enterprise.licences,
+    specialEquipment: enterprise.specialEquipment, warningColor: enterprise.internal.warningColor,
+  }, today);
 }

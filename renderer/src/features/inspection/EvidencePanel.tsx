@@ -1,0 +1,94 @@
+/**
+ * 现场证据: photos from files or the laptop camera, and scanned documents (PDF/images). Each file
+ * is stored at once (SHA-256 + thumbnail) in the field database; its caption is a draft field
+ * (captions.<id>) and autosaves with every keystroke. A full disk shows a clear zh-CN error and
+ * leaves the rest of the draft untouched.
+ */
+import { useEffect, useState } from 'react';
+import type { UseFormRegister } from 'react-hook-form';
+import { services } from '../../services/index.js';
+import type { Draft, EvidenceFile } from '../../services/api.js';
+import { CameraCapture } from './CameraCapture.js';
+import { useObjectUrl } from './useObjectUrl.js';
+
+interface Props {
+  readonly taskId: string;
+  readonly resultId: string;
+  readonly register: UseFormRegister<Draft>;
+}
+
+function Thumb({ file }: { file: EvidenceFile }) {
+  const src = useObjectUrl(file.thumbnail ?? (file.mime.startsWith('image/') ? file.blob : null));
+  if (!src) return <div className="evidence-thumb">PDF 扫描件</div>;
+  return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
+}
+
+export function EvidencePanel({ taskId, resultId, register }: Props) {
+  const [files, setFiles] = useState<readonly EvidenceFile[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void services.inspection.evidenceFor(resultId).then((all) => live && setFiles(all.filter((f) => f.kind !== 'signature')));
+    return () => {
+      live = false;
+    };
+  }, [resultId]);
+
+  const add = async (list: readonly File[], kind: 'photo' | 'scan'): Promise<void> => {
+    setError(null);
+    setBusy(true);
+    try {
+      for (const f of list) {
+        const stored = await services.inspection.addEvidence(taskId, f, kind, f.name || `${kind}.bin`);
+        setFiles((prev) => [...prev, stored]);
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (id: string): Promise<void> => {
+    setError(null);
+    try {
+      await services.inspection.removeEvidence(id);
+      setFiles((prev) => prev.filter((f) => f.id !== id));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="evidence-title" className="card" data-testid="evidence-panel">
+      <h2 id="evidence-title">现场证据</h2>
+      <p className="small muted">照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值；说明文字随草稿自动保存。</p>
+      <div className="evidence-actions">
+        <label className="btn" htmlFor="evidence-photo">从文件添加照片</label>
+        <input id="evidence-photo" className="visually-hidden" type="file" accept="image/*" multiple aria-label="添加照片"
+          onChange={(e) => { void add([...(e.target.files ?? [])], 'photo'); e.target.value = ''; }} />
+        <label className="btn" htmlFor="evidence-scan">添加扫描件（PDF/图片）</label>
+        <input id="evidence-scan" className="visually-hidden" type="file" accept="application/pdf,image/*" multiple aria-label="添加扫描件"
+          onChange={(e) => { void add([...(e.target.files ?? [])], 'scan'); e.target.value = ''; }} />
+        <CameraCapture onCapture={(blob) => add([new File([blob], `camera-${Date.now()}.jpg`, { type: blob.type })], 'photo')} />
+        {busy ? <span role="status">正在保存…</span> : null}
+      </div>
+      {error ? <p className="alert alert-danger" role="alert">附件未保存：{error}</p> : null}
+      {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
+      <ul className="evidence-grid" aria-label="已添加的证据">
+        {files.map((f, i) => (
+          <li key={f.id} className="evidence-card">
+            <Thumb file={f} />
+            <span className="small">{f.kind === 'scan' ? '扫描件' : '照片'} {i + 1} · {(f.size / 1024).toFixed(1)} KB</span>
+            <span className="small muted mono" title={f.sha256}>SHA-256 {f.sha256.slice(0, 12)}…</span>
+            <label className="small" htmlFor={`caption-${f.id}`}>说明</label>
+            <input id={`caption-${f.id}`} aria-label={`证据 ${i + 1} 的说明`} {...register(`captions.${f.id}`)} placeholder="拍摄内容、位置" />
+            <button type="button" className="btn btn-small" onClick={() => void remove(f.id)}>删除</button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

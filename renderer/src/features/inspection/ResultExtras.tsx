@@ -1,0 +1,40 @@
+/**
+ * The finalized record's signatures (with refusal and witness) and evidence list with SHA-256,
+ * read from the frozen payload (what the content hash covers).
+ */
+import type { ResultPayload } from '../../../../shared/protocol/index.js';
+import { formatDateTime } from '../../ui/format.js';
+
+export function ResultExtras({ payload }: { payload: ResultPayload }) {
+  const sigs = payload.signatures ?? [];
+  const evidence = payload.evidence ?? [];
+  if (sigs.length === 0 && evidence.length === 0) return null;
+  return (
+    <div className="card">
+      <h3>签名与证据</h3>
+      <ul data-testid="result-signatures">
+        {sigs.map((s) => (
+          <li key={s.slot}>
+            {s.role === 'inspector' ? `检查人员 ${s.name}（执法证号 ${s.certNo ?? ''}）` : s.refused ? '当事人拒绝签名' : `当事人 ${s.name}（${s.post ?? ''}）`}
+            {s.refused && s.witness ? `，见证人 ${s.witness.name}` : ''}
+            {s.signedAt ? ` · ${formatDateTime(s.signedAt)} 签名` : ' · 未签名'}
+          </li>
+        ))}
+      </ul>
+      {evidence.length > 0 ? (
+        <table className="table compact">
+          <thead><tr><th scope="col">证据</th><th scope="col">说明</th><th scope="col">SHA-256</th></tr></thead>
+          <tbody>
+            {evidence.map((e, i) => (
+              <tr key={e.id}>
+                <td>{e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（{(e.size / 1024).toFixed(1)} KB）</td>
+                <td>{e.caption || '—'}</td>
+                <td className="mono small">{e.sha256.slice(0, 16)}…</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
