@@ -24,6 +24,8 @@ export class ProgressTracker {
   private phase: PullPhase = 'idle';
   private phaseStartedAt = 0;
   private done = 0;
+  /** Records already there when the phase started (a resumed download): not part of the rate. */
+  private startDone = 0;
   private total = 0;
   private quarantined = 0;
   private message = '';
@@ -35,6 +37,7 @@ export class ProgressTracker {
     this.phaseStartedAt = this.now();
     this.total = total;
     this.done = alreadyDone;
+    this.startDone = alreadyDone;
     this.message = PHASE_MESSAGES[phase];
     this.emit(this.snapshot());
   }
@@ -54,7 +57,7 @@ export class ProgressTracker {
 
   snapshot(): PullProgress {
     const seconds = Math.max(0.001, (this.now() - this.phaseStartedAt) / 1000);
-    const rate = this.done / seconds;
+    const rate = (this.done - this.startDone) / seconds;
     const left = Math.max(0, this.total - this.done);
     const eta = rate > 0 && this.total > 0 ? Math.round(left / rate) : null;
     return {

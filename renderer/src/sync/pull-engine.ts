@@ -6,13 +6,14 @@
  * aborting the pull; 410 restarts only that stream from 0.
  */
 import { z } from 'zod';
-import {
-  API, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, ReferenceSchema, TaskChangeSchema, feedPageSchema,
-  type EnterpriseChange, type TaskChange,
-} from '../../../shared/protocol/index.js';
+import { API, ReferenceSchema, TaskChangeSchema, feedPageSchema, type TaskChange } from '../../../shared/protocol/index.js';
 import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, TasksRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
+import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
+import { pullEnterprises } from './pull-enterprises.js';
+
+export { parseEnterpriseLines } from './pull-enterprises.js';
 
 export interface PullDeps {
   readonly http: HttpClient;
@@ -24,6 +25,10 @@ export interface PullDeps {
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: PullProgress) => void;
+  /** How enterprise pages are fetched (the worker: NDJSON); default: JSON bodies through `http`. */
+  readonly enterpriseFeed?: EnterpriseFeedFetcher;
+  /** Enterprise page size (records per request); default `pageSize`. */
+  readonly enterprisePageSize?: number;
 }
 
 export type PullOutcome =
@@ -75,29 +80,8 @@ export function parseTaskChanges(raw: readonly unknown[], at: string): { changes
   return { changes, bad };
 }
 
-/** Envelope first, then the enterprise record itself: one bad record is quarantined alone. */
-export function parseEnterpriseChanges(raw: readonly unknown[], at: string): { changes: EnterpriseChange[]; bad: QuarantineRow[] } {
-  const changes: EnterpriseChange[] = [];
-  const bad: QuarantineRow[] = [];
-  for (const item of raw) {
-    const env = EnterpriseChangeEnvelopeSchema.safeParse(item);
-    if (!env.success) {
-      bad.push(quarantineRow('enterprises', `seq-${keyOf(item, 'seq')}`, `变更记录格式错误：${issueText(env.error)}`, item, at));
-      continue;
-    }
-    if (env.data.kind === 'tombstone') {
-      changes.push(env.data);
-      continue;
-    }
-    const record = EnterpriseSchema.safeParse(env.data.enterprise);
-    if (record.success) changes.push({ kind: 'upsert', seq: env.data.seq, enterprise: record.data });
-    else bad.push(quarantineRow('enterprises', env.data.enterprise.uscc, `企业档案不符合协议：${issueText(record.error)}`, item, at));
-  }
-  return { changes, bad };
-}
-
 interface FeedStream {
-  readonly phase: 'tasks' | 'enterprises';
+  readonly phase: 'tasks';
   readonly path: string;
   cursor(): Promise<string>;
   restart(): Promise<void>;
@@ -146,19 +130,6 @@ function taskStream(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promi
   };
 }
 
-function enterpriseStream(deps: PullDeps): FeedStream {
-  return {
-    phase: 'enterprises', path: API.enterprises,
-    cursor: async () => (await deps.enterprises.state()).cursor,
-    restart: () => deps.enterprises.restart(),
-    async apply(raw, nextCursor, hasMore, total, at) {
-      const { changes, bad } = parseEnterpriseChanges(raw, at);
-      const applied = await deps.enterprises.applyPage({ changes, quarantined: bad, nextCursor, hasMore, total, at });
-      return { applied, quarantined: bad.length };
-    },
-  };
-}
-
 /** Reference, then tasks, then credit files. Resumable: each stream continues from its cursor. */
 export async function pullAll(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promise<void>): Promise<PullOutcome> {
   const clock = () => (deps.now?.() ?? new Date()).getTime();
@@ -168,7 +139,10 @@ export async function pullAll(deps: PullDeps, quarantine: (rows: QuarantineRow[]
   if (refError) return fail(tracker, 'reference', refError);
   const taskError = await pullFeed(deps, taskStream(deps, quarantine), tracker);
   if (taskError) return fail(tracker, 'tasks', taskError);
-  const entError = await pullFeed(deps, enterpriseStream(deps), tracker);
+  const entError = await pullEnterprises({
+    repo: deps.enterprises, feed: deps.enterpriseFeed ?? jsonFeed(deps.http), pageSize: deps.enterprisePageSize ?? deps.pageSize ?? 1000,
+    now: deps.now ?? (() => new Date()), ...(deps.signal ? { signal: deps.signal } : {}),
+  }, tracker);
   if (entError) return fail(tracker, 'enterprises', entError);
   tracker.finish('done');
   return { ok: true, quarantined: tracker.snapshot().quarantined };

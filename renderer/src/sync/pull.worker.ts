@@ -6,6 +6,7 @@
 import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
+import { ENTERPRISE_PAGE_SIZE, ndjsonFeed } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
@@ -26,20 +27,21 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   accessToken = start.accessToken;
   controller = new AbortController();
   const dbs = openDatabases(start.dbPrefix);
-  const http = createHttpClient({
-    baseUrl: () => start.baseUrl,
-    tokens: {
-      accessToken: () => accessToken,
-      refresh: () => new Promise<RefreshOutcome>((resolve) => {
-        tokenWaiter = (t, outcome) => { accessToken = t; resolve(outcome); };
-        post({ type: 'refresh' });
-      }),
-    },
-  });
+  const tokens = {
+    accessToken: () => accessToken,
+    refresh: () => new Promise<RefreshOutcome>((resolve) => {
+      tokenWaiter = (t, outcome) => { accessToken = t; resolve(outcome); };
+      post({ type: 'refresh' });
+    }),
+  };
+  const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
+  // Credit files as NDJSON pages (gzip on the wire): each line parsed and stored as received.
+  const enterpriseFeed = ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
   try {
     const outcome = await pullAll({
       http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
       reference: referenceRepo(dbs.cache), pageSize: start.pageSize, signal: controller.signal,
+      enterpriseFeed, enterprisePageSize: ENTERPRISE_PAGE_SIZE,
       onProgress: (progress) => post({ type: 'progress', progress }),
     }, (rows) => quarantineRepo(dbs.cache).put(rows));
     post(outcome.ok

@@ -1,0 +1,101 @@
+/**
+ * The enterprise part of the pull: the compacted credit-file feed, page by page, the next page
+ * downloading while the current one is validated and written (its cursor in the same transaction).
+ * One bad record is quarantined with its reason; 410 restarts the stream from 0 in a new generation.
+ */
+import { EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type EnterpriseChange } from '../../../shared/protocol/index.js';
+import type { EnterprisesRepo, QuarantineRow } from '../db/index.js';
+import type { HttpError } from '../platform/http.js';
+import type { EnterpriseFeedFetcher, PageResult, RawLine } from './enterprise-feed.js';
+import type { ProgressTracker } from './progress.js';
+
+const MAX_RESTARTS = 2;
+
+export interface EnterprisePullDeps {
+  readonly repo: EnterprisesRepo;
+  readonly feed: EnterpriseFeedFetcher;
+  readonly pageSize: number;
+  readonly now: () => Date;
+  readonly signal?: AbortSignal;
+}
+
+function issueText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(根)'}：${i.message}`).join('；');
+}
+
+function quarantineRow(key: string, reason: string, line: RawLine, at: string): QuarantineRow {
+  const raw = line.text ?? (() => { try { return JSON.stringify(line.value); } catch { return String(line.value); } })();
+  return { key: `enterprises:${key}`, stream: 'enterprises', reason, raw: raw.slice(0, 4000), at };
+}
+
+/** Envelope first, then the record itself: one bad record is quarantined alone. */
+export function parseEnterpriseLines(lines: readonly RawLine[], at: string): { changes: EnterpriseChange[]; texts: (string | null)[]; bad: QuarantineRow[] } {
+  const changes: EnterpriseChange[] = [];
+  const texts: (string | null)[] = [];
+  const bad: QuarantineRow[] = [];
+  lines.forEach((line, i) => {
+    if (line.value === undefined) {
+      bad.push(quarantineRow(`line-${at}-${i}`, '变更记录不是合法的 JSON', line, at));
+      return;
+    }
+    const env = EnterpriseChangeEnvelopeSchema.safeParse(line.value);
+    if (!env.success) {
+      const seq = line.value && typeof line.value === 'object' ? String((line.value as Record<string, unknown>)['seq'] ?? 'unknown') : 'unknown';
+      bad.push(quarantineRow(`seq-${seq}`, `变更记录格式错误：${issueText(env.error.issues)}`, line, at));
+      return;
+    }
+    if (env.data.kind === 'tombstone') {
+      changes.push(env.data);
+      texts.push(null);
+      return;
+    }
+    const record = EnterpriseSchema.safeParse(env.data.enterprise);
+    if (!record.success) {
+      bad.push(quarantineRow(env.data.enterprise.uscc, `企业档案不符合协议：${issueText(record.error.issues)}`, line, at));
+      return;
+    }
+    changes.push({ kind: 'upsert', seq: env.data.seq, enterprise: record.data });
+    texts.push(line.text);
+  });
+  return { changes, texts, bad };
+}
+
+export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
+  const fetchPage = (cursor: string): Promise<PageResult> => {
+    const p = d.feed(cursor, d.pageSize, d.signal);
+    p.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
+    return p;
+  };
+  let restarts = 0;
+  const state = await d.repo.state();
+  const have = state.cursor === '0' ? 0 : await d.repo.count();
+  // A resumed initial download continues its count; a delta counts its own changes from 0.
+  let delta = state.cursor !== '0' && !state.restarting && have >= state.total;
+  tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
+  let done = 0;
+  let pending = fetchPage(state.cursor);
+  for (;;) {
+    if (d.signal?.aborted) return { kind: 'aborted', message: '同步已取消' };
+    const res = await pending;
+    if (!res.ok) {
+      if (res.error.kind === 'http' && res.error.status === 410 && restarts < MAX_RESTARTS) {
+        restarts += 1;
+        await d.repo.restart();
+        tracker.start('enterprises');
+        done = 0;
+        delta = false;
+        pending = fetchPage('0');
+        continue;
+      }
+      return res.error;
+    }
+    const page = res.page;
+    if (page.hasMore) pending = fetchPage(page.nextCursor);
+    const at = d.now().toISOString();
+    const { changes, texts, bad } = parseEnterpriseLines(page.lines, at);
+    await d.repo.applyPage({ changes, texts, quarantined: bad, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
+    done += page.lines.length - bad.length;
+    tracker.advance(page.lines.length - bad.length, delta ? done + (page.hasMore ? d.pageSize : 0) : page.total, bad.length);
+    if (!page.hasMore) return null;
+  }
+}
