@@ -1,0 +1,164 @@
+/**
+ * Issue 5 in Chromium against the built app and the simulator: sync reserves document numbers;
+ * offline, the inspector generates the notice, inspects, signs and finalizes, then generates the
+ * on-site record; the preview shows; the downloaded PDFs carry the enterprise name and a number
+ * from the reserved block, and their QR decodes to the verify link; back online, the sync reports
+ * the numbers with the documents' hashes, the result uploads, and the simulator verifies both papers.
+ * PNGs of the documents as downloaded are kept in test-results/documents/ for looking at.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { VerifyResponseSchema } from '../../shared/protocol/index.js';
+import { decodeQr, PdfFile, squash } from '../print/pdfTools.js';
+import { expect, test } from './fixtures.js';
+import { fillAllCompliant, finalize, networkStatus, openTasks, signIn, syncAll } from './pages.js';
+
+const OUT = 'test-results/documents';
+const DOC_NO = /^威环市监(抽通|现笔)〔\d{4}〕(\d{4})号$/;
+
+async function firstTask(url: string, inspectorId: string, taskIds: string[], token: string) {
+  const res = await fetch(`${url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { changes: { task?: { id: string; taskNo: string; status: string; enterprise: { uscc: string; name: string } } }[] };
+  const mine = new Set(taskIds);
+  const task = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []))[0];
+  if (!task) throw new Error(`inspector ${inspectorId} has no assigned task`);
+  return task;
+}
+
+async function token(url: string, certNo: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+function docsPanel(page: Page): Locator {
+  return page.getByRole('region', { name: '现场文书' });
+}
+
+/** Generates a document with its prefilled form (plus what the test adds), waits for the preview. */
+async function generate(page: Page, title: string, fill: (form: Locator) => Promise<void> = async () => undefined): Promise<string> {
+  const panel = docsPanel(page);
+  await panel.getByRole('button', { name: `出具${title}` }).click();
+  const form = panel.getByRole('form', { name: `${title}内容` });
+  await expect(form.getByRole('button', { name: '生成文书' })).toBeEnabled();
+  await fill(form);
+  await form.getByRole('button', { name: '生成文书' }).click();
+  const preview = panel.getByRole('region', { name: `预览：${title}` });
+  await expect(preview.getByRole('img', { name: /预览第 1 页/ })).toBeVisible({ timeout: 20_000 });
+  await expect(preview.getByRole('status')).toContainText(/共 \d+ 页/);
+  const docNo = (await preview.locator('.mono').first().innerText()).trim();
+  expect(docNo).toMatch(DOC_NO);
+  return docNo;
+}
+
+/** Saves the previewed PDF through the app (the browser's download) and opens it with poppler. */
+async function download(page: Page, name: string): Promise<PdfFile> {
+  const waiting = page.waitForEvent('download');
+  await docsPanel(page).getByRole('button', { name: '保存为 PDF' }).click();
+  const file = await waiting;
+  const path = join(OUT, name);
+  await file.saveAs(path);
+  const { readFileSync } = await import('node:fs');
+  return new PdfFile(readFileSync(path));
+}
+
+async function drawSignature(page: Page, canvas: Locator): Promise<void> {
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('signature canvas not visible');
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let x = 20; x < box.width - 20; x += 12) await page.mouse.move(box.x + x, box.y + box.height / 2 + 12 * Math.sin(x / 15));
+  await page.mouse.up();
+}
+
+async function signAll(page: Page): Promise<void> {
+  const panel = page.getByTestId('signature-panel');
+  const party = panel.getByRole('group', { name: /当事人.*签名/ }).first();
+  await party.getByLabel('当事人姓名').fill('陈喆');
+  await party.getByLabel('职务').fill('店长');
+  await party.getByLabel('身份证件号码').fill('330302199001011234');
+  for (;;) {
+    const canvas = panel.getByRole('img', { name: /签名区$/ }).first();
+    if ((await canvas.count()) === 0) break;
+    const before = await panel.getByRole('img', { name: /签名区$/ }).count();
+    await drawSignature(page, canvas);
+    await canvas.locator('xpath=..').getByRole('button', { name: '确认签名' }).click();
+    await expect(panel.getByRole('img', { name: /签名区$/ })).toHaveCount(before - 1);
+  }
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
+}
+
+function keepPngs(pdf: PdfFile, name: string): string {
+  let last = '';
+  for (let p = 1; p <= pdf.pageCount(); p++) {
+    last = pdf.png(p, 110);
+    copyFileSync(last, join(OUT, `${name}-p${p}.png`));
+  }
+  return pdf.png(pdf.pageCount(), 200);
+}
+
+const verify = async (link: string) => VerifyResponseSchema.parse(await (await fetch(link, { headers: { accept: 'application/json' } })).json());
+
+test('documents offline after sync: notice and record with reserved numbers, QR verified once uploaded', async ({ platform, app }) => {
+  test.setTimeout(180_000);
+  mkdirSync(OUT, { recursive: true });
+  const who = platform.logins[0]!;
+  const task = await firstTask(platform.url, who.inspectorId, platform.admin.tasksOf(who.inspectorId), await token(platform.url, who.certNo, who.password));
+
+  const page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  await app.context.setOffline(true);
+  await expect.poll(() => networkStatus(page)).toBe('离线');
+
+  // Task detail → 现场文书: numbers reserved during the sync are on the device.
+  await openTasks(page);
+  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  await expect(docsPanel(page)).toContainText('随机抽查检查通知书 20 个');
+  const noticeNo = await generate(page, '随机抽查检查通知书', (form) => form.getByLabel('联系电话').fill('0631-5201234'));
+  expect(Number(DOC_NO.exec(noticeNo)![2])).toBe(1); // the first number of the block reserved for this device
+  await page.screenshot({ path: `${OUT}/panel-notice.png`, fullPage: true });
+  const notice = await download(page, 'notice.pdf');
+  const noticeText = squash(notice.text());
+  expect(noticeText).toContain(squash(task.enterprise.name));
+  expect(noticeText).toContain(noticeNo);
+  const noticeLink = decodeQr(keepPngs(notice, 'notice')).find((l) => l.includes('/public/verify?'));
+  expect(noticeLink).toBeDefined();
+  expect(noticeLink!.startsWith(`${platform.url}/public/verify?result=`)).toBe(true);
+  await expect(docsPanel(page)).toContainText(noticeLink!);
+
+  // Inspect, sign, finalize (still offline), then the on-site record.
+  await page.getByRole('button', { name: /开始检查|继续检查/ }).click();
+  await fillAllCompliant(page, '现场核查营业执照、公示信息与实际一致。');
+  await signAll(page);
+  await finalize(page);
+  await openTasks(page);
+  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  const recordNo = await generate(page, '现场检查笔录');
+  const record = await download(page, 'record.pdf');
+  const recordText = squash(record.text());
+  expect(recordText).toContain(squash(task.enterprise.name));
+  expect(recordText).toContain(recordNo);
+  expect(recordText).toContain('陈喆');
+  expect(recordText).toContain(`第1页共${record.pageCount()}页`);
+  const recordLink = decodeQr(keepPngs(record, 'record')).find((l) => l.includes('/public/verify?'));
+  expect(recordLink).toBeDefined();
+  expect(new URL(recordLink!).searchParams.get('result')).toBe(new URL(noticeLink!).searchParams.get('result'));
+  expect((await verify(noticeLink!)).match).toBe(false); // nothing uploaded yet
+
+  // Online: the sync reports the numbers with the documents' hashes; the outbox uploads the result.
+  await app.context.setOffline(false);
+  await expect.poll(() => networkStatus(page)).toBe('在线');
+  await syncAll(page);
+  await expect.poll(async () => (await verify(noticeLink!)).match, { timeout: 30_000 }).toBe(true);
+  expect(await verify(noticeLink!)).toMatchObject({ match: true, enterpriseName: task.enterprise.name, document: { title: '随机抽查检查通知书', docNo: noticeNo } });
+  expect(await verify(recordLink!)).toMatchObject({ match: true, document: { title: '现场检查笔录', docNo: recordNo } });
+  const html = await (await fetch(noticeLink!)).text();
+  expect(html).toContain('核验通过');
+  notice.dispose();
+  record.dispose();
+});
