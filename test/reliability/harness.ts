@@ -74,7 +74,7 @@ export interface Rig {
 
 let counter = 0;
 
-export async function rig(opts: { tokenTtlSeconds?: number } = {}): Promise<Rig> {
+export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: number } = {}): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reliability-'));
   const platform = await startPlatform({ dataDir, seed: 11, enterprises: 400, port: 0, faults: true, ...opts });
   counter += 1;
@@ -113,7 +113,7 @@ export async function rig(opts: { tokenTtlSeconds?: number } = {}): Promise<Rig>
 }
 
 /** Finalizes a result for the task with `photos` attachments of `bytes` each (repositories, one tx). */
-export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048): Promise<{ resultId: string; opId: string; attachmentIds: string[] }> {
+export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048, replaces: string | null = null): Promise<{ resultId: string; opId: string; attachmentIds: string[] }> {
   const db = r.dbs.field;
   const resultId = `r-${crypto.randomUUID()}`;
   const attachmentIds: string[] = [];
@@ -128,7 +128,7 @@ export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048)
     resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
     startedAt: new Date(Date.now() - 3600_000).toISOString(), finishedAt: new Date().toISOString(), inspectorIds: task.team.map((m) => m.inspectorId),
     itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass', note: '', finding: null })),
-    findings: '', resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'], replaces: null, publicationDeadline: addDays(today, 28),
+    findings: '', resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'], replaces, publicationDeadline: addDays(today, 28),
   };
   const contentHash = sha(canonicalJson(payload));
   const audit = await auditRepo(db).prepare({ at: payload.finishedAt, kind: 'result.finalized', subjectId: resultId, detail: { taskId: task.id, contentHash } });
