@@ -1,0 +1,70 @@
+/**
+ * Page objects for the complete on-site inspection (issue 4): item outcomes and findings, the
+ * lenient box, evidence from files, signatures drawn with the mouse (and a refusal with a
+ * witness), result codes. By role and label, like test/e2e/pages.ts.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export function itemGroup(page: Page, name: string): Locator {
+  return page.getByRole('radiogroup', { name });
+}
+
+export async function setOutcome(page: Page, item: string, outcome: '符合' | '不符合' | '不涉及' | '未检查'): Promise<void> {
+  await itemGroup(page, item).getByRole('radio', { name: outcome, exact: true }).check();
+}
+
+/** Image fixtures drawn by the browser itself (a PNG and a JPEG), returned as bytes for file inputs. */
+export async function makeImages(page: Page): Promise<{ png: Buffer; jpeg: Buffer }> {
+  const urls = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 200;
+    const g = canvas.getContext('2d');
+    if (!g) throw new Error('no 2d context');
+    g.fillStyle = '#2e7d32';
+    g.fillRect(0, 0, 320, 200);
+    g.fillStyle = '#fff';
+    g.font = '28px sans-serif';
+    g.fillText('营业执照 现场照片', 30, 110);
+    const png = canvas.toDataURL('image/png');
+    g.fillStyle = '#1565c0';
+    g.fillRect(0, 0, 160, 200);
+    return { png, jpeg: canvas.toDataURL('image/jpeg', 0.8) };
+  });
+  const bytes = (u: string): Buffer => Buffer.from(u.slice(u.indexOf(',') + 1), 'base64');
+  return { png: bytes(urls.png), jpeg: bytes(urls.jpeg) };
+}
+
+export async function addPhotos(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+  const panel = page.getByTestId('evidence-panel');
+  const before = await panel.getByRole('listitem').count();
+  await page.getByLabel('添加照片').setInputFiles(files);
+  await expect(panel.getByRole('listitem')).toHaveCount(before + files.length);
+}
+
+/** Draws a short zig-zag on the card's signature canvas with the mouse, then confirms it. */
+export async function drawSignature(page: Page, card: Locator): Promise<void> {
+  const canvas = card.locator('canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('signature canvas not visible');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 20, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + 20 + i * 25, y + (i % 2 ? -25 : 25), { steps: 4 });
+  await page.mouse.up();
+  await card.getByRole('button', { name: '确认签名' }).click();
+  await expect(card.getByText('已签名')).toBeVisible();
+}
+
+export function signatureCards(page: Page): Locator {
+  return page.getByTestId('signature-panel').locator('.sig-card');
+}
+
+export async function waitSaved(page: Page): Promise<void> {
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
+}
+
+export async function tick(page: Page, group: '检查结果' | '核查方式' | '后续处置措施', label: string): Promise<void> {
+  await page.getByRole('group', { name: group }).getByRole('checkbox', { name: label }).check();
+}
