@@ -1,6 +1,7 @@
 /**
- * 待上传: every finalized result with its enterprise, upload state, attempts, last / next attempt,
- * the error with what to do, and the publication deadline. 立即上传 drains the queue now.
+ * 待上传: every finalized result with its enterprise, upload state (上传中 n%), attempts, last / next
+ * attempt, the error with what to do, and the publication deadline. 立即上传 drains the queue now.
+ * A 需处理 row carries the review flow (resend as a correction, or keep with a note).
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
@@ -11,7 +12,8 @@ import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../app/routes.js';
 import { isPending } from '../../app/useAppWiring.js';
-import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from './outboxText.js';
+import { OUTBOX_STATE_TONES, stateLabel } from './outboxText.js';
+import { ReviewPanel } from './ReviewPanel.js';
 
 function Row({ e }: { e: OutboxEntry }) {
   return (
@@ -20,7 +22,8 @@ function Row({ e }: { e: OutboxEntry }) {
         <a href={formatRoute({ name: 'inspect', taskId: e.taskId })}>{e.enterpriseName}</a>
       </td>
       <td>
-        <Badge tone={OUTBOX_STATE_TONES[e.state]}>{OUTBOX_STATE_LABELS[e.state]}</Badge>
+        <Badge tone={OUTBOX_STATE_TONES[e.state]}>{stateLabel(e)}</Badge>
+        {e.replaces ? <div className="muted">更正记录</div> : null}
       </td>
       <td className="num">{e.attempts}</td>
       <td>{formatDateTime(e.lastAttemptAt)}</td>
@@ -29,6 +32,7 @@ function Row({ e }: { e: OutboxEntry }) {
         {e.lastError ? <div className="text-danger">{e.lastError}</div> : null}
         {e.advice ? <div className="advice">处理建议：{e.advice}</div> : null}
         {!e.lastError && !e.advice ? '—' : null}
+        {e.state === 'needs_review' ? <ReviewPanel e={e} /> : null}
       </td>
       <td>{e.publicationDeadline}</td>
     </tr>

@@ -1,5 +1,5 @@
-/** zh-CN labels and tones for outbox states. */
-import type { OutboxState } from '../../services/api.js';
+/** zh-CN labels and tones for outbox states, upload progress and review decisions. */
+import type { OutboxEntry, OutboxState } from '../../services/api.js';
 import type { Tone } from '../../ui/Badge.js';
 
 export const OUTBOX_STATE_LABELS: Readonly<Record<OutboxState, string>> = {
@@ -19,3 +19,22 @@ export const OUTBOX_STATE_TONES: Readonly<Record<OutboxState, Tone>> = {
   needs_review: 'danger',
   paused: 'warn',
 };
+
+/** 上传中 n% while attachment bytes are confirmed; the plain label otherwise. */
+export function stateLabel(e: Pick<OutboxEntry, 'state' | 'progress'>): string {
+  if (e.state === 'uploading' && typeof e.progress === 'number') return `上传中 ${e.progress}%`;
+  return OUTBOX_STATE_LABELS[e.state];
+}
+
+/**
+ * A correction helps when the content conflicts (RESULT_CONFLICT) or the platform refused it;
+ * for a cancelled or reassigned task a resend would only be held again: keep it with a note.
+ */
+export function canResendAsCorrection(code: string | null): boolean {
+  return code !== 'TASK_CANCELLED' && code !== 'TASK_REASSIGNED' && code !== 'CHECKSUM_MISMATCH' && code !== 'LOCAL_MISSING';
+}
+
+export function reviewLabel(review: NonNullable<OutboxEntry['review']>): string {
+  const note = review.note ? `（备注：${review.note}）` : '';
+  return review.decision === 'keep' ? `已复核：保留本地记录${note}` : `已复核：已作为更正重新提交${note}`;
+}
