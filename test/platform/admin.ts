@@ -78,6 +78,7 @@ export function createAdmin(p: Platform): Admin {
       const head = Number(getMeta(p.db, 'seq:ent') ?? '0');
       p.db.prepare('DELETE FROM enterprises WHERE deleted = 1 AND seq <= ?').run(head);
       setMeta(p.db, 'tombstoneHorizon', head);
+      setMeta(p.db, 'purgeEpoch', Number(getMeta(p.db, 'purgeEpoch') ?? '0') + 1);
       return head;
     })(),
     cancelTask: (taskId) => p.db.transaction(() => {

@@ -70,7 +70,7 @@ export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTr
   const state = await d.repo.state();
   const have = state.cursor === '0' ? 0 : await d.repo.count();
   // A resumed initial download continues its count; a delta counts its own changes from 0.
-  let delta = state.cursor !== '0' && !state.restarting && have >= state.total;
+  let delta = state.cursor !== '0' && !state.restarting && (await d.repo.complete());
   tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
   let pending = fetchPage(state.cursor);

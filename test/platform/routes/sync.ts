@@ -52,11 +52,28 @@ export function tombstoneHorizon(p: Platform): number {
   return Number(getMeta(p.db, 'tombstoneHorizon') ?? '0');
 }
 
+/**
+ * Enterprise cursors carry the purge epoch once tombstones were purged: `{epoch}{seq:12 digits}`
+ * (plain `{seq}` in epoch 0). Only a cursor issued before the last purge and below the horizon may
+ * have missed a tombstone; a fresh download that started at 0 after the purge pages on undisturbed.
+ */
+const SEQ_DIGITS = 12;
+function decodeEntCursor(raw: number, text: string): { epoch: number; seq: number } {
+  if (text.length <= SEQ_DIGITS) return { epoch: 0, seq: raw };
+  return { epoch: Number(text.slice(0, -SEQ_DIGITS)), seq: Number(text.slice(-SEQ_DIGITS)) };
+}
+function encodeEntCursor(epoch: number, seq: number): string {
+  return epoch === 0 ? String(seq) : `${epoch}${String(seq).padStart(SEQ_DIGITS, '0')}`;
+}
+
 export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
-  const { cursor, limit } = pageParams(ctx, 1000, 5000);
+  const params = pageParams(ctx, 1000, 5000);
+  const { epoch: cursorEpoch, seq: cursor } = decodeEntCursor(params.cursor, ctx.url.searchParams.get('cursor') ?? '0');
+  const limit = params.limit;
   const horizon = tombstoneHorizon(p);
-  if (cursor > 0 && cursor < horizon) {
+  const epoch = Number(getMeta(p.db, 'purgeEpoch') ?? '0');
+  if (cursor > 0 && cursor < horizon && cursorEpoch < epoch) {
     throw new HttpError(410, 'CURSOR_EXPIRED', `游标 ${cursor} 早于删除记录保留期限（${horizon}），请从 0 重新同步企业档案`);
   }
   const rows = p.db.prepare('SELECT seq, uscc, deleted, json FROM enterprises WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor, limit + 1) as EntRow[];
@@ -64,7 +81,7 @@ export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   const page = rows.slice(0, limit);
   const total = (p.db.prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
   const last = page[page.length - 1];
-  const nextCursor = String(last ? last.seq : cursor);
+  const nextCursor = encodeEntCursor(cursor === 0 || cursorEpoch === epoch ? epoch : cursorEpoch, last ? last.seq : cursor);
   // The stored UTF-8 bytes are spliced in as-is: fast, and invalid records reach the client unchanged.
   const lines = page.map((r) =>
     r.deleted || !r.json

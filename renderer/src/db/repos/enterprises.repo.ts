@@ -36,6 +36,8 @@ export interface EnterprisesRepo {
   state(): Promise<SyncStateRow>;
   /** Bumped by every write: readers compare it to know their in-memory copy is stale. */
   stamp(): Promise<number>;
+  /** True once a full download finished: what follows are deltas. */
+  complete(): Promise<boolean>;
   applyPage(page: EnterprisePage): Promise<number>;
   /**
    * 410 Gone: restart the stream from cursor 0 in a new generation. Existing records stay readable
@@ -130,6 +132,9 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
     async stamp() {
       return (await currentMeta()).stamp;
     },
+    async complete() {
+      return (await currentMeta()).complete ?? false;
+    },
     async applyPage(page) {
       return db.transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
         const [state, meta] = await Promise.all([currentState(), currentMeta()]);
@@ -141,7 +146,8 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         if (finished) await dropOldGenerations(db, dir, state.generation);
         if (page.quarantined.length > 0) await db.quarantine.bulkPut([...page.quarantined]);
         const stamp = meta.stamp + 1;
-        await db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp });
+        const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
+        await db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp, complete });
         dir.stamp = stamp;
         await db.syncState.put({
           ...state, cursor: page.nextCursor, total: page.total, lastSyncedAt: page.at, restarting: state.restarting && !finished,

@@ -49,6 +49,8 @@ export interface EntMetaRow {
   readonly count: number;
   readonly nextChunk: number;
   readonly stamp: number;
+  /** A full download has completed (later pages are deltas); false again after a 410 restart. */
+  readonly complete?: boolean;
 }
 
 export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };
