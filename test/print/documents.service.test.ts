@@ -73,7 +73,7 @@ describe('documents service', () => {
       const text = squash(pdf.text());
       expect(text).toContain(squash(task.enterprise.name));
       expect(text).toContain('威环市监0〔2026〕0011号');
-      expect(decodeQr(pdf.png(pdf.pageCount(), 150))).toContain(res.document.verifyUrl);
+      expect(decodeQr(pdf.png(pdf.pageCount(), 200))).toContain(res.document.verifyUrl);
     } finally {
       pdf.dispose();
     }

@@ -114,6 +114,17 @@ export function signatureMark(sig: Signature | null, width = 110): Content {
   return { canvas: [{ type: 'line', x1: 0, y1: 0, x2: width, y2: 0, lineWidth: 0.6 }], margin: [0, 24, 0, 4] };
 }
 
+/**
+ * The end of a document kept on one page: its last body text, the closing block (QR, authority,
+ * date) and the receipt line. An official document never leaves its 落款 alone on a page
+ * (GB/T 9704), so when they do not fit, the last paragraph moves over with them.
+ */
+export function keepWithClosing(lastBody: Content[], meta: DocumentMeta, receipt: boolean): Content {
+  const tail: Content[] = [...lastBody, closingBlock(meta)];
+  if (receipt) tail.push({ text: '当事人签收：______________        签收日期：______年____月____日', style: 'body', margin: [0, 16, 0, 0] });
+  return { stack: tail, unbreakable: true };
+}
+
 /** QR code with the verification link on the left; authority name and date (for the seal) on the right. */
 export function closingBlock(meta: DocumentMeta): Content {
   const url = verificationUrl(meta.verification);

@@ -6,7 +6,7 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { CHECK_METHOD_LABELS } from '../../../shared/domain/results.js';
 import { formatDateCn } from './format.js';
-import { a4Document, closingBlock, heading, numberedList, pageFooter, paragraph, section } from './layout.js';
+import { a4Document, heading, keepWithClosing, numberedList, pageFooter, paragraph, section } from './layout.js';
 import { NoticeInputSchema, type NoticeInput } from './types.js';
 
 export const NOTICE_TITLE = '随机抽查检查通知书';
@@ -29,25 +29,24 @@ function body(input: NoticeInput): Content[] {
     paragraph(`检查人员：${inspectors}。`),
     section(3, '需要准备的资料'),
     numberedList(input.materials),
-    paragraph(
-      '请你单位按上述要求做好准备，配合检查并如实提供有关资料和情况。无正当理由拒绝、阻碍检查的，' +
-        '本局将依法处理，并通过国家企业信用信息公示系统向社会公示。',
-    ),
-    {
-      columns: [
-        { text: `联系人：${input.contact.name}`, style: 'body' },
-        { text: `联系电话：${input.contact.phone}`, style: 'body' },
+    keepWithClosing(
+      [
+        paragraph(
+          '请你单位按上述要求做好准备，配合检查并如实提供有关资料和情况。无正当理由拒绝、阻碍检查的，' +
+            '本局将依法处理，并通过国家企业信用信息公示系统向社会公示。',
+        ),
+        {
+          columns: [
+            { text: `联系人：${input.contact.name}`, style: 'body' },
+            { text: `联系电话：${input.contact.phone}`, style: 'body' },
+            { text: `送达方式：${input.delivery}`, style: 'body' },
+          ],
+          margin: [0, 6, 0, 0],
+        },
       ],
-      margin: [0, 6, 0, 0],
-    },
-    { text: `送达方式：${input.delivery}`, style: 'body' },
-    closingBlock(input),
-    {
-      text: '当事人签收：______________        签收日期：______年____月____日',
-      style: 'body',
-      margin: [0, 24, 0, 0],
-      unbreakable: true,
-    },
+      input,
+      true,
+    ),
   ];
 }
 

@@ -6,7 +6,7 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { findingsToRectify, legalBases, type RectifyFinding } from './facts.js';
 import { formatDateCn } from './format.js';
-import { a4Document, closingBlock, heading, numberedList, pageFooter, paragraph, section } from './layout.js';
+import { a4Document, heading, keepWithClosing, numberedList, pageFooter, paragraph, section } from './layout.js';
 import { RectificationInputSchema, type RectificationInput } from './types.js';
 
 export const RECTIFICATION_TITLE = '责令改正通知书';
@@ -42,15 +42,7 @@ function body(input: RectificationInput, findings: readonly RectifyFinding[]): C
     ),
     section(4, '整改情况报告'),
     paragraph(input.reportBack),
-    paragraph('逾期不改正的，本局将依法处理。'),
-    ...(input.remedies.trim() ? [paragraph(input.remedies.trim())] : []),
-    closingBlock(input),
-    {
-      text: '当事人签收：______________        签收日期：______年____月____日',
-      style: 'body',
-      margin: [0, 24, 0, 0],
-      unbreakable: true,
-    },
+    keepWithClosing([paragraph('逾期不改正的，本局将依法处理。'), ...(input.remedies.trim() ? [paragraph(input.remedies.trim())] : [])], input, true),
   ];
 }
 
