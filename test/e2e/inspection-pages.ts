@@ -68,3 +68,19 @@ export async function waitSaved(page: Page): Promise<void> {
 export async function tick(page: Page, group: '检查结果' | '核查方式' | '后续处置措施', label: string): Promise<void> {
   await page.getByRole('group', { name: group }).getByRole('checkbox', { name: label }).check();
 }
+
+/** Signs every slot: inspectors draw; the party gives name, post and ID and draws (for specs that just need a signed record). */
+export async function signAll(page: Page): Promise<void> {
+  const cards = signatureCards(page);
+  const n = await cards.count();
+  for (let i = 0; i < n; i++) {
+    const card = cards.nth(i);
+    if ((await card.getByLabel('当事人姓名').count()) > 0) {
+      await card.getByLabel('当事人姓名').fill('赵经理');
+      await card.getByLabel('职务').fill('负责人');
+      await card.getByLabel('身份证件号码').fill('371002198805052222');
+    }
+    await drawSignature(page, card);
+  }
+  await waitSaved(page);
+}

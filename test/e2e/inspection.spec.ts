@@ -68,6 +68,8 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   await tick(page, '检查结果', '发现问题已责令改正');
   await tick(page, '核查方式', '实地检查');
   await tick(page, '后续处置措施', '责令改正，由日常监管跟进');
+  await page.getByRole('heading', { name: '检查事项' }).scrollIntoViewIfNeeded();
+  await page.evaluate(() => { document.getElementById('checklist-title')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -120); });
   await page.screenshot({ path: `${SHOTS}/checklist.png`, fullPage: false });
   await failing.screenshot({ path: `${SHOTS}/lenient.png` });
 

@@ -3,6 +3,7 @@
  * specs read like the inspector's day and survive layout changes.
  */
 import { expect, type Page } from '@playwright/test';
+import { signAll } from './inspection-pages.js';
 
 export async function signIn(page: Page, certNo: string, password: string): Promise<void> {
   await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
@@ -39,7 +40,7 @@ export async function startInspection(page: Page, taskNo: string, enterpriseName
   await page.getByRole('button', { name: /开始检查|继续检查/ }).click();
 }
 
-/** Marks every check item 符合, ticks 未发现问题 and 实地检查, and waits for the autosave. */
+/** Marks every check item 符合, ticks 未发现问题 and 实地检查, signs, and waits for the autosave. */
 export async function fillAllCompliant(page: Page, findings: string): Promise<void> {
   const groups = page.getByRole('radiogroup');
   await expect(groups.first()).toBeVisible();
@@ -49,6 +50,7 @@ export async function fillAllCompliant(page: Page, findings: string): Promise<vo
   await page.getByLabel('发现问题情况').fill(findings);
   await page.getByRole('group', { name: '检查结果' }).getByRole('checkbox', { name: '未发现问题' }).check();
   await page.getByRole('group', { name: '核查方式' }).getByRole('checkbox', { name: '实地检查' }).check();
+  await signAll(page); // issue 4: finalize requires the inspectors' and the party's signatures
   await expect(page.getByTestId('save-status')).toContainText('已保存');
 }
 

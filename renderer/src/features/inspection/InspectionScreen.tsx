@@ -108,7 +108,7 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
         <>
           <ResultView task={task} result={latest} />
           <LinkedResults results={results} />
-          <div className="finalize-bar">
+          <div className="card evidence-actions">
             <button type="button" className="btn" onClick={() => void correct()}>更正此记录</button>
             <span className="small muted">更正将新建一条记录并注明替代本记录，原记录保留。</span>
             {correctError ? <p className="field-error" role="alert">{correctError}</p> : null}
