@@ -1,0 +1,144 @@
+/**
+ * Credit files at station scale (issue 3): initial sync of 200,000 enterprises from the simulator on
+ * loopback into an empty persistent profile until searchable, the per-record baselines on the same
+ * feed (raw IndexedDB put, 10,000 per transaction; Dexie bulkPut with the obvious indexes), a delta
+ * of 1,000 changes + 100 removals, start-up to the first search, and 200 mixed queries.
+ *
+ * Drives a dedicated bench page bundled by Vite from test/bench/page: it runs the app's real data
+ * layer (pull worker, packed cache v2, search worker) without the UI, so the figures measure the
+ * pipeline and nothing else on the page (the built app would add login and screens to script).
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { build } from 'vite';
+import { serveStatic } from '../helpers/static-server.js';
+import { startPlatform } from '../platform/server.js';
+import { launchProfile, type BenchContext } from './context.js';
+
+const COUNT = Number(process.env['BENCH_ENTERPRISES'] ?? '200000');
+
+interface Bench {
+  login(url: string, certNo: string, password: string): Promise<string>;
+  sync(url: string, token: string): Promise<{ seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string }>;
+  firstSearch(q: string): Promise<{ readyMs: number; total: number }>;
+  queries(list: { q: string; filters: Record<string, string[]> }[]): Promise<number[]>;
+  baselineRaw(url: string, token: string): Promise<{ seconds: number; writeSeconds: number; records: number }>;
+  baselineDexie(url: string, token: string): Promise<{ seconds: number; writeSeconds: number; records: number }>;
+}
+declare const bench: Bench;
+
+async function buildPage(ctx: BenchContext): Promise<string> {
+  const outDir = join(ctx.tmpDir, 'page-dist');
+  await build({
+    configFile: false, root: join(ctx.root, 'test/bench/page'), base: './', logLevel: 'warn',
+    worker: { format: 'es' }, build: { outDir, emptyOutDir: true, target: 'es2022' },
+  });
+  return outDir;
+}
+
+function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** 200 mixed queries, most of them 2–3 character fragments from the middle of names (deterministic). */
+function makeQueries(dataDir: string): { q: string; filters: Record<string, string[]> }[] {
+  const db = new Database(join(dataDir, 'platform.sqlite'), { readonly: true });
+  const rows = db.prepare(`SELECT name, json_extract(CAST(json AS TEXT), '$.legalRep') AS rep, json_extract(CAST(json AS TEXT), '$.address') AS addr, uscc
+    FROM enterprises WHERE deleted = 0 AND seq % 997 = 1 LIMIT 200`).all() as { name: string; rep: string; addr: string; uscc: string }[];
+  db.close();
+  let seed = 12345;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const out: { q: string; filters: Record<string, string[]> }[] = [];
+  for (let i = 0; i < 200; i++) {
+    const r = rows[i % rows.length]!;
+    const kind = i % 20;
+    if (kind < 14) {
+      const len = 2 + rnd(2);
+      const from = 3 + rnd(Math.max(1, r.name.length - 3 - len));
+      out.push({ q: r.name.slice(from, from + len), filters: {} });
+    } else if (kind < 16) out.push({ q: r.uscc.slice(0, 8 + rnd(6)), filters: {} });
+    else if (kind < 17) out.push({ q: r.rep, filters: {} });
+    else if (kind < 18) out.push({ q: r.addr.slice(9, 13), filters: {} });
+    else if (kind < 19) out.push({ q: r.name.slice(5, 7), filters: { creditClasses: ['C', 'D', 'E'] } });
+    else out.push({ q: '', filters: { warningColors: ['red'], regions: ['371002'] } });
+  }
+  return out;
+}
+
+async function openBench(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, number>> {
+  const dataDir = join(ctx.tmpDir, 'platform');
+  const g0 = Date.now();
+  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0 });
+  const generateSeconds = (Date.now() - g0) / 1000;
+  ctx.log(`simulator: ${COUNT} enterprises generated in ${generateSeconds.toFixed(1)} s`);
+  const web = await serveStatic({ root: await buildPage(ctx), appConfig: { platformUrl: platform.url, demo: true } });
+  const { certNo, password } = platform.logins[0]!;
+  const out: Record<string, number> = { 'platform.generateSeconds': generateSeconds };
+  try {
+    // 1. Ours: empty profile → everything searchable; then a delta; then start-up and queries.
+    const a = await launchProfile(ctx);
+    let page = a.context.pages()[0] ?? (await a.context.newPage());
+    await openBench(page, web.url);
+    const token = await page.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
+    const initial = await page.evaluate(([u, t]) => bench.sync(u, t), [platform.url, token] as const);
+    if (!initial.ok) throw new Error(`initial sync failed: ${initial.message}`);
+    ctx.log(`initial sync: ${initial.records} records in ${initial.seconds.toFixed(1)} s`);
+    platform.admin.mutateEnterprises(1000);
+    platform.admin.removeEnterprises(100);
+    const delta = await page.evaluate(([u, t]) => bench.sync(u, t), [platform.url, token] as const);
+    ctx.log(`delta: ${delta.seconds.toFixed(2)} s, ${delta.records} records now`);
+    await a.context.close();
+    const again = await launchProfile(ctx, a.profileDir);
+    page = again.context.pages()[0] ?? (await again.context.newPage());
+    await openBench(page, web.url);
+    const first = await page.evaluate((q) => bench.firstSearch(q), '海润');
+    const times = await page.evaluate((list) => bench.queries(list), makeQueries(dataDir));
+    await again.context.close();
+    // 2. Baselines, each in its own fresh profile.
+    const b = await launchProfile(ctx);
+    const pb = b.context.pages()[0] ?? (await b.context.newPage());
+    await openBench(pb, web.url);
+    const raw = await pb.evaluate(([u, t]) => bench.baselineRaw(u, t), [platform.url, token] as const);
+    await b.context.close();
+    const c = await launchProfile(ctx);
+    const pc = c.context.pages()[0] ?? (await c.context.newPage());
+    await openBench(pc, web.url);
+    const dexie = await pc.evaluate(([u, t]) => bench.baselineDexie(u, t), [platform.url, token] as const);
+    await c.context.close();
+
+    const ours = initial.records / initial.seconds;
+    // The baselines' rate is their WRITE time only (download and parse excluded): the stricter floor.
+    const rawRate = raw.records / raw.writeSeconds;
+    const dexieRate = dexie.records / dexie.writeSeconds;
+    Object.assign(out, {
+      'sync.initial.records': initial.records,
+      'sync.initial.seconds': initial.seconds,
+      'sync.initial.recordsPerSecond': Math.round(ours),
+      'baseline.rawIdb.recordsPerSecond': Math.round(rawRate),
+      'baseline.rawIdb.endToEndRecordsPerSecond': Math.round(raw.records / raw.seconds),
+      'baseline.dexieBulkPut.recordsPerSecond': Math.round(dexieRate),
+      'baseline.dexieBulkPut.endToEndRecordsPerSecond': Math.round(dexie.records / dexie.seconds),
+      'sync.initial.ratioToRawIdb': ours / rawRate,
+      'sync.initial.ratioToDexieBulkPut': ours / dexieRate,
+      'sync.delta.seconds': delta.seconds,
+      'sync.delta.recordsAfter': delta.records,
+      'search.p50Ms': percentile(times, 50),
+      'search.p95Ms': percentile(times, 95),
+      'search.queries': times.length,
+      'startup.searchReadyMs': first.readyMs,
+      'ui.longTasksOver100ms': initial.longTasks,
+      'memory.peakJsHeapMB': initial.peakHeapMB,
+    });
+    return out;
+  } finally {
+    await web.close();
+    await platform.close();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The bench page (bundled by Vite from this folder by credit-files.bench.ts): the app's own data
+ * layer — the pull worker (NDJSON, packed cache v2) and the search worker — driven without the UI,
+ * plus the two per-record baselines (raw IndexedDB put, Dexie bulkPut) on the same feed.
+ */
+import { Dexie } from 'dexie';
+import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.js';
+import { createSearchClient } from '../../../renderer/src/search/search-client.js';
+import { runPull } from '../../../renderer/src/sync/pull-runner.js';
+import type { SearchFilters } from '../../../renderer/src/search/types.js';
+
+const t0 = performance.now();
+const dbs = openDatabases('');
+const search = createSearchClient({ cache: dbs.cache, dbPrefix: '', useWorker: true });
+let longTasks = 0;
+let peakHeap = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.duration > 100) longTasks += 1;
+}).observe({ type: 'longtask', buffered: true });
+
+interface MemoryPerf { memory?: { usedJSHeapSize: number } }
+function sampleHeap(): void {
+  const m = (performance as unknown as MemoryPerf).memory;
+  if (m) peakHeap = Math.max(peakHeap, m.usedJSHeapSize);
+}
+setInterval(sampleHeap, 100);
+
+async function login(url: string, certNo: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ certNo, password, deviceId: 'bench-device', deviceName: 'bench' }) });
+  const body = (await res.json()) as { accessToken: string };
+  return body.accessToken;
+}
+
+async function sync(url: string, token: string): Promise<{ seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string }> {
+  longTasks = 0;
+  peakHeap = 0;
+  const start = performance.now();
+  const run = runPull({
+    baseUrl: url, tokens: { accessToken: () => token, refresh: async () => 'rejected' }, dbs, dbPrefix: '', pageSize: 1000, useWorker: true,
+    onProgress: () => sampleHeap(),
+  });
+  const outcome = await run.done;
+  await search.warm();
+  sampleHeap();
+  return { seconds: (performance.now() - start) / 1000, records: await enterprisesRepo(dbs.cache).count(), longTasks, peakHeapMB: peakHeap / 1048576, ...outcome };
+}
+
+async function firstSearch(query: string): Promise<{ readyMs: number; total: number }> {
+  const a = await search.search(query);
+  return { readyMs: performance.now() - t0, total: a.total };
+}
+
+async function queries(list: readonly { q: string; filters: SearchFilters }[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const { q, filters } of list) {
+    const s = performance.now();
+    await search.search(q, filters);
+    times.push(performance.now() - s);
+  }
+  return times;
+}
+
+interface FeedPage { changes: { kind: string; enterprise?: Record<string, unknown> }[]; nextCursor: string; hasMore: boolean }
+
+/** Downloads the feed as JSON pages and hands batches of 10,000 records to `write`; returns timings. */
+async function feedBatches(url: string, token: string, write: (batch: Record<string, unknown>[]) => Promise<void>): Promise<{ seconds: number; writeSeconds: number; records: number }> {
+  const start = performance.now();
+  let cursor = '0';
+  let batch: Record<string, unknown>[] = [];
+  let writeMs = 0;
+  let records = 0;
+  const flush = async () => {
+    const s = performance.now();
+    await write(batch);
+    writeMs += performance.now() - s;
+    records += batch.length;
+    batch = [];
+  };
+  for (;;) {
+    const res = await fetch(`${url}/v1/sync/enterprises?cursor=${cursor}&limit=2000`, { headers: { Authorization: `Bearer ${token}` } });
+    const page = (await res.json()) as FeedPage;
+    for (const c of page.changes) if (c.enterprise) batch.push(c.enterprise);
+    if (batch.length >= 10_000) await flush();
+    cursor = page.nextCursor;
+    if (!page.hasMore) break;
+  }
+  if (batch.length > 0) await flush();
+  return { seconds: (performance.now() - start) / 1000, writeSeconds: writeMs / 1000, records };
+}
+
+async function baselineRaw(url: string, token: string) {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open('baseline-raw', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('records', { keyPath: 'uscc' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return feedBatches(url, token, (batch) => new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('records', 'readwrite');
+    const store = tx.objectStore('records');
+    for (const r of batch) store.put(r);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  }));
+}
+
+async function baselineDexie(url: string, token: string) {
+  const db = new Dexie('baseline-dexie');
+  db.version(1).stores({ enterprises: 'uscc, name, region, status' });
+  await db.open();
+  return feedBatches(url, token, async (batch) => { await db.table('enterprises').bulkPut(batch); });
+}
+
+const api = { login, sync, firstSearch, queries, baselineRaw, baselineDexie };
+(globalThis as unknown as { bench: typeof api }).bench = api;
+document.getElementById('status')!.textContent = 'ready';
