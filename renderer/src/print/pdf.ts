@@ -5,7 +5,7 @@
  * benchmark needs: the first document of a session (incl. font load) vs later ones.
  */
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
-import { FONT_DICTIONARY, FONT_FILES, type FontSource, type FontWeight } from './fonts.js';
+import { FONT_DICTIONARY, FONT_FAMILY, FONT_FILES, type FontSource, type FontWeight } from './fonts.js';
 
 /** The part of pdfmake's runtime object this module uses (same shape in Node and browser builds). */
 interface PdfMakeEngine {
@@ -51,6 +51,11 @@ export interface PdfRenderer {
   stats(): RenderStats;
 }
 
+const WARM_UP_DOC: TDocumentDefinitions = {
+  content: [{ text: '预热 warm-up 0123', font: FONT_FAMILY }, { text: '预热 warm-up 0123', font: FONT_FAMILY, bold: true }],
+  defaultStyle: { font: FONT_FAMILY },
+};
+
 export interface RendererOptions {
   /** How to get pdfmake (tests may inject); defaults to a dynamic import. */
   loadEngine?: () => Promise<unknown>;
@@ -63,6 +68,7 @@ export function createPdfRenderer(fonts: FontSource, opts: RendererOptions = {})
   let ready: Promise<PdfMakeEngine> | null = null;
   const stats: RenderStats = { documents: 0, setupMs: null, firstMs: null, lastMs: null, nextMs: null, lastBytes: null };
   let laterTotalMs = 0;
+  let warmed: Promise<void> | null = null;
 
   async function setup(): Promise<PdfMakeEngine> {
     const started = now();
@@ -95,7 +101,11 @@ export function createPdfRenderer(fonts: FontSource, opts: RendererOptions = {})
 
   return {
     async warmUp() {
-      await engineReady();
+      const engine = await engineReady();
+      // Lay out a tiny document in both weights once: the first real document then does not pay
+      // for parsing the 10 MB font files and for the layout code's first (unoptimised) run.
+      warmed ??= engine.createPdf(WARM_UP_DOC).getBuffer().then(() => undefined, () => { warmed = null; });
+      await warmed;
     },
     async render(def) {
       const started = now();

@@ -88,8 +88,12 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     return null;
   }
 
+  /** Lays out and renders; a User Timing entry `documents.render` (detail: kind, bytes) lets benchmarks and DevTools see it. */
   async function render(kind: DocumentKindName, input: Input): Promise<Uint8Array> {
-    return deps.renderer().render(buildDocument(kind, input as never));
+    const start = performance.now();
+    const pdf = await deps.renderer().render(buildDocument(kind, input as never));
+    performance.measure('documents.render', { start, end: performance.now(), detail: { kind, bytes: pdf.byteLength } });
+    return pdf;
   }
 
   async function issue(taskId: string, req: DocumentRequest): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }> {
@@ -132,7 +136,11 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
   }
 
   return {
-    warmUp: () => deps.renderer().warmUp(),
+    async warmUp() {
+      const start = performance.now();
+      await deps.renderer().warmUp();
+      performance.measure('documents.warmup', { start, end: performance.now(), detail: deps.renderer().stats() });
+    },
     async stock() {
       const left = await repo.remaining();
       return DOC_TYPES.map((kind) => ({ kind, title: DOC_TYPE_LABELS[kind], remaining: left[kind], low: left[kind] < LOW_WARNING_BELOW }));
