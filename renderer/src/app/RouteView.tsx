@@ -6,6 +6,8 @@ import { TaskDetailScreen } from '../features/tasks/TaskDetailScreen.js';
 import { InspectionScreen } from '../features/inspection/InspectionScreen.js';
 import { OutboxScreen } from '../features/outbox/OutboxScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
+import { EnterpriseSearchScreen } from '../features/enterprises/EnterpriseSearchScreen.js';
+import { EnterpriseScreen } from '../features/enterprises/EnterpriseScreen.js';
 
 export function RouteView() {
   const route = useUi((s) => s.route);
@@ -16,6 +18,10 @@ export function RouteView() {
       return <TaskDetailScreen key={route.taskId} taskId={route.taskId} />;
     case 'inspect':
       return <InspectionScreen key={route.taskId} taskId={route.taskId} />;
+    case 'enterprises':
+      return <EnterpriseSearchScreen />;
+    case 'enterprise':
+      return <EnterpriseScreen key={route.uscc} uscc={route.uscc} />;
     case 'outbox':
       return <OutboxScreen />;
     case 'settings':

@@ -15,6 +15,7 @@ interface NavItem {
 
 const NAV: readonly NavItem[] = [
   { route: { name: 'tasks' }, label: '任务', matches: ['tasks', 'task', 'inspect'] },
+  { route: { name: 'enterprises' }, label: '企业检索', matches: ['enterprises', 'enterprise'] },
   { route: { name: 'sync' }, label: '同步', matches: ['sync'] },
   { route: { name: 'outbox' }, label: '待上传', matches: ['outbox'] },
   { route: { name: 'settings' }, label: '设置', matches: ['settings'] },

@@ -8,6 +8,8 @@ export type Route =
   | { readonly name: 'tasks' }
   | { readonly name: 'task'; readonly taskId: string }
   | { readonly name: 'inspect'; readonly taskId: string }
+  | { readonly name: 'enterprises' }
+  | { readonly name: 'enterprise'; readonly uscc: string }
   | { readonly name: 'outbox' }
   | { readonly name: 'settings' };
 
@@ -34,6 +36,10 @@ export function parseHash(hash: string): Route {
       return { name: 'sync' };
     case 'outbox':
       return { name: 'outbox' };
+    case 'enterprises': {
+      const uscc = decode(id);
+      return uscc ? { name: 'enterprise', uscc } : { name: 'enterprises' };
+    }
     case 'settings':
       return { name: 'settings' };
     case 'tasks': {
@@ -52,6 +58,8 @@ export function formatRoute(route: Route): string {
       return `#/tasks/${encodeURIComponent(route.taskId)}`;
     case 'inspect':
       return `#/tasks/${encodeURIComponent(route.taskId)}/inspect`;
+    case 'enterprise':
+      return `#/enterprises/${encodeURIComponent(route.uscc)}`;
     default:
       return `#/${route.name}`;
   }

@@ -7,6 +7,7 @@ import type { Enterprise } from '../../../../shared/protocol/index.js';
 import { Badge, CreditBadge, InternalMark, WarningBadge } from '../../ui/Badge.js';
 import { formatCapital, formatDate, formatMoney } from '../../ui/format.js';
 import { EnterpriseSection } from './EnterpriseSection.js';
+import { AnnualReports, CreditRepairs, FoodBlacklist, RedBlackList } from './CreditMeasures.js';
 
 type ListEntry = Enterprise['abnormalList'][number];
 
@@ -55,6 +56,24 @@ export function InternalBox({ e }: { e: Enterprise }) {
           <>
             <dt>特种设备</dt>
             <dd>重点监管单位</dd>
+          </>
+        ) : null}
+        {i.responsibilityPoints !== null && i.responsibilityPoints !== undefined ? (
+          <>
+            <dt>履责积分</dt>
+            <dd>{i.responsibilityPoints} 分</dd>
+          </>
+        ) : null}
+        {i.lastVisit ? (
+          <>
+            <dt>最近现场检查</dt>
+            <dd>{i.lastVisit}</dd>
+          </>
+        ) : null}
+        {i.classHistory.length > 0 ? (
+          <>
+            <dt>分类历史（按月）</dt>
+            <dd>{i.classHistory.map((h) => `${h.month} ${h.creditClass}`).join(' · ')}</dd>
           </>
         ) : null}
       </dl>
@@ -144,6 +163,23 @@ export function CreditFileSummary({ e }: { e: Enterprise }) {
           </ul>
         )}
       </EnterpriseSection>
+      <EnterpriseSection title="特种设备" count={e.specialEquipment.length}>
+        {e.specialEquipment.length === 0 ? (
+          <p className="muted">无使用登记。</p>
+        ) : (
+          <ul className="plain-list">
+            {e.specialEquipment.map((d) => (
+              <li key={d.regNo}>
+                {d.type} <span className="mono">{d.regNo}</span> · 下次检验 {d.nextInspectionDue}
+              </li>
+            ))}
+          </ul>
+        )}
+      </EnterpriseSection>
+      <AnnualReports e={e} />
+      <RedBlackList e={e} />
+      <CreditRepairs e={e} />
+      <FoodBlacklist e={e} />
       <EnterpriseSection title="信用承诺" count={e.commitments.length} alert={e.commitments.some((c) => c.status === '未履行')}>
         {e.commitments.length === 0 ? (
           <p className="muted">无。</p>

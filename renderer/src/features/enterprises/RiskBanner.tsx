@@ -1,0 +1,26 @@
+/**
+ * The credit file's header: name, USCC, status, and the risk class and warning colour large and
+ * first (internal data, marked 内部信息，不公开), so the inspector sees the risk at a glance.
+ */
+import type { Enterprise } from '../../../../shared/protocol/index.js';
+import { Badge, CreditBadge, InternalMark, WarningBadge } from '../../ui/Badge.js';
+
+export function RiskBanner({ e }: { e: Enterprise }) {
+  const openLists = e.abnormalList.filter((x) => !x.removeDate).length + e.seriousList.filter((x) => !x.removeDate).length
+    + (e.redBlackList ?? []).filter((x) => x.list === '黑名单' && !x.removeDate).length;
+  return (
+    <header className={`risk-banner risk-${e.internal.warningColor}`} aria-label="风险概览">
+      <div className="risk-title">
+        <h1>{e.name}</h1>
+        <p className="mono">{e.uscc}</p>
+        <Badge tone={e.status === '存续' ? 'ok' : 'danger'}>{e.status}</Badge>
+        {openLists > 0 ? <Badge tone="danger">在列名单 {openLists} 项</Badge> : null}
+      </div>
+      <div className="risk-badges">
+        <CreditBadge cls={e.internal.creditClass} />
+        <WarningBadge color={e.internal.warningColor} />
+        <InternalMark />
+      </div>
+    </header>
+  );
+}
