@@ -67,10 +67,9 @@ describe('attachments repository', () => {
     const dbs = freshDatabases();
     dbsList.push(dbs);
     const table = dbs.field.attachments;
-    const original = table.add.bind(table);
-    table.add = () => Promise.reject(quota);
+    Object.defineProperty(table, 'add', { value: () => Promise.reject(quota), configurable: true });
     await expect(attachmentsRepo(dbs.field).add(await row('att-q', 'z'))).rejects.toBeInstanceOf(StorageFullError);
-    table.add = original;
+    Reflect.deleteProperty(table, 'add');
     expect(await dbs.field.attachments.count()).toBe(0);
     expect(new StorageFullError().message).toContain('存储空间已满');
   });
