@@ -11,8 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { outboxRepo } from '../../renderer/src/db/index.js';
 import { finalizeWith, rig, settle } from '../reliability/harness.js';
+import type { BenchContext } from './context.js';
 
-export interface BenchContext { readonly root: string; readonly tmpDir: string; log(msg: string): void }
 
 const RESULTS = 100;
 const PHOTOS = 3;
