@@ -69,9 +69,10 @@ export class EnterpriseSearchIndex {
       if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
       for (let d = 0; d < this.size; d++) if (pass(d)) { total += 1; top.offer(d, FILTER_SCORE - this.c.names[d]!.length); }
     } else {
+      const upper = terms.map((t) => t.toUpperCase());
       for (const d of this.candidates(terms)) {
         if (pass && !pass(d)) continue;
-        const score = this.score(d, terms);
+        const score = this.score(d, terms, upper);
         if (score > 0) { total += 1; top.offer(d, score); }
       }
     }
@@ -113,10 +114,10 @@ export class EnterpriseSearchIndex {
   }
 
   /** 0 = no match; otherwise the sum of the terms' scores (see termScore). */
-  private score(d: number, terms: readonly string[]): number {
+  private score(d: number, terms: readonly string[], upper: readonly string[]): number {
     let total = 0;
-    for (const term of terms) {
-      const r = termScore(this.c, d, term);
+    for (let i = 0; i < terms.length; i++) {
+      const r = termScore(this.c, d, terms[i]!, upper[i]!);
       if (r === 0) return 0;
       total += r;
     }
@@ -146,8 +147,7 @@ export class EnterpriseSearchIndex {
 const FILTER_SCORE = 100;
 
 /** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
-function termScore(c: Columns, d: number, term: string): number {
-  const upper = term.toUpperCase();
+function termScore(c: Columns, d: number, term: string, upper = term.toUpperCase()): number {
   if (c.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
   const name = c.names[d]!;
   const at = name.indexOf(term);

@@ -38,6 +38,17 @@ export function parseEnterpriseLines(lines: readonly RawLine[], at: string): { c
       bad.push(quarantineRow(`line-${at}-${i}`, '变更记录不是合法的 JSON', line, at));
       return;
     }
+    // Fast path for the common upsert line: the record schema checks everything that matters, so
+    // the envelope is checked by hand instead of copying the record through a loose schema first.
+    const v = line.value as Record<string, unknown> | null;
+    if (v && typeof v === 'object' && v['kind'] === 'upsert' && Number.isInteger(v['seq']) && (v['seq'] as number) > 0 && v['enterprise'] && typeof v['enterprise'] === 'object') {
+      const fast = EnterpriseSchema.safeParse(v['enterprise']);
+      if (fast.success) {
+        changes.push({ kind: 'upsert', seq: v['seq'] as number, enterprise: fast.data });
+        texts.push(line.text);
+        return;
+      }
+    }
     const env = EnterpriseChangeEnvelopeSchema.safeParse(line.value);
     if (!env.success) {
       const seq = line.value && typeof line.value === 'object' ? String((line.value as Record<string, unknown>)['seq'] ?? 'unknown') : 'unknown';

@@ -66,6 +66,17 @@ function encodeEntCursor(epoch: number, seq: number): string {
   return epoch === 0 ? String(seq) : `${epoch}${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }
 
+/** Live count, cached per feed head (every change moves `seq:ent`): a 200k COUNT per page adds up. */
+const liveCounts = new WeakMap<Platform, { head: string | null; n: number }>();
+function liveEnterprises(p: Platform): number {
+  const head = getMeta(p.db, 'seq:ent');
+  const cached = liveCounts.get(p);
+  if (cached && cached.head === head) return cached.n;
+  const n = (p.db.prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+  liveCounts.set(p, { head, n });
+  return n;
+}
+
 export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
   const params = pageParams(ctx, 1000, 5000);
@@ -79,7 +90,7 @@ export function enterprisesFeed(p: Platform, ctx: Ctx): Reply {
   const rows = p.db.prepare('SELECT seq, uscc, deleted, json FROM enterprises WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor, limit + 1) as EntRow[];
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
-  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+  const total = liveEnterprises(p);
   const last = page[page.length - 1];
   const nextCursor = encodeEntCursor(cursor === 0 || cursorEpoch === epoch ? epoch : cursorEpoch, last ? last.seq : cursor);
   // The stored UTF-8 bytes are spliced in as-is: fast, and invalid records reach the client unchanged.
