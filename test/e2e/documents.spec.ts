@@ -110,6 +110,7 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   const task = await firstTask(platform.url, who.inspectorId, platform.admin.tasksOf(who.inspectorId), await token(platform.url, who.certNo, who.password));
 
   const page = await app.open();
+  page.on('console', (m) => { if (m.type() === 'warning') console.log(`[browser] ${m.text()}`); });
   await signIn(page, who.certNo, who.password);
   await syncAll(page);
   await app.context.setOffline(true);
@@ -161,4 +162,58 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   expect(html).toContain('核验通过');
   notice.dispose();
   record.dispose();
+});
+
+/** A loopback proxy in front of the static server that adds the Electron CSP header to every answer. */
+async function cspProxy(target: string, csp: string): Promise<{ url: string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const up = http.request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, { ...r.headers, 'content-security-policy': csp });
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }) };
+}
+
+test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({ platform, app, web }) => {
+  test.setTimeout(120_000);
+  const { buildCsp } = await import('../../electron/main/csp.js');
+  const proxy = await cspProxy(web.url, buildCsp({ platformUrl: platform.url, publicityUrl: null }));
+  try {
+    await app.context.addInitScript(() => {
+      const seen: string[] = [];
+      (globalThis as unknown as { __csp: string[] }).__csp = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
+    const who = platform.logins[0]!;
+    const task = await firstTask(platform.url, who.inspectorId, platform.admin.tasksOf(who.inspectorId), await token(platform.url, who.certNo, who.password));
+    const page = app.context.pages()[0] ?? (await app.context.newPage());
+    await page.goto(`${proxy.url}/`);
+    await signIn(page, who.certNo, who.password);
+    await syncAll(page);
+    await openTasks(page);
+    await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+    // zod probes `new Function` once at start-up (and falls back): only what printing does counts here.
+    const before = await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp.splice(0));
+    console.log('violations before the documents panel (not ours):', before);
+    await generate(page, '随机抽查检查通知书', (form) => form.getByLabel('联系电话').fill('0631-5201234'));
+    const canvas = docsPanel(page).getByRole('img', { name: /预览第 1 页/ });
+    const inked = await canvas.evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) dark++;
+      return dark;
+    });
+    expect(inked).toBeGreaterThan(1000); // text and the QR code were drawn, not a blank page
+    await page.screenshot({ path: `${OUT}/preview-under-csp.png`, fullPage: true });
+    expect(await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp)).toEqual([]);
+  } finally {
+    await proxy.close();
+  }
 });

@@ -28,7 +28,7 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
     }
     run = runPull({
       baseUrl: rt.baseUrl(), tokens: rt.tokens, dbs: rt.dbs, dbPrefix: rt.deps.dbPrefix ?? '', pageSize: rt.deps.pageSize ?? 1000,
-      useWorker: rt.deps.useWorker ?? false, ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}), onProgress: (p) => set(p),
+      useWorker: rt.deps.useWorker ?? false, ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}), onProgress: (p) => set(p.phase === 'done' ? { ...p, phase: 'enterprises', message: '正在预留文书编号…' } : p), // 'done' only after the numbers
     });
     const outcome = await run.done;
     run = null;
