@@ -21,14 +21,17 @@ let s: ReturnType<typeof testServices>;
 const renderer = createPdfRenderer(nodeFontSource);
 const task = makeTask(7, { enterprise: { uscc: makeEnterprise(7).uscc, name: `温州${RARE}五金有限公司`, address: `温州市鹿城区${RARE}路8号` }, team: [member(1), member(2)] });
 
-function service() {
+function fakeAuth(): AuthService {
   const inspector = { id: 'insp-1', name: '张三', certNo: '33030212345', certExpiry: '2030-01-01', unit: '温州市鹿城区市场监督管理局', station: '五马所', region: '330302', domains: [], expert: false };
-  const auth: AuthService = {
+  return {
     current: async () => ({ inspector, deviceId: 'dev-1', platformUrl: 'http://127.0.0.1:8787', offlineUnlocked: true }),
     signIn: async () => { throw new Error('not used'); },
     signOut: async () => undefined,
   };
-  return createDocumentsService(s.internals.runtime, { tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth, renderer: () => renderer });
+}
+
+function service() {
+  return createDocumentsService(s.internals.runtime, { tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth: fakeAuth(), renderer: () => renderer });
 }
 
 beforeAll(async () => {
@@ -115,5 +118,20 @@ describe('documents service', () => {
     const c = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) }, docNo: '2' } as never);
     expect(await webSha(a)).toBe(await webSha(b));
     expect(await webSha(a)).not.toBe(await webSha(c));
+  });
+
+  it('voids the number with the reason when rendering fails, and never hands it out again', async () => {
+    const broken = createDocumentsService(s.internals.runtime, {
+      tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth: fakeAuth(),
+      renderer: () => ({ render: async () => { throw new Error('打印机驱动异常'); }, warmUp: async () => undefined, stats: () => renderer.stats() }),
+    });
+    const before = (await docNumbersRepo(dbs.field).remaining()).notice;
+    const res = await broken.issue(task.id, { kind: 'notice', details: { ...(await broken.defaults(task.id, 'notice')), contactPhone: '0577-1' } });
+    expect(res.ok).toBe(false);
+    expect(res.ok ? '' : res.message).toContain('已作废');
+    const voided = (await docNumbersRepo(dbs.field).numbersFor(task.id)).filter((n) => n.state === 'voided' && n.docType === 'notice');
+    expect(voided).toHaveLength(1);
+    expect(voided[0]?.voidReason).toContain('打印机驱动异常');
+    expect((await docNumbersRepo(dbs.field).remaining()).notice).toBe(before - 1);
   });
 });
