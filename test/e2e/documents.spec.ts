@@ -155,7 +155,9 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   await app.context.setOffline(false);
   await expect.poll(() => networkStatus(page)).toBe('在线');
   await syncAll(page);
-  await expect.poll(async () => (await verify(noticeLink!)).match, { timeout: 30_000 }).toBe(true);
+  const resultId = new URL(noticeLink!).searchParams.get('result')!;
+  await expect.poll(async () => platform.admin.counts(resultId).results, { timeout: 60_000, message: 'the result was uploaded' }).toBe(1);
+  await expect.poll(async () => (await verify(noticeLink!)).match, { timeout: 30_000, message: 'the notice verifies' }).toBe(true);
   expect(await verify(noticeLink!)).toMatchObject({ match: true, enterpriseName: task.enterprise.name, document: { title: '随机抽查检查通知书', docNo: noticeNo } });
   expect(await verify(recordLink!)).toMatchObject({ match: true, document: { title: '现场检查笔录', docNo: recordNo } });
   const html = await (await fetch(noticeLink!)).text();
