@@ -1,7 +1,7 @@
 /**
  * Composition root of the Electron main process. It wires the modules and owns no policy itself:
  * window.ts (windows), protocol.ts (app://), security.ts (navigation/permissions), ipc/ (the
- * contract's handlers), services/ (config, secrets, print, files), single-instance.ts.
+ * contract's handlers), services/ (config, secrets, print, files, update), single-instance.ts.
  */
 import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import os from 'node:os';
@@ -14,6 +14,8 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.js';
 import { hardenWebContents, installPermissionPolicy } from './security.js';
 import { loadDeploymentConfig, type LoadedConfig } from './services/config.js';
 import { createSecretsService } from './services/secrets.js';
+import { createUpdateService } from './services/update.js';
+import { UPDATE_PUBLIC_KEYS } from './services/update-public-key.js';
 import type { PrintRegistry } from './services/print.js';
 import { acquireSingleInstance } from './single-instance.js';
 import { APP_ENTRY_URL, APP_SCHEME, httpOrigin } from './trusted-url.js';
@@ -81,6 +83,22 @@ function handlerDeps(env: WindowEnv, config: LoadedConfig, printRegistry: PrintR
           owner === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(owner, options),
       };
     },
+    update: createUpdateService({
+      running: { version: app.getVersion(), platform: process.platform, arch: process.arch },
+      publicKeys: UPDATE_PUBLIC_KEYS,
+      stagingDir: path.join(app.getPath('userData'), 'updates'),
+      openPath: (file) => shell.openPath(file),
+      showItemInFolder: (file) => shell.showItemInFolder(file),
+      log,
+    }),
+    pickUpdateFolder:
+      ({ sender }: { sender: Electron.WebContents }) =>
+      async (): Promise<string | null> => {
+        const owner = BrowserWindow.fromWebContents(sender);
+        const options: Electron.OpenDialogOptions = { title: '选择更新包文件夹', properties: ['openDirectory'] };
+        const choice = await (owner === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(owner, options));
+        return choice.canceled ? null : (choice.filePaths[0] ?? null);
+      },
   };
 }
 

@@ -18,6 +18,8 @@ const METHODS = {
   'secrets:delete': 'deleteSecret',
   'print:pdf': 'printPdf',
   'file:save-pdf': 'savePdf',
+  'update:pick-package': 'pickUpdatePackage',
+  'update:install-staged': 'installStagedUpdate',
 } as const;
 
 // Same channels (both directions) and the contract's method name for each: a drift fails to compile.

@@ -21,6 +21,8 @@ export const IPC_ERROR_CODES = [
   'SECRET_UNREADABLE',
   'PRINT_FAILED',
   'WRITE_FAILED',
+  'UPDATE_REJECTED',
+  'UPDATE_FAILED',
   'INTERNAL',
 ] as const;
 export const IpcErrorCodeSchema = z.enum(IPC_ERROR_CODES);
@@ -85,6 +87,23 @@ export const DeploymentConfigSchema = z.object({
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 
+/** A verified offline update package, staged in userData/updates (see docs/PACKAGING.md). */
+export const StagedUpdateSchema = z.object({
+  /** Opaque id main issued for this staged copy; only it can be installed. */
+  stagedId: z.string().uuid(),
+  version: z.string(),
+  currentVersion: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  file: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  releasedAt: z.string(),
+  /** Fingerprint (first 16 hex of SHA-256 of the SPKI) of the key that signed the manifest. */
+  keyId: z.string(),
+});
+export type StagedUpdate = z.infer<typeof StagedUpdateSchema>;
+
 export const IPC_CONTRACT = {
   'app:info': { method: 'appInfo', request: NoArgs, response: AppInfoSchema },
   'config:get': { method: 'getConfig', request: NoArgs, response: DeploymentConfigSchema },
@@ -120,6 +139,20 @@ export const IPC_CONTRACT = {
     request: z.object({ bytes: pdfBytes, suggestedName: SuggestedFileNameSchema }).strict(),
     /** saved:false when the inspector cancelled the save dialog. */
     response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /** Folder dialog → verify signature, version, platform, size and SHA-256 → stage. UPDATE_REJECTED otherwise. */
+  'update:pick-package': {
+    method: 'pickUpdatePackage',
+    request: NoArgs,
+    /** staged:null when the inspector cancelled the folder dialog. */
+    response: z.object({ staged: StagedUpdateSchema.nullable() }),
+  },
+  /** After the inspector confirmed in the UI: re-check the staged copy, then hand it to the OS. */
+  'update:install-staged': {
+    method: 'installStagedUpdate',
+    request: z.object({ stagedId: z.string().uuid() }).strict(),
+    /** 'opened': the installer/package was opened; 'shown': its folder was shown (AppImage). */
+    response: z.object({ action: z.enum(['opened', 'shown']), path: z.string() }),
   },
 } as const satisfies Record<string, ContractEntry>;
 

@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../services/config.js';
 import { savePdf, type SaveDeps } from '../services/files.js';
 import { printPdf, type PrintDeps } from '../services/print.js';
 import type { SecretsService } from '../services/secrets.js';
+import type { UpdateService } from '../services/update.js';
 import { IpcFailure, type HandlerContext, type IpcHandlers } from './register.js';
 
 export interface HandlerDeps {
@@ -16,6 +17,9 @@ export interface HandlerDeps {
   readonly print: PrintDeps;
   /** Save-dialog dependencies for the window that sent the request (dialogs are modal to it). */
   readonly save: (ctx: HandlerContext) => SaveDeps;
+  readonly update: UpdateService;
+  /** Folder dialog for the window that sent the request; null when cancelled. */
+  readonly pickUpdateFolder: (ctx: HandlerContext) => () => Promise<string | null>;
 }
 
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
@@ -33,5 +37,7 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     'secrets:delete': async ({ key }) => ({ deleted: await deps.secrets.delete(key) }),
     'print:pdf': async ({ bytes, title }) => printPdf(deps.print, bytes, title),
     'file:save-pdf': async ({ bytes, suggestedName }, ctx) => savePdf(deps.save(ctx), bytes, suggestedName),
+    'update:pick-package': async (_request, ctx) => ({ staged: await deps.update.pickAndStage(deps.pickUpdateFolder(ctx)) }),
+    'update:install-staged': async ({ stagedId }) => deps.update.installStaged(stagedId),
   };
 }

@@ -29,6 +29,8 @@ function spyHandlers() {
     secrets: { get: vi.fn(async () => 'tok'), set: vi.fn(async () => {}), delete: vi.fn(async () => true) },
     print: { tmpDir: '/tmp', registry: new Map(), createWindow: vi.fn() },
     save: vi.fn(),
+    update: { pickAndStage: vi.fn(async () => null), installStaged: vi.fn() },
+    pickUpdateFolder: vi.fn(),
   };
   return { deps, handlers: createIpcHandlers(deps) };
 }
