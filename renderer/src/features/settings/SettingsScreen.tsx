@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { services } from '../../services/index.js';
 import { navigate, useUi } from '../../state/ui.js';
+import { UpdatePanel } from './UpdatePanel.js';
 
 export function SettingsScreen() {
   const session = useUi((s) => s.session);
@@ -43,6 +44,7 @@ export function SettingsScreen() {
           <dd className="mono">{session.platformUrl}</dd>
         </dl>
       </div>
+      <UpdatePanel />
       <div className="card">
         <h2>退出登录</h2>
         {pending > 0 ? (
