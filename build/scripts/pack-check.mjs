@@ -3,41 +3,18 @@
 // and fails if anything that must not ship got in: tests, the simulator, source maps, TypeScript
 // sources, or renderer libraries that Vite already bundled. Prints the file list and the size.
 // The placeholder does not run; afterPack sees its marker file and skips the fuse flip (it says so).
-import { extractAll, extractFile, listPackage, statFile } from '@electron/asar';
+// The rules live in pack-rules.mjs. `--asar <app.asar>` checks an existing archive instead (e.g. the
+// one inside a real release/ build) without packing.
+import { extractAll } from '@electron/asar';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { inspectAsar } from './pack-rules.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const PLACEHOLDER_MARKER = 'SMART_INSPECT_PLACEHOLDER_ELECTRON';
-
-/** Libraries the renderer bundle already contains (or dev tools): none may sit in app.asar. */
-const BUNDLED_OR_DEV = [
-  'react', 'react-dom', 'scheduler', 'dexie', 'pdfmake', 'pdfjs-dist', 'zustand', 'react-hook-form', '@hookform',
-  'signature_pad', 'tus-js-client', '@tus', 'better-sqlite3', 'fake-indexeddb', 'vite', 'vitest', 'electron',
-  '@expo-google-fonts', 'typescript', '@playwright', 'playwright', 'fast-check', 'tsx', 'eslint',
-];
-const FORBIDDEN = [
-  { why: 'test code', test: (f) => /(^|\/)(test|tests|__tests__|e2e)\//.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) },
-  { why: 'the platform simulator', test: (f) => /(^|\/)(platform|simulator)\//.test(f) && !f.startsWith('/node_modules/') },
-  { why: 'a source map', test: (f) => f.endsWith('.map') },
-  { why: 'TypeScript source', test: (f) => /\.(ts|tsx|cts|mts)$/.test(f) && !/\.d\.[cm]?ts$/.test(f) },
-  { why: 'renderer source', test: (f) => f.startsWith('/renderer/') },
-  { why: 'a service worker (browser build only, never inside Electron)', test: (f) => /(^|\/)(sw|service-worker)\.js$/.test(f) },
-  {
-    why: 'a renderer/dev library (Vite bundles it)',
-    test: (f) => BUNDLED_OR_DEV.some((lib) => f === `/node_modules/${lib}` || f.startsWith(`/node_modules/${lib}/`)),
-  },
-];
-const REQUIRED = [
-  '/package.json',
-  '/dist/app/electron/main/index.js',
-  '/dist/app/electron/preload/index.cjs',
-  '/dist/app/shared/ipc/contract.js',
-  '/dist/renderer/index.html',
-  '/node_modules/zod/package.json',
-];
 
 function run(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -71,19 +48,11 @@ function makePlaceholder(dir) {
   writeFileSync(path.join(dir, PLACEHOLDER_MARKER), 'This is not Electron. Built by build/scripts/pack-check.mjs.\n');
 }
 
-function inspectAsar(asarPath) {
-  const files = listPackage(asarPath, { isPack: false }).map((f) => f.split(path.sep).join('/'));
-  const problems = [];
-  for (const f of files) for (const rule of FORBIDDEN) if (rule.test(f)) problems.push(`${f}  (${rule.why})`);
-  for (const f of REQUIRED) if (!files.includes(f)) problems.push(`${f}  (required but missing)`);
-  const pkg = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8'));
-  if (!files.includes(`/${pkg.main}`)) problems.push(`package.json main "${pkg.main}" is not in app.asar`);
-  const deps = Object.keys(pkg.dependencies ?? {});
-  const fileSizes = files.map((f) => {
-    const entry = statFile(asarPath, f.slice(1));
-    return { f, size: 'size' in entry && typeof entry.size === 'number' ? entry.size : 0 };
-  });
-  return { files, problems, deps, fileSizes };
+/** The first 40 problems, then a count (a whole node_modules tree can slip in). */
+function describeProblems(problems) {
+  const shown = problems.slice(0, 40).join('\n  ');
+  const more = problems.length > 40 ? `\n  … and ${problems.length - 40} more` : '';
+  return `app.asar holds what must not ship, or lacks what must (${problems.length}):\n  ${shown}${more}`;
 }
 
 function report(asarPath, { files, fileSizes, deps }) {
@@ -109,10 +78,19 @@ function report(asarPath, { files, fileSizes, deps }) {
  */
 function smokeImport(asarPath, dir) {
   extractAll(asarPath, dir);
-  const modules = ['dist/app/shared/ipc/contract.js', 'dist/app/electron/main/services/config.js'];
+  const modules = ['dist/app/shared/ipc/contract.js', 'dist/app/electron/main/services/config.js', 'dist/app/electron/main/services/update.js'];
   const code = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('pack:check: runtime imports resolve inside app.asar');`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, stdio: 'inherit' });
   if (r.status !== 0) fail('main-process modules do not load from the packed app (missing runtime dependency?)');
+}
+
+const { values } = parseArgs({ options: { asar: { type: 'string' } } });
+if (values.asar !== undefined) {
+  const result = inspectAsar(path.resolve(values.asar));
+  report(values.asar, result);
+  if (result.problems.length > 0) fail(describeProblems(result.problems));
+  console.log('\npack:check OK (existing app.asar)');
+  process.exit(0);
 }
 
 ensureBuilt();
@@ -127,7 +105,7 @@ try {
   if (!existsSync(asarPath)) fail(`no app.asar at ${asarPath}`);
   const result = inspectAsar(asarPath);
   report(asarPath, result);
-  if (result.problems.length > 0) fail(`app.asar holds what must not ship:\n  ${result.problems.join('\n  ')}`);
+  if (result.problems.length > 0) fail(describeProblems(result.problems));
   smokeImport(asarPath, path.join(tmp, 'extracted'));
   console.log('\npack:check OK (placeholder Electron: the fuse flip was skipped; it runs in real `npm run dist` builds)');
 } finally {
