@@ -8,9 +8,13 @@
 import { z } from 'zod';
 import { API, CursorSchema, ErrorBodySchema, feedPageSchema } from '../../../shared/protocol/index.js';
 import type { HttpClient, HttpError, TokenProvider } from '../platform/http.js';
+import { timings } from './enterprise-timings.js';
 
-/** Records per enterprise page in the app (the platform allows up to 5,000; ~3.4 MB before gzip). */
-export const ENTERPRISE_PAGE_SIZE = 2000;
+/**
+ * Records per enterprise page in the app: the platform's maximum (~7 MB before gzip). Measured at
+ * 200k records: fewer, larger pages mean fewer requests and transactions for the same bytes.
+ */
+export const ENTERPRISE_PAGE_SIZE = 5000;
 
 export interface RawLine {
   /** The parsed line, or undefined when it was not JSON. */
@@ -86,11 +90,18 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
     signal?.addEventListener('abort', onAbort);
     try {
       const token = o.tokens.accessToken();
+      const t0 = performance.now();
       const res = await doFetch(url.toString(), { headers: { Accept: 'application/x-ndjson', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, signal: controller.signal });
+      const t1 = performance.now();
       const body = await res.text();
+      const t2 = performance.now();
       if (res.status === 401) return 'unauthorized';
       if (!res.ok) return { ok: false, error: httpError(res, body) };
       const page = parseNdjson(body);
+      timings.responseMs += t1 - t0;
+      timings.bodyMs += t2 - t1;
+      timings.parseMs += performance.now() - t2;
+      timings.bytes += body.length;
       return page ? { ok: true, page } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' } };
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };

@@ -1,15 +1,24 @@
 /**
- * The enterprise part of the pull: the compacted credit-file feed, page by page, the next page
- * downloading while the current one is validated and written (its cursor in the same transaction).
+ * The enterprise part of the pull: the compacted credit-file feed, page by page, as a pipeline: the
+ * next page downloads while the current one is validated and the previous one is written (each page
+ * with its cursor in one transaction, in order).
  * One bad record is quarantined with its reason; 410 restarts the stream from 0 in a new generation.
  */
-import { EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type EnterpriseChange } from '../../../shared/protocol/index.js';
+import { EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type Enterprise, type EnterpriseChange } from '../../../shared/protocol/index.js';
+import { compileValidator } from './compiled-validator.js';
 import type { EnterprisesRepo, QuarantineRow } from '../db/index.js';
 import type { HttpError } from '../platform/http.js';
 import type { EnterpriseFeedFetcher, PageResult, RawLine } from './enterprise-feed.js';
 import type { ProgressTracker } from './progress.js';
+import { publishTimings, resetTimings, timings } from './enterprise-timings.js';
 
 const MAX_RESTARTS = 2;
+
+/** Compiled once from the shared schema (agreement tested in compiled-validator.test.ts). */
+const validEnterprise = compileValidator(EnterpriseSchema);
+function isEnterprise(v: unknown): v is Enterprise {
+  return validEnterprise(v);
+}
 
 export interface EnterprisePullDeps {
   readonly repo: EnterprisesRepo;
@@ -40,14 +49,13 @@ export function parseEnterpriseLines(lines: readonly RawLine[], at: string): { c
     }
     // Fast path for the common upsert line: the record schema checks everything that matters, so
     // the envelope is checked by hand instead of copying the record through a loose schema first.
+    // The record goes through the validator compiled from the shared schema (same checks, no issue
+    // building or copying); a record it rejects goes through zod itself for the reason.
     const v = line.value as Record<string, unknown> | null;
-    if (v && typeof v === 'object' && v['kind'] === 'upsert' && Number.isInteger(v['seq']) && (v['seq'] as number) > 0 && v['enterprise'] && typeof v['enterprise'] === 'object') {
-      const fast = EnterpriseSchema.safeParse(v['enterprise']);
-      if (fast.success) {
-        changes.push({ kind: 'upsert', seq: v['seq'] as number, enterprise: fast.data });
-        texts.push(line.text);
-        return;
-      }
+    if (v && typeof v === 'object' && v['kind'] === 'upsert' && Number.isSafeInteger(v['seq']) && (v['seq'] as number) > 0 && isEnterprise(v['enterprise'])) {
+      changes.push({ kind: 'upsert', seq: v['seq'] as number, enterprise: v['enterprise'] });
+      texts.push(line.text);
+      return;
     }
     const env = EnterpriseChangeEnvelopeSchema.safeParse(line.value);
     if (!env.success) {
@@ -77,6 +85,17 @@ export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTr
     p.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
     return p;
   };
+  resetTimings();
+  const started = performance.now();
+  try {
+    return await pullLoop(d, tracker, fetchPage);
+  } finally {
+    timings.totalMs = performance.now() - started;
+    publishTimings();
+  }
+}
+
+async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, fetchPage: (cursor: string) => Promise<PageResult>): Promise<HttpError | null> {
   let restarts = 0;
   const state = await d.repo.state();
   const have = state.cursor === '0' ? 0 : await d.repo.count();
@@ -85,10 +104,24 @@ export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTr
   tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
   let pending = fetchPage(state.cursor);
+  // At most one page is being written while the next one is validated. A page's write starts only
+  // after the previous page (and its cursor) committed, so the stored cursor never skips a page.
+  let writing: Promise<void> | null = null;
+  const settle = async () => {
+    const w = writing;
+    writing = null;
+    if (w) await w;
+  };
   for (;;) {
-    if (d.signal?.aborted) return { kind: 'aborted', message: '同步已取消' };
+    if (d.signal?.aborted) {
+      await settle();
+      return { kind: 'aborted', message: '同步已取消' };
+    }
+    const w0 = performance.now();
     const res = await pending;
+    timings.waitMs += performance.now() - w0;
     if (!res.ok) {
+      await settle();
       if (res.error.kind === 'http' && res.error.status === 410 && restarts < MAX_RESTARTS) {
         restarts += 1;
         await d.repo.restart();
@@ -103,10 +136,25 @@ export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTr
     const page = res.page;
     if (page.hasMore) pending = fetchPage(page.nextCursor);
     const at = d.now().toISOString();
+    const v0 = performance.now();
     const { changes, texts, bad } = parseEnterpriseLines(page.lines, at);
-    await d.repo.applyPage({ changes, texts, quarantined: bad, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
-    done += page.lines.length - bad.length;
-    tracker.advance(page.lines.length - bad.length, delta ? done + (page.hasMore ? d.pageSize : 0) : page.total, bad.length);
-    if (!page.hasMore) return null;
+    timings.validateMs += performance.now() - v0;
+    await settle();
+    const isDelta = delta;
+    const write = async () => {
+      const t0 = performance.now();
+      await d.repo.applyPage({ changes, texts, quarantined: bad, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
+      timings.writeMs += performance.now() - t0;
+      timings.pages += 1;
+      timings.records += page.lines.length;
+      done += page.lines.length - bad.length;
+      tracker.advance(page.lines.length - bad.length, isDelta ? done + (page.hasMore ? d.pageSize : 0) : page.total, bad.length);
+    };
+    writing = write();
+    writing.catch(() => undefined); // awaited by settle(); never an unhandled rejection meanwhile
+    if (!page.hasMore) {
+      await settle();
+      return null;
+    }
   }
 }

@@ -8,6 +8,7 @@ import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.j
 import { createSearchClient } from '../../../renderer/src/search/search-client.js';
 import { runPull } from '../../../renderer/src/sync/pull-runner.js';
 import type { SearchFilters } from '../../../renderer/src/search/types.js';
+import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/sync/enterprise-timings.js';
 
 const t0 = performance.now();
 const dbs = openDatabases('');
@@ -31,7 +32,17 @@ async function login(url: string, certNo: string, password: string): Promise<str
   return body.accessToken;
 }
 
-async function sync(url: string, token: string): Promise<{ seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string }> {
+/** The pull worker's timing breakdown (published on a BroadcastChannel when its enterprise phase ends). */
+let lastTimings: EnterpriseTimings | null = null;
+const diagnostics = new BroadcastChannel(DIAGNOSTICS_CHANNEL);
+diagnostics.onmessage = (event: MessageEvent<{ type: string; timings: EnterpriseTimings }>) => {
+  if (event.data.type === 'enterprise-timings') lastTimings = event.data.timings;
+};
+
+interface SyncFigures { seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string; timings: EnterpriseTimings | null; searchWarmMs: number }
+
+async function sync(url: string, token: string): Promise<SyncFigures> {
+  lastTimings = null;
   longTasks = 0;
   peakHeap = 0;
   const start = performance.now();
@@ -40,9 +51,14 @@ async function sync(url: string, token: string): Promise<{ seconds: number; reco
     onProgress: () => sampleHeap(),
   });
   const outcome = await run.done;
+  const w0 = performance.now();
   await search.warm();
+  const searchWarmMs = performance.now() - w0;
   sampleHeap();
-  return { seconds: (performance.now() - start) / 1000, records: await enterprisesRepo(dbs.cache).count(), longTasks, peakHeapMB: peakHeap / 1048576, ...outcome };
+  const seconds = (performance.now() - start) / 1000;
+  // The channel message may trail the worker's 'done' by a task: give it a moment.
+  for (let i = 0; i < 20 && !lastTimings; i++) await new Promise((r) => setTimeout(r, 25));
+  return { seconds, records: await enterprisesRepo(dbs.cache).count(), longTasks, peakHeapMB: peakHeap / 1048576, ...outcome, timings: lastTimings, searchWarmMs };
 }
 
 async function firstSearch(query: string): Promise<{ readyMs: number; total: number }> {

@@ -12,6 +12,7 @@ import { initialSyncState } from './sync-state.repo.js';
 import { EMPTY_ENT_META, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord } from './enterprises.pack.js';
 import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
+import { timings } from '../../sync/enterprise-timings.js';
 
 export interface EnterprisePage {
   readonly changes: readonly EnterpriseChange[];
@@ -108,7 +109,9 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
   async function writeFresh(fresh: readonly PackedRecord[], generation: number, meta: EntMetaRow): Promise<number> {
     let next = meta.nextChunk;
     for (let start = 0; start < fresh.length; start += CHUNK_SIZE) {
+      const p0 = performance.now();
       const { chunk, search, dir: dirRow } = packChunk(next, generation, fresh.slice(start, start + CHUNK_SIZE));
+      timings.packMs += performance.now() - p0;
       await Promise.all([db.entChunks.put(chunk), db.entSearch.put(search), db.entDir.put(dirRow)]);
       dir.addChunk(dirRow);
       next += 1;
