@@ -2,7 +2,7 @@
  * The composition root of the renderer's data layer: `services` for the app (Electron bridge or
  * browser adapter, Web Worker pull, timers) and `createServices(deps)` for tests and tools.
  */
-import { openDatabases, storageHealth, type MarkerMirror } from '../db/index.js';
+import { openDatabases, type MarkerMirror } from '../db/index.js';
 import { detectAdapter } from '../platform/adapter.js';
 import type { LockLike } from '../sync/push-engine.js';
 import type { Services } from './api.js';
@@ -15,6 +15,7 @@ import { createOutboxService, type OutboxController } from './outbox.service.js'
 import { createEnterpriseService, createReferenceService, createTaskService } from './read.service.js';
 import { createRuntime, type Runtime, type ServiceDeps } from './runtime.js';
 import { createSyncService } from './sync.service.js';
+import { createIntegrityService, createStorageService, type LedgerStore } from './storage.service.js';
 
 export type { ServiceDeps } from './runtime.js';
 
@@ -23,14 +24,15 @@ export interface CreatedServices extends Services {
   readonly internals: { readonly runtime: Runtime; readonly outbox: OutboxController; stop(): void };
 }
 
-export function createServices(deps: ServiceDeps, options: { markerMirror?: MarkerMirror; beforeFinalizeCommit?: () => void } = {}): CreatedServices {
+export function createServices(deps: ServiceDeps, options: { markerMirror?: MarkerMirror; ledger?: LedgerStore; beforeFinalizeCommit?: () => void } = {}): CreatedServices {
   const rt = createRuntime(deps);
   const auth = createAuthService(rt);
   const outbox = createOutboxService(rt);
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
   return {
-    storage: { health: () => storageHealth(rt.dbs, options.markerMirror) },
+    storage: createStorageService(rt, { ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}), ...(options.ledger ? { ledger: options.ledger } : {}) }),
+    integrity: createIntegrityService(rt),
     auth,
     sync: createSyncService(rt, () => outbox.drain().catch(() => null)),
     tasks: createTaskService(rt),

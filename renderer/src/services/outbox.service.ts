@@ -56,7 +56,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
   const engine = createPushEngine({
     uploader, http: rt.http, outbox, results, deviceId: () => metaRepo(db).deviceId(),
     now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
-    onChange: () => rt.emit('outbox'),
+    onChange: () => rt.emit('outbox'), auditGate: () => auditRepo(db).verify(),
   });
 
   async function drain(): Promise<DrainReport | null> {

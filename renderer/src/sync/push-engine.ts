@@ -27,6 +27,19 @@ export interface PushDeps {
   readonly onChange?: () => void;
   /** Sends the result's attachments first; without it the result goes with no attachments. */
   readonly uploader?: AttachmentUploader | null;
+  /**
+   * Row 24: verifies the local audit hash chain before each drain; returns the seq of the first
+   * broken entry, or null when intact. Results whose checkpoint covers a broken entry are paused.
+   */
+  readonly auditGate?: (() => Promise<number | null>) | null;
+}
+
+/** zh-CN reason on a result held back because the audit log it is anchored in was altered. */
+export function auditPauseReason(brokenAt: number): { lastError: string; advice: string } {
+  return {
+    lastError: `本机审计日志校验失败（第 ${brokenAt} 条记录被修改或删除），该结果已暂停上传`,
+    advice: '审计日志被改动后，平台无法确认该结果未被篡改。请勿自行修改数据，联系管理员核查后再上传。',
+  };
 }
 
 export interface DrainReport {
@@ -114,7 +127,14 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     const deviceId = await deps.deviceId();
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
     const due = await deps.outbox.due(now());
+    const brokenAt = deps.auditGate && due.length > 0 ? await deps.auditGate() : null;
     for (const [index, op] of due.entries()) {
+      if (brokenAt !== null && ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt) {
+        await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
+        report.paused = true;
+        changed();
+        continue;
+      }
       report.sent += 1;
       const outcome = await sendOne(op, deviceId);
       changed();

@@ -75,6 +75,32 @@ function missingAttachments(p: Platform, up: ResultUpload): string[] {
   return up.attachments.filter((a) => (stmt.get(a.id) as { sha256: string } | undefined)?.sha256 !== a.sha256).map((a) => a.id);
 }
 
+const checkpointTables = new WeakSet<object>();
+
+/**
+ * Row 24: the audit checkpoint (count, head hash of the device's hash-chained audit log) is kept
+ * per device. The platform cannot see the chain itself, but it can hold the device to its word: a
+ * position it has seen must always carry the same hash. A device whose log was cut back and
+ * re-chained (an entry deleted or edited, the hashes recomputed) reuses a position with another
+ * hash, and is refused. Returns the refusal, or null when consistent.
+ */
+function checkpointMismatch(p: Platform, up: ResultUpload): StoredResponse | null {
+  if (!checkpointTables.has(p.db)) {
+    p.db.exec('CREATE TABLE IF NOT EXISTS audit_checkpoints (device_id TEXT NOT NULL, count INTEGER NOT NULL, head_hash TEXT NOT NULL, result_id TEXT NOT NULL, PRIMARY KEY (device_id, count))');
+    checkpointTables.add(p.db);
+  }
+  const { count, headHash } = up.auditCheckpoint;
+  const seen = p.db.prepare('SELECT head_hash, result_id FROM audit_checkpoints WHERE device_id = ? AND count = ?').get(up.deviceId, count) as { head_hash: string; result_id: string } | undefined;
+  if (!seen || seen.head_hash === headHash) return null;
+  const message = `审计检查点不一致：本设备第 ${count} 条审计记录的摘要与平台此前收到的（结果 ${seen.result_id}）不同，本机审计日志可能被修改或删除，平台拒收该结果`;
+  return { status: 422, body: errorBody('VALIDATION', message, { auditCheckpoint: { count, seenHeadHash: seen.head_hash, headHash } }) };
+}
+
+function recordCheckpoint(p: Platform, up: ResultUpload): void {
+  p.db.prepare('INSERT OR IGNORE INTO audit_checkpoints (device_id, count, head_hash, result_id) VALUES (?, ?, ?, ?)')
+    .run(up.deviceId, up.auditCheckpoint.count, up.auditCheckpoint.headHash, up.payload.resultId);
+}
+
 /** Every check and the write; runs inside the caller's transaction. Returns the response and whether to store it under the key. */
 function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResponse; store: boolean } {
   const id = up.payload.resultId;
@@ -100,6 +126,9 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   if (missing.length > 0) {
     return { res: { status: 409, body: { error: { code: 'ATTACHMENTS_MISSING', message: `有 ${missing.length} 个附件尚未上传或校验值不符，请先上传附件`, missing } } }, store: false };
   }
+  const mismatch = checkpointMismatch(p, up);
+  if (mismatch) return { res: mismatch, store: false };
+  recordCheckpoint(p, up);
   const held = task.status === 'cancelled' ? 'TASK_CANCELLED' : task.status === 'reassigned' || !member.active ? 'TASK_REASSIGNED' : null;
   const now = p.now();
   const receipt: Receipt = {
