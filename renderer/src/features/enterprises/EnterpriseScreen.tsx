@@ -1,4 +1,5 @@
 /** One enterprise's full credit file, opened from the search (route #/enterprises/<uscc>). */
+import '../../styles/enterprises.css';
 import { services } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../app/routes.js';

@@ -4,6 +4,7 @@
  * class, warning colour, status and region, ranked, answered as the user types (the index lives in
  * a Web Worker; only the latest answer is shown).
  */
+import '../../styles/enterprises.css';
 import { useEffect, useRef, useState } from 'react';
 import { CREDIT_CLASSES, WARNING_COLORS, WARNING_COLOR_INFO, type CreditClass, type WarningColor } from '../../../../shared/domain/credit.js';
 import { ENTERPRISE_STATUSES, type Enterprise } from '../../../../shared/protocol/index.js';
