@@ -1,6 +1,7 @@
 /**
  * The app root: waits for the stored session, shows 登录 when there is none, otherwise the shell
- * with the screen for the current hash route.
+ * with the screen for the current hash route. Everything waits behind the start-up guard (store
+ * marker and audit chain; the recovery screen when the store was lost).
  */
 import { useEffect } from 'react';
 import { navigate, useUi } from '../state/ui.js';
@@ -8,6 +9,7 @@ import { LoginScreen } from '../features/auth/LoginScreen.js';
 import { Shell } from './Shell.js';
 import { RouteView } from './RouteView.js';
 import { useAppWiring } from './useAppWiring.js';
+import { StartupGuard } from './StartupGuard.js';
 
 /** Shown when the start-up check found the local store wiped or replaced: never silently fresh. */
 function StorageWarning() {
@@ -23,6 +25,14 @@ function StorageWarning() {
 
 export function App() {
   useAppWiring();
+  return (
+    <StartupGuard>
+      <AppBody />
+    </StartupGuard>
+  );
+}
+
+function AppBody() {
   const session = useUi((s) => s.session);
   const checked = useUi((s) => s.sessionChecked);
   const routeName = useUi((s) => s.route.name);

@@ -31,16 +31,9 @@ export function useAppWiring(): void {
     refreshPending();
     const offOutbox = services.outbox.subscribe(refreshPending);
 
-    // Storage health first (asks for persistence, detects a wiped store), then the stored session.
-    services.storage
-      .health()
-      .then(
-        (health) => {
-          if (alive && (health.state === 'wiped' || health.state === 'mismatch')) useUi.getState().setStorageWarning(health.message ?? '本机数据已丢失或被替换，请联系管理员。');
-        },
-        (err: unknown) => console.warn('storage health check failed', err),
-      )
-      .then(() => services.auth.current())
+    // Storage health and the audit chain are checked by the StartupGuard (rows 23 and 24).
+    services.auth
+      .current()
       .then(
         (session) => alive && useUi.getState().setSession(session),
         (err: unknown) => {

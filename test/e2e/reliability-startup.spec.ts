@@ -1,0 +1,135 @@
+/**
+ * RELIABILITY.md rows 23 and 24 in Chromium against the simulator, on a persistent profile:
+ * row 23 deletes the app's IndexedDB databases from the page (localStorage, with the store marker
+ * and the receipt ledger, survives) and reloads: the recovery screen refuses a silent fresh start,
+ * shows what the platform's receipts said was safe, warns that the unuploaded result was lost, and
+ * re-syncs only after the inspector confirms. Row 24 edits an audit entry in the on-disk store:
+ * the start-up alert appears and the result's upload pauses with the reason.
+ */
+import type { Page } from '@playwright/test';
+import type { StartedPlatform } from '../platform/server.js';
+import { expect, test, type Browser } from './fixtures.js';
+import { fillAllCompliant, finalize, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
+
+interface TaskInfo { id: string; taskNo: string; enterprise: { name: string } }
+
+async function myTasks(platform: StartedPlatform): Promise<{ who: StartedPlatform['logins'][number]; tasks: TaskInfo[] }> {
+  const who = platform.logins[0]!;
+  const login = await fetch(`${platform.url}/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo: who.certNo, password: who.password, deviceId: 'e2e-probe', deviceName: 'probe' }),
+  });
+  const token = ((await login.json()) as { accessToken: string }).accessToken;
+  const res = await fetch(`${platform.url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { changes: { task?: TaskInfo & { status: string } }[] };
+  const mine = new Set(platform.admin.tasksOf(who.inspectorId));
+  const tasks = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []));
+  // One enterprise may have several tasks: keep one task per enterprise so rows are unambiguous.
+  const seen = new Set<string>();
+  return { who, tasks: tasks.filter((t) => !seen.has(t.enterprise.name) && seen.add(t.enterprise.name)) };
+}
+
+async function inspect(page: Page, task: TaskInfo): Promise<void> {
+  await openTasks(page);
+  await startInspection(page, task.taskNo, task.enterprise.name);
+  await fillAllCompliant(page, '现场核查一致。');
+  await finalize(page);
+}
+
+async function startSignedIn(app: Browser, platform: StartedPlatform) {
+  const { who, tasks } = await myTasks(platform);
+  const page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  return { page, tasks };
+}
+
+const ledger = (page: Page) => page.evaluate(() => localStorage.getItem('smart-inspect.result-ledger') ?? '');
+
+test('row 23: local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({ platform, app }) => {
+  const { page, tasks } = await startSignedIn(app, platform);
+  const [sent, lost] = [tasks[0]!, tasks[1]!];
+  await inspect(page, sent);
+  await openOutbox(page);
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
+  await app.context.setOffline(true);
+  await inspect(page, lost);
+  await openOutbox(page);
+  await expect.poll(async () => (await ledger(page)).includes(lost.enterprise.name)).toBe(true);
+
+  const deleted = await page.evaluate(async () => {
+    const names = (await indexedDB.databases()).flatMap((d) => (d.name ? [d.name] : []));
+    for (const name of names) {
+      await new Promise((resolve, reject) => {
+        const req = indexedDB.deleteDatabase(name);
+        req.onsuccess = () => resolve(null);
+        req.onerror = () => reject(req.error ?? new Error('delete failed'));
+      });
+    }
+    return names;
+  });
+  expect(deleted).toContain('field');
+  await page.reload();
+
+  await expect(page.getByRole('heading', { name: '本机数据异常，应用已暂停启动' })).toBeVisible();
+  await expect(page.getByRole('alert').first()).toContainText('数据库已丢失');
+  await expect(page.getByRole('heading', { name: '登录' })).toHaveCount(0); // no silent fresh start
+  const receipts = page.getByRole('table', { name: '平台回执核对' });
+  await expect(receipts.getByRole('row').filter({ hasText: sent.enterprise.name })).toContainText('平台已接收（有回执），数据安全');
+  await expect(receipts.getByRole('row').filter({ hasText: lost.enterprise.name })).toContainText('本机副本已随数据库丢失');
+  await expect(page.getByText('有 1 份检查结果尚未上传，已随本机数据一起丢失')).toBeVisible();
+
+  const go = page.getByRole('button', { name: '重新同步并继续' });
+  await expect(go).toBeDisabled();
+  await page.getByRole('checkbox', { name: /我已了解/ }).check();
+  await go.click();
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  expect(JSON.parse((await ledger(page)) || '[]')).toEqual([]); // the lost store's ledger was cleared (an audit entry of the new store names it)
+
+  // Accepted once: the next start is normal, and the re-sync brings the tasks back.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '本机数据异常，应用已暂停启动' })).toHaveCount(0);
+});
+
+test('row 24: an audit entry edited in the on-disk store: alert at start-up, the result pauses with the reason, nothing reaches the platform', async ({ platform, app }) => {
+  const { page, tasks } = await startSignedIn(app, platform);
+  await app.context.setOffline(true);
+  await inspect(page, tasks[0]!);
+  await openOutbox(page);
+  const pending = page.getByRole('table', { name: '待上传的检查结果' });
+  const resultId = (await pending.locator('tr[data-result-id]').first().getAttribute('data-result-id')) ?? '';
+  expect(resultId).not.toBe('');
+
+  const edited = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('field');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('open failed'));
+    });
+    const seq = await new Promise<number>((resolve, reject) => {
+      const tx = db.transaction('audit', 'readwrite');
+      const store = tx.objectStore('audit');
+      const cursor = store.openCursor(null, 'prev');
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) return reject(new Error('no audit entry'));
+        const row = c.value as { seq: number; detail: Record<string, unknown> };
+        c.update({ ...row, detail: { ...row.detail, contentHash: '0'.repeat(64) } });
+        tx.oncomplete = () => resolve(row.seq);
+      };
+      tx.onerror = () => reject(tx.error ?? new Error('tx failed'));
+    });
+    db.close();
+    return seq;
+  });
+  await page.reload();
+  await expect(page.getByRole('alert').filter({ hasText: '审计日志异常' })).toContainText(`第 ${edited} 条及之后的记录被修改或删除`);
+
+  await app.context.setOffline(false);
+  await openOutbox(page);
+  await page.getByRole('button', { name: '立即上传' }).click();
+  await expect(pending).toContainText('审计日志校验失败', { timeout: 30_000 });
+  await expect(page.getByRole('alert').filter({ hasText: '审计日志异常' })).toBeVisible();
+  expect(platform.admin.counts(resultId).results).toBe(0);
+});
