@@ -8,7 +8,7 @@ import { EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type Enterprise, type
 import { compileValidator } from './compiled-validator.js';
 import type { EnterprisesRepo, QuarantineRow } from '../db/index.js';
 import type { HttpError } from '../platform/http.js';
-import type { EnterpriseFeedFetcher, PageResult, RawLine } from './enterprise-feed.js';
+import type { EnterpriseFeedFetcher, PageHeader, PageResult, RawLine } from './enterprise-feed.js';
 import type { ProgressTracker } from './progress.js';
 import { publishTimings, resetTimings, timings } from './enterprise-timings.js';
 
@@ -79,23 +79,64 @@ export function parseEnterpriseLines(lines: readonly RawLine[], at: string): { c
   return { changes, texts, bad };
 }
 
+/** One page request; `follow` arranges for the request after it to start once its header is known. */
+interface PageRequest {
+  readonly cursor: string;
+  readonly result: Promise<PageResult>;
+  readonly hooks: { header: PageHeader | null; onHeader: ((header: PageHeader) => void) | null };
+}
+
 export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
-  const fetchPage = (cursor: string): Promise<PageResult> => {
-    const p = d.feed(cursor, d.pageSize, d.signal);
-    p.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
-    return p;
-  };
   resetTimings();
   const started = performance.now();
   try {
-    return await pullLoop(d, tracker, fetchPage);
+    return await pullLoop(d, tracker);
   } finally {
     timings.totalMs = performance.now() - started;
     publishTimings();
   }
 }
 
-async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, fetchPage: (cursor: string) => Promise<PageResult>): Promise<HttpError | null> {
+/**
+ * Page requests with one look-ahead: when the header of the page the loop waits for arrives (NDJSON:
+ * its first line, while its records still stream), the next page is requested at once, so the
+ * server builds page N+1 while page N is still downloading, parsed, validated and written.
+ */
+function pageRequests(d: EnterprisePullDeps) {
+  let next: PageRequest | null = null;
+  const request = (cursor: string): PageRequest => {
+    const hooks: PageRequest['hooks'] = { header: null, onHeader: null };
+    const result = d.feed(cursor, d.pageSize, d.signal, (h) => {
+      hooks.header = h;
+      hooks.onHeader?.(h);
+    });
+    result.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
+    return { cursor, result, hooks };
+  };
+  const follow = (req: PageRequest): PageRequest => {
+    const go = (h: PageHeader) => {
+      if (h.hasMore && !next && !d.signal?.aborted) next = request(h.nextCursor);
+    };
+    if (req.hooks.header) go(req.hooks.header);
+    else req.hooks.onHeader = go;
+    return req;
+  };
+  return {
+    first: (cursor: string) => {
+      next = null;
+      return follow(request(cursor));
+    },
+    /** The request for `cursor`: the look-ahead one when it matches, else a new one. */
+    after: (cursor: string) => {
+      const ahead = next && next.cursor === cursor ? next : null;
+      next = null;
+      return follow(ahead ?? request(cursor));
+    },
+  };
+}
+
+async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
+  const pages = pageRequests(d);
   let restarts = 0;
   const state = await d.repo.state();
   const have = state.cursor === '0' ? 0 : await d.repo.count();
@@ -103,7 +144,7 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, fetchPa
   let delta = state.cursor !== '0' && !state.restarting && (await d.repo.complete());
   tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
-  let pending = fetchPage(state.cursor);
+  let pending = pages.first(state.cursor);
   // At most one page is being written while the next one is validated. A page's write starts only
   // after the previous page (and its cursor) committed, so the stored cursor never skips a page.
   let writing: Promise<void> | null = null;
@@ -118,7 +159,7 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, fetchPa
       return { kind: 'aborted', message: '同步已取消' };
     }
     const w0 = performance.now();
-    const res = await pending;
+    const res = await pending.result;
     timings.waitMs += performance.now() - w0;
     if (!res.ok) {
       await settle();
@@ -128,13 +169,13 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, fetchPa
         tracker.start('enterprises');
         done = 0;
         delta = false;
-        pending = fetchPage('0');
+        pending = pages.first('0');
         continue;
       }
       return res.error;
     }
     const page = res.page;
-    if (page.hasMore) pending = fetchPage(page.nextCursor);
+    if (page.hasMore) pending = pages.after(page.nextCursor);
     const at = d.now().toISOString();
     const v0 = performance.now();
     const { changes, texts, bad } = parseEnterpriseLines(page.lines, at);
