@@ -106,17 +106,18 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
     return { fresh, removals };
   }
 
-  async function writeFresh(fresh: readonly PackedRecord[], generation: number, meta: EntMetaRow): Promise<number> {
-    let next = meta.nextChunk;
-    for (let start = 0; start < fresh.length; start += CHUNK_SIZE) {
-      const p0 = performance.now();
-      const { chunk, search, dir: dirRow } = packChunk(next, generation, fresh.slice(start, start + CHUNK_SIZE));
-      timings.packMs += performance.now() - p0;
-      await Promise.all([db.entChunks.put(chunk), db.entSearch.put(search), db.entDir.put(dirRow)]);
-      dir.addChunk(dirRow);
-      next += 1;
-    }
-    return next;
+  /**
+   * Packs the fresh records into chunk rows and issues every put of the page at once: no await
+   * between requests, so the transaction needs no round trip through this thread (which may be
+   * busy validating the next page) until it commits.
+   */
+  function packFresh(fresh: readonly PackedRecord[], generation: number, first: number): { rows: ReturnType<typeof packChunk>[]; next: number } {
+    const p0 = performance.now();
+    const rows: ReturnType<typeof packChunk>[] = [];
+    let next = first;
+    for (let start = 0; start < fresh.length; start += CHUNK_SIZE) rows.push(packChunk(next++, generation, fresh.slice(start, start + CHUNK_SIZE)));
+    timings.packMs += performance.now() - p0;
+    return { rows, next };
   }
 
   return {
@@ -144,17 +145,20 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         await freshDir(meta);
         const { fresh, removals } = collect(page, state.generation);
         await applyRemovals(db, dir, removals);
-        const nextChunk = await writeFresh([...fresh.values()], state.generation, meta);
+        const { rows, next: nextChunk } = packFresh([...fresh.values()], state.generation, meta.nextChunk);
+        for (const r of rows) dir.addChunk(r.dir);
         const finished = !page.hasMore && state.restarting;
         if (finished) await dropOldGenerations(db, dir, state.generation);
-        if (page.quarantined.length > 0) await db.quarantine.bulkPut([...page.quarantined]);
         const stamp = meta.stamp + 1;
         const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
-        await db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp, complete });
+        const writes: Promise<unknown>[] = [
+          db.entChunks.bulkPut(rows.map((r) => r.chunk)), db.entSearch.bulkPut(rows.map((r) => r.search)), db.entDir.bulkPut(rows.map((r) => r.dir)),
+          db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp, complete }),
+          db.syncState.put({ ...state, cursor: page.nextCursor, total: page.total, lastSyncedAt: page.at, restarting: state.restarting && !finished }),
+        ];
+        if (page.quarantined.length > 0) writes.push(db.quarantine.bulkPut([...page.quarantined]));
         dir.stamp = stamp;
-        await db.syncState.put({
-          ...state, cursor: page.nextCursor, total: page.total, lastSyncedAt: page.at, restarting: state.restarting && !finished,
-        });
+        await Promise.all(writes);
         return fresh.size + page.changes.filter((c) => c.kind === 'tombstone').length;
       }).catch((e: unknown) => {
         dir.invalidate();
