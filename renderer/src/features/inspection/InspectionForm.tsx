@@ -32,6 +32,7 @@ import { SignaturePanel } from './SignaturePanel.js';
 import { TemplateBar } from './TemplateBar.js';
 import './inspection.css';
 import { useAutosave } from './useAutosave.js';
+import { readJournal } from './draftJournal.js';
 
 interface Props {
   readonly task: Task;
@@ -82,7 +83,9 @@ function InspectedOnField({ register }: { register: ReturnType<typeof useForm<Dr
 }
 
 export function InspectionForm({ task, draft, enterprise, reference, onFinalized }: Props) {
-  const form = useForm<Draft>({ defaultValues: draft });
+  // Keystrokes the last session journaled but never saved come back first (see draftJournal.ts).
+  const [journaled] = useState(() => readJournal(draft));
+  const form = useForm<Draft>({ defaultValues: journaled ?? draft });
   const { control, register, setValue, getValues } = form;
   const autosave = useAutosave(() => getValues());
   const [problems, setProblems] = useState<readonly FinalizeProblem[]>([]);
@@ -93,6 +96,9 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
   const { schedule } = autosave;
   const { subscribe } = form;
   useEffect(() => subscribe({ formState: { values: true }, callback: () => schedule() }), [subscribe, schedule]);
+  useEffect(() => {
+    if (journaled) schedule(); // store the replayed keystrokes in the draft now
+  }, [journaled, schedule]);
 
   const inspectedOn = useWatch({ control, name: 'inspectedOn' });
   const deadline = reference && isValidIsoDate(inspectedOn) ? publicationDeadline(inspectedOn, reference.calendar, reference.publicationWorkingDays) : null;
@@ -150,6 +156,11 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
               检查人员：{task.team.map((m) => `${m.name}（${m.certNo}）${m.role === 'leader' ? '·组长' : ''}`).join('，')}
             </p>
           </div>
+          {journaled ? (
+            <p className="alert alert-info" role="status" data-testid="journal-restored">
+              已恢复上次关闭前未及保存的输入，请核对。
+            </p>
+          ) : null}
           <ProblemSummary problems={problems} />
 
           <section aria-labelledby="checklist-title" className="card">

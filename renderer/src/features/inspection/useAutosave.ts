@@ -1,12 +1,15 @@
 /**
- * Autosave for the inspection form: every change is scheduled (debounced), and flushed at once on
- * blur, when the page is hidden (visibilitychange) or being unloaded (pagehide), and on unmount.
- * Saves run one after another in order; the status says 已保存 only after the service resolved
- * (its transaction committed). A failed save keeps the form dirty and retries.
+ * Autosave for the inspection form: every change is first written synchronously to the keystroke
+ * journal (localStorage, see draftJournal.ts), then scheduled (debounced) for IndexedDB, and
+ * flushed at once on blur, when the page is hidden (visibilitychange) or being unloaded
+ * (pagehide), and on unmount. Saves run one after another in order; the status says 已保存 only
+ * after the service resolved (its transaction committed), and only then is the journal cleared.
+ * A failed save keeps the form dirty and retries.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { Draft } from '../../services/api.js';
+import { clearJournal, writeJournal } from './draftJournal.js';
 
 export type SaveStatus =
   | { readonly kind: 'idle' }
@@ -48,7 +51,10 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
     chain.current = chain.current.then(() =>
       services.inspection.saveDraft(draft).then(
         ({ savedAt }) => {
-          if (!dirty.current) setStatus({ kind: 'saved', savedAt });
+          if (!dirty.current) {
+            clearJournal(draft.resultId);
+            setStatus({ kind: 'saved', savedAt });
+          }
           return !dirty.current;
         },
         (err: unknown) => {
@@ -68,6 +74,7 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
 
   const schedule = useCallback((): void => {
     dirty.current = true;
+    writeJournal(readRef.current(), new Date());
     setStatus((s) => (s.kind === 'error' ? s : { kind: 'dirty' }));
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush(), delayMs);

@@ -1,0 +1,177 @@
+/**
+ * A walk through every screen as an inspector on a laptop sees it, at 1366×768 and at 1280×720:
+ * 登录 (and its error), 同步, 任务列表, 任务详情 (with 现场文书), 检查表单 (a 不符合 finding with the
+ * lenient box, evidence, signatures, result codes), the locked result, a correction, 待上传 with a
+ * 需处理 row (the task cancelled on the platform before the upload) and 设置. Each screen is saved
+ * as .tmp/screens/ux-<name>-<width>.png (for a person to look at) and checked for what a tired
+ * inspector trips over: the page wider than the window, controls without an accessible name,
+ * headings that skip a level.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import type { Task } from '../../shared/protocol/index.js';
+import { expect, test } from './fixtures.js';
+import { addPhotos, itemGroup, makeImages, setOutcome, signAll, tick, waitSaved } from './inspection-pages.js';
+import { finalize, networkStatus, openOutbox, openTasks, signIn, syncAll } from './pages.js';
+
+const SHOTS = '.tmp/screens';
+const SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1280, height: 720 },
+] as const;
+
+/** Problems a person would see on the current screen (empty when fine). */
+async function screenProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth + 1) out.push(`page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
+    const visible = (el: Element): boolean => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const nameOf = (el: HTMLElement): string => {
+      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+      const labels = 'labels' in el ? Array.from((el as HTMLInputElement).labels ?? []).map((l) => l.textContent ?? '').join(' ') : '';
+      return [el.getAttribute('aria-label') ?? '', byIds, labels, el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent ?? '' : '', el.getAttribute('title') ?? ''].join('').trim();
+    };
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea, button, a[href]'))) {
+      if (!visible(el) && !(el instanceof HTMLInputElement && el.type === 'file')) continue;
+      if (!nameOf(el)) out.push(`no accessible name: <${el.tagName.toLowerCase()} ${el.getAttribute('type') ?? ''} id=${el.id}>`);
+    }
+    let last = 0;
+    for (const h of Array.from(document.querySelectorAll('h1, h2, h3, h4'))) {
+      const level = Number(h.tagName.slice(1));
+      if (last > 0 && level > last + 1) out.push(`heading skips a level: h${last} → h${level} “${(h.textContent ?? '').slice(0, 20)}”`);
+      last = level;
+    }
+    return out;
+  });
+}
+
+async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(50); // let layout settle after the resize (not an assertion)
+    await page.screenshot({ path: `${SHOTS}/ux-${name}-${size.width}.png`, fullPage: opts.fullPage ?? false });
+    expect(await screenProblems(page), `${name} at ${size.width}×${size.height}`).toEqual([]);
+  }
+  await page.setViewportSize(SIZES[0]);
+}
+
+async function scrollToHeading(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { name, exact: true }).first().evaluate((h) => {
+    h.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -90);
+  });
+}
+
+async function assignedTasks(url: string, certNo: string, password: string): Promise<Task[]> {
+  const login = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe-ux', deviceName: 'ux probe' }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const res = await fetch(`${url}/v1/sync/tasks?cursor=0&limit=500`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const body = (await res.json()) as { changes: { task?: Task }[] };
+  return body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' ? [c.task] : []));
+}
+
+test('every screen at 1366×768 and 1280×720: nothing off-screen, every control named, headings in order', async ({ platform, app }) => {
+  test.setTimeout(240_000);
+  mkdirSync(SHOTS, { recursive: true });
+  let pick: { who: (typeof platform.logins)[number]; task: Task } | null = null;
+  for (const who of platform.logins) {
+    const mine = new Set(platform.admin.tasksOf(who.inspectorId));
+    const task = (await assignedTasks(platform.url, who.certNo, who.password)).find((t) => mine.has(t.id) && t.plan.crossDept && t.items.some((i) => i.code === 'N010'));
+    if (task) {
+      pick = { who, task };
+      break;
+    }
+  }
+  if (!pick) throw new Error('no inspector with a joint task holding N010 in the seeded data');
+  const { who, task } = pick;
+
+  const page = await app.open();
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await shot(page, 'login');
+  await page.getByLabel('执法证号').fill(who.certNo);
+  await page.getByLabel('密码').fill('wrong-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await shot(page, 'login-error');
+
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  await shot(page, 'sync-done');
+
+  await openTasks(page);
+  await shot(page, 'tasks');
+  const row = page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo });
+  await row.getByRole('link', { name: task.enterprise.name }).click();
+  await expect(page.getByRole('heading', { name: task.enterprise.name })).toBeVisible();
+  await shot(page, 'task-detail');
+  await scrollToHeading(page, '现场文书');
+  await shot(page, 'task-documents');
+
+  await app.context.setOffline(true);
+  await expect.poll(() => networkStatus(page)).toBe('离线');
+  await page.getByRole('button', { name: /开始检查|继续检查/ }).click();
+  await expect(page.getByRole('heading', { name: '检查事项' })).toBeVisible();
+  await shot(page, 'form-top');
+  const n010 = task.items.find((i) => i.code === 'N010')!;
+  for (const item of task.items) await setOutcome(page, item.name, item.code === 'N010' ? '不符合' : '符合');
+  const failing = itemGroup(page, n010.name);
+  await failing.getByLabel('问题描述').fill('营业执照未悬挂在经营场所醒目位置，现场已悬挂');
+  await failing.getByLabel('处理方式').selectOption({ label: '当场改正' });
+  const lenient = failing.getByRole('group', { name: '免罚清单' });
+  await lenient.getByLabel('经现场核实，危害后果轻微').check();
+  const firstNotMet = await lenient.locator('.cond-not-met').count();
+  await lenient.getByLabel('检查人员决定').selectOption(firstNotMet > 0 ? 'decline' : 'apply');
+  await lenient.getByLabel('理由').fill('当场改正，未造成危害后果');
+  await failing.scrollIntoViewIfNeeded();
+  await failing.evaluate((el) => { el.scrollIntoView({ block: 'start' }); window.scrollBy(0, -90); });
+  await shot(page, 'form-finding');
+
+  const images = await makeImages(page);
+  await addPhotos(page, [{ name: 'licence.png', mimeType: 'image/png', buffer: images.png }, { name: 'shop.jpg', mimeType: 'image/jpeg', buffer: images.jpeg }]);
+  await page.getByLabel('证据 1 的说明').fill('经营场所入口');
+  await scrollToHeading(page, '现场证据');
+  await shot(page, 'form-evidence');
+  await page.getByLabel('发现问题情况').fill('营业执照未悬挂，已当场改正；其余事项符合。');
+  await tick(page, '检查结果', '发现问题已责令改正');
+  await tick(page, '核查方式', '实地检查');
+  await scrollToHeading(page, '检查结果');
+  await shot(page, 'form-result');
+  await signAll(page);
+  await scrollToHeading(page, '签名');
+  await shot(page, 'form-signatures');
+  await waitSaved(page);
+  await finalize(page);
+  await shot(page, 'result');
+  await shot(page, 'result-full', { fullPage: true });
+
+  await page.getByRole('button', { name: '更正此记录' }).click();
+  await expect(page.getByText(/正在更正已锁定的记录/)).toBeVisible();
+  await shot(page, 'correction');
+
+  await openTasks(page);
+  await shot(page, 'tasks-finalized');
+
+  platform.admin.cancelTask(task.id);
+  await openOutbox(page);
+  await shot(page, 'outbox-offline');
+  await app.context.setOffline(false);
+  await page.getByRole('button', { name: '立即上传' }).click();
+  await expect(page.getByRole('table', { name: '待上传的检查结果' })).toContainText('需处理', { timeout: 30_000 });
+  await shot(page, 'outbox-review');
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '设置' }).click();
+  await expect(page.getByRole('heading', { name: '设置' })).toBeVisible();
+  await shot(page, 'settings');
+  await shot(page, 'settings-full', { fullPage: true });
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '同步' }).click();
+  await shot(page, 'sync-again');
+  await openTasks(page);
+  expect(await page.getByRole('table', { name: '任务列表' }).count()).toBe(1);
+});
