@@ -5,7 +5,7 @@
  */
 import { ENTERPRISE_STATUSES, EnterpriseSchema, type Enterprise } from '../../../../shared/protocol/index.js';
 import type { WarningColor } from '../../../../shared/domain/credit.js';
-import type { EntChunkRow, EntDirRow, EntSearchRow } from './enterprises.rows.js';
+import { chunkRecords, type EntChunkRow, type EntDirRow, type EntSearchRow } from './enterprises.rows.js';
 
 export const CHUNK_SIZE = 1000;
 
@@ -24,7 +24,7 @@ export function statusCode(status: Enterprise['status']): string {
 
 export function packChunk(id: number, generation: number, records: readonly PackedRecord[]): { chunk: EntChunkRow; search: EntSearchRow; dir: EntDirRow } {
   const usccs = records.map((r) => r.enterprise.uscc);
-  const chunk: EntChunkRow = { id, generation, usccs, records: records.map((r) => r.text) };
+  const chunk: EntChunkRow = { id, generation, usccs, text: records.map((r) => r.text).join('\n') };
   const search: EntSearchRow = {
     id, generation, usccs,
     names: records.map((r) => r.enterprise.name),
@@ -44,7 +44,7 @@ export function keepPositions(chunk: EntChunkRow, search: EntSearchRow, keep: re
   const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i]!);
   const pickStr = (s: string): string => keep.map((i) => s.charAt(i)).join('');
   return {
-    chunk: { ...chunk, usccs: pick(chunk.usccs), records: pick(chunk.records) },
+    chunk: { id: chunk.id, generation: chunk.generation, usccs: pick(chunk.usccs), text: pick(chunkRecords(chunk)).join('\n') },
     search: {
       ...search, usccs: pick(search.usccs), names: pick(search.names), legalReps: pick(search.legalReps), addresses: pick(search.addresses),
       regions: pick(search.regions), classes: pickStr(search.classes), colors: pickStr(search.colors), statuses: pickStr(search.statuses),

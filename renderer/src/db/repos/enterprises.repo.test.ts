@@ -48,6 +48,17 @@ describe('enterprisesRepo (packed)', () => {
     expect(e).toEqual(makeEnterprise(1));
   });
 
+  it('stores a chunk as one string and still reads chunks written one text per record', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [upsert(1, 1), upsert(2, 2)], nextCursor: '2' }));
+    const [row] = await dbs.cache.entChunks.toArray();
+    expect(typeof row?.text).toBe('string');
+    expect(row?.records).toBeUndefined();
+    // The same row in the older layout (records array) reads the same.
+    await dbs.cache.entChunks.put({ id: row!.id, generation: row!.generation, usccs: row!.usccs, records: row!.text!.split('\n') });
+    expect((await enterprisesRepo(dbs.cache).get(makeUscc(2)))?.uscc).toBe(makeUscc(2));
+  });
+
   it('tombstones remove a credit file; older versions never overwrite newer', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(page({ changes: [upsert(1, 1, { version: 5, name: '新名称' }), upsert(2, 2)], nextCursor: '2' }));

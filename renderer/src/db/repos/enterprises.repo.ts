@@ -9,7 +9,7 @@ import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/i
 import type { CacheDb } from '../databases.js';
 import type { QuarantineRow, SyncStateRow } from '../rows.js';
 import { initialSyncState } from './sync-state.repo.js';
-import { EMPTY_ENT_META, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
+import { EMPTY_ENT_META, chunkRecords, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord } from './enterprises.pack.js';
 import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
 import { timings } from '../../sync/enterprise-timings.js';
@@ -73,7 +73,8 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
     const row = await db.entChunks.get(id);
     if (!row) return null;
     const map = new Map<string, string>();
-    row.usccs.forEach((u, i) => map.set(u, row.records[i]!));
+    const texts = chunkRecords(row);
+    row.usccs.forEach((u, i) => map.set(u, texts[i]!));
     recent.set(key, map);
     if (recent.size > RECENT_CHUNKS) recent.delete(recent.keys().next().value!);
     return map;
@@ -158,7 +159,9 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         ];
         if (page.quarantined.length > 0) writes.push(db.quarantine.bulkPut([...page.quarantined]));
         dir.stamp = stamp;
+        const c0 = performance.now();
         await Promise.all(writes);
+        timings.commitMs += performance.now() - c0;
         return fresh.size + page.changes.filter((c) => c.kind === 'tombstone').length;
       }).catch((e: unknown) => {
         dir.invalidate();

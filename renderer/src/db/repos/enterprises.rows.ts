@@ -15,8 +15,14 @@ export interface EntChunkRow {
   readonly id: number;
   readonly generation: number;
   readonly usccs: readonly string[];
-  /** JSON text per record: an upsert change line `{"kind":"upsert","seq":…,"enterprise":{…}}`. */
-  readonly records: readonly string[];
+  /**
+   * The records as ONE string: their JSON texts (upsert change lines `{"kind":"upsert",…}` as
+   * received) joined by '\n' (JSON text never holds a raw newline). One string per chunk is the
+   * cheapest value for IndexedDB to store (measured); read with `chunkRecords`.
+   */
+  readonly text?: string;
+  /** Rows written before the single-string layout: one JSON text per record. */
+  readonly records?: readonly string[];
 }
 
 export interface EntSearchRow {
@@ -51,6 +57,11 @@ export interface EntMetaRow {
   readonly stamp: number;
   /** A full download has completed (later pages are deltas); false again after a 410 restart. */
   readonly complete?: boolean;
+}
+
+/** The records of a chunk row, whichever layout wrote it. */
+export function chunkRecords(row: EntChunkRow): readonly string[] {
+  return row.text !== undefined ? (row.text === '' ? [] : row.text.split('\n')) : (row.records ?? []);
 }
 
 export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };
