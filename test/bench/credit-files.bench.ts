@@ -46,7 +46,7 @@ async function breakdown(f: SyncFigures, server: { ms: number; bytes: number }, 
   };
   const t = f.timings;
   if (!t) return out;
-  for (const k of ['responseMs', 'bodyMs', 'waitMs', 'parseMs', 'validateMs', 'packMs', 'writeMs', 'commitMs', 'totalMs'] as const) {
+  for (const k of ['responseMs', 'bodyMs', 'waitMs', 'parseMs', 'validateMs', 'packMs', 'writeMs', 'startMs', 'commitMs', 'totalMs'] as const) {
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }
   out['sync.initial.breakdown.pages'] = t.pages;

@@ -23,6 +23,8 @@ export interface EnterpriseTimings {
   packMs: number;
   /** applyPage: one transaction per page, from start to commit. */
   writeMs: number;
+  /** Part of writeMs: the transaction's first reads (waiting for the previous page's commit). */
+  startMs: number;
   /** Part of writeMs: from the page's puts being issued to their success (IndexedDB doing the work). */
   commitMs: number;
   pages: number;
@@ -32,7 +34,7 @@ export interface EnterpriseTimings {
 }
 
 export function emptyTimings(): EnterpriseTimings {
-  return { responseMs: 0, bodyMs: 0, waitMs: 0, parseMs: 0, validateMs: 0, packMs: 0, writeMs: 0, commitMs: 0, pages: 0, records: 0, bytes: 0, totalMs: 0 };
+  return { responseMs: 0, bodyMs: 0, waitMs: 0, parseMs: 0, validateMs: 0, packMs: 0, writeMs: 0, startMs: 0, commitMs: 0, pages: 0, records: 0, bytes: 0, totalMs: 0 };
 }
 
 /** The timings of the running (or last) enterprise download in this thread. */

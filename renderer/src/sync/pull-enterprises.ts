@@ -145,13 +145,13 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker): Promis
   tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
   let pending = pages.first(state.cursor);
-  // At most one page is being written while the next one is validated. A page's write starts only
-  // after the previous page (and its cursor) committed, so the stored cursor never skips a page.
-  let writing: Promise<void> | null = null;
-  const settle = async () => {
-    const w = writing;
-    writing = null;
-    if (w) await w;
+  // Up to two page writes are queued while the next page is validated, so IndexedDB goes from one
+  // page's commit straight to the next. Order is safe: each page names the cursor it was requested
+  // with, and its transaction refuses to commit unless that is the stored cursor (so if a write
+  // fails, the one queued behind it fails too and the stored cursor never skips a page).
+  const writes: Promise<void>[] = [];
+  const settle = async (keep = 0) => {
+    while (writes.length > keep) await writes.shift();
   };
   for (;;) {
     if (d.signal?.aborted) {
@@ -175,24 +175,26 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker): Promis
       return res.error;
     }
     const page = res.page;
+    const fromCursor = pending.cursor;
     if (page.hasMore) pending = pages.after(page.nextCursor);
     const at = d.now().toISOString();
     const v0 = performance.now();
     const { changes, texts, bad } = parseEnterpriseLines(page.lines, at);
     timings.validateMs += performance.now() - v0;
-    await settle();
+    await settle(1);
     const isDelta = delta;
     const write = async () => {
       const t0 = performance.now();
-      await d.repo.applyPage({ changes, texts, quarantined: bad, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
+      await d.repo.applyPage({ changes, texts, quarantined: bad, fromCursor, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
       timings.writeMs += performance.now() - t0;
       timings.pages += 1;
       timings.records += page.lines.length;
       done += page.lines.length - bad.length;
       tracker.advance(page.lines.length - bad.length, isDelta ? done + (page.hasMore ? d.pageSize : 0) : page.total, bad.length);
     };
-    writing = write();
+    const writing = write();
     writing.catch(() => undefined); // awaited by settle(); never an unhandled rejection meanwhile
+    writes.push(writing);
     if (!page.hasMore) {
       await settle();
       return null;

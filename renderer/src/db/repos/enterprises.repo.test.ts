@@ -59,6 +59,16 @@ describe('enterprisesRepo (packed)', () => {
     expect((await enterprisesRepo(dbs.cache).get(makeUscc(2)))?.uscc).toBe(makeUscc(2));
   });
 
+  it('refuses a page whose starting cursor is not the stored one (a queued page behind a failed write)', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [upsert(1, 1)], fromCursor: '0', nextCursor: '1' }));
+    await expect(repo.applyPage(page({ changes: [upsert(3, 3)], fromCursor: '2', nextCursor: '3' }))).rejects.toThrow(/分页顺序错误/);
+    expect((await repo.state()).cursor).toBe('1');
+    expect(await repo.get(makeUscc(3))).toBeNull();
+    await repo.applyPage(page({ changes: [upsert(2, 2)], fromCursor: '1', nextCursor: '2' }));
+    expect(await repo.count()).toBe(2);
+  });
+
   it('tombstones remove a credit file; older versions never overwrite newer', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(page({ changes: [upsert(1, 1, { version: 5, name: '新名称' }), upsert(2, 2)], nextCursor: '2' }));

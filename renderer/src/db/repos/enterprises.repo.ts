@@ -19,6 +19,11 @@ export interface EnterprisePage {
   /** The stored text of each change as received (NDJSON line), aligned with `changes`; else re-serialized. */
   readonly texts?: readonly (string | null)[];
   readonly quarantined: readonly QuarantineRow[];
+  /**
+   * The cursor this page was requested with. When given, the write refuses to commit unless it is
+   * the stored cursor: pages queued behind a failed write never skip it.
+   */
+  readonly fromCursor?: string;
   readonly nextCursor: string;
   readonly hasMore: boolean;
   readonly total: number;
@@ -142,7 +147,12 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
     },
     async applyPage(page) {
       return db.transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
+        const s0 = performance.now();
         const [state, meta] = await Promise.all([currentState(), currentMeta()]);
+        timings.startMs += performance.now() - s0;
+        if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
+          throw new Error(`企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`);
+        }
         await freshDir(meta);
         const { fresh, removals } = collect(page, state.generation);
         await applyRemovals(db, dir, removals);
