@@ -119,6 +119,9 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await page.getByRole('button', { name: /开始检查|继续检查/ }).click();
   await expect(page.getByRole('heading', { name: '检查事项' })).toBeVisible();
   await shot(page, 'form-top');
+  // Dates read and show as YYYY-MM-DD with the weekday beside them, whatever the browser's UI language.
+  await expect(page.getByLabel('检查日期')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(page.locator('.date-hint').first()).toContainText('星期');
   const n010 = task.items.find((i) => i.code === 'N010')!;
   for (const item of task.items) await setOutcome(page, item.name, item.code === 'N010' ? '不符合' : '符合');
   const failing = itemGroup(page, n010.name);
@@ -148,6 +151,8 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await shot(page, 'form-signatures');
   await waitSaved(page);
   await finalize(page);
+  const deadline = (await page.getByTestId('publication-deadline').innerText()).trim();
+  expect(deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   await shot(page, 'result');
   await shot(page, 'result-full', { fullPage: true });
 
@@ -156,7 +161,11 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await shot(page, 'correction');
 
   await openTasks(page);
+  await expect(page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo })).toContainText(`公示截止 ${deadline}`);
   await shot(page, 'tasks-finalized');
+  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  await expect(page.getByTestId('task-publication-deadline')).toHaveText(deadline);
+  await shot(page, 'task-detail-finalized');
 
   platform.admin.cancelTask(task.id);
   await openOutbox(page);

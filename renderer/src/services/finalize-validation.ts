@@ -36,6 +36,8 @@ function itemProblems(draft: Draft, task: Task, ctx: ValidationContext): Finaliz
     }
     if (item.finding.handling === 'rectify' && !item.finding.rectifyDeadline) {
       problems.push({ path: `items.${i}.finding.rectifyDeadline`, message: `${label}责令限期改正，请填写整改期限` });
+    } else if (item.finding.handling === 'rectify' && !isValidIsoDate(item.finding.rectifyDeadline ?? '')) {
+      problems.push({ path: `items.${i}.finding.rectifyDeadline`, message: `${label}的整改期限不是有效日期，请按 YYYY-MM-DD 填写` });
     }
     problems.push(...lenientProblems(item, i, label, draft.inspectedOn, ctx));
   });

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { UseFormRegister } from 'react-hook-form';
 import { services } from '../../services/index.js';
 import type { Draft, EvidenceFile } from '../../services/api.js';
+import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
 import { useObjectUrl } from './useObjectUrl.js';
 
@@ -21,6 +22,30 @@ function Thumb({ file }: { file: EvidenceFile }) {
   const src = useObjectUrl(file.thumbnail ?? (file.mime.startsWith('image/') ? file.blob : null));
   if (!src) return <div className="evidence-thumb">PDF 扫描件</div>;
   return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
+}
+
+/** One stored file: thumbnail, what and when, its hash, the caption, and removal asked twice (it cannot be undone). */
+function EvidenceCard({ file: f, n, register, onRemove }: { file: EvidenceFile; n: number; register: UseFormRegister<Draft>; onRemove: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const what = `${f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+  return (
+    <li className="evidence-card">
+      <Thumb file={f} />
+      <span className="small">{what} · {(f.size / 1024).toFixed(1)} KB · {formatDateTime(f.capturedAt)} 保存</span>
+      <span className="small muted mono" title={f.sha256}>SHA-256 {f.sha256.slice(0, 12)}…</span>
+      <label className="small" htmlFor={`caption-${f.id}`}>说明</label>
+      <input id={`caption-${f.id}`} aria-label={`证据 ${n} 的说明`} {...register(`captions.${f.id}`)} placeholder="拍摄内容、位置" />
+      {asking ? (
+        <div className="evidence-confirm" role="group" aria-label={`确认删除${what}`}>
+          <span className="small">删除后不能恢复。</span>
+          <button type="button" className="btn btn-small btn-danger" onClick={onRemove}>删除{what}</button>
+          <button type="button" className="btn btn-small" onClick={() => setAsking(false)}>取消</button>
+        </div>
+      ) : (
+        <button type="button" className="btn btn-small" aria-label={`删除${what}…`} onClick={() => setAsking(true)}>删除…</button>
+      )}
+    </li>
+  );
 }
 
 export function EvidencePanel({ taskId, resultId, register }: Props) {
@@ -79,14 +104,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
       {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
       <ul className="evidence-grid" aria-label="已添加的证据">
         {files.map((f, i) => (
-          <li key={f.id} className="evidence-card">
-            <Thumb file={f} />
-            <span className="small">{f.kind === 'scan' ? '扫描件' : '照片'} {i + 1} · {(f.size / 1024).toFixed(1)} KB</span>
-            <span className="small muted mono" title={f.sha256}>SHA-256 {f.sha256.slice(0, 12)}…</span>
-            <label className="small" htmlFor={`caption-${f.id}`}>说明</label>
-            <input id={`caption-${f.id}`} aria-label={`证据 ${i + 1} 的说明`} {...register(`captions.${f.id}`)} placeholder="拍摄内容、位置" />
-            <button type="button" className="btn btn-small" onClick={() => void remove(f.id)}>删除</button>
-          </li>
+          <EvidenceCard key={f.id} file={f} n={i + 1} register={register} onRemove={() => void remove(f.id)} />
         ))}
       </ul>
     </section>

@@ -4,7 +4,7 @@
  * change, then finalizes; problems come back next to their fields.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { Controller, useForm, useWatch, type Control } from 'react-hook-form';
 import type { Enterprise, Reference, Task } from '../../../../shared/protocol/index.js';
 import {
   CHECK_METHODS,
@@ -19,6 +19,7 @@ import { publicationDeadline, isValidIsoDate, chinaDate } from '../../../../shar
 import { matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
 import { isSpecialEquipmentUser, se525CheckItems } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
+import { DateInput } from '../../ui/DateInput.js';
 import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
 import { groupByDepartment } from '../tasks/groupItems.js';
@@ -71,12 +72,16 @@ function ProblemSummary({ problems }: { problems: readonly FinalizeProblem[] }) 
   );
 }
 
-function InspectedOnField({ register }: { register: ReturnType<typeof useForm<Draft>>['register'] }) {
+function InspectedOnField({ control }: { control: Control<Draft> }) {
   const aria = useProblemAria('inspectedOn');
   return (
     <div className="field">
       <label htmlFor="inspected-on">检查日期</label>
-      <input id="inspected-on" type="date" {...aria} {...register('inspectedOn')} />
+      <Controller
+        control={control}
+        name="inspectedOn"
+        render={({ field }) => <DateInput id="inspected-on" value={field.value} onChange={field.onChange} onBlur={field.onBlur} {...aria} />}
+      />
       <FieldProblem path="inspectedOn" />
     </div>
   );
@@ -144,7 +149,7 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
         <form className="inspect-form" onSubmit={(e) => e.preventDefault()} onBlur={() => void autosave.flush()} aria-labelledby="inspect-title" noValidate>
           <div className="form-head card">
             <div className="field-row">
-              <InspectedOnField register={register} />
+              <InspectedOnField control={control} />
               <div className="field">
                 <span className="label">公示截止日期</span>
                 <p className="value" data-testid="publication-deadline">

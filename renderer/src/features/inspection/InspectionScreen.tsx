@@ -50,6 +50,17 @@ function LinkedResults({ results }: { results: readonly StoredResult[] }) {
   );
 }
 
+/** Names the record being corrected by when it was locked (the id is kept for the record, in small type). */
+function CorrectionNotice({ replaces, results }: { replaces: string; results: readonly StoredResult[] }) {
+  const old = results.find((r) => r.resultId === replaces);
+  return (
+    <p className="alert alert-warn" data-testid="correction-notice">
+      正在更正已锁定的记录{old ? `（${formatDateTime(old.finalizedAt)} 锁定）` : ''}：锁定后两条记录都保留，新记录替代旧记录。
+      <span className="small mono"> 原记录编号 {replaces}</span>
+    </p>
+  );
+}
+
 export function InspectionScreen({ taskId }: { taskId: string }) {
   const [version, setVersion] = useState(0);
   const { data, error, loading } = useServiceData(() => loadInspection(taskId), null, [taskId, version]);
@@ -101,7 +112,7 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       {notice ? <p className="alert alert-ok" role="status">{notice}</p> : null}
       {draft ? (
         <>
-          {draft.replaces ? <p className="alert alert-warn">正在更正已锁定的记录 {draft.replaces}：锁定后两条记录都保留，新记录替代旧记录。</p> : null}
+          {draft.replaces ? <CorrectionNotice replaces={draft.replaces} results={results} /> : null}
           <InspectionForm key={draft.resultId} task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={onFinalized} />
         </>
       ) : latest ? (

@@ -4,12 +4,13 @@
  * typed and then hidden by switching the outcome is remembered and restored if switched back.
  */
 import { useEffect, useRef } from 'react';
-import { useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
+import { Controller, useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import type { CheckItem, LenientEntry } from '../../../../shared/protocol/index.js';
 import { FINDING_HANDLINGS, FINDING_HANDLING_LABELS, ITEM_OUTCOME_LABELS, type ItemOutcome } from '../../../../shared/domain/results.js';
 import type { Draft, DraftItem } from '../../services/api.js';
 import { Badge } from '../../ui/Badge.js';
+import { DateInput } from '../../ui/DateInput.js';
 import { LenientBox } from './LenientBox.js';
 import { FieldProblem, useProblem, useProblemAria } from './problems.js';
 
@@ -71,7 +72,13 @@ function FindingFields({ index, control, register, setValue, lenient }: Pick<Pro
         {handling === 'rectify' ? (
           <div className="field">
             <label htmlFor={id('deadline')}>整改期限</label>
-            <input id={id('deadline')} type="date" {...deadlineAria} {...register(`${base}.rectifyDeadline`, { setValueAs: (v: unknown) => (typeof v === 'string' && v ? v : null) })} />
+            <Controller
+              control={control}
+              name={`${base}.rectifyDeadline`}
+              render={({ field }) => (
+                <DateInput id={id('deadline')} value={field.value ?? null} onChange={(v) => field.onChange(v === '' ? null : v)} onBlur={field.onBlur} {...deadlineAria} />
+              )}
+            />
             <FieldProblem path={`${base}.rectifyDeadline`} />
           </div>
         ) : null}

@@ -21,7 +21,8 @@ interface Props {
   readonly setValue: UseFormSetValue<Draft>;
 }
 
-const STATE_TEXT = { met: '符合', 'not-met': '不符合', inspector: '待检查人员判断' } as const;
+// 满足/不满足, not 符合/不符合: those words already mean an item's outcome on the same screen.
+const STATE_TEXT = { met: '满足', 'not-met': '不满足', inspector: '待检查人员判断' } as const;
 
 export function LenientBox({ index, entries, history, inspectedOn, control, register, setValue }: Props) {
   const base = `items.${index}.finding` as const;
@@ -40,7 +41,7 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
   const id = (f: string): string => `item-${index}-lenient-${f}`;
   return (
     <div className="lenient-box" role="group" aria-label="免罚清单">
-      <h4>本项属于{entry.kind === 'mandatory' ? '“轻微违法不予处罚”' : '“首违可不罚”'}清单事项（{entry.code}，{entry.listVersion}）</h4>
+      <p className="lenient-title">本项属于{entry.kind === 'mandatory' ? '“轻微违法不予处罚”' : '“首违可不罚”'}清单事项（{entry.code}，{entry.listVersion}）</p>
       <p className="small">{entry.violation}；处罚依据：{entry.penaltyBasis}</p>
       {entries.length > 1 ? (
         <select aria-label="适用的清单事项" {...register(`${base}.lenient.code`)}>
@@ -48,13 +49,18 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
         </select>
       ) : null}
       <ul aria-label="适用条件">
-        {checks.map((c) => (
-          <li key={c.key}>
-            {c.label}：<span className={`cond-${c.state}`}>{STATE_TEXT[c.state]}</span> <span className="small muted">{c.detail}</span>
-          </li>
-        ))}
+        {checks.map((c) => {
+          // Minor harm is the inspector's call: once the box below is ticked, say so here too.
+          const confirmed = c.key === 'minorHarm' && c.state === 'inspector' && lenient.minorHarm;
+          return (
+            <li key={c.key}>
+              {c.label}：<span className={`cond-${confirmed ? 'met' : c.state}`}>{confirmed ? '满足' : STATE_TEXT[c.state]}</span>{' '}
+              <span className="small muted">{confirmed ? '检查人员已现场确认' : c.detail}</span>
+            </li>
+          );
+        })}
       </ul>
-      <label className="small"><input type="checkbox" {...register(`${base}.lenient.minorHarm`)} /> 经现场核实，危害后果轻微</label>
+      <label className="check-inline"><input type="checkbox" {...register(`${base}.lenient.minorHarm`)} /> 经现场核实，危害后果轻微</label>
       <div className="field-row">
         <div className="field">
           <label htmlFor={id('decision')}>检查人员决定</label>

@@ -17,6 +17,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from '../outbox/outboxText.js';
 import { ResultExtras } from './ResultExtras.js';
+import { publicationDeadlineOf } from './resultText.js';
 
 const OUTCOME_TONES = { pass: 'ok', fail: 'danger', na: 'muted', unchecked: 'warn' } as const;
 
@@ -45,7 +46,7 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
           <dt>锁定时间</dt>
           <dd>{formatDateTime(result.finalizedAt)}</dd>
           <dt>公示截止日期</dt>
-          <dd data-testid="publication-deadline">{result.receipt?.publication.deadline ?? p.publicationDeadline}</dd>
+          <dd data-testid="publication-deadline">{publicationDeadlineOf(result)}</dd>
           <dt>内容摘要（SHA-256）</dt>
           <dd className="mono hash" data-testid="content-hash">
             {result.contentHash}

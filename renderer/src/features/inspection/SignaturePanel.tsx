@@ -30,7 +30,7 @@ function PartyFields({ index, control, register }: { index: number; control: Con
   const id = (f: string): string => `sig-${index}-${f}`;
   return (
     <>
-      <label className="small"><input type="checkbox" {...register(`signatures.${index}.refused`)} /> 当事人拒绝签名</label>
+      <label className="check-inline"><input type="checkbox" {...register(`signatures.${index}.refused`)} /> 当事人拒绝签名</label>
       {refused ? (
         <div className="field-row">
           <div className="field grow"><label htmlFor={id('note')}>拒签情况</label><input id={id('note')} {...register(`signatures.${index}.refusalNote`)} placeholder="如：当事人拒绝在笔录上签字" /></div>
@@ -50,6 +50,8 @@ function PartyFields({ index, control, register }: { index: number; control: Con
 
 function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onStored }: Props & { index: number; sig: DraftSignature; blobs: ReadonlyMap<string, Blob>; onStored: (id: string, blob: Blob) => void }) {
   const [error, setError] = useState<string | null>(null);
+  // 重新签名 keeps the stored signature until a new one is confirmed (the party may have left).
+  const [redo, setRedo] = useState(false);
   const refused = useWatch({ control, name: `signatures.${index}.refused` });
   const title = sig.role === 'party' ? '当事人（企业代表）' : `检查人员：${sig.name}（执法证号 ${sig.certNo}）`;
   const who = sig.role === 'party' ? (refused ? '见证人' : '当事人') : sig.name;
@@ -61,6 +63,7 @@ function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onSt
       const old = sig.attachmentId;
       setValue(`signatures.${index}.attachmentId`, file.id, { shouldDirty: true });
       setValue(`signatures.${index}.signedAt`, file.capturedAt, { shouldDirty: true });
+      setRedo(false);
       if (old) await services.inspection.removeEvidence(old).catch(() => undefined);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -70,15 +73,23 @@ function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onSt
     <div className="sig-card" role="group" aria-label={`${title}签名`} data-testid={`sig-${sig.slot}`}>
       <h3>{title}</h3>
       {sig.role === 'party' ? <PartyFields index={index} control={control} register={register} /> : null}
-      {sig.attachmentId ? (
+      {sig.attachmentId && !redo ? (
         <>
           <StoredSignature blob={blobs.get(sig.attachmentId)} alt={`${who}的签名`} />
           <p className="small"><span className="sig-done">已签名</span>{' '}
-            <button type="button" className="btn btn-small" onClick={() => setValue(`signatures.${index}.attachmentId`, null, { shouldDirty: true })}>重新签名</button>
+            <button type="button" className="btn btn-small" onClick={() => setRedo(true)}>重新签名</button>
           </p>
         </>
       ) : (
-        <SignatureCanvas label={`${who}签名区`} onConfirm={onConfirm} />
+        <>
+          <SignatureCanvas label={`${who}签名区`} onConfirm={onConfirm} />
+          {redo ? (
+            <p className="small muted">
+              确认新签名后替换原签名。{' '}
+              <button type="button" className="btn btn-small" onClick={() => setRedo(false)}>保留原签名</button>
+            </p>
+          ) : null}
+        </>
       )}
       {error ? <p className="field-error" role="alert">签名未保存：{error}</p> : null}
       <FieldProblem path={`signatures.${index}`} />

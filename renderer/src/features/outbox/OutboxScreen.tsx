@@ -34,7 +34,10 @@ function Row({ e }: { e: OutboxEntry }) {
         {!e.lastError && !e.advice ? '—' : null}
         {e.state === 'needs_review' ? <ReviewPanel e={e} /> : null}
       </td>
-      <td>{e.publicationDeadline}</td>
+      <td>
+        {e.publicationDeadline}
+        {e.state === 'needs_review' || e.state === 'paused' ? <div className="small muted">处理前暂不公示</div> : null}
+      </td>
     </tr>
   );
 }

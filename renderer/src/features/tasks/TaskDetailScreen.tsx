@@ -1,9 +1,13 @@
 /**
  * 任务详情: plan, team (names + 执法证号, leader), the check items grouped by department (联合抽查),
- * and the enterprise's credit file. The main button starts, continues or shows the inspection.
+ * and the enterprise's credit file. The main button starts, continues or shows the inspection;
+ * once finalized, the result's dates (inspection, lock, publication deadline) come first.
  */
 import { services } from '../../services/index.js';
 import type { CheckItem, Task } from '../../../../shared/protocol/index.js';
+import type { StoredResult } from '../../services/api.js';
+import { formatDateTime } from '../../ui/format.js';
+import { publicationDeadlineOf } from '../inspection/resultText.js';
 import { Badge } from '../../ui/Badge.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
@@ -24,6 +28,22 @@ async function loadDetail(taskId: string) {
   ]);
   const localState = result ? 'finalized' : (summaries.find((s) => s.id === taskId)?.localState ?? 'new');
   return { task, enterprise, result, localState };
+}
+
+function ResultSummary({ result }: { result: StoredResult }) {
+  return (
+    <section className="card locked-banner" aria-labelledby="task-result-title">
+      <h2 id="task-result-title">检查结果（已锁定）</h2>
+      <dl className="kv">
+        <dt>检查日期</dt>
+        <dd>{result.payload.inspectedOn}</dd>
+        <dt>锁定时间</dt>
+        <dd>{formatDateTime(result.finalizedAt)}</dd>
+        <dt>公示截止日期</dt>
+        <dd data-testid="task-publication-deadline">{publicationDeadlineOf(result)}</dd>
+      </dl>
+    </section>
+  );
 }
 
 function ItemsByDepartment({ items }: { items: readonly CheckItem[] }) {
@@ -65,7 +85,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
       </section>
     );
   }
-  const { task, enterprise, localState } = data;
+  const { task, enterprise, localState, result } = data;
   const inactive = TASK_STATUS_LABELS[task.status];
   const actionLabel = localState === 'finalized' ? '查看结果' : localState === 'draft' ? '继续检查' : '开始检查';
   const canAct = localState === 'finalized' || !inactive;
@@ -96,6 +116,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
 
       <div className="detail-grid">
         <div className="detail-main">
+          {result ? <ResultSummary result={result} /> : null}
           <section className="card" aria-labelledby="plan-title">
             <h2 id="plan-title">抽查计划</h2>
             <dl className="kv">

@@ -1,6 +1,7 @@
 /**
  * 任务列表: the assigned tasks with task no., enterprise, plan, due date (soon / overdue
- * highlighted), status and the enterprise's credit class and warning colour. Filter by text/status.
+ * highlighted), status (with the publication deadline once finalized) and the enterprise's credit
+ * class and warning colour. Filter by text/status.
  */
 import { useMemo, useState } from 'react';
 import { services } from '../../services/index.js';
@@ -9,6 +10,7 @@ import { Badge, CreditBadge, WarningBadge } from '../../ui/Badge.js';
 import { dueLevel, dueText } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../app/routes.js';
+import { publicationDeadlineOf } from '../inspection/resultText.js';
 import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './taskText.js';
 
 type Filter = 'all' | TaskSummary['localState'];
@@ -19,7 +21,20 @@ function matches(t: TaskSummary, text: string, filter: Filter): boolean {
   return [t.taskNo, t.enterpriseName, t.enterpriseUscc, t.planName].some((v) => v.includes(text));
 }
 
-function TaskRow({ t, now }: { t: TaskSummary; now: Date }) {
+/** The task list plus, for finalized tasks, the publication deadline of their result. */
+async function loadTasks(): Promise<{ tasks: readonly TaskSummary[]; deadlines: ReadonlyMap<string, string> }> {
+  const tasks = await services.tasks.list();
+  const finalized = tasks.filter((t) => t.localState === 'finalized');
+  const results = await Promise.all(finalized.map((t) => services.inspection.resultForTask(t.id)));
+  const deadlines = new Map<string, string>();
+  results.forEach((r, i) => {
+    const t = finalized[i];
+    if (r && t) deadlines.set(t.id, publicationDeadlineOf(r));
+  });
+  return { tasks, deadlines };
+}
+
+function TaskRow({ t, now, deadline }: { t: TaskSummary; now: Date; deadline: string | undefined }) {
   const due = dueLevel(t.dueDate, now);
   const platformStatus = TASK_STATUS_LABELS[t.taskStatus];
   return (
@@ -39,6 +54,7 @@ function TaskRow({ t, now }: { t: TaskSummary; now: Date }) {
       <td>
         <Badge tone={LOCAL_STATE_TONES[t.localState]}>{LOCAL_STATE_LABELS[t.localState]}</Badge>{' '}
         {platformStatus ? <Badge tone="danger">{platformStatus}</Badge> : null}
+        {deadline ? <div className="small" data-testid="task-publication-deadline">公示截止 {deadline}</div> : null}
       </td>
       <td>
         <CreditBadge cls={t.creditClass} /> <WarningBadge color={t.warningColor} />
@@ -48,11 +64,11 @@ function TaskRow({ t, now }: { t: TaskSummary; now: Date }) {
 }
 
 export function TaskListScreen() {
-  const { data, error, loading } = useServiceData(() => services.tasks.list(), (l) => services.tasks.subscribe(l), []);
+  const { data, error, loading } = useServiceData(loadTasks, (l) => services.tasks.subscribe(l), []);
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
   const now = useMemo(() => new Date(), []);
-  const tasks = data ?? [];
+  const tasks = data?.tasks ?? [];
   const shown = tasks.filter((t) => matches(t, text.trim(), filter));
   const counts = { new: 0, draft: 0, finalized: 0 };
   for (const t of tasks) counts[t.localState] += 1;
@@ -99,14 +115,14 @@ export function TaskListScreen() {
               <th scope="col">任务编号</th>
               <th scope="col">企业</th>
               <th scope="col">抽查计划</th>
-              <th scope="col">截止日期</th>
+              <th scope="col">任务截止日期</th>
               <th scope="col">状态</th>
               <th scope="col">信用分类 / 预警</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((t) => (
-              <TaskRow key={t.id} t={t} now={now} />
+              <TaskRow key={t.id} t={t} now={now} deadline={data?.deadlines.get(t.id)} />
             ))}
           </tbody>
         </table>
