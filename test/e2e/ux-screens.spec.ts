@@ -184,3 +184,55 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await openTasks(page);
   expect(await page.getByRole('table', { name: '任务列表' }).count()).toBe(1);
 });
+
+/** What has the keyboard focus: its accessible label text and, for radios, which group. */
+async function focused(page: Page): Promise<{ label: string; group: string; type: string }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    const label = el ? Array.from(el.labels ?? []).map((l) => l.textContent ?? '').join('').trim() || (el.getAttribute('aria-label') ?? '') : '';
+    const fieldset = el?.closest('fieldset[role="radiogroup"]');
+    const legend = fieldset ? (fieldset.querySelector('legend')?.textContent ?? '') : '';
+    return { label, group: legend, type: el?.getAttribute('type') ?? el?.tagName.toLowerCase() ?? '' };
+  });
+}
+
+test('keyboard only: the checklist in Tab order, outcomes by arrow keys, result codes by Space', async ({ platform, app }) => {
+  const who = platform.logins[0]!;
+  const mine = new Set(platform.admin.tasksOf(who.inspectorId));
+  const task = (await assignedTasks(platform.url, who.certNo, who.password)).find((t) => mine.has(t.id) && t.items.length >= 2);
+  if (!task) throw new Error('no assigned task with two items');
+  const [first, second] = [task.items[0]!, task.items[1]!];
+  const page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  await page.goto(page.url().replace(/#.*$/, '') + `#/tasks/${encodeURIComponent(task.id)}/inspect`);
+  await expect(page.getByRole('heading', { name: '检查事项' })).toBeVisible();
+
+  await page.getByLabel('检查日期').focus();
+  await page.keyboard.press('Tab');
+  // One Tab stop per item: the checked outcome (未检查 until chosen).
+  expect(await focused(page)).toEqual({ label: '未检查', group: first.name, type: 'radio' });
+  await page.keyboard.press('ArrowDown'); // wraps to 符合 and checks it
+  await expect(itemGroup(page, first.name).getByRole('radio', { name: '符合', exact: true })).toBeChecked();
+  await page.keyboard.press('ArrowRight');
+  await expect(itemGroup(page, first.name).getByRole('radio', { name: '不符合', exact: true })).toBeChecked();
+  await page.keyboard.press('ArrowLeft');
+  await expect(itemGroup(page, first.name).getByRole('radio', { name: '符合', exact: true })).toBeChecked();
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toMatchObject({ label: '备注', group: first.name });
+  await page.keyboard.type('钥匙开关正常');
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toMatchObject({ group: second.name, type: 'radio' });
+  await expect(itemGroup(page, first.name).getByLabel('备注')).toHaveValue('钥匙开关正常');
+
+  // The result codes: Tab into the group, Space ticks.
+  const noProblem = page.getByRole('group', { name: '检查结果' }).getByRole('checkbox', { name: '未发现问题' });
+  await noProblem.focus();
+  await page.keyboard.press('Space');
+  await expect(noProblem).toBeChecked();
+  // The focus ring is drawn around the whole choice, not only the tiny box.
+  const ring = await noProblem.evaluate((el) => getComputedStyle(el.closest('label') ?? el).outlineStyle);
+  expect(ring).toBe('solid');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
+});
