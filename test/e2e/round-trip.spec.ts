@@ -41,7 +41,10 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   const task = await firstTask(platform, who.inspectorId, await login(platform.url, who.certNo, who.password));
 
   const page = await app.open();
+  // Nothing real is configured in this run: the demo platform's data is marked as such on screen.
+  await expect(page.getByRole('note').filter({ hasText: '演示数据' })).toBeVisible();
   await signIn(page, who.certNo, who.password);
+  await expect(page.getByRole('banner').getByRole('note').filter({ hasText: '演示数据' })).toBeVisible();
   await syncAll(page);
   await page.screenshot({ path: `${SHOTS}/sync.png` });
 

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { Session } from '../services/api.js';
+import { DemoBadge } from '../ui/DemoBadge.js';
 import { formatRoute, type Route } from './routes.js';
 import { useUi } from '../state/ui.js';
 
@@ -47,6 +48,7 @@ export function Shell({ session, children }: { session: Session; children: React
           <div className="brand">
             <span className="brand-title">智慧监管现场检查</span>
             <span className="brand-station">{inspector.station}</span>
+            <DemoBadge />
           </div>
           <div className="topbar-right">
             <span className="who">

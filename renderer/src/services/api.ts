@@ -391,7 +391,19 @@ export interface DocumentsService {
   subscribe(listener: () => void): Unsubscribe;
 }
 
+/** Where this installation points: a real platform, or the bundled demo platform (issue 7 §4). */
+export interface DeploymentInfo {
+  readonly platformUrl: string;
+  /** True when nothing real is configured and the app runs against demo data: always shown on screen. */
+  readonly demo: boolean;
+  readonly stationName: string;
+}
+export interface DeploymentService {
+  get(): Promise<DeploymentInfo>;
+}
+
 export interface Services {
+  readonly deployment: DeploymentService;
   readonly storage: StorageService;
   readonly auth: AuthService;
   readonly sync: SyncService;

@@ -31,6 +31,12 @@ export function createServices(deps: ServiceDeps, options: { markerMirror?: Mark
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
   return {
+    deployment: {
+      get: async () => {
+        const c = await deps.adapter.config();
+        return { platformUrl: c.platformUrl, demo: c.demo, stationName: c.stationName };
+      },
+    },
     storage: createStorageService(rt, { ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}), ...(options.ledger ? { ledger: options.ledger } : {}) }),
     integrity: createIntegrityService(rt),
     auth,

@@ -10,6 +10,7 @@ import { CertNoSchema } from '../../../../shared/protocol/auth.js';
 import { services } from '../../services/index.js';
 import type { SignInError } from '../../services/api.js';
 import { navigate, useUi } from '../../state/ui.js';
+import { DemoBadge } from '../../ui/DemoBadge.js';
 
 const LoginFormSchema = z.object({
   certNo: z.string().trim().min(1, '请输入执法证号').pipe(CertNoSchema),
@@ -63,7 +64,10 @@ export function LoginScreen() {
     <main className="login-page">
       <form className="login-card" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="login-title">
         <h1 id="login-title">登录</h1>
-        <p className="login-sub">智慧监管现场检查 · 请使用执法证号登录</p>
+        <p className="login-sub">
+          智慧监管现场检查 · 请使用执法证号登录
+          <DemoBadge />
+        </p>
         <div className={`login-net ${online ? 'net-online' : 'net-offline'}`} role="status">
           {online ? '在线' : '离线'}
           <span className="login-net-hint">{online ? '' : '：仅可使用曾在本设备登录过的账号'}</span>
