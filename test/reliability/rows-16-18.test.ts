@@ -95,9 +95,11 @@ describe('downstream faults', () => {
     const staged = {
       ...repo,
       async applyPage(page: Parameters<typeof repo.applyPage>[0]) {
-        const n = await repo.applyPage(page);
-        if (page.hasMore) seenDuring.push({ removedVisible: (await repo.get(removed[0]!)) !== null, count: await repo.count() });
-        return n;
+        // Look before each page is written: the engine queues writes two deep, so a look taken after
+        // this page's write could land after the final page's switch and see the new generation.
+        // Before the last page is applied, the old copy must still be fully readable.
+        seenDuring.push({ removedVisible: (await repo.get(removed[0]!)) !== null, count: await repo.count() });
+        return repo.applyPage(page);
       },
     };
     const outcome = await pullAll(pullDeps(r.dbs, http, { enterprises: staged }), quarantine(r.dbs));
