@@ -82,5 +82,13 @@ test('offline: a middle-of-name fragment finds the enterprise, the class filter 
   await expect(banner.getByLabel(new RegExp(`^信用风险分类 ${cls} 类`))).toBeVisible();
   await expect(banner.getByText('内部信息，不公开')).toBeVisible();
   await expect(page.getByText('内部信息，不公开').first()).toBeVisible();
+  // A valid code raises no USCC warning.
+  await expect(page.getByTestId('uscc-issue')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/credit-file.png`, fullPage: true });
+
+  // The platform's one irregular code (bad check character) is flagged, never shown as if valid.
+  const bad = platform.admin.generated().badUscc;
+  await page.goto(`${page.url().split('#')[0]}#/enterprises/${bad}`);
+  await expect(page.getByLabel('风险概览').getByRole('alert')).toContainText('统一社会信用代码校验异常');
+  await expect(page.getByLabel('风险概览').getByRole('alert')).toContainText('第18位校验码应为');
 });

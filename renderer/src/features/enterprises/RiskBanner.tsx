@@ -4,6 +4,7 @@
  */
 import type { Enterprise } from '../../../../shared/protocol/index.js';
 import { Badge, CreditBadge, InternalMark, WarningBadge } from '../../ui/Badge.js';
+import { UsccCheck } from '../../ui/UsccCheck.js';
 
 export function RiskBanner({ e }: { e: Enterprise }) {
   const openLists = e.abnormalList.filter((x) => !x.removeDate).length + e.seriousList.filter((x) => !x.removeDate).length
@@ -15,6 +16,7 @@ export function RiskBanner({ e }: { e: Enterprise }) {
         <p className="mono">{e.uscc}</p>
         <Badge tone={e.status === '存续' ? 'ok' : 'danger'}>{e.status}</Badge>
         {openLists > 0 ? <Badge tone="danger">在列名单 {openLists} 项</Badge> : null}
+        <UsccCheck uscc={e.uscc} />
       </div>
       <div className="risk-badges">
         <CreditBadge cls={e.internal.creditClass} />

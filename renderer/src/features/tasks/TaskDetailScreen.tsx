@@ -15,6 +15,7 @@ import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
 import { DocumentsPanel } from '../documents/DocumentsPanel.js';
 import { TASK_STATUS_LABELS } from './taskText.js';
 import { groupByDepartment } from './groupItems.js';
+import { UsccCheck } from '../../ui/UsccCheck.js';
 
 const ROLE_LABELS: Readonly<Record<Task['team'][number]['role'], string>> = { leader: '组长', member: '组员', expert: '专家' };
 
@@ -102,6 +103,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
           <p className="muted">
             <span className="mono">{task.enterprise.uscc}</span> · {task.enterprise.address}
           </p>
+          <UsccCheck uscc={task.enterprise.uscc} />
         </div>
         <div className="actions">
           {canAct ? (
