@@ -9,15 +9,10 @@ import { ReceiptSchema } from '../../shared/protocol/index.js';
 import { metaRepo, outboxRepo, resultsRepo, uploadsRepoFor } from './db.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike } from '../../renderer/src/sync/push-engine.js';
-import { finalizeWith, opOf, requests, rig, settle, type Rig } from './harness.js';
+import { finalizeWith, opOf, requests, rig, settle, taskPicker, type Rig } from './harness.js';
 
 let r: Rig;
-let next = 0;
-const task = () => {
-  const t = r.tasks[next++];
-  if (!t) throw new Error('out of tasks');
-  return t;
-};
+const task = taskPicker(() => r);
 
 beforeAll(async () => { r = await rig(); }, 60_000);
 afterAll(() => r.stop());

@@ -113,6 +113,16 @@ export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: num
 }
 
 /** Finalizes a result for the task with `photos` attachments of `bytes` each (repositories, one tx). */
+/** Hands out the rig's tasks one by one, so each test inspects a task no other test touched. */
+export function taskPicker(r: () => Rig): () => Task {
+  let next = 0;
+  return () => {
+    const t = r().tasks[next++];
+    if (!t) throw new Error('out of tasks');
+    return t;
+  };
+}
+
 export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048, replaces: string | null = null): Promise<{ resultId: string; opId: string; attachmentIds: string[] }> {
   const db = r.dbs.field;
   const resultId = `r-${crypto.randomUUID()}`;

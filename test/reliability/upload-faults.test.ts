@@ -5,15 +5,10 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxRepo } from '../../renderer/src/db/index.js';
-import { finalizeWith, opOf, requests, rig, settle, type Rig } from './harness.js';
+import { finalizeWith, opOf, requests, rig, settle, taskPicker, type Rig } from './harness.js';
 
 let r: Rig;
-let next = 0;
-const task = () => {
-  const t = r.tasks[next++];
-  if (!t) throw new Error('out of tasks');
-  return t;
-};
+const task = taskPicker(() => r);
 
 beforeAll(async () => { r = await rig(); }, 60_000);
 afterAll(() => r.stop());

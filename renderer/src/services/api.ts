@@ -9,6 +9,7 @@
 import type { Enterprise, Inspector, Receipt, Reference, ResultPayload, Task } from '../../../shared/protocol/index.js';
 import type { SearchAnswer as EnterpriseSearchAnswer, SearchFilters as EnterpriseSearchFilters, SearchHit as EnterpriseSearchHit } from '../search/types.js';
 import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../shared/domain/results.js';
+import type { PullPhase, PullProgress } from '../sync/progress.js';
 
 /** Unsubscribe function returned by every `subscribe`. */
 export type Unsubscribe = () => void;
@@ -40,16 +41,9 @@ export interface AuthService {
 }
 
 // ---------------------------------------------------------------- sync (pull)
-export type SyncPhase = 'idle' | 'reference' | 'tasks' | 'enterprises' | 'done' | 'error' | 'cancelled';
-export interface SyncProgress {
-  readonly phase: SyncPhase;
-  /** Records written in the current phase / expected total (total may be 0 when unknown). */
-  readonly done: number;
-  readonly total: number;
-  readonly recordsPerSecond: number;
-  readonly etaSeconds: number | null;
-  readonly quarantined: number;
-  readonly message: string;
+export type SyncPhase = PullPhase;
+/** The pull engine's progress plus when the last complete sync ended. */
+export interface SyncProgress extends PullProgress {
   readonly lastSyncedAt: string | null;
 }
 export interface SyncService {
