@@ -5,10 +5,11 @@
  * own list of live credit files (the truth a finished pull must equal).
  */
 import 'fake-indexeddb/auto';
-import { EnterpriseSchema, LoginResponseSchema } from '../../shared/protocol/index.js';
+import { z } from 'zod';
+import { API, EnterpriseSchema, LoginResponseSchema, feedPageSchema } from '../../shared/protocol/index.js';
 import { enterprisesRepo, openDatabases, referenceRepo, syncStateRepo, tasksRepo, type Databases } from '../../renderer/src/db/index.js';
 import { createHttpClient, type HttpClient, type TokenProvider } from '../../renderer/src/platform/http.js';
-import { jsonFeed, type EnterpriseFeedFetcher } from '../../renderer/src/sync/enterprise-feed.js';
+import { jsonFeed } from '../../renderer/src/sync/enterprise-feed.js';
 import type { PullDeps } from '../../renderer/src/sync/pull-engine.js';
 import type { StartedPlatform } from '../platform/server.js';
 
@@ -64,21 +65,25 @@ export function reopen(prefix: string, old: Databases | null): Databases {
   return openDatabases(prefix);
 }
 
-/** Every live, schema-valid credit file the server has right now, with its version. */
-export async function serverTruth(feed: EnterpriseFeedFetcher): Promise<Map<string, number>> {
+/**
+ * Every live, schema-valid credit file the server has right now, with its version. Read on its own
+ * (the raw JSON pages, checked with zod itself), never through the app's feed and validator.
+ */
+export async function serverTruth(http: HttpClient): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   let cursor = '0';
   for (;;) {
-    const res = await feed(cursor, 5000);
+    const res = await http.request({ method: 'GET', path: API.enterprises, query: { cursor, limit: 5000 }, schema: feedPageSchema(z.unknown()) });
     if (!res.ok) throw new Error(`server truth: ${res.error.message}`);
-    for (const line of res.page.lines) {
-      const v = line.value as { kind?: string; uscc?: string; enterprise?: unknown } | undefined;
+    if (res.notModified) return out;
+    for (const line of res.value.changes) {
+      const v = line as { kind?: string; uscc?: string; enterprise?: unknown } | undefined;
       if (v?.kind === 'tombstone' && v.uscc) out.delete(v.uscc);
       const e = EnterpriseSchema.safeParse(v?.enterprise);
       if (v?.kind === 'upsert' && e.success) out.set(e.data.uscc, e.data.version);
     }
-    if (!res.page.hasMore) return out;
-    cursor = res.page.nextCursor;
+    if (!res.value.hasMore) return out;
+    cursor = res.value.nextCursor;
   }
 }
 

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterprisesRepo, quarantineRepo, type Databases } from '../../renderer/src/db/index.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, type EnterpriseFeedFetcher } from '../../renderer/src/sync/enterprise-feed.js';
 import { pullAll } from '../../renderer/src/sync/pull-engine.js';
-import { parseEnterpriseLines } from '../../renderer/src/sync/pull-enterprises.js';
 import { startPlatform } from '../platform/server.js';
 import { finalizeWith, rig, type Rig } from './harness.js';
 import { cursorFetch, httpFor, jsonFeed, pullDeps, reopen, serverTruth, tokenFor } from './pull-kit.js';
@@ -57,7 +56,7 @@ describe('downstream faults', () => {
     f.cursors.length = 0;
     expect(await pullAll(pullDeps(dbs, http), quarantine(dbs))).toMatchObject({ ok: true });
     expect(f.cursors[0]).toBe(committed.cursor);
-    const truth = await serverTruth(jsonFeed(http));
+    const truth = await serverTruth(http);
     expect(await localFiles(dbs)).toEqual(truth);
     expect(await enterprisesRepo(dbs.cache).count()).toBe(truth.size);
 
@@ -69,11 +68,10 @@ describe('downstream faults', () => {
     const newer = (await enterprisesRepo(dbs.cache).get(changed!))!.version;
     expect(newer).toBe(truth.get(changed!)! + 1);
     const at = new Date().toISOString();
-    const { changes, texts, bad } = parseEnterpriseLines(old.page.lines, at);
     const state = await enterprisesRepo(dbs.cache).state();
-    await enterprisesRepo(dbs.cache).applyPage({ changes, texts, quarantined: bad, nextCursor: state.cursor, hasMore: false, total: state.total, at });
+    await enterprisesRepo(dbs.cache).applyPage({ changes: old.page.changes, raws: old.page.raws, quarantined: old.page.bad, nextCursor: state.cursor, hasMore: false, total: state.total, at });
     expect((await enterprisesRepo(dbs.cache).get(changed!))!.version).toBe(newer);
-    expect(await localFiles(dbs)).toEqual(await serverTruth(jsonFeed(http)));
+    expect(await localFiles(dbs)).toEqual(await serverTruth(http));
     dbs.field.close();
     dbs.cache.close();
   }, 60_000);
@@ -109,7 +107,7 @@ describe('downstream faults', () => {
     expect(seenDuring.length).toBeGreaterThan(1);
     expect(seenDuring.every((s) => s.removedVisible && s.count >= oldCount - 3)).toBe(true);
     for (const u of removed) expect(await repo.get(u)).toBeNull(); // switched: the old generation is gone
-    expect(await localFiles(r.dbs)).toEqual(await serverTruth(jsonFeed(http)));
+    expect(await localFiles(r.dbs)).toEqual(await serverTruth(http));
     expect({ outbox: await field.outbox.toArray(), results: await field.results.toArray(), audit: await field.audit.toArray(), attachments: await field.attachments.count(), drafts: await field.drafts.toArray() }).toEqual(before);
   }, 60_000);
 });
@@ -159,7 +157,7 @@ describe('large snapshot', () => {
       const state = await enterprisesRepo(dbs.cache).state();
       const quarantined = (await quarantineRepo(dbs.cache).list()).length;
       expect((await enterprisesRepo(dbs.cache).count()) + quarantined).toBe(state.total);
-      expect(await localFiles(dbs)).toEqual(await serverTruth(jsonFeed(http)));
+      expect(await localFiles(dbs)).toEqual(await serverTruth(http));
       expect(maxHeld).toBeLessThanOrEqual(2); // the page being written + the one prefetched: memory bounded by pages, not by the snapshot
       console.info(`row 17: 20,000 records, heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, max pages held ${maxHeld}`);
       dbs.field.close();

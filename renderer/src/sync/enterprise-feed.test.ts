@@ -1,52 +1,74 @@
 /**
- * The streaming NDJSON reader: however the body is cut into chunks (even inside a multi-byte
- * character's line), it yields the same page as reading it whole; the header is announced before
- * the records end; a bad line is kept for quarantine; a bad header fails the page.
+ * The streaming NDJSON reader over bytes: however the body is cut into network chunks (even inside
+ * a multi-byte character), it yields the same prepared page as reading it whole; valid records are
+ * kept as the exact bytes of their line; the header is announced before the records end; a bad
+ * line is quarantined alone; a bad header fails the page.
  */
 import { describe, expect, it } from 'vitest';
+import { makeEnterprise, makeUscc } from '../testing/builders.js';
 import { NdjsonPageReader, parseNdjson, type PageHeader } from './enterprise-feed.js';
+import { PagePreparer } from './enterprise-prepare.js';
 
 const header = { nextCursor: '42', hasMore: true, total: 3 };
+const good = JSON.stringify({ kind: 'upsert', seq: 40, enterprise: makeEnterprise(1, { name: '威海市海润食品有限公司' }) });
 const body = [
   JSON.stringify(header),
-  JSON.stringify({ kind: 'upsert', seq: 40, enterprise: { uscc: 'X', name: '威海市海润食品有限公司' } }),
+  good,
   '{not json',
   '',
-  JSON.stringify({ kind: 'tombstone', seq: 42, uscc: 'Y' }),
+  JSON.stringify({ kind: 'upsert', seq: 41, enterprise: { uscc: makeUscc(3), name: '缺字段的企业' } }),
+  JSON.stringify({ kind: 'tombstone', seq: 42, uscc: makeUscc(2) }),
 ].join('\n');
+const bytes = new TextEncoder().encode(body);
+const AT = '2026-05-06T02:00:00.000Z';
 
 describe('NdjsonPageReader', () => {
-  it('yields the same page for every way of cutting the body into two or three chunks', () => {
-    const whole = parseNdjson(body);
-    expect(whole?.lines.map((l) => l.value === undefined)).toEqual([false, true, false]);
-    expect(whole).toMatchObject(header);
-    for (let i = 0; i <= body.length; i += 7) {
-      for (const j of [i, Math.min(body.length, i + 13)]) {
-        const reader = new NdjsonPageReader();
-        reader.push(body.slice(0, i));
-        reader.push(body.slice(i, j));
-        reader.push(body.slice(j));
-        expect(reader.end()).toEqual(whole);
+  it('keeps valid records as their bytes, quarantines bad lines alone, and summarizes', () => {
+    const page = parseNdjson(bytes, AT)!;
+    expect(page).toMatchObject(header);
+    expect(page.lineCount).toBe(4);
+    expect(page.changes.map((c) => c.kind)).toEqual(['upsert', 'tombstone']);
+    expect(page.changes[0]).toEqual({ kind: 'upsert', seq: 40, enterprise: expect.objectContaining({ uscc: makeUscc(1), name: '威海市海润食品有限公司' }) });
+    expect(new TextDecoder().decode(page.raws[0]!)).toBe(good);
+    expect(page.raws[1]).toBeNull();
+    expect(page.bad.map((b) => b.reason)).toEqual([expect.stringContaining('不是合法的 JSON'), expect.stringContaining('企业档案不符合协议')]);
+    expect(page.bad[0]!.raw).toBe('{not json');
+  });
+
+  it('yields the same page for every way of cutting the bytes into three chunks, even mid-character', () => {
+    const whole = parseNdjson(bytes, AT);
+    for (let i = 0; i <= bytes.length; i += 5) {
+      for (const j of [i, Math.min(bytes.length, i + 1), Math.min(bytes.length, i + 13)]) {
+        const prep = new PagePreparer(AT);
+        const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text));
+        reader.push(bytes.slice(0, i));
+        reader.push(bytes.slice(i, j));
+        reader.push(bytes.slice(j));
+        const h = reader.end();
+        expect(h ? prep.finish(h) : null).toEqual(whole);
       }
     }
   });
 
   it('announces the header as soon as its line is complete', () => {
     const seen: PageHeader[] = [];
-    const reader = new NdjsonPageReader((h) => seen.push(h));
-    reader.push(body.slice(0, body.indexOf('\n')));
+    const lines: unknown[] = [];
+    const reader = new NdjsonPageReader((v) => lines.push(v), (h) => seen.push(h));
+    const nl = bytes.indexOf(10);
+    reader.push(bytes.slice(0, nl));
     expect(seen).toEqual([]);
-    reader.push(body.slice(body.indexOf('\n'), body.indexOf('\n') + 5));
+    reader.push(bytes.slice(nl, nl + 5));
     expect(seen).toEqual([header]);
-    reader.push(body.slice(body.indexOf('\n') + 5));
-    expect(reader.end()?.lines).toHaveLength(3);
+    reader.push(bytes.slice(nl + 5));
+    expect(reader.end()).toEqual(header);
+    expect(lines).toHaveLength(4);
     expect(seen).toHaveLength(1);
   });
 
   it('fails the page when the header line is not a valid header', () => {
     const seen: PageHeader[] = [];
-    const reader = new NdjsonPageReader((h) => seen.push(h));
-    reader.push(`{"nextCursor":"abc","hasMore":true,"total":1}\n{"kind":"tombstone","seq":1,"uscc":"Y"}\n`);
+    const reader = new NdjsonPageReader(() => undefined, (h) => seen.push(h));
+    reader.push(new TextEncoder().encode(`{"nextCursor":"abc","hasMore":true,"total":1}\n{"kind":"tombstone","seq":1,"uscc":"Y"}\n`));
     expect(reader.end()).toBeNull();
     expect(seen).toEqual([]);
     expect(parseNdjson('')).toBeNull();

@@ -1,15 +1,19 @@
 /**
  * Fetching one page of the compacted enterprise feed. The app asks for NDJSON (gzip on the wire,
- * decoded by the browser): a header line, then one change per line, parsed as the body streams in
- * (the header as soon as it arrives, so the next page can be asked for). Each line is parsed on its own,
- * so a line that is not even JSON is quarantined alone, and the line's text is stored as received
- * (no re-serialization of 200k records). Tests and tools without NDJSON use the JSON body through
- * the shared HttpClient. Both shapes end as the same RawEnterprisePage.
+ * decoded by the browser): a header line, then one change per line. The body is read as bytes:
+ * each line is cut at its newline byte, decoded, parsed and validated as soon as it is complete
+ * (the header at once, so the next page can be asked for), and a valid record is kept as the very
+ * bytes it arrived in — no re-serialization, no re-encoding of 200k records. A line that is not
+ * even JSON is quarantined alone. Tests and tools without NDJSON use the JSON body through the
+ * shared HttpClient. Both shapes end as the same PreparedPage.
  */
 import { z } from 'zod';
 import { API, CursorSchema, ErrorBodySchema, feedPageSchema } from '../../../shared/protocol/index.js';
 import type { HttpClient, HttpError, TokenProvider } from '../platform/http.js';
 import { timings } from './enterprise-timings.js';
+import { PagePreparer, prepareValues, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
+
+export type { PageHeader, PreparedPage } from './enterprise-prepare.js';
 
 /**
  * Records per enterprise page in the app: the platform's maximum (~7 MB before gzip). Measured at
@@ -17,78 +21,81 @@ import { timings } from './enterprise-timings.js';
  */
 export const ENTERPRISE_PAGE_SIZE = 5000;
 
-export interface RawLine {
-  /** The parsed line, or undefined when it was not JSON. */
-  readonly value: unknown;
-  /** The line as received (NDJSON), or null when the page came as one JSON body. */
-  readonly text: string | null;
-}
-
-export interface RawEnterprisePage {
-  readonly lines: readonly RawLine[];
-  readonly nextCursor: string;
-  readonly hasMore: boolean;
-  readonly total: number;
-}
-
-export interface PageHeader {
-  readonly nextCursor: string;
-  readonly hasMore: boolean;
-  readonly total: number;
-}
-
-export type PageResult = { readonly ok: true; readonly page: RawEnterprisePage } | { readonly ok: false; readonly error: HttpError };
+export type PageResult = { readonly ok: true; readonly page: PreparedPage } | { readonly ok: false; readonly error: HttpError };
 /**
- * Fetches one page. `onHeader` (optional) is called as soon as the page's header is known — for
- * NDJSON, when its first line arrives, while the records still stream — so the caller can ask for
- * the next page early. It is only a hint: the page's result carries the same header.
+ * Fetches and prepares one page. `onHeader` (optional) is called as soon as the page's header is
+ * known — for NDJSON, when its first line arrives, while the records still stream — so the caller
+ * can ask for the next page early. It is only a hint: the page's result carries the same header.
+ * `at` stamps the quarantined lines (defaults to now).
  */
-export type EnterpriseFeedFetcher = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void) => Promise<PageResult>;
+export type EnterpriseFeedFetcher = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string) => Promise<PageResult>;
 
 const HeaderSchema = z.object({ nextCursor: CursorSchema, hasMore: z.boolean(), total: z.number().int().nonnegative() });
 const LoosePageSchema = feedPageSchema(z.unknown());
 
 /** The JSON-body path over the shared client (tests, tools). */
 export function jsonFeed(http: HttpClient): EnterpriseFeedFetcher {
-  return async (cursor, limit, signal) => {
+  return async (cursor, limit, signal, _onHeader, at) => {
     const res = await http.request({ method: 'GET', path: API.enterprises, query: { cursor, limit }, schema: LoosePageSchema, ...(signal ? { signal } : {}) });
     if (!res.ok) return res;
-    if (res.notModified) return { ok: true, page: { lines: [], nextCursor: cursor, hasMore: false, total: 0 } };
+    const stamp = at ?? new Date().toISOString();
+    if (res.notModified) return { ok: true, page: prepareValues([], { nextCursor: cursor, hasMore: false, total: 0 }, stamp) };
     const { changes, nextCursor, hasMore, total } = res.value;
-    return { ok: true, page: { lines: changes.map((value) => ({ value, text: null })), nextCursor, hasMore, total } };
+    return { ok: true, page: prepareValues(changes, { nextCursor, hasMore, total }, stamp) };
   };
 }
 
+/** One line as received: its parsed value (undefined when not JSON), bytes and text. */
+export type LineSink = (value: unknown, raw: Uint8Array, text: string) => void;
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 /**
- * Reads an NDJSON page as it arrives: the header line first (handed to `onHeader` at once), then
- * each line JSON-parsed as soon as it is complete, so parsing overlaps the download. A line that is
- * not JSON is kept with `value: undefined` (quarantined later); an invalid header fails the page.
+ * Reads an NDJSON page as its bytes arrive: the header line first (handed to `onHeader` at once),
+ * then each line — cut at its newline byte, so a multi-byte character split between two network
+ * chunks is never decoded in halves — decoded, JSON-parsed and handed to `sink` as soon as it is
+ * complete. An invalid header fails the page (`end()` returns null).
  */
 export class NdjsonPageReader {
-  private rest = '';
+  private pending: Uint8Array[] = [];
   private first = true;
   private header: PageHeader | null = null;
-  private readonly lines: RawLine[] = [];
+  private readonly decoder = new TextDecoder();
 
-  constructor(private readonly onHeader?: (header: PageHeader) => void) {}
+  constructor(private readonly sink: LineSink, private readonly onHeader?: (header: PageHeader) => void) {}
 
-  push(chunk: string): void {
-    const text = this.rest + chunk;
+  push(chunk: Uint8Array): void {
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.line(text.slice(start, nl));
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+      const tail = chunk.subarray(start, nl);
+      if (this.pending.length > 0) {
+        this.pending.push(tail);
+        this.line(concat(this.pending));
+        this.pending = [];
+      } else this.line(tail);
       start = nl + 1;
     }
-    this.rest = text.slice(start);
+    if (start < chunk.byteLength) this.pending.push(chunk.subarray(start));
   }
 
-  end(): RawEnterprisePage | null {
-    if (this.rest.length > 0) this.line(this.rest);
-    this.rest = '';
-    return this.header ? { lines: this.lines, ...this.header } : null;
+  end(): PageHeader | null {
+    if (this.pending.length > 0) this.line(concat(this.pending));
+    this.pending = [];
+    return this.header;
   }
 
-  private line(text: string): void {
+  private line(bytes: Uint8Array): void {
+    const text = this.decoder.decode(bytes);
     if (this.first) {
       this.first = false;
       try {
@@ -100,43 +107,46 @@ export class NdjsonPageReader {
       if (this.header) this.onHeader?.(this.header);
       return;
     }
-    if (!this.header || text.length === 0) return;
+    if (!this.header || text.length === 0 || text === '\r') return;
+    let value: unknown;
     try {
-      this.lines.push({ value: JSON.parse(text) as unknown, text });
+      value = JSON.parse(text) as unknown;
     } catch {
-      this.lines.push({ value: undefined, text });
+      value = undefined;
     }
+    this.sink(value, bytes, text);
   }
 }
 
-export function parseNdjson(body: string): RawEnterprisePage | null {
-  const reader = new NdjsonPageReader();
-  reader.push(body);
-  return reader.end();
+/** A whole NDJSON body prepared at once (tests). */
+export function parseNdjson(body: Uint8Array | string, at = new Date().toISOString()): PreparedPage | null {
+  const prep = new PagePreparer(at);
+  const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text));
+  reader.push(typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  const header = reader.end();
+  return header ? prep.finish(header) : null;
 }
 
-/** Streams the body through the reader (decoding UTF-8 as it comes); returns the time spent parsing. */
+/** Streams the body through the reader; returns the time spent in it (decode, parse, validate). */
 async function readNdjson(res: Response, reader: NdjsonPageReader): Promise<number> {
-  let parseMs = 0;
-  const feed = (text: string) => {
+  let readMs = 0;
+  const feed = (bytes: Uint8Array) => {
     const t = performance.now();
-    reader.push(text);
-    parseMs += performance.now() - t;
+    reader.push(bytes);
+    readMs += performance.now() - t;
   };
   if (!res.body) {
-    feed(await res.text());
-    return parseMs;
+    feed(new Uint8Array(await res.arrayBuffer()));
+    return readMs;
   }
-  const decoder = new TextDecoder();
   const stream = res.body.getReader();
   for (;;) {
     const { done, value } = await stream.read();
     if (done) break;
     timings.bytes += value.byteLength;
-    feed(decoder.decode(value, { stream: true }));
+    feed(value);
   }
-  feed(decoder.decode());
-  return parseMs;
+  return readMs;
 }
 
 export interface NdjsonFeedOptions {
@@ -149,7 +159,7 @@ export interface NdjsonFeedOptions {
 /** The NDJSON path (the worker): one GET per page, a 401 refreshes once and resends. */
 export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  async function once(cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void): Promise<PageResult | 'unauthorized'> {
+  async function once(cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string): Promise<PageResult | 'unauthorized'> {
     const url = new URL(API.enterprises, o.baseUrl().endsWith('/') ? o.baseUrl() : `${o.baseUrl()}/`);
     url.searchParams.set('cursor', cursor);
     url.searchParams.set('limit', String(limit));
@@ -167,13 +177,15 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
         return 'unauthorized';
       }
       if (!res.ok) return { ok: false, error: httpError(res, await res.text()) };
-      const reader = new NdjsonPageReader(onHeader);
-      const parseMs = await readNdjson(res, reader);
-      const page = reader.end();
+      const prep = new PagePreparer(at ?? new Date().toISOString());
+      const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text), onHeader);
+      const readMs = await readNdjson(res, reader);
+      const header = reader.end();
       timings.responseMs += t1 - t0;
-      timings.bodyMs += performance.now() - t1 - parseMs;
-      timings.parseMs += parseMs;
-      return page ? { ok: true, page } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' } };
+      timings.bodyMs += performance.now() - t1 - readMs;
+      // The reader's time less the validation inside it: decoding and JSON.parse.
+      timings.parseMs += readMs - prep.validateMs;
+      return header ? { ok: true, page: prep.finish(header) } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' } };
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
       if (controller.signal.aborted) return { ok: false, error: { kind: 'timeout', message: '下载企业档案超时' } };
@@ -183,12 +195,12 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
       signal?.removeEventListener('abort', onAbort);
     }
   }
-  return async (cursor, limit, signal, onHeader) => {
-    const first = await once(cursor, limit, signal, onHeader);
+  return async (cursor, limit, signal, onHeader, at) => {
+    const first = await once(cursor, limit, signal, onHeader, at);
     if (first !== 'unauthorized') return first;
     const outcome = await o.tokens.refresh();
     if (outcome !== 'refreshed') return { ok: false, error: outcome === 'rejected' ? { kind: 'session-expired', message: '登录已过期，请重新登录' } : { kind: 'network', message: '无法刷新登录状态' } };
-    const second = await once(cursor, limit, signal, onHeader);
+    const second = await once(cursor, limit, signal, onHeader, at);
     return second === 'unauthorized' ? { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } } : second;
   };
 }

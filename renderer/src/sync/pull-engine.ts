@@ -13,7 +13,6 @@ import { ProgressTracker, type PullProgress } from './progress.js';
 import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
 import { pullEnterprises } from './pull-enterprises.js';
 
-export { parseEnterpriseLines } from './pull-enterprises.js';
 
 export interface PullDeps {
   readonly http: HttpClient;

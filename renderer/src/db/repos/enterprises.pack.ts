@@ -1,6 +1,7 @@
 /**
- * Pure helpers of the packed credit-file layout: search columns from validated records, chunking,
- * and decoding a stored record (the change line as received) back into a domain Enterprise with the
+ * Pure helpers of the packed credit-file layout: the summary of a validated record (all the
+ * pipeline keeps of it after validation), search columns, chunking into one byte string, and
+ * decoding a stored record (the change line as received) back into a domain Enterprise with the
  * shared schema (so records stored before an additive schema change still read correctly).
  */
 import { ENTERPRISE_STATUSES, EnterpriseSchema, type Enterprise } from '../../../../shared/protocol/index.js';
@@ -12,19 +13,56 @@ export const CHUNK_SIZE = 1000;
 export const COLOR_CODES: Readonly<Record<WarningColor, string>> = { red: 'r', orange: 'o', blue: 'b', green: 'g' };
 export const COLOR_BY_CODE: Readonly<Record<string, WarningColor>> = { r: 'red', o: 'orange', b: 'blue', g: 'green' };
 
-/** A validated upsert ready to pack: the record and its stored text. */
-export interface PackedRecord {
-  readonly enterprise: Enterprise;
-  readonly text: string;
+/**
+ * What the download keeps of a validated record: the fields the directory and the search columns
+ * need. The full record lives on only as its bytes, so the parsed object tree dies young (cheap
+ * for the garbage collector) and a page can cross between threads without cloning whole records.
+ */
+export type EnterpriseSummary = Pick<Enterprise, 'uscc' | 'version' | 'name' | 'legalRep' | 'address' | 'region' | 'status'> & {
+  readonly internal: Pick<Enterprise['internal'], 'creditClass' | 'warningColor'>;
+};
+
+export type SummaryChange =
+  | { readonly kind: 'upsert'; readonly seq: number; readonly enterprise: EnterpriseSummary }
+  | { readonly kind: 'tombstone'; readonly seq: number; readonly uscc: string };
+
+export function summarize(e: EnterpriseSummary): EnterpriseSummary {
+  return {
+    uscc: e.uscc, version: e.version, name: e.name, legalRep: e.legalRep, address: e.address, region: e.region, status: e.status,
+    internal: { creditClass: e.internal.creditClass, warningColor: e.internal.warningColor },
+  };
 }
 
-export function statusCode(status: Enterprise['status']): string {
+/** A validated upsert ready to pack: its summary and its stored form (the line's bytes, or a JSON text). */
+export interface PackedRecord {
+  readonly enterprise: EnterpriseSummary;
+  readonly raw: Uint8Array | string;
+}
+
+const utf8 = new TextEncoder();
+
+/** The records' bytes joined by '\n' into one exactly-sized buffer (an IndexedDB value of its own). */
+export function joinRecords(raws: readonly (Uint8Array | string)[]): Uint8Array {
+  const parts = raws.map((r) => (typeof r === 'string' ? utf8.encode(r) : r));
+  let size = Math.max(0, parts.length - 1);
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  parts.forEach((p, i) => {
+    if (i > 0) out[at++] = 10;
+    out.set(p, at);
+    at += p.byteLength;
+  });
+  return out;
+}
+
+export function statusCode(status: EnterpriseSummary['status']): string {
   return String(ENTERPRISE_STATUSES.indexOf(status));
 }
 
 export function packChunk(id: number, generation: number, records: readonly PackedRecord[]): { chunk: EntChunkRow; search: EntSearchRow; dir: EntDirRow } {
   const usccs = records.map((r) => r.enterprise.uscc);
-  const chunk: EntChunkRow = { id, generation, usccs, text: records.map((r) => r.text).join('\n') };
+  const chunk: EntChunkRow = { id, generation, usccs, bytes: joinRecords(records.map((r) => r.raw)) };
   const search: EntSearchRow = {
     id, generation, usccs,
     names: records.map((r) => r.enterprise.name),
@@ -44,7 +82,7 @@ export function keepPositions(chunk: EntChunkRow, search: EntSearchRow, keep: re
   const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i]!);
   const pickStr = (s: string): string => keep.map((i) => s.charAt(i)).join('');
   return {
-    chunk: { id: chunk.id, generation: chunk.generation, usccs: pick(chunk.usccs), text: pick(chunkRecords(chunk)).join('\n') },
+    chunk: { id: chunk.id, generation: chunk.generation, usccs: pick(chunk.usccs), bytes: joinRecords(pick(chunkRecords(chunk))) },
     search: {
       ...search, usccs: pick(search.usccs), names: pick(search.names), legalReps: pick(search.legalReps), addresses: pick(search.addresses),
       regions: pick(search.regions), classes: pickStr(search.classes), colors: pickStr(search.colors), statuses: pickStr(search.statuses),

@@ -12,7 +12,7 @@ beforeEach(() => { dbs = freshDatabases(); });
 afterEach(() => disposeDatabases(dbs));
 
 function page(over: Partial<EnterprisePage>): EnterprisePage {
-  return { changes: [], quarantined: [], nextCursor: '0', hasMore: false, total: 0, at: '2026-05-01T00:00:00Z', ...over };
+  return { changes: [], quarantined: [], nextCursor: '0', hasMore: false, total: 0, at: '2026-05-01T00:00:00Z', ...over } as EnterprisePage;
 }
 const upsert = (n: number, seq: number, over = {}): EnterpriseChange => ({ kind: 'upsert', seq, enterprise: makeEnterprise(n, over) });
 
@@ -40,23 +40,39 @@ describe('enterprisesRepo (packed)', () => {
     expect((await repo.get(makeUscc(n)))?.uscc).toBe(makeUscc(n));
   });
 
-  it('stores the received text and reads it back through the shared schema', async () => {
+  it('stores the received bytes and reads them back through the shared schema', async () => {
     const repo = enterprisesRepo(dbs.cache);
     const change = upsert(1, 1);
-    await repo.applyPage(page({ changes: [change], texts: [JSON.stringify({ ...change, extra: 'ignored' })], nextCursor: '1' }));
+    const received = new TextEncoder().encode(JSON.stringify({ ...change, extra: 'ignored' }));
+    await repo.applyPage(page({ changes: [change], raws: [received], nextCursor: '1' }));
     const e = await repo.get(makeUscc(1));
     expect(e).toEqual(makeEnterprise(1));
+    const [row] = await dbs.cache.entChunks.toArray();
+    expect(row?.bytes).toEqual(received);
   });
 
-  it('stores a chunk as one string and still reads chunks written one text per record', async () => {
+  it('refuses a summary page whose upsert lacks its stored form, and writes nothing', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await expect(repo.applyPage(page({ changes: [upsert(1, 1)], raws: [null], nextCursor: '1' }))).rejects.toThrow(/缺少原始记录/);
+    expect(await repo.count()).toBe(0);
+    expect((await repo.state()).cursor).toBe('0');
+  });
+
+  it('stores a chunk as one byte string and still reads chunks written by the earlier string layouts', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(page({ changes: [upsert(1, 1), upsert(2, 2)], nextCursor: '2' }));
     const [row] = await dbs.cache.entChunks.toArray();
-    expect(typeof row?.text).toBe('string');
+    expect(row?.bytes).toBeInstanceOf(Uint8Array);
+    expect(row?.text).toBeUndefined();
     expect(row?.records).toBeUndefined();
-    // The same row in the older layout (records array) reads the same.
-    await dbs.cache.entChunks.put({ id: row!.id, generation: row!.generation, usccs: row!.usccs, records: row!.text!.split('\n') });
-    expect((await enterprisesRepo(dbs.cache).get(makeUscc(2)))?.uscc).toBe(makeUscc(2));
+    const text = new TextDecoder().decode(row!.bytes);
+    // The same row as one string (cache v2 before the byte layout), then as one text per record.
+    for (const older of [{ text }, { records: text.split('\n') }]) {
+      await dbs.cache.entChunks.put({ id: row!.id, generation: row!.generation, usccs: row!.usccs, ...older });
+      const fresh = enterprisesRepo(dbs.cache);
+      expect(await fresh.get(makeUscc(1))).toEqual(makeEnterprise(1));
+      expect((await fresh.get(makeUscc(2)))?.uscc).toBe(makeUscc(2));
+    }
   });
 
   it('refuses a page whose starting cursor is not the stored one (a queued page behind a failed write)', async () => {

@@ -10,14 +10,11 @@ import type { CacheDb } from '../databases.js';
 import type { QuarantineRow, SyncStateRow } from '../rows.js';
 import { initialSyncState } from './sync-state.repo.js';
 import { EMPTY_ENT_META, chunkRecords, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
-import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord } from './enterprises.pack.js';
+import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
 import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
 import { timings } from '../../sync/enterprise-timings.js';
 
-export interface EnterprisePage {
-  readonly changes: readonly EnterpriseChange[];
-  /** The stored text of each change as received (NDJSON line), aligned with `changes`; else re-serialized. */
-  readonly texts?: readonly (string | null)[];
+interface PageMeta {
   readonly quarantined: readonly QuarantineRow[];
   /**
    * The cursor this page was requested with. When given, the write refuses to commit unless it is
@@ -29,6 +26,15 @@ export interface EnterprisePage {
   readonly total: number;
   readonly at: string;
 }
+
+/**
+ * One page to write. Either whole records (re-serialized for storage), or the download's form:
+ * summaries with each change's stored form alongside (its NDJSON line's bytes as received).
+ */
+export type EnterprisePage = PageMeta & (
+  | { readonly changes: readonly EnterpriseChange[]; readonly raws?: undefined }
+  | { readonly changes: readonly SummaryChange[]; readonly raws: readonly (Uint8Array | string | null)[] }
+);
 
 export interface SearchSnapshot {
   readonly stamp: number;
@@ -95,7 +101,8 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
       set.add(uscc);
       removals.set(at.chunk, set);
     };
-    page.changes.forEach((change, i) => {
+    const changes: readonly SummaryChange[] = page.changes;
+    changes.forEach((change, i) => {
       if (change.kind === 'tombstone') {
         remove(change.uscc);
         fresh.delete(change.uscc);
@@ -107,7 +114,10 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
       const localVersion = pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
       if (localVersion > e.version) return;
       remove(e.uscc);
-      fresh.set(e.uscc, { enterprise: e, text: page.texts?.[i] ?? JSON.stringify(change) });
+      // A summary page carries every upsert's stored form; a page of whole records is re-serialized.
+      const raw = page.raws ? page.raws[i] : JSON.stringify(change);
+      if (raw === null || raw === undefined) throw new Error(`企业档案 ${e.uscc} 缺少原始记录，无法保存`);
+      fresh.set(e.uscc, { enterprise: e, raw });
     });
     return { fresh, removals };
   }
@@ -172,7 +182,7 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         const c0 = performance.now();
         await Promise.all(writes);
         timings.commitMs += performance.now() - c0;
-        return fresh.size + page.changes.filter((c) => c.kind === 'tombstone').length;
+        return fresh.size + (page.changes as readonly SummaryChange[]).filter((c) => c.kind === 'tombstone').length;
       }).catch((e: unknown) => {
         dir.invalidate();
         throw e;

@@ -2,7 +2,7 @@
  * Stored rows of the packed credit-file layout (cache DB v2). Records are packed ~1,000 per chunk
  * row, never one row per enterprise: IndexedDB's cost is per row, so packing is what makes a
  * 200,000-record station download at tens of thousands of records a second.
- *  - entChunks: the records' JSON text (the feed's change line as received), keyed by chunk id;
+ *  - entChunks: the records' JSON (the feed's change lines as received, UTF-8), keyed by chunk id;
  *  - entSearch: the same chunk's compact search columns (name, legal rep, address, region, class…);
  *  - entDir:    which USCCs of the chunk are live, with their versions. It is authoritative: an
  *               update appends the record to a new chunk and drops it from its old chunk's dir row,
@@ -16,10 +16,14 @@ export interface EntChunkRow {
   readonly generation: number;
   readonly usccs: readonly string[];
   /**
-   * The records as ONE string: their JSON texts (upsert change lines `{"kind":"upsert",…}` as
-   * received) joined by '\n' (JSON text never holds a raw newline). One string per chunk is the
-   * cheapest value for IndexedDB to store (measured); read with `chunkRecords`.
+   * The records as ONE byte string: their JSON lines (upsert change lines `{"kind":"upsert",…}`)
+   * exactly as the network delivered them, UTF-8, joined by '\n' (JSON text never holds a raw
+   * newline). Keeping the wire bytes means no re-encoding on the way in, and half the bytes of a
+   * UTF-16 string for IndexedDB to serialize (measured: cache v2 design note in docs/ARCHITECTURE.md).
+   * Read with `chunkRecords`.
    */
+  readonly bytes?: Uint8Array;
+  /** Rows written before the byte layout: the records as one string joined by '\n'. */
   readonly text?: string;
   /** Rows written before the single-string layout: one JSON text per record. */
   readonly records?: readonly string[];
@@ -59,9 +63,12 @@ export interface EntMetaRow {
   readonly complete?: boolean;
 }
 
-/** The records of a chunk row, whichever layout wrote it. */
+const utf8 = new TextDecoder();
+
+/** The records of a chunk row as JSON texts, whichever layout wrote it. */
 export function chunkRecords(row: EntChunkRow): readonly string[] {
-  return row.text !== undefined ? (row.text === '' ? [] : row.text.split('\n')) : (row.records ?? []);
+  const text = row.bytes !== undefined ? utf8.decode(row.bytes) : row.text;
+  return text !== undefined ? (text === '' ? [] : text.split('\n')) : (row.records ?? []);
 }
 
 export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };
