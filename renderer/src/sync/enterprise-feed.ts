@@ -156,10 +156,18 @@ export interface NdjsonFeedOptions {
   readonly timeoutMs?: number;
 }
 
-/** The NDJSON path (the worker): one GET per page, a 401 refreshes once and resends. */
+/** One attempt at a page with the current access token; a 401 is handed back, not handled. */
+export type PageAttempt = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string) => Promise<PageResult | 'unauthorized'>;
+
+/** The NDJSON path (the pull worker): one GET per page, a 401 refreshes once and resends. */
 export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
+  return withRefresh(ndjsonPageAttempt(o), o.tokens);
+}
+
+/** One NDJSON GET, read and prepared as it streams (what a feed worker runs for the pull worker). */
+export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  async function once(cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string): Promise<PageResult | 'unauthorized'> {
+  return async function once(cursor, limit, signal, onHeader, at) {
     const url = new URL(API.enterprises, o.baseUrl().endsWith('/') ? o.baseUrl() : `${o.baseUrl()}/`);
     url.searchParams.set('cursor', cursor);
     url.searchParams.set('limit', String(limit));
@@ -194,11 +202,15 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-  }
+  };
+}
+
+/** A 401 refreshes the session once (single-flight in the app) and resends with the new token. */
+export function withRefresh(once: PageAttempt, tokens: TokenProvider): EnterpriseFeedFetcher {
   return async (cursor, limit, signal, onHeader, at) => {
     const first = await once(cursor, limit, signal, onHeader, at);
     if (first !== 'unauthorized') return first;
-    const outcome = await o.tokens.refresh();
+    const outcome = await tokens.refresh();
     if (outcome !== 'refreshed') return { ok: false, error: outcome === 'rejected' ? { kind: 'session-expired', message: '登录已过期，请重新登录' } : { kind: 'network', message: '无法刷新登录状态' } };
     const second = await once(cursor, limit, signal, onHeader, at);
     return second === 'unauthorized' ? { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } } : second;

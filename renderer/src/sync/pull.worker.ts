@@ -8,6 +8,17 @@ import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
+import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
+
+/**
+ * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
+ * waits for and the one ahead), so two workers keep both busy; without nested workers (an old
+ * engine), pages are prepared on this thread.
+ */
+const FEED_WORKERS = 2;
+function spawnFeedWorker(): FeedWorkerLike {
+  return new Worker(new URL('./feed.worker.ts', import.meta.url), { type: 'module' }) as unknown as FeedWorkerLike;
+}
 
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
 interface WorkerScope {
@@ -35,8 +46,9 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
     }),
   };
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
-  // Credit files as NDJSON pages (gzip on the wire): each line parsed and stored as received.
-  const enterpriseFeed = ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
+  // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
+  const pool: FeedPool | null = typeof Worker === 'undefined' ? null : feedPool({ baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker });
+  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
   try {
     const outcome = await pullAll({
       http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
@@ -50,6 +62,7 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   } catch (e) {
     post({ type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false });
   } finally {
+    pool?.close();
     closeDatabases(dbs);
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * The credit-file feed spread over feed workers: each page is downloaded, decoded, parsed and
+ * validated in a worker of its own while the pull worker writes the pages before it. With the
+ * pull's one-page look-ahead, two pages are prepared at once on two cores instead of one after the
+ * other on the pull worker's thread (measured: test/bench, sync.initial.*). It implements the same
+ * EnterpriseFeedFetcher, including the early header and the 401 → refresh → resend.
+ * A worker that fails or sends something malformed fails its page (the pull's retry and resume
+ * rules then apply, exactly as for a network error) and is replaced on the next request.
+ */
+import type { HttpError, TokenProvider } from '../platform/http.js';
+import { withRefresh, type EnterpriseFeedFetcher, type PageAttempt, type PageHeader, type PageResult } from './enterprise-feed.js';
+import { timings } from './enterprise-timings.js';
+import { FromFeedWorkerSchema, fromWire, type FeedTimings, type FromFeedWorker, type ToFeedWorker, type WirePage } from './feed-messages.js';
+
+/** The part of a Worker the pool uses (so tests can stand one in). */
+export interface FeedWorkerLike {
+  postMessage(message: ToFeedWorker): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  terminate(): void;
+}
+
+export interface FeedPoolOptions {
+  readonly baseUrl: () => string;
+  readonly tokens: TokenProvider;
+  readonly size: number;
+  readonly spawn: () => FeedWorkerLike;
+}
+
+export interface FeedPool {
+  readonly feed: EnterpriseFeedFetcher;
+  close(): void;
+}
+
+interface Pending {
+  readonly resolve: (r: PageResult | 'unauthorized') => void;
+  readonly onHeader: ((h: PageHeader) => void) | undefined;
+}
+
+interface Slot {
+  worker: FeedWorkerLike | null;
+  readonly pending: Map<number, Pending>;
+  last: FeedTimings;
+}
+
+const ZERO: FeedTimings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, bytes: 0 };
+
+function addTimings(slot: Slot, now: FeedTimings): void {
+  timings.responseMs += now.responseMs - slot.last.responseMs;
+  timings.bodyMs += now.bodyMs - slot.last.bodyMs;
+  timings.parseMs += now.parseMs - slot.last.parseMs;
+  timings.validateMs += now.validateMs - slot.last.validateMs;
+  timings.bytes += now.bytes - slot.last.bytes;
+  slot.last = now;
+}
+
+const broken = (message: string): PageResult => ({ ok: false, error: { kind: 'network', message } });
+
+export function feedPool(o: FeedPoolOptions): FeedPool {
+  const slots: Slot[] = Array.from({ length: Math.max(1, o.size) }, () => ({ worker: null, pending: new Map(), last: ZERO }));
+  let nextId = 1;
+
+  function fail(slot: Slot, message: string): void {
+    slot.worker?.terminate();
+    slot.worker = null;
+    slot.last = ZERO;
+    const waiting = [...slot.pending.values()];
+    slot.pending.clear();
+    for (const p of waiting) p.resolve(broken(message));
+  }
+
+  function onMessage(slot: Slot, data: unknown): void {
+    const parsed = FromFeedWorkerSchema.safeParse(data);
+    if (!parsed.success) {
+      fail(slot, '解析线程返回了无法识别的消息');
+      return;
+    }
+    const msg = parsed.data as FromFeedWorker;
+    const p = slot.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'header') {
+      p.onHeader?.(msg.header);
+      return;
+    }
+    slot.pending.delete(msg.id);
+    addTimings(slot, msg.timings);
+    if (msg.type === 'unauthorized') p.resolve('unauthorized');
+    else if (msg.type === 'failed') p.resolve({ ok: false, error: msg.error });
+    else {
+      const page = fromWire(msg.page as WirePage);
+      p.resolve(page ? { ok: true, page } : broken('解析线程返回的分页不完整'));
+    }
+  }
+
+  function workerOf(slot: Slot): FeedWorkerLike {
+    if (slot.worker) return slot.worker;
+    const w = o.spawn();
+    w.addEventListener('message', (event: MessageEvent<unknown>) => { if (slot.worker === w) onMessage(slot, event.data); });
+    w.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault?.();
+      if (slot.worker === w) fail(slot, `解析线程出错：${event.message || '未知错误'}`);
+    });
+    slot.worker = w;
+    return w;
+  }
+
+  /** The slot with the fewest pages in flight (the first on a tie). */
+  function pick(): Slot {
+    return slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best), slots[0]!);
+  }
+
+  const attempt: PageAttempt = (cursor, limit, signal, onHeader, at) => new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
+      return;
+    }
+    const slot = pick();
+    const id = nextId++;
+    let worker: FeedWorkerLike;
+    try {
+      worker = workerOf(slot);
+    } catch (e) {
+      resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    const onAbort = () => {
+      if (!slot.pending.delete(id)) return;
+      slot.worker?.postMessage({ type: 'cancel', id });
+      resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } satisfies HttpError });
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    slot.pending.set(id, {
+      onHeader,
+      resolve: (r) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+    });
+    worker.postMessage({ type: 'fetch', id, baseUrl: o.baseUrl(), token: o.tokens.accessToken(), cursor, limit, at: at ?? new Date().toISOString() });
+  });
+
+  return {
+    feed: withRefresh(attempt, o.tokens),
+    close: () => {
+      for (const s of slots) {
+        s.worker?.terminate();
+        s.worker = null;
+        const waiting = [...s.pending.values()];
+        s.pending.clear();
+        for (const p of waiting) p.resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
+      }
+    },
+  };
+}

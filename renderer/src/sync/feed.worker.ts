@@ -1,0 +1,51 @@
+/**
+ * A feed worker: downloads one credit-file page at a time for the pull worker, and decodes,
+ * parses and validates it as it streams (enterprise-feed.ts), in parallel with the other feed
+ * worker and with the pull worker's IndexedDB writes. It holds no database and no refresh token:
+ * a 401 goes back to the pull worker, which refreshes and asks again.
+ */
+import { ndjsonPageAttempt } from './enterprise-feed.js';
+import { timings } from './enterprise-timings.js';
+import { ToFeedWorkerSchema, toWire, type FeedTimings, type FromFeedWorker } from './feed-messages.js';
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+const running = new Map<number, AbortController>();
+
+function soFar(): FeedTimings {
+  return { responseMs: timings.responseMs, bodyMs: timings.bodyMs, parseMs: timings.parseMs, validateMs: timings.validateMs, bytes: timings.bytes };
+}
+
+function post(message: FromFeedWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function fetchPage(msg: { id: number; baseUrl: string; token: string | null; cursor: string; limit: number; at: string }): Promise<void> {
+  const controller = new AbortController();
+  running.set(msg.id, controller);
+  try {
+    const attempt = ndjsonPageAttempt({ baseUrl: () => msg.baseUrl, tokens: { accessToken: () => msg.token, refresh: async () => 'rejected' } });
+    const result = await attempt(msg.cursor, msg.limit, controller.signal, (header) => post({ type: 'header', id: msg.id, header }), msg.at);
+    if (result === 'unauthorized') post({ type: 'unauthorized', id: msg.id, timings: soFar() });
+    else if (!result.ok) post({ type: 'failed', id: msg.id, error: result.error, timings: soFar() });
+    else {
+      const { wire, transfer } = toWire(result.page);
+      post({ type: 'page', id: msg.id, page: wire, timings: soFar() }, transfer);
+    }
+  } catch (e) {
+    post({ type: 'failed', id: msg.id, error: { kind: 'network', message: `解析线程出错：${e instanceof Error ? e.message : String(e)}` }, timings: soFar() });
+  } finally {
+    running.delete(msg.id);
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = ToFeedWorkerSchema.safeParse(event.data);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  if (msg.type === 'fetch') void fetchPage(msg);
+  else running.get(msg.id)?.abort();
+});
