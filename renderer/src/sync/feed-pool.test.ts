@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeEnterprise, makeUscc } from '../testing/builders.js';
-import { parseNdjson, type PageHeader } from './enterprise-feed.js';
+import { parseNdjson, type PageAttempt, type PageHeader } from './enterprise-feed.js';
 import { feedPool, type FeedWorkerLike } from './feed-pool.js';
 import { fromWire, toWire, type ToFeedWorker } from './feed-messages.js';
 
@@ -47,9 +47,9 @@ const answerPage: Behaviour = (msg, reply) => {
   reply({ type: 'page', id: msg.id, page: toWire(prepared).wire, timings });
 };
 
-function pool(behave: Behaviour, tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const }) {
+function pool(behave: Behaviour, tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const }, fallback?: PageAttempt) {
   const workers: FakeWorker[] = [];
-  const p = feedPool({ baseUrl: () => 'http://127.0.0.1:1/', tokens, size: 2, spawn: () => { const w = new FakeWorker(behave); workers.push(w); return w; } });
+  const p = feedPool({ baseUrl: () => 'http://127.0.0.1:1/', tokens, size: 2, spawn: () => { const w = new FakeWorker(behave); workers.push(w); return w; }, ...(fallback ? { fallback } : {}) });
   return { ...p, workers };
 }
 
@@ -96,6 +96,16 @@ describe('feed pool', () => {
       reply({ type: 'page', id: msg.id, page: { ...wire, offsets: wire.offsets.slice(1) }, timings });
     });
     expect(await p.feed('0', 10)).toEqual({ ok: false, error: { kind: 'network', message: expect.stringContaining('不完整') } });
+  });
+
+  it('with a fallback, a crashed worker\'s page and every later one are prepared in-thread instead', async () => {
+    const calls: string[] = [];
+    const fallback: PageAttempt = async (cursor) => { calls.push(cursor); return { ok: true, page: prepared }; };
+    const p = pool((_msg, _reply, w) => w.crash('boom'), undefined, fallback);
+    expect(await p.feed('0', 10)).toEqual({ ok: true, page: prepared });
+    expect(await p.feed('3', 10)).toEqual({ ok: true, page: prepared });
+    expect(calls).toEqual(['0', '3']);
+    expect(p.workers).toHaveLength(1);
   });
 
   it('fails in-flight pages when the worker crashes', async () => {

@@ -4,8 +4,10 @@
  * pull's one-page look-ahead, two pages are prepared at once on two cores instead of one after the
  * other on the pull worker's thread (measured: test/bench, sync.initial.*). It implements the same
  * EnterpriseFeedFetcher, including the early header and the 401 → refresh → resend.
- * A worker that fails or sends something malformed fails its page (the pull's retry and resume
- * rules then apply, exactly as for a network error) and is replaced on the next request.
+ * A worker that fails or sends something malformed is never trusted again: with a `fallback`
+ * (the app passes the in-thread NDJSON attempt) its pages and all later ones are prepared on the
+ * calling thread instead, so a sync never depends on nested workers working (Electron's app://
+ * could not be run here); without one, its pages fail like a network error.
  */
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { withRefresh, type EnterpriseFeedFetcher, type PageAttempt, type PageHeader, type PageResult } from './enterprise-feed.js';
@@ -25,6 +27,8 @@ export interface FeedPoolOptions {
   readonly tokens: TokenProvider;
   readonly size: number;
   readonly spawn: () => FeedWorkerLike;
+  /** Where pages go once a worker has failed (see above). */
+  readonly fallback?: PageAttempt;
 }
 
 export interface FeedPool {
@@ -35,6 +39,8 @@ export interface FeedPool {
 interface Pending {
   readonly resolve: (r: PageResult | 'unauthorized') => void;
   readonly onHeader: ((h: PageHeader) => void) | undefined;
+  /** Runs the same request on the fallback. */
+  readonly retry: (() => Promise<PageResult | 'unauthorized'>) | null;
 }
 
 interface Slot {
@@ -59,14 +65,19 @@ const broken = (message: string): PageResult => ({ ok: false, error: { kind: 'ne
 export function feedPool(o: FeedPoolOptions): FeedPool {
   const slots: Slot[] = Array.from({ length: Math.max(1, o.size) }, () => ({ worker: null, pending: new Map(), last: ZERO }));
   let nextId = 1;
+  let workersFailed = false;
 
   function fail(slot: Slot, message: string): void {
     slot.worker?.terminate();
     slot.worker = null;
     slot.last = ZERO;
+    workersFailed = true;
     const waiting = [...slot.pending.values()];
     slot.pending.clear();
-    for (const p of waiting) p.resolve(broken(message));
+    for (const p of waiting) {
+      if (p.retry) void p.retry().then(p.resolve, (e: unknown) => p.resolve(broken(`${message}；${e instanceof Error ? e.message : String(e)}`)));
+      else p.resolve(broken(message));
+    }
   }
 
   function onMessage(slot: Slot, data: unknown): void {
@@ -114,13 +125,20 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
       resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
       return;
     }
+    const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at) : null;
+    if (workersFailed && retry) {
+      void retry().then(resolve, (e: unknown) => resolve(broken(e instanceof Error ? e.message : String(e))));
+      return;
+    }
     const slot = pick();
     const id = nextId++;
     let worker: FeedWorkerLike;
     try {
       worker = workerOf(slot);
     } catch (e) {
-      resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
+      workersFailed = true;
+      if (retry) void retry().then(resolve, (err: unknown) => resolve(broken(err instanceof Error ? err.message : String(err))));
+      else resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
       return;
     }
     const onAbort = () => {
@@ -130,7 +148,7 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     slot.pending.set(id, {
-      onHeader,
+      onHeader, retry,
       resolve: (r) => {
         signal?.removeEventListener('abort', onAbort);
         resolve(r);

@@ -6,14 +6,14 @@
 import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
-import { ENTERPRISE_PAGE_SIZE, ndjsonFeed } from './enterprise-feed.js';
+import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
- * waits for and the one ahead), so two workers keep both busy; without nested workers (an old
- * engine), pages are prepared on this thread.
+ * waits for and the one ahead), so two workers keep both busy; without nested workers, or once one
+ * has failed, pages are prepared on this thread.
  */
 const FEED_WORKERS = 2;
 function spawnFeedWorker(): FeedWorkerLike {
@@ -47,7 +47,9 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   };
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
   // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
-  const pool: FeedPool | null = typeof Worker === 'undefined' ? null : feedPool({ baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker });
+  const pool: FeedPool | null = typeof Worker === 'undefined' ? null : feedPool({
+    baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker, fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }),
+  });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
   try {
     const outcome = await pullAll({
