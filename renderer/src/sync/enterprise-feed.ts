@@ -8,10 +8,10 @@
  * shared HttpClient. Both shapes end as the same PreparedPage.
  */
 import { z } from 'zod';
-import { API, CursorSchema, ErrorBodySchema, feedPageSchema } from '../../../shared/protocol/index.js';
+import { API, ErrorBodySchema, feedPageSchema } from '../../../shared/protocol/index.js';
 import type { HttpClient, HttpError, TokenProvider } from '../platform/http.js';
 import { timings } from './enterprise-timings.js';
-import { PagePreparer, prepareValues, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
+import { PageHeaderSchema, PagePreparer, prepareValues, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export type { PageHeader, PreparedPage } from './enterprise-prepare.js';
 
@@ -30,7 +30,6 @@ export type PageResult = { readonly ok: true; readonly page: PreparedPage } | { 
  */
 export type EnterpriseFeedFetcher = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string) => Promise<PageResult>;
 
-const HeaderSchema = z.object({ nextCursor: CursorSchema, hasMore: z.boolean(), total: z.number().int().nonnegative() });
 const LoosePageSchema = feedPageSchema(z.unknown());
 
 /** The JSON-body path over the shared client (tests, tools). */
@@ -99,7 +98,7 @@ export class NdjsonPageReader {
     if (this.first) {
       this.first = false;
       try {
-        const parsed = HeaderSchema.safeParse(JSON.parse(text));
+        const parsed = PageHeaderSchema.safeParse(JSON.parse(text));
         this.header = parsed.success ? parsed.data : null;
       } catch {
         this.header = null;

@@ -5,7 +5,8 @@
  * garbage collector's cheap case), and the prepared page is small enough to pass between threads.
  * One bad record is quarantined with its reason; it never fails the page.
  */
-import { EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type Enterprise } from '../../../shared/protocol/index.js';
+import { z } from 'zod';
+import { CursorSchema, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type Enterprise } from '../../../shared/protocol/index.js';
 import type { QuarantineRow } from '../db/rows.js';
 import { summarize, type SummaryChange } from '../db/repos/enterprises.pack.js';
 import { compileValidator } from './compiled-validator.js';
@@ -17,11 +18,9 @@ function isEnterprise(v: unknown): v is Enterprise {
   return validEnterprise(v);
 }
 
-export interface PageHeader {
-  readonly nextCursor: string;
-  readonly hasMore: boolean;
-  readonly total: number;
-}
+/** The first line of an NDJSON page (and the header of a page crossing between workers). */
+export const PageHeaderSchema = z.object({ nextCursor: CursorSchema, hasMore: z.boolean(), total: z.number().int().nonnegative() });
+export type PageHeader = Readonly<z.infer<typeof PageHeaderSchema>>;
 
 /** A page ready for the repository: summaries, each upsert's stored bytes, and the quarantined lines. */
 export interface PreparedPage extends PageHeader {

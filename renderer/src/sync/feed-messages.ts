@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { HttpError } from '../platform/http.js';
 import type { QuarantineRow } from '../db/rows.js';
 import type { SummaryChange } from '../db/repos/enterprises.pack.js';
-import type { PageHeader, PreparedPage } from './enterprise-prepare.js';
+import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
   z.object({
@@ -33,15 +33,14 @@ export interface WirePage extends PageHeader {
 const FeedTimingsSchema = z.object({ responseMs: z.number(), bodyMs: z.number(), parseMs: z.number(), validateMs: z.number(), bytes: z.number() });
 export type FeedTimings = z.infer<typeof FeedTimingsSchema>;
 
-const HeaderSchema = z.object({ nextCursor: z.string(), hasMore: z.boolean(), total: z.number().int().nonnegative() });
 
 export const FromFeedWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('header'), id: z.number().int(), header: HeaderSchema }),
+  z.object({ type: z.literal('header'), id: z.number().int(), header: PageHeaderSchema }),
   z.object({ type: z.literal('unauthorized'), id: z.number().int(), timings: FeedTimingsSchema }),
   z.object({ type: z.literal('failed'), id: z.number().int(), error: z.object({ kind: z.string(), message: z.string() }).loose(), timings: FeedTimingsSchema }),
   z.object({
     type: z.literal('page'), id: z.number().int(), timings: FeedTimingsSchema,
-    page: HeaderSchema.extend({
+    page: PageHeaderSchema.extend({
       changes: z.array(z.unknown()), bad: z.array(z.unknown()), lineCount: z.number().int().nonnegative(),
       buffer: z.instanceof(ArrayBuffer), offsets: z.instanceof(Uint32Array),
     }),

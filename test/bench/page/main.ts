@@ -41,13 +41,13 @@ diagnostics.onmessage = (event: MessageEvent<{ type: string; timings: Enterprise
 
 interface SyncFigures { seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string; timings: EnterpriseTimings | null; searchWarmMs: number }
 
-async function sync(url: string, token: string, useWorker = true): Promise<SyncFigures> {
+async function sync(url: string, token: string): Promise<SyncFigures> {
   lastTimings = null;
   longTasks = 0;
   peakHeap = 0;
   const start = performance.now();
   const run = runPull({
-    baseUrl: url, tokens: { accessToken: () => token, refresh: async () => 'rejected' }, dbs, dbPrefix: '', pageSize: 1000, useWorker,
+    baseUrl: url, tokens: { accessToken: () => token, refresh: async () => 'rejected' }, dbs, dbPrefix: '', pageSize: 1000, useWorker: true,
     onProgress: () => sampleHeap(),
   });
   const outcome = await run.done;

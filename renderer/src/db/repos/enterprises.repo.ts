@@ -182,7 +182,8 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         const c0 = performance.now();
         await Promise.all(writes);
         timings.commitMs += performance.now() - c0;
-        return fresh.size + (page.changes as readonly SummaryChange[]).filter((c) => c.kind === 'tombstone').length;
+        const changes: readonly SummaryChange[] = page.changes;
+        return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
       }).catch((e: unknown) => {
         dir.invalidate();
         throw e;
