@@ -50,6 +50,26 @@ describe('NdjsonPageReader', () => {
     }
   });
 
+  it('decodes invalid UTF-8 the same way however the bytes are cut, and quarantines that line alone', () => {
+    // A lone lead byte (0xE6) just before a newline, and a stray continuation byte (0x80) in a record.
+    const enc = new TextEncoder();
+    const parts = [enc.encode(`${JSON.stringify(header)}\n${good}\n{"kind":"up`), Uint8Array.of(0xe6), enc.encode('\n'), enc.encode(good.slice(0, 30)), Uint8Array.of(0x80), enc.encode(`${good.slice(30)}\n`)];
+    const dirty = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => { dirty.set(p, at); return at + p.length; }, 0);
+    const whole = parseNdjson(dirty, AT)!;
+    expect(whole.changes).toHaveLength(1);
+    expect(whole.bad).toHaveLength(2);
+    expect(whole.bad[0]!.raw).toBe('{"kind":"up\uFFFD');
+    for (let i = 0; i <= dirty.length; i++) {
+      const prep = new PagePreparer(AT);
+      const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text));
+      reader.push(dirty.slice(0, i));
+      reader.push(dirty.slice(i));
+      const h = reader.end();
+      expect(h ? prep.finish(h) : null).toEqual(whole);
+    }
+  });
+
   it('announces the header as soon as its line is complete', () => {
     const seen: PageHeader[] = [];
     const lines: unknown[] = [];
