@@ -12,6 +12,7 @@ import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import { buildPostings, intersect, type Postings } from './postings.js';
 import { TopK } from './top-k.js';
+import { usccOrder } from './uscc-order.js';
 
 const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
 /** Common prefix of every address in the station: indexing it would only make huge lists. */
@@ -35,16 +36,20 @@ export class EnterpriseSearchIndex {
 
   /** Builds from search rows, keeping only entries the directory says are live in that chunk. */
   static build(search: readonly EntSearchRow[], dir: readonly EntDirRow[]): EnterpriseSearchIndex {
-    const live = new Map<number, Set<string>>(dir.map((d) => [d.id, new Set(d.usccs)]));
+    const dirById = new Map<number, EntDirRow>(dir.map((d) => [d.id, d]));
     const c: Columns = { usccs: [], names: [], reps: [], addrs: [], regions: [], classes: new Uint8Array(0), colors: [], statuses: new Uint8Array(0) };
     const classes: number[] = [];
     const statuses: number[] = [];
     for (const row of search) {
-      const alive = live.get(row.id);
-      if (!alive) continue;
+      const d = dirById.get(row.id);
+      if (!d) continue;
+      // Usually every entry of the chunk is live (same USCCs in the same order): no set needed.
+      const alive = sameList(d.usccs, row.usccs) ? null : new Set(d.usccs);
       for (let i = 0; i < row.usccs.length; i++) {
-        if (!alive.has(row.usccs[i]!)) continue;
-        alive.delete(row.usccs[i]!); // a chunk never lists one USCC twice; guard anyway
+        if (alive !== null) {
+          if (!alive.has(row.usccs[i]!)) continue;
+          alive.delete(row.usccs[i]!); // a chunk never lists one USCC twice; guard anyway
+        }
         c.usccs.push(row.usccs[i]!); c.names.push(row.names[i]!); c.reps.push(row.legalReps[i]!); c.addrs.push(row.addresses[i]!);
         c.regions.push(row.regions[i]!); c.colors.push(COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green');
         classes.push(Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass)));
@@ -54,9 +59,7 @@ export class EnterpriseSearchIndex {
     c.classes = Uint8Array.from(classes);
     c.statuses = Uint8Array.from(statuses);
     const postings = buildPostings(c.usccs.length, (d) => [[c.names[d]!, true], [c.reps[d]!, false], [c.addrs[d]!.replace(ADDRESS_NOISE, ''), false]]);
-    const byUscc = Uint32Array.from(c.usccs.keys());
-    byUscc.sort((a, b) => (c.usccs[a]! < c.usccs[b]! ? -1 : c.usccs[a]! > c.usccs[b]! ? 1 : 0));
-    return new EnterpriseSearchIndex(c, postings, byUscc);
+    return new EnterpriseSearchIndex(c, postings, usccOrder(c.usccs));
   }
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
@@ -145,6 +148,12 @@ export class EnterpriseSearchIndex {
 }
 
 const FILTER_SCORE = 100;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
 function termScore(c: Columns, d: number, term: string, upper = term.toUpperCase()): number {
