@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { HttpError } from '../platform/http.js';
 import type { QuarantineRow } from '../db/rows.js';
-import type { SummaryChange } from '../db/repos/enterprises.pack.js';
+import type { EnterpriseSummary, SummaryChange } from '../db/repos/enterprises.pack.js';
 import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
@@ -20,9 +20,30 @@ export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
 ]);
 export type ToFeedWorker = z.infer<typeof ToFeedWorkerSchema>;
 
+/**
+ * The summaries of a page's changes as columns (index i = the i-th change): structured clone
+ * copies arrays of strings and typed arrays far faster than 5,000 small objects with nested
+ * ones (measured with v8.serialize: 20 ms a page as objects, 8 ms as columns including the
+ * conversion both ways). Tombstones carry only kind, seq and uscc ('' / 0 elsewhere).
+ */
+export interface WireChanges {
+  /** 1 = upsert, 2 = tombstone. */
+  readonly kinds: Uint8Array<ArrayBuffer>;
+  readonly seqs: Float64Array<ArrayBuffer>;
+  readonly versions: Float64Array<ArrayBuffer>;
+  readonly usccs: readonly string[];
+  readonly names: readonly string[];
+  readonly legalReps: readonly string[];
+  readonly addresses: readonly string[];
+  readonly regions: readonly string[];
+  readonly statuses: readonly string[];
+  readonly creditClasses: readonly string[];
+  readonly warningColors: readonly string[];
+}
+
 /** A prepared page as it crosses threads: raws as [offsets[i], offsets[i+1]) of `buffer`. */
 export interface WirePage extends PageHeader {
-  readonly changes: readonly SummaryChange[];
+  readonly changes: WireChanges;
   readonly bad: readonly QuarantineRow[];
   readonly lineCount: number;
   readonly buffer: ArrayBuffer;
@@ -41,7 +62,12 @@ export const FromFeedWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('page'), id: z.number().int(), timings: FeedTimingsSchema,
     page: PageHeaderSchema.extend({
-      changes: z.array(z.unknown()), bad: z.array(z.unknown()), lineCount: z.number().int().nonnegative(),
+      changes: z.object({
+        kinds: z.instanceof(Uint8Array), seqs: z.instanceof(Float64Array), versions: z.instanceof(Float64Array),
+        usccs: z.array(z.string()), names: z.array(z.string()), legalReps: z.array(z.string()), addresses: z.array(z.string()),
+        regions: z.array(z.string()), statuses: z.array(z.string()), creditClasses: z.array(z.string()), warningColors: z.array(z.string()),
+      }),
+      bad: z.array(z.unknown()), lineCount: z.number().int().nonnegative(),
       buffer: z.instanceof(ArrayBuffer), offsets: z.instanceof(Uint32Array),
     }),
   }),
@@ -52,7 +78,35 @@ export type FromFeedWorker =
   | { readonly type: 'failed'; readonly id: number; readonly error: HttpError; readonly timings: FeedTimings }
   | { readonly type: 'page'; readonly id: number; readonly page: WirePage; readonly timings: FeedTimings };
 
-/** Packs a page's record bytes into one exactly-sized buffer to transfer. */
+const UPSERT = 1;
+const TOMBSTONE = 2;
+
+function toColumns(changes: readonly SummaryChange[]): WireChanges {
+  const n = changes.length;
+  const c = {
+    kinds: new Uint8Array(n), seqs: new Float64Array(n), versions: new Float64Array(n),
+    usccs: new Array<string>(n), names: new Array<string>(n), legalReps: new Array<string>(n), addresses: new Array<string>(n),
+    regions: new Array<string>(n), statuses: new Array<string>(n), creditClasses: new Array<string>(n), warningColors: new Array<string>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const ch = changes[i]!;
+    c.seqs[i] = ch.seq;
+    if (ch.kind === 'tombstone') {
+      c.kinds[i] = TOMBSTONE;
+      c.usccs[i] = ch.uscc;
+      c.names[i] = c.legalReps[i] = c.addresses[i] = c.regions[i] = c.statuses[i] = c.creditClasses[i] = c.warningColors[i] = '';
+      continue;
+    }
+    const e = ch.enterprise;
+    c.kinds[i] = UPSERT;
+    c.versions[i] = e.version;
+    c.usccs[i] = e.uscc; c.names[i] = e.name; c.legalReps[i] = e.legalRep; c.addresses[i] = e.address; c.regions[i] = e.region;
+    c.statuses[i] = e.status; c.creditClasses[i] = e.internal.creditClass; c.warningColors[i] = e.internal.warningColor;
+  }
+  return c;
+}
+
+/** Packs a page for transfer: summaries as columns, record bytes in one exactly-sized buffer. */
 export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuffer[] } {
   const offsets = new Uint32Array(page.raws.length + 1);
   let size = 0;
@@ -63,30 +117,47 @@ export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuf
   offsets[page.raws.length] = size;
   const bytes = new Uint8Array(size);
   page.raws.forEach((r, i) => { if (r) bytes.set(r, offsets[i]!); });
+  const changes = toColumns(page.changes);
   const wire: WirePage = {
     nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, lineCount: page.lineCount,
-    changes: page.changes, bad: page.bad, buffer: bytes.buffer, offsets,
+    changes, bad: page.bad, buffer: bytes.buffer, offsets,
   };
-  return { wire, transfer: [bytes.buffer, offsets.buffer] };
+  return { wire, transfer: [bytes.buffer, offsets.buffer, changes.kinds.buffer, changes.seqs.buffer, changes.versions.buffer] };
 }
 
-/** The page back from its wire form; null when its parts do not fit together. */
+/**
+ * The page back from its wire form; null when its parts do not fit together. The records were
+ * validated against the shared schema in the feed worker; this checks the shape of what crossed.
+ */
 export function fromWire(w: WirePage): PreparedPage | null {
-  const n = w.changes.length;
+  const c = w.changes;
+  const n = c.kinds.length;
+  const columns = [c.seqs, c.versions, c.usccs, c.names, c.legalReps, c.addresses, c.regions, c.statuses, c.creditClasses, c.warningColors];
+  if (columns.some((col) => col.length !== n)) return null;
   if (w.offsets.length !== n + 1 || w.offsets[n] !== w.buffer.byteLength || w.bad.length > w.lineCount || n > w.lineCount) return null;
-  const raws: (Uint8Array | null)[] = new Array<Uint8Array | null>(n);
+  const changes = new Array<SummaryChange>(n);
+  const raws = new Array<Uint8Array | null>(n);
   for (let i = 0; i < n; i++) {
-    const c = w.changes[i];
     const start = w.offsets[i]!;
     const end = w.offsets[i + 1]!;
-    if (end < start || !c || typeof c !== 'object') return null;
-    if (c.kind === 'tombstone') {
-      if (end !== start || typeof c.uscc !== 'string') return null;
+    const seq = c.seqs[i]!;
+    if (end < start || !Number.isSafeInteger(seq) || c.usccs[i] === '') return null;
+    if (c.kinds[i] === TOMBSTONE) {
+      if (end !== start) return null;
+      changes[i] = { kind: 'tombstone', seq, uscc: c.usccs[i]! };
       raws[i] = null;
     } else {
-      if (c.kind !== 'upsert' || end === start || typeof c.enterprise?.uscc !== 'string' || !Number.isSafeInteger(c.enterprise.version)) return null;
+      if (c.kinds[i] !== UPSERT || end === start || !Number.isSafeInteger(c.versions[i])) return null;
+      changes[i] = {
+        kind: 'upsert', seq,
+        enterprise: {
+          uscc: c.usccs[i]!, version: c.versions[i]!, name: c.names[i]!, legalRep: c.legalReps[i]!, address: c.addresses[i]!, region: c.regions[i]!,
+          status: c.statuses[i] as EnterpriseSummary['status'],
+          internal: { creditClass: c.creditClasses[i] as EnterpriseSummary['internal']['creditClass'], warningColor: c.warningColors[i] as EnterpriseSummary['internal']['warningColor'] },
+        },
+      };
       raws[i] = new Uint8Array(w.buffer, start, end - start);
     }
   }
-  return { nextCursor: w.nextCursor, hasMore: w.hasMore, total: w.total, lineCount: w.lineCount, changes: w.changes, bad: w.bad, raws };
+  return { nextCursor: w.nextCursor, hasMore: w.hasMore, total: w.total, lineCount: w.lineCount, changes, bad: w.bad, raws };
 }

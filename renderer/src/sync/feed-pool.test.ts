@@ -127,9 +127,15 @@ describe('feed pool', () => {
 describe('wire form', () => {
   it('round-trips a prepared page and refuses inconsistent ones', () => {
     const { wire, transfer } = toWire(prepared);
-    expect(transfer).toHaveLength(2);
+    // The record bytes, the offsets and the three typed columns move; the string columns are copied.
+    expect(transfer).toEqual([wire.buffer, wire.offsets.buffer, wire.changes.kinds.buffer, wire.changes.seqs.buffer, wire.changes.versions.buffer]);
+    expect(wire.changes.usccs).toEqual([makeUscc(1), makeUscc(2), makeUscc(3)]);
     expect(fromWire(wire)).toEqual(prepared);
     expect(fromWire({ ...wire, offsets: new Uint32Array(wire.offsets.length) })).toBeNull();
     expect(fromWire({ ...wire, lineCount: 0 })).toBeNull();
+    expect(fromWire({ ...wire, changes: { ...wire.changes, names: wire.changes.names.slice(1) } })).toBeNull();
+    expect(fromWire({ ...wire, changes: { ...wire.changes, kinds: Uint8Array.of(1, 1, 1) } })).toBeNull(); // a tombstone has no bytes
+    expect(fromWire({ ...wire, changes: { ...wire.changes, kinds: Uint8Array.of(1, 2, 7) } })).toBeNull();
+    expect(fromWire({ ...wire, changes: { ...wire.changes, versions: Float64Array.of(1.5, 0, 1) } })).toBeNull();
   });
 });
