@@ -3,32 +3,111 @@
  * stamp moved (after a sync page or a delta). While a rebuild runs, queries are answered from the
  * previous index, so typing never waits on a sync. Runs inside the search worker (the app) or
  * in-process (tests).
+ *
+ * Building is split in two. Pass one (hashing every character pair of a chunk's names, legal
+ * representatives and addresses) is done once per chunk and kept; when the engine follows a sync
+ * (`follow`), it runs on each chunk as soon as its page commits, while the next pages download.
+ * A rebuild then reads the directory, runs pass one only for chunks it has not seen, and puts the
+ * index together from the kept keys (pass two: counting and scattering, no hashing). So the index
+ * is ready moments after the last page instead of a full build later, and a delta re-indexes only
+ * its new chunks.
  */
 import type { EnterprisesRepo } from '../db/index.js';
-import { EnterpriseSearchIndex } from './search-index.js';
+import type { EntDirRow } from '../db/repos/enterprises.rows.js';
+import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
+import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
 
 export interface SearchEngine {
   search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchAnswer>;
   /** Build (or refresh) the index now; resolves when it is ready. */
   warm(): Promise<void>;
+  /** Index chunks as their pages commit (during a sync), so the index is ready when it ends. */
+  follow(): void;
 }
 
-export function createSearchEngine(repo: Pick<EnterprisesRepo, 'stamp' | 'searchSnapshot'>): SearchEngine {
+type Repo = Pick<EnterprisesRepo, 'stamp' | 'directory' | 'searchRowsAfter' | 'searchRows' | 'watch'>;
+
+/** A kept chunk still describes the directory's chunk of that id (not a reused id after a wipe). */
+function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is IndexedChunk {
+  if (!chunk || chunk.row.generation !== dir.generation) return false;
+  const have = chunk.row.usccs;
+  if (have.length === dir.usccs.length && have.every((u, i) => u === dir.usccs[i])) return true;
+  const set = new Set(have);
+  return dir.usccs.every((u) => set.has(u));
+}
+
+export function createSearchEngine(repo: Repo): SearchEngine {
   let index: EnterpriseSearchIndex | null = null;
   let builtStamp = -1;
   let building: Promise<void> | null = null;
+  let collector = new KeyCollector();
+  const chunks = new Map<number, IndexedChunk>();
+  /** The highest chunk id read so far (chunk ids only grow, unless the store was wiped). */
+  let primedUpTo = 0;
+  let following = false;
+  let priming = false;
+  let primeAgain = false;
+  /** prime and rebuild share the kept chunks: they run one after the other, never interleaved. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  function keep(rows: Awaited<ReturnType<Repo['searchRows']>>): void {
+    for (const row of rows) {
+      chunks.set(row.id, EnterpriseSearchIndex.indexChunk(collector, row));
+      primedUpTo = Math.max(primedUpTo, row.id);
+    }
+  }
+
+  async function prime(): Promise<void> {
+    keep(await repo.searchRowsAfter(primedUpTo));
+  }
+
+  function schedulePrime(): void {
+    if (priming) {
+      primeAgain = true;
+      return;
+    }
+    priming = true;
+    void serial(prime).catch(() => undefined).finally(() => {
+      priming = false;
+      if (primeAgain) {
+        primeAgain = false;
+        schedulePrime();
+      }
+    });
+  }
 
   async function rebuild(): Promise<void> {
-    const snap = await repo.searchSnapshot();
-    index = EnterpriseSearchIndex.build(snap.search, snap.dir);
+    const snap = await repo.directory();
+    if (snap.nextChunk <= primedUpTo) {
+      // Chunk ids went back: the cache was wiped and filled again. Start over.
+      collector = new KeyCollector();
+      chunks.clear();
+      primedUpTo = 0;
+    }
+    const live = new Set(snap.dir.map((d) => d.id));
+    for (const id of chunks.keys()) if (!live.has(id)) chunks.delete(id);
+    const missing = snap.dir.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id);
+    if (missing.length > 0) keep(await repo.searchRows(missing));
+    index = EnterpriseSearchIndex.assemble(collector, snap.dir.flatMap((d) => {
+      const chunk = chunks.get(d.id);
+      return usable(chunk, d) ? [{ chunk, dir: d }] : [];
+    }));
     builtStamp = snap.stamp;
   }
 
   async function ensure(wait: boolean): Promise<void> {
     const stamp = await repo.stamp();
     if (index && stamp === builtStamp) return;
-    building ??= rebuild().finally(() => { building = null; });
+    if (!building) {
+      building = serial(rebuild).finally(() => { building = null; });
+      building.catch(() => undefined); // a background refresh that fails leaves the previous index
+    }
     if (!index || wait) await building;
   }
 
@@ -38,5 +117,11 @@ export function createSearchEngine(repo: Pick<EnterprisesRepo, 'stamp' | 'search
       return index ? index.search(query, filters, limit) : { hits: [], total: 0, indexed: 0, tookMs: 0 };
     },
     warm: () => ensure(true),
+    follow() {
+      if (following) return;
+      following = true;
+      repo.watch(schedulePrime);
+      schedulePrime();
+    },
   };
 }

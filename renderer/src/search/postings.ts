@@ -3,8 +3,8 @@
  * queries) and bigrams (name, legal rep, address); values are ascending document ids in one shared
  * Uint32Array. Built in two passes with dense key ids: the first pass hashes every key of every
  * document once (an open-addressing table in typed arrays, not a Map: this loop runs ~9 million
- * times for 200k enterprises) and keeps the documents' key ids; the second pass only scatters
- * those ids into their lists. No per-key or per-posting JS objects.
+ * times for 200k enterprises) and keeps the documents' key ids, batch by batch; the second pass
+ * only counts and scatters those ids into their lists. No per-key or per-posting JS objects.
  */
 
 const EMPTY = new Uint32Array(0);
@@ -83,7 +83,7 @@ export class KeyTable {
 
 /** A growable Int32 buffer (the documents' key ids between the two passes). */
 class IntBuffer {
-  data = new Int32Array(1 << 16);
+  data = new Int32Array(1 << 12);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) {
@@ -95,57 +95,103 @@ class IntBuffer {
   }
 }
 
-export function buildPostings(docCount: number, texts: DocTexts): Postings {
-  const table = new KeyTable();
-  const docIds = new IntBuffer();
-  const docEnd = new Uint32Array(docCount);
-  let last = new Int32Array(1 << 16).fill(-1);
-  let counts = new Uint32Array(1 << 16);
-  for (let d = 0; d < docCount; d++) {
-    const parts = texts(d);
-    // At most two new keys per character: make room before the loop, not inside it.
-    let room = table.size;
-    for (const [text] of parts) room += 2 * text.length;
-    if (room > last.length) {
-      const size = Math.max(room, last.length * 2);
-      const l = new Int32Array(size).fill(-1);
-      l.set(last);
-      last = l;
-      const c = new Uint32Array(size);
-      c.set(counts);
-      counts = c;
-    }
-    for (const [text, uni] of parts) {
-      let prev = -1;
-      for (let i = 0; i < text.length; i++) {
-        const ch = text.charCodeAt(i);
-        if (uni) {
-          const id = table.unigramId(ch);
-          if (last[id] !== d) { last[id] = d; counts[id] = counts[id]! + 1; docIds.push(id); }
-        }
-        if (prev >= 0) {
-          const id = table.bigramId(prev, ch);
-          if (last[id] !== d) { last[id] = d; counts[id] = counts[id]! + 1; docIds.push(id); } // one posting per document and key
-        }
-        prev = ch;
+/** Pass one for a batch of documents: each document's distinct key ids, in order. */
+export interface DocKeys {
+  /** Every document's key ids, one after the other. */
+  readonly ids: Int32Array;
+  /** ends[d] = where document d's ids end in `ids` (they start where d-1's end). */
+  readonly ends: Uint32Array;
+}
+
+/**
+ * Pass one, batch by batch (the search worker runs it on each chunk as a sync commits it): one
+ * key table for every batch, so key ids are shared and the second pass can put any set of
+ * documents together without hashing again.
+ */
+export class KeyCollector {
+  readonly table = new KeyTable();
+  private last = new Int32Array(1 << 16).fill(-1);
+  /** A document number never used before, for the "already counted in this document" marks. */
+  private serial = 0;
+
+  collect(docCount: number, texts: DocTexts): DocKeys {
+    const out = new IntBuffer();
+    const ends = new Uint32Array(docCount);
+    const table = this.table;
+    for (let d = 0; d < docCount; d++) {
+      const parts = texts(d);
+      const mark = this.serial++;
+      // At most two new keys per character: make room before the loop, not inside it.
+      let room = table.size;
+      for (const [text] of parts) room += 2 * text.length;
+      if (room > this.last.length) {
+        const l = new Int32Array(Math.max(room, this.last.length * 2)).fill(-1);
+        l.set(this.last);
+        this.last = l;
       }
+      const last = this.last;
+      for (const [text, uni] of parts) {
+        let prev = -1;
+        for (let i = 0; i < text.length; i++) {
+          const ch = text.charCodeAt(i);
+          if (uni) {
+            const id = table.unigramId(ch);
+            if (last[id] !== mark) { last[id] = mark; out.push(id); }
+          }
+          if (prev >= 0) {
+            const id = table.bigramId(prev, ch);
+            if (last[id] !== mark) { last[id] = mark; out.push(id); } // one posting per document and key
+          }
+          prev = ch;
+        }
+      }
+      ends[d] = out.length;
     }
-    docEnd[d] = docIds.length;
+    return { ids: out.data.slice(0, out.length), ends };
   }
+}
+
+/**
+ * Documents for pass two, in index order: a batch of pass one and which of its documents to take
+ * (all of them, in order, when `take` is null). Index document numbers run on across the parts.
+ */
+export interface DocPart {
+  readonly keys: DocKeys;
+  readonly take: readonly number[] | null;
+}
+
+function eachDoc(parts: readonly DocPart[], visit: (d: number, ids: Int32Array, from: number, to: number) => void): void {
+  let d = 0;
+  for (const { keys, take } of parts) {
+    const count = take === null ? keys.ends.length : take.length;
+    for (let k = 0; k < count; k++) {
+      const at = take === null ? k : take[k]!;
+      visit(d++, keys.ids, at === 0 ? 0 : keys.ends[at - 1]!, keys.ends[at]!);
+    }
+  }
+}
+
+/** Pass two: the posting lists of the parts' documents from their key ids (no hashing). */
+export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Postings {
   const n = table.size;
+  const counts = new Uint32Array(n);
+  eachDoc(parts, (_d, ids, from, to) => {
+    for (let p = from; p < to; p++) {
+      const id = ids[p]!;
+      counts[id] = counts[id]! + 1;
+    }
+  });
   const start = new Uint32Array(n + 1);
   for (let i = 0; i < n; i++) start[i + 1] = start[i]! + counts[i]!;
   const fill = start.slice(0, n);
   const flat = new Uint32Array(start[n]!);
-  const ids = docIds.data;
-  let p = 0;
-  for (let d = 0; d < docCount; d++) {
-    for (const end = docEnd[d]!; p < end; p++) {
+  eachDoc(parts, (d, ids, from, to) => {
+    for (let p = from; p < to; p++) {
       const id = ids[p]!;
       flat[fill[id]!] = d;
       fill[id] = fill[id]! + 1;
     }
-  }
+  });
   const list = (id: number): Uint32Array => (id < 0 ? EMPTY : flat.subarray(start[id]!, start[id + 1]!));
   return {
     lookup(term) {
@@ -162,6 +208,12 @@ export function buildPostings(docCount: number, texts: DocTexts): Postings {
       return acc ?? EMPTY;
     },
   };
+}
+
+/** Both passes over one batch of documents. */
+export function buildPostings(docCount: number, texts: DocTexts): Postings {
+  const collector = new KeyCollector();
+  return assemblePostings(collector.table, [{ keys: collector.collect(docCount, texts), take: null }]);
 }
 
 /** Intersection of two ascending id lists. */

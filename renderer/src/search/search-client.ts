@@ -56,5 +56,8 @@ function workerClient(dbPrefix: string): SearchEngine {
     async warm() {
       await ask((id) => ({ type: 'warm', id }));
     },
+    follow() {
+      start().postMessage({ type: 'follow' } satisfies ToSearchWorker);
+    },
   };
 }

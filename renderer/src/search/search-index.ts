@@ -10,13 +10,19 @@ import { ENTERPRISE_STATUSES } from '../../../shared/protocol/index.js';
 import type { EntDirRow, EntSearchRow } from '../db/repos/enterprises.rows.js';
 import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
-import { buildPostings, intersect, type Postings } from './postings.js';
+import { assemblePostings, intersect, KeyCollector, type DocKeys, type DocPart, type Postings } from './postings.js';
 import { TopK } from './top-k.js';
 import { usccOrder } from './uscc-order.js';
 
 const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
 /** Common prefix of every address in the station: indexing it would only make huge lists. */
 const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
+
+/** A chunk's search row with its pass-one keys. */
+export interface IndexedChunk {
+  readonly row: EntSearchRow;
+  readonly keys: DocKeys;
+}
 
 interface Columns {
   usccs: string[]; names: string[]; reps: string[]; addrs: string[]; regions: string[];
@@ -34,32 +40,51 @@ export class EnterpriseSearchIndex {
     return this.c.usccs.length;
   }
 
-  /** Builds from search rows, keeping only entries the directory says are live in that chunk. */
-  static build(search: readonly EntSearchRow[], dir: readonly EntDirRow[]): EnterpriseSearchIndex {
-    const dirById = new Map<number, EntDirRow>(dir.map((d) => [d.id, d]));
+  /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
+  static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
+    const keys = collector.collect(row.usccs.length, (i) => [[row.names[i]!, true], [row.legalReps[i]!, false], [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false]]);
+    return { row, keys };
+  }
+
+  /**
+   * Puts indexed chunks together, in the directory's order, keeping only the entries the
+   * directory says are live in that chunk (an updated record lives on in its newest chunk only).
+   */
+  static assemble(collector: KeyCollector, chunks: readonly { readonly chunk: IndexedChunk; readonly dir: EntDirRow }[]): EnterpriseSearchIndex {
     const c: Columns = { usccs: [], names: [], reps: [], addrs: [], regions: [], classes: new Uint8Array(0), colors: [], statuses: new Uint8Array(0) };
     const classes: number[] = [];
     const statuses: number[] = [];
-    for (const row of search) {
-      const d = dirById.get(row.id);
-      if (!d) continue;
+    const parts: DocPart[] = [];
+    for (const { chunk: { row, keys }, dir: d } of chunks) {
       // Usually every entry of the chunk is live (same USCCs in the same order): no set needed.
       const alive = sameList(d.usccs, row.usccs) ? null : new Set(d.usccs);
+      const take: number[] | null = alive === null ? null : [];
       for (let i = 0; i < row.usccs.length; i++) {
         if (alive !== null) {
           if (!alive.has(row.usccs[i]!)) continue;
           alive.delete(row.usccs[i]!); // a chunk never lists one USCC twice; guard anyway
+          take!.push(i);
         }
         c.usccs.push(row.usccs[i]!); c.names.push(row.names[i]!); c.reps.push(row.legalReps[i]!); c.addrs.push(row.addresses[i]!);
         c.regions.push(row.regions[i]!); c.colors.push(COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green');
         classes.push(Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass)));
         statuses.push(Number(row.statuses.charAt(i)) || 0);
       }
+      parts.push({ keys, take });
     }
     c.classes = Uint8Array.from(classes);
     c.statuses = Uint8Array.from(statuses);
-    const postings = buildPostings(c.usccs.length, (d) => [[c.names[d]!, true], [c.reps[d]!, false], [c.addrs[d]!.replace(ADDRESS_NOISE, ''), false]]);
-    return new EnterpriseSearchIndex(c, postings, usccOrder(c.usccs));
+    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.usccs));
+  }
+
+  /** Builds from search rows and directory rows at once (both passes). */
+  static build(search: readonly EntSearchRow[], dir: readonly EntDirRow[]): EnterpriseSearchIndex {
+    const collector = new KeyCollector();
+    const rows = new Map(search.map((r) => [r.id, r]));
+    return EnterpriseSearchIndex.assemble(collector, dir.flatMap((d) => {
+      const row = rows.get(d.id);
+      return row ? [{ chunk: EnterpriseSearchIndex.indexChunk(collector, row), dir: d }] : [];
+    }));
   }
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {

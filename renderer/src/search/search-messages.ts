@@ -14,6 +14,7 @@ export const ToSearchWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), dbPrefix: z.string() }),
   z.object({ type: z.literal('search'), id: z.number().int(), query: z.string().max(200), filters: SearchFiltersSchema, limit: z.number().int().positive().max(1000) }),
   z.object({ type: z.literal('warm'), id: z.number().int() }),
+  z.object({ type: z.literal('follow') }),
 ]);
 export type ToSearchWorker = z.infer<typeof ToSearchWorkerSchema>;
 

@@ -1,7 +1,7 @@
 /**
- * Web Worker entry of enterprise search: builds the bigram index off the main thread (≈1 s for
- * 200k records) and answers queries, so typing never freezes the UI. Opens its own Dexie
- * connection to the cache database by name.
+ * Web Worker entry of enterprise search: builds the bigram index off the main thread and answers
+ * queries, so typing never freezes the UI; while following a sync it indexes each chunk as its page
+ * commits (engine.ts). Opens its own Dexie connection to the cache database by name.
  */
 import { CacheDb, enterprisesRepo } from '../db/index.js';
 import { createSearchEngine, type SearchEngine } from './engine.js';
@@ -28,6 +28,10 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parsed.data;
   if (msg.type === 'init') {
     engine = createSearchEngine(enterprisesRepo(new CacheDb(`${msg.dbPrefix}cache`)));
+    return;
+  }
+  if (msg.type === 'follow') {
+    engine?.follow();
     return;
   }
   if (!engine) return fail(msg.id, new Error('检索线程尚未初始化'));

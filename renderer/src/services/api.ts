@@ -88,6 +88,8 @@ export interface EnterpriseService {
   search(query: string, filters?: EnterpriseSearchFilters, limit?: number): Promise<EnterpriseSearchAnswer>;
   /** Build the search index now (start-up, after a sync); resolves when searches are instant. */
   warmSearch(): Promise<void>;
+  /** Keep the search index up to date page by page while a sync writes (called as a sync starts). */
+  followSearch(): void;
 }
 export type { EnterpriseSearchAnswer, EnterpriseSearchFilters, EnterpriseSearchHit };
 

@@ -28,6 +28,7 @@ export function createServices(deps: ServiceDeps, options: { markerMirror?: Mark
   const rt = createRuntime(deps);
   const auth = createAuthService(rt);
   const outbox = createOutboxService(rt);
+  const enterprises = createEnterpriseService(rt);
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
   return {
@@ -40,9 +41,9 @@ export function createServices(deps: ServiceDeps, options: { markerMirror?: Mark
     storage: createStorageService(rt, { ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}), ...(options.ledger ? { ledger: options.ledger } : {}) }),
     integrity: createIntegrityService(rt),
     auth,
-    sync: createSyncService(rt, () => outbox.drain().catch(() => null)),
+    sync: createSyncService(rt, () => outbox.drain().catch(() => null), () => enterprises.followSearch()),
     tasks: createTaskService(rt),
-    enterprises: createEnterpriseService(rt),
+    enterprises,
     reference: createReferenceService(rt),
     inspection: createInspectionService(rt, options.beforeFinalizeCommit ? { beforeCommit: options.beforeFinalizeCommit } : {}),
     outbox,

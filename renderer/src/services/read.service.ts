@@ -42,6 +42,7 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService {
     get: (uscc) => repo.get(uscc), count: () => repo.count(),
     search: (query, filters, limit) => engine().search(query, filters, limit),
     warmSearch: () => engine().warm(),
+    followSearch: () => engine().follow(),
   };
 }
 

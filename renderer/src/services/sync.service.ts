@@ -6,7 +6,7 @@ import type { SyncProgress, SyncService } from './api.js';
 import type { Runtime } from './runtime.js';
 import { docNumbersAfterPull } from './documents.sync.js';
 
-export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>): SyncService {
+export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>, beforePull: () => void = () => undefined): SyncService {
   let progress: SyncProgress = { ...IDLE_PROGRESS, lastSyncedAt: null };
   let run: PullRun | null = null;
   let running: Promise<void> | null = null;
@@ -26,6 +26,7 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
       set({ ...IDLE_PROGRESS, phase: 'error', message: '请先联网登录后再同步' });
       return;
     }
+    beforePull();
     run = runPull({
       baseUrl: rt.baseUrl(), tokens: rt.tokens, dbs: rt.dbs, dbPrefix: rt.deps.dbPrefix ?? '', pageSize: rt.deps.pageSize ?? 1000,
       useWorker: rt.deps.useWorker ?? false, ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}), onProgress: (p) => set(p.phase === 'done' ? { ...p, phase: 'enterprises', message: '正在预留文书编号…' } : p), // 'done' only after the numbers

@@ -46,6 +46,7 @@ async function sync(url: string, token: string): Promise<SyncFigures> {
   longTasks = 0;
   peakHeap = 0;
   const start = performance.now();
+  search.follow(); // as the app's sync service does: index chunks as their pages commit
   const run = runPull({
     baseUrl: url, tokens: { accessToken: () => token, refresh: async () => 'rejected' }, dbs, dbPrefix: '', pageSize: 1000, useWorker: true,
     onProgress: () => sampleHeap(),

@@ -42,6 +42,14 @@ export interface SearchSnapshot {
   readonly dir: readonly EntDirRow[];
 }
 
+/** The directory as of one stamp: which chunks hold which live records. */
+export interface DirectorySnapshot {
+  readonly stamp: number;
+  /** The next chunk id to be used: ids only grow, unless the cache was wiped and filled again. */
+  readonly nextChunk: number;
+  readonly dir: readonly EntDirRow[];
+}
+
 export interface EnterprisesRepo {
   get(uscc: string): Promise<Enterprise | null>;
   count(): Promise<number>;
@@ -58,12 +66,32 @@ export interface EnterprisesRepo {
   restart(): Promise<void>;
   /** Everything the search index needs, read in one transaction. */
   searchSnapshot(): Promise<SearchSnapshot>;
+  /** The directory alone (the search index reads search rows only for chunks it has not seen). */
+  directory(): Promise<DirectorySnapshot>;
+  /** Search rows of chunks with an id above `id` (chunks written since), in id order. */
+  searchRowsAfter(id: number): Promise<EntSearchRow[]>;
+  /** Search rows of the given chunks (missing ones left out). */
+  searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
+  /**
+   * Calls `listener` after a page commits, from whichever thread wrote it (a BroadcastChannel
+   * named after the database); returns the unsubscribe. A hint only: readers still compare stamps.
+   */
+  watch(listener: () => void): () => void;
+}
+
+/** Tells every reader of this cache database, in any thread of the origin, that a page committed. */
+function announce(channel: string): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const ch = new BroadcastChannel(channel);
+  ch.postMessage('committed');
+  ch.close();
 }
 
 const RECENT_CHUNKS = 4;
 
 export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
   const dir = new Directory();
+  const channel = `${db.name}:enterprises-committed`;
   /** Decoded chunk cache for get(): key `${stamp}:${chunkId}`. */
   const recent = new Map<string, Map<string, string>>();
 
@@ -170,7 +198,9 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         for (const r of rows) dir.addChunk(r.dir);
         const finished = !page.hasMore && state.restarting;
         if (finished) await dropOldGenerations(db, dir, state.generation);
-        const stamp = meta.stamp + 1;
+        // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
+        // repeats a stamp a reader (the search worker, the directory) already holds.
+        const stamp = meta.stamp === 0 ? Date.now() : meta.stamp + 1;
         const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
         const writes: Promise<unknown>[] = [
           db.entChunks.bulkPut(rows.map((r) => r.chunk)), db.entSearch.bulkPut(rows.map((r) => r.search)), db.entDir.bulkPut(rows.map((r) => r.dir)),
@@ -184,7 +214,10 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         timings.commitMs += performance.now() - c0;
         const changes: readonly SummaryChange[] = page.changes;
         return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
-      }).catch((e: unknown) => {
+      }).then((n) => {
+        announce(channel);
+        return n;
+      }, (e: unknown) => {
         dir.invalidate();
         throw e;
       });
@@ -200,6 +233,23 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
         const [meta, search, dirRows] = await Promise.all([currentMeta(), db.entSearch.toArray(), db.entDir.toArray()]);
         return { stamp: meta.stamp, search, dir: dirRows };
       });
+    },
+    async directory() {
+      return db.transaction('r', [db.entDir, db.entMeta], async () => {
+        const [meta, dirRows] = await Promise.all([currentMeta(), db.entDir.toArray()]);
+        return { stamp: meta.stamp, nextChunk: meta.nextChunk, dir: dirRows };
+      });
+    },
+    searchRowsAfter: (id) => db.entSearch.where(':id').above(id).toArray(),
+    async searchRows(ids) {
+      return (await db.entSearch.bulkGet([...ids])).filter((r): r is EntSearchRow => r !== undefined);
+    },
+    watch(listener) {
+      if (typeof BroadcastChannel === 'undefined') return () => undefined;
+      const ch = new BroadcastChannel(channel);
+      ch.onmessage = () => listener();
+      (ch as { unref?: () => void }).unref?.(); // Node: a watcher never keeps the process alive
+      return () => ch.close();
     },
   };
 }
