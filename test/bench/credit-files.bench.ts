@@ -33,7 +33,7 @@ declare const bench: Bench;
 
 interface SyncFigures {
   seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string;
-  timings: EnterpriseTimings | null; searchWarmMs: number;
+  timings: EnterpriseTimings | null; searchWarmMs: number; beforeEnterprisesMs: number;
 }
 
 /** sync.initial.breakdown.*: where the seconds went (worker timers, server route time, gzip estimate). */
@@ -43,6 +43,8 @@ async function breakdown(f: SyncFigures, server: { ms: number; bytes: number }, 
     'sync.initial.breakdown.serverGzipEstimateMs': Math.round((server.bytes / 1048576) * gzipMsPerMB),
     'sync.initial.breakdown.wireMB': server.bytes / 1048576,
     'sync.initial.breakdown.searchIndexMs': Math.round(f.searchWarmMs),
+    // From the start of the pull to its enterprise phase (worker start, reference data, tasks).
+    'sync.initial.breakdown.beforeEnterprisesMs': Math.round(f.beforeEnterprisesMs),
   };
   const t = f.timings;
   if (!t) return out;

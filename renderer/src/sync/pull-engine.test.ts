@@ -118,4 +118,37 @@ describe('pullAll', () => {
     const outcome = await pullAll(deps(http), quarantine);
     expect(outcome).toEqual({ ok: false, phase: 'tasks', error: { kind: 'network', message: 'down' } });
   });
+
+  it('asks for the first credit-file page while the tasks are fetched, and only that one', async () => {
+    const base = platform({ tasks: emptyTasks, enterprises: enterprisePages(6) });
+    let openTasks: () => void = () => undefined;
+    const tasksGate = new Promise<void>((r) => { openTasks = r; });
+    const http: HttpClient = {
+      async request(spec) {
+        if (spec.path === '/v1/sync/tasks') await tasksGate;
+        return base.http.request(spec);
+      },
+    };
+    const done = pullAll(deps(http), quarantine);
+    for (let i = 0; i < 50 && !base.log.includes('/v1/sync/enterprises?0'); i++) await new Promise((r) => setTimeout(r, 2));
+    // The tasks answer has not come yet: one credit-file page is already asked for, no more.
+    expect(base.log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(['/v1/sync/enterprises?0']);
+    openTasks();
+    expect(await done).toEqual({ ok: true, quarantined: 0 });
+    expect(await enterprisesRepo(dbs.cache).count()).toBe(6);
+    expect(base.log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(['0', '2', '4'].map((c) => `/v1/sync/enterprises?${c}`));
+  });
+
+  it('drops the early credit-file request when an earlier phase fails', async () => {
+    const { http } = platform({ tasks: emptyTasks, enterprises: enterprisePages(1), reference: () => ({ ok: false, error: { kind: 'network', message: 'down' } }) });
+    const signals: AbortSignal[] = [];
+    const enterpriseFeed: PullDeps['enterpriseFeed'] = (_cursor, _limit, signal) => {
+      if (signal) signals.push(signal);
+      return new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } })));
+    };
+    expect(await pullAll(deps(http, { enterpriseFeed }), quarantine)).toEqual({ ok: false, phase: 'reference', error: { kind: 'network', message: 'down' } });
+    for (let i = 0; i < 50 && signals.length === 0; i++) await new Promise((r) => setTimeout(r, 2));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
+  });
 });

@@ -11,7 +11,7 @@ import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, Task
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
 import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
-import { pullEnterprises } from './pull-enterprises.js';
+import { enterprisePull } from './pull-enterprises.js';
 
 
 export interface PullDeps {
@@ -129,19 +129,29 @@ function taskStream(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promi
   };
 }
 
-/** Reference, then tasks, then credit files. Resumable: each stream continues from its cursor. */
+/**
+ * Reference, then tasks, then credit files. Resumable: each stream continues from its cursor. The
+ * first credit-file page is requested as the pull starts, so it is ready when the tasks are done.
+ */
 export async function pullAll(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promise<void>): Promise<PullOutcome> {
   const clock = () => (deps.now?.() ?? new Date()).getTime();
   const tracker = new ProgressTracker(clock, (p) => deps.onProgress?.(p));
-  tracker.start('reference');
-  const refError = await pullReference(deps);
-  if (refError) return fail(tracker, 'reference', refError);
-  const taskError = await pullFeed(deps, taskStream(deps, quarantine), tracker);
-  if (taskError) return fail(tracker, 'tasks', taskError);
-  const entError = await pullEnterprises({
+  const enterprises = enterprisePull({
     repo: deps.enterprises, feed: deps.enterpriseFeed ?? jsonFeed(deps.http), pageSize: deps.enterprisePageSize ?? deps.pageSize ?? 1000,
     now: deps.now ?? (() => new Date()), ...(deps.signal ? { signal: deps.signal } : {}),
-  }, tracker);
+  });
+  tracker.start('reference');
+  const refError = await pullReference(deps);
+  if (refError) {
+    enterprises.cancel();
+    return fail(tracker, 'reference', refError);
+  }
+  const taskError = await pullFeed(deps, taskStream(deps, quarantine), tracker);
+  if (taskError) {
+    enterprises.cancel();
+    return fail(tracker, 'tasks', taskError);
+  }
+  const entError = await enterprises.run(tracker);
   if (entError) return fail(tracker, 'enterprises', entError);
   tracker.finish('done');
   return { ok: true, quarantined: tracker.snapshot().quarantined };

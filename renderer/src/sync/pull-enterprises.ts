@@ -27,15 +27,43 @@ interface PageRequest {
   readonly hooks: { header: PageHeader | null; onHeader: ((header: PageHeader) => void) | null };
 }
 
-export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
+/**
+ * The enterprise pull, started early: the first page is requested at once (the pull runs it while
+ * reference data and tasks are fetched, so the server builds it and a feed worker prepares it in
+ * the meantime), and `run` takes over from there. Only that one page is asked for before `run`:
+ * on a weak link the small task pages must not queue behind credit files. `cancel` drops it when
+ * an earlier phase fails.
+ */
+export function enterprisePull(d: EnterprisePullDeps): { run(tracker: ProgressTracker): Promise<HttpError | null>; cancel(): void } {
   resetTimings();
-  const started = performance.now();
-  try {
-    return await pullLoop(d, tracker);
-  } finally {
-    timings.totalMs = performance.now() - started;
-    publishTimings();
-  }
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (d.signal?.aborted) controller.abort();
+  d.signal?.addEventListener('abort', onAbort);
+  const deps: EnterprisePullDeps = { ...d, signal: controller.signal };
+  const pages = pageRequests(deps);
+  const head = d.repo.state().then((state) => ({ state, first: pages.request(state.cursor) }));
+  head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
+  return {
+    async run(tracker) {
+      const started = performance.now();
+      try {
+        return await pullLoop(deps, tracker, pages, await head);
+      } finally {
+        timings.totalMs = performance.now() - started;
+        publishTimings();
+        d.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    cancel() {
+      controller.abort();
+      d.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
+  return enterprisePull(d).run(tracker);
 }
 
 /**
@@ -63,6 +91,9 @@ function pageRequests(d: EnterprisePullDeps) {
     return req;
   };
   return {
+    /** A request with no look-ahead yet (`follow` adds it). */
+    request,
+    follow,
     first: (cursor: string) => {
       next = null;
       return follow(request(cursor));
@@ -76,16 +107,18 @@ function pageRequests(d: EnterprisePullDeps) {
   };
 }
 
-async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
-  const pages = pageRequests(d);
+type Pages = ReturnType<typeof pageRequests>;
+type SyncState = Awaited<ReturnType<EnterprisesRepo['state']>>;
+
+async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, pages: Pages, head: { state: SyncState; first: PageRequest }): Promise<HttpError | null> {
   let restarts = 0;
-  const state = await d.repo.state();
+  const { state } = head;
   const have = state.cursor === '0' ? 0 : await d.repo.count();
   // A resumed initial download continues its count; a delta counts its own changes from 0.
   let delta = state.cursor !== '0' && !state.restarting && (await d.repo.complete());
   tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
-  let pending = pages.first(state.cursor);
+  let pending = pages.follow(head.first);
   // Up to two page writes are queued while the next page is validated, so IndexedDB goes from one
   // page's commit straight to the next. Order is safe: each page names the cursor it was requested
   // with, and its transaction refuses to commit unless that is the stored cursor (so if a write

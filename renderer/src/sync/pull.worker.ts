@@ -38,12 +38,15 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   accessToken = start.accessToken;
   controller = new AbortController();
   const dbs = openDatabases(start.dbPrefix);
+  // Single-flight: the tasks request and the credit-file pages in flight may all meet the same 401;
+  // they share one refresh (one waiter for the app's one answer), never overwrite each other's.
+  let refreshing: Promise<RefreshOutcome> | null = null;
   const tokens = {
     accessToken: () => accessToken,
-    refresh: () => new Promise<RefreshOutcome>((resolve) => {
+    refresh: () => (refreshing ??= new Promise<RefreshOutcome>((resolve) => {
       tokenWaiter = (t, outcome) => { accessToken = t; resolve(outcome); };
       post({ type: 'refresh' });
-    }),
+    }).finally(() => { refreshing = null; })),
   };
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
   // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
