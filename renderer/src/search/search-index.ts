@@ -12,16 +12,24 @@ import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import { assemblePostings, intersect, KeyCollector, type DocKeys, type DocPart, type Postings } from './postings.js';
 import { TopK } from './top-k.js';
-import { usccOrder } from './uscc-order.js';
+import { usccDigits, usccOrder } from './uscc-order.js';
+
+/** Radix digits per USCC (uscc-order.ts). */
+const DIGITS = 6;
 
 const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
 /** Common prefix of every address in the station: indexing it would only make huge lists. */
 const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
 
-/** A chunk's search row with its pass-one keys. */
+/** A chunk's search row with its pass-one keys and its coded columns, made once per chunk. */
 export interface IndexedChunk {
   readonly row: EntSearchRow;
   readonly keys: DocKeys;
+  readonly classes: Uint8Array;
+  readonly statuses: Uint8Array;
+  readonly colors: readonly string[];
+  /** The USCCs' radix digits (uscc-order.ts), or null when one is irregular. */
+  readonly digits: Uint16Array | null;
 }
 
 interface Columns {
@@ -43,7 +51,16 @@ export class EnterpriseSearchIndex {
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
   static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
     const keys = collector.collect(row.usccs.length, (i) => [[row.names[i]!, true], [row.legalReps[i]!, false], [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false]]);
-    return { row, keys };
+    const n = row.usccs.length;
+    const classes = new Uint8Array(n);
+    const statuses = new Uint8Array(n);
+    const colors = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      classes[i] = Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass));
+      statuses[i] = Number(row.statuses.charAt(i)) || 0;
+      colors[i] = COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green';
+    }
+    return { row, keys, classes, statuses, colors, digits: usccDigits(row.usccs) };
   }
 
   /**
@@ -51,30 +68,40 @@ export class EnterpriseSearchIndex {
    * directory says are live in that chunk (an updated record lives on in its newest chunk only).
    */
   static assemble(collector: KeyCollector, chunks: readonly { readonly chunk: IndexedChunk; readonly dir: EntDirRow }[]): EnterpriseSearchIndex {
-    const c: Columns = { usccs: [], names: [], reps: [], addrs: [], regions: [], classes: new Uint8Array(0), colors: [], statuses: new Uint8Array(0) };
-    const classes: number[] = [];
-    const statuses: number[] = [];
+    // Which entries of each chunk are live (null: all of them, the usual case, copied in bulk).
+    const takes = chunks.map(({ chunk: { row }, dir: d }) => {
+      if (sameList(d.usccs, row.usccs)) return null;
+      const alive = new Set(d.usccs);
+      const take: number[] = [];
+      row.usccs.forEach((u, i) => {
+        if (alive.delete(u)) take.push(i); // a chunk never lists one USCC twice; guard anyway
+      });
+      return take;
+    });
+    let total = 0;
+    chunks.forEach(({ chunk }, k) => { total += takes[k]?.length ?? chunk.row.usccs.length; });
+    const c: Columns = {
+      usccs: new Array<string>(total), names: new Array<string>(total), reps: new Array<string>(total), addrs: new Array<string>(total),
+      regions: new Array<string>(total), classes: new Uint8Array(total), colors: new Array<string>(total), statuses: new Uint8Array(total),
+    };
+    let digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null) ? new Uint16Array(total * DIGITS) : null;
+    let at = 0;
     const parts: DocPart[] = [];
-    for (const { chunk: { row, keys }, dir: d } of chunks) {
-      // Usually every entry of the chunk is live (same USCCs in the same order): no set needed.
-      const alive = sameList(d.usccs, row.usccs) ? null : new Set(d.usccs);
-      const take: number[] | null = alive === null ? null : [];
-      for (let i = 0; i < row.usccs.length; i++) {
-        if (alive !== null) {
-          if (!alive.has(row.usccs[i]!)) continue;
-          alive.delete(row.usccs[i]!); // a chunk never lists one USCC twice; guard anyway
-          take!.push(i);
-        }
-        c.usccs.push(row.usccs[i]!); c.names.push(row.names[i]!); c.reps.push(row.legalReps[i]!); c.addrs.push(row.addresses[i]!);
-        c.regions.push(row.regions[i]!); c.colors.push(COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green');
-        classes.push(Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass)));
-        statuses.push(Number(row.statuses.charAt(i)) || 0);
+    chunks.forEach(({ chunk }, k) => {
+      const { row } = chunk;
+      const take = takes[k] ?? null;
+      const count = take === null ? row.usccs.length : take.length;
+      if (digits !== null && take === null) digits.set(chunk.digits!, at * DIGITS);
+      for (let j = 0; j < count; j++, at++) {
+        const i = take === null ? j : take[j]!;
+        c.usccs[at] = row.usccs[i]!; c.names[at] = row.names[i]!; c.reps[at] = row.legalReps[i]!; c.addrs[at] = row.addresses[i]!;
+        c.regions[at] = row.regions[i]!; c.colors[at] = chunk.colors[i]!; c.classes[at] = chunk.classes[i]!; c.statuses[at] = chunk.statuses[i]!;
+        if (digits !== null && take !== null) digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), at * DIGITS);
       }
-      parts.push({ keys, take });
-    }
-    c.classes = Uint8Array.from(classes);
-    c.statuses = Uint8Array.from(statuses);
-    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.usccs));
+      parts.push({ keys: chunk.keys, take });
+    });
+    if (at !== total) digits = null;
+    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.usccs, digits));
   }
 
   /** Builds from search rows and directory rows at once (both passes). */

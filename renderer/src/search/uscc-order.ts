@@ -17,28 +17,42 @@ function digit(u: string, at: number): number {
   return (RANK[u.charCodeAt(at)]! * BASE + RANK[u.charCodeAt(at + 1)]!) * BASE + RANK[u.charCodeAt(at + 2)]!;
 }
 
-/** Document numbers 0…n-1 ordered by their USCC (ascending, ties by document number). */
-export function usccOrder(usccs: readonly string[]): Uint32Array {
+/** Radix digits per USCC (six, most significant first), or null when one is not shaped like a USCC. */
+export function usccDigits(usccs: readonly string[]): Uint16Array | null {
+  const out = new Uint16Array(usccs.length * PASSES);
+  for (let i = 0; i < usccs.length; i++) {
+    const u = usccs[i]!;
+    if (!USCC_PATTERN.test(u)) return null;
+    for (let p = 0; p < PASSES; p++) out[i * PASSES + p] = digit(u, p * 3);
+  }
+  return out;
+}
+
+const PASSES = 6;
+
+/**
+ * Document numbers 0…n-1 ordered by their USCC (ascending, ties by document number). `digits`
+ * (from usccDigits, possibly computed earlier chunk by chunk and joined) saves reading the strings.
+ */
+export function usccOrder(usccs: readonly string[], digits: Uint16Array | null = usccDigits(usccs)): Uint32Array {
   const n = usccs.length;
-  if (!usccs.every((u) => USCC_PATTERN.test(u))) {
+  if (digits === null || digits.length !== n * PASSES) {
     const byCompare = Uint32Array.from(usccs.keys());
     return byCompare.sort((a, b) => (usccs[a]! < usccs[b]! ? -1 : usccs[a]! > usccs[b]! ? 1 : a - b));
   }
   let order = Uint32Array.from(usccs.keys());
   let next = new Uint32Array(n);
-  const keys = new Uint16Array(n);
   const count = new Uint32Array(BUCKETS + 1);
-  for (let at = 15; at >= 0; at -= 3) {
+  for (let p = PASSES - 1; p >= 0; p--) {
     count.fill(0);
     for (let i = 0; i < n; i++) {
-      const k = digit(usccs[i]!, at);
-      keys[i] = k;
+      const k = digits[i * PASSES + p]!;
       count[k + 1] = count[k + 1]! + 1;
     }
     for (let k = 0; k < BUCKETS; k++) count[k + 1] = count[k + 1]! + count[k]!;
     for (let i = 0; i < n; i++) {
       const d = order[i]!;
-      const k = keys[d]!;
+      const k = digits[d * PASSES + p]!;
       next[count[k]!] = d;
       count[k] = count[k]! + 1;
     }
