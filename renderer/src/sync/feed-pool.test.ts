@@ -47,9 +47,9 @@ const answerPage: Behaviour = (msg, reply) => {
   reply({ type: 'page', id: msg.id, page: toWire(prepared).wire, timings });
 };
 
-function pool(behave: Behaviour, tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const }, fallback?: PageAttempt) {
+function pool(behave: Behaviour, tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const }, fallback?: PageAttempt, prestart = false) {
   const workers: FakeWorker[] = [];
-  const p = feedPool({ baseUrl: () => 'http://127.0.0.1:1/', tokens, size: 2, spawn: () => { const w = new FakeWorker(behave); workers.push(w); return w; }, ...(fallback ? { fallback } : {}) });
+  const p = feedPool({ baseUrl: () => 'http://127.0.0.1:1/', tokens, size: 2, spawn: () => { const w = new FakeWorker(behave); workers.push(w); return w; }, ...(fallback ? { fallback } : {}), prestart });
   return { ...p, workers };
 }
 
@@ -61,6 +61,15 @@ describe('feed pool', () => {
     expect(res).toEqual({ ok: true, page: prepared });
     expect(headers).toEqual([header]);
     expect(p.workers[0]!.seen[0]).toMatchObject({ type: 'fetch', cursor: '0', limit: 5000, token: 'tok', at: AT });
+  });
+
+  it('starts every worker at once when asked to, and uses them for the pages', async () => {
+    const p = pool(answerPage, undefined, undefined, true);
+    expect(p.workers).toHaveLength(2);
+    const [a, b] = await Promise.all([p.feed('0', 10), p.feed('3', 10)]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(p.workers).toHaveLength(2);
+    expect(p.workers.map((w) => w.seen.length)).toEqual([1, 1]);
   });
 
   it('spreads two pages in flight over two workers', async () => {

@@ -29,6 +29,11 @@ export interface FeedPoolOptions {
   readonly spawn: () => FeedWorkerLike;
   /** Where pages go once a worker has failed (see above). */
   readonly fallback?: PageAttempt;
+  /**
+   * Start every worker now instead of at its first page: a worker loads its code and compiles the
+   * record validator (~0.1 s) while the pull opens its databases and fetches reference data.
+   */
+  readonly prestart?: boolean;
 }
 
 export interface FeedPool {
@@ -156,6 +161,14 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     });
     worker.postMessage({ type: 'fetch', id, baseUrl: o.baseUrl(), token: o.tokens.accessToken(), cursor, limit, at: at ?? new Date().toISOString() });
   });
+
+  if (o.prestart) {
+    try {
+      for (const s of slots) workerOf(s);
+    } catch {
+      workersFailed = true; // no nested workers here: every page goes to the fallback
+    }
+  }
 
   return {
     feed: withRefresh(attempt, o.tokens),

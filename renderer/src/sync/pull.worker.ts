@@ -51,7 +51,7 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
   // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
   const pool: FeedPool | null = typeof Worker === 'undefined' ? null : feedPool({
-    baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker, fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }),
+    baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker, fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }), prestart: true,
   });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
   try {
