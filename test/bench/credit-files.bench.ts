@@ -26,7 +26,7 @@ const COUNT = Number(process.env['BENCH_ENTERPRISES'] ?? '200000');
  * Fresh-profile runs of the initial sync and of the raw baseline (medians reported, with the
  * spread): on these shared 2-core machines one run of either moves by ±10 % from run to run.
  */
-const REPEATS = Math.max(1, Number(process.env['BENCH_REPEATS'] ?? '3'));
+const REPEATS = Math.max(1, Number(process.env['BENCH_REPEATS'] ?? '5'));
 
 interface Bench {
   login(url: string, certNo: string, password: string): Promise<string>;
