@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptUscc, orgCodeCheckChar, orgCodeWarning, usccCheckChar, validateUscc } from './uscc.js';
+import { acceptUscc, orgCodeCheckChar, orgCodeWarning, usccCheckChar, validateUscc, usccCheckFailure, usccIrregularity } from './uscc.js';
 
 describe('USCC (GB 32100)', () => {
   it('accepts the worked examples from DOMAIN.md §3', () => {
@@ -48,5 +48,16 @@ describe('USCC (GB 32100)', () => {
 
   it('never overrides shape errors', () => {
     expect(acceptUscc('91350213OFFL51743X', { reason: '与营业执照原件核对一致', by: 'x', at: '2026-01-01' }).ok).toBe(false);
+  });
+});
+
+describe('usccCheckFailure and usccIrregularity', () => {
+  it('names a failed GB 32100 check; the position-17 check only counts as an irregularity to show', () => {
+    expect(usccCheckFailure('91350213678251743X')).toBeNull();
+    expect(usccCheckFailure('91350203M0001QAY9B')).toBe('第18位校验码应为“9”，实为“B”');
+    expect(usccIrregularity('91350203M0001QAY9B')).toBe('第18位校验码应为“9”，实为“B”');
+    const advisoryOnly = '91330100000000001C'; // passes GB 32100, fails the GB 11714 check of position 17
+    expect(usccCheckFailure(advisoryOnly)).toBeNull();
+    expect(usccIrregularity(advisoryOnly)).toBe('第17位（组织机构代码校验位）应为“0”，实为“1”');
   });
 });

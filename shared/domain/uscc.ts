@@ -92,6 +92,21 @@ export function validateUscc(raw: string): UsccVerdict {
   return { ok: true, uscc: code as Uscc };
 }
 
+/**
+ * Why a code the platform sent fails GB 32100 (null when it passes). Real registers hold a few such
+ * codes (DOMAIN.md §3): the inspector compares them with the licence on site and records how
+ * (the result carries that note). The position-17 check (orgCodeWarning) is advisory only.
+ */
+export function usccCheckFailure(uscc: string): string | null {
+  const verdict = validateUscc(uscc);
+  return verdict.ok ? null : verdict.message;
+}
+
+/** Everything worth flagging about a code, for display: the failed check, else the advisory one. */
+export function usccIrregularity(uscc: string): string | null {
+  return usccCheckFailure(uscc) ?? orgCodeWarning(uscc.trim().toUpperCase());
+}
+
 /** Secondary, advisory check of position 17 (GB 11714). Returns a message or null. */
 export function orgCodeWarning(uscc: string): string | null {
   const body = uscc.slice(8, 16);

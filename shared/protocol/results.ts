@@ -102,6 +102,12 @@ export const ResultPayloadSchema = z.object({
   evidence: z.array(EvidenceRefSchema).optional(),
   /** Names of items that came from a check template (e.g. 5·25) rather than the task. */
   templateItems: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), template: z.string() })).optional(),
+  /**
+   * The enterprise's 统一社会信用代码 failed its check (`issue`, as the app showed it) and the
+   * inspector recorded how it compares with the business licence on site (`note`). Present exactly
+   * when the code is irregular; optional so earlier payloads parse and hash unchanged.
+   */
+  usccCheck: z.object({ issue: z.string().min(1).max(300), note: z.string().trim().min(2, '请填写与营业执照原件核对的情况').max(500) }).optional(),
 });
 export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
 

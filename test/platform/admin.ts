@@ -22,6 +22,8 @@ export interface Admin {
   cancelTask(taskId: string): Task;
   /** Replace `fromInspectorId` (default: the leader) on the team with another drawable inspector. */
   reassignTask(taskId: string, fromInspectorId?: string, toInspectorId?: string): Task;
+  /** Points a task at another enterprise (new version), e.g. the one with the irregular USCC. */
+  retargetTask(taskId: string, uscc: string): Task;
   counts(resultId: string): { results: number; publications: number };
   publishNow(): number;
   loseAttachment(attachmentId: string): boolean;
@@ -100,6 +102,16 @@ export function createAdmin(p: Platform): Admin {
       const next: Task = { ...t, team, version: t.version + 1 };
       p.db.prepare('UPDATE task_team SET active = 0 WHERE task_id = ? AND inspector_id = ?').run(taskId, leaving.inspectorId);
       p.db.prepare('INSERT INTO task_team (task_id, inspector_id, active) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET active = 1').run(taskId, incoming.id);
+      saveTask(p, next);
+      return next;
+    })(),
+    retargetTask: (taskId, uscc) => p.db.transaction(() => {
+      const t = loadTask(p, taskId);
+      const row = p.db.prepare('SELECT json FROM enterprises WHERE uscc = ? AND deleted = 0').get(uscc) as { json: Buffer | string } | undefined;
+      if (!row) throw new Error(`no live enterprise ${uscc}`);
+      const e = JSON.parse(String(row.json)) as { name: string; address: string };
+      const next: Task = { ...t, enterprise: { uscc, name: e.name, address: e.address }, version: t.version + 1 };
+      p.db.prepare('UPDATE tasks SET enterprise_uscc = ? WHERE id = ?').run(uscc, taskId);
       saveTask(p, next);
       return next;
     })(),

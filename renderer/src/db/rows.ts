@@ -97,6 +97,8 @@ export interface DraftRow {
   readonly captions?: Readonly<Record<string, string>>;
   readonly signatures?: readonly DraftSignatureRow[];
   readonly templates?: readonly string[];
+  /** How an irregular USCC compares with the licence (absent on older rows: read as empty). */
+  readonly usccNote?: string;
 }
 
 export interface DraftSignatureRow {

@@ -157,6 +157,8 @@ export interface Draft {
   signatures: DraftSignature[];
   /** Check templates added to the checklist, e.g. 'se-525'. */
   templates: string[];
+  /** When the enterprise's USCC is irregular: how it compares with the business licence on site. */
+  usccNote: string;
 }
 
 /** A stored photo/scan/signature as the UI sees it (thumbnail as a Blob for an object URL). */

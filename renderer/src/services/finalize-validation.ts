@@ -3,12 +3,14 @@
  * field): every item checked or 不涉及, a 不符合 item has a finding (and a deadline when ordered to
  * rectify), lenient decisions made and lawful, result codes valid, at least one check method, a
  * team of two or more whose 执法证 is valid on the inspection date, and every signature present
- * (the party's, or its refusal with a witness who signs).
+ * (the party's, or its refusal with a witness who signs); and, when the enterprise's USCC fails its
+ * check, a note on how it compares with the business licence.
  */
 import { isValidIsoDate } from '../../../shared/domain/dates.js';
 import { lenientConditions, lenientDecisionError, matchLenient, type LenientHistory } from '../../../shared/domain/lenient.js';
 import { resultCodesError } from '../../../shared/domain/results.js';
 import { isSe525Code, se525CheckItems } from '../../../shared/domain/se-525.js';
+import { usccCheckFailure } from '../../../shared/domain/uscc.js';
 import type { Reference, Task } from '../../../shared/protocol/index.js';
 import type { Draft, DraftItem, FinalizeProblem } from './api.js';
 
@@ -97,6 +99,10 @@ export function validateDraft(draft: Draft, task: Task, ctx: ValidationContext =
     problems.push({ path: 'resultCodes', message: '存在“不符合”的检查事项，检查结果不能选择“未发现问题”' });
   }
   if (draft.checkMethods.length === 0) problems.push({ path: 'checkMethods', message: '请至少选择一种核查方式' });
+  const usccIssue = usccCheckFailure(task.enterprise.uscc);
+  if (usccIssue && draft.usccNote.trim().length < 2) {
+    problems.push({ path: 'usccNote', message: `本企业统一社会信用代码校验异常（${usccIssue}），请填写与营业执照原件核对的情况` });
+  }
   problems.push(...signatureProblems(draft, task, ctx));
   if (!isValidIsoDate(draft.inspectedOn)) {
     problems.push({ path: 'inspectedOn', message: '检查日期格式应为 YYYY-MM-DD' });

@@ -5,6 +5,7 @@
  */
 import { lenientConditions, matchLenient, type LenientHistory } from '../../../shared/domain/lenient.js';
 import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../shared/domain/se-525.js';
+import { usccCheckFailure } from '../../../shared/domain/uscc.js';
 import type { Reference, ResultPayload, SignatureRef, Task } from '../../../shared/protocol/index.js';
 import type { AttachmentRow, DraftRow } from '../db/index.js';
 import type { Draft, DraftItem, DraftSignature } from './api.js';
@@ -16,6 +17,7 @@ export function toDraft(row: DraftRow): Draft {
     findings: row.findings, resultCodes: [...row.resultCodes], checkMethods: [...row.checkMethods], followUps: [...row.followUps],
     replaces: row.replaces, updatedAt: row.updatedAt,
     captions: { ...(row.captions ?? {}) }, signatures: (row.signatures ?? []).map((s) => ({ ...s })), templates: [...(row.templates ?? [])],
+    usccNote: row.usccNote ?? '',
   };
 }
 
@@ -78,6 +80,7 @@ export interface PayloadInput {
 export function buildPayload({ draft, task, reference, history, files, finishedAt, deadline }: PayloadInput): ResultPayload {
   const byId = new Map(files.map((f) => [f.id, f]));
   const templateItems = templateItemNames(draft.items.map((i) => i.itemCode));
+  const usccIssue = usccCheckFailure(task.enterprise.uscc);
   return {
     resultId: draft.resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: draft.inspectedOn,
     startedAt: draft.startedAt, finishedAt, inspectorIds: task.team.map((m) => m.inspectorId),
@@ -95,5 +98,6 @@ export function buildPayload({ draft, task, reference, history, files, finishedA
       id: f.id, kind: f.kind === 'scan' ? 'scan' : 'photo', sha256: f.sha256, size: f.size, mime: f.mime, caption: draft.captions[f.id] ?? '', capturedAt: f.capturedAt,
     })),
     ...(templateItems.length > 0 ? { templateItems } : {}),
+    ...(usccIssue ? { usccCheck: { issue: usccIssue, note: draft.usccNote.trim() } } : {}),
   };
 }

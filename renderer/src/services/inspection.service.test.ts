@@ -57,6 +57,31 @@ describe('InspectionService', () => {
     expect(await outboxRepo(dbs.field).list()).toHaveLength(0);
   });
 
+  it('an irregular USCC needs a note on the licence check, which the payload and its hash then carry', async () => {
+    const bad = '91350203M0001QAY9B'; // check character should be 9 (DOMAIN.md §3)
+    const base = makeTask(3);
+    await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 3, task: { ...base, enterprise: { ...base.enterprise, uscc: bad } } }], '3', 3, 'x');
+    const s = testServices(dbs);
+    await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-3')));
+    const missing = await s.inspection.finalize('task-3');
+    expect(missing.ok ? [] : missing.problems).toEqual([
+      { path: 'usccNote', message: '本企业统一社会信用代码校验异常（第18位校验码应为“9”，实为“B”），请填写与营业执照原件核对的情况' },
+    ]);
+    await s.inspection.saveDraft({ ...(await s.inspection.openDraft('task-3')), usccNote: '  与营业执照原件核对一致  ' });
+    const r = await s.inspection.finalize('task-3');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.result.payload.usccCheck).toEqual({ issue: '第18位校验码应为“9”，实为“B”', note: '与营业执照原件核对一致' });
+    expect(r.result.contentHash).toBe(await sha256Hex(canonicalJson(r.result.payload)));
+  });
+
+  it('a regular USCC needs no note and the payload has no usccCheck', async () => {
+    const s = testServices(dbs);
+    await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-1')));
+    const r = await s.inspection.finalize('task-1');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.result.payload).not.toHaveProperty('usccCheck');
+  });
+
   it('finalizes: result, outbox op and audit entry together; draft becomes read-only', async () => {
     const s = testServices(dbs);
     await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-1')));

@@ -32,7 +32,7 @@ export function newDraftRow(task: Task, now: Date): DraftRow {
     taskId: task.id, resultId: `r-${crypto.randomUUID()}`, startedAt: at, inspectedOn: chinaDate(now),
     items: task.items.map((i) => ({ itemCode: i.code, outcome: 'unchecked', note: '', finding: null })),
     findings: '', resultCodes: [], checkMethods: [], followUps: [], replaces: null, updatedAt: at, frozen: false,
-    captions: {}, signatures: signatureSlots(task), templates: [],
+    captions: {}, signatures: signatureSlots(task), templates: [], usccNote: '',
   };
 }
 

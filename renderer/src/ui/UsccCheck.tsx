@@ -3,13 +3,9 @@
  * codes that fail the GB 32100 check (DOMAIN.md §3), so the platform may send one: the app never
  * accepts it silently; it tells the inspector what is wrong and to compare it with the licence.
  */
-import { orgCodeWarning, validateUscc } from '../../../shared/domain/uscc.js';
+import { usccIrregularity } from '../../../shared/domain/uscc.js';
 
-export function usccIssue(uscc: string): string | null {
-  const verdict = validateUscc(uscc);
-  if (!verdict.ok) return verdict.message;
-  return orgCodeWarning(verdict.uscc);
-}
+export const usccIssue = usccIrregularity;
 
 export function UsccCheck({ uscc }: { uscc: string }) {
   const issue = usccIssue(uscc);

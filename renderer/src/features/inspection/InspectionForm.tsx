@@ -22,6 +22,8 @@ import { services } from '../../services/index.js';
 import { DateInput } from '../../ui/DateInput.js';
 import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
+import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
+import { UsccCheck } from '../../ui/UsccCheck.js';
 import { groupByDepartment } from '../tasks/groupItems.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
@@ -97,6 +99,8 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
   const [finalizing, setFinalizing] = useState(false);
   const [finalizeError, setFinalizeError] = useState<string | null>(null);
   const now = useMemo(() => new Date(), []);
+  const usccIssue = usccCheckFailure(task.enterprise.uscc);
+  const usccNoteAria = useProblemAria('usccNote');
 
   const { schedule } = autosave;
   const { subscribe } = form;
@@ -167,6 +171,17 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
             </p>
           ) : null}
           <ProblemSummary problems={problems} />
+          {usccIssue ? (
+            <section aria-labelledby="uscc-check-title" className="card">
+              <h2 id="uscc-check-title">统一社会信用代码核对</h2>
+              <UsccCheck uscc={task.enterprise.uscc} />
+              <div className="field">
+                <label htmlFor="uscc-note">营业执照核对说明</label>
+                <textarea id="uscc-note" rows={2} placeholder="例如：与营业执照原件核对一致，系登记机关赋码问题" {...register('usccNote')} {...usccNoteAria} />
+                <FieldProblem path="usccNote" />
+              </div>
+            </section>
+          ) : null}
 
           <section aria-labelledby="checklist-title" className="card">
             <h2 id="checklist-title">检查事项</h2>

@@ -67,6 +67,15 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
               <dd>替代 {p.replaces}</dd>
             </>
           ) : null}
+          {p.usccCheck ? (
+            <>
+              <dt>统一社会信用代码核对</dt>
+              <dd data-testid="uscc-check">
+                {p.usccCheck.note}
+                <span className="muted small">（校验异常：{p.usccCheck.issue}）</span>
+              </dd>
+            </>
+          ) : null}
         </dl>
       </div>
       <div className="card">

@@ -15,7 +15,7 @@ function draftWithDeadline(rectifyDeadline: string | null): Draft {
       { itemCode: 'A02', outcome: 'fail', note: '', finding: { description: '未按时年报', legalBasis: '条例', severity: 'key', handling: 'rectify', rectifyDeadline, lenient: null } },
     ],
     findings: '', resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: [], replaces: null, updatedAt: '2026-05-01T01:00:00.000Z',
-    captions: {}, signatures: [], templates: [],
+    captions: {}, signatures: [], templates: [], usccNote: '',
   };
 }
 

@@ -13,7 +13,7 @@ function draft(over: Partial<Draft> = {}): Draft {
     taskId: 't-1', resultId: 'r-1', startedAt: '2026-11-22T01:00:00.000Z', inspectedOn: '2026-11-22',
     items: [{ itemCode: 'N010', outcome: 'fail', note: '', finding: { description: '', legalBasis: '条例', severity: 'general', handling: 'rectify', rectifyDeadline: null, lenient: null } }],
     findings: '', resultCodes: [], checkMethods: [], followUps: [], replaces: null, updatedAt: '2026-11-22T01:00:00.000Z',
-    captions: {}, signatures: [], templates: [],
+    captions: {}, signatures: [], templates: [], usccNote: '',
     ...over,
   };
 }

@@ -68,6 +68,8 @@ const DraftSchema = z.object({
   captions: z.record(z.string(), z.string()),
   signatures: z.array(SignatureSchema),
   templates: z.array(z.string()),
+  // Journals written before the field existed still replay (as an empty note).
+  usccNote: z.string().max(2000).default(''),
 });
 
 const JournalSchema = z.object({
