@@ -2,8 +2,9 @@
  * Enterprise credit files in the cache database, packed (cache v2, see enterprises.rows.ts): one
  * page of the feed becomes one or a few chunk rows + their search rows + their directory rows,
  * written together with the quarantined records and the cursor in ONE transaction. The API stays
- * narrow (get, count, state, applyPage, restart, searchSnapshot) so the UI, the pull engine and the
- * search worker never see the layout.
+ * narrow (get, count, state, applyPage, restart; for the search index: directory, search rows by
+ * chunk id, and `watch` for committed pages) so the UI, the pull engine and the search worker never
+ * see the layout.
  */
 import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/index.js';
 import type { CacheDb } from '../databases.js';
