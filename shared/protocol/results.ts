@@ -80,6 +80,9 @@ export const EvidenceRefSchema = z.object({
 });
 export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 
+/** Longest note on how an irregular USCC compares with the licence (usccCheck.note). */
+export const USCC_NOTE_MAX = 500;
+
 /** What the inspector recorded and finalized: the part the content hash covers. */
 export const ResultPayloadSchema = z.object({
   resultId: IdSchema,
@@ -107,7 +110,7 @@ export const ResultPayloadSchema = z.object({
    * inspector recorded how it compares with the business licence on site (`note`). Present exactly
    * when the code is irregular; optional so earlier payloads parse and hash unchanged.
    */
-  usccCheck: z.object({ issue: z.string().min(1).max(300), note: z.string().trim().min(2, '请填写与营业执照原件核对的情况').max(500) }).optional(),
+  usccCheck: z.object({ issue: z.string().min(1).max(300), note: z.string().min(2, '请填写与营业执照原件核对的情况').max(USCC_NOTE_MAX) }).optional(),
 });
 export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
 

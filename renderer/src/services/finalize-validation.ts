@@ -11,7 +11,7 @@ import { lenientConditions, lenientDecisionError, matchLenient, type LenientHist
 import { resultCodesError } from '../../../shared/domain/results.js';
 import { isSe525Code, se525CheckItems } from '../../../shared/domain/se-525.js';
 import { usccCheckFailure } from '../../../shared/domain/uscc.js';
-import type { Reference, Task } from '../../../shared/protocol/index.js';
+import { USCC_NOTE_MAX, type Reference, type Task } from '../../../shared/protocol/index.js';
 import type { Draft, DraftItem, FinalizeProblem } from './api.js';
 
 export interface ValidationContext {
@@ -102,6 +102,8 @@ export function validateDraft(draft: Draft, task: Task, ctx: ValidationContext =
   const usccIssue = usccCheckFailure(task.enterprise.uscc);
   if (usccIssue && draft.usccNote.trim().length < 2) {
     problems.push({ path: 'usccNote', message: `本企业统一社会信用代码校验异常（${usccIssue}），请填写与营业执照原件核对的情况` });
+  } else if (usccIssue && draft.usccNote.trim().length > USCC_NOTE_MAX) {
+    problems.push({ path: 'usccNote', message: `营业执照核对说明不能超过 ${USCC_NOTE_MAX} 字` });
   }
   problems.push(...signatureProblems(draft, task, ctx));
   if (!isValidIsoDate(draft.inspectedOn)) {

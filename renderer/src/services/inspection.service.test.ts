@@ -67,6 +67,9 @@ describe('InspectionService', () => {
     expect(missing.ok ? [] : missing.problems).toEqual([
       { path: 'usccNote', message: '本企业统一社会信用代码校验异常（第18位校验码应为“9”，实为“B”），请填写与营业执照原件核对的情况' },
     ]);
+    await s.inspection.saveDraft({ ...(await s.inspection.openDraft('task-3')), usccNote: '核'.repeat(501) });
+    const long = await s.inspection.finalize('task-3');
+    expect(long.ok ? [] : long.problems).toEqual([{ path: 'usccNote', message: '营业执照核对说明不能超过 500 字' }]);
     await s.inspection.saveDraft({ ...(await s.inspection.openDraft('task-3')), usccNote: '  与营业执照原件核对一致  ' });
     const r = await s.inspection.finalize('task-3');
     if (!r.ok) throw new Error(JSON.stringify(r.problems));

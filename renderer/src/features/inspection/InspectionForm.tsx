@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch, type Control } from 'react-hook-form';
-import type { Enterprise, Reference, Task } from '../../../../shared/protocol/index.js';
+import { USCC_NOTE_MAX, type Enterprise, type Reference, type Task } from '../../../../shared/protocol/index.js';
 import {
   CHECK_METHODS,
   CHECK_METHOD_LABELS,
@@ -177,7 +177,7 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
               <UsccCheck uscc={task.enterprise.uscc} />
               <div className="field">
                 <label htmlFor="uscc-note">营业执照核对说明</label>
-                <textarea id="uscc-note" rows={2} placeholder="例如：与营业执照原件核对一致，系登记机关赋码问题" {...register('usccNote')} {...usccNoteAria} />
+                <textarea id="uscc-note" rows={2} maxLength={USCC_NOTE_MAX} placeholder="例如：与营业执照原件核对一致，系登记机关赋码问题" {...register('usccNote')} {...usccNoteAria} />
                 <FieldProblem path="usccNote" />
               </div>
             </section>
