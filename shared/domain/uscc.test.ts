@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptUscc, orgCodeCheckChar, orgCodeWarning, usccCheckChar, validateUscc, usccCheckFailure, usccIrregularity } from './uscc.js';
+import { acceptUscc, orgCodeCheckChar, orgCodeWarning, usccCheckChar, validateUscc, usccCheckFailure } from './uscc.js';
 
 describe('USCC (GB 32100)', () => {
   it('accepts the worked examples from DOMAIN.md §3', () => {
@@ -51,13 +51,12 @@ describe('USCC (GB 32100)', () => {
   });
 });
 
-describe('usccCheckFailure and usccIrregularity', () => {
-  it('names a failed GB 32100 check; the position-17 check only counts as an irregularity to show', () => {
+describe('usccCheckFailure', () => {
+  it('names a failed GB 32100 check, and not the advisory position-17 one', () => {
     expect(usccCheckFailure('91350213678251743X')).toBeNull();
     expect(usccCheckFailure('91350203M0001QAY9B')).toBe('第18位校验码应为“9”，实为“B”');
-    expect(usccIrregularity('91350203M0001QAY9B')).toBe('第18位校验码应为“9”，实为“B”');
     const advisoryOnly = '91330100000000001C'; // passes GB 32100, fails the GB 11714 check of position 17
     expect(usccCheckFailure(advisoryOnly)).toBeNull();
-    expect(usccIrregularity(advisoryOnly)).toBe('第17位（组织机构代码校验位）应为“0”，实为“1”');
+    expect(orgCodeWarning(advisoryOnly)).toBe('第17位（组织机构代码校验位）应为“0”，实为“1”');
   });
 });

@@ -102,11 +102,6 @@ export function usccCheckFailure(uscc: string): string | null {
   return verdict.ok ? null : verdict.message;
 }
 
-/** Everything worth flagging about a code, for display: the failed check, else the advisory one. */
-export function usccIrregularity(uscc: string): string | null {
-  return usccCheckFailure(uscc) ?? orgCodeWarning(uscc.trim().toUpperCase());
-}
-
 /** Secondary, advisory check of position 17 (GB 11714). Returns a message or null. */
 export function orgCodeWarning(uscc: string): string | null {
   const body = uscc.slice(8, 16);

@@ -10,7 +10,7 @@ import { ENTERPRISE_STATUSES } from '../../../shared/protocol/index.js';
 import type { EntDirRow, EntSearchRow } from '../db/repos/enterprises.rows.js';
 import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
-import { assemblePostings, intersect, KeyCollector, type DocKeys, type DocPart, type Postings } from './postings.js';
+import { assemblePostings, intersect, type DocKeys, type DocPart, type KeyCollector, type Postings } from './postings.js';
 import { TopK } from './top-k.js';
 import { usccDigits, usccOrder } from './uscc-order.js';
 
@@ -84,7 +84,7 @@ export class EnterpriseSearchIndex {
       usccs: new Array<string>(total), names: new Array<string>(total), reps: new Array<string>(total), addrs: new Array<string>(total),
       regions: new Array<string>(total), classes: new Uint8Array(total), colors: new Array<string>(total), statuses: new Uint8Array(total),
     };
-    let digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null) ? new Uint16Array(total * DIGITS) : null;
+    const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null) ? new Uint16Array(total * DIGITS) : null;
     let at = 0;
     const parts: DocPart[] = [];
     chunks.forEach(({ chunk }, k) => {
@@ -100,18 +100,7 @@ export class EnterpriseSearchIndex {
       }
       parts.push({ keys: chunk.keys, take });
     });
-    if (at !== total) digits = null;
     return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.usccs, digits));
-  }
-
-  /** Builds from search rows and directory rows at once (both passes). */
-  static build(search: readonly EntSearchRow[], dir: readonly EntDirRow[]): EnterpriseSearchIndex {
-    const collector = new KeyCollector();
-    const rows = new Map(search.map((r) => [r.id, r]));
-    return EnterpriseSearchIndex.assemble(collector, dir.flatMap((d) => {
-      const row = rows.get(d.id);
-      return row ? [{ chunk: EnterpriseSearchIndex.indexChunk(collector, row), dir: d }] : [];
-    }));
   }
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {

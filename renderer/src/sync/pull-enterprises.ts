@@ -37,10 +37,7 @@ interface PageRequest {
 export function enterprisePull(d: EnterprisePullDeps): { run(tracker: ProgressTracker): Promise<HttpError | null>; cancel(): void } {
   resetTimings();
   const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  if (d.signal?.aborted) controller.abort();
-  d.signal?.addEventListener('abort', onAbort);
-  const deps: EnterprisePullDeps = { ...d, signal: controller.signal };
+  const deps: EnterprisePullDeps = { ...d, signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal };
   const pages = pageRequests(deps);
   const head = d.repo.state().then((state) => ({ state, first: pages.request(state.cursor) }));
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
@@ -52,13 +49,9 @@ export function enterprisePull(d: EnterprisePullDeps): { run(tracker: ProgressTr
       } finally {
         timings.totalMs = performance.now() - started;
         publishTimings();
-        d.signal?.removeEventListener('abort', onAbort);
       }
     },
-    cancel() {
-      controller.abort();
-      d.signal?.removeEventListener('abort', onAbort);
-    },
+    cancel: () => controller.abort(),
   };
 }
 

@@ -1,18 +1,20 @@
 /**
  * Flags an irregular 统一社会信用代码 wherever an enterprise is shown. Real registers hold a few
  * codes that fail the GB 32100 check (DOMAIN.md §3), so the platform may send one: the app never
- * accepts it silently; it tells the inspector what is wrong and to compare it with the licence.
+ * accepts it silently. A failed check is recorded in the inspection (营业执照核对说明, required to
+ * lock); the position-17 check (GB 11714) is advisory and only asks for a look at the licence.
  */
-import { usccIrregularity } from '../../../shared/domain/uscc.js';
-
-export const usccIssue = usccIrregularity;
+import { orgCodeWarning, usccCheckFailure } from '../../../shared/domain/uscc.js';
 
 export function UsccCheck({ uscc }: { uscc: string }) {
-  const issue = usccIssue(uscc);
-  if (!issue) return null;
+  const failure = usccCheckFailure(uscc);
+  const advisory = failure ? null : orgCodeWarning(uscc.trim().toUpperCase());
+  if (!failure && !advisory) return null;
   return (
     <p className="alert alert-warn" role="alert" data-testid="uscc-issue">
-      统一社会信用代码校验异常：{issue}。请现场与营业执照原件核对，并在检查记录中注明。
+      {failure
+        ? `统一社会信用代码校验异常：${failure}。请现场与营业执照原件核对，并在检查表的“营业执照核对说明”中注明。`
+        : `统一社会信用代码辅助校验提示：${advisory}。请现场与营业执照原件核对。`}
     </p>
   );
 }

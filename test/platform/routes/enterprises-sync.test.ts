@@ -43,8 +43,7 @@ async function pull(repo: EnterprisesRepo, f: EnterpriseFeedFetcher = feed, seen
 
 /** Everything a reader can see: every live record, decoded. */
 async function contents(repo: EnterprisesRepo): Promise<string[]> {
-  const snap = await repo.searchSnapshot();
-  const usccs = snap.dir.flatMap((d) => d.usccs).sort();
+  const usccs = (await repo.directory()).dir.flatMap((d) => d.usccs).sort();
   const out: string[] = [];
   for (const u of usccs) out.push(JSON.stringify(await repo.get(u)));
   return out;

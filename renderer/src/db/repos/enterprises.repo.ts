@@ -37,12 +37,6 @@ export type EnterprisePage = PageMeta & (
   | { readonly changes: readonly SummaryChange[]; readonly raws: readonly (Uint8Array | string | null)[] }
 );
 
-export interface SearchSnapshot {
-  readonly stamp: number;
-  readonly search: readonly EntSearchRow[];
-  readonly dir: readonly EntDirRow[];
-}
-
 /** The directory as of one stamp: which chunks hold which live records. */
 export interface DirectorySnapshot {
   readonly stamp: number;
@@ -65,8 +59,6 @@ export interface EnterprisesRepo {
    * until the new full download completes; then records of older generations are dropped.
    */
   restart(): Promise<void>;
-  /** Everything the search index needs, read in one transaction. */
-  searchSnapshot(): Promise<SearchSnapshot>;
   /** The directory alone (the search index reads search rows only for chunks it has not seen). */
   directory(): Promise<DirectorySnapshot>;
   /** Search rows of chunks with an id above `id` (chunks written since), in id order. */
@@ -227,12 +219,6 @@ export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
       await db.transaction('rw', db.syncState, async () => {
         const state = await currentState();
         await db.syncState.put({ ...state, cursor: '0', generation: state.generation + 1, restarting: true });
-      });
-    },
-    async searchSnapshot() {
-      return db.transaction('r', [db.entSearch, db.entDir, db.entMeta], async () => {
-        const [meta, search, dirRows] = await Promise.all([currentMeta(), db.entSearch.toArray(), db.entDir.toArray()]);
-        return { stamp: meta.stamp, search, dir: dirRows };
       });
     },
     async directory() {
