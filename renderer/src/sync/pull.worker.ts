@@ -54,6 +54,7 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
     baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker, fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }), prestart: true,
   });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
+  let done: FromWorker;
   try {
     const outcome = await pullAll({
       http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
@@ -61,15 +62,17 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
       enterpriseFeed, enterprisePageSize: ENTERPRISE_PAGE_SIZE,
       onProgress: (progress) => post({ type: 'progress', progress }),
     }, (rows) => quarantineRepo(dbs.cache).put(rows));
-    post(outcome.ok
+    done = outcome.ok
       ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false }
-      : { type: 'done', ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' });
+      : { type: 'done', ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' };
   } catch (e) {
-    post({ type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false });
+    done = { type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false };
   } finally {
     pool?.close();
     closeDatabases(dbs);
   }
+  // Only after the feed workers and the connections are closed: the app terminates this worker on 'done'.
+  post(done);
 }
 
 scope.addEventListener('message', (event: MessageEvent<unknown>) => {
