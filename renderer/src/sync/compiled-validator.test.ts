@@ -106,4 +106,10 @@ describe('compileValidator(EnterpriseSchema)', () => {
       expect(compileValidator(loose)(v)).toBe(loose.safeParse(v).success);
     }
   });
+
+  it('refuses a schema that is itself a check, and measures a minimum length as zod does', () => {
+    expect(() => compileValidator(z.object({ n: z.int() }))).toThrow(/schema-level check/);
+    const min2 = z.string().min(2);
+    for (const v of ['😀', 'ab', '海润', '\ud83d']) expect(compileValidator(min2)(v)).toBe(min2.safeParse(v).success);
+  });
 });

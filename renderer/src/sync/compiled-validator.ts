@@ -13,6 +13,7 @@ export type Check = (v: unknown) => boolean;
 
 interface Def {
   readonly type: string;
+  readonly check?: string;
   readonly checks?: readonly { readonly _zod: { readonly def: CheckDef } }[];
   readonly shape?: Readonly<Record<string, Node>>;
   readonly catchall?: Node;
@@ -41,9 +42,19 @@ function lengthOf(v: unknown): number {
   return typeof v === 'string' || Array.isArray(v) ? v.length : Number.NaN;
 }
 
+/** Unicode code points, a lone surrogate counting one (how zod 4 measures a string's length). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++; }
+  }
+  return n;
+}
+
 function compileCheck(c: CheckDef): Check {
   switch (c.check) {
-    case 'min_length': { const m = c.minimum!; return (v) => lengthOf(v) >= m; }
+    // A string's minimum holds under both measures (UTF-16 units and code points; zod versions differ).
+    case 'min_length': { const m = c.minimum!; return (v) => lengthOf(v) >= m && (typeof v !== 'string' || codePoints(v) >= m); }
     case 'max_length': { const m = c.maximum!; return (v) => lengthOf(v) <= m; }
     case 'string_format': {
       if (c.format !== 'regex' || !c.pattern) throw new Error(`compileValidator: unsupported string format ${String(c.format)}`);
@@ -88,6 +99,8 @@ function compileObject(def: Def): Check {
 
 function compileNode(node: Node): Check {
   const def = node._zod.def;
+  // A schema that is itself a check (z.int(), z.email(), z.iso.date()) keeps it outside `checks`.
+  if (def.check !== undefined) throw new Error(`compileValidator: unsupported schema-level check ${def.check}`);
   switch (def.type) {
     case 'string': return withChecks((v) => typeof v === 'string', def);
     case 'number': return withChecks((v) => typeof v === 'number' && Number.isFinite(v), def);

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeEnterprise, makeUscc } from '../testing/builders.js';
+import { makeEnterprise as generateEnterprise, makeInvalidRecord, makeUscc as generateUscc, pickKindAndRegion } from '../../../test/platform/gen/enterprises.js';
+import { createRng } from '../../../test/platform/gen/prng.js';
 import { NdjsonPageReader, parseNdjson, type PageHeader } from './enterprise-feed.js';
 import { PagePreparer } from './enterprise-prepare.js';
 
@@ -92,5 +94,38 @@ describe('NdjsonPageReader', () => {
     expect(reader.end()).toBeNull();
     expect(seen).toEqual([]);
     expect(parseNdjson('')).toBeNull();
+  });
+
+  it('accepts generated credit files on the byte path and gives the same page as decoding every line', () => {
+    const rng = createRng('feed-byte-path');
+    const lines = [JSON.stringify({ nextCursor: '900', hasMore: false, total: 300 })];
+    for (let i = 0; i < 300; i++) {
+      const { kind, region } = pickKindAndRegion(rng);
+      const uscc = generateUscc(rng, kind, region);
+      // Every 25th line is one of the simulator's invalid records, every 40th a tombstone.
+      if (i % 25 === 7) lines.push(JSON.stringify({ kind: 'upsert', seq: i + 1, enterprise: makeInvalidRecord(rng, uscc, i) }));
+      else if (i % 40 === 11) lines.push(JSON.stringify({ kind: 'tombstone', seq: i + 1, uscc }));
+      else lines.push(JSON.stringify({ kind: 'upsert', seq: i + 1, enterprise: generateEnterprise(rng, '2026-05-06', uscc) }));
+    }
+    const page = new TextEncoder().encode(lines.join('\n'));
+    const fast = new PagePreparer(AT);
+    let accepted = 0;
+    const reader = new NdjsonPageReader((v, raw, text) => fast.add(v, raw, text), undefined, (raw) => {
+      const ok = fast.addBytes(raw);
+      if (ok) accepted++;
+      return ok;
+    });
+    reader.push(page);
+    const slow = new PagePreparer(AT);
+    const decoding = new NdjsonPageReader((v, raw, text) => slow.add(v, raw, text));
+    decoding.push(page);
+    const h = reader.end()!;
+    expect(decoding.end()).toEqual(h);
+    const a = fast.finish(h);
+    const b = slow.finish(h);
+    expect(a).toEqual(b);
+    expect(b.bad).toHaveLength(12);
+    expect(b.changes.filter((c) => c.kind === 'tombstone')).toHaveLength(8);
+    expect(accepted).toBe(300 - 12 - 8); // every valid upsert took the byte path
   });
 });
