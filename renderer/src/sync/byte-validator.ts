@@ -20,6 +20,7 @@
  * the strings it must decode. Tested against JSON.parse + safeParse (byte-validator.test.ts).
  */
 import type { z } from 'zod';
+import { codePointLength, type CheckDef, type Def, type ZNode } from './zod-defs.js';
 
 export interface ByteValidator {
   /**
@@ -29,36 +30,6 @@ export interface ByteValidator {
    * (out is then unspecified). Reads nothing outside [start, end); a range outside `bytes` throws.
    */
   (bytes: Uint8Array, start: number, end: number, out: unknown[]): boolean;
-}
-
-// ---- zod definitions as read here (internal shape, as in compiled-validator.ts) ----
-
-interface CheckDef {
-  readonly check: string;
-  readonly format?: string;
-  readonly pattern?: RegExp;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly value?: unknown;
-  readonly inclusive?: boolean;
-  readonly when?: unknown;
-  readonly fn?: (v: unknown) => unknown;
-}
-interface Def {
-  readonly type: string;
-  /** Set when the schema is itself a check (z.int(), z.email(), z.iso.date()...). */
-  readonly check?: string;
-  readonly checks?: readonly { readonly _zod: { readonly def: CheckDef } }[];
-  readonly shape?: Readonly<Record<string, ZNode>>;
-  readonly catchall?: ZNode;
-  readonly innerType?: ZNode;
-  readonly element?: ZNode;
-  readonly entries?: Readonly<Record<string, string | number>>;
-  readonly values?: readonly unknown[];
-}
-interface ZNode {
-  readonly _zod: { readonly def: Def; readonly optin?: string; readonly optout?: string; readonly values?: ReadonlySet<unknown> };
-  readonly safeParse?: (v: unknown) => { readonly success: boolean };
 }
 
 // ---- compiled nodes: one class, every field always present (monomorphic property access) ----
@@ -151,15 +122,6 @@ function isWellFormed(s: string): boolean {
     } else if (c >= 0xdc00 && c <= 0xdfff) return false;
   }
   return true;
-}
-
-/** Unicode code points, counting a lone surrogate as one (zod 4's string length measure). */
-function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++; }
-  }
-  return n;
 }
 
 function refinement(c: CheckDef): ValCheck {

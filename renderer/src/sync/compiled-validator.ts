@@ -8,31 +8,10 @@
  * Tested to agree with the schema on valid and invalid records (compiled-validator.test.ts).
  */
 import type { z } from 'zod';
+import { codePointLength, type CheckDef, type Def, type ZNode as Node } from './zod-defs.js';
 
 export type Check = (v: unknown) => boolean;
 
-interface Def {
-  readonly type: string;
-  readonly check?: string;
-  readonly checks?: readonly { readonly _zod: { readonly def: CheckDef } }[];
-  readonly shape?: Readonly<Record<string, Node>>;
-  readonly catchall?: Node;
-  readonly innerType?: Node;
-  readonly element?: Node;
-  readonly entries?: Readonly<Record<string, string | number>>;
-  readonly values?: readonly unknown[];
-}
-interface CheckDef {
-  readonly check: string;
-  readonly format?: string;
-  readonly pattern?: RegExp;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly value?: number;
-  readonly inclusive?: boolean;
-  readonly fn?: (v: unknown) => unknown;
-}
-interface Node { readonly _zod: { readonly def: Def } }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,19 +21,15 @@ function lengthOf(v: unknown): number {
   return typeof v === 'string' || Array.isArray(v) ? v.length : Number.NaN;
 }
 
-/** Unicode code points, a lone surrogate counting one (how zod 4 measures a string's length). */
-function codePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++; }
-  }
-  return n;
+function numericBound(c: CheckDef): number {
+  if (typeof c.value !== 'number') throw new Error(`compileValidator: unsupported non-numeric bound in ${c.check}`);
+  return c.value;
 }
 
 function compileCheck(c: CheckDef): Check {
   switch (c.check) {
     // A string's minimum holds under both measures (UTF-16 units and code points; zod versions differ).
-    case 'min_length': { const m = c.minimum!; return (v) => lengthOf(v) >= m && (typeof v !== 'string' || codePoints(v) >= m); }
+    case 'min_length': { const m = c.minimum!; return (v) => lengthOf(v) >= m && (typeof v !== 'string' || codePointLength(v) >= m); }
     case 'max_length': { const m = c.maximum!; return (v) => lengthOf(v) <= m; }
     case 'string_format': {
       if (c.format !== 'regex' || !c.pattern) throw new Error(`compileValidator: unsupported string format ${String(c.format)}`);
@@ -64,8 +39,8 @@ function compileCheck(c: CheckDef): Check {
     case 'number_format':
       if (c.format !== 'safeint') throw new Error(`compileValidator: unsupported number format ${String(c.format)}`);
       return (v) => Number.isSafeInteger(v);
-    case 'greater_than': { const x = c.value!; return c.inclusive ? (v) => (v as number) >= x : (v) => (v as number) > x; }
-    case 'less_than': { const x = c.value!; return c.inclusive ? (v) => (v as number) <= x : (v) => (v as number) < x; }
+    case 'greater_than': { const x = numericBound(c); return c.inclusive ? (v) => (v as number) >= x : (v) => (v as number) > x; }
+    case 'less_than': { const x = numericBound(c); return c.inclusive ? (v) => (v as number) <= x : (v) => (v as number) < x; }
     case 'custom': { const fn = c.fn!; return (v) => Boolean(fn(v)); }
     default: throw new Error(`compileValidator: unsupported check ${c.check}`);
   }
