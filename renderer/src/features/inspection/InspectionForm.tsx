@@ -28,7 +28,7 @@ import { groupByDepartment } from '../tasks/groupItems.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
 import { lookHereReasons } from './lookHere.js';
-import { FieldProblem, ProblemsContext, problemId, toProblemMap, useProblemAria } from './problems.js';
+import { FieldProblem, ProblemsContext, problemAria, problemId, report, stillOpen, toProblemMap, useProblemAria, type Reported } from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
 import { EvidencePanel } from './EvidencePanel.js';
 import { SignaturePanel } from './SignaturePanel.js';
@@ -54,9 +54,9 @@ function focusProblem(path: string): void {
   container.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
 }
 
-function ProblemSummary({ problems }: { problems: readonly FinalizeProblem[] }) {
+function ProblemSummary({ problems, attempt }: { problems: readonly FinalizeProblem[]; attempt: number }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), [problems]);
+  useEffect(() => ref.current?.focus(), [attempt]);
   if (problems.length === 0) return null;
   return (
     <div className="alert alert-danger" role="alert" tabIndex={-1} ref={ref}>
@@ -95,16 +95,25 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
   const form = useForm<Draft>({ defaultValues: journaled ?? draft });
   const { control, register, setValue, getValues } = form;
   const autosave = useAutosave(() => getValues());
-  const [problems, setProblems] = useState<readonly FinalizeProblem[]>([]);
+  const [reported, setReported] = useState<Reported>({ problems: [], seen: [], attempt: 0 });
+  const problems = reported.problems;
+  const problemMap = useMemo(() => toProblemMap(problems), [problems]);
+  // This component provides the problems context, so its own fields read the map directly.
+  const usccNoteAria = problemAria(problemMap, 'usccNote');
   const [finalizing, setFinalizing] = useState(false);
   const [finalizeError, setFinalizeError] = useState<string | null>(null);
   const now = useMemo(() => new Date(), []);
   const usccIssue = usccCheckFailure(task.enterprise.uscc);
-  const usccNoteAria = useProblemAria('usccNote');
 
   const { schedule } = autosave;
   const { subscribe } = form;
-  useEffect(() => subscribe({ formState: { values: true }, callback: () => schedule() }), [subscribe, schedule]);
+  useEffect(() => subscribe({
+    formState: { values: true },
+    callback: ({ values }) => {
+      schedule();
+      setReported((r) => (r.problems.length === 0 ? r : stillOpen(r, values)));
+    },
+  }), [subscribe, schedule]);
   useEffect(() => {
     if (journaled) schedule(); // store the replayed keystrokes in the draft now
   }, [journaled, schedule]);
@@ -139,7 +148,7 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
       }
       const outcome = await services.inspection.finalize(task.id);
       if (outcome.ok) onFinalized(outcome.result);
-      else setProblems(outcome.problems);
+      else setReported((r) => report(r, outcome.problems, getValues()));
     } catch (err) {
       setFinalizeError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -148,7 +157,7 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
   };
 
   return (
-    <ProblemsContext.Provider value={toProblemMap(problems)}>
+    <ProblemsContext.Provider value={problemMap}>
       <div className="inspect-grid">
         <form className="inspect-form" onSubmit={(e) => e.preventDefault()} onBlur={() => void autosave.flush()} aria-labelledby="inspect-title" noValidate>
           <div className="form-head card">
@@ -170,7 +179,7 @@ export function InspectionForm({ task, draft, enterprise, reference, onFinalized
               已恢复上次关闭前未及保存的输入，请核对。
             </p>
           ) : null}
-          <ProblemSummary problems={problems} />
+          <ProblemSummary problems={problems} attempt={reported.attempt} />
           {usccIssue ? (
             <section aria-labelledby="uscc-check-title" className="card">
               <h2 id="uscc-check-title">统一社会信用代码核对</h2>

@@ -18,9 +18,46 @@ export function toProblemMap(problems: readonly FinalizeProblem[]): ProblemMap {
   return map;
 }
 
+/** The value at a problem's path in the form values (`items.2.finding.description`), as comparable text. */
+export function valueAt(values: unknown, path: string): string {
+  let v = values;
+  for (const key of path.split('.')) {
+    if (v === null || typeof v !== 'object') return 'undefined';
+    v = (v as Record<string, unknown>)[key];
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/**
+ * Finalize problems as reported, with the value each one was about at that moment. A problem is
+ * dropped as soon as the inspector changes that value (the next lock attempt checks again), so a
+ * fixed field no longer shows its old message; a problem on anything the form does not hold (the
+ * team, say) stays until the next attempt.
+ */
+export interface Reported {
+  readonly problems: readonly FinalizeProblem[];
+  readonly seen: readonly string[];
+  /** Counts lock attempts: the summary takes focus once per attempt, never while the inspector types. */
+  readonly attempt: number;
+}
+
+export function report(prev: Reported, problems: readonly FinalizeProblem[], values: unknown): Reported {
+  return { problems, seen: problems.map((p) => valueAt(values, p.path)), attempt: prev.attempt + 1 };
+}
+
+export function stillOpen(r: Reported, values: unknown): Reported {
+  const keep = r.problems.map((p, i) => valueAt(values, p.path) === r.seen[i]);
+  if (keep.every(Boolean)) return r;
+  return { problems: r.problems.filter((_, i) => keep[i]), seen: r.seen.filter((_, i) => keep[i]), attempt: r.attempt };
+}
+
 /** Problem message for a path, also matching problems reported on a child path. */
 export function useProblem(path: string): string | undefined {
-  const map = useContext(ProblemsContext);
+  return problemAt(useContext(ProblemsContext), path);
+}
+
+/** The same lookup for a component that provides the context itself (its own hooks cannot see it). */
+export function problemAt(map: ProblemMap, path: string): string | undefined {
   const exact = map.get(path);
   if (exact) return exact;
   for (const [k, v] of map) if (k.startsWith(`${path}.`)) return v;
@@ -43,6 +80,9 @@ export function FieldProblem({ path }: { path: string }) {
 
 /** aria attributes for an input that may have a problem. */
 export function useProblemAria(path: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
-  const message = useProblem(path);
-  return message ? { 'aria-invalid': true, 'aria-describedby': problemId(path) } : {};
+  return problemAria(useContext(ProblemsContext), path);
+}
+
+export function problemAria(map: ProblemMap, path: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  return problemAt(map, path) ? { 'aria-invalid': true, 'aria-describedby': problemId(path) } : {};
 }
