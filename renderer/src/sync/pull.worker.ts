@@ -67,12 +67,15 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
       : { type: 'done', ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' };
   } catch (e) {
     done = { type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false };
-  } finally {
+  }
+  // 'done' only after the feed workers and the connections are closed (the app terminates this worker
+  // on it), and whatever the closing does: the app must always hear the outcome.
+  try {
     pool?.close();
     closeDatabases(dbs);
+  } finally {
+    post(done);
   }
-  // Only after the feed workers and the connections are closed: the app terminates this worker on 'done'.
-  post(done);
 }
 
 scope.addEventListener('message', (event: MessageEvent<unknown>) => {
