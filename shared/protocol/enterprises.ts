@@ -151,8 +151,11 @@ export const EnterpriseChangeEnvelopeSchema = z.discriminatedUnion('kind', [
 ]);
 export type EnterpriseChangeEnvelope = z.infer<typeof EnterpriseChangeEnvelopeSchema>;
 
+/** One upsert line of the feed, record included (what the app's byte validator is compiled from). */
+export const EnterpriseUpsertSchema = z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: EnterpriseSchema });
+
 export const EnterpriseChangeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: EnterpriseSchema }),
+  EnterpriseUpsertSchema,
   z.object({ kind: z.literal('tombstone'), seq: z.number().int().positive(), uscc: UsccSchema }),
 ]);
 export type EnterpriseChange = z.infer<typeof EnterpriseChangeSchema>;

@@ -7,14 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { EnterpriseChangeSchema, EnterpriseSchema, type Enterprise } from '../../../shared/protocol/index.js';
-import { makeEnterprise, makeUscc, pickKindAndRegion } from '../../../test/platform/gen/enterprises.js';
+import { EnterpriseChangeSchema, EnterpriseUpsertSchema, type Enterprise } from '../../../shared/protocol/index.js';
+import { generateUsccs, makeEnterprise } from '../../../test/platform/gen/enterprises.js';
 import { createRng, type Rng } from '../../../test/platform/gen/prng.js';
 import { compileByteValidator, type ByteValidator } from './byte-validator.js';
 
-const SEED = process.env['BYTE_VALIDATOR_SEED'] ?? '20260301';
+const SEED = Number(process.env['BYTE_VALIDATOR_SEED'] ?? '20260301');
 
-const UpsertSchema = z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: EnterpriseSchema });
+const UpsertSchema = EnterpriseUpsertSchema; // what the app compiles (enterprise-prepare.ts)
 const CAPTURES = [
   ['seq'], ['enterprise', 'uscc'], ['enterprise', 'version'], ['enterprise', 'name'], ['enterprise', 'legalRep'],
   ['enterprise', 'address'], ['enterprise', 'region'], ['enterprise', 'status'],
@@ -78,16 +78,8 @@ function assertClean(t: Tally): void {
 const RECORDS = 2000;
 
 function realisticRecords(): Enterprise[] {
-  const rng = createRng(`${SEED}:uscc`);
-  const seen = new Set<string>();
-  const usccs: string[] = [];
-  while (usccs.length < RECORDS) {
-    const { kind, region } = pickKindAndRegion(rng);
-    const u = makeUscc(rng, kind, region);
-    if (!seen.has(u)) { seen.add(u); usccs.push(u); }
-  }
   const rec = createRng(`${SEED}:enterprises`);
-  return usccs.map((u) => makeEnterprise(rec, '2026-03-01', u));
+  return generateUsccs(SEED, RECORDS).map((u) => makeEnterprise(rec, '2026-03-01', u));
 }
 
 const records = realisticRecords();

@@ -6,7 +6,7 @@
  * One bad record is quarantined with its reason; it never fails the page.
  */
 import { z } from 'zod';
-import { CursorSchema, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, type Enterprise } from '../../../shared/protocol/index.js';
+import { CursorSchema, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, EnterpriseUpsertSchema, type Enterprise } from '../../../shared/protocol/index.js';
 import type { QuarantineRow } from '../db/rows.js';
 import { summarize, type SummaryChange } from '../db/repos/enterprises.pack.js';
 import { compileByteValidator } from './byte-validator.js';
@@ -20,16 +20,14 @@ function isEnterprise(v: unknown): v is Enterprise {
 }
 
 /**
- * The upsert line as the byte validator sees it: the shared envelope with the full record schema.
- * The captures are the summary's fields (the same ones `summarize` keeps), read without decoding
- * the rest of the line.
+ * Upsert lines checked as bytes against the shared schema. The captures are the summary's fields
+ * (the same ones `summarize` keeps), read without decoding the rest of the line.
  */
-const UpsertLineSchema = z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: EnterpriseSchema });
 const CAPTURES = [
   ['seq'], ['enterprise', 'uscc'], ['enterprise', 'version'], ['enterprise', 'name'], ['enterprise', 'legalRep'], ['enterprise', 'address'],
   ['enterprise', 'region'], ['enterprise', 'status'], ['enterprise', 'internal', 'creditClass'], ['enterprise', 'internal', 'warningColor'],
 ] as const;
-const validUpsertLine = compileByteValidator(UpsertLineSchema, CAPTURES);
+const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, CAPTURES);
 const captured: unknown[] = [];
 
 /** The first line of an NDJSON page (and the header of a page crossing between workers). */

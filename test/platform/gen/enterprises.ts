@@ -7,7 +7,7 @@ import { USCC_CHARS, orgCodeCheckChar, usccCheckChar } from '../../../shared/dom
 import type { Enterprise } from '../../../shared/protocol/index.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import type { CreditClass, WarningColor } from '../../../shared/domain/credit.js';
-import type { Rng } from './prng.js';
+import { createRng, type Rng } from './prng.js';
 import { ABNORMAL_REASONS, GIVEN_NAMES, INDUSTRIES, SE_TYPES, SURNAMES, TRADE_NAMES, VIOLATION_TYPES, WEIHAI_REGIONS } from './words.js';
 import type { IndustryDef, Region } from './words.js';
 import { FOOD_PRODUCTION_ITEMS, PUBLICITY_ITEMS, REGISTRATION_ITEMS } from './catalogue.js';
@@ -229,4 +229,19 @@ export function makeInvalidRecord(rng: Rng, uscc: string, i: number): Record<str
     regCapital: -1, establishDate: '2020-02-30', status: '状态未知', regAuthority: '威海市市场监督管理局',
     address: '山东省威海市环翠区', region: '3710', industry: '', businessScope: '', phone: '', licences: [], penalties: [],
   };
+}
+
+/** Deterministic list of unique USCCs for (seed, count): the first `count` are the valid set. */
+export function generateUsccs(seed: number, count: number): string[] {
+  const rng = createRng(`${seed}:uscc`);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  while (out.length < count) {
+    const { kind, region } = pickKindAndRegion(rng);
+    const uscc = makeUscc(rng, kind, region);
+    if (seen.has(uscc)) continue;
+    seen.add(uscc);
+    out.push(uscc);
+  }
+  return out;
 }

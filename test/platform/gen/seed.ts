@@ -8,7 +8,9 @@ import { chinaDate } from '../../../shared/domain/dates.js';
 import type { Db } from '../db.js';
 import { setMeta } from '../db.js';
 import { createRng } from './prng.js';
-import { breakCheckChar, makeEnterprise, makeInvalidRecord, makeUscc, pickKindAndRegion } from './enterprises.js';
+import { breakCheckChar, generateUsccs, makeEnterprise, makeInvalidRecord } from './enterprises.js';
+
+export { generateUsccs } from './enterprises.js';
 import { DEMO_PASSWORD, hashPassword, makeInspectors } from './inspectors.js';
 import type { Candidate } from './tasks.js';
 import { makePlansAndTasks } from './tasks.js';
@@ -24,21 +26,6 @@ export interface SeedSummary {
   readonly enterprises: number;
   readonly tasks: number;
   readonly badUscc: string;
-}
-
-/** Deterministic list of unique USCCs for (seed, count): the first `count` are the valid set. */
-export function generateUsccs(seed: number, count: number): string[] {
-  const rng = createRng(`${seed}:uscc`);
-  const seen = new Set<string>();
-  const out: string[] = [];
-  while (out.length < count) {
-    const { kind, region } = pickKindAndRegion(rng);
-    const uscc = makeUscc(rng, kind, region);
-    if (seen.has(uscc)) continue;
-    seen.add(uscc);
-    out.push(uscc);
-  }
-  return out;
 }
 
 export function badUsccIndex(count: number): number {
