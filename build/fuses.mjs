@@ -1,6 +1,6 @@
 // The Electron fuse settings of every packaged build, in one module: build/after-pack.mjs flips them
 // and electron/packaging.test.ts checks the values. Fuses are bits in the Electron binary that only
-// packaging can set (RELIABILITY.md, security checklist item 19).
+// packaging can set (the Electron security checklist).
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
 
 /** Fuse → value. Anything not listed keeps Electron's default. */

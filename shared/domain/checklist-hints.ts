@@ -1,5 +1,5 @@
 /**
- * "Look here" hints (DOMAIN.md §4, §7): which checklist items this enterprise's credit file gives
+ * "Look here" hints: which checklist items this enterprise's credit file gives
  * reason to look at, and why (zh-CN) — an item failed at a past visit (the last visit said so),
  * a commitment not kept, an expired licence, overdue special-equipment inspection, a red or
  * orange warning. Pure: the date is passed in. Items are matched to facts by words in the item's

@@ -1,5 +1,5 @@
 /**
- * Credit-risk classes (DOMAIN.md §2) and four-colour warnings (§7). Both are internal data: never
+ * Credit-risk classes and four-colour warnings. Both are internal data: never
  * published. Two schemes exist: the national 4-class A–D and Shandong's 5-class A–E; the app
  * supports both. The warning colour is kept separate from the class (it is a different grading).
  */
@@ -41,7 +41,7 @@ export function creditClassInfo(cls: CreditClass, scheme: CreditScheme = 'shando
   return INFO[cls];
 }
 
-/** 红橙蓝绿 four-colour warning (DOMAIN.md §7; configurable, red = highest). */
+/** 红橙蓝绿 four-colour warning (a local office may configure it; red = highest). */
 export const WARNING_COLORS = ['red', 'orange', 'blue', 'green'] as const;
 export type WarningColor = (typeof WARNING_COLORS)[number];
 export const WARNING_COLOR_INFO: Readonly<Record<WarningColor, { label: string; color: string; textColor: string }>> = {

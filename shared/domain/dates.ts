@@ -1,7 +1,7 @@
 /**
  * Calendar dates as 'YYYY-MM-DD' strings and the working-day calendar (holidays and 调休 make-up
  * working days). Publication deadlines are counted in working days on the platform's calendar
- * (DOMAIN.md §6). Time is always passed in; nothing here reads the clock.
+ * (holidays and make-up working days move). Time is always passed in; nothing here reads the clock.
  */
 
 export type IsoDate = string; // YYYY-MM-DD
@@ -93,7 +93,7 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, cal: WorkCalendar
 
 export const DEFAULT_PUBLICATION_WORKING_DAYS = 20;
 
-/** Publication deadline: N working days from the inspection date (DOMAIN.md §6). */
+/** Publication deadline: N working days (20 by default) from the inspection date. */
 export function publicationDeadline(inspectedOn: IsoDate, cal: WorkCalendar, workingDays = DEFAULT_PUBLICATION_WORKING_DAYS): IsoDate {
   return addWorkingDays(inspectedOn, workingDays, cal);
 }

@@ -1,5 +1,5 @@
 /**
- * Lenient enforcement (首违不罚 / 轻微违法不予处罚, DOMAIN.md §9): which entries of the reference
+ * Lenient enforcement (首违不罚 / 轻微违法不予处罚): which entries of the reference
  * lenientList a finding matches, and what the enterprise's credit-file history says about each
  * entry's conditions. The inspector decides; the law still requires an order to correct, so a
  * waived finding must be handled by on-the-spot correction or a rectification order.

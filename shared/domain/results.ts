@@ -1,5 +1,5 @@
 /**
- * Spot-check result vocabulary (DOMAIN.md §1.2–1.3): result codes (multi-select, 未发现问题
+ * Spot-check result vocabulary: result codes (multi-select, 未发现问题
  * exclusive), check methods, follow-up measures, and the per-item outcome of a checklist.
  * No national code table exists, so these are the app's canonical enums with zh-CN labels.
  */
@@ -37,7 +37,7 @@ export const RESULT_CODE_LABELS: Readonly<Record<ResultCode, string>> = {
   MOVED_OUT: '已迁出',
 };
 
-/** The one code that excludes every other (DOMAIN.md §1.2 hard rule). */
+/** The one code that excludes every other: "no problem found" cannot stand beside a finding. */
 export const EXCLUSIVE_RESULT_CODE: ResultCode = 'NO_PROBLEM';
 
 /**
@@ -72,7 +72,7 @@ export function resultSummary(codes: readonly ResultCode[]): string {
   return codes.map((c) => RESULT_CODE_LABELS[c]).join('；');
 }
 
-/** 核查方式 (DOMAIN.md §1.3), multi-select. */
+/** 核查方式 (how the facts were checked), multi-select. */
 export const CHECK_METHODS = ['ON_SITE', 'DOCUMENTS', 'OTHER_DEPT', 'TESTING', 'ONLINE', 'COMMISSIONED'] as const;
 export type CheckMethod = (typeof CHECK_METHODS)[number];
 export const CHECK_METHOD_LABELS: Readonly<Record<CheckMethod, string>> = {
@@ -84,7 +84,7 @@ export const CHECK_METHOD_LABELS: Readonly<Record<CheckMethod, string>> = {
   COMMISSIONED: '委托专业机构辅助',
 };
 
-/** 后续处置措施 (DOMAIN.md §1.3), multi-select. */
+/** 后续处置措施 (what follows the check), multi-select. */
 export const FOLLOW_UPS = ['NONE', 'HANDOVER', 'ORDER_CORRECTION', 'CASE_TRANSFER', 'COPY_DEPT', 'OTHER'] as const;
 export type FollowUp = (typeof FOLLOW_UPS)[number];
 export const FOLLOW_UP_LABELS: Readonly<Record<FollowUp, string>> = {

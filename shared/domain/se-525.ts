@@ -1,8 +1,8 @@
 /**
- * The special-equipment "5·25" responsibility list as a check TEMPLATE (DOMAIN.md §8.4; SAMR
+ * The special-equipment "5·25" responsibility list as a check TEMPLATE (SAMR
  * Order 74, 2023): five levels of responsible people in a special-equipment user and 25 duties
  * (five per level). The wording is the app's own summary, not the official text: a local office
- * replaces it through reference data when it has its own list. Used beside the §8.4 items.
+ * replaces it through reference data when it has its own list. Used beside the special-equipment checklist items.
  */
 
 export const SE525_TEMPLATE_VERSION = 'app-template-1 (自拟模板，非官方文本)';

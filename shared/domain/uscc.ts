@@ -2,8 +2,8 @@
  * 统一社会信用代码 (Unified Social Credit Code, GB 32100-2015) validation.
  *
  * Owns: the character set, the GB 32100 check character (pos 18), the GB 11714 organisation-code
- * check (pos 17), and the verdict the UI shows. Irregular codes exist in real registers (DOMAIN.md §3:
- * a whitelisted real code fails the check), so a bad check character is *flagged*, never silently
+ * check (pos 17), and the verdict the UI shows. Irregular codes exist in real registers (a
+ * whitelisted real code fails the check), so a bad check character is *flagged*, never silently
  * accepted: the caller must pass an explicit, reasoned override to use it.
  */
 
@@ -94,7 +94,7 @@ export function validateUscc(raw: string): UsccVerdict {
 
 /**
  * Why a code the platform sent fails GB 32100 (null when it passes). Real registers hold a few such
- * codes (DOMAIN.md §3): the inspector compares them with the licence on site and records how
+ * codes, issued before the check character was enforced: the inspector compares them with the licence on site and records how
  * (the result carries that note). The position-17 check (orgCodeWarning) is advisory only.
  */
 export function usccCheckFailure(uscc: string): string | null {
