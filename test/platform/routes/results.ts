@@ -1,5 +1,5 @@
 /**
- * `PUT /v1/results/{id}` (PROTOCOL.md "Upstream") with Idempotency-Key semantics, and
+ * `PUT /v1/results/{id}` with Idempotency-Key semantics, and
  * `GET /v1/results/{id}/receipt`. The key is claimed first (so a concurrent duplicate gets
  * IN_FLIGHT), then every check and the write happen in ONE transaction. 5xx is never stored.
  * One live result per task: a second result for a task that already has an accepted one (another
@@ -116,7 +116,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
   if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
   const member = p.db.prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?').get(up.taskId, me.id) as { active: number } | undefined;
-  if (!member) return { res: { status: 403, body: errorBody('FORBIDDEN', '您不在该任务的检查组中，无权提交该结果') }, store: false };
+  // Not stored under the key: it concerns this result only, and the caller's other results go on.
+  if (!member) return { res: { status: 403, body: errorBody('NOT_YOUR_TASK', `您不在任务 ${up.taskId} 的检查组中，平台不接收您提交的该任务结果`) }, store: false };
   const live = liveResultOf(p, up.taskId);
   if (live && live !== up.payload.replaces) {
     const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
