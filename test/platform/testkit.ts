@@ -33,11 +33,15 @@ export async function startTemp(opts: Partial<PlatformOptions> = {}): Promise<Ha
   };
 }
 
-export async function login(url: string, certNo: string, password = 'demo1234'): Promise<LoginResponse> {
-  const res = await fetch(`${url}/v1/auth/login`, {
+export function loginRequest(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<Response> {
+  return fetch(`${url}/v1/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'dev-test-1', deviceName: '测试设备' }),
+    body: JSON.stringify({ certNo, password, deviceId, deviceName: '测试设备' }),
   });
+}
+
+export async function login(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<LoginResponse> {
+  const res = await loginRequest(url, certNo, password, deviceId);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return LoginResponseSchema.parse(await res.json());
 }
