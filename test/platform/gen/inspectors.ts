@@ -1,5 +1,5 @@
 /**
- * The demo station's inspectors (DOMAIN.md §6, §10): 执法证号 prefixed by the region code, cert
+ * The demo station's inspectors: 执法证号 prefixed by the region code, cert
  * expiry (a few expiring soon, one expired and therefore not drawable), domains, expert flag.
  * Every demo inspector's password is DEMO_PASSWORD.
  */

@@ -1,5 +1,5 @@
 /**
- * Offline document numbers (PROTOCOL.md "Document numbers"): blocks reserved per device and type,
+ * Offline document numbers: blocks reserved per device and type,
  * idempotent per requestId; reports of used / voided numbers so every number is accounted for.
  * A used number may carry the printed document's own hash (its QR's hash): registered here so
  * /public/verify can answer for that paper; voiding the number withdraws it.

@@ -78,7 +78,7 @@ function missingAttachments(p: Platform, up: ResultUpload): string[] {
 const checkpointTables = new WeakSet<object>();
 
 /**
- * Row 24: the audit checkpoint (count, head hash of the device's hash-chained audit log) is kept
+ * The audit checkpoint (count, head hash of the device's hash-chained audit log) is kept
  * per device. The platform cannot see the chain itself, but it can hold the device to its word: a
  * position it has seen must always carry the same hash. A device whose log was cut back and
  * re-chained (an entry deleted or edited, the hashes recomputed) reuses a position with another
