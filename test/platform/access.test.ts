@@ -61,7 +61,7 @@ describe('device revocation', () => {
     await expectRevoked(call('/v1/sync/enterprises?limit=1'));
     await expectRevoked(call(API.stationCacheKey));
     await expectRevoked(call(API.dataKey));
-    const up = buildUpload(mine[0]!, 'res-revoked-1');
+    const up = buildUpload(mine[0]!, 'res-revoked-1', { deviceId: 'dev-lost' });
     await expectRevoked(putResult(call, up, 'op-revoked-1'));
     expect(h.platform.admin.counts('res-revoked-1').results).toBe(0);
     await expectRevoked(call(API.uploads, {
@@ -80,7 +80,7 @@ describe('device revocation', () => {
 
     const other = authed(h.platform.url, spare.accessToken);
     expect((await other('/v1/sync/tasks?limit=1')).status).toBe(200);
-    expect((await putResult(other, buildUpload(mine[1]!, 'res-spare-1'), 'op-spare-1')).status).toBe(201);
+    expect((await putResult(other, buildUpload(mine[1]!, 'res-spare-1', { deviceId: 'dev-spare' }), 'op-spare-1')).status).toBe(201);
   });
 
   it('reinstating lets the device sign in again; its old sessions stay ended', async () => {
@@ -92,7 +92,7 @@ describe('device revocation', () => {
     expect(await codeOf(old)).toBe('UNAUTHORIZED');
     const again = await login(h.platform.url, alice.certNo, alice.password, 'dev-lost');
     const call = authed(h.platform.url, again.accessToken);
-    expect((await putResult(call, buildUpload(mine[0]!, 'res-revoked-1'), 'op-revoked-1')).status).toBe(201);
+    expect((await putResult(call, buildUpload(mine[0]!, 'res-revoked-1', { deviceId: 'dev-lost' }), 'op-revoked-1')).status).toBe(201);
     expect(h.platform.admin.counts('res-revoked-1').results).toBe(1);
   });
 });
@@ -105,13 +105,29 @@ describe('a result for somebody else\'s task', () => {
     const theirs = (await allTasks(bobCall)).find((t) => !mineIds.has(t.id))!;
     const call = authed(h.platform.url, spare.accessToken);
 
-    const refused = await putResult(call, buildUpload(theirs, 'res-not-mine-1'), 'op-not-mine-1');
+    const refused = await putResult(call, buildUpload(theirs, 'res-not-mine-1', { deviceId: 'dev-spare' }), 'op-not-mine-1');
     expect(refused.status).toBe(403);
     expect(await codeOf(refused)).toBe('NOT_YOUR_TASK');
     expect(h.platform.admin.counts('res-not-mine-1').results).toBe(0);
 
-    expect((await putResult(call, buildUpload(mine[2]!, 'res-mine-after'), 'op-mine-after')).status).toBe(201);
+    expect((await putResult(call, buildUpload(mine[2]!, 'res-mine-after', { deviceId: 'dev-spare' }), 'op-mine-after')).status).toBe(201);
     // Bob, who is on the task, may still record it: the refusal stored nothing for the task.
-    expect((await putResult(bobCall, buildUpload(theirs, 'res-bob-1'), 'op-bob-1')).status).toBe(201);
+    expect((await putResult(bobCall, buildUpload(theirs, 'res-bob-1', { deviceId: 'dev-bob' }), 'op-bob-1')).status).toBe(201);
+  });
+});
+
+describe('the device comes from the access token, never from a body', () => {
+  it('refuses a result or a number request naming another device, storing nothing', async () => {
+    const call = authed(h.platform.url, spare.accessToken);
+    const res = await putResult(call, buildUpload(mine[3]!, 'res-other-device', { deviceId: 'dev-lost' }), 'op-other-device');
+    expect(res.status).toBe(422);
+    expect(ErrorBodySchema.parse(await res.json()).error.message).toMatch(/登录设备/);
+    expect(h.platform.admin.counts('res-other-device').results).toBe(0);
+    const reserve = await jsonPost(call, API.reserveNumbers, { requestId: 'req-other-device', deviceId: 'dev-lost', docType: 'notice', count: 5 });
+    expect(reserve.status).toBe(422);
+    const own = await jsonPost(call, API.reserveNumbers, { requestId: 'req-other-device', deviceId: 'dev-spare', docType: 'notice', count: 5 });
+    // The refused request reserved nothing: the same requestId now gets the first block.
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ from: 1, to: 5 });
   });
 });

@@ -57,7 +57,7 @@ export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]>
   return page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.task] : []));
 }
 
-export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string } = {}): ResultUpload {
+export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {}): ResultUpload {
   const today = chinaDate(new Date());
   const payload: ResultPayload = {
     resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
@@ -68,7 +68,7 @@ export function buildUpload(task: Task, resultId: string, opts: { note?: string;
     publicationDeadline: addDays(today, 28),
   };
   return {
-    taskId: task.id, taskVersion: task.version, deviceId: 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
+    taskId: task.id, taskVersion: task.version, deviceId: opts.deviceId ?? 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
     contentHash: sha256Hex(canonicalJson(payload)), payload, attachments: opts.attachments ?? [], auditCheckpoint: { count: 3, headHash: 'abc' },
   };
 }

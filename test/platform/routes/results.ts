@@ -12,7 +12,7 @@ import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { publicationDeadline } from '../../../shared/domain/dates.js';
 import { IdSchema, ResultUploadSchema } from '../../../shared/protocol/index.js';
 import type { ErrorCode, Inspector, Receipt, ResultUpload } from '../../../shared/protocol/index.js';
-import { requireInspector } from '../auth.js';
+import { requireCaller, requireInspector } from '../auth.js';
 import { CALENDAR } from '../gen/calendar.js';
 import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
@@ -158,7 +158,7 @@ function heldMessage(code: string): string {
 }
 
 export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
-  const me = requireInspector(p, ctx);
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
   const idCheck = IdSchema.safeParse(ctx.params['id'] ?? '');
   if (!idCheck.success) throw new HttpError(400, 'BAD_REQUEST', '结果编号格式不正确');
   const key = ctx.req.headers['idempotency-key'];
@@ -166,6 +166,8 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
   const up = parseWith(ResultUploadSchema, await readJson(ctx), '检查结果');
   if (up.payload.resultId !== idCheck.data) throw new HttpError(422, 'VALIDATION', '路径中的结果编号与 payload.resultId 不一致');
   if (up.payload.taskId !== up.taskId) throw new HttpError(422, 'VALIDATION', 'payload.taskId 与 taskId 不一致');
+  // The audit checkpoints are kept per device: a body naming another device would write to its record.
+  if (up.deviceId !== deviceId) throw new HttpError(422, 'VALIDATION', `deviceId（${up.deviceId}）与登录设备（${deviceId}）不一致`);
   if (sha256(canonicalJson(up.payload)) !== up.contentHash) throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
   // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
   const requestHash = sha256(canonicalJson({ resultId: idCheck.data, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }));
