@@ -1,4 +1,4 @@
-/** Auth: login with 执法证号 + password, token refresh (PROTOCOL.md "Auth"). */
+/** Auth: login with 执法证号 + password, token refresh. */
 import { z } from 'zod';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema } from './common.js';
 
@@ -11,6 +11,12 @@ export const InspectorSchema = z.object({
   certExpiry: IsoDateSchema,
   unit: z.string().min(1),
   station: z.string().min(1),
+  /**
+   * Stable id of the station (the name may be renamed). Optional so that profiles stored by earlier
+   * versions, and platforms that do not send it yet, still parse; the station cache key answer
+   * carries it as well.
+   */
+  stationId: IdSchema.optional(),
   region: z.string().regex(/^\d{6}$/),
   domains: z.array(z.string()),
   expert: z.boolean(),

@@ -1,5 +1,5 @@
 /**
- * Building blocks of the platform protocol (PROTOCOL.md): ids, dates, error bodies, cursors.
+ * Building blocks of the platform protocol: ids, dates, error bodies, cursors.
  * Both the app and the simulator parse every body with these schemas.
  */
 import { z } from 'zod';
@@ -24,6 +24,15 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'TOKEN_EXPIRED',
   'FORBIDDEN',
+  /** The caller is not (or no longer) on the result's task team: that result only is refused. */
+  'NOT_YOUR_TASK',
+  /** The device of the access token (or of the login) was revoked: everything from it is refused. */
+  'DEVICE_REVOKED',
+  /** The action needs a recent password sign-in; a refreshed session is not enough. */
+  'REAUTH_REQUIRED',
+  /** A different data key is already escrowed for this inspector; fetch that one. */
+  'KEY_EXISTS',
+  'NO_KEY',
   'NOT_FOUND',
   'CURSOR_EXPIRED',
   'RESULT_CONFLICT',

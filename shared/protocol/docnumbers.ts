@@ -1,4 +1,4 @@
-/** Offline document numbers (PROTOCOL.md "Document numbers"). */
+/** Offline document numbers: blocks reserved per device, then reported used or voided. */
 import { z } from 'zod';
 import { IdSchema, Sha256Schema } from './common.js';
 

@@ -1,5 +1,5 @@
 /**
- * Enterprise credit files (企业信用档案, DOMAIN.md §4) and their compacted change feed.
+ * Enterprise credit files (企业信用档案) and their compacted change feed.
  * Public sections mirror gsxt; `internal` is never published (class, warnings, complaints).
  */
 import { z } from 'zod';
@@ -133,7 +133,7 @@ export const EnterpriseSchema = z.object({
   commitments: z.array(CommitmentSchema),
   specialEquipment: z.array(SpecialEquipmentSchema),
   internal: InternalSchema,
-  // Added in issue 3 (additive and optional: records from older feeds still parse).
+  // Added later, so optional: records from older feeds still parse.
   annualReports: z.array(AnnualReportSchema).optional(),
   redBlackList: z.array(RedBlackEntrySchema).optional(),
   creditRepairs: z.array(CreditRepairSchema).optional(),

@@ -1,4 +1,4 @@
-/** The platform protocol v1: paths and schemas (PROTOCOL.md). */
+/** The platform protocol v1: paths and schemas, shared by the app and the simulator. */
 export * from './common.js';
 export * from './auth.js';
 export * from './tasks.js';
@@ -7,6 +7,8 @@ export * from './reference.js';
 export * from './results.js';
 export * from './public.js';
 export * from './docnumbers.js';
+export * from './keys.js';
+export * from './devices.js';
 
 export const API = {
   login: '/v1/auth/login',
@@ -22,4 +24,10 @@ export const API = {
   publicResults: (uscc: string) => `/v1/public/enterprises/${encodeURIComponent(uscc)}/results`,
   publicPage: (uscc: string) => `/public/enterprises/${encodeURIComponent(uscc)}`,
   verify: '/public/verify',
+  dataKey: '/v1/keys/data-key',
+  stationCacheKey: '/v1/keys/station-cache',
+  /** Test-only admin routes (admin secret header). */
+  adminRevokeDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/revoke`,
+  adminReinstateDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/reinstate`,
+  adminKeyReleases: '/v1/admin/key-releases',
 } as const;

@@ -28,6 +28,6 @@ export const VerifyResponseSchema = z.object({
   state: z.enum(['published', 'accepted', 'unknown', 'mismatch']),
   enterpriseName: z.string().nullable(),
   inspectedOn: IsoDateSchema.nullable(),
-  /** Set when the hash is a printed document's own hash registered with the result (issue 5). */
+  /** Set when the hash is a printed document's own hash registered with the result. */
   document: z.object({ title: z.string(), docNo: z.string() }).optional(),
 });

@@ -1,4 +1,4 @@
-/** Reference data (PROTOCOL.md `GET /v1/reference`, with ETag). */
+/** Reference data (`GET /v1/reference`, with ETag). */
 import { z } from 'zod';
 import { CHECK_METHODS, FOLLOW_UPS, RESULT_CODES } from '../domain/results.js';
 import { IsoDateSchema } from './common.js';

@@ -1,5 +1,5 @@
 /**
- * Upstream: the finalized result, its PUT body and the platform's receipt (PROTOCOL.md "Upstream").
+ * Upstream: the finalized result, its PUT body and the platform's receipt.
  * The content hash is SHA-256 over canonicalJson(ResultPayload).
  */
 import { z } from 'zod';
@@ -100,7 +100,7 @@ export const ResultPayloadSchema = z.object({
   /** A correction names the finalized result it replaces; both are kept. */
   replaces: IdSchema.nullable(),
   publicationDeadline: IsoDateSchema,
-  /** Added for issue 4; optional so earlier payloads parse and hash unchanged. */
+  /** Added later; optional so earlier payloads parse and hash unchanged. */
   signatures: z.array(SignatureRefSchema).optional(),
   evidence: z.array(EvidenceRefSchema).optional(),
   /** Names of items that came from a check template (e.g. 5·25) rather than the task. */

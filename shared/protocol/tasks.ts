@@ -1,4 +1,4 @@
-/** Tasks feed: plans, check items, teams (PROTOCOL.md "Downstream", DOMAIN.md §6, §8). */
+/** Tasks feed: plans, check items, teams. */
 import { z } from 'zod';
 import { CertNoSchema } from './auth.js';
 import { IdSchema, IsoDateSchema, UsccSchema, feedPageSchema } from './common.js';

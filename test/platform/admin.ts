@@ -1,14 +1,19 @@
 /**
  * Test controls: mutate or remove enterprises (deltas and tombstones), advance the tombstone
- * horizon, cancel or reassign tasks, count results and publications, lose attachments, and manage
- * fault rules. Used in-process through `admin`, and over HTTP under /__admin/* when faults are on.
+ * horizon, cancel or reassign tasks, count results and publications, lose attachments, manage
+ * fault rules, revoke and reinstate devices, read the key-release log. Used in-process through
+ * `admin`; over HTTP (admin secret header) under /__admin/* when faults are on, and the device and
+ * key-release controls under /v1/admin/*.
  */
-import { EnterpriseSchema, TaskSchema } from '../../shared/protocol/index.js';
-import type { Task } from '../../shared/protocol/index.js';
-import { inspectorById } from './auth.js';
+import { randomBytes } from 'node:crypto';
+import { EnterpriseSchema, InspectorSchema, TaskSchema } from '../../shared/protocol/index.js';
+import type { DeviceStatus, Inspector, KeyRelease, Task } from '../../shared/protocol/index.js';
+import { inspectorById, setDeviceRevoked } from './auth.js';
 import { getMeta, nextSeq, setMeta } from './db.js';
 import type { FaultRule, FaultRuleInput } from './faults.js';
+import { DEMO_PASSWORD, hashPassword } from './gen/inspectors.js';
 import { publishDue } from './publisher.js';
+import { keyReleases } from './routes/keys.js';
 import { loseAttachment } from './routes/uploads.js';
 import type { Platform } from './state.js';
 
@@ -32,6 +37,14 @@ export interface Admin {
   listFaults(): readonly FaultRule[];
   /** Task ids on which the inspector is an active team member. */
   tasksOf(inspectorId: string): string[];
+  /** A lost laptop: login, refresh and every request from it get 403 DEVICE_REVOKED; its sessions end. */
+  revokeDevice(deviceId: string): DeviceStatus;
+  /** The laptop was found: it may sign in again (its old sessions stay ended). */
+  reinstateDevice(deviceId: string): DeviceStatus;
+  /** Every key handed out (data keys and station cache keys), oldest first. */
+  keyReleases(inspectorId?: string): KeyRelease[];
+  /** Adds an inspector with no tasks (e.g. of another station); password DEMO_PASSWORD unless given. */
+  addInspector(inspector: Inspector, password?: string): Inspector;
   generated(): { seed: number; enterprises: number; invalidRecords: number; today: string; badUscc: string; invalid: string[] };
 }
 
@@ -125,6 +138,16 @@ export function createAdmin(p: Platform): Admin {
     clearFaults: () => faults().clear(),
     listFaults: () => faults().list(),
     tasksOf: (inspectorId) => (p.db.prepare('SELECT task_id FROM task_team WHERE inspector_id = ? AND active = 1 ORDER BY task_id').all(inspectorId) as { task_id: string }[]).map((r) => r.task_id),
+    revokeDevice: (deviceId) => setDeviceRevoked(p, deviceId, true),
+    reinstateDevice: (deviceId) => setDeviceRevoked(p, deviceId, false),
+    keyReleases: (inspectorId) => keyReleases(p, inspectorId ?? null),
+    addInspector: (inspector, password = DEMO_PASSWORD) => {
+      const ins = InspectorSchema.parse(inspector);
+      const salt = randomBytes(8).toString('hex');
+      p.db.prepare('INSERT INTO inspectors (id, cert_no, salt, password_hash, json) VALUES (?, ?, ?, ?, ?)')
+        .run(ins.id, ins.certNo, salt, hashPassword(password, salt), JSON.stringify(ins));
+      return ins;
+    },
     generated: () => JSON.parse(getMeta(p.db, 'generated') ?? '{}') as ReturnType<Admin['generated']>,
   };
 }

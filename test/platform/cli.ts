@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   console.log('  执法证号          密码        姓名');
   for (const l of platform.logins) console.log(`  ${l.certNo.padEnd(16)}  ${l.password.padEnd(10)}  ${l.name}`);
   console.log(`公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`);
+  console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));
   };

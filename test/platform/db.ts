@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS inspectors (
   id TEXT PRIMARY KEY, cert_no TEXT NOT NULL UNIQUE, salt TEXT NOT NULL, password_hash TEXT NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY, kind TEXT NOT NULL, inspector_id TEXT NOT NULL, device_id TEXT NOT NULL,
-  expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+  expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
+  /** Time (ms) of the password login this token descends from; refreshes carry it forward. */
+  auth_at INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tasks (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, version INTEGER NOT NULL, status TEXT NOT NULL,
@@ -51,7 +53,21 @@ CREATE TABLE IF NOT EXISTS doc_reservations (
 CREATE TABLE IF NOT EXISTS doc_reports (
   doc_type TEXT NOT NULL, serial INTEGER NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
   result_id TEXT, reason TEXT, PRIMARY KEY (doc_type, serial));
+CREATE TABLE IF NOT EXISTS data_keys (
+  inspector_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, wrapped BLOB NOT NULL, device_id TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS station_keys (station_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, wrapped BLOB NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS key_releases (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, inspector_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  key_id TEXT NOT NULL, released_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, revoked INTEGER NOT NULL, changed_at TEXT NOT NULL);
 `;
+
+/** Columns added after a data directory may already exist; old rows get the default. */
+function migrate(db: Db): void {
+  const tokenColumns = (db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[]).map((c) => c.name);
+  // 0 = "no password login on record": such tokens can never release a key.
+  if (!tokenColumns.includes('auth_at')) db.exec('ALTER TABLE tokens ADD COLUMN auth_at INTEGER NOT NULL DEFAULT 0');
+}
 
 export function openDb(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
@@ -60,6 +76,7 @@ export function openDb(dataDir: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrate(db);
   // Requests that were mid-flight when the process died are gone; their keys must not stay locked.
   db.prepare("DELETE FROM idempotency WHERE state = 'processing'").run();
   return db;

@@ -37,9 +37,13 @@ describe('faults', () => {
   });
 
   it('status faults carry Retry-After; the admin API adds rules over HTTP', async () => {
+    const rule = JSON.stringify({ kind: 'status', method: 'GET', path: '^/v1/sync/tasks$', status: 429, retryAfter: 7 });
+    const rulesBefore = h.platform.admin.listFaults().length;
+    const noSecret = await fetch(`${h.platform.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: rule });
+    expect(noSecret.status).toBe(401);
+    expect(h.platform.admin.listFaults()).toHaveLength(rulesBefore);
     const add = await fetch(`${h.platform.url}/__admin/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'status', method: 'GET', path: '^/v1/sync/tasks$', status: 429, retryAfter: 7 }),
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-secret': h.platform.adminSecret }, body: rule,
     });
     expect(add.status).toBe(201);
     const limited = await call('/v1/sync/tasks');

@@ -1,5 +1,5 @@
 /**
- * Fault injection for tests (PROTOCOL.md "The simulator"; issue 6 item 5). Rules are matched by
+ * Fault injection for tests. Rules are matched by
  * method and a path regex and fire `times` times. They never change the protocol: they only make the
  * network or the server misbehave the way real ones do.
  */
@@ -15,7 +15,7 @@ export const FAULT_KINDS = [
   'status',
   'expire-token',
   'lose-attachment',
-  /** The PUT commits and answers 201, then the first attachment's blob is lost (RELIABILITY row 22). */
+  /** The PUT commits and answers 201, then the first attachment's blob is lost (storage failure after acceptance). */
   'lose-attachment-after-commit',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];

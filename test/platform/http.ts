@@ -1,7 +1,7 @@
 /**
  * A tiny HTTP toolkit for the simulator: handlers return a Reply (so faults can act after the
  * commit), errors are HttpError rendered as the shared ErrorBody, bodies are read with a size
- * limit, CORS per PROTOCOL clients, gzip when the client accepts it.
+ * limit, CORS for the app's origins, gzip when the client accepts it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';

@@ -42,7 +42,7 @@ describe('task-level conflicts', () => {
     expect(ErrorBodySchema.parse(await third.json()).error.details).toEqual({ acceptedResultId: 'res-corr-1' });
   });
 
-  it('row 22: 201 then the blob is lost: not published, replay says ATTACHMENTS_MISSING, re-upload, then 1 publication', async () => {
+  it('201 then the blob is lost: not published, replay says ATTACHMENTS_MISSING, re-upload, then 1 publication', async () => {
     const bytes = Buffer.from('photo-bytes-22');
     const meta = { attachmentId: 'att-22', resultId: 'res-22', sha256: sha256Hex(bytes), mime: 'image/jpeg' };
     expect((await tusUpload(h.platform.url, token, meta, bytes)).status).toBe(204);

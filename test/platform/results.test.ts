@@ -1,4 +1,4 @@
-/** PUT /v1/results: idempotency, conflicts, validation, holds, attachments (PROTOCOL.md table). */
+/** PUT /v1/results: idempotency, conflicts, validation, holds, attachments (every answer of the upload table). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema, PublicResultsResponseSchema, ReceiptSchema } from '../../shared/protocol/index.js';
 import type { Task } from '../../shared/protocol/index.js';

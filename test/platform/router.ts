@@ -12,9 +12,11 @@ import { sleep } from './faults.js';
 import type { Ctx, Reply } from './http.js';
 import { ConnectionDropped, HttpError, applyCors, html, preflight, sendReply } from './http.js';
 import { adminRoute } from './routes/admin.js';
+import { adminDevice, adminKeyReleases, requireAdminSecret } from './routes/admin-v1.js';
 import { report, reserve } from './routes/docnumbers.js';
 import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson, verify } from './routes/public.js';
 import { reference } from './routes/reference.js';
+import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
 import { getReceipt, putResult } from './routes/results.js';
 import { enterprisesFeed, tasksFeed } from './routes/sync.js';
 import type { Platform } from './state.js';
@@ -33,6 +35,12 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/v1\/results\/(?<id>[^/]+)\/receipt$/, handler: (c) => getReceipt(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/reserve$/, handler: (c) => reserve(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/report$/, handler: (c) => report(p, c) },
+    { method: 'PUT', path: /^\/v1\/keys\/data-key$/, handler: (c) => putDataKey(p, c) },
+    { method: 'GET', path: /^\/v1\/keys\/data-key$/, handler: (c) => getDataKey(p, c) },
+    { method: 'GET', path: /^\/v1\/keys\/station-cache$/, handler: (c) => getStationCacheKey(p, c) },
+    { method: 'POST', path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/revoke$/, handler: (c) => adminDevice(p, admin, c, 'revoke') },
+    { method: 'POST', path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/reinstate$/, handler: (c) => adminDevice(p, admin, c, 'reinstate') },
+    { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
     { method: 'GET', path: /^\/v1\/public\/enterprises\/(?<uscc>[^/]+)\/results$/, handler: (c) => publicResultsJson(p, c) },
     { method: 'GET', path: /^\/public\/?$/, handler: (c) => publicIndexHtml(p, c) },
     { method: 'GET', path: /^\/public\/enterprises\/(?<uscc>[^/]+)$/, handler: (c) => publicEnterpriseHtml(p, c) },
@@ -40,7 +48,12 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/$/, handler: () => html(200, '<!doctype html><meta charset="utf-8"><title>监管平台模拟器</title><p>监管平台模拟器运行中。<a href="/public">公示页面</a></p>') },
     { method: '*', path: /^\/v1\/uploads(\/[^/]+)?$/, handler: (c) => tusRoute(p, tus, c), ownsFaults: ['drop-mid-body'] },
   ];
-  if (p.faults) table.push({ method: '*', path: /^\/__admin\//, handler: (c) => adminRoute(admin, c) });
+  if (p.faults) {
+    table.push({ method: '*', path: /^\/__admin\//, handler: (c) => {
+      requireAdminSecret(p, c);
+      return adminRoute(admin, c);
+    } });
+  }
   return table;
 }
 
@@ -99,7 +112,8 @@ export function createRouter(p: Platform, admin: Admin, tus: TusServer): (req: I
         const known = table.some((r) => r.path.test(url.pathname));
         throw known ? new HttpError(405, 'BAD_REQUEST', `不支持的方法：${method}`) : new HttpError(404, 'NOT_FOUND', `没有这个接口：${url.pathname}`);
       }
-      const fault = p.faults && !url.pathname.startsWith('/__admin') ? p.faults.take(method, url.pathname) : null;
+      const isAdmin = url.pathname.startsWith('/__admin') || url.pathname.startsWith('/v1/admin/');
+      const fault = p.faults && !isAdmin ? p.faults.take(method, url.pathname) : null;
       const ctx: Ctx = { req, res, url, params, fault };
       if (fault) await beforeHandler(fault, route);
       const reply = await route.handler(ctx);

@@ -1,8 +1,9 @@
 /**
- * The platform simulator (PROTOCOL.md): a real HTTP server on loopback with durable sqlite storage
+ * The platform simulator: a real HTTP server on loopback with durable sqlite storage
  * and seeded demo data. `startPlatform` is the in-process entry for tests, the e2e harness and the
  * start script; cli.ts wraps it for `npm run platform`. Never shipped in the installer.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +12,9 @@ import { createAdmin } from './admin.js';
 import type { Admin } from './admin.js';
 import { getMeta, openDb } from './db.js';
 import { Faults } from './faults.js';
-import { DEMO_PASSWORD } from './gen/inspectors.js';
+import { DEMO_PASSWORD, backfillStationIds } from './gen/inspectors.js';
 import { seedDatabase } from './gen/seed.js';
+import { loadMasterKey } from './master-key.js';
 import { startPublisher } from './publisher.js';
 import { createRouter } from './router.js';
 import type { Platform } from './state.js';
@@ -29,6 +31,8 @@ export interface PlatformOptions {
   tokenTtlSeconds?: number;
   invalidRecords?: number;
   now?: () => Date;
+  /** Required by the test-only admin routes; random per start unless given. */
+  adminSecret?: string;
 }
 
 export interface DemoLogin {
@@ -43,6 +47,8 @@ export interface StartedPlatform {
   logins: DemoLogin[];
   close(): Promise<void>;
   admin: Admin;
+  /** The value for the admin secret header of /v1/admin/* and /__admin/*. */
+  adminSecret: string;
 }
 
 /** Demo logins, the inspector with the most assigned tasks first. */
@@ -61,6 +67,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
   if (getMeta(db, 'generated') === null) {
     seedDatabase(db, { seed: opts.seed ?? 1, enterprises: opts.enterprises ?? 2000, invalidRecords: opts.invalidRecords ?? 0, now: now() });
   }
+  backfillStationIds(db);
+  if (opts.adminSecret !== undefined && opts.adminSecret.length < 16) throw new Error('adminSecret must be at least 16 characters');
   const uploadsDir = join(opts.dataDir, 'uploads');
   mkdirSync(uploadsDir, { recursive: true });
   const p: Platform = {
@@ -68,6 +76,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
     publishDelayMs: opts.publishDelayMs ?? 0,
     faults: opts.faults ? new Faults() : null,
+    masterKey: loadMasterKey(opts.dataDir),
+    adminSecret: opts.adminSecret ?? randomBytes(18).toString('base64url'),
   };
   const admin = createAdmin(p);
   const handle = createRouter(p, admin, createTus(p));
@@ -85,6 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logins: demoLogins(p),
     admin,
+    adminSecret: p.adminSecret,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,4 @@
-/** What every handler may use: the database, the clock, settings and the fault rules. */
+/** What every handler may use: the database, the clock, settings, keys and the fault rules. */
 import type { Db } from './db.js';
 import type { Faults } from './faults.js';
 
@@ -10,4 +10,8 @@ export interface Platform {
   /** Null when the simulator runs without fault injection. */
   readonly faults: Faults | null;
   readonly uploadsDir: string;
+  /** Wraps escrowed data keys and station cache keys (kept in the data directory). */
+  readonly masterKey: Buffer;
+  /** The value test-only admin routes require in the admin secret header. */
+  readonly adminSecret: string;
 }

@@ -33,11 +33,15 @@ export async function startTemp(opts: Partial<PlatformOptions> = {}): Promise<Ha
   };
 }
 
-export async function login(url: string, certNo: string, password = 'demo1234'): Promise<LoginResponse> {
-  const res = await fetch(`${url}/v1/auth/login`, {
+export function loginRequest(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<Response> {
+  return fetch(`${url}/v1/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'dev-test-1', deviceName: '测试设备' }),
+    body: JSON.stringify({ certNo, password, deviceId, deviceName: '测试设备' }),
   });
+}
+
+export async function login(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<LoginResponse> {
+  const res = await loginRequest(url, certNo, password, deviceId);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return LoginResponseSchema.parse(await res.json());
 }
@@ -53,7 +57,7 @@ export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]>
   return page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.task] : []));
 }
 
-export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string } = {}): ResultUpload {
+export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {}): ResultUpload {
   const today = chinaDate(new Date());
   const payload: ResultPayload = {
     resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
@@ -64,7 +68,7 @@ export function buildUpload(task: Task, resultId: string, opts: { note?: string;
     publicationDeadline: addDays(today, 28),
   };
   return {
-    taskId: task.id, taskVersion: task.version, deviceId: 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
+    taskId: task.id, taskVersion: task.version, deviceId: opts.deviceId ?? 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
     contentHash: sha256Hex(canonicalJson(payload)), payload, attachments: opts.attachments ?? [], auditCheckpoint: { count: 3, headHash: 'abc' },
   };
 }

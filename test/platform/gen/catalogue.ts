@@ -1,6 +1,6 @@
 /**
- * The inspection-item catalogue (检查事项清单, DOMAIN.md §8), departments and the lenient-enforcement
- * list (首违不罚 / 轻微违法不予处罚, §9) the simulator serves as reference data and uses for tasks.
+ * The inspection-item catalogue (检查事项清单), departments and the lenient-enforcement
+ * list (首违不罚 / 轻微违法不予处罚) the simulator serves as reference data and uses for tasks.
  */
 import type { CheckItem, LenientEntry } from '../../../shared/protocol/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * Synthetic enterprise credit files (DOMAIN.md §4, §10): valid USCCs for Weihai regions, names with
+ * Synthetic enterprise credit files: valid USCCs for Weihai regions, names with
  * varied 字号, licences, penalties, list entries, spot-check history, commitments, special equipment
  * and the internal-only data. Deterministic from (seed, index) and the reference date.
  */

@@ -1,5 +1,5 @@
 /**
- * Plans and tasks drawn by a replayable double-random draw (DOMAIN.md §6): enterprises are drawn
+ * Plans and tasks drawn by a replayable double-random draw: enterprises are drawn
  * without replacement with weights by credit class (Efraimidis–Spirakis keys from a seeded PRNG),
  * then each drawn enterprise gets a two-inspector team (leader + member, optional expert) from the
  * drawable inspectors (expired certificates excluded). Seed, algorithm and hashes are stored.

@@ -1,5 +1,5 @@
 /**
- * Word lists for synthetic Weihai demo data (DOMAIN.md §10). All values are fictitious;
+ * Word lists for synthetic Weihai demo data. All values are fictitious;
  * region codes are real GB/T 2260 codes.
  */
 

@@ -1,12 +1,12 @@
 /**
- * Offline document numbers (PROTOCOL.md "Document numbers"): blocks reserved per device and type,
+ * Offline document numbers: blocks reserved per device and type,
  * idempotent per requestId; reports of used / voided numbers so every number is accounted for.
  * A used number may carry the printed document's own hash (its QR's hash): registered here so
  * /public/verify can answer for that paper; voiding the number withdraws it.
  */
 import { DOC_TYPE_LABELS, ReportRequestSchema, ReserveRequestSchema } from '../../../shared/protocol/index.js';
 import type { DocType } from '../../../shared/protocol/index.js';
-import { requireInspector } from '../auth.js';
+import { requireCaller } from '../auth.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
 import type { Platform } from '../state.js';
@@ -40,9 +40,15 @@ function docNoOf(p: Platform, deviceId: string, docType: DocType, serial: number
 
 const PREFIX: Readonly<Record<DocType, string>> = { notice: '威环市监抽通', record: '威环市监现笔', rectification: '威环市监责改' };
 
+/** Numbers belong to the device of the access token; a body may not claim another device's block. */
+function sameDevice<T extends { deviceId: string }>(body: T, deviceId: string): T {
+  if (body.deviceId !== deviceId) throw new HttpError(422, 'VALIDATION', `deviceId（${body.deviceId}）与登录设备（${deviceId}）不一致`);
+  return body;
+}
+
 export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
-  requireInspector(p, ctx);
-  const body = parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请');
+  const { deviceId } = requireCaller(p, ctx);
+  const body = sameDevice(parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请'), deviceId);
   const year = p.now().getUTCFullYear();
   const out = p.db.transaction(() => {
     const prior = p.db.prepare('SELECT device_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?').get(body.requestId) as
@@ -64,8 +70,8 @@ export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
 }
 
 export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
-  requireInspector(p, ctx);
-  const body = parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告');
+  const { deviceId } = requireCaller(p, ctx);
+  const body = sameDevice(parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告'), deviceId);
   const owned = p.db.prepare('SELECT 1 FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no');
   const entries = [
     ...body.used.map((u) => ({ docType: u.docType, serial: u.serial, kind: 'used', resultId: u.resultId, reason: null as string | null })),

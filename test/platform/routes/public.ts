@@ -92,7 +92,7 @@ export function verify(p: Platform, ctx: Ctx): Reply {
   let out: VerifyResponse = { match: false, state: 'unknown', enterpriseName: null, inspectedOn: null };
   if (row && row.state !== 'held') {
     const up = ResultUploadSchema.parse(JSON.parse(row.body_json));
-    // The result's own content hash, or the hash of a document printed for it (issue 5: the notice
+    // The result's own content hash, or the hash of a document printed for it (the notice
     // is printed before the result exists, so every paper carries its own hash, reported with its number).
     const doc = row.content_hash === hash.toLowerCase() ? null : documentByHash(p, resultId, hash.toLowerCase());
     const matches = row.content_hash === hash.toLowerCase() || doc !== null;

@@ -1,5 +1,5 @@
 /**
- * `PUT /v1/results/{id}` (PROTOCOL.md "Upstream") with Idempotency-Key semantics, and
+ * `PUT /v1/results/{id}` with Idempotency-Key semantics, and
  * `GET /v1/results/{id}/receipt`. The key is claimed first (so a concurrent duplicate gets
  * IN_FLIGHT), then every check and the write happen in ONE transaction. 5xx is never stored.
  * One live result per task: a second result for a task that already has an accepted one (another
@@ -12,7 +12,7 @@ import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { publicationDeadline } from '../../../shared/domain/dates.js';
 import { IdSchema, ResultUploadSchema } from '../../../shared/protocol/index.js';
 import type { ErrorCode, Inspector, Receipt, ResultUpload } from '../../../shared/protocol/index.js';
-import { requireInspector } from '../auth.js';
+import { requireCaller, requireInspector } from '../auth.js';
 import { CALENDAR } from '../gen/calendar.js';
 import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
@@ -78,7 +78,7 @@ function missingAttachments(p: Platform, up: ResultUpload): string[] {
 const checkpointTables = new WeakSet<object>();
 
 /**
- * Row 24: the audit checkpoint (count, head hash of the device's hash-chained audit log) is kept
+ * The audit checkpoint (count, head hash of the device's hash-chained audit log) is kept
  * per device. The platform cannot see the chain itself, but it can hold the device to its word: a
  * position it has seen must always carry the same hash. A device whose log was cut back and
  * re-chained (an entry deleted or edited, the hashes recomputed) reuses a position with another
@@ -116,7 +116,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
   if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
   const member = p.db.prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?').get(up.taskId, me.id) as { active: number } | undefined;
-  if (!member) return { res: { status: 403, body: errorBody('FORBIDDEN', '您不在该任务的检查组中，无权提交该结果') }, store: false };
+  // Not stored under the key: it concerns this result only, and the caller's other results go on.
+  if (!member) return { res: { status: 403, body: errorBody('NOT_YOUR_TASK', `您不在任务 ${up.taskId} 的检查组中，平台不接收您提交的该任务结果`) }, store: false };
   const live = liveResultOf(p, up.taskId);
   if (live && live !== up.payload.replaces) {
     const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
@@ -157,7 +158,7 @@ function heldMessage(code: string): string {
 }
 
 export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
-  const me = requireInspector(p, ctx);
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
   const idCheck = IdSchema.safeParse(ctx.params['id'] ?? '');
   if (!idCheck.success) throw new HttpError(400, 'BAD_REQUEST', '结果编号格式不正确');
   const key = ctx.req.headers['idempotency-key'];
@@ -165,6 +166,8 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
   const up = parseWith(ResultUploadSchema, await readJson(ctx), '检查结果');
   if (up.payload.resultId !== idCheck.data) throw new HttpError(422, 'VALIDATION', '路径中的结果编号与 payload.resultId 不一致');
   if (up.payload.taskId !== up.taskId) throw new HttpError(422, 'VALIDATION', 'payload.taskId 与 taskId 不一致');
+  // The audit checkpoints are kept per device: a body naming another device would write to its record.
+  if (up.deviceId !== deviceId) throw new HttpError(422, 'VALIDATION', `deviceId（${up.deviceId}）与登录设备（${deviceId}）不一致`);
   if (sha256(canonicalJson(up.payload)) !== up.contentHash) throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
   // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
   const requestHash = sha256(canonicalJson({ resultId: idCheck.data, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }));

@@ -1,5 +1,5 @@
 /**
- * Downstream feeds (PROTOCOL.md "Downstream"): the inspector's tasks and the compacted enterprise
+ * Downstream feeds: the inspector's tasks and the compacted enterprise
  * credit-file feed. Cursors are server sequences; a cursor below the tombstone horizon gets 410.
  */
 import { CursorSchema, TaskSchema } from '../../../shared/protocol/index.js';
