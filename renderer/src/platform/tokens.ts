@@ -167,17 +167,17 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
   let session = false;
   let inflight: Promise<RefreshOutcome> | null = null;
   const expiredListeners = new Set<() => void>();
-  const use = (g: AccessGrant | null, s: boolean) => {
+  const hold = (g: AccessGrant | null, s: boolean) => {
     grant = g;
     session = s;
   };
-  source.onExternalLock(() => use(null, false));
+  source.onExternalLock(() => hold(null, false));
 
   async function doRefresh(): Promise<RefreshOutcome> {
     const r = await source.refresh(grant?.accessToken ?? null);
-    if (r.outcome === 'refreshed') use(r.grant, true);
+    if (r.outcome === 'refreshed') hold(r.grant, true);
     if (r.outcome === 'rejected') {
-      use(null, false);
+      hold(null, false);
       for (const l of expiredListeners) l();
     }
     return r.outcome;
@@ -193,25 +193,25 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     async login(baseUrl, body) {
       const r = await source.login(baseUrl, body);
       if (!r.ok) return r;
-      use(r.grant, true);
+      hold(r.grant, true);
       return { ok: true, inspector: r.inspector };
     },
     async load() {
       const r = await source.load();
-      use(r.grant, r.session);
+      hold(r.grant, r.session);
       return session;
     },
     async set(tokens) {
-      use(await source.adopt(tokens), true);
+      hold(await source.adopt(tokens), true);
     },
     persist: () => source.persist(),
     unlocked: (inspectorId) => source.unlocked(inspectorId),
     async locked() {
-      use(null, false);
+      hold(null, false);
       await source.locked();
     },
     async clear() {
-      use(null, false);
+      hold(null, false);
       await source.clear();
     },
     onExpired(listener) {
