@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildCsp } from './csp.js';
 import { createIpcHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
-import { installLockSignals } from './lock-signals.js';
+import { installLockSignals, lockOnRendererReset } from './lock-signals.js';
 import { log } from './log.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.js';
 import { hardenWebContents, installPermissionPolicy } from './security.js';
@@ -80,6 +80,15 @@ async function start(): Promise<void> {
 
   mainWindow = createMainWindow(env, path.join(appRoot, 'dist', 'app', 'electron', 'preload', 'index.cjs'));
   mainWindow.on('closed', () => (mainWindow = null));
+  const contents = mainWindow.webContents;
+  lockOnRendererReset(
+    {
+      onProcessGone: (listener) => void contents.on('render-process-gone', listener),
+      onNavigation: (listener) => void contents.on('did-start-navigation', (details) => listener(details)),
+    },
+    () => auth.lockAll(),
+    log,
+  );
   await mainWindow.loadURL(APP_ENTRY_URL);
 }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { installLockSignals, type LockTarget } from './lock-signals.js';
+import { installLockSignals, lockOnRendererReset, type LockTarget } from './lock-signals.js';
 
 vi.mock('electron', () => ({}));
 
@@ -41,5 +41,30 @@ describe('OS lock signals', () => {
     powerMonitor.emit('resume');
     powerMonitor.emit('unlock-screen');
     expect(lockAll).not.toHaveBeenCalled();
+  });
+});
+
+describe('renderer reset', () => {
+  function wire() {
+    const lockAll = vi.fn();
+    let gone: () => void = () => {};
+    let navigated: (n: { isMainFrame: boolean; isSameDocument: boolean }) => void = () => {};
+    lockOnRendererReset({ onProcessGone: (l) => void (gone = l), onNavigation: (l) => void (navigated = l) }, lockAll, () => {});
+    return { lockAll, gone: () => gone(), navigated: (n: { isMainFrame: boolean; isSameDocument: boolean }) => navigated(n) };
+  }
+
+  it('a crashed renderer or a reload forgets the unlock marks', () => {
+    const w = wire();
+    w.gone();
+    expect(w.lockAll).toHaveBeenCalledTimes(1);
+    w.navigated({ isMainFrame: true, isSameDocument: false });
+    expect(w.lockAll).toHaveBeenCalledTimes(2);
+  });
+
+  it('hash-route changes and subframe navigations do not lock', () => {
+    const w = wire();
+    w.navigated({ isMainFrame: true, isSameDocument: true });
+    w.navigated({ isMainFrame: false, isSameDocument: false });
+    expect(w.lockAll).not.toHaveBeenCalled();
   });
 });

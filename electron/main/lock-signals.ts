@@ -41,3 +41,26 @@ export function lockEverything(reason: LockReason, deps: LockSignalDeps): void {
   }
   deps.log('locked', { reason, windows: sent });
 }
+
+/** The two WebContents events after which the renderer's vault key no longer exists in memory. */
+export interface RendererResetEvents {
+  onProcessGone(listener: () => void): void;
+  onNavigation(listener: (navigation: { readonly isMainFrame: boolean; readonly isSameDocument: boolean }) => void): void;
+}
+
+/**
+ * A renderer that crashed, reloaded or navigated has lost its unlocked vault without reporting a
+ * lock, so main forgets the unlock marks too: an unlock mark must never outlive the key it stands for.
+ */
+export function lockOnRendererReset(events: RendererResetEvents, lockAll: () => void, log: Log): void {
+  events.onProcessGone(() => {
+    lockAll();
+    log('locked', { reason: 'renderer gone' });
+  });
+  events.onNavigation(({ isMainFrame, isSameDocument }) => {
+    // Hash-route changes are same-document navigations inside the unlocked app: no lock.
+    if (!isMainFrame || isSameDocument) return;
+    lockAll();
+    log('locked', { reason: 'renderer navigated' });
+  });
+}

@@ -77,7 +77,7 @@ export function mainTokenSource(api: BridgeApi, sessions: SessionRepo): MainToke
     },
     onExternalLock(listener) {
       return api.onLock((payload) => {
-        // The payload is only logged-worthy; any lock event means lock, but a malformed one is a bug.
+        // Any lock event locks (the safe direction); a malformed payload is still a bug worth seeing.
         if (!IPC_EVENTS['vault:lock'].payload.safeParse(payload).success) console.warn('unexpected lock event payload');
         listener();
       });
