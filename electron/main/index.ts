@@ -1,19 +1,25 @@
 /**
  * Composition root of the Electron main process. It wires the modules and owns no policy itself:
  * window.ts (windows), protocol.ts (app://), security.ts (navigation/permissions), ipc/ (the
- * contract's handlers), services/ (config, secrets, print, files, update), single-instance.ts.
+ * contract's handlers), services/ (config, secrets, auth, wrapped key, print, files, update),
+ * lock-signals.ts (OS suspend / screen lock), single-instance.ts.
  */
-import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCsp } from './csp.js';
 import { createIpcHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
+import { installLockSignals, lockOnRendererReset } from './lock-signals.js';
 import { log } from './log.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.js';
 import { hardenWebContents, installPermissionPolicy } from './security.js';
 import { loadDeploymentConfig, type LoadedConfig } from './services/config.js';
-import { createSecretsService } from './services/secrets.js';
+import { createMainAuthService, type MainAuthService } from './services/auth.service.js';
+import { createPlatformAuthClient } from './services/platform-auth.client.js';
+import { createSecretsService, type SecretsService } from './services/secrets.js';
+import { createSecretsFile } from './services/secrets-file.store.js';
+import { createWrappedKeyService } from './services/wrapped-key.service.js';
 import { createUpdateService } from './services/update.js';
 import { UPDATE_PUBLIC_KEYS } from './services/update-public-key.js';
 import type { PrintRegistry } from './services/print.js';
@@ -55,14 +61,44 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { externalOrigins: externalOrigins(config), openExternal: (url) => shell.openExternal(url), log }),
   );
-  registerIpcHandlers(ipcMain, createIpcHandlers(handlerDeps(env, config, printRegistry)), log);
+  const secrets = createSecretsService(
+    safeStorage,
+    createSecretsFile({ file: path.join(app.getPath('userData'), 'secrets.json'), log }),
+    process.platform,
+  );
+  const auth = createMainAuthService({
+    client: platform === null ? null : createPlatformAuthClient({ baseUrl: platform.platformUrl }),
+    secrets,
+    log,
+  });
+  installLockSignals(powerMonitor, {
+    lockAll: () => auth.lockAll(),
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    log,
+  });
+  registerIpcHandlers(ipcMain, createIpcHandlers(handlerDeps(env, config, printRegistry, auth, secrets)), log);
 
   mainWindow = createMainWindow(env, path.join(appRoot, 'dist', 'app', 'electron', 'preload', 'index.cjs'));
   mainWindow.on('closed', () => (mainWindow = null));
+  const contents = mainWindow.webContents;
+  lockOnRendererReset(
+    {
+      onProcessGone: (listener) => void contents.on('render-process-gone', listener),
+      onNavigation: (listener) => void contents.on('did-start-navigation', (details) => listener(details)),
+    },
+    () => auth.lockAll(),
+    log,
+  );
   await mainWindow.loadURL(APP_ENTRY_URL);
 }
 
-function handlerDeps(env: WindowEnv, config: LoadedConfig, printRegistry: PrintRegistry) {
+function handlerDeps(
+  env: WindowEnv,
+  config: LoadedConfig,
+  printRegistry: PrintRegistry,
+  auth: MainAuthService,
+  secrets: SecretsService,
+) {
   return {
     appInfo: () => ({
       name: app.getName(),
@@ -73,7 +109,8 @@ function handlerDeps(env: WindowEnv, config: LoadedConfig, printRegistry: PrintR
       versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
     }),
     config,
-    secrets: createSecretsService(safeStorage, path.join(app.getPath('userData'), 'secrets.json'), process.platform),
+    auth,
+    wrappedKeys: createWrappedKeyService(secrets),
     print: { tmpDir: os.tmpdir(), registry: printRegistry, createWindow: () => createPrintWindow(env) },
     save: ({ sender }: { sender: Electron.WebContents }) => {
       const owner = BrowserWindow.fromWebContents(sender);

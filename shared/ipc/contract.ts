@@ -6,19 +6,32 @@
  * Pure TypeScript + zod: no DOM, Node or Electron types.
  */
 import { z } from 'zod';
+import { CertNoSchema, InspectorSchema } from '../protocol/auth.js';
+import { IdSchema } from '../protocol/common.js';
 
 /** Largest PDF accepted over IPC (print or save). A4 inspection documents are far smaller. */
 export const MAX_PDF_BYTES = 50 * 1024 * 1024;
-/** Largest secret value (refresh token, wrapped key) accepted over IPC. */
-export const MAX_SECRET_CHARS = 16 * 1024;
+/** Largest wrapped data key (opaque JSON from the renderer's vault) main stores for an inspector. */
+export const MAX_WRAPPED_KEY_CHARS = 4 * 1024;
+/** Largest access token the renderer may hand back when it reports one as rejected. */
+export const MAX_TOKEN_CHARS = 4 * 1024;
 
 export const IPC_ERROR_CODES = [
   'FORBIDDEN_SENDER',
   'INVALID_ARGUMENT',
   'TOO_LARGE',
   'CONFIG_INVALID',
-  'SECRETS_UNAVAILABLE',
   'SECRET_UNREADABLE',
+  /** No vault of this inspector is reported unlocked in this process: no access token. */
+  'LOCKED',
+  /** Main holds no refresh token for this inspector: sign in online again. */
+  'NO_SESSION',
+  /** The platform refused the credentials or the refresh token (401/403). */
+  'PLATFORM_REFUSED',
+  /** The platform could not be asked (network, timeout, 5xx, 429). Retry later or unlock offline. */
+  'PLATFORM_UNREACHABLE',
+  /** The platform answered something the protocol does not allow, or another 4xx. */
+  'PLATFORM_INVALID',
   'PRINT_FAILED',
   'WRITE_FAILED',
   'UPDATE_REJECTED',
@@ -51,12 +64,24 @@ function isPdfMagic(b: Uint8Array): boolean {
   return b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46 && b[4] === 0x2d;
 }
 
-/** Secret names are fixed identifiers chosen by the app, never user input. */
-export const SecretKeySchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z][a-z0-9._-]*$/, '密钥名称只能包含小写字母、数字和 . _ -');
+/** Whose tokens or wrapped key a call is about: the platform's inspector id. */
+export const InspectorIdSchema = IdSchema;
+
+/**
+ * A short-lived access token as main hands it out. Expiry is on the server's clock
+ * (`expiresAtServer`); `skewMs` is serverTime − deviceTime when it was issued, so the renderer can
+ * judge expiry without trusting the device clock.
+ */
+export const AccessGrantSchema = z.object({
+  accessToken: z.string().min(16).max(MAX_TOKEN_CHARS),
+  expiresAtServer: z.number(),
+  skewMs: z.number(),
+});
+export type AccessGrant = z.infer<typeof AccessGrantSchema>;
+
+/** Why main asks the renderer to lock (the renderer's own idle timer and "lock now" need no event). */
+export const LockReasonSchema = z.enum(['suspend', 'lock-screen']);
+export type LockReason = z.infer<typeof LockReasonSchema>;
 
 /** A file name suggestion from the renderer; main strips anything path-like before using it. */
 export const SuggestedFileNameSchema = z.string().min(1).max(120);
@@ -84,6 +109,10 @@ export const DeploymentConfigSchema = z.object({
   stationCode: z.string().nullable(),
   /** Absolute path of the file read, or null in demo mode. */
   source: z.string().nullable(),
+  /** Minutes without input after which the renderer locks the inspector's vault. */
+  lockIdleMinutes: z.number().int().min(1).max(240),
+  /** Days an inspector may keep unlocking offline after their last online sign-in on this station. */
+  offlineCredentialDays: z.number().int().min(1).max(365),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 
@@ -107,26 +136,84 @@ export type StagedUpdate = z.infer<typeof StagedUpdateSchema>;
 export const IPC_CONTRACT = {
   'app:info': { method: 'appInfo', request: NoArgs, response: AppInfoSchema },
   'config:get': { method: 'getConfig', request: NoArgs, response: DeploymentConfigSchema },
-  'secrets:get': {
-    method: 'getSecret',
-    request: z.object({ key: SecretKeySchema }).strict(),
-    response: z.object({ value: z.string().nullable() }),
-  },
-  'secrets:set': {
-    method: 'setSecret',
+  /**
+   * Password login, performed by main against the configured platform (never a URL from the
+   * renderer). Main keeps the refresh token; the renderer gets the inspector and an access token.
+   * An access token is handed out here without a prior `vault:unlocked` because the caller has
+   * just proven the password to the platform. `sealed:false`: no OS-bound storage, so the refresh
+   * token lives in memory only and the inspector signs in online again after a restart.
+   */
+  'auth:login': {
+    method: 'login',
     request: z
       .object({
-        key: SecretKeySchema,
-        // A `too_big` issue is reported as TOO_LARGE by the IPC layer.
-        value: z.string().max(MAX_SECRET_CHARS, `密钥内容超过 ${MAX_SECRET_CHARS} 字符上限`),
+        certNo: CertNoSchema,
+        password: z.string().min(1, '请输入密码').max(200, '密码过长'),
+        deviceId: IdSchema,
+        deviceName: z.string().min(1).max(100),
       })
       .strict(),
-    response: z.object({ stored: z.literal(true) }),
+    response: z.object({ inspector: InspectorSchema, access: AccessGrantSchema, sealed: z.boolean() }),
   },
-  'secrets:delete': {
-    method: 'deleteSecret',
-    request: z.object({ key: SecretKeySchema }).strict(),
-    response: z.object({ deleted: z.boolean() }),
+  /** A valid access token for an unlocked inspector (main refreshes if its own is near expiry). */
+  'auth:access-token': {
+    method: 'accessToken',
+    request: z.object({ inspectorId: InspectorIdSchema }).strict(),
+    response: z.object({ access: AccessGrantSchema }),
+  },
+  /**
+   * Forced refresh after a 401, single-flight in main. `rejected` is the token that got the 401:
+   * if main already holds a newer one, that one is returned without asking the platform again.
+   */
+  'auth:refresh': {
+    method: 'refreshAccess',
+    request: z.object({ inspectorId: InspectorIdSchema, rejected: z.string().max(MAX_TOKEN_CHARS).optional() }).strict(),
+    response: z.object({ access: AccessGrantSchema }),
+  },
+  /** Forgets this inspector's refresh and access tokens (in memory and in the secrets file). */
+  'auth:sign-out': {
+    method: 'signOut',
+    request: z.object({ inspectorId: InspectorIdSchema }).strict(),
+    response: z.object({ signedOut: z.boolean() }),
+  },
+  /**
+   * Stores the vault's wrapped data key, sealed with safeStorage (bound to the OS account).
+   * `bound:false`: no real OS keyring (e.g. Linux `basic_text`), the key is kept only as wrapped
+   * by the password; the UI should say so.
+   */
+  'vault:store-wrapped-key': {
+    method: 'storeWrappedKey',
+    request: z
+      .object({
+        inspectorId: InspectorIdSchema,
+        // A `too_big` issue is reported as TOO_LARGE by the IPC layer.
+        wrappedKey: z.string().min(1).max(MAX_WRAPPED_KEY_CHARS, `封装密钥超过 ${MAX_WRAPPED_KEY_CHARS} 字符上限`),
+      })
+      .strict(),
+    response: z.object({ bound: z.boolean() }),
+  },
+  /** The stored wrapped key (null if none); readable while locked, since unlocking needs it. */
+  'vault:read-wrapped-key': {
+    method: 'readWrappedKey',
+    request: z.object({ inspectorId: InspectorIdSchema }).strict(),
+    response: z.object({ wrappedKey: z.string().max(MAX_WRAPPED_KEY_CHARS).nullable(), bound: z.boolean() }),
+  },
+  'vault:forget': {
+    method: 'forgetWrappedKey',
+    request: z.object({ inspectorId: InspectorIdSchema }).strict(),
+    response: z.object({ forgotten: z.boolean() }),
+  },
+  /** The renderer opened this inspector's vault: access tokens may flow for them (only them). */
+  'vault:unlocked': {
+    method: 'reportUnlocked',
+    request: z.object({ inspectorId: InspectorIdSchema }).strict(),
+    response: z.object({ unlocked: z.literal(true) }),
+  },
+  /** The renderer locked: no access token for anyone until the next `vault:unlocked`. */
+  'vault:locked': {
+    method: 'reportLocked',
+    request: NoArgs,
+    response: z.object({ locked: z.literal(true) }),
   },
   'print:pdf': {
     method: 'printPdf',
@@ -155,6 +242,31 @@ export const IPC_CONTRACT = {
     response: z.object({ action: z.enum(['opened', 'shown']), path: z.string() }),
   },
 } as const satisfies Record<string, ContractEntry>;
+
+/**
+ * Events from main to the renderer. The preload exposes one subscription method per event
+ * (`onLock(listener) → unsubscribe`) that hands the listener the payload only, never the IPC event.
+ * The renderer parses the payload with the schema here.
+ */
+export const IPC_EVENTS = {
+  /** The OS is suspending or the screen was locked: lock now. Main has already dropped every unlock mark. */
+  'vault:lock': { method: 'onLock', payload: z.object({ reason: LockReasonSchema }).strict() },
+} as const satisfies Record<string, EventEntry>;
+
+interface EventEntry {
+  readonly method: string;
+  readonly payload: z.ZodType;
+}
+
+export type IpcEvents = typeof IPC_EVENTS;
+export type IpcEvent = keyof IpcEvents;
+export type IpcEventPayload<E extends IpcEvent> = z.infer<IpcEvents[E]['payload']>;
+export type EventMethodName<E extends IpcEvent> = IpcEvents[E]['method'];
+export const IPC_EVENT_NAMES = Object.keys(IPC_EVENTS) as IpcEvent[];
+/** event → bridge subscription method name, at runtime (the preload keeps a literal copy). */
+export const EVENT_METHODS = Object.fromEntries(IPC_EVENT_NAMES.map((event) => [event, IPC_EVENTS[event].method])) as {
+  readonly [E in IpcEvent]: EventMethodName<E>;
+};
 
 interface ContractEntry {
   readonly method: string;

@@ -6,14 +6,16 @@ import type { AppInfo } from '../../../shared/ipc/contract.js';
 import type { LoadedConfig } from '../services/config.js';
 import { savePdf, type SaveDeps } from '../services/files.js';
 import { printPdf, type PrintDeps } from '../services/print.js';
-import type { SecretsService } from '../services/secrets.js';
+import type { AuthResult, MainAuthService } from '../services/auth.service.js';
+import type { WrappedKeyService } from '../services/wrapped-key.service.js';
 import type { UpdateService } from '../services/update.js';
 import { IpcFailure, type HandlerContext, type IpcHandlers } from './register.js';
 
 export interface HandlerDeps {
   readonly appInfo: () => AppInfo;
   readonly config: LoadedConfig;
-  readonly secrets: SecretsService;
+  readonly auth: MainAuthService;
+  readonly wrappedKeys: WrappedKeyService;
   readonly print: PrintDeps;
   /** Save-dialog dependencies for the window that sent the request (dialogs are modal to it). */
   readonly save: (ctx: HandlerContext) => SaveDeps;
@@ -29,15 +31,30 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
       if (!deps.config.ok) throw new IpcFailure('CONFIG_INVALID', deps.config.message);
       return deps.config.config;
     },
-    'secrets:get': async ({ key }) => ({ value: await deps.secrets.get(key) }),
-    'secrets:set': async ({ key, value }) => {
-      await deps.secrets.set(key, value);
-      return { stored: true };
+    'auth:login': async (request) => orFail(await deps.auth.login(request)),
+    'auth:access-token': async ({ inspectorId }) => ({ access: orFail(await deps.auth.accessToken(inspectorId)) }),
+    'auth:refresh': async ({ inspectorId, rejected }) => ({ access: orFail(await deps.auth.refresh(inspectorId, rejected)) }),
+    'auth:sign-out': async ({ inspectorId }) => ({ signedOut: await deps.auth.signOut(inspectorId) }),
+    'vault:store-wrapped-key': async ({ inspectorId, wrappedKey }) => deps.wrappedKeys.store(inspectorId, wrappedKey),
+    'vault:read-wrapped-key': async ({ inspectorId }) => deps.wrappedKeys.read(inspectorId),
+    'vault:forget': async ({ inspectorId }) => deps.wrappedKeys.forget(inspectorId),
+    'vault:unlocked': async ({ inspectorId }) => {
+      deps.auth.markUnlocked(inspectorId);
+      return { unlocked: true };
     },
-    'secrets:delete': async ({ key }) => ({ deleted: await deps.secrets.delete(key) }),
+    'vault:locked': async () => {
+      deps.auth.lockAll();
+      return { locked: true };
+    },
     'print:pdf': async ({ bytes, title }) => printPdf(deps.print, bytes, title),
     'file:save-pdf': async ({ bytes, suggestedName }, ctx) => savePdf(deps.save(ctx), bytes, suggestedName),
     'update:pick-package': async (_request, ctx) => ({ staged: await deps.update.pickAndStage(deps.pickUpdateFolder(ctx)) }),
     'update:install-staged': async ({ stagedId }) => deps.update.installStaged(stagedId),
   };
+}
+
+/** An expected auth failure crosses IPC as data with its own code. */
+function orFail<T>(result: AuthResult<T>): T {
+  if (!result.ok) throw new IpcFailure(result.error.kind, result.error.message);
+  return result.value;
 }

@@ -38,8 +38,16 @@ describe('deployment config', () => {
         stationName: '环翠区市场监管所',
         stationCode: '371002-01',
         source: path.join(sources.exeDir, CONFIG_FILE_NAME),
+        lockIdleMinutes: 10,
+        offlineCredentialDays: 30,
       },
     });
+  });
+
+  it('reads lockIdleMinutes and offlineCredentialDays, at their bounds', async () => {
+    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, lockIdleMinutes: 240, offlineCredentialDays: 1 }));
+    const loaded = await loadDeploymentConfig(sources);
+    expect(loaded.ok && loaded.config).toMatchObject({ lockIdleMinutes: 240, offlineCredentialDays: 1 });
   });
 
   it('prefers the per-user file in userData', async () => {
@@ -54,11 +62,23 @@ describe('deployment config', () => {
     ['plain http to a remote host', JSON.stringify({ ...good, platformUrl: 'http://platform.example.gov.cn' })],
     ['a missing station', JSON.stringify({ platformUrl: good.platformUrl })],
     ['an unknown field', JSON.stringify({ ...good, debug: true })],
+    ['lockIdleMinutes of 0', JSON.stringify({ ...good, lockIdleMinutes: 0 })],
+    ['lockIdleMinutes over 240', JSON.stringify({ ...good, lockIdleMinutes: 241 })],
+    ['a fractional lockIdleMinutes', JSON.stringify({ ...good, lockIdleMinutes: 2.5 })],
+    ['lockIdleMinutes as text', JSON.stringify({ ...good, lockIdleMinutes: '10' })],
+    ['offlineCredentialDays of 0', JSON.stringify({ ...good, offlineCredentialDays: 0 })],
+    ['offlineCredentialDays over 365', JSON.stringify({ ...good, offlineCredentialDays: 366 })],
   ])('an invalid file (%s) is an error, never a silent fall-back to demo', async (_name, text) => {
     writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), text);
     const loaded = await loadDeploymentConfig(sources);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.message).toContain(CONFIG_FILE_NAME);
+  });
+
+  it('names the offending field and its bounds', async () => {
+    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, lockIdleMinutes: 500 }));
+    const loaded = await loadDeploymentConfig(sources);
+    expect(loaded.ok ? null : loaded.message).toContain('lockIdleMinutes: lockIdleMinutes 最多 240 分钟');
   });
 
   it('honours SMART_INSPECT_PLATFORM_URL only in unpacked runs', async () => {

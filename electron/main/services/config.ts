@@ -16,6 +16,8 @@ import { isAllowedPlatformUrl, parseUrl } from '../trusted-url.js';
 export const CONFIG_FILE_NAME = 'smart-inspect.config.json';
 export const DEMO_PLATFORM_URL = 'http://127.0.0.1:8787';
 export const DEMO_STATION_NAME = '演示：威海市环翠区市场监管所（演示数据）';
+export const DEFAULT_LOCK_IDLE_MINUTES = 10;
+export const DEFAULT_OFFLINE_CREDENTIAL_DAYS = 30;
 
 export const ConfigFileSchema = z
   .object({
@@ -30,6 +32,18 @@ export const ConfigFileSchema = z
         code: z.string().trim().max(32).optional(),
       })
       .strict(),
+    lockIdleMinutes: z
+      .number('lockIdleMinutes 必须是数字')
+      .int('lockIdleMinutes 必须是整数')
+      .min(1, 'lockIdleMinutes 至少 1 分钟')
+      .max(240, 'lockIdleMinutes 最多 240 分钟')
+      .optional(),
+    offlineCredentialDays: z
+      .number('offlineCredentialDays 必须是数字')
+      .int('offlineCredentialDays 必须是整数')
+      .min(1, 'offlineCredentialDays 至少 1 天')
+      .max(365, 'offlineCredentialDays 最多 365 天')
+      .optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -65,6 +79,8 @@ export function demoConfig(): DeploymentConfig {
     stationName: DEMO_STATION_NAME,
     stationCode: null,
     source: null,
+    lockIdleMinutes: DEFAULT_LOCK_IDLE_MINUTES,
+    offlineCredentialDays: DEFAULT_OFFLINE_CREDENTIAL_DAYS,
   };
 }
 
@@ -90,6 +106,8 @@ export function parseConfigFile(file: string, text: string): LoadedConfig {
       stationName: c.station.name,
       stationCode: c.station.code ?? null,
       source: file,
+      lockIdleMinutes: c.lockIdleMinutes ?? DEFAULT_LOCK_IDLE_MINUTES,
+      offlineCredentialDays: c.offlineCredentialDays ?? DEFAULT_OFFLINE_CREDENTIAL_DAYS,
     },
   };
 }

@@ -3,57 +3,64 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSecretsService, type SafeStorageLike } from './secrets.js';
+import { createSecretsFile } from './secrets-file.store.js';
+import { fakeSafeStorage } from '../../test-helpers/fakes.js';
 
 vi.mock('electron', () => ({}));
 
 let dir: string;
+let file: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'secrets-test-'));
+  file = path.join(dir, 'secrets.json');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Reversible stand-in for the OS keychain: XOR so the stored text is not the plain text. */
-function fakeSafeStorage(backend = 'gnome_libsecret', available = true): SafeStorageLike {
-  const xor = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
-  return {
-    isAsyncEncryptionAvailable: async () => available,
-    encryptStringAsync: async (text) => xor(Buffer.from(text, 'utf8')),
-    decryptStringAsync: async (data) => ({ result: xor(data).toString('utf8'), shouldReEncrypt: false }),
-    getSelectedStorageBackend: () => backend,
-  };
-}
+const service = (storage: SafeStorageLike, platform = 'linux') => createSecretsService(storage, createSecretsFile({ file, log: () => {} }), platform);
 
 describe('secrets service', () => {
-  it('stores encrypted, reads back, deletes', async () => {
-    const file = path.join(dir, 'secrets.json');
-    const secrets = createSecretsService(fakeSafeStorage(), file, 'linux');
-    expect(await secrets.get('refresh-token')).toBeNull();
-    await secrets.set('refresh-token', 'r-123');
+  it('seals, reads back, deletes', async () => {
+    const secrets = service(fakeSafeStorage());
+    expect(await secrets.get('refresh-token:i1')).toEqual({ state: 'absent' });
+    expect(await secrets.putSealed('refresh-token:i1', 'r-123')).toBe(true);
     expect(readFileSync(file, 'utf8')).not.toContain('r-123');
-    expect(await secrets.get('refresh-token')).toBe('r-123');
-    expect(await secrets.delete('refresh-token')).toBe(true);
-    expect(await secrets.delete('refresh-token')).toBe(false);
-    expect(await secrets.get('refresh-token')).toBeNull();
+    expect(await secrets.get('refresh-token:i1')).toEqual({ state: 'ok', value: 'r-123', sealed: true });
+    expect(await secrets.delete('refresh-token:i1')).toBe(true);
+    expect(await secrets.delete('refresh-token:i1')).toBe(false);
+    expect(await secrets.get('refresh-token:i1')).toEqual({ state: 'absent' });
   });
 
-  it('refuses the Linux basic_text backend with a clear error', async () => {
-    const secrets = createSecretsService(fakeSafeStorage('basic_text'), path.join(dir, 's.json'), 'linux');
-    await expect(secrets.set('refresh-token', 'x')).rejects.toMatchObject({
-      code: 'SECRETS_UNAVAILABLE',
-      message: expect.stringContaining('basic_text'),
-    });
+  it('cannot seal on the Linux basic_text backend: stores nothing and says so', async () => {
+    const secrets = service(fakeSafeStorage('basic_text'));
+    expect(await secrets.canSeal()).toBe(false);
+    expect(await secrets.putSealed('k', 'x')).toBe(false);
+    expect(await secrets.get('k')).toEqual({ state: 'absent' });
   });
 
-  it('refuses when the OS has no encryption available', async () => {
-    const secrets = createSecretsService(fakeSafeStorage('unknown', false), path.join(dir, 's.json'), 'win32');
-    await expect(secrets.get('k')).rejects.toMatchObject({ code: 'SECRETS_UNAVAILABLE' });
+  it('basic_text is only a Linux notion; elsewhere availability decides', async () => {
+    expect(await service(fakeSafeStorage('basic_text'), 'win32').canSeal()).toBe(true);
+    expect(await service(fakeSafeStorage('unknown', false), 'win32').canSeal()).toBe(false);
   });
 
-  it('reports an undecryptable secret as SECRET_UNREADABLE', async () => {
+  it('stores an unsealed value marked as such', async () => {
+    const secrets = service(fakeSafeStorage('basic_text'));
+    await secrets.putUnsealed('wrapped-key:i1', '{"v":1}');
+    expect(await secrets.get('wrapped-key:i1')).toEqual({ state: 'ok', value: '{"v":1}', sealed: false });
+  });
+
+  it('reports a value sealed under a lost OS key as unreadable', async () => {
     const storage = fakeSafeStorage();
-    const file = path.join(dir, 's.json');
-    await createSecretsService(storage, file, 'linux').set('k', 'v');
+    await service(storage).putSealed('k', 'v');
     const broken = { ...storage, decryptStringAsync: vi.fn(async () => Promise.reject(new Error('bad key'))) };
-    await expect(createSecretsService(broken, file, 'linux').get('k')).rejects.toMatchObject({ code: 'SECRET_UNREADABLE' });
+    expect(await service(broken).get('k')).toEqual({ state: 'unreadable' });
+  });
+
+  it('re-seals a value when the OS asks for it', async () => {
+    const storage = fakeSafeStorage();
+    await service(storage).putSealed('k', 'v');
+    const encrypt = vi.fn(storage.encryptStringAsync);
+    const rotating = { ...storage, encryptStringAsync: encrypt, decryptStringAsync: async (d: Buffer) => ({ ...(await storage.decryptStringAsync(d)), shouldReEncrypt: true }) };
+    expect(await service(rotating).get('k')).toEqual({ state: 'ok', value: 'v', sealed: true });
+    expect(encrypt).toHaveBeenCalledWith('v');
   });
 });

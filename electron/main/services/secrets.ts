@@ -1,13 +1,10 @@
 /**
- * Secret storage (refresh token, database key-encryption key) through Electron's safeStorage, in one
- * JSON file of base64 ciphertexts under userData, written atomically (temp file + rename).
- * On Linux the `basic_text` backend is a hard-coded key, i.e. no protection: refused with a clear error.
+ * Named secrets sealed with Electron's safeStorage (a key bound to the OS account: DPAPI, Keychain,
+ * libsecret/KWallet), kept in the secrets file (secrets-file.store.ts).
+ * On Linux the `basic_text` backend encrypts with a hard-coded key, i.e. binds nothing: `canSeal()`
+ * is false there, and callers decide what to do without that protection instead of pretending.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { z } from 'zod';
-import { IpcFailure } from '../ipc/register.js';
+import type { SecretsFile } from './secrets-file.store.js';
 
 /** The parts of Electron's safeStorage this service uses. */
 export interface SafeStorageLike {
@@ -17,72 +14,61 @@ export interface SafeStorageLike {
   getSelectedStorageBackend(): string;
 }
 
-const StoreSchema = z.record(z.string(), z.string());
+export type SecretRead =
+  | { readonly state: 'absent' }
+  | { readonly state: 'ok'; readonly value: string; readonly sealed: boolean }
+  /** Sealed under an OS key this account no longer has (e.g. the OS password was reset). */
+  | { readonly state: 'unreadable' };
 
 export interface SecretsService {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<boolean>;
+  /** True when values can be sealed with a key bound to the OS account. */
+  canSeal(): Promise<boolean>;
+  /** Seals and stores the value; false (nothing stored) when sealing is not available. */
+  putSealed(name: string, value: string): Promise<boolean>;
+  /** Stores a value that is already protected by other means, marked as not bound to the OS account. */
+  putUnsealed(name: string, value: string): Promise<void>;
+  get(name: string): Promise<SecretRead>;
+  delete(name: string): Promise<boolean>;
 }
 
-export function createSecretsService(safeStorage: SafeStorageLike, file: string, platform: string): SecretsService {
-  const assertUsable = async (): Promise<void> => {
-    if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
-      throw new IpcFailure(
-        'SECRETS_UNAVAILABLE',
-        '系统未提供安全的密钥存储（Linux basic_text 后端）。请安装并解锁系统密钥环（如 gnome-keyring 或 KWallet）后重试。',
-      );
-    }
-    if (!(await safeStorage.isAsyncEncryptionAvailable())) {
-      throw new IpcFailure('SECRETS_UNAVAILABLE', '系统安全存储不可用，无法保存登录凭据。');
-    }
-  };
+export function createSecretsService(safeStorage: SafeStorageLike, file: SecretsFile, platform: string): SecretsService {
+  async function canSeal(): Promise<boolean> {
+    if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return false;
+    return safeStorage.isAsyncEncryptionAvailable();
+  }
+
+  async function putSealed(name: string, value: string): Promise<boolean> {
+    if (!(await canSeal())) return false;
+    const data = (await safeStorage.encryptStringAsync(value)).toString('base64');
+    await file.update((entries) => void (entries[name] = { sealed: true, data }));
+    return true;
+  }
 
   return {
-    async get(key) {
-      await assertUsable();
-      const cipher = (await readStore(file))[key];
-      if (cipher === undefined) return null;
+    canSeal,
+    putSealed,
+    async putUnsealed(name, value) {
+      await file.update((entries) => void (entries[name] = { sealed: false, data: value }));
+    },
+    async get(name) {
+      const entry = (await file.read())[name];
+      if (entry === undefined) return { state: 'absent' };
+      if (!entry.sealed) return { state: 'ok', value: entry.data, sealed: false };
+      let opened: { result: string; shouldReEncrypt: boolean };
       try {
-        const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(cipher, 'base64'));
-        if (shouldReEncrypt) await this.set(key, result);
-        return result;
+        opened = await safeStorage.decryptStringAsync(Buffer.from(entry.data, 'base64'));
       } catch {
-        throw new IpcFailure('SECRET_UNREADABLE', '无法解密已保存的凭据（系统密钥可能已更换），请重新登录。');
+        return { state: 'unreadable' };
       }
+      if (opened.shouldReEncrypt) await putSealed(name, opened.result);
+      return { state: 'ok', value: opened.result, sealed: true };
     },
-    async set(key, value) {
-      await assertUsable();
-      const store = await readStore(file);
-      store[key] = (await safeStorage.encryptStringAsync(value)).toString('base64');
-      await writeStore(file, store);
-    },
-    async delete(key) {
-      const store = await readStore(file);
-      if (!Object.hasOwn(store, key)) return false;
-      delete store[key];
-      await writeStore(file, store);
-      return true;
+    async delete(name) {
+      return file.update((entries) => {
+        if (!Object.hasOwn(entries, name)) return false;
+        delete entries[name];
+        return true;
+      });
     },
   };
-}
-
-async function readStore(file: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
-  const parsed = StoreSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new IpcFailure('SECRET_UNREADABLE', `凭据文件已损坏：${file}`);
-  return { ...parsed.data };
-}
-
-async function writeStore(file: string, store: Record<string, string>): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(tmp, JSON.stringify(store), { mode: 0o600 });
-  await rename(tmp, file);
 }

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BridgeApi } from '../../../shared/ipc/bridge.js';
 import { sessionRepo } from '../db/index.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
-import { browserAdapter, sealedVault } from './adapter.js';
+import { browserAdapter, detectAdapter, sealedVault, wrappedKeyBinding } from './adapter.js';
 import { checkVerifier, makeVerifier } from './crypto.js';
 
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
@@ -48,5 +49,39 @@ describe('sealed token vault and verifier', () => {
     expect(v.hash).not.toContain('pa55word');
     expect(await checkVerifier('pa55word', v)).toBe(true);
     expect(await checkVerifier('pa55wore', v)).toBe(false);
+  });
+});
+
+describe('Electron adapter', () => {
+  const config = { demo: false, platformUrl: 'https://p.example.gov.cn', publicityUrl: null, stationName: '鲸园所', stationCode: null, source: '/etc/x', lockIdleMinutes: 10, offlineCredentialDays: 30 };
+  const api = {
+    getConfig: vi.fn(async () => ({ ok: true, value: config })),
+    storeWrappedKey: vi.fn(async () => ({ ok: true, value: { bound: false } })),
+    readWrappedKey: vi.fn(async () => ({ ok: false, error: { code: 'SECRET_UNREADABLE', message: '系统密钥已更换' } })),
+    forgetWrappedKey: vi.fn(async () => ({ ok: true, value: { forgotten: true } })),
+    onLock: vi.fn(() => () => {}),
+  };
+  afterEach(() => { delete (globalThis as Record<string, unknown>)['api']; });
+
+  it('reads the config from main and lets main hold the tokens', async () => {
+    (globalThis as Record<string, unknown>)['api'] = api;
+    const adapter = detectAdapter();
+    expect(adapter.kind).toBe('electron');
+    expect(await adapter.config()).toEqual({ platformUrl: 'https://p.example.gov.cn', demo: false, stationName: '鲸园所' });
+    expect(adapter.vault({} as Parameters<typeof adapter.vault>[0]).holder).toBe('main');
+  });
+
+  it('binds the wrapped key through main, passing bound:false and failures on', async () => {
+    const binding = wrappedKeyBinding(api as unknown as BridgeApi);
+    expect(await binding?.store('insp-1', '{"v":1}')).toEqual({ bound: false });
+    expect(api.storeWrappedKey).toHaveBeenCalledWith({ inspectorId: 'insp-1', wrappedKey: '{"v":1}' });
+    await expect(binding?.read('insp-1')).rejects.toThrow('系统密钥已更换');
+    await binding?.forget('insp-1');
+    expect(api.forgetWrappedKey).toHaveBeenCalledWith({ inspectorId: 'insp-1' });
+  });
+
+  it('has no OS binding in the browser build', () => {
+    expect(wrappedKeyBinding()).toBeNull();
+    expect(browserAdapter({ search: '', storage: null, fetchConfig: async () => ({}) }).vault({} as Parameters<ReturnType<typeof browserAdapter>['vault']>[0]).holder).toBe('renderer');
   });
 });

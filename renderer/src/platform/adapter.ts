@@ -1,26 +1,23 @@
 /**
  * The Electron-or-browser adapter. With the Electron preload's bridge (`globalThis.api`, typed by
- * shared/ipc/bridge.ts) the deployment config comes from main and tokens go to safeStorage through
- * `secrets:*`. Otherwise (browser build, tests): the platform URL from `?platform=<url>` (persisted)
- * or `./app-config.json` on the app's own origin, and tokens sealed with a non-extractable AES-GCM
- * key kept in IndexedDB.
+ * shared/ipc/bridge.ts) the deployment config comes from main and main holds the refresh token
+ * (main-token-source.ts): the renderer gets access tokens only. Otherwise (browser build, tests): the
+ * platform URL from `?platform=<url>` (persisted) or `./app-config.json` on the app's own origin, and
+ * the renderer keeps its tokens sealed with a non-extractable AES-GCM key kept in IndexedDB.
  */
 import { z } from 'zod';
 import { BRIDGE_GLOBAL, type BridgeApi } from '../../../shared/ipc/bridge.js';
 import type { SessionRepo } from '../db/index.js';
 import { generateSealingKey, seal, unseal } from './crypto.js';
+import { mainTokenSource } from './main-token-source.js';
+import type { SealedTokenStore, TokenVault } from './tokens.js';
+
+export type { TokenVault };
 
 export interface AppConfig {
   readonly platformUrl: string;
   readonly demo: boolean;
   readonly stationName: string;
-}
-
-/** Where the refresh/access tokens live at rest (opaque JSON text). */
-export interface TokenVault {
-  save(json: string): Promise<void>;
-  load(): Promise<string | null>;
-  clear(): Promise<void>;
 }
 
 export interface PlatformAdapter {
@@ -36,7 +33,6 @@ const AppConfigFileSchema = z.object({
 });
 
 const URL_KEY = 'smart-inspect.platform-url';
-const TOKEN_SECRET = 'auth.tokens';
 const SEALING_KEY = 'token-sealing';
 
 export function bridge(): BridgeApi | null {
@@ -52,30 +48,41 @@ function electronAdapter(api: BridgeApi): PlatformAdapter {
       if (!r.ok) throw new Error(`无法读取部署配置：${r.error.message}`);
       return { platformUrl: r.value.platformUrl, demo: r.value.demo, stationName: r.value.stationName };
     },
-    vault() {
-      return {
-        async save(json) {
-          const r = await api.setSecret({ key: TOKEN_SECRET, value: json });
-          if (!r.ok) throw new Error(`无法安全保存登录凭据：${r.error.message}`);
-        },
-        async load() {
-          const r = await api.getSecret({ key: TOKEN_SECRET });
-          return r.ok ? r.value.value : null;
-        },
-        async clear() {
-          await api.deleteSecret({ key: TOKEN_SECRET });
-        },
-      };
-    },
+    vault: (sessions) => mainTokenSource(api, sessions),
+  };
+}
+
+/**
+ * Electron only: the vault's wrapped data key, kept by main sealed with safeStorage (bound to the OS
+ * account). `bound:false` means the OS offered no real keyring and the UI should say so. null in the
+ * browser build, where the wrapped key lives in IndexedDB only.
+ */
+export interface WrappedKeyBinding {
+  store(inspectorId: string, wrappedKey: string): Promise<{ bound: boolean }>;
+  read(inspectorId: string): Promise<{ wrappedKey: string | null; bound: boolean }>;
+  forget(inspectorId: string): Promise<void>;
+}
+
+export function wrappedKeyBinding(api: BridgeApi | null = bridge()): WrappedKeyBinding | null {
+  if (api === null) return null;
+  const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }, what: string): T => {
+    if (!r.ok) throw new Error(`${what}：${r.error.message}`);
+    return r.value;
+  };
+  return {
+    store: async (inspectorId, wrappedKey) => must(await api.storeWrappedKey({ inspectorId, wrappedKey }), '无法保存数据密钥'),
+    read: async (inspectorId) => must(await api.readWrappedKey({ inspectorId }), '无法读取数据密钥'),
+    forget: async (inspectorId) => void must(await api.forgetWrappedKey({ inspectorId }), '无法删除数据密钥'),
   };
 }
 
 /** Browser vault: tokens sealed with AES-GCM; the key is non-extractable and stays in IndexedDB. */
-export function sealedVault(sessions: SessionRepo): TokenVault {
+export function sealedVault(sessions: SessionRepo): SealedTokenStore {
   async function key(): Promise<CryptoKey> {
     return (await sessions.key(SEALING_KEY)) ?? sessions.putKeyIfAbsent(SEALING_KEY, await generateSealingKey());
   }
   return {
+    holder: 'renderer',
     async save(json) {
       const sealed = await seal(await key(), json);
       const current = await sessions.current();

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenVault } from './adapter.js';
 import { createHttpClient } from './http.js';
-import { createTokenKeeper } from './tokens.js';
+import { createTokenKeeper, type SealedTokenStore } from './tokens.js';
 
-function memoryVault(): TokenVault & { text: string | null } {
-  const v = { text: null as string | null, save: async (t: string) => { v.text = t; }, load: async () => v.text, clear: async () => { v.text = null; } };
+function memoryVault(): SealedTokenStore & { text: string | null } {
+  const v = { holder: 'renderer' as const, text: null as string | null, save: async (t: string) => { v.text = t; }, load: async () => v.text, clear: async () => { v.text = null; } };
   return v;
 }
 const issued = { accessToken: 'a'.repeat(20), refreshToken: 'r'.repeat(20), expiresIn: 60, serverTime: '2026-05-06T02:00:00Z' };
@@ -48,5 +47,28 @@ describe('token keeper', () => {
     const again = createTokenKeeper({ vault, baseUrl: () => 'x' });
     expect(await again.load()).toBe(true);
     expect(again.accessToken()).toBe(issued.accessToken);
+  });
+
+  it('logs in itself in the browser build and keeps the refresh token only at rest', async () => {
+    const inspector = { id: 'insp-1', name: '王芳', certNo: '37100000001', certExpiry: '2030-01-01', unit: 'u', station: 's', region: '371000', domains: [], expert: false };
+    const f: typeof fetch = async () => new Response(JSON.stringify({ ...issued, inspector }), { status: 200 });
+    const vault = memoryVault();
+    const k = createTokenKeeper({ vault, baseUrl: () => 'http://p.test', fetch: f });
+    const r = await k.login('http://p.test', { certNo: '37100000001', password: 'x', deviceId: 'd', deviceName: 'n' });
+    expect(r).toEqual({ ok: true, inspector });
+    expect(k.accessToken()).toBe(issued.accessToken);
+    expect(vault.text).toBeNull();
+    await k.persist();
+    expect(vault.text).toContain(issued.refreshToken);
+  });
+
+  it('a load with nothing stored leaves no tokens behind from before', async () => {
+    const vault = memoryVault();
+    const k = createTokenKeeper({ vault, baseUrl: () => 'x' });
+    await k.set(issued);
+    vault.text = null;
+    expect(await k.load()).toBe(false);
+    expect(k.accessToken()).toBeNull();
+    expect(k.hasTokens()).toBe(false);
   });
 });

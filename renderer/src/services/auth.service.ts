@@ -2,10 +2,9 @@
  * Sign-in: online once (tokens sealed at rest, a salted PBKDF2 verifier stored for the 执法证号),
  * offline afterwards against that verifier. The session persists across restarts until sign-out.
  */
-import { API, CertNoSchema, LoginResponseSchema } from '../../../shared/protocol/index.js';
+import { CertNoSchema } from '../../../shared/protocol/index.js';
 import { metaRepo, outboxRepo, sessionRepo, type SessionRow } from '../db/index.js';
 import { checkVerifier, makeVerifier } from '../platform/crypto.js';
-import { createHttpClient } from '../platform/http.js';
 import type { AuthService, Session, SignInError } from './api.js';
 import type { Runtime } from './runtime.js';
 
@@ -51,8 +50,9 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
     };
     await sessions.save(row);
     rt.setBaseUrl(row.platformUrl);
-    if (!keepTokens) await rt.tokens.clear();
-    else await rt.tokens.load();
+    await rt.tokens.unlocked(cred.inspector.id);
+    // The row now holds this inspector's tokens or none, so loading picks up exactly those.
+    await rt.tokens.load();
     restored = true;
     rt.emit('session');
     return { ok: true, session: await toSession(row) };
@@ -64,23 +64,23 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
     if (password.length === 0) return { ok: false, error: { kind: 'invalid-input', message: '请输入密码' } };
     const url = await platformUrl(cert.data);
     if (!url) return { ok: false, error: { kind: 'network', message: '未配置监管平台地址，无法登录' } };
-    const http = createHttpClient({ baseUrl: () => url, ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}), timeoutMs: 15_000 });
     const body = { certNo: cert.data, password, deviceId: await meta.deviceId(), deviceName: rt.deps.deviceName ?? '现场检查终端' };
-    const res = await http.request({ method: 'POST', path: API.login, body, schema: LoginResponseSchema, auth: false });
+    // In Electron main performs the login and keeps the refresh token; the renderer gets an access token.
+    const res = await rt.tokens.login(url, body);
     if (!res.ok) {
       const e = res.error;
       if (e.kind === 'network' || e.kind === 'timeout' || (e.kind === 'http' && e.status >= 500)) return offlineUnlock(cert.data, password, '无法连接监管平台');
       if (e.kind === 'http' && (e.status === 401 || e.status === 403)) return { ok: false, error: { kind: 'bad-credentials', message: '执法证号或密码错误' } };
       return { ok: false, error: { kind: 'invalid-input', message: `登录失败：${e.message}` } };
     }
-    if (res.notModified) return { ok: false, error: { kind: 'network', message: '登录失败：平台返回异常' } };
-    const login = res.value;
+    const login = res;
     const at = rt.now().toISOString();
     const row: SessionRow = { key: 'current', certNo: cert.data, inspector: login.inspector, platformUrl: url, tokens: null, offlineUnlocked: false, signedInAt: at };
     const verifier = await makeVerifier(password, rt.deps.verifierIterations);
     await sessions.saveLogin(row, { certNo: cert.data, inspector: login.inspector, verifier, platformUrl: url, updatedAt: at });
     rt.setBaseUrl(url);
-    await rt.tokens.set(login);
+    await rt.tokens.persist();
+    await rt.tokens.unlocked(login.inspector.id);
     restored = true;
     if ((await outboxRepo(rt.dbs.field).resumePaused()) > 0) rt.emit('outbox');
     rt.emit('session');
