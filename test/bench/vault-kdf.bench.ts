@@ -1,0 +1,166 @@
+/**
+ * Measures what unlocking and row sealing cost, to choose the vault's scrypt parameters:
+ * scrypt (r = 8, p = 1) at N = 2^14..2^17 in Debian Chromium (in a page, scryptAsync as the app
+ * calls it, and the synchronous scrypt for the cost of yielding) and in Node for comparison, 5 runs
+ * each (median and range); plus rows/s of sealJson/openJson (noble, synchronous) for a small and a
+ * draft-sized row, and WebCrypto MB/s for bulk bytes in 256 KiB calls.
+ *
+ * `npx tsx test/bench/vault-kdf.bench.ts` writes test/bench/results/vault-kdf.json; `npm run bench`
+ * runs it too (run(ctx)) and merges the medians into latest.json.
+ */
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { scrypt, scryptAsync } from '@noble/hashes/scrypt.js';
+import type { BenchContext } from './context.js';
+
+const LOG_NS = [14, 15, 16, 17] as const;
+const REPEATS = 5;
+const TARGET_MS = 500;
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(import.meta.dirname, 'results', 'vault-kdf.json');
+
+interface Stats { runsMs: number[]; medianMs: number; minMs: number; maxMs: number }
+
+function stats(runs: number[]): Stats {
+  const sorted = [...runs].sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  return { runsMs: runs.map(round), medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), maxMs: round(sorted[sorted.length - 1]!) };
+}
+
+// The page-side code, bundled from the real vault modules and noble by esbuild.
+const PAGE_ENTRY = `
+import { scrypt, scryptAsync } from '@noble/hashes/scrypt.js';
+import { sealJson, openJson } from './renderer/src/vault/sealed-json.ts';
+import { sealBytesAsync } from './renderer/src/vault/seal.ts';
+import { sampleRows } from './test/bench/vault-kdf.rows.ts';
+globalThis.vaultBench = {
+  async scrypt(logN, variant) {
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const t0 = performance.now();
+    if (variant === 'async') await scryptAsync('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
+    else scrypt('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
+    return performance.now() - t0;
+  },
+  rows(count) {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const aad = new TextEncoder().encode('field/drafts/"T-000001"');
+    const out = {};
+    for (const [name, row] of Object.entries(sampleRows())) {
+      const sealed = [];
+      let t0 = performance.now();
+      for (let i = 0; i < count; i++) sealed.push(sealJson(key, row, aad));
+      const sealMs = performance.now() - t0;
+      t0 = performance.now();
+      for (const s of sealed) openJson(key, s, aad);
+      const openMs = performance.now() - t0;
+      out[name] = { bytes: sealed[0].length, sealPerS: Math.round(count / sealMs * 1000), openPerS: Math.round(count / openMs * 1000) };
+    }
+    return out;
+  },
+  async bulk(totalMiB) {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const chunk = new Uint8Array(256 * 1024).fill(7);
+    const aad = new Uint8Array(8);
+    await sealBytesAsync(key, chunk, aad);
+    const n = totalMiB * 4;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await sealBytesAsync(key, chunk, aad);
+    return Math.round(totalMiB / ((performance.now() - t0) / 1000));
+  },
+};
+`;
+
+function bundle(): string {
+  return execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['--bundle', '--format=iife', '--platform=browser', '--target=es2022', '--log-level=error'], {
+    cwd: ROOT, input: PAGE_ENTRY, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+interface PageBench {
+  scrypt(logN: number, variant: 'async' | 'sync'): Promise<number>;
+  rows(count: number): Record<string, { bytes: number; sealPerS: number; openPerS: number }>;
+  bulk(totalMiB: number): Promise<number>;
+}
+
+async function measure(log: (msg: string) => void): Promise<Record<string, unknown>> {
+  const browser = await chromium.launch({
+    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    // WebCrypto needs a secure context (about:blank is not one); http://127.0.0.1 is, and the
+    // route answers it without a server.
+    await page.route('http://127.0.0.1/vault-bench', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>vault bench</title>' }));
+    await page.goto('http://127.0.0.1/vault-bench');
+    await page.addScriptTag({ content: bundle() });
+    const inPage = { async: {} as Record<string, Stats>, sync: {} as Record<string, Stats> };
+    const inNode = { async: {} as Record<string, Stats>, sync: {} as Record<string, Stats> };
+    for (const logN of LOG_NS) {
+      for (const variant of ['async', 'sync'] as const) {
+        const runs: number[] = [];
+        for (let i = 0; i < REPEATS; i += 1) {
+          runs.push(await page.evaluate(([n, v]) => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.scrypt(n, v), [logN, variant] as const));
+        }
+        inPage[variant][`2^${logN}`] = stats(runs);
+        const nodeRuns: number[] = [];
+        for (let i = 0; i < REPEATS; i += 1) {
+          const salt = crypto.getRandomValues(new Uint8Array(16));
+          const t0 = performance.now();
+          if (variant === 'async') await scryptAsync('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
+          else scrypt('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
+          nodeRuns.push(performance.now() - t0);
+        }
+        inNode[variant][`2^${logN}`] = stats(nodeRuns);
+        log(`N=2^${logN} ${variant}: chromium median ${inPage[variant][`2^${logN}`]!.medianMs} ms, node median ${inNode[variant][`2^${logN}`]!.medianMs} ms`);
+      }
+    }
+    const rows = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.rows(2000));
+    log(`rows: ${JSON.stringify(rows)}`);
+    const bulkMiBPerS = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.bulk(64));
+    log(`bulk WebCrypto seal: ${bulkMiBPerS} MiB/s`);
+    // The N whose median scryptAsync in Chromium is nearest to the target on a log scale.
+    const chosen = LOG_NS.reduce((best, n) => {
+      const d = (m: number): number => Math.abs(Math.log(inPage.async[`2^${m}`]!.medianMs / TARGET_MS));
+      return d(n) < d(best) ? n : best;
+    }, LOG_NS[0] as number);
+    return {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAvg1m: loadavg()[0], node: process.version, chromium: browser.version() },
+      scrypt: { r: 8, p: 1, repeats: REPEATS, chromiumPage: inPage, node: inNode },
+      chosen: { N: 2 ** chosen, logN: chosen, r: 8, p: 1, targetMs: TARGET_MS, chromiumAsyncMedianMs: inPage.async[`2^${chosen}`]!.medianMs },
+      rowsInChromium: rows,
+      bulkWebCryptoSealMiBPerS: bulkMiBPerS,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+function save(result: Record<string, unknown>): void {
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, number>> {
+  const result = await measure(ctx.log);
+  save(result);
+  const page = (result.scrypt as { chromiumPage: { async: Record<string, Stats> } }).chromiumPage.async;
+  return Object.fromEntries(LOG_NS.map((n) => [`vault.scryptAsync.chromium.N2^${n}.ms`, page[`2^${n}`]!.medianMs]));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  measure((msg) => console.log(`[vault-kdf] ${msg}`))
+    .then((result) => {
+      save(result);
+      console.log(JSON.stringify(result.chosen), `\nwritten to ${OUT}`);
+    })
+    .catch((e: unknown) => {
+      console.error('基准测试失败：', e instanceof Error ? e.stack ?? e.message : e);
+      process.exit(1);
+    });
+}
