@@ -53,9 +53,9 @@ export async function wrapDataKey(dataKey: Uint8Array, password: string, options
   const salt = randomBytes(16);
   const kek = await deriveKek(password, salt, params, options);
   const iv = randomBytes(12);
-  const head = {
+  const head: Omit<WrappedKey, 'iv' | 'ct'> = {
     v: WRAPPED_KEY_VERSION, keyId: options.keyId, inspectorId: options.inspectorId,
-    kdf: { alg: 'scrypt' as const, N: params.N, r: params.r, p: params.p, salt: toBase64Url(salt) },
+    kdf: { alg: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toBase64Url(salt) },
   };
   const ct = gcm(kek, iv, wrapAad(head)).encrypt(dataKey);
   kek.fill(0);
