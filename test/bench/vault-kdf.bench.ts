@@ -98,27 +98,32 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
     await page.route('http://127.0.0.1/vault-bench', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>vault bench</title>' }));
     await page.goto('http://127.0.0.1/vault-bench');
     await page.addScriptTag({ content: bundle() });
-    const inPage = { async: {} as Record<string, Stats>, sync: {} as Record<string, Stats> };
-    const inNode = { async: {} as Record<string, Stats>, sync: {} as Record<string, Stats> };
-    for (const logN of LOG_NS) {
-      for (const variant of ['async', 'sync'] as const) {
-        const runs: number[] = [];
-        for (let i = 0; i < REPEATS; i += 1) {
-          runs.push(await page.evaluate(([n, v]) => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.scrypt(n, v), [logN, variant] as const));
-        }
-        inPage[variant][`2^${logN}`] = stats(runs);
-        const nodeRuns: number[] = [];
-        for (let i = 0; i < REPEATS; i += 1) {
+    const loadBefore = loadavg()[0]!;
+    const pageRuns = { async: new Map<number, number[]>(), sync: new Map<number, number[]>() };
+    const nodeRuns = { async: new Map<number, number[]>(), sync: new Map<number, number[]>() };
+    // Round-robin over N and engine, so load from other processes on this shared machine spreads
+    // over every figure instead of inflating whichever N happened to run during a busy spell.
+    for (let i = 0; i < REPEATS; i += 1) {
+      for (const logN of LOG_NS) {
+        for (const variant of ['async', 'sync'] as const) {
+          const inPage = await page.evaluate(([n, v]) => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.scrypt(n, v), [logN, variant] as const);
+          pageRuns[variant].set(logN, [...(pageRuns[variant].get(logN) ?? []), inPage]);
           const salt = crypto.getRandomValues(new Uint8Array(16));
           const t0 = performance.now();
           if (variant === 'async') await scryptAsync('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
           else scrypt('demo1234·口令', salt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
-          nodeRuns.push(performance.now() - t0);
+          nodeRuns[variant].set(logN, [...(nodeRuns[variant].get(logN) ?? []), performance.now() - t0]);
         }
-        inNode[variant][`2^${logN}`] = stats(nodeRuns);
-        log(`N=2^${logN} ${variant}: chromium median ${inPage[variant][`2^${logN}`]!.medianMs} ms, node median ${inNode[variant][`2^${logN}`]!.medianMs} ms`);
       }
+      log(`round ${i + 1}/${REPEATS} done (load ${loadavg()[0]!.toFixed(1)})`);
     }
+    const table = (runs: Map<number, number[]>): Record<string, Stats> => Object.fromEntries(LOG_NS.map((n) => [`2^${n}`, stats(runs.get(n)!)]));
+    const inPage = { async: table(pageRuns.async), sync: table(pageRuns.sync) };
+    const inNode = { async: table(nodeRuns.async), sync: table(nodeRuns.sync) };
+    for (const n of LOG_NS) {
+      log(`N=2^${n}: chromium scryptAsync median ${inPage.async[`2^${n}`]!.medianMs} ms (sync ${inPage.sync[`2^${n}`]!.medianMs}), node scryptAsync ${inNode.async[`2^${n}`]!.medianMs} ms (sync ${inNode.sync[`2^${n}`]!.medianMs})`);
+    }
+    const loadAfterScrypt = loadavg()[0]!;
     const rows = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.rows(2000));
     log(`rows: ${JSON.stringify(rows)}`);
     const bulkMiBPerS = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.bulk(64));
@@ -130,7 +135,7 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
     }, LOG_NS[0] as number);
     return {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAvg1m: loadavg()[0], node: process.version, chromium: browser.version() },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAvg1mBefore: loadBefore, loadAvg1mAfter: loadAfterScrypt, node: process.version, chromium: browser.version() },
       scrypt: { r: 8, p: 1, repeats: REPEATS, chromiumPage: inPage, node: inNode },
       chosen: { N: 2 ** chosen, logN: chosen, r: 8, p: 1, targetMs: TARGET_MS, chromiumAsyncMedianMs: inPage.async[`2^${chosen}`]!.medianMs },
       rowsInChromium: rows,

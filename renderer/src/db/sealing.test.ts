@@ -96,6 +96,11 @@ describe('sealing middleware', () => {
     await db.drafts.where('taskId').equals('T-2').modify((d) => { d.tags.push('复查'); });
     expect(await db.drafts.get('D-1')).toEqual({ ...draft(1), note: '已修改', status: 'done' });
     expect((await db.drafts.where('tags').equals('复查').toArray()).map((d) => d.id)).toEqual(['D-2', 'D-5']);
+    await db.drafts.bulkUpdate([{ key: 'D-3', changes: { note: '批量' } }]);
+    await db.drafts.upsert('D-8', { ...draft(8) });
+    expect((await db.drafts.get('D-3'))?.note).toBe('批量');
+    expect(await db.drafts.get('D-8')).toEqual(draft(8));
+    await db.drafts.delete('D-8');
     await db.drafts.where('status').equals('done').delete();
     expect(await db.drafts.toCollection().primaryKeys()).toEqual(['D-3', 'D-5']);
   });
