@@ -79,9 +79,11 @@ async function checkEnd(w: World): Promise<void> {
 }
 
 let schedules = 0;
+const cpuAtStart = process.cpuUsage();
 afterAll(() => {
+  const cpu = process.cpuUsage(cpuAtStart);
   const ms = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
-  console.log(`[model] upload engine: ${schedules} generated schedules run; faults fired: ${JSON.stringify(stats)}; tolerated tus re-creations after a refused HEAD: ${recreatedAfterRefusedHead}; ms by phase: ${JSON.stringify(ms)}`);
+  console.log(`[model] upload engine: ${schedules} generated schedules run; faults fired: ${JSON.stringify(stats)}; tolerated tus re-creations after a refused HEAD: ${recreatedAfterRefusedHead}; wall ms by phase: ${JSON.stringify(ms)}; cpu ms: ${Math.round((cpu.user + cpu.system) / 1000)}`);
 });
 
 describe('model-based upload engine', () => {
