@@ -1,7 +1,8 @@
 /**
- * RELIABILITY.md rows 4, 8–15 and 21 in Node: an app killed mid-photo upload and restarted on the
- * same IndexedDB, client timeouts, two sync loops, token expiry, clock skew, cancelled/reassigned
- * tasks, corrections after a lost ack, a reused key, and tus offset/checksum errors.
+ * Faults the upload engine meets on the device's side, in Node against the in-process simulator:
+ * an app killed mid-photo upload and restarted on the same IndexedDB, client timeouts, two sync
+ * loops, token expiry, clock skew, cancelled/reassigned tasks, corrections after a lost ack, a reused
+ * key, and tus offset/checksum errors. Each must end with the result stored exactly once upstream.
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ function memoryLocks(): LockLike {
 }
 
 describe('engine faults', () => {
-  it('row 4: app killed mid-photo upload: on restart HEAD gives the offset, the upload resumes, the hash matches, no second upload resource', async () => {
+  it('app killed mid-photo upload: on restart HEAD gives the offset, the upload resumes, the hash matches, no second upload resource', async () => {
     const { resultId, attachmentIds, opId } = await finalizeWith(r, task(), 1, 300 * 1024);
     await uploadsRepoFor(r).ensure([{ attachmentId: attachmentIds[0]!, resultId, sha256: '', size: 300 * 1024, mime: 'image/jpeg' }], new Date().toISOString());
     await r.dbs.field.uploads.update(attachmentIds[0]!, { chunkSize: 64 * 1024 });
@@ -49,7 +50,7 @@ describe('engine faults', () => {
     expect(r.platform.admin.counts(resultId).results).toBe(1);
   });
 
-  it('row 8: client timeout while the server still processes: IN_FLIGHT, then a 200 replay; exactly 1 result', async () => {
+  it('client timeout while the server still processes: IN_FLIGHT, then a 200 replay; exactly 1 result', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'delay', method: 'PUT', path: `^/v1/results/${resultId}$`, ms: 600 });
     const http = createHttpClient({ baseUrl: () => r.platform.url, fetch: r.wire.fetch, timeoutMs: 200, tokens: r.s.internals.runtime.tokens });
@@ -67,7 +68,7 @@ describe('engine faults', () => {
     expect(r.platform.admin.counts(resultId).results).toBe(1);
   });
 
-  it('row 9: two sync loops at once (a second window, a double click): one request per op in flight, 1 result', async () => {
+  it('two sync loops at once (a second window, a double click): one request per op in flight, 1 result', async () => {
     const { resultId } = await finalizeWith(r, task());
     const locks = memoryLocks();
     const mk = () => createPushEngine({ http: r.s.internals.runtime.http, outbox: outboxRepo(r.dbs.field), results: resultsRepo(r.dbs.field), deviceId: () => metaRepo(r.dbs.field).deviceId(), locks });
@@ -78,7 +79,7 @@ describe('engine faults', () => {
     expect(r.platform.admin.counts(resultId).results).toBe(1);
   });
 
-  it('row 10: token expiry mid-queue and the refresh fails: the queue pauses, no op dropped or re-keyed; it resumes after sign-in', async () => {
+  it('token expiry mid-queue and the refresh fails: the queue pauses, no op dropped or re-keyed; it resumes after sign-in', async () => {
     const one = await finalizeWith(r, task());
     const two = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'expire-token', method: 'PUT', path: `^/v1/results/${one.resultId}$` });
@@ -96,7 +97,7 @@ describe('engine faults', () => {
     }
   });
 
-  it('row 11: client clock two days ahead: recordedAt is flagged, not rejected', async () => {
+  it('client clock two days ahead: recordedAt is flagged, not rejected', async () => {
     r.skewMs = 2 * 24 * 3600_000;
     try {
       const { resultId } = await finalizeWith(r, task());
@@ -108,7 +109,7 @@ describe('engine faults', () => {
     }
   });
 
-  it('row 12: task cancelled while offline: TASK_CANCELLED, held (not published), local copy kept as needs_review', async () => {
+  it('task cancelled while offline: TASK_CANCELLED, held (not published), local copy kept as needs_review', async () => {
     const t = task();
     const { resultId, opId } = await finalizeWith(r, t, 1);
     r.platform.admin.cancelTask(t.id);
@@ -122,7 +123,7 @@ describe('engine faults', () => {
     expect(await r.dbs.field.attachments.where('resultId').equals(resultId).count()).toBe(1);
   });
 
-  it('row 13: task reassigned while offline: the pull marks it and keeps local results; upload gives TASK_REASSIGNED, needs_review', async () => {
+  it('task reassigned while offline: the pull marks it and keeps local results; upload gives TASK_REASSIGNED, needs_review', async () => {
     const t = task();
     const { resultId, opId } = await finalizeWith(r, t);
     r.platform.admin.reassignTask(t.id, r.platform.logins[0]!.inspectorId);
@@ -136,7 +137,7 @@ describe('engine faults', () => {
     expect(r.platform.admin.counts(resultId).publications).toBe(0);
   });
 
-  it('row 14: a finalized result corrected after a lost ack: a new resultId that replaces it, never RESULT_CONFLICT', async () => {
+  it('a finalized result corrected after a lost ack: a new resultId that replaces it, never RESULT_CONFLICT', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'drop-after-commit', method: 'PUT', path: `^/v1/results/${resultId}$` });
     await r.s.internals.outbox.drain();
@@ -149,7 +150,7 @@ describe('engine faults', () => {
     expect((await r.s.outbox.list()).find((e) => e.opId === opId)?.review?.decision).toBe('correction');
   });
 
-  it('row 15: same Idempotency-Key with a different payload: 422, op parked, the other results keep syncing', async () => {
+  it('same Idempotency-Key with a different payload: 422, op parked, the other results keep syncing', async () => {
     const bad = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'drop-after-commit', method: 'PUT', path: `^/v1/results/${bad.resultId}$` });
     await r.s.internals.outbox.drain();
@@ -161,7 +162,7 @@ describe('engine faults', () => {
     expect((await opOf(r, good.opId)).state).toMatch(/^(accepted|published)$/);
   });
 
-  it('row 21: tus 409 offset mismatch and 460 checksum mismatch: the client HEADs and continues / re-sends; final hash verified', async () => {
+  it('tus 409 offset mismatch and 460 checksum mismatch: the client HEADs and continues / re-sends; final hash verified', async () => {
     const { resultId, opId } = await finalizeWith(r, task(), 2);
     r.platform.admin.addFault({ kind: 'status', method: 'PATCH', path: '^/v1/uploads/', status: 409 });
     r.platform.admin.addFault({ kind: 'status', method: 'PATCH', path: '^/v1/uploads/', status: 460 });

@@ -1,8 +1,14 @@
 /**
- * An in-memory platform for the model-based test: PROTOCOL.md's result upload (idempotency keys,
- * attachment checks, held tasks, receipts, publication once) and a tus 1.0 endpoint, as a `fetch`
- * function — fast enough for thousands of schedules. It counts every accept and publication so the
- * test can prove "never twice". The HTTP simulator (test/platform) is the full implementation.
+ * An in-memory platform for the model-based test: the platform protocol's result upload (idempotency
+ * keys, attachment checks, held tasks, receipts, publication once) and a tus 1.0 endpoint, as a
+ * `fetch` function — fast enough for thousands of schedules. The HTTP simulator (test/platform) is the
+ * full implementation.
+ *
+ * It answers as the protocol says, which means it forgives some client bugs: a result re-sent under
+ * a new key is answered as a harmless replay because the resultId is already stored. So it does not
+ * only answer, it also counts what a stricter platform would have turned into a duplicate: every key
+ * under which a result was accepted (a platform that deduplicated by key alone would have stored it
+ * once per key), every key reused with another body, and every tus creation per attachment.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/domain/canonical.js';
@@ -22,11 +28,17 @@ export class FakePlatform {
   readonly keys = new Map<string, { hash: string; status: number; body: unknown }>();
   readonly attachments = new Map<string, string>();
   readonly uploads = new Map<string, Tus>();
+  /** Per resultId: how many distinct keys it was accepted (201, or a 200 replay) under. */
   readonly accepts = new Map<string, number>();
   readonly publications = new Map<string, number>();
   readonly cancelled = new Set<string>();
   /** Every Idempotency-Key a resultId was sent with: more than one means the client re-keyed. */
   readonly keysUsed = new Map<string, Set<string>>();
+  /** Per resultId: requests refused because their key had been used with another body. */
+  readonly keyReused = new Map<string, number>();
+  /** Per attachmentId: tus upload resources created for it. */
+  readonly creations = new Map<string, number>();
+  private readonly acceptedUnder = new Map<string, Set<string>>();
   private nextUpload = 1;
 
   publish(): void {
@@ -39,6 +51,19 @@ export class FakePlatform {
 
   loseAttachment(id: string): void {
     this.attachments.delete(id);
+  }
+
+  /** Whether the tus upload behind a URL this platform handed out still exists. */
+  uploadLive(uploadUrl: string): boolean {
+    const id = /\/v1\/uploads\/(\d+)$/.exec(uploadUrl)?.[1];
+    return id !== undefined && this.uploads.has(id);
+  }
+
+  private accepted(id: string, key: string): void {
+    const keys = this.acceptedUnder.get(id) ?? new Set<string>();
+    keys.add(key);
+    this.acceptedUnder.set(id, keys);
+    this.accepts.set(id, keys.size);
   }
 
   private missing(up: ResultUpload): string[] {
@@ -74,6 +99,8 @@ export class FakePlatform {
       return [k ?? '', Buffer.from(v ?? '', 'base64').toString('utf8')];
     }));
     const id = String(this.nextUpload++);
+    const attachmentId = meta['attachmentId'] ?? '';
+    this.creations.set(attachmentId, (this.creations.get(attachmentId) ?? 0) + 1);
     this.uploads.set(id, { length: Number(h['Upload-Length']), offset: 0, meta, chunks: [] });
     return new Response(null, { status: 201, headers: { Location: `http://fake.invalid/v1/uploads/${id}`, 'Tus-Resumable': '1.0.0' } });
   }
@@ -105,13 +132,21 @@ export class FakePlatform {
     const hash = sha(canonicalJson({ id, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }));
     const prior = this.keys.get(key);
     if (prior) {
-      if (prior.hash !== hash) return err(422, 'IDEMPOTENCY_KEY_REUSED');
+      if (prior.hash !== hash) {
+        this.keyReused.set(id, (this.keyReused.get(id) ?? 0) + 1);
+        return err(422, 'IDEMPOTENCY_KEY_REUSED');
+      }
       const lost = prior.status < 300 ? this.missing(up) : [];
       if (lost.length > 0) return err(409, 'ATTACHMENTS_MISSING', { missing: lost });
       return prior.status < 300 ? json(200, this.receipt(id)) : json(prior.status, prior.body);
     }
     const existing = this.results.get(id);
-    if (existing) return existing.receipt.contentHash === up.contentHash ? json(200, this.receipt(id)) : err(409, 'RESULT_CONFLICT');
+    if (existing) {
+      if (existing.receipt.contentHash !== up.contentHash) return err(409, 'RESULT_CONFLICT');
+      // The protocol's replay by resultId; counted, because under a new key it is a second upload.
+      this.accepted(id, key);
+      return json(200, this.receipt(id));
+    }
     const missing = this.missing(up);
     if (missing.length > 0) return err(409, 'ATTACHMENTS_MISSING', { missing });
     const held = this.cancelled.has(up.taskId);
@@ -120,7 +155,7 @@ export class FakePlatform {
       publication: { state: held ? 'held' : 'accepted', publishedAt: null, deadline: '2026-06-30' }, clockSkewFlagged: false,
     };
     this.results.set(id, { body: up, state: held ? 'held' : 'accepted', receipt });
-    this.accepts.set(id, (this.accepts.get(id) ?? 0) + 1);
+    this.accepted(id, key);
     const status = held ? 409 : 201;
     const body = held ? { error: { code: 'TASK_CANCELLED', message: 'held' } } : receipt;
     this.keys.set(key, { hash, status, body });

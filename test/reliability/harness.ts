@@ -65,7 +65,7 @@ export interface Rig {
   s: CreatedServices;
   readonly wire: Wire;
   readonly tasks: Task[];
-  /** Simulated device clock offset (row 11). */
+  /** Simulated device clock offset (a device clock set wrong must be flagged, not refused). */
   skewMs: number;
   /** Closes the databases and builds a new app on the same IndexedDB (an app restart). */
   restart(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * Helpers for the downstream reliability rows (16–18): a pull over the real simulator into a
+ * Helpers for the interrupted-pull tests: a pull over the real simulator into a
  * separate pair of databases (so a test can "kill" and "restart" the app without touching the
  * rig's own store), a fetch wrapper that remembers each enterprise page's cursor, and the server's
  * own list of live credit files (the truth a finished pull must equal).

@@ -1,6 +1,7 @@
 /**
- * RELIABILITY.md fault matrix, rows whose fault is on the wire of the result upload, in Node:
- * the real simulator in-process with its fault rules, the renderer's outbox on fake-indexeddb.
+ * Faults on the wire of the result upload (resets, lost acks, 5xx before and after commit, rate
+ * limits, a blob lost after acceptance), in Node: the real simulator in-process with its fault
+ * rules, the renderer's outbox on fake-indexeddb. Each must end with exactly one stored result.
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ beforeAll(async () => { r = await rig(); }, 60_000);
 afterAll(() => r.stop());
 
 describe('result upload under wire faults', () => {
-  it('row 5: TCP reset mid-body of PUT /results: nothing committed, the retry with the same key gives exactly 1 result', async () => {
+  it('TCP reset mid-body of PUT /results: nothing committed, the retry with the same key gives exactly 1 result', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'drop-mid-body', method: 'PUT', path: `^/v1/results/${resultId}$` });
     await r.s.internals.outbox.drain();
@@ -26,7 +27,7 @@ describe('result upload under wire faults', () => {
     expect((await opOf(r, opId)).state).toMatch(/^(accepted|published)$/);
   });
 
-  it('row 6: ack lost after commit: the retry is a 200 replay; 1 result, 1 publication; the client marks it acknowledged', async () => {
+  it('ack lost after commit: the retry is a 200 replay; 1 result, 1 publication; the client marks it acknowledged', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'drop-after-commit', method: 'PUT', path: `^/v1/results/${resultId}$` });
     await r.s.internals.outbox.drain();
@@ -40,7 +41,7 @@ describe('result upload under wire faults', () => {
     expect((await opOf(r, opId)).state).toBe('published');
   });
 
-  it('row 7: 500 before commit then the retry succeeds once; 500 thrown after commit then the retry is a replay', async () => {
+  it('500 before commit then the retry succeeds once; 500 thrown after commit then the retry is a replay', async () => {
     const before = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'fail-before-commit', method: 'PUT', path: `^/v1/results/${before.resultId}$` });
     await r.s.internals.outbox.drain();
@@ -57,7 +58,7 @@ describe('result upload under wire faults', () => {
     expect((await opOf(r, after.opId)).state).toMatch(/^(accepted|published)$/);
   });
 
-  it('row 20: 429/503 with Retry-After: the delay is honoured, no tight loop', async () => {
+  it('429/503 with Retry-After: the delay is honoured, no tight loop', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'status', method: 'PUT', path: `^/v1/results/${resultId}$`, status: 429, retryAfter: 120 });
     await r.s.internals.outbox.drain();
@@ -74,7 +75,7 @@ describe('result upload under wire faults', () => {
     expect(r.platform.admin.counts(resultId).results).toBe(1);
   });
 
-  it('row 22: 201 but an attachment blob is lost: publication blocked, the client re-uploads, 1 publication', async () => {
+  it('201 but an attachment blob is lost: publication blocked, the client re-uploads, 1 publication', async () => {
     const { resultId, opId, attachmentIds } = await finalizeWith(r, task(), 2);
     r.platform.admin.addFault({ kind: 'lose-attachment-after-commit', method: 'PUT', path: `^/v1/results/${resultId}$` });
     await r.s.internals.outbox.drain();

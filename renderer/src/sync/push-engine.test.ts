@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../shared/protocol/index.js';
 import { metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
-import type { HttpClient, HttpError, HttpResult, RequestSpec } from '../platform/http.js';
+import { createHttpClient, type HttpClient, type HttpError, type HttpResult, type RequestSpec } from '../platform/http.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
@@ -136,6 +136,45 @@ describe('push engine', () => {
     await engine().drain();
     expect((await outboxRepo(dbs.field).list())[0]?.nextAttemptAt).toBe(clock + 2000);
     expect(sent).toHaveLength(2);
+  });
+
+  it('Retry-After on the wire (seconds) holds every request back until it has passed, then the same key goes', async () => {
+    const [id] = await finalizeTasks(1);
+    const op = (await outboxRepo(dbs.field).list())[0]!;
+    const wire: { key: string | null; at: number }[] = [];
+    const replies = [
+      () => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down' } }), { status: 429, headers: { 'Retry-After': '7', 'content-type': 'application/json' } }),
+      () => new Response(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy' } }), { status: 503, headers: { 'Retry-After': '2', 'content-type': 'application/json' } }),
+      () => new Response(JSON.stringify(receipt(id!)), { status: 201, headers: { 'content-type': 'application/json' } }),
+    ];
+    const onWire: typeof fetch = async (_input, init) => {
+      wire.push({ key: new Headers(init?.headers).get('idempotency-key'), at: clock });
+      const reply = replies.shift();
+      if (!reply) throw new Error('more requests than the platform answered');
+      return reply();
+    };
+    const pusher = createPushEngine({
+      http: createHttpClient({ baseUrl: () => 'http://platform.invalid', fetch: onWire }), outbox: outboxRepo(dbs.field), results: resultsRepo(dbs.field),
+      deviceId: () => metaRepo(dbs.field).deviceId(), now: () => clock, random: () => 0,
+    });
+    await pusher.drain();
+    // Time passes in steps short of the 7 s the platform asked for: a drain at each sends nothing.
+    for (const step of [1000, 3000, 2999]) {
+      clock += step;
+      await pusher.drain();
+    }
+    expect(wire).toHaveLength(1);
+    clock += 1;
+    await pusher.drain();
+    expect(wire).toHaveLength(2);
+    clock += 1999;
+    await pusher.drain();
+    expect(wire).toHaveLength(2);
+    clock += 1;
+    await pusher.drain();
+    expect(wire.map((w) => w.at - 1_000_000)).toEqual([0, 7000, 9000]);
+    expect(new Set(wire.map((w) => w.key))).toEqual(new Set([op.opId]));
+    expect(await states()).toEqual(['accepted']);
   });
 
   it('a refused session (refresh failed) pauses the whole queue and keeps every op and key', async () => {

@@ -1,8 +1,9 @@
 /**
- * RELIABILITY.md rows 16–18 in Node: the real pull engine against the in-process simulator, into
- * fake-indexeddb. Row 16 kills the app inside a page write (the IndexedDB transaction dies half
- * way), row 17 interrupts a 20,000-record snapshot at ~60 % (20,000 instead of 500,000 to keep CI
- * fast; the code path is the same), row 18 expires the cursor (410) with results waiting upstream.
+ * The credit-file pull interrupted, in Node: the real pull engine against the in-process simulator,
+ * into fake-indexeddb. The app is killed inside a page write (the IndexedDB transaction dies half
+ * way); a 20,000-record snapshot is interrupted at ~60 % (20,000 rather than a province's 500,000 to
+ * keep CI fast; the code path is the same); the cursor expires (410) while results wait upstream.
+ * Each time the pull must resume from what was committed, with no gap and nothing stored twice.
  */
 import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,9 +35,9 @@ let r: Rig;
 beforeAll(async () => { r = await rig(); }, 60_000);
 afterAll(() => r.stop());
 
-describe('downstream faults', () => {
-  it('row 16: killed during a downstream page write: restart resumes from the last committed cursor, no gaps, replayed rows harmless', async () => {
-    const prefix = `${r.prefix}row16-`;
+describe('credit-file pull interrupted', () => {
+  it('killed during a credit-file page write: restart resumes from the last committed cursor, no gaps, replayed rows harmless', async () => {
+    const prefix = `${r.prefix}killed-mid-write-`;
     const f = cursorFetch();
     const http = httpFor(r.platform, r.s.internals.runtime.tokens, f.fetch);
     let dbs = reopen(prefix, null);
@@ -76,7 +77,7 @@ describe('downstream faults', () => {
     dbs.cache.close();
   }, 60_000);
 
-  it('row 18: snapshot expired (410): only that stream restarts, staged beside the old copy then switched; outbox and results untouched', async () => {
+  it('snapshot expired (410): only that stream restarts, staged beside the old copy then switched; outbox and results untouched', async () => {
     const task = r.tasks[0]!;
     await finalizeWith(r, task, 1);
     const field = r.dbs.field;
@@ -113,10 +114,10 @@ describe('downstream faults', () => {
 });
 
 describe('large snapshot', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'reliability-row17-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'reliability-large-snapshot-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('row 17: a 20,000-record snapshot interrupted at ~60 % resumes from the cursor; final count = server total; at most two pages held at once', async () => {
+  it('a 20,000-record snapshot interrupted at ~60 % resumes from the cursor; final count = server total; at most two pages held at once', async () => {
     const platform = await startPlatform({ dataDir, seed: 17, enterprises: 20_000, port: 0 });
     try {
       const tokens = await tokenFor(platform);
@@ -131,7 +132,7 @@ describe('large snapshot', () => {
         if (page.ok) maxHeld = Math.max(maxHeld, ++held);
         return page;
       };
-      const prefix = `row17-${Math.random().toString(36).slice(2, 7)}-`;
+      const prefix = `large-snapshot-${Math.random().toString(36).slice(2, 7)}-`;
       let dbs = reopen(prefix, null);
       const counted = (d: Databases) => {
         const repo = enterprisesRepo(d.cache);
@@ -159,7 +160,7 @@ describe('large snapshot', () => {
       expect((await enterprisesRepo(dbs.cache).count()) + quarantined).toBe(state.total);
       expect(await localFiles(dbs)).toEqual(await serverTruth(http));
       expect(maxHeld).toBeLessThanOrEqual(2); // the page being written + the one prefetched: memory bounded by pages, not by the snapshot
-      console.info(`row 17: 20,000 records, heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, max pages held ${maxHeld}`);
+      console.info(`large snapshot: 20,000 records, heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, max pages held ${maxHeld}`);
       dbs.field.close();
       dbs.cache.close();
     } finally {

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY.md row 24 in Node: the audit log altered on disk. An edited (or deleted) entry breaks
+ * The audit log altered on disk. An edited (or deleted) entry breaks
  * the hash chain: the start-up check reports it, and the uploader pauses every result whose
  * checkpoint covers the broken entry with a zh-CN reason, while earlier results still go. A log cut
  * back and re-chained verifies locally, but the next result reuses a checkpoint position the
@@ -16,7 +16,7 @@ beforeAll(async () => { r = await rig(); }, 60_000);
 afterAll(() => r.stop());
 
 describe('audit log tampering', () => {
-  it('row 24: an audit row edited on disk: verification fails at start-up and before upload; affected results pause with a zh-CN reason', async () => {
+  it('an audit row edited on disk: verification fails at start-up and before upload; affected results pause with a zh-CN reason', async () => {
     const early = await finalizeWith(r, task());
     const late = await finalizeWith(r, task());
     const lateRow = await r.dbs.field.results.get(late.resultId);
@@ -51,7 +51,7 @@ describe('audit log tampering', () => {
     expect(await auditRepo(r.dbs.field).verify()).toBe(earlyCount + 1);
   }, 60_000);
 
-  it('row 24: the platform refuses an audit checkpoint that re-uses a position it saw with another hash (log cut back and re-chained)', async () => {
+  it('the platform refuses an audit checkpoint that re-uses a position it saw with another hash (log cut back and re-chained)', async () => {
     const fresh = await rig();
     try {
       const first = await finalizeWith(fresh, fresh.tasks[0]!);

@@ -1,6 +1,6 @@
 /**
- * RELIABILITY.md row 19 in Node: the disk fills up (IndexedDB answers QuotaExceededError) while
- * the inspector saves a photo. The fault is injected at the IndexedDB level (the object store's
+ * The disk fills up (IndexedDB answers QuotaExceededError) while the inspector saves a photo: the
+ * draft text already typed must survive and the rest of the queue must keep uploading. The fault is injected at the IndexedDB level (the object store's
  * add/put throws as Chromium does), under the real inspection service and Dexie.
  */
 import 'fake-indexeddb/auto';
@@ -28,8 +28,8 @@ function fillDisk(): () => void {
   return () => { proto.add = add; proto.put = put; };
 }
 
-describe('disk full', () => {
-  it('row 19: QuotaExceededError while saving a photo: a clear error, the draft text is saved, no half-written attachment row, sync continues for others', async () => {
+describe('disk full while saving a photo', () => {
+  it('QuotaExceededError while saving a photo: a clear error, the draft text is saved, no half-written attachment row, sync continues for others', async () => {
     const [photoTask, otherTask] = [r.tasks[0]!, r.tasks[1]!];
     const draft = await r.s.inspection.openDraft(photoTask.id);
     await r.s.inspection.saveDraft({ ...draft, findings: '现场发现过期食品两批次，已拍照固定。' });
