@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 
 // End-to-end tests drive the built renderer (dist/renderer) in Debian's Chromium against the
 // platform simulator; each test starts its own simulator and static server on 127.0.0.1 and its own
-// persistent browser profile (real on-disk IndexedDB), see test/e2e/fixtures.ts.
+// persistent browser profile (real on-disk IndexedDB). The `app` fixture launches that Chromium as
+// its own process (so a crash test can SIGKILL it) with the same locale, time zone and viewport as
+// below, see test/e2e/fixtures.ts; `use` applies to Playwright's built-in browser fixtures only.
 const debianChromium = '/usr/bin/chromium';
 
 export default defineConfig({

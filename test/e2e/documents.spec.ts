@@ -1,5 +1,5 @@
 /**
- * Issue 5 in Chromium against the built app and the simulator: sync reserves document numbers;
+ * Documents in Chromium against the built app and the simulator: sync reserves document numbers;
  * offline, the inspector generates the notice, inspects, signs and finalizes, then generates the
  * on-site record; the preview shows; the downloaded PDFs carry the enterprise name and a number
  * from the reserved block, and their QR decodes to the verify link; back online, the sync reports
@@ -12,27 +12,10 @@ import type { Locator, Page } from '@playwright/test';
 import { VerifyResponseSchema } from '../../shared/protocol/index.js';
 import { decodeQr, PdfFile, squash } from '../print/pdfTools.js';
 import { expect, test } from './fixtures.js';
-import { fillAllCompliant, finalize, networkStatus, openTasks, signIn, syncAll } from './pages.js';
+import { fillAllCompliant, finalize, networkStatus, openMyTask, openTask } from './pages.js';
 
 const OUT = 'test-results/documents';
 const DOC_NO = /^威环市监(抽通|现笔)〔\d{4}〕(\d{4})号$/;
-
-async function firstTask(url: string, inspectorId: string, taskIds: string[], token: string) {
-  const res = await fetch(`${url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as { changes: { task?: { id: string; taskNo: string; status: string; enterprise: { uscc: string; name: string } } }[] };
-  const mine = new Set(taskIds);
-  const task = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []))[0];
-  if (!task) throw new Error(`inspector ${inspectorId} has no assigned task`);
-  return task;
-}
-
-async function token(url: string, certNo: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
 
 function docsPanel(page: Page): Locator {
   return page.getByRole('region', { name: '现场文书' });
@@ -103,22 +86,16 @@ function keepPngs(pdf: PdfFile, name: string): string {
 
 const verify = async (link: string) => VerifyResponseSchema.parse(await (await fetch(link, { headers: { accept: 'application/json' } })).json());
 
-test('documents offline after sync: notice and record with reserved numbers, QR verified once uploaded', async ({ platform, app }) => {
+test('documents offline after sync: notice and record with reserved numbers, QR verified once uploaded', async ({ platform, probe, app }) => {
   test.setTimeout(180_000);
   mkdirSync(OUT, { recursive: true });
   const who = platform.logins[0]!;
-  const task = await firstTask(platform.url, who.inspectorId, platform.admin.tasksOf(who.inspectorId), await token(platform.url, who.certNo, who.password));
+  const task = await probe.myTask(who);
 
   const page = await app.open();
   page.on('console', (m) => { if (m.type() === 'warning') console.log(`[browser] ${m.text()}`); });
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
-  await app.context.setOffline(true);
-  await expect.poll(() => networkStatus(page)).toBe('离线');
-
   // Task detail → 现场文书: numbers reserved during the sync are on the device.
-  await openTasks(page);
-  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  await openMyTask(page, who, task, { offline: app.context, view: 'detail' });
   await expect(docsPanel(page)).toContainText('随机抽查检查通知书 20 个');
   const noticeNo = await generate(page, '随机抽查检查通知书', (form) => form.getByLabel('联系电话').fill('0631-5201234'));
   expect(Number(DOC_NO.exec(noticeNo)![2])).toBe(1); // the first number of the block reserved for this device
@@ -137,8 +114,7 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   await fillAllCompliant(page, '现场核查营业执照、公示信息与实际一致。');
   await signAll(page);
   await finalize(page);
-  await openTasks(page);
-  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  await openTask(page, task);
   const recordNo = await generate(page, '现场检查笔录');
   const record = await download(page, 'record.pdf');
   const recordText = squash(record.text());
@@ -184,7 +160,7 @@ async function cspProxy(target: string, csp: string): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }) };
 }
 
-test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({ platform, app, web }) => {
+test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({ platform, probe, app, web }) => {
   test.setTimeout(120_000);
   const { buildCsp } = await import('../../electron/main/csp.js');
   const proxy = await cspProxy(web.url, buildCsp({ platformUrl: platform.url, publicityUrl: null }));
@@ -195,13 +171,10 @@ test('the preview renders under the Electron CSP (no frame-src, no eval) without
       document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
     });
     const who = platform.logins[0]!;
-    const task = await firstTask(platform.url, who.inspectorId, platform.admin.tasksOf(who.inspectorId), await token(platform.url, who.certNo, who.password));
+    const task = await probe.myTask(who);
     const page = app.context.pages()[0] ?? (await app.context.newPage());
     await page.goto(`${proxy.url}/`);
-    await signIn(page, who.certNo, who.password);
-    await syncAll(page);
-    await openTasks(page);
-    await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+    await openMyTask(page, who, task, { view: 'detail' });
     // zod probes `new Function` once at start-up (and falls back): only what printing does counts here.
     const before = await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp.splice(0));
     console.log('violations before the documents panel (not ours):', before);

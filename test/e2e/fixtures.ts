@@ -1,40 +1,39 @@
 /**
  * Playwright fixtures: a fresh platform simulator, a static server for the built renderer that points
- * the app at that simulator, and a persistent Chromium profile (on-disk IndexedDB, so a "restart" is a
- * real browser relaunch on the same profile). Everything listens on 127.0.0.1 and is torn down after
- * each test.
+ * the app at that simulator, a probe that asks the simulator's API what the tests need to know, and
+ * Chromium on a persistent profile (on-disk IndexedDB) that the test can crash for real (SIGKILL) or
+ * quit and reopen. Everything listens on 127.0.0.1 and is torn down after each test.
  */
-import { test as base, chromium, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serveStatic, type StaticServer } from '../helpers/static-server.js';
 import { startPlatform } from '../platform/server.js';
+import { launchChromium, quit, sigkill, VIEWPORT, type RunningChromium } from './chromium-process.js';
+import { platformProbe, type PlatformProbe } from './platform-probe.js';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM_ARGS } from './chromium-process.js';
 
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
 
 export interface Browser {
-  /** The current context (replaced by `restart`). */
+  /** The current browser's persistent context (a new one after every relaunch). */
   context: BrowserContext;
   page: Page;
-  /** Close the whole browser (like killing the app) and relaunch it on the same profile. */
-  restart(): Promise<Page>;
   /** Open the app at a hash route. */
   open(route?: string): Promise<Page>;
+  /** A crash: SIGKILL of the browser's processes, nothing flushed. Call `relaunch` afterwards. */
+  kill(): Promise<void>;
+  /** Start the browser again on the same profile (after `kill`) and open the app. */
+  relaunch(): Promise<Page>;
+  /** `kill` then `relaunch`: the app died mid-whatever and the inspector starts it again. */
+  crash(): Promise<Page>;
+  /** The inspector quits the browser normally (pending writes flushed) and starts it again. */
+  closeAndReopen(): Promise<Page>;
 }
 
-export const test = base.extend<{ platform: Platform; web: StaticServer; app: Browser; profileDir: string }>({
+export const test = base.extend<{ platform: Platform; web: StaticServer; app: Browser; profileDir: string; probe: PlatformProbe }>({
   // eslint-disable-next-line no-empty-pattern
   platform: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-platform-'));
@@ -42,6 +41,9 @@ export const test = base.extend<{ platform: Platform; web: StaticServer; app: Br
     await use(platform);
     await platform.close();
     rmSync(dataDir, { recursive: true, force: true });
+  },
+  probe: async ({ platform }, use) => {
+    await use(platformProbe(platform));
   },
   web: async ({ platform }, use) => {
     const root = resolve('dist/renderer');
@@ -57,32 +59,46 @@ export const test = base.extend<{ platform: Platform; web: StaticServer; app: Br
     rmSync(dir, { recursive: true, force: true });
   },
   app: async ({ web, profileDir }, use) => {
-    const launch = () =>
-      chromium.launchPersistentContext(profileDir, {
-        executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
-        args: CHROMIUM_ARGS,
-        headless: true,
-        locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
-        viewport: { width: 1366, height: 768 },
-      });
+    let running: RunningChromium | null = await launchChromium(profileDir);
+    const current = (): RunningChromium => {
+      if (!running) throw new Error('the browser is not running (killed and not relaunched)');
+      return running;
+    };
     const state: Browser = {
-      context: await launch(),
+      context: current().context,
       page: undefined as unknown as Page,
       async open(route = '') {
-        const page = state.context.pages()[0] ?? (await state.context.newPage());
+        const context = current().context;
+        const page = context.pages()[0] ?? (await context.newPage());
+        await page.setViewportSize(VIEWPORT);
         await page.goto(`${web.url}/${route ? '#' + route : ''}`);
         state.page = page;
         return page;
       },
-      async restart() {
-        await state.context.close();
-        state.context = await launch();
+      async kill() {
+        const dying = current();
+        running = null;
+        await sigkill(dying);
+      },
+      async relaunch() {
+        if (running) throw new Error('relaunch while the browser still runs: kill or close it first');
+        running = await launchChromium(profileDir);
+        state.context = running.context;
         return state.open();
+      },
+      async crash() {
+        await state.kill();
+        return state.relaunch();
+      },
+      async closeAndReopen() {
+        const closing = current();
+        running = null;
+        await quit(closing);
+        return state.relaunch();
       },
     };
     await use(state);
-    await state.context.close().catch(() => undefined);
+    if (running) await sigkill(running); // the profile is thrown away: no need to shut down cleanly
   },
 });
 

@@ -1,5 +1,5 @@
 /**
- * Page objects for the complete on-site inspection (issue 4): item outcomes and findings, the
+ * Page objects for the complete on-site inspection: item outcomes and findings, the
  * lenient box, evidence from files, signatures drawn with the mouse (and a refusal with a
  * witness), result codes. By role and label, like test/e2e/pages.ts.
  */

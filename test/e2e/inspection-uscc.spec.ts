@@ -5,7 +5,7 @@
  * result then shows it was recorded.
  */
 import { expect, test } from './fixtures.js';
-import { fillAllCompliant, finalize, openTasks, signIn, startInspection, syncAll } from './pages.js';
+import { fillAllCompliant, finalize, openMyTask } from './pages.js';
 
 test('irregular USCC: the form asks for the licence check and will not lock without it', async ({ platform, app }) => {
   test.setTimeout(120_000);
@@ -15,10 +15,7 @@ test('irregular USCC: the form asks for the licence check and will not lock with
   const task = platform.admin.retargetTask(taskId, bad);
 
   const page = await app.open();
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
-  await openTasks(page);
-  await startInspection(page, task.taskNo, task.enterprise.name);
+  await openMyTask(page, who, task);
 
   const section = page.getByRole('region', { name: '统一社会信用代码核对' });
   await expect(section.getByRole('alert')).toContainText('第18位校验码应为');

@@ -1,56 +1,33 @@
 /**
- * The complete on-site inspection (issue 4), offline after the sync: a joint inspection (items of
- * two departments), one 不符合 finding that matches the lenient list, two photos from files, three
+ * The complete on-site inspection, offline after the sync: a joint inspection (items of two
+ * departments), one 不符合 finding that matches the lenient list, two photos from files, three
  * signatures drawn with the mouse (the party refuses; a witness signs), result codes, finalize.
- * Then a second inspection is closed mid-edit (browser restart) and every field is still there.
+ * Then the browser is quit mid-way through a second inspection (after its autosave) and reopened:
+ * every field is still there.
  */
 import { mkdirSync } from 'node:fs';
 import type { Task } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { addPhotos, drawSignature, itemGroup, makeImages, setOutcome, signatureCards, tick, waitSaved } from './inspection-pages.js';
-import { finalize, networkStatus, openTasks, signIn, startInspection, syncAll } from './pages.js';
+import { finalize, openMyTask, openTasks, startInspection } from './pages.js';
 
 const SHOTS = 'test-results/screens';
 
-async function tasksFor(url: string, certNo: string, password: string): Promise<Task[]> {
-  const login = await fetch(`${url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe-4', deviceName: 'e2e probe' }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const res = await fetch(`${url}/v1/sync/tasks?cursor=0&limit=500`, { headers: { Authorization: `Bearer ${accessToken}` } });
-  const body = (await res.json()) as { changes: { task?: Task }[] };
-  return body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' ? [c.task] : []));
-}
-
-test('joint inspection offline: finding on the lenient list, photos, three signatures, finalize; restart mid-edit keeps every field', async ({ platform, app }) => {
+test('joint inspection offline: finding on the lenient list, photos, three signatures, finalize; quitting the browser mid-way and reopening keeps every field', async ({ probe, app }) => {
   test.setTimeout(180_000);
   mkdirSync(SHOTS, { recursive: true });
   // An inspector with a joint (联合抽查) task that includes N010 (on the lenient list) and another task.
-  let pick: { who: (typeof platform.logins)[number]; joint: Task; other: Task } | null = null;
-  for (const who of platform.logins) {
-    const mine = new Set(platform.admin.tasksOf(who.inspectorId));
-    const tasks = (await tasksFor(platform.url, who.certNo, who.password)).filter((t) => mine.has(t.id));
-    const joint = tasks.find((t) => t.plan.crossDept && t.items.some((i) => i.code === 'N010'));
-    const other = tasks.find((t) => t !== joint && t.enterprise.uscc !== joint?.enterprise.uscc);
-    if (joint && other) {
-      pick = { who, joint, other };
-      break;
-    }
-  }
-  if (!pick) throw new Error('no inspector with a joint task and a second task in the seeded data');
-  const { who, joint, other } = pick;
+  const secondTask = (joint: Task, all: readonly Task[]) => all.find((t) => t.id !== joint.id && t.enterprise.uscc !== joint.enterprise.uscc);
+  const { who, task: joint } = await probe.findTask(
+    (t, all) => t.plan.crossDept && t.items.some((i) => i.code === 'N010') && secondTask(t, all) !== undefined,
+    'a joint task holding N010 and a second task',
+  );
+  const other = secondTask(joint, await probe.assignedTasks(who))!;
   expect(new Set(joint.items.map((i) => i.department)).size).toBeGreaterThanOrEqual(2);
 
   let page = await app.open();
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
-  await app.context.setOffline(true);
-  await expect.poll(() => networkStatus(page)).toBe('离线');
-
   // ---- the joint inspection
-  await openTasks(page);
-  await startInspection(page, joint.taskNo, joint.enterprise.name);
+  await openMyTask(page, who, joint, { offline: app.context });
   for (const dept of new Set(joint.items.map((i) => i.departmentName))) await expect(page.getByRole('heading', { name: dept })).toBeVisible();
   const n010 = joint.items.find((i) => i.code === 'N010')!;
   for (const item of joint.items) await setOutcome(page, item.name, item.code === 'N010' ? '不符合' : '符合');
@@ -101,7 +78,7 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   await expect(page.getByRole('cell', { name: '营业执照已悬挂' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/result.png`, fullPage: true });
 
-  // ---- a second inspection, closed mid-edit
+  // ---- a second inspection, the browser quit mid-way (after the autosave)
   await openTasks(page);
   await startInspection(page, other.taskNo, other.enterprise.name);
   const [firstItem, secondItem] = other.items;
@@ -121,7 +98,7 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   await page.getByLabel('发现问题情况').fill('台账记录不全，待整改');
   await waitSaved(page);
 
-  page = await app.restart();
+  page = await app.closeAndReopen();
   await app.context.setOffline(true);
   await page.goto(page.url().replace(/#.*$/, '') + `#/tasks/${encodeURIComponent(other.id)}/inspect`);
   await expect(itemGroup(page, firstItem!.name).getByRole('radio', { name: '不符合', exact: true })).toBeChecked();

@@ -2,7 +2,7 @@
  * Page objects: the inspector's steps by what they are called on screen (roles and labels), so the
  * specs read like the inspector's day and survive layout changes.
  */
-import { expect, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { signAll } from './inspection-pages.js';
 
 export async function signIn(page: Page, certNo: string, password: string): Promise<void> {
@@ -50,8 +50,54 @@ export async function fillAllCompliant(page: Page, findings: string): Promise<vo
   await page.getByLabel('发现问题情况').fill(findings);
   await page.getByRole('group', { name: '检查结果' }).getByRole('checkbox', { name: '未发现问题' }).check();
   await page.getByRole('group', { name: '核查方式' }).getByRole('checkbox', { name: '实地检查' }).check();
-  await signAll(page); // issue 4: finalize requires the inspectors' and the party's signatures
+  await signAll(page); // finalize requires the inspectors' and the party's signatures
   await expect(page.getByTestId('save-status')).toContainText('已保存');
+}
+
+/** Opens the task's page (its detail) from the task list. */
+export async function openTask(page: Page, task: { taskNo: string; enterprise: { name: string } }): Promise<void> {
+  await openTasks(page);
+  const row = page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo });
+  await row.getByRole('link', { name: task.enterprise.name }).click();
+  await expect(page.getByRole('heading', { name: task.enterprise.name })).toBeVisible();
+}
+
+/**
+ * Straight to a task's inspection form by its route (after a relaunch the app comes up signed in
+ * on its home screen; the inspector would click their way back, the test takes the route).
+ */
+export async function gotoInspection(page: Page, taskId: string): Promise<void> {
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+  await page.goto(page.url().replace(/#.*$/, '') + `#/tasks/${encodeURIComponent(taskId)}/inspect`);
+  await expect(page.getByRole('heading', { name: '检查事项' })).toBeVisible();
+}
+
+export interface OpenMyTaskOptions {
+  /** Take the browser offline after the sync (and wait until the app says 离线). */
+  readonly offline?: BrowserContext;
+  /** 'inspect' (default) starts or continues the inspection; 'detail' stays on the task's page. */
+  readonly view?: 'inspect' | 'detail';
+}
+
+/** The inspector's usual start: sign in, sync everything, then open their task. */
+export async function openMyTask(
+  page: Page,
+  who: { certNo: string; password: string },
+  task: { taskNo: string; enterprise: { name: string } },
+  options: OpenMyTaskOptions = {},
+): Promise<void> {
+  await signIn(page, who.certNo, who.password);
+  await syncAll(page);
+  if (options.offline) {
+    await options.offline.setOffline(true);
+    await expect.poll(() => networkStatus(page)).toBe('离线');
+  }
+  if ((options.view ?? 'inspect') === 'inspect') {
+    await openTasks(page);
+    await startInspection(page, task.taskNo, task.enterprise.name);
+  } else {
+    await openTask(page, task);
+  }
 }
 
 export async function finalize(page: Page): Promise<{ contentHash: string }> {

@@ -1,33 +1,15 @@
 /**
- * The inspector's round trip (issue 2): sign in → sync → offline → inspect and finalize → reload
- * (still there, still offline) → online → uploaded → the public page shows the result exactly once.
- * The second test kills the browser after the platform committed the upload but before the answer
- * arrived, and checks that the restart ends with exactly one result and one publication.
+ * The inspector's round trip: sign in → sync → offline → inspect and finalize → reload (still
+ * there, still offline) → online → uploaded → the public page shows the result exactly once.
+ * The second test SIGKILLs the browser after the platform committed the upload but before the
+ * answer arrived, and checks that the relaunch ends with exactly one result and one publication.
  */
 import { mkdirSync } from 'node:fs';
 import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
-import { fillAllCompliant, finalize, networkStatus, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
+import { fillAllCompliant, finalize, networkStatus, openMyTask, openOutbox } from './pages.js';
 
 const SHOTS = 'test-results/screens';
-
-async function firstTask(platform: { admin: { tasksOf(id: string): string[] }; url: string }, inspectorId: string, token: string) {
-  const res = await fetch(`${platform.url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as { changes: { kind: string; task?: { id: string; taskNo: string; status: string; enterprise: { uscc: string; name: string } } }[] };
-  const mine = new Set(platform.admin.tasksOf(inspectorId));
-  const task = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []))[0];
-  if (!task) throw new Error('the demo inspector has no assigned task');
-  return task;
-}
-
-async function login(url: string, certNo: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
 
 async function publicResults(url: string, uscc: string) {
   const res = await fetch(`${url}/v1/public/enterprises/${uscc}/results`);
@@ -35,25 +17,16 @@ async function publicResults(url: string, uscc: string) {
   return PublicResultsResponseSchema.parse(await res.json());
 }
 
-test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({ platform, app }) => {
+test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({ platform, probe, app }) => {
   mkdirSync(SHOTS, { recursive: true });
   const who = platform.logins[0]!;
-  const task = await firstTask(platform, who.inspectorId, await login(platform.url, who.certNo, who.password));
+  const task = await probe.myTask(who);
 
   const page = await app.open();
   // Nothing real is configured in this run: the demo platform's data is marked as such on screen.
   await expect(page.getByRole('note').filter({ hasText: '演示数据' })).toBeVisible();
-  await signIn(page, who.certNo, who.password);
+  await openMyTask(page, who, task, { offline: app.context });
   await expect(page.getByRole('banner').getByRole('note').filter({ hasText: '演示数据' })).toBeVisible();
-  await syncAll(page);
-  await page.screenshot({ path: `${SHOTS}/sync.png` });
-
-  await app.context.setOffline(true);
-  await expect.poll(() => networkStatus(page)).toBe('离线');
-
-  await openTasks(page);
-  await page.screenshot({ path: `${SHOTS}/tasks.png` });
-  await startInspection(page, task.taskNo, task.enterprise.name);
   await fillAllCompliant(page, '现场核查营业执照、公示信息与实际一致。');
   await page.screenshot({ path: `${SHOTS}/inspection.png`, fullPage: true });
   const { contentHash } = await finalize(page);
@@ -87,16 +60,12 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   expect(html.split(published.results[0]!.resultId).length - 1).toBeLessThanOrEqual(1);
 });
 
-test('killed after the platform committed but before the answer: one result after restart', async ({ platform, app }) => {
+test('SIGKILLed after the platform committed but before the answer: one result after the relaunch', async ({ platform, probe, app }) => {
   const who = platform.logins[0]!;
-  const task = await firstTask(platform, who.inspectorId, await login(platform.url, who.certNo, who.password));
+  const task = await probe.myTask(who);
 
   let page = await app.open();
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
-  await app.context.setOffline(true);
-  await openTasks(page);
-  await startInspection(page, task.taskNo, task.enterprise.name);
+  await openMyTask(page, who, task, { offline: app.context });
   await fillAllCompliant(page, '经营场所与登记住所一致。');
   await finalize(page);
 
@@ -108,8 +77,8 @@ test('killed after the platform committed but before the answer: one result afte
   const resultId = decodeURIComponent(new URL(request.url()).pathname.split('/').pop()!);
   await expect.poll(() => platform.admin.counts(resultId).results, { timeout: 15_000 }).toBe(1);
 
-  // Kill the whole browser mid-request and start it again on the same profile.
-  page = await app.restart();
+  // SIGKILL the whole browser mid-request and start it again on the same profile.
+  page = await app.crash();
   await openOutbox(page);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 45_000 });
   await expect.poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 }).toBe(1);

@@ -1,29 +1,15 @@
 /**
- * 企业检索 after a sync, offline (issue 3): a 2-character fragment from the middle of a known
+ * 企业检索 after a sync, offline: a 2-character fragment from the middle of a known
  * enterprise's name finds it as the user types; the credit-class filter keeps it and only that
  * class; its credit file opens with the risk class first and the internal data marked 内部信息，不公开.
  * Screenshots of both screens go to $SCREENS_DIR (default test-results/screens).
  */
 import { mkdirSync } from 'node:fs';
-import { EnterpriseSchema, type Enterprise } from '../../shared/protocol/index.js';
+import type { Enterprise } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { networkStatus, signIn, syncAll } from './pages.js';
 
 const SHOTS = process.env['SCREENS_DIR'] ?? 'test-results/screens';
-
-async function feed(url: string, certNo: string, password: string): Promise<Enterprise[]> {
-  const login = await fetch(`${url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
-  });
-  const token = ((await login.json()) as { accessToken: string }).accessToken;
-  const res = await fetch(`${url}/v1/sync/enterprises?cursor=0&limit=5000`, { headers: { Authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as { changes: { kind: string; enterprise?: unknown }[] };
-  return body.changes.flatMap((c) => {
-    const parsed = EnterpriseSchema.safeParse(c.enterprise);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
 
 /** An enterprise and a 2-character fragment from the middle of its name that few other names share. */
 function pickTarget(all: readonly Enterprise[]): { e: Enterprise; fragment: string } {
@@ -39,10 +25,10 @@ function pickTarget(all: readonly Enterprise[]): { e: Enterprise; fragment: stri
   return best;
 }
 
-test('offline: a middle-of-name fragment finds the enterprise, the class filter keeps it, the credit file marks internal data', async ({ platform, app }) => {
+test('offline: a middle-of-name fragment finds the enterprise, the class filter keeps it, the credit file marks internal data', async ({ platform, probe, app }) => {
   mkdirSync(SHOTS, { recursive: true });
   const who = platform.logins[0]!;
-  const { e, fragment } = pickTarget(await feed(platform.url, who.certNo, who.password));
+  const { e, fragment } = pickTarget(await probe.enterprises(who));
   expect(e.name.startsWith(fragment)).toBe(false);
 
   const page = await app.open();

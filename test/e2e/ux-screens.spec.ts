@@ -9,10 +9,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import type { Task } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { addPhotos, itemGroup, makeImages, setOutcome, signAll, tick, waitSaved } from './inspection-pages.js';
-import { finalize, networkStatus, openOutbox, openTasks, signIn, syncAll } from './pages.js';
+import { finalize, networkStatus, openMyTask, openOutbox, openTask, openTasks, signIn, syncAll } from './pages.js';
 
 const SHOTS = '.tmp/screens';
 const SIZES = [
@@ -66,31 +65,11 @@ async function scrollToHeading(page: Page, name: string): Promise<void> {
   });
 }
 
-async function assignedTasks(url: string, certNo: string, password: string): Promise<Task[]> {
-  const login = await fetch(`${url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo, password, deviceId: 'e2e-probe-ux', deviceName: 'ux probe' }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const res = await fetch(`${url}/v1/sync/tasks?cursor=0&limit=500`, { headers: { Authorization: `Bearer ${accessToken}` } });
-  const body = (await res.json()) as { changes: { task?: Task }[] };
-  return body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' ? [c.task] : []));
-}
-
-test('every screen at 1366×768 and 1280×720: nothing off-screen, every control named, headings in order', async ({ platform, app }) => {
+test('every screen at 1366×768 and 1280×720: nothing off-screen, every control named, headings in order', async ({ platform, probe, app }) => {
   test.setTimeout(240_000);
   mkdirSync(SHOTS, { recursive: true });
-  let pick: { who: (typeof platform.logins)[number]; task: Task } | null = null;
-  for (const who of platform.logins) {
-    const mine = new Set(platform.admin.tasksOf(who.inspectorId));
-    const task = (await assignedTasks(platform.url, who.certNo, who.password)).find((t) => mine.has(t.id) && t.plan.crossDept && t.items.some((i) => i.code === 'N010'));
-    if (task) {
-      pick = { who, task };
-      break;
-    }
-  }
-  if (!pick) throw new Error('no inspector with a joint task holding N010 in the seeded data');
-  const { who, task } = pick;
+  // The screens are walked one by one (each is photographed), so the steps are the single ones.
+  const { who, task } = await probe.findTask((t) => t.plan.crossDept && t.items.some((i) => i.code === 'N010'), 'a joint task holding N010');
 
   const page = await app.open();
   await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
@@ -107,9 +86,7 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
 
   await openTasks(page);
   await shot(page, 'tasks');
-  const row = page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo });
-  await row.getByRole('link', { name: task.enterprise.name }).click();
-  await expect(page.getByRole('heading', { name: task.enterprise.name })).toBeVisible();
+  await openTask(page, task);
   await shot(page, 'task-detail');
   await scrollToHeading(page, '现场文书');
   await shot(page, 'task-documents');
@@ -196,16 +173,13 @@ async function focused(page: Page): Promise<{ label: string; group: string; type
   });
 }
 
-test('keyboard only: the checklist in Tab order, outcomes by arrow keys, result codes by Space', async ({ platform, app }) => {
+test('keyboard only: the checklist in Tab order, outcomes by arrow keys, result codes by Space', async ({ platform, probe, app }) => {
   const who = platform.logins[0]!;
-  const mine = new Set(platform.admin.tasksOf(who.inspectorId));
-  const task = (await assignedTasks(platform.url, who.certNo, who.password)).find((t) => mine.has(t.id) && t.items.length >= 2);
+  const task = (await probe.assignedTasks(who)).find((t) => t.items.length >= 2);
   if (!task) throw new Error('no assigned task with two items');
   const [first, second] = [task.items[0]!, task.items[1]!];
   const page = await app.open();
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
-  await page.goto(page.url().replace(/#.*$/, '') + `#/tasks/${encodeURIComponent(task.id)}/inspect`);
+  await openMyTask(page, who, task);
   await expect(page.getByRole('heading', { name: '检查事项' })).toBeVisible();
 
   await page.getByLabel('检查日期').focus();

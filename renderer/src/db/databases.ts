@@ -13,6 +13,7 @@ import type { EntChunkRow, EntDirRow, EntMetaRow, EntSearchRow } from './repos/e
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
+import type { JournalRow } from './migrations/field-v5.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -33,6 +34,7 @@ export class FieldDb extends Dexie {
   declare receipts: Table<ReceiptRow, string>;
   declare reviews: Table<ReviewRow, number>;
   declare setAside: Table<SetAsideRow, string>;
+  declare journal: Table<JournalRow, string>;
 
   constructor(name: string, migrations = FIELD_MIGRATIONS) {
     super(name, { chromeTransactionDurability: 'strict' });

@@ -17,4 +17,5 @@ export * from './repos/quarantine.repo.js';
 export * from './repos/docnumbers.repo.js';
 export * from './evidence-rows.js';
 export * from './repos/attachments.repo.js';
+export * from './repos/journal.repo.js';
 export { summarize, type EnterpriseSummary, type SummaryChange } from './repos/enterprises.pack.js';

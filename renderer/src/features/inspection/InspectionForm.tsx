@@ -89,9 +89,30 @@ function InspectedOnField({ control }: { control: Control<Draft> }) {
   );
 }
 
-export function InspectionForm({ task, draft, enterprise, reference, onFinalized }: Props) {
-  // Keystrokes the last session journaled but never saved come back first (see draftJournal.ts).
-  const [journaled] = useState(() => readJournal(draft));
+/**
+ * Keystrokes the last session journaled but never saved come back first (see draftJournal.ts):
+ * the journal is read from IndexedDB before the form opens, so the form never starts from older text.
+ */
+export function InspectionForm(props: Props) {
+  const { draft } = props;
+  const [journal, setJournal] = useState<{ readonly resultId: string; readonly draft: Draft | null } | null>(null);
+  const ready = journal !== null && journal.resultId === draft.resultId;
+  useEffect(() => {
+    if (ready) return;
+    let live = true;
+    void readJournal(draft).then((found) => {
+      if (live) setJournal({ resultId: draft.resultId, draft: found });
+    });
+    return () => {
+      live = false;
+    };
+  }, [draft, ready]);
+  if (!ready) return <p role="status">正在打开检查表单…</p>;
+  return <InspectionFormBody key={journal.resultId} {...props} journaled={journal.draft} />;
+}
+
+function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, journaled: replayed }: Props & { readonly journaled: Draft | null }) {
+  const [journaled] = useState(replayed);
   const form = useForm<Draft>({ defaultValues: journaled ?? draft });
   const { control, register, setValue, getValues } = form;
   const autosave = useAutosave(() => getValues());

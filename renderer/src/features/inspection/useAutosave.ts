@@ -1,9 +1,10 @@
 /**
- * Autosave for the inspection form: every change is first written synchronously to the keystroke
- * journal (localStorage, see draftJournal.ts), then scheduled (debounced) for IndexedDB, and
- * flushed at once on blur, when the page is hidden (visibilitychange) or being unloaded
- * (pagehide), and on unmount. Saves run one after another in order; the status says 已保存 only
- * after the service resolved (its transaction committed), and only then is the journal cleared.
+ * Autosave for the inspection form: every change is first journaled at once (the keystroke journal
+ * in IndexedDB, see draftJournal.ts: committed within moments, so a killed browser keeps it), then
+ * scheduled (debounced) as a draft save, and flushed at once on blur, when the page is hidden
+ * (visibilitychange) or being unloaded (pagehide), and on unmount. Saves run one after another in
+ * order; the status says 已保存 only after the service resolved (its transaction committed), and
+ * only then is the journal cleared (queued behind every journal write asked for before it).
  * A failed save keeps the form dirty and retries.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -52,7 +53,7 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
       services.inspection.saveDraft(draft).then(
         ({ savedAt }) => {
           if (!dirty.current) {
-            clearJournal(draft.resultId);
+            void clearJournal(draft.resultId);
             setStatus({ kind: 'saved', savedAt });
           }
           return !dirty.current;
@@ -74,7 +75,7 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
 
   const schedule = useCallback((): void => {
     dirty.current = true;
-    writeJournal(readRef.current(), new Date());
+    void writeJournal(readRef.current(), new Date());
     setStatus((s) => (s.kind === 'error' ? s : { kind: 'dirty' }));
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush(), delayMs);

@@ -1,55 +1,47 @@
 /**
- * RELIABILITY.md rows 23 and 24 in Chromium against the simulator, on a persistent profile:
- * row 23 deletes the app's IndexedDB databases from the page (localStorage, with the store marker
- * and the receipt ledger, survives) and reloads: the recovery screen refuses a silent fresh start,
- * shows what the platform's receipts said was safe, warns that the unuploaded result was lost, and
- * re-syncs only after the inspector confirms. Row 24 edits an audit entry in the on-disk store:
- * the start-up alert appears and the result's upload pauses with the reason.
+ * A damaged store at start-up, in Chromium against the simulator, on a persistent profile. A lost
+ * store: the app's IndexedDB databases are deleted from the page (localStorage, with the store
+ * marker and the receipt ledger, survives) and the page reloads: the recovery screen refuses a
+ * silent fresh start, shows what the platform's receipts said was safe, warns that the unuploaded
+ * result was lost, and re-syncs only after the inspector confirms. A tampered store: an audit entry
+ * is edited in the on-disk store: the start-up alert appears and the result's upload pauses with
+ * the reason.
  */
 import type { Page } from '@playwright/test';
+import type { Task } from '../../shared/protocol/index.js';
 import type { StartedPlatform } from '../platform/server.js';
 import { expect, test, type Browser } from './fixtures.js';
-import { fillAllCompliant, finalize, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
+import { fillAllCompliant, finalize, openMyTask, openOutbox, openTasks, startInspection } from './pages.js';
+import type { PlatformProbe } from './platform-probe.js';
 
-interface TaskInfo { id: string; taskNo: string; enterprise: { name: string } }
-
-async function myTasks(platform: StartedPlatform): Promise<{ who: StartedPlatform['logins'][number]; tasks: TaskInfo[] }> {
-  const who = platform.logins[0]!;
-  const login = await fetch(`${platform.url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ certNo: who.certNo, password: who.password, deviceId: 'e2e-probe', deviceName: 'probe' }),
-  });
-  const token = ((await login.json()) as { accessToken: string }).accessToken;
-  const res = await fetch(`${platform.url}/v1/sync/tasks?cursor=0&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as { changes: { task?: TaskInfo & { status: string } }[] };
-  const mine = new Set(platform.admin.tasksOf(who.inspectorId));
-  const tasks = body.changes.flatMap((c) => (c.task && c.task.status === 'assigned' && mine.has(c.task.id) ? [c.task] : []));
-  // One enterprise may have several tasks: keep one task per enterprise so rows are unambiguous.
-  const seen = new Set<string>();
-  return { who, tasks: tasks.filter((t) => !seen.has(t.enterprise.name) && seen.add(t.enterprise.name)) };
-}
-
-async function inspect(page: Page, task: TaskInfo): Promise<void> {
-  await openTasks(page);
-  await startInspection(page, task.taskNo, task.enterprise.name);
+async function finish(page: Page): Promise<void> {
   await fillAllCompliant(page, '现场核查一致。');
   await finalize(page);
 }
 
-async function startSignedIn(app: Browser, platform: StartedPlatform) {
-  const { who, tasks } = await myTasks(platform);
+async function inspect(page: Page, task: Task): Promise<void> {
+  await openTasks(page);
+  await startInspection(page, task.taskNo, task.enterprise.name);
+  await finish(page);
+}
+
+/** Signs in, syncs and finalizes the first task (offline if asked); returns the other tasks too. */
+async function firstResult(app: Browser, platform: StartedPlatform, probe: PlatformProbe, offline: boolean) {
+  const who = platform.logins[0]!;
+  // One enterprise may have several tasks: keep one task per enterprise so rows are unambiguous.
+  const seen = new Set<string>();
+  const tasks = (await probe.assignedTasks(who)).filter((t) => !seen.has(t.enterprise.name) && seen.add(t.enterprise.name));
   const page = await app.open();
-  await signIn(page, who.certNo, who.password);
-  await syncAll(page);
+  await openMyTask(page, who, tasks[0]!, offline ? { offline: app.context } : {});
+  await finish(page);
   return { page, tasks };
 }
 
 const ledger = (page: Page) => page.evaluate(() => localStorage.getItem('smart-inspect.result-ledger') ?? '');
 
-test('row 23: local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({ platform, app }) => {
-  const { page, tasks } = await startSignedIn(app, platform);
+test('local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({ platform, probe, app }) => {
+  const { page, tasks } = await firstResult(app, platform, probe, false);
   const [sent, lost] = [tasks[0]!, tasks[1]!];
-  await inspect(page, sent);
   await openOutbox(page);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
   await app.context.setOffline(true);
@@ -92,10 +84,8 @@ test('row 23: local DB deleted at start-up: recovery screen, receipts show what 
   await expect(page.getByRole('heading', { name: '本机数据异常，应用已暂停启动' })).toHaveCount(0);
 });
 
-test('row 24: an audit entry edited in the on-disk store: alert at start-up, the result pauses with the reason, nothing reaches the platform', async ({ platform, app }) => {
-  const { page, tasks } = await startSignedIn(app, platform);
-  await app.context.setOffline(true);
-  await inspect(page, tasks[0]!);
+test('an audit entry edited in the on-disk store: alert at start-up, the result pauses with the reason, nothing reaches the platform', async ({ platform, probe, app }) => {
+  const { page } = await firstResult(app, platform, probe, true);
   await openOutbox(page);
   const pending = page.getByRole('table', { name: '待上传的检查结果' });
   const resultId = (await pending.locator('tr[data-result-id]').first().getAttribute('data-result-id')) ?? '';

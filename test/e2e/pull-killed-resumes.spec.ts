@@ -1,9 +1,10 @@
 /**
- * RELIABILITY.md rows 16 and 17 in Chromium: the real app pulls a 20,000-record credit-file snapshot
- * (instead of 500,000, to keep CI fast; the code path is the same: NDJSON pages in the Web
- * Worker) from the simulator into a persistent profile. The "kill" closes the whole browser while
- * the sync is running; the relaunch on the same profile resumes from the committed cursor. The page's
- * JS heap is sampled and reported; no timings are asserted.
+ * A browser killed during the credit-file pull resumes where it stopped: the real app pulls a
+ * 20,000-record snapshot (instead of 500,000, to keep CI fast; the code path is the same: NDJSON
+ * pages in the Web Worker) from the simulator into a persistent profile. The kill is a SIGKILL of
+ * the whole browser while the sync runs; the relaunch on the same profile resumes from the
+ * committed cursor, with no gaps and no duplicates. The page's JS heap is sampled and reported; no
+ * timings are asserted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ function stored(page: Page): Promise<Stored> {
   });
 }
 
-/** Signs in (which starts the sync) and closes the browser once `at` records are committed. */
+/** Signs in (which starts the sync) and SIGKILLs the browser once `at` records are committed. */
 async function killMidSync(app: Browser, platform: { admin: { addFault(r: { kind: 'delay'; method: string; path: string; ms: number; times: number }): unknown; clearFaults(): void } }, who: { certNo: string; password: string }, at: number): Promise<Stored> {
   // Each page answers 400 ms late, so the kill lands while pages are still coming (not a timing assertion).
   platform.admin.addFault({ kind: 'delay', method: 'GET', path: '^/v1/sync/enterprises', ms: 400, times: 1000 });
@@ -74,14 +75,14 @@ async function killMidSync(app: Browser, platform: { admin: { addFault(r: { kind
   await signIn(page, who.certNo, who.password);
   let seen: Stored = await stored(page);
   await expect.poll(async () => (seen = await stored(page)).count, { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(at);
-  await app.context.close(); // the kill: no clean shutdown, the worker dies with the browser
+  await app.kill(); // no clean shutdown: the workers die with the browser
   platform.admin.clearFaults();
   return seen;
 }
 
 /** Relaunches on the same profile, records the enterprise cursors asked for, and syncs to the end. */
 async function resume(app: Browser): Promise<{ page: Page; cursors: string[] }> {
-  const page = await app.restart();
+  const page = await app.relaunch();
   const cursors: string[] = [];
   app.context.on('request', (r) => {
     const url = new URL(r.url());
@@ -98,7 +99,7 @@ function expectComplete(final: Stored): void {
   expect(final.unique).toBe(final.count);
 }
 
-test('row 16: browser killed during the downstream pull: the relaunch resumes from the last committed cursor; no gaps, no duplicates', async ({ platform, app }) => {
+test('browser killed during the downstream pull: the relaunch resumes from the last committed cursor; no gaps, no duplicates', async ({ platform, app }) => {
   const cut = await killMidSync(app, platform, platform.logins[0]!, 2_000);
   expect(cut.count).toBeLessThan(RECORDS);
   const { page, cursors } = await resume(app);
@@ -108,11 +109,11 @@ test('row 16: browser killed during the downstream pull: the relaunch resumes fr
   expectComplete(await stored(page));
 });
 
-test('row 17: a 20,000-record snapshot interrupted at ~60 % resumes from the cursor; final count = server total; heap sampled', async ({ platform, app }) => {
-  // The pages hold several thousand records, so "~60 %" is the first commit at or past half way (logged).
+test('a 20,000-record snapshot interrupted past half way resumes from the cursor; final count = server total; heap sampled', async ({ platform, app }) => {
+  // The pages hold several thousand records, so the cut is the first commit at or past half way (logged).
   const cut = await killMidSync(app, platform, platform.logins[0]!, Math.round(RECORDS * 0.5));
   expect(cut.count).toBeLessThan(RECORDS * 0.8);
-  const page = await app.restart();
+  const page = await app.relaunch();
   const cursors: string[] = [];
   app.context.on('request', (r) => {
     const url = new URL(r.url());
@@ -146,7 +147,7 @@ test('row 17: a 20,000-record snapshot interrupted at ~60 % resumes from the cur
   expect(Number(cursors[0])).toBeGreaterThanOrEqual(Number(cut.cursor)); // from the committed cursor (a page may have committed as the browser died)
   expect(cursors.length).toBeLessThanOrEqual(Math.ceil((RECORDS - cut.count) / 2_000) + 1); // only the rest was fetched
   const peakMb = Math.max(...heap) / 2 ** 20;
-  test.info().annotations.push({ type: 'row 17 heap', description: `peak JS heap (page main thread) ${peakMb.toFixed(1)} MB over ${heap.length} samples; ${final.count} records stored` });
-  console.info(`row 17: cut at ${cut.count} of ${RECORDS} (cursor ${cut.cursor}); resumed with ${JSON.stringify(cursors)}; peak JS heap (page main thread) ${peakMb.toFixed(1)} MB; ${final.count} records`);
+  test.info().annotations.push({ type: 'pull heap after resume', description: `peak JS heap (page main thread) ${peakMb.toFixed(1)} MB over ${heap.length} samples; ${final.count} records stored` });
+  console.info(`pull resumed: cut at ${cut.count} of ${RECORDS} (cursor ${cut.cursor}); resumed with ${JSON.stringify(cursors)}; peak JS heap (page main thread) ${peakMb.toFixed(1)} MB; ${final.count} records`);
   expect(peakMb).toBeLessThan(512); // bounded by pages, not the snapshot (a generous ceiling, not a timing)
 });
