@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { FieldDb, attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo } from '../../renderer/src/db/index.js';
-import { uploadsRepo } from '../../renderer/src/db/repos/outbox-uploads.repo.js';
+import { uploadsRepo } from '../../renderer/src/db/index.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike, type PushEngine } from '../../renderer/src/sync/push-engine.js';
 import { createTusUploader } from '../../renderer/src/sync/tus-upload.js';

@@ -5,7 +5,7 @@
  * inspector re-sync only after confirming that they have read it. Never a silent fresh start.
  */
 import { useState } from 'react';
-import type { LedgerEntry, StorageHealth } from '../services/api.js';
+import type { LedgerEntry, StorageHealth } from '../services/index.js';
 
 export interface RecoveryProps {
   readonly health: StorageHealth;

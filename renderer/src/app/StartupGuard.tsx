@@ -7,7 +7,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { services } from '../services/index.js';
-import type { LedgerEntry, StorageHealth } from '../services/api.js';
+import type { LedgerEntry, StorageHealth } from '../services/index.js';
 import { navigate } from '../state/ui.js';
 import { RecoveryScreen } from './StartupGuard.recovery.js';
 

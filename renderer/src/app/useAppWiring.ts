@@ -4,13 +4,8 @@
  */
 import { useEffect } from 'react';
 import { services } from '../services/index.js';
-import type { OutboxEntry } from '../services/api.js';
+import { isPending } from '../features/outbox/outboxText.js';
 import { useUi } from '../state/ui.js';
-
-/** Results not yet confirmed by the platform (what 待上传 N counts). */
-export function isPending(entry: Pick<OutboxEntry, 'state'>): boolean {
-  return entry.state !== 'accepted' && entry.state !== 'published';
-}
 
 export function useAppWiring(): void {
   useEffect(() => {

@@ -10,6 +10,7 @@ import type { Enterprise, Inspector, Receipt, Reference, ResultPayload, Task } f
 import type { SearchAnswer as EnterpriseSearchAnswer, SearchFilters as EnterpriseSearchFilters, SearchHit as EnterpriseSearchHit } from '../search/types.js';
 import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../shared/domain/results.js';
 import type { PullPhase, PullProgress } from '../sync/progress.js';
+import type { StagedUpdate } from '../../../shared/ipc/contract.js';
 
 /** Unsubscribe function returned by every `subscribe`. */
 export type Unsubscribe = () => void;
@@ -91,7 +92,7 @@ export interface EnterpriseService {
   /** Keep the search index up to date page by page while a sync writes (called as a sync starts). */
   followSearch(): void;
 }
-export type { EnterpriseSearchAnswer, EnterpriseSearchFilters, EnterpriseSearchHit };
+export type { EnterpriseSearchAnswer, EnterpriseSearchFilters, EnterpriseSearchHit, StagedUpdate };
 
 export interface ReferenceService {
   get(): Promise<Reference | null>;
@@ -386,6 +387,10 @@ export interface DocumentsService {
   pdf(docId: string): Promise<Uint8Array | null>;
   /** Voids a printed document's number (kept, with the reason, and reported on the next sync). */
   void(docId: string, reason: string): Promise<void>;
+  /** Electron: the system print dialog through main; browser: the browser's own print dialog. */
+  print(docId: string): Promise<OutputOutcome>;
+  /** Electron: a save dialog; browser: a download. */
+  save(docId: string): Promise<OutputOutcome>;
   subscribe(listener: () => void): Unsubscribe;
 }
 
@@ -400,6 +405,23 @@ export interface DeploymentService {
   get(): Promise<DeploymentInfo>;
 }
 
+/** What printing or saving a PDF came to; done:false when the inspector cancelled a dialog. */
+export type OutputOutcome = { readonly ok: true; readonly done: boolean; readonly message: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * Offline updates from a signed package folder: only in Electron (main verifies and stages the
+ * package). The browser build updates with its server, so `available()` is false there.
+ */
+export interface UpdatesService {
+  available(): boolean;
+  /** The running app's version, or null when main could not say. */
+  version(): Promise<string | null>;
+  /** Folder dialog → verified and staged package; staged:null when the inspector cancelled. */
+  pickPackage(): Promise<{ ok: true; staged: StagedUpdate | null } | { ok: false; message: string }>;
+  /** After the inspector confirmed: 'opened' the installer, or 'shown' its folder. */
+  install(stagedId: string): Promise<{ ok: true; action: 'opened' | 'shown'; path: string } | { ok: false; message: string }>;
+}
+
 export interface Services {
   readonly deployment: DeploymentService;
   readonly storage: StorageService;
@@ -412,6 +434,7 @@ export interface Services {
   readonly outbox: OutboxService;
   readonly network: NetworkService;
   readonly documents: DocumentsService;
+  readonly updates: UpdatesService;
   /** Row 24 (additive). */
   readonly integrity?: IntegrityService;
 }

@@ -5,8 +5,7 @@
  * and a download link. Nothing here needs the network: the bytes are already on the device.
  */
 import { bridge } from '../platform/adapter.js';
-
-export type OutputOutcome = { readonly ok: true; readonly done: boolean; readonly message: string } | { readonly ok: false; readonly message: string };
+import type { OutputOutcome } from './api.js';
 
 /** A file name without characters Windows or the dialogs reject: `现场检查笔录-威环市监现笔〔2026〕0001号.pdf`. */
 export function pdfFileName(title: string, docNo: string): string {

@@ -16,6 +16,7 @@ import {
   hashText, needsRectification, noticeDefaults, noticeInput, recordDefaults, recordInput, rectificationDefaults,
   rectificationInput, type DocumentContext, type Numbering,
 } from './documents.inputs.js';
+import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from './runtime.js';
 
 export interface DocumentsDeps {
@@ -168,6 +169,16 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       if (!row) throw new Error(`找不到文书：${docId}`);
       await repo.void(row.docType, row.serial, reason, rt.now().toISOString());
       changed();
+    },
+    async print(docId) {
+      const row = await repo.issued(docId);
+      if (!row) return { ok: false, message: '本机找不到该文书的 PDF' };
+      return printPdf(row.pdf, `${DOC_TYPE_LABELS[row.docType]} ${row.docNo}`);
+    },
+    async save(docId) {
+      const row = await repo.issued(docId);
+      if (!row) return { ok: false, message: '本机找不到该文书的 PDF' };
+      return savePdf(row.pdf, pdfFileName(DOC_TYPE_LABELS[row.docType], row.docNo));
     },
     subscribe(listener) {
       listeners.add(listener);

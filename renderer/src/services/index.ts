@@ -15,9 +15,11 @@ import { createOutboxService, type OutboxController } from './outbox.service.js'
 import { createEnterpriseService, createReferenceService, createTaskService } from './read.service.js';
 import { createRuntime, type Runtime, type ServiceDeps } from './runtime.js';
 import { createSyncService } from './sync.service.js';
+import { createUpdatesService } from './updates.service.js';
 import { createIntegrityService, createStorageService, type LedgerStore } from './storage.service.js';
 
 export type { ServiceDeps } from './runtime.js';
+export type * from './api.js';
 
 export interface CreatedServices extends Services {
   /** Test/tool handles (not for UI code). */
@@ -49,6 +51,7 @@ export function createServices(deps: ServiceDeps, options: { markerMirror?: Mark
     outbox,
     network: networkService(deps.network),
     documents: createDocumentsService(rt, { tasks: createTaskService(rt), enterprises: createEnterpriseService(rt), inspection: createInspectionService(rt), auth, renderer: appRenderer }),
+    updates: createUpdatesService(),
     internals: { runtime: rt, outbox, stop: () => stopBackground() },
   };
 }

@@ -4,10 +4,10 @@
  * flow for set-aside results: keep with a note, or resend as a correction (never a silent discard).
  */
 import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, sha256Hex, type OutboxRow } from '../db/index.js';
-import type { ReviewRow, SetAsideRow, UploadRow } from '../db/migrations/field-v3.js';
-import { reviewsRepo } from '../db/repos/outbox-review.repo.js';
-import { uploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+import {
+  attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, reviewsRepo, sha256Hex, uploadsRepo,
+  type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow,
+} from '../db/index.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../sync/push-engine.js';
 import { createTusUploader } from '../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './api.js';

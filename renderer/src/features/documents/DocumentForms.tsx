@@ -4,7 +4,7 @@
  * prefilled from the task, the credit file, the result and the session.
  */
 import { CHECK_METHODS, CHECK_METHOD_LABELS } from '../../../../shared/domain/results.js';
-import type { NoticeDetails, RecordDetails, RecordEvidence, RectificationDetails } from '../../services/api.js';
+import type { NoticeDetails, RecordDetails, RecordEvidence, RectificationDetails } from '../../services/index.js';
 import { CheckField, FieldGroup, TextField } from './fields.js';
 
 interface FormProps<T> {

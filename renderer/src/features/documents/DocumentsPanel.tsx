@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { DocumentKindName } from '../../services/api.js';
+import type { DocumentKindName } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { DocumentPreview } from './DocumentPreview.js';
 import { IssueForm } from './IssueForm.js';

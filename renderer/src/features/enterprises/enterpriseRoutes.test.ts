@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseHash } from '../../app/routes.js';
+import { formatRoute, parseHash } from '../../state/routes.js';
 
 describe('enterprise routes', () => {
   it('round-trips the search screen and one credit file', () => {

@@ -20,7 +20,7 @@ import { matchLenient, type LenientHistory } from '../../../../shared/domain/len
 import { isSpecialEquipmentUser, se525CheckItems } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
 import { DateInput } from '../../ui/DateInput.js';
-import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
+import type { Draft, FinalizeProblem, StoredResult } from '../../services/index.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';

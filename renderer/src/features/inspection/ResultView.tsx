@@ -11,7 +11,7 @@ import {
   RESULT_CODE_LABELS,
 } from '../../../../shared/domain/results.js';
 import { services } from '../../services/index.js';
-import type { StoredResult } from '../../services/api.js';
+import type { StoredResult } from '../../services/index.js';
 import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';

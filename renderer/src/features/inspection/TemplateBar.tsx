@@ -5,7 +5,7 @@
  */
 import { useWatch, type Control, type UseFormSetValue } from 'react-hook-form';
 import { SE525_TEMPLATE_VERSION, isSe525Code, se525CheckItems } from '../../../../shared/domain/se-525.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 
 export function TemplateBar({ control, setValue }: { control: Control<Draft>; setValue: UseFormSetValue<Draft> }) {
   const items = useWatch({ control, name: 'items' });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateDraft } from '../../services/finalize-validation.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 import { makeTask } from '../../testing/builders.js';
 
 function draftWithDeadline(rectifyDeadline: string | null): Draft {

@@ -1,6 +1,6 @@
 /** The keystroke journal: written synchronously, replayed only for the same draft and only when it parses and differs. */
 import { describe, expect, it } from 'vitest';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 import { clearJournal, readJournal, writeJournal, type JournalStore } from './draftJournal.js';
 
 function memoryStore(): JournalStore & { map: Map<string, string> } {

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { CHECK_METHODS, FINDING_HANDLINGS, FOLLOW_UPS, ITEM_OUTCOMES, RESULT_CODES } from '../../../../shared/domain/results.js';
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 
 const KEY_PREFIX = 'inspection-journal:';
 const JOURNAL_VERSION = 1;

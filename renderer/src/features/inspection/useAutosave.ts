@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 import { clearJournal, writeJournal } from './draftJournal.js';
 
 export type SaveStatus =

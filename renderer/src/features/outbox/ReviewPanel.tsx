@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
-import type { OutboxEntry } from '../../services/api.js';
+import type { OutboxEntry } from '../../services/index.js';
 import { canResendAsCorrection, reviewLabel } from './outboxText.js';
 
 export function ReviewPanel({ e }: { e: OutboxEntry }) {

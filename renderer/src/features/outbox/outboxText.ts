@@ -1,6 +1,11 @@
 /** zh-CN labels and tones for outbox states, upload progress and review decisions. */
-import type { OutboxEntry, OutboxState } from '../../services/api.js';
+import type { OutboxEntry, OutboxState } from '../../services/index.js';
 import type { Tone } from '../../ui/Badge.js';
+
+/** Results not yet confirmed by the platform (what 待上传 N counts). */
+export function isPending(entry: Pick<OutboxEntry, 'state'>): boolean {
+  return entry.state !== 'accepted' && entry.state !== 'published';
+}
 
 export const OUTBOX_STATE_LABELS: Readonly<Record<OutboxState, string>> = {
   waiting: '等待上传',

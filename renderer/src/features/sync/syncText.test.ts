@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncProgress } from '../../services/api.js';
+import type { SyncProgress } from '../../services/index.js';
 import { isRunning, syncPercent } from './syncText.js';
 
 const base: SyncProgress = { phase: 'enterprises', done: 0, total: 0, recordsPerSecond: 0, etaSeconds: null, quarantined: 0, message: '', lastSyncedAt: null };

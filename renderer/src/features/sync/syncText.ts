@@ -1,5 +1,5 @@
 /** zh-CN texts for the sync phases and the derived percent. */
-import type { SyncPhase, SyncProgress } from '../../services/api.js';
+import type { SyncPhase, SyncProgress } from '../../services/index.js';
 
 export const PHASE_LABELS: Readonly<Record<SyncPhase, string>> = {
   idle: '未开始',

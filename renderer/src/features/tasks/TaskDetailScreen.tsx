@@ -5,7 +5,7 @@
  */
 import { services } from '../../services/index.js';
 import type { CheckItem, Task } from '../../../../shared/protocol/index.js';
-import type { StoredResult } from '../../services/api.js';
+import type { StoredResult } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { publicationDeadlineOf } from '../inspection/resultText.js';
 import { Badge } from '../../ui/Badge.js';

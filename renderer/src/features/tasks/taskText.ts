@@ -1,5 +1,5 @@
 /** zh-CN labels for task state: local progress and the platform's status. */
-import type { TaskSummary } from '../../services/api.js';
+import type { TaskSummary } from '../../services/index.js';
 import type { Tone } from '../../ui/Badge.js';
 
 export const LOCAL_STATE_LABELS: Readonly<Record<TaskSummary['localState'], string>> = {

@@ -2,8 +2,8 @@
  * 演示数据 badge: shown on the sign-in screen and in the top bar whenever the app runs against the
  * bundled demo platform (nothing real configured), so nobody mistakes simulated enterprises for real ones.
  */
-import { services } from '../services/index.js';
-import { useServiceData } from './useServiceData.js';
+import { services } from '../../services/index.js';
+import { useServiceData } from '../../ui/useServiceData.js';
 
 export function DemoBadge() {
   const { data } = useServiceData(() => services.deployment.get(), null, []);
