@@ -3,7 +3,7 @@
  * the field instead of failing on the payload schema.
  */
 import { describe, expect, it } from 'vitest';
-import { validateDraft } from '../../services/finalize-validation.js';
+import { validateDraft } from '../../services/inspection/finalize-validation.js';
 import type { Draft } from '../../services/index.js';
 import { makeTask } from '../../testing/builders.js';
 

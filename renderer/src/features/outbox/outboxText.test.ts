@@ -6,7 +6,7 @@ describe('outbox text', () => {
     expect(stateLabel({ state: 'uploading', progress: 42 })).toBe('上传中 42%');
     expect(stateLabel({ state: 'uploading', progress: null })).toBe('上传中');
     expect(stateLabel({ state: 'needs_review', progress: null })).toBe('需处理');
-    expect(stateLabel({ state: 'published' })).toBe('已公示');
+    expect(stateLabel({ state: 'published', progress: null })).toBe('已公示');
   });
 
   it('offers a correction for conflicts but not for cancelled or reassigned tasks', () => {

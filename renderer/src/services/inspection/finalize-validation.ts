@@ -6,13 +6,13 @@
  * (the party's, or its refusal with a witness who signs); and, when the enterprise's USCC fails its
  * check, a note on how it compares with the business licence.
  */
-import { isValidIsoDate } from '../../../shared/domain/dates.js';
-import { lenientConditions, lenientDecisionError, matchLenient, type LenientHistory } from '../../../shared/domain/lenient.js';
-import { resultCodesError } from '../../../shared/domain/results.js';
-import { isSe525Code, se525CheckItems } from '../../../shared/domain/se-525.js';
-import { usccCheckFailure } from '../../../shared/domain/uscc.js';
-import { USCC_NOTE_MAX, type Reference, type Task } from '../../../shared/protocol/index.js';
-import type { Draft, DraftItem, FinalizeProblem } from './api.js';
+import { isValidIsoDate } from '../../../../shared/domain/dates.js';
+import { lenientConditions, lenientDecisionError, matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
+import { resultCodesError } from '../../../../shared/domain/results.js';
+import { isSe525Code, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
+import { USCC_NOTE_MAX, type Reference, type Task } from '../../../../shared/protocol/index.js';
+import type { Draft, DraftItem, FinalizeProblem } from '../api.js';
 
 export interface ValidationContext {
   readonly reference?: Reference | null;

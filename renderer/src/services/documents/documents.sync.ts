@@ -3,14 +3,13 @@
  * and reports used/voided numbers. Its failures never fail the sync: the numbers on hand still
  * work offline and everything is retried on the next sync.
  */
-import { docNumbersRepo, metaRepo } from '../db/index.js';
-import { syncDocNumbers, type DocNumberSyncOutcome } from '../sync/doc-numbers.js';
-import type { Runtime } from './runtime.js';
+import { syncDocNumbers, type DocNumberSyncOutcome } from '../../sync/doc-numbers.js';
+import type { Runtime } from '../runtime.js';
 
 export async function docNumbersAfterPull(rt: Runtime): Promise<DocNumberSyncOutcome | null> {
   try {
     const outcome = await syncDocNumbers({
-      http: rt.http, repo: docNumbersRepo(rt.dbs.field), deviceId: () => metaRepo(rt.dbs.field).deviceId(), now: rt.now,
+      http: rt.http, repo: rt.repos.docNumbers, deviceId: () => rt.repos.meta.deviceId(), now: rt.now,
     });
     for (const e of outcome.errors) console.warn(e);
     return outcome;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { disposeDatabases, freshDatabases, testServices } from '../testing/builders.js';
+import { disposeDatabases, freshDatabases, testServices } from '../../testing/builders.js';
 
 const inspector = { id: 'insp-1', name: '王芳', certNo: '37100000001', certExpiry: '2030-01-01', unit: '威海市市场监管局', station: '城东所', region: '371000', domains: [], expert: false };
 let calls = 0;

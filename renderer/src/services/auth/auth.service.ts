@@ -2,18 +2,17 @@
  * Sign-in: online once (tokens sealed at rest, a salted PBKDF2 verifier stored for the 执法证号),
  * offline afterwards against that verifier. The session persists across restarts until sign-out.
  */
-import { API, CertNoSchema, LoginResponseSchema } from '../../../shared/protocol/index.js';
-import { metaRepo, outboxRepo, sessionRepo, type SessionRow } from '../db/index.js';
-import { checkVerifier, makeVerifier } from '../platform/crypto.js';
-import { createHttpClient } from '../platform/http.js';
-import type { AuthService, Session, SignInError } from './api.js';
-import type { Runtime } from './runtime.js';
+import { API, CertNoSchema, LoginResponseSchema } from '../../../../shared/protocol/index.js';
+import type { SessionRow } from '../../db/index.js';
+import { checkVerifier, makeVerifier } from '../../platform/crypto.js';
+import { createHttpClient } from '../../platform/http.js';
+import type { AuthService, Session, SignInError } from './auth.api.js';
+import type { Runtime } from '../runtime.js';
 
 type SignInResult = { ok: true; session: Session } | { ok: false; error: SignInError };
 
 export function createAuthService(rt: Runtime): AuthService & { restore(): Promise<Session | null> } {
-  const sessions = sessionRepo(rt.dbs.field);
-  const meta = metaRepo(rt.dbs.field);
+  const { session: sessions, meta } = rt.repos;
   let restored = false;
 
   async function toSession(row: SessionRow): Promise<Session> {
@@ -82,7 +81,7 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
     rt.setBaseUrl(url);
     await rt.tokens.set(login);
     restored = true;
-    if ((await outboxRepo(rt.dbs.field).resumePaused()) > 0) rt.emit('outbox');
+    if ((await rt.repos.outbox.resumePaused()) > 0) rt.emit('outbox');
     rt.emit('session');
     return { ok: true, session: await toSession(row) };
   }

@@ -3,8 +3,8 @@
  * (createImageBitmap + canvas; none for PDFs or where the browser cannot decode), then one strict
  * write through the attachments repository. A full disk surfaces as StorageFullError (zh-CN).
  */
-import { attachmentsRepo, hashBlob, type AttachmentKind, type AttachmentRow, type FieldDb } from '../db/index.js';
-import type { EvidenceFile } from './api.js';
+import { hashBlob, type AttachmentKind, type AttachmentRow, type AttachmentsRepo } from '../../db/index.js';
+import type { EvidenceFile } from '../api.js';
 
 const THUMB_PX = 240;
 export const MAX_EVIDENCE_BYTES = 25 * 1024 * 1024;
@@ -52,7 +52,7 @@ export function evidenceKindError(kind: AttachmentKind, file: Blob): string | nu
   return null;
 }
 
-export async function captureEvidence(db: FieldDb, input: CaptureInput): Promise<EvidenceFile> {
+export async function captureEvidence(attachments: AttachmentsRepo, input: CaptureInput): Promise<EvidenceFile> {
   const problem = evidenceKindError(input.kind, input.file);
   if (problem) throw new Error(problem);
   const [sha256, thumbnail] = await Promise.all([hashBlob(input.file), input.kind === 'signature' ? Promise.resolve(null) : makeThumbnail(input.file)]);
@@ -60,5 +60,5 @@ export async function captureEvidence(db: FieldDb, input: CaptureInput): Promise
     id: `att-${crypto.randomUUID()}`, resultId: input.resultId, taskId: input.taskId, kind: input.kind, mime: input.file.type,
     size: input.file.size, sha256, blob: input.file, thumbnail, fileName: input.fileName, capturedAt: input.capturedAt,
   };
-  return toEvidenceFile(await attachmentsRepo(db).add(row));
+  return toEvidenceFile(await attachments.add(row));
 }

@@ -2,7 +2,7 @@
  * Test helper (not imported by app code): signs a draft the way the signature pad does — a PNG
  * attachment per inspector slot and for the party — so data-layer tests can finalize.
  */
-import type { Draft, InspectionService } from './api.js';
+import type { Draft, InspectionService } from '../services/index.js';
 
 /** A valid 1×1 PNG (bytes differ per call through the trailing text chunk name, so hashes differ). */
 export function tinyPng(tag = 'x'): Blob {

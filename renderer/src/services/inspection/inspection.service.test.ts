@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { auditRepo, openDatabases, outboxRepo, referenceRepo, sha256Hex, tasksRepo, closeDatabases } from '../db/index.js';
-import { disposeDatabases, freshDatabases, makeReference, makeTask, member, testServices } from '../testing/builders.js';
-import type { Draft } from './api.js';
-import { signDraft } from './inspection.testkit.js';
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { auditRepo, openDatabases, outboxRepo, referenceRepo, sha256Hex, tasksRepo, closeDatabases } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeReference, makeTask, member, testServices } from '../../testing/builders.js';
+import type { Draft } from '../api.js';
+import { signDraft } from '../../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 beforeEach(async () => {

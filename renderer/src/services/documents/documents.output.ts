@@ -4,8 +4,8 @@
  * build: the PDF in a hidden iframe whose own print dialog opens (a new tab if that is refused),
  * and a download link. Nothing here needs the network: the bytes are already on the device.
  */
-import { bridge } from '../platform/adapter.js';
-import type { OutputOutcome } from './api.js';
+import { bridge } from '../../platform/adapter.js';
+import type { OutputOutcome } from '../api.js';
 
 /** A file name without characters Windows or the dialogs reject: `现场检查笔录-威环市监现笔〔2026〕0001号.pdf`. */
 export function pdfFileName(title: string, docNo: string): string {

@@ -3,8 +3,8 @@
  * platform, size, SHA-256) and stages it; this only relays. The bridge is looked up on every call
  * because it is a property of the page, present in Electron and absent in the browser build.
  */
-import { bridge } from '../platform/adapter.js';
-import type { UpdatesService } from './api.js';
+import { bridge } from '../../platform/adapter.js';
+import type { UpdatesService } from './updates.api.js';
 
 export function createUpdatesService(): UpdatesService {
   return {

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { tasksRepo } from '../db/index.js';
-import { disposeDatabases, freshDatabases, makeTask, testServices } from '../testing/builders.js';
-import { manualNetwork } from './network.js';
+import { tasksRepo } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeTask, testServices } from '../../testing/builders.js';
+import { manualNetwork } from '../network/network.service.js';
 import { DRAIN_INTERVAL_MS } from './outbox.service.js';
-import { signDraft } from './inspection.testkit.js';
+import { signDraft } from '../../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let clock = Date.parse('2026-05-06T02:00:00Z');

@@ -1,10 +1,9 @@
 /** The pull as a service: one run at a time, progress for the UI, the quarantine list. */
-import { quarantineRepo, syncStateRepo } from '../db/index.js';
-import { IDLE_PROGRESS, type PullProgress } from '../sync/progress.js';
-import { runPull, type PullRun } from '../sync/pull-runner.js';
-import type { SyncProgress, SyncService } from './api.js';
-import type { Runtime } from './runtime.js';
-import { docNumbersAfterPull } from './documents.sync.js';
+import { IDLE_PROGRESS, type PullProgress } from '../../sync/progress.js';
+import { runPull, type PullRun } from '../../sync/pull-runner.js';
+import type { SyncProgress, SyncService } from './sync.api.js';
+import type { Runtime } from '../runtime.js';
+import { docNumbersAfterPull } from '../documents/documents.sync.js';
 
 export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>, beforePull: () => void = () => undefined): SyncService {
   let progress: SyncProgress = { ...IDLE_PROGRESS, lastSyncedAt: null };
@@ -17,7 +16,7 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
     for (const l of listeners) l(progress);
     if (p.phase === 'tasks' || p.phase === 'done') rt.emit('tasks');
   };
-  void syncStateRepo(rt.dbs.field.syncState).get('tasks').then((s) => {
+  void rt.repos.taskSync.get('tasks').then((s) => {
     if (s.lastSyncedAt && !progress.lastSyncedAt) progress = { ...progress, lastSyncedAt: s.lastSyncedAt };
   }).catch(() => undefined);
 
@@ -56,7 +55,7 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
       return () => listeners.delete(listener);
     },
     async quarantine() {
-      return (await quarantineRepo(rt.dbs.cache).list()).map((q) => ({ key: q.key, reason: q.reason, at: q.at }));
+      return (await rt.repos.quarantine.list()).map((q) => ({ key: q.key, reason: q.reason, at: q.at }));
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Online/offline from the browser (navigator.onLine and its events), as a NetworkSource. */
-import type { NetworkService } from './api.js';
-import type { NetworkSource } from './runtime.js';
+import type { NetworkService } from './network.api.js';
+import type { NetworkSource } from '../runtime.js';
 
 export function browserNetwork(): NetworkSource {
   return {

@@ -1,13 +1,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditRepo } from '../db/index.js';
-import { disposeDatabases, freshDatabases, testServices } from '../testing/builders.js';
-import type { OutboxEntry } from './api.js';
+import { auditRepo } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, testServices } from '../../testing/builders.js';
+import type { OutboxEntry } from '../api.js';
 import { memoryLedger, mergeLedger } from './storage.service.js';
 
 const entry = (resultId: string, state: OutboxEntry['state']): OutboxEntry => ({
   opId: `op-${resultId}`, resultId, taskId: `t-${resultId}`, enterpriseName: `企业${resultId}`, state, attempts: 0,
   lastAttemptAt: null, nextAttemptAt: null, lastError: null, advice: null, publicationDeadline: '2026-06-01',
+  progress: null, setAsideCode: null, review: null, replaces: null,
 });
 
 let dbs: ReturnType<typeof freshDatabases>;

@@ -3,12 +3,12 @@
  * decisions (with the condition states at finalize), the signatures and the evidence list with
  * each file's SHA-256, so the content hash covers the attachments too. Pure except for types.
  */
-import { lenientConditions, matchLenient, type LenientHistory } from '../../../shared/domain/lenient.js';
-import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../shared/domain/se-525.js';
-import { usccCheckFailure } from '../../../shared/domain/uscc.js';
-import type { Reference, ResultPayload, SignatureRef, Task } from '../../../shared/protocol/index.js';
-import type { AttachmentRow, DraftRow } from '../db/index.js';
-import type { Draft, DraftItem, DraftSignature } from './api.js';
+import { lenientConditions, matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
+import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
+import type { Reference, ResultPayload, SignatureRef, Task } from '../../../../shared/protocol/index.js';
+import type { AttachmentRow, DraftRow } from '../../db/index.js';
+import type { Draft, DraftItem, DraftSignature } from '../api.js';
 
 export function toDraft(row: DraftRow): Draft {
   return {

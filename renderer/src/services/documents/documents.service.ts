@@ -4,20 +4,20 @@
  * render → store the PDF with its hash. Works with no network. A number taken for a document that
  * then fails to render is voided with the reason, never silently reused.
  */
-import { DOC_TYPE_LABELS, DOC_TYPES } from '../../../shared/protocol/index.js';
-import { docNumbersRepo, sha256Hex, type IssuedDocRow } from '../db/index.js';
-import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../print/index.js';
-import { LOW_WARNING_BELOW } from '../sync/doc-numbers.js';
+import { DOC_TYPE_LABELS, DOC_TYPES } from '../../../../shared/protocol/index.js';
+import { docNumbersRepo, sha256Hex, type IssuedDocRow } from '../../db/index.js';
+import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../../print/index.js';
+import { LOW_WARNING_BELOW } from '../../sync/doc-numbers.js';
 import type {
   AuthService, DocumentAvailability, DocumentKindName, DocumentRequest, DocumentsService, EnterpriseService,
   InspectionService, IssuedDocument, TaskService,
-} from './api.js';
+} from '../api.js';
 import {
   hashText, needsRectification, noticeDefaults, noticeInput, recordDefaults, recordInput, rectificationDefaults,
   rectificationInput, type DocumentContext, type Numbering,
 } from './documents.inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../runtime.js';
 
 export interface DocumentsDeps {
   readonly tasks: TaskService;

@@ -3,15 +3,12 @@
  * waiting op due immediately) and on a timer; receipts polled until published. Also the review
  * flow for set-aside results: keep with a note, or resend as a correction (never a silent discard).
  */
-import { canonicalJson } from '../../../shared/domain/canonical.js';
-import {
-  attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, reviewsRepo, sha256Hex, uploadsRepo,
-  type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow,
-} from '../db/index.js';
-import { createPushEngine, type DrainReport, type PushEngine } from '../sync/push-engine.js';
-import { createTusUploader } from '../sync/tus-upload.js';
-import type { OutboxEntry, OutboxService } from './api.js';
-import type { Runtime } from './runtime.js';
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
+import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
+import { createTusUploader } from '../../sync/tus-upload.js';
+import type { OutboxEntry, OutboxService } from './outbox.api.js';
+import type { Runtime } from '../runtime.js';
 
 export const DRAIN_INTERVAL_MS = 15_000;
 export const RECEIPT_POLL_EVERY = 4;
@@ -37,26 +34,20 @@ function toEntry(row: OutboxRow, uploads: readonly UploadRow[], aside: SetAsideR
 export interface OutboxController extends OutboxService {
   readonly engine: PushEngine;
   drain(): Promise<DrainReport | null>;
-  keepWithNote(opId: string, note: string): Promise<void>;
-  resendAsCorrection(opId: string, note: string): Promise<string>;
   /** Starts the timer and the reconnect listener; returns a stop function. */
   startBackground(): () => void;
 }
 
 export function createOutboxService(rt: Runtime): OutboxController {
-  const db = rt.dbs.field;
-  const outbox = outboxRepo(db);
-  const uploads = uploadsRepo(db);
-  const reviews = reviewsRepo(db);
-  const results = resultsRepo(db);
+  const { outbox, uploads, reviews, results, attachments, meta, audit } = rt.repos;
   const uploader = createTusUploader({
     baseUrl: rt.baseUrl, fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)), tokens: rt.tokens,
-    uploads, source: attachmentsRepo(db), now: () => rt.now().getTime(), onProgress: () => rt.emit('outbox'),
+    uploads, source: attachments, now: () => rt.now().getTime(), onProgress: () => rt.emit('outbox'),
   });
   const engine = createPushEngine({
-    uploader, http: rt.http, outbox, results, deviceId: () => metaRepo(db).deviceId(),
+    uploader, http: rt.http, outbox, results, deviceId: () => meta.deviceId(),
     now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
-    onChange: () => rt.emit('outbox'), auditGate: () => auditRepo(db).verify(),
+    onChange: () => rt.emit('outbox'), auditGate: () => audit.verify(),
   });
 
   async function drain(): Promise<DrainReport | null> {
@@ -67,7 +58,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
   }
 
   async function list(): Promise<OutboxEntry[]> {
-    const [rows, allUploads, decisions, allResults] = await Promise.all([outbox.list(), uploads.all(), reviews.all(), db.results.toArray()]);
+    const [rows, allUploads, decisions, allResults] = await Promise.all([outbox.list(), uploads.all(), reviews.all(), results.all()]);
     const replacesOf = new Map(allResults.map((r) => [r.resultId, r.payload.replaces]));
     const out: OutboxEntry[] = [];
     for (const row of rows) {
@@ -86,8 +77,8 @@ export function createOutboxService(rt: Runtime): OutboxController {
     const at = rt.now().toISOString();
     const payload = { ...original.payload, resultId: `r-${crypto.randomUUID()}`, replaces: aside?.conflictWith ?? original.resultId, finishedAt: at };
     const contentHash = await sha256Hex(canonicalJson(payload));
-    const audit = await auditRepo(db).prepare({ at, kind: 'result.correction', subjectId: payload.resultId, detail: { replaces: payload.replaces, of: original.resultId, note, contentHash } });
-    const row = await reviews.correct({ opId, note, at, payload, contentHash, newOpId: `op-${crypto.randomUUID()}`, audit });
+    const entry = await audit.prepare({ at, kind: 'result.correction', subjectId: payload.resultId, detail: { replaces: payload.replaces, of: original.resultId, note, contentHash } });
+    const row = await reviews.correct({ opId, note, at, payload, contentHash, newOpId: `op-${crypto.randomUUID()}`, audit: entry });
     rt.emit('outbox');
     rt.emit('tasks');
     return row.resultId;

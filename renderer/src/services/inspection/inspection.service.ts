@@ -6,19 +6,16 @@
  * with WebCrypto (outside any transaction), and writes result, outbox op and audit entry in one
  * transaction. A correction is a new draft with a new resultId that `replaces` the finalized one.
  */
-import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../shared/domain/dates.js';
-import type { LenientHistory } from '../../../shared/domain/lenient.js';
-import { ResultPayloadSchema, type Task } from '../../../shared/protocol/index.js';
-import {
-  AuditHeadMovedError, attachmentsRepo, auditRepo, draftsRepo, enterprisesRepo, referenceRepo, resultsRepo, sha256Hex, tasksRepo,
-  type DraftRow, type ResultRow,
-} from '../db/index.js';
-import type { Draft, FinalizeProblem, InspectionService, StoredResult } from './api.js';
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../../shared/domain/dates.js';
+import type { LenientHistory } from '../../../../shared/domain/lenient.js';
+import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
+import { AuditHeadMovedError, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
+import type { Draft, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
 import { validateDraft } from './finalize-validation.js';
 import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
 import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../runtime.js';
 
 export { toDraft } from './inspection-payload.js';
 
@@ -39,13 +36,7 @@ export function newDraftRow(task: Task, now: Date): DraftRow {
 type FinalizeOutcome = { ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] };
 
 export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () => void } = {}): InspectionService {
-  const drafts = draftsRepo(rt.dbs.field);
-  const tasks = tasksRepo(rt.dbs.field);
-  const results = resultsRepo(rt.dbs.field);
-  const audit = auditRepo(rt.dbs.field);
-  const files = attachmentsRepo(rt.dbs.field);
-  const reference = referenceRepo(rt.dbs.cache);
-  const enterprises = enterprisesRepo(rt.dbs.cache);
+  const { drafts, tasks, results, audit, attachments: files, reference, enterprises } = rt.repos;
 
   async function context(task: Task) {
     const [ref, ent] = await Promise.all([reference.get(), enterprises.get(task.enterprise.uscc)]);
@@ -119,7 +110,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     async addEvidence(taskId, file, kind, fileName) {
       const row = await drafts.get(taskId);
       if (!row) throw new Error('请先开始检查，再添加附件');
-      return captureEvidence(rt.dbs.field, { taskId, resultId: row.resultId, file, kind, fileName, capturedAt: rt.now().toISOString() });
+      return captureEvidence(files, { taskId, resultId: row.resultId, file, kind, fileName, capturedAt: rt.now().toISOString() });
     },
     async removeEvidence(id) {
       await files.remove(id);

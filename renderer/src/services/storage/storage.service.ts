@@ -6,9 +6,10 @@
  * no payloads and no tokens: ids, the enterprise name (public on 公示 anyway) and a state.
  */
 import { z } from 'zod';
-import { auditRepo, localStorageMirror, metaRepo, storageHealth, type MarkerMirror } from '../db/index.js';
-import type { IntegrityReport, IntegrityService, LedgerEntry, OutboxEntry, StorageService } from './api.js';
-import type { Runtime } from './runtime.js';
+import { localStorageMirror, storageHealth, type MarkerMirror } from '../../db/index.js';
+import type { OutboxEntry } from '../outbox/outbox.api.js';
+import type { IntegrityReport, IntegrityService, LedgerEntry, StorageService } from './storage.api.js';
+import type { Runtime } from '../runtime.js';
 
 export interface LedgerStore {
   get(): string | null;
@@ -73,7 +74,7 @@ export interface StorageOptions {
   readonly ledger?: LedgerStore;
 }
 
-export function createStorageService(rt: Runtime, o: StorageOptions = {}): Required<StorageService> {
+export function createStorageService(rt: Runtime, o: StorageOptions = {}): StorageService {
   const mirror = o.markerMirror ?? localStorageMirror();
   const store = o.ledger ?? localStorageLedger();
   return {
@@ -87,10 +88,10 @@ export function createStorageService(rt: Runtime, o: StorageOptions = {}): Requi
     async acceptFresh() {
       const lost = readLedger(store).filter((e) => !e.confirmed).map((e) => e.resultId);
       const confirmed = readLedger(store).filter((e) => e.confirmed).length;
-      const meta = metaRepo(rt.dbs.field);
+      const { meta, audit } = rt.repos;
       const previous = mirror.get();
       const marker = await meta.ensureMarker();
-      await auditRepo(rt.dbs.field).append({
+      await audit.append({
         at: rt.now().toISOString(), kind: 'store.recovered', subjectId: marker,
         detail: { previousMarker: previous, lostResults: lost.join(','), lostCount: lost.length, confirmedCount: confirmed },
       });
@@ -107,7 +108,7 @@ export function integrityMessage(brokenAt: number): string {
 export function createIntegrityService(rt: Runtime): IntegrityService {
   return {
     async check(): Promise<IntegrityReport> {
-      const audit = auditRepo(rt.dbs.field);
+      const audit = rt.repos.audit;
       const [brokenAt, head] = await Promise.all([audit.verify(), audit.head()]);
       return { ok: brokenAt === null, brokenAt, entries: head.count, message: brokenAt === null ? null : integrityMessage(brokenAt) };
     },

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { closeDatabases, enterprisesRepo, hashBlob, openDatabases, referenceRepo, sha256Hex, tasksRepo } from '../db/index.js';
-import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, testServices } from '../testing/builders.js';
-import type { Draft } from './api.js';
-import { signDraft, tinyPng } from './inspection.testkit.js';
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { closeDatabases, enterprisesRepo, hashBlob, openDatabases, referenceRepo, sha256Hex, tasksRepo } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, testServices } from '../../testing/builders.js';
+import type { Draft } from '../api.js';
+import { signDraft, tinyPng } from '../../testing/inspection.testkit.js';
 
 const LENIENT = {
   code: 'SD-QW-001', violation: '未将营业执照置于醒目位置', itemCodes: ['A01'], legalBasis: '《市场主体登记管理条例》第三十六条',

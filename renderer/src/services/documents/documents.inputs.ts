@@ -10,11 +10,11 @@
  * (/v1/doc-numbers/report); the platform's verify page then matches either the result's content
  * hash or a document hash registered for that result, once the result has been uploaded.
  */
-import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { addDays, chinaDate } from '../../../shared/domain/dates.js';
-import type { Enterprise, Inspector, ResultPayload, Task } from '../../../shared/protocol/index.js';
-import type { DocumentInputs, DocumentKind, Party } from '../print/index.js';
-import type { NoticeDetails, RecordDetails, RectificationDetails } from './api.js';
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { addDays, chinaDate } from '../../../../shared/domain/dates.js';
+import type { Enterprise, Inspector, ResultPayload, Task } from '../../../../shared/protocol/index.js';
+import type { DocumentInputs, DocumentKind, Party } from '../../print/index.js';
+import type { NoticeDetails, RecordDetails, RectificationDetails } from '../api.js';
 
 export interface DocumentContext {
   readonly task: Task;
