@@ -54,8 +54,24 @@ function rendererPlace(absolute) {
   return { layer, rest: withoutExt(rest.join('/')) };
 }
 
+/** Thread entry points: every `*.worker.ts` and the service worker's sw/sw.ts. */
+const isThreadEntry = (file) => /\.worker\.ts$/.test(file) || file.endsWith(path.join('sw', 'sw.ts'));
+
 const layersPlugin = {
   rules: {
+    'thread-header': {
+      meta: { type: 'problem', schema: [], docs: { description: 'A thread entry file names its thread in its header comment' } },
+      create(context) {
+        if (!isThreadEntry(context.filename)) return {};
+        return {
+          Program(node) {
+            const first = context.sourceCode.getAllComments()[0];
+            const ok = first && first.range[0] === 0 && /^\s*\*?\s*Thread: \S/m.test(first.value);
+            if (!ok) context.report({ node, message: 'A thread entry file (*.worker.ts, sw/sw.ts) opens with a header comment whose line `Thread: <name> (<who starts it>)` says which thread runs it.' });
+          },
+        };
+      },
+    },
     imports: {
       meta: { type: 'problem', schema: [], docs: { description: 'Renderer layers import only downwards; the db layer only through db/index.ts' } },
       create(context) {
@@ -144,7 +160,7 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],
     plugins: { layers: layersPlugin },
-    rules: { 'layers/imports': 'error' },
+    rules: { 'layers/imports': 'error', 'layers/thread-header': 'error' },
   },
   {
     files: ['electron/**/*.{ts,cts}'],

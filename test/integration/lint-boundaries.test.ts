@@ -45,7 +45,7 @@ describe('import boundaries', () => {
       ['renderer/src/app/x.ts', '../features/tasks/TaskListScreen.js', true],
       ['renderer/src/features/tasks/x.ts', '../../app/App.js', false],
       ['renderer/src/features/tasks/x.ts', '../../state/routes.js', true],
-      ['renderer/src/features/tasks/x.ts', '../inspection/resultText.js', true],
+      ['renderer/src/features/tasks/x.ts', '../inspection/result-text.js', true],
       ['renderer/src/features/settings/x.ts', '../../platform/adapter.js', false],
       ['renderer/src/features/tasks/x.ts', '../../db/index.js', false],
       ['renderer/src/state/x.ts', '../app/App.js', false],
@@ -54,7 +54,7 @@ describe('import boundaries', () => {
       ['renderer/src/ui/x.ts', '../state/ui.js', false],
       ['renderer/src/ui/x.ts', './Badge.js', true],
       ['renderer/src/services/x.ts', '../sync/pull-runner.js', true],
-      ['renderer/src/services/x.ts', '../features/tasks/taskText.js', false],
+      ['renderer/src/services/x.ts', '../features/tasks/task-text.js', false],
       ['renderer/src/sync/x.ts', '../services/index.js', false],
       ['renderer/src/sync/x.ts', '../platform/http.js', true],
       ['renderer/src/sync/x.ts', '../search/engine.js', false],
@@ -90,6 +90,19 @@ describe('import boundaries', () => {
     expect(await layerErrors('renderer/src/features/x/y.ts', '../../services/api.js')).toEqual([expect.stringContaining('services/index.ts')]);
     expect(await layerErrors('renderer/src/features/x/y.ts', '../../services/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/services/x.ts', './api.js')).toEqual([]);
+  });
+
+  it('a thread entry file names its thread in its header comment', async () => {
+    const threadErrors = async (filePath: string, code: string) => {
+      const [result] = await eslint.lintText(code, { filePath });
+      return (result?.messages ?? []).filter((m) => m.ruleId === 'layers/thread-header').map((m) => m.message);
+    };
+    const body = 'export const x = 1;\n';
+    expect(await threadErrors('renderer/src/sync/x.worker.ts', `/** Pulls things. */\n${body}`)).toEqual([expect.stringContaining('Thread:')]);
+    expect(await threadErrors('renderer/src/sync/x.worker.ts', body)).toHaveLength(1);
+    expect(await threadErrors('renderer/src/sw/sw.ts', `/** Caches things. */\n${body}`)).toHaveLength(1);
+    expect(await threadErrors('renderer/src/sync/x.worker.ts', `/**\n * Thread: x worker (started by the pull worker).\n */\n${body}`)).toEqual([]);
+    expect(await threadErrors('renderer/src/sync/x.ts', body)).toEqual([]);
   });
 
   it('only tests import renderer/src/testing/, and tests may import any layer', async () => {

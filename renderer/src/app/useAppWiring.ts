@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { services } from '../services/index.js';
-import { isPending } from '../features/outbox/outboxText.js';
+import { isPending } from '../features/outbox/outbox-text.js';
 import { useUi } from '../state/ui.js';
 
 export function useAppWiring(): void {

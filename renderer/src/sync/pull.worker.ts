@@ -1,4 +1,6 @@
 /**
+ * Thread: pull worker (dedicated Web Worker, started from the window by pull-runner.ts).
+ *
  * Web Worker entry of the pull: bulk downloads never freeze the UI. It opens its own Dexie
  * connections and runs the same pull engine the tests call directly. Tokens stay with the app: on
  * a 401 the worker asks for a refreshed access token.

@@ -5,7 +5,7 @@
  */
 import { CHECK_METHODS, CHECK_METHOD_LABELS } from '../../../../shared/domain/results.js';
 import type { NoticeDetails, RecordDetails, RecordEvidence, RectificationDetails } from '../../services/index.js';
-import { CheckField, FieldGroup, TextField } from './fields.js';
+import { CheckField, FieldGroup, TextField } from './Fields.js';
 
 interface FormProps<T> {
   value: T;

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { IssuedDocument } from '../../services/index.js';
-import { renderPreview } from './pdfPreview.js';
+import { renderPreview } from './pdf-preview.js';
 
 export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose: () => void }) {
   const host = useRef<HTMLDivElement>(null);

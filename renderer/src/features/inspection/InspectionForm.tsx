@@ -24,10 +24,10 @@ import type { Draft, FinalizeProblem, StoredResult } from '../../services/index.
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
-import { groupByDepartment } from '../tasks/groupItems.js';
+import { groupByDepartment } from '../tasks/group-items.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
-import { lookHereReasons } from './lookHere.js';
+import { lookHereReasons } from './look-here.js';
 import { FieldProblem, ProblemsContext, problemAria, problemId, report, stillOpen, toProblemMap, useProblemAria, type Reported } from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
 import { EvidencePanel } from './EvidencePanel.js';

@@ -11,7 +11,7 @@ import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../state/routes.js';
-import { OUTBOX_STATE_TONES, isPending, stateLabel } from './outboxText.js';
+import { OUTBOX_STATE_TONES, isPending, stateLabel } from './outbox-text.js';
 import { ReviewPanel } from './ReviewPanel.js';
 
 function Row({ e }: { e: OutboxEntry }) {

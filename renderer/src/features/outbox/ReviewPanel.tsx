@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { services } from '../../services/index.js';
 import type { OutboxEntry } from '../../services/index.js';
-import { canResendAsCorrection, reviewLabel } from './outboxText.js';
+import { canResendAsCorrection, reviewLabel } from './outbox-text.js';
 
 export function ReviewPanel({ e }: { e: OutboxEntry }) {
   const [note, setNote] = useState('');

@@ -7,7 +7,7 @@ import { services } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { formatDateTime, formatEta, formatRate } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { PHASE_LABELS, PHASE_ORDER, isRunning, syncPercent } from './syncText.js';
+import { PHASE_LABELS, PHASE_ORDER, isRunning, syncPercent } from './sync-text.js';
 import { useSyncProgress } from './useSyncProgress.js';
 
 function PhaseSteps({ phase }: { phase: string }) {

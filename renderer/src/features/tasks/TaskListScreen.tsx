@@ -10,8 +10,8 @@ import { Badge, CreditBadge, WarningBadge } from '../../ui/Badge.js';
 import { dueLevel, dueText } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../state/routes.js';
-import { publicationDeadlineOf } from '../inspection/resultText.js';
-import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './taskText.js';
+import { publicationDeadlineOf } from '../inspection/result-text.js';
+import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './task-text.js';
 
 type Filter = 'all' | TaskSummary['localState'];
 

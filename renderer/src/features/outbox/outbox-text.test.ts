@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canResendAsCorrection, reviewLabel, stateLabel } from './outboxText.js';
+import { canResendAsCorrection, reviewLabel, stateLabel } from './outbox-text.js';
 
 describe('outbox text', () => {
   it('shows upload progress only while uploading', () => {

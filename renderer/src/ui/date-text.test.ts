@@ -1,6 +1,6 @@
 /** Typed dates read the way an inspector means them; impossible dates are refused. */
 import { describe, expect, it } from 'vitest';
-import { longDate, parseDateText } from './dateText.js';
+import { longDate, parseDateText } from './date-text.js';
 
 describe('parseDateText', () => {
   it.each([

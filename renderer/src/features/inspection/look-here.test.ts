@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../../../shared/protocol/index.js';
-import { groupByDepartment } from '../tasks/groupItems.js';
-import { lookHereReasons } from './lookHere.js';
+import { groupByDepartment } from '../tasks/group-items.js';
+import { lookHereReasons } from './look-here.js';
 
 describe('look-here hints', () => {
   it('reads the credit file: the last visit, older failures and a red warning on key items', () => {
