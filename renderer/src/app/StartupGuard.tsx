@@ -1,5 +1,5 @@
 /**
- * The start-up guard (RELIABILITY.md rows 23 and 24). Before the app renders, it checks the local
+ * The start-up guard. Before the app renders, it checks the local
  * store (the marker) and the audit hash chain. A lost or replaced store shows the recovery screen
  * until the inspector confirms; a broken audit chain raises an alert that stays above every screen
  * (the uploader pauses the affected results itself). Once running, it mirrors the outbox into the

@@ -26,7 +26,7 @@ export function useAppWiring(): void {
     refreshPending();
     const offOutbox = services.outbox.subscribe(refreshPending);
 
-    // Storage health and the audit chain are checked by the StartupGuard (rows 23 and 24).
+    // Storage health and the audit chain are checked by the StartupGuard.
     services.auth
       .current()
       .then(

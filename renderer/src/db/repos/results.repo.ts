@@ -19,7 +19,7 @@ export interface FinalizeWrite {
   readonly result: Omit<ResultRow, 'deviceSeq' | 'auditCheckpoint' | 'receipt'>;
   readonly op: Pick<OutboxRow, 'opId' | 'enterpriseName' | 'publicationDeadline'>;
   readonly audit: AuditRow;
-  /** Fault injection for tests (RELIABILITY.md row 1): runs inside the transaction before commit. */
+  /** Fault injection for tests (a crash before the commit must leave nothing half-written): runs inside the transaction before commit. */
   readonly beforeCommit?: () => void;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Printing and saving a document's PDF (issue 5). In Electron: the IPC contract's `printPdf`
+ * Printing and saving a document's PDF. In Electron: the IPC contract's `printPdf`
  * (hidden sandboxed window, system print dialog) and `savePdf` (save dialog). In the browser
  * build: the PDF in a hidden iframe whose own print dialog opens (a new tab if that is refused),
  * and a download link. Nothing here needs the network: the bytes are already on the device.

@@ -1,5 +1,5 @@
 /**
- * On-site documents as a service (issue 5): availability and form defaults from IndexedDB, then
+ * On-site documents as a service: availability and form defaults from IndexedDB, then
  * issue = validate → take a number from the reserved block (one transaction) → hash → lay out →
  * render → store the PDF with its hash. Works with no network. A number taken for a document that
  * then fails to render is voided with the reason, never silently reused.

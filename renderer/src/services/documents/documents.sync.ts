@@ -1,5 +1,5 @@
 /**
- * The sync service's document-number phase (issue 5): runs after the pull phases, reserves blocks
+ * The sync service's document-number phase: runs after the pull phases, reserves blocks
  * and reports used/voided numbers. Its failures never fail the sync: the numbers on hand still
  * work offline and everything is retried on the next sync.
  */

@@ -58,7 +58,7 @@ describe('InspectionService', () => {
   });
 
   it('an irregular USCC needs a note on the licence check, which the payload and its hash then carry', async () => {
-    const bad = '91350203M0001QAY9B'; // check character should be 9 (DOMAIN.md §3)
+    const bad = '91350203M0001QAY9B'; // the GB 32100 check character should be 9
     const base = makeTask(3);
     await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 3, task: { ...base, enterprise: { ...base.enterprise, uscc: bad } } }], '3', 3, 'x');
     const s = testServices(dbs);

@@ -11,7 +11,7 @@ let clock = Date.parse('2026-05-06T02:00:00Z');
 const puts: string[] = [];
 let answers: number[] = [];
 
-/** tus for the signature attachments (issue 4 requires signatures): accepted whole, not counted. */
+/** tus for the signature attachments (finalizing requires signatures): accepted whole, not counted. */
 async function fakeTus(method: string, init: RequestInit | undefined): Promise<Response> {
   const headers = new Headers(init?.headers);
   const size = Number(headers.get('Upload-Length') ?? 0);

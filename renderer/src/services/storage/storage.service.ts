@@ -1,9 +1,10 @@
 /**
- * Storage health and the recovery ledger (RELIABILITY.md row 23), and the audit-log integrity check
- * (row 24). The ledger is a small list of result ids and their upload state kept in localStorage,
- * beside the store marker, so that when the database is lost the recovery screen can say which
- * results the platform had confirmed by receipt (safe) and which were lost with the store. It holds
- * no payloads and no tokens: ids, the enterprise name (public on 公示 anyway) and a state.
+ * Storage health and the recovery ledger, and the audit-log integrity check (tampered local records
+ * are caught before anything is uploaded). The ledger is a small list of result ids and their
+ * upload state kept in localStorage, beside the store marker, so that when the database is lost the
+ * recovery screen can say which results the platform had confirmed by receipt (safe) and which were
+ * lost with the store. It holds no payloads and no tokens: ids, the enterprise name (public on 公示
+ * anyway) and a state.
  */
 import { z } from 'zod';
 import { localStorageMirror, storageHealth, type MarkerMirror } from '../../db/index.js';
