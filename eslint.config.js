@@ -1,6 +1,8 @@
-// Lint keeps the architecture's boundaries (ARCHITECTURE.md): only electron/ imports `electron`,
-// renderer/ and electron/ never import each other, only the db layer imports `dexie`, and
-// shared/ imports nothing with a runtime (no DOM, Node or Electron).
+// Lint keeps the architecture's boundaries (docs/ARCHITECTURE.md): only electron/ imports `electron`,
+// renderer/ and electron/ never import each other, only the db layer imports `dexie`, shared/
+// imports nothing with a runtime (no DOM, Node or Electron), and inside renderer/src the layers
+// below import only downwards, the db layer only through its barrel.
+import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -9,6 +11,105 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'url', 'stream', 'zlib'];
 
 const restrict = (patterns) => ['error', { patterns }];
+
+const RENDERER_SRC = path.join(import.meta.dirname, 'renderer', 'src');
+
+// The renderer's layers, top to bottom:
+//   app → features → ui, state → services → sync, search, print, platform → db → vault
+// A file in the folder on the left may import only the folders listed (its own included); shared/
+// and libraries are governed by the rules further down. Among sync, search, print and platform only
+// sync → platform is allowed (the pull and push engines talk through the HTTP client and tokens);
+// the others stay independent so each can run on its own thread without dragging the rest in.
+// sw/ (the service worker's own thread) and vault/ (key hierarchy, sealing; any thread) import
+// nothing else from the renderer. testing/ (test builders) may import anything but only tests
+// import it; *.test.ts(x) may import any layer (they build fixtures), still only through the barrels.
+const BELOW_SERVICES = ['sync', 'search', 'print', 'platform', 'db', 'vault'];
+const RENDERER_LAYERS = {
+  'main.tsx': ['app', 'sw', 'styles'],
+  app: ['app', 'features', 'ui', 'state', 'services', 'styles'],
+  features: ['features', 'ui', 'state', 'services', 'styles'],
+  ui: ['ui'],
+  state: ['state', 'services'],
+  services: ['services', ...BELOW_SERVICES],
+  sync: ['sync', 'platform', 'db', 'vault'],
+  search: ['search', 'db', 'vault'],
+  print: ['print', 'db', 'vault'],
+  platform: ['platform', 'db', 'vault'],
+  db: ['db', 'vault'],
+  vault: ['vault'],
+  sw: ['sw'],
+  testing: ['testing', 'app', 'features', 'ui', 'state', 'services', ...BELOW_SERVICES],
+};
+/** Layers above services reach the data layer only through the services barrel (the singleton + contract types). */
+const UI_LAYERS = new Set(['app', 'features', 'state']);
+
+const isTest = (file) => /\.test\.tsx?$/.test(file);
+const withoutExt = (file) => file.replace(/\.(js|jsx|ts|tsx|mjs|cjs)$/, '');
+
+/** 'db/repos/x.ts' → { layer: 'db', rest: 'repos/x' }; 'main.tsx' → { layer: 'main.tsx', rest: '' }; null outside renderer/src. */
+function rendererPlace(absolute) {
+  const rel = path.relative(RENDERER_SRC, absolute);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  const [layer = '', ...rest] = rel.split(path.sep);
+  return { layer, rest: withoutExt(rest.join('/')) };
+}
+
+/** Thread entry points: every `*.worker.ts` and the service worker's sw/sw.ts. */
+const isThreadEntry = (file) => /\.worker\.ts$/.test(file) || file.endsWith(path.join('sw', 'sw.ts'));
+
+const layersPlugin = {
+  rules: {
+    'thread-header': {
+      meta: { type: 'problem', schema: [], docs: { description: 'A thread entry file names its thread in its header comment' } },
+      create(context) {
+        if (!isThreadEntry(context.filename)) return {};
+        return {
+          Program(node) {
+            const first = context.sourceCode.getAllComments()[0];
+            const ok = first && first.range[0] === 0 && /^\s*\*?\s*Thread: \S/m.test(first.value);
+            if (!ok) context.report({ node, message: 'A thread entry file (*.worker.ts, sw/sw.ts) opens with a header comment whose line `Thread: <name> (<who starts it>)` says which thread runs it.' });
+          },
+        };
+      },
+    },
+    imports: {
+      meta: { type: 'problem', schema: [], docs: { description: 'Renderer layers import only downwards; the db layer only through db/index.ts' } },
+      create(context) {
+        const file = context.filename;
+        const from = rendererPlace(file);
+        function check(node, source) {
+          if (typeof source !== 'string' || !source.startsWith('.')) return;
+          const to = rendererPlace(path.resolve(path.dirname(file), source));
+          if (!to) return;
+          if (to.layer === 'db' && from?.layer !== 'db' && to.rest !== 'index') {
+            context.report({ node, message: `Import the db layer through renderer/src/db/index.ts, not its internal module db/${to.rest}: repositories, rows and migrations stay private to db/.` });
+            return;
+          }
+          if (!from) return;
+          if (to.layer === 'testing' && !isTest(file) && from.layer !== 'testing') {
+            context.report({ node, message: 'renderer/src/testing/ holds test builders: only tests import it.' });
+            return;
+          }
+          if (isTest(file)) return;
+          const allowed = RENDERER_LAYERS[from.layer];
+          if (allowed && !allowed.includes(to.layer)) {
+            context.report({ node, message: `Renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault): ${from.layer}/ may import only ${allowed.map((l) => `${l}/`).join(', ')}, not ${to.layer}/.` });
+            return;
+          }
+          if (UI_LAYERS.has(from.layer) && to.layer === 'services' && to.rest !== 'index') {
+            context.report({ node, message: `UI code reaches the services only through renderer/src/services/index.ts (the app's instance and the contract types), not services/${to.rest}.` });
+          }
+        }
+        return {
+          ImportDeclaration: (node) => check(node, node.source.value),
+          ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+          ExportAllDeclaration: (node) => check(node, node.source.value),
+          ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+        };
+      },
+    },
+  },
+};
 
 export default tseslint.config(
   {
@@ -55,6 +156,11 @@ export default tseslint.config(
         { group: ['**/electron/**'], message: 'renderer/ and electron/ meet only through the IPC contract in shared/.' },
       ]),
     },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/imports': 'error', 'layers/thread-header': 'error' },
   },
   {
     files: ['electron/**/*.{ts,cts}'],

@@ -1,5 +1,5 @@
 /**
- * Credit files at station scale (issue 3): initial sync of 200,000 enterprises from the simulator on
+ * Credit files at station scale: initial sync of 200,000 enterprises from the simulator on
  * loopback into an empty persistent profile until searchable, the per-record baselines on the same
  * feed (raw IndexedDB put, 10,000 per transaction; Dexie bulkPut with the obvious indexes), a delta
  * of 1,000 changes + 100 removals, start-up to the first search, and 200 mixed queries. The initial

@@ -1,5 +1,5 @@
 /**
- * Documents benchmark (issue 5), in headless Chromium against the built app (dist/renderer) and
+ * Documents benchmark, in headless Chromium against the built app (dist/renderer) and
  * the simulator, on a fresh persistent profile: sign in, sync (reserves numbers), go offline, open
  * a task (the panel warms pdfmake and the fonts up), then generate notices through the UI. Reads
  * the app's User Timing entries: `documents.warmup` (pdfmake + 21 MB of fonts from the precached

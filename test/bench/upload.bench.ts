@@ -1,5 +1,5 @@
 /**
- * Upload backlog benchmark (issue 6): 100 finalized results with 3 photos of 1 MB each, sent by
+ * Upload backlog benchmark: 100 finalized results with 3 photos of 1 MB each, sent by
  * the real outbox (tus attachments, then the idempotent PUT) to the in-process simulator over
  * loopback, beside a baseline measured in the same run: the same bytes sent by plain sequential
  * PUTs to a sink server. Same task results form correction chains (each `replaces` the previous),

@@ -6,7 +6,7 @@
  * before the platform's delay, however many times the outbox drains meanwhile).
  */
 import { BASE_BACKOFF_MS } from '../../renderer/src/sync/push-answers.js';
-import { DRAIN_INTERVAL_MS } from '../../renderer/src/services/outbox.service.js';
+import { DRAIN_INTERVAL_MS } from '../../renderer/src/services/outbox/outbox.service.js';
 import type { StartedPlatform } from '../platform/server.js';
 import { expect, test, type Browser } from './fixtures.js';
 import { fillAllCompliant, finalize, openMyTask, openOutbox } from './pages.js';

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import { outboxRepo } from '../../renderer/src/db/index.js';
-import { manualNetwork } from '../../renderer/src/services/network.js';
+import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
-import { signDraft } from '../../renderer/src/services/inspection.testkit.js';
+import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 
 let platform: StartedPlatform;
 let dataDir: string;

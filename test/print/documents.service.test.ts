@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docNumbersRepo, referenceRepo, sha256Hex as webSha, tasksRepo } from '../../renderer/src/db/index.js';
 import { createPdfRenderer, verificationUrl } from '../../renderer/src/print/index.js';
 import type { AuthService, Draft } from '../../renderer/src/services/api.js';
-import { createDocumentsService } from '../../renderer/src/services/documents.service.js';
-import { hashText } from '../../renderer/src/services/documents.inputs.js';
-import { signDraft } from '../../renderer/src/services/inspection.testkit.js';
+import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
+import { hashText } from '../../renderer/src/services/documents/documents.inputs.js';
+import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, member, testServices } from '../../renderer/src/testing/builders.js';
 import { nodeFontSource } from './nodeFontSource.js';
 import { decodeQr, PdfFile, squash } from './pdfTools.js';
@@ -51,7 +51,7 @@ async function finalize(): Promise<void> {
   const d: Draft = await s.inspection.openDraft(task.id);
   const filled: Draft = {
     ...d,
-    items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时公示年度报告', legalBasis: '《企业信息公示暂行条例》第八条', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01' } })),
+    items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时公示年度报告', legalBasis: '《企业信息公示暂行条例》第八条', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01', lenient: null } })),
     resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: ['ORDER_CORRECTION'],
   };
   const signed = await signDraft(s.inspection, filled);

@@ -1,5 +1,5 @@
 /** Repository handles for the reliability tests (re-exported so tests import one place). */
-import { uploadsRepo } from '../../renderer/src/db/repos/outbox-uploads.repo.js';
+import { uploadsRepo } from '../../renderer/src/db/index.js';
 import type { Rig } from './harness.js';
 
 export { metaRepo, outboxRepo, resultsRepo } from '../../renderer/src/db/index.js';

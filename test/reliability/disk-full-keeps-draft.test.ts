@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageFullError } from '../../renderer/src/db/repos/attachments.repo.js';
+import { StorageFullError } from '../../renderer/src/db/index.js';
 import { finalizeWith, opOf, rig, settle, type Rig } from './harness.js';
 
 let r: Rig;

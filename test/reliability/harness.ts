@@ -12,7 +12,7 @@ import { canonicalJson } from '../../shared/domain/canonical.js';
 import { chinaDate, addDays } from '../../shared/domain/dates.js';
 import type { ResultPayload, Task } from '../../shared/protocol/index.js';
 import { attachmentsRepo, auditRepo, openDatabases, outboxRepo, resultsRepo, tasksRepo, type Databases } from '../../renderer/src/db/index.js';
-import { manualNetwork } from '../../renderer/src/services/network.js';
+import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import type { CreatedServices } from '../../renderer/src/services/index.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';

@@ -8,8 +8,7 @@
 import 'fake-indexeddb/auto';
 import type fc from 'fast-check';
 import { canonicalJson } from '../../shared/domain/canonical.js';
-import { FieldDb, attachmentsRepo, auditRepo, metaRepo, resultsRepo, outboxRepo } from '../../renderer/src/db/index.js';
-import { uploadsRepo } from '../../renderer/src/db/repos/outbox-uploads.repo.js';
+import { FieldDb, attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, uploadsRepo } from '../../renderer/src/db/index.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike, type PushEngine } from '../../renderer/src/sync/push-engine.js';
 import { createTusUploader } from '../../renderer/src/sync/tus-upload.js';

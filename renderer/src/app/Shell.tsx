@@ -3,9 +3,9 @@
  * (role=status, 在线 / 离线), and the navigation whose 待上传 link always shows the pending count.
  */
 import type { ReactNode } from 'react';
-import type { Session } from '../services/api.js';
-import { DemoBadge } from '../ui/DemoBadge.js';
-import { formatRoute, type Route } from './routes.js';
+import type { Session } from '../services/index.js';
+import { DemoBadge } from '../features/settings/DemoBadge.js';
+import { formatRoute, type Route } from '../state/routes.js';
 import { useUi } from '../state/ui.js';
 
 interface NavItem {

@@ -1,11 +1,11 @@
 /**
- * The recovery screen (RELIABILITY.md row 23): shown instead of the app when the local database was
+ * The recovery screen: shown instead of the app when the local database was
  * lost or replaced. It says what happened, lists what the platform's receipts said was safe before
  * the loss (the ledger kept outside the database) and which results were lost with it, and lets the
  * inspector re-sync only after confirming that they have read it. Never a silent fresh start.
  */
 import { useState } from 'react';
-import type { LedgerEntry, StorageHealth } from '../services/api.js';
+import type { LedgerEntry, StorageHealth } from '../services/index.js';
 
 export interface RecoveryProps {
   readonly health: StorageHealth;

@@ -1,5 +1,5 @@
 /**
- * The start-up guard (RELIABILITY.md rows 23 and 24). Before the app renders, it checks the local
+ * The start-up guard. Before the app renders, it checks the local
  * store (the marker) and the audit hash chain. A lost or replaced store shows the recovery screen
  * until the inspector confirms; a broken audit chain raises an alert that stays above every screen
  * (the uploader pauses the affected results itself). Once running, it mirrors the outbox into the
@@ -7,7 +7,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { services } from '../services/index.js';
-import type { LedgerEntry, StorageHealth } from '../services/api.js';
+import type { LedgerEntry, StorageHealth } from '../services/index.js';
 import { navigate } from '../state/ui.js';
 import { RecoveryScreen } from './StartupGuard.recovery.js';
 
@@ -18,9 +18,9 @@ type Check =
 
 async function runChecks(): Promise<Check> {
   const health = await services.storage.health();
-  if (health.state === 'wiped' || health.state === 'mismatch') return { phase: 'recovery', health, ledger: services.storage.ledger?.() ?? [] };
-  const integrity = await services.integrity?.check();
-  return { phase: 'ready', auditAlert: integrity && !integrity.ok ? integrity.message : null };
+  if (health.state === 'wiped' || health.state === 'mismatch') return { phase: 'recovery', health, ledger: services.storage.ledger() };
+  const integrity = await services.integrity.check();
+  return { phase: 'ready', auditAlert: integrity.ok ? null : integrity.message };
 }
 
 export function StartupGuard({ children }: { children: ReactNode }) {
@@ -39,7 +39,7 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!ready) return;
     const mirror = (): void => {
-      services.outbox.list().then((entries) => services.storage.remember?.(entries), (e: unknown) => console.warn('ledger mirror failed', e));
+      services.outbox.list().then((entries) => services.storage.remember(entries), (e: unknown) => console.warn('ledger mirror failed', e));
     };
     mirror();
     return services.outbox.subscribe(mirror);
@@ -54,7 +54,7 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   }
   if (check.phase === 'recovery') {
     const onContinue = async (): Promise<void> => {
-      await services.storage.acceptFresh?.();
+      await services.storage.acceptFresh();
       navigate({ name: 'sync' }, { replace: true });
       setCheck({ phase: 'ready', auditAlert: null });
     };

@@ -4,13 +4,8 @@
  */
 import { useEffect } from 'react';
 import { services } from '../services/index.js';
-import type { OutboxEntry } from '../services/api.js';
+import { isPending } from '../features/outbox/outbox-text.js';
 import { useUi } from '../state/ui.js';
-
-/** Results not yet confirmed by the platform (what 待上传 N counts). */
-export function isPending(entry: Pick<OutboxEntry, 'state'>): boolean {
-  return entry.state !== 'accepted' && entry.state !== 'published';
-}
 
 export function useAppWiring(): void {
   useEffect(() => {
@@ -31,7 +26,7 @@ export function useAppWiring(): void {
     refreshPending();
     const offOutbox = services.outbox.subscribe(refreshPending);
 
-    // Storage health and the audit chain are checked by the StartupGuard (rows 23 and 24).
+    // Storage health and the audit chain are checked by the StartupGuard.
     services.auth
       .current()
       .then(

@@ -1,5 +1,5 @@
 /**
- * The two Dexie databases (ARCHITECTURE.md "Data on the device"): `field` with strict durability
+ * The two Dexie databases: `field` with strict durability
  * (losing any of it is a failure) and `cache` with relaxed durability (re-downloadable, bulk writes).
  * This folder is the only importer of dexie; everything else goes through the repositories.
  */
@@ -43,7 +43,7 @@ export class FieldDb extends Dexie {
 }
 
 export class CacheDb extends Dexie {
-  // Cache v2 (issue 3): packed credit files; v1's per-record `enterprises` table is gone.
+  // Cache v2: packed credit files; v1's per-record `enterprises` table is gone.
   declare entChunks: Table<EntChunkRow, number>;
   declare entSearch: Table<EntSearchRow, number>;
   declare entDir: Table<EntDirRow, number>;

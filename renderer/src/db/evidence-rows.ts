@@ -1,5 +1,5 @@
 /**
- * Stored rows of field schema v2 (issue 4): evidence attachments (photos, scanned documents and
+ * Stored rows of field schema v2: evidence attachments (photos, scanned documents and
  * signature images) as Blobs with their SHA-256 taken at capture. A row is immutable once written:
  * captions and signature metadata live in the autosaved draft, so typing never rewrites a Blob.
  *

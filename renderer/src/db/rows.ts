@@ -74,7 +74,7 @@ export interface DraftItemRow {
     severity: 'general' | 'key';
     handling: FindingHandling;
     rectifyDeadline: string | null;
-    /** Added with field v2 (issue 4); absent on older rows. */
+    /** Added with field v2; absent on older rows. */
     lenient?: { code: string; decision: '' | 'apply' | 'decline'; minorHarm: boolean; reason: string } | null;
   } | null;
 }
@@ -93,7 +93,7 @@ export interface DraftRow {
   readonly updatedAt: string;
   /** True once finalized: the draft is then read-only. */
   readonly frozen: boolean;
-  /** Added with field v2 (issue 4); absent on older rows (read as empty). */
+  /** Added with field v2; absent on older rows (read as empty). */
   readonly captions?: Readonly<Record<string, string>>;
   readonly signatures?: readonly DraftSignatureRow[];
   readonly templates?: readonly string[];

@@ -1,5 +1,5 @@
 /**
- * Start-up storage checks (RELIABILITY.md row 23): ask for persistent storage and detect a wiped
+ * Start-up storage checks: ask for persistent storage and detect a wiped
  * store — the field database's marker is missing while a marker kept elsewhere (localStorage in the
  * browser) says this profile had data — instead of silently starting fresh.
  */

@@ -56,7 +56,7 @@ export function formatDocNo(prefix: string, year: number, serial: number, width 
   return `${prefix}〔${year}〕${String(serial).padStart(width, '0')}号`;
 }
 
-/** The public verification link the QR code carries (PROTOCOL.md "Publication"). */
+/** The public verification link the QR code carries. */
 export function verificationUrl(v: Verification): string {
   const base = v.platformUrl.replace(/\/+$/, '');
   const query = new URLSearchParams({ result: v.resultId, hash: v.contentHash });

@@ -1,5 +1,5 @@
 /**
- * 随机抽查检查通知书 (random-inspection notice, DOMAIN.md §5.1, Zhejiang template): addressee,
+ * 随机抽查检查通知书 (random-inspection notice, Zhejiang template): addressee,
  * legal basis and task number, the items, time and method, materials to prepare, the warning on
  * non-cooperation, contact, delivery, and a receipt line for the party.
  */

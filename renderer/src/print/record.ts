@@ -1,5 +1,5 @@
 /**
- * 现场检查笔录 (on-site inspection record, DOMAIN.md §5.2): party and person on site, time from–to,
+ * 现场检查笔录 (on-site inspection record): party and person on site, time from–to,
  * place, inspectors with 执法证号, credential shown / rights explained / recusal asked, what was
  * checked and found per item, conclusion, evidence, the signatures as captured (or the refusal and
  * the witness), and a signature line plus "第 X 页 共 Y 页" on every page.

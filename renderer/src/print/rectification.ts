@@ -1,5 +1,5 @@
 /**
- * 责令改正通知书 (rectification order, DOMAIN.md §5.3): facts found, legal basis, the required
+ * 责令改正通知书 (rectification order): facts found, legal basis, the required
  * correction per finding, the deadline, how to report back, remedies, and a receipt line.
  * Built only when the result has at least one finding handled as 责令限期改正.
  */

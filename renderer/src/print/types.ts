@@ -1,5 +1,5 @@
 /**
- * Inputs of the three on-site documents (DOMAIN.md §5), built from the shared protocol types.
+ * Inputs of the three on-site documents, built from the shared protocol types.
  * Every builder parses its input with these schemas first, so a document is never laid out from
  * half-valid data (a missing 执法证号 fails loudly instead of printing a blank).
  */

@@ -13,7 +13,7 @@
  * its new chunks.
  */
 import type { EnterprisesRepo } from '../db/index.js';
-import type { EntDirRow } from '../db/repos/enterprises.rows.js';
+import type { EntDirRow } from '../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';

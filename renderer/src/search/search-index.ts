@@ -7,8 +7,7 @@
  */
 import { CREDIT_CLASSES, type CreditClass } from '../../../shared/domain/credit.js';
 import { ENTERPRISE_STATUSES } from '../../../shared/protocol/index.js';
-import type { EntDirRow, EntSearchRow } from '../db/repos/enterprises.rows.js';
-import { COLOR_BY_CODE } from '../db/repos/enterprises.pack.js';
+import { COLOR_BY_CODE, type EntDirRow, type EntSearchRow } from '../db/index.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import { assemblePostings, intersect, type DocKeys, type DocPart, type KeyCollector, type Postings } from './postings.js';
 import { TopK } from './top-k.js';

@@ -1,4 +1,6 @@
 /**
+ * Thread: search worker (dedicated Web Worker, started from the window by search-client.ts).
+ *
  * Web Worker entry of enterprise search: builds the bigram index off the main thread and answers
  * queries, so typing never freezes the UI; while following a sync it indexes each chunk as its page
  * commits (engine.ts). Opens its own Dexie connection to the cache database by name.

@@ -1,13 +1,20 @@
 /**
- * What every service shares: the databases, the platform adapter, the token keeper, clocks,
- * the network source and a tiny change bus. Built once by createServices().
+ * What every service shares: the databases and their repositories, the platform adapter, the
+ * token keeper, clocks, the network source and a tiny change bus. Built once by createServices(),
+ * so every service reads through the same repository instances (the credit-file repository keeps
+ * an in-memory directory; two of them would each load and refresh their own).
  */
-import type { Databases } from '../db/index.js';
-import { sessionRepo } from '../db/index.js';
+import type {
+  AttachmentsRepo, AuditRepo, Databases, DocNumbersRepo, DraftsRepo, JournalRepo, EnterprisesRepo, MetaRepo, OutboxRepo, QuarantineRepo,
+  ReferenceRepo, ResultsRepo, ReviewsRepo, SessionRepo, SyncStateRepo, TasksRepo, UploadsRepo,
+} from '../db/index.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import { createHttpClient, type HttpClient } from '../platform/http.js';
 import { createTokenKeeper, type TokenKeeper } from '../platform/tokens.js';
 import type { LockLike } from '../sync/push-engine.js';
+
+/** Returned by every `subscribe`: stops the notifications. */
+export type Unsubscribe = () => void;
 
 export type ChangeTopic = 'tasks' | 'outbox' | 'session';
 
@@ -35,9 +42,29 @@ export interface ServiceDeps {
   readonly verifierIterations?: number;
 }
 
+export interface Repositories {
+  readonly session: SessionRepo;
+  readonly meta: MetaRepo;
+  readonly tasks: TasksRepo;
+  readonly taskSync: SyncStateRepo;
+  readonly drafts: DraftsRepo;
+  readonly results: ResultsRepo;
+  readonly attachments: AttachmentsRepo;
+  readonly audit: AuditRepo;
+  readonly outbox: OutboxRepo;
+  readonly uploads: UploadsRepo;
+  readonly reviews: ReviewsRepo;
+  readonly docNumbers: DocNumbersRepo;
+  readonly journal: JournalRepo;
+  readonly enterprises: EnterprisesRepo;
+  readonly reference: ReferenceRepo;
+  readonly quarantine: QuarantineRepo;
+}
+
 export interface Runtime {
   readonly deps: ServiceDeps;
   readonly dbs: Databases;
+  readonly repos: Repositories;
   readonly now: () => Date;
   readonly tokens: TokenKeeper;
   /** Authenticated client against the session's platform URL. */
@@ -48,14 +75,15 @@ export interface Runtime {
   on(topic: ChangeTopic, listener: () => void): () => void;
 }
 
-export function createRuntime(deps: ServiceDeps): Runtime {
+export function createRuntime(deps: ServiceDeps, repos: Repositories): Runtime {
   let baseUrl = '';
   const listeners = new Map<ChangeTopic, Set<() => void>>();
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
-  const tokens = createTokenKeeper({ vault: deps.adapter.vault(sessionRepo(deps.dbs.field)), baseUrl: () => baseUrl, ...fetchOpt });
+  const tokens = createTokenKeeper({ vault: deps.adapter.vault(repos.session), baseUrl: () => baseUrl, ...fetchOpt });
   return {
     deps,
     dbs: deps.dbs,
+    repos,
     now: deps.now ?? (() => new Date()),
     tokens,
     http: createHttpClient({ baseUrl: () => baseUrl, tokens, ...fetchOpt }),

@@ -3,8 +3,8 @@
  * pending-upload count and the signed-in session. Data itself lives in the services, not here.
  */
 import { create } from 'zustand';
-import type { Session } from '../services/api.js';
-import { formatRoute, parseHash, type Route } from '../app/routes.js';
+import type { Session } from '../services/index.js';
+import { formatRoute, parseHash, type Route } from './routes.js';
 
 export interface UiState {
   readonly route: Route;

@@ -1,4 +1,6 @@
 /**
+ * Thread: service worker (browser build only, registered from the window by register.ts).
+ *
  * Service worker of the browser build only (never registered inside Electron). Precaches the
  * built files listed at build time (vite.config.ts replaces the placeholder), serves same-origin
  * GETs cache-first so the app reloads offline, and fetches app-config.json network-first.

@@ -1,5 +1,5 @@
 /**
- * Document numbers during sync (PROTOCOL.md "Document numbers"): keep a block of numbers per
+ * Document numbers during sync: keep a block of numbers per
  * device and document type on hand, and tell the platform which numbers were used (with the
  * result id and the printed document's hash) or voided (with the reason).
  *

@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 import { CursorSchema, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, EnterpriseUpsertSchema, type Enterprise } from '../../../shared/protocol/index.js';
-import type { QuarantineRow } from '../db/rows.js';
-import { summarize, type SummaryChange } from '../db/repos/enterprises.pack.js';
+import type { EnterpriseSummary, QuarantineRow, SummaryChange } from '../db/index.js';
 import { compileByteValidator } from './byte-validator.js';
 import { compileValidator } from './compiled-validator.js';
 import { timings } from './enterprise-timings.js';
@@ -29,6 +28,14 @@ const CAPTURES = [
 ] as const;
 const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, CAPTURES);
 const captured: unknown[] = [];
+
+/** Copies only the summary fields, so the parsed record's object tree is not kept alive. */
+export function summarize(e: EnterpriseSummary): EnterpriseSummary {
+  return {
+    uscc: e.uscc, version: e.version, name: e.name, legalRep: e.legalRep, address: e.address, region: e.region, status: e.status,
+    internal: { creditClass: e.internal.creditClass, warningColor: e.internal.warningColor },
+  };
+}
 
 /** The first line of an NDJSON page (and the header of a page crossing between workers). */
 export const PageHeaderSchema = z.object({ nextCursor: CursorSchema, hasMore: z.boolean(), total: z.number().int().nonnegative() });

@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 import type { HttpError } from '../platform/http.js';
-import type { QuarantineRow } from '../db/rows.js';
-import type { EnterpriseSummary, SummaryChange } from '../db/repos/enterprises.pack.js';
+import type { EnterpriseSummary, QuarantineRow, SummaryChange } from '../db/index.js';
 import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,6 @@
 /**
+ * Thread: feed worker (two nested Web Workers, started by the pull worker through feed-pool.ts).
+ *
  * A feed worker: downloads one credit-file page at a time for the pull worker, and decodes,
  * parses and validates it as it streams (enterprise-feed.ts), in parallel with the other feed
  * worker and with the pull worker's IndexedDB writes. It holds no database and no refresh token:

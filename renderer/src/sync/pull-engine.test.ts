@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesRepo, quarantineRepo, referenceRepo, syncStateRepo, tasksRepo, draftsRepo } from '../db/index.js';
 import type { HttpClient, HttpResult, RequestSpec } from '../platform/http.js';
-import { newDraftRow } from '../services/inspection.service.js';
+import { newDraftRow } from '../services/inspection/inspection.service.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, makeUscc } from '../testing/builders.js';
 import { pullAll, type PullDeps } from './pull-engine.js';
 import type { PullProgress } from './progress.js';

@@ -1,5 +1,5 @@
 /**
- * The pull engine (PROTOCOL.md "Downstream"): reference data (ETag), the tasks feed and the
+ * The pull engine: reference data (ETag), the tasks feed and the
  * compacted enterprise feed, page by page. Plain functions over an HTTP client and repositories,
  * so the same code runs in the Web Worker and directly in tests. Every page is written with its
  * cursor in one transaction; a crash repeats at most one page. Bad records are quarantined, never

@@ -3,6 +3,7 @@
  * tests, integration). Both report the same progress and outcome.
  */
 import { enterprisesRepo, quarantineRepo, referenceRepo, syncStateRepo, tasksRepo, type Databases } from '../db/index.js';
+import { timings } from './enterprise-timings.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { FromWorkerSchema, type ToWorker } from './pull-messages.js';
@@ -32,7 +33,7 @@ function runInProcess(o: PullRunOptions): PullRun {
   const controller = new AbortController();
   const http = createHttpClient({ baseUrl: () => o.baseUrl, tokens: o.tokens, ...(o.fetch ? { fetch: o.fetch } : {}) });
   const done = pullAll({
-    http, tasks: tasksRepo(o.dbs.field), taskState: syncStateRepo(o.dbs.field.syncState), enterprises: enterprisesRepo(o.dbs.cache),
+    http, tasks: tasksRepo(o.dbs.field), taskState: syncStateRepo(o.dbs.field.syncState), enterprises: enterprisesRepo(o.dbs.cache, { timings }),
     reference: referenceRepo(o.dbs.cache), pageSize: o.pageSize, signal: controller.signal, onProgress: o.onProgress,
   }, (rows) => quarantineRepo(o.dbs.cache).put(rows)).then((outcome) => (outcome.ok
     ? { ok: true, message: '同步完成', sessionExpired: false }

@@ -1,9 +1,12 @@
 /**
+ * Thread: pull worker (dedicated Web Worker, started from the window by pull-runner.ts).
+ *
  * Web Worker entry of the pull: bulk downloads never freeze the UI. It opens its own Dexie
  * connections and runs the same pull engine the tests call directly. Tokens stay with the app: on
  * a 401 the worker asks for a refreshed access token.
  */
 import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
+import { timings } from './enterprise-timings.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
@@ -57,7 +60,7 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   let done: FromWorker;
   try {
     const outcome = await pullAll({
-      http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
+      http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache, { timings }),
       reference: referenceRepo(dbs.cache), pageSize: start.pageSize, signal: controller.signal,
       enterpriseFeed, enterprisePageSize: ENTERPRISE_PAGE_SIZE,
       onProgress: (progress) => post({ type: 'progress', progress }),

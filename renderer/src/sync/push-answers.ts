@@ -1,5 +1,5 @@
 /**
- * What the push engine does with each answer of `PUT /v1/results/{id}` (PROTOCOL.md's table),
+ * What the push engine does with each answer of `PUT /v1/results/{id}`,
  * as a pure function: accepted, set aside for review (with a zh-CN reason and advice), retried
  * after a delay, or the whole queue paused. Never "drop" and never "re-key".
  */

@@ -6,7 +6,7 @@ import { createHttpClient, type HttpClient, type HttpError, type HttpResult, typ
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
-import { signDraft } from '../services/inspection.testkit.js';
+import { signDraft } from '../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let clock = 1_000_000;

@@ -28,7 +28,7 @@ export interface PushDeps {
   /** Sends the result's attachments first; without it the result goes with no attachments. */
   readonly uploader?: AttachmentUploader | null;
   /**
-   * Row 24: verifies the local audit hash chain before each drain; returns the seq of the first
+   * Verifies the local audit hash chain before each drain; returns the seq of the first
    * broken entry, or null when intact. Results whose checkpoint covers a broken entry are paused.
    */
   readonly auditGate?: (() => Promise<number | null>) | null;

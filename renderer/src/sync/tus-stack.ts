@@ -4,7 +4,7 @@
  * Blobs, and URL storage backed by the field database's `uploads` table (never localStorage).
  */
 import type { FileReader, FileSource, HttpRequest, HttpResponse, HttpStack, PreviousUpload, UrlStorage } from 'tus-js-client';
-import type { UploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+import type { UploadsRepo } from '../db/index.js';
 
 class FetchResponse implements HttpResponse {
   constructor(private readonly res: Response, private readonly body: string) {}

@@ -6,8 +6,7 @@
  */
 import { Upload, type DetailedError } from 'tus-js-client';
 import { API, type ResultUpload } from '../../../shared/protocol/index.js';
-import type { AttachmentRow } from '../db/evidence-rows.js';
-import type { UploadsRepo } from '../db/repos/outbox-uploads.repo.js';
+import type { AttachmentRow, UploadsRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { parseRetryAfter } from '../platform/http.js';
 import { FetchHttpStack, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';

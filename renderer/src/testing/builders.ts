@@ -7,7 +7,7 @@ import type { Enterprise, Reference, Task, TeamMember } from '../../../shared/pr
 import { closeDatabases, openDatabases, type Databases } from '../db/index.js';
 import { sealedVault, type PlatformAdapter } from '../platform/adapter.js';
 import { createServices, type CreatedServices, type ServiceDeps } from '../services/index.js';
-import { manualNetwork } from '../services/network.js';
+import { manualNetwork } from '../services/network/network.service.js';
 
 let counter = 0;
 

@@ -31,7 +31,7 @@ export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: R
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** Marks internal-only data (DOMAIN.md §4 item 12): never published. */
+/** Marks internal-only data: shown to inspectors, never published. */
 export function InternalMark() {
   return <span className="internal-mark">内部信息，不公开</span>;
 }

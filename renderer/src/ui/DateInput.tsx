@@ -6,7 +6,7 @@
  * the finalize check then names the field.
  */
 import { useId, useState } from 'react';
-import { longDate, parseDateText } from './dateText.js';
+import { longDate, parseDateText } from './date-text.js';
 
 interface Props {
   readonly id: string;

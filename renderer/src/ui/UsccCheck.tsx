@@ -1,6 +1,6 @@
 /**
  * Flags an irregular 统一社会信用代码 wherever an enterprise is shown. Real registers hold a few
- * codes that fail the GB 32100 check (DOMAIN.md §3), so the platform may send one: the app never
+ * codes that fail the GB 32100 check, so the platform may send one: the app never
  * accepts it silently. A failed check is recorded in the inspection (营业执照核对说明, required to
  * lock); the position-17 check (GB 11714) is advisory and only asks for a look at the licence.
  */

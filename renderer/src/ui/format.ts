@@ -65,7 +65,7 @@ export function dueText(dueDate: string, now: Date): string {
   return '';
 }
 
-/** Registered capital is recorded in 万元 (DOMAIN.md §10). */
+/** Registered capital is recorded in 万元 (units of ten thousand yuan). */
 export function formatCapital(wan: number | null): string {
   if (wan === null) return '—';
   return `${wan.toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;

@@ -4,7 +4,9 @@
  * from the promise callbacks, never synchronously inside the effect.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Unsubscribe } from '../services/api.js';
+
+/** What a `subscribe` returns: stops the notifications. */
+export type Unsubscribe = () => void;
 
 export interface Loaded<T> {
   readonly data: T | undefined;

@@ -24,7 +24,7 @@ describe('value codec', () => {
       photo: new Uint8Array([0, 1, 2, 255]),
       raw: new Uint8Array([9, 8, 7]).buffer,
       at: new Date(1_700_000_000_000),
-      n: [NaN, Infinity, -Infinity, 0.5, undefined],
+      n: [NaN, Infinity, -Infinity, -0, 0.5, undefined],
       $u8: [0, 4],
       $$x: { $date: 1 },
       nested: { deep: [new Uint8Array(0), { $undef: 0 }] },

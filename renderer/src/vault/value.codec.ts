@@ -55,6 +55,8 @@ class Encoder {
       case 'boolean':
         return value;
       case 'number':
+        // IndexedDB keeps -0 (structured clone); JSON would turn it into 0.
+        if (Object.is(value, -0)) return { $num: '-0' };
         return Number.isFinite(value) ? value : { $num: String(value) };
       case 'object':
         break;
@@ -134,7 +136,7 @@ function revive(node: unknown, binary: Uint8Array): unknown {
       return tag === '$u8' ? copy : copy.buffer;
     }
     if (tag === '$date') return typeof v === 'number' ? new Date(v) : bad('bad $date');
-    if (tag === '$num') return v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : bad('bad $num');
+    if (tag === '$num') return v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === '-0' ? Number(v) : bad('bad $num');
     return undefined;
   }
   const out: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 /**
- * Cache database, schema version 2 (issue 3): credit files packed ~1,000 per chunk row with compact
+ * Cache database, schema version 2: credit files packed ~1,000 per chunk row with compact
  * search columns and a per-chunk directory (see repos/enterprises.rows.ts), replacing v1's one row
  * per enterprise. The cache is re-downloadable: the upgrade drops the v1 rows and resets the
  * enterprise stream's cursor to 0 in the same versionchange transaction, so the next sync does one

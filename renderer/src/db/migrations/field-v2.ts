@@ -1,5 +1,5 @@
 /**
- * Field database, schema version 2 (issue 4): evidence. The v1 `attachments` store gains indexes
+ * Field database, schema version 2: evidence. The v1 `attachments` store gains indexes
  * by task and kind; v1 held no attachment rows in practice, but any that exist are kept and given
  * the v2 defaults (kind 'photo', empty mime) so the upgrade never drops data. Frozen like v1.
  */

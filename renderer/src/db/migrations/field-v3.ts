@@ -1,5 +1,5 @@
 /**
- * Field database, schema version 3 (issue 6): upload state that must survive a restart.
+ * Field database, schema version 3: upload state that must survive a restart.
  * - `uploads`: one row per attachment being sent over tus — the upload URL the server gave, the
  *   last offset it confirmed, the size, done; it doubles as tus-js-client's URL storage (never
  *   localStorage), keyed by the attachment id (the fingerprint).

@@ -1,5 +1,5 @@
 /**
- * Field database, schema version 4 (issue 5): offline document numbers and issued documents.
+ * Field database, schema version 4: offline document numbers and issued documents.
  * - docBlocks: one row per reserve request. The requestId is stored (state 'requested') BEFORE the
  *   request is sent, so a retry after a lost answer asks with the same id (the platform is
  *   idempotent per requestId) and a block can never be reserved twice by mistake.

@@ -1,5 +1,5 @@
 /**
- * Offline document numbers (issue 5, field v4): reserve requests stored before they are sent,
+ * Offline document numbers (field v4): reserve requests stored before they are sent,
  * blocks handed out one serial at a time inside ONE strict transaction (a serial can never be
  * handed out twice: the number row is `add`ed, which fails on a duplicate key), voided numbers
  * kept with their reason, and the bookkeeping of what the platform has been told.

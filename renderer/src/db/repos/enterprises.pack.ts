@@ -26,13 +26,6 @@ export type SummaryChange =
   | { readonly kind: 'upsert'; readonly seq: number; readonly enterprise: EnterpriseSummary }
   | { readonly kind: 'tombstone'; readonly seq: number; readonly uscc: string };
 
-export function summarize(e: EnterpriseSummary): EnterpriseSummary {
-  return {
-    uscc: e.uscc, version: e.version, name: e.name, legalRep: e.legalRep, address: e.address, region: e.region, status: e.status,
-    internal: { creditClass: e.internal.creditClass, warningColor: e.internal.warningColor },
-  };
-}
-
 /** A validated upsert ready to pack: its summary and its stored form (the line's bytes, or a JSON text). */
 export interface PackedRecord {
   readonly enterprise: EnterpriseSummary;

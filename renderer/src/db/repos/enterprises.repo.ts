@@ -13,7 +13,6 @@ import { initialSyncState } from './sync-state.repo.js';
 import { EMPTY_ENT_META, chunkRecords, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
 import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
-import { timings } from '../../sync/enterprise-timings.js';
 
 interface PageMeta {
   readonly quarantined: readonly QuarantineRow[];
@@ -43,6 +42,19 @@ export interface DirectorySnapshot {
   /** The next chunk id to be used: ids only grow, unless the cache was wiped and filled again. */
   readonly nextChunk: number;
   readonly dir: readonly EntDirRow[];
+}
+
+/**
+ * Where a page write spends its time, for the download benchmark's diagnostics (never for logic).
+ * The pull passes its thread's accumulator; other callers leave it out.
+ */
+export interface WriteTimings {
+  /** Packing the page into chunk/search/dir rows. */
+  packMs: number;
+  /** The transaction's first reads (waiting for the previous page's commit). */
+  startMs: number;
+  /** From the page's puts being issued to their success. */
+  commitMs: number;
 }
 
 export interface EnterprisesRepo {
@@ -82,7 +94,8 @@ function announce(channel: string): void {
 
 const RECENT_CHUNKS = 4;
 
-export function enterprisesRepo(db: CacheDb): EnterprisesRepo {
+export function enterprisesRepo(db: CacheDb, options: { readonly timings?: WriteTimings } = {}): EnterprisesRepo {
+  const timings: WriteTimings = options.timings ?? { packMs: 0, startMs: 0, commitMs: 0 };
   const dir = new Directory();
   const channel = `${db.name}:enterprises-committed`;
   /** Decoded chunk cache for get(): key `${stamp}:${chunkId}`. */

@@ -19,7 +19,7 @@ export interface EntChunkRow {
    * The records as ONE byte string: their JSON lines (upsert change lines `{"kind":"upsert",…}`)
    * exactly as the network delivered them, UTF-8, joined by '\n' (JSON text never holds a raw
    * newline). Keeping the wire bytes means no re-encoding on the way in, and half the bytes of a
-   * UTF-16 string for IndexedDB to serialize (measured: cache v2 design note in docs/ARCHITECTURE.md).
+   * UTF-16 string for IndexedDB to serialize (measured when the cache v2 layout was chosen).
    * Read with `chunkRecords`.
    */
   readonly bytes?: Uint8Array;

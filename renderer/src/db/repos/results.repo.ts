@@ -19,7 +19,7 @@ export interface FinalizeWrite {
   readonly result: Omit<ResultRow, 'deviceSeq' | 'auditCheckpoint' | 'receipt'>;
   readonly op: Pick<OutboxRow, 'opId' | 'enterpriseName' | 'publicationDeadline'>;
   readonly audit: AuditRow;
-  /** Fault injection for tests (RELIABILITY.md row 1): runs inside the transaction before commit. */
+  /** Fault injection for tests (a crash before the commit must leave nothing half-written): runs inside the transaction before commit. */
   readonly beforeCommit?: () => void;
 }
 
@@ -29,6 +29,8 @@ export interface ResultsRepo {
   /** Every finalized record of a task, newest first (a correction and the one it replaces). */
   allForTask(taskId: string): Promise<ResultRow[]>;
   finalizedTaskIds(): Promise<ReadonlySet<string>>;
+  /** Every finalized record on the device (the outbox view names which one each corrects). */
+  all(): Promise<ResultRow[]>;
   finalize(write: FinalizeWrite): Promise<ResultRow>;
   setReceipt(resultId: string, receipt: Receipt): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
     async finalizedTaskIds() {
       return new Set((await db.results.toArray()).map((r) => r.taskId));
     },
+    all: () => db.results.toArray(),
     async finalize(write) {
       const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts];
       return db.transaction('rw', tables, async () => {

@@ -5,7 +5,7 @@ import type { Databases } from '../databases.js';
 import { draftsRepo } from './drafts.repo.js';
 import { syncStateRepo } from './sync-state.repo.js';
 import { tasksRepo } from './tasks.repo.js';
-import { newDraftRow } from '../../services/inspection.service.js';
+import { newDraftRow } from '../../services/inspection/inspection.service.js';
 
 let dbs: Databases;
 beforeEach(() => { dbs = freshDatabases(); });

@@ -8,9 +8,9 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import { CertNoSchema } from '../../../../shared/protocol/auth.js';
 import { services } from '../../services/index.js';
-import type { SignInError } from '../../services/api.js';
+import type { SignInError } from '../../services/index.js';
 import { navigate, useUi } from '../../state/ui.js';
-import { DemoBadge } from '../../ui/DemoBadge.js';
+import { DemoBadge } from '../settings/DemoBadge.js';
 
 const LoginFormSchema = z.object({
   certNo: z.string().trim().min(1, '请输入执法证号').pipe(CertNoSchema),

@@ -4,8 +4,8 @@
  * prefilled from the task, the credit file, the result and the session.
  */
 import { CHECK_METHODS, CHECK_METHOD_LABELS } from '../../../../shared/domain/results.js';
-import type { NoticeDetails, RecordDetails, RecordEvidence, RectificationDetails } from '../../services/api.js';
-import { CheckField, FieldGroup, TextField } from './fields.js';
+import type { NoticeDetails, RecordDetails, RecordEvidence, RectificationDetails } from '../../services/index.js';
+import { CheckField, FieldGroup, TextField } from './Fields.js';
 
 interface FormProps<T> {
   value: T;

@@ -1,9 +1,8 @@
 /** Preview of an issued document (pdf.js canvases), then print or save it; or void its number with a reason. */
 import { useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { IssuedDocument } from '../../services/api.js';
-import { pdfFileName, printPdf, savePdf } from '../../services/documents.output.js';
-import { renderPreview } from './pdfPreview.js';
+import type { IssuedDocument } from '../../services/index.js';
+import { renderPreview } from './pdf-preview.js';
 
 export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose: () => void }) {
   const host = useRef<HTMLDivElement>(null);
@@ -23,9 +22,7 @@ export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose
   }, [doc.docId]);
 
   async function output(kind: 'print' | 'save') {
-    const bytes = await services.documents.pdf(doc.docId);
-    if (!bytes) return setStatus('本机找不到该文书的 PDF');
-    const res = kind === 'print' ? await printPdf(bytes, `${doc.title} ${doc.docNo}`) : await savePdf(bytes, pdfFileName(doc.title, doc.docNo));
+    const res = kind === 'print' ? await services.documents.print(doc.docId) : await services.documents.save(doc.docId);
     setStatus(res.message);
   }
 

@@ -1,12 +1,12 @@
 /**
- * 现场文书 panel for a task (issue 5): numbers left on this device (warned early when low), the
+ * 现场文书 panel for a task: numbers left on this device (warned early when low), the
  * three documents with why one cannot be made yet, the documents issued for the task, and the
  * preview with print / save / void. Self-contained: drop `<DocumentsPanel taskId=… />` into a
  * screen. Opening it warms up pdfmake and the fonts so the first document does not wait for them.
  */
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { DocumentKindName } from '../../services/api.js';
+import type { DocumentKindName } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { DocumentPreview } from './DocumentPreview.js';
 import { IssueForm } from './IssueForm.js';

@@ -1,7 +1,7 @@
 /** Fill in (prefilled) details and generate a document: takes the next number from the reserved block. */
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { DocumentKindName, DocumentRequest, NoticeDetails, RecordDetails, RectificationDetails } from '../../services/api.js';
+import type { DocumentKindName, DocumentRequest, NoticeDetails, RecordDetails, RectificationDetails } from '../../services/index.js';
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
 
 type Details = DocumentRequest['details'];

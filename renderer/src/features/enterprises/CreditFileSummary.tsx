@@ -1,5 +1,5 @@
 /**
- * The enterprise's credit-file summary (DOMAIN.md §4): registration basics, status, licences,
+ * The enterprise's credit-file summary: registration basics, status, licences,
  * penalties, abnormal / serious-violation lists, past spot checks, commitments; the internal-only
  * part (class, warning colour, complaints) is boxed and marked 内部信息，不公开.
  */

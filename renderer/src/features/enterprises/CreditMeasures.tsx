@@ -1,5 +1,5 @@
 /**
- * Credit-file sections added by issue 3 (DOMAIN.md §4 items 3 and 11, §9): annual reports,
+ * Further credit-file sections: annual reports,
  * red/black lists with the joint rewards or punishments applied (联合奖惩), credit repair (信用修复)
  * and food-safety 黑榜 publications. Records from older feeds may lack them: shown as 无记录.
  */

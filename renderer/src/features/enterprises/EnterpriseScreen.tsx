@@ -2,7 +2,7 @@
 import '../../styles/enterprises.css';
 import { services } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { formatRoute } from '../../app/routes.js';
+import { formatRoute } from '../../state/routes.js';
 import { CreditFileSummary } from './CreditFileSummary.js';
 import { RiskBanner } from './RiskBanner.js';
 

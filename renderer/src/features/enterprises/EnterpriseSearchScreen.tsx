@@ -9,9 +9,9 @@ import { useEffect, useRef, useState } from 'react';
 import { CREDIT_CLASSES, WARNING_COLORS, WARNING_COLOR_INFO, type CreditClass, type WarningColor } from '../../../../shared/domain/credit.js';
 import { ENTERPRISE_STATUSES, type Enterprise } from '../../../../shared/protocol/index.js';
 import { services } from '../../services/index.js';
-import type { EnterpriseSearchAnswer, EnterpriseSearchFilters } from '../../services/api.js';
+import type { EnterpriseSearchAnswer, EnterpriseSearchFilters } from '../../services/index.js';
 import { Badge, CreditBadge, WarningBadge } from '../../ui/Badge.js';
-import { formatRoute } from '../../app/routes.js';
+import { formatRoute } from '../../state/routes.js';
 
 const REGIONS: readonly (readonly [string, string])[] = [['371002', '环翠区'], ['371003', '文登区'], ['371082', '荣成市'], ['371083', '乳山市']];
 const MATCH_LABEL = { uscc: '信用代码', name: '名称', legalRep: '法定代表人', address: '地址', filter: '筛选' } as const;

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { UseFormRegister } from 'react-hook-form';
 import { services } from '../../services/index.js';
-import type { Draft, EvidenceFile } from '../../services/api.js';
+import type { Draft, EvidenceFile } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
 import { useObjectUrl } from './useObjectUrl.js';

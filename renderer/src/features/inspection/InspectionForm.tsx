@@ -20,14 +20,14 @@ import { matchLenient, type LenientHistory } from '../../../../shared/domain/len
 import { isSpecialEquipmentUser, se525CheckItems } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
 import { DateInput } from '../../ui/DateInput.js';
-import type { Draft, FinalizeProblem, StoredResult } from '../../services/api.js';
+import type { Draft, FinalizeProblem, StoredResult } from '../../services/index.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
-import { groupByDepartment } from '../tasks/groupItems.js';
+import { groupByDepartment } from '../tasks/group-items.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
-import { lookHereReasons } from './lookHere.js';
+import { lookHereReasons } from './look-here.js';
 import { FieldProblem, ProblemsContext, problemAria, problemId, report, stillOpen, toProblemMap, useProblemAria, type Reported } from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
 import { EvidencePanel } from './EvidencePanel.js';
@@ -35,7 +35,6 @@ import { SignaturePanel } from './SignaturePanel.js';
 import { TemplateBar } from './TemplateBar.js';
 import './inspection.css';
 import { useAutosave } from './useAutosave.js';
-import { readJournal } from './draftJournal.js';
 
 interface Props {
   readonly task: Task;
@@ -90,7 +89,7 @@ function InspectedOnField({ control }: { control: Control<Draft> }) {
 }
 
 /**
- * Keystrokes the last session journaled but never saved come back first (see draftJournal.ts):
+ * Keystrokes the last session journaled but never saved come back first (see services/inspection/draft-journal.ts):
  * the journal is read from IndexedDB before the form opens, so the form never starts from older text.
  */
 export function InspectionForm(props: Props) {
@@ -100,7 +99,7 @@ export function InspectionForm(props: Props) {
   useEffect(() => {
     if (ready) return;
     let live = true;
-    void readJournal(draft).then((found) => {
+    void services.inspection.journal.read(draft).then((found) => {
       if (live) setJournal({ resultId: draft.resultId, draft: found });
     });
     return () => {

@@ -6,11 +6,11 @@
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
-import type { Draft, StoredResult } from '../../services/api.js';
-import { formatRoute } from '../../app/routes.js';
+import type { Draft, StoredResult } from '../../services/index.js';
+import { formatRoute } from '../../state/routes.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { TASK_STATUS_LABELS } from '../tasks/taskText.js';
+import { TASK_STATUS_LABELS } from '../tasks/task-text.js';
 import { InspectionForm } from './InspectionForm.js';
 import { ResultView } from './ResultView.js';
 

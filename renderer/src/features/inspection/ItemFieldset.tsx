@@ -8,7 +8,7 @@ import { Controller, useWatch, type Control, type UseFormRegister, type UseFormS
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import type { CheckItem, LenientEntry } from '../../../../shared/protocol/index.js';
 import { FINDING_HANDLINGS, FINDING_HANDLING_LABELS, ITEM_OUTCOME_LABELS, type ItemOutcome } from '../../../../shared/domain/results.js';
-import type { Draft, DraftItem } from '../../services/api.js';
+import type { Draft, DraftItem } from '../../services/index.js';
 import { Badge } from '../../ui/Badge.js';
 import { DateInput } from '../../ui/DateInput.js';
 import { LenientBox } from './LenientBox.js';

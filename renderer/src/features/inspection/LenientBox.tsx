@@ -8,7 +8,7 @@ import { useEffect } from 'react';
 import { useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
 import { lenientConditions, type LenientHistory } from '../../../../shared/domain/lenient.js';
 import type { LenientEntry } from '../../../../shared/protocol/index.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 import { FieldProblem } from './problems.js';
 
 interface Props {

@@ -11,13 +11,13 @@ import {
   RESULT_CODE_LABELS,
 } from '../../../../shared/domain/results.js';
 import { services } from '../../services/index.js';
-import type { StoredResult } from '../../services/api.js';
+import type { StoredResult } from '../../services/index.js';
 import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from '../outbox/outboxText.js';
+import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from '../outbox/outbox-text.js';
 import { ResultExtras } from './ResultExtras.js';
-import { publicationDeadlineOf } from './resultText.js';
+import { publicationDeadlineOf } from './result-text.js';
 
 const OUTCOME_TONES = { pass: 'ok', fail: 'danger', na: 'muted', unchecked: 'warn' } as const;
 

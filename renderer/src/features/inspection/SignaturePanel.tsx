@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
 import { services } from '../../services/index.js';
-import type { Draft, DraftSignature } from '../../services/api.js';
+import type { Draft, DraftSignature } from '../../services/index.js';
 import { SignatureCanvas } from './SignaturePad.js';
 import { FieldProblem } from './problems.js';
 import { useObjectUrl } from './useObjectUrl.js';

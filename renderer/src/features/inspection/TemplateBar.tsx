@@ -1,11 +1,11 @@
 /**
  * Check templates for special-equipment users: adds the 5·25 responsibility list (25 duties over
- * five levels; app-written template wording) to the checklist, beside the task's §8.4 items.
+ * five levels; app-written template wording) to the checklist, beside the task's own items.
  * Added items are ordinary draft items (autosaved) and can be removed again while unanswered.
  */
 import { useWatch, type Control, type UseFormSetValue } from 'react-hook-form';
 import { SE525_TEMPLATE_VERSION, isSe525Code, se525CheckItems } from '../../../../shared/domain/se-525.js';
-import type { Draft } from '../../services/api.js';
+import type { Draft } from '../../services/index.js';
 
 export function TemplateBar({ control, setValue }: { control: Control<Draft>; setValue: UseFormSetValue<Draft> }) {
   const items = useWatch({ control, name: 'items' });

@@ -3,7 +3,7 @@
  * them, e.g. `items.2.finding.description`) to zh-CN messages.
  */
 import { createContext, useContext } from 'react';
-import type { FinalizeProblem } from '../../services/api.js';
+import type { FinalizeProblem } from '../../services/index.js';
 
 export type ProblemMap = ReadonlyMap<string, string>;
 

@@ -1,6 +1,6 @@
 /**
  * Autosave for the inspection form: every change is first journaled at once (the keystroke journal
- * in IndexedDB, see draftJournal.ts: committed within moments, so a killed browser keeps it), then
+ * in IndexedDB, see services/inspection/draft-journal.ts: committed within moments, so a killed browser keeps it), then
  * scheduled (debounced) as a draft save, and flushed at once on blur, when the page is hidden
  * (visibilitychange) or being unloaded (pagehide), and on unmount. Saves run one after another in
  * order; the status says 已保存 only after the service resolved (its transaction committed), and
@@ -9,8 +9,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { Draft } from '../../services/api.js';
-import { clearJournal, writeJournal } from './draftJournal.js';
+import type { Draft } from '../../services/index.js';
 
 export type SaveStatus =
   | { readonly kind: 'idle' }
@@ -53,7 +52,7 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
       services.inspection.saveDraft(draft).then(
         ({ savedAt }) => {
           if (!dirty.current) {
-            void clearJournal(draft.resultId);
+            void services.inspection.journal.clear(draft.resultId);
             setStatus({ kind: 'saved', savedAt });
           }
           return !dirty.current;
@@ -75,7 +74,7 @@ export function useAutosave(read: () => Draft, delayMs = 300): Autosave {
 
   const schedule = useCallback((): void => {
     dirty.current = true;
-    void writeJournal(readRef.current(), new Date());
+    void services.inspection.journal.write(readRef.current(), new Date());
     setStatus((s) => (s.kind === 'error' ? s : { kind: 'dirty' }));
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush(), delayMs);

@@ -5,14 +5,13 @@
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
-import type { OutboxEntry } from '../../services/api.js';
+import type { OutboxEntry } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { formatRoute } from '../../app/routes.js';
-import { isPending } from '../../app/useAppWiring.js';
-import { OUTBOX_STATE_TONES, stateLabel } from './outboxText.js';
+import { formatRoute } from '../../state/routes.js';
+import { OUTBOX_STATE_TONES, isPending, stateLabel } from './outbox-text.js';
 import { ReviewPanel } from './ReviewPanel.js';
 
 function Row({ e }: { e: OutboxEntry }) {

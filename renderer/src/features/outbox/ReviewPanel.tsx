@@ -5,8 +5,8 @@
  */
 import { useState } from 'react';
 import { services } from '../../services/index.js';
-import type { OutboxEntry } from '../../services/api.js';
-import { canResendAsCorrection, reviewLabel } from './outboxText.js';
+import type { OutboxEntry } from '../../services/index.js';
+import { canResendAsCorrection, reviewLabel } from './outbox-text.js';
 
 export function ReviewPanel({ e }: { e: OutboxEntry }) {
   const [note, setNote] = useState('');
@@ -17,8 +17,8 @@ export function ReviewPanel({ e }: { e: OutboxEntry }) {
     setBusy(true);
     setError(null);
     try {
-      if (what === 'keep') await services.outbox.keepWithNote?.(e.opId, note);
-      else await services.outbox.resendAsCorrection?.(e.opId, note);
+      if (what === 'keep') await services.outbox.keepWithNote(e.opId, note);
+      else await services.outbox.resendAsCorrection(e.opId, note);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -31,7 +31,7 @@ export function ReviewPanel({ e }: { e: OutboxEntry }) {
       <label htmlFor={noteId} className="label-strong">复核备注</label>
       <textarea id={noteId} value={note} onChange={(ev) => setNote(ev.target.value)} rows={2} maxLength={500} />
       <div className="actions">
-        {canResendAsCorrection(e.setAsideCode ?? null) ? (
+        {canResendAsCorrection(e.setAsideCode) ? (
           <button type="button" className="btn" disabled={busy} onClick={() => void act('correct')}>
             作为更正重新提交
           </button>

@@ -5,8 +5,7 @@
  * its updates with the server, so it only says so.
  */
 import { useEffect, useState } from 'react';
-import type { StagedUpdate } from '../../../../shared/ipc/contract.js';
-import { bridge } from '../../platform/adapter.js';
+import { services, type StagedUpdate } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 
 type Phase =
@@ -16,7 +15,8 @@ type Phase =
   | { kind: 'done'; message: string };
 
 export function UpdatePanel() {
-  const api = bridge();
+  const updates = services.updates;
+  const available = updates.available();
   const pending = useUi((s) => s.pendingCount);
   const [version, setVersion] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
@@ -24,11 +24,11 @@ export function UpdatePanel() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!api) return;
-    void api.appInfo().then((r) => setVersion(r.ok ? r.value.version : null));
-  }, [api]);
+    if (!available) return;
+    void updates.version().then(setVersion);
+  }, [available, updates]);
 
-  if (!api) {
+  if (!available) {
     return (
       <div className="card">
         <h2>软件更新</h2>
@@ -41,28 +41,28 @@ export function UpdatePanel() {
     setError(null);
     setConfirmed(false);
     setPhase({ kind: 'busy', what: '正在校验更新包（签名、版本、文件完整性）…' });
-    const r = await api.pickUpdatePackage();
+    const r = await updates.pickPackage();
     if (!r.ok) {
-      setError(r.error.message);
+      setError(r.message);
       setPhase({ kind: 'idle' });
-    } else setPhase(r.value.staged ? { kind: 'staged', staged: r.value.staged } : { kind: 'idle' });
+    } else setPhase(r.staged ? { kind: 'staged', staged: r.staged } : { kind: 'idle' });
   };
 
   const install = async (staged: StagedUpdate): Promise<void> => {
     setError(null);
     setPhase({ kind: 'busy', what: '正在再次校验并启动安装程序…' });
-    const r = await api.installStagedUpdate({ stagedId: staged.stagedId });
+    const r = await updates.install(staged.stagedId);
     if (!r.ok) {
-      setError(r.error.message);
+      setError(r.message);
       setPhase({ kind: 'idle' });
       return;
     }
     setPhase({
       kind: 'done',
       message:
-        r.value.action === 'opened'
+        r.action === 'opened'
           ? `安装程序已启动（${staged.version}），请按提示完成安装；安装过程中本应用会关闭，检查数据保留在本机。`
-          : `已在文件夹中显示 ${staged.file}。请关闭本应用后运行它：${r.value.path}`,
+          : `已在文件夹中显示 ${staged.file}。请关闭本应用后运行它：${r.path}`,
     });
   };
 

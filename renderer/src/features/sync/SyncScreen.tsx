@@ -7,7 +7,7 @@ import { services } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { formatDateTime, formatEta, formatRate } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { PHASE_LABELS, PHASE_ORDER, isRunning, syncPercent } from './syncText.js';
+import { PHASE_LABELS, PHASE_ORDER, isRunning, syncPercent } from './sync-text.js';
 import { useSyncProgress } from './useSyncProgress.js';
 
 function PhaseSteps({ phase }: { phase: string }) {
@@ -63,7 +63,7 @@ export function SyncScreen() {
         <h1 id="sync-title">同步</h1>
         <div className="actions">
           {/* Two separate buttons, never one that flips its label: a double-click on 开始同步 must
-              not land on 取消同步 (RELIABILITY.md row 9: double-clicking sync starts nothing twice). */}
+              not land on 取消同步, and a sync is never started twice. */}
           <button type="button" className="btn btn-primary" onClick={start} disabled={!online || running}>
             开始同步
           </button>

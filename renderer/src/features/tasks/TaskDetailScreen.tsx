@@ -5,16 +5,16 @@
  */
 import { services } from '../../services/index.js';
 import type { CheckItem, Task } from '../../../../shared/protocol/index.js';
-import type { StoredResult } from '../../services/api.js';
+import type { StoredResult } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
-import { publicationDeadlineOf } from '../inspection/resultText.js';
+import { publicationDeadlineOf } from '../inspection/result-text.js';
 import { Badge } from '../../ui/Badge.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
 import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
 import { DocumentsPanel } from '../documents/DocumentsPanel.js';
-import { TASK_STATUS_LABELS } from './taskText.js';
-import { groupByDepartment } from './groupItems.js';
+import { TASK_STATUS_LABELS } from './task-text.js';
+import { groupByDepartment } from './group-items.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
 
 const ROLE_LABELS: Readonly<Record<Task['team'][number]['role'], string>> = { leader: '组长', member: '组员', expert: '专家' };

@@ -5,13 +5,13 @@
  */
 import { useMemo, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { TaskSummary } from '../../services/api.js';
+import type { TaskSummary } from '../../services/index.js';
 import { Badge, CreditBadge, WarningBadge } from '../../ui/Badge.js';
 import { dueLevel, dueText } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { formatRoute } from '../../app/routes.js';
-import { publicationDeadlineOf } from '../inspection/resultText.js';
-import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './taskText.js';
+import { formatRoute } from '../../state/routes.js';
+import { publicationDeadlineOf } from '../inspection/result-text.js';
+import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './task-text.js';
 
 type Filter = 'all' | TaskSummary['localState'];
 

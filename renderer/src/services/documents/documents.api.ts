@@ -1,0 +1,99 @@
+/** On-site documents: numbered from reserved blocks, built and stored offline, printed or saved. */
+import type { CheckMethod } from '../../../../shared/domain/results.js';
+import type { Unsubscribe } from '../runtime.js';
+
+export type DocumentKindName = 'notice' | 'record' | 'rectification';
+
+export interface NoticeDetails {
+  inspectFrom: string;
+  inspectTo: string;
+  methods: CheckMethod[];
+  materials: string[];
+  contactName: string;
+  contactPhone: string;
+  delivery: string;
+}
+export interface RecordEvidence {
+  kind: 'photo' | 'video' | 'audio' | 'copy' | 'sample' | 'other';
+  description: string;
+  count: number;
+}
+export interface RecordDetails {
+  place: string;
+  presentName: string;
+  presentPost: string;
+  presentIdNo: string;
+  presentPhone: string;
+  credentialShown: boolean;
+  rightsExplained: boolean;
+  recusalRequested: boolean;
+  recusalAnswer: string;
+  evidence: RecordEvidence[];
+  /** signed: the party signs (on the pad or on paper); refused: the refusal is noted and a witness signs. */
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  recorder: string;
+}
+export interface RectificationDetails {
+  deadline: string;
+  reportBack: string;
+  remedies: string;
+}
+export type DocumentRequest =
+  | { readonly kind: 'notice'; readonly details: NoticeDetails }
+  | { readonly kind: 'record'; readonly details: RecordDetails }
+  | { readonly kind: 'rectification'; readonly details: RectificationDetails };
+
+/** Why a document cannot be made yet (zh-CN), or null when it can. */
+export interface DocumentAvailability {
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly blockedReason: string | null;
+}
+
+export interface DocNumberStock {
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly remaining: number;
+  /** Fewer than the warning threshold left: the UI says so before the inspector runs out. */
+  readonly low: boolean;
+}
+
+export interface IssuedDocument {
+  readonly docId: string;
+  readonly kind: DocumentKindName;
+  readonly title: string;
+  readonly docNo: string;
+  readonly issuedAt: string;
+  /** The hash printed in the QR code (the document's own content hash). */
+  readonly docHash: string;
+  readonly verifyUrl: string;
+  readonly voided: boolean;
+  readonly voidReason: string | null;
+  readonly bytes: number;
+}
+
+export interface DocumentsService {
+  /** Loads pdfmake and the fonts ahead of the first document (call when a printing screen opens). */
+  warmUp(): Promise<void>;
+  stock(): Promise<readonly DocNumberStock[]>;
+  available(taskId: string): Promise<readonly DocumentAvailability[]>;
+  /** Form defaults from the task, the credit file, the result and the session. */
+  defaults<K extends DocumentKindName>(taskId: string, kind: K): Promise<Extract<DocumentRequest, { kind: K }>['details']>;
+  /** Takes a number from the reserved block, builds and renders the PDF, stores it: offline. */
+  issue(taskId: string, request: DocumentRequest): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }>;
+  list(taskId: string): Promise<readonly IssuedDocument[]>;
+  pdf(docId: string): Promise<Uint8Array | null>;
+  /** Voids a printed document's number (kept, with the reason, and reported on the next sync). */
+  void(docId: string, reason: string): Promise<void>;
+  /** Electron: the system print dialog through main; browser: the browser's own print dialog. */
+  print(docId: string): Promise<OutputOutcome>;
+  /** Electron: a save dialog; browser: a download. */
+  save(docId: string): Promise<OutputOutcome>;
+  subscribe(listener: () => void): Unsubscribe;
+}
+
+/** What printing or saving a PDF came to; done:false when the inspector cancelled a dialog. */
+export type OutputOutcome = { readonly ok: true; readonly done: boolean; readonly message: string } | { readonly ok: false; readonly message: string };

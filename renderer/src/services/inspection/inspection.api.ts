@@ -1,0 +1,127 @@
+/** The inspection form's state (autosaved drafts), evidence files, and finalized results. */
+import type { Receipt, ResultPayload } from '../../../../shared/protocol/index.js';
+import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../../shared/domain/results.js';
+
+export interface DraftItem {
+  itemCode: string;
+  outcome: ItemOutcome;
+  note: string;
+  finding: {
+    description: string;
+    legalBasis: string;
+    severity: 'general' | 'key';
+    handling: FindingHandling;
+    rectifyDeadline: string | null;
+    /** The inspector's decision when the finding matches the lenient list (首违不罚 / 轻微违法不予处罚). */
+    lenient: DraftLenient | null;
+  } | null;
+}
+
+/** 首违不罚 / 轻微违法不予处罚: '' = not decided yet. */
+export interface DraftLenient {
+  code: string;
+  decision: '' | 'apply' | 'decline';
+  /** The inspector confirms the harm was minor (the one condition the record cannot show). */
+  minorHarm: boolean;
+  reason: string;
+}
+
+/** One signature slot of the on-site record; the PNG is an attachment of kind 'signature'. */
+export interface DraftSignature {
+  /** 'inspector-<inspectorId>' or 'party'. */
+  slot: string;
+  role: 'inspector' | 'party';
+  name: string;
+  certNo: string;
+  post: string;
+  idNo: string;
+  refused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  attachmentId: string | null;
+  signedAt: string | null;
+}
+
+/** The form state, autosaved on every change. Mirrors ResultPayload but may be incomplete. */
+export interface Draft {
+  taskId: string;
+  resultId: string;
+  startedAt: string;
+  inspectedOn: string;
+  items: DraftItem[];
+  findings: string;
+  resultCodes: ResultCode[];
+  checkMethods: CheckMethod[];
+  followUps: FollowUp[];
+  replaces: string | null;
+  updatedAt: string;
+  /** Evidence captions by attachment id (typed text autosaves with the draft, never rewriting Blobs). */
+  captions: Record<string, string>;
+  signatures: DraftSignature[];
+  /** Check templates added to the checklist, e.g. 'se-525'. */
+  templates: string[];
+  /** When the enterprise's USCC is irregular: how it compares with the business licence on site. */
+  usccNote: string;
+}
+
+/** A stored photo/scan/signature as the UI sees it (thumbnail as a Blob for an object URL). */
+export interface EvidenceFile {
+  readonly id: string;
+  readonly kind: 'photo' | 'scan' | 'signature';
+  readonly mime: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly capturedAt: string;
+  readonly thumbnail: Blob | null;
+  readonly blob: Blob;
+}
+
+export interface FinalizeProblem {
+  /** Form path the problem belongs to, e.g. `items.2.finding.description` or `resultCodes`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface StoredResult {
+  readonly resultId: string;
+  readonly taskId: string;
+  readonly payload: ResultPayload;
+  readonly contentHash: string;
+  readonly finalizedAt: string;
+  readonly receipt: Receipt | null;
+}
+
+export interface InspectionService {
+  /** The draft for a task, created (and saved) on first open. */
+  openDraft(taskId: string): Promise<Draft>;
+  /** Autosave: resolves only after the strict transaction committed. */
+  saveDraft(draft: Draft): Promise<{ savedAt: string }>;
+  /** Validate, freeze with a content hash, and queue for upload: one transaction. */
+  finalize(taskId: string): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
+  resultForTask(taskId: string): Promise<StoredResult | null>;
+  /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
+  addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;
+  removeEvidence(id: string): Promise<void>;
+  evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
+  /** Every finalized record of the task, newest first (corrections name the one they replace). */
+  resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
+  /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */
+  startCorrection(taskId: string): Promise<Draft>;
+  /** The keystroke journal: every change is stored at once, ahead of the debounced draft save. */
+  readonly journal: DraftJournal;
+}
+
+/**
+ * A copy of the whole form written on every change, so a killed app keeps what was typed after
+ * the last draft save. Writes and clears keep their order; a read sees every write asked for before it.
+ */
+export interface DraftJournal {
+  /** Resolves true once a transaction holding this form (or a newer one) committed. */
+  write(draft: Draft, now: Date): Promise<boolean>;
+  /** Removes the journal after whatever was journaled before this call. */
+  clear(resultId: string): Promise<void>;
+  /** The journaled form for this draft when it parses and differs from the saved one; never rejects. */
+  read(draft: Draft): Promise<Draft | null>;
+}

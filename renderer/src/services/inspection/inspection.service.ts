@@ -1,0 +1,144 @@
+/**
+ * Drafts, evidence and finalize. openDraft builds the form from the task's items (and signature
+ * slots for the team and the party); saveDraft resolves after the strict transaction commits;
+ * finalize validates (items, findings, lenient decisions, signatures, team), builds and
+ * schema-checks the ResultPayload — with every attachment's SHA-256 — hashes canonicalJson(payload)
+ * with WebCrypto (outside any transaction), and writes result, outbox op and audit entry in one
+ * transaction. A correction is a new draft with a new resultId that `replaces` the finalized one.
+ */
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../../shared/domain/dates.js';
+import type { LenientHistory } from '../../../../shared/domain/lenient.js';
+import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
+import { AuditHeadMovedError, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
+import type { Draft, DraftJournal, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
+import { clearJournal, localStorageLegacy, readJournal, writeJournal, type JournalTarget } from './draft-journal.js';
+import { validateDraft } from './finalize-validation.js';
+import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
+import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
+import type { Runtime } from '../runtime.js';
+
+export { toDraft } from './inspection-payload.js';
+
+export function toStoredResult(row: ResultRow): StoredResult {
+  return { resultId: row.resultId, taskId: row.taskId, payload: row.payload, contentHash: row.contentHash, finalizedAt: row.finalizedAt, receipt: row.receipt };
+}
+
+export function newDraftRow(task: Task, now: Date): DraftRow {
+  const at = now.toISOString();
+  return {
+    taskId: task.id, resultId: `r-${crypto.randomUUID()}`, startedAt: at, inspectedOn: chinaDate(now),
+    items: task.items.map((i) => ({ itemCode: i.code, outcome: 'unchecked', note: '', finding: null })),
+    findings: '', resultCodes: [], checkMethods: [], followUps: [], replaces: null, updatedAt: at, frozen: false,
+    captions: {}, signatures: signatureSlots(task), templates: [], usccNote: '',
+  };
+}
+
+type FinalizeOutcome = { ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] };
+
+export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () => void } = {}): InspectionService {
+  const { drafts, tasks, results, audit, attachments: files, reference, enterprises } = rt.repos;
+  const journalTarget: JournalTarget = { repo: rt.repos.journal, legacy: localStorageLegacy() };
+  const journal: DraftJournal = {
+    write: (draft, now) => writeJournal(draft, now, journalTarget),
+    clear: (resultId) => clearJournal(resultId, journalTarget),
+    read: (draft) => readJournal(draft, journalTarget),
+  };
+
+  async function context(task: Task) {
+    const [ref, ent] = await Promise.all([reference.get(), enterprises.get(task.enterprise.uscc)]);
+    const history: LenientHistory = { penalties: ent?.penalties ?? [], spotChecks: ent?.spotChecks ?? [] };
+    return { reference: ref?.reference ?? null, history };
+  }
+
+  async function finalize(taskId: string): Promise<FinalizeOutcome> {
+    const [row, record] = await Promise.all([drafts.get(taskId), tasks.get(taskId)]);
+    if (!record) return { ok: false, problems: [{ path: '', message: '找不到该任务，请先同步' }] };
+    if (!row) return { ok: false, problems: [{ path: '', message: '尚未开始检查，没有可定稿的记录' }] };
+    if (row.frozen) return { ok: false, problems: [{ path: '', message: '该检查记录已定稿，不能重复定稿' }] };
+    const draft = toDraft(row);
+    const [{ reference: ref, history }, stored] = await Promise.all([context(record.task), files.forResult(draft.resultId)]);
+    const signatureFiles = new Set(stored.filter((f) => f.kind === 'signature').map((f) => f.id));
+    const problems = validateDraft(draft, record.task, { reference: ref, history, signatureFiles });
+    if (problems.length > 0) return { ok: false, problems };
+    const finishedAt = rt.now().toISOString();
+    const deadline = publicationDeadline(draft.inspectedOn, ref?.calendar ?? { holidays: [], workdays: [] }, ref?.publicationWorkingDays ?? DEFAULT_PUBLICATION_WORKING_DAYS);
+    const used = new Set([...draft.signatures.map((s) => s.attachmentId), ...stored.filter((f) => f.kind !== 'signature').map((f) => f.id)]);
+    const parsed = ResultPayloadSchema.safeParse(buildPayload({ draft, task: record.task, reference: ref, history, files: stored.filter((f) => used.has(f.id)), finishedAt, deadline }));
+    if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    const payload = parsed.data;
+    const contentHash = await sha256Hex(canonicalJson(payload));
+    for (let attempt = 0; ; attempt += 1) {
+      const entry = await audit.prepare({ at: finishedAt, kind: 'result.finalized', subjectId: payload.resultId, detail: { taskId, contentHash, replaces: payload.replaces } });
+      try {
+        const result = await results.finalize({
+          result: { resultId: payload.resultId, taskId, taskVersion: record.task.version, payload, contentHash, finalizedAt: finishedAt },
+          op: { opId: `op-${crypto.randomUUID()}`, enterpriseName: record.task.enterprise.name, publicationDeadline: payload.publicationDeadline },
+          audit: entry,
+          ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
+        });
+        rt.emit('tasks');
+        rt.emit('outbox');
+        return { ok: true, result: toStoredResult(result) };
+      } catch (e) {
+        if (!(e instanceof AuditHeadMovedError) || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  async function openDraft(taskId: string): Promise<Draft> {
+    const record = await tasks.get(taskId);
+    const existing = await drafts.get(taskId);
+    if (existing) {
+      const draft = toDraft(existing);
+      return record && !existing.frozen ? { ...draft, signatures: withSlots(draft.signatures, record.task) } : draft;
+    }
+    if (!record) throw new Error(`找不到任务 ${taskId}，请先同步`);
+    const created = await drafts.createIfAbsent(newDraftRow(record.task, rt.now()));
+    rt.emit('tasks');
+    return toDraft(created);
+  }
+
+  return {
+    openDraft,
+    async saveDraft(draft) {
+      const savedAt = rt.now().toISOString();
+      await drafts.save({ ...draft, updatedAt: savedAt, frozen: false });
+      return { savedAt };
+    },
+    finalize,
+    async resultForTask(taskId) {
+      const row = await results.forTask(taskId);
+      return row ? toStoredResult(row) : null;
+    },
+    async resultsForTask(taskId) {
+      return (await results.allForTask(taskId)).map(toStoredResult);
+    },
+    async addEvidence(taskId, file, kind, fileName) {
+      const row = await drafts.get(taskId);
+      if (!row) throw new Error('请先开始检查，再添加附件');
+      return captureEvidence(files, { taskId, resultId: row.resultId, file, kind, fileName, capturedAt: rt.now().toISOString() });
+    },
+    async removeEvidence(id) {
+      await files.remove(id);
+    },
+    async evidenceFor(resultId) {
+      return (await files.forResult(resultId)).map(toEvidenceFile);
+    },
+    async startCorrection(taskId) {
+      const [latest, record, current] = await Promise.all([results.forTask(taskId), tasks.get(taskId), drafts.get(taskId)]);
+      if (!latest || !record) throw new Error('没有已定稿的检查记录，无需更正');
+      if (current && !current.frozen) return toDraft(current);
+      const base = current ?? newDraftRow(record.task, rt.now());
+      const at = rt.now().toISOString();
+      const row: DraftRow = {
+        ...base, resultId: `r-${crypto.randomUUID()}`, replaces: latest.resultId, startedAt: at, updatedAt: at, frozen: false,
+        captions: {}, signatures: signatureSlots(record.task),
+      };
+      const stored = await drafts.replaceFrozen(row);
+      rt.emit('tasks');
+      return toDraft(stored);
+    },
+    journal,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The outbox as the UI sees it, and the push schedule: drain on demand, on reconnect (every
+ * waiting op due immediately) and on a timer; receipts polled until published. Also the review
+ * flow for set-aside results: keep with a note, or resend as a correction (never a silent discard).
+ */
+import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
+import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
+import { createTusUploader } from '../../sync/tus-upload.js';
+import type { OutboxEntry, OutboxService } from './outbox.api.js';
+import type { Runtime } from '../runtime.js';
+
+export const DRAIN_INTERVAL_MS = 15_000;
+export const RECEIPT_POLL_EVERY = 4;
+
+function progressOf(row: OutboxRow, uploads: readonly UploadRow[]): number | null {
+  if (row.state !== 'uploading' || uploads.length === 0) return null;
+  const total = uploads.reduce((n, u) => n + u.size, 0);
+  const done = uploads.reduce((n, u) => n + (u.done ? u.size : Math.min(u.offset, u.size)), 0);
+  return total === 0 ? 100 : Math.floor((done / total) * 100);
+}
+
+function toEntry(row: OutboxRow, uploads: readonly UploadRow[], aside: SetAsideRow | undefined, review: ReviewRow | undefined, replaces: string | null): OutboxEntry {
+  return {
+    opId: row.opId, resultId: row.resultId, taskId: row.taskId, enterpriseName: row.enterpriseName, state: row.state,
+    attempts: row.attempts, lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.nextAttemptAt === null ? null : new Date(row.nextAttemptAt).toISOString(),
+    lastError: row.lastError, advice: row.advice, publicationDeadline: row.publicationDeadline,
+    progress: progressOf(row, uploads), setAsideCode: row.state === 'needs_review' ? (aside?.code ?? null) : null,
+    review: review ? { decision: review.decision, note: review.note, at: review.at, correctionResultId: review.correctionResultId } : null,
+    replaces,
+  };
+}
+
+export interface OutboxController extends OutboxService {
+  readonly engine: PushEngine;
+  drain(): Promise<DrainReport | null>;
+  /** Starts the timer and the reconnect listener; returns a stop function. */
+  startBackground(): () => void;
+}
+
+export function createOutboxService(rt: Runtime): OutboxController {
+  const { outbox, uploads, reviews, results, attachments, meta, audit } = rt.repos;
+  const uploader = createTusUploader({
+    baseUrl: rt.baseUrl, fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)), tokens: rt.tokens,
+    uploads, source: attachments, now: () => rt.now().getTime(), onProgress: () => rt.emit('outbox'),
+  });
+  const engine = createPushEngine({
+    uploader, http: rt.http, outbox, results, deviceId: () => meta.deviceId(),
+    now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
+    onChange: () => rt.emit('outbox'), auditGate: () => audit.verify(),
+  });
+
+  async function drain(): Promise<DrainReport | null> {
+    if (!rt.baseUrl() || !rt.tokens.hasTokens()) return null;
+    const report = await engine.drain();
+    await engine.pollReceipts();
+    return report;
+  }
+
+  async function list(): Promise<OutboxEntry[]> {
+    const [rows, allUploads, decisions, allResults] = await Promise.all([outbox.list(), uploads.all(), reviews.all(), results.all()]);
+    const replacesOf = new Map(allResults.map((r) => [r.resultId, r.payload.replaces]));
+    const out: OutboxEntry[] = [];
+    for (const row of rows) {
+      const aside = row.state === 'needs_review' ? (await outbox.setAsideInfo(row.opId)) ?? undefined : undefined;
+      const review = decisions.filter((d) => d.opId === row.opId).at(-1);
+      out.push(toEntry(row, allUploads.filter((u) => u.resultId === row.resultId), aside, review, replacesOf.get(row.resultId) ?? null));
+    }
+    return out;
+  }
+
+  async function resendAsCorrection(opId: string, note: string): Promise<string> {
+    const op = await outbox.get(opId);
+    const original = op ? await results.get(op.resultId) : null;
+    if (!op || !original) throw new Error(`找不到待上传记录 ${opId}`);
+    const aside = await outbox.setAsideInfo(opId);
+    const at = rt.now().toISOString();
+    const payload = { ...original.payload, resultId: `r-${crypto.randomUUID()}`, replaces: aside?.conflictWith ?? original.resultId, finishedAt: at };
+    const contentHash = await sha256Hex(canonicalJson(payload));
+    const entry = await audit.prepare({ at, kind: 'result.correction', subjectId: payload.resultId, detail: { replaces: payload.replaces, of: original.resultId, note, contentHash } });
+    const row = await reviews.correct({ opId, note, at, payload, contentHash, newOpId: `op-${crypto.randomUUID()}`, audit: entry });
+    rt.emit('outbox');
+    rt.emit('tasks');
+    return row.resultId;
+  }
+
+  return {
+    engine,
+    drain,
+    list,
+    async pushNow() {
+      await outbox.makeAllDue();
+      await drain();
+    },
+    subscribe(listener) {
+      return rt.on('outbox', listener);
+    },
+    async keepWithNote(opId, note) {
+      await reviews.keep(opId, note.trim(), rt.now().toISOString());
+      rt.emit('outbox');
+    },
+    resendAsCorrection,
+    startBackground() {
+      let ticks = 0;
+      const timer = setInterval(() => {
+        if (!rt.deps.network.online()) return;
+        ticks += 1;
+        void (ticks % RECEIPT_POLL_EVERY === 0 ? drain() : engine.drain().catch(() => null));
+      }, DRAIN_INTERVAL_MS);
+      const off = rt.deps.network.subscribe((online) => {
+        if (online) void outbox.makeAllDue().then(drain);
+      });
+      return () => { clearInterval(timer); off(); };
+    },
+  };
+}

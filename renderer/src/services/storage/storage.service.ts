@@ -1,0 +1,117 @@
+/**
+ * Storage health and the recovery ledger, and the audit-log integrity check (tampered local records
+ * are caught before anything is uploaded). The ledger is a small list of result ids and their
+ * upload state kept in localStorage, beside the store marker, so that when the database is lost the
+ * recovery screen can say which results the platform had confirmed by receipt (safe) and which were
+ * lost with the store. It holds no payloads and no tokens: ids, the enterprise name (public on 公示
+ * anyway) and a state.
+ */
+import { z } from 'zod';
+import { localStorageMirror, storageHealth, type MarkerMirror } from '../../db/index.js';
+import type { OutboxEntry } from '../outbox/outbox.api.js';
+import type { IntegrityReport, IntegrityService, LedgerEntry, StorageService } from './storage.api.js';
+import type { Runtime } from '../runtime.js';
+
+export interface LedgerStore {
+  get(): string | null;
+  set(value: string | null): void;
+}
+
+const LEDGER_KEY = 'smart-inspect.result-ledger';
+const LEDGER_LIMIT = 500;
+
+export function localStorageLedger(): LedgerStore {
+  const ok = typeof localStorage !== 'undefined';
+  return {
+    get: () => (ok ? localStorage.getItem(LEDGER_KEY) : null),
+    set: (v) => {
+      if (!ok) return;
+      if (v === null) localStorage.removeItem(LEDGER_KEY);
+      else localStorage.setItem(LEDGER_KEY, v);
+    },
+  };
+}
+
+/** An in-memory ledger (tests, tools). */
+export function memoryLedger(): LedgerStore & { value: string | null } {
+  const m = { value: null as string | null, get: () => m.value, set: (v: string | null) => { m.value = v; } };
+  return m;
+}
+
+const LedgerSchema = z.array(z.object({
+  resultId: z.string().min(1),
+  taskId: z.string().min(1),
+  enterpriseName: z.string(),
+  state: z.enum(['waiting', 'uploading', 'accepted', 'published', 'needs_review', 'paused']),
+  confirmed: z.boolean(),
+  seenAt: z.string(),
+}));
+
+function readLedger(store: LedgerStore): LedgerEntry[] {
+  const raw = store.get();
+  if (!raw) return [];
+  try {
+    const parsed = LedgerSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Merges the outbox into the ledger; a result once confirmed by receipt stays confirmed. */
+export function mergeLedger(ledger: readonly LedgerEntry[], entries: readonly OutboxEntry[], at: string): LedgerEntry[] {
+  const byId = new Map(ledger.map((e) => [e.resultId, e]));
+  for (const e of entries) {
+    const before = byId.get(e.resultId);
+    const confirmed = (before?.confirmed ?? false) || e.state === 'accepted' || e.state === 'published';
+    if (before && before.state === e.state && before.confirmed === confirmed) continue;
+    byId.set(e.resultId, { resultId: e.resultId, taskId: e.taskId, enterpriseName: e.enterpriseName, state: e.state, confirmed, seenAt: at });
+  }
+  return [...byId.values()].sort((a, b) => b.seenAt.localeCompare(a.seenAt)).slice(0, LEDGER_LIMIT);
+}
+
+export interface StorageOptions {
+  readonly markerMirror?: MarkerMirror;
+  readonly ledger?: LedgerStore;
+}
+
+export function createStorageService(rt: Runtime, o: StorageOptions = {}): StorageService {
+  const mirror = o.markerMirror ?? localStorageMirror();
+  const store = o.ledger ?? localStorageLedger();
+  return {
+    health: () => storageHealth(rt.dbs, mirror),
+    ledger: () => readLedger(store),
+    remember(entries) {
+      const before = store.get();
+      const next = JSON.stringify(mergeLedger(readLedger(store), entries, rt.now().toISOString()));
+      if (next !== before) store.set(next);
+    },
+    async acceptFresh() {
+      const lost = readLedger(store).filter((e) => !e.confirmed).map((e) => e.resultId);
+      const confirmed = readLedger(store).filter((e) => e.confirmed).length;
+      const { meta, audit } = rt.repos;
+      const previous = mirror.get();
+      const marker = await meta.ensureMarker();
+      await audit.append({
+        at: rt.now().toISOString(), kind: 'store.recovered', subjectId: marker,
+        detail: { previousMarker: previous, lostResults: lost.join(','), lostCount: lost.length, confirmedCount: confirmed },
+      });
+      mirror.set(marker);
+      store.set(null);
+    },
+  };
+}
+
+export function integrityMessage(brokenAt: number): string {
+  return `本机审计日志校验失败：第 ${brokenAt} 条及之后的记录被修改或删除。涉及的检查结果已暂停上传，请勿继续修改本机数据，并立即联系管理员核查。`;
+}
+
+export function createIntegrityService(rt: Runtime): IntegrityService {
+  return {
+    async check(): Promise<IntegrityReport> {
+      const audit = rt.repos.audit;
+      const [brokenAt, head] = await Promise.all([audit.verify(), audit.head()]);
+      return { ok: brokenAt === null, brokenAt, entries: head.count, message: brokenAt === null ? null : integrityMessage(brokenAt) };
+    },
+  };
+}
