@@ -8,7 +8,19 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'url', 'stream', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'child_process',
+  'url',
+  'stream',
+  'zlib',
+];
 
 const restrict = (patterns) => ['error', { patterns }];
 
@@ -60,20 +72,33 @@ const isThreadEntry = (file) => /\.worker\.ts$/.test(file) || file.endsWith(path
 const layersPlugin = {
   rules: {
     'thread-header': {
-      meta: { type: 'problem', schema: [], docs: { description: 'A thread entry file names its thread in its header comment' } },
+      meta: {
+        type: 'problem',
+        schema: [],
+        docs: { description: 'A thread entry file names its thread in its header comment' },
+      },
       create(context) {
         if (!isThreadEntry(context.filename)) return {};
         return {
           Program(node) {
             const first = context.sourceCode.getAllComments()[0];
             const ok = first && first.range[0] === 0 && /^\s*\*?\s*Thread: \S/m.test(first.value);
-            if (!ok) context.report({ node, message: 'A thread entry file (*.worker.ts, sw/sw.ts) opens with a header comment whose line `Thread: <name> (<who starts it>)` says which thread runs it.' });
+            if (!ok)
+              context.report({
+                node,
+                message:
+                  'A thread entry file (*.worker.ts, sw/sw.ts) opens with a header comment whose line `Thread: <name> (<who starts it>)` says which thread runs it.',
+              });
           },
         };
       },
     },
     imports: {
-      meta: { type: 'problem', schema: [], docs: { description: 'Renderer layers import only downwards; the db layer only through db/index.ts' } },
+      meta: {
+        type: 'problem',
+        schema: [],
+        docs: { description: 'Renderer layers import only downwards; the db layer only through db/index.ts' },
+      },
       create(context) {
         const file = context.filename;
         const from = rendererPlace(file);
@@ -82,7 +107,10 @@ const layersPlugin = {
           const to = rendererPlace(path.resolve(path.dirname(file), source));
           if (!to) return;
           if (to.layer === 'db' && from?.layer !== 'db' && to.rest !== 'index') {
-            context.report({ node, message: `Import the db layer through renderer/src/db/index.ts, not its internal module db/${to.rest}: repositories, rows and migrations stay private to db/.` });
+            context.report({
+              node,
+              message: `Import the db layer through renderer/src/db/index.ts, not its internal module db/${to.rest}: repositories, rows and migrations stay private to db/.`,
+            });
             return;
           }
           if (!from) return;
@@ -93,11 +121,17 @@ const layersPlugin = {
           if (isTest(file)) return;
           const allowed = RENDERER_LAYERS[from.layer];
           if (allowed && !allowed.includes(to.layer)) {
-            context.report({ node, message: `Renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault): ${from.layer}/ may import only ${allowed.map((l) => `${l}/`).join(', ')}, not ${to.layer}/.` });
+            context.report({
+              node,
+              message: `Renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault): ${from.layer}/ may import only ${allowed.map((l) => `${l}/`).join(', ')}, not ${to.layer}/.`,
+            });
             return;
           }
           if (UI_LAYERS.has(from.layer) && to.layer === 'services' && to.rest !== 'index') {
-            context.report({ node, message: `UI code reaches the services only through renderer/src/services/index.ts (the app's instance and the contract types), not services/${to.rest}.` });
+            context.report({
+              node,
+              message: `UI code reaches the services only through renderer/src/services/index.ts (the app's instance and the contract types), not services/${to.rest}.`,
+            });
           }
         }
         return {
@@ -113,7 +147,16 @@ const layersPlugin = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.platform-data/**', '.tmp/**', 'build/icons/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.platform-data/**',
+      '.tmp/**',
+      'build/icons/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -130,8 +173,14 @@ export default tseslint.config(
     ignores: ['shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['electron', 'dexie', 'react', 'react-dom', ...nodeBuiltins], message: 'shared/ is pure TypeScript: no runtime imports.' },
-        { group: ['**/renderer/**', '**/electron/**', '**/test/**'], message: 'shared/ imports nothing outside shared/.' },
+        {
+          group: ['electron', 'dexie', 'react', 'react-dom', ...nodeBuiltins],
+          message: 'shared/ is pure TypeScript: no runtime imports.',
+        },
+        {
+          group: ['**/renderer/**', '**/electron/**', '**/test/**'],
+          message: 'shared/ imports nothing outside shared/.',
+        },
       ]),
     },
   },
@@ -142,8 +191,14 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': restrict([
-        { group: ['electron', ...nodeBuiltins], message: 'renderer/ runs in a sandboxed page: no Electron or Node imports.' },
-        { group: ['**/electron/**'], message: 'renderer/ and electron/ meet only through the IPC contract in shared/.' },
+        {
+          group: ['electron', ...nodeBuiltins],
+          message: 'renderer/ runs in a sandboxed page: no Electron or Node imports.',
+        },
+        {
+          group: ['**/electron/**'],
+          message: 'renderer/ and electron/ meet only through the IPC contract in shared/.',
+        },
         { group: ['dexie', 'dexie/*'], message: 'Only the db layer (renderer/src/db/) imports dexie.' },
       ]),
     },
@@ -152,8 +207,14 @@ export default tseslint.config(
     files: ['renderer/src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['electron', ...nodeBuiltins], message: 'renderer/ runs in a sandboxed page: no Electron or Node imports.' },
-        { group: ['**/electron/**'], message: 'renderer/ and electron/ meet only through the IPC contract in shared/.' },
+        {
+          group: ['electron', ...nodeBuiltins],
+          message: 'renderer/ runs in a sandboxed page: no Electron or Node imports.',
+        },
+        {
+          group: ['**/electron/**'],
+          message: 'renderer/ and electron/ meet only through the IPC contract in shared/.',
+        },
       ]),
     },
   },
@@ -167,7 +228,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only through the IPC contract in shared/.' },
+        {
+          group: ['**/renderer/**'],
+          message: 'renderer/ and electron/ meet only through the IPC contract in shared/.',
+        },
         { group: ['dexie', 'react', 'react-dom'], message: 'electron/ holds no UI or storage logic.' },
       ]),
     },

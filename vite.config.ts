@@ -27,7 +27,8 @@ function precacheManifest(): Plugin {
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') throw new Error('precacheManifest: sw.js chunk missing from the bundle');
-      if (!sw.code.includes('__PRECACHE_MANIFEST__')) throw new Error('precacheManifest: sw.js does not read __PRECACHE_MANIFEST__');
+      if (!sw.code.includes('__PRECACHE_MANIFEST__'))
+        throw new Error('precacheManifest: sw.js does not read __PRECACHE_MANIFEST__');
       const manifest = JSON.stringify({ version, files: ['./', ...files] });
       sw.code = `self.__PRECACHE_MANIFEST__ = ${manifest};\n${sw.code}`;
     },

@@ -23,7 +23,9 @@ function electronBinaryPath(context) {
 export default async function afterPack(context) {
   const binary = electronBinaryPath(context);
   if (existsSync(path.join(context.appOutDir, PLACEHOLDER_MARKER))) {
-    console.log(`  • afterPack: placeholder Electron (${path.basename(binary)}) has no fuse wire — fuse flip SKIPPED (pack:check only)`);
+    console.log(
+      `  • afterPack: placeholder Electron (${path.basename(binary)}) has no fuse wire — fuse flip SKIPPED (pack:check only)`,
+    );
     return;
   }
   const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
@@ -32,7 +34,8 @@ export default async function afterPack(context) {
   for (const [fuse, wanted] of Object.entries(FUSES)) {
     // FuseState: 48 ('0') disabled, 49 ('1') enabled.
     const actual = wire[fuse];
-    if (actual !== (wanted ? 49 : 48)) throw new Error(`afterPack: fuse ${fuse} is ${actual} after flipping, wanted ${wanted}`);
+    if (actual !== (wanted ? 49 : 48))
+      throw new Error(`afterPack: fuse ${fuse} is ${actual} after flipping, wanted ${wanted}`);
   }
   console.log(`  • afterPack: fuses flipped and verified on ${binary}`);
 }

@@ -3,14 +3,24 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN_FONT_BYTES, REQUIRED, checkAsarEntries, inspectAsar, type AsarEntry } from '../build/scripts/pack-rules.mjs';
+import {
+  MIN_FONT_BYTES,
+  REQUIRED,
+  checkAsarEntries,
+  inspectAsar,
+  type AsarEntry,
+} from '../build/scripts/pack-rules.mjs';
 
 const MAIN = 'dist/app/electron/main/index.js';
 const FONTS: AsarEntry[] = [
   { f: '/dist/renderer/assets/NotoSansSC_400Regular-j7Y_Znm4.ttf', size: 10_559_284 },
   { f: '/dist/renderer/assets/NotoSansSC_700Bold-d5-MnmD8.ttf', size: 10_549_020 },
 ];
-const good = (): AsarEntry[] => [...REQUIRED.map((f) => ({ f, size: 100 })), ...FONTS, { f: '/node_modules/zod/index.js', size: 10 }];
+const good = (): AsarEntry[] => [
+  ...REQUIRED.map((f) => ({ f, size: 100 })),
+  ...FONTS,
+  { f: '/node_modules/zod/index.js', size: 10 },
+];
 
 describe('app.asar rules (build/scripts/pack-rules.mjs)', () => {
   it('accepts the contents pack:check expects', () => {
@@ -71,6 +81,9 @@ describe('inspectAsar on a real archive', () => {
     const result = inspectAsar(path.join(dir, 'app.asar'));
     expect(result.deps).toEqual(['zod']);
     expect(result.files).toContain('/dist/renderer/assets/NotoSansSC_700Bold-bb.ttf');
-    expect(result.problems).toEqual(['/node_modules/react  (a renderer/dev library (Vite bundles it))', '/node_modules/react/index.js  (a renderer/dev library (Vite bundles it))']);
+    expect(result.problems).toEqual([
+      '/node_modules/react  (a renderer/dev library (Vite bundles it))',
+      '/node_modules/react/index.js  (a renderer/dev library (Vite bundles it))',
+    ]);
   });
 });

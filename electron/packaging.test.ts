@@ -20,7 +20,10 @@ describe('fuse configuration (build/fuses.mjs)', () => {
   });
 
   it('resets the ad-hoc signature only for macOS arm64', () => {
-    expect(fuseConfigFor('darwin', 'arm64')).toMatchObject({ version: FuseVersion.V1, resetAdHocDarwinSignature: true });
+    expect(fuseConfigFor('darwin', 'arm64')).toMatchObject({
+      version: FuseVersion.V1,
+      resetAdHocDarwinSignature: true,
+    });
     expect(fuseConfigFor('win32', 'x64').resetAdHocDarwinSignature).toBe(false);
     expect(fuseConfigFor('linux', 'arm64')).toMatchObject({ [FuseV1Options.RunAsNode]: false });
   });
@@ -42,7 +45,13 @@ describe('afterPack hook (build/after-pack.mjs)', () => {
   /** A file with Electron's fuse sentinel, version 1 and a wire of 9 fuses, all "enabled" ('1'). */
   function fakeElectron(): string {
     const file = path.join(dir, 'smart-inspect');
-    const wire = Buffer.concat([Buffer.from('padding'), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 9]), Buffer.from('111111111'), Buffer.from('tail')]);
+    const wire = Buffer.concat([
+      Buffer.from('padding'),
+      Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'),
+      Buffer.from([1, 9]),
+      Buffer.from('111111111'),
+      Buffer.from('tail'),
+    ]);
     writeFileSync(file, wire);
     return file;
   }

@@ -20,4 +20,6 @@ if (bad.length > 0) {
   console.error(`build:electron: the sandboxed preload may require only "electron", found: ${bad.join(', ')}`);
   process.exit(1);
 }
-console.log(`build:electron: ${path.relative(root, preload)} is self-contained (requires: ${requires.join(', ') || 'none'})`);
+console.log(
+  `build:electron: ${path.relative(root, preload)} is self-contained (requires: ${requires.join(', ') || 'none'})`,
+);

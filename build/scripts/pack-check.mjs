@@ -27,9 +27,11 @@ function fail(message) {
 }
 
 function ensureBuilt() {
-  if (!existsSync(path.join(root, 'dist/app/electron/main/index.js'))) fail('dist/app is missing: run `npm run build:electron` first');
+  if (!existsSync(path.join(root, 'dist/app/electron/main/index.js')))
+    fail('dist/app is missing: run `npm run build:electron` first');
   if (!existsSync(path.join(root, 'dist/renderer/index.html'))) {
-    if (!existsSync(path.join(root, 'vite.config.ts'))) fail('dist/renderer is missing and there is no vite.config.ts to build it');
+    if (!existsSync(path.join(root, 'vite.config.ts')))
+      fail('dist/renderer is missing and there is no vite.config.ts to build it');
     console.log('pack:check: dist/renderer missing, running `npm run build:renderer`…');
     run('npm', ['run', 'build:renderer', '--silent']);
   }
@@ -42,7 +44,9 @@ function makePlaceholder(dir) {
   // Chromium locale packs: electron-builder prunes them to `electronLanguages`.
   mkdirSync(path.join(dir, 'locales'), { recursive: true });
   for (const locale of ['zh-CN', 'en-US', 'fr']) writeFileSync(path.join(dir, 'locales', `${locale}.pak`), '');
-  writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "placeholder Electron: not runnable" >&2\nexit 1\n', { mode: 0o755 });
+  writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "placeholder Electron: not runnable" >&2\nexit 1\n', {
+    mode: 0o755,
+  });
   writeFileSync(path.join(dir, 'version'), version);
   writeFileSync(path.join(dir, 'LICENSE'), 'Placeholder for the Electron license (MIT).\n');
   writeFileSync(path.join(dir, PLACEHOLDER_MARKER), 'This is not Electron. Built by build/scripts/pack-check.mjs.\n');
@@ -59,7 +63,9 @@ function report(asarPath, { files, fileSizes, deps }) {
   const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
   const byTop = new Map();
   for (const { f, size } of fileSizes) {
-    const key = f.startsWith('/node_modules/') ? f.split('/').slice(0, 3).join('/') : f.split('/').slice(0, 4).join('/');
+    const key = f.startsWith('/node_modules/')
+      ? f.split('/').slice(0, 3).join('/')
+      : f.split('/').slice(0, 4).join('/');
     byTop.set(key, (byTop.get(key) ?? 0) + size);
   }
   console.log('\napp.asar contents:');
@@ -78,7 +84,11 @@ function report(asarPath, { files, fileSizes, deps }) {
  */
 function smokeImport(asarPath, dir) {
   extractAll(asarPath, dir);
-  const modules = ['dist/app/shared/ipc/contract.js', 'dist/app/electron/main/services/config.js', 'dist/app/electron/main/services/update.js'];
+  const modules = [
+    'dist/app/shared/ipc/contract.js',
+    'dist/app/electron/main/services/config.js',
+    'dist/app/electron/main/services/update.js',
+  ];
   const code = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('pack:check: runtime imports resolve inside app.asar');`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, stdio: 'inherit' });
   if (r.status !== 0) fail('main-process modules do not load from the packed app (missing runtime dependency?)');
@@ -99,15 +109,25 @@ try {
   const electronDist = path.join(tmp, 'electron-dist');
   const out = path.join(tmp, 'out');
   makePlaceholder(electronDist);
-  run('npx', ['electron-builder', '--dir', '--linux', '--x64', '--publish', 'never',
-    `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`]);
+  run('npx', [
+    'electron-builder',
+    '--dir',
+    '--linux',
+    '--x64',
+    '--publish',
+    'never',
+    `-c.electronDist=${electronDist}`,
+    `-c.directories.output=${out}`,
+  ]);
   const asarPath = path.join(out, 'linux-unpacked', 'resources', 'app.asar');
   if (!existsSync(asarPath)) fail(`no app.asar at ${asarPath}`);
   const result = inspectAsar(asarPath);
   report(asarPath, result);
   if (result.problems.length > 0) fail(describeProblems(result.problems));
   smokeImport(asarPath, path.join(tmp, 'extracted'));
-  console.log('\npack:check OK (placeholder Electron: the fuse flip was skipped; it runs in real `npm run dist` builds)');
+  console.log(
+    '\npack:check OK (placeholder Electron: the fuse flip was skipped; it runs in real `npm run dist` builds)',
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -6,18 +6,48 @@ import path from 'node:path';
 
 /** Libraries the renderer bundle already contains (or dev tools): none may sit in app.asar. */
 export const BUNDLED_OR_DEV = [
-  'react', 'react-dom', 'scheduler', 'dexie', 'pdfmake', 'pdfjs-dist', 'zustand', 'react-hook-form', '@hookform',
-  'signature_pad', 'tus-js-client', '@tus', 'better-sqlite3', 'fake-indexeddb', 'vite', 'vitest', 'electron',
-  '@expo-google-fonts', 'typescript', '@playwright', 'playwright', 'fast-check', 'tsx', 'eslint',
+  'react',
+  'react-dom',
+  'scheduler',
+  'dexie',
+  'pdfmake',
+  'pdfjs-dist',
+  'zustand',
+  'react-hook-form',
+  '@hookform',
+  'signature_pad',
+  'tus-js-client',
+  '@tus',
+  'better-sqlite3',
+  'fake-indexeddb',
+  'vite',
+  'vitest',
+  'electron',
+  '@expo-google-fonts',
+  'typescript',
+  '@playwright',
+  'playwright',
+  'fast-check',
+  'tsx',
+  'eslint',
 ];
 
 export const FORBIDDEN = [
-  { why: 'test code', test: (f) => /(^|\/)(test|tests|__tests__|e2e)\//.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) },
-  { why: 'the platform simulator', test: (f) => /(^|\/)(platform|simulator)\//.test(f) && !f.startsWith('/node_modules/') },
+  {
+    why: 'test code',
+    test: (f) => /(^|\/)(test|tests|__tests__|e2e)\//.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f),
+  },
+  {
+    why: 'the platform simulator',
+    test: (f) => /(^|\/)(platform|simulator)\//.test(f) && !f.startsWith('/node_modules/'),
+  },
   { why: 'a source map', test: (f) => f.endsWith('.map') },
   { why: 'TypeScript source', test: (f) => /\.(ts|tsx|cts|mts)$/.test(f) && !/\.d\.[cm]?ts$/.test(f) },
   { why: 'renderer source', test: (f) => f.startsWith('/renderer/') },
-  { why: 'a service worker (browser build only, never inside Electron)', test: (f) => /(^|\/)(sw|service-worker)\.js$/.test(f) },
+  {
+    why: 'a service worker (browser build only, never inside Electron)',
+    test: (f) => /(^|\/)(sw|service-worker)\.js$/.test(f),
+  },
   { why: 'a private key', test: (f) => /private.*\.pem$|\.key$/i.test(f) },
   {
     why: 'a renderer/dev library (Vite bundles it)',
@@ -55,10 +85,13 @@ export function checkAsarEntries(entries, main) {
   for (const f of REQUIRED) if (!files.includes(f)) problems.push(`${f}  (required but missing)`);
   for (const font of REQUIRED_FONTS) {
     const found = entries.find((e) => font.pattern.test(e.f));
-    if (found === undefined) problems.push(`${font.name} TTF in /dist/renderer/assets  (required by the documents, missing)`);
-    else if (found.size < MIN_FONT_BYTES) problems.push(`${found.f}  (${font.name} is only ${found.size} bytes: a stub, not the font)`);
+    if (found === undefined)
+      problems.push(`${font.name} TTF in /dist/renderer/assets  (required by the documents, missing)`);
+    else if (found.size < MIN_FONT_BYTES)
+      problems.push(`${found.f}  (${font.name} is only ${found.size} bytes: a stub, not the font)`);
   }
-  if (main === undefined || !files.includes(`/${main}`)) problems.push(`package.json main "${main}" is not in app.asar`);
+  if (main === undefined || !files.includes(`/${main}`))
+    problems.push(`package.json main "${main}" is not in app.asar`);
   return problems;
 }
 

@@ -18,7 +18,10 @@ function fail(message) {
 
 /** First 16 hex of SHA-256 over the SPKI DER: the same key id the app shows. */
 export function keyIdOf(publicKey) {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function insideRepo(dir) {
@@ -54,7 +57,9 @@ mkdirSync(out, { recursive: true, mode: 0o700 });
 writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
 writeFileSync(publicPath, publicPem);
 const keyId = keyIdOf(publicKey);
-console.log(`update:keygen: key id ${keyId}\n  private: ${privatePath} (keep offline, never commit)\n  public:  ${publicPath}`);
+console.log(
+  `update:keygen: key id ${keyId}\n  private: ${privatePath} (keep offline, never commit)\n  public:  ${publicPath}`,
+);
 if (values.install) {
   writeFileSync(PUBLIC_KEY_MODULE, publicKeyModule(publicPem, keyId));
   console.log(`  installed the public key in ${path.relative(root, PUBLIC_KEY_MODULE)} (rebuild and ship the app)`);

@@ -59,7 +59,11 @@ async function start(): Promise<void> {
   );
   installPermissionPolicy(session.defaultSession, log);
   app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, { externalOrigins: externalOrigins(config), openExternal: (url) => shell.openExternal(url), log }),
+    hardenWebContents(contents, {
+      externalOrigins: externalOrigins(config),
+      openExternal: (url) => shell.openExternal(url),
+      log,
+    }),
   );
   const secrets = createSecretsService(
     safeStorage,

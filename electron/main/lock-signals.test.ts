@@ -11,28 +11,31 @@ function target(url: string, destroyed = false) {
 }
 
 describe('OS lock signals', () => {
-  it.each(['suspend', 'lock-screen'] as const)('%s forgets every unlock mark, then tells the app windows to lock', (signal) => {
-    const powerMonitor = new EventEmitter();
-    const order: string[] = [];
-    const app = target('app://bundle/index.html#/tasks');
-    const remote = target('https://evil.example/');
-    const gone = target('app://bundle/index.html', true);
-    app.t.send = (...args) => {
-      order.push('send');
-      app.sent.push(args);
-    };
-    installLockSignals(powerMonitor, {
-      lockAll: () => order.push('lockAll'),
-      targets: () => [app.t, remote.t, gone.t],
-      log: () => {},
-    });
-    expect(order).toEqual([]);
-    powerMonitor.emit(signal);
-    expect(order).toEqual(['lockAll', 'send']);
-    expect(app.sent).toEqual([['vault:lock', { reason: signal }]]);
-    expect(remote.sent).toEqual([]);
-    expect(gone.sent).toEqual([]);
-  });
+  it.each(['suspend', 'lock-screen'] as const)(
+    '%s forgets every unlock mark, then tells the app windows to lock',
+    (signal) => {
+      const powerMonitor = new EventEmitter();
+      const order: string[] = [];
+      const app = target('app://bundle/index.html#/tasks');
+      const remote = target('https://evil.example/');
+      const gone = target('app://bundle/index.html', true);
+      app.t.send = (...args) => {
+        order.push('send');
+        app.sent.push(args);
+      };
+      installLockSignals(powerMonitor, {
+        lockAll: () => order.push('lockAll'),
+        targets: () => [app.t, remote.t, gone.t],
+        log: () => {},
+      });
+      expect(order).toEqual([]);
+      powerMonitor.emit(signal);
+      expect(order).toEqual(['lockAll', 'send']);
+      expect(app.sent).toEqual([['vault:lock', { reason: signal }]]);
+      expect(remote.sent).toEqual([]);
+      expect(gone.sent).toEqual([]);
+    },
+  );
 
   it('ignores power events that do not lock', () => {
     const powerMonitor = new EventEmitter();
@@ -49,8 +52,16 @@ describe('renderer reset', () => {
     const lockAll = vi.fn();
     let gone: () => void = () => {};
     let navigated: (n: { isMainFrame: boolean; isSameDocument: boolean }) => void = () => {};
-    lockOnRendererReset({ onProcessGone: (l) => void (gone = l), onNavigation: (l) => void (navigated = l) }, lockAll, () => {});
-    return { lockAll, gone: () => gone(), navigated: (n: { isMainFrame: boolean; isSameDocument: boolean }) => navigated(n) };
+    lockOnRendererReset(
+      { onProcessGone: (l) => void (gone = l), onNavigation: (l) => void (navigated = l) },
+      lockAll,
+      () => {},
+    );
+    return {
+      lockAll,
+      gone: () => gone(),
+      navigated: (n: { isMainFrame: boolean; isSameDocument: boolean }) => navigated(n),
+    };
   }
 
   it('a crashed renderer or a reload forgets the unlock marks', () => {

@@ -45,7 +45,9 @@ export function lockEverything(reason: LockReason, deps: LockSignalDeps): void {
 /** The two WebContents events after which the renderer's vault key no longer exists in memory. */
 export interface RendererResetEvents {
   onProcessGone(listener: () => void): void;
-  onNavigation(listener: (navigation: { readonly isMainFrame: boolean; readonly isSameDocument: boolean }) => void): void;
+  onNavigation(
+    listener: (navigation: { readonly isMainFrame: boolean; readonly isSameDocument: boolean }) => void,
+  ): void;
 }
 
 /**

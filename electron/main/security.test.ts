@@ -60,7 +60,16 @@ describe('permission policy', () => {
   it('allows only media, only for app://bundle', () => {
     expect(isPermissionAllowed('media', 'app://bundle')).toBe(true);
     expect(isPermissionAllowed('media', 'https://evil.example')).toBe(false);
-    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi', 'hid', 'usb', 'fullscreen']) {
+    for (const p of [
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'midi',
+      'hid',
+      'usb',
+      'fullscreen',
+    ]) {
       expect(isPermissionAllowed(p, 'app://bundle')).toBe(false);
     }
   });

@@ -34,7 +34,9 @@ export function hardenWebContents(contents: WebContents, options: HardenOptions)
   });
   contents.setWindowOpenHandler(({ url }) => {
     if (isAllowedExternalUrl(url, options.externalOrigins)) {
-      options.openExternal(url).catch((error: unknown) => options.log('openExternal failed', { url, error: String(error) }));
+      options
+        .openExternal(url)
+        .catch((error: unknown) => options.log('openExternal failed', { url, error: String(error) }));
     } else {
       options.log('blocked new window', { url });
     }

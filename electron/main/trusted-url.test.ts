@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { httpOrigin, isAllowedExternalUrl, isAllowedPlatformUrl, isAppBundleOrigin, isAppBundleUrl } from './trusted-url.js';
+import {
+  httpOrigin,
+  isAllowedExternalUrl,
+  isAllowedPlatformUrl,
+  isAppBundleOrigin,
+  isAppBundleUrl,
+} from './trusted-url.js';
 
 describe('isAppBundleUrl', () => {
   it.each(['app://bundle/', 'app://bundle/index.html', 'app://bundle/tasks/42?x=1#y'])('accepts %s', (url) => {

@@ -33,7 +33,13 @@ export function isAppBundleUrl(raw: string): boolean {
 export function isAppBundleOrigin(raw: string): boolean {
   const url = parseUrl(raw);
   // A non-special scheme keeps an empty path for "app://bundle".
-  return isAppBundleUrl(raw) && url !== null && (url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === '';
+  return (
+    isAppBundleUrl(raw) &&
+    url !== null &&
+    (url.pathname === '' || url.pathname === '/') &&
+    url.search === '' &&
+    url.hash === ''
+  );
 }
 
 /** Origin of an http(s) URL, or null (used for CSP connect-src and the external-link allowlist). */

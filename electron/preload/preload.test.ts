@@ -15,8 +15,10 @@ const electronMock = {
   contextBridge: { exposeInMainWorld: (name: string, api: unknown) => exposed.set(name, api) },
   ipcRenderer: {
     invoke,
-    on: (channel: string, l: (event: unknown, payload: unknown) => void) => ipcListeners.set(channel, (ipcListeners.get(channel) ?? new Set()).add(l)),
-    removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) => ipcListeners.get(channel)?.delete(l),
+    on: (channel: string, l: (event: unknown, payload: unknown) => void) =>
+      ipcListeners.set(channel, (ipcListeners.get(channel) ?? new Set()).add(l)),
+    removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) =>
+      ipcListeners.get(channel)?.delete(l),
   },
 };
 /** What main's webContents.send does: every listener gets (event, payload). */
@@ -32,7 +34,9 @@ const source = readFileSync(new URL('./index.cts', import.meta.url), 'utf8');
 const { outputText } = ts.transpileModule(source, {
   compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
 });
-const moduleObject: { exports: { METHODS?: Record<string, string>; EVENTS?: Record<string, string> } } = { exports: {} };
+const moduleObject: { exports: { METHODS?: Record<string, string>; EVENTS?: Record<string, string> } } = {
+  exports: {},
+};
 new Function('require', 'module', 'exports', outputText)(sandboxRequire, moduleObject, moduleObject.exports);
 const preload = moduleObject.exports;
 
@@ -66,7 +70,7 @@ describe('preload bridge', () => {
     expect(() => api['onLock']?.('not a function')).toThrow(TypeError);
   });
 
-  it('forwards one argument to the method\'s own channel and drops extras', async () => {
+  it("forwards one argument to the method's own channel and drops extras", async () => {
     const api = exposed.get('api') as Record<string, (...args: unknown[]) => Promise<unknown>>;
     await api['accessToken']?.({ inspectorId: 'insp-1' }, 'extra');
     expect(invoke).toHaveBeenLastCalledWith('auth:access-token', { inspectorId: 'insp-1' });

@@ -42,7 +42,12 @@ export const INSPECTOR = {
 
 /** Tokens whose refresh token rotates on every refresh: `refresh-<n>`, `access-<n>` (padded to 16+). */
 export function tokens(n: number, expiresIn = 900): Record<string, unknown> {
-  return { accessToken: `access-${n}`.padEnd(20, '.'), refreshToken: `refresh-${n}`.padEnd(20, '.'), expiresIn, serverTime: '2026-05-06T02:00:00Z' };
+  return {
+    accessToken: `access-${n}`.padEnd(20, '.'),
+    refreshToken: `refresh-${n}`.padEnd(20, '.'),
+    expiresIn,
+    serverTime: '2026-05-06T02:00:00Z',
+  };
 }
 
 export async function startFakePlatform(): Promise<FakePlatform> {
@@ -51,7 +56,9 @@ export async function startFakePlatform(): Promise<FakePlatform> {
   let handler: (req: PlatformRequest) => PlatformReply | Promise<PlatformReply> = (req) => {
     issued += 1;
     if (req.path === '/v1/auth/login') {
-      return req.body['password'] === 'demo1234' ? { status: 200, body: { ...tokens(issued), inspector: INSPECTOR } } : { status: 401, body: {} };
+      return req.body['password'] === 'demo1234'
+        ? { status: 200, body: { ...tokens(issued), inspector: INSPECTOR } }
+        : { status: 401, body: {} };
     }
     return { status: 200, body: tokens(issued) };
   };

@@ -14,10 +14,18 @@ export interface HintItem {
 }
 
 export interface HintFacts {
-  readonly spotChecks: readonly { readonly date: IsoDate; readonly type: string; readonly failedItems: readonly string[] }[];
+  readonly spotChecks: readonly {
+    readonly date: IsoDate;
+    readonly type: string;
+    readonly failedItems: readonly string[];
+  }[];
   readonly commitments: readonly { readonly content: string; readonly status: string; readonly date: IsoDate }[];
   readonly licences: readonly { readonly name: string; readonly validTo: IsoDate | null }[];
-  readonly specialEquipment: readonly { readonly type: string; readonly regNo: string; readonly nextInspectionDue: IsoDate }[];
+  readonly specialEquipment: readonly {
+    readonly type: string;
+    readonly regNo: string;
+    readonly nextInspectionDue: IsoDate;
+  }[];
   readonly warningColor: string;
 }
 
@@ -37,7 +45,11 @@ function orKeyItems(items: readonly HintItem[], matched: readonly HintItem[]): r
   return matched.length > 0 ? matched : items.filter((i) => i.key);
 }
 
-export function checklistHints(items: readonly HintItem[], facts: HintFacts | null, today: IsoDate): ReadonlyMap<string, readonly string[]> {
+export function checklistHints(
+  items: readonly HintItem[],
+  facts: HintFacts | null,
+  today: IsoDate,
+): ReadonlyMap<string, readonly string[]> {
   const out = new Map<string, string[]>();
   if (!facts) return out;
   const add = (targets: readonly HintItem[], reason: string): void => {
@@ -60,10 +72,16 @@ export function checklistHints(items: readonly HintItem[], facts: HintFacts | nu
     add(orKeyItems(items, byWords(items, LICENCE_WORDS)), `${l.name}已于 ${l.validTo ?? ''} 过期`);
   }
   for (const se of facts.specialEquipment.filter((x) => x.nextInspectionDue < today)) {
-    add(orKeyItems(items, byWords(items, SE_WORDS)), `${se.type}（${se.regNo}）定期检验已于 ${se.nextInspectionDue} 到期`);
+    add(
+      orKeyItems(items, byWords(items, SE_WORDS)),
+      `${se.type}（${se.regNo}）定期检验已于 ${se.nextInspectionDue} 到期`,
+    );
   }
   if (facts.warningColor === 'red' || facts.warningColor === 'orange') {
-    add(items.filter((i) => i.key), `企业为${facts.warningColor === 'red' ? '红色' : '橙色'}预警，重点事项请逐项核实`);
+    add(
+      items.filter((i) => i.key),
+      `企业为${facts.warningColor === 'red' ? '红色' : '橙色'}预警，重点事项请逐项核实`,
+    );
   }
   return out;
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addDays, addWorkingDays, chinaDate, deadlineLamp, isValidIsoDate, isWorkingDay, publicationDeadline, workingDaysBetween } from './dates.js';
+import {
+  addDays,
+  addWorkingDays,
+  chinaDate,
+  deadlineLamp,
+  isValidIsoDate,
+  isWorkingDay,
+  publicationDeadline,
+  workingDaysBetween,
+} from './dates.js';
 
 // 2026 National Day: 10-01..10-07 off (weekdays among them are holidays); 10-10 (Sat) is a make-up day.
 const cal = {
@@ -52,18 +61,37 @@ describe('isValidIsoDate', () => {
     return new Date(t).toISOString().slice(0, 10) === d;
   };
   it('accepts real calendar days and leap days only in leap years', () => {
-    for (const d of ['2024-02-29', '2000-02-29', '2026-12-31', '1999-01-01', '0100-03-01']) expect(isValidIsoDate(d)).toBe(true);
-    for (const d of ['2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '0099-01-01', '2026-1-01', '2026/01/01', '２０２６-01-01', ' 2026-01-01', '']) {
+    for (const d of ['2024-02-29', '2000-02-29', '2026-12-31', '1999-01-01', '0100-03-01'])
+      expect(isValidIsoDate(d)).toBe(true);
+    for (const d of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '0099-01-01',
+      '2026-1-01',
+      '2026/01/01',
+      '２０２６-01-01',
+      ' 2026-01-01',
+      '',
+    ]) {
       expect(isValidIsoDate(d)).toBe(false);
     }
   });
   it('agrees with the Date round trip on well-formed and mangled strings', () => {
     const pad = (n: number, w: number) => String(n).padStart(w, '0');
-    const shaped = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 39 }))
+    const shaped = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 39 }))
       .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
-    const mangled = fc.tuple(shaped, fc.nat(9), fc.constantFrom('x', '-', '0', '9', '', '12'))
+    const mangled = fc
+      .tuple(shaped, fc.nat(9), fc.constantFrom('x', '-', '0', '9', '', '12'))
       .map(([s, i, c]) => s.slice(0, i) + c + s.slice(i + 1));
-    fc.assert(fc.property(fc.oneof(shaped, mangled, fc.string({ maxLength: 12 })), (s) => isValidIsoDate(s) === reference(s)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.oneof(shaped, mangled, fc.string({ maxLength: 12 })), (s) => isValidIsoDate(s) === reference(s)),
+      { numRuns: 20_000 },
+    );
   });
   it('still counts days across month and year ends', () => {
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');

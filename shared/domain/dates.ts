@@ -94,14 +94,22 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, cal: WorkCalendar
 export const DEFAULT_PUBLICATION_WORKING_DAYS = 20;
 
 /** Publication deadline: N working days (20 by default) from the inspection date. */
-export function publicationDeadline(inspectedOn: IsoDate, cal: WorkCalendar, workingDays = DEFAULT_PUBLICATION_WORKING_DAYS): IsoDate {
+export function publicationDeadline(
+  inspectedOn: IsoDate,
+  cal: WorkCalendar,
+  workingDays = DEFAULT_PUBLICATION_WORKING_DAYS,
+): IsoDate {
   return addWorkingDays(inspectedOn, workingDays, cal);
 }
 
 export type DeadlineLamp = 'green' | 'yellow' | 'red' | 'overdue';
 
 /** Traffic-light for a pending deadline, as Zhejiang shows it: working days left. */
-export function deadlineLamp(today: IsoDate, deadline: IsoDate, cal: WorkCalendar): { lamp: DeadlineLamp; daysLeft: number } {
+export function deadlineLamp(
+  today: IsoDate,
+  deadline: IsoDate,
+  cal: WorkCalendar,
+): { lamp: DeadlineLamp; daysLeft: number } {
   const daysLeft = workingDaysBetween(today, deadline, cal);
   if (daysLeft < 0) return { lamp: 'overdue', daysLeft };
   if (daysLeft <= 3) return { lamp: 'red', daysLeft };

@@ -15,7 +15,11 @@ export interface LenientRule {
   readonly itemCodes: readonly string[];
   readonly legalBasis: string;
   readonly penaltyBasis: string;
-  readonly conditions: { readonly firstViolation: boolean; readonly minorHarm: boolean; readonly correctWithinDays: number };
+  readonly conditions: {
+    readonly firstViolation: boolean;
+    readonly minorHarm: boolean;
+    readonly correctWithinDays: number;
+  };
   readonly kind: 'mandatory' | 'discretionary';
   readonly effectiveFrom: IsoDate;
 }
@@ -51,7 +55,10 @@ export function priorViolations(entry: LenientRule, history: LenientHistory, bef
   const basis = [entry.legalBasis, entry.penaltyBasis].map(lawName).filter((b) => b.length > 0);
   for (const p of history.penalties) {
     const text = `${p.violationType} ${p.content}`;
-    if (p.date < before && (text.includes(entry.violation) || basis.some((b) => text.includes(b) && sameArticle(text, entry)))) {
+    if (
+      p.date < before &&
+      (text.includes(entry.violation) || basis.some((b) => text.includes(b) && sameArticle(text, entry)))
+    ) {
       out.push(`${p.date} 因“${p.violationType}”受到行政处罚`);
     }
   }
@@ -77,9 +84,16 @@ export function correctedInTime(entry: LenientRule, plan: CorrectionPlan, inspec
   const days = entry.conditions.correctWithinDays;
   const label = days === 0 ? '当场改正' : `${days} 日内改正`;
   if (plan.handling === 'on_spot') return { key: 'correctedInTime', label, state: 'met', detail: '已当场改正' };
-  if (plan.handling !== 'rectify') return { key: 'correctedInTime', label, state: 'not-met', detail: '处理方式不是改正（立案或移送），不适用' };
+  if (plan.handling !== 'rectify')
+    return { key: 'correctedInTime', label, state: 'not-met', detail: '处理方式不是改正（立案或移送），不适用' };
   if (days === 0) return { key: 'correctedInTime', label, state: 'not-met', detail: '本项须当场改正' };
-  if (!plan.rectifyDeadline) return { key: 'correctedInTime', label, state: 'inspector', detail: `请填写整改期限（不晚于 ${addDays(inspectedOn, days)}）` };
+  if (!plan.rectifyDeadline)
+    return {
+      key: 'correctedInTime',
+      label,
+      state: 'inspector',
+      detail: `请填写整改期限（不晚于 ${addDays(inspectedOn, days)}）`,
+    };
   const within = diffDays(inspectedOn, plan.rectifyDeadline) <= days;
   return within
     ? { key: 'correctedInTime', label, state: 'met', detail: `整改期限 ${plan.rectifyDeadline} 在 ${days} 日内` }
@@ -87,13 +101,30 @@ export function correctedInTime(entry: LenientRule, plan: CorrectionPlan, inspec
 }
 
 /** The entry's conditions with what the record shows; minor harm is always the inspector's call. */
-export function lenientConditions(entry: LenientRule, history: LenientHistory, plan: CorrectionPlan, inspectedOn: IsoDate): ConditionCheck[] {
+export function lenientConditions(
+  entry: LenientRule,
+  history: LenientHistory,
+  plan: CorrectionPlan,
+  inspectedOn: IsoDate,
+): ConditionCheck[] {
   const checks: ConditionCheck[] = [];
   if (entry.conditions.firstViolation) {
     const prior = priorViolations(entry, history, inspectedOn);
-    checks.push(prior.length === 0
-      ? { key: 'firstViolation', label: '首次违法', state: 'met', detail: '信用档案中没有同类违法或同一事项不符合的记录' }
-      : { key: 'firstViolation', label: '首次违法', state: 'not-met', detail: `信用档案显示此前已有同类问题：${prior.join('；')}` });
+    checks.push(
+      prior.length === 0
+        ? {
+            key: 'firstViolation',
+            label: '首次违法',
+            state: 'met',
+            detail: '信用档案中没有同类违法或同一事项不符合的记录',
+          }
+        : {
+            key: 'firstViolation',
+            label: '首次违法',
+            state: 'not-met',
+            detail: `信用档案显示此前已有同类问题：${prior.join('；')}`,
+          },
+    );
   }
   if (entry.conditions.minorHarm) {
     checks.push({ key: 'minorHarm', label: '危害后果轻微', state: 'inspector', detail: '由检查人员根据现场情况判断' });
@@ -110,9 +141,14 @@ export interface LenientDecision {
 }
 
 /** zh-CN problem with a lenient decision, or null. An applied waiver still needs an order to correct. */
-export function lenientDecisionError(decision: LenientDecision, handling: FindingHandling, checks: readonly ConditionCheck[]): string | null {
+export function lenientDecisionError(
+  decision: LenientDecision,
+  handling: FindingHandling,
+  checks: readonly ConditionCheck[],
+): string | null {
   if (!decision.applied) return null;
-  if (handling !== 'on_spot' && handling !== 'rectify') return '适用不予处罚时仍须责令改正：处理方式应为“当场改正”或“责令限期改正”';
+  if (handling !== 'on_spot' && handling !== 'rectify')
+    return '适用不予处罚时仍须责令改正：处理方式应为“当场改正”或“责令限期改正”';
   const failed = checks.find((c) => c.state === 'not-met');
   if (failed) return `不符合“${failed.label}”条件，不能适用不予处罚：${failed.detail}`;
   if (!decision.reason.trim()) return '适用不予处罚时请填写理由（如危害后果轻微的情况）';

@@ -71,10 +71,23 @@ export function se525Role(level: Se525Level): string {
 }
 
 /** The template as check items (the shape of the protocol's CheckItem). */
-export function se525CheckItems(): { code: string; name: string; department: string; departmentName: string; legalBasis: string; method: string; key: boolean }[] {
+export function se525CheckItems(): {
+  code: string;
+  name: string;
+  department: string;
+  departmentName: string;
+  legalBasis: string;
+  method: string;
+  key: boolean;
+}[] {
   return SE525_DUTIES.map((d) => ({
-    code: d.code, name: `${se525Role(d.level)}：${d.duty}`, department: `${SE525_DEPARTMENT.code}-525`,
-    departmentName: '5·25 安全责任清单（模板）', legalBasis: SE525_BASIS, method: '查阅资料、询问相关人员', key: d.level <= 2,
+    code: d.code,
+    name: `${se525Role(d.level)}：${d.duty}`,
+    department: `${SE525_DEPARTMENT.code}-525`,
+    departmentName: '5·25 安全责任清单（模板）',
+    legalBasis: SE525_BASIS,
+    method: '查阅资料、询问相关人员',
+    key: d.level <= 2,
   }));
 }
 
@@ -83,6 +96,10 @@ export function isSe525Code(code: string): boolean {
 }
 
 /** A special-equipment user: has registered equipment, is a key unit, or the task checks TZSB items. */
-export function isSpecialEquipmentUser(input: { equipmentCount: number; seKeyUnit: boolean; itemDepartments: readonly string[] }): boolean {
+export function isSpecialEquipmentUser(input: {
+  equipmentCount: number;
+  seKeyUnit: boolean;
+  itemDepartments: readonly string[];
+}): boolean {
   return input.equipmentCount > 0 || input.seKeyUnit || input.itemDepartments.includes(SE525_DEPARTMENT.code);
 }

@@ -33,21 +33,28 @@ describe('USCC (GB 32100)', () => {
 
   it('rejects wrong length and forbidden characters with the position', () => {
     expect(validateUscc('9135')).toMatchObject({ ok: false, problem: { kind: 'length', length: 4 } });
-    expect(validateUscc('91350213OFFL51743X')).toMatchObject({ ok: false, problem: { kind: 'charset', position: 9, char: 'O' } });
+    expect(validateUscc('91350213OFFL51743X')).toMatchObject({
+      ok: false,
+      problem: { kind: 'charset', position: 9, char: 'O' },
+    });
     expect(validateUscc('9135A213678251743X')).toMatchObject({ ok: false, problem: { kind: 'charset', position: 5 } });
   });
 
   it('accepts an irregular check character only with a reasoned override', () => {
     expect(acceptUscc('91350203M0001QAY9B').ok).toBe(false);
     expect(acceptUscc('91350203M0001QAY9B', { reason: ' ', by: 'x', at: '2026-01-01' }).ok).toBe(false);
-    expect(acceptUscc('91350203M0001QAY9B', { reason: '与营业执照原件核对一致', by: 'x', at: '2026-01-01' })).toMatchObject({
+    expect(
+      acceptUscc('91350203M0001QAY9B', { reason: '与营业执照原件核对一致', by: 'x', at: '2026-01-01' }),
+    ).toMatchObject({
       ok: true,
       overridden: true,
     });
   });
 
   it('never overrides shape errors', () => {
-    expect(acceptUscc('91350213OFFL51743X', { reason: '与营业执照原件核对一致', by: 'x', at: '2026-01-01' }).ok).toBe(false);
+    expect(acceptUscc('91350213OFFL51743X', { reason: '与营业执照原件核对一致', by: 'x', at: '2026-01-01' }).ok).toBe(
+      false,
+    );
   });
 });
 

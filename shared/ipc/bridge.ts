@@ -16,9 +16,10 @@ import type {
 
 type EmptyObject = Record<string, never>;
 
-export type BridgeMethod<C extends IpcChannel> = IpcRequest<C> extends EmptyObject
-  ? (request?: IpcRequest<C>) => Promise<IpcResult<IpcResponse<C>>>
-  : (request: IpcRequest<C>) => Promise<IpcResult<IpcResponse<C>>>;
+export type BridgeMethod<C extends IpcChannel> =
+  IpcRequest<C> extends EmptyObject
+    ? (request?: IpcRequest<C>) => Promise<IpcResult<IpcResponse<C>>>
+    : (request: IpcRequest<C>) => Promise<IpcResult<IpcResponse<C>>>;
 
 /**
  * A subscription to an event from main. The payload crosses the context bridge unvalidated (a

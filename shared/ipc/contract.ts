@@ -167,7 +167,9 @@ export const IPC_CONTRACT = {
    */
   'auth:refresh': {
     method: 'refreshAccess',
-    request: z.object({ inspectorId: InspectorIdSchema, rejected: z.string().max(MAX_TOKEN_CHARS).optional() }).strict(),
+    request: z
+      .object({ inspectorId: InspectorIdSchema, rejected: z.string().max(MAX_TOKEN_CHARS).optional() })
+      .strict(),
     response: z.object({ access: AccessGrantSchema }),
   },
   /** Forgets this inspector's refresh and access tokens (in memory and in the secrets file). */

@@ -16,7 +16,10 @@ export const IdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'id may only contain letters, digits, _ . : -');
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex characters');
-export const CursorSchema = z.string().max(64).regex(/^[0-9]+$/, 'cursor must be a decimal sequence');
+export const CursorSchema = z
+  .string()
+  .max(64)
+  .regex(/^[0-9]+$/, 'cursor must be a decimal sequence');
 
 export const ERROR_CODES = [
   'BAD_REQUEST',

@@ -24,11 +24,17 @@ export const ReserveResponseSchema = z.object({
 });
 export const ReportRequestSchema = z.object({
   deviceId: IdSchema,
-  used: z.array(z.object({
-    docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), resultId: IdSchema,
-    /** SHA-256 of the printed document (its QR's hash): lets /public/verify answer for the paper. */
-    docHash: Sha256Schema.optional(),
-  })),
-  voided: z.array(z.object({ docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), reason: z.string().min(1) })),
+  used: z.array(
+    z.object({
+      docType: z.enum(DOC_TYPES),
+      serial: z.number().int().positive(),
+      resultId: IdSchema,
+      /** SHA-256 of the printed document (its QR's hash): lets /public/verify answer for the paper. */
+      docHash: Sha256Schema.optional(),
+    }),
+  ),
+  voided: z.array(
+    z.object({ docType: z.enum(DOC_TYPES), serial: z.number().int().positive(), reason: z.string().min(1) }),
+  ),
 });
 export const ReportResponseSchema = z.object({ accepted: z.number().int().nonnegative() });

@@ -71,7 +71,12 @@ export const RedBlackEntrySchema = z.object({
 });
 
 /** 信用修复 (SAMR 2021 办法): one of the four routes, when applied for, and the outcome. */
-export const CREDIT_REPAIR_ROUTES = ['移出经营异常名录', '恢复个体工商户正常记载状态', '提前移出严重违法失信名单', '提前停止公示行政处罚信息'] as const;
+export const CREDIT_REPAIR_ROUTES = [
+  '移出经营异常名录',
+  '恢复个体工商户正常记载状态',
+  '提前移出严重违法失信名单',
+  '提前停止公示行政处罚信息',
+] as const;
 export const CreditRepairSchema = z.object({
   route: z.enum(CREDIT_REPAIR_ROUTES),
   applyDate: IsoDateSchema,
@@ -111,7 +116,10 @@ export const InternalSchema = z.object({
 export const EnterpriseSchema = z.object({
   uscc: UsccSchema,
   /** Legacy 15-digit 注册号 for old records. */
-  regNo: z.string().regex(/^\d{15}$/).nullable(),
+  regNo: z
+    .string()
+    .regex(/^\d{15}$/)
+    .nullable(),
   version: z.number().int().positive(),
   name: z.string().min(1).max(100),
   entType: z.string(),
@@ -146,13 +154,21 @@ export type Enterprise = z.infer<typeof EnterpriseSchema>;
  * (kind, seq, uscc), then the record itself, whose failure quarantines only that record.
  */
 export const EnterpriseChangeEnvelopeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: z.object({ uscc: z.string() }).loose() }),
+  z.object({
+    kind: z.literal('upsert'),
+    seq: z.number().int().positive(),
+    enterprise: z.object({ uscc: z.string() }).loose(),
+  }),
   z.object({ kind: z.literal('tombstone'), seq: z.number().int().positive(), uscc: UsccSchema }),
 ]);
 export type EnterpriseChangeEnvelope = z.infer<typeof EnterpriseChangeEnvelopeSchema>;
 
 /** One upsert line of the feed, record included (what the app's byte validator is compiled from). */
-export const EnterpriseUpsertSchema = z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), enterprise: EnterpriseSchema });
+export const EnterpriseUpsertSchema = z.object({
+  kind: z.literal('upsert'),
+  seq: z.number().int().positive(),
+  enterprise: EnterpriseSchema,
+});
 
 export const EnterpriseChangeSchema = z.discriminatedUnion('kind', [
   EnterpriseUpsertSchema,

@@ -3,7 +3,14 @@
  * The content hash is SHA-256 over canonicalJson(ResultPayload).
  */
 import { z } from 'zod';
-import { CHECK_METHODS, FINDING_HANDLINGS, FOLLOW_UPS, ITEM_OUTCOMES, RESULT_CODES, resultCodesError } from '../domain/results.js';
+import {
+  CHECK_METHODS,
+  FINDING_HANDLINGS,
+  FOLLOW_UPS,
+  ITEM_OUTCOMES,
+  RESULT_CODES,
+  resultCodesError,
+} from '../domain/results.js';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
 
 const ConditionStateSchema = z.enum(['met', 'not-met', 'inspector']);
@@ -19,7 +26,11 @@ export const LenientDecisionSchema = z.object({
   listVersion: z.string().optional(),
   /** What the record and the inspector said about each condition when deciding. */
   conditions: z
-    .object({ firstViolation: ConditionStateSchema.optional(), minorHarm: ConditionStateSchema.optional(), correctedInTime: ConditionStateSchema.optional() })
+    .object({
+      firstViolation: ConditionStateSchema.optional(),
+      minorHarm: ConditionStateSchema.optional(),
+      correctedInTime: ConditionStateSchema.optional(),
+    })
     .optional(),
 });
 export type LenientDecisionPayload = z.infer<typeof LenientDecisionSchema>;
@@ -43,12 +54,10 @@ export const ItemResultSchema = z.object({
 });
 export type ItemResult = z.infer<typeof ItemResultSchema>;
 
-export const ResultCodesSchema = z
-  .array(z.enum(RESULT_CODES))
-  .superRefine((codes, ctx) => {
-    const err = resultCodesError(codes);
-    if (err) ctx.addIssue({ code: 'custom', message: err });
-  });
+export const ResultCodesSchema = z.array(z.enum(RESULT_CODES)).superRefine((codes, ctx) => {
+  const err = resultCodesError(codes);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
 
 /** A signature on the on-site record (inspectors with 执法证号; the party, or its refusal and a witness). */
 export const SignatureRefSchema = z.object({
@@ -104,13 +113,20 @@ export const ResultPayloadSchema = z.object({
   signatures: z.array(SignatureRefSchema).optional(),
   evidence: z.array(EvidenceRefSchema).optional(),
   /** Names of items that came from a check template (e.g. 5·25) rather than the task. */
-  templateItems: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), template: z.string() })).optional(),
+  templateItems: z
+    .array(z.object({ code: z.string().min(1), name: z.string().min(1), template: z.string() }))
+    .optional(),
   /**
    * The enterprise's 统一社会信用代码 failed its check (`issue`, as the app showed it) and the
    * inspector recorded how it compares with the business licence on site (`note`). Present exactly
    * when the code is irregular; optional so earlier payloads parse and hash unchanged.
    */
-  usccCheck: z.object({ issue: z.string().min(1).max(300), note: z.string().min(2, '请填写与营业执照原件核对的情况').max(USCC_NOTE_MAX) }).optional(),
+  usccCheck: z
+    .object({
+      issue: z.string().min(1).max(300),
+      note: z.string().min(2, '请填写与营业执照原件核对的情况').max(USCC_NOTE_MAX),
+    })
+    .optional(),
 });
 export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
 

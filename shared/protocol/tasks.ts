@@ -57,7 +57,12 @@ export type Task = z.infer<typeof TaskSchema>;
 
 export const TaskChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('upsert'), seq: z.number().int().positive(), task: TaskSchema }),
-  z.object({ kind: z.literal('tombstone'), seq: z.number().int().positive(), id: IdSchema, version: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('tombstone'),
+    seq: z.number().int().positive(),
+    id: IdSchema,
+    version: z.number().int().positive(),
+  }),
 ]);
 export type TaskChange = z.infer<typeof TaskChangeSchema>;
 

@@ -19,16 +19,28 @@ export interface BenchContext {
 export type BenchModule = { run(ctx: BenchContext): Promise<Record<string, number>> };
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-precise-memory-info',
 ];
 
 /** Launches headless Chromium on `profileDir` (a fresh one under tmpDir when omitted). */
-export async function launchProfile(ctx: BenchContext, profileDir?: string): Promise<{ context: BrowserContext; profileDir: string }> {
+export async function launchProfile(
+  ctx: BenchContext,
+  profileDir?: string,
+): Promise<{ context: BrowserContext; profileDir: string }> {
   const dir = profileDir ?? mkdtempSync(join(ctx.tmpDir, 'profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: CHROMIUM_ARGS, headless: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
   });
   return { context, profileDir: dir };
 }

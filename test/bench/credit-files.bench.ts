@@ -39,12 +39,23 @@ interface Bench {
 declare const bench: Bench;
 
 interface SyncFigures {
-  seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string;
-  timings: EnterpriseTimings | null; searchWarmMs: number; beforeEnterprisesMs: number;
+  seconds: number;
+  records: number;
+  longTasks: number;
+  peakHeapMB: number;
+  ok: boolean;
+  message: string;
+  timings: EnterpriseTimings | null;
+  searchWarmMs: number;
+  beforeEnterprisesMs: number;
 }
 
 /** sync.initial.breakdown.*: where the seconds went (worker timers, server route time, gzip estimate). */
-async function breakdown(f: SyncFigures, server: { ms: number; bytes: number }, gzipMsPerMB: number): Promise<Record<string, number>> {
+async function breakdown(
+  f: SyncFigures,
+  server: { ms: number; bytes: number },
+  gzipMsPerMB: number,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {
     'sync.initial.breakdown.serverPagesMs': Math.round(server.ms),
     'sync.initial.breakdown.serverGzipEstimateMs': Math.round((server.bytes / 1048576) * gzipMsPerMB),
@@ -55,7 +66,18 @@ async function breakdown(f: SyncFigures, server: { ms: number; bytes: number }, 
   };
   const t = f.timings;
   if (!t) return out;
-  for (const k of ['responseMs', 'bodyMs', 'waitMs', 'parseMs', 'validateMs', 'packMs', 'writeMs', 'startMs', 'commitMs', 'totalMs'] as const) {
+  for (const k of [
+    'responseMs',
+    'bodyMs',
+    'waitMs',
+    'parseMs',
+    'validateMs',
+    'packMs',
+    'writeMs',
+    'startMs',
+    'commitMs',
+    'totalMs',
+  ] as const) {
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }
   out['sync.initial.breakdown.pages'] = t.pages;
@@ -64,7 +86,9 @@ async function breakdown(f: SyncFigures, server: { ms: number; bytes: number }, 
 
 /** Level-1 gzip throughput (what the simulator uses) on a real page body, in ms per MB. */
 async function gzipCost(url: string, token: string): Promise<number> {
-  const res = await fetch(`${url}/v1/sync/enterprises?cursor=0&limit=2000`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/x-ndjson', 'Accept-Encoding': 'identity' } });
+  const res = await fetch(`${url}/v1/sync/enterprises?cursor=0&limit=2000`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/x-ndjson', 'Accept-Encoding': 'identity' },
+  });
   const body = Buffer.from(await res.arrayBuffer());
   const t0 = performance.now();
   for (let i = 0; i < 5; i++) gzipSync(body, { level: 1 });
@@ -74,8 +98,12 @@ async function gzipCost(url: string, token: string): Promise<number> {
 async function buildPage(ctx: BenchContext): Promise<string> {
   const outDir = join(ctx.tmpDir, 'page-dist');
   await build({
-    configFile: false, root: join(ctx.root, 'test/bench/page'), base: './', logLevel: 'warn',
-    worker: { format: 'es' }, build: { outDir, emptyOutDir: true, target: 'es2022' },
+    configFile: false,
+    root: join(ctx.root, 'test/bench/page'),
+    base: './',
+    logLevel: 'warn',
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
   return outDir;
 }
@@ -94,11 +122,18 @@ function percentile(xs: readonly number[], p: number): number {
 /** 200 mixed queries, most of them 2–3 character fragments from the middle of names (deterministic). */
 function makeQueries(dataDir: string): { q: string; filters: Record<string, string[]> }[] {
   const db = new Database(join(dataDir, 'platform.sqlite'), { readonly: true });
-  const rows = db.prepare(`SELECT name, json_extract(CAST(json AS TEXT), '$.legalRep') AS rep, json_extract(CAST(json AS TEXT), '$.address') AS addr, uscc
-    FROM enterprises WHERE deleted = 0 AND seq % 997 = 1 LIMIT 200`).all() as { name: string; rep: string; addr: string; uscc: string }[];
+  const rows = db
+    .prepare(
+      `SELECT name, json_extract(CAST(json AS TEXT), '$.legalRep') AS rep, json_extract(CAST(json AS TEXT), '$.address') AS addr, uscc
+    FROM enterprises WHERE deleted = 0 AND seq % 997 = 1 LIMIT 200`,
+    )
+    .all() as { name: string; rep: string; addr: string; uscc: string }[];
   db.close();
   let seed = 12345;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
   const out: { q: string; filters: Record<string, string[]> }[] = [];
   for (let i = 0; i < 200; i++) {
     const r = rows[i % rows.length]!;
@@ -174,7 +209,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       await openBench(pb, web.url);
       raws.push(await pb.evaluate(([u, t]) => bench.baselineRaw(u, t), [platform.url, token] as const));
       await b.context.close();
-      ctx.log(`raw IndexedDB baseline ${i + 1}: ${Math.round(raws[i]!.records / raws[i]!.writeSeconds)} records/s (write time)`);
+      ctx.log(
+        `raw IndexedDB baseline ${i + 1}: ${Math.round(raws[i]!.records / raws[i]!.writeSeconds)} records/s (write time)`,
+      );
     }
     const c = await launchProfile(ctx);
     const pc = c.context.pages()[0] ?? (await c.context.newPage());

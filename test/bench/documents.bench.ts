@@ -15,7 +15,11 @@ import { join, resolve } from 'node:path';
 import { startPlatform } from '../platform/server.js';
 import { serveStatic } from '../helpers/static-server.js';
 
-export interface BenchContext { readonly root: string; readonly tmpDir: string; log(msg: string): void }
+export interface BenchContext {
+  readonly root: string;
+  readonly tmpDir: string;
+  log(msg: string): void;
+}
 
 const NEXT_DOCS = 4;
 
@@ -36,10 +40,19 @@ async function generateNotice(page: Page, n: number): Promise<void> {
   await panel.getByRole('table', { name: '已出具的文书' }).getByRole('row').nth(n).waitFor({ timeout: 30_000 });
 }
 
-interface Measure { duration: number; detail: { bytes?: number } | null }
+interface Measure {
+  duration: number;
+  detail: { bytes?: number } | null;
+}
 
 async function measures(page: Page, name: string): Promise<Measure[]> {
-  return page.evaluate((n) => performance.getEntriesByName(n).map((e) => ({ duration: e.duration, detail: (e as PerformanceMeasure).detail as { bytes?: number } | null })), name);
+  return page.evaluate(
+    (n) =>
+      performance
+        .getEntriesByName(n)
+        .map((e) => ({ duration: e.duration, detail: (e as PerformanceMeasure).detail as { bytes?: number } | null })),
+    name,
+  );
 }
 
 /** pdfmake + Roboto (its standard Latin font) in the same browser: first and later documents. */
@@ -49,9 +62,15 @@ async function latinBaseline(page: Page, root: string): Promise<{ firstMs: numbe
   return page.evaluate(async (count) => {
     type Pdf = { getBuffer(): Promise<Uint8Array> };
     const pm = (globalThis as unknown as { pdfMake: { createPdf(d: unknown): Pdf } }).pdfMake;
-    const items = Array.from({ length: 8 }, (_, i) => ({ columns: [{ text: `${i + 1}.`, width: 22 }, { text: `Inspection item ${i + 1}: published annual report information` }] }));
+    const items = Array.from({ length: 8 }, (_, i) => ({
+      columns: [
+        { text: `${i + 1}.`, width: 22 },
+        { text: `Inspection item ${i + 1}: published annual report information` },
+      ],
+    }));
     const def = {
-      pageSize: 'A4', pageMargins: [72, 50, 60, 56],
+      pageSize: 'A4',
+      pageMargins: [72, 50, 60, 56],
       content: [
         { text: 'Market Supervision Administration', alignment: 'center', fontSize: 15 },
         { text: 'RANDOM INSPECTION NOTICE', alignment: 'center', fontSize: 22, bold: true },
@@ -59,7 +78,11 @@ async function latinBaseline(page: Page, root: string): Promise<{ firstMs: numbe
         { text: 'To: Example Trading Co., Ltd. (USCC 91371082MAMQA0U659)' },
         { text: 'According to the regulations, we will inspect your company. '.repeat(6) },
         ...items,
-        { qr: 'http://127.0.0.1:8787/public/verify?result=r-5d1086ae-4249-4c2c-a8f8-56f5957eecc0&hash=' + 'a'.repeat(64), fit: 78 },
+        {
+          qr:
+            'http://127.0.0.1:8787/public/verify?result=r-5d1086ae-4249-4c2c-a8f8-56f5957eecc0&hash=' + 'a'.repeat(64),
+          fit: 78,
+        },
       ],
     };
     const times: number[] = [];
@@ -80,10 +103,16 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(ctx.tmpDir, 'bench-docs-platform-'));
   const profile = mkdtempSync(join(ctx.tmpDir, 'bench-docs-profile-'));
   const platform = await startPlatform({ dataDir, seed: 7, enterprises: 300, port: 0 });
-  const web = await serveStatic({ root: dist, appConfig: { platformUrl: platform.url, demo: true, stationName: '基准测试' } });
+  const web = await serveStatic({
+    root: dist,
+    appConfig: { platformUrl: platform.url, demo: true, stationName: '基准测试' },
+  });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'], headless: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    headless: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -95,7 +124,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     await page.getByRole('table', { name: '任务列表' }).getByRole('row').nth(1).getByRole('link').first().click();
     await page.getByRole('button', { name: '出具随机抽查检查通知书' }).waitFor();
     // An inspector reads the task before generating: let the warm-up that opening the panel started finish.
-    await page.waitForFunction(() => performance.getEntriesByName('documents.warmup').length > 0, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('documents.warmup').length > 0, undefined, {
+      timeout: 60_000,
+    });
     for (let i = 1; i <= NEXT_DOCS + 1; i++) await generateNotice(page, i);
     const warm = (await measures(page, 'documents.warmup'))[0]?.duration ?? NaN;
     const renders = await measures(page, 'documents.render');
@@ -107,8 +138,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'documents.bytes': renders[0]?.detail?.bytes ?? NaN,
     };
     const base = await latinBaseline(await context.newPage(), ctx.root);
-    ctx.log(`documents: warm-up ${warm.toFixed(0)} ms, first ${out['documents.firstMs'].toFixed(0)} ms, next ${out['documents.nextMs'].toFixed(0)} ms, ${out['documents.bytes']} B; ` +
-      `baseline pdfmake+Roboto first ${base.firstMs.toFixed(0)} ms, next ${base.nextMs.toFixed(0)} ms, ${base.bytes} B`);
+    ctx.log(
+      `documents: warm-up ${warm.toFixed(0)} ms, first ${out['documents.firstMs'].toFixed(0)} ms, next ${out['documents.nextMs'].toFixed(0)} ms, ${out['documents.bytes']} B; ` +
+        `baseline pdfmake+Roboto first ${base.firstMs.toFixed(0)} ms, next ${base.nextMs.toFixed(0)} ms, ${base.bytes} B`,
+    );
     return {
       ...out,
       'documents.baseline.firstMs': base.firstMs,

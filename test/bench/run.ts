@@ -17,13 +17,19 @@ function table(results: Record<string, number>): string {
   const keys = Object.keys(results).sort();
   const width = Math.max(...keys.map((k) => k.length), 6);
   const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 3 : 1));
-  return [`${'figure'.padEnd(width)}  value`, `${'-'.repeat(width)}  ${'-'.repeat(12)}`, ...keys.map((k) => `${k.padEnd(width)}  ${fmt(results[k]!)}`)].join('\n');
+  return [
+    `${'figure'.padEnd(width)}  value`,
+    `${'-'.repeat(width)}  ${'-'.repeat(12)}`,
+    ...keys.map((k) => `${k.padEnd(width)}  ${fmt(results[k]!)}`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
   const root = resolve(import.meta.dirname, '../..');
   const filter = process.argv[2] ?? '';
-  const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+  const files = readdirSync(import.meta.dirname)
+    .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+    .sort();
   if (files.length === 0) throw new Error(`没有匹配的基准测试模块：${filter}`);
   const results: Record<string, number> = {};
   for (const file of files) {
@@ -41,12 +47,16 @@ async function main(): Promise<void> {
   }
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const out = join(import.meta.dirname, 'results', 'latest.json');
-  const sorted = Object.fromEntries(Object.keys(results).sort().map((k) => [k, results[k]!]));
+  const sorted = Object.fromEntries(
+    Object.keys(results)
+      .sort()
+      .map((k) => [k, results[k]!]),
+  );
   writeFileSync(out, `${JSON.stringify(sorted, null, 2)}\n`);
   console.log(`\n${table(results)}\n\nwritten to ${out}`);
 }
 
 main().catch((e: unknown) => {
-  console.error('基准测试失败：', e instanceof Error ? e.stack ?? e.message : e);
+  console.error('基准测试失败：', e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

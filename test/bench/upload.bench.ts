@@ -13,7 +13,6 @@ import { outboxRepo } from '../../renderer/src/db/index.js';
 import { finalizeWith, rig, settle } from '../reliability/harness.js';
 import type { BenchContext } from './context.js';
 
-
 const RESULTS = 100;
 const PHOTOS = 3;
 const PHOTO_BYTES = 1024 * 1024;
@@ -21,7 +20,10 @@ const PHOTO_BYTES = 1024 * 1024;
 async function rawTransfer(bodies: readonly Buffer[]): Promise<number> {
   const sink = http.createServer((req, res) => {
     req.on('data', () => undefined);
-    req.on('end', () => { res.writeHead(204); res.end(); });
+    req.on('end', () => {
+      res.writeHead(204);
+      res.end();
+    });
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', () => resolve()));
   const { port } = sink.address() as AddressInfo;
@@ -31,7 +33,10 @@ async function rawTransfer(bodies: readonly Buffer[]): Promise<number> {
     await res.arrayBuffer();
   }
   const seconds = (performance.now() - t0) / 1000;
-  await new Promise<void>((resolve) => { sink.close(() => resolve()); sink.closeAllConnections(); });
+  await new Promise<void>((resolve) => {
+    sink.close(() => resolve());
+    sink.closeAllConnections();
+  });
   return seconds;
 }
 
@@ -55,8 +60,14 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     if (accepted !== RESULTS) throw new Error(`upload bench: only ${accepted}/${RESULTS} results accepted`);
     const bodies = Array.from({ length: RESULTS * PHOTOS }, () => randomFillSync(Buffer.alloc(PHOTO_BYTES)));
     const raw = await rawTransfer(bodies);
-    ctx.log(`upload bench: backlog ${seconds.toFixed(2)} s, raw sequential PUTs ${raw.toFixed(2)} s for ${(bytes / 1e6).toFixed(0)} MB`);
-    return { 'upload.backlog.seconds': seconds, 'baseline.rawTransfer.seconds': raw, 'upload.backlog.ratioToRawTransfer': seconds / raw };
+    ctx.log(
+      `upload bench: backlog ${seconds.toFixed(2)} s, raw sequential PUTs ${raw.toFixed(2)} s for ${(bytes / 1e6).toFixed(0)} MB`,
+    );
+    return {
+      'upload.backlog.seconds': seconds,
+      'baseline.rawTransfer.seconds': raw,
+      'upload.backlog.ratioToRawTransfer': seconds / raw,
+    };
   } finally {
     await r.stop();
   }

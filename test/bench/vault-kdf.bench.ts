@@ -23,12 +23,22 @@ const TARGET_MS = 500;
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(import.meta.dirname, 'results', 'vault-kdf.json');
 
-interface Stats { runsMs: number[]; medianMs: number; minMs: number; maxMs: number }
+interface Stats {
+  runsMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
 
 function stats(runs: number[]): Stats {
   const sorted = [...runs].sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 10) / 10;
-  return { runsMs: runs.map(round), medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), maxMs: round(sorted[sorted.length - 1]!) };
+  return {
+    runsMs: runs.map(round),
+    medianMs: round(sorted[Math.floor(sorted.length / 2)]!),
+    minMs: round(sorted[0]!),
+    maxMs: round(sorted[sorted.length - 1]!),
+  };
 }
 
 // The page-side code, bundled from the real vault modules and noble by esbuild.
@@ -75,9 +85,16 @@ globalThis.vaultBench = {
 `;
 
 function bundle(): string {
-  return execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['--bundle', '--format=iife', '--platform=browser', '--target=es2022', '--log-level=error'], {
-    cwd: ROOT, input: PAGE_ENTRY, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-  });
+  return execFileSync(
+    join(ROOT, 'node_modules/.bin/esbuild'),
+    ['--bundle', '--format=iife', '--platform=browser', '--target=es2022', '--log-level=error'],
+    {
+      cwd: ROOT,
+      input: PAGE_ENTRY,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 }
 
 interface PageBench {
@@ -89,13 +106,23 @@ interface PageBench {
 async function measure(log: (msg: string) => void): Promise<Record<string, unknown>> {
   const browser = await chromium.launch({
     executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
     // WebCrypto needs a secure context (about:blank is not one); http://127.0.0.1 is, and the
     // route answers it without a server.
-    await page.route('http://127.0.0.1/vault-bench', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>vault bench</title>' }));
+    await page.route('http://127.0.0.1/vault-bench', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>vault bench</title>' }),
+    );
     await page.goto('http://127.0.0.1/vault-bench');
     await page.addScriptTag({ content: bundle() });
     const loadBefore = loadavg()[0]!;
@@ -107,7 +134,9 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
     const nodeCpu = new Map<number, number[]>();
     const cdp = await browser.newBrowserCDPSession();
     const rendererCpuMs = async (): Promise<number> => {
-      const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] };
+      const info = (await cdp.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { type: string; cpuTime: number }[];
+      };
       return info.processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + p.cpuTime * 1000, 0);
     };
     const push = (m: Map<number, number[]>, k: number, v: number): void => {
@@ -119,7 +148,10 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
       for (const logN of LOG_NS) {
         for (const variant of ['async', 'sync'] as const) {
           const cpu0 = await rendererCpuMs();
-          const inPage = await page.evaluate(([n, v]) => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.scrypt(n, v), [logN, variant] as const);
+          const inPage = await page.evaluate(
+            ([n, v]) => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.scrypt(n, v),
+            [logN, variant] as const,
+          );
           if (variant === 'async') push(pageCpu, logN, (await rendererCpuMs()) - cpu0);
           push(pageRuns[variant], logN, inPage);
           const salt = crypto.getRandomValues(new Uint8Array(16));
@@ -136,17 +168,22 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
       }
       log(`round ${i + 1}/${REPEATS} done (load ${loadavg()[0]!.toFixed(1)})`);
     }
-    const table = (runs: Map<number, number[]>): Record<string, Stats> => Object.fromEntries(LOG_NS.map((n) => [`2^${n}`, stats(runs.get(n)!)]));
+    const table = (runs: Map<number, number[]>): Record<string, Stats> =>
+      Object.fromEntries(LOG_NS.map((n) => [`2^${n}`, stats(runs.get(n)!)]));
     const inPage = { async: table(pageRuns.async), sync: table(pageRuns.sync), asyncCpu: table(pageCpu) };
     const inNode = { async: table(nodeRuns.async), sync: table(nodeRuns.sync), asyncCpu: table(nodeCpu) };
     for (const n of LOG_NS) {
       const k = `2^${n}`;
-      log(`N=${k}: chromium scryptAsync median ${inPage.async[k]!.medianMs} ms wall / ${inPage.asyncCpu[k]!.medianMs} ms CPU (sync ${inPage.sync[k]!.medianMs} wall), node scryptAsync ${inNode.async[k]!.medianMs} wall / ${inNode.asyncCpu[k]!.medianMs} CPU (sync ${inNode.sync[k]!.medianMs})`);
+      log(
+        `N=${k}: chromium scryptAsync median ${inPage.async[k]!.medianMs} ms wall / ${inPage.asyncCpu[k]!.medianMs} ms CPU (sync ${inPage.sync[k]!.medianMs} wall), node scryptAsync ${inNode.async[k]!.medianMs} wall / ${inNode.asyncCpu[k]!.medianMs} CPU (sync ${inNode.sync[k]!.medianMs})`,
+      );
     }
     const loadAfterScrypt = loadavg()[0]!;
     const rows = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.rows(2000));
     log(`rows: ${JSON.stringify(rows)}`);
-    const bulkMiBPerS = await page.evaluate(() => (globalThis as unknown as { vaultBench: PageBench }).vaultBench.bulk(64));
+    const bulkMiBPerS = await page.evaluate(() =>
+      (globalThis as unknown as { vaultBench: PageBench }).vaultBench.bulk(64),
+    );
     log(`bulk WebCrypto seal: ${bulkMiBPerS} MiB/s`);
     // The N whose median CPU time of scryptAsync in Chromium is nearest to the target on a log
     // scale: the wall time an idle station would see, independent of this machine's other load.
@@ -156,9 +193,24 @@ async function measure(log: (msg: string) => void): Promise<Record<string, unkno
     }, LOG_NS[0] as number);
     return {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAvg1mBefore: loadBefore, loadAvg1mAfter: loadAfterScrypt, node: process.version, chromium: browser.version() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        loadAvg1mBefore: loadBefore,
+        loadAvg1mAfter: loadAfterScrypt,
+        node: process.version,
+        chromium: browser.version(),
+      },
       scrypt: { r: 8, p: 1, repeats: REPEATS, chromiumPage: inPage, node: inNode },
-      chosen: { N: 2 ** chosen, logN: chosen, r: 8, p: 1, targetMs: TARGET_MS, chromiumAsyncMedianCpuMs: inPage.asyncCpu[`2^${chosen}`]!.medianMs, chromiumAsyncMedianWallMs: inPage.async[`2^${chosen}`]!.medianMs },
+      chosen: {
+        N: 2 ** chosen,
+        logN: chosen,
+        r: 8,
+        p: 1,
+        targetMs: TARGET_MS,
+        chromiumAsyncMedianCpuMs: inPage.asyncCpu[`2^${chosen}`]!.medianMs,
+        chromiumAsyncMedianWallMs: inPage.async[`2^${chosen}`]!.medianMs,
+      },
       rowsInChromium: rows,
       bulkWebCryptoSealMiBPerS: bulkMiBPerS,
     };
@@ -186,7 +238,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       console.log(JSON.stringify(result.chosen), `\nwritten to ${OUT}`);
     })
     .catch((e: unknown) => {
-      console.error('基准测试失败：', e instanceof Error ? e.stack ?? e.message : e);
+      console.error('基准测试失败：', e instanceof Error ? (e.stack ?? e.message) : e);
       process.exit(1);
     });
 }

@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   const electron = electronBinary();
   if (electron) {
     run('npm', ['run', 'build:electron', '--silent']);
-    const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, SMART_INSPECT_PLATFORM_URL: platformUrl } });
+    const child = spawn(electron, ['.'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, SMART_INSPECT_PLATFORM_URL: platformUrl },
+    });
     child.on('exit', (code) => {
       void stop?.().then(() => process.exit(code ?? 0));
     });

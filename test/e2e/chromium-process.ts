@@ -57,7 +57,11 @@ export async function launchChromium(profileDir: string): Promise<RunningChromiu
       'about:blank',
     ],
     // Its own process group, so a kill takes the renderers and utility processes with it at once.
-    { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: TIMEZONE, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' } },
+    {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, TZ: TIMEZONE, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
+    },
   );
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {

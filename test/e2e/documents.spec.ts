@@ -22,7 +22,11 @@ function docsPanel(page: Page): Locator {
 }
 
 /** Generates a document with its prefilled form (plus what the test adds), waits for the preview. */
-async function generate(page: Page, title: string, fill: (form: Locator) => Promise<void> = async () => undefined): Promise<string> {
+async function generate(
+  page: Page,
+  title: string,
+  fill: (form: Locator) => Promise<void> = async () => undefined,
+): Promise<string> {
   const panel = docsPanel(page);
   await panel.getByRole('button', { name: `出具${title}` }).click();
   const form = panel.getByRole('form', { name: `${title}内容` });
@@ -54,7 +58,8 @@ async function drawSignature(page: Page, canvas: Locator): Promise<void> {
   if (!box) throw new Error('signature canvas not visible');
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
-  for (let x = 20; x < box.width - 20; x += 12) await page.mouse.move(box.x + x, box.y + box.height / 2 + 12 * Math.sin(x / 15));
+  for (let x = 20; x < box.width - 20; x += 12)
+    await page.mouse.move(box.x + x, box.y + box.height / 2 + 12 * Math.sin(x / 15));
   await page.mouse.up();
 }
 
@@ -84,20 +89,29 @@ function keepPngs(pdf: PdfFile, name: string): string {
   return pdf.png(pdf.pageCount(), 200);
 }
 
-const verify = async (link: string) => VerifyResponseSchema.parse(await (await fetch(link, { headers: { accept: 'application/json' } })).json());
+const verify = async (link: string) =>
+  VerifyResponseSchema.parse(await (await fetch(link, { headers: { accept: 'application/json' } })).json());
 
-test('documents offline after sync: notice and record with reserved numbers, QR verified once uploaded', async ({ platform, probe, app }) => {
+test('documents offline after sync: notice and record with reserved numbers, QR verified once uploaded', async ({
+  platform,
+  probe,
+  app,
+}) => {
   test.setTimeout(180_000);
   mkdirSync(OUT, { recursive: true });
   const who = platform.logins[0]!;
   const task = await probe.myTask(who);
 
   const page = await app.open();
-  page.on('console', (m) => { if (m.type() === 'warning') console.log(`[browser] ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'warning') console.log(`[browser] ${m.text()}`);
+  });
   // Task detail → 现场文书: numbers reserved during the sync are on the device.
   await openMyTask(page, who, task, { offline: app.context, view: 'detail' });
   await expect(docsPanel(page)).toContainText('随机抽查检查通知书 20 个');
-  const noticeNo = await generate(page, '随机抽查检查通知书', (form) => form.getByLabel('联系电话').fill('0631-5201234'));
+  const noticeNo = await generate(page, '随机抽查检查通知书', (form) =>
+    form.getByLabel('联系电话').fill('0631-5201234'),
+  );
   expect(Number(DOC_NO.exec(noticeNo)![2])).toBe(1); // the first number of the block reserved for this device
   await page.screenshot({ path: `${OUT}/panel-notice.png`, fullPage: true });
   const notice = await download(page, 'notice.pdf');
@@ -134,10 +148,21 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '同步' }).click();
   await page.getByRole('button', { name: '开始同步' }).click();
   const resultId = new URL(noticeLink!).searchParams.get('result')!;
-  await expect.poll(async () => platform.admin.counts(resultId).results, { timeout: 60_000, message: 'the result was uploaded' }).toBe(1);
-  await expect.poll(async () => (await verify(noticeLink!)).match, { timeout: 60_000, message: 'the notice verifies' }).toBe(true);
-  expect(await verify(noticeLink!)).toMatchObject({ match: true, enterpriseName: task.enterprise.name, document: { title: '随机抽查检查通知书', docNo: noticeNo } });
-  expect(await verify(recordLink!)).toMatchObject({ match: true, document: { title: '现场检查笔录', docNo: recordNo } });
+  await expect
+    .poll(async () => platform.admin.counts(resultId).results, { timeout: 60_000, message: 'the result was uploaded' })
+    .toBe(1);
+  await expect
+    .poll(async () => (await verify(noticeLink!)).match, { timeout: 60_000, message: 'the notice verifies' })
+    .toBe(true);
+  expect(await verify(noticeLink!)).toMatchObject({
+    match: true,
+    enterpriseName: task.enterprise.name,
+    document: { title: '随机抽查检查通知书', docNo: noticeNo },
+  });
+  expect(await verify(recordLink!)).toMatchObject({
+    match: true,
+    document: { title: '现场检查笔录', docNo: recordNo },
+  });
   const html = await (await fetch(noticeLink!)).text();
   expect(html).toContain('核验通过');
   notice.dispose();
@@ -157,10 +182,22 @@ async function cspProxy(target: string, csp: string): Promise<{ url: string; clo
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
-test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({ platform, probe, app, web }) => {
+test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({
+  platform,
+  probe,
+  app,
+  web,
+}) => {
   test.setTimeout(120_000);
   const { buildCsp } = await import('../../electron/main/csp.js');
   const proxy = await cspProxy(web.url, buildCsp({ platformUrl: platform.url, publicityUrl: null }));
@@ -168,7 +205,9 @@ test('the preview renders under the Electron CSP (no frame-src, no eval) without
     await app.context.addInitScript(() => {
       const seen: string[] = [];
       (globalThis as unknown as { __csp: string[] }).__csp = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+      );
     });
     const who = platform.logins[0]!;
     const task = await probe.myTask(who);

@@ -33,7 +33,13 @@ export interface Browser {
   closeAndReopen(): Promise<Page>;
 }
 
-export const test = base.extend<{ platform: Platform; web: StaticServer; app: Browser; profileDir: string; probe: PlatformProbe }>({
+export const test = base.extend<{
+  platform: Platform;
+  web: StaticServer;
+  app: Browser;
+  profileDir: string;
+  probe: PlatformProbe;
+}>({
   // eslint-disable-next-line no-empty-pattern
   platform: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-platform-'));
@@ -47,8 +53,12 @@ export const test = base.extend<{ platform: Platform; web: StaticServer; app: Br
   },
   web: async ({ platform }, use) => {
     const root = resolve('dist/renderer');
-    if (!existsSync(join(root, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build:renderer` first');
-    const web = await serveStatic({ root, appConfig: { platformUrl: platform.url, demo: true, stationName: '演示：威海市环翠区市场监管所' } });
+    if (!existsSync(join(root, 'index.html')))
+      throw new Error('dist/renderer is missing: run `npm run build:renderer` first');
+    const web = await serveStatic({
+      root,
+      appConfig: { platformUrl: platform.url, demo: true, stationName: '演示：威海市环翠区市场监管所' },
+    });
     await use(web);
     await web.close();
   },

@@ -9,7 +9,11 @@ export function itemGroup(page: Page, name: string): Locator {
   return page.getByRole('radiogroup', { name });
 }
 
-export async function setOutcome(page: Page, item: string, outcome: '符合' | '不符合' | '不涉及' | '未检查'): Promise<void> {
+export async function setOutcome(
+  page: Page,
+  item: string,
+  outcome: '符合' | '不符合' | '不涉及' | '未检查',
+): Promise<void> {
   await itemGroup(page, item).getByRole('radio', { name: outcome, exact: true }).check();
 }
 
@@ -35,7 +39,10 @@ export async function makeImages(page: Page): Promise<{ png: Buffer; jpeg: Buffe
   return { png: bytes(urls.png), jpeg: bytes(urls.jpeg) };
 }
 
-export async function addPhotos(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+export async function addPhotos(
+  page: Page,
+  files: { name: string; mimeType: string; buffer: Buffer }[],
+): Promise<void> {
   const panel = page.getByTestId('evidence-panel');
   const before = await panel.getByRole('listitem').count();
   await page.getByLabel('添加照片').setInputFiles(files);

@@ -8,16 +8,29 @@
 import { mkdirSync } from 'node:fs';
 import type { Task } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
-import { addPhotos, drawSignature, itemGroup, makeImages, setOutcome, signatureCards, tick, waitSaved } from './inspection-pages.js';
+import {
+  addPhotos,
+  drawSignature,
+  itemGroup,
+  makeImages,
+  setOutcome,
+  signatureCards,
+  tick,
+  waitSaved,
+} from './inspection-pages.js';
 import { finalize, openMyTask, openTasks, startInspection } from './pages.js';
 
 const SHOTS = 'test-results/screens';
 
-test('joint inspection offline: finding on the lenient list, photos, three signatures, finalize; quitting the browser mid-way and reopening keeps every field', async ({ probe, app }) => {
+test('joint inspection offline: finding on the lenient list, photos, three signatures, finalize; quitting the browser mid-way and reopening keeps every field', async ({
+  probe,
+  app,
+}) => {
   test.setTimeout(180_000);
   mkdirSync(SHOTS, { recursive: true });
   // An inspector with a joint (联合抽查) task that includes N010 (on the lenient list) and another task.
-  const secondTask = (joint: Task, all: readonly Task[]) => all.find((t) => t.id !== joint.id && t.enterprise.uscc !== joint.enterprise.uscc);
+  const secondTask = (joint: Task, all: readonly Task[]) =>
+    all.find((t) => t.id !== joint.id && t.enterprise.uscc !== joint.enterprise.uscc);
   const { who, task: joint } = await probe.findTask(
     (t, all) => t.plan.crossDept && t.items.some((i) => i.code === 'N010') && secondTask(t, all) !== undefined,
     'a joint task holding N010 and a second task',
@@ -28,7 +41,8 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   let page = await app.open();
   // ---- the joint inspection
   await openMyTask(page, who, joint, { offline: app.context });
-  for (const dept of new Set(joint.items.map((i) => i.departmentName))) await expect(page.getByRole('heading', { name: dept })).toBeVisible();
+  for (const dept of new Set(joint.items.map((i) => i.departmentName)))
+    await expect(page.getByRole('heading', { name: dept })).toBeVisible();
   const n010 = joint.items.find((i) => i.code === 'N010')!;
   for (const item of joint.items) await setOutcome(page, item.name, item.code === 'N010' ? '不符合' : '符合');
   const failing = itemGroup(page, n010.name);
@@ -46,12 +60,18 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   await tick(page, '核查方式', '实地检查');
   await tick(page, '后续处置措施', '责令改正，由日常监管跟进');
   await page.getByRole('heading', { name: '检查事项' }).scrollIntoViewIfNeeded();
-  await page.evaluate(() => { document.getElementById('checklist-title')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -120); });
+  await page.evaluate(() => {
+    document.getElementById('checklist-title')?.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -120);
+  });
   await page.screenshot({ path: `${SHOTS}/checklist.png`, fullPage: false });
   await failing.screenshot({ path: `${SHOTS}/lenient.png` });
 
   const images = await makeImages(page);
-  await addPhotos(page, [{ name: 'licence.png', mimeType: 'image/png', buffer: images.png }, { name: 'shop.jpg', mimeType: 'image/jpeg', buffer: images.jpeg }]);
+  await addPhotos(page, [
+    { name: 'licence.png', mimeType: 'image/png', buffer: images.png },
+    { name: 'shop.jpg', mimeType: 'image/jpeg', buffer: images.jpeg },
+  ]);
   await page.getByLabel('证据 1 的说明').fill('经营场所入口');
   await page.getByLabel('证据 2 的说明').fill('营业执照已悬挂');
   await page.getByTestId('evidence-panel').screenshot({ path: `${SHOTS}/evidence.png` });

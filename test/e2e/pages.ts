@@ -107,6 +107,9 @@ export async function finalize(page: Page): Promise<{ contentHash: string }> {
 }
 
 export async function openOutbox(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /^待上传/ }).click();
+  await page
+    .getByRole('navigation', { name: '主导航' })
+    .getByRole('link', { name: /^待上传/ })
+    .click();
   await expect(page.getByRole('heading', { name: '待上传' })).toBeVisible();
 }

@@ -4,7 +4,14 @@
  * checked by the shared protocol schemas. The probe signs in as a device of its own, so the app's
  * device is not disturbed.
  */
-import { API, EnterpriseSchema, LoginResponseSchema, TaskFeedPageSchema, type Enterprise, type Task } from '../../shared/protocol/index.js';
+import {
+  API,
+  EnterpriseSchema,
+  LoginResponseSchema,
+  TaskFeedPageSchema,
+  type Enterprise,
+  type Task,
+} from '../../shared/protocol/index.js';
 import type { StartedPlatform } from '../platform/server.js';
 
 export type Login = StartedPlatform['logins'][number];
@@ -32,8 +39,14 @@ export function platformProbe(platform: StartedPlatform): PlatformProbe {
     const known = tokens.get(who.certNo);
     if (known) return known;
     const res = await fetch(`${platform.url}${API.login}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ certNo: who.certNo, password: who.password, deviceId: 'e2e-probe', deviceName: 'e2e probe' }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        certNo: who.certNo,
+        password: who.password,
+        deviceId: 'e2e-probe',
+        deviceName: 'e2e probe',
+      }),
     });
     if (!res.ok) throw new Error(`probe login as ${who.certNo} failed: HTTP ${res.status}`);
     const { accessToken } = LoginResponseSchema.parse(await res.json());
@@ -49,7 +62,8 @@ export function platformProbe(platform: StartedPlatform): PlatformProbe {
       const res = await fetch(`${platform.url}${API.tasks}?cursor=${cursor}&limit=500`, { headers: auth });
       if (!res.ok) throw new Error(`probe task feed: HTTP ${res.status}`);
       const page = TaskFeedPageSchema.parse(await res.json());
-      for (const c of page.changes) if (c.kind === 'upsert' && c.task.status === 'assigned' && mine.has(c.task.id)) tasks.push(c.task);
+      for (const c of page.changes)
+        if (c.kind === 'upsert' && c.task.status === 'assigned' && mine.has(c.task.id)) tasks.push(c.task);
       cursor = page.nextCursor;
       more = page.hasMore;
     }
@@ -72,7 +86,9 @@ export function platformProbe(platform: StartedPlatform): PlatformProbe {
       throw new Error(`no demo inspector has ${what} in the seeded data`);
     },
     async enterprises(who = first(), limit = 5000) {
-      const res = await fetch(`${platform.url}${API.enterprises}?cursor=0&limit=${limit}`, { headers: { Authorization: `Bearer ${await token(who)}` } });
+      const res = await fetch(`${platform.url}${API.enterprises}?cursor=0&limit=${limit}`, {
+        headers: { Authorization: `Bearer ${await token(who)}` },
+      });
       if (!res.ok) throw new Error(`probe enterprise feed: HTTP ${res.status}`);
       const body = (await res.json()) as { changes: { enterprise?: unknown }[] };
       // Deliberately malformed records (the simulator serves some) are skipped, as the app quarantines them.

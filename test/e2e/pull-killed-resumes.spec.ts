@@ -27,7 +27,14 @@ const test = base.extend({
   },
 });
 
-interface Stored { count: number; cursor: string; total: number; quarantined: number; usccs: number; unique: number }
+interface Stored {
+  count: number;
+  cursor: string;
+  total: number;
+  quarantined: number;
+  usccs: number;
+  unique: number;
+}
 
 /** What the cache database holds right now, read with plain IndexedDB from the page. */
 function stored(page: Page): Promise<Stored> {
@@ -38,19 +45,21 @@ function stored(page: Page): Promise<Stored> {
       const req = indexedDB.open('cache');
       req.onupgradeneeded = () => req.transaction?.abort();
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => (req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed')));
+      req.onerror = () =>
+        req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed'));
     });
     if (!db) return empty;
     if (!db.objectStoreNames.contains('entMeta')) {
       db.close();
       return empty;
     }
-    const get = <T,>(store: string, key: IDBValidKey | null): Promise<T> => new Promise((resolve, reject) => {
-      const tx = db.transaction(store, 'readonly');
-      const req = key === null ? tx.objectStore(store).getAll() : tx.objectStore(store).get(key);
-      req.onsuccess = () => resolve(req.result as T);
-      req.onerror = () => reject(req.error ?? new Error('read failed'));
-    });
+    const get = <T>(store: string, key: IDBValidKey | null): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const tx = db.transaction(store, 'readonly');
+        const req = key === null ? tx.objectStore(store).getAll() : tx.objectStore(store).get(key);
+        req.onsuccess = () => resolve(req.result as T);
+        req.onerror = () => reject(req.error ?? new Error('read failed'));
+      });
     try {
       const meta = await get<{ count: number } | undefined>('entMeta', 'summary');
       const state = await get<{ cursor: string; total: number } | undefined>('syncState', 'enterprises');
@@ -58,8 +67,12 @@ function stored(page: Page): Promise<Stored> {
       const dir = await get<{ usccs: string[] }[]>('entDir', null);
       const all = dir.flatMap((d) => d.usccs);
       return {
-        count: meta?.count ?? 0, cursor: state?.cursor ?? '0', total: state?.total ?? 0,
-        quarantined: quarantine.filter((q) => q.stream === 'enterprises').length, usccs: all.length, unique: new Set(all).size,
+        count: meta?.count ?? 0,
+        cursor: state?.cursor ?? '0',
+        total: state?.total ?? 0,
+        quarantined: quarantine.filter((q) => q.stream === 'enterprises').length,
+        usccs: all.length,
+        unique: new Set(all).size,
       };
     } finally {
       db.close();
@@ -68,13 +81,25 @@ function stored(page: Page): Promise<Stored> {
 }
 
 /** Signs in (which starts the sync) and SIGKILLs the browser once `at` records are committed. */
-async function killMidSync(app: Browser, platform: { admin: { addFault(r: { kind: 'delay'; method: string; path: string; ms: number; times: number }): unknown; clearFaults(): void } }, who: { certNo: string; password: string }, at: number): Promise<Stored> {
+async function killMidSync(
+  app: Browser,
+  platform: {
+    admin: {
+      addFault(r: { kind: 'delay'; method: string; path: string; ms: number; times: number }): unknown;
+      clearFaults(): void;
+    };
+  },
+  who: { certNo: string; password: string },
+  at: number,
+): Promise<Stored> {
   // Each page answers 400 ms late, so the kill lands while pages are still coming (not a timing assertion).
   platform.admin.addFault({ kind: 'delay', method: 'GET', path: '^/v1/sync/enterprises', ms: 400, times: 1000 });
   const page = await app.open();
   await signIn(page, who.certNo, who.password);
   let seen: Stored = await stored(page);
-  await expect.poll(async () => (seen = await stored(page)).count, { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(at);
+  await expect
+    .poll(async () => (seen = await stored(page)).count, { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(at);
   await app.kill(); // no clean shutdown: the workers die with the browser
   platform.admin.clearFaults();
   return seen;
@@ -99,7 +124,10 @@ function expectComplete(final: Stored): void {
   expect(final.unique).toBe(final.count);
 }
 
-test('browser killed during the downstream pull: the relaunch resumes from the last committed cursor; no gaps, no duplicates', async ({ platform, app }) => {
+test('browser killed during the downstream pull: the relaunch resumes from the last committed cursor; no gaps, no duplicates', async ({
+  platform,
+  app,
+}) => {
   const cut = await killMidSync(app, platform, platform.logins[0]!, 2_000);
   expect(cut.count).toBeLessThan(RECORDS);
   const { page, cursors } = await resume(app);
@@ -109,7 +137,10 @@ test('browser killed during the downstream pull: the relaunch resumes from the l
   expectComplete(await stored(page));
 });
 
-test('a 20,000-record snapshot interrupted past half way resumes from the cursor; final count = server total; heap sampled', async ({ platform, app }) => {
+test('a 20,000-record snapshot interrupted past half way resumes from the cursor; final count = server total; heap sampled', async ({
+  platform,
+  app,
+}) => {
   // The pages hold several thousand records, so the cut is the first commit at or past half way (logged).
   const cut = await killMidSync(app, platform, platform.logins[0]!, Math.round(RECORDS * 0.5));
   expect(cut.count).toBeLessThan(RECORDS * 0.8);
@@ -123,10 +154,13 @@ test('a 20,000-record snapshot interrupted past half way resumes from the cursor
   // and a worker.evaluate pending while the app terminates its pull worker after the sync never
   // settles in Playwright (seen in CI: the test hung on it). One read at a time, each bounded.
   const heap: number[] = [];
-  const readHeap = () => Promise.race([
-    page.evaluate(() => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0),
-    new Promise<number>((resolve) => setTimeout(() => resolve(0), 2_000)),
-  ]).catch(() => 0);
+  const readHeap = () =>
+    Promise.race([
+      page.evaluate(
+        () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+      ),
+      new Promise<number>((resolve) => setTimeout(() => resolve(0), 2_000)),
+    ]).catch(() => 0);
   let syncing = true;
   const sampling = (async () => {
     while (syncing) {
@@ -147,7 +181,12 @@ test('a 20,000-record snapshot interrupted past half way resumes from the cursor
   expect(Number(cursors[0])).toBeGreaterThanOrEqual(Number(cut.cursor)); // from the committed cursor (a page may have committed as the browser died)
   expect(cursors.length).toBeLessThanOrEqual(Math.ceil((RECORDS - cut.count) / 2_000) + 1); // only the rest was fetched
   const peakMb = Math.max(...heap) / 2 ** 20;
-  test.info().annotations.push({ type: 'pull heap after resume', description: `peak JS heap (page main thread) ${peakMb.toFixed(1)} MB over ${heap.length} samples; ${final.count} records stored` });
-  console.info(`pull resumed: cut at ${cut.count} of ${RECORDS} (cursor ${cut.cursor}); resumed with ${JSON.stringify(cursors)}; peak JS heap (page main thread) ${peakMb.toFixed(1)} MB; ${final.count} records`);
+  test.info().annotations.push({
+    type: 'pull heap after resume',
+    description: `peak JS heap (page main thread) ${peakMb.toFixed(1)} MB over ${heap.length} samples; ${final.count} records stored`,
+  });
+  console.info(
+    `pull resumed: cut at ${cut.count} of ${RECORDS} (cursor ${cut.cursor}); resumed with ${JSON.stringify(cursors)}; peak JS heap (page main thread) ${peakMb.toFixed(1)} MB; ${final.count} records`,
+  );
   expect(peakMb).toBeLessThan(512); // bounded by pages, not the snapshot (a generous ceiling, not a timing)
 });

@@ -17,7 +17,11 @@ async function publicResults(url: string, uscc: string) {
   return PublicResultsResponseSchema.parse(await res.json());
 }
 
-test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({ platform, probe, app }) => {
+test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({
+  platform,
+  probe,
+  app,
+}) => {
   mkdirSync(SHOTS, { recursive: true });
   const who = platform.logins[0]!;
   const task = await probe.myTask(who);
@@ -44,10 +48,14 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   // Back online: the outbox drains by itself on reconnect.
   await app.context.setOffline(false);
   await expect.poll(() => networkStatus(page)).toBe('在线');
-  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
+    timeout: 30_000,
+  });
   await page.screenshot({ path: `${SHOTS}/outbox.png` });
 
-  await expect.poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 }).toBe(1);
+  await expect
+    .poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 })
+    .toBe(1);
   const published = await publicResults(platform.url, task.enterprise.uscc);
   expect(published.name).toBe(task.enterprise.name);
   expect(published.results[0]!.result).toContain('未发现问题');
@@ -60,7 +68,11 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   expect(html.split(published.results[0]!.resultId).length - 1).toBeLessThanOrEqual(1);
 });
 
-test('SIGKILLed after the platform committed but before the answer: one result after the relaunch', async ({ platform, probe, app }) => {
+test('SIGKILLed after the platform committed but before the answer: one result after the relaunch', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const who = platform.logins[0]!;
   const task = await probe.myTask(who);
 
@@ -80,8 +92,12 @@ test('SIGKILLed after the platform committed but before the answer: one result a
   // SIGKILL the whole browser mid-request and start it again on the same profile.
   page = await app.crash();
   await openOutbox(page);
-  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 45_000 });
-  await expect.poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 }).toBe(1);
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
+    timeout: 45_000,
+  });
+  await expect
+    .poll(async () => (await publicResults(platform.url, task.enterprise.uscc)).results.length, { timeout: 20_000 })
+    .toBe(1);
   expect(platform.admin.counts(resultId)).toEqual({ results: 1, publications: 1 });
   expect((await publicResults(platform.url, task.enterprise.uscc)).results[0]!.resultId).toBe(resultId);
 });

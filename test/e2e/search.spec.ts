@@ -25,7 +25,11 @@ function pickTarget(all: readonly Enterprise[]): { e: Enterprise; fragment: stri
   return best;
 }
 
-test('offline: a middle-of-name fragment finds the enterprise, the class filter keeps it, the credit file marks internal data', async ({ platform, probe, app }) => {
+test('offline: a middle-of-name fragment finds the enterprise, the class filter keeps it, the credit file marks internal data', async ({
+  platform,
+  probe,
+  app,
+}) => {
   mkdirSync(SHOTS, { recursive: true });
   const who = platform.logins[0]!;
   const { e, fragment } = pickTarget(await probe.enterprises(who));
@@ -40,7 +44,10 @@ test('offline: a middle-of-name fragment finds the enterprise, the class filter 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '企业检索' }).click();
   await expect(page.getByRole('heading', { name: '企业检索' })).toBeVisible();
   await page.getByRole('searchbox').pressSequentially(fragment, { delay: 50 });
-  const results = page.getByRole('list').filter({ has: page.locator('li') }).last();
+  const results = page
+    .getByRole('list')
+    .filter({ has: page.locator('li') })
+    .last();
   const link = page.getByRole('link', { name: e.name, exact: true });
   await expect(link).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '找到' })).toBeVisible();

@@ -30,7 +30,9 @@ async function firstResult(app: Browser, platform: StartedPlatform, probe: Platf
   const who = platform.logins[0]!;
   // One enterprise may have several tasks: keep one task per enterprise so rows are unambiguous.
   const seen = new Set<string>();
-  const tasks = (await probe.assignedTasks(who)).filter((t) => !seen.has(t.enterprise.name) && seen.add(t.enterprise.name));
+  const tasks = (await probe.assignedTasks(who)).filter(
+    (t) => !seen.has(t.enterprise.name) && seen.add(t.enterprise.name),
+  );
   const page = await app.open();
   await openMyTask(page, who, tasks[0]!, offline ? { offline: app.context } : {});
   await finish(page);
@@ -39,11 +41,17 @@ async function firstResult(app: Browser, platform: StartedPlatform, probe: Platf
 
 const ledger = (page: Page) => page.evaluate(() => localStorage.getItem('smart-inspect.result-ledger') ?? '');
 
-test('local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({ platform, probe, app }) => {
+test('local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const { page, tasks } = await firstResult(app, platform, probe, false);
   const [sent, lost] = [tasks[0]!, tasks[1]!];
   await openOutbox(page);
-  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
+    timeout: 30_000,
+  });
   await app.context.setOffline(true);
   await inspect(page, lost);
   await openOutbox(page);
@@ -67,8 +75,12 @@ test('local DB deleted at start-up: recovery screen, receipts show what is safe,
   await expect(page.getByRole('alert').first()).toContainText('数据库已丢失');
   await expect(page.getByRole('heading', { name: '登录' })).toHaveCount(0); // no silent fresh start
   const receipts = page.getByRole('table', { name: '平台回执核对' });
-  await expect(receipts.getByRole('row').filter({ hasText: sent.enterprise.name })).toContainText('平台已接收（有回执），数据安全');
-  await expect(receipts.getByRole('row').filter({ hasText: lost.enterprise.name })).toContainText('本机副本已随数据库丢失');
+  await expect(receipts.getByRole('row').filter({ hasText: sent.enterprise.name })).toContainText(
+    '平台已接收（有回执），数据安全',
+  );
+  await expect(receipts.getByRole('row').filter({ hasText: lost.enterprise.name })).toContainText(
+    '本机副本已随数据库丢失',
+  );
   await expect(page.getByText('有 1 份检查结果尚未上传，已随本机数据一起丢失')).toBeVisible();
 
   const go = page.getByRole('button', { name: '重新同步并继续' });
@@ -84,7 +96,11 @@ test('local DB deleted at start-up: recovery screen, receipts show what is safe,
   await expect(page.getByRole('heading', { name: '本机数据异常，应用已暂停启动' })).toHaveCount(0);
 });
 
-test('an audit entry edited in the on-disk store: alert at start-up, the result pauses with the reason, nothing reaches the platform', async ({ platform, probe, app }) => {
+test('an audit entry edited in the on-disk store: alert at start-up, the result pauses with the reason, nothing reaches the platform', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const { page } = await firstResult(app, platform, probe, true);
   await openOutbox(page);
   const pending = page.getByRole('table', { name: '待上传的检查结果' });
@@ -114,7 +130,9 @@ test('an audit entry edited in the on-disk store: alert at start-up, the result 
     return seq;
   });
   await page.reload();
-  await expect(page.getByRole('alert').filter({ hasText: '审计日志异常' })).toContainText(`第 ${edited} 条及之后的记录被修改或删除`);
+  await expect(page.getByRole('alert').filter({ hasText: '审计日志异常' })).toContainText(
+    `第 ${edited} 条及之后的记录被修改或删除`,
+  );
 
   await app.context.setOffline(false);
   await openOutbox(page);

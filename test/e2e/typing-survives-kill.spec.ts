@@ -30,7 +30,11 @@ function lost(before: string, after: string, typed: string): number {
   return typed.length - kept;
 }
 
-test('text typed 50 ms or more before a SIGKILL of the browser is all there after the relaunch', async ({ platform, probe, app }) => {
+test('text typed 50 ms or more before a SIGKILL of the browser is all there after the relaunch', async ({
+  platform,
+  probe,
+  app,
+}) => {
   test.setTimeout(300_000);
   const who = platform.logins[0]!;
   const task = await probe.myTask(who);
@@ -38,7 +42,10 @@ test('text typed 50 ms or more before a SIGKILL of the browser is all there afte
   await openMyTask(page, who, task, { offline: app.context });
 
   const rounds: { delayMs: number; lost: number; required: boolean }[] = [];
-  const delays = [...MEASURED_MS.map((d) => ({ d, required: false })), ...REQUIRED_MS.map((d) => ({ d, required: true }))];
+  const delays = [
+    ...MEASURED_MS.map((d) => ({ d, required: false })),
+    ...REQUIRED_MS.map((d) => ({ d, required: true })),
+  ];
   for (const [round, { d, required }] of delays.entries()) {
     const field = page.getByLabel('发现问题情况');
     const before = await field.inputValue();
@@ -53,7 +60,9 @@ test('text typed 50 ms or more before a SIGKILL of the browser is all there afte
     const after = await page.getByLabel('发现问题情况').inputValue();
     const missing = lost(before, after, typed);
     rounds.push({ delayMs: d, lost: missing, required });
-    console.info(`SIGKILL ${d} ms after the last keystroke: ${missing} of ${TYPED} characters lost (field now ${JSON.stringify(after)})`);
+    console.info(
+      `SIGKILL ${d} ms after the last keystroke: ${missing} of ${TYPED} characters lost (field now ${JSON.stringify(after)})`,
+    );
     if (required) expect.soft(after, `SIGKILL ${d} ms after the last keystroke`).toBe(before + typed);
   }
   const summary = rounds.map((r) => `${r.delayMs} ms: ${r.lost}/${TYPED} lost`).join('; ');

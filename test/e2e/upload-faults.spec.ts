@@ -23,23 +23,40 @@ async function finalizeOffline(app: Browser, platform: StartedPlatform, probe: P
   return { page, task };
 }
 
-test('TCP reset mid-body of PUT /results: nothing committed, the retry with the same key gives exactly 1 result', async ({ platform, probe, app }) => {
+test('TCP reset mid-body of PUT /results: nothing committed, the retry with the same key gives exactly 1 result', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const { page, task } = await finalizeOffline(app, platform, probe);
   platform.admin.addFault({ kind: 'drop-mid-body', method: 'PUT', path: '^/v1/results/' });
   const keys: string[] = [];
-  page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/v1/results/')) keys.push(r.headers()['idempotency-key'] ?? ''); });
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().includes('/v1/results/')) keys.push(r.headers()['idempotency-key'] ?? '');
+  });
   await app.context.setOffline(false);
   await page.getByRole('button', { name: '立即上传' }).click();
   await expect.poll(() => platform.admin.listFaults()[0]?.fired ?? 0).toBe(1);
   await page.getByRole('button', { name: '立即上传' }).click();
-  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, { timeout: 30_000 });
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
+    timeout: 30_000,
+  });
   expect(new Set(keys).size).toBe(1);
-  const resultId = (await page.getByRole('table', { name: '已上传的检查结果' }).locator('tr[data-result-id]').first().getAttribute('data-result-id')) ?? '';
+  const resultId =
+    (await page
+      .getByRole('table', { name: '已上传的检查结果' })
+      .locator('tr[data-result-id]')
+      .first()
+      .getAttribute('data-result-id')) ?? '';
   expect(platform.admin.counts(resultId).results).toBe(1);
   expect(task.enterprise.name.length).toBeGreaterThan(0);
 });
 
-test('task cancelled while offline: 需处理 with the reason, kept with a note, not published', async ({ platform, probe, app }) => {
+test('task cancelled while offline: 需处理 with the reason, kept with a note, not published', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const { page, task } = await finalizeOffline(app, platform, probe);
   platform.admin.cancelTask(task.id);
   await app.context.setOffline(false);
@@ -63,12 +80,25 @@ test('task cancelled while offline: 需处理 with the reason, kept with a note,
 const WATCH_MS = 2 * DRAIN_INTERVAL_MS + 2 * BASE_BACKOFF_MS;
 
 for (const status of [429, 503] as const) {
-  test(`${status} with Retry-After: nothing is resent before the platform's delay, through two drain intervals`, async ({ platform, probe, app }) => {
+  test(`${status} with Retry-After: nothing is resent before the platform's delay, through two drain intervals`, async ({
+    platform,
+    probe,
+    app,
+  }) => {
     test.setTimeout(90_000 + WATCH_MS);
     const { page } = await finalizeOffline(app, platform, probe);
-    platform.admin.addFault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status, retryAfter: 3600, times: 100 });
+    platform.admin.addFault({
+      kind: 'status',
+      method: 'PUT',
+      path: '^/v1/results/',
+      status,
+      retryAfter: 3600,
+      times: 100,
+    });
     let puts = 0;
-    page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/v1/results/')) puts += 1; });
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/v1/results/')) puts += 1;
+    });
     await app.context.setOffline(false);
     const pending = page.getByRole('table', { name: '待上传的检查结果' });
     await expect(pending).toContainText('平台繁忙', { timeout: 30_000 });

@@ -24,24 +24,46 @@ async function screenProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     const doc = document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth + 1) out.push(`page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
+    if (doc.scrollWidth > doc.clientWidth + 1)
+      out.push(`page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
     const visible = (el: Element): boolean => {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
     };
     const nameOf = (el: HTMLElement): string => {
-      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
-      const labels = 'labels' in el ? Array.from((el as HTMLInputElement).labels ?? []).map((l) => l.textContent ?? '').join(' ') : '';
-      return [el.getAttribute('aria-label') ?? '', byIds, labels, el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent ?? '' : '', el.getAttribute('title') ?? ''].join('').trim();
+      const byIds = (el.getAttribute('aria-labelledby') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ');
+      const labels =
+        'labels' in el
+          ? Array.from((el as HTMLInputElement).labels ?? [])
+              .map((l) => l.textContent ?? '')
+              .join(' ')
+          : '';
+      return [
+        el.getAttribute('aria-label') ?? '',
+        byIds,
+        labels,
+        el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '') : '',
+        el.getAttribute('title') ?? '',
+      ]
+        .join('')
+        .trim();
     };
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea, button, a[href]'))) {
+    for (const el of Array.from(
+      document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea, button, a[href]'),
+    )) {
       if (!visible(el) && !(el instanceof HTMLInputElement && el.type === 'file')) continue;
-      if (!nameOf(el)) out.push(`no accessible name: <${el.tagName.toLowerCase()} ${el.getAttribute('type') ?? ''} id=${el.id}>`);
+      if (!nameOf(el))
+        out.push(`no accessible name: <${el.tagName.toLowerCase()} ${el.getAttribute('type') ?? ''} id=${el.id}>`);
     }
     let last = 0;
     for (const h of Array.from(document.querySelectorAll('h1, h2, h3, h4'))) {
       const level = Number(h.tagName.slice(1));
-      if (last > 0 && level > last + 1) out.push(`heading skips a level: h${last} → h${level} “${(h.textContent ?? '').slice(0, 20)}”`);
+      if (last > 0 && level > last + 1)
+        out.push(`heading skips a level: h${last} → h${level} “${(h.textContent ?? '').slice(0, 20)}”`);
       last = level;
     }
     return out;
@@ -59,17 +81,27 @@ async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {})
 }
 
 async function scrollToHeading(page: Page, name: string): Promise<void> {
-  await page.getByRole('heading', { name, exact: true }).first().evaluate((h) => {
-    h.scrollIntoView({ block: 'start' });
-    window.scrollBy(0, -90);
-  });
+  await page
+    .getByRole('heading', { name, exact: true })
+    .first()
+    .evaluate((h) => {
+      h.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -90);
+    });
 }
 
-test('every screen at 1366×768 and 1280×720: nothing off-screen, every control named, headings in order', async ({ platform, probe, app }) => {
+test('every screen at 1366×768 and 1280×720: nothing off-screen, every control named, headings in order', async ({
+  platform,
+  probe,
+  app,
+}) => {
   test.setTimeout(240_000);
   mkdirSync(SHOTS, { recursive: true });
   // The screens are walked one by one (each is photographed), so the steps are the single ones.
-  const { who, task } = await probe.findTask((t) => t.plan.crossDept && t.items.some((i) => i.code === 'N010'), 'a joint task holding N010');
+  const { who, task } = await probe.findTask(
+    (t) => t.plan.crossDept && t.items.some((i) => i.code === 'N010'),
+    'a joint task holding N010',
+  );
 
   const page = await app.open();
   await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
@@ -110,11 +142,17 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await lenient.getByLabel('检查人员决定').selectOption(firstNotMet > 0 ? 'decline' : 'apply');
   await lenient.getByLabel('理由').fill('当场改正，未造成危害后果');
   await failing.scrollIntoViewIfNeeded();
-  await failing.evaluate((el) => { el.scrollIntoView({ block: 'start' }); window.scrollBy(0, -90); });
+  await failing.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -90);
+  });
   await shot(page, 'form-finding');
 
   const images = await makeImages(page);
-  await addPhotos(page, [{ name: 'licence.png', mimeType: 'image/png', buffer: images.png }, { name: 'shop.jpg', mimeType: 'image/jpeg', buffer: images.jpeg }]);
+  await addPhotos(page, [
+    { name: 'licence.png', mimeType: 'image/png', buffer: images.png },
+    { name: 'shop.jpg', mimeType: 'image/jpeg', buffer: images.jpeg },
+  ]);
   await page.getByLabel('证据 1 的说明').fill('经营场所入口');
   await scrollToHeading(page, '现场证据');
   await shot(page, 'form-evidence');
@@ -138,9 +176,16 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await shot(page, 'correction');
 
   await openTasks(page);
-  await expect(page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo })).toContainText(`公示截止 ${deadline}`);
+  await expect(
+    page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }),
+  ).toContainText(`公示截止 ${deadline}`);
   await shot(page, 'tasks-finalized');
-  await page.getByRole('table', { name: '任务列表' }).getByRole('row').filter({ hasText: task.taskNo }).getByRole('link', { name: task.enterprise.name }).click();
+  await page
+    .getByRole('table', { name: '任务列表' })
+    .getByRole('row')
+    .filter({ hasText: task.taskNo })
+    .getByRole('link', { name: task.enterprise.name })
+    .click();
   await expect(page.getByTestId('task-publication-deadline')).toHaveText(deadline);
   await shot(page, 'task-detail-finalized');
 
@@ -166,14 +211,24 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
 async function focused(page: Page): Promise<{ label: string; group: string; type: string }> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLInputElement | null;
-    const label = el ? Array.from(el.labels ?? []).map((l) => l.textContent ?? '').join('').trim() || (el.getAttribute('aria-label') ?? '') : '';
+    const label = el
+      ? Array.from(el.labels ?? [])
+          .map((l) => l.textContent ?? '')
+          .join('')
+          .trim() ||
+        (el.getAttribute('aria-label') ?? '')
+      : '';
     const fieldset = el?.closest('fieldset[role="radiogroup"]');
     const legend = fieldset ? (fieldset.querySelector('legend')?.textContent ?? '') : '';
     return { label, group: legend, type: el?.getAttribute('type') ?? el?.tagName.toLowerCase() ?? '' };
   });
 }
 
-test('keyboard only: the checklist in Tab order, outcomes by arrow keys, result codes by Space', async ({ platform, probe, app }) => {
+test('keyboard only: the checklist in Tab order, outcomes by arrow keys, result codes by Space', async ({
+  platform,
+  probe,
+  app,
+}) => {
   const who = platform.logins[0]!;
   const task = (await probe.assignedTasks(who)).find((t) => t.items.length >= 2);
   if (!task) throw new Error('no assigned task with two items');

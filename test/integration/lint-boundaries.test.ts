@@ -20,24 +20,51 @@ async function layerErrors(filePath: string, spec: string): Promise<string[]> {
 
 describe('import boundaries', () => {
   it('only electron/ may import electron', async () => {
-    expect(await restrictedImports('renderer/src/app/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
-    expect(await restrictedImports('shared/domain/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
-    expect(await restrictedImports('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(0);
+    expect(
+      await restrictedImports('renderer/src/app/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports('shared/domain/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toHaveLength(0);
   });
 
   it('only the db layer may import dexie', async () => {
-    expect(await restrictedImports('renderer/src/features/x.ts', "import Dexie from 'dexie';\nexport const d = Dexie;\n")).toHaveLength(1);
-    expect(await restrictedImports('renderer/src/db/x.ts', "import Dexie from 'dexie';\nexport const d = Dexie;\n")).toHaveLength(0);
+    expect(
+      await restrictedImports('renderer/src/features/x.ts', "import Dexie from 'dexie';\nexport const d = Dexie;\n"),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports('renderer/src/db/x.ts', "import Dexie from 'dexie';\nexport const d = Dexie;\n"),
+    ).toHaveLength(0);
   });
 
   it('renderer and electron never import each other', async () => {
-    expect(await restrictedImports('renderer/src/app/x.ts', "import { x } from '../../../electron/main/window.js';\nexport const y = x;\n")).not.toHaveLength(0);
-    expect(await restrictedImports('electron/main/x.ts', "import { x } from '../../renderer/src/app/y.js';\nexport const y = x;\n")).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'renderer/src/app/x.ts',
+        "import { x } from '../../../electron/main/window.js';\nexport const y = x;\n",
+      ),
+    ).not.toHaveLength(0);
+    expect(
+      await restrictedImports(
+        'electron/main/x.ts',
+        "import { x } from '../../renderer/src/app/y.js';\nexport const y = x;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('shared/ has no runtime imports', async () => {
-    expect(await restrictedImports('shared/domain/x.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toHaveLength(1);
-    expect(await restrictedImports('shared/domain/x.ts', "import { z } from 'zod';\nexport const s = z;\n")).toHaveLength(0);
+    expect(
+      await restrictedImports(
+        'shared/domain/x.ts',
+        "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports('shared/domain/x.ts', "import { z } from 'zod';\nexport const s = z;\n"),
+    ).toHaveLength(0);
   });
 
   describe('renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault)', () => {
@@ -78,16 +105,24 @@ describe('import boundaries', () => {
   });
 
   it('the db layer is imported only through db/index.ts; db-internal files import each other', async () => {
-    expect(await layerErrors('renderer/src/search/x.ts', '../db/repos/enterprises.rows.js')).toEqual([expect.stringContaining('db/repos/enterprises.rows')]);
-    expect(await layerErrors('renderer/src/services/x.ts', '../db/migrations/field-v3.js')).toEqual([expect.stringContaining('db/index.ts')]);
-    expect(await layerErrors('test/reliability/x.ts', '../../renderer/src/db/repos/outbox-uploads.repo.js')).toEqual([expect.stringContaining('db/index.ts')]);
+    expect(await layerErrors('renderer/src/search/x.ts', '../db/repos/enterprises.rows.js')).toEqual([
+      expect.stringContaining('db/repos/enterprises.rows'),
+    ]);
+    expect(await layerErrors('renderer/src/services/x.ts', '../db/migrations/field-v3.js')).toEqual([
+      expect.stringContaining('db/index.ts'),
+    ]);
+    expect(await layerErrors('test/reliability/x.ts', '../../renderer/src/db/repos/outbox-uploads.repo.js')).toEqual([
+      expect.stringContaining('db/index.ts'),
+    ]);
     expect(await layerErrors('renderer/src/search/x.ts', '../db/index.js')).toEqual([]);
     expect(await layerErrors('test/reliability/x.ts', '../../renderer/src/db/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/db/repos/x.ts', '../migrations/field-v3.js')).toEqual([]);
   });
 
   it('UI code reaches the services only through services/index.ts', async () => {
-    expect(await layerErrors('renderer/src/features/x/y.ts', '../../services/api.js')).toEqual([expect.stringContaining('services/index.ts')]);
+    expect(await layerErrors('renderer/src/features/x/y.ts', '../../services/api.js')).toEqual([
+      expect.stringContaining('services/index.ts'),
+    ]);
     expect(await layerErrors('renderer/src/features/x/y.ts', '../../services/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/services/x.ts', './api.js')).toEqual([]);
   });
@@ -98,15 +133,24 @@ describe('import boundaries', () => {
       return (result?.messages ?? []).filter((m) => m.ruleId === 'layers/thread-header').map((m) => m.message);
     };
     const body = 'export const x = 1;\n';
-    expect(await threadErrors('renderer/src/sync/x.worker.ts', `/** Pulls things. */\n${body}`)).toEqual([expect.stringContaining('Thread:')]);
+    expect(await threadErrors('renderer/src/sync/x.worker.ts', `/** Pulls things. */\n${body}`)).toEqual([
+      expect.stringContaining('Thread:'),
+    ]);
     expect(await threadErrors('renderer/src/sync/x.worker.ts', body)).toHaveLength(1);
     expect(await threadErrors('renderer/src/sw/sw.ts', `/** Caches things. */\n${body}`)).toHaveLength(1);
-    expect(await threadErrors('renderer/src/sync/x.worker.ts', `/**\n * Thread: x worker (started by the pull worker).\n */\n${body}`)).toEqual([]);
+    expect(
+      await threadErrors(
+        'renderer/src/sync/x.worker.ts',
+        `/**\n * Thread: x worker (started by the pull worker).\n */\n${body}`,
+      ),
+    ).toEqual([]);
     expect(await threadErrors('renderer/src/sync/x.ts', body)).toEqual([]);
   });
 
   it('only tests import renderer/src/testing/, and tests may import any layer', async () => {
-    expect(await layerErrors('renderer/src/services/x.ts', '../testing/builders.js')).toEqual([expect.stringContaining('only tests')]);
+    expect(await layerErrors('renderer/src/services/x.ts', '../testing/builders.js')).toEqual([
+      expect.stringContaining('only tests'),
+    ]);
     expect(await layerErrors('renderer/src/services/x.test.ts', '../testing/builders.js')).toEqual([]);
     expect(await layerErrors('renderer/src/db/x.test.ts', '../services/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/db/x.test.ts', '../sync/doc-numbers.js')).toEqual([]);

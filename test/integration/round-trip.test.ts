@@ -53,9 +53,15 @@ describe('round trip against the simulator', () => {
     expect((await offline.auth.signIn(login.certNo, 'wrong-password')).ok).toBe(false);
 
     const draft = await s.inspection.openDraft(summary.id);
-    await s.inspection.saveDraft(await signDraft(s.inspection, {
-      ...draft, items: draft.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'],
-    }));
+    await s.inspection.saveDraft(
+      await signDraft(s.inspection, {
+        ...draft,
+        items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
+        resultCodes: ['NO_PROBLEM'],
+        checkMethods: ['ON_SITE'],
+        followUps: ['NONE'],
+      }),
+    );
     const finalized = await s.inspection.finalize(summary.id);
     if (!finalized.ok) throw new Error(JSON.stringify(finalized.problems));
     const resultId = finalized.result.resultId;
@@ -63,7 +69,10 @@ describe('round trip against the simulator', () => {
     network.set(true);
     await s.outbox.pushNow();
     // The simulator may publish at once (publishDelayMs 0); the receipt poll then already says so.
-    expect((await s.outbox.list())[0]).toMatchObject({ resultId, state: expect.stringMatching(/^(accepted|published)$/) });
+    expect((await s.outbox.list())[0]).toMatchObject({
+      resultId,
+      state: expect.stringMatching(/^(accepted|published)$/),
+    });
 
     platform.admin.publishNow();
     await s.outbox.pushNow();

@@ -64,14 +64,28 @@ describe('device revocation', () => {
     const up = buildUpload(mine[0]!, 'res-revoked-1', { deviceId: 'dev-lost' });
     await expectRevoked(putResult(call, up, 'op-revoked-1'));
     expect(h.platform.admin.counts('res-revoked-1').results).toBe(0);
-    await expectRevoked(call(API.uploads, {
-      method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': '4', 'upload-metadata': 'attachmentId YS0x' },
-    }));
-    await expectRevoked(jsonPost(call, API.reserveNumbers, { requestId: 'req-revoked', deviceId: 'dev-lost', docType: 'notice', count: 5 }));
+    await expectRevoked(
+      call(API.uploads, {
+        method: 'POST',
+        headers: { 'tus-resumable': '1.0.0', 'upload-length': '4', 'upload-metadata': 'attachmentId YS0x' },
+      }),
+    );
+    await expectRevoked(
+      jsonPost(call, API.reserveNumbers, {
+        requestId: 'req-revoked',
+        deviceId: 'dev-lost',
+        docType: 'notice',
+        count: 5,
+      }),
+    );
     await expectRevoked(jsonPost(call, API.reportNumbers, { deviceId: 'dev-lost', used: [], voided: [] }));
-    await expectRevoked(fetch(`${h.platform.url}${API.refresh}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: lost.refreshToken }),
-    }));
+    await expectRevoked(
+      fetch(`${h.platform.url}${API.refresh}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: lost.refreshToken }),
+      }),
+    );
     await expectRevoked(loginRequest(h.platform.url, alice.certNo, alice.password, 'dev-lost'));
     // A wrong password is told only that: the revocation is no oracle for someone without the password.
     const wrong = await loginRequest(h.platform.url, alice.certNo, 'wrong-password', 'dev-lost');
@@ -80,7 +94,9 @@ describe('device revocation', () => {
 
     const other = authed(h.platform.url, spare.accessToken);
     expect((await other('/v1/sync/tasks?limit=1')).status).toBe(200);
-    expect((await putResult(other, buildUpload(mine[1]!, 'res-spare-1', { deviceId: 'dev-spare' }), 'op-spare-1')).status).toBe(201);
+    expect(
+      (await putResult(other, buildUpload(mine[1]!, 'res-spare-1', { deviceId: 'dev-spare' }), 'op-spare-1')).status,
+    ).toBe(201);
   });
 
   it('reinstating lets the device sign in again; its old sessions stay ended', async () => {
@@ -92,40 +108,71 @@ describe('device revocation', () => {
     expect(await codeOf(old)).toBe('UNAUTHORIZED');
     const again = await login(h.platform.url, alice.certNo, alice.password, 'dev-lost');
     const call = authed(h.platform.url, again.accessToken);
-    expect((await putResult(call, buildUpload(mine[0]!, 'res-revoked-1', { deviceId: 'dev-lost' }), 'op-revoked-1')).status).toBe(201);
+    expect(
+      (await putResult(call, buildUpload(mine[0]!, 'res-revoked-1', { deviceId: 'dev-lost' }), 'op-revoked-1')).status,
+    ).toBe(201);
     expect(h.platform.admin.counts('res-revoked-1').results).toBe(1);
   });
 });
 
-describe('a result for somebody else\'s task', () => {
-  it('is refused with 403 NOT_YOUR_TASK on its own; the caller\'s own results still go through', async () => {
+describe("a result for somebody else's task", () => {
+  it("is refused with 403 NOT_YOUR_TASK on its own; the caller's own results still go through", async () => {
     const mineIds = new Set(h.platform.admin.tasksOf(alice.inspectorId));
-    const bob = h.platform.logins.find((l) => l.inspectorId !== alice.inspectorId && h.platform.admin.tasksOf(l.inspectorId).some((t) => !mineIds.has(t)))!;
-    const bobCall = authed(h.platform.url, (await login(h.platform.url, bob.certNo, bob.password, 'dev-bob')).accessToken);
+    const bob = h.platform.logins.find(
+      (l) =>
+        l.inspectorId !== alice.inspectorId && h.platform.admin.tasksOf(l.inspectorId).some((t) => !mineIds.has(t)),
+    )!;
+    const bobCall = authed(
+      h.platform.url,
+      (await login(h.platform.url, bob.certNo, bob.password, 'dev-bob')).accessToken,
+    );
     const theirs = (await allTasks(bobCall)).find((t) => !mineIds.has(t.id))!;
     const call = authed(h.platform.url, spare.accessToken);
 
-    const refused = await putResult(call, buildUpload(theirs, 'res-not-mine-1', { deviceId: 'dev-spare' }), 'op-not-mine-1');
+    const refused = await putResult(
+      call,
+      buildUpload(theirs, 'res-not-mine-1', { deviceId: 'dev-spare' }),
+      'op-not-mine-1',
+    );
     expect(refused.status).toBe(403);
     expect(await codeOf(refused)).toBe('NOT_YOUR_TASK');
     expect(h.platform.admin.counts('res-not-mine-1').results).toBe(0);
 
-    expect((await putResult(call, buildUpload(mine[2]!, 'res-mine-after', { deviceId: 'dev-spare' }), 'op-mine-after')).status).toBe(201);
+    expect(
+      (await putResult(call, buildUpload(mine[2]!, 'res-mine-after', { deviceId: 'dev-spare' }), 'op-mine-after'))
+        .status,
+    ).toBe(201);
     // Bob, who is on the task, may still record it: the refusal stored nothing for the task.
-    expect((await putResult(bobCall, buildUpload(theirs, 'res-bob-1', { deviceId: 'dev-bob' }), 'op-bob-1')).status).toBe(201);
+    expect(
+      (await putResult(bobCall, buildUpload(theirs, 'res-bob-1', { deviceId: 'dev-bob' }), 'op-bob-1')).status,
+    ).toBe(201);
   });
 });
 
 describe('the device comes from the access token, never from a body', () => {
   it('refuses a result or a number request naming another device, storing nothing', async () => {
     const call = authed(h.platform.url, spare.accessToken);
-    const res = await putResult(call, buildUpload(mine[3]!, 'res-other-device', { deviceId: 'dev-lost' }), 'op-other-device');
+    const res = await putResult(
+      call,
+      buildUpload(mine[3]!, 'res-other-device', { deviceId: 'dev-lost' }),
+      'op-other-device',
+    );
     expect(res.status).toBe(422);
     expect(ErrorBodySchema.parse(await res.json()).error.message).toMatch(/登录设备/);
     expect(h.platform.admin.counts('res-other-device').results).toBe(0);
-    const reserve = await jsonPost(call, API.reserveNumbers, { requestId: 'req-other-device', deviceId: 'dev-lost', docType: 'notice', count: 5 });
+    const reserve = await jsonPost(call, API.reserveNumbers, {
+      requestId: 'req-other-device',
+      deviceId: 'dev-lost',
+      docType: 'notice',
+      count: 5,
+    });
     expect(reserve.status).toBe(422);
-    const own = await jsonPost(call, API.reserveNumbers, { requestId: 'req-other-device', deviceId: 'dev-spare', docType: 'notice', count: 5 });
+    const own = await jsonPost(call, API.reserveNumbers, {
+      requestId: 'req-other-device',
+      deviceId: 'dev-spare',
+      docType: 'notice',
+      count: 5,
+    });
     // The refused request reserved nothing: the same requestId now gets the first block.
     expect(own.status).toBe(200);
     expect(await own.json()).toMatchObject({ from: 1, to: 5 });

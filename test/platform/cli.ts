@@ -20,8 +20,15 @@ function int(name: string, raw: string | undefined, def: number, min: number): n
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      port: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, enterprises: { type: 'string' }, host: { type: 'string' },
-      faults: { type: 'boolean' }, 'publish-delay-ms': { type: 'string' }, 'token-ttl': { type: 'string' }, 'invalid-records': { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      seed: { type: 'string' },
+      enterprises: { type: 'string' },
+      host: { type: 'string' },
+      faults: { type: 'boolean' },
+      'publish-delay-ms': { type: 'string' },
+      'token-ttl': { type: 'string' },
+      'invalid-records': { type: 'string' },
     },
     strict: true,
   });
@@ -38,11 +45,15 @@ async function main(): Promise<void> {
     invalidRecords: int('invalid-records', values['invalid-records'], 0, 0),
   });
   console.log(`PLATFORM_READY ${platform.url}`);
-  console.log(`监管平台模拟器已启动（${Date.now() - started} ms），数据目录：${resolve(values.data ?? '.platform-data')}`);
+  console.log(
+    `监管平台模拟器已启动（${Date.now() - started} ms），数据目录：${resolve(values.data ?? '.platform-data')}`,
+  );
   console.log('演示账号（模拟数据）：');
   console.log('  执法证号          密码        姓名');
   for (const l of platform.logins) console.log(`  ${l.certNo.padEnd(16)}  ${l.password.padEnd(10)}  ${l.name}`);
-  console.log(`公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`);
+  console.log(
+    `公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`,
+  );
   console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));

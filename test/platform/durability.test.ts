@@ -28,7 +28,7 @@ describe('durability and publication', () => {
       expect(second.admin.counts('res-durable-1').results).toBe(1);
       const call2 = authed(second.url, (await login(second.url, second.logins[0]!.certNo)).accessToken);
       expect((await putResult(call2, up, 'op-durable-1')).status).toBe(200);
-      const page = await (await call2('/v1/sync/enterprises?limit=5000')).json() as { total: number };
+      const page = (await (await call2('/v1/sync/enterprises?limit=5000')).json()) as { total: number };
       expect(page.total).toBe(300);
       expect(changed).toHaveLength(3);
 
@@ -37,20 +37,29 @@ describe('durability and publication', () => {
       expect(receipt.publication.state).toBe('published');
       expect((await putResult(call2, up, 'op-durable-2')).status).toBe(200);
       second.admin.publishNow();
-      const pub = PublicResultsResponseSchema.parse(await (await fetch(`${second.url}/v1/public/enterprises/${task.enterprise.uscc}/results`)).json());
+      const pub = PublicResultsResponseSchema.parse(
+        await (await fetch(`${second.url}/v1/public/enterprises/${task.enterprise.uscc}/results`)).json(),
+      );
       expect(pub.results.filter((r) => r.resultId === 'res-durable-1')).toHaveLength(1);
       expect(JSON.stringify(pub)).not.toMatch(/creditClass|warningColor|internal/);
 
       const page2 = await (await fetch(`${second.url}/public/enterprises/${task.enterprise.uscc}`)).text();
       expect(page2).toContain('抽查检查结果信息');
       expect(page2.match(/data-result-id="res-durable-1"/g)).toHaveLength(1);
-      const index = await (await fetch(`${second.url}/public?q=${encodeURIComponent(task.enterprise.name.slice(-8, -4))}`)).text();
+      const index = await (
+        await fetch(`${second.url}/public?q=${encodeURIComponent(task.enterprise.name.slice(-8, -4))}`)
+      ).text();
       expect(index).toContain(task.enterprise.uscc);
 
-      const verify = (hash: string) => fetch(`${second.url}/public/verify?result=res-durable-1&hash=${hash}`, { headers: { accept: 'application/json' } }).then((r) => r.json());
+      const verify = (hash: string) =>
+        fetch(`${second.url}/public/verify?result=res-durable-1&hash=${hash}`, {
+          headers: { accept: 'application/json' },
+        }).then((r) => r.json());
       expect(await verify(up.contentHash)).toMatchObject({ match: true, state: 'published' });
       expect(await verify('0'.repeat(64))).toMatchObject({ match: false, state: 'mismatch' });
-      const verifyHtml = await (await fetch(`${second.url}/public/verify?result=res-durable-1&hash=${up.contentHash}`)).text();
+      const verifyHtml = await (
+        await fetch(`${second.url}/public/verify?result=res-durable-1&hash=${up.contentHash}`)
+      ).text();
       expect(verifyHtml).toContain('核验通过');
     } finally {
       await second.close();

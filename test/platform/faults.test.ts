@@ -37,13 +37,25 @@ describe('faults', () => {
   });
 
   it('status faults carry Retry-After; the admin API adds rules over HTTP', async () => {
-    const rule = JSON.stringify({ kind: 'status', method: 'GET', path: '^/v1/sync/tasks$', status: 429, retryAfter: 7 });
+    const rule = JSON.stringify({
+      kind: 'status',
+      method: 'GET',
+      path: '^/v1/sync/tasks$',
+      status: 429,
+      retryAfter: 7,
+    });
     const rulesBefore = h.platform.admin.listFaults().length;
-    const noSecret = await fetch(`${h.platform.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: rule });
+    const noSecret = await fetch(`${h.platform.url}/__admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: rule,
+    });
     expect(noSecret.status).toBe(401);
     expect(h.platform.admin.listFaults()).toHaveLength(rulesBefore);
     const add = await fetch(`${h.platform.url}/__admin/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-secret': h.platform.adminSecret }, body: rule,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-secret': h.platform.adminSecret },
+      body: rule,
     });
     expect(add.status).toBe(201);
     const limited = await call('/v1/sync/tasks');
@@ -55,8 +67,19 @@ describe('faults', () => {
 
   it('lose-attachment: a stored attachment goes missing before the result is checked', async () => {
     const bytes = Buffer.from('scan');
-    const up = buildUpload(tasks[2]!, 'res-lost-1', { attachments: [{ id: 'att-lost-1', sha256: sha256Hex(bytes), size: 4, mime: 'image/png', uploadUrl: null }] });
-    expect((await tusUpload(h.platform.url, token, { attachmentId: 'att-lost-1', resultId: 'res-lost-1', sha256: sha256Hex(bytes), mime: 'image/png' }, bytes)).status).toBe(204);
+    const up = buildUpload(tasks[2]!, 'res-lost-1', {
+      attachments: [{ id: 'att-lost-1', sha256: sha256Hex(bytes), size: 4, mime: 'image/png', uploadUrl: null }],
+    });
+    expect(
+      (
+        await tusUpload(
+          h.platform.url,
+          token,
+          { attachmentId: 'att-lost-1', resultId: 'res-lost-1', sha256: sha256Hex(bytes), mime: 'image/png' },
+          bytes,
+        )
+      ).status,
+    ).toBe(204);
     h.platform.admin.addFault({ kind: 'lose-attachment', method: 'PUT', path: '^/v1/results/res-lost-1$' });
     const res = await putResult(call, up, 'op-lost-1');
     expect(res.status).toBe(409);
@@ -66,10 +89,24 @@ describe('faults', () => {
   it('survives a client that hangs up mid-request', async () => {
     const u = new URL(`${h.platform.url}/v1/results/res-hangup-1`);
     await new Promise<void>((resolve) => {
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'k-hang', 'content-length': '1000' } });
+      const req = http.request({
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'k-hang',
+          'content-length': '1000',
+        },
+      });
       req.on('error', () => resolve());
       req.write('{"taskId":');
-      setTimeout(() => { req.destroy(); resolve(); }, 50);
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
     });
     expect((await call('/v1/reference')).status).toBe(200);
   });

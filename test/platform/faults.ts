@@ -52,8 +52,15 @@ export class Faults {
   add(input: FaultRuleInput): FaultRule {
     const r = FaultRuleInputSchema.parse(input);
     const rule: FaultRule = {
-      id: this.nextId++, kind: r.kind, method: r.method.toUpperCase(), path: new RegExp(r.path), ms: r.ms, status: r.status,
-      retryAfter: r.retryAfter, remaining: r.times, fired: 0,
+      id: this.nextId++,
+      kind: r.kind,
+      method: r.method.toUpperCase(),
+      path: new RegExp(r.path),
+      ms: r.ms,
+      status: r.status,
+      retryAfter: r.retryAfter,
+      remaining: r.times,
+      fired: 0,
     };
     this.rules.push(rule);
     return rule;
@@ -69,7 +76,9 @@ export class Faults {
 
   /** First live rule for this request; counts it as fired. */
   take(method: string, path: string): FaultRule | null {
-    const rule = this.rules.find((r) => r.remaining > 0 && (r.method === '*' || r.method === method) && r.path.test(path));
+    const rule = this.rules.find(
+      (r) => r.remaining > 0 && (r.method === '*' || r.method === method) && r.path.test(path),
+    );
     if (!rule) return null;
     rule.remaining -= 1;
     rule.fired += 1;

@@ -1,6 +1,12 @@
 /** Auth, the task and enterprise feeds (paging, tombstones, 410, gzip, NDJSON) and reference ETags. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnterpriseFeedPageSchema, ErrorBodySchema, ReferenceSchema, TaskFeedPageSchema, TokensSchema } from '../../shared/protocol/index.js';
+import {
+  EnterpriseFeedPageSchema,
+  ErrorBodySchema,
+  ReferenceSchema,
+  TaskFeedPageSchema,
+  TokensSchema,
+} from '../../shared/protocol/index.js';
 import type { Harness } from './testkit.js';
 import { authed, login, startTemp } from './testkit.js';
 
@@ -9,17 +15,28 @@ let offsetMs = 0;
 let call: ReturnType<typeof authed>;
 
 beforeAll(async () => {
-  h = await startTemp({ faults: true, enterprises: 1200, invalidRecords: 3, tokenTtlSeconds: 60, now: () => new Date(Date.now() + offsetMs) });
+  h = await startTemp({
+    faults: true,
+    enterprises: 1200,
+    invalidRecords: 3,
+    tokenTtlSeconds: 60,
+    now: () => new Date(Date.now() + offsetMs),
+  });
   call = authed(h.platform.url, (await login(h.platform.url, h.platform.logins[0]!.certNo)).accessToken);
 });
 afterAll(() => h.stop());
 
-async function drain(cursor: string, limit: number): Promise<{ seen: Map<string, number>; tombstones: string[]; cursor: string; total: number }> {
+async function drain(
+  cursor: string,
+  limit: number,
+): Promise<{ seen: Map<string, number>; tombstones: string[]; cursor: string; total: number }> {
   const seen = new Map<string, number>();
   const tombstones: string[] = [];
   let total = 0;
   for (;;) {
-    const res = await call(`/v1/sync/enterprises?cursor=${cursor}&limit=${limit}`, { headers: { 'accept-encoding': 'gzip' } });
+    const res = await call(`/v1/sync/enterprises?cursor=${cursor}&limit=${limit}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(res.status).toBe(200);
     const page = EnterpriseFeedPageSchema.parse(await res.json());
     for (const c of page.changes) {
@@ -47,7 +64,12 @@ describe('auth', () => {
       const expired = await authed(h.platform.url, session.accessToken)('/v1/sync/tasks');
       expect(expired.status).toBe(401);
       expect(ErrorBodySchema.parse(await expired.json()).error.code).toBe('TOKEN_EXPIRED');
-      const refresh = (token: string) => fetch(`${h.platform.url}/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: token }) });
+      const refresh = (token: string) =>
+        fetch(`${h.platform.url}/v1/auth/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: token }),
+        });
       const r1 = await refresh(session.refreshToken);
       expect(r1.status).toBe(200);
       const tokens = TokensSchema.parse(await r1.json());
@@ -75,7 +97,10 @@ describe('enterprise feed', () => {
 
   it('serves NDJSON with a header line', async () => {
     const res = await call('/v1/sync/enterprises?limit=3', { headers: { accept: 'application/x-ndjson' } });
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ nextCursor: '3', hasMore: true });
     expect(lines).toHaveLength(4);
   });
@@ -103,7 +128,7 @@ describe('enterprise feed', () => {
 });
 
 describe('tasks feed and reference', () => {
-  it('lists the inspector\'s tasks; a cancelled task comes back as a newer version', async () => {
+  it("lists the inspector's tasks; a cancelled task comes back as a newer version", async () => {
     const first = TaskFeedPageSchema.parse(await (await call('/v1/sync/tasks')).json());
     expect(first.changes.length).toBeGreaterThanOrEqual(5);
     const victim = first.changes[0]!;
@@ -112,7 +137,9 @@ describe('tasks feed and reference', () => {
     const next = TaskFeedPageSchema.parse(await (await call(`/v1/sync/tasks?cursor=${first.nextCursor}`)).json());
     expect(next.changes).toHaveLength(1);
     const c = next.changes[0]!;
-    expect(c.kind === 'upsert' && c.task.status === 'cancelled' && c.task.version === victim.task.version + 1).toBe(true);
+    expect(c.kind === 'upsert' && c.task.status === 'cancelled' && c.task.version === victim.task.version + 1).toBe(
+      true,
+    );
   });
 
   it('serves reference data with an ETag and 304 on If-None-Match', async () => {
@@ -126,7 +153,10 @@ describe('tasks feed and reference', () => {
   });
 
   it('answers CORS preflight for the app origins only', async () => {
-    const pre = await fetch(`${h.platform.url}/v1/results/x`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'PUT' } });
+    const pre = await fetch(`${h.platform.url}/v1/results/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'PUT' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/);
     const ok = await call('/v1/reference', { headers: { origin: 'app://bundle' } });

@@ -17,8 +17,10 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   db.close();
   const mb = statSync(join(dir, 'platform.sqlite')).size / 1024 / 1024;
-  console.log(`generated ${summary.enterprises} enterprises and ${summary.tasks} tasks in ${seconds.toFixed(1)} s ` +
-    `(${Math.round(summary.enterprises / seconds)} records/s, database ${mb.toFixed(0)} MB)`);
+  console.log(
+    `generated ${summary.enterprises} enterprises and ${summary.tasks} tasks in ${seconds.toFixed(1)} s ` +
+      `(${Math.round(summary.enterprises / seconds)} records/s, database ${mb.toFixed(0)} MB)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -74,7 +74,14 @@ describe('tasks and draws', () => {
 
   it('replays a draw exactly and weights it by class', () => {
     const cands: Candidate[] = Array.from({ length: 400 }, (_, i) => ({
-      uscc: `U${String(i).padStart(5, '0')}`, name: 'n', address: 'a', cls: i < 200 ? 'A' : 'D', active: true, foodProducer: false, foodBusiness: false, hasSe: false,
+      uscc: `U${String(i).padStart(5, '0')}`,
+      name: 'n',
+      address: 'a',
+      cls: i < 200 ? 'A' : 'D',
+      active: true,
+      foodProducer: false,
+      foodBusiness: false,
+      hasSe: false,
     }));
     const a = weightedDraw('seed-x', cands, 40);
     const b = weightedDraw('seed-x', [...cands].reverse(), 40);

@@ -71,7 +71,8 @@ export async function readBody(ctx: Ctx): Promise<Buffer> {
 export async function readJson(ctx: Ctx): Promise<unknown> {
   const type = ctx.req.headers['content-type'] ?? '';
   const buf = await readBody(ctx);
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new HttpError(400, 'BAD_REQUEST', 'Content-Type 必须为 application/json');
+  if (!/^application\/(.+\+)?json\b/i.test(type))
+    throw new HttpError(400, 'BAD_REQUEST', 'Content-Type 必须为 application/json');
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch {
@@ -84,7 +85,15 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  throw new HttpError(422, 'VALIDATION', `${what}校验失败：${issues.slice(0, 3).map((i) => `${i.path || '(根)'} ${i.message}`).join('；')}`, { details: { issues } });
+  throw new HttpError(
+    422,
+    'VALIDATION',
+    `${what}校验失败：${issues
+      .slice(0, 3)
+      .map((i) => `${i.path || '(根)'} ${i.message}`)
+      .join('；')}`,
+    { details: { issues } },
+  );
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
@@ -99,14 +108,21 @@ export function isAllowedOrigin(origin: string): boolean {
   if (origin === 'app://bundle') return true;
   try {
     const u = new URL(origin);
-    return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && u.pathname === '/' && origin === u.origin;
+    return (
+      u.protocol === 'http:' &&
+      (u.hostname === '127.0.0.1' || u.hostname === 'localhost') &&
+      u.pathname === '/' &&
+      origin === u.origin
+    );
   } catch {
     return false;
   }
 }
 
-export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-None-Match, Accept, Accept-Encoding, Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, Upload-Defer-Length, Upload-Concat, X-HTTP-Method-Override, X-Requested-With';
-export const CORS_EXPOSE_HEADERS = 'Location, Upload-Offset, Upload-Length, Upload-Metadata, ETag, Retry-After, Date, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size';
+export const CORS_ALLOW_HEADERS =
+  'Authorization, Content-Type, Idempotency-Key, If-None-Match, Accept, Accept-Encoding, Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, Upload-Defer-Length, Upload-Concat, X-HTTP-Method-Override, X-Requested-With';
+export const CORS_EXPOSE_HEADERS =
+  'Location, Upload-Offset, Upload-Length, Upload-Metadata, ETag, Retry-After, Date, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size';
 
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;

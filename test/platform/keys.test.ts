@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  API, DataKeyResponseSchema, ErrorBodySchema, KEY_RELEASE_WINDOW_SECONDS, KeyExistsDetailsSchema, KeyReleaseListSchema,
-  PutDataKeyResponseSchema, RefreshResponseSchema, StationCacheKeyResponseSchema,
+  API,
+  DataKeyResponseSchema,
+  ErrorBodySchema,
+  KEY_RELEASE_WINDOW_SECONDS,
+  KeyExistsDetailsSchema,
+  KeyReleaseListSchema,
+  PutDataKeyResponseSchema,
+  RefreshResponseSchema,
+  StationCacheKeyResponseSchema,
 } from '../../shared/protocol/index.js';
 import type { DemoLogin, StartedPlatform } from './server.js';
 import { startPlatform } from './server.js';
@@ -40,7 +47,11 @@ async function session(who: DemoLogin, deviceId = 'dev-keys-1') {
 }
 
 const putKey = (call: ReturnType<typeof authed>, body: unknown, raw?: string): Promise<Response> =>
-  call(API.dataKey, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  call(API.dataKey, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
 
 async function errorOf(res: Response): Promise<{ code: string; message: string; details?: unknown }> {
   return ErrorBodySchema.parse(await res.json()).error;
@@ -66,17 +77,24 @@ describe('data key escrow', () => {
 
   it('refuses a different key with 409 KEY_EXISTS naming the held one, and keeps the held one', async () => {
     const { call } = await session(alice, 'dev-keys-2');
-    for (const body of [{ keyId: 'dk-alice-2', key: newKey() }, { keyId: 'dk-alice-1', key: newKey() }, { keyId: 'dk-alice-2', key: aliceKey }]) {
+    for (const body of [
+      { keyId: 'dk-alice-2', key: newKey() },
+      { keyId: 'dk-alice-1', key: newKey() },
+      { keyId: 'dk-alice-2', key: aliceKey },
+    ]) {
       const res = await putKey(call, body);
       expect(res.status).toBe(409);
       const err = await errorOf(res);
       expect(err.code).toBe('KEY_EXISTS');
       expect(KeyExistsDetailsSchema.parse(err.details).keyId).toBe('dk-alice-1');
     }
-    expect(DataKeyResponseSchema.parse(await (await call(API.dataKey)).json())).toEqual({ keyId: 'dk-alice-1', key: aliceKey });
+    expect(DataKeyResponseSchema.parse(await (await call(API.dataKey)).json())).toEqual({
+      keyId: 'dk-alice-1',
+      key: aliceKey,
+    });
   });
 
-  it('never gives one inspector another inspector\'s key: 404 NO_KEY, then their own', async () => {
+  it("never gives one inspector another inspector's key: 404 NO_KEY, then their own", async () => {
     const { call } = await session(bob);
     const none = await call(API.dataKey);
     expect(none.status).toBe(404);
@@ -112,7 +130,9 @@ describe('data key escrow', () => {
       expect(stale.status).toBe(403);
       expect((await errorOf(stale)).code).toBe('REAUTH_REQUIRED');
       const refreshed = await fetch(`${platform.url}${API.refresh}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: tokens.refreshToken }),
       });
       expect(refreshed.status).toBe(200);
       const callRefreshed = authed(platform.url, RefreshResponseSchema.parse(await refreshed.json()).accessToken);
@@ -168,13 +188,18 @@ describe('data key escrow', () => {
     await platform.close();
     platform = await startPlatform({ dataDir, seed: 3, enterprises: 300, port: 0, now });
     const { call } = await session(alice);
-    expect(DataKeyResponseSchema.parse(await (await call(API.dataKey)).json())).toEqual({ keyId: 'dk-alice-1', key: aliceKey });
+    expect(DataKeyResponseSchema.parse(await (await call(API.dataKey)).json())).toEqual({
+      keyId: 'dk-alice-1',
+      key: aliceKey,
+    });
   });
 });
 
 describe('station cache key', () => {
   it('is the same for inspectors of one station and different for another station', async () => {
-    const a = StationCacheKeyResponseSchema.parse(await (await (await session(alice)).call(API.stationCacheKey)).json());
+    const a = StationCacheKeyResponseSchema.parse(
+      await (await (await session(alice)).call(API.stationCacheKey)).json(),
+    );
     const bobLogin = await session(bob);
     const b = StationCacheKeyResponseSchema.parse(await (await bobLogin.call(API.stationCacheKey)).json());
     expect(b).toEqual(a);
@@ -182,16 +207,30 @@ describe('station cache key', () => {
     expect(Buffer.from(a.key, 'base64url')).toHaveLength(32);
 
     const other = platform.admin.addInspector({
-      id: 'insp-other-1', name: '孙立', certNo: '3710029990001', certExpiry: '2030-12-31', unit: '威海市文登区市场监督管理局',
-      station: '威海市文登区市场监督管理局龙山市场监管所', stationId: 'st-wendeng-longshan', region: '371003', domains: ['登记'], expert: false,
+      id: 'insp-other-1',
+      name: '孙立',
+      certNo: '3710029990001',
+      certExpiry: '2030-12-31',
+      unit: '威海市文登区市场监督管理局',
+      station: '威海市文登区市场监督管理局龙山市场监管所',
+      stationId: 'st-wendeng-longshan',
+      region: '371003',
+      domains: ['登记'],
+      expert: false,
     });
     const res = await login(platform.url, other.certNo, 'demo1234', 'dev-other-station');
-    const c = StationCacheKeyResponseSchema.parse(await (await authed(platform.url, res.accessToken)(API.stationCacheKey)).json());
+    const c = StationCacheKeyResponseSchema.parse(
+      await (await authed(platform.url, res.accessToken)(API.stationCacheKey)).json(),
+    );
     expect(c.stationId).toBe('st-wendeng-longshan');
     expect(c.keyId).not.toBe(a.keyId);
     expect(c.key).not.toBe(a.key);
     // Stable on repeat: the station keeps one key.
-    expect(StationCacheKeyResponseSchema.parse(await (await authed(platform.url, res.accessToken)(API.stationCacheKey)).json())).toEqual(c);
+    expect(
+      StationCacheKeyResponseSchema.parse(
+        await (await authed(platform.url, res.accessToken)(API.stationCacheKey)).json(),
+      ),
+    ).toEqual(c);
   });
 
   it('needs a signed-in caller', async () => {

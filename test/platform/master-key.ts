@@ -22,7 +22,8 @@ export function loadMasterKey(dataDir: string): Buffer {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
   const key = readFileSync(path);
-  if (key.length !== KEY_BYTES) throw new Error(`${path} holds ${key.length} bytes, expected ${KEY_BYTES}: the master key is damaged`);
+  if (key.length !== KEY_BYTES)
+    throw new Error(`${path} holds ${key.length} bytes, expected ${KEY_BYTES}: the master key is damaged`);
   return key;
 }
 

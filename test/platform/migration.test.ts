@@ -35,7 +35,9 @@ describe('older data directories', () => {
       expect(ErrorBodySchema.parse(await key.json()).error.code).toBe('REAUTH_REQUIRED');
       const fresh = await login(second.url, who.certNo, who.password, 'dev-old');
       expect(fresh.inspector.stationId).toBe(oldSession.inspector.stationId);
-      const station = StationCacheKeyResponseSchema.parse(await (await authed(second.url, fresh.accessToken)(API.stationCacheKey)).json());
+      const station = StationCacheKeyResponseSchema.parse(
+        await (await authed(second.url, fresh.accessToken)(API.stationCacheKey)).json(),
+      );
       expect(station.stationId).toBe(oldSession.inspector.stationId);
     } finally {
       await second.close();

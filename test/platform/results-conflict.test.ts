@@ -25,7 +25,11 @@ describe('task-level conflicts', () => {
   it('refuses a second result for an accepted task (naming the accepted one) and accepts a correction that replaces it', async () => {
     const task = tasks[0]!;
     expect((await putResult(call, buildUpload(task, 'res-first-1'), 'op-first-1')).status).toBe(201);
-    const second = await putResult(call, buildUpload(task, 'res-second-1', { note: '组员的另一份记录' }), 'op-second-1');
+    const second = await putResult(
+      call,
+      buildUpload(task, 'res-second-1', { note: '组员的另一份记录' }),
+      'op-second-1',
+    );
     expect(second.status).toBe(409);
     const body = ErrorBodySchema.parse(await second.json());
     expect(body.error.code).toBe('RESULT_CONFLICT');
@@ -46,7 +50,11 @@ describe('task-level conflicts', () => {
     const bytes = Buffer.from('photo-bytes-22');
     const meta = { attachmentId: 'att-22', resultId: 'res-22', sha256: sha256Hex(bytes), mime: 'image/jpeg' };
     expect((await tusUpload(h.platform.url, token, meta, bytes)).status).toBe(204);
-    const up = buildUpload(tasks[1]!, 'res-22', { attachments: [{ id: 'att-22', sha256: meta.sha256, size: bytes.length, mime: 'image/jpeg', uploadUrl: 'http://x/1' }] });
+    const up = buildUpload(tasks[1]!, 'res-22', {
+      attachments: [
+        { id: 'att-22', sha256: meta.sha256, size: bytes.length, mime: 'image/jpeg', uploadUrl: 'http://x/1' },
+      ],
+    });
     h.platform.admin.addFault({ kind: 'lose-attachment-after-commit', method: 'PUT', path: '^/v1/results/res-22$' });
     expect((await putResult(call, up, 'op-22')).status).toBe(201);
     const receipt = await call('/v1/results/res-22/receipt');
@@ -58,7 +66,11 @@ describe('task-level conflicts', () => {
     const again = await tusUpload(h.platform.url, token, meta, bytes);
     expect(again.status).toBe(204);
     // A new upload URL is transport detail: the same key still matches the same request.
-    const resent = await putResult(call, { ...up, attachments: [{ ...up.attachments[0]!, uploadUrl: again.location }] }, 'op-22');
+    const resent = await putResult(
+      call,
+      { ...up, attachments: [{ ...up.attachments[0]!, uploadUrl: again.location }] },
+      'op-22',
+    );
     expect(resent.status).toBe(200);
     expect(ReceiptSchema.parse(await resent.json()).resultId).toBe('res-22');
     h.platform.admin.publishNow();

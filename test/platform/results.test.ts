@@ -55,9 +55,17 @@ describe('PUT /v1/results/{id}', () => {
     const path = '/v1/results/res-bad-1';
     const noKey = await call(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noKey.status).toBe(400);
-    const notJson = await call(path, { method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-bad-1' }, body: '{oops' });
+    const notJson = await call(path, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-bad-1' },
+      body: '{oops',
+    });
     expect(notJson.status).toBe(400);
-    const invalid = await call(path, { method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-bad-2' }, body: JSON.stringify({ taskId: 1 }) });
+    const invalid = await call(path, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-bad-2' },
+      body: JSON.stringify({ taskId: 1 }),
+    });
     expect(invalid.status).toBe(422);
     expect(await errorCode(invalid)).toBe('VALIDATION');
     const up = buildUpload(tasks[2]!, 'res-bad-1');
@@ -95,19 +103,38 @@ describe('PUT /v1/results/{id}', () => {
 
   it('ATTACHMENTS_MISSING until the attachment is uploaded over tus, then 201', async () => {
     const bytes = Buffer.from('fake jpeg bytes '.repeat(1000));
-    const att = { id: 'att-photo-1', sha256: sha256Hex(bytes), size: bytes.length, mime: 'image/jpeg', uploadUrl: null };
+    const att = {
+      id: 'att-photo-1',
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+      mime: 'image/jpeg',
+      uploadUrl: null,
+    };
     const up = buildUpload(tasks[5] ?? tasks[0]!, 'res-att-1', { attachments: [att] });
     const missing = await putResult(call, up, 'op-att-1');
     expect(missing.status).toBe(409);
     const body = ErrorBodySchema.parse(await missing.json());
     expect(body.error.code).toBe('ATTACHMENTS_MISSING');
     expect(body.error.missing).toEqual(['att-photo-1']);
-    const bad = await tusUpload(h.platform.url, token, { attachmentId: att.id, resultId: 'res-att-1', sha256: sha256Hex('other'), mime: 'image/jpeg' }, bytes);
+    const bad = await tusUpload(
+      h.platform.url,
+      token,
+      { attachmentId: att.id, resultId: 'res-att-1', sha256: sha256Hex('other'), mime: 'image/jpeg' },
+      bytes,
+    );
     expect(bad.status).toBe(460);
     expect((await putResult(call, up, 'op-att-1')).status).toBe(409);
-    const good = await tusUpload(h.platform.url, token, { attachmentId: att.id, resultId: 'res-att-1', sha256: att.sha256, mime: 'image/jpeg' }, bytes);
+    const good = await tusUpload(
+      h.platform.url,
+      token,
+      { attachmentId: att.id, resultId: 'res-att-1', sha256: att.sha256, mime: 'image/jpeg' },
+      bytes,
+    );
     expect(good.status).toBe(204);
-    const head = await fetch(good.location, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+    const head = await fetch(good.location, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' },
+    });
     expect(head.headers.get('upload-offset')).toBe(String(bytes.length));
     const accepted = await putResult(call, up, 'op-att-1');
     expect(accepted.status).toBe(201);
@@ -125,7 +152,9 @@ describe('PUT /v1/results/{id}', () => {
     expect(h.platform.admin.counts('res-cancel-1')).toEqual({ results: 1, publications: 0 });
     const receipt = ReceiptSchema.parse(await (await call('/v1/results/res-cancel-1/receipt')).json());
     expect(receipt.publication.state).toBe('held');
-    const pub = PublicResultsResponseSchema.parse(await (await fetch(`${h.platform.url}/v1/public/enterprises/${task.enterprise.uscc}/results`)).json());
+    const pub = PublicResultsResponseSchema.parse(
+      await (await fetch(`${h.platform.url}/v1/public/enterprises/${task.enterprise.uscc}/results`)).json(),
+    );
     expect(pub.results.map((r) => r.resultId)).not.toContain('res-cancel-1');
   });
 
@@ -136,7 +165,9 @@ describe('PUT /v1/results/{id}', () => {
     const res = await putResult(call, buildUpload(task, 'res-reassign-1'), 'op-reassign-1');
     expect(res.status).toBe(409);
     expect(await errorCode(res)).toBe('TASK_REASSIGNED');
-    const outsider = h.platform.logins.find((l) => !task.team.some((m) => m.inspectorId === l.inspectorId) && l.inspectorId !== me)!;
+    const outsider = h.platform.logins.find(
+      (l) => !task.team.some((m) => m.inspectorId === l.inspectorId) && l.inspectorId !== me,
+    )!;
     const other = authed(h.platform.url, (await login(h.platform.url, outsider.certNo)).accessToken);
     const forbidden = await putResult(other, buildUpload(tasks[0]!, 'res-outsider-1'), 'op-outsider-1');
     const ok = tasks[0]!.team.some((m) => m.inspectorId === outsider.inspectorId);

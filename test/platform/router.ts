@@ -22,7 +22,12 @@ import { enterprisesFeed, tasksFeed } from './routes/sync.js';
 import type { Platform } from './state.js';
 
 type Handler = (ctx: Ctx) => Reply | null | Promise<Reply | null>;
-interface Route { readonly method: string; readonly path: RegExp; readonly handler: Handler; readonly ownsFaults?: readonly FaultKind[] }
+interface Route {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly handler: Handler;
+  readonly ownsFaults?: readonly FaultKind[];
+}
 
 function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
   const table: Route[] = [
@@ -31,28 +36,62 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/v1\/sync\/tasks$/, handler: (c) => tasksFeed(p, c) },
     { method: 'GET', path: /^\/v1\/sync\/enterprises$/, handler: (c) => enterprisesFeed(p, c) },
     { method: 'GET', path: /^\/v1\/reference$/, handler: (c) => reference(p, c) },
-    { method: 'PUT', path: /^\/v1\/results\/(?<id>[^/]+)$/, handler: (c) => putResult(p, c), ownsFaults: ['delay', 'fail-before-commit', 'lose-attachment', 'lose-attachment-after-commit'] },
+    {
+      method: 'PUT',
+      path: /^\/v1\/results\/(?<id>[^/]+)$/,
+      handler: (c) => putResult(p, c),
+      ownsFaults: ['delay', 'fail-before-commit', 'lose-attachment', 'lose-attachment-after-commit'],
+    },
     { method: 'GET', path: /^\/v1\/results\/(?<id>[^/]+)\/receipt$/, handler: (c) => getReceipt(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/reserve$/, handler: (c) => reserve(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/report$/, handler: (c) => report(p, c) },
     { method: 'PUT', path: /^\/v1\/keys\/data-key$/, handler: (c) => putDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/data-key$/, handler: (c) => getDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/station-cache$/, handler: (c) => getStationCacheKey(p, c) },
-    { method: 'POST', path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/revoke$/, handler: (c) => adminDevice(p, admin, c, 'revoke') },
-    { method: 'POST', path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/reinstate$/, handler: (c) => adminDevice(p, admin, c, 'reinstate') },
+    {
+      method: 'POST',
+      path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/revoke$/,
+      handler: (c) => adminDevice(p, admin, c, 'revoke'),
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/reinstate$/,
+      handler: (c) => adminDevice(p, admin, c, 'reinstate'),
+    },
     { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
-    { method: 'GET', path: /^\/v1\/public\/enterprises\/(?<uscc>[^/]+)\/results$/, handler: (c) => publicResultsJson(p, c) },
+    {
+      method: 'GET',
+      path: /^\/v1\/public\/enterprises\/(?<uscc>[^/]+)\/results$/,
+      handler: (c) => publicResultsJson(p, c),
+    },
     { method: 'GET', path: /^\/public\/?$/, handler: (c) => publicIndexHtml(p, c) },
     { method: 'GET', path: /^\/public\/enterprises\/(?<uscc>[^/]+)$/, handler: (c) => publicEnterpriseHtml(p, c) },
     { method: 'GET', path: /^\/public\/verify$/, handler: (c) => verify(p, c) },
-    { method: 'GET', path: /^\/$/, handler: () => html(200, '<!doctype html><meta charset="utf-8"><title>监管平台模拟器</title><p>监管平台模拟器运行中。<a href="/public">公示页面</a></p>') },
-    { method: '*', path: /^\/v1\/uploads(\/[^/]+)?$/, handler: (c) => tusRoute(p, tus, c), ownsFaults: ['drop-mid-body'] },
+    {
+      method: 'GET',
+      path: /^\/$/,
+      handler: () =>
+        html(
+          200,
+          '<!doctype html><meta charset="utf-8"><title>监管平台模拟器</title><p>监管平台模拟器运行中。<a href="/public">公示页面</a></p>',
+        ),
+    },
+    {
+      method: '*',
+      path: /^\/v1\/uploads(\/[^/]+)?$/,
+      handler: (c) => tusRoute(p, tus, c),
+      ownsFaults: ['drop-mid-body'],
+    },
   ];
   if (p.faults) {
-    table.push({ method: '*', path: /^\/__admin\//, handler: (c) => {
-      requireAdminSecret(p, c);
-      return adminRoute(admin, c);
-    } });
+    table.push({
+      method: '*',
+      path: /^\/__admin\//,
+      handler: (c) => {
+        requireAdminSecret(p, c);
+        return adminRoute(admin, c);
+      },
+    });
   }
   return table;
 }
@@ -69,8 +108,20 @@ async function tusRoute(p: Platform, tus: TusServer, ctx: Ctx): Promise<null> {
 
 function statusFault(rule: FaultRule): HttpError {
   const headers: Record<string, string> = rule.retryAfter === null ? {} : { 'Retry-After': String(rule.retryAfter) };
-  const code = rule.status === 429 ? 'RATE_LIMITED' : rule.status === 503 ? 'UNAVAILABLE' : rule.status === 410 ? 'CURSOR_EXPIRED'
-    : rule.status === 401 ? 'TOKEN_EXPIRED' : rule.status === 413 ? 'TOO_LARGE' : rule.status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+  const code =
+    rule.status === 429
+      ? 'RATE_LIMITED'
+      : rule.status === 503
+        ? 'UNAVAILABLE'
+        : rule.status === 410
+          ? 'CURSOR_EXPIRED'
+          : rule.status === 401
+            ? 'TOKEN_EXPIRED'
+            : rule.status === 413
+              ? 'TOO_LARGE'
+              : rule.status < 500
+                ? 'BAD_REQUEST'
+                : 'INTERNAL';
   return new HttpError(rule.status, code, `模拟故障：HTTP ${rule.status}`, { headers });
 }
 
@@ -94,7 +145,11 @@ async function afterCommit(rule: FaultRule | null, res: ServerResponse): Promise
   return null;
 }
 
-export function createRouter(p: Platform, admin: Admin, tus: TusServer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createRouter(
+  p: Platform,
+  admin: Admin,
+  tus: TusServer,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const table = routes(p, admin, tus);
   return async (req, res) => {
     try {
@@ -104,13 +159,18 @@ export function createRouter(p: Platform, admin: Admin, tus: TusServer): (req: I
       const method = req.method ?? 'GET';
       let params: Record<string, string> = {};
       const route = table.find((r) => {
-        const m = (r.method === '*' || r.method === method || (r.method === 'GET' && method === 'HEAD')) ? r.path.exec(url.pathname) : null;
+        const m =
+          r.method === '*' || r.method === method || (r.method === 'GET' && method === 'HEAD')
+            ? r.path.exec(url.pathname)
+            : null;
         if (m) params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
         return m !== null;
       });
       if (!route) {
         const known = table.some((r) => r.path.test(url.pathname));
-        throw known ? new HttpError(405, 'BAD_REQUEST', `不支持的方法：${method}`) : new HttpError(404, 'NOT_FOUND', `没有这个接口：${url.pathname}`);
+        throw known
+          ? new HttpError(405, 'BAD_REQUEST', `不支持的方法：${method}`)
+          : new HttpError(404, 'NOT_FOUND', `没有这个接口：${url.pathname}`);
       }
       const isAdmin = url.pathname.startsWith('/__admin') || url.pathname.startsWith('/v1/admin/');
       const fault = p.faults && !isAdmin ? p.faults.take(method, url.pathname) : null;
@@ -128,7 +188,8 @@ export function createRouter(p: Platform, admin: Admin, tus: TusServer): (req: I
         return;
       }
       if (e instanceof HttpError) return sendReply(req, res, e.toReply());
-      if (e instanceof URIError) return sendReply(req, res, new HttpError(400, 'BAD_REQUEST', '请求路径编码无效').toReply());
+      if (e instanceof URIError)
+        return sendReply(req, res, new HttpError(400, 'BAD_REQUEST', '请求路径编码无效').toReply());
       console.error('[platform] unexpected error:', e);
       sendReply(req, res, new HttpError(500, 'INTERNAL', '平台内部错误').toReply());
     }

@@ -54,9 +54,11 @@ export interface StartedPlatform {
 /** Demo logins, the inspector with the most assigned tasks first. */
 function demoLogins(p: Platform): DemoLogin[] {
   const rows = p.db
-    .prepare(`SELECT i.id, i.cert_no, json_extract(i.json, '$.name') AS name,
+    .prepare(
+      `SELECT i.id, i.cert_no, json_extract(i.json, '$.name') AS name,
               (SELECT COUNT(*) FROM task_team tt WHERE tt.inspector_id = i.id AND tt.active = 1) AS n
-              FROM inspectors i ORDER BY n DESC, i.id`)
+              FROM inspectors i ORDER BY n DESC, i.id`,
+    )
     .all() as { id: string; cert_no: string; name: string; n: number }[];
   return rows.map((r) => ({ certNo: r.cert_no, password: DEMO_PASSWORD, name: r.name, inspectorId: r.id }));
 }
@@ -65,14 +67,22 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
   const db = openDb(opts.dataDir);
   const now = opts.now ?? (() => new Date());
   if (getMeta(db, 'generated') === null) {
-    seedDatabase(db, { seed: opts.seed ?? 1, enterprises: opts.enterprises ?? 2000, invalidRecords: opts.invalidRecords ?? 0, now: now() });
+    seedDatabase(db, {
+      seed: opts.seed ?? 1,
+      enterprises: opts.enterprises ?? 2000,
+      invalidRecords: opts.invalidRecords ?? 0,
+      now: now(),
+    });
   }
   backfillStationIds(db);
-  if (opts.adminSecret !== undefined && opts.adminSecret.length < 16) throw new Error('adminSecret must be at least 16 characters');
+  if (opts.adminSecret !== undefined && opts.adminSecret.length < 16)
+    throw new Error('adminSecret must be at least 16 characters');
   const uploadsDir = join(opts.dataDir, 'uploads');
   mkdirSync(uploadsDir, { recursive: true });
   const p: Platform = {
-    db, now, uploadsDir,
+    db,
+    now,
+    uploadsDir,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
     publishDelayMs: opts.publishDelayMs ?? 0,
     faults: opts.faults ? new Faults() : null,

@@ -25,7 +25,8 @@ export async function startTemp(opts: Partial<PlatformOptions> = {}): Promise<Ha
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'platform-test-'));
   const platform = await startPlatform({ seed: 3, enterprises: 400, port: 0, ...opts, dataDir });
   return {
-    platform, dataDir,
+    platform,
+    dataDir,
     async stop() {
       await platform.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -33,14 +34,25 @@ export async function startTemp(opts: Partial<PlatformOptions> = {}): Promise<Ha
   };
 }
 
-export function loginRequest(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<Response> {
+export function loginRequest(
+  url: string,
+  certNo: string,
+  password = 'demo1234',
+  deviceId = 'dev-test-1',
+): Promise<Response> {
   return fetch(`${url}/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ certNo, password, deviceId, deviceName: '测试设备' }),
   });
 }
 
-export async function login(url: string, certNo: string, password = 'demo1234', deviceId = 'dev-test-1'): Promise<LoginResponse> {
+export async function login(
+  url: string,
+  certNo: string,
+  password = 'demo1234',
+  deviceId = 'dev-test-1',
+): Promise<LoginResponse> {
   const res = await loginRequest(url, certNo, password, deviceId);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return LoginResponseSchema.parse(await res.json());
@@ -48,7 +60,10 @@ export async function login(url: string, certNo: string, password = 'demo1234', 
 
 export function authed(url: string, token: string) {
   return (path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+    });
 }
 
 export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]> {
@@ -57,44 +72,79 @@ export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]>
   return page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.task] : []));
 }
 
-export function buildUpload(task: Task, resultId: string, opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {}): ResultUpload {
+export function buildUpload(
+  task: Task,
+  resultId: string,
+  opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {},
+): ResultUpload {
   const today = chinaDate(new Date());
   const payload: ResultPayload = {
-    resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
-    startedAt: new Date(Date.now() - 3600_000).toISOString(), finishedAt: new Date().toISOString(),
+    resultId,
+    taskId: task.id,
+    enterpriseUscc: task.enterprise.uscc,
+    inspectedOn: today,
+    startedAt: new Date(Date.now() - 3600_000).toISOString(),
+    finishedAt: new Date().toISOString(),
     inspectorIds: task.team.map((m) => m.inspectorId),
     itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass', note: opts.note ?? '', finding: null })),
-    findings: '', resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'], replaces: null,
+    findings: '',
+    resultCodes: ['NO_PROBLEM'],
+    checkMethods: ['ON_SITE'],
+    followUps: ['NONE'],
+    replaces: null,
     publicationDeadline: addDays(today, 28),
   };
   return {
-    taskId: task.id, taskVersion: task.version, deviceId: opts.deviceId ?? 'dev-test-1', deviceSeq: 1, recordedAt: opts.recordedAt ?? new Date().toISOString(),
-    contentHash: sha256Hex(canonicalJson(payload)), payload, attachments: opts.attachments ?? [], auditCheckpoint: { count: 3, headHash: 'abc' },
+    taskId: task.id,
+    taskVersion: task.version,
+    deviceId: opts.deviceId ?? 'dev-test-1',
+    deviceSeq: 1,
+    recordedAt: opts.recordedAt ?? new Date().toISOString(),
+    contentHash: sha256Hex(canonicalJson(payload)),
+    payload,
+    attachments: opts.attachments ?? [],
+    auditCheckpoint: { count: 3, headHash: 'abc' },
   };
 }
 
 export function putResult(call: ReturnType<typeof authed>, up: ResultUpload, key: string): Promise<Response> {
   return call(`/v1/results/${encodeURIComponent(up.payload.resultId)}`, {
-    method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(up),
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(up),
   });
 }
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 /** tus 1.0 creation + one PATCH; returns the upload URL and the final PATCH status. */
-export async function tusUpload(url: string, token: string, meta: { attachmentId: string; resultId: string; sha256: string; mime: string }, bytes: Buffer): Promise<{ location: string; status: number }> {
+export async function tusUpload(
+  url: string,
+  token: string,
+  meta: { attachmentId: string; resultId: string; sha256: string; mime: string },
+  bytes: Buffer,
+): Promise<{ location: string; status: number }> {
   const created = await fetch(`${url}/v1/uploads`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length),
-      'upload-metadata': Object.entries(meta).map(([k, v]) => `${k} ${b64(v)}`).join(','),
+      authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(bytes.length),
+      'upload-metadata': Object.entries(meta)
+        .map(([k, v]) => `${k} ${b64(v)}`)
+        .join(','),
     },
   });
   if (created.status !== 201) throw new Error(`tus create failed: ${created.status} ${await created.text()}`);
   const location = created.headers.get('location') ?? '';
   const patched = await fetch(location, {
     method: 'PATCH',
-    headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0',
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+    },
     body: new Uint8Array(bytes),
   });
   await patched.arrayBuffer();

@@ -11,7 +11,15 @@ import type { AuthService, Draft } from '../../renderer/src/services/api.js';
 import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
 import { hashText } from '../../renderer/src/services/documents/documents.inputs.js';
 import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
-import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, member, testServices } from '../../renderer/src/testing/builders.js';
+import {
+  disposeDatabases,
+  freshDatabases,
+  makeEnterprise,
+  makeReference,
+  makeTask,
+  member,
+  testServices,
+} from '../../renderer/src/testing/builders.js';
 import { nodeFontSource } from './nodeFontSource.js';
 import { decodeQr, PdfFile, squash } from './pdfTools.js';
 
@@ -19,19 +27,45 @@ const RARE = '喆堃犇㙟';
 let dbs: ReturnType<typeof freshDatabases>;
 let s: ReturnType<typeof testServices>;
 const renderer = createPdfRenderer(nodeFontSource);
-const task = makeTask(7, { enterprise: { uscc: makeEnterprise(7).uscc, name: `温州${RARE}五金有限公司`, address: `温州市鹿城区${RARE}路8号` }, team: [member(1), member(2)] });
+const task = makeTask(7, {
+  enterprise: { uscc: makeEnterprise(7).uscc, name: `温州${RARE}五金有限公司`, address: `温州市鹿城区${RARE}路8号` },
+  team: [member(1), member(2)],
+});
 
 function fakeAuth(): AuthService {
-  const inspector = { id: 'insp-1', name: '张三', certNo: '33030212345', certExpiry: '2030-01-01', unit: '温州市鹿城区市场监督管理局', station: '五马所', region: '330302', domains: [], expert: false };
+  const inspector = {
+    id: 'insp-1',
+    name: '张三',
+    certNo: '33030212345',
+    certExpiry: '2030-01-01',
+    unit: '温州市鹿城区市场监督管理局',
+    station: '五马所',
+    region: '330302',
+    domains: [],
+    expert: false,
+  };
   return {
-    current: async () => ({ inspector, deviceId: 'dev-1', platformUrl: 'http://127.0.0.1:8787', offlineUnlocked: true }),
-    signIn: async () => { throw new Error('not used'); },
+    current: async () => ({
+      inspector,
+      deviceId: 'dev-1',
+      platformUrl: 'http://127.0.0.1:8787',
+      offlineUnlocked: true,
+    }),
+    signIn: async () => {
+      throw new Error('not used');
+    },
     signOut: async () => undefined,
   };
 }
 
 function service() {
-  return createDocumentsService(s.internals.runtime, { tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth: fakeAuth(), renderer: () => renderer });
+  return createDocumentsService(s.internals.runtime, {
+    tasks: s.tasks,
+    enterprises: s.enterprises,
+    inspection: s.inspection,
+    auth: fakeAuth(),
+    renderer: () => renderer,
+  });
 }
 
 beforeAll(async () => {
@@ -51,8 +85,25 @@ async function finalize(): Promise<void> {
   const d: Draft = await s.inspection.openDraft(task.id);
   const filled: Draft = {
     ...d,
-    items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时公示年度报告', legalBasis: '《企业信息公示暂行条例》第八条', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01', lenient: null } })),
-    resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: ['ORDER_CORRECTION'],
+    items: d.items.map((i, n) =>
+      n === 0
+        ? { ...i, outcome: 'pass' }
+        : {
+            ...i,
+            outcome: 'fail',
+            finding: {
+              description: '未按时公示年度报告',
+              legalBasis: '《企业信息公示暂行条例》第八条',
+              severity: 'general',
+              handling: 'rectify',
+              rectifyDeadline: '2026-06-01',
+              lenient: null,
+            },
+          },
+    ),
+    resultCodes: ['CORRECTED'],
+    checkMethods: ['ON_SITE'],
+    followUps: ['ORDER_CORRECTION'],
   };
   const signed = await signDraft(s.inspection, filled);
   await s.inspection.saveDraft(signed);
@@ -63,14 +114,30 @@ async function finalize(): Promise<void> {
 describe('documents service', () => {
   it('issues the notice before any result, with a number from the block and the QR link to its own hash', async () => {
     const docs = service();
-    expect((await docs.available(task.id)).map((a) => [a.kind, a.blockedReason === null])).toEqual([['notice', true], ['record', false], ['rectification', false]]);
-    const bad = await docs.issue(task.id, { kind: 'notice', details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '' } });
+    expect((await docs.available(task.id)).map((a) => [a.kind, a.blockedReason === null])).toEqual([
+      ['notice', true],
+      ['record', false],
+      ['rectification', false],
+    ]);
+    const bad = await docs.issue(task.id, {
+      kind: 'notice',
+      details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '' },
+    });
     expect(bad).toEqual({ ok: false, message: '缺少联系电话' });
-    const res = await docs.issue(task.id, { kind: 'notice', details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '0577-88200315' } });
+    const res = await docs.issue(task.id, {
+      kind: 'notice',
+      details: { ...(await docs.defaults(task.id, 'notice')), contactPhone: '0577-88200315' },
+    });
     if (!res.ok) throw new Error(res.message);
     expect(res.document.docNo).toBe('威环市监0〔2026〕0011号'); // the bad attempt consumed no number
     const draft = await s.inspection.openDraft(task.id);
-    expect(res.document.verifyUrl).toBe(verificationUrl({ platformUrl: 'http://127.0.0.1:8787', resultId: draft.resultId, contentHash: res.document.docHash }));
+    expect(res.document.verifyUrl).toBe(
+      verificationUrl({
+        platformUrl: 'http://127.0.0.1:8787',
+        resultId: draft.resultId,
+        contentHash: res.document.docHash,
+      }),
+    );
     const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
     try {
       const text = squash(pdf.text());
@@ -87,10 +154,18 @@ describe('documents service', () => {
     await finalize();
     const docs = service();
     const defaults = await docs.defaults(task.id, 'record');
-    expect(defaults).toMatchObject({ presentName: '李四', presentPost: '店长', presentIdNo: '370000199001011234', partyRefused: false });
+    expect(defaults).toMatchObject({
+      presentName: '李四',
+      presentPost: '店长',
+      presentIdNo: '370000199001011234',
+      partyRefused: false,
+    });
     const rec = await docs.issue(task.id, { kind: 'record', details: defaults });
     if (!rec.ok) throw new Error(rec.message);
-    const order = await docs.issue(task.id, { kind: 'rectification', details: await docs.defaults(task.id, 'rectification') });
+    const order = await docs.issue(task.id, {
+      kind: 'rectification',
+      details: await docs.defaults(task.id, 'rectification'),
+    });
     if (!order.ok) throw new Error(order.message);
     const pdf = new PdfFile((await docs.pdf(rec.document.docId))!);
     try {
@@ -103,9 +178,16 @@ describe('documents service', () => {
     }
     await docs.void(order.document.docId, '期限填写错误');
     const list = await docs.list(task.id);
-    expect(list.map((d) => [d.kind, d.voided])).toEqual([['notice', false], ['record', false], ['rectification', true]]);
+    expect(list.map((d) => [d.kind, d.voided])).toEqual([
+      ['notice', false],
+      ['record', false],
+      ['rectification', true],
+    ]);
     const unreported = await docNumbersRepo(dbs.field).unreported();
-    expect(unreported.find((u) => u.docType === 'rectification')).toMatchObject({ state: 'voided', voidReason: '期限填写错误' });
+    expect(unreported.find((u) => u.docType === 'rectification')).toMatchObject({
+      state: 'voided',
+      voidReason: '期限填写错误',
+    });
     expect(unreported.find((u) => u.docType === 'record')?.docHash).toBe(rec.document.docHash);
   });
 
@@ -113,23 +195,46 @@ describe('documents service', () => {
     const docs = service();
     const [notice] = await docs.list(task.id);
     expect(notice?.docHash).toMatch(/^[0-9a-f]{64}$/);
-    const a = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) }, docNo: '1' } as never);
-    const b = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'b'.repeat(64) }, docNo: '1' } as never);
-    const c = hashText('notice', { verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) }, docNo: '2' } as never);
+    const a = hashText('notice', {
+      verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) },
+      docNo: '1',
+    } as never);
+    const b = hashText('notice', {
+      verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'b'.repeat(64) },
+      docNo: '1',
+    } as never);
+    const c = hashText('notice', {
+      verification: { platformUrl: 'http://x', resultId: 'r', contentHash: 'a'.repeat(64) },
+      docNo: '2',
+    } as never);
     expect(await webSha(a)).toBe(await webSha(b));
     expect(await webSha(a)).not.toBe(await webSha(c));
   });
 
   it('voids the number with the reason when rendering fails, and never hands it out again', async () => {
     const broken = createDocumentsService(s.internals.runtime, {
-      tasks: s.tasks, enterprises: s.enterprises, inspection: s.inspection, auth: fakeAuth(),
-      renderer: () => ({ render: async () => { throw new Error('打印机驱动异常'); }, warmUp: async () => undefined, stats: () => renderer.stats() }),
+      tasks: s.tasks,
+      enterprises: s.enterprises,
+      inspection: s.inspection,
+      auth: fakeAuth(),
+      renderer: () => ({
+        render: async () => {
+          throw new Error('打印机驱动异常');
+        },
+        warmUp: async () => undefined,
+        stats: () => renderer.stats(),
+      }),
     });
     const before = (await docNumbersRepo(dbs.field).remaining()).notice;
-    const res = await broken.issue(task.id, { kind: 'notice', details: { ...(await broken.defaults(task.id, 'notice')), contactPhone: '0577-1' } });
+    const res = await broken.issue(task.id, {
+      kind: 'notice',
+      details: { ...(await broken.defaults(task.id, 'notice')), contactPhone: '0577-1' },
+    });
     expect(res.ok).toBe(false);
     expect(res.ok ? '' : res.message).toContain('已作废');
-    const voided = (await docNumbersRepo(dbs.field).numbersFor(task.id)).filter((n) => n.state === 'voided' && n.docType === 'notice');
+    const voided = (await docNumbersRepo(dbs.field).numbersFor(task.id)).filter(
+      (n) => n.state === 'voided' && n.docType === 'notice',
+    );
     expect(voided).toHaveLength(1);
     expect(voided[0]?.voidReason).toContain('打印机驱动异常');
     expect((await docNumbersRepo(dbs.field).remaining()).notice).toBe(before - 1);

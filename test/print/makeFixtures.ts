@@ -10,7 +10,8 @@ import { canonicalJson } from '../../shared/domain/canonical.js';
 import { usccCheckChar } from '../../shared/domain/uscc.js';
 
 const DIR = new URL('../fixtures/documents/', import.meta.url);
-const write = (name: string, value: unknown): void => writeFileSync(new URL(name, DIR), JSON.stringify(value, null, 2) + '\n');
+const write = (name: string, value: unknown): void =>
+  writeFileSync(new URL(name, DIR), JSON.stringify(value, null, 2) + '\n');
 
 function crc32(buf: Buffer): number {
   let c = ~0;
@@ -32,7 +33,8 @@ function chunk(type: string, data: Buffer): Buffer {
 
 /** A grey-scale scribble standing in for a signature drawn on the pad. */
 function signaturePng(seed: number): string {
-  const w = 160, h = 48;
+  const w = 160,
+    h = 48;
   const px = Buffer.alloc((w + 1) * h, 255);
   for (let y = 0; y < h; y++) px[y * (w + 1)] = 0;
   for (let x = 8; x < w - 8; x++) {
@@ -59,17 +61,56 @@ function signaturePng(seed: number): string {
 const body17 = '91330302MA2CJ4K7X';
 const uscc = body17 + usccCheckChar(body17);
 
-const item = (code: string, name: string, department: string, departmentName: string, legalBasis: string, method: string, key = false) =>
-  ({ code, name, department, departmentName, legalBasis, method, key });
+const item = (
+  code: string,
+  name: string,
+  department: string,
+  departmentName: string,
+  legalBasis: string,
+  method: string,
+  key = false,
+) => ({ code, name, department, departmentName, legalBasis, method, key });
 
 const items = [
-  item('QG-01', '企业年度报告公示信息的检查', 'SCJG', '市场监管', '《企业信息公示暂行条例》第八条', '书面检查、实地核查', true),
+  item(
+    'QG-01',
+    '企业年度报告公示信息的检查',
+    'SCJG',
+    '市场监管',
+    '《企业信息公示暂行条例》第八条',
+    '书面检查、实地核查',
+    true,
+  ),
   item('QG-02', '企业即时公示信息的检查', 'SCJG', '市场监管', '《企业信息公示暂行条例》第十条', '书面检查'),
-  item('DJ-01', '登记事项（住所或经营场所）的检查', 'SCJG', '市场监管', '《中华人民共和国市场主体登记管理条例》第二十四条', '实地核查', true),
-  item('CP-03', '工业产品生产许可证获证企业的检查', 'SCJG', '市场监管', '《中华人民共和国工业产品生产许可证管理条例》第三十四条', '实地核查、书面检查', true),
+  item(
+    'DJ-01',
+    '登记事项（住所或经营场所）的检查',
+    'SCJG',
+    '市场监管',
+    '《中华人民共和国市场主体登记管理条例》第二十四条',
+    '实地核查',
+    true,
+  ),
+  item(
+    'CP-03',
+    '工业产品生产许可证获证企业的检查',
+    'SCJG',
+    '市场监管',
+    '《中华人民共和国工业产品生产许可证管理条例》第三十四条',
+    '实地核查、书面检查',
+    true,
+  ),
   item('CP-05', '产品标识标注的检查', 'SCJG', '市场监管', '《中华人民共和国产品质量法》第二十七条', '实地核查'),
   item('JL-02', '计量器具使用情况的检查', 'SCJG', '市场监管', '《中华人民共和国计量法》第九条', '实地核查'),
-  item('TS-04', '特种设备（场（厂）内专用机动车辆）使用单位的检查', 'SCJG', '市场监管', '《中华人民共和国特种设备安全法》第三十三条', '实地核查', true),
+  item(
+    'TS-04',
+    '特种设备（场（厂）内专用机动车辆）使用单位的检查',
+    'SCJG',
+    '市场监管',
+    '《中华人民共和国特种设备安全法》第三十三条',
+    '实地核查',
+    true,
+  ),
   item('GG-01', '广告发布行为的检查', 'SCJG', '市场监管', '《中华人民共和国广告法》第九条', '网络监测、实地核查'),
   item('WJ-02', '网络交易经营者亮照亮证情况的检查', 'SCJG', '市场监管', '《网络交易监督管理办法》第十二条', '网络监测'),
   item('SB-01', '商标使用行为的检查', 'SCJG', '市场监管', '《中华人民共和国商标法》第四十九条', '实地核查'),
@@ -99,15 +140,34 @@ const task = {
     start: '2026-03-01',
     end: '2026-06-30',
   },
-  enterprise: { uscc, name: '温州喆堃犇㙟五金机电有限公司', address: '浙江省温州市鹿城区㙟头街道堃源路88号喆园大厦3幢1201室' },
+  enterprise: {
+    uscc,
+    name: '温州喆堃犇㙟五金机电有限公司',
+    address: '浙江省温州市鹿城区㙟头街道堃源路88号喆园大厦3幢1201室',
+  },
   items,
   team,
   dueDate: '2026-04-30',
-  draw: { seed: '20260301-7f3a', algorithm: 'weighted-credit-v2', candidateHash: 'a'.repeat(64), drawnHash: 'b'.repeat(64) },
+  draw: {
+    seed: '20260301-7f3a',
+    algorithm: 'weighted-credit-v2',
+    candidateHash: 'a'.repeat(64),
+    drawnHash: 'b'.repeat(64),
+  },
 };
 
-const party = { name: task.enterprise.name, uscc, address: task.enterprise.address, legalRep: '王喆', phone: '0577-88123456' };
-const authority = { name: '温州市鹿城区市场监督管理局', address: '浙江省温州市鹿城区飞霞南路688号', phone: '0577-88200315' };
+const party = {
+  name: task.enterprise.name,
+  uscc,
+  address: task.enterprise.address,
+  legalRep: '王喆',
+  phone: '0577-88123456',
+};
+const authority = {
+  name: '温州市鹿城区市场监督管理局',
+  address: '浙江省温州市鹿城区飞霞南路688号',
+  phone: '0577-88200315',
+};
 
 const outcome = (itemCode: string, note: string) => ({ itemCode, outcome: 'pass', note, finding: null });
 const result = {
@@ -124,7 +184,14 @@ const result = {
       itemCode: 'QG-02',
       outcome: 'fail',
       note: '股东股权转让变更信息未在形成之日起20个工作日内公示。',
-      finding: { description: '2025年11月股东股权转让信息未按规定在20个工作日内通过国家企业信用信息公示系统公示', legalBasis: '《企业信息公示暂行条例》第十条', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-04-10', lenient: null },
+      finding: {
+        description: '2025年11月股东股权转让信息未按规定在20个工作日内通过国家企业信用信息公示系统公示',
+        legalBasis: '《企业信息公示暂行条例》第十条',
+        severity: 'general',
+        handling: 'rectify',
+        rectifyDeadline: '2026-04-10',
+        lenient: null,
+      },
     },
     outcome('DJ-01', '实际经营场所与登记住所一致，门牌号及营业执照悬挂位置醒目。'),
     outcome('CP-03', '电线电缆生产许可证在有效期内（有效期至2028年5月），获证条件保持。'),
@@ -132,13 +199,27 @@ const result = {
       itemCode: 'CP-05',
       outcome: 'fail',
       note: '成品仓库抽看插座产品12批次，其中2批次外包装未标注生产厂厂址。',
-      finding: { description: '库存“堃源牌”转换插座2批次外包装未标注生产厂厂址', legalBasis: '《中华人民共和国产品质量法》第二十七条第一款第（二）项', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-03-27', lenient: { code: 'ZJ-MF-2023-014', applied: true, reason: '首次违法且危害后果轻微，及时改正' } },
+      finding: {
+        description: '库存“堃源牌”转换插座2批次外包装未标注生产厂厂址',
+        legalBasis: '《中华人民共和国产品质量法》第二十七条第一款第（二）项',
+        severity: 'general',
+        handling: 'rectify',
+        rectifyDeadline: '2026-03-27',
+        lenient: { code: 'ZJ-MF-2023-014', applied: true, reason: '首次违法且危害后果轻微，及时改正' },
+      },
     },
     {
       itemCode: 'JL-02',
       outcome: 'fail',
       note: '质检室1台电子天平检定证书已过期。',
-      finding: { description: '质检室电子天平（出厂编号XS2019-0876）超过检定周期使用', legalBasis: '《中华人民共和国计量法》第九条', severity: 'general', handling: 'on_spot', rectifyDeadline: null, lenient: null },
+      finding: {
+        description: '质检室电子天平（出厂编号XS2019-0876）超过检定周期使用',
+        legalBasis: '《中华人民共和国计量法》第九条',
+        severity: 'general',
+        handling: 'on_spot',
+        rectifyDeadline: null,
+        lenient: null,
+      },
     },
     outcome('TS-04', '叉车2台均已办理使用登记，定期检验合格标志在有效期内，司机持证上岗。'),
     outcome('GG-01', '企业网站及宣传册未发现违法广告用语。'),
@@ -164,11 +245,21 @@ write('notice.json', {
   inspectFrom: '2026-03-12',
   inspectTo: '2026-03-13',
   methods: ['ON_SITE', 'DOCUMENTS', 'ONLINE'],
-  materials: ['营业执照副本原件', '工业产品生产许可证及获证产品清单', '近一年产品出厂检验记录和计量器具检定证书', '特种设备使用登记证和定期检验报告', '股东会决议及股权转让协议'],
+  materials: [
+    '营业执照副本原件',
+    '工业产品生产许可证及获证产品清单',
+    '近一年产品出厂检验记录和计量器具检定证书',
+    '特种设备使用登记证和定期检验报告',
+    '股东会决议及股权转让协议',
+  ],
   contact: { name: '周雯', phone: '0577-88200315' },
   delivery: '直接送达',
 });
-const signed = (name: string, image: boolean, seed: number) => ({ name, imageDataUrl: image ? signaturePng(seed) : null, signedAt: image ? '2026-03-12T10:42:00+08:00' : null });
+const signed = (name: string, image: boolean, seed: number) => ({
+  name,
+  imageDataUrl: image ? signaturePng(seed) : null,
+  signedAt: image ? '2026-03-12T10:42:00+08:00' : null,
+});
 const recordBase = {
   docNo: '鹿市监现笔〔2026〕0031号',
   issuedOn: '2026-03-12',
@@ -199,7 +290,9 @@ write('rectification.json', {
   docNo: '鹿市监责改〔2026〕0007号',
   issuedOn: '2026-03-12',
   deadline: '2026-04-10',
-  reportBack: '请你单位在改正期限届满前，将整改情况书面报告（附相关证明材料）送至本局信用监督管理科（温州市鹿城区飞霞南路688号），或通过浙江政务服务网提交；联系电话0577-88200315。',
-  remedies: '如不服本通知，可在收到本通知书之日起六十日内向温州市鹿城区人民政府申请行政复议，或者在六个月内依法向温州市鹿城区人民法院提起行政诉讼。',
+  reportBack:
+    '请你单位在改正期限届满前，将整改情况书面报告（附相关证明材料）送至本局信用监督管理科（温州市鹿城区飞霞南路688号），或通过浙江政务服务网提交；联系电话0577-88200315。',
+  remedies:
+    '如不服本通知，可在收到本通知书之日起六十日内向温州市鹿城区人民政府申请行政复议，或者在六个月内依法向温州市鹿城区人民法院提起行政诉讼。',
 });
 console.log('fixtures written, uscc', uscc, 'hash', contentHash);

@@ -61,7 +61,18 @@ export class PdfFile {
 
   /** Rasterises one page to PNG and returns the PNG's path. */
   png(page: number, dpi: number, outPrefix = join(this.dir, `page-${page}`)): string {
-    execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', this.path, outPrefix]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      String(dpi),
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      '-singlefile',
+      this.path,
+      outPrefix,
+    ]);
     return `${outPrefix}.png`;
   }
 

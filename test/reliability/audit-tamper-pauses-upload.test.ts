@@ -12,7 +12,9 @@ import { finalizeWith, opOf, rig, settle, taskPicker, type Rig } from './harness
 
 let r: Rig;
 const task = taskPicker(() => r);
-beforeAll(async () => { r = await rig(); }, 60_000);
+beforeAll(async () => {
+  r = await rig();
+}, 60_000);
 afterAll(() => r.stop());
 
 describe('audit log tampering', () => {

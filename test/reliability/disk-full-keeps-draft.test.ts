@@ -9,7 +9,9 @@ import { StorageFullError } from '../../renderer/src/db/index.js';
 import { finalizeWith, opOf, rig, settle, type Rig } from './harness.js';
 
 let r: Rig;
-beforeAll(async () => { r = await rig(); }, 60_000);
+beforeAll(async () => {
+  r = await rig();
+}, 60_000);
 afterAll(() => r.stop());
 
 type Write = (this: IDBObjectStore, value: unknown, key?: IDBValidKey) => IDBRequest;
@@ -19,13 +21,17 @@ function fillDisk(): () => void {
   const proto = IDBObjectStore.prototype as unknown as { add: Write; put: Write };
   const add = proto.add;
   const put = proto.put;
-  const full = (original: Write): Write => function (this: IDBObjectStore, value, key) {
-    if (this.name === 'attachments') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    return original.call(this, value, key);
-  };
+  const full = (original: Write): Write =>
+    function (this: IDBObjectStore, value, key) {
+      if (this.name === 'attachments') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.call(this, value, key);
+    };
   proto.add = full(add);
   proto.put = full(put);
-  return () => { proto.add = add; proto.put = put; };
+  return () => {
+    proto.add = add;
+    proto.put = put;
+  };
 }
 
 describe('disk full while saving a photo', () => {

@@ -15,19 +15,30 @@ import { finalizeWith, opOf, requests, rig, settle, taskPicker, type Rig } from 
 let r: Rig;
 const task = taskPicker(() => r);
 
-beforeAll(async () => { r = await rig(); }, 60_000);
+beforeAll(async () => {
+  r = await rig();
+}, 60_000);
 afterAll(() => r.stop());
 
 /** An in-memory Web Locks stand-in: callbacks for the same name run one after another. */
 function memoryLocks(): LockLike {
   let tail: Promise<unknown> = Promise.resolve();
-  return { request: (_name, cb) => { const run = tail.then(cb, cb); tail = run.catch(() => undefined); return run; } };
+  return {
+    request: (_name, cb) => {
+      const run = tail.then(cb, cb);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
 }
 
 describe('engine faults', () => {
   it('app killed mid-photo upload: on restart HEAD gives the offset, the upload resumes, the hash matches, no second upload resource', async () => {
     const { resultId, attachmentIds, opId } = await finalizeWith(r, task(), 1, 300 * 1024);
-    await uploadsRepoFor(r).ensure([{ attachmentId: attachmentIds[0]!, resultId, sha256: '', size: 300 * 1024, mime: 'image/jpeg' }], new Date().toISOString());
+    await uploadsRepoFor(r).ensure(
+      [{ attachmentId: attachmentIds[0]!, resultId, sha256: '', size: 300 * 1024, mime: 'image/jpeg' }],
+      new Date().toISOString(),
+    );
     await r.dbs.field.uploads.update(attachmentIds[0]!, { chunkSize: 64 * 1024 });
     let patches = 0;
     r.wire.tap = (method) => {
@@ -53,8 +64,19 @@ describe('engine faults', () => {
   it('client timeout while the server still processes: IN_FLIGHT, then a 200 replay; exactly 1 result', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
     r.platform.admin.addFault({ kind: 'delay', method: 'PUT', path: `^/v1/results/${resultId}$`, ms: 600 });
-    const http = createHttpClient({ baseUrl: () => r.platform.url, fetch: r.wire.fetch, timeoutMs: 200, tokens: r.s.internals.runtime.tokens });
-    const engine = createPushEngine({ http, outbox: outboxRepo(r.dbs.field), results: resultsRepo(r.dbs.field), deviceId: () => metaRepo(r.dbs.field).deviceId(), random: () => 0 });
+    const http = createHttpClient({
+      baseUrl: () => r.platform.url,
+      fetch: r.wire.fetch,
+      timeoutMs: 200,
+      tokens: r.s.internals.runtime.tokens,
+    });
+    const engine = createPushEngine({
+      http,
+      outbox: outboxRepo(r.dbs.field),
+      results: resultsRepo(r.dbs.field),
+      deviceId: () => metaRepo(r.dbs.field).deviceId(),
+      random: () => 0,
+    });
     await engine.drain();
     expect((await opOf(r, opId)).lastError).toMatch(/超时/);
     await outboxRepo(r.dbs.field).makeAllDue();
@@ -71,7 +93,14 @@ describe('engine faults', () => {
   it('two sync loops at once (a second window, a double click): one request per op in flight, 1 result', async () => {
     const { resultId } = await finalizeWith(r, task());
     const locks = memoryLocks();
-    const mk = () => createPushEngine({ http: r.s.internals.runtime.http, outbox: outboxRepo(r.dbs.field), results: resultsRepo(r.dbs.field), deviceId: () => metaRepo(r.dbs.field).deviceId(), locks });
+    const mk = () =>
+      createPushEngine({
+        http: r.s.internals.runtime.http,
+        outbox: outboxRepo(r.dbs.field),
+        results: resultsRepo(r.dbs.field),
+        deviceId: () => metaRepo(r.dbs.field).deviceId(),
+        locks,
+      });
     const a = mk();
     const b = mk();
     await Promise.all([a.drain(), a.drain(), b.drain(), b.drain()]);
@@ -93,7 +122,11 @@ describe('engine faults', () => {
     await settle(r);
     for (const x of [one, two]) {
       expect(r.platform.admin.counts(x.resultId).results).toBe(1);
-      expect(new Set(r.wire.log.filter((l) => l.path === `/v1/results/${x.resultId}`).map((l) => l.headers['idempotency-key']))).toEqual(new Set([x.opId]));
+      expect(
+        new Set(
+          r.wire.log.filter((l) => l.path === `/v1/results/${x.resultId}`).map((l) => l.headers['idempotency-key']),
+        ),
+      ).toEqual(new Set([x.opId]));
     }
   });
 

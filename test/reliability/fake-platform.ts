@@ -17,11 +17,24 @@ import { ResultUploadSchema, type Receipt, type ResultUpload } from '../../share
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-const err = (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response =>
-  json(status, { error: { code, message: code, ...extra } }, headers);
+const err = (
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response => json(status, { error: { code, message: code, ...extra } }, headers);
 
-interface Stored { body: ResultUpload; state: 'accepted' | 'published' | 'held'; receipt: Receipt }
-interface Tus { length: number; offset: number; meta: Record<string, string>; chunks: Uint8Array[] }
+interface Stored {
+  body: ResultUpload;
+  state: 'accepted' | 'published' | 'held';
+  receipt: Receipt;
+}
+interface Tus {
+  length: number;
+  offset: number;
+  meta: Record<string, string>;
+  chunks: Uint8Array[];
+}
 
 export class FakePlatform {
   readonly results = new Map<string, Stored>();
@@ -72,7 +85,14 @@ export class FakePlatform {
 
   private receipt(id: string): Receipt {
     const r = this.results.get(id)!;
-    return { ...r.receipt, publication: { ...r.receipt.publication, state: r.state, publishedAt: r.state === 'published' ? r.receipt.receivedAt : null } };
+    return {
+      ...r.receipt,
+      publication: {
+        ...r.receipt.publication,
+        state: r.state,
+        publishedAt: r.state === 'published' ? r.receipt.receivedAt : null,
+      },
+    };
   }
 
   async handle(method: string, url: URL, init: RequestInit | undefined): Promise<Response> {
@@ -86,29 +106,50 @@ export class FakePlatform {
       const r = this.results.get(decodeURIComponent(receipt[1]!));
       if (!r) return err(404, 'NOT_FOUND');
       const missing = r.state === 'published' ? [] : this.missing(r.body);
-      return missing.length > 0 ? err(409, 'ATTACHMENTS_MISSING', { missing }) : json(200, this.receipt(r.receipt.resultId));
+      return missing.length > 0
+        ? err(409, 'ATTACHMENTS_MISSING', { missing })
+        : json(200, this.receipt(r.receipt.resultId));
     }
     const put = /^\/v1\/results\/([^/]+)$/.exec(path);
-    if (put && method === 'PUT') return this.put(decodeURIComponent(put[1]!), headers['idempotency-key'] ?? '', String(init?.body ?? ''));
+    if (put && method === 'PUT')
+      return this.put(decodeURIComponent(put[1]!), headers['idempotency-key'] ?? '', String(init?.body ?? ''));
     return err(404, 'NOT_FOUND');
   }
 
   private tusCreate(h: Record<string, string>): Response {
-    const meta = Object.fromEntries((h['Upload-Metadata'] ?? '').split(',').filter(Boolean).map((p) => {
-      const [k, v] = p.split(' ');
-      return [k ?? '', Buffer.from(v ?? '', 'base64').toString('utf8')];
-    }));
+    const meta = Object.fromEntries(
+      (h['Upload-Metadata'] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => {
+          const [k, v] = p.split(' ');
+          return [k ?? '', Buffer.from(v ?? '', 'base64').toString('utf8')];
+        }),
+    );
     const id = String(this.nextUpload++);
     const attachmentId = meta['attachmentId'] ?? '';
     this.creations.set(attachmentId, (this.creations.get(attachmentId) ?? 0) + 1);
     this.uploads.set(id, { length: Number(h['Upload-Length']), offset: 0, meta, chunks: [] });
-    return new Response(null, { status: 201, headers: { Location: `http://fake.invalid/v1/uploads/${id}`, 'Tus-Resumable': '1.0.0' } });
+    return new Response(null, {
+      status: 201,
+      headers: { Location: `http://fake.invalid/v1/uploads/${id}`, 'Tus-Resumable': '1.0.0' },
+    });
   }
 
-  private async tusPatchOrHead(method: string, id: string, h: Record<string, string>, body: unknown): Promise<Response> {
+  private async tusPatchOrHead(
+    method: string,
+    id: string,
+    h: Record<string, string>,
+    body: unknown,
+  ): Promise<Response> {
     const u = this.uploads.get(id);
     if (!u) return new Response(null, { status: 404 });
-    const head = { 'Upload-Offset': String(u.offset), 'Upload-Length': String(u.length), 'Tus-Resumable': '1.0.0', 'Cache-Control': 'no-store' };
+    const head = {
+      'Upload-Offset': String(u.offset),
+      'Upload-Length': String(u.length),
+      'Tus-Resumable': '1.0.0',
+      'Cache-Control': 'no-store',
+    };
     if (method === 'HEAD') return new Response(null, { status: 200, headers: head });
     if (method !== 'PATCH') return new Response(null, { status: 405 });
     if (Number(h['Upload-Offset']) !== u.offset) return new Response(null, { status: 409 });
@@ -123,13 +164,18 @@ export class FakePlatform {
       }
       this.attachments.set(u.meta['attachmentId'] ?? '', sha(all));
     }
-    return new Response(null, { status: 204, headers: { 'Upload-Offset': String(u.offset), 'Tus-Resumable': '1.0.0' } });
+    return new Response(null, {
+      status: 204,
+      headers: { 'Upload-Offset': String(u.offset), 'Tus-Resumable': '1.0.0' },
+    });
   }
 
   private put(id: string, key: string, raw: string): Response {
     const up = ResultUploadSchema.parse(JSON.parse(raw));
     this.keysUsed.set(id, new Set([...(this.keysUsed.get(id) ?? []), key]));
-    const hash = sha(canonicalJson({ id, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }));
+    const hash = sha(
+      canonicalJson({ id, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }),
+    );
     const prior = this.keys.get(key);
     if (prior) {
       if (prior.hash !== hash) {
@@ -151,8 +197,12 @@ export class FakePlatform {
     if (missing.length > 0) return err(409, 'ATTACHMENTS_MISSING', { missing });
     const held = this.cancelled.has(up.taskId);
     const receipt: Receipt = {
-      resultId: id, receivedAt: new Date().toISOString(), contentHash: up.contentHash, attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
-      publication: { state: held ? 'held' : 'accepted', publishedAt: null, deadline: '2026-06-30' }, clockSkewFlagged: false,
+      resultId: id,
+      receivedAt: new Date().toISOString(),
+      contentHash: up.contentHash,
+      attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
+      publication: { state: held ? 'held' : 'accepted', publishedAt: null, deadline: '2026-06-30' },
+      clockSkewFlagged: false,
     };
     this.results.set(id, { body: up, state: held ? 'held' : 'accepted', receipt });
     this.accepted(id, key);

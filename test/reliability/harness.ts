@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { chinaDate, addDays } from '../../shared/domain/dates.js';
 import type { ResultPayload, Task } from '../../shared/protocol/index.js';
-import { attachmentsRepo, auditRepo, openDatabases, outboxRepo, resultsRepo, tasksRepo, type Databases } from '../../renderer/src/db/index.js';
+import {
+  attachmentsRepo,
+  auditRepo,
+  openDatabases,
+  outboxRepo,
+  resultsRepo,
+  tasksRepo,
+  type Databases,
+} from '../../renderer/src/db/index.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import type { CreatedServices } from '../../renderer/src/services/index.js';
@@ -32,12 +40,16 @@ export function wire(): Wire {
   const rules: { method: string; path: RegExp; left: number }[] = [];
   const w: Wire = {
     log: [],
-    failNext(method, path, times = 1) { rules.push({ method, path, left: times }); },
+    failNext(method, path, times = 1) {
+      rules.push({ method, path, left: times });
+    },
     tap: null,
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = (init?.method ?? 'GET').toUpperCase();
-      const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+      const headers = Object.fromEntries(
+        Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+      );
       w.tap?.(method, url.pathname, headers);
       const rule = rules.find((r) => r.left > 0 && r.method === method && r.path.test(url.pathname));
       if (rule) {
@@ -82,7 +94,11 @@ export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: num
   const w = wire();
   const network = manualNetwork(true);
   const r: Rig = {
-    platform, prefix, wire: w, tasks: [], skewMs: 0,
+    platform,
+    prefix,
+    wire: w,
+    tasks: [],
+    skewMs: 0,
     dbs: openDatabases(prefix),
     s: null as unknown as CreatedServices,
     async restart() {
@@ -101,7 +117,17 @@ export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: num
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  const make = () => testServices({ ...r.dbs, prefix }, { adapter: testAdapter(platform.url), network, fetch: w.fetch, now: () => new Date(Date.now() + r.skewMs), random: () => 0 });
+  const make = () =>
+    testServices(
+      { ...r.dbs, prefix },
+      {
+        adapter: testAdapter(platform.url),
+        network,
+        fetch: w.fetch,
+        now: () => new Date(Date.now() + r.skewMs),
+        random: () => 0,
+      },
+    );
   r.s = make();
   const login = platform.logins[0]!;
   const signed = await r.s.auth.signIn(login.certNo, login.password);
@@ -123,7 +149,13 @@ export function taskPicker(r: () => Rig): () => Task {
   };
 }
 
-export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048, replaces: string | null = null): Promise<{ resultId: string; opId: string; attachmentIds: string[] }> {
+export async function finalizeWith(
+  r: Rig,
+  task: Task,
+  photos = 1,
+  bytes = 2048,
+  replaces: string | null = null,
+): Promise<{ resultId: string; opId: string; attachmentIds: string[] }> {
   const db = r.dbs.field;
   const resultId = `r-${crypto.randomUUID()}`;
   const attachmentIds: string[] = [];
@@ -131,21 +163,56 @@ export async function finalizeWith(r: Rig, task: Task, photos = 1, bytes = 2048,
     const data = new Uint8Array(bytes).map((_, j) => (j * 31 + i * 7 + resultId.charCodeAt(3)) % 251);
     const id = `att-${crypto.randomUUID()}`;
     attachmentIds.push(id);
-    await attachmentsRepo(db).add({ id, resultId, taskId: task.id, kind: 'photo', mime: 'image/jpeg', size: data.length, sha256: sha(data), blob: new Blob([data]), thumbnail: null, fileName: `p${i}.jpg`, capturedAt: new Date(Date.now() + i).toISOString() });
+    await attachmentsRepo(db).add({
+      id,
+      resultId,
+      taskId: task.id,
+      kind: 'photo',
+      mime: 'image/jpeg',
+      size: data.length,
+      sha256: sha(data),
+      blob: new Blob([data]),
+      thumbnail: null,
+      fileName: `p${i}.jpg`,
+      capturedAt: new Date(Date.now() + i).toISOString(),
+    });
   }
   const today = chinaDate(new Date());
   const payload: ResultPayload = {
-    resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: today,
-    startedAt: new Date(Date.now() - 3600_000).toISOString(), finishedAt: new Date().toISOString(), inspectorIds: task.team.map((m) => m.inspectorId),
+    resultId,
+    taskId: task.id,
+    enterpriseUscc: task.enterprise.uscc,
+    inspectedOn: today,
+    startedAt: new Date(Date.now() - 3600_000).toISOString(),
+    finishedAt: new Date().toISOString(),
+    inspectorIds: task.team.map((m) => m.inspectorId),
     itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass', note: '', finding: null })),
-    findings: '', resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'], followUps: ['NONE'], replaces, publicationDeadline: addDays(today, 28),
+    findings: '',
+    resultCodes: ['NO_PROBLEM'],
+    checkMethods: ['ON_SITE'],
+    followUps: ['NONE'],
+    replaces,
+    publicationDeadline: addDays(today, 28),
   };
   const contentHash = sha(canonicalJson(payload));
-  const audit = await auditRepo(db).prepare({ at: payload.finishedAt, kind: 'result.finalized', subjectId: resultId, detail: { taskId: task.id, contentHash } });
+  const audit = await auditRepo(db).prepare({
+    at: payload.finishedAt,
+    kind: 'result.finalized',
+    subjectId: resultId,
+    detail: { taskId: task.id, contentHash },
+  });
   const opId = `op-${crypto.randomUUID()}`;
   await resultsRepo(db).finalize({
-    result: { resultId, taskId: task.id, taskVersion: task.version, payload, contentHash, finalizedAt: new Date(Date.now() + r.skewMs).toISOString() },
-    op: { opId, enterpriseName: task.enterprise.name, publicationDeadline: payload.publicationDeadline }, audit,
+    result: {
+      resultId,
+      taskId: task.id,
+      taskVersion: task.version,
+      payload,
+      contentHash,
+      finalizedAt: new Date(Date.now() + r.skewMs).toISOString(),
+    },
+    op: { opId, enterpriseName: task.enterprise.name, publicationDeadline: payload.publicationDeadline },
+    audit,
   });
   return { resultId, opId, attachmentIds };
 }
@@ -161,9 +228,12 @@ export async function settle(r: Rig, rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i += 1) {
     await outboxRepo(r.dbs.field).makeAllDue();
     await r.s.internals.outbox.drain();
-    const pending = (await outboxRepo(r.dbs.field).list()).filter((o) => o.state === 'waiting' || o.state === 'uploading');
+    const pending = (await outboxRepo(r.dbs.field).list()).filter(
+      (o) => o.state === 'waiting' || o.state === 'uploading',
+    );
     if (pending.length === 0) return;
   }
 }
 
-export const requests = (r: Rig, method: string, path: RegExp): number => r.wire.log.filter((l) => l.method === method && path.test(l.path)).length;
+export const requests = (r: Rig, method: string, path: RegExp): number =>
+  r.wire.log.filter((l) => l.method === method && path.test(l.path)).length;

@@ -35,7 +35,9 @@ const SETTLED = new Set(['accepted', 'published', 'needs_review']);
 export const TOLERATE_RECREATE_AFTER_REFUSED_HEAD = true;
 
 function lowerCaseHeaders(init: RequestInit | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.fromEntries(
+    Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+  );
 }
 
 function metadataValue(header: string | undefined, name: string): string | null {
@@ -77,28 +79,44 @@ export class Ledger {
    * Returns a function to call when the request is over, with the status the client saw (null when
    * the request or its answer was lost, or the app died).
    */
-  async send(db: FieldDb, generation: number, url: URL, init: RequestInit | undefined, live: UploadLive): Promise<(status: number | null) => void> {
+  async send(
+    db: FieldDb,
+    generation: number,
+    url: URL,
+    init: RequestInit | undefined,
+    live: UploadLive,
+  ): Promise<(status: number | null) => void> {
     const method = (init?.method ?? 'GET').toUpperCase();
     const headers = lowerCaseHeaders(init);
     const put = method === 'PUT' ? /^\/v1\/results\/([^/]+)$/.exec(url.pathname) : null;
     const creation = method === 'POST' && url.pathname === '/v1/uploads';
     const entry: SentRequest = {
-      generation, method, path: url.pathname, key: headers['idempotency-key'] ?? null,
-      bodyHash: put ? bodyHashOf(init?.body) : null, attachmentId: creation ? metadataValue(headers['upload-metadata'], 'attachmentId') : null,
+      generation,
+      method,
+      path: url.pathname,
+      key: headers['idempotency-key'] ?? null,
+      bodyHash: put ? bodyHashOf(init?.body) : null,
+      attachmentId: creation ? metadataValue(headers['upload-metadata'], 'attachmentId') : null,
     };
     this.sent.push(entry);
-    const resource = put ? `PUT ${decodeURIComponent(put[1]!)}` : creation ? `tus creation for ${entry.attachmentId}` : null;
+    const resource = put
+      ? `PUT ${decodeURIComponent(put[1]!)}`
+      : creation
+        ? `tus creation for ${entry.attachmentId}`
+        : null;
     if (put) await this.checkPut(db, decodeURIComponent(put[1]!), entry);
     if (creation) await this.checkCreation(db, entry, live);
     if (method === 'HEAD') {
       return (status) => {
-        if (status !== null && (status < 200 || status > 299) && status !== 404 && status !== 410) this.refusedHead.add(url.href);
+        if (status !== null && (status < 200 || status > 299) && status !== 404 && status !== 410)
+          this.refusedHead.add(url.href);
         else this.refusedHead.delete(url.href);
       };
     }
     if (resource === null) return () => undefined;
     const slot = `${resource} #${generation}`;
-    if ((this.inFlight.get(slot) ?? 0) > 0) this.violations.push(`${resource} sent while the same app instance still had one in flight (double send)`);
+    if ((this.inFlight.get(slot) ?? 0) > 0)
+      this.violations.push(`${resource} sent while the same app instance still had one in flight (double send)`);
     this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);
     return () => this.inFlight.set(slot, (this.inFlight.get(slot) ?? 1) - 1);
   }
@@ -109,13 +127,23 @@ export class Ledger {
       this.violations.push(`PUT for ${resultId}, which was never finalized`);
       return;
     }
-    if (entry.key !== key) this.violations.push(`PUT ${resultId} carried Idempotency-Key ${entry.key ?? '(none)'}; the key stored at finalize is ${key} (re-keyed)`);
+    if (entry.key !== key)
+      this.violations.push(
+        `PUT ${resultId} carried Idempotency-Key ${entry.key ?? '(none)'}; the key stored at finalize is ${key} (re-keyed)`,
+      );
     const first = this.bodies.get(resultId);
     if (first === undefined) this.bodies.set(resultId, entry.bodyHash!);
-    else if (first !== entry.bodyHash) this.violations.push(`PUT ${resultId} sent a body (hash ${entry.bodyHash!.slice(0, 12)}) other than its first (${first.slice(0, 12)})`);
+    else if (first !== entry.bodyHash)
+      this.violations.push(
+        `PUT ${resultId} sent a body (hash ${entry.bodyHash!.slice(0, 12)}) other than its first (${first.slice(0, 12)})`,
+      );
     const op = entry.key === null ? undefined : await db.outbox.get(entry.key);
-    if (!op || op.resultId !== resultId) this.violations.push(`PUT ${resultId} sent with key ${entry.key ?? '(none)'} that is not stored on its outbox op at the time of sending`);
-    else if (SETTLED.has(op.state)) this.violations.push(`PUT ${resultId} sent again although its op is already ${op.state} (double send)`);
+    if (!op || op.resultId !== resultId)
+      this.violations.push(
+        `PUT ${resultId} sent with key ${entry.key ?? '(none)'} that is not stored on its outbox op at the time of sending`,
+      );
+    else if (SETTLED.has(op.state))
+      this.violations.push(`PUT ${resultId} sent again although its op is already ${op.state} (double send)`);
   }
 
   private async checkCreation(db: FieldDb, entry: SentRequest, live: UploadLive): Promise<void> {
@@ -129,7 +157,9 @@ export class Ledger {
         this.recreatedAfterRefusedHead += 1;
         return;
       }
-      this.violations.push(`second tus creation for ${entry.attachmentId} while its stored upload URL ${row.uploadUrl} is still live on the platform (should have resumed it)`);
+      this.violations.push(
+        `second tus creation for ${entry.attachmentId} while its stored upload URL ${row.uploadUrl} is still live on the platform (should have resumed it)`,
+      );
     }
   }
 
@@ -142,18 +172,36 @@ export class Ledger {
     const [ops, receipts] = await Promise.all([db.outbox.toArray(), db.receipts.toArray()]);
     for (const [resultId, key] of this.keys) {
       const mine = ops.filter((o) => o.resultId === resultId);
-      if (mine.length !== 1) this.violations.push(`${when}: ${resultId} has ${mine.length} outbox ops (${mine.map((o) => o.opId).join(', ')})`);
-      else if (mine[0]!.opId !== key) this.violations.push(`${when}: ${resultId}'s outbox op is keyed ${mine[0]!.opId}, not ${key} (re-keyed)`);
+      if (mine.length !== 1)
+        this.violations.push(
+          `${when}: ${resultId} has ${mine.length} outbox ops (${mine.map((o) => o.opId).join(', ')})`,
+        );
+      else if (mine[0]!.opId !== key)
+        this.violations.push(`${when}: ${resultId}'s outbox op is keyed ${mine[0]!.opId}, not ${key} (re-keyed)`);
     }
     for (const op of ops) {
-      if (!this.keys.has(op.resultId)) this.violations.push(`${when}: outbox op ${op.opId} for ${op.resultId}, which was never finalized`);
+      if (!this.keys.has(op.resultId))
+        this.violations.push(`${when}: outbox op ${op.opId} for ${op.resultId}, which was never finalized`);
       const stored = receipts.find((r) => r.resultId === op.resultId);
       if (op.state !== 'accepted' && op.state !== 'published') continue;
       const result = await db.results.get(op.resultId);
-      const same = stored && op.receipt && result?.receipt && canonicalJson(stored.receipt) === canonicalJson(op.receipt) && canonicalJson(result.receipt) === canonicalJson(op.receipt);
-      if (!same) this.violations.push(`${when}: ${op.resultId} is ${op.state} but its receipt is not stored alike on the op, the result and the receipts table`);
-      else if (op.receipt!.resultId !== op.resultId || op.receipt!.contentHash !== result!.contentHash) this.violations.push(`${when}: ${op.resultId} holds a receipt for ${op.receipt!.resultId} / content ${op.receipt!.contentHash.slice(0, 12)}`);
+      const same =
+        stored &&
+        op.receipt &&
+        result?.receipt &&
+        canonicalJson(stored.receipt) === canonicalJson(op.receipt) &&
+        canonicalJson(result.receipt) === canonicalJson(op.receipt);
+      if (!same)
+        this.violations.push(
+          `${when}: ${op.resultId} is ${op.state} but its receipt is not stored alike on the op, the result and the receipts table`,
+        );
+      else if (op.receipt!.resultId !== op.resultId || op.receipt!.contentHash !== result!.contentHash)
+        this.violations.push(
+          `${when}: ${op.resultId} holds a receipt for ${op.receipt!.resultId} / content ${op.receipt!.contentHash.slice(0, 12)}`,
+        );
     }
-    for (const r of receipts) if (!this.keys.has(r.resultId)) this.violations.push(`${when}: a receipt is stored for ${r.resultId}, which was never finalized`);
+    for (const r of receipts)
+      if (!this.keys.has(r.resultId))
+        this.violations.push(`${when}: a receipt is stored for ${r.resultId}, which was never finalized`);
   }
 }

@@ -8,7 +8,15 @@
 import 'fake-indexeddb/auto';
 import type fc from 'fast-check';
 import { canonicalJson } from '../../shared/domain/canonical.js';
-import { FieldDb, attachmentsRepo, auditRepo, metaRepo, outboxRepo, resultsRepo, uploadsRepo } from '../../renderer/src/db/index.js';
+import {
+  FieldDb,
+  attachmentsRepo,
+  auditRepo,
+  metaRepo,
+  outboxRepo,
+  resultsRepo,
+  uploadsRepo,
+} from '../../renderer/src/db/index.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike, type PushEngine } from '../../renderer/src/sync/push-engine.js';
 import { createTusUploader } from '../../renderer/src/sync/tus-upload.js';
@@ -38,7 +46,13 @@ export interface World {
 
 function memoryLocks(): LockLike {
   let tail: Promise<unknown> = Promise.resolve();
-  return { request: (_n, cb) => { const run = tail.then(cb, cb); tail = run.catch(() => undefined); return run; } };
+  return {
+    request: (_n, cb) => {
+      const run = tail.then(cb, cb);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
 }
 
 /** The transport of one app instance: after a crash it never answers again. */
@@ -60,7 +74,10 @@ function transport(w: World, generation: number): typeof fetch {
       if (fault === 'lose-request') throw new TypeError('connection reset');
       if (fault === 'unavailable') {
         status = 503;
-        return new Response(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy' } }), { status, headers: { 'Retry-After': '0' } });
+        return new Response(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy' } }), {
+          status,
+          headers: { 'Retry-After': '0' },
+        });
       }
       const res = await w.s.schedule(w.server.handle((init?.method ?? 'GET').toUpperCase(), url, init));
       if (fault === 'lose-answer') throw new TypeError('connection reset after commit');
@@ -77,18 +94,41 @@ export async function boot(w: World): Promise<void> {
   w.db = new FieldDb(w.name);
   const doFetch = transport(w, w.generation);
   const locks = memoryLocks();
-  const make = () => createPushEngine({
-    http: createHttpClient({ baseUrl: () => 'http://fake.invalid', fetch: doFetch, timeoutMs: 60_000 }),
-    outbox: outboxRepo(w.db), results: resultsRepo(w.db), deviceId: () => metaRepo(w.db).deviceId(), random: () => 0, locks,
-    uploader: createTusUploader({ baseUrl: () => 'http://fake.invalid', fetch: doFetch, tokens: null, uploads: uploadsRepo(w.db), source: attachmentsRepo(w.db), now: () => Date.now() }),
-  });
+  const make = () =>
+    createPushEngine({
+      http: createHttpClient({ baseUrl: () => 'http://fake.invalid', fetch: doFetch, timeoutMs: 60_000 }),
+      outbox: outboxRepo(w.db),
+      results: resultsRepo(w.db),
+      deviceId: () => metaRepo(w.db).deviceId(),
+      random: () => 0,
+      locks,
+      uploader: createTusUploader({
+        baseUrl: () => 'http://fake.invalid',
+        fetch: doFetch,
+        tokens: null,
+        uploads: uploadsRepo(w.db),
+        source: attachmentsRepo(w.db),
+        now: () => Date.now(),
+      }),
+    });
   w.engines = [make(), make()];
   // What a crash must never do: lose an op, add one, or re-key one.
   if (w.generation > 0) await w.ledger.checkRecords(w.db, `after restart #${w.generation}`);
 }
 
 export async function newWorld(name: string, s: fc.Scheduler, stats: FaultStats): Promise<World> {
-  const w = { name, s, stats, server: new FakePlatform(), ledger: new Ledger(), engines: [], faults: [], generation: 0, finalized: [], tasks: 0 } as unknown as World;
+  const w = {
+    name,
+    s,
+    stats,
+    server: new FakePlatform(),
+    ledger: new Ledger(),
+    engines: [],
+    faults: [],
+    generation: 0,
+    finalized: [],
+    tasks: 0,
+  } as unknown as World;
   await boot(w);
   return w;
 }
@@ -99,16 +139,48 @@ export async function finalize(w: World, photos: number): Promise<void> {
   const resultId = `r-${w.tasks}-${Math.random().toString(36).slice(2, 8)}`;
   for (let i = 0; i < photos; i += 1) {
     const data = new TextEncoder().encode(`${resultId}-photo-${i}`);
-    await attachmentsRepo(w.db).add({ id: `att-${resultId}-${i}`, resultId, taskId: task.id, kind: 'photo', mime: 'image/jpeg', size: data.length, sha256: sha(data), blob: new Blob([data]), thumbnail: null, fileName: `${i}.jpg`, capturedAt: `2026-05-06T02:00:0${i}Z` });
+    await attachmentsRepo(w.db).add({
+      id: `att-${resultId}-${i}`,
+      resultId,
+      taskId: task.id,
+      kind: 'photo',
+      mime: 'image/jpeg',
+      size: data.length,
+      sha256: sha(data),
+      blob: new Blob([data]),
+      thumbnail: null,
+      fileName: `${i}.jpg`,
+      capturedAt: `2026-05-06T02:00:0${i}Z`,
+    });
   }
   const payload = {
-    resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: '2026-05-06', startedAt: '2026-05-06T01:00:00Z', finishedAt: '2026-05-06T02:00:00Z',
-    inspectorIds: task.team.map((m) => m.inspectorId), itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass' as const, note: '', finding: null })),
-    findings: '', resultCodes: ['NO_PROBLEM' as const], checkMethods: ['ON_SITE' as const], followUps: ['NONE' as const], replaces: null, publicationDeadline: '2026-06-03',
+    resultId,
+    taskId: task.id,
+    enterpriseUscc: task.enterprise.uscc,
+    inspectedOn: '2026-05-06',
+    startedAt: '2026-05-06T01:00:00Z',
+    finishedAt: '2026-05-06T02:00:00Z',
+    inspectorIds: task.team.map((m) => m.inspectorId),
+    itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass' as const, note: '', finding: null })),
+    findings: '',
+    resultCodes: ['NO_PROBLEM' as const],
+    checkMethods: ['ON_SITE' as const],
+    followUps: ['NONE' as const],
+    replaces: null,
+    publicationDeadline: '2026-06-03',
   };
   const contentHash = sha(canonicalJson(payload));
-  const audit = await auditRepo(w.db).prepare({ at: payload.finishedAt, kind: 'result.finalized', subjectId: resultId, detail: { contentHash } });
-  await resultsRepo(w.db).finalize({ result: { resultId, taskId: task.id, taskVersion: 1, payload, contentHash, finalizedAt: payload.finishedAt }, op: { opId: `op-${resultId}`, enterpriseName: 'x', publicationDeadline: '2026-06-03' }, audit });
+  const audit = await auditRepo(w.db).prepare({
+    at: payload.finishedAt,
+    kind: 'result.finalized',
+    subjectId: resultId,
+    detail: { contentHash },
+  });
+  await resultsRepo(w.db).finalize({
+    result: { resultId, taskId: task.id, taskVersion: 1, payload, contentHash, finalizedAt: payload.finishedAt },
+    op: { opId: `op-${resultId}`, enterpriseName: 'x', publicationDeadline: '2026-06-03' },
+    audit,
+  });
   await w.ledger.finalized(w.db, resultId);
   w.finalized.push(resultId);
 }

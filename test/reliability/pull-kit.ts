@@ -7,7 +7,14 @@
 import 'fake-indexeddb/auto';
 import { z } from 'zod';
 import { API, EnterpriseSchema, LoginResponseSchema, feedPageSchema } from '../../shared/protocol/index.js';
-import { enterprisesRepo, openDatabases, referenceRepo, syncStateRepo, tasksRepo, type Databases } from '../../renderer/src/db/index.js';
+import {
+  enterprisesRepo,
+  openDatabases,
+  referenceRepo,
+  syncStateRepo,
+  tasksRepo,
+  type Databases,
+} from '../../renderer/src/db/index.js';
 import { createHttpClient, type HttpClient, type TokenProvider } from '../../renderer/src/platform/http.js';
 import { jsonFeed } from '../../renderer/src/sync/enterprise-feed.js';
 import type { PullDeps } from '../../renderer/src/sync/pull-engine.js';
@@ -23,7 +30,8 @@ export interface CursorFetch {
 
 export function cursorFetch(): CursorFetch {
   const c: CursorFetch = {
-    cursors: [], dieAtPage: null,
+    cursors: [],
+    dieAtPage: null,
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.pathname === '/v1/sync/enterprises') {
@@ -40,7 +48,8 @@ export function cursorFetch(): CursorFetch {
 export async function tokenFor(platform: StartedPlatform, deviceId = 'dev-pull-kit'): Promise<TokenProvider> {
   const who = platform.logins[0]!;
   const res = await fetch(`${platform.url}/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ certNo: who.certNo, password: who.password, deviceId, deviceName: 'reliability' }),
   });
   const body = LoginResponseSchema.parse(await res.json());
@@ -53,8 +62,14 @@ export function httpFor(platform: StartedPlatform, tokens: TokenProvider, f?: ty
 
 export function pullDeps(dbs: Databases, http: HttpClient, extra: Partial<PullDeps> = {}): PullDeps {
   return {
-    http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
-    reference: referenceRepo(dbs.cache), pageSize: 50, enterprisePageSize: 50, ...extra,
+    http,
+    tasks: tasksRepo(dbs.field),
+    taskState: syncStateRepo(dbs.field.syncState),
+    enterprises: enterprisesRepo(dbs.cache),
+    reference: referenceRepo(dbs.cache),
+    pageSize: 50,
+    enterprisePageSize: 50,
+    ...extra,
   };
 }
 
@@ -73,7 +88,12 @@ export async function serverTruth(http: HttpClient): Promise<Map<string, number>
   const out = new Map<string, number>();
   let cursor = '0';
   for (;;) {
-    const res = await http.request({ method: 'GET', path: API.enterprises, query: { cursor, limit: 5000 }, schema: feedPageSchema(z.unknown()) });
+    const res = await http.request({
+      method: 'GET',
+      path: API.enterprises,
+      query: { cursor, limit: 5000 },
+      schema: feedPageSchema(z.unknown()),
+    });
     if (!res.ok) throw new Error(`server truth: ${res.error.message}`);
     if (res.notModified) return out;
     for (const line of res.value.changes) {

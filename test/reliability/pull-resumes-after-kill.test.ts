@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterprisesRepo, quarantineRepo, type Databases } from '../../renderer/src/db/index.js';
-import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, type EnterpriseFeedFetcher } from '../../renderer/src/sync/enterprise-feed.js';
+import {
+  ENTERPRISE_PAGE_SIZE,
+  ndjsonFeed,
+  type EnterpriseFeedFetcher,
+} from '../../renderer/src/sync/enterprise-feed.js';
 import { pullAll } from '../../renderer/src/sync/pull-engine.js';
 import { startPlatform } from '../platform/server.js';
 import { finalizeWith, rig, type Rig } from './harness.js';
@@ -29,10 +33,13 @@ async function localFiles(dbs: Databases): Promise<Map<string, number>> {
   return out;
 }
 
-const quarantine = (dbs: Databases) => (rows: Parameters<ReturnType<typeof quarantineRepo>['put']>[0]) => quarantineRepo(dbs.cache).put(rows);
+const quarantine = (dbs: Databases) => (rows: Parameters<ReturnType<typeof quarantineRepo>['put']>[0]) =>
+  quarantineRepo(dbs.cache).put(rows);
 
 let r: Rig;
-beforeAll(async () => { r = await rig(); }, 60_000);
+beforeAll(async () => {
+  r = await rig();
+}, 60_000);
 afterAll(() => r.stop());
 
 describe('credit-file pull interrupted', () => {
@@ -70,7 +77,15 @@ describe('credit-file pull interrupted', () => {
     expect(newer).toBe(truth.get(changed!)! + 1);
     const at = new Date().toISOString();
     const state = await enterprisesRepo(dbs.cache).state();
-    await enterprisesRepo(dbs.cache).applyPage({ changes: old.page.changes, raws: old.page.raws, quarantined: old.page.bad, nextCursor: state.cursor, hasMore: false, total: state.total, at });
+    await enterprisesRepo(dbs.cache).applyPage({
+      changes: old.page.changes,
+      raws: old.page.raws,
+      quarantined: old.page.bad,
+      nextCursor: state.cursor,
+      hasMore: false,
+      total: state.total,
+      at,
+    });
     expect((await enterprisesRepo(dbs.cache).get(changed!))!.version).toBe(newer);
     expect(await localFiles(dbs)).toEqual(await serverTruth(http));
     dbs.field.close();
@@ -81,7 +96,13 @@ describe('credit-file pull interrupted', () => {
     const task = r.tasks[0]!;
     await finalizeWith(r, task, 1);
     const field = r.dbs.field;
-    const before = { outbox: await field.outbox.toArray(), results: await field.results.toArray(), audit: await field.audit.toArray(), attachments: await field.attachments.count(), drafts: await field.drafts.toArray() };
+    const before = {
+      outbox: await field.outbox.toArray(),
+      results: await field.results.toArray(),
+      audit: await field.audit.toArray(),
+      attachments: await field.attachments.count(),
+      drafts: await field.drafts.toArray(),
+    };
     expect(before.outbox.length).toBeGreaterThan(0);
     const f = cursorFetch();
     const http = httpFor(r.platform, r.s.internals.runtime.tokens, f.fetch);
@@ -109,7 +130,13 @@ describe('credit-file pull interrupted', () => {
     expect(seenDuring.every((s) => s.removedVisible && s.count >= oldCount - 3)).toBe(true);
     for (const u of removed) expect(await repo.get(u)).toBeNull(); // switched: the old generation is gone
     expect(await localFiles(r.dbs)).toEqual(await serverTruth(http));
-    expect({ outbox: await field.outbox.toArray(), results: await field.results.toArray(), audit: await field.audit.toArray(), attachments: await field.attachments.count(), drafts: await field.drafts.toArray() }).toEqual(before);
+    expect({
+      outbox: await field.outbox.toArray(),
+      results: await field.results.toArray(),
+      audit: await field.audit.toArray(),
+      attachments: await field.attachments.count(),
+      drafts: await field.drafts.toArray(),
+    }).toEqual(before);
   }, 60_000);
 });
 
@@ -136,12 +163,28 @@ describe('large snapshot', () => {
       let dbs = reopen(prefix, null);
       const counted = (d: Databases) => {
         const repo = enterprisesRepo(d.cache);
-        return { ...repo, async applyPage(page: Parameters<typeof repo.applyPage>[0]) { try { return await repo.applyPage(page); } finally { held -= 1; } } };
+        return {
+          ...repo,
+          async applyPage(page: Parameters<typeof repo.applyPage>[0]) {
+            try {
+              return await repo.applyPage(page);
+            } finally {
+              held -= 1;
+            }
+          },
+        };
       };
       const pages = Math.ceil(20_000 / ENTERPRISE_PAGE_SIZE);
       f.dieAtPage = Math.round(pages * 0.6) + 1; // dies asking for page 7 of 10
       const heapBefore = process.memoryUsage().heapUsed;
-      const first = await pullAll(pullDeps(dbs, http, { enterpriseFeed: feed, enterprises: counted(dbs), enterprisePageSize: ENTERPRISE_PAGE_SIZE }), quarantine(dbs));
+      const first = await pullAll(
+        pullDeps(dbs, http, {
+          enterpriseFeed: feed,
+          enterprises: counted(dbs),
+          enterprisePageSize: ENTERPRISE_PAGE_SIZE,
+        }),
+        quarantine(dbs),
+      );
       expect(first).toMatchObject({ ok: false, phase: 'enterprises' });
       const cut = await enterprisesRepo(dbs.cache).state();
       const partial = await enterprisesRepo(dbs.cache).count();
@@ -151,7 +194,14 @@ describe('large snapshot', () => {
       f.dieAtPage = null;
       f.cursors.length = 0;
       held = 0;
-      const second = await pullAll(pullDeps(dbs, http, { enterpriseFeed: feed, enterprises: counted(dbs), enterprisePageSize: ENTERPRISE_PAGE_SIZE }), quarantine(dbs));
+      const second = await pullAll(
+        pullDeps(dbs, http, {
+          enterpriseFeed: feed,
+          enterprises: counted(dbs),
+          enterprisePageSize: ENTERPRISE_PAGE_SIZE,
+        }),
+        quarantine(dbs),
+      );
       expect(second).toMatchObject({ ok: true });
       expect(f.cursors[0]).toBe(cut.cursor);
       expect(f.cursors).toHaveLength(pages - partial / ENTERPRISE_PAGE_SIZE);
@@ -160,7 +210,9 @@ describe('large snapshot', () => {
       expect((await enterprisesRepo(dbs.cache).count()) + quarantined).toBe(state.total);
       expect(await localFiles(dbs)).toEqual(await serverTruth(http));
       expect(maxHeld).toBeLessThanOrEqual(2); // the page being written + the one prefetched: memory bounded by pages, not by the snapshot
-      console.info(`large snapshot: 20,000 records, heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, max pages held ${maxHeld}`);
+      console.info(
+        `large snapshot: 20,000 records, heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, max pages held ${maxHeld}`,
+      );
       dbs.field.close();
       dbs.cache.close();
     } finally {

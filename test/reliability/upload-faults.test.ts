@@ -11,7 +11,9 @@ import { finalizeWith, opOf, requests, rig, settle, taskPicker, type Rig } from 
 let r: Rig;
 const task = taskPicker(() => r);
 
-beforeAll(async () => { r = await rig(); }, 60_000);
+beforeAll(async () => {
+  r = await rig();
+}, 60_000);
 afterAll(() => r.stop());
 
 describe('result upload under wire faults', () => {
@@ -23,7 +25,9 @@ describe('result upload under wire faults', () => {
     expect((await opOf(r, opId)).state).toBe('waiting');
     await settle(r);
     expect(r.platform.admin.counts(resultId).results).toBe(1);
-    expect(new Set(r.wire.log.filter((l) => l.path === `/v1/results/${resultId}`).map((l) => l.headers['idempotency-key']))).toEqual(new Set([opId]));
+    expect(
+      new Set(r.wire.log.filter((l) => l.path === `/v1/results/${resultId}`).map((l) => l.headers['idempotency-key'])),
+    ).toEqual(new Set([opId]));
     expect((await opOf(r, opId)).state).toMatch(/^(accepted|published)$/);
   });
 
@@ -54,20 +58,34 @@ describe('result upload under wire faults', () => {
     await r.s.internals.outbox.drain();
     expect(r.platform.admin.counts(after.resultId).results).toBe(1);
     await settle(r);
-    expect(r.wire.log.filter((l) => l.path === `/v1/results/${after.resultId}`).map((l) => l.status)).toEqual([500, 200]);
+    expect(r.wire.log.filter((l) => l.path === `/v1/results/${after.resultId}`).map((l) => l.status)).toEqual([
+      500, 200,
+    ]);
     expect((await opOf(r, after.opId)).state).toMatch(/^(accepted|published)$/);
   });
 
   it('429/503 with Retry-After: the delay is honoured, no tight loop', async () => {
     const { resultId, opId } = await finalizeWith(r, task());
-    r.platform.admin.addFault({ kind: 'status', method: 'PUT', path: `^/v1/results/${resultId}$`, status: 429, retryAfter: 120 });
+    r.platform.admin.addFault({
+      kind: 'status',
+      method: 'PUT',
+      path: `^/v1/results/${resultId}$`,
+      status: 429,
+      retryAfter: 120,
+    });
     await r.s.internals.outbox.drain();
     const op = await opOf(r, opId);
     expect(op.state).toBe('waiting');
     expect((op.nextAttemptAt ?? 0) - Date.now()).toBeGreaterThan(100_000);
     for (let i = 0; i < 5; i += 1) await r.s.internals.outbox.drain();
     expect(requests(r, 'PUT', new RegExp(`/v1/results/${resultId}$`))).toBe(1);
-    r.platform.admin.addFault({ kind: 'status', method: 'PUT', path: `^/v1/results/${resultId}$`, status: 503, retryAfter: 30 });
+    r.platform.admin.addFault({
+      kind: 'status',
+      method: 'PUT',
+      path: `^/v1/results/${resultId}$`,
+      status: 503,
+      retryAfter: 30,
+    });
     await outboxRepo(r.dbs.field).makeAllDue();
     await r.s.internals.outbox.drain();
     expect(((await opOf(r, opId)).nextAttemptAt ?? 0) - Date.now()).toBeGreaterThan(20_000);
@@ -77,7 +95,11 @@ describe('result upload under wire faults', () => {
 
   it('201 but an attachment blob is lost: publication blocked, the client re-uploads, 1 publication', async () => {
     const { resultId, opId, attachmentIds } = await finalizeWith(r, task(), 2);
-    r.platform.admin.addFault({ kind: 'lose-attachment-after-commit', method: 'PUT', path: `^/v1/results/${resultId}$` });
+    r.platform.admin.addFault({
+      kind: 'lose-attachment-after-commit',
+      method: 'PUT',
+      path: `^/v1/results/${resultId}$`,
+    });
     await r.s.internals.outbox.drain();
     r.platform.admin.publishNow();
     expect(r.platform.admin.counts(resultId)).toEqual({ results: 1, publications: 0 });

@@ -33,7 +33,9 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'auth:login': async (request) => orFail(await deps.auth.login(request)),
     'auth:access-token': async ({ inspectorId }) => ({ access: orFail(await deps.auth.accessToken(inspectorId)) }),
-    'auth:refresh': async ({ inspectorId, rejected }) => ({ access: orFail(await deps.auth.refresh(inspectorId, rejected)) }),
+    'auth:refresh': async ({ inspectorId, rejected }) => ({
+      access: orFail(await deps.auth.refresh(inspectorId, rejected)),
+    }),
     'auth:sign-out': async ({ inspectorId }) => ({ signedOut: await deps.auth.signOut(inspectorId) }),
     'vault:store-wrapped-key': async ({ inspectorId, wrappedKey }) => deps.wrappedKeys.store(inspectorId, wrappedKey),
     'vault:read-wrapped-key': async ({ inspectorId }) => deps.wrappedKeys.read(inspectorId),
@@ -48,7 +50,9 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'print:pdf': async ({ bytes, title }) => printPdf(deps.print, bytes, title),
     'file:save-pdf': async ({ bytes, suggestedName }, ctx) => savePdf(deps.save(ctx), bytes, suggestedName),
-    'update:pick-package': async (_request, ctx) => ({ staged: await deps.update.pickAndStage(deps.pickUpdateFolder(ctx)) }),
+    'update:pick-package': async (_request, ctx) => ({
+      staged: await deps.update.pickAndStage(deps.pickUpdateFolder(ctx)),
+    }),
     'update:install-staged': async ({ stagedId }) => deps.update.installStaged(stagedId),
   };
 }

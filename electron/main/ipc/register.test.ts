@@ -1,6 +1,12 @@
 import type { WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_CHANNELS, MAX_PDF_BYTES, MAX_TOKEN_CHARS, MAX_WRAPPED_KEY_CHARS, type IpcChannel } from '../../../shared/ipc/contract.js';
+import {
+  IPC_CHANNELS,
+  MAX_PDF_BYTES,
+  MAX_TOKEN_CHARS,
+  MAX_WRAPPED_KEY_CHARS,
+  type IpcChannel,
+} from '../../../shared/ipc/contract.js';
 import type { MainAuthService } from '../services/auth.service.js';
 import { createIpcHandlers, type HandlerDeps } from './handlers.js';
 import { IpcFailure, dispatch, registerIpcHandlers, type InvokeEventLike, type IpcHandlers } from './register.js';
@@ -44,7 +50,10 @@ function spyHandlers() {
     auth: {
       login: vi.fn<MainAuthService['login']>(async () => ({ ok: true, value: { inspector, access, sealed: true } })),
       accessToken: vi.fn<MainAuthService['accessToken']>(async () => ({ ok: true, value: access })),
-      refresh: vi.fn<MainAuthService['refresh']>(async () => ({ ok: false, error: { kind: 'LOCKED', message: '已锁定' } })),
+      refresh: vi.fn<MainAuthService['refresh']>(async () => ({
+        ok: false,
+        error: { kind: 'LOCKED', message: '已锁定' },
+      })),
       signOut: vi.fn(async () => true),
       markUnlocked: vi.fn(),
       lockAll: vi.fn(),
@@ -140,10 +149,22 @@ describe('argument validation', () => {
   it('refuses a wrapped key over 4 KB with TOO_LARGE, and takes one of exactly 4 KB', async () => {
     const { deps, handlers } = spyHandlers();
     const wrappedKey = 'x'.repeat(MAX_WRAPPED_KEY_CHARS + 1);
-    const result = await dispatch('vault:store-wrapped-key', handlers, trusted, [{ inspectorId: 'insp-1', wrappedKey }], () => {});
+    const result = await dispatch(
+      'vault:store-wrapped-key',
+      handlers,
+      trusted,
+      [{ inspectorId: 'insp-1', wrappedKey }],
+      () => {},
+    );
     expect(result.ok || result.error.code).toBe('TOO_LARGE');
     expect(deps.wrappedKeys.store).not.toHaveBeenCalled();
-    const fits = await dispatch('vault:store-wrapped-key', handlers, trusted, [{ inspectorId: 'insp-1', wrappedKey: wrappedKey.slice(1) }], () => {});
+    const fits = await dispatch(
+      'vault:store-wrapped-key',
+      handlers,
+      trusted,
+      [{ inspectorId: 'insp-1', wrappedKey: wrappedKey.slice(1) }],
+      () => {},
+    );
     expect(fits).toEqual({ ok: true, value: { bound: true } });
   });
 
@@ -159,7 +180,13 @@ describe('argument validation', () => {
 
   it('refuses bytes that are not a PDF', async () => {
     const { handlers } = spyHandlers();
-    const result = await dispatch('file:save-pdf', handlers, trusted, [{ bytes: new Uint8Array(10), suggestedName: 'a' }], () => {});
+    const result = await dispatch(
+      'file:save-pdf',
+      handlers,
+      trusted,
+      [{ bytes: new Uint8Array(10), suggestedName: 'a' }],
+      () => {},
+    );
     expect(result.ok || result.error.code).toBe('INVALID_ARGUMENT');
   });
 });
@@ -187,9 +214,15 @@ describe('results and errors as data', () => {
 
   it('vault:unlocked marks the inspector; vault:locked forgets every mark', async () => {
     const { deps, handlers } = spyHandlers();
-    expect(await dispatch('vault:unlocked', handlers, trusted, [{ inspectorId: 'insp-1' }], () => {})).toEqual({ ok: true, value: { unlocked: true } });
+    expect(await dispatch('vault:unlocked', handlers, trusted, [{ inspectorId: 'insp-1' }], () => {})).toEqual({
+      ok: true,
+      value: { unlocked: true },
+    });
     expect(deps.auth.markUnlocked).toHaveBeenCalledWith('insp-1');
-    expect(await dispatch('vault:locked', handlers, trusted, [], () => {})).toEqual({ ok: true, value: { locked: true } });
+    expect(await dispatch('vault:locked', handlers, trusted, [], () => {})).toEqual({
+      ok: true,
+      value: { locked: true },
+    });
     expect(deps.auth.lockAll).toHaveBeenCalledOnce();
   });
 
@@ -205,7 +238,10 @@ describe('results and errors as data', () => {
       ok: false,
       error: { code: 'CONFIG_INVALID', message: '配置文件无效' },
     });
-    const broken = { ...handlers, 'vault:forget': async () => Promise.reject(new Error('EACCES /home/x')) } satisfies IpcHandlers;
+    const broken = {
+      ...handlers,
+      'vault:forget': async () => Promise.reject(new Error('EACCES /home/x')),
+    } satisfies IpcHandlers;
     const result = await dispatch('vault:forget', broken, trusted, [{ inspectorId: 'k' }], () => {});
     expect(result.ok || result.error.code).toBe('INTERNAL');
     expect(JSON.stringify(result)).not.toContain('EACCES');
@@ -220,7 +256,10 @@ describe('results and errors as data', () => {
 
   it('IpcFailure thrown by a service keeps its code', async () => {
     const { handlers } = spyHandlers();
-    const failing = { ...handlers, 'vault:read-wrapped-key': async () => Promise.reject(new IpcFailure('SECRET_UNREADABLE', '无法解开')) } satisfies IpcHandlers;
+    const failing = {
+      ...handlers,
+      'vault:read-wrapped-key': async () => Promise.reject(new IpcFailure('SECRET_UNREADABLE', '无法解开')),
+    } satisfies IpcHandlers;
     const result = await dispatch('vault:read-wrapped-key', failing, trusted, [{ inspectorId: 'k' }], () => {});
     expect(result).toEqual({ ok: false, error: { code: 'SECRET_UNREADABLE', message: '无法解开' } });
   });

@@ -48,7 +48,11 @@ describe('login in main', () => {
     const r = await auth.login(login);
     expect(r).toEqual({
       ok: true,
-      value: { inspector: INSPECTOR, access: { accessToken: tokens(1)['accessToken'], expiresAtServer: SERVER_NOW + 900_000, skewMs: 0 }, sealed: true },
+      value: {
+        inspector: INSPECTOR,
+        access: { accessToken: tokens(1)['accessToken'], expiresAtServer: SERVER_NOW + 900_000, skewMs: 0 },
+        sealed: true,
+      },
     });
     expect(JSON.stringify(r)).not.toContain('refresh-');
     expect(platform.requests[0]).toEqual({ path: '/v1/auth/login', body: login });
@@ -67,7 +71,11 @@ describe('login in main', () => {
   it.each<[string, () => void, string]>([
     ['a wrong password', () => {}, 'PLATFORM_REFUSED'],
     ['a 503', () => platform.handle(() => ({ status: 503, body: {} })), 'PLATFORM_UNREACHABLE'],
-    ['a body that breaks the protocol', () => platform.handle(() => ({ status: 200, body: { accessToken: 'x' } })), 'PLATFORM_INVALID'],
+    [
+      'a body that breaks the protocol',
+      () => platform.handle(() => ({ status: 200, body: { accessToken: 'x' } })),
+      'PLATFORM_INVALID',
+    ],
     ['a body that is not JSON', () => platform.handle(() => ({ status: 200, raw: '<html>' })), 'PLATFORM_INVALID'],
     ['a 400', () => platform.handle(() => ({ status: 400, body: {} })), 'PLATFORM_INVALID'],
   ])('reports %s as %s and stores nothing', async (_name, arrange, kind) => {
@@ -101,12 +109,24 @@ describe('login in main', () => {
     const lines: string[] = [];
     // A plain file where the secrets directory should be: every write fails.
     writeFileSync(path.join(dir, 'blocker'), '');
-    const blocked = createSecretsService(fakeSafeStorage(), createSecretsFile({ file: path.join(dir, 'blocker', 'secrets.json'), log: () => {} }), 'linux');
-    const stuck = createMainAuthService({ client: createPlatformAuthClient({ baseUrl: platform.url }), secrets: blocked, log: (m) => lines.push(m), now: () => clock });
+    const blocked = createSecretsService(
+      fakeSafeStorage(),
+      createSecretsFile({ file: path.join(dir, 'blocker', 'secrets.json'), log: () => {} }),
+      'linux',
+    );
+    const stuck = createMainAuthService({
+      client: createPlatformAuthClient({ baseUrl: platform.url }),
+      secrets: blocked,
+      log: (m) => lines.push(m),
+      now: () => clock,
+    });
     expect(await stuck.login(login)).toMatchObject({ ok: true, value: { sealed: false } });
     expect(lines.join('\n')).toContain('not persisted');
     stuck.markUnlocked(INSPECTOR.id);
-    expect(await stuck.refresh(INSPECTOR.id)).toMatchObject({ ok: true, value: { accessToken: tokens(2)['accessToken'] } });
+    expect(await stuck.refresh(INSPECTOR.id)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(2)['accessToken'] },
+    });
   });
 
   it('without an OS keyring (basic_text) keeps the refresh token in memory only and says so', async () => {
@@ -129,7 +149,10 @@ describe('no access token while locked', () => {
     expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: false, error: { kind: 'LOCKED' } });
     expect(await auth.refresh(INSPECTOR.id)).toMatchObject({ ok: false, error: { kind: 'LOCKED' } });
     auth.markUnlocked(INSPECTOR.id);
-    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: true, value: { accessToken: tokens(1)['accessToken'] } });
+    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(1)['accessToken'] },
+    });
     auth.lockAll();
     expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: false, error: { kind: 'LOCKED' } });
     auth.markUnlocked('insp-2');
@@ -149,7 +172,10 @@ describe('no access token while locked', () => {
     answer();
     expect(await pending).toMatchObject({ ok: false, error: { kind: 'LOCKED' } });
     auth.markUnlocked(INSPECTOR.id);
-    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: true, value: { accessToken: tokens(7)['accessToken'] } });
+    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(7)['accessToken'] },
+    });
     expect(refreshCalls()).toHaveLength(1);
   });
 });
@@ -160,12 +186,19 @@ describe('refresh in main', () => {
     await auth.login(login);
     auth.markUnlocked(INSPECTOR.id);
     const stale = tokens(1)['accessToken'] as string;
-    const results = await Promise.all([auth.refresh(INSPECTOR.id, stale), auth.refresh(INSPECTOR.id, stale), auth.refresh(INSPECTOR.id)]);
+    const results = await Promise.all([
+      auth.refresh(INSPECTOR.id, stale),
+      auth.refresh(INSPECTOR.id, stale),
+      auth.refresh(INSPECTOR.id),
+    ]);
     expect(refreshCalls()).toHaveLength(1);
     expect(refreshCalls()[0]?.body).toEqual({ refreshToken: tokens(1)['refreshToken'] });
     expect(new Set(results.map((r) => r.ok && r.value.accessToken))).toEqual(new Set([tokens(2)['accessToken']]));
     // A caller still holding the old token gets the new one without another call.
-    expect(await auth.refresh(INSPECTOR.id, stale)).toMatchObject({ ok: true, value: { accessToken: tokens(2)['accessToken'] } });
+    expect(await auth.refresh(INSPECTOR.id, stale)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(2)['accessToken'] },
+    });
     expect(refreshCalls()).toHaveLength(1);
   });
 
@@ -174,7 +207,10 @@ describe('refresh in main', () => {
     await auth.login(login);
     auth.markUnlocked(INSPECTOR.id);
     clock = SERVER_NOW + 890_000;
-    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: true, value: { accessToken: tokens(2)['accessToken'] } });
+    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(2)['accessToken'] },
+    });
     expect(refreshCalls()).toHaveLength(1);
   });
 
@@ -182,10 +218,16 @@ describe('refresh in main', () => {
     await makeAuth().auth.login(login);
     const { auth } = makeAuth();
     auth.markUnlocked(INSPECTOR.id);
-    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({ ok: true, value: { accessToken: tokens(2)['accessToken'] } });
+    expect(await auth.accessToken(INSPECTOR.id)).toMatchObject({
+      ok: true,
+      value: { accessToken: tokens(2)['accessToken'] },
+    });
     expect(refreshCalls()[0]?.body).toEqual({ refreshToken: tokens(1)['refreshToken'] });
     const again = makeAuth();
-    expect(await again.secrets.get('refresh-token:insp-1')).toMatchObject({ state: 'ok', value: tokens(2)['refreshToken'] });
+    expect(await again.secrets.get('refresh-token:insp-1')).toMatchObject({
+      state: 'ok',
+      value: tokens(2)['refreshToken'],
+    });
   });
 
   it('a refused refresh ends the session; an unreachable platform keeps it', async () => {

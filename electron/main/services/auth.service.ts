@@ -17,8 +17,11 @@ import type { Log } from '../security.js';
 import type { PlatformAuthClient, PlatformCallError } from './platform-auth.client.js';
 import type { SecretsService } from './secrets.js';
 
-export type AuthErrorKind = 'LOCKED' | 'NO_SESSION' | 'PLATFORM_REFUSED' | 'PLATFORM_UNREACHABLE' | 'PLATFORM_INVALID' | 'CONFIG_INVALID';
-export type AuthResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly kind: AuthErrorKind; readonly message: string } };
+export type AuthErrorKind =
+  'LOCKED' | 'NO_SESSION' | 'PLATFORM_REFUSED' | 'PLATFORM_UNREACHABLE' | 'PLATFORM_INVALID' | 'CONFIG_INVALID';
+export type AuthResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: { readonly kind: AuthErrorKind; readonly message: string } };
 
 export interface LoginGrant {
   readonly inspector: Inspector;
@@ -72,11 +75,16 @@ export function createMainAuthService(deps: AuthServiceDeps): MainAuthService {
   const bump = (id: string) => generation.set(id, gen(id) + 1);
   const isUnlocked = (id: string) => unlocked === id;
   const locked = (): AuthResult<never> => err('LOCKED', '检查员数据已锁定，请先解锁');
-  const fresh = (a: AccessGrant | null): a is AccessGrant => a !== null && a.expiresAtServer - (now() + a.skewMs) > ACCESS_MARGIN_MS;
+  const fresh = (a: AccessGrant | null): a is AccessGrant =>
+    a !== null && a.expiresAtServer - (now() + a.skewMs) > ACCESS_MARGIN_MS;
 
   function grantOf(tokens: Tokens): AccessGrant {
     const serverNow = Date.parse(tokens.serverTime);
-    return { accessToken: tokens.accessToken, expiresAtServer: serverNow + tokens.expiresIn * 1000, skewMs: serverNow - now() };
+    return {
+      accessToken: tokens.accessToken,
+      expiresAtServer: serverNow + tokens.expiresIn * 1000,
+      skewMs: serverNow - now(),
+    };
   }
 
   /** Seals the refresh token; never lets a secrets-file failure fail the sign-in itself. */
@@ -140,7 +148,8 @@ export function createMainAuthService(deps: AuthServiceDeps): MainAuthService {
     if (!isUnlocked(id)) return locked();
     const current = held.get(id)?.access ?? null;
     // Another caller refreshed since this token was sent: hand out the newer one.
-    if (rejected !== undefined && fresh(current) && current.accessToken !== rejected) return { ok: true, value: current };
+    if (rejected !== undefined && fresh(current) && current.accessToken !== rejected)
+      return { ok: true, value: current };
     const epoch = lockEpoch;
     let flight = inflight.get(id);
     if (flight === undefined) {
@@ -193,6 +202,11 @@ function err(kind: AuthErrorKind, message: string): AuthResult<never> {
 }
 
 function platformErr(error: PlatformCallError): AuthResult<never> {
-  const kind = error.kind === 'refused' ? 'PLATFORM_REFUSED' : error.kind === 'unreachable' ? 'PLATFORM_UNREACHABLE' : 'PLATFORM_INVALID';
+  const kind =
+    error.kind === 'refused'
+      ? 'PLATFORM_REFUSED'
+      : error.kind === 'unreachable'
+        ? 'PLATFORM_UNREACHABLE'
+        : 'PLATFORM_INVALID';
   return err(kind, error.message);
 }

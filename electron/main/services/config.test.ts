@@ -17,12 +17,19 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-const good = { platformUrl: 'https://platform.example.gov.cn', station: { name: '环翠区市场监管所', code: '371002-01' } };
+const good = {
+  platformUrl: 'https://platform.example.gov.cn',
+  station: { name: '环翠区市场监管所', code: '371002-01' },
+};
 
 describe('deployment config', () => {
   it('is demo mode, clearly flagged, when nothing is configured', async () => {
     const loaded = await loadDeploymentConfig(sources);
-    expect(loaded.ok && loaded.config).toMatchObject({ demo: true, source: null, stationName: expect.stringContaining('演示') });
+    expect(loaded.ok && loaded.config).toMatchObject({
+      demo: true,
+      source: null,
+      stationName: expect.stringContaining('演示'),
+    });
     if (loaded.ok) expect(DeploymentConfigSchema.parse(loaded.config)).toEqual(loaded.config);
   });
 
@@ -45,14 +52,20 @@ describe('deployment config', () => {
   });
 
   it('reads lockIdleMinutes and offlineCredentialDays, at their bounds', async () => {
-    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, lockIdleMinutes: 240, offlineCredentialDays: 1 }));
+    writeFileSync(
+      path.join(sources.exeDir, CONFIG_FILE_NAME),
+      JSON.stringify({ ...good, lockIdleMinutes: 240, offlineCredentialDays: 1 }),
+    );
     const loaded = await loadDeploymentConfig(sources);
     expect(loaded.ok && loaded.config).toMatchObject({ lockIdleMinutes: 240, offlineCredentialDays: 1 });
   });
 
   it('prefers the per-user file in userData', async () => {
     writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify(good));
-    writeFileSync(path.join(sources.userDataDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, station: { name: '用户站点' } }));
+    writeFileSync(
+      path.join(sources.userDataDir, CONFIG_FILE_NAME),
+      JSON.stringify({ ...good, station: { name: '用户站点' } }),
+    );
     const loaded = await loadDeploymentConfig(sources);
     expect(loaded.ok && loaded.config.stationName).toBe('用户站点');
   });

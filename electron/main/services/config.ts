@@ -48,7 +48,8 @@ export const ConfigFileSchema = z
   .strict();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
-export type LoadedConfig = { readonly ok: true; readonly config: DeploymentConfig } | { readonly ok: false; readonly message: string };
+export type LoadedConfig =
+  { readonly ok: true; readonly config: DeploymentConfig } | { readonly ok: false; readonly message: string };
 
 export interface ConfigSources {
   readonly userDataDir: string;

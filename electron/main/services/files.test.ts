@@ -30,12 +30,19 @@ describe('save PDF', () => {
 
   it('writes nothing when the dialog is cancelled', async () => {
     const showSaveDialog = vi.fn(async () => ({ canceled: true, filePath: path.join(dir, 'x.pdf') }));
-    await expect(savePdf({ showSaveDialog, documentsDir: dir }, bytes, 'x.pdf')).resolves.toEqual({ saved: false, path: null });
+    await expect(savePdf({ showSaveDialog, documentsDir: dir }, bytes, 'x.pdf')).resolves.toEqual({
+      saved: false,
+      path: null,
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('adds the .pdf extension and reports a failed write as WRITE_FAILED', async () => {
-    const ok = await savePdf({ showSaveDialog: async () => ({ canceled: false, filePath: path.join(dir, 'a') }), documentsDir: dir }, bytes, 'a');
+    const ok = await savePdf(
+      { showSaveDialog: async () => ({ canceled: false, filePath: path.join(dir, 'a') }), documentsDir: dir },
+      bytes,
+      'a',
+    );
     expect(ok.path).toBe(path.join(dir, 'a.pdf'));
     const missing = path.join(dir, 'no-such-dir', 'b.pdf');
     await expect(

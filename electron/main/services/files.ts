@@ -28,8 +28,11 @@ export interface SaveOutcome {
 /** "../../x<y>.pdf" → "x_y_.pdf"; never empty; always ends in .pdf. */
 export function safePdfName(suggested: string): string {
   const base = suggested.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '').slice(0, 100);
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(0, 100);
   const name = cleaned === '' ? '文书' : cleaned;
   return name.toLowerCase().endsWith('.pdf') ? name : `${name}.pdf`;
 }
@@ -46,7 +49,10 @@ export async function savePdf(deps: SaveDeps, bytes: Uint8Array, suggestedName: 
   try {
     await writeFile(target, bytes);
   } catch (error) {
-    throw new IpcFailure('WRITE_FAILED', `无法写入文件 ${target}：${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new IpcFailure(
+      'WRITE_FAILED',
+      `无法写入文件 ${target}：${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   return { saved: true, path: target };
 }

@@ -4,7 +4,14 @@
  * password must not be re-posted to wherever a redirect points), every body parsed with the
  * shared protocol schemas.
  */
-import { API, LoginResponseSchema, RefreshResponseSchema, type LoginRequest, type LoginResponse, type Tokens } from '../../../shared/protocol/index.js';
+import {
+  API,
+  LoginResponseSchema,
+  RefreshResponseSchema,
+  type LoginRequest,
+  type LoginResponse,
+  type Tokens,
+} from '../../../shared/protocol/index.js';
 import type { z } from 'zod';
 import { isAllowedPlatformUrl } from '../trusted-url.js';
 
@@ -13,7 +20,8 @@ export type PlatformCallError = {
   readonly kind: 'refused' | 'unreachable' | 'invalid';
   readonly message: string;
 };
-export type PlatformCall<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PlatformCallError };
+export type PlatformCall<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PlatformCallError };
 
 export interface PlatformAuthClient {
   login(request: LoginRequest): Promise<PlatformCall<LoginResponse>>;
@@ -48,9 +56,13 @@ export function createPlatformAuthClient(options: PlatformAuthClientOptions): Pl
       });
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return fail('unreachable', timedOut ? `连接监管平台超时（${Math.round(timeoutMs / 1000)} 秒）` : '无法连接监管平台');
+      return fail(
+        'unreachable',
+        timedOut ? `连接监管平台超时（${Math.round(timeoutMs / 1000)} 秒）` : '无法连接监管平台',
+      );
     }
-    if (res.status === 401 || res.status === 403) return fail('refused', `监管平台拒绝了登录凭据（HTTP ${res.status}）`);
+    if (res.status === 401 || res.status === 403)
+      return fail('refused', `监管平台拒绝了登录凭据（HTTP ${res.status}）`);
     if (res.status === 429 || res.status >= 500) return fail('unreachable', `监管平台暂时不可用（HTTP ${res.status}）`);
     if (!res.ok) return fail('invalid', `监管平台返回错误（HTTP ${res.status}）`);
     let json: unknown;
@@ -62,7 +74,10 @@ export function createPlatformAuthClient(options: PlatformAuthClientOptions): Pl
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      return fail('invalid', `监管平台返回的数据格式不符合协议（${first ? `${first.path.join('.')}: ${first.message}` : ''}）`);
+      return fail(
+        'invalid',
+        `监管平台返回的数据格式不符合协议（${first ? `${first.path.join('.')}: ${first.message}` : ''}）`,
+      );
     }
     return { ok: true, value: parsed.data };
   }

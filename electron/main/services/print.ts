@@ -16,7 +16,10 @@ export interface PrintWindowLike {
   destroy(): void;
   isDestroyed(): boolean;
   readonly webContents: {
-    print(options: { silent: boolean; printBackground: boolean; pageSize: 'A4' }, callback: (success: boolean, failureReason: string) => void): void;
+    print(
+      options: { silent: boolean; printBackground: boolean; pageSize: 'A4' },
+      callback: (success: boolean, failureReason: string) => void,
+    ): void;
   };
 }
 

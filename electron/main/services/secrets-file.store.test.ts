@@ -135,7 +135,9 @@ describe('secrets file', () => {
     // Write n+1 starts only after write n has ended (and been renamed into place).
     for (let n = 1; n < 4; n += 1) expect(starts[n]).toBeGreaterThan(ends[n - 1] ?? Infinity);
     // In call order: each write holds exactly the keys requested so far.
-    const written = calls.filter((c) => c.startsWith('write-start')).map((c) => Object.keys(JSON.parse(c.split(' ').slice(2).join(' ')).entries).join(''));
+    const written = calls
+      .filter((c) => c.startsWith('write-start'))
+      .map((c) => Object.keys(JSON.parse(c.split(' ').slice(2).join(' ')).entries).join(''));
     expect(written).toEqual(['a', 'ab', 'abc', 'abcd']);
     expect(Object.keys(await read).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(Object.keys(await createSecretsFile({ file, log: noLog }).read()).sort()).toEqual(['a', 'b', 'c', 'd']);

@@ -81,7 +81,12 @@ export function createSecretsFile(options: SecretsFileOptions): SecretsFile {
       enqueue(async () => {
         const next = { ...(await entries()) };
         const result = change(next);
-        await writeAtomically(fs, options.file, JSON.stringify({ v: 1, entries: next }), options.platform ?? process.platform);
+        await writeAtomically(
+          fs,
+          options.file,
+          JSON.stringify({ v: 1, entries: next }),
+          options.platform ?? process.platform,
+        );
         cache = next;
         return result;
       }),
@@ -100,7 +105,10 @@ async function load(fs: SecretsFs, options: SecretsFileOptions, now: () => Date)
   const parsed = parse(text);
   if (parsed !== null) return parsed;
   const badPath = await setAside(fs, options.file, now);
-  options.log('secrets file unreadable: set aside, starting with an empty store', { file: options.file, movedTo: badPath });
+  options.log('secrets file unreadable: set aside, starting with an empty store', {
+    file: options.file,
+    movedTo: badPath,
+  });
   return {};
 }
 

@@ -16,7 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const service = (storage: SafeStorageLike, platform = 'linux') => createSecretsService(storage, createSecretsFile({ file, log: () => {} }), platform);
+const service = (storage: SafeStorageLike, platform = 'linux') =>
+  createSecretsService(storage, createSecretsFile({ file, log: () => {} }), platform);
 
 describe('secrets service', () => {
   it('seals, reads back, deletes', async () => {
@@ -59,7 +60,11 @@ describe('secrets service', () => {
     const storage = fakeSafeStorage();
     await service(storage).putSealed('k', 'v');
     const encrypt = vi.fn(storage.encryptStringAsync);
-    const rotating = { ...storage, encryptStringAsync: encrypt, decryptStringAsync: async (d: Buffer) => ({ ...(await storage.decryptStringAsync(d)), shouldReEncrypt: true }) };
+    const rotating = {
+      ...storage,
+      encryptStringAsync: encrypt,
+      decryptStringAsync: async (d: Buffer) => ({ ...(await storage.decryptStringAsync(d)), shouldReEncrypt: true }),
+    };
     expect(await service(rotating).get('k')).toEqual({ state: 'ok', value: 'v', sealed: true });
     expect(encrypt).toHaveBeenCalledWith('v');
   });

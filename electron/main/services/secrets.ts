@@ -31,7 +31,11 @@ export interface SecretsService {
   delete(name: string): Promise<boolean>;
 }
 
-export function createSecretsService(safeStorage: SafeStorageLike, file: SecretsFile, platform: string): SecretsService {
+export function createSecretsService(
+  safeStorage: SafeStorageLike,
+  file: SecretsFile,
+  platform: string,
+): SecretsService {
   async function canSeal(): Promise<boolean> {
     if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return false;
     return safeStorage.isAsyncEncryptionAvailable();

@@ -39,15 +39,31 @@ export function rejectUpdate(message: string): never {
 
 /** First 16 hex of SHA-256 over the SPKI DER (update-keygen prints the same id). */
 export function keyIdOf(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
-export async function verifyPackage(folder: string, running: RunningApp, publicKeys: readonly string[]): Promise<VerifiedPackage> {
-  const manifestBytes = await readSmallFile(path.join(folder, MANIFEST_FILE), MAX_MANIFEST_BYTES, '清单文件 update-manifest.json');
-  const sigText = await readSmallFile(path.join(folder, SIGNATURE_FILE), MAX_SIGNATURE_BYTES, '签名文件 update-manifest.json.sig');
+export async function verifyPackage(
+  folder: string,
+  running: RunningApp,
+  publicKeys: readonly string[],
+): Promise<VerifiedPackage> {
+  const manifestBytes = await readSmallFile(
+    path.join(folder, MANIFEST_FILE),
+    MAX_MANIFEST_BYTES,
+    '清单文件 update-manifest.json',
+  );
+  const sigText = await readSmallFile(
+    path.join(folder, SIGNATURE_FILE),
+    MAX_SIGNATURE_BYTES,
+    '签名文件 update-manifest.json.sig',
+  );
   const signature = Buffer.from(sigText.toString('ascii').trim(), 'base64');
   const keyId = signerOf(manifestBytes, signature, publicKeys);
-  if (keyId === null) rejectUpdate('更新包签名无效：清单不是由本软件的发布方签署，或签署后被修改过。请向管理员索取正式更新包。');
+  if (keyId === null)
+    rejectUpdate('更新包签名无效：清单不是由本软件的发布方签署，或签署后被修改过。请向管理员索取正式更新包。');
   const manifest = parseManifest(manifestBytes);
   checkTarget(manifest, running);
   const installerPath = path.join(folder, manifest.file);

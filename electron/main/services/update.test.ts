@@ -1,5 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -45,8 +54,20 @@ function pack(options: PackOptions = {}): string {
   mkdirSync(src, { recursive: true });
   const installer = path.join(src, artifact);
   writeFileSync(installer, options.content ?? `installer bytes of ${version} `.repeat(5000));
-  const args = [PACK, '--key', options.key ?? trusted.privatePath, '--file', installer, '--version', version,
-    '--out', path.join(dir, 'out'), '--any-key', '--released-at', '2026-03-01T08:00:00+08:00'];
+  const args = [
+    PACK,
+    '--key',
+    options.key ?? trusted.privatePath,
+    '--file',
+    installer,
+    '--version',
+    version,
+    '--out',
+    path.join(dir, 'out'),
+    '--any-key',
+    '--released-at',
+    '2026-03-01T08:00:00+08:00',
+  ];
   if (options.minVersion !== undefined) args.push('--min-version', options.minVersion);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   expect(r.stderr).toBe('');
@@ -118,7 +139,10 @@ describe('offline update package: accepted', () => {
 describe('offline update package: refused, nothing changed', () => {
   async function expectRefused(folder: string, message: RegExp, deps: Partial<UpdateDeps> = {}): Promise<void> {
     const { updates } = service(deps);
-    await expect(updates.pickAndStage(pick(folder))).rejects.toMatchObject({ code: 'UPDATE_REJECTED', message: expect.stringMatching(message) });
+    await expect(updates.pickAndStage(pick(folder))).rejects.toMatchObject({
+      code: 'UPDATE_REJECTED',
+      message: expect.stringMatching(message),
+    });
     expect(stagedFiles()).toEqual([]);
   }
 
@@ -161,7 +185,10 @@ describe('offline update package: refused, nothing changed', () => {
   });
 
   it('refuses a package for another architecture or platform', async () => {
-    await expectRefused(pack({ artifact: 'smart-inspect-0.2.0-linux-arm64.deb' }), /适用于 linux-arm64，本机为 linux-x64/);
+    await expectRefused(
+      pack({ artifact: 'smart-inspect-0.2.0-linux-arm64.deb' }),
+      /适用于 linux-arm64，本机为 linux-x64/,
+    );
     await expectRefused(pack({ artifact: 'smart-inspect-0.2.0-win-x64.exe' }), /适用于 win32-x64/);
   });
 
@@ -194,7 +221,9 @@ describe('offline update package: refused, nothing changed', () => {
 describe('installing a staged update', () => {
   it('refuses an id it did not issue', async () => {
     const { deps, updates } = service();
-    await expect(updates.installStaged('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'UPDATE_REJECTED' });
+    await expect(updates.installStaged('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'UPDATE_REJECTED',
+    });
     expect(deps.openPath).not.toHaveBeenCalled();
   });
 
@@ -202,7 +231,9 @@ describe('installing a staged update', () => {
     const { deps, updates } = service();
     const staged = await updates.pickAndStage(pick(pack()));
     writeFileSync(path.join(staging, '0.2.0-linux-x64', 'smart-inspect-0.2.0-linux-x64.deb'), 'swapped');
-    await expect(updates.installStaged(staged?.stagedId ?? '')).rejects.toMatchObject({ message: expect.stringMatching(/被修改/) });
+    await expect(updates.installStaged(staged?.stagedId ?? '')).rejects.toMatchObject({
+      message: expect.stringMatching(/被修改/),
+    });
     expect(deps.openPath).not.toHaveBeenCalled();
     expect(stagedFiles()).toEqual([]);
   });
@@ -218,7 +249,11 @@ describe('update:pack script and version order', () => {
   it('refuses to sign with a key that the app does not ship (without --any-key)', () => {
     const installer = path.join(dir, 'smart-inspect-0.2.0-linux-x64.deb');
     writeFileSync(installer, 'x');
-    const r = spawnSync(process.execPath, [PACK, '--key', trusted.privatePath, '--file', installer, '--version', '0.2.0', '--out', dir], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [PACK, '--key', trusted.privatePath, '--file', installer, '--version', '0.2.0', '--out', dir],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/not in electron\/main\/services\/update-public-key\.ts/);
   });

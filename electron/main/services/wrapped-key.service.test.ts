@@ -17,7 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const keys = (storage: SafeStorageLike) => createWrappedKeyService(createSecretsService(storage, createSecretsFile({ file, log: () => {} }), 'linux'));
+const keys = (storage: SafeStorageLike) =>
+  createWrappedKeyService(createSecretsService(storage, createSecretsFile({ file, log: () => {} }), 'linux'));
 const WRAPPED = '{"v":1,"keyId":"k1","ct":"SECRET-CIPHERTEXT"}';
 
 describe('wrapped data key bound to the OS account', () => {

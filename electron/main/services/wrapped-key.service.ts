@@ -27,7 +27,10 @@ export function createWrappedKeyService(secrets: SecretsService): WrappedKeyServ
       const read = await secrets.get(wrappedKeyName(inspectorId));
       if (read.state === 'absent') return { wrappedKey: null, bound: false };
       if (read.state === 'unreadable') {
-        throw new IpcFailure('SECRET_UNREADABLE', '本机保存的数据密钥无法用当前系统账户解开（系统密钥可能已更换），请联网登录以恢复。');
+        throw new IpcFailure(
+          'SECRET_UNREADABLE',
+          '本机保存的数据密钥无法用当前系统账户解开（系统密钥可能已更换），请联网登录以恢复。',
+        );
       }
       return { wrappedKey: read.value, bound: read.sealed };
     },

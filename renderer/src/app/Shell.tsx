@@ -66,7 +66,11 @@ export function Shell({ session, children }: { session: Session; children: React
               const isOutbox = item.route.name === 'outbox';
               return (
                 <li key={item.label}>
-                  <a href={formatRoute(item.route)} aria-current={current ? 'page' : undefined} className={current ? 'active' : undefined}>
+                  <a
+                    href={formatRoute(item.route)}
+                    aria-current={current ? 'page' : undefined}
+                    className={current ? 'active' : undefined}
+                  >
                     {item.label}
                     {isOutbox ? (
                       <span className={`count ${pending > 0 ? 'count-pending' : ''}`} data-testid="pending-count">

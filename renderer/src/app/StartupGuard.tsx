@@ -18,7 +18,8 @@ type Check =
 
 async function runChecks(): Promise<Check> {
   const health = await services.storage.health();
-  if (health.state === 'wiped' || health.state === 'mismatch') return { phase: 'recovery', health, ledger: services.storage.ledger() };
+  if (health.state === 'wiped' || health.state === 'mismatch')
+    return { phase: 'recovery', health, ledger: services.storage.ledger() };
   const integrity = await services.integrity.check();
   return { phase: 'ready', auditAlert: integrity.ok ? null : integrity.message };
 }
@@ -30,16 +31,26 @@ export function StartupGuard({ children }: { children: ReactNode }) {
     let alive = true;
     runChecks().then(
       (c) => alive && setCheck(c),
-      (e: unknown) => alive && setCheck({ phase: 'ready', auditAlert: `启动检查失败：${e instanceof Error ? e.message : String(e)}。请联系管理员。` }),
+      (e: unknown) =>
+        alive &&
+        setCheck({
+          phase: 'ready',
+          auditAlert: `启动检查失败：${e instanceof Error ? e.message : String(e)}。请联系管理员。`,
+        }),
     );
-    return () => { alive = false; };
+    return () => {
+      alive = false;
+    };
   }, []);
 
   const ready = check.phase === 'ready';
   useEffect(() => {
     if (!ready) return;
     const mirror = (): void => {
-      services.outbox.list().then((entries) => services.storage.remember(entries), (e: unknown) => console.warn('ledger mirror failed', e));
+      services.outbox.list().then(
+        (entries) => services.storage.remember(entries),
+        (e: unknown) => console.warn('ledger mirror failed', e),
+      );
     };
     mirror();
     return services.outbox.subscribe(mirror);

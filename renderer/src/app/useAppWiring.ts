@@ -27,15 +27,13 @@ export function useAppWiring(): void {
     const offOutbox = services.outbox.subscribe(refreshPending);
 
     // Storage health and the audit chain are checked by the StartupGuard.
-    services.auth
-      .current()
-      .then(
-        (session) => alive && useUi.getState().setSession(session),
-        (err: unknown) => {
-          console.warn('reading the stored session failed', err);
-          if (alive) useUi.getState().setSession(null);
-        },
-      );
+    services.auth.current().then(
+      (session) => alive && useUi.getState().setSession(session),
+      (err: unknown) => {
+        console.warn('reading the stored session failed', err);
+        if (alive) useUi.getState().setSession(null);
+      },
+    );
 
     return () => {
       alive = false;

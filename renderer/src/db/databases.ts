@@ -5,8 +5,18 @@
  */
 import { Dexie, type Table } from 'dexie';
 import type {
-  AuditRow, CredentialRow, DraftRow, KeyRow, MetaRow, OutboxRow, QuarantineRow,
-  ReferenceRow, ResultRow, SessionRow, SyncStateRow, TaskRow,
+  AuditRow,
+  CredentialRow,
+  DraftRow,
+  KeyRow,
+  MetaRow,
+  OutboxRow,
+  QuarantineRow,
+  ReferenceRow,
+  ResultRow,
+  SessionRow,
+  SyncStateRow,
+  TaskRow,
 } from './rows.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
 import type { EntChunkRow, EntDirRow, EntMetaRow, EntSearchRow } from './repos/enterprises.rows.js';

@@ -4,7 +4,13 @@
  * rows into domain objects. Rows hold only structured-cloneable data.
  */
 import type { Enterprise, Inspector, Receipt, Reference, ResultPayload, Task } from '../../../shared/protocol/index.js';
-import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../shared/domain/results.js';
+import type {
+  CheckMethod,
+  FindingHandling,
+  FollowUp,
+  ItemOutcome,
+  ResultCode,
+} from '../../../shared/domain/results.js';
 
 // ---------------------------------------------------------------- field database (strict)
 export interface MetaRow {

@@ -16,7 +16,10 @@ interface Draft {
   note: string;
   photo: Uint8Array;
 }
-interface AuditRow { seq?: number; note: string }
+interface AuditRow {
+  seq?: number;
+  note: string;
+}
 
 const SCHEMA = {
   drafts: 'id, taskId, status, [taskId+status], *tags, meta.updatedAt',
@@ -56,8 +59,14 @@ afterEach(async () => {
 
 function draft(i: number, extra: Partial<Draft> = {}): Draft {
   return {
-    id: `D-${i}`, taskId: `T-${i % 3}`, status: i % 2 ? 'open' : 'done', tags: ['食品', `t${i}`],
-    meta: { updatedAt: 1000 + i, by: '于晓东' }, note: `${MARKER} 第${i}条`, photo: new Uint8Array([i, 1, 2]), ...extra,
+    id: `D-${i}`,
+    taskId: `T-${i % 3}`,
+    status: i % 2 ? 'open' : 'done',
+    tags: ['食品', `t${i}`],
+    meta: { updatedAt: 1000 + i, by: '于晓东' },
+    note: `${MARKER} 第${i}条`,
+    photo: new Uint8Array([i, 1, 2]),
+    ...extra,
   };
 }
 
@@ -84,16 +93,28 @@ describe('sealing middleware', () => {
     expect(await db.drafts.bulkGet(['D-2', 'nope'])).toEqual([draft(2), undefined]);
     expect(await db.drafts.toArray()).toEqual([0, 1, 2, 3, 4, 5].map((i) => draft(i)));
     const viaEach: Draft[] = [];
-    await db.drafts.each((d) => { viaEach.push(d); });
+    await db.drafts.each((d) => {
+      viaEach.push(d);
+    });
     expect(viaEach.map((d) => d.note)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `${MARKER} 第${i}条`));
     expect((await db.drafts.where('status').equals('open').toArray()).map((d) => d.id)).toEqual(['D-1', 'D-3', 'D-5']);
-    expect((await db.drafts.where('[taskId+status]').equals(['T-1', 'open']).toArray()).map((d) => d.id)).toEqual(['D-1']);
+    expect((await db.drafts.where('[taskId+status]').equals(['T-1', 'open']).toArray()).map((d) => d.id)).toEqual([
+      'D-1',
+    ]);
     expect((await db.drafts.where('tags').equals('t4').first())?.note).toBe(`${MARKER} 第4条`);
-    expect((await db.drafts.orderBy('meta.updatedAt').reverse().limit(2).toArray()).map((d) => d.id)).toEqual(['D-5', 'D-4']);
+    expect((await db.drafts.orderBy('meta.updatedAt').reverse().limit(2).toArray()).map((d) => d.id)).toEqual([
+      'D-5',
+      'D-4',
+    ]);
     expect(await db.drafts.where('taskId').equals('T-0').count()).toBe(2);
     expect(await db.drafts.filter((d) => d.note.endsWith('第3条')).primaryKeys()).toEqual(['D-3']);
     await db.drafts.update('D-1', { note: '已修改', status: 'done' });
-    await db.drafts.where('taskId').equals('T-2').modify((d) => { d.tags.push('复查'); });
+    await db.drafts
+      .where('taskId')
+      .equals('T-2')
+      .modify((d) => {
+        d.tags.push('复查');
+      });
     expect(await db.drafts.get('D-1')).toEqual({ ...draft(1), note: '已修改', status: 'done' });
     expect((await db.drafts.where('tags').equals('复查').toArray()).map((d) => d.id)).toEqual(['D-2', 'D-5']);
     await db.drafts.bulkUpdate([{ key: 'D-3', changes: { note: '批量' } }]);
@@ -149,12 +170,21 @@ describe('sealing middleware', () => {
     const before = await raw.drafts.toArray();
     slot.lock();
     const attempts: Promise<unknown>[] = [
-      db.drafts.get('D-1'), db.drafts.toArray(), db.drafts.where('status').equals('open').toArray(), db.drafts.count(),
-      db.drafts.each(() => undefined), db.drafts.put(draft(2)), db.drafts.update('D-1', { note: 'x' }), db.drafts.delete('D-1'),
+      db.drafts.get('D-1'),
+      db.drafts.toArray(),
+      db.drafts.where('status').equals('open').toArray(),
+      db.drafts.count(),
+      db.drafts.each(() => undefined),
+      db.drafts.put(draft(2)),
+      db.drafts.update('D-1', { note: 'x' }),
+      db.drafts.delete('D-1'),
       db.drafts.bulkGet(['D-1']),
     ];
     for (const a of attempts) {
-      const e: unknown = await a.then(() => null, (err: unknown) => err);
+      const e: unknown = await a.then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(e).toBeInstanceOf(VaultLockedError);
       expect((e as Error).message).toBe('数据已锁定，请先输入密码解锁。');
     }
@@ -228,6 +258,9 @@ describe('sealing overhead (printed, not asserted: timings vary with the machine
       expect(back).toHaveLength(rows.length);
       expect(back[999]).toEqual(rows[999]);
     }
-    console.log(`[sealing overhead, fake-indexeddb, ${rows.length} rows of ~1 KB] same schema: plainDrafts unsealed, drafts sealed`, figures);
+    console.log(
+      `[sealing overhead, fake-indexeddb, ${rows.length} rows of ~1 KB] same schema: plainDrafts unsealed, drafts sealed`,
+      figures,
+    );
   });
 });

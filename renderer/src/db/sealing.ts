@@ -14,7 +14,15 @@
  * inbound primary key that the caller sets (not `++id` without a value): the key is part of the
  * AAD, so it must be known before the row is written.
  */
-import { Dexie, type DBCore, type DBCoreCursor, type DBCoreMutateRequest, type DBCoreTable, type DBCoreTableSchema, type Middleware } from 'dexie';
+import {
+  Dexie,
+  type DBCore,
+  type DBCoreCursor,
+  type DBCoreMutateRequest,
+  type DBCoreTable,
+  type DBCoreTableSchema,
+  type Middleware,
+} from 'dexie';
 import { openJson, sealJson } from '../vault/sealed-json.js';
 import { VaultError, VaultLockedError } from '../vault/vault.errors.js';
 
@@ -40,7 +48,8 @@ function keyForAad(key: unknown): unknown {
   if (key instanceof Date) return ['d', key.getTime()];
   if (Array.isArray(key)) return ['a', key.map(keyForAad)];
   if (key instanceof ArrayBuffer || ArrayBuffer.isView(key)) {
-    const bytes = key instanceof ArrayBuffer ? new Uint8Array(key) : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+    const bytes =
+      key instanceof ArrayBuffer ? new Uint8Array(key) : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
     return ['b', Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')];
   }
   throw new TypeError(`sealing: ${String(key)} is not a valid IndexedDB key`);
@@ -66,7 +75,9 @@ function sealedTable(down: DBCoreTable, dbName: string, keys: SealingKeySource):
   const { schema } = down;
   const extractKey = schema.primaryKey.extractKey;
   if (schema.primaryKey.outbound || !extractKey) {
-    throw new Error(`sealing: table ${schema.name} has an outbound primary key; sealed rows need an inbound key (it is part of the AAD)`);
+    throw new Error(
+      `sealing: table ${schema.name} has an outbound primary key; sealed rows need an inbound key (it is part of the AAD)`,
+    );
   }
   const paths = clearPaths(schema);
   if (paths.some((p) => p === SEALED_FIELD || p.startsWith(`${SEALED_FIELD}.`))) {
@@ -80,10 +91,13 @@ function sealedTable(down: DBCoreTable, dbName: string, keys: SealingKeySource):
   };
 
   const seal = (key: Uint8Array, value: unknown): Record<string, unknown> => {
-    if (value === null || typeof value !== 'object') throw new TypeError(`sealing: rows of ${schema.name} must be objects`);
+    if (value === null || typeof value !== 'object')
+      throw new TypeError(`sealing: rows of ${schema.name} must be objects`);
     const primaryKey: unknown = extractKey(value);
     if (primaryKey === undefined) {
-      throw new Error(`sealing: a row of ${schema.name} has no primary key; sealed tables need the key set before writing (it is part of the AAD)`);
+      throw new Error(
+        `sealing: a row of ${schema.name} has no primary key; sealed tables need the key set before writing (it is part of the AAD)`,
+      );
     }
     const stored: Record<string, unknown> = {};
     for (const p of paths) {
@@ -96,8 +110,10 @@ function sealedTable(down: DBCoreTable, dbName: string, keys: SealingKeySource):
 
   const open = (key: Uint8Array, stored: unknown): unknown => {
     if (stored === undefined) return undefined;
-    const sealed = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>)[SEALED_FIELD] : undefined;
-    if (!(sealed instanceof Uint8Array)) throw new VaultError('not-sealed', `a row of ${schema.name} has no ${SEALED_FIELD}`);
+    const sealed =
+      stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>)[SEALED_FIELD] : undefined;
+    if (!(sealed instanceof Uint8Array))
+      throw new VaultError('not-sealed', `a row of ${schema.name} has no ${SEALED_FIELD}`);
     return openJson(key, sealed, sealedRowAad(dbName, schema.name, extractKey(stored)));
   };
 
@@ -120,13 +136,15 @@ function sealedTable(down: DBCoreTable, dbName: string, keys: SealingKeySource):
     }) as DBCoreCursor;
   };
 
-  const guarded = <A, R>(fn: (key: Uint8Array, req: A) => Promise<R>) => (req: A): Promise<R> => {
-    try {
-      return fn(dataKey(), req);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  };
+  const guarded =
+    <A, R>(fn: (key: Uint8Array, req: A) => Promise<R>) =>
+    (req: A): Promise<R> => {
+      try {
+        return fn(dataKey(), req);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
 
   return {
     ...down,
@@ -134,16 +152,27 @@ function sealedTable(down: DBCoreTable, dbName: string, keys: SealingKeySource):
       if (req.type !== 'add' && req.type !== 'put') return down.mutate(req);
       const values = req.values.map((v: unknown) => seal(key, v));
       // criteria/changeSpec/updates describe the change in clear; lower layers get the sealed values only.
-      if (req.type === 'add') return down.mutate({ type: 'add', trans: req.trans, values, ...(req.keys ? { keys: req.keys } : {}), ...(req.mutatedParts ? { mutatedParts: req.mutatedParts } : {}) });
+      if (req.type === 'add')
+        return down.mutate({
+          type: 'add',
+          trans: req.trans,
+          values,
+          ...(req.keys ? { keys: req.keys } : {}),
+          ...(req.mutatedParts ? { mutatedParts: req.mutatedParts } : {}),
+        });
       return down.mutate({
-        type: 'put', trans: req.trans, values,
+        type: 'put',
+        trans: req.trans,
+        values,
         ...(req.keys ? { keys: req.keys } : {}),
         ...(req.mutatedParts ? { mutatedParts: req.mutatedParts } : {}),
         ...(req.upsert !== undefined ? { upsert: req.upsert } : {}),
       });
     }),
     get: guarded(async (key, req: Parameters<DBCoreTable['get']>[0]) => open(key, await down.get(req))),
-    getMany: guarded(async (key, req: Parameters<DBCoreTable['getMany']>[0]) => (await down.getMany(req)).map((v: unknown) => open(key, v))),
+    getMany: guarded(async (key, req: Parameters<DBCoreTable['getMany']>[0]) =>
+      (await down.getMany(req)).map((v: unknown) => open(key, v)),
+    ),
     query: guarded(async (key, req: Parameters<DBCoreTable['query']>[0]) => {
       const res = await down.query(req);
       return req.values ? { ...res, result: res.result.map((v: unknown) => open(key, v)) } : res;
@@ -164,7 +193,8 @@ export function sealingMiddleware(options: SealingOptions): Middleware<DBCore> {
     name: 'sealing',
     create(down: DBCore): Partial<DBCore> {
       const known = new Set(down.schema.tables.map((t) => t.name));
-      for (const name of sealed) if (!known.has(name)) throw new Error(`sealing: no table ${name} in ${down.schema.name}`);
+      for (const name of sealed)
+        if (!known.has(name)) throw new Error(`sealing: no table ${name} in ${down.schema.name}`);
       const tables = new Map<string, DBCoreTable>();
       return {
         ...down,

@@ -5,12 +5,20 @@ import { openDatabases } from './databases.js';
 import { storageHealth, type MarkerMirror } from './storage.js';
 
 function mirror(): MarkerMirror & { value: string | null } {
-  const m = { value: null as string | null, get: () => m.value, set: (v: string) => { m.value = v; } };
+  const m = {
+    value: null as string | null,
+    get: () => m.value,
+    set: (v: string) => {
+      m.value = v;
+    },
+  };
   return m;
 }
 
 let dbs: ReturnType<typeof freshDatabases>;
-beforeEach(() => { dbs = freshDatabases(); });
+beforeEach(() => {
+  dbs = freshDatabases();
+});
 afterEach(() => disposeDatabases(dbs));
 
 describe('storageHealth', () => {

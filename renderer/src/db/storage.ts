@@ -41,13 +41,20 @@ async function requestPersistence(): Promise<boolean> {
 }
 
 /** Checks the store; writes the marker only when the store is healthy or fresh. */
-export async function storageHealth(dbs: Databases, mirror: MarkerMirror = localStorageMirror()): Promise<StorageHealth> {
+export async function storageHealth(
+  dbs: Databases,
+  mirror: MarkerMirror = localStorageMirror(),
+): Promise<StorageHealth> {
   const persisted = await requestPersistence();
   const meta = metaRepo(dbs.field);
   const marker = await meta.marker();
   const remembered = mirror.get();
   if (!marker && remembered) {
-    return { state: 'wiped', persisted, message: '本机数据库已丢失或被清除（检测到曾有数据）。请勿直接重新开始，请联系管理员核对平台回执后再恢复。' };
+    return {
+      state: 'wiped',
+      persisted,
+      message: '本机数据库已丢失或被清除（检测到曾有数据）。请勿直接重新开始，请联系管理员核对平台回执后再恢复。',
+    };
   }
   if (marker && remembered && marker !== remembered) {
     return { state: 'mismatch', persisted, message: '本机数据库与记录的标识不一致，可能已被替换。请联系管理员。' };

@@ -8,34 +8,77 @@ import { checkVerifier, makeVerifier } from './crypto.js';
 
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => { m.set(k, v); } };
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => {
+      m.set(k, v);
+    },
+  };
 }
 
 describe('browser adapter config', () => {
   it('prefers ?platform= and remembers it', async () => {
     const storage = memoryStorage();
-    const a = browserAdapter({ search: '?platform=http://127.0.0.1:8787', storage, fetchConfig: async () => ({ platformUrl: 'http://other.test', demo: true, stationName: '所' }) });
+    const a = browserAdapter({
+      search: '?platform=http://127.0.0.1:8787',
+      storage,
+      fetchConfig: async () => ({ platformUrl: 'http://other.test', demo: true, stationName: '所' }),
+    });
     expect((await a.config()).platformUrl).toBe('http://127.0.0.1:8787');
-    const later = browserAdapter({ search: '', storage, fetchConfig: async () => { throw new Error('offline'); } });
+    const later = browserAdapter({
+      search: '',
+      storage,
+      fetchConfig: async () => {
+        throw new Error('offline');
+      },
+    });
     expect((await later.config()).platformUrl).toBe('http://127.0.0.1:8787');
   });
 
   it('falls back to app-config.json and rejects a broken one clearly', async () => {
-    const a = browserAdapter({ search: '', storage: memoryStorage(), fetchConfig: async () => ({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' }) });
+    const a = browserAdapter({
+      search: '',
+      storage: memoryStorage(),
+      fetchConfig: async () => ({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' }),
+    });
     expect(await a.config()).toEqual({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' });
-    const bad = browserAdapter({ search: '', storage: memoryStorage(), fetchConfig: async () => ({ platformUrl: 'nope' }) });
+    const bad = browserAdapter({
+      search: '',
+      storage: memoryStorage(),
+      fetchConfig: async () => ({ platformUrl: 'nope' }),
+    });
     await expect(bad.config()).rejects.toThrow('未配置监管平台地址');
   });
 });
 
 describe('sealed token vault and verifier', () => {
   let dbs: ReturnType<typeof freshDatabases>;
-  beforeEach(() => { dbs = freshDatabases(); });
+  beforeEach(() => {
+    dbs = freshDatabases();
+  });
   afterEach(() => disposeDatabases(dbs));
 
   it('stores tokens sealed (never plain text) and opens them again', async () => {
     const sessions = sessionRepo(dbs.field);
-    await sessions.save({ key: 'current', certNo: '33010000001', inspector: { id: 'i', name: 'n', certNo: '33010000001', certExpiry: '2030-01-01', unit: 'u', station: 's', region: '330100', domains: [], expert: false }, platformUrl: 'http://p', tokens: null, offlineUnlocked: false, signedInAt: 'x' });
+    await sessions.save({
+      key: 'current',
+      certNo: '33010000001',
+      inspector: {
+        id: 'i',
+        name: 'n',
+        certNo: '33010000001',
+        certExpiry: '2030-01-01',
+        unit: 'u',
+        station: 's',
+        region: '330100',
+        domains: [],
+        expert: false,
+      },
+      platformUrl: 'http://p',
+      tokens: null,
+      offlineUnlocked: false,
+      signedInAt: 'x',
+    });
     const vault = sealedVault(sessions);
     await vault.save('{"refreshToken":"SECRET-REFRESH-TOKEN"}');
     const row = await sessions.current();
@@ -53,7 +96,16 @@ describe('sealed token vault and verifier', () => {
 });
 
 describe('Electron adapter', () => {
-  const config = { demo: false, platformUrl: 'https://p.example.gov.cn', publicityUrl: null, stationName: '鲸园所', stationCode: null, source: '/etc/x', lockIdleMinutes: 10, offlineCredentialDays: 30 };
+  const config = {
+    demo: false,
+    platformUrl: 'https://p.example.gov.cn',
+    publicityUrl: null,
+    stationName: '鲸园所',
+    stationCode: null,
+    source: '/etc/x',
+    lockIdleMinutes: 10,
+    offlineCredentialDays: 30,
+  };
   const api = {
     getConfig: vi.fn(async () => ({ ok: true, value: config })),
     storeWrappedKey: vi.fn(async () => ({ ok: true, value: { bound: false } })),
@@ -61,13 +113,19 @@ describe('Electron adapter', () => {
     forgetWrappedKey: vi.fn(async () => ({ ok: true, value: { forgotten: true } })),
     onLock: vi.fn(() => () => {}),
   };
-  afterEach(() => { delete (globalThis as Record<string, unknown>)['api']; });
+  afterEach(() => {
+    delete (globalThis as Record<string, unknown>)['api'];
+  });
 
   it('reads the config from main and lets main hold the tokens', async () => {
     (globalThis as Record<string, unknown>)['api'] = api;
     const adapter = detectAdapter();
     expect(adapter.kind).toBe('electron');
-    expect(await adapter.config()).toEqual({ platformUrl: 'https://p.example.gov.cn', demo: false, stationName: '鲸园所' });
+    expect(await adapter.config()).toEqual({
+      platformUrl: 'https://p.example.gov.cn',
+      demo: false,
+      stationName: '鲸园所',
+    });
     expect(adapter.vault({} as Parameters<typeof adapter.vault>[0]).holder).toBe('main');
   });
 
@@ -82,6 +140,10 @@ describe('Electron adapter', () => {
 
   it('has no OS binding in the browser build', () => {
     expect(wrappedKeyBinding()).toBeNull();
-    expect(browserAdapter({ search: '', storage: null, fetchConfig: async () => ({}) }).vault({} as Parameters<ReturnType<typeof browserAdapter>['vault']>[0]).holder).toBe('renderer');
+    expect(
+      browserAdapter({ search: '', storage: null, fetchConfig: async () => ({}) }).vault(
+        {} as Parameters<ReturnType<typeof browserAdapter>['vault']>[0],
+      ).holder,
+    ).toBe('renderer');
   });
 });

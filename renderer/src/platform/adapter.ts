@@ -70,7 +70,8 @@ export function wrappedKeyBinding(api: BridgeApi | null = bridge()): WrappedKeyB
     return r.value;
   };
   return {
-    store: async (inspectorId, wrappedKey) => must(await api.storeWrappedKey({ inspectorId, wrappedKey }), '无法保存数据密钥'),
+    store: async (inspectorId, wrappedKey) =>
+      must(await api.storeWrappedKey({ inspectorId, wrappedKey }), '无法保存数据密钥'),
     read: async (inspectorId) => must(await api.readWrappedKey({ inspectorId }), '无法读取数据密钥'),
     forget: async (inspectorId) => void must(await api.forgetWrappedKey({ inspectorId }), '无法删除数据密钥'),
   };
@@ -129,9 +130,14 @@ export function browserAdapter(env: BrowserEnv = defaultBrowserEnv()): PlatformA
       try {
         file = AppConfigFileSchema.parse(await env.fetchConfig());
       } catch (e) {
-        if (!remembered) throw new Error(`未配置监管平台地址：${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        if (!remembered)
+          throw new Error(`未配置监管平台地址：${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      return { platformUrl: remembered ?? file?.platformUrl ?? '', demo: file?.demo ?? false, stationName: file?.stationName ?? '' };
+      return {
+        platformUrl: remembered ?? file?.platformUrl ?? '',
+        demo: file?.demo ?? false,
+        stationName: file?.stationName ?? '',
+      };
     },
     vault: sealedVault,
   };

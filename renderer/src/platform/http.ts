@@ -102,8 +102,13 @@ async function toHttpError(res: Response): Promise<HttpError> {
   const parsed = json.ok ? ErrorBodySchema.safeParse(json.value) : null;
   const body = parsed?.success ? parsed.data.error : null;
   return {
-    kind: 'http', status: res.status, code: body?.code ?? null, message: body?.message ?? `HTTP ${res.status}`,
-    retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), serverDate), serverDate, missing: body?.missing ?? [],
+    kind: 'http',
+    status: res.status,
+    code: body?.code ?? null,
+    message: body?.message ?? `HTTP ${res.status}`,
+    retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), serverDate),
+    serverDate,
+    missing: body?.missing ?? [],
     details: body?.details,
   };
 }
@@ -112,10 +117,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function send<S extends z.ZodType>(spec: RequestSpec<S>, headers: Record<string, string>): Promise<HttpResult<z.infer<S>>> {
+  async function send<S extends z.ZodType>(
+    spec: RequestSpec<S>,
+    headers: Record<string, string>,
+  ): Promise<HttpResult<z.infer<S>>> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
     const onAbort = () => controller.abort();
     spec.signal?.addEventListener('abort', onAbort);
     try {
@@ -126,18 +137,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (res.status === 304) return { ok: true, notModified: true, ...meta };
       if (!res.ok) return { ok: false, error: await toHttpError(res) };
       const json = await readJson(res);
-      if (!json.ok) return { ok: false, error: { kind: 'invalid-response', status: res.status, message: '平台返回的内容不是有效的 JSON' } };
+      if (!json.ok)
+        return {
+          ok: false,
+          error: { kind: 'invalid-response', status: res.status, message: '平台返回的内容不是有效的 JSON' },
+        };
       const parsed = spec.schema.safeParse(json.value);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
         const where = first ? `${first.path.join('.')}: ${first.message}` : '';
-        return { ok: false, error: { kind: 'invalid-response', status: res.status, message: `平台返回的数据格式不符合协议（${where}）` } };
+        return {
+          ok: false,
+          error: { kind: 'invalid-response', status: res.status, message: `平台返回的数据格式不符合协议（${where}）` },
+        };
       }
       return { ok: true, notModified: false, value: parsed.data as z.infer<S>, ...meta };
     } catch (e) {
-      if (timedOut) return { ok: false, error: { kind: 'timeout', message: `请求超时（${Math.round(timeoutMs / 1000)} 秒）` } };
+      if (timedOut)
+        return { ok: false, error: { kind: 'timeout', message: `请求超时（${Math.round(timeoutMs / 1000)} 秒）` } };
       if (spec.signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '请求已取消' } };
-      return { ok: false, error: { kind: 'network', message: `网络错误：${e instanceof Error ? e.message : String(e)}` } };
+      return {
+        ok: false,
+        error: { kind: 'network', message: `网络错误：${e instanceof Error ? e.message : String(e)}` },
+      };
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
@@ -159,8 +181,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const first = await send(spec, headers());
       if (first.ok || !useAuth || first.error.kind !== 'http' || first.error.status !== 401) return first;
       const refreshed = await options.tokens?.refresh();
-      if (refreshed === 'unreachable') return { ok: false, error: { kind: 'network', message: '刷新登录凭据时无法连接监管平台' } };
-      if (refreshed !== 'refreshed') return { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } };
+      if (refreshed === 'unreachable')
+        return { ok: false, error: { kind: 'network', message: '刷新登录凭据时无法连接监管平台' } };
+      if (refreshed !== 'refreshed')
+        return { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } };
       return send(spec, headers());
     },
   };

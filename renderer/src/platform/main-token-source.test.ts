@@ -5,8 +5,22 @@ import type { SessionRepo } from '../db/index.js';
 import { mainTokenSource } from './main-token-source.js';
 import { createTokenKeeper } from './tokens.js';
 
-const inspector = { id: 'insp-1', name: '王芳', certNo: '37100000001', certExpiry: '2030-01-01', unit: 'u', station: 's', region: '371000', domains: [], expert: false };
-const grant = (n: number): AccessGrant => ({ accessToken: `access-${n}`.padEnd(20, '.'), expiresAtServer: 1, skewMs: 0 });
+const inspector = {
+  id: 'insp-1',
+  name: '王芳',
+  certNo: '37100000001',
+  certExpiry: '2030-01-01',
+  unit: 'u',
+  station: 's',
+  region: '371000',
+  domains: [],
+  expert: false,
+};
+const grant = (n: number): AccessGrant => ({
+  accessToken: `access-${n}`.padEnd(20, '.'),
+  expiresAtServer: 1,
+  skewMs: 0,
+});
 const fail = (code: IpcError['code']) => ({ ok: false as const, error: { code, message: code } });
 const login = { certNo: '37100000001', password: 'pw', deviceId: 'dev-1', deviceName: '终端' };
 
@@ -28,11 +42,15 @@ function fakeBridge() {
   return { api, bridge: api as unknown as BridgeApi, emitLock: (payload: unknown) => lockListener?.(payload) };
 }
 
-const sessions = (id: string | null) => ({ current: async () => (id === null ? undefined : { inspector: { id } }) }) as unknown as SessionRepo;
+const sessions = (id: string | null) =>
+  ({ current: async () => (id === null ? undefined : { inspector: { id } }) }) as unknown as SessionRepo;
 
 function keeper(id: string | null = 'insp-1') {
   const fake = fakeBridge();
-  const k = createTokenKeeper({ vault: mainTokenSource(fake.bridge, sessions(id)), baseUrl: () => 'http://ignored.test' });
+  const k = createTokenKeeper({
+    vault: mainTokenSource(fake.bridge, sessions(id)),
+    baseUrl: () => 'http://ignored.test',
+  });
   return { ...fake, k };
 }
 
@@ -43,7 +61,14 @@ describe('token keeper with tokens held by Electron main', () => {
     expect(api.login).toHaveBeenCalledWith(login);
     expect(k.accessToken()).toBe(grant(1).accessToken);
     expect(k.hasTokens()).toBe(true);
-    await expect(k.set({ accessToken: 'a'.repeat(20), refreshToken: 'r'.repeat(20), expiresIn: 60, serverTime: '2026-05-06T02:00:00Z' })).rejects.toThrow('stays in main');
+    await expect(
+      k.set({
+        accessToken: 'a'.repeat(20),
+        refreshToken: 'r'.repeat(20),
+        expiresIn: 60,
+        serverTime: '2026-05-06T02:00:00Z',
+      }),
+    ).rejects.toThrow('stays in main');
   });
 
   it.each<[IpcError['code'], string, number | null]>([
@@ -51,7 +76,7 @@ describe('token keeper with tokens held by Electron main', () => {
     ['PLATFORM_UNREACHABLE', 'network', null],
     ['PLATFORM_INVALID', 'invalid-response', 0],
     ['CONFIG_INVALID', 'invalid-response', 0],
-  ])('maps a login failure %s to the HTTP client\'s %s', async (code, kind, status) => {
+  ])("maps a login failure %s to the HTTP client's %s", async (code, kind, status) => {
     const { api, k } = keeper();
     api.login.mockResolvedValueOnce(fail(code));
     const r = await k.login('x', login);
@@ -82,7 +107,7 @@ describe('token keeper with tokens held by Electron main', () => {
     expect(k.hasTokens()).toBe(stillSession);
   });
 
-  it('loads the signed-in inspector\'s token from main; locked means no session here', async () => {
+  it("loads the signed-in inspector's token from main; locked means no session here", async () => {
     const { api, k } = keeper();
     expect(await k.load()).toBe(true);
     expect(api.accessToken).toHaveBeenCalledWith({ inspectorId: 'insp-1' });

@@ -16,7 +16,15 @@ const SESSION_OVER: ReadonlySet<IpcError['code']> = new Set(['LOCKED', 'NO_SESSI
 export function loginError(error: IpcError): HttpError {
   switch (error.code) {
     case 'PLATFORM_REFUSED':
-      return { kind: 'http', status: 401, code: 'UNAUTHORIZED', message: error.message, retryAfterMs: null, serverDate: null, missing: [] };
+      return {
+        kind: 'http',
+        status: 401,
+        code: 'UNAUTHORIZED',
+        message: error.message,
+        retryAfterMs: null,
+        serverDate: null,
+        missing: [],
+      };
     case 'PLATFORM_UNREACHABLE':
       return { kind: 'network', message: error.message };
     default:
@@ -33,7 +41,9 @@ export function mainTokenSource(api: BridgeApi, sessions: SessionRepo): MainToke
   }
 
   const granted = (r: IpcResult<{ access: AccessGrant }>): SourceRefresh =>
-    r.ok ? { outcome: 'refreshed', grant: r.value.access } : { outcome: SESSION_OVER.has(r.error.code) ? 'rejected' : 'unreachable' };
+    r.ok
+      ? { outcome: 'refreshed', grant: r.value.access }
+      : { outcome: SESSION_OVER.has(r.error.code) ? 'rejected' : 'unreachable' };
 
   return {
     holder: 'main',

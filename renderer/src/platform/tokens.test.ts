@@ -3,15 +3,33 @@ import { createHttpClient } from './http.js';
 import { createTokenKeeper, type SealedTokenStore } from './tokens.js';
 
 function memoryVault(): SealedTokenStore & { text: string | null } {
-  const v = { holder: 'renderer' as const, text: null as string | null, save: async (t: string) => { v.text = t; }, load: async () => v.text, clear: async () => { v.text = null; } };
+  const v = {
+    holder: 'renderer' as const,
+    text: null as string | null,
+    save: async (t: string) => {
+      v.text = t;
+    },
+    load: async () => v.text,
+    clear: async () => {
+      v.text = null;
+    },
+  };
   return v;
 }
-const issued = { accessToken: 'a'.repeat(20), refreshToken: 'r'.repeat(20), expiresIn: 60, serverTime: '2026-05-06T02:00:00Z' };
+const issued = {
+  accessToken: 'a'.repeat(20),
+  refreshToken: 'r'.repeat(20),
+  expiresIn: 60,
+  serverTime: '2026-05-06T02:00:00Z',
+};
 
 describe('token keeper', () => {
   it('refreshes once for concurrent callers and keeps the new token', async () => {
     let calls = 0;
-    const f: typeof fetch = async () => { calls += 1; return new Response(JSON.stringify({ ...issued, accessToken: 'n'.repeat(20) }), { status: 200 }); };
+    const f: typeof fetch = async () => {
+      calls += 1;
+      return new Response(JSON.stringify({ ...issued, accessToken: 'n'.repeat(20) }), { status: 200 });
+    };
     const k = createTokenKeeper({ vault: memoryVault(), baseUrl: () => 'http://p.test', fetch: f });
     await k.set(issued);
     expect(await Promise.all([k.refresh(), k.refresh()])).toEqual(['refreshed', 'refreshed']);
@@ -28,11 +46,14 @@ describe('token keeper', () => {
     const k = createTokenKeeper({ vault: memoryVault(), baseUrl: () => 'http://p.test', fetch: f });
     await k.set(issued);
     let expired = 0;
-    k.onExpired(() => { expired += 1; });
+    k.onExpired(() => {
+      expired += 1;
+    });
     expect(await k.refresh()).toBe('unreachable');
     expect(expired).toBe(0);
     // Through the HTTP client, an unreachable refresh is a network error (retry), not a pause.
-    const api: typeof fetch = async (input) => (String(input).includes('refresh') ? f(input) : new Response('{}', { status: 401 }));
+    const api: typeof fetch = async (input) =>
+      String(input).includes('refresh') ? f(input) : new Response('{}', { status: 401 });
     const c = createHttpClient({ baseUrl: () => 'http://p.test', tokens: k, fetch: api });
     const r = await c.request({ method: 'GET', path: '/v1/x', schema: (await import('zod')).z.object({}) });
     expect(r.ok ? null : r.error.kind).toBe('network');
@@ -50,7 +71,17 @@ describe('token keeper', () => {
   });
 
   it('logs in itself in the browser build and keeps the refresh token only at rest', async () => {
-    const inspector = { id: 'insp-1', name: '王芳', certNo: '37100000001', certExpiry: '2030-01-01', unit: 'u', station: 's', region: '371000', domains: [], expert: false };
+    const inspector = {
+      id: 'insp-1',
+      name: '王芳',
+      certNo: '37100000001',
+      certExpiry: '2030-01-01',
+      unit: 'u',
+      station: 's',
+      region: '371000',
+      domains: [],
+      expert: false,
+    };
     const f: typeof fetch = async () => new Response(JSON.stringify({ ...issued, inspector }), { status: 200 });
     const vault = memoryVault();
     const k = createTokenKeeper({ vault, baseUrl: () => 'http://p.test', fetch: f });

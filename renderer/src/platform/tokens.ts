@@ -9,7 +9,14 @@
  */
 import { z } from 'zod';
 import type { AccessGrant } from '../../../shared/ipc/contract.js';
-import { API, LoginResponseSchema, RefreshResponseSchema, type Inspector, type LoginRequest, type Tokens } from '../../../shared/protocol/index.js';
+import {
+  API,
+  LoginResponseSchema,
+  RefreshResponseSchema,
+  type Inspector,
+  type LoginRequest,
+  type Tokens,
+} from '../../../shared/protocol/index.js';
 import { createHttpClient, type HttpClient, type HttpError, type RefreshOutcome, type TokenProvider } from './http.js';
 
 export type { AccessGrant };
@@ -33,10 +40,15 @@ export interface SealedTokenStore {
 }
 
 /** A password login in the HTTP client's error terms, so callers classify failures the same way in both builds. */
-export type LoginOutcome = { readonly ok: true; readonly inspector: Inspector } | { readonly ok: false; readonly error: HttpError };
+export type LoginOutcome =
+  { readonly ok: true; readonly inspector: Inspector } | { readonly ok: false; readonly error: HttpError };
 
-export type SourceLogin = { readonly ok: true; readonly inspector: Inspector; readonly grant: AccessGrant } | { readonly ok: false; readonly error: HttpError };
-export type SourceRefresh = { readonly outcome: 'refreshed'; readonly grant: AccessGrant } | { readonly outcome: Exclude<RefreshOutcome, 'refreshed'> };
+export type SourceLogin =
+  | { readonly ok: true; readonly inspector: Inspector; readonly grant: AccessGrant }
+  | { readonly ok: false; readonly error: HttpError };
+export type SourceRefresh =
+  | { readonly outcome: 'refreshed'; readonly grant: AccessGrant }
+  | { readonly outcome: Exclude<RefreshOutcome, 'refreshed'> };
 /** `session`: a refresh token exists for the current inspector, even if no access token could be had now. */
 export type SourceLoad = { readonly grant: AccessGrant | null; readonly session: boolean };
 
@@ -90,7 +102,11 @@ export interface TokenKeeperDeps {
 
 export function grantOf(tokens: Tokens, deviceNow: number): AccessGrant {
   const serverNow = Date.parse(tokens.serverTime);
-  return { accessToken: tokens.accessToken, expiresAtServer: serverNow + tokens.expiresIn * 1000, skewMs: serverNow - deviceNow };
+  return {
+    accessToken: tokens.accessToken,
+    expiresAtServer: serverNow + tokens.expiresIn * 1000,
+    skewMs: serverNow - deviceNow,
+  };
 }
 
 /** Browser build: the renderer holds both tokens and asks the platform itself. */
@@ -99,7 +115,11 @@ export function browserTokenSource(store: SealedTokenStore, deps: Omit<TokenKeep
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
   const http: HttpClient = createHttpClient({ baseUrl: deps.baseUrl, ...fetchOpt, timeoutMs: 20_000 });
   let current: StoredTokens | null = null;
-  const access = (t: StoredTokens): AccessGrant => ({ accessToken: t.accessToken, expiresAtServer: t.expiresAtServer, skewMs: t.skewMs });
+  const access = (t: StoredTokens): AccessGrant => ({
+    accessToken: t.accessToken,
+    expiresAtServer: t.expiresAtServer,
+    skewMs: t.skewMs,
+  });
   const keep = (tokens: Tokens): AccessGrant => {
     const grant = grantOf(tokens, now());
     current = { ...grant, refreshToken: tokens.refreshToken };
@@ -110,9 +130,19 @@ export function browserTokenSource(store: SealedTokenStore, deps: Omit<TokenKeep
     holder: 'renderer',
     async login(baseUrl, body) {
       const client = createHttpClient({ baseUrl: () => baseUrl, ...fetchOpt, timeoutMs: 15_000 });
-      const res = await client.request({ method: 'POST', path: API.login, body, schema: LoginResponseSchema, auth: false });
+      const res = await client.request({
+        method: 'POST',
+        path: API.login,
+        body,
+        schema: LoginResponseSchema,
+        auth: false,
+      });
       if (!res.ok) return res;
-      if (res.notModified) return { ok: false, error: { kind: 'invalid-response', status: res.status, message: '登录失败：平台返回异常' } };
+      if (res.notModified)
+        return {
+          ok: false,
+          error: { kind: 'invalid-response', status: res.status, message: '登录失败：平台返回异常' },
+        };
       return { ok: true, inspector: res.value.inspector, grant: keep(res.value) };
     },
     async load() {
@@ -130,7 +160,11 @@ export function browserTokenSource(store: SealedTokenStore, deps: Omit<TokenKeep
     async refresh() {
       if (!current) return { outcome: 'rejected' };
       const res = await http.request({
-        method: 'POST', path: API.refresh, body: { refreshToken: current.refreshToken }, schema: RefreshResponseSchema, auth: false,
+        method: 'POST',
+        path: API.refresh,
+        body: { refreshToken: current.refreshToken },
+        schema: RefreshResponseSchema,
+        auth: false,
       });
       if (res.ok && !res.notModified) {
         const grant = keep(res.value);
@@ -187,7 +221,9 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     accessToken: () => grant?.accessToken ?? null,
     hasTokens: () => session,
     refresh() {
-      inflight ??= doRefresh().finally(() => { inflight = null; });
+      inflight ??= doRefresh().finally(() => {
+        inflight = null;
+      });
       return inflight;
     },
     async login(baseUrl, body) {

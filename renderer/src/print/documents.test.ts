@@ -61,7 +61,9 @@ describe('document input validation', () => {
 
   it('refuses a record with fewer than two inspector signatures', () => {
     const input = fixtures.record();
-    expect(() => buildDocument('record', { ...input, inspectorSignatures: input.inspectorSignatures.slice(0, 1) })).toThrow('检查人员不得少于两人');
+    expect(() =>
+      buildDocument('record', { ...input, inspectorSignatures: input.inspectorSignatures.slice(0, 1) }),
+    ).toThrow('检查人员不得少于两人');
   });
 
   it('refuses a result naming an inspector outside the task team', () => {
@@ -73,7 +75,9 @@ describe('document input validation', () => {
   it('refuses a rectification order when nothing is to be rectified', () => {
     const input = fixtures.rectification();
     const itemResults = input.result.itemResults.map((r) => ({ ...r, outcome: 'pass' as const, finding: null }));
-    expect(() => buildDocument('rectification', { ...input, result: { ...input.result, itemResults } })).toThrow('没有需要责令限期改正的问题');
+    expect(() => buildDocument('rectification', { ...input, result: { ...input.result, itemResults } })).toThrow(
+      '没有需要责令限期改正的问题',
+    );
   });
 
   it('refuses a QR link to anything but http(s)', () => {

@@ -36,7 +36,8 @@ export interface RectifyFinding {
 export function findingsToRectify(task: Task, result: ResultPayload): RectifyFinding[] {
   const out: RectifyFinding[] = [];
   for (const r of result.itemResults) {
-    if (r.finding?.handling === 'rectify') out.push({ item: findItem(task, r.itemCode), result: r, finding: r.finding });
+    if (r.finding?.handling === 'rectify')
+      out.push({ item: findItem(task, r.itemCode), result: r, finding: r.finding });
   }
   return out;
 }

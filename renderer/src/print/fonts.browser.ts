@@ -9,7 +9,10 @@ import type { FontSource, FontWeight } from './fonts.js';
 
 const URLS: Readonly<Record<FontWeight, string>> = { regular: regularUrl, bold: boldUrl };
 
-export function createUrlFontSource(urls: Readonly<Record<FontWeight, string>> = URLS, fetcher: typeof fetch = fetch): FontSource {
+export function createUrlFontSource(
+  urls: Readonly<Record<FontWeight, string>> = URLS,
+  fetcher: typeof fetch = fetch,
+): FontSource {
   const cache = new Map<FontWeight, Promise<Uint8Array>>();
   return {
     load(weight) {

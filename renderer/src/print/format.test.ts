@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumeral, formatDateCn, formatDateTimeCn, formatDocNo, formatTimeRangeCn, verificationUrl } from './format.js';
+import {
+  chineseNumeral,
+  formatDateCn,
+  formatDateTimeCn,
+  formatDocNo,
+  formatTimeRangeCn,
+  verificationUrl,
+} from './format.js';
 import { fontCovers, missingGlyphs } from './glyphs.js';
 
 describe('document formatting', () => {
@@ -15,8 +22,12 @@ describe('document formatting', () => {
   });
 
   it('does not repeat the date in a same-day range', () => {
-    expect(formatTimeRangeCn('2026-03-12T09:05:00+08:00', '2026-03-12T10:40:00+08:00')).toBe('2026年3月12日9时05分至10时40分');
-    expect(formatTimeRangeCn('2026-03-12T16:00:00+08:00', '2026-03-13T09:10:00+08:00')).toBe('2026年3月12日16时00分至2026年3月13日9时10分');
+    expect(formatTimeRangeCn('2026-03-12T09:05:00+08:00', '2026-03-12T10:40:00+08:00')).toBe(
+      '2026年3月12日9时05分至10时40分',
+    );
+    expect(formatTimeRangeCn('2026-03-12T16:00:00+08:00', '2026-03-13T09:10:00+08:00')).toBe(
+      '2026年3月12日16时00分至2026年3月13日9时10分',
+    );
   });
 
   it('formats document numbers with hexagonal brackets and a padded serial', () => {

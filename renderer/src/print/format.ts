@@ -27,7 +27,13 @@ function cstParts(isoDateTime: string): CstParts {
   const t = Date.parse(isoDateTime);
   if (Number.isNaN(t)) throw new Error(`时间格式不正确：${isoDateTime}`);
   const d = new Date(t + CST_OFFSET_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+  };
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');

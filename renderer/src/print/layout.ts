@@ -42,7 +42,9 @@ export function a4Document(opts: PageOptions): TDocumentDefinitions {
   return {
     pageSize: 'A4',
     pageOrientation: 'portrait',
-    pageMargins: opts.signedFooter ? [PAGE_MARGINS[0], PAGE_MARGINS[1], PAGE_MARGINS[2], SIGNED_FOOTER_BOTTOM] : PAGE_MARGINS,
+    pageMargins: opts.signedFooter
+      ? [PAGE_MARGINS[0], PAGE_MARGINS[1], PAGE_MARGINS[2], SIGNED_FOOTER_BOTTOM]
+      : PAGE_MARGINS,
     info: {
       title: `${opts.title} ${opts.meta.docNo}`,
       author: opts.meta.authority.name,
@@ -103,7 +105,14 @@ export function numberedList(items: readonly string[]): Content {
         { text: item, style: 'listItem' },
       ]),
     },
-    layout: { hLineWidth: () => 0, vLineWidth: () => 0, paddingTop: () => 1, paddingBottom: () => 1, paddingLeft: () => 2, paddingRight: () => 2 },
+    layout: {
+      hLineWidth: () => 0,
+      vLineWidth: () => 0,
+      paddingTop: () => 1,
+      paddingBottom: () => 1,
+      paddingLeft: () => 2,
+      paddingRight: () => 2,
+    },
     margin: [0, 0, 0, 4],
   };
 }
@@ -121,7 +130,12 @@ export function signatureMark(sig: Signature | null, width = 110): Content {
  */
 export function keepWithClosing(lastBody: Content[], meta: DocumentMeta, receipt: boolean): Content {
   const tail: Content[] = [...lastBody, closingBlock(meta)];
-  if (receipt) tail.push({ text: '当事人签收：______________        签收日期：______年____月____日', style: 'body', margin: [0, 16, 0, 0] });
+  if (receipt)
+    tail.push({
+      text: '当事人签收：______________        签收日期：______年____月____日',
+      style: 'body',
+      margin: [0, 16, 0, 0],
+    });
   return { stack: tail, unbreakable: true };
 }
 

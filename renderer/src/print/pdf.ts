@@ -20,7 +20,11 @@ function isEngine(x: unknown): x is PdfMakeEngine {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
   const vfs = o['virtualfs'] as Record<string, unknown> | undefined;
-  return typeof o['createPdf'] === 'function' && typeof o['setFonts'] === 'function' && typeof vfs?.['writeFileSync'] === 'function';
+  return (
+    typeof o['createPdf'] === 'function' &&
+    typeof o['setFonts'] === 'function' &&
+    typeof vfs?.['writeFileSync'] === 'function'
+  );
 }
 
 async function importPdfMake(): Promise<unknown> {
@@ -52,7 +56,10 @@ export interface PdfRenderer {
 }
 
 const WARM_UP_DOC: TDocumentDefinitions = {
-  content: [{ text: '预热 warm-up 0123', font: FONT_FAMILY }, { text: '预热 warm-up 0123', font: FONT_FAMILY, bold: true }],
+  content: [
+    { text: '预热 warm-up 0123', font: FONT_FAMILY },
+    { text: '预热 warm-up 0123', font: FONT_FAMILY, bold: true },
+  ],
   defaultStyle: { font: FONT_FAMILY },
 };
 
@@ -66,7 +73,14 @@ export function createPdfRenderer(fonts: FontSource, opts: RendererOptions = {})
   const now = opts.now ?? (() => performance.now());
   const loadEngine = opts.loadEngine ?? importPdfMake;
   let ready: Promise<PdfMakeEngine> | null = null;
-  const stats: RenderStats = { documents: 0, setupMs: null, firstMs: null, lastMs: null, nextMs: null, lastBytes: null };
+  const stats: RenderStats = {
+    documents: 0,
+    setupMs: null,
+    firstMs: null,
+    lastMs: null,
+    nextMs: null,
+    lastBytes: null,
+  };
   let laterTotalMs = 0;
   let warmed: Promise<void> | null = null;
 
@@ -104,7 +118,15 @@ export function createPdfRenderer(fonts: FontSource, opts: RendererOptions = {})
       const engine = await engineReady();
       // Lay out a tiny document in both weights once: the first real document then does not pay
       // for parsing the 10 MB font files and for the layout code's first (unoptimised) run.
-      warmed ??= engine.createPdf(WARM_UP_DOC).getBuffer().then(() => undefined, () => { warmed = null; });
+      warmed ??= engine
+        .createPdf(WARM_UP_DOC)
+        .getBuffer()
+        .then(
+          () => undefined,
+          () => {
+            warmed = null;
+          },
+        );
       await warmed;
     },
     async render(def) {
@@ -128,7 +150,10 @@ export function createPdfRenderer(fonts: FontSource, opts: RendererOptions = {})
 }
 
 /** Runs `fn` and returns its value with the elapsed milliseconds (for benchmarks). */
-export async function timed<T>(fn: () => Promise<T>, now: () => number = () => performance.now()): Promise<{ value: T; ms: number }> {
+export async function timed<T>(
+  fn: () => Promise<T>,
+  now: () => number = () => performance.now(),
+): Promise<{ value: T; ms: number }> {
   const started = now();
   const value = await fn();
   return { value, ms: now() - started };

@@ -15,7 +15,17 @@ import {
 import type { ItemResult } from '../../../shared/protocol/results.js';
 import { findItem, inspectorsLine, inspectorsOf } from './facts.js';
 import { checkbox, formatDateCn, formatTimeRangeCn } from './format.js';
-import { a4Document, closingBlock, fieldTable, heading, numberedList, pageFooter, paragraph, section, signatureMark } from './layout.js';
+import {
+  a4Document,
+  closingBlock,
+  fieldTable,
+  heading,
+  numberedList,
+  pageFooter,
+  paragraph,
+  section,
+  signatureMark,
+} from './layout.js';
 import { RecordInputSchema, type Evidence, type RecordInput } from './types.js';
 
 export const RECORD_TITLE = '现场检查笔录';
@@ -33,14 +43,26 @@ function partyTable(input: RecordInput): Content {
   const { party, present, result, task } = input;
   return fieldTable([
     [['当事人', party.name]],
-    [['统一社会信用代码', party.uscc], ['法定代表人', party.legalRep]],
+    [
+      ['统一社会信用代码', party.uscc],
+      ['法定代表人', party.legalRep],
+    ],
     [['住所', party.address]],
-    [['现场负责人', present.name], ['职务', present.post]],
-    [['身份证件号码', present.idNo], ['联系电话', present.phone || party.phone]],
+    [
+      ['现场负责人', present.name],
+      ['职务', present.post],
+    ],
+    [
+      ['身份证件号码', present.idNo],
+      ['联系电话', present.phone || party.phone],
+    ],
     [['检查时间', formatTimeRangeCn(result.startedAt, result.finishedAt)]],
     [['检查地点', input.place]],
     [['检查人员', inspectorsLine(inspectorsOf(task, result))]],
-    [['记录人', input.recorder], ['抽查任务编号', task.taskNo]],
+    [
+      ['记录人', input.recorder],
+      ['抽查任务编号', task.taskNo],
+    ],
   ]);
 }
 
@@ -61,13 +83,20 @@ function itemNote(r: ItemResult): string {
   if (r.note) parts.push(r.note);
   if (r.finding) {
     parts.push(`发现问题：${r.finding.description}`);
-    parts.push(`处理：${FINDING_HANDLING_LABELS[r.finding.handling]}` + (r.finding.rectifyDeadline ? `（限${formatDateCn(r.finding.rectifyDeadline)}前）` : ''));
+    parts.push(
+      `处理：${FINDING_HANDLING_LABELS[r.finding.handling]}` +
+        (r.finding.rectifyDeadline ? `（限${formatDateCn(r.finding.rectifyDeadline)}前）` : ''),
+    );
   }
   return parts.join('\n') || '—';
 }
 
 function itemsTable(input: RecordInput): Content {
-  const head: TableCell[] = ['序号', '检查事项', '结果', '检查情况'].map((t) => ({ text: t, style: 'cellLabel', alignment: 'center' }));
+  const head: TableCell[] = ['序号', '检查事项', '结果', '检查情况'].map((t) => ({
+    text: t,
+    style: 'cellLabel',
+    alignment: 'center',
+  }));
   const rows: TableCell[][] = input.result.itemResults.map((r, i) => [
     { text: String(i + 1), style: 'cell', alignment: 'center' },
     { text: findItem(input.task, r.itemCode).name, style: 'cell' },
@@ -87,7 +116,8 @@ function conclusion(input: RecordInput): Content[] {
     paragraph(`检查结果：${resultSummary(r.resultCodes)}。`, false),
     paragraph(`核查方式：${r.checkMethods.map((m) => CHECK_METHOD_LABELS[m]).join('、')}。`, false),
   ];
-  if (r.followUps.length > 0) lines.push(paragraph(`后续处置：${r.followUps.map((f) => FOLLOW_UP_LABELS[f]).join('、')}。`, false));
+  if (r.followUps.length > 0)
+    lines.push(paragraph(`后续处置：${r.followUps.map((f) => FOLLOW_UP_LABELS[f]).join('、')}。`, false));
   if (r.findings.trim()) lines.push(paragraph(`其他情况：${r.findings.trim()}`, false));
   return lines;
 }
@@ -116,15 +146,33 @@ function signatures(input: RecordInput): Content {
   const rows: Content[] = [paragraph('以上笔录当事人已阅（已向当事人宣读），经核对与事实相符。', false)];
   const ps = input.partySignature;
   if (ps.kind === 'signed') {
-    rows.push(signatureRow('当事人（签名）', signatureMark(ps.signature), `${ps.signature.name}    ${formatDateCn(input.issuedOn)}`));
+    rows.push(
+      signatureRow(
+        '当事人（签名）',
+        signatureMark(ps.signature),
+        `${ps.signature.name}    ${formatDateCn(input.issuedOn)}`,
+      ),
+    );
   } else {
     rows.push(paragraph(`当事人拒绝签名。拒签情况：${ps.note}`, false));
-    rows.push(signatureRow('见证人（签名）', signatureMark(ps.witness.signature), `${ps.witness.name}\n身份证件号码：${ps.witness.idNo}`));
+    rows.push(
+      signatureRow(
+        '见证人（签名）',
+        signatureMark(ps.witness.signature),
+        `${ps.witness.name}\n身份证件号码：${ps.witness.idNo}`,
+      ),
+    );
   }
   const members = inspectorsOf(input.task, input.result);
   input.inspectorSignatures.forEach((sig, i) => {
     const certNo = members.find((m) => m.name === sig.name)?.certNo;
-    rows.push(signatureRow(i === 0 ? '检查人员（签名）' : '', signatureMark(sig), certNo ? `${sig.name}（执法证号：${certNo}）` : sig.name));
+    rows.push(
+      signatureRow(
+        i === 0 ? '检查人员（签名）' : '',
+        signatureMark(sig),
+        certNo ? `${sig.name}（执法证号：${certNo}）` : sig.name,
+      ),
+    );
   });
   // The recorder is usually one of the inspectors: the same captured signature stands for both.
   const recorderSig = input.inspectorSignatures.find((s) => s.name === input.recorder) ?? null;

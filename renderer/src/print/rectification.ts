@@ -23,7 +23,8 @@ function ownDeadlines(findings: readonly RectifyFinding[], deadline: string): st
 function body(input: RectificationInput, findings: readonly RectifyFinding[]): Content[] {
   const { party, task, result } = input;
   const bases = legalBases(findings);
-  const basisText = bases.length > 0 ? `上述行为违反了${bases.join('、')}的规定。` : '上述行为违反了有关法律、法规的规定。';
+  const basisText =
+    bases.length > 0 ? `上述行为违反了${bases.join('、')}的规定。` : '上述行为违反了有关法律、法规的规定。';
   return [
     { text: `${party.name}：`, style: 'body', margin: [0, 4, 0, 0] },
     { text: `（统一社会信用代码：${party.uscc}；住所：${party.address}）`, style: 'body', margin: [0, 0, 0, 4] },
@@ -42,7 +43,14 @@ function body(input: RectificationInput, findings: readonly RectifyFinding[]): C
     ),
     section(4, '整改情况报告'),
     paragraph(input.reportBack),
-    keepWithClosing([paragraph('逾期不改正的，本局将依法处理。'), ...(input.remedies.trim() ? [paragraph(input.remedies.trim())] : [])], input, true),
+    keepWithClosing(
+      [
+        paragraph('逾期不改正的，本局将依法处理。'),
+        ...(input.remedies.trim() ? [paragraph(input.remedies.trim())] : []),
+      ],
+      input,
+      true,
+    ),
   ];
 }
 

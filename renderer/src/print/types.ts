@@ -11,7 +11,13 @@ import { ResultPayloadSchema } from '../../../shared/protocol/results.js';
 import { TaskSchema } from '../../../shared/protocol/tasks.js';
 
 /** The part of the credit file a document prints about the party. */
-export const PartySchema = EnterpriseSchema.pick({ name: true, uscc: true, address: true, legalRep: true, phone: true });
+export const PartySchema = EnterpriseSchema.pick({
+  name: true,
+  uscc: true,
+  address: true,
+  legalRep: true,
+  phone: true,
+});
 export type Party = z.infer<typeof PartySchema>;
 
 export const AuthoritySchema = z.object({
@@ -60,7 +66,10 @@ export type NoticeInput = z.infer<typeof NoticeInputSchema>;
 /** A captured signature: drawn on the pad (PNG data URL) or left blank for pen on paper. */
 export const SignatureSchema = z.object({
   name: z.string().min(1),
-  imageDataUrl: z.string().regex(/^data:image\/(png|jpeg);base64,/, '签名图片格式不正确').nullable(),
+  imageDataUrl: z
+    .string()
+    .regex(/^data:image\/(png|jpeg);base64,/, '签名图片格式不正确')
+    .nullable(),
   signedAt: IsoDateTimeSchema.nullable(),
 });
 export type Signature = z.infer<typeof SignatureSchema>;

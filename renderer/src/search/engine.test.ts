@@ -13,26 +13,44 @@ import { createSearchEngine } from './engine.js';
 
 let dbs: Databases;
 let repo: EnterprisesRepo;
-beforeEach(() => { dbs = freshDatabases(); repo = enterprisesRepo(dbs.cache); });
+beforeEach(() => {
+  dbs = freshDatabases();
+  repo = enterprisesRepo(dbs.cache);
+});
 afterEach(() => disposeDatabases(dbs));
 
 const PLACES = ['海润', '鑫源', '华通', '晨光', '浩瀚', '润丰'];
 const KINDS = ['食品有限公司', '水产有限公司', '商贸有限公司', '超市', '百货店'];
 let seq = 0;
 const upsert = (n: number, version = 1, word = PLACES[n % PLACES.length]!): EnterpriseChange => ({
-  kind: 'upsert', seq: ++seq,
-  enterprise: makeEnterprise(n, { version, name: `威海市${word}${KINDS[n % KINDS.length]!}${n}`, legalRep: `王${'一二三四五'[n % 5]!}`, address: `山东省威海市环翠区统一路${n}号` }),
+  kind: 'upsert',
+  seq: ++seq,
+  enterprise: makeEnterprise(n, {
+    version,
+    name: `威海市${word}${KINDS[n % KINDS.length]!}${n}`,
+    legalRep: `王${'一二三四五'[n % 5]!}`,
+    address: `山东省威海市环翠区统一路${n}号`,
+  }),
 });
 
 async function page(changes: EnterpriseChange[], hasMore = true): Promise<void> {
-  await repo.applyPage({ changes, quarantined: [], nextCursor: String(seq), hasMore, total: 0, at: '2026-05-01T00:00:00Z' });
+  await repo.applyPage({
+    changes,
+    quarantined: [],
+    nextCursor: String(seq),
+    hasMore,
+    total: 0,
+    at: '2026-05-01T00:00:00Z',
+  });
 }
 
 const QUERIES = ['海润', '鑫源水', '润', '王三', '统一路1', makeUscc(7).slice(0, 12), '有限公司', '威海市晨光'];
 
 async function answers(engine: ReturnType<typeof createSearchEngine>) {
   await engine.warm();
-  return Promise.all(QUERIES.map(async (q) => (await engine.search(q, {}, 500)).hits.map((h) => `${h.uscc}:${h.name}`)));
+  return Promise.all(
+    QUERIES.map(async (q) => (await engine.search(q, {}, 500)).hits.map((h) => `${h.uscc}:${h.name}`)),
+  );
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -47,7 +65,10 @@ describe('search engine following a sync', () => {
     const engine = createSearchEngine(repo);
     engine.follow();
     for (let p = 0; p < 3; p++) {
-      await page(Array.from({ length: 1500 }, (_, i) => upsert(p * 1500 + i + 1)), p < 2);
+      await page(
+        Array.from({ length: 1500 }, (_, i) => upsert(p * 1500 + i + 1)),
+        p < 2,
+      );
       await until(() => rowsAfter.mock.calls.length >= p + 2); // the initial prime + one per page
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -62,10 +83,17 @@ describe('search engine following a sync', () => {
     await page(Array.from({ length: 2000 }, (_, i) => upsert(i + 1)));
     await engine.warm();
     // Most of the first chunk changes: its stale copies are compacted away; some leave scope.
-    await page([
-      ...Array.from({ length: 700 }, (_, i) => upsert(i + 1, 2, '新名')),
-      ...Array.from({ length: 50 }, (_, i): EnterpriseChange => ({ kind: 'tombstone', seq: ++seq, uscc: makeUscc(1001 + i) })),
-    ], false);
+    await page(
+      [
+        ...Array.from({ length: 700 }, (_, i) => upsert(i + 1, 2, '新名')),
+        ...Array.from({ length: 50 }, (_, i): EnterpriseChange => ({
+          kind: 'tombstone',
+          seq: ++seq,
+          uscc: makeUscc(1001 + i),
+        })),
+      ],
+      false,
+    );
     const now = await answers(engine);
     expect(now).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
     expect((await engine.search('新名', {}, 1000)).total).toBe(700);
@@ -77,11 +105,28 @@ describe('search engine following a sync', () => {
     await page(Array.from({ length: 1200 }, (_, i) => upsert(i + 1)));
     await engine.warm();
     expect((await engine.search('海润')).total).toBeGreaterThan(0);
-    await dbs.cache.transaction('rw', [dbs.cache.entChunks, dbs.cache.entSearch, dbs.cache.entDir, dbs.cache.entMeta, dbs.cache.syncState], async () => {
-      await Promise.all([dbs.cache.entChunks.clear(), dbs.cache.entSearch.clear(), dbs.cache.entDir.clear(), dbs.cache.entMeta.clear(), dbs.cache.syncState.clear()]);
-    });
+    await dbs.cache.transaction(
+      'rw',
+      [dbs.cache.entChunks, dbs.cache.entSearch, dbs.cache.entDir, dbs.cache.entMeta, dbs.cache.syncState],
+      async () => {
+        await Promise.all([
+          dbs.cache.entChunks.clear(),
+          dbs.cache.entSearch.clear(),
+          dbs.cache.entDir.clear(),
+          dbs.cache.entMeta.clear(),
+          dbs.cache.syncState.clear(),
+        ]);
+      },
+    );
     const fresh = enterprisesRepo(dbs.cache);
-    await fresh.applyPage({ changes: Array.from({ length: 300 }, (_, i) => upsert(5000 + i, 1, '乳山')), quarantined: [], nextCursor: String(seq), hasMore: false, total: 300, at: '2026-05-01T00:00:00Z' });
+    await fresh.applyPage({
+      changes: Array.from({ length: 300 }, (_, i) => upsert(5000 + i, 1, '乳山')),
+      quarantined: [],
+      nextCursor: String(seq),
+      hasMore: false,
+      total: 300,
+      at: '2026-05-01T00:00:00Z',
+    });
     await engine.warm();
     expect((await engine.search('海润')).total).toBe(0);
     expect((await engine.search('乳山', {}, 1000)).total).toBe(300);

@@ -73,13 +73,15 @@ export function createSearchEngine(repo: Repo): SearchEngine {
       return;
     }
     priming = true;
-    void serial(prime).catch(() => undefined).finally(() => {
-      priming = false;
-      if (primeAgain) {
-        primeAgain = false;
-        schedulePrime();
-      }
-    });
+    void serial(prime)
+      .catch(() => undefined)
+      .finally(() => {
+        priming = false;
+        if (primeAgain) {
+          primeAgain = false;
+          schedulePrime();
+        }
+      });
   }
 
   async function rebuild(): Promise<void> {
@@ -94,10 +96,13 @@ export function createSearchEngine(repo: Repo): SearchEngine {
     for (const id of chunks.keys()) if (!live.has(id)) chunks.delete(id);
     const missing = snap.dir.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id);
     if (missing.length > 0) keep(await repo.searchRows(missing));
-    index = EnterpriseSearchIndex.assemble(collector, snap.dir.flatMap((d) => {
-      const chunk = chunks.get(d.id);
-      return usable(chunk, d) ? [{ chunk, dir: d }] : [];
-    }));
+    index = EnterpriseSearchIndex.assemble(
+      collector,
+      snap.dir.flatMap((d) => {
+        const chunk = chunks.get(d.id);
+        return usable(chunk, d) ? [{ chunk, dir: d }] : [];
+      }),
+    );
     builtStamp = snap.stamp;
   }
 
@@ -105,7 +110,9 @@ export function createSearchEngine(repo: Repo): SearchEngine {
     const stamp = await repo.stamp();
     if (index && stamp === builtStamp) return;
     if (!building) {
-      building = serial(rebuild).finally(() => { building = null; });
+      building = serial(rebuild).finally(() => {
+        building = null;
+      });
       building.catch(() => undefined); // a background refresh that fails leaves the previous index
     }
     if (!index || wait) await building;

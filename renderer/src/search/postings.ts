@@ -136,11 +136,17 @@ export class KeyCollector {
           const ch = text.charCodeAt(i);
           if (uni) {
             const id = table.unigramId(ch);
-            if (last[id] !== mark) { last[id] = mark; out.push(id); }
+            if (last[id] !== mark) {
+              last[id] = mark;
+              out.push(id);
+            }
           }
           if (prev >= 0) {
             const id = table.bigramId(prev, ch);
-            if (last[id] !== mark) { last[id] = mark; out.push(id); } // one posting per document and key
+            if (last[id] !== mark) {
+              last[id] = mark;
+              out.push(id);
+            } // one posting per document and key
           }
           prev = ch;
         }
@@ -160,7 +166,10 @@ export interface DocPart {
   readonly take: readonly number[] | null;
 }
 
-function eachDoc(parts: readonly DocPart[], visit: (d: number, ids: Int32Array, from: number, to: number) => void): void {
+function eachDoc(
+  parts: readonly DocPart[],
+  visit: (d: number, ids: Int32Array, from: number, to: number) => void,
+): void {
   let d = 0;
   for (const { keys, take } of parts) {
     const count = take === null ? keys.ends.length : take.length;
@@ -198,7 +207,8 @@ export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Po
       if (term.length === 0) return EMPTY;
       if (term.length === 1) return list(table.knownUnigram(term.charCodeAt(0)));
       const lists: Uint32Array[] = [];
-      for (let i = 1; i < term.length; i++) lists.push(list(table.bigramId(term.charCodeAt(i - 1), term.charCodeAt(i), false)));
+      for (let i = 1; i < term.length; i++)
+        lists.push(list(table.bigramId(term.charCodeAt(i - 1), term.charCodeAt(i), false)));
       lists.sort((a, b) => a.length - b.length);
       let acc: Uint32Array | null = null;
       for (const l of lists) {
@@ -219,10 +229,18 @@ export function buildPostings(docCount: number, texts: DocTexts): Postings {
 /** Intersection of two ascending id lists. */
 export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
   const out = new Uint32Array(Math.min(a.length, b.length));
-  let i = 0, j = 0, k = 0;
+  let i = 0,
+    j = 0,
+    k = 0;
   while (i < a.length && j < b.length) {
-    const x = a[i]!, y = b[j]!;
-    if (x === y) { out[k++] = x; i++; j++; } else if (x < y) i++; else j++;
+    const x = a[i]!,
+      y = b[j]!;
+    if (x === y) {
+      out[k++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
   }
   return out.subarray(0, k);
 }

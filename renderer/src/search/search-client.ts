@@ -14,7 +14,9 @@ export interface SearchClientOptions {
 }
 
 export function createSearchClient(o: SearchClientOptions): SearchEngine {
-  return o.useWorker && typeof Worker !== 'undefined' ? workerClient(o.dbPrefix) : createSearchEngine(enterprisesRepo(o.cache));
+  return o.useWorker && typeof Worker !== 'undefined'
+    ? workerClient(o.dbPrefix)
+    : createSearchEngine(enterprisesRepo(o.cache));
 }
 
 function workerClient(dbPrefix: string): SearchEngine {
@@ -50,7 +52,13 @@ function workerClient(dbPrefix: string): SearchEngine {
 
   return {
     async search(query: string, filters: SearchFilters = {}, limit = 50) {
-      const answer = await ask((id) => ({ type: 'search', id, query: query.slice(0, 200), filters: { ...filters }, limit }));
+      const answer = await ask((id) => ({
+        type: 'search',
+        id,
+        query: query.slice(0, 200),
+        filters: { ...filters },
+        limit,
+      }));
       return answer ?? { hits: [], total: 0, indexed: 0, tookMs: 0 };
     },
     async warm() {

@@ -9,7 +9,14 @@ import { CREDIT_CLASSES, type CreditClass } from '../../../shared/domain/credit.
 import { ENTERPRISE_STATUSES } from '../../../shared/protocol/index.js';
 import { COLOR_BY_CODE, type EntDirRow, type EntSearchRow } from '../db/index.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
-import { assemblePostings, intersect, type DocKeys, type DocPart, type KeyCollector, type Postings } from './postings.js';
+import {
+  assemblePostings,
+  intersect,
+  type DocKeys,
+  type DocPart,
+  type KeyCollector,
+  type Postings,
+} from './postings.js';
 import { TopK } from './top-k.js';
 import { usccDigits, usccOrder } from './uscc-order.js';
 
@@ -32,8 +39,14 @@ export interface IndexedChunk {
 }
 
 interface Columns {
-  usccs: string[]; names: string[]; reps: string[]; addrs: string[]; regions: string[];
-  classes: Uint8Array; colors: string[]; statuses: Uint8Array;
+  usccs: string[];
+  names: string[];
+  reps: string[];
+  addrs: string[];
+  regions: string[];
+  classes: Uint8Array;
+  colors: string[];
+  statuses: Uint8Array;
 }
 
 export class EnterpriseSearchIndex {
@@ -49,7 +62,11 @@ export class EnterpriseSearchIndex {
 
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
   static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
-    const keys = collector.collect(row.usccs.length, (i) => [[row.names[i]!, true], [row.legalReps[i]!, false], [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false]]);
+    const keys = collector.collect(row.usccs.length, (i) => [
+      [row.names[i]!, true],
+      [row.legalReps[i]!, false],
+      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false],
+    ]);
     const n = row.usccs.length;
     const classes = new Uint8Array(n);
     const statuses = new Uint8Array(n);
@@ -66,7 +83,10 @@ export class EnterpriseSearchIndex {
    * Puts indexed chunks together, in the directory's order, keeping only the entries the
    * directory says are live in that chunk (an updated record lives on in its newest chunk only).
    */
-  static assemble(collector: KeyCollector, chunks: readonly { readonly chunk: IndexedChunk; readonly dir: EntDirRow }[]): EnterpriseSearchIndex {
+  static assemble(
+    collector: KeyCollector,
+    chunks: readonly { readonly chunk: IndexedChunk; readonly dir: EntDirRow }[],
+  ): EnterpriseSearchIndex {
     // Which entries of each chunk are live (null: all of them, the usual case, copied in bulk).
     const takes = chunks.map(({ chunk: { row }, dir: d }) => {
       if (sameList(d.usccs, row.usccs)) return null;
@@ -78,12 +98,22 @@ export class EnterpriseSearchIndex {
       return take;
     });
     let total = 0;
-    chunks.forEach(({ chunk }, k) => { total += takes[k]?.length ?? chunk.row.usccs.length; });
+    chunks.forEach(({ chunk }, k) => {
+      total += takes[k]?.length ?? chunk.row.usccs.length;
+    });
     const c: Columns = {
-      usccs: new Array<string>(total), names: new Array<string>(total), reps: new Array<string>(total), addrs: new Array<string>(total),
-      regions: new Array<string>(total), classes: new Uint8Array(total), colors: new Array<string>(total), statuses: new Uint8Array(total),
+      usccs: new Array<string>(total),
+      names: new Array<string>(total),
+      reps: new Array<string>(total),
+      addrs: new Array<string>(total),
+      regions: new Array<string>(total),
+      classes: new Uint8Array(total),
+      colors: new Array<string>(total),
+      statuses: new Uint8Array(total),
     };
-    const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null) ? new Uint16Array(total * DIGITS) : null;
+    const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null)
+      ? new Uint16Array(total * DIGITS)
+      : null;
     let at = 0;
     const parts: DocPart[] = [];
     chunks.forEach(({ chunk }, k) => {
@@ -93,9 +123,16 @@ export class EnterpriseSearchIndex {
       if (digits !== null && take === null) digits.set(chunk.digits!, at * DIGITS);
       for (let j = 0; j < count; j++, at++) {
         const i = take === null ? j : take[j]!;
-        c.usccs[at] = row.usccs[i]!; c.names[at] = row.names[i]!; c.reps[at] = row.legalReps[i]!; c.addrs[at] = row.addresses[i]!;
-        c.regions[at] = row.regions[i]!; c.colors[at] = chunk.colors[i]!; c.classes[at] = chunk.classes[i]!; c.statuses[at] = chunk.statuses[i]!;
-        if (digits !== null && take !== null) digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), at * DIGITS);
+        c.usccs[at] = row.usccs[i]!;
+        c.names[at] = row.names[i]!;
+        c.reps[at] = row.legalReps[i]!;
+        c.addrs[at] = row.addresses[i]!;
+        c.regions[at] = row.regions[i]!;
+        c.colors[at] = chunk.colors[i]!;
+        c.classes[at] = chunk.classes[i]!;
+        c.statuses[at] = chunk.statuses[i]!;
+        if (digits !== null && take !== null)
+          digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), at * DIGITS);
       }
       parts.push({ keys: chunk.keys, take });
     });
@@ -104,19 +141,29 @@ export class EnterpriseSearchIndex {
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
     const t0 = performance.now();
-    const terms = query.trim().split(/\s+/).filter((t) => t.length > 0);
+    const terms = query
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t.length > 0);
     const pass = this.filterFn(filters);
     const top = new TopK(limit, (a, b) => (this.c.usccs[a]! < this.c.usccs[b]! ? a : b));
     let total = 0;
     if (terms.length === 0) {
       if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
-      for (let d = 0; d < this.size; d++) if (pass(d)) { total += 1; top.offer(d, FILTER_SCORE - this.c.names[d]!.length); }
+      for (let d = 0; d < this.size; d++)
+        if (pass(d)) {
+          total += 1;
+          top.offer(d, FILTER_SCORE - this.c.names[d]!.length);
+        }
     } else {
       const upper = terms.map((t) => t.toUpperCase());
       for (const d of this.candidates(terms)) {
         if (pass && !pass(d)) continue;
         const score = this.score(d, terms, upper);
-        if (score > 0) { total += 1; top.offer(d, score); }
+        if (score > 0) {
+          total += 1;
+          top.offer(d, score);
+        }
       }
     }
     const hits = top.sorted().map(([d, score]) => this.hit(d, fieldOf(score, d, terms, this.c)));
@@ -173,16 +220,25 @@ export class EnterpriseSearchIndex {
     const st = f.statuses?.length ? new Set(f.statuses.map((s) => ENTERPRISE_STATUSES.indexOf(s))) : null;
     const regions = f.regions?.length ? new Set(f.regions) : null;
     if (!cls && !colors && !st && !regions) return null;
-    return (d) => (!cls || cls.has(this.c.classes[d]!)) && (!colors || colors.has(this.c.colors[d]!))
-      && (!st || st.has(this.c.statuses[d]!)) && (!regions || regions.has(this.c.regions[d]!));
+    return (d) =>
+      (!cls || cls.has(this.c.classes[d]!)) &&
+      (!colors || colors.has(this.c.colors[d]!)) &&
+      (!st || st.has(this.c.statuses[d]!)) &&
+      (!regions || regions.has(this.c.regions[d]!));
   }
 
   private hit(d: number, matchedIn: MatchField): SearchHit {
     const c = this.c;
     return {
-      uscc: c.usccs[d]!, name: c.names[d]!, legalRep: c.reps[d]!, address: c.addrs[d]!, region: c.regions[d]!,
-      creditClass: CREDIT_CLASSES[c.classes[d]!] ?? 'A', warningColor: (c.colors[d] ?? 'green') as SearchHit['warningColor'],
-      status: ENTERPRISE_STATUSES[c.statuses[d]!] ?? '存续', matchedIn,
+      uscc: c.usccs[d]!,
+      name: c.names[d]!,
+      legalRep: c.reps[d]!,
+      address: c.addrs[d]!,
+      region: c.regions[d]!,
+      creditClass: CREDIT_CLASSES[c.classes[d]!] ?? 'A',
+      warningColor: (c.colors[d] ?? 'green') as SearchHit['warningColor'],
+      status: ENTERPRISE_STATUSES[c.statuses[d]!] ?? '存续',
+      matchedIn,
     };
   }
 }
@@ -217,7 +273,9 @@ function fieldOf(score: number, d: number, terms: readonly string[], c: Columns)
 
 function union(a: Uint32Array, b: Uint32Array): Uint32Array {
   const out = new Uint32Array(a.length + b.length);
-  let i = 0, j = 0, k = 0;
+  let i = 0,
+    j = 0,
+    k = 0;
   while (i < a.length || j < b.length) {
     const x = i < a.length ? a[i]! : Infinity;
     const y = j < b.length ? b[j]! : Infinity;

@@ -7,21 +7,47 @@ import { createSearchEngine } from './engine.js';
 
 let dbs: Databases;
 let repo: EnterprisesRepo;
-beforeEach(() => { dbs = freshDatabases(); repo = enterprisesRepo(dbs.cache); });
+beforeEach(() => {
+  dbs = freshDatabases();
+  repo = enterprisesRepo(dbs.cache);
+});
 afterEach(() => disposeDatabases(dbs));
 
-const NAMES = ['威海市环翠区海润食品有限公司', '荣成市鑫源水产有限公司', '乳山市海润超市', '威海市文登区华通商贸有限公司', '环翠区晨光百货店'];
+const NAMES = [
+  '威海市环翠区海润食品有限公司',
+  '荣成市鑫源水产有限公司',
+  '乳山市海润超市',
+  '威海市文登区华通商贸有限公司',
+  '环翠区晨光百货店',
+];
 
 async function seed(): Promise<void> {
   const changes: EnterpriseChange[] = NAMES.map((name, i) => ({
-    kind: 'upsert', seq: i + 1,
+    kind: 'upsert',
+    seq: i + 1,
     enterprise: makeEnterprise(i + 1, {
-      name, legalRep: ['王海', '李娜', '张伟', '刘洋', '陈静'][i]!, address: `山东省威海市环翠区${['统一路', '成山大道', '胜利街', '米山路', '新威路'][i]!}${i + 10}号`,
+      name,
+      legalRep: ['王海', '李娜', '张伟', '刘洋', '陈静'][i]!,
+      address: `山东省威海市环翠区${['统一路', '成山大道', '胜利街', '米山路', '新威路'][i]!}${i + 10}号`,
       region: ['371002', '371082', '371083', '371003', '371002'][i]!,
-      internal: { creditClass: (['A', 'B', 'C', 'D', 'E'] as const)[i]!, classHistory: [], warningColor: (['green', 'blue', 'orange', 'red', 'red'] as const)[i]!, foodRiskLevel: null, seKeyUnit: false, complaints12345: 0 },
+      internal: {
+        creditClass: (['A', 'B', 'C', 'D', 'E'] as const)[i]!,
+        classHistory: [],
+        warningColor: (['green', 'blue', 'orange', 'red', 'red'] as const)[i]!,
+        foodRiskLevel: null,
+        seKeyUnit: false,
+        complaints12345: 0,
+      },
     }),
   }));
-  await repo.applyPage({ changes, quarantined: [], nextCursor: '5', hasMore: false, total: 5, at: '2026-05-01T00:00:00Z' });
+  await repo.applyPage({
+    changes,
+    quarantined: [],
+    nextCursor: '5',
+    hasMore: false,
+    total: 5,
+    at: '2026-05-01T00:00:00Z',
+  });
 }
 
 describe('enterprise search', () => {
@@ -49,9 +75,14 @@ describe('enterprise search', () => {
   it('filters by class, colour, status and region, with or without a query', async () => {
     await seed();
     const engine = createSearchEngine(repo);
-    expect((await engine.search('', { warningColors: ['red'] })).hits.map((h) => h.uscc).sort()).toEqual([makeUscc(4), makeUscc(5)]);
+    expect((await engine.search('', { warningColors: ['red'] })).hits.map((h) => h.uscc).sort()).toEqual([
+      makeUscc(4),
+      makeUscc(5),
+    ]);
     expect((await engine.search('海润', { creditClasses: ['C'] })).hits.map((h) => h.uscc)).toEqual([makeUscc(3)]);
-    expect((await engine.search('', { regions: ['371002'], creditClasses: ['E'] })).hits.map((h) => h.uscc)).toEqual([makeUscc(5)]);
+    expect((await engine.search('', { regions: ['371002'], creditClasses: ['E'] })).hits.map((h) => h.uscc)).toEqual([
+      makeUscc(5),
+    ]);
     expect((await engine.search('', { statuses: ['注销'] })).total).toBe(0);
     expect((await engine.search('')).total).toBe(0);
   });
@@ -65,7 +96,11 @@ describe('enterprise search', () => {
         { kind: 'upsert', seq: 6, enterprise: makeEnterprise(2, { version: 2, name: '荣成市海润水产有限公司' }) },
         { kind: 'tombstone', seq: 7, uscc: makeUscc(3) },
       ],
-      quarantined: [], nextCursor: '7', hasMore: false, total: 4, at: '2026-05-02T00:00:00Z',
+      quarantined: [],
+      nextCursor: '7',
+      hasMore: false,
+      total: 4,
+      at: '2026-05-02T00:00:00Z',
     });
     await engine.warm();
     expect((await engine.search('海润')).hits.map((h) => h.uscc).sort()).toEqual([makeUscc(1), makeUscc(2)]);

@@ -38,8 +38,14 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (!engine) return fail(msg.id, new Error('检索线程尚未初始化'));
   if (msg.type === 'warm') {
-    engine.warm().then(() => post({ type: 'ready', id: msg.id }), (e: unknown) => fail(msg.id, e));
+    engine.warm().then(
+      () => post({ type: 'ready', id: msg.id }),
+      (e: unknown) => fail(msg.id, e),
+    );
     return;
   }
-  engine.search(msg.query, msg.filters, msg.limit).then((answer) => post({ type: 'answer', id: msg.id, answer }), (e: unknown) => fail(msg.id, e));
+  engine.search(msg.query, msg.filters, msg.limit).then(
+    (answer) => post({ type: 'answer', id: msg.id, answer }),
+    (e: unknown) => fail(msg.id, e),
+  );
 });

@@ -4,7 +4,10 @@ export class TopK {
   private readonly scores: number[] = [];
 
   /** `tie` picks which of two equal-score documents ranks first (stable, deterministic order). */
-  constructor(private readonly k: number, private readonly tie: (a: number, b: number) => number) {}
+  constructor(
+    private readonly k: number,
+    private readonly tie: (a: number, b: number) => number,
+  ) {}
 
   offer(doc: number, score: number): void {
     if (this.k <= 0) return;

@@ -6,7 +6,10 @@ const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 function rng(seed: number): (n: number) => number {
   let s = seed;
-  return (n) => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s >>> 8) % n; };
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
 }
 
 function byCompare(usccs: readonly string[]): number[] {

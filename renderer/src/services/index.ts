@@ -7,8 +7,25 @@
  * UI code imports from this file only: the `services` instance and the contract's types.
  */
 import {
-  attachmentsRepo, auditRepo, docNumbersRepo, draftsRepo, enterprisesRepo, metaRepo, openDatabases, outboxRepo, quarantineRepo,
-  referenceRepo, resultsRepo, journalRepo, reviewsRepo, sessionRepo, syncStateRepo, tasksRepo, uploadsRepo, type Databases, type MarkerMirror,
+  attachmentsRepo,
+  auditRepo,
+  docNumbersRepo,
+  draftsRepo,
+  enterprisesRepo,
+  metaRepo,
+  openDatabases,
+  outboxRepo,
+  quarantineRepo,
+  referenceRepo,
+  resultsRepo,
+  journalRepo,
+  reviewsRepo,
+  sessionRepo,
+  syncStateRepo,
+  tasksRepo,
+  uploadsRepo,
+  type Databases,
+  type MarkerMirror,
 } from '../db/index.js';
 import { detectAdapter } from '../platform/adapter.js';
 import { appRenderer } from '../print/index.js';
@@ -38,28 +55,53 @@ export interface CreatedServices extends Services {
 function openRepositories(dbs: Databases): Repositories {
   const { field, cache } = dbs;
   return {
-    session: sessionRepo(field), meta: metaRepo(field), tasks: tasksRepo(field), taskSync: syncStateRepo(field.syncState),
-    drafts: draftsRepo(field), results: resultsRepo(field), attachments: attachmentsRepo(field), audit: auditRepo(field),
-    outbox: outboxRepo(field), uploads: uploadsRepo(field), reviews: reviewsRepo(field), docNumbers: docNumbersRepo(field), journal: journalRepo(field),
-    enterprises: enterprisesRepo(cache), reference: referenceRepo(cache), quarantine: quarantineRepo(cache),
+    session: sessionRepo(field),
+    meta: metaRepo(field),
+    tasks: tasksRepo(field),
+    taskSync: syncStateRepo(field.syncState),
+    drafts: draftsRepo(field),
+    results: resultsRepo(field),
+    attachments: attachmentsRepo(field),
+    audit: auditRepo(field),
+    outbox: outboxRepo(field),
+    uploads: uploadsRepo(field),
+    reviews: reviewsRepo(field),
+    docNumbers: docNumbersRepo(field),
+    journal: journalRepo(field),
+    enterprises: enterprisesRepo(cache),
+    reference: referenceRepo(cache),
+    quarantine: quarantineRepo(cache),
   };
 }
 
-export function createServices(deps: ServiceDeps, options: { markerMirror?: MarkerMirror; ledger?: LedgerStore; beforeFinalizeCommit?: () => void } = {}): CreatedServices {
+export function createServices(
+  deps: ServiceDeps,
+  options: { markerMirror?: MarkerMirror; ledger?: LedgerStore; beforeFinalizeCommit?: () => void } = {},
+): CreatedServices {
   const rt = createRuntime(deps, openRepositories(deps.dbs));
   const auth = createAuthService(rt);
   const outbox = createOutboxService(rt);
   const tasks = createTaskService(rt);
   const enterprises = createEnterpriseService(rt);
-  const inspection = createInspectionService(rt, options.beforeFinalizeCommit ? { beforeCommit: options.beforeFinalizeCommit } : {});
+  const inspection = createInspectionService(
+    rt,
+    options.beforeFinalizeCommit ? { beforeCommit: options.beforeFinalizeCommit } : {},
+  );
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
   return {
     deployment: createDeploymentService(deps.adapter),
-    storage: createStorageService(rt, { ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}), ...(options.ledger ? { ledger: options.ledger } : {}) }),
+    storage: createStorageService(rt, {
+      ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}),
+      ...(options.ledger ? { ledger: options.ledger } : {}),
+    }),
     integrity: createIntegrityService(rt),
     auth,
-    sync: createSyncService(rt, () => outbox.drain().catch(() => null), () => enterprises.followSearch()),
+    sync: createSyncService(
+      rt,
+      () => outbox.drain().catch(() => null),
+      () => enterprises.followSearch(),
+    ),
     tasks,
     enterprises,
     reference: createReferenceService(rt),
@@ -81,8 +123,13 @@ function webLocks(): LockLike | null {
 function appServices(): Services {
   const inApp = typeof window !== 'undefined';
   return createServices({
-    dbs: openDatabases(), adapter: detectAdapter(), network: browserNetwork(), locks: webLocks(),
-    useWorker: inApp, background: inApp, deviceName: inApp ? navigator.userAgent.slice(0, 100) : 'node',
+    dbs: openDatabases(),
+    adapter: detectAdapter(),
+    network: browserNetwork(),
+    locks: webLocks(),
+    useWorker: inApp,
+    background: inApp,
+    deviceName: inApp ? navigator.userAgent.slice(0, 100) : 'node',
   });
 }
 

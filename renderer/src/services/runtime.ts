@@ -5,8 +5,23 @@
  * an in-memory directory; two of them would each load and refresh their own).
  */
 import type {
-  AttachmentsRepo, AuditRepo, Databases, DocNumbersRepo, DraftsRepo, JournalRepo, EnterprisesRepo, MetaRepo, OutboxRepo, QuarantineRepo,
-  ReferenceRepo, ResultsRepo, ReviewsRepo, SessionRepo, SyncStateRepo, TasksRepo, UploadsRepo,
+  AttachmentsRepo,
+  AuditRepo,
+  Databases,
+  DocNumbersRepo,
+  DraftsRepo,
+  JournalRepo,
+  EnterprisesRepo,
+  MetaRepo,
+  OutboxRepo,
+  QuarantineRepo,
+  ReferenceRepo,
+  ResultsRepo,
+  ReviewsRepo,
+  SessionRepo,
+  SyncStateRepo,
+  TasksRepo,
+  UploadsRepo,
 } from '../db/index.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import { createHttpClient, type HttpClient } from '../platform/http.js';
@@ -88,7 +103,9 @@ export function createRuntime(deps: ServiceDeps, repos: Repositories): Runtime {
     tokens,
     http: createHttpClient({ baseUrl: () => baseUrl, tokens, ...fetchOpt }),
     baseUrl: () => baseUrl,
-    setBaseUrl: (url) => { baseUrl = url; },
+    setBaseUrl: (url) => {
+      baseUrl = url;
+    },
     emit(topic) {
       for (const l of listeners.get(topic) ?? []) l();
     },

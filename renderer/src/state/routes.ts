@@ -27,7 +27,10 @@ function decode(segment: string | undefined): string | null {
 
 /** Parses `#/tasks/abc/inspect` etc.; anything unknown falls back to the task list. */
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p.length > 0);
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p.length > 0);
   const [head, id, tail] = parts;
   switch (head) {
     case 'login':

@@ -2,7 +2,12 @@
  * Registers the service worker for the browser build only: not inside Electron (the preload
  * exposes `api` on globalThis), only over http(s), only in production builds.
  */
-export function shouldRegisterServiceWorker(env: { prod: boolean; protocol: string; hasBridge: boolean; supported: boolean }): boolean {
+export function shouldRegisterServiceWorker(env: {
+  prod: boolean;
+  protocol: string;
+  hasBridge: boolean;
+  supported: boolean;
+}): boolean {
   return env.prod && env.supported && !env.hasBridge && (env.protocol === 'http:' || env.protocol === 'https:');
 }
 

@@ -16,9 +16,16 @@ const SEED = Number(process.env['BYTE_VALIDATOR_SEED'] ?? '20260301');
 
 const UpsertSchema = EnterpriseUpsertSchema; // what the app compiles (enterprise-prepare.ts)
 const CAPTURES = [
-  ['seq'], ['enterprise', 'uscc'], ['enterprise', 'version'], ['enterprise', 'name'], ['enterprise', 'legalRep'],
-  ['enterprise', 'address'], ['enterprise', 'region'], ['enterprise', 'status'],
-  ['enterprise', 'internal', 'creditClass'], ['enterprise', 'internal', 'warningColor'],
+  ['seq'],
+  ['enterprise', 'uscc'],
+  ['enterprise', 'version'],
+  ['enterprise', 'name'],
+  ['enterprise', 'legalRep'],
+  ['enterprise', 'address'],
+  ['enterprise', 'region'],
+  ['enterprise', 'status'],
+  ['enterprise', 'internal', 'creditClass'],
+  ['enterprise', 'internal', 'warningColor'],
 ] as const;
 const upsert = compileByteValidator(UpsertSchema, CAPTURES);
 
@@ -38,7 +45,8 @@ function oracle(schema: z.ZodType, bytes: Uint8Array): { ok: boolean; value: unk
 function at(v: unknown, path: readonly string[]): unknown {
   let x = v;
   for (const k of path) {
-    if (x === null || typeof x !== 'object' || Array.isArray(x) || !Object.prototype.hasOwnProperty.call(x, k)) return undefined;
+    if (x === null || typeof x !== 'object' || Array.isArray(x) || !Object.prototype.hasOwnProperty.call(x, k))
+      return undefined;
     x = (x as Record<string, unknown>)[k];
   }
   return x;
@@ -49,23 +57,55 @@ function show(bytes: Uint8Array): string {
   return text.length > 300 ? `${text.slice(0, 300)}…(${bytes.length} bytes)` : text;
 }
 
-interface Tally { cases: number; accepted: number; oracleTrue: number; plainOracleTrue: number; plainAccepted: number; failures: string[] }
-const tally = (): Tally => ({ cases: 0, accepted: 0, oracleTrue: 0, plainOracleTrue: 0, plainAccepted: 0, failures: [] });
+interface Tally {
+  cases: number;
+  accepted: number;
+  oracleTrue: number;
+  plainOracleTrue: number;
+  plainAccepted: number;
+  failures: string[];
+}
+const tally = (): Tally => ({
+  cases: 0,
+  accepted: 0,
+  oracleTrue: 0,
+  plainOracleTrue: 0,
+  plainAccepted: 0,
+  failures: [],
+});
 
 /** One differential case: validator true => oracle true and captures equal JSON.parse's values. */
-function check(t: Tally, v: ByteValidator, schema: z.ZodType, caps: readonly (readonly string[])[], bytes: Uint8Array, label: string, plain: boolean, range?: { buf: Uint8Array; start: number }): void {
+function check(
+  t: Tally,
+  v: ByteValidator,
+  schema: z.ZodType,
+  caps: readonly (readonly string[])[],
+  bytes: Uint8Array,
+  label: string,
+  plain: boolean,
+  range?: { buf: Uint8Array; start: number },
+): void {
   const out: unknown[] = ['stale'];
   const got = range ? v(range.buf, range.start, range.start + bytes.length, out) : v(bytes, 0, bytes.length, out);
   const o = oracle(schema, bytes);
   t.cases++;
-  if (o.ok) { t.oracleTrue++; if (plain) t.plainOracleTrue++; }
+  if (o.ok) {
+    t.oracleTrue++;
+    if (plain) t.plainOracleTrue++;
+  }
   if (!got) return;
   t.accepted++;
   if (plain) t.plainAccepted++;
-  if (!o.ok) { t.failures.push(`[seed ${SEED}] ${label}: accepted what the oracle rejects: ${show(bytes)}`); return; }
+  if (!o.ok) {
+    t.failures.push(`[seed ${SEED}] ${label}: accepted what the oracle rejects: ${show(bytes)}`);
+    return;
+  }
   caps.forEach((path, i) => {
     const want = at(o.value, path);
-    if (!Object.is(out[i], want)) t.failures.push(`[seed ${SEED}] ${label}: capture ${path.join('.')} = ${String(out[i])}, JSON.parse says ${String(want)}: ${show(bytes)}`);
+    if (!Object.is(out[i], want))
+      t.failures.push(
+        `[seed ${SEED}] ${label}: capture ${path.join('.')} = ${String(out[i])}, JSON.parse says ${String(want)}: ${show(bytes)}`,
+      );
   });
 }
 
@@ -89,11 +129,19 @@ const lines = records.map((e, i) => utf8.encode(JSON.stringify(envelope(e, i + 1
 // ---- a JSON writer with duplicate keys, raw values, escapes and whitespace ----
 
 /** A value written verbatim (odd number forms, hand-made escapes). */
-class Raw { constructor(readonly text: string) {} }
+class Raw {
+  constructor(readonly text: string) {}
+}
 /** An object written key by key, in order: duplicates allowed. */
-class Entries { constructor(readonly entries: readonly (readonly [string, unknown])[]) {} }
+class Entries {
+  constructor(readonly entries: readonly (readonly [string, unknown])[]) {}
+}
 
-interface Style { readonly ws: number; readonly escKeys: number; readonly escStrings: number }
+interface Style {
+  readonly ws: number;
+  readonly escKeys: number;
+  readonly escStrings: number;
+}
 const PLAIN: Style = { ws: 0, escKeys: 0, escStrings: 0 };
 const WS = [' ', '\t', '\n', '\r', '  ', ' \n\t\r '];
 
@@ -110,12 +158,16 @@ function writeString(s: string, rng: Rng, escape: boolean): string {
     const pair = u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
     const lone = !pair && u >= 0xd800 && u <= 0xdfff;
     if (lone || u < 0x20 || u === 0x22 || u === 0x5c || rng.chance(0.4)) {
-      if (!lone && u !== 0x22 && u !== 0x5c && u >= 0x20 && rng.chance(0.3) && !pair) out += u === 0x2f ? '\\/' : hex4(u, rng);
+      if (!lone && u !== 0x22 && u !== 0x5c && u >= 0x20 && rng.chance(0.3) && !pair)
+        out += u === 0x2f ? '\\/' : hex4(u, rng);
       else if (u === 0x22) out += rng.chance(0.5) ? '\\"' : hex4(u, rng);
       else if (u === 0x5c) out += rng.chance(0.5) ? '\\\\' : hex4(u, rng);
       else if (u === 0x0a && rng.chance(0.5)) out += '\\n';
       else out += hex4(u, rng);
-      if (pair) { out += hex4(s.charCodeAt(i + 1), rng); i++; }
+      if (pair) {
+        out += hex4(s.charCodeAt(i + 1), rng);
+        i++;
+      }
     } else {
       out += pair ? s.slice(i, i + 2) : s[i];
       if (pair) i++;
@@ -131,7 +183,9 @@ function write(v: unknown, rng: Rng, st: Style): string {
   if (v === null || typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${w()}${v.map((x) => write(x, rng, st)).join(`${w()},${w()}`)}${w()}]`;
   const entries = v instanceof Entries ? v.entries : Object.entries(v as Record<string, unknown>);
-  const body = entries.map(([k, x]) => `${writeString(k, rng, st.escKeys > 0 && rng.chance(st.escKeys))}${w()}:${w()}${write(x, rng, st)}`);
+  const body = entries.map(
+    ([k, x]) => `${writeString(k, rng, st.escKeys > 0 && rng.chance(st.escKeys))}${w()}:${w()}${write(x, rng, st)}`,
+  );
   return `{${w()}${body.join(`${w()},${w()}`)}${w()}}`;
 }
 
@@ -142,7 +196,8 @@ type Path = (string | number)[];
 function paths(v: unknown, here: Path = []): Path[] {
   const out: Path[] = here.length > 0 ? [here] : [];
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...here, i])));
-  else if (v && typeof v === 'object' && !(v instanceof Raw) && !(v instanceof Entries)) for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...here, k]));
+  else if (v && typeof v === 'object' && !(v instanceof Raw) && !(v instanceof Entries))
+    for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...here, k]));
   return out;
 }
 
@@ -152,25 +207,81 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> {
   return p;
 }
 
-const valueAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((x, k) => (x as Record<string | number, unknown>)[k], root);
-const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Raw) && !(x instanceof Entries);
+const valueAt = (root: unknown, path: Path): unknown =>
+  path.reduce<unknown>((x, k) => (x as Record<string | number, unknown>)[k], root);
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Raw) && !(x instanceof Entries);
 const objectPaths = (v: unknown): Path[] => [[], ...paths(v).filter((p) => isObject(valueAt(v, p)))];
 const objectAt = (root: unknown, path: Path): Record<string, unknown> => valueAt(root, path) as Record<string, unknown>;
 
-const NUMBER_FORMS = ['1e400', '-1e400', '-0', '0', '1.0', '1E2', '1e+2', '100e-2', '1e-400', '01', '1.', '.5', '-', '+1', '1e', '1e+', '--1', '0x10', '9007199254740991',
-  '9007199254740992', '9007199254740993', '123456789012345678901234567890', '2.5', '0.1', '-1', '1.5e3', '12.50', '5e-324', '1.7976931348623157e308', '1.8e308', 'NaN', 'Infinity', '1_000'];
+const NUMBER_FORMS = [
+  '1e400',
+  '-1e400',
+  '-0',
+  '0',
+  '1.0',
+  '1E2',
+  '1e+2',
+  '100e-2',
+  '1e-400',
+  '01',
+  '1.',
+  '.5',
+  '-',
+  '+1',
+  '1e',
+  '1e+',
+  '--1',
+  '0x10',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  '2.5',
+  '0.1',
+  '-1',
+  '1.5e3',
+  '12.50',
+  '5e-324',
+  '1.7976931348623157e308',
+  '1.8e308',
+  'NaN',
+  'Infinity',
+  '1_000',
+];
 
 /** A random JSON number text: up to 20 integer and 20 fraction digits, exponents up to ±330. */
 function numberText(rng: Rng): string {
   const digits = (n: number): string => Array.from({ length: n }, () => String(rng.int(0, 9))).join('');
   const int = rng.chance(0.2) ? '0' : String(rng.int(1, 9)) + digits(rng.int(0, 19));
   const frac = rng.chance(0.5) ? `.${digits(rng.int(1, 20))}` : '';
-  const exp = rng.chance(0.5) ? `${rng.pick(['e', 'E'])}${rng.pick(['', '+', '-'])}${rng.chance(0.7) ? rng.int(0, 30) : rng.int(0, 330)}` : '';
+  const exp = rng.chance(0.5)
+    ? `${rng.pick(['e', 'E'])}${rng.pick(['', '+', '-'])}${rng.chance(0.7) ? rng.int(0, 30) : rng.int(0, 330)}`
+    : '';
   return `${rng.chance(0.2) ? '-' : ''}${int}${frac}${exp}`;
 }
 
 function randomString(rng: Rng): string {
-  const parts = ['a', '名', '😀', '\u00e9', '"', '\\', '/', '\n', '\u2028', '\u007f', ' ', '2024-02-29', '2023-02-29', '371002', '91371002MA3C4XYZ5K', '存续', 'A', 'red'];
+  const parts = [
+    'a',
+    '名',
+    '😀',
+    '\u00e9',
+    '"',
+    '\\',
+    '/',
+    '\n',
+    '\u2028',
+    '\u007f',
+    ' ',
+    '2024-02-29',
+    '2023-02-29',
+    '371002',
+    '91371002MA3C4XYZ5K',
+    '存续',
+    'A',
+    'red',
+  ];
   let s = '';
   const n = rng.int(0, 4);
   for (let i = 0; i < n; i++) s += rng.pick(parts);
@@ -179,23 +290,55 @@ function randomString(rng: Rng): string {
 
 function randomValue(rng: Rng, depth = 0): unknown {
   switch (rng.int(0, 12)) {
-    case 0: return null;
-    case 1: return rng.chance(0.5);
-    case 2: return rng.int(-3, 5000);
-    case 3: return rng.next() * 1e6 - 1e3;
-    case 4: return new Raw(rng.chance(0.5) ? rng.pick(NUMBER_FORMS) : numberText(rng));
-    case 5: return rng.pick(['2024-02-29', '2024-02-30', '2023-13-01', '存续', '注销', 'A', 'F', 'red', 'purple', '371002', '37100', '', '2025-01', '2025-1', 'upsert', '抽查', '已报送']);
-    case 6: return randomString(rng);
-    case 7: return depth < 3 ? [randomValue(rng, depth + 1), randomValue(rng, depth + 1)].slice(0, rng.int(0, 2)) : [];
-    case 8: return depth < 3 ? { a: randomValue(rng, depth + 1) } : {};
-    case 9: return '名'.repeat(rng.int(95, 105));
-    case 10: return rng.pick([0, 1, -1, 1.5, 100, 2024]);
-    default: return rng.pick(['抽查', '检查', '告知承诺', '履行中', '红名单', '已修复', 'green', 'blue', 'B', 'C', 'E']);
+    case 0:
+      return null;
+    case 1:
+      return rng.chance(0.5);
+    case 2:
+      return rng.int(-3, 5000);
+    case 3:
+      return rng.next() * 1e6 - 1e3;
+    case 4:
+      return new Raw(rng.chance(0.5) ? rng.pick(NUMBER_FORMS) : numberText(rng));
+    case 5:
+      return rng.pick([
+        '2024-02-29',
+        '2024-02-30',
+        '2023-13-01',
+        '存续',
+        '注销',
+        'A',
+        'F',
+        'red',
+        'purple',
+        '371002',
+        '37100',
+        '',
+        '2025-01',
+        '2025-1',
+        'upsert',
+        '抽查',
+        '已报送',
+      ]);
+    case 6:
+      return randomString(rng);
+    case 7:
+      return depth < 3 ? [randomValue(rng, depth + 1), randomValue(rng, depth + 1)].slice(0, rng.int(0, 2)) : [];
+    case 8:
+      return depth < 3 ? { a: randomValue(rng, depth + 1) } : {};
+    case 9:
+      return '名'.repeat(rng.int(95, 105));
+    case 10:
+      return rng.pick([0, 1, -1, 1.5, 100, 2024]);
+    default:
+      return rng.pick(['抽查', '检查', '告知承诺', '履行中', '红名单', '已修复', 'green', 'blue', 'B', 'C', 'E']);
   }
 }
 
 function deepValue(depth: number, rng: Rng): Raw {
-  return rng.chance(0.5) ? new Raw(`${'['.repeat(depth)}${']'.repeat(depth)}`) : new Raw(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+  return rng.chance(0.5)
+    ? new Raw(`${'['.repeat(depth)}${']'.repeat(depth)}`)
+    : new Raw(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
 }
 
 /** A string the length of which is near the name's bounds: `units` UTF-16 units, part emoji. */
@@ -206,36 +349,62 @@ function nearLimitName(rng: Rng): string {
   return '😀'.repeat(Math.min(emoji, Math.floor(units / 2))) + '企'.repeat(rest);
 }
 
-interface Case { readonly value: unknown; readonly style: Style; readonly plain: boolean; readonly label: string }
+interface Case {
+  readonly value: unknown;
+  readonly style: Style;
+  readonly plain: boolean;
+  readonly label: string;
+}
 
 function mutateRecord(rng: Rng, base: Record<string, unknown>, other: Record<string, unknown>): Case {
   const r = structuredClone(base);
   const all = paths(r);
   const kind = rng.int(0, 12);
   switch (kind) {
-    case 0: case 1: { // a node replaced by a value of any kind
+    case 0:
+    case 1: {
+      // a node replaced by a value of any kind
       const p = rng.pick(all);
       parentOf(r, p)[p[p.length - 1]!] = randomValue(rng);
       return { value: r, style: PLAIN, plain: true, label: `set ${p.join('.')}` };
     }
-    case 2: { // a key or array element removed
+    case 2: {
+      // a key or array element removed
       const p = rng.pick(all);
       const parent = parentOf(r, p);
       if (Array.isArray(parent)) parent.splice(Number(p[p.length - 1]), 1);
       else delete parent[p[p.length - 1]!];
       return { value: r, style: PLAIN, plain: true, label: `delete ${p.join('.')}` };
     }
-    case 3: { // an unknown key, possibly a prototype name
+    case 3: {
+      // an unknown key, possibly a prototype name
       const p = rng.pick(objectPaths(r));
-      const k = rng.pick(['unexpected', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '名称', '', 'kind', 'Name', 'name ']);
+      const k = rng.pick([
+        'unexpected',
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        '名称',
+        '',
+        'kind',
+        'Name',
+        'name ',
+      ]);
       const obj = objectAt(r, p);
       const entries: (readonly [string, unknown])[] = [...Object.entries(obj), [k, randomValue(rng)]];
       if (rng.chance(0.5)) entries.unshift([k, randomValue(rng)]);
       replaceObject(r, p, new Entries(entries));
       // A key already in the object makes this a duplicate (not plain); __proto__ as an own key is still exact.
-      return { value: r, style: PLAIN, plain: !(k in obj), label: `unknown key ${JSON.stringify(k)} at ${p.join('.')}` };
+      return {
+        value: r,
+        style: PLAIN,
+        plain: !(k in obj),
+        label: `unknown key ${JSON.stringify(k)} at ${p.join('.')}`,
+      };
     }
-    case 4: { // duplicate keys: valid then other, other then valid, or the same twice
+    case 4: {
+      // duplicate keys: valid then other, other then valid, or the same twice
       const p = rng.pick(objectPaths(r));
       const obj = objectAt(r, p);
       const keys = Object.keys(obj);
@@ -253,25 +422,60 @@ function mutateRecord(rng: Rng, base: Record<string, unknown>, other: Record<str
     }
     case 5: // the whole enterprise twice: captures must come from the last
       return {
-        value: new Entries([['kind', 'upsert'], ['enterprise', other['enterprise']], ['seq', r['seq']], ['enterprise', r['enterprise']]]),
-        style: PLAIN, plain: false, label: 'enterprise twice',
+        value: new Entries([
+          ['kind', 'upsert'],
+          ['enterprise', other['enterprise']],
+          ['seq', r['seq']],
+          ['enterprise', r['enterprise']],
+        ]),
+        style: PLAIN,
+        plain: false,
+        label: 'enterprise twice',
       };
     case 6: // escaped keys and strings, whitespace
-      return { value: r, style: { ws: rng.pick([0, 0.2]), escKeys: rng.pick([0, 0.3, 1]), escStrings: rng.pick([0.3, 1]) }, plain: false, label: 'escapes' };
-    case 7: { // lone surrogates and hand-made escapes inside a string
+      return {
+        value: r,
+        style: { ws: rng.pick([0, 0.2]), escKeys: rng.pick([0, 0.3, 1]), escStrings: rng.pick([0.3, 1]) },
+        plain: false,
+        label: 'escapes',
+      };
+    case 7: {
+      // lone surrogates and hand-made escapes inside a string
       const strings = all.filter((p) => typeof parentOf(r, p)[p[p.length - 1]!] === 'string');
       const p = rng.pick(strings);
       const s = JSON.stringify(parentOf(r, p)[p[p.length - 1]!]).slice(1, -1);
       const cut = rng.int(0, s.length);
-      const ins = rng.pick(['\\ud800', '\\udc00', '\\uD83D\\uDE00', '\\ud83d', '\\uDE00\\uD83D', '\\u00E9', '\\x41', '\\u12G4', "\\'", '\\U0041', '\\/', '\\u0000', '\\', '\\"']);
+      const ins = rng.pick([
+        '\\ud800',
+        '\\udc00',
+        '\\uD83D\\uDE00',
+        '\\ud83d',
+        '\\uDE00\\uD83D',
+        '\\u00E9',
+        '\\x41',
+        '\\u12G4',
+        "\\'",
+        '\\U0041',
+        '\\/',
+        '\\u0000',
+        '\\',
+        '\\"',
+      ]);
       parentOf(r, p)[p[p.length - 1]!] = new Raw(`"${s.slice(0, cut)}${ins}${s.slice(cut)}"`);
       return { value: r, style: PLAIN, plain: false, label: `escape in ${p.join('.')}` };
     }
-    case 8: { // names near the length bounds, in UTF-16 units and code points
+    case 8: {
+      // names near the length bounds, in UTF-16 units and code points
       (r['enterprise'] as Record<string, unknown>)['name'] = nearLimitName(rng);
-      return { value: r, style: { ws: 0, escKeys: 0, escStrings: rng.pick([0, 0.5]) }, plain: false, label: 'name near bounds' };
+      return {
+        value: r,
+        style: { ws: 0, escKeys: 0, escStrings: rng.pick([0, 0.5]) },
+        plain: false,
+        label: 'name near bounds',
+      };
     }
-    case 9: { // number forms at a number (or any) leaf
+    case 9: {
+      // number forms at a number (or any) leaf
       const nums = all.filter((p) => typeof parentOf(r, p)[p[p.length - 1]!] === 'number');
       const p = rng.chance(0.8) && nums.length > 0 ? rng.pick(nums) : rng.pick(all);
       const form = rng.pick(NUMBER_FORMS);
@@ -279,8 +483,14 @@ function mutateRecord(rng: Rng, base: Record<string, unknown>, other: Record<str
       return { value: r, style: PLAIN, plain: true, label: `number ${form} at ${p.join('.')}` };
     }
     case 10: // JSON whitespace between tokens
-      return { value: r, style: { ws: rng.pick([0.05, 0.5, 1]), escKeys: 0, escStrings: 0 }, plain: true, label: 'whitespace' };
-    case 11: { // deep nesting under an unknown key or a field
+      return {
+        value: r,
+        style: { ws: rng.pick([0.05, 0.5, 1]), escKeys: 0, escStrings: 0 },
+        plain: true,
+        label: 'whitespace',
+      };
+    case 11: {
+      // deep nesting under an unknown key or a field
       const depth = rng.pick([1, 30, 58, 59, 60, 61, 62, 63, 64, 65, 100, 2000]);
       const p = rng.pick(objectPaths(r));
       const obj = objectAt(r, p);
@@ -288,7 +498,8 @@ function mutateRecord(rng: Rng, base: Record<string, unknown>, other: Record<str
       replaceObject(r, p, new Entries([...Object.entries(obj).filter(([kk]) => kk !== k), [k, deepValue(depth, rng)]]));
       return { value: r, style: PLAIN, plain: false, label: `depth ${depth} at ${[...p, k].join('.')}` };
     }
-    default: { // a realistic line with the other record's fields mixed in
+    default: {
+      // a realistic line with the other record's fields mixed in
       const e = r['enterprise'] as Record<string, unknown>;
       const o = other['enterprise'] as Record<string, unknown>;
       const k = rng.pick(Object.keys(o));
@@ -309,7 +520,13 @@ function replaceObject(root: Record<string, unknown>, path: Path, obj: Entries):
 
 /** The root replaced by Entries is stored under __entries (see replaceObject). */
 function rootValue(v: unknown): unknown {
-  if (v && typeof v === 'object' && !(v instanceof Entries) && (v as Record<string, unknown>)['__entries'] instanceof Entries) return (v as Record<string, unknown>)['__entries'];
+  if (
+    v &&
+    typeof v === 'object' &&
+    !(v instanceof Entries) &&
+    (v as Record<string, unknown>)['__entries'] instanceof Entries
+  )
+    return (v as Record<string, unknown>)['__entries'];
   return v;
 }
 
@@ -317,10 +534,39 @@ function rootValue(v: unknown): unknown {
 
 const SIGNIFICANT = [...'"{}[],:\\ 0123456789eE-+.tfnu/'].map((c) => c.charCodeAt(0));
 const UTF8_SEQUENCES = [
-  [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe4, 0xb8],
-  [0x80], [0xbf], [0xc1, 0xbf], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xfe], [0xef, 0xbb, 0xbf], [0xc2, 0xa0], [0xe3, 0x80, 0x80],
-  [0xf0, 0x9f, 0x98, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xe0, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xee, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xc2, 0x80], [0xdf, 0xbf],
-  [0x00], [0x01], [0x1f], [0x7f], [0x09], [0x0a], [0x0b], [0x0c], [0x0d],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xbf, 0xbf],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xe4, 0xb8],
+  [0x80],
+  [0xbf],
+  [0xc1, 0xbf],
+  [0xf5, 0x80, 0x80, 0x80],
+  [0xff],
+  [0xfe],
+  [0xef, 0xbb, 0xbf],
+  [0xc2, 0xa0],
+  [0xe3, 0x80, 0x80],
+  [0xf0, 0x9f, 0x98, 0x80],
+  [0xf0, 0x8f, 0xbf, 0xbf],
+  [0xe0, 0xa0, 0x80],
+  [0xed, 0x9f, 0xbf],
+  [0xee, 0x80, 0x80],
+  [0xf4, 0x8f, 0xbf, 0xbf],
+  [0xc2, 0x80],
+  [0xdf, 0xbf],
+  [0x00],
+  [0x01],
+  [0x1f],
+  [0x7f],
+  [0x09],
+  [0x0a],
+  [0x0b],
+  [0x0c],
+  [0x0d],
 ];
 
 function mutateBytes(rng: Rng, src: Uint8Array): { bytes: Uint8Array; label: string } {
@@ -330,21 +576,55 @@ function mutateBytes(rng: Rng, src: Uint8Array): { bytes: Uint8Array; label: str
   for (let i = 0; i < n; i++) {
     const pos = rng.int(0, b.length);
     switch (rng.int(0, 4)) {
-      case 0: b[Math.min(pos, b.length - 1)] = rng.chance(0.5) ? rng.int(0, 255) : rng.pick(SIGNIFICANT); ops.push(`flip@${pos}`); break;
-      case 1: b.splice(pos, 0, ...Array.from({ length: rng.int(1, 3) }, () => (rng.chance(0.5) ? rng.int(0, 255) : rng.pick(SIGNIFICANT)))); ops.push(`insert@${pos}`); break;
-      case 2: b.splice(pos, rng.int(1, 4)); ops.push(`delete@${pos}`); break;
-      case 3: { const seq = rng.pick(UTF8_SEQUENCES); b.splice(pos, 0, ...seq); ops.push(`utf8 ${seq.map((x) => x.toString(16)).join(' ')}@${pos}`); break; }
-      default: { const i0 = Math.min(pos, b.length - 2); const x = b[i0]!; b[i0] = b[i0 + 1]!; b[i0 + 1] = x; ops.push(`swap@${i0}`); }
+      case 0:
+        b[Math.min(pos, b.length - 1)] = rng.chance(0.5) ? rng.int(0, 255) : rng.pick(SIGNIFICANT);
+        ops.push(`flip@${pos}`);
+        break;
+      case 1:
+        b.splice(
+          pos,
+          0,
+          ...Array.from({ length: rng.int(1, 3) }, () => (rng.chance(0.5) ? rng.int(0, 255) : rng.pick(SIGNIFICANT))),
+        );
+        ops.push(`insert@${pos}`);
+        break;
+      case 2:
+        b.splice(pos, rng.int(1, 4));
+        ops.push(`delete@${pos}`);
+        break;
+      case 3: {
+        const seq = rng.pick(UTF8_SEQUENCES);
+        b.splice(pos, 0, ...seq);
+        ops.push(`utf8 ${seq.map((x) => x.toString(16)).join(' ')}@${pos}`);
+        break;
+      }
+      default: {
+        const i0 = Math.min(pos, b.length - 2);
+        const x = b[i0]!;
+        b[i0] = b[i0 + 1]!;
+        b[i0 + 1] = x;
+        ops.push(`swap@${i0}`);
+      }
     }
   }
   return { bytes: Uint8Array.from(b), label: ops.join(',') };
 }
 
 const FRAMES: readonly [string, (s: string) => string, boolean][] = [
-  ['BOM', (s) => `\ufeff${s}`, false], ['leading ws', (s) => ` \t\r\n${s}`, true], ['trailing ws', (s) => `${s}\n \r\t`, true],
-  ['trailing garbage', (s) => `${s}x`, true], ['two values', (s) => `${s} ${s}`, true], ['trailing comma', (s) => `${s},`, true],
-  ['array of it', (s) => `[${s}]`, true], ['empty', () => '', true], ['only ws', () => ' \n', true], ['nbsp', (s) => `\u00a0${s}`, true],
-  ['vertical tab', (s) => `${s}\u000b`, true], ['form feed', (s) => `\f${s}`, true], ['NUL after', (s) => `${s}\u0000`, true], ['string', (s) => JSON.stringify(s), true],
+  ['BOM', (s) => `\ufeff${s}`, false],
+  ['leading ws', (s) => ` \t\r\n${s}`, true],
+  ['trailing ws', (s) => `${s}\n \r\t`, true],
+  ['trailing garbage', (s) => `${s}x`, true],
+  ['two values', (s) => `${s} ${s}`, true],
+  ['trailing comma', (s) => `${s},`, true],
+  ['array of it', (s) => `[${s}]`, true],
+  ['empty', () => '', true],
+  ['only ws', () => ' \n', true],
+  ['nbsp', (s) => `\u00a0${s}`, true],
+  ['vertical tab', (s) => `${s}\u000b`, true],
+  ['form feed', (s) => `\f${s}`, true],
+  ['NUL after', (s) => `${s}\u0000`, true],
+  ['string', (s) => JSON.stringify(s), true],
 ];
 
 describe('compileByteValidator(upsert envelope) on realistic credit-file lines', () => {
@@ -378,7 +658,8 @@ describe('compileByteValidator(upsert envelope) on realistic credit-file lines',
     for (const line of [lines[0]!, lines[1]!, lines[2]!]) {
       for (let end = 0; end < line.length; end++) {
         const out: unknown[] = [];
-        if (upsert(line, 0, end, out)) t.failures.push(`[seed ${SEED}] accepted a truncation at ${end}: ${show(line.subarray(0, end))}`);
+        if (upsert(line, 0, end, out))
+          t.failures.push(`[seed ${SEED}] accepted a truncation at ${end}: ${show(line.subarray(0, end))}`);
         check(t, upsert, UpsertSchema, CAPTURES, line.slice(0, end), `truncated at ${end}`, false);
       }
     }
@@ -414,7 +695,10 @@ describe('compileByteValidator(upsert envelope) on realistic credit-file lines',
     // Not just answering "no": what the oracle accepts among plain mutations (no escapes, duplicate
     // keys, odd nesting, BOM), the validator accepts too.
     expect(t.plainOracleTrue).toBeGreaterThan(1000);
-    expect(t.plainAccepted / t.plainOracleTrue, `seed ${SEED}: plain cases answered false: ${plainFalse.slice(0, 5).join('; ')}`).toBeGreaterThanOrEqual(0.95);
+    expect(
+      t.plainAccepted / t.plainOracleTrue,
+      `seed ${SEED}: plain cases answered false: ${plainFalse.slice(0, 5).join('; ')}`,
+    ).toBeGreaterThanOrEqual(0.95);
     expect(t.accepted).toBeGreaterThan(t.oracleTrue * 0.8);
   });
 
@@ -489,35 +773,109 @@ const Kitchen = z.object({
   unk: z.unknown(),
   anyv: z.any().optional(),
   nev: z.never().optional(),
-  nest: z.object({ deep: z.object({ leaf: z.string().nullable().optional(), n: z.number().optional() }).nullable() }).optional(),
+  nest: z
+    .object({ deep: z.object({ leaf: z.string().nullable().optional(), n: z.number().optional() }).nullable() })
+    .optional(),
   emo: z.string().max(4),
 });
-const KITCHEN_CAPTURES = [['lit'], ['multi'], ['en'], ['n'], ['f'], ['big'], ['s'], ['refined'], ['b'], ['nest', 'deep', 'leaf'], ['nest', 'deep', 'n'], ['emo']] as const;
+const KITCHEN_CAPTURES = [
+  ['lit'],
+  ['multi'],
+  ['en'],
+  ['n'],
+  ['f'],
+  ['big'],
+  ['s'],
+  ['refined'],
+  ['b'],
+  ['nest', 'deep', 'leaf'],
+  ['nest', 'deep', 'n'],
+  ['emo'],
+] as const;
 const kitchen = compileByteValidator(Kitchen, KITCHEN_CAPTURES);
 
 /** Per field: values the schema accepts, then edge values (mostly rejected, some only by one measure). */
 const KITCHEN_FIELDS: Readonly<Record<string, readonly [readonly unknown[], readonly unknown[]]>> = {
   lit: [['x'], ['X', 'x ', new Raw('"\\u0078"'), 1]],
-  multi: [[1, true, null, 'y', new Raw('1.0'), new Raw('1e0')], [false, 2, 'Y', 'true', new Raw('10e-1')]],
-  en: [['甲', 'b', 'c"q', 'd\\e', '\u00e9'], ['e\u0301', '乙', 'B', 'c\\"q', 'd\\\\e', '']],
-  n: [[-4, 0, 999, 1000, new Raw('1E3'), new Raw('-4.0'), new Raw('-0')], [-5, 1001, 2.5, new Raw('1e400'), '3', null]],
-  f: [[null, -1e300, 1.4, 0, -2.5, 1.4999999999999998, new Raw('-1e300'), new Raw('1.49e0')], [1.5, -1.1e300, new Raw('-1e400'), new Raw('15e-1'), 'null']],
-  big: [[0, 1e300, -7, 0.5, new Raw('1e308'), new Raw('-1.7976931348623157e308'), new Raw('1e-400')], [new Raw('1e309'), new Raw('-2e308'), '0', true]],
-  s: [['ab', 'abcde', '😀😀', '中文字', 'a😀', 'a\ud800'], ['a', '😀', 'abcdef', '😀😀😀', '', 'abc😀😀']],
-  re: [['abc', 'a', 'cab'], ['', 'abd', 'ABC', 'a\n']],
-  refined: [['hi!', '!', '名!'], ['hi', '', '!?']],
+  multi: [
+    [1, true, null, 'y', new Raw('1.0'), new Raw('1e0')],
+    [false, 2, 'Y', 'true', new Raw('10e-1')],
+  ],
+  en: [
+    ['甲', 'b', 'c"q', 'd\\e', '\u00e9'],
+    ['e\u0301', '乙', 'B', 'c\\"q', 'd\\\\e', ''],
+  ],
+  n: [
+    [-4, 0, 999, 1000, new Raw('1E3'), new Raw('-4.0'), new Raw('-0')],
+    [-5, 1001, 2.5, new Raw('1e400'), '3', null],
+  ],
+  f: [
+    [null, -1e300, 1.4, 0, -2.5, 1.4999999999999998, new Raw('-1e300'), new Raw('1.49e0')],
+    [1.5, -1.1e300, new Raw('-1e400'), new Raw('15e-1'), 'null'],
+  ],
+  big: [
+    [0, 1e300, -7, 0.5, new Raw('1e308'), new Raw('-1.7976931348623157e308'), new Raw('1e-400')],
+    [new Raw('1e309'), new Raw('-2e308'), '0', true],
+  ],
+  s: [
+    ['ab', 'abcde', '😀😀', '中文字', 'a😀', 'a\ud800'],
+    ['a', '😀', 'abcdef', '😀😀😀', '', 'abc😀😀'],
+  ],
+  re: [
+    ['abc', 'a', 'cab'],
+    ['', 'abd', 'ABC', 'a\n'],
+  ],
+  refined: [
+    ['hi!', '!', '名!'],
+    ['hi', '', '!?'],
+  ],
   b: [[true], [false, 'true', 1, null]],
-  arr: [[[1], [1, 2], [1, 2, 3], [new Raw('2.0')]], [[], [1, 2, 3, 4], [1.5], ['1'], null]],
-  arrRef: [[[], ['a'], ['a', 'b', 'c']], [['a', 'b'], [1], 'a']],
-  objRef: [[{ a: 1, b: 2 }, { a: -1, b: 0, c: 'x' }], [{ a: 2, b: 1 }, { a: 1, b: 1 }, { a: 1 }, { a: '1', b: 2 }]],
-  strict: [[{ k: 'v' }, { k: '' }], [{ k: 'v', x: 1 }, {}, { k: 1 }, new Entries([['k', 'v'], ['__proto__', 1]])]],
-  loose: [[{ k: 'v', extra: [1, { y: null }] }, {}, { x: new Raw('1e400') }], [{ k: 1 }, []]],
-  numCatch: [[{ k: false, x: 1, y: -2.5 }, { k: true }], [{ k: true, x: 'no' }, { k: true, x: null }, { k: true, y: new Raw('1e400') }, {}]],
+  arr: [
+    [[1], [1, 2], [1, 2, 3], [new Raw('2.0')]],
+    [[], [1, 2, 3, 4], [1.5], ['1'], null],
+  ],
+  arrRef: [
+    [[], ['a'], ['a', 'b', 'c']],
+    [['a', 'b'], [1], 'a'],
+  ],
+  objRef: [
+    [
+      { a: 1, b: 2 },
+      { a: -1, b: 0, c: 'x' },
+    ],
+    [{ a: 2, b: 1 }, { a: 1, b: 1 }, { a: 1 }, { a: '1', b: 2 }],
+  ],
+  strict: [
+    [{ k: 'v' }, { k: '' }],
+    [
+      { k: 'v', x: 1 },
+      {},
+      { k: 1 },
+      new Entries([
+        ['k', 'v'],
+        ['__proto__', 1],
+      ]),
+    ],
+  ],
+  loose: [
+    [{ k: 'v', extra: [1, { y: null }] }, {}, { x: new Raw('1e400') }],
+    [{ k: 1 }, []],
+  ],
+  numCatch: [
+    [{ k: false, x: 1, y: -2.5 }, { k: true }],
+    [{ k: true, x: 'no' }, { k: true, x: null }, { k: true, y: new Raw('1e400') }, {}],
+  ],
   unk: [[null, 0, 'x', [], {}, new Raw('1e400'), new Raw('-0')], []],
   anyv: [[null, 1, { a: [] }], []],
   nev: [[], [null, 0]],
-  nest: [[{ deep: { leaf: 'L', n: 3 } }, { deep: null }, { deep: { leaf: null } }, { deep: {} }], [{ deep: { leaf: 5 } }, { deep: 'no' }, {}, null]],
-  emo: [['', 'abcd', '😀😀', '😀a'], ['abcde', '😀😀😀', 'a😀😀😀']],
+  nest: [
+    [{ deep: { leaf: 'L', n: 3 } }, { deep: null }, { deep: { leaf: null } }, { deep: {} }],
+    [{ deep: { leaf: 5 } }, { deep: 'no' }, {}, null],
+  ],
+  emo: [
+    ['', 'abcd', '😀😀', '😀a'],
+    ['abcde', '😀😀😀', 'a😀😀😀'],
+  ],
 };
 const KITCHEN_OPTIONAL = new Set(['n', 'anyv', 'nev', 'nest']);
 
@@ -531,12 +889,45 @@ function kitchenValue(rng: Rng): Record<string, unknown> {
   return v;
 }
 
-const KITCHEN_POOL = (rng: Rng): unknown => rng.pick([
-  () => randomValue(rng), () => rng.pick([-5, -4, 1000, 1001, 1000.5, 1.5, 1.4999, -1e300, -1.1e300, 0, 3]),
-  () => new Raw(rng.pick(NUMBER_FORMS)), () => new Raw(numberText(rng)), () => rng.pick(['x', 'y', 'X', 'ab', 'abcdef', 'a', '😀', '😀😀😀', 'abc!', '', '甲', 'c"q', 'd\\e', '\u00e9', 'e\u0301']),
-  () => rng.pick([true, false, null]), () => rng.pick([[], [1], [1, 2, 3, 4], [1.5], ['a', 'b'], { a: 2, b: 1 }, { a: 1, b: 2, c: 'x' }, { k: 'v', extra: 1 }, { k: true, z: 'no' }]),
-  () => rng.pick([{ deep: { leaf: 'L' } }, { deep: { leaf: 5 } }, { deep: 'no' }, {}, null]),
-])();
+const KITCHEN_POOL = (rng: Rng): unknown =>
+  rng.pick([
+    () => randomValue(rng),
+    () => rng.pick([-5, -4, 1000, 1001, 1000.5, 1.5, 1.4999, -1e300, -1.1e300, 0, 3]),
+    () => new Raw(rng.pick(NUMBER_FORMS)),
+    () => new Raw(numberText(rng)),
+    () =>
+      rng.pick([
+        'x',
+        'y',
+        'X',
+        'ab',
+        'abcdef',
+        'a',
+        '😀',
+        '😀😀😀',
+        'abc!',
+        '',
+        '甲',
+        'c"q',
+        'd\\e',
+        '\u00e9',
+        'e\u0301',
+      ]),
+    () => rng.pick([true, false, null]),
+    () =>
+      rng.pick([
+        [],
+        [1],
+        [1, 2, 3, 4],
+        [1.5],
+        ['a', 'b'],
+        { a: 2, b: 1 },
+        { a: 1, b: 2, c: 'x' },
+        { k: 'v', extra: 1 },
+        { k: true, z: 'no' },
+      ]),
+    () => rng.pick([{ deep: { leaf: 'L' } }, { deep: { leaf: 5 } }, { deep: 'no' }, {}, null]),
+  ])();
 
 describe('compileByteValidator on a schema with every supported node type', () => {
   it('agrees with JSON.parse + zod on thousands of random values, formats and mutations', () => {
@@ -552,10 +943,15 @@ describe('compileByteValidator on a schema with every supported node type', () =
         const op = rng.int(0, 5);
         if (op <= 2) v[k] = KITCHEN_POOL(rng);
         else if (op === 3) delete v[k];
-        else if (op === 4) { // an own property even for __proto__, as JSON.parse makes it
-          Object.defineProperty(v, rng.pick(['extra', '__proto__', 'nev', 'constructor']), { value: KITCHEN_POOL(rng), enumerable: true, writable: true, configurable: true });
-        }
-        else {
+        else if (op === 4) {
+          // an own property even for __proto__, as JSON.parse makes it
+          Object.defineProperty(v, rng.pick(['extra', '__proto__', 'nev', 'constructor']), {
+            value: KITCHEN_POOL(rng),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
           const sub = v[k];
           if (sub && typeof sub === 'object' && !Array.isArray(sub) && !(sub instanceof Raw)) {
             v[k] = new Entries([...Object.entries(sub), ['k', KITCHEN_POOL(rng)], ...Object.entries(sub).slice(0, 1)]);
@@ -569,7 +965,9 @@ describe('compileByteValidator on a schema with every supported node type', () =
         value = new Entries([[k, KITCHEN_POOL(rng)], ...Object.entries(v)]); // an earlier duplicate of a top-level key
         plain = false;
       }
-      const style: Style = rng.chance(0.5) ? PLAIN : { ws: rng.pick([0, 0.3]), escKeys: rng.pick([0, 0.5]), escStrings: rng.pick([0, 0.5, 1]) };
+      const style: Style = rng.chance(0.5)
+        ? PLAIN
+        : { ws: rng.pick([0, 0.3]), escKeys: rng.pick([0, 0.5]), escStrings: rng.pick([0, 0.5, 1]) };
       check(t, kitchen, Kitchen, KITCHEN_CAPTURES, utf8.encode(write(value, rng, style)), `kitchen #${i}`, plain);
     }
     assertClean(t);
@@ -581,7 +979,25 @@ describe('compileByteValidator on a schema with every supported node type', () =
 
   it('clears captures of a duplicate key, so they come from the last occurrence', () => {
     const out: unknown[] = [];
-    const base = { lit: 'x', multi: 1, en: 'b', f: null, big: 1, s: 'ab', re: 'a', refined: '!', b: true, arr: [1], arrRef: [], objRef: { a: 1, b: 2 }, strict: { k: '' }, loose: {}, numCatch: { k: true }, unk: 0, emo: '' };
+    const base = {
+      lit: 'x',
+      multi: 1,
+      en: 'b',
+      f: null,
+      big: 1,
+      s: 'ab',
+      re: 'a',
+      refined: '!',
+      b: true,
+      arr: [1],
+      arrRef: [],
+      objRef: { a: 1, b: 2 },
+      strict: { k: '' },
+      loose: {},
+      numCatch: { k: true },
+      unk: 0,
+      emo: '',
+    };
     const text = (nest: string): string => JSON.stringify(base).replace(/}$/, `,${nest}}`);
     const cases: [string, unknown, unknown][] = [
       ['"nest":{"deep":{"leaf":"a","n":1}},"nest":{"deep":{"n":2}}', undefined, 2],
@@ -611,9 +1027,16 @@ describe('compileByteValidator on a schema with every supported node type', () =
       const bytes = utf8.encode(`{"v":${text}}`);
       check(t, v, schema, [['v']], bytes, `number ${text}`, true);
       // Exact, not just safe: every number JSON accepts is accepted (finite ones by z.number()).
-      const parsed = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
+      const parsed = (() => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return undefined;
+        }
+      })();
       const want = typeof parsed === 'number' && Number.isFinite(parsed);
-      if (v(bytes, 0, bytes.length, []) !== want || loose(bytes, 0, bytes.length, []) !== (parsed !== undefined)) mismatches.push(text);
+      if (v(bytes, 0, bytes.length, []) !== want || loose(bytes, 0, bytes.length, []) !== (parsed !== undefined))
+        mismatches.push(text);
     }
     assertClean(t);
     expect(mismatches.slice(0, 5), `seed ${SEED}`).toEqual([]);
@@ -626,13 +1049,24 @@ describe('compileByteValidator on a schema with every supported node type', () =
     const v = compileByteValidator(schema, [['s'], ['t']]);
     const t = tally();
     const alphabet = ['a', 'b', '名', '😀', 'é', '\u0000', '\ud800', '\n', '"', '\\', '/'];
-    const str = (): string => Array.from({ length: rng.chance(0.9) ? rng.int(0, 12) : rng.int(13, 200) }, () => rng.pick(alphabet.slice(0, rng.chance(0.7) ? 2 : alphabet.length))).join('');
+    const str = (): string =>
+      Array.from({ length: rng.chance(0.9) ? rng.int(0, 12) : rng.int(13, 200) }, () =>
+        rng.pick(alphabet.slice(0, rng.chance(0.7) ? 2 : alphabet.length)),
+      ).join('');
     for (let i = 0; i < 20000; i++) {
       const value = { s: str(), t: str() };
       const style: Style = { ws: 0, escKeys: 0, escStrings: rng.pick([0, 0, 0.5]) };
       // Over 30 UTF-16 units but within 30 code points: a verdict that depends on the measure.
       const plain = value.t.length <= 30 || [...value.t].length > 30;
-      check(t, v, schema, [['s'], ['t']], utf8.encode(write(value, rng, style)), `strings ${JSON.stringify(value)}`, plain);
+      check(
+        t,
+        v,
+        schema,
+        [['s'], ['t']],
+        utf8.encode(write(value, rng, style)),
+        `strings ${JSON.stringify(value)}`,
+        plain,
+      );
     }
     assertClean(t);
     expect(t.plainAccepted).toBe(t.plainOracleTrue); // all of them: nothing else here is "not sure"
@@ -642,7 +1076,10 @@ describe('compileByteValidator on a schema with every supported node type', () =
   it('caps nesting depth: deep values are refused, never a stack overflow', () => {
     const schema = z.object({ a: z.unknown(), b: z.array(z.unknown()).optional() });
     const v = compileByteValidator(schema);
-    const run = (text: string): boolean => { const bytes = utf8.encode(text); return v(bytes, 0, bytes.length, []); };
+    const run = (text: string): boolean => {
+      const bytes = utf8.encode(text);
+      return v(bytes, 0, bytes.length, []);
+    };
     expect(run(`{"a":${'['.repeat(62)}${']'.repeat(62)}}`)).toBe(true);
     expect(run(`{"a":1,"b":${'[{"x":'.repeat(30)}1${'}]'.repeat(30)}}`)).toBe(true);
     expect(run(`{"a":${'['.repeat(65)}${']'.repeat(65)}}`)).toBe(false);
@@ -675,7 +1112,16 @@ describe('compileByteValidator refuses what it does not know', () => {
       [() => compileByteValidator(EnterpriseChangeSchema), /unsupported schema type union/],
       [() => compileByteValidator(z.string().transform((s) => s.length)), /unsupported schema type pipe/],
       [() => compileByteValidator(z.string().default('x')), /unsupported schema type default/],
-      [() => compileByteValidator(z.string().nullable().refine(() => true)), /unsupported checks on nullable/],
+      [
+        () =>
+          compileByteValidator(
+            z
+              .string()
+              .nullable()
+              .refine(() => true),
+          ),
+        /unsupported checks on nullable/,
+      ],
       [() => compileByteValidator(z.object({ constructor: z.string() })), /collides with Object.prototype/],
       [() => compileByteValidator(UpsertSchema, [['enterprise']]), /not a scalar leaf/],
       [() => compileByteValidator(UpsertSchema, [['enterprise', 'licences', 'name']]), /is not in an object/],
@@ -688,7 +1134,11 @@ describe('compileByteValidator refuses what it does not know', () => {
 
   it('treats a schema that is itself a check (z.int()) as that check', () => {
     const v = compileByteValidator(z.object({ n: z.int() }));
-    for (const [text, ok] of [['{"n":3}', true], ['{"n":3.5}', false], ['{"n":9007199254740992}', false]] as const) {
+    for (const [text, ok] of [
+      ['{"n":3}', true],
+      ['{"n":3.5}', false],
+      ['{"n":9007199254740992}', false],
+    ] as const) {
       const bytes = utf8.encode(text);
       expect(oracle(z.object({ n: z.int() }), bytes).ok).toBe(ok);
       expect(v(bytes, 0, bytes.length, [])).toBe(ok);

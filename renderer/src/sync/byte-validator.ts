@@ -149,19 +149,37 @@ function compileString(n: BNode, def: Def): void {
     switch (c.check) {
       // Bounds hold under BOTH measures, UTF-16 units and code points (zod versions differ): a
       // string whose verdict depends on the measure is "not sure".
-      case 'min_length': { const m = c.minimum!; list.push((s) => s.length >= m && codePointLength(s) >= m); break; }
-      case 'max_length': { const m = c.maximum!; list.push((s) => s.length <= m); break; }
-      case 'string_format': {
-        if (c.format !== 'regex' || !(c.pattern instanceof RegExp)) throw unsupported(`string format ${String(c.format)}`);
-        const re = new RegExp(c.pattern.source, c.pattern.flags);
-        list.push((s) => { re.lastIndex = 0; return re.test(s); });
+      case 'min_length': {
+        const m = c.minimum!;
+        list.push((s) => s.length >= m && codePointLength(s) >= m);
         break;
       }
-      case 'custom': list.push(refinement(c)); break;
-      default: throw unsupported(`string check ${c.check}`);
+      case 'max_length': {
+        const m = c.maximum!;
+        list.push((s) => s.length <= m);
+        break;
+      }
+      case 'string_format': {
+        if (c.format !== 'regex' || !(c.pattern instanceof RegExp))
+          throw unsupported(`string format ${String(c.format)}`);
+        const re = new RegExp(c.pattern.source, c.pattern.flags);
+        list.push((s) => {
+          re.lastIndex = 0;
+          return re.test(s);
+        });
+        break;
+      }
+      case 'custom':
+        list.push(refinement(c));
+        break;
+      default:
+        throw unsupported(`string check ${c.check}`);
     }
   }
-  if (list.length > 0) { n.strChecks = list; n.decode = true; }
+  if (list.length > 0) {
+    n.strChecks = list;
+    n.decode = true;
+  }
 }
 
 function compileNumber(n: BNode, def: Def): void {
@@ -184,8 +202,11 @@ function compileNumber(n: BNode, def: Def): void {
         list.push(c.inclusive ? (v) => v <= x : (v) => v < x);
         break;
       }
-      case 'custom': list.push(refinement(c)); break;
-      default: throw unsupported(`number check ${c.check}`);
+      case 'custom':
+        list.push(refinement(c));
+        break;
+      default:
+        throw unsupported(`number check ${c.check}`);
     }
   }
   if (list.length > 0) n.numChecks = list;
@@ -204,7 +225,8 @@ function compileValueChecks(n: BNode, def: Def): void {
 function compileSet(n: BNode, node: ZNode): void {
   const def = node._zod.def;
   let values: unknown[];
-  if (node._zod.values) values = [...node._zod.values]; // the very set zod tests with
+  if (node._zod.values)
+    values = [...node._zod.values]; // the very set zod tests with
   else if (def.type === 'literal') values = [...(def.values ?? [])];
   else values = Object.values(def.entries ?? {});
   const nums: number[] = [];
@@ -235,7 +257,8 @@ function delegateChecks(n: BNode, node: ZNode, def: Def, allowLength: boolean): 
     else if (allowLength && c.check === 'max_length') n.maxItems = Math.min(n.maxItems, c.maximum!);
     else if (c.check === 'custom') {
       refinement(c); // same compile-time validation as elsewhere
-      if (typeof node.safeParse !== 'function') throw unsupported(`${def.type} refinement on a schema without safeParse`);
+      if (typeof node.safeParse !== 'function')
+        throw unsupported(`${def.type} refinement on a schema without safeParse`);
       n.zod = node;
     } else throw unsupported(`${def.type} check ${c.check}`);
   }
@@ -255,7 +278,10 @@ function compileObject(n: BNode, node: ZNode, def: Def): void {
     n.keyIndex.set(k, i);
     n.fields.push(compileNode(field));
     n.resets.push(null);
-    if (!absentOk(field)) { n.required[i] = 1; n.requiredCount++; }
+    if (!absentOk(field)) {
+      n.required[i] = 1;
+      n.requiredCount++;
+    }
   });
   // No catchall strips unknown keys; `never` (strict) rejects them; any other validates them.
   n.catchall = def.catchall ? compileNode(def.catchall) : null;
@@ -265,13 +291,41 @@ function compileObject(n: BNode, node: ZNode, def: Def): void {
 function compileNode(node: ZNode): BNode {
   const def = node._zod.def;
   switch (def.type) {
-    case 'string': { const n = new BNode(K_STRING); compileString(n, def); return n; }
-    case 'number': { const n = new BNode(K_NUMBER); compileNumber(n, def); return n; }
-    case 'boolean': { const n = new BNode(K_BOOLEAN); compileValueChecks(n, def); return n; }
-    case 'enum': case 'literal': { const n = new BNode(K_SET); compileSet(n, node); return n; }
-    case 'unknown': case 'any': case 'never': case 'nullable': case 'optional': {
+    case 'string': {
+      const n = new BNode(K_STRING);
+      compileString(n, def);
+      return n;
+    }
+    case 'number': {
+      const n = new BNode(K_NUMBER);
+      compileNumber(n, def);
+      return n;
+    }
+    case 'boolean': {
+      const n = new BNode(K_BOOLEAN);
+      compileValueChecks(n, def);
+      return n;
+    }
+    case 'enum':
+    case 'literal': {
+      const n = new BNode(K_SET);
+      compileSet(n, node);
+      return n;
+    }
+    case 'unknown':
+    case 'any':
+    case 'never':
+    case 'nullable':
+    case 'optional': {
       if (checksOf(def).length > 0) throw unsupported(`checks on ${def.type}`);
-      const kind = def.type === 'nullable' ? K_NULLABLE : def.type === 'optional' ? K_OPTIONAL : def.type === 'never' ? K_NEVER : K_ANY;
+      const kind =
+        def.type === 'nullable'
+          ? K_NULLABLE
+          : def.type === 'optional'
+            ? K_OPTIONAL
+            : def.type === 'never'
+              ? K_NEVER
+              : K_ANY;
       const n = new BNode(kind);
       if (kind === K_NULLABLE || kind === K_OPTIONAL) n.inner = compileNode(def.innerType!);
       return n;
@@ -282,8 +336,13 @@ function compileNode(node: ZNode): BNode {
       delegateChecks(n, node, def, true);
       return n;
     }
-    case 'object': { const n = new BNode(K_OBJECT); compileObject(n, node, def); return n; }
-    default: throw unsupported(`schema type ${def.type}`);
+    case 'object': {
+      const n = new BNode(K_OBJECT);
+      compileObject(n, node, def);
+      return n;
+    }
+    default:
+      throw unsupported(`schema type ${def.type}`);
   }
 }
 
@@ -305,10 +364,19 @@ function attachCapture(root: BNode, path: readonly string[], slot: number): void
   }
   for (;;) {
     if (n.cap >= 0) throw unsupported(`duplicate ${where}`);
-    if (n.kind === K_OPTIONAL) { n = n.inner!; continue; }
+    if (n.kind === K_OPTIONAL) {
+      n = n.inner!;
+      continue;
+    }
     n.cap = slot;
-    if (n.kind === K_NULLABLE) { n = n.inner!; continue; }
-    if (n.kind === K_STRING) { n.decode = true; return; }
+    if (n.kind === K_NULLABLE) {
+      n = n.inner!;
+      continue;
+    }
+    if (n.kind === K_STRING) {
+      n.decode = true;
+      return;
+    }
     if (n.kind === K_NUMBER || n.kind === K_BOOLEAN || n.kind === K_SET) return;
     throw unsupported(`${where}: not a scalar leaf`);
   }
@@ -340,16 +408,29 @@ const C_4 = 6; // F1..F3
 const C_F4 = 7;
 const CLASS = new Uint8Array(256);
 for (let b = 0xc2; b < 0xf5; b++) {
-  CLASS[b] = b < 0xe0 ? C_2 : b === 0xe0 ? C_E0 : b === 0xed ? C_ED : b < 0xf0 ? C_3 : b === 0xf0 ? C_F0 : b < 0xf4 ? C_4 : C_F4;
+  CLASS[b] =
+    b < 0xe0 ? C_2 : b === 0xe0 ? C_E0 : b === 0xed ? C_ED : b < 0xf0 ? C_3 : b === 0xf0 ? C_F0 : b < 0xf4 ? C_4 : C_F4;
 }
 const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
-for (let i = 0; i < 6; i++) { HEX[0x41 + i] = 10 + i; HEX[0x61 + i] = 10 + i; }
+for (let i = 0; i < 6; i++) {
+  HEX[0x41 + i] = 10 + i;
+  HEX[0x61 + i] = 10 + i;
+}
 /** Simple escapes: the escaped byte -> the code unit (0: not a simple escape). */
 const SIMPLE_ESC = new Uint8Array(256);
-SIMPLE_ESC[0x22] = 0x22; SIMPLE_ESC[0x5c] = 0x5c; SIMPLE_ESC[0x2f] = 0x2f; SIMPLE_ESC[0x62] = 0x08;
-SIMPLE_ESC[0x66] = 0x0c; SIMPLE_ESC[0x6e] = 0x0a; SIMPLE_ESC[0x72] = 0x0d; SIMPLE_ESC[0x74] = 0x09;
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+SIMPLE_ESC[0x22] = 0x22;
+SIMPLE_ESC[0x5c] = 0x5c;
+SIMPLE_ESC[0x2f] = 0x2f;
+SIMPLE_ESC[0x62] = 0x08;
+SIMPLE_ESC[0x66] = 0x0c;
+SIMPLE_ESC[0x6e] = 0x0a;
+SIMPLE_ESC[0x72] = 0x0d;
+SIMPLE_ESC[0x74] = 0x09;
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 
 /** Skips JSON whitespace (callers test `B[P] <= 0x20` first: a hint only, possibly past E). */
 function ws(): void {
@@ -375,8 +456,15 @@ function scanString(): number {
   while (p < e) {
     let c = b[p]!;
     if (c < 0x80) {
-      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) { p++; continue; }
-      if (c === 0x22) { STRFLAGS = flags; P = p + 1; return p; }
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        p++;
+        continue;
+      }
+      if (c === 0x22) {
+        STRFLAGS = flags;
+        P = p + 1;
+        return p;
+      }
       if (c !== 0x5c || p + 1 >= e) return -1;
       const x = b[p + 1]!;
       if (x === 0x75) {
@@ -427,12 +515,20 @@ function unitsToString(u: Uint16Array, n: number): string {
   let s = '';
   let i = 0;
   if (n > 64) {
-    for (; i < n; i += CHUNK) s += String.fromCharCode.apply(null, u.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[]);
+    for (; i < n; i += CHUNK)
+      s += String.fromCharCode.apply(null, u.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[]);
     return s;
   }
-  for (; i + 8 <= n; i += 8) s += String.fromCharCode(u[i]!, u[i + 1]!, u[i + 2]!, u[i + 3]!, u[i + 4]!, u[i + 5]!, u[i + 6]!, u[i + 7]!);
-  if (i + 4 <= n) { s += String.fromCharCode(u[i]!, u[i + 1]!, u[i + 2]!, u[i + 3]!); i += 4; }
-  if (i + 2 <= n) { s += String.fromCharCode(u[i]!, u[i + 1]!); i += 2; }
+  for (; i + 8 <= n; i += 8)
+    s += String.fromCharCode(u[i]!, u[i + 1]!, u[i + 2]!, u[i + 3]!, u[i + 4]!, u[i + 5]!, u[i + 6]!, u[i + 7]!);
+  if (i + 4 <= n) {
+    s += String.fromCharCode(u[i]!, u[i + 1]!, u[i + 2]!, u[i + 3]!);
+    i += 4;
+  }
+  if (i + 2 <= n) {
+    s += String.fromCharCode(u[i]!, u[i + 1]!);
+    i += 2;
+  }
   if (i < n) s += String.fromCharCode(u[i]!);
   return s;
 }
@@ -456,12 +552,19 @@ function decodeFresh(s: number, q: number, flags: number): string {
   while (p < q) {
     const c = b[p]!;
     if (c < 0x80) {
-      if (c !== 0x5c) { u[n++] = c; p++; continue; }
+      if (c !== 0x5c) {
+        u[n++] = c;
+        p++;
+        continue;
+      }
       const x = b[p + 1]!;
       if (x === 0x75) {
         u[n++] = (HEX[b[p + 2]!]! << 12) | (HEX[b[p + 3]!]! << 8) | (HEX[b[p + 4]!]! << 4) | HEX[b[p + 5]!]!;
         p += 6;
-      } else { u[n++] = SIMPLE_ESC[x]!; p += 2; }
+      } else {
+        u[n++] = SIMPLE_ESC[x]!;
+        p += 2;
+      }
     } else if (c < 0xe0) {
       u[n++] = ((c & 0x1f) << 6) | (b[p + 1]! & 0x3f);
       p += 2;
@@ -469,7 +572,8 @@ function decodeFresh(s: number, q: number, flags: number): string {
       u[n++] = ((c & 0x0f) << 12) | ((b[p + 1]! & 0x3f) << 6) | (b[p + 2]! & 0x3f);
       p += 3;
     } else {
-      const cp = (((c & 0x07) << 18) | ((b[p + 1]! & 0x3f) << 12) | ((b[p + 2]! & 0x3f) << 6) | (b[p + 3]! & 0x3f)) - 0x10000;
+      const cp =
+        (((c & 0x07) << 18) | ((b[p + 1]! & 0x3f) << 12) | ((b[p + 2]! & 0x3f) << 6) | (b[p + 3]! & 0x3f)) - 0x10000;
       u[n++] = 0xd800 | (cp >> 10);
       u[n++] = 0xdc00 | (cp & 0x3ff);
       p += 4;
@@ -490,9 +594,11 @@ function cachedString(s: number, q: number, flags: number): string {
   const b = B;
   const len = q - s;
   // Hash of the length and up to 4 bytes at each end (only picks the slot; equality is checked).
-  const h = len < 4 ? Math.imul(len ^ (b[s]! << 8) ^ (b[q - 1]! << 16), 0x9e3779b1)
-    : Math.imul((b[s]! | (b[s + 1]! << 8) | (b[s + 2]! << 16) | (b[s + 3]! << 24)) ^ len, 0x9e3779b1)
-      ^ Math.imul(b[q - 1]! | (b[q - 2]! << 8) | (b[q - 3]! << 16) | (b[q - 4]! << 24), 0x85ebca6b);
+  const h =
+    len < 4
+      ? Math.imul(len ^ (b[s]! << 8) ^ (b[q - 1]! << 16), 0x9e3779b1)
+      : Math.imul((b[s]! | (b[s + 1]! << 8) | (b[s + 2]! << 16) | (b[s + 3]! << 24)) ^ len, 0x9e3779b1) ^
+        Math.imul(b[q - 1]! | (b[q - 2]! << 8) | (b[q - 3]! << 16) | (b[q - 4]! << 24), 0x85ebca6b);
   const slot = (h ^ (h >>> 13) ^ (h >>> 24)) & (CACHE_SLOTS - 1);
   const base = slot * CACHE_MAX;
   if (cacheLen[slot] === len) {
@@ -521,36 +627,57 @@ function scanNumber(): boolean {
   const start = P;
   let p = P;
   let neg = false;
-  if (b[p] === 0x2d) { neg = true; p++; }
+  if (b[p] === 0x2d) {
+    neg = true;
+    p++;
+  }
   if (p >= e) return false;
   let c = b[p]!;
   let m = 0;
   let digits = 0;
   if (c === 0x30) p++;
   else if (c >= 0x31 && c <= 0x39) {
-    do { m = m * 10 + (c - 0x30); digits++; p++; } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
+    do {
+      m = m * 10 + (c - 0x30);
+      digits++;
+      p++;
+    } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
   } else return false;
   let scale = 0;
   if (p < e && b[p] === 0x2e) {
     p++;
     if (p >= e || (c = b[p]!) < 0x30 || c > 0x39) return false;
-    do { m = m * 10 + (c - 0x30); digits++; scale--; p++; } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
+    do {
+      m = m * 10 + (c - 0x30);
+      digits++;
+      scale--;
+      p++;
+    } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
   }
   let slow = digits > 15;
   if (p < e && (b[p]! | 0x20) === 0x65) {
     p++;
     let expNeg = false;
-    if (p < e && (b[p] === 0x2b || b[p] === 0x2d)) { expNeg = b[p] === 0x2d; p++; }
+    if (p < e && (b[p] === 0x2b || b[p] === 0x2d)) {
+      expNeg = b[p] === 0x2d;
+      p++;
+    }
     if (p >= e || (c = b[p]!) < 0x30 || c > 0x39) return false;
     let x = 0;
-    do { if (x < 1e6) x = x * 10 + (c - 0x30); p++; } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
+    do {
+      if (x < 1e6) x = x * 10 + (c - 0x30);
+      p++;
+    } while (p < e && (c = b[p]!) >= 0x30 && c <= 0x39);
     scale += expNeg ? -x : x;
   }
   let v: number;
   if (!slow && scale === 0) v = m;
   else if (!slow && scale > 0 && scale <= 22) v = m * POW10[scale]!;
   else if (!slow && scale < 0 && scale >= -22) v = m / POW10[-scale]!;
-  else { slow = true; v = 0; }
+  else {
+    slow = true;
+    v = 0;
+  }
   if (slow) NUM = Number(asciiSlice(start, p));
   else NUM = neg ? -v : v;
   P = p;
@@ -561,7 +688,15 @@ function scanNumber(): boolean {
 function literal(w0: number, w1: number, w2: number, w3: number, w4: number, len: number): boolean {
   const b = B;
   const p = P;
-  if (p + len > E || b[p] !== w0 || b[p + 1] !== w1 || b[p + 2] !== w2 || b[p + 3] !== w3 || (len === 5 && b[p + 4] !== w4)) return false;
+  if (
+    p + len > E ||
+    b[p] !== w0 ||
+    b[p + 1] !== w1 ||
+    b[p + 2] !== w2 ||
+    b[p + 3] !== w3 ||
+    (len === 5 && b[p + 4] !== w4)
+  )
+    return false;
   P = p + len;
   return true;
 }
@@ -573,13 +708,19 @@ const isNull = (): boolean => literal(0x6e, 0x75, 0x6c, 0x6c, 0, 4);
 function skipAny(depth: number): boolean {
   if (P >= E) return false;
   const c = B[P]!;
-  if (c === 0x22) { P++; return scanString() >= 0; }
+  if (c === 0x22) {
+    P++;
+    return scanString() >= 0;
+  }
   if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return scanNumber(); // ±Infinity is fine for unknown
   if (c === 0x7b) {
     if (depth >= MAX_DEPTH) return false;
     P++;
     if (B[P]! <= 0x20) ws();
-    if (P < E && B[P] === 0x7d) { P++; return true; }
+    if (P < E && B[P] === 0x7d) {
+      P++;
+      return true;
+    }
     for (;;) {
       if (P >= E || B[P] !== 0x22) return false;
       P++;
@@ -592,7 +733,10 @@ function skipAny(depth: number): boolean {
       if (B[P]! <= 0x20) ws();
       if (P >= E) return false;
       const d = B[P++];
-      if (d === 0x2c) { if (B[P]! <= 0x20) ws(); continue; }
+      if (d === 0x2c) {
+        if (B[P]! <= 0x20) ws();
+        continue;
+      }
       return d === 0x7d;
     }
   }
@@ -600,13 +744,19 @@ function skipAny(depth: number): boolean {
     if (depth >= MAX_DEPTH) return false;
     P++;
     if (B[P]! <= 0x20) ws();
-    if (P < E && B[P] === 0x5d) { P++; return true; }
+    if (P < E && B[P] === 0x5d) {
+      P++;
+      return true;
+    }
     for (;;) {
       if (!skipAny(depth + 1)) return false;
       if (B[P]! <= 0x20) ws();
       if (P >= E) return false;
       const d = B[P++];
-      if (d === 0x2c) { if (B[P]! <= 0x20) ws(); continue; }
+      if (d === 0x2c) {
+        if (B[P]! <= 0x20) ws();
+        continue;
+      }
       return d === 0x5d;
     }
   }
@@ -661,7 +811,11 @@ function setString(n: BNode): boolean {
   let idx = -1;
   for (let i = 0; i < set.length; i++) {
     const k = set[i]!;
-    if (k !== null && directMatch(k, s)) { idx = i; P = s + k.length + 1; break; }
+    if (k !== null && directMatch(k, s)) {
+      idx = i;
+      P = s + k.length + 1;
+      break;
+    }
   }
   if (idx < 0) {
     // Not written plainly: escapes, or not a member at all. Decode and look it up.
@@ -709,13 +863,20 @@ function value(n: BNode, depth: number): boolean {
     case K_ARRAY:
       return array(n, depth);
     case K_SET:
-      if (c === 0x22) { P++; return setString(n); }
+      if (c === 0x22) {
+        P++;
+        return setString(n);
+      }
       return setScalar(n, c);
     case K_BOOLEAN: {
       let v: boolean;
-      if (c === 0x74) { if (!isTrue()) return false; v = true; }
-      else if (c === 0x66) { if (!isFalse()) return false; v = false; }
-      else return false;
+      if (c === 0x74) {
+        if (!isTrue()) return false;
+        v = true;
+      } else if (c === 0x66) {
+        if (!isFalse()) return false;
+        v = false;
+      } else return false;
       if (n.valChecks !== null && !runValChecks(n.valChecks, v)) return false;
       if (n.cap >= 0) OUT[n.cap] = v;
       return true;
@@ -763,7 +924,10 @@ function array(n: BNode, depth: number): boolean {
       if (B[P]! <= 0x20) ws();
       if (P >= E) return false;
       const d = B[P++];
-      if (d === 0x2c) { if (B[P]! <= 0x20) ws(); continue; }
+      if (d === 0x2c) {
+        if (B[P]! <= 0x20) ws();
+        continue;
+      }
       if (d === 0x5d) break;
       return false;
     }
@@ -779,7 +943,10 @@ function readKey(n: BNode, hint: number): number {
   // Keys usually come in schema order: try the one after the last match first.
   if (hint < keys.length) {
     const k = keys[hint]!;
-    if (k !== null && directMatch(k, s)) { P = s + k.length + 1; return hint; }
+    if (k !== null && directMatch(k, s)) {
+      P = s + k.length + 1;
+      return hint;
+    }
   }
   const q = scanString();
   if (q < 0) return -2;
@@ -817,14 +984,20 @@ function object(n: BNode, depth: number): boolean {
         if (resets !== null) for (let i = 0; i < resets.length; i++) OUT[resets[i]!] = undefined;
         // Every occurrence of a duplicate key is checked (JSON.parse keeps the last): conservative.
         if (!value(n.fields[fi]!, depth + 1)) return false;
-        if (seen[fi] !== gen) { seen[fi] = gen; required += n.required[fi]!; }
+        if (seen[fi] !== gen) {
+          seen[fi] = gen;
+          required += n.required[fi]!;
+        }
       } else if (n.catchall !== null) {
         if (!value(n.catchall, depth + 1)) return false;
       } else if (!skipAny(depth + 1)) return false;
       if (B[P]! <= 0x20) ws();
       if (P >= E) return false;
       const d = B[P++];
-      if (d === 0x2c) { if (B[P]! <= 0x20) ws(); continue; }
+      if (d === 0x2c) {
+        if (B[P]! <= 0x20) ws();
+        continue;
+      }
       if (d === 0x7d) break;
       return false;
     }
@@ -849,11 +1022,15 @@ export function compileByteValidator(schema: z.ZodType, captures: readonly (read
   });
   const slots = captures.length;
   return (bytes, start, end, out) => {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= bytes.length)) throw new RangeError(`byte validator: bad range [${start}, ${end}) of ${bytes.length}`);
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= bytes.length))
+      throw new RangeError(`byte validator: bad range [${start}, ${end}) of ${bytes.length}`);
     if (ACTIVE) return false; // a refinement re-entering the scanner: let the fallback decide
     ACTIVE = true;
     try {
-      B = bytes; P = start; E = end; OUT = out;
+      B = bytes;
+      P = start;
+      E = end;
+      OUT = out;
       for (let i = 0; i < slots; i++) out[i] = undefined;
       ws();
       if (!value(root, 0)) return false;

@@ -12,7 +12,6 @@ import { codePointLength, type CheckDef, type Def, type ZNode as Node } from './
 
 export type Check = (v: unknown) => boolean;
 
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -29,20 +28,37 @@ function numericBound(c: CheckDef): number {
 function compileCheck(c: CheckDef): Check {
   switch (c.check) {
     // A string's minimum holds under both measures (UTF-16 units and code points; zod versions differ).
-    case 'min_length': { const m = c.minimum!; return (v) => lengthOf(v) >= m && (typeof v !== 'string' || codePointLength(v) >= m); }
-    case 'max_length': { const m = c.maximum!; return (v) => lengthOf(v) <= m; }
+    case 'min_length': {
+      const m = c.minimum!;
+      return (v) => lengthOf(v) >= m && (typeof v !== 'string' || codePointLength(v) >= m);
+    }
+    case 'max_length': {
+      const m = c.maximum!;
+      return (v) => lengthOf(v) <= m;
+    }
     case 'string_format': {
-      if (c.format !== 'regex' || !c.pattern) throw new Error(`compileValidator: unsupported string format ${String(c.format)}`);
+      if (c.format !== 'regex' || !c.pattern)
+        throw new Error(`compileValidator: unsupported string format ${String(c.format)}`);
       const re = new RegExp(c.pattern.source, c.pattern.flags.replace('g', ''));
       return (v) => re.test(v as string);
     }
     case 'number_format':
       if (c.format !== 'safeint') throw new Error(`compileValidator: unsupported number format ${String(c.format)}`);
       return (v) => Number.isSafeInteger(v);
-    case 'greater_than': { const x = numericBound(c); return c.inclusive ? (v) => (v as number) >= x : (v) => (v as number) > x; }
-    case 'less_than': { const x = numericBound(c); return c.inclusive ? (v) => (v as number) <= x : (v) => (v as number) < x; }
-    case 'custom': { const fn = c.fn!; return (v) => Boolean(fn(v)); }
-    default: throw new Error(`compileValidator: unsupported check ${c.check}`);
+    case 'greater_than': {
+      const x = numericBound(c);
+      return c.inclusive ? (v) => (v as number) >= x : (v) => (v as number) > x;
+    }
+    case 'less_than': {
+      const x = numericBound(c);
+      return c.inclusive ? (v) => (v as number) <= x : (v) => (v as number) < x;
+    }
+    case 'custom': {
+      const fn = c.fn!;
+      return (v) => Boolean(fn(v));
+    }
+    default:
+      throw new Error(`compileValidator: unsupported check ${c.check}`);
   }
 }
 
@@ -77,15 +93,33 @@ function compileNode(node: Node): Check {
   // A schema that is itself a check (z.int(), z.email(), z.iso.date()) keeps it outside `checks`.
   if (def.check !== undefined) throw new Error(`compileValidator: unsupported schema-level check ${def.check}`);
   switch (def.type) {
-    case 'string': return withChecks((v) => typeof v === 'string', def);
-    case 'number': return withChecks((v) => typeof v === 'number' && Number.isFinite(v), def);
-    case 'boolean': return withChecks((v) => typeof v === 'boolean', def);
-    case 'unknown': case 'any': return () => true;
-    case 'never': return () => false;
-    case 'enum': { const set = new Set(Object.values(def.entries ?? {})); return withChecks((v) => set.has(v as string), def); }
-    case 'literal': { const set = new Set(def.values ?? []); return withChecks((v) => set.has(v), def); }
-    case 'nullable': { const inner = compileNode(def.innerType!); return (v) => v === null || inner(v); }
-    case 'optional': { const inner = compileNode(def.innerType!); return (v) => v === undefined || inner(v); }
+    case 'string':
+      return withChecks((v) => typeof v === 'string', def);
+    case 'number':
+      return withChecks((v) => typeof v === 'number' && Number.isFinite(v), def);
+    case 'boolean':
+      return withChecks((v) => typeof v === 'boolean', def);
+    case 'unknown':
+    case 'any':
+      return () => true;
+    case 'never':
+      return () => false;
+    case 'enum': {
+      const set = new Set(Object.values(def.entries ?? {}));
+      return withChecks((v) => set.has(v as string), def);
+    }
+    case 'literal': {
+      const set = new Set(def.values ?? []);
+      return withChecks((v) => set.has(v), def);
+    }
+    case 'nullable': {
+      const inner = compileNode(def.innerType!);
+      return (v) => v === null || inner(v);
+    }
+    case 'optional': {
+      const inner = compileNode(def.innerType!);
+      return (v) => v === undefined || inner(v);
+    }
     case 'array': {
       const el = compileNode(def.element!);
       return withChecks((v) => {
@@ -94,8 +128,10 @@ function compileNode(node: Node): Check {
         return true;
       }, def);
     }
-    case 'object': return withChecks(compileObject(def), def);
-    default: throw new Error(`compileValidator: unsupported schema type ${def.type}`);
+    case 'object':
+      return withChecks(compileObject(def), def);
+    default:
+      throw new Error(`compileValidator: unsupported schema type ${def.type}`);
   }
 }
 

@@ -11,7 +11,10 @@ afterEach(async () => {
   for (const d of open.splice(0)) await disposeDatabases(d);
 });
 
-interface Sent { path: string; body: Record<string, unknown> }
+interface Sent {
+  path: string;
+  body: Record<string, unknown>;
+}
 
 /** A platform double: numbers per type from a counter, answers replayed per requestId. */
 function fakePlatform(opts: { failReserveOnce?: boolean; failReport?: boolean } = {}) {
@@ -23,7 +26,14 @@ function fakePlatform(opts: { failReserveOnce?: boolean; failReport?: boolean } 
     async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<HttpResult<z.infer<S>>> {
       const body = spec.body as Record<string, unknown>;
       sent.push({ path: spec.path, body });
-      const ok = (value: unknown) => ({ ok: true as const, notModified: false as const, value: spec.schema.parse(value), status: 200, etag: null, serverDate: null });
+      const ok = (value: unknown) => ({
+        ok: true as const,
+        notModified: false as const,
+        value: spec.schema.parse(value),
+        status: 200,
+        etag: null,
+        serverDate: null,
+      });
       if (spec.path.endsWith('/reserve')) {
         const id = String(body['requestId']);
         if (failOnce) {
@@ -57,7 +67,13 @@ function setup(platform: ReturnType<typeof fakePlatform>) {
   open.push(dbs);
   const repo = docNumbersRepo(dbs.field);
   let n = 0;
-  const deps = { http: platform.http, repo, deviceId: async () => 'dev-1', now: () => new Date('2026-03-05T00:00:00Z'), newId: () => `req-${++n}` };
+  const deps = {
+    http: platform.http,
+    repo,
+    deviceId: async () => 'dev-1',
+    now: () => new Date('2026-03-05T00:00:00Z'),
+    newId: () => `req-${++n}`,
+  };
   return { repo, deps };
 }
 

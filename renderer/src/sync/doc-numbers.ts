@@ -7,7 +7,13 @@
  * answer was lost is sent again with the same id, and the platform answers with the same block.
  * Runs after the pull phases; one failing call never stops the others.
  */
-import { API, DOC_TYPES, ReportResponseSchema, ReserveResponseSchema, type DocType } from '../../../shared/protocol/index.js';
+import {
+  API,
+  DOC_TYPES,
+  ReportResponseSchema,
+  ReserveResponseSchema,
+  type DocType,
+} from '../../../shared/protocol/index.js';
 import type { DocNumbersRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 
@@ -45,15 +51,26 @@ async function planRequests(deps: DocNumberSyncDeps): Promise<void> {
   const newId = deps.newId ?? (() => `docreq-${crypto.randomUUID()}`);
   for (const docType of DOC_TYPES) {
     if (remaining[docType] >= REFILL_BELOW || pending.has(docType)) continue;
-    await deps.repo.addRequest({ requestId: newId(), docType, count: BLOCK_SIZE, requestedAt: deps.now().toISOString() });
+    await deps.repo.addRequest({
+      requestId: newId(),
+      docType,
+      count: BLOCK_SIZE,
+      requestedAt: deps.now().toISOString(),
+    });
   }
 }
 
-async function sendReservations(deps: DocNumberSyncDeps, deviceId: string, errors: string[]): Promise<Record<DocType, number>> {
+async function sendReservations(
+  deps: DocNumberSyncDeps,
+  deviceId: string,
+  errors: string[],
+): Promise<Record<DocType, number>> {
   const reserved: Record<DocType, number> = { notice: 0, record: 0, rectification: 0 };
   for (const req of await deps.repo.pendingRequests()) {
     const res = await deps.http.request({
-      method: 'POST', path: API.reserveNumbers, schema: ReserveResponseSchema,
+      method: 'POST',
+      path: API.reserveNumbers,
+      schema: ReserveResponseSchema,
       body: { requestId: req.requestId, deviceId, docType: req.docType, count: req.count },
     });
     if (!res.ok) {
@@ -76,10 +93,17 @@ async function sendReport(deps: DocNumberSyncDeps, deviceId: string, errors: str
   if (entries.length === 0) return 0;
   const body = {
     deviceId,
-    used: entries.filter((e) => e.state === 'used').map((e) => ({
-      docType: e.docType, serial: e.serial, resultId: e.resultId, ...(e.docHash ? { docHash: e.docHash } : {}),
-    })),
-    voided: entries.filter((e) => e.state === 'voided').map((e) => ({ docType: e.docType, serial: e.serial, reason: e.voidReason ?? '作废' })),
+    used: entries
+      .filter((e) => e.state === 'used')
+      .map((e) => ({
+        docType: e.docType,
+        serial: e.serial,
+        resultId: e.resultId,
+        ...(e.docHash ? { docHash: e.docHash } : {}),
+      })),
+    voided: entries
+      .filter((e) => e.state === 'voided')
+      .map((e) => ({ docType: e.docType, serial: e.serial, reason: e.voidReason ?? '作废' })),
   };
   const res = await deps.http.request({ method: 'POST', path: API.reportNumbers, schema: ReportResponseSchema, body });
   if (!res.ok) {

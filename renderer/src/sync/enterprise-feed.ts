@@ -11,7 +11,13 @@ import { z } from 'zod';
 import { API, ErrorBodySchema, feedPageSchema } from '../../../shared/protocol/index.js';
 import type { HttpClient, HttpError, TokenProvider } from '../platform/http.js';
 import { timings } from './enterprise-timings.js';
-import { PageHeaderSchema, PagePreparer, prepareValues, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
+import {
+  PageHeaderSchema,
+  PagePreparer,
+  prepareValues,
+  type PageHeader,
+  type PreparedPage,
+} from './enterprise-prepare.js';
 
 export type { PageHeader, PreparedPage } from './enterprise-prepare.js';
 
@@ -21,24 +27,38 @@ export type { PageHeader, PreparedPage } from './enterprise-prepare.js';
  */
 export const ENTERPRISE_PAGE_SIZE = 5000;
 
-export type PageResult = { readonly ok: true; readonly page: PreparedPage } | { readonly ok: false; readonly error: HttpError };
+export type PageResult =
+  { readonly ok: true; readonly page: PreparedPage } | { readonly ok: false; readonly error: HttpError };
 /**
  * Fetches and prepares one page. `onHeader` (optional) is called as soon as the page's header is
  * known — for NDJSON, when its first line arrives, while the records still stream — so the caller
  * can ask for the next page early. It is only a hint: the page's result carries the same header.
  * `at` stamps the quarantined lines (defaults to now).
  */
-export type EnterpriseFeedFetcher = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string) => Promise<PageResult>;
+export type EnterpriseFeedFetcher = (
+  cursor: string,
+  limit: number,
+  signal?: AbortSignal,
+  onHeader?: (header: PageHeader) => void,
+  at?: string,
+) => Promise<PageResult>;
 
 const LoosePageSchema = feedPageSchema(z.unknown());
 
 /** The JSON-body path over the shared client (tests, tools). */
 export function jsonFeed(http: HttpClient): EnterpriseFeedFetcher {
   return async (cursor, limit, signal, _onHeader, at) => {
-    const res = await http.request({ method: 'GET', path: API.enterprises, query: { cursor, limit }, schema: LoosePageSchema, ...(signal ? { signal } : {}) });
+    const res = await http.request({
+      method: 'GET',
+      path: API.enterprises,
+      query: { cursor, limit },
+      schema: LoosePageSchema,
+      ...(signal ? { signal } : {}),
+    });
     if (!res.ok) return res;
     const stamp = at ?? new Date().toISOString();
-    if (res.notModified) return { ok: true, page: prepareValues([], { nextCursor: cursor, hasMore: false, total: 0 }, stamp) };
+    if (res.notModified)
+      return { ok: true, page: prepareValues([], { nextCursor: cursor, hasMore: false, total: 0 }, stamp) };
     const { changes, nextCursor, hasMore, total } = res.value;
     return { ok: true, page: prepareValues(changes, { nextCursor, hasMore, total }, stamp) };
   };
@@ -77,7 +97,11 @@ export class NdjsonPageReader {
   /** Record lines keep a U+FEFF at their start (a stream decoder strips it only at the body's start). */
   private readonly lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-  constructor(private readonly sink: LineSink, private readonly onHeader?: (header: PageHeader) => void, private readonly fast?: (raw: Uint8Array) => boolean) {}
+  constructor(
+    private readonly sink: LineSink,
+    private readonly onHeader?: (header: PageHeader) => void,
+    private readonly fast?: (raw: Uint8Array) => boolean,
+  ) {}
 
   push(chunk: Uint8Array): void {
     let start = 0;
@@ -127,7 +151,11 @@ export class NdjsonPageReader {
 /** A whole NDJSON body prepared at once (tests). */
 export function parseNdjson(body: Uint8Array | string, at = new Date().toISOString()): PreparedPage | null {
   const prep = new PagePreparer(at);
-  const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text), undefined, (raw) => prep.addBytes(raw));
+  const reader = new NdjsonPageReader(
+    (v, raw, text) => prep.add(v, raw, text),
+    undefined,
+    (raw) => prep.addBytes(raw),
+  );
   reader.push(typeof body === 'string' ? new TextEncoder().encode(body) : body);
   const header = reader.end();
   return header ? prep.finish(header) : null;
@@ -163,7 +191,13 @@ export interface NdjsonFeedOptions {
 }
 
 /** One attempt at a page with the current access token; a 401 is handed back, not handled. */
-export type PageAttempt = (cursor: string, limit: number, signal?: AbortSignal, onHeader?: (header: PageHeader) => void, at?: string) => Promise<PageResult | 'unauthorized'>;
+export type PageAttempt = (
+  cursor: string,
+  limit: number,
+  signal?: AbortSignal,
+  onHeader?: (header: PageHeader) => void,
+  at?: string,
+) => Promise<PageResult | 'unauthorized'>;
 
 /** The NDJSON path (the pull worker): one GET per page, a 401 refreshes once and resends. */
 export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
@@ -184,7 +218,10 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
     try {
       const token = o.tokens.accessToken();
       const t0 = performance.now();
-      const res = await doFetch(url.toString(), { headers: { Accept: 'application/x-ndjson', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, signal: controller.signal });
+      const res = await doFetch(url.toString(), {
+        headers: { Accept: 'application/x-ndjson', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        signal: controller.signal,
+      });
       const t1 = performance.now();
       if (res.status === 401) {
         await res.body?.cancel();
@@ -192,18 +229,30 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
       }
       if (!res.ok) return { ok: false, error: httpError(res, await res.text()) };
       const prep = new PagePreparer(at ?? new Date().toISOString());
-      const reader = new NdjsonPageReader((v, raw, text) => prep.add(v, raw, text), onHeader, (raw) => prep.addBytes(raw));
+      const reader = new NdjsonPageReader(
+        (v, raw, text) => prep.add(v, raw, text),
+        onHeader,
+        (raw) => prep.addBytes(raw),
+      );
       const readMs = await readNdjson(res, reader);
       const header = reader.end();
       timings.responseMs += t1 - t0;
       timings.bodyMs += performance.now() - t1 - readMs;
       // The reader's time less the validation inside it: decoding and JSON.parse.
       timings.parseMs += readMs - prep.validateMs;
-      return header ? { ok: true, page: prep.finish(header) } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' } };
+      return header
+        ? { ok: true, page: prep.finish(header) }
+        : {
+            ok: false,
+            error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' },
+          };
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
       if (controller.signal.aborted) return { ok: false, error: { kind: 'timeout', message: '下载企业档案超时' } };
-      return { ok: false, error: { kind: 'network', message: `网络错误：${e instanceof Error ? e.message : String(e)}` } };
+      return {
+        ok: false,
+        error: { kind: 'network', message: `网络错误：${e instanceof Error ? e.message : String(e)}` },
+      };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -217,9 +266,18 @@ export function withRefresh(once: PageAttempt, tokens: TokenProvider): Enterpris
     const first = await once(cursor, limit, signal, onHeader, at);
     if (first !== 'unauthorized') return first;
     const outcome = await tokens.refresh();
-    if (outcome !== 'refreshed') return { ok: false, error: outcome === 'rejected' ? { kind: 'session-expired', message: '登录已过期，请重新登录' } : { kind: 'network', message: '无法刷新登录状态' } };
+    if (outcome !== 'refreshed')
+      return {
+        ok: false,
+        error:
+          outcome === 'rejected'
+            ? { kind: 'session-expired', message: '登录已过期，请重新登录' }
+            : { kind: 'network', message: '无法刷新登录状态' },
+      };
     const second = await once(cursor, limit, signal, onHeader, at);
-    return second === 'unauthorized' ? { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } } : second;
+    return second === 'unauthorized'
+      ? { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } }
+      : second;
   };
 }
 
@@ -232,7 +290,12 @@ function httpError(res: Response, body: string): HttpError {
     parsed = null;
   }
   return {
-    kind: 'http', status: res.status, code: parsed?.error.code ?? null, message: parsed?.error.message ?? `HTTP ${res.status}`,
-    retryAfterMs: null, serverDate: res.headers.get('date'), missing: [],
+    kind: 'http',
+    status: res.status,
+    code: parsed?.error.code ?? null,
+    message: parsed?.error.message ?? `HTTP ${res.status}`,
+    retryAfterMs: null,
+    serverDate: res.headers.get('date'),
+    missing: [],
   };
 }

@@ -6,7 +6,13 @@
  * One bad record is quarantined with its reason; it never fails the page.
  */
 import { z } from 'zod';
-import { CursorSchema, EnterpriseChangeEnvelopeSchema, EnterpriseSchema, EnterpriseUpsertSchema, type Enterprise } from '../../../shared/protocol/index.js';
+import {
+  CursorSchema,
+  EnterpriseChangeEnvelopeSchema,
+  EnterpriseSchema,
+  EnterpriseUpsertSchema,
+  type Enterprise,
+} from '../../../shared/protocol/index.js';
 import type { EnterpriseSummary, QuarantineRow, SummaryChange } from '../db/index.js';
 import { compileByteValidator } from './byte-validator.js';
 import { compileValidator } from './compiled-validator.js';
@@ -23,8 +29,16 @@ function isEnterprise(v: unknown): v is Enterprise {
  * (the same ones `summarize` keeps), read without decoding the rest of the line.
  */
 const CAPTURES = [
-  ['seq'], ['enterprise', 'uscc'], ['enterprise', 'version'], ['enterprise', 'name'], ['enterprise', 'legalRep'], ['enterprise', 'address'],
-  ['enterprise', 'region'], ['enterprise', 'status'], ['enterprise', 'internal', 'creditClass'], ['enterprise', 'internal', 'warningColor'],
+  ['seq'],
+  ['enterprise', 'uscc'],
+  ['enterprise', 'version'],
+  ['enterprise', 'name'],
+  ['enterprise', 'legalRep'],
+  ['enterprise', 'address'],
+  ['enterprise', 'region'],
+  ['enterprise', 'status'],
+  ['enterprise', 'internal', 'creditClass'],
+  ['enterprise', 'internal', 'warningColor'],
 ] as const;
 const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, CAPTURES);
 const captured: unknown[] = [];
@@ -32,13 +46,23 @@ const captured: unknown[] = [];
 /** Copies only the summary fields, so the parsed record's object tree is not kept alive. */
 export function summarize(e: EnterpriseSummary): EnterpriseSummary {
   return {
-    uscc: e.uscc, version: e.version, name: e.name, legalRep: e.legalRep, address: e.address, region: e.region, status: e.status,
+    uscc: e.uscc,
+    version: e.version,
+    name: e.name,
+    legalRep: e.legalRep,
+    address: e.address,
+    region: e.region,
+    status: e.status,
     internal: { creditClass: e.internal.creditClass, warningColor: e.internal.warningColor },
   };
 }
 
 /** The first line of an NDJSON page (and the header of a page crossing between workers). */
-export const PageHeaderSchema = z.object({ nextCursor: CursorSchema, hasMore: z.boolean(), total: z.number().int().nonnegative() });
+export const PageHeaderSchema = z.object({
+  nextCursor: CursorSchema,
+  hasMore: z.boolean(),
+  total: z.number().int().nonnegative(),
+});
 export type PageHeader = Readonly<z.infer<typeof PageHeaderSchema>>;
 
 /** A page ready for the repository: summaries, each upsert's stored bytes, and the quarantined lines. */
@@ -52,7 +76,10 @@ export interface PreparedPage extends PageHeader {
 }
 
 function issueText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(根)'}：${i.message}`).join('；');
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(根)'}：${i.message}`)
+    .join('；');
 }
 
 const utf8 = new TextEncoder();
@@ -89,11 +116,32 @@ export class PagePreparer {
     const t0 = performance.now();
     const ok = validUpsertLine(raw, 0, raw.byteLength, captured);
     if (ok) {
-      const c = captured as [number, string, number, string, string, string, string, Enterprise['status'], Enterprise['internal']['creditClass'], Enterprise['internal']['warningColor']];
+      const c = captured as [
+        number,
+        string,
+        number,
+        string,
+        string,
+        string,
+        string,
+        Enterprise['status'],
+        Enterprise['internal']['creditClass'],
+        Enterprise['internal']['warningColor'],
+      ];
       this.lineCount += 1;
       this.changes.push({
-        kind: 'upsert', seq: c[0],
-        enterprise: { uscc: c[1], version: c[2], name: c[3], legalRep: c[4], address: c[5], region: c[6], status: c[7], internal: { creditClass: c[8], warningColor: c[9] } },
+        kind: 'upsert',
+        seq: c[0],
+        enterprise: {
+          uscc: c[1],
+          version: c[2],
+          name: c[3],
+          legalRep: c[4],
+          address: c[5],
+          region: c[6],
+          status: c[7],
+          internal: { creditClass: c[8], warningColor: c[9] },
+        },
       });
       this.raws.push(raw);
     }
@@ -117,13 +165,21 @@ export class PagePreparer {
     // The record goes through the validator compiled from the shared schema (same checks, no issue
     // building or copying); a record it rejects goes through zod itself for the reason.
     const v = value as Record<string, unknown> | null;
-    if (v && typeof v === 'object' && v['kind'] === 'upsert' && Number.isSafeInteger(v['seq']) && (v['seq'] as number) > 0 && isEnterprise(v['enterprise'])) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      v['kind'] === 'upsert' &&
+      Number.isSafeInteger(v['seq']) &&
+      (v['seq'] as number) > 0 &&
+      isEnterprise(v['enterprise'])
+    ) {
       this.upsert(v['seq'] as number, v['enterprise'], raw ?? utf8.encode(JSON.stringify(value)));
       return;
     }
     const env = EnterpriseChangeEnvelopeSchema.safeParse(value);
     if (!env.success) {
-      const seq = value && typeof value === 'object' ? String((value as Record<string, unknown>)['seq'] ?? 'unknown') : 'unknown';
+      const seq =
+        value && typeof value === 'object' ? String((value as Record<string, unknown>)['seq'] ?? 'unknown') : 'unknown';
       this.quarantine(`seq-${seq}`, `变更记录格式错误：${issueText(env.error.issues)}`, value, text);
       return;
     }
@@ -146,7 +202,15 @@ export class PagePreparer {
   }
 
   private quarantine(key: string, reason: string, value: unknown, text: string | null): void {
-    const raw = text ?? (() => { try { return JSON.stringify(value); } catch { return String(value); } })();
+    const raw =
+      text ??
+      (() => {
+        try {
+          return JSON.stringify(value);
+        } catch {
+          return String(value);
+        }
+      })();
     this.bad.push({ key: `enterprises:${key}`, stream: 'enterprises', reason, raw: raw.slice(0, 4000), at: this.at });
   }
 }

@@ -34,7 +34,21 @@ export interface EnterpriseTimings {
 }
 
 export function emptyTimings(): EnterpriseTimings {
-  return { responseMs: 0, bodyMs: 0, waitMs: 0, parseMs: 0, validateMs: 0, packMs: 0, writeMs: 0, startMs: 0, commitMs: 0, pages: 0, records: 0, bytes: 0, totalMs: 0 };
+  return {
+    responseMs: 0,
+    bodyMs: 0,
+    waitMs: 0,
+    parseMs: 0,
+    validateMs: 0,
+    packMs: 0,
+    writeMs: 0,
+    startMs: 0,
+    commitMs: 0,
+    pages: 0,
+    records: 0,
+    bytes: 0,
+    totalMs: 0,
+  };
 }
 
 /** The timings of the running (or last) enterprise download in this thread. */

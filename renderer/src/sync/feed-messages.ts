@@ -12,8 +12,13 @@ import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterpri
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
   z.object({
-    type: z.literal('fetch'), id: z.number().int(), baseUrl: z.string().url(), token: z.string().nullable(),
-    cursor: z.string(), limit: z.number().int().positive(), at: z.string(),
+    type: z.literal('fetch'),
+    id: z.number().int(),
+    baseUrl: z.string().url(),
+    token: z.string().nullable(),
+    cursor: z.string(),
+    limit: z.number().int().positive(),
+    at: z.string(),
   }),
   z.object({ type: z.literal('cancel'), id: z.number().int() }),
 ]);
@@ -50,24 +55,46 @@ export interface WirePage extends PageHeader {
 }
 
 /** Diagnostics of the feed worker so far (cumulative): the pull worker adds the increase. */
-const FeedTimingsSchema = z.object({ responseMs: z.number(), bodyMs: z.number(), parseMs: z.number(), validateMs: z.number(), bytes: z.number() });
+const FeedTimingsSchema = z.object({
+  responseMs: z.number(),
+  bodyMs: z.number(),
+  parseMs: z.number(),
+  validateMs: z.number(),
+  bytes: z.number(),
+});
 export type FeedTimings = z.infer<typeof FeedTimingsSchema>;
-
 
 export const FromFeedWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), id: z.number().int(), header: PageHeaderSchema }),
   z.object({ type: z.literal('unauthorized'), id: z.number().int(), timings: FeedTimingsSchema }),
-  z.object({ type: z.literal('failed'), id: z.number().int(), error: z.object({ kind: z.string(), message: z.string() }).loose(), timings: FeedTimingsSchema }),
   z.object({
-    type: z.literal('page'), id: z.number().int(), timings: FeedTimingsSchema,
+    type: z.literal('failed'),
+    id: z.number().int(),
+    error: z.object({ kind: z.string(), message: z.string() }).loose(),
+    timings: FeedTimingsSchema,
+  }),
+  z.object({
+    type: z.literal('page'),
+    id: z.number().int(),
+    timings: FeedTimingsSchema,
     page: PageHeaderSchema.extend({
       changes: z.object({
-        kinds: z.instanceof(Uint8Array), seqs: z.instanceof(Float64Array), versions: z.instanceof(Float64Array),
-        usccs: z.array(z.string()), names: z.array(z.string()), legalReps: z.array(z.string()), addresses: z.array(z.string()),
-        regions: z.array(z.string()), statuses: z.array(z.string()), creditClasses: z.array(z.string()), warningColors: z.array(z.string()),
+        kinds: z.instanceof(Uint8Array),
+        seqs: z.instanceof(Float64Array),
+        versions: z.instanceof(Float64Array),
+        usccs: z.array(z.string()),
+        names: z.array(z.string()),
+        legalReps: z.array(z.string()),
+        addresses: z.array(z.string()),
+        regions: z.array(z.string()),
+        statuses: z.array(z.string()),
+        creditClasses: z.array(z.string()),
+        warningColors: z.array(z.string()),
       }),
-      bad: z.array(z.unknown()), lineCount: z.number().int().nonnegative(),
-      buffer: z.instanceof(ArrayBuffer), offsets: z.instanceof(Uint32Array),
+      bad: z.array(z.unknown()),
+      lineCount: z.number().int().nonnegative(),
+      buffer: z.instanceof(ArrayBuffer),
+      offsets: z.instanceof(Uint32Array),
     }),
   }),
 ]);
@@ -83,9 +110,17 @@ const TOMBSTONE = 2;
 function toColumns(changes: readonly SummaryChange[]): WireChanges {
   const n = changes.length;
   const c = {
-    kinds: new Uint8Array(n), seqs: new Float64Array(n), versions: new Float64Array(n),
-    usccs: new Array<string>(n), names: new Array<string>(n), legalReps: new Array<string>(n), addresses: new Array<string>(n),
-    regions: new Array<string>(n), statuses: new Array<string>(n), creditClasses: new Array<string>(n), warningColors: new Array<string>(n),
+    kinds: new Uint8Array(n),
+    seqs: new Float64Array(n),
+    versions: new Float64Array(n),
+    usccs: new Array<string>(n),
+    names: new Array<string>(n),
+    legalReps: new Array<string>(n),
+    addresses: new Array<string>(n),
+    regions: new Array<string>(n),
+    statuses: new Array<string>(n),
+    creditClasses: new Array<string>(n),
+    warningColors: new Array<string>(n),
   };
   for (let i = 0; i < n; i++) {
     const ch = changes[i]!;
@@ -93,14 +128,27 @@ function toColumns(changes: readonly SummaryChange[]): WireChanges {
     if (ch.kind === 'tombstone') {
       c.kinds[i] = TOMBSTONE;
       c.usccs[i] = ch.uscc;
-      c.names[i] = c.legalReps[i] = c.addresses[i] = c.regions[i] = c.statuses[i] = c.creditClasses[i] = c.warningColors[i] = '';
+      c.names[i] =
+        c.legalReps[i] =
+        c.addresses[i] =
+        c.regions[i] =
+        c.statuses[i] =
+        c.creditClasses[i] =
+        c.warningColors[i] =
+          '';
       continue;
     }
     const e = ch.enterprise;
     c.kinds[i] = UPSERT;
     c.versions[i] = e.version;
-    c.usccs[i] = e.uscc; c.names[i] = e.name; c.legalReps[i] = e.legalRep; c.addresses[i] = e.address; c.regions[i] = e.region;
-    c.statuses[i] = e.status; c.creditClasses[i] = e.internal.creditClass; c.warningColors[i] = e.internal.warningColor;
+    c.usccs[i] = e.uscc;
+    c.names[i] = e.name;
+    c.legalReps[i] = e.legalRep;
+    c.addresses[i] = e.address;
+    c.regions[i] = e.region;
+    c.statuses[i] = e.status;
+    c.creditClasses[i] = e.internal.creditClass;
+    c.warningColors[i] = e.internal.warningColor;
   }
   return c;
 }
@@ -115,13 +163,24 @@ export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuf
   });
   offsets[page.raws.length] = size;
   const bytes = new Uint8Array(size);
-  page.raws.forEach((r, i) => { if (r) bytes.set(r, offsets[i]!); });
+  page.raws.forEach((r, i) => {
+    if (r) bytes.set(r, offsets[i]!);
+  });
   const changes = toColumns(page.changes);
   const wire: WirePage = {
-    nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, lineCount: page.lineCount,
-    changes, bad: page.bad, buffer: bytes.buffer, offsets,
+    nextCursor: page.nextCursor,
+    hasMore: page.hasMore,
+    total: page.total,
+    lineCount: page.lineCount,
+    changes,
+    bad: page.bad,
+    buffer: bytes.buffer,
+    offsets,
   };
-  return { wire, transfer: [bytes.buffer, offsets.buffer, changes.kinds.buffer, changes.seqs.buffer, changes.versions.buffer] };
+  return {
+    wire,
+    transfer: [bytes.buffer, offsets.buffer, changes.kinds.buffer, changes.seqs.buffer, changes.versions.buffer],
+  };
 }
 
 /**
@@ -131,9 +190,26 @@ export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuf
 export function fromWire(w: WirePage): PreparedPage | null {
   const c = w.changes;
   const n = c.kinds.length;
-  const columns = [c.seqs, c.versions, c.usccs, c.names, c.legalReps, c.addresses, c.regions, c.statuses, c.creditClasses, c.warningColors];
+  const columns = [
+    c.seqs,
+    c.versions,
+    c.usccs,
+    c.names,
+    c.legalReps,
+    c.addresses,
+    c.regions,
+    c.statuses,
+    c.creditClasses,
+    c.warningColors,
+  ];
   if (columns.some((col) => col.length !== n)) return null;
-  if (w.offsets.length !== n + 1 || w.offsets[n] !== w.buffer.byteLength || w.bad.length > w.lineCount || n > w.lineCount) return null;
+  if (
+    w.offsets.length !== n + 1 ||
+    w.offsets[n] !== w.buffer.byteLength ||
+    w.bad.length > w.lineCount ||
+    n > w.lineCount
+  )
+    return null;
   const changes = new Array<SummaryChange>(n);
   const raws = new Array<Uint8Array | null>(n);
   for (let i = 0; i < n; i++) {
@@ -148,15 +224,32 @@ export function fromWire(w: WirePage): PreparedPage | null {
     } else {
       if (c.kinds[i] !== UPSERT || end === start || !Number.isSafeInteger(c.versions[i])) return null;
       changes[i] = {
-        kind: 'upsert', seq,
+        kind: 'upsert',
+        seq,
         enterprise: {
-          uscc: c.usccs[i]!, version: c.versions[i]!, name: c.names[i]!, legalRep: c.legalReps[i]!, address: c.addresses[i]!, region: c.regions[i]!,
+          uscc: c.usccs[i]!,
+          version: c.versions[i]!,
+          name: c.names[i]!,
+          legalRep: c.legalReps[i]!,
+          address: c.addresses[i]!,
+          region: c.regions[i]!,
           status: c.statuses[i] as EnterpriseSummary['status'],
-          internal: { creditClass: c.creditClasses[i] as EnterpriseSummary['internal']['creditClass'], warningColor: c.warningColors[i] as EnterpriseSummary['internal']['warningColor'] },
+          internal: {
+            creditClass: c.creditClasses[i] as EnterpriseSummary['internal']['creditClass'],
+            warningColor: c.warningColors[i] as EnterpriseSummary['internal']['warningColor'],
+          },
         },
       };
       raws[i] = new Uint8Array(w.buffer, start, end - start);
     }
   }
-  return { nextCursor: w.nextCursor, hasMore: w.hasMore, total: w.total, lineCount: w.lineCount, changes, bad: w.bad, raws };
+  return {
+    nextCursor: w.nextCursor,
+    hasMore: w.hasMore,
+    total: w.total,
+    lineCount: w.lineCount,
+    changes,
+    bad: w.bad,
+    raws,
+  };
 }

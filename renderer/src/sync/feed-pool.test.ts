@@ -23,23 +23,37 @@ const body = [
 const prepared = parseNdjson(body, AT)!;
 const timings = { responseMs: 1, bodyMs: 1, parseMs: 1, validateMs: 1, bytes: 10 };
 
-type Behaviour = (msg: Extract<ToFeedWorker, { type: 'fetch' }>, reply: (m: unknown, transfer?: boolean) => void, w: FakeWorker) => void;
+type Behaviour = (
+  msg: Extract<ToFeedWorker, { type: 'fetch' }>,
+  reply: (m: unknown, transfer?: boolean) => void,
+  w: FakeWorker,
+) => void;
 
 class FakeWorker implements FeedWorkerLike {
   readonly seen: ToFeedWorker[] = [];
   terminated = false;
-  private readonly listeners: { message: ((e: MessageEvent<unknown>) => void)[]; error: ((e: ErrorEvent) => void)[] } = { message: [], error: [] };
+  private readonly listeners: { message: ((e: MessageEvent<unknown>) => void)[]; error: ((e: ErrorEvent) => void)[] } =
+    { message: [], error: [] };
   constructor(private readonly behave: Behaviour) {}
   postMessage(message: ToFeedWorker): void {
     this.seen.push(message);
     if (message.type === 'fetch') queueMicrotask(() => this.behave(message, (m) => this.emit(m), this));
   }
-  addEventListener(type: 'message' | 'error', listener: ((e: MessageEvent<unknown>) => void) & ((e: ErrorEvent) => void)): void {
+  addEventListener(
+    type: 'message' | 'error',
+    listener: ((e: MessageEvent<unknown>) => void) & ((e: ErrorEvent) => void),
+  ): void {
     this.listeners[type].push(listener);
   }
-  terminate(): void { this.terminated = true; }
-  emit(data: unknown): void { for (const l of this.listeners.message) l({ data } as MessageEvent<unknown>); }
-  crash(message: string): void { for (const l of this.listeners.error) l({ message, preventDefault: () => undefined } as unknown as ErrorEvent); }
+  terminate(): void {
+    this.terminated = true;
+  }
+  emit(data: unknown): void {
+    for (const l of this.listeners.message) l({ data } as MessageEvent<unknown>);
+  }
+  crash(message: string): void {
+    for (const l of this.listeners.error) l({ message, preventDefault: () => undefined } as unknown as ErrorEvent);
+  }
 }
 
 const answerPage: Behaviour = (msg, reply) => {
@@ -47,9 +61,25 @@ const answerPage: Behaviour = (msg, reply) => {
   reply({ type: 'page', id: msg.id, page: toWire(prepared).wire, timings });
 };
 
-function pool(behave: Behaviour, tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const }, fallback?: PageAttempt, prestart = false) {
+function pool(
+  behave: Behaviour,
+  tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const },
+  fallback?: PageAttempt,
+  prestart = false,
+) {
   const workers: FakeWorker[] = [];
-  const p = feedPool({ baseUrl: () => 'http://127.0.0.1:1/', tokens, size: 2, spawn: () => { const w = new FakeWorker(behave); workers.push(w); return w; }, ...(fallback ? { fallback } : {}), prestart });
+  const p = feedPool({
+    baseUrl: () => 'http://127.0.0.1:1/',
+    tokens,
+    size: 2,
+    spawn: () => {
+      const w = new FakeWorker(behave);
+      workers.push(w);
+      return w;
+    },
+    ...(fallback ? { fallback } : {}),
+    prestart,
+  });
   return { ...p, workers };
 }
 
@@ -82,8 +112,19 @@ describe('feed pool', () => {
 
   it('refreshes once on a 401 and resends with the new token', async () => {
     let token = 'old';
-    const p = pool((msg, reply) => (msg.token === 'old' ? reply({ type: 'unauthorized', id: msg.id, timings }) : answerPage(msg, reply, null as never)),
-      { accessToken: () => token, refresh: async () => { token = 'new'; return 'refreshed' as const; } });
+    const p = pool(
+      (msg, reply) =>
+        msg.token === 'old'
+          ? reply({ type: 'unauthorized', id: msg.id, timings })
+          : answerPage(msg, reply, null as never),
+      {
+        accessToken: () => token,
+        refresh: async () => {
+          token = 'new';
+          return 'refreshed' as const;
+        },
+      },
+    );
     const res = await p.feed('0', 10);
     expect(res.ok).toBe(true);
     expect(p.workers.flatMap((w) => w.seen).map((m) => (m.type === 'fetch' ? m.token : null))).toEqual(['old', 'new']);
@@ -91,7 +132,11 @@ describe('feed pool', () => {
 
   it('fails the page on a malformed message, and the next request gets a fresh worker', async () => {
     let n = 0;
-    const p = pool((msg, reply) => (n++ === 0 ? reply({ type: 'page', id: msg.id, page: { nonsense: true }, timings }) : answerPage(msg, reply, null as never)));
+    const p = pool((msg, reply) =>
+      n++ === 0
+        ? reply({ type: 'page', id: msg.id, page: { nonsense: true }, timings })
+        : answerPage(msg, reply, null as never),
+    );
     const bad = await p.feed('0', 10);
     expect(bad).toEqual({ ok: false, error: { kind: 'network', message: expect.stringContaining('无法识别') } });
     expect(p.workers[0]!.terminated).toBe(true);
@@ -104,12 +149,18 @@ describe('feed pool', () => {
       const { wire } = toWire(prepared);
       reply({ type: 'page', id: msg.id, page: { ...wire, offsets: wire.offsets.slice(1) }, timings });
     });
-    expect(await p.feed('0', 10)).toEqual({ ok: false, error: { kind: 'network', message: expect.stringContaining('不完整') } });
+    expect(await p.feed('0', 10)).toEqual({
+      ok: false,
+      error: { kind: 'network', message: expect.stringContaining('不完整') },
+    });
   });
 
-  it('with a fallback, a crashed worker\'s page and every later one are prepared in-thread instead', async () => {
+  it("with a fallback, a crashed worker's page and every later one are prepared in-thread instead", async () => {
     const calls: string[] = [];
-    const fallback: PageAttempt = async (cursor) => { calls.push(cursor); return { ok: true, page: prepared }; };
+    const fallback: PageAttempt = async (cursor) => {
+      calls.push(cursor);
+      return { ok: true, page: prepared };
+    };
     const p = pool((_msg, _reply, w) => w.crash('boom'), undefined, fallback);
     expect(await p.feed('0', 10)).toEqual({ ok: true, page: prepared });
     expect(await p.feed('3', 10)).toEqual({ ok: true, page: prepared });
@@ -137,7 +188,13 @@ describe('wire form', () => {
   it('round-trips a prepared page and refuses inconsistent ones', () => {
     const { wire, transfer } = toWire(prepared);
     // The record bytes, the offsets and the three typed columns move; the string columns are copied.
-    expect(transfer).toEqual([wire.buffer, wire.offsets.buffer, wire.changes.kinds.buffer, wire.changes.seqs.buffer, wire.changes.versions.buffer]);
+    expect(transfer).toEqual([
+      wire.buffer,
+      wire.offsets.buffer,
+      wire.changes.kinds.buffer,
+      wire.changes.seqs.buffer,
+      wire.changes.versions.buffer,
+    ]);
     expect(wire.changes.usccs).toEqual([makeUscc(1), makeUscc(2), makeUscc(3)]);
     expect(fromWire(wire)).toEqual(prepared);
     expect(fromWire({ ...wire, offsets: new Uint32Array(wire.offsets.length) })).toBeNull();

@@ -10,9 +10,22 @@
  * could not be run here); without one, its pages fail like a network error.
  */
 import type { HttpError, TokenProvider } from '../platform/http.js';
-import { withRefresh, type EnterpriseFeedFetcher, type PageAttempt, type PageHeader, type PageResult } from './enterprise-feed.js';
+import {
+  withRefresh,
+  type EnterpriseFeedFetcher,
+  type PageAttempt,
+  type PageHeader,
+  type PageResult,
+} from './enterprise-feed.js';
 import { timings } from './enterprise-timings.js';
-import { FromFeedWorkerSchema, fromWire, type FeedTimings, type FromFeedWorker, type ToFeedWorker, type WirePage } from './feed-messages.js';
+import {
+  FromFeedWorkerSchema,
+  fromWire,
+  type FeedTimings,
+  type FromFeedWorker,
+  type ToFeedWorker,
+  type WirePage,
+} from './feed-messages.js';
 
 /** The part of a Worker the pool uses (so tests can stand one in). */
 export interface FeedWorkerLike {
@@ -68,7 +81,11 @@ function addTimings(slot: Slot, now: FeedTimings): void {
 const broken = (message: string): PageResult => ({ ok: false, error: { kind: 'network', message } });
 
 export function feedPool(o: FeedPoolOptions): FeedPool {
-  const slots: Slot[] = Array.from({ length: Math.max(1, o.size) }, () => ({ worker: null, pending: new Map(), last: ZERO }));
+  const slots: Slot[] = Array.from({ length: Math.max(1, o.size) }, () => ({
+    worker: null,
+    pending: new Map(),
+    last: ZERO,
+  }));
   let nextId = 1;
   let workersFailed = false;
 
@@ -80,7 +97,12 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     const waiting = [...slot.pending.values()];
     slot.pending.clear();
     for (const p of waiting) {
-      if (p.retry) void p.retry().then(p.resolve, (e: unknown) => p.resolve(broken(`${message}；${e instanceof Error ? e.message : String(e)}`)));
+      if (p.retry)
+        void p
+          .retry()
+          .then(p.resolve, (e: unknown) =>
+            p.resolve(broken(`${message}；${e instanceof Error ? e.message : String(e)}`)),
+          );
       else p.resolve(broken(message));
     }
   }
@@ -111,7 +133,9 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
   function workerOf(slot: Slot): FeedWorkerLike {
     if (slot.worker) return slot.worker;
     const w = o.spawn();
-    w.addEventListener('message', (event: MessageEvent<unknown>) => { if (slot.worker === w) onMessage(slot, event.data); });
+    w.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (slot.worker === w) onMessage(slot, event.data);
+    });
     w.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault?.();
       if (slot.worker === w) fail(slot, `解析线程出错：${event.message || '未知错误'}`);
@@ -125,42 +149,55 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     return slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best), slots[0]!);
   }
 
-  const attempt: PageAttempt = (cursor, limit, signal, onHeader, at) => new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
-      return;
-    }
-    const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at) : null;
-    if (workersFailed && retry) {
-      void retry().then(resolve, (e: unknown) => resolve(broken(e instanceof Error ? e.message : String(e))));
-      return;
-    }
-    const slot = pick();
-    const id = nextId++;
-    let worker: FeedWorkerLike;
-    try {
-      worker = workerOf(slot);
-    } catch (e) {
-      workersFailed = true;
-      if (retry) void retry().then(resolve, (err: unknown) => resolve(broken(err instanceof Error ? err.message : String(err))));
-      else resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
-      return;
-    }
-    const onAbort = () => {
-      if (!slot.pending.delete(id)) return;
-      slot.worker?.postMessage({ type: 'cancel', id });
-      resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } satisfies HttpError });
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    slot.pending.set(id, {
-      onHeader, retry,
-      resolve: (r) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
+  const attempt: PageAttempt = (cursor, limit, signal, onHeader, at) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
+        return;
+      }
+      const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at) : null;
+      if (workersFailed && retry) {
+        void retry().then(resolve, (e: unknown) => resolve(broken(e instanceof Error ? e.message : String(e))));
+        return;
+      }
+      const slot = pick();
+      const id = nextId++;
+      let worker: FeedWorkerLike;
+      try {
+        worker = workerOf(slot);
+      } catch (e) {
+        workersFailed = true;
+        if (retry)
+          void retry().then(resolve, (err: unknown) =>
+            resolve(broken(err instanceof Error ? err.message : String(err))),
+          );
+        else resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
+      const onAbort = () => {
+        if (!slot.pending.delete(id)) return;
+        slot.worker?.postMessage({ type: 'cancel', id });
+        resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } satisfies HttpError });
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      slot.pending.set(id, {
+        onHeader,
+        retry,
+        resolve: (r) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+      });
+      worker.postMessage({
+        type: 'fetch',
+        id,
+        baseUrl: o.baseUrl(),
+        token: o.tokens.accessToken(),
+        cursor,
+        limit,
+        at: at ?? new Date().toISOString(),
+      });
     });
-    worker.postMessage({ type: 'fetch', id, baseUrl: o.baseUrl(), token: o.tokens.accessToken(), cursor, limit, at: at ?? new Date().toISOString() });
-  });
 
   if (o.prestart) {
     try {

@@ -18,19 +18,41 @@ const scope = globalThis as unknown as WorkerScope;
 const running = new Map<number, AbortController>();
 
 function soFar(): FeedTimings {
-  return { responseMs: timings.responseMs, bodyMs: timings.bodyMs, parseMs: timings.parseMs, validateMs: timings.validateMs, bytes: timings.bytes };
+  return {
+    responseMs: timings.responseMs,
+    bodyMs: timings.bodyMs,
+    parseMs: timings.parseMs,
+    validateMs: timings.validateMs,
+    bytes: timings.bytes,
+  };
 }
 
 function post(message: FromFeedWorker, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-async function fetchPage(msg: { id: number; baseUrl: string; token: string | null; cursor: string; limit: number; at: string }): Promise<void> {
+async function fetchPage(msg: {
+  id: number;
+  baseUrl: string;
+  token: string | null;
+  cursor: string;
+  limit: number;
+  at: string;
+}): Promise<void> {
   const controller = new AbortController();
   running.set(msg.id, controller);
   try {
-    const attempt = ndjsonPageAttempt({ baseUrl: () => msg.baseUrl, tokens: { accessToken: () => msg.token, refresh: async () => 'rejected' } });
-    const result = await attempt(msg.cursor, msg.limit, controller.signal, (header) => post({ type: 'header', id: msg.id, header }), msg.at);
+    const attempt = ndjsonPageAttempt({
+      baseUrl: () => msg.baseUrl,
+      tokens: { accessToken: () => msg.token, refresh: async () => 'rejected' },
+    });
+    const result = await attempt(
+      msg.cursor,
+      msg.limit,
+      controller.signal,
+      (header) => post({ type: 'header', id: msg.id, header }),
+      msg.at,
+    );
     if (result === 'unauthorized') post({ type: 'unauthorized', id: msg.id, timings: soFar() });
     else if (!result.ok) post({ type: 'failed', id: msg.id, error: result.error, timings: soFar() });
     else {
@@ -38,7 +60,12 @@ async function fetchPage(msg: { id: number; baseUrl: string; token: string | nul
       post({ type: 'page', id: msg.id, page: wire, timings: soFar() }, transfer);
     }
   } catch (e) {
-    post({ type: 'failed', id: msg.id, error: { kind: 'network', message: `解析线程出错：${e instanceof Error ? e.message : String(e)}` }, timings: soFar() });
+    post({
+      type: 'failed',
+      id: msg.id,
+      error: { kind: 'network', message: `解析线程出错：${e instanceof Error ? e.message : String(e)}` },
+      timings: soFar(),
+    });
   } finally {
     running.delete(msg.id);
   }

@@ -12,12 +12,23 @@ export interface PullProgress {
 }
 
 export const IDLE_PROGRESS: PullProgress = {
-  phase: 'idle', done: 0, total: 0, recordsPerSecond: 0, etaSeconds: null, quarantined: 0, message: '',
+  phase: 'idle',
+  done: 0,
+  total: 0,
+  recordsPerSecond: 0,
+  etaSeconds: null,
+  quarantined: 0,
+  message: '',
 };
 
 const PHASE_MESSAGES: Record<PullPhase, string> = {
-  idle: '', reference: '正在更新基础数据', tasks: '正在下载检查任务', enterprises: '正在下载企业信用档案',
-  done: '同步完成', error: '同步失败', cancelled: '同步已取消',
+  idle: '',
+  reference: '正在更新基础数据',
+  tasks: '正在下载检查任务',
+  enterprises: '正在下载企业信用档案',
+  done: '同步完成',
+  error: '同步失败',
+  cancelled: '同步已取消',
 };
 
 export class ProgressTracker {
@@ -30,7 +41,10 @@ export class ProgressTracker {
   private quarantined = 0;
   private message = '';
 
-  constructor(private readonly now: () => number, private readonly emit: (p: PullProgress) => void) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly emit: (p: PullProgress) => void,
+  ) {}
 
   start(phase: PullPhase, total = 0, alreadyDone = 0): void {
     this.phase = phase;
@@ -61,8 +75,13 @@ export class ProgressTracker {
     const left = Math.max(0, this.total - this.done);
     const eta = rate > 0 && this.total > 0 ? Math.round(left / rate) : null;
     return {
-      phase: this.phase, done: this.done, total: this.total, recordsPerSecond: Math.round(rate),
-      etaSeconds: this.phase === 'done' ? 0 : eta, quarantined: this.quarantined, message: this.message,
+      phase: this.phase,
+      done: this.done,
+      total: this.total,
+      recordsPerSecond: Math.round(rate),
+      etaSeconds: this.phase === 'done' ? 0 : eta,
+      quarantined: this.quarantined,
+      message: this.message,
     };
   }
 }

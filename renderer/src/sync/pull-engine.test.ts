@@ -3,17 +3,44 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesRepo, quarantineRepo, referenceRepo, syncStateRepo, tasksRepo, draftsRepo } from '../db/index.js';
 import type { HttpClient, HttpResult, RequestSpec } from '../platform/http.js';
 import { newDraftRow } from '../services/inspection/inspection.service.js';
-import { disposeDatabases, freshDatabases, makeEnterprise, makeReference, makeTask, makeUscc } from '../testing/builders.js';
+import {
+  disposeDatabases,
+  freshDatabases,
+  makeEnterprise,
+  makeReference,
+  makeTask,
+  makeUscc,
+} from '../testing/builders.js';
 import { pullAll, type PullDeps } from './pull-engine.js';
 import type { PullProgress } from './progress.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
-beforeEach(() => { dbs = freshDatabases(); });
+beforeEach(() => {
+  dbs = freshDatabases();
+});
 afterEach(() => disposeDatabases(dbs));
 
 type Route = (spec: RequestSpec<never>) => HttpResult<unknown>;
-const okBody = (value: unknown, etag: string | null = null): HttpResult<unknown> => ({ ok: true, notModified: false, status: 200, etag, serverDate: null, value });
-const gone: HttpResult<unknown> = { ok: false, error: { kind: 'http', status: 410, code: 'CURSOR_EXPIRED', message: 'gone', retryAfterMs: null, serverDate: null, missing: [] } };
+const okBody = (value: unknown, etag: string | null = null): HttpResult<unknown> => ({
+  ok: true,
+  notModified: false,
+  status: 200,
+  etag,
+  serverDate: null,
+  value,
+});
+const gone: HttpResult<unknown> = {
+  ok: false,
+  error: {
+    kind: 'http',
+    status: 410,
+    code: 'CURSOR_EXPIRED',
+    message: 'gone',
+    retryAfterMs: null,
+    serverDate: null,
+    missing: [],
+  },
+};
 
 /** A fake platform: pages served from arrays by cursor; parses with the real schema. */
 function platform(routes: { tasks: Route; enterprises: Route; reference?: Route }) {
@@ -22,7 +49,12 @@ function platform(routes: { tasks: Route; enterprises: Route; reference?: Route 
     async request(spec) {
       const cursor = String(spec.query?.cursor ?? '');
       log.push(`${spec.path}?${cursor}`);
-      const route = spec.path === '/v1/reference' ? routes.reference ?? (() => okBody(makeReference(), '"r1"')) : spec.path === '/v1/sync/tasks' ? routes.tasks : routes.enterprises;
+      const route =
+        spec.path === '/v1/reference'
+          ? (routes.reference ?? (() => okBody(makeReference(), '"r1"')))
+          : spec.path === '/v1/sync/tasks'
+            ? routes.tasks
+            : routes.enterprises;
       const res = route(spec as RequestSpec<never>);
       if (!res.ok || res.notModified) return res as never;
       const parsed = spec.schema.safeParse(res.value);
@@ -35,18 +67,29 @@ function platform(routes: { tasks: Route; enterprises: Route; reference?: Route 
 
 function deps(http: HttpClient, extra: Partial<PullDeps> = {}): PullDeps {
   return {
-    http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache),
-    reference: referenceRepo(dbs.cache), pageSize: 2, now: () => new Date('2026-05-06T02:00:00Z'), ...extra,
+    http,
+    tasks: tasksRepo(dbs.field),
+    taskState: syncStateRepo(dbs.field.syncState),
+    enterprises: enterprisesRepo(dbs.cache),
+    reference: referenceRepo(dbs.cache),
+    pageSize: 2,
+    now: () => new Date('2026-05-06T02:00:00Z'),
+    ...extra,
   };
 }
-const quarantine = (rows: Parameters<ReturnType<typeof quarantineRepo>['put']>[0]) => quarantineRepo(dbs.cache).put(rows);
+const quarantine = (rows: Parameters<ReturnType<typeof quarantineRepo>['put']>[0]) =>
+  quarantineRepo(dbs.cache).put(rows);
 const emptyTasks: Route = () => okBody({ changes: [], nextCursor: '0', hasMore: false, total: 0 });
 
 function enterprisePages(count: number, badAt: number[] = []): Route {
   return (spec) => {
     const from = Number(spec.query?.cursor ?? 0);
     const seqs = [from + 1, from + 2].filter((s) => s <= count);
-    const changes = seqs.map((s) => ({ kind: 'upsert', seq: s, enterprise: badAt.includes(s) ? { ...makeEnterprise(s), region: 'bad' } : makeEnterprise(s) }));
+    const changes = seqs.map((s) => ({
+      kind: 'upsert',
+      seq: s,
+      enterprise: badAt.includes(s) ? { ...makeEnterprise(s), region: 'bad' } : makeEnterprise(s),
+    }));
     const last = seqs.at(-1) ?? from;
     return okBody({ changes, nextCursor: String(last), hasMore: last < count, total: count });
   };
@@ -54,7 +97,8 @@ function enterprisePages(count: number, badAt: number[] = []): Route {
 
 describe('pullAll', () => {
   it('pulls reference, tasks and enterprises page by page with progress', async () => {
-    const tasks: Route = () => okBody({ changes: [{ kind: 'upsert', seq: 1, task: makeTask(1) }], nextCursor: '1', hasMore: false, total: 1 });
+    const tasks: Route = () =>
+      okBody({ changes: [{ kind: 'upsert', seq: 1, task: makeTask(1) }], nextCursor: '1', hasMore: false, total: 1 });
     const { http } = platform({ tasks, enterprises: enterprisePages(5) });
     const seen: PullProgress[] = [];
     const outcome = await pullAll(deps(http, { onProgress: (p) => seen.push(p) }), quarantine);
@@ -102,19 +146,28 @@ describe('pullAll', () => {
     let answered410 = false;
     const base = enterprisePages(2);
     const expiring: Route = (spec) => {
-      if (spec.query?.cursor === '3' && !answered410) { answered410 = true; return gone; }
+      if (spec.query?.cursor === '3' && !answered410) {
+        answered410 = true;
+        return gone;
+      }
       return base(spec);
     };
     const { http, log } = platform({ tasks: emptyTasks, enterprises: expiring });
     expect((await pullAll(deps(http), quarantine)).ok).toBe(true);
-    expect(log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(['/v1/sync/enterprises?3', '/v1/sync/enterprises?0']);
+    expect(log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual([
+      '/v1/sync/enterprises?3',
+      '/v1/sync/enterprises?0',
+    ]);
     expect(await enterprisesRepo(dbs.cache).count()).toBe(2); // enterprise 3 left scope during the horizon
     expect(await tasksRepo(dbs.field).count()).toBe(1);
     expect(await draftsRepo(dbs.field).get('task-1')).not.toBeNull();
   });
 
   it('reports the failing phase and the typed error', async () => {
-    const { http } = platform({ tasks: () => ({ ok: false, error: { kind: 'network', message: 'down' } }), enterprises: enterprisePages(1) });
+    const { http } = platform({
+      tasks: () => ({ ok: false, error: { kind: 'network', message: 'down' } }),
+      enterprises: enterprisePages(1),
+    });
     const outcome = await pullAll(deps(http), quarantine);
     expect(outcome).toEqual({ ok: false, phase: 'tasks', error: { kind: 'network', message: 'down' } });
   });
@@ -122,7 +175,9 @@ describe('pullAll', () => {
   it('asks for the first credit-file page while the tasks are fetched, and only that one', async () => {
     const base = platform({ tasks: emptyTasks, enterprises: enterprisePages(6) });
     let openTasks: () => void = () => undefined;
-    const tasksGate = new Promise<void>((r) => { openTasks = r; });
+    const tasksGate = new Promise<void>((r) => {
+      openTasks = r;
+    });
     const http: HttpClient = {
       async request(spec) {
         if (spec.path === '/v1/sync/tasks') await tasksGate;
@@ -130,23 +185,38 @@ describe('pullAll', () => {
       },
     };
     const done = pullAll(deps(http), quarantine);
-    for (let i = 0; i < 50 && !base.log.includes('/v1/sync/enterprises?0'); i++) await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 50 && !base.log.includes('/v1/sync/enterprises?0'); i++)
+      await new Promise((r) => setTimeout(r, 2));
     // The tasks answer has not come yet: one credit-file page is already asked for, no more.
     expect(base.log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(['/v1/sync/enterprises?0']);
     openTasks();
     expect(await done).toEqual({ ok: true, quarantined: 0 });
     expect(await enterprisesRepo(dbs.cache).count()).toBe(6);
-    expect(base.log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(['0', '2', '4'].map((c) => `/v1/sync/enterprises?${c}`));
+    expect(base.log.filter((l) => l.startsWith('/v1/sync/enterprises'))).toEqual(
+      ['0', '2', '4'].map((c) => `/v1/sync/enterprises?${c}`),
+    );
   });
 
   it('drops the early credit-file request when an earlier phase fails', async () => {
-    const { http } = platform({ tasks: emptyTasks, enterprises: enterprisePages(1), reference: () => ({ ok: false, error: { kind: 'network', message: 'down' } }) });
+    const { http } = platform({
+      tasks: emptyTasks,
+      enterprises: enterprisePages(1),
+      reference: () => ({ ok: false, error: { kind: 'network', message: 'down' } }),
+    });
     const signals: AbortSignal[] = [];
     const enterpriseFeed: PullDeps['enterpriseFeed'] = (_cursor, _limit, signal) => {
       if (signal) signals.push(signal);
-      return new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } })));
+      return new Promise((resolve) =>
+        signal?.addEventListener('abort', () =>
+          resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } }),
+        ),
+      );
     };
-    expect(await pullAll(deps(http, { enterpriseFeed }), quarantine)).toEqual({ ok: false, phase: 'reference', error: { kind: 'network', message: 'down' } });
+    expect(await pullAll(deps(http, { enterpriseFeed }), quarantine)).toEqual({
+      ok: false,
+      phase: 'reference',
+      error: { kind: 'network', message: 'down' },
+    });
     for (let i = 0; i < 50 && signals.length === 0; i++) await new Promise((r) => setTimeout(r, 2));
     expect(signals).toHaveLength(1);
     expect(signals[0]!.aborted).toBe(true);

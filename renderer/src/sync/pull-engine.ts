@@ -6,13 +6,18 @@
  * aborting the pull; 410 restarts only that stream from 0.
  */
 import { z } from 'zod';
-import { API, ReferenceSchema, TaskChangeSchema, feedPageSchema, type TaskChange } from '../../../shared/protocol/index.js';
+import {
+  API,
+  ReferenceSchema,
+  TaskChangeSchema,
+  feedPageSchema,
+  type TaskChange,
+} from '../../../shared/protocol/index.js';
 import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, TasksRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
 import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
 import { enterprisePull } from './pull-enterprises.js';
-
 
 export interface PullDeps {
   readonly http: HttpClient;
@@ -37,7 +42,13 @@ export type PullOutcome =
 const LoosePageSchema = feedPageSchema(z.unknown());
 const MAX_RESTARTS = 2;
 
-function quarantineRow(stream: QuarantineRow['stream'], key: string, reason: string, raw: unknown, at: string): QuarantineRow {
+function quarantineRow(
+  stream: QuarantineRow['stream'],
+  key: string,
+  reason: string,
+  raw: unknown,
+  at: string,
+): QuarantineRow {
   let text: string;
   try {
     text = JSON.stringify(raw).slice(0, 4000);
@@ -48,7 +59,10 @@ function quarantineRow(stream: QuarantineRow['stream'], key: string, reason: str
 }
 
 function issueText(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(根)'}：${i.message}`).join('；');
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(根)'}：${i.message}`)
+    .join('；');
 }
 
 function keyOf(raw: unknown, field: string): string {
@@ -61,7 +75,13 @@ function keyOf(raw: unknown, field: string): string {
 
 export async function pullReference(deps: PullDeps): Promise<HttpError | null> {
   const stored = await deps.reference.get();
-  const res = await deps.http.request({ method: 'GET', path: API.reference, schema: ReferenceSchema, ifNoneMatch: stored?.etag ?? null, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const res = await deps.http.request({
+    method: 'GET',
+    path: API.reference,
+    schema: ReferenceSchema,
+    ifNoneMatch: stored?.etag ?? null,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
   if (!res.ok) return res.error;
   if (!res.notModified) await deps.reference.put(res.value, res.etag, (deps.now?.() ?? new Date()).toISOString());
   return null;
@@ -74,7 +94,10 @@ export function parseTaskChanges(raw: readonly unknown[], at: string): { changes
   for (const item of raw) {
     const parsed = TaskChangeSchema.safeParse(item);
     if (parsed.success) changes.push(parsed.data);
-    else bad.push(quarantineRow('tasks', `${keyOf(item, 'seq')}`, `任务记录不符合协议：${issueText(parsed.error)}`, item, at));
+    else
+      bad.push(
+        quarantineRow('tasks', `${keyOf(item, 'seq')}`, `任务记录不符合协议：${issueText(parsed.error)}`, item, at),
+      );
   }
   return { changes, bad };
 }
@@ -84,7 +107,13 @@ interface FeedStream {
   readonly path: string;
   cursor(): Promise<string>;
   restart(): Promise<void>;
-  apply(rawChanges: readonly unknown[], nextCursor: string, hasMore: boolean, total: number, at: string): Promise<{ applied: number; quarantined: number }>;
+  apply(
+    rawChanges: readonly unknown[],
+    nextCursor: string,
+    hasMore: boolean,
+    total: number,
+    at: string,
+  ): Promise<{ applied: number; quarantined: number }>;
 }
 
 async function pullFeed(deps: PullDeps, stream: FeedStream, tracker: ProgressTracker): Promise<HttpError | null> {
@@ -95,7 +124,10 @@ async function pullFeed(deps: PullDeps, stream: FeedStream, tracker: ProgressTra
     if (deps.signal?.aborted) return { kind: 'aborted', message: '同步已取消' };
     const cursor = await stream.cursor();
     const res = await deps.http.request({
-      method: 'GET', path: stream.path, query: { cursor, limit: deps.pageSize ?? 1000 }, schema: LoosePageSchema,
+      method: 'GET',
+      path: stream.path,
+      query: { cursor, limit: deps.pageSize ?? 1000 },
+      schema: LoosePageSchema,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     if (!res.ok) {
@@ -109,7 +141,13 @@ async function pullFeed(deps: PullDeps, stream: FeedStream, tracker: ProgressTra
     }
     if (res.notModified) return null;
     const page = res.value;
-    const { applied: _applied, quarantined } = await stream.apply(page.changes, page.nextCursor, page.hasMore, page.total, now().toISOString());
+    const { applied: _applied, quarantined } = await stream.apply(
+      page.changes,
+      page.nextCursor,
+      page.hasMore,
+      page.total,
+      now().toISOString(),
+    );
     tracker.advance(page.changes.length - quarantined, page.total, quarantined);
     if (!page.hasMore) return null;
   }
@@ -117,9 +155,12 @@ async function pullFeed(deps: PullDeps, stream: FeedStream, tracker: ProgressTra
 
 function taskStream(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promise<void>): FeedStream {
   return {
-    phase: 'tasks', path: API.tasks,
+    phase: 'tasks',
+    path: API.tasks,
     cursor: async () => (await deps.taskState.get('tasks')).cursor,
-    restart: async () => { await deps.tasks.applyPage([], '0', 0, (deps.now?.() ?? new Date()).toISOString()); },
+    restart: async () => {
+      await deps.tasks.applyPage([], '0', 0, (deps.now?.() ?? new Date()).toISOString());
+    },
     async apply(raw, nextCursor, _hasMore, total, at) {
       const { changes, bad } = parseTaskChanges(raw, at);
       // Quarantine first: replaying a page re-writes the same keys, so a crash in between loses nothing.
@@ -133,12 +174,18 @@ function taskStream(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promi
  * Reference, then tasks, then credit files. Resumable: each stream continues from its cursor. The
  * first credit-file page is requested as the pull starts, so it is ready when the tasks are done.
  */
-export async function pullAll(deps: PullDeps, quarantine: (rows: QuarantineRow[]) => Promise<void>): Promise<PullOutcome> {
+export async function pullAll(
+  deps: PullDeps,
+  quarantine: (rows: QuarantineRow[]) => Promise<void>,
+): Promise<PullOutcome> {
   const clock = () => (deps.now?.() ?? new Date()).getTime();
   const tracker = new ProgressTracker(clock, (p) => deps.onProgress?.(p));
   const enterprises = enterprisePull({
-    repo: deps.enterprises, feed: deps.enterpriseFeed ?? jsonFeed(deps.http), pageSize: deps.enterprisePageSize ?? deps.pageSize ?? 1000,
-    now: deps.now ?? (() => new Date()), ...(deps.signal ? { signal: deps.signal } : {}),
+    repo: deps.enterprises,
+    feed: deps.enterpriseFeed ?? jsonFeed(deps.http),
+    pageSize: deps.enterprisePageSize ?? deps.pageSize ?? 1000,
+    now: deps.now ?? (() => new Date()),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   tracker.start('reference');
   const refError = await pullReference(deps);
@@ -158,6 +205,9 @@ export async function pullAll(deps: PullDeps, quarantine: (rows: QuarantineRow[]
 }
 
 function fail(tracker: ProgressTracker, phase: 'reference' | 'tasks' | 'enterprises', error: HttpError): PullOutcome {
-  tracker.finish(error.kind === 'aborted' ? 'cancelled' : 'error', error.kind === 'aborted' ? undefined : `同步失败：${error.message}`);
+  tracker.finish(
+    error.kind === 'aborted' ? 'cancelled' : 'error',
+    error.kind === 'aborted' ? undefined : `同步失败：${error.message}`,
+  );
   return { ok: false, phase, error };
 }

@@ -34,10 +34,16 @@ interface PageRequest {
  * on a weak link the small task pages must not queue behind credit files. `cancel` drops it when
  * an earlier phase fails.
  */
-export function enterprisePull(d: EnterprisePullDeps): { run(tracker: ProgressTracker): Promise<HttpError | null>; cancel(): void } {
+export function enterprisePull(d: EnterprisePullDeps): {
+  run(tracker: ProgressTracker): Promise<HttpError | null>;
+  cancel(): void;
+} {
   resetTimings();
   const controller = new AbortController();
-  const deps: EnterprisePullDeps = { ...d, signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal };
+  const deps: EnterprisePullDeps = {
+    ...d,
+    signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal,
+  };
   const pages = pageRequests(deps);
   const head = d.repo.state().then((state) => ({ state, first: pages.request(state.cursor) }));
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
@@ -68,10 +74,16 @@ function pageRequests(d: EnterprisePullDeps) {
   let next: PageRequest | null = null;
   const request = (cursor: string): PageRequest => {
     const hooks: PageRequest['hooks'] = { header: null, onHeader: null };
-    const result = d.feed(cursor, d.pageSize, d.signal, (h) => {
-      hooks.header = h;
-      hooks.onHeader?.(h);
-    }, d.now().toISOString());
+    const result = d.feed(
+      cursor,
+      d.pageSize,
+      d.signal,
+      (h) => {
+        hooks.header = h;
+        hooks.onHeader?.(h);
+      },
+      d.now().toISOString(),
+    );
     result.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
     return { cursor, result, hooks };
   };
@@ -103,7 +115,12 @@ function pageRequests(d: EnterprisePullDeps) {
 type Pages = ReturnType<typeof pageRequests>;
 type SyncState = Awaited<ReturnType<EnterprisesRepo['state']>>;
 
-async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, pages: Pages, head: { state: SyncState; first: PageRequest }): Promise<HttpError | null> {
+async function pullLoop(
+  d: EnterprisePullDeps,
+  tracker: ProgressTracker,
+  pages: Pages,
+  head: { state: SyncState; first: PageRequest },
+): Promise<HttpError | null> {
   let restarts = 0;
   const { state } = head;
   const have = state.cursor === '0' ? 0 : await d.repo.count();
@@ -151,7 +168,16 @@ async function pullLoop(d: EnterprisePullDeps, tracker: ProgressTracker, pages: 
     const good = lines - page.bad.length;
     const write = async () => {
       const t0 = performance.now();
-      await d.repo.applyPage({ changes: page.changes, raws: page.raws, quarantined: page.bad, fromCursor, nextCursor: page.nextCursor, hasMore: page.hasMore, total: page.total, at });
+      await d.repo.applyPage({
+        changes: page.changes,
+        raws: page.raws,
+        quarantined: page.bad,
+        fromCursor,
+        nextCursor: page.nextCursor,
+        hasMore: page.hasMore,
+        total: page.total,
+        at,
+      });
       timings.writeMs += performance.now() - t0;
       timings.pages += 1;
       timings.records += lines;

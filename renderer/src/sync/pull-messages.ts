@@ -3,13 +3,27 @@ import { z } from 'zod';
 
 const ProgressSchema = z.object({
   phase: z.enum(['idle', 'reference', 'tasks', 'enterprises', 'done', 'error', 'cancelled']),
-  done: z.number(), total: z.number(), recordsPerSecond: z.number(), etaSeconds: z.number().nullable(),
-  quarantined: z.number(), message: z.string(),
+  done: z.number(),
+  total: z.number(),
+  recordsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  quarantined: z.number(),
+  message: z.string(),
 });
 
 export const ToWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), baseUrl: z.string().url(), accessToken: z.string().nullable(), dbPrefix: z.string(), pageSize: z.number().int().positive() }),
-  z.object({ type: z.literal('token'), accessToken: z.string().nullable(), outcome: z.enum(['refreshed', 'rejected', 'unreachable']) }),
+  z.object({
+    type: z.literal('start'),
+    baseUrl: z.string().url(),
+    accessToken: z.string().nullable(),
+    dbPrefix: z.string(),
+    pageSize: z.number().int().positive(),
+  }),
+  z.object({
+    type: z.literal('token'),
+    accessToken: z.string().nullable(),
+    outcome: z.enum(['refreshed', 'rejected', 'unreachable']),
+  }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;

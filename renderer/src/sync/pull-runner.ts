@@ -2,7 +2,14 @@
  * Runs a pull: in a Web Worker when the runtime has one (the app), in-process otherwise (Node
  * tests, integration). Both report the same progress and outcome.
  */
-import { enterprisesRepo, quarantineRepo, referenceRepo, syncStateRepo, tasksRepo, type Databases } from '../db/index.js';
+import {
+  enterprisesRepo,
+  quarantineRepo,
+  referenceRepo,
+  syncStateRepo,
+  tasksRepo,
+  type Databases,
+} from '../db/index.js';
 import { timings } from './enterprise-timings.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
@@ -32,12 +39,23 @@ export function runPull(o: PullRunOptions): PullRun {
 function runInProcess(o: PullRunOptions): PullRun {
   const controller = new AbortController();
   const http = createHttpClient({ baseUrl: () => o.baseUrl, tokens: o.tokens, ...(o.fetch ? { fetch: o.fetch } : {}) });
-  const done = pullAll({
-    http, tasks: tasksRepo(o.dbs.field), taskState: syncStateRepo(o.dbs.field.syncState), enterprises: enterprisesRepo(o.dbs.cache, { timings }),
-    reference: referenceRepo(o.dbs.cache), pageSize: o.pageSize, signal: controller.signal, onProgress: o.onProgress,
-  }, (rows) => quarantineRepo(o.dbs.cache).put(rows)).then((outcome) => (outcome.ok
-    ? { ok: true, message: '同步完成', sessionExpired: false }
-    : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' }));
+  const done = pullAll(
+    {
+      http,
+      tasks: tasksRepo(o.dbs.field),
+      taskState: syncStateRepo(o.dbs.field.syncState),
+      enterprises: enterprisesRepo(o.dbs.cache, { timings }),
+      reference: referenceRepo(o.dbs.cache),
+      pageSize: o.pageSize,
+      signal: controller.signal,
+      onProgress: o.onProgress,
+    },
+    (rows) => quarantineRepo(o.dbs.cache).put(rows),
+  ).then((outcome) =>
+    outcome.ok
+      ? { ok: true, message: '同步完成', sessionExpired: false }
+      : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' },
+  );
   return { done, cancel: () => controller.abort() };
 }
 
@@ -50,7 +68,10 @@ function runInWorker(o: PullRunOptions): PullRun {
       if (!parsed.success) return;
       const msg = parsed.data;
       if (msg.type === 'progress') o.onProgress(msg.progress);
-      else if (msg.type === 'refresh') void o.tokens.refresh().then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
+      else if (msg.type === 'refresh')
+        void o.tokens
+          .refresh()
+          .then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
       else {
         resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired });
         worker.terminate();
@@ -61,6 +82,12 @@ function runInWorker(o: PullRunOptions): PullRun {
       worker.terminate();
     });
   });
-  send({ type: 'start', baseUrl: o.baseUrl, accessToken: o.tokens.accessToken(), dbPrefix: o.dbPrefix, pageSize: o.pageSize });
+  send({
+    type: 'start',
+    baseUrl: o.baseUrl,
+    accessToken: o.tokens.accessToken(),
+    dbPrefix: o.dbPrefix,
+    pageSize: o.pageSize,
+  });
   return { done, cancel: () => send({ type: 'cancel' }) };
 }

@@ -5,7 +5,15 @@
  * connections and runs the same pull engine the tests call directly. Tokens stay with the app: on
  * a 401 the worker asks for a refreshed access token.
  */
-import { openDatabases, enterprisesRepo, referenceRepo, syncStateRepo, tasksRepo, quarantineRepo, closeDatabases } from '../db/index.js';
+import {
+  openDatabases,
+  enterprisesRepo,
+  referenceRepo,
+  syncStateRepo,
+  tasksRepo,
+  quarantineRepo,
+  closeDatabases,
+} from '../db/index.js';
 import { timings } from './enterprise-timings.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
@@ -37,7 +45,12 @@ function post(message: FromWorker): void {
   scope.postMessage(FromWorkerSchema.parse(message));
 }
 
-async function run(start: { baseUrl: string; accessToken: string | null; dbPrefix: string; pageSize: number }): Promise<void> {
+async function run(start: {
+  baseUrl: string;
+  accessToken: string | null;
+  dbPrefix: string;
+  pageSize: number;
+}): Promise<void> {
   accessToken = start.accessToken;
   controller = new AbortController();
   const dbs = openDatabases(start.dbPrefix);
@@ -46,30 +59,63 @@ async function run(start: { baseUrl: string; accessToken: string | null; dbPrefi
   let refreshing: Promise<RefreshOutcome> | null = null;
   const tokens = {
     accessToken: () => accessToken,
-    refresh: () => (refreshing ??= new Promise<RefreshOutcome>((resolve) => {
-      tokenWaiter = (t, outcome) => { accessToken = t; resolve(outcome); };
-      post({ type: 'refresh' });
-    }).finally(() => { refreshing = null; })),
+    refresh: () =>
+      (refreshing ??= new Promise<RefreshOutcome>((resolve) => {
+        tokenWaiter = (t, outcome) => {
+          accessToken = t;
+          resolve(outcome);
+        };
+        post({ type: 'refresh' });
+      }).finally(() => {
+        refreshing = null;
+      })),
   };
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
   // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
-  const pool: FeedPool | null = typeof Worker === 'undefined' ? null : feedPool({
-    baseUrl: () => start.baseUrl, tokens, size: FEED_WORKERS, spawn: spawnFeedWorker, fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }), prestart: true,
-  });
+  const pool: FeedPool | null =
+    typeof Worker === 'undefined'
+      ? null
+      : feedPool({
+          baseUrl: () => start.baseUrl,
+          tokens,
+          size: FEED_WORKERS,
+          spawn: spawnFeedWorker,
+          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }),
+          prestart: true,
+        });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
   let done: FromWorker;
   try {
-    const outcome = await pullAll({
-      http, tasks: tasksRepo(dbs.field), taskState: syncStateRepo(dbs.field.syncState), enterprises: enterprisesRepo(dbs.cache, { timings }),
-      reference: referenceRepo(dbs.cache), pageSize: start.pageSize, signal: controller.signal,
-      enterpriseFeed, enterprisePageSize: ENTERPRISE_PAGE_SIZE,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-    }, (rows) => quarantineRepo(dbs.cache).put(rows));
+    const outcome = await pullAll(
+      {
+        http,
+        tasks: tasksRepo(dbs.field),
+        taskState: syncStateRepo(dbs.field.syncState),
+        enterprises: enterprisesRepo(dbs.cache, { timings }),
+        reference: referenceRepo(dbs.cache),
+        pageSize: start.pageSize,
+        signal: controller.signal,
+        enterpriseFeed,
+        enterprisePageSize: ENTERPRISE_PAGE_SIZE,
+        onProgress: (progress) => post({ type: 'progress', progress }),
+      },
+      (rows) => quarantineRepo(dbs.cache).put(rows),
+    );
     done = outcome.ok
       ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false }
-      : { type: 'done', ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' };
+      : {
+          type: 'done',
+          ok: false,
+          message: outcome.error.message,
+          sessionExpired: outcome.error.kind === 'session-expired',
+        };
   } catch (e) {
-    done = { type: 'done', ok: false, message: `同步出错：${e instanceof Error ? e.message : String(e)}`, sessionExpired: false };
+    done = {
+      type: 'done',
+      ok: false,
+      message: `同步出错：${e instanceof Error ? e.message : String(e)}`,
+      sessionExpired: false,
+    };
   }
   // 'done' only after the feed workers and the connections are closed (the app terminates this worker
   // on it), and whatever the closing does: the app must always hear the outcome.
@@ -86,6 +132,8 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'start') void run(msg);
-  else if (msg.type === 'token') { tokenWaiter?.(msg.accessToken, msg.outcome); tokenWaiter = null; }
-  else controller?.abort();
+  else if (msg.type === 'token') {
+    tokenWaiter?.(msg.accessToken, msg.outcome);
+    tokenWaiter = null;
+  } else controller?.abort();
 });

@@ -15,7 +15,13 @@ export function backoffDelay(failures: number, random: () => number): number {
 }
 
 export type PushDecision =
-  | { readonly action: 'review'; readonly reason: string; readonly advice: string; readonly code?: string; readonly conflictWith?: string | null }
+  | {
+      readonly action: 'review';
+      readonly reason: string;
+      readonly advice: string;
+      readonly code?: string;
+      readonly conflictWith?: string | null;
+    }
   | { readonly action: 'retry'; readonly reason: string; readonly delayMs: number; readonly stopDrain: boolean }
   | { readonly action: 'pause'; readonly reason: string; readonly advice: string }
   | { readonly action: 'stop' };
@@ -30,7 +36,12 @@ export function acceptedResultOf(details: unknown): string | null {
 }
 
 export function decide(error: HttpError, failures: number, random: () => number): PushDecision {
-  const retry = (reason: string, stopDrain = false, delayMs = backoffDelay(failures, random)): PushDecision => ({ action: 'retry', reason, delayMs, stopDrain });
+  const retry = (reason: string, stopDrain = false, delayMs = backoffDelay(failures, random)): PushDecision => ({
+    action: 'retry',
+    reason,
+    delayMs,
+    stopDrain,
+  });
   switch (error.kind) {
     case 'aborted':
       return { action: 'stop' };
@@ -48,7 +59,9 @@ export function decide(error: HttpError, failures: number, random: () => number)
 }
 
 function decideHttp(
-  error: Extract<HttpError, { kind: 'http' }>, failures: number, random: () => number,
+  error: Extract<HttpError, { kind: 'http' }>,
+  failures: number,
+  random: () => number,
   retry: (reason: string, stopDrain?: boolean, delayMs?: number) => PushDecision,
 ): PushDecision {
   const { status, code } = error;
@@ -56,36 +69,72 @@ function decideHttp(
     const accepted = acceptedResultOf(error.details);
     if (accepted) {
       return {
-        action: 'review', code, conflictWith: accepted, reason: '该任务已有检查组其他成员提交并被平台接收的结果，本结果未被接收',
+        action: 'review',
+        code,
+        conflictWith: accepted,
+        reason: '该任务已有检查组其他成员提交并被平台接收的结果，本结果未被接收',
         advice: `${REVIEW_KEEP}请与组员核对：如本结果才是正确的，请选择“作为更正重新提交”；否则选择“保留并备注”。`,
       };
     }
-    return { action: 'review', code, reason: '平台上已有同一结果编号但内容不同的记录', advice: `${REVIEW_KEEP}请勿修改本记录，请联系管理员核对；如需更正，请选择“作为更正重新提交”。` };
+    return {
+      action: 'review',
+      code,
+      reason: '平台上已有同一结果编号但内容不同的记录',
+      advice: `${REVIEW_KEEP}请勿修改本记录，请联系管理员核对；如需更正，请选择“作为更正重新提交”。`,
+    };
   }
   if (status === 460) {
-    return { action: 'review', code: 'CHECKSUM_MISMATCH', reason: '附件内容与记录的校验值不符，平台拒收', advice: `${REVIEW_KEEP}附件可能已损坏，请联系管理员。` };
+    return {
+      action: 'review',
+      code: 'CHECKSUM_MISMATCH',
+      reason: '附件内容与记录的校验值不符，平台拒收',
+      advice: `${REVIEW_KEEP}附件可能已损坏，请联系管理员。`,
+    };
   }
   if (status === 409 && code === 'TASK_CANCELLED') {
-    return { action: 'review', code, reason: '该任务已在平台上被撤销：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认是否仍需公示。` };
+    return {
+      action: 'review',
+      code,
+      reason: '该任务已在平台上被撤销：结果已保存但暂不公示',
+      advice: `${REVIEW_KEEP}请与科室负责人确认是否仍需公示。`,
+    };
   }
   if (status === 409 && code === 'TASK_REASSIGNED') {
-    return { action: 'review', code, reason: '该任务已改派给其他检查人员：结果已保存但暂不公示', advice: `${REVIEW_KEEP}请与科室负责人确认由谁提交本次检查结果。` };
+    return {
+      action: 'review',
+      code,
+      reason: '该任务已改派给其他检查人员：结果已保存但暂不公示',
+      advice: `${REVIEW_KEEP}请与科室负责人确认由谁提交本次检查结果。`,
+    };
   }
   if (status === 409 && code === 'ATTACHMENTS_MISSING') {
     return retry(`平台缺少附件（${error.missing.length} 个），将重新上传后重试`);
   }
   if (status === 409 && code === 'IN_FLIGHT') return retry('平台仍在处理同一请求，稍后重试');
   if (status === 401 || status === 403) {
-    return { action: 'pause', reason: status === 403 ? '平台拒绝了本账号的上传请求' : '登录已失效，上传已暂停', advice: '请重新登录；如仍被拒绝，请联系管理员核对账号权限。' };
+    return {
+      action: 'pause',
+      reason: status === 403 ? '平台拒绝了本账号的上传请求' : '登录已失效，上传已暂停',
+      advice: '请重新登录；如仍被拒绝，请联系管理员核对账号权限。',
+    };
   }
   if (status === 429 || status === 503) {
     const delay = error.retryAfterMs ?? backoffDelay(failures, random);
     return retry(`平台繁忙，${Math.ceil(delay / 1000)} 秒后重试`, true, delay);
   }
   if (status === 422) {
-    return { action: 'review', reason: `平台拒收：${error.message}`, advice: `${REVIEW_KEEP}请截图联系管理员；其他结果会继续上传。` };
+    return {
+      action: 'review',
+      reason: `平台拒收：${error.message}`,
+      advice: `${REVIEW_KEEP}请截图联系管理员；其他结果会继续上传。`,
+    };
   }
-  if (status === 413) return { action: 'review', reason: '结果内容过大，平台拒收', advice: `${REVIEW_KEEP}请联系管理员。` };
+  if (status === 413)
+    return { action: 'review', reason: '结果内容过大，平台拒收', advice: `${REVIEW_KEEP}请联系管理员。` };
   if (status >= 500) return retry(`平台暂时出错（HTTP ${status}），稍后用同一幂等键重试`);
-  return { action: 'review', reason: `平台拒绝了请求（HTTP ${status}）：${error.message}`, advice: `${REVIEW_KEEP}请联系管理员。` };
+  return {
+    action: 'review',
+    reason: `平台拒绝了请求（HTTP ${status}）：${error.message}`,
+    advice: `${REVIEW_KEEP}请联系管理员。`,
+  };
 }

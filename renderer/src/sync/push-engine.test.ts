@@ -2,7 +2,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../shared/protocol/index.js';
 import { metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
-import { createHttpClient, type HttpClient, type HttpError, type HttpResult, type RequestSpec } from '../platform/http.js';
+import {
+  createHttpClient,
+  type HttpClient,
+  type HttpError,
+  type HttpResult,
+  type RequestSpec,
+} from '../platform/http.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
@@ -24,27 +30,60 @@ const fakeHttp: HttpClient = {
 
 function receipt(resultId: string, state: Receipt['publication']['state'] = 'accepted'): Receipt {
   return {
-    resultId, receivedAt: '2026-05-06T03:00:00Z', contentHash: 'a'.repeat(64), attachmentHashes: [],
-    publication: { state, publishedAt: state === 'published' ? '2026-05-06T04:00:00Z' : null, deadline: '2026-06-02' }, clockSkewFlagged: false,
+    resultId,
+    receivedAt: '2026-05-06T03:00:00Z',
+    contentHash: 'a'.repeat(64),
+    attachmentHashes: [],
+    publication: { state, publishedAt: state === 'published' ? '2026-05-06T04:00:00Z' : null, deadline: '2026-06-02' },
+    clockSkewFlagged: false,
   };
 }
-const ok = (state: Receipt['publication']['state'] = 'accepted') => (spec: RequestSpec<never>): HttpResult<unknown> => ({
-  ok: true, notModified: false, status: 201, etag: null, serverDate: null, value: receipt(decodeURIComponent(spec.path.split('/')[3] ?? ''), state),
-});
+const ok =
+  (state: Receipt['publication']['state'] = 'accepted') =>
+  (spec: RequestSpec<never>): HttpResult<unknown> => ({
+    ok: true,
+    notModified: false,
+    status: 201,
+    etag: null,
+    serverDate: null,
+    value: receipt(decodeURIComponent(spec.path.split('/')[3] ?? ''), state),
+  });
 const fail = (error: HttpError) => (): HttpResult<unknown> => ({ ok: false, error });
-const http = (status: number, code: Extract<HttpError, { kind: 'http' }>['code'] = null, retryAfterMs: number | null = null): HttpError => ({
-  kind: 'http', status, code, message: `m${status}`, retryAfterMs, serverDate: null, missing: [],
+const http = (
+  status: number,
+  code: Extract<HttpError, { kind: 'http' }>['code'] = null,
+  retryAfterMs: number | null = null,
+): HttpError => ({
+  kind: 'http',
+  status,
+  code,
+  message: `m${status}`,
+  retryAfterMs,
+  serverDate: null,
+  missing: [],
 });
 
 async function finalizeTasks(n: number): Promise<string[]> {
   const tasks = Array.from({ length: n }, (_, i) => makeTask(i + 1));
-  await tasksRepo(dbs.field).applyPage(tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })), String(n), n, 'x');
+  await tasksRepo(dbs.field).applyPage(
+    tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })),
+    String(n),
+    n,
+    'x',
+  );
   await referenceRepo(dbs.cache).put(makeReference(), null, 'x');
   const s = testServices(dbs);
   const ids: string[] = [];
   for (const t of tasks) {
     const d = await s.inspection.openDraft(t.id);
-    await s.inspection.saveDraft(await signDraft(s.inspection, { ...d, items: d.items.map((i) => ({ ...i, outcome: 'pass' })), resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] }));
+    await s.inspection.saveDraft(
+      await signDraft(s.inspection, {
+        ...d,
+        items: d.items.map((i) => ({ ...i, outcome: 'pass' })),
+        resultCodes: ['NO_PROBLEM'],
+        checkMethods: ['ON_SITE'],
+      }),
+    );
     const r = await s.inspection.finalize(t.id);
     if (!r.ok) throw new Error('finalize failed');
     ids.push(r.result.resultId);
@@ -54,13 +93,22 @@ async function finalizeTasks(n: number): Promise<string[]> {
 
 function engine(random = () => 0.5): PushEngine {
   return createPushEngine({
-    http: fakeHttp, outbox: outboxRepo(dbs.field), results: resultsRepo(dbs.field), deviceId: () => metaRepo(dbs.field).deviceId(),
-    now: () => clock, random,
+    http: fakeHttp,
+    outbox: outboxRepo(dbs.field),
+    results: resultsRepo(dbs.field),
+    deviceId: () => metaRepo(dbs.field).deviceId(),
+    now: () => clock,
+    random,
   });
 }
 const states = async () => (await outboxRepo(dbs.field).list()).map((o) => o.state);
 
-beforeEach(() => { dbs = freshDatabases(); clock = 1_000_000; sent.length = 0; answers = []; });
+beforeEach(() => {
+  dbs = freshDatabases();
+  clock = 1_000_000;
+  sent.length = 0;
+  answers = [];
+});
 afterEach(() => disposeDatabases(dbs));
 
 describe('push engine', () => {
@@ -143,9 +191,18 @@ describe('push engine', () => {
     const op = (await outboxRepo(dbs.field).list())[0]!;
     const wire: { key: string | null; at: number }[] = [];
     const replies = [
-      () => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down' } }), { status: 429, headers: { 'Retry-After': '7', 'content-type': 'application/json' } }),
-      () => new Response(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy' } }), { status: 503, headers: { 'Retry-After': '2', 'content-type': 'application/json' } }),
-      () => new Response(JSON.stringify(receipt(id!)), { status: 201, headers: { 'content-type': 'application/json' } }),
+      () =>
+        new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down' } }), {
+          status: 429,
+          headers: { 'Retry-After': '7', 'content-type': 'application/json' },
+        }),
+      () =>
+        new Response(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy' } }), {
+          status: 503,
+          headers: { 'Retry-After': '2', 'content-type': 'application/json' },
+        }),
+      () =>
+        new Response(JSON.stringify(receipt(id!)), { status: 201, headers: { 'content-type': 'application/json' } }),
     ];
     const onWire: typeof fetch = async (_input, init) => {
       wire.push({ key: new Headers(init?.headers).get('idempotency-key'), at: clock });
@@ -154,8 +211,12 @@ describe('push engine', () => {
       return reply();
     };
     const pusher = createPushEngine({
-      http: createHttpClient({ baseUrl: () => 'http://platform.invalid', fetch: onWire }), outbox: outboxRepo(dbs.field), results: resultsRepo(dbs.field),
-      deviceId: () => metaRepo(dbs.field).deviceId(), now: () => clock, random: () => 0,
+      http: createHttpClient({ baseUrl: () => 'http://platform.invalid', fetch: onWire }),
+      outbox: outboxRepo(dbs.field),
+      results: resultsRepo(dbs.field),
+      deviceId: () => metaRepo(dbs.field).deviceId(),
+      now: () => clock,
+      random: () => 0,
     });
     await pusher.drain();
     // Time passes in steps short of the 7 s the platform asked for: a drain at each sends nothing.
@@ -194,7 +255,10 @@ describe('push engine', () => {
     await finalizeTasks(1);
     answers = [fail(http(403, 'FORBIDDEN'))];
     await engine().drain();
-    expect((await outboxRepo(dbs.field).list())[0]).toMatchObject({ state: 'paused', advice: expect.stringContaining('重新登录') });
+    expect((await outboxRepo(dbs.field).list())[0]).toMatchObject({
+      state: 'paused',
+      advice: expect.stringContaining('重新登录'),
+    });
   });
 
   it('is single-flight: concurrent drains send each op once', async () => {

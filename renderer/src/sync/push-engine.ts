@@ -58,10 +58,20 @@ export interface PushEngine {
 
 export const OUTBOX_LOCK = 'smart-inspect-outbox';
 
-export function buildUpload(result: ResultRow, deviceId: string, attachments: readonly AttachmentRef[] = []): ResultUpload {
+export function buildUpload(
+  result: ResultRow,
+  deviceId: string,
+  attachments: readonly AttachmentRef[] = [],
+): ResultUpload {
   return {
-    taskId: result.taskId, taskVersion: result.taskVersion, deviceId, deviceSeq: result.deviceSeq,
-    recordedAt: result.finalizedAt, contentHash: result.contentHash, payload: result.payload, attachments: [...attachments],
+    taskId: result.taskId,
+    taskVersion: result.taskVersion,
+    deviceId,
+    deviceSeq: result.deviceSeq,
+    recordedAt: result.finalizedAt,
+    contentHash: result.contentHash,
+    payload: result.payload,
+    attachments: [...attachments],
     auditCheckpoint: result.auditCheckpoint,
   };
 }
@@ -80,13 +90,24 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         await deps.outbox.update(op.opId, { state: 'waiting' });
         return 'stop';
       case 'review':
-        await deps.outbox.setAside(op.opId, { reason: d.reason, advice: d.advice, code: d.code ?? 'REJECTED', conflictWith: d.conflictWith ?? null, at: new Date(now()).toISOString() });
+        await deps.outbox.setAside(op.opId, {
+          reason: d.reason,
+          advice: d.advice,
+          code: d.code ?? 'REJECTED',
+          conflictWith: d.conflictWith ?? null,
+          at: new Date(now()).toISOString(),
+        });
         return 'review';
       case 'pause':
         await deps.outbox.update(op.opId, { state: 'paused', lastError: d.reason, advice: d.advice });
         return 'pause';
       case 'retry':
-        await deps.outbox.update(op.opId, { state: 'waiting', lastError: d.reason, advice: null, nextAttemptAt: now() + d.delayMs });
+        await deps.outbox.update(op.opId, {
+          state: 'waiting',
+          lastError: d.reason,
+          advice: null,
+          nextAttemptAt: now() + d.delayMs,
+        });
         return d.stopDrain ? 'stop' : 'retry';
     }
   }
@@ -95,7 +116,13 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   async function sendOne(op: OutboxRow, deviceId: string): Promise<Outcome> {
     const result = await deps.results.get(op.resultId);
     if (!result) {
-      await deps.outbox.setAside(op.opId, { reason: '本地找不到该结果', advice: '请联系管理员。', code: 'LOCAL_MISSING', conflictWith: null, at: new Date(now()).toISOString() });
+      await deps.outbox.setAside(op.opId, {
+        reason: '本地找不到该结果',
+        advice: '请联系管理员。',
+        code: 'LOCAL_MISSING',
+        conflictWith: null,
+        at: new Date(now()).toISOString(),
+      });
       return 'review';
     }
     const at = new Date(now()).toISOString();
@@ -105,7 +132,11 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       const prepared = deps.uploader ? await deps.uploader.prepare(op.resultId) : { ok: true as const, refs: [] };
       if (!prepared.ok) return apply(op, decide(prepared.error, op.attempts, random));
       const res = await deps.http.request({
-        method: 'PUT', path: API.result(op.resultId), body: buildUpload(result, deviceId, prepared.refs), schema: ReceiptSchema, idempotencyKey: op.opId,
+        method: 'PUT',
+        path: API.result(op.resultId),
+        body: buildUpload(result, deviceId, prepared.refs),
+        schema: ReceiptSchema,
+        idempotencyKey: op.opId,
       });
       if (res.ok) {
         if (res.notModified) return 'retry';
@@ -146,7 +177,12 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         break;
       } else {
         report.paused = true;
-        for (const rest of due.slice(index + 1)) await deps.outbox.update(rest.opId, { state: 'paused', lastError: '上传已暂停', advice: '请重新登录后继续。' });
+        for (const rest of due.slice(index + 1))
+          await deps.outbox.update(rest.opId, {
+            state: 'paused',
+            lastError: '上传已暂停',
+            advice: '请重新登录后继续。',
+          });
         changed();
         break;
       }
@@ -156,7 +192,9 @@ export function createPushEngine(deps: PushDeps): PushEngine {
 
   return {
     drain() {
-      inflight ??= (deps.locks ? deps.locks.request(OUTBOX_LOCK, drainOnce) : drainOnce()).finally(() => { inflight = null; });
+      inflight ??= (deps.locks ? deps.locks.request(OUTBOX_LOCK, drainOnce) : drainOnce()).finally(() => {
+        inflight = null;
+      });
       return inflight;
     },
     async pollReceipts() {
@@ -166,7 +204,11 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         if (!res.ok && res.error.kind === 'http' && res.error.code === 'ATTACHMENTS_MISSING' && deps.uploader) {
           // The platform lost evidence after accepting: publication is blocked until it is re-sent.
           await deps.uploader.forget(res.error.missing);
-          await deps.outbox.update(op.opId, { state: 'waiting', nextAttemptAt: null, lastError: '平台缺少附件，将重新上传' });
+          await deps.outbox.update(op.opId, {
+            state: 'waiting',
+            nextAttemptAt: null,
+            lastError: '平台缺少附件，将重新上传',
+          });
           changed();
           continue;
         }

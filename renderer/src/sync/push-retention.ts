@@ -26,6 +26,7 @@ export function evidenceDeletable(input: RetentionInput): RetentionVerdict {
   }
   if (receipt.publication.state === 'held') return { deletable: false, reason: '结果被平台暂缓公示，需复核' };
   const received = Date.parse(receipt.receivedAt);
-  if (Number.isNaN(received) || now.getTime() - received < days * DAY_MS) return { deletable: false, reason: `保留期（${days} 天）未满` };
+  if (Number.isNaN(received) || now.getTime() - received < days * DAY_MS)
+    return { deletable: false, reason: `保留期（${days} 天）未满` };
   return { deletable: true };
 }

@@ -3,11 +3,22 @@
  * Electron and Node tests, and lets tests inject faults into one transport), a reader that slices
  * Blobs, and URL storage backed by the field database's `uploads` table (never localStorage).
  */
-import type { FileReader, FileSource, HttpRequest, HttpResponse, HttpStack, PreviousUpload, UrlStorage } from 'tus-js-client';
+import type {
+  FileReader,
+  FileSource,
+  HttpRequest,
+  HttpResponse,
+  HttpStack,
+  PreviousUpload,
+  UrlStorage,
+} from 'tus-js-client';
 import type { UploadsRepo } from '../db/index.js';
 
 class FetchResponse implements HttpResponse {
-  constructor(private readonly res: Response, private readonly body: string) {}
+  constructor(
+    private readonly res: Response,
+    private readonly body: string,
+  ) {}
   getStatus(): number {
     return this.res.status;
   }
@@ -26,7 +37,12 @@ class FetchRequest implements HttpRequest {
   private readonly headers: Record<string, string> = {};
   private readonly controller = new AbortController();
   private progress: (bytesSent: number) => void = () => undefined;
-  constructor(private readonly method: string, private readonly url: string, private readonly doFetch: typeof fetch, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly method: string,
+    private readonly url: string,
+    private readonly doFetch: typeof fetch,
+    private readonly timeoutMs: number,
+  ) {}
   getMethod(): string {
     return this.method;
   }
@@ -43,7 +59,10 @@ class FetchRequest implements HttpRequest {
     this.progress = handler;
   }
   async send(body?: Blob | null): Promise<HttpResponse> {
-    const timer = setTimeout(() => this.controller.abort(new Error(`tus 请求超时（${Math.round(this.timeoutMs / 1000)} 秒）`)), this.timeoutMs);
+    const timer = setTimeout(
+      () => this.controller.abort(new Error(`tus 请求超时（${Math.round(this.timeoutMs / 1000)} 秒）`)),
+      this.timeoutMs,
+    );
     try {
       const init: RequestInit = { method: this.method, headers: this.headers, signal: this.controller.signal };
       if (body) init.body = body;
@@ -64,7 +83,10 @@ class FetchRequest implements HttpRequest {
 }
 
 export class FetchHttpStack implements HttpStack {
-  constructor(private readonly doFetch: typeof fetch, private readonly timeoutMs = 60_000) {}
+  constructor(
+    private readonly doFetch: typeof fetch,
+    private readonly timeoutMs = 60_000,
+  ) {}
   createRequest(method: string, url: string): HttpRequest {
     return new FetchRequest(method, url, this.doFetch, this.timeoutMs);
   }
@@ -96,7 +118,18 @@ const attachmentOf = (fingerprint: string): string => fingerprint.replace(/^att:
 
 export function dexieUrlStorage(uploads: UploadsRepo, now: () => string): UrlStorage {
   const toPrevious = (row: Awaited<ReturnType<UploadsRepo['get']>>): PreviousUpload[] =>
-    row?.uploadUrl ? [{ size: row.size, metadata: {}, creationTime: row.creationTime ?? now(), urlStorageKey: row.attachmentId, uploadUrl: row.uploadUrl, parallelUploadUrls: null }] : [];
+    row?.uploadUrl
+      ? [
+          {
+            size: row.size,
+            metadata: {},
+            creationTime: row.creationTime ?? now(),
+            urlStorageKey: row.attachmentId,
+            uploadUrl: row.uploadUrl,
+            parallelUploadUrls: null,
+          },
+        ]
+      : [];
   return {
     async findAllUploads() {
       return (await uploads.all()).flatMap((r) => toPrevious(r));

@@ -12,7 +12,8 @@ import { parseRetryAfter } from '../platform/http.js';
 import { FetchHttpStack, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';
 
 export type AttachmentRef = ResultUpload['attachments'][number];
-export type Prepared = { readonly ok: true; readonly refs: AttachmentRef[] } | { readonly ok: false; readonly error: HttpError };
+export type Prepared =
+  { readonly ok: true; readonly refs: AttachmentRef[] } | { readonly ok: false; readonly error: HttpError };
 
 export interface AttachmentSource {
   forResult(resultId: string): Promise<readonly AttachmentRow[]>;
@@ -37,17 +38,32 @@ export interface AttachmentUploader {
   forget(attachmentIds: readonly string[]): Promise<void>;
 }
 
-type TusAttempt = { ok: true } | { ok: false; status: number | null; message: string; retryAfterMs: number | null; body: string };
+type TusAttempt =
+  { ok: true } | { ok: false; status: number | null; message: string; retryAfterMs: number | null; body: string };
 
 function failureOf(err: Error | DetailedError): TusAttempt {
   const res = 'originalResponse' in err ? err.originalResponse : null;
   const status = res ? res.getStatus() : null;
-  return { ok: false, status, message: err.message, retryAfterMs: res ? parseRetryAfter(res.getHeader('Retry-After') ?? null, res.getHeader('Date') ?? null) : null, body: res?.getBody() ?? '' };
+  return {
+    ok: false,
+    status,
+    message: err.message,
+    retryAfterMs: res ? parseRetryAfter(res.getHeader('Retry-After') ?? null, res.getHeader('Date') ?? null) : null,
+    body: res?.getBody() ?? '',
+  };
 }
 
 function toHttpError(f: Extract<TusAttempt, { ok: false }>): HttpError {
   if (f.status === null) return { kind: 'network', message: `附件上传中断：${f.message.slice(0, 200)}` };
-  return { kind: 'http', status: f.status, code: null, message: f.status === 460 ? '附件校验值不符，平台已拒收该附件' : `附件上传失败（HTTP ${f.status}）`, retryAfterMs: f.retryAfterMs, serverDate: null, missing: [] };
+  return {
+    kind: 'http',
+    status: f.status,
+    code: null,
+    message: f.status === 460 ? '附件校验值不符，平台已拒收该附件' : `附件上传失败（HTTP ${f.status}）`,
+    retryAfterMs: f.retryAfterMs,
+    serverDate: null,
+    missing: [],
+  };
 }
 
 export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
@@ -59,9 +75,21 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
     return new Promise((resolve) => {
       const upload = new Upload(att.blob, {
         endpoint: new URL(API.uploads, deps.baseUrl()).toString(),
-        metadata: { attachmentId: att.id, resultId: att.resultId, sha256: att.sha256, mime: att.mime || 'application/octet-stream' },
-        uploadSize: att.size, chunkSize, retryDelays: null, storeFingerprintForResuming: true, removeFingerprintOnSuccess: false,
-        fingerprint: async () => fingerprintOf(att.id), urlStorage, fileReader: blobReader, httpStack: stack,
+        metadata: {
+          attachmentId: att.id,
+          resultId: att.resultId,
+          sha256: att.sha256,
+          mime: att.mime || 'application/octet-stream',
+        },
+        uploadSize: att.size,
+        chunkSize,
+        retryDelays: null,
+        storeFingerprintForResuming: true,
+        removeFingerprintOnSuccess: false,
+        fingerprint: async () => fingerprintOf(att.id),
+        urlStorage,
+        fileReader: blobReader,
+        httpStack: stack,
         onBeforeRequest: (req) => {
           const token = deps.tokens?.accessToken();
           if (token) req.setHeader('Authorization', `Bearer ${token}`);
@@ -72,11 +100,14 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         onSuccess: () => resolve({ ok: true }),
         onError: (err) => resolve(failureOf(err)),
       });
-      upload.findPreviousUploads().then((previous) => {
-        const last = previous[0];
-        if (last) upload.resumeFromPreviousUpload(last);
-        upload.start();
-      }, (err: unknown) => resolve({ ok: false, status: null, message: String(err), retryAfterMs: null, body: '' }));
+      upload.findPreviousUploads().then(
+        (previous) => {
+          const last = previous[0];
+          if (last) upload.resumeFromPreviousUpload(last);
+          upload.start();
+        },
+        (err: unknown) => resolve({ ok: false, status: null, message: String(err), retryAfterMs: null, body: '' }),
+      );
     });
   }
 
@@ -97,7 +128,9 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         refreshed = true;
         const outcome = await deps.tokens.refresh();
         if (outcome === 'refreshed') continue;
-        return outcome === 'unreachable' ? { kind: 'network', message: '刷新登录凭据时无法连接监管平台' } : { kind: 'session-expired', message: '登录已过期，请重新登录' };
+        return outcome === 'unreachable'
+          ? { kind: 'network', message: '刷新登录凭据时无法连接监管平台' }
+          : { kind: 'session-expired', message: '登录已过期，请重新登录' };
       }
       if (attempt.status === 413 && (await deps.uploads.shrinkChunk(att.id, iso())) !== null) continue;
       if (attempt.status === 460 || attempt.status === 404 || attempt.status === 410) {
@@ -116,14 +149,26 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   return {
     async prepare(resultId) {
       const atts = await deps.source.forResult(resultId);
-      await deps.uploads.ensure(atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })), iso());
+      await deps.uploads.ensure(
+        atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
+        iso(),
+      );
       for (const att of atts) {
         const error = await sendOne(att);
         if (error) return { ok: false, error };
       }
       const rows = await deps.uploads.forResult(resultId);
       const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
-      return { ok: true, refs: atts.map((a) => ({ id: a.id, sha256: a.sha256, size: a.size, mime: a.mime || 'application/octet-stream', uploadUrl: urlOf.get(a.id) ?? null })) };
+      return {
+        ok: true,
+        refs: atts.map((a) => ({
+          id: a.id,
+          sha256: a.sha256,
+          size: a.size,
+          mime: a.mime || 'application/octet-stream',
+          uploadUrl: urlOf.get(a.id) ?? null,
+        })),
+      };
     },
     async forget(ids) {
       await deps.uploads.reset(ids, iso());

@@ -29,7 +29,12 @@ export interface Def {
 }
 
 export interface ZNode {
-  readonly _zod: { readonly def: Def; readonly optin?: string; readonly optout?: string; readonly values?: ReadonlySet<unknown> };
+  readonly _zod: {
+    readonly def: Def;
+    readonly optin?: string;
+    readonly optout?: string;
+    readonly values?: ReadonlySet<unknown>;
+  };
   readonly safeParse?: (v: unknown) => { readonly success: boolean };
 }
 
@@ -37,7 +42,10 @@ export interface ZNode {
 export function codePointLength(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
-    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++; }
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
   }
   return n;
 }

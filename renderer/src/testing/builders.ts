@@ -29,17 +29,53 @@ export function makeUscc(n: number): string {
 }
 
 export function member(i: number, over: Partial<TeamMember> = {}): TeamMember {
-  return { inspectorId: `insp-${i}`, name: `检查员${i}`, certNo: `3301000000${i}`.padEnd(11, '0'), certExpiry: '2030-12-31', role: i === 1 ? 'leader' : 'member', ...over };
+  return {
+    inspectorId: `insp-${i}`,
+    name: `检查员${i}`,
+    certNo: `3301000000${i}`.padEnd(11, '0'),
+    certExpiry: '2030-12-31',
+    role: i === 1 ? 'leader' : 'member',
+    ...over,
+  };
 }
 
 export function makeTask(n: number, over: Partial<Task> = {}): Task {
   return {
-    id: `task-${n}`, taskNo: `T2026-${n}`, version: 1, status: 'assigned',
-    plan: { id: 'plan-1', code: 'P1', name: '2026年度双随机抽查', year: 2026, targeted: false, leadDept: 'SC', crossDept: false, start: '2026-01-01', end: '2026-12-31' },
+    id: `task-${n}`,
+    taskNo: `T2026-${n}`,
+    version: 1,
+    status: 'assigned',
+    plan: {
+      id: 'plan-1',
+      code: 'P1',
+      name: '2026年度双随机抽查',
+      year: 2026,
+      targeted: false,
+      leadDept: 'SC',
+      crossDept: false,
+      start: '2026-01-01',
+      end: '2026-12-31',
+    },
     enterprise: { uscc: makeUscc(n), name: `测试企业${n}有限公司`, address: '杭州市' },
     items: [
-      { code: 'A01', name: '营业执照公示', department: 'SC', departmentName: '市场监管', legalBasis: '条例', method: '查看', key: false },
-      { code: 'A02', name: '年度报告', department: 'SC', departmentName: '市场监管', legalBasis: '条例', method: '查看', key: true },
+      {
+        code: 'A01',
+        name: '营业执照公示',
+        department: 'SC',
+        departmentName: '市场监管',
+        legalBasis: '条例',
+        method: '查看',
+        key: false,
+      },
+      {
+        code: 'A02',
+        name: '年度报告',
+        department: 'SC',
+        departmentName: '市场监管',
+        legalBasis: '条例',
+        method: '查看',
+        key: true,
+      },
     ],
     team: [member(1), member(2)],
     dueDate: `2026-06-${String((n % 28) + 1).padStart(2, '0')}`,
@@ -50,20 +86,51 @@ export function makeTask(n: number, over: Partial<Task> = {}): Task {
 
 export function makeEnterprise(n: number, over: Partial<Enterprise> = {}): Enterprise {
   return {
-    uscc: makeUscc(n), regNo: null, version: 1, name: `测试企业${n}有限公司`, entType: '有限责任公司', legalRep: '张三',
-    regCapital: 100, establishDate: '2015-03-01', status: '存续', regAuthority: '杭州市市场监管局', address: '杭州市',
-    region: '330100', industry: '零售', businessScope: '日用百货', phone: '0571-0000000', licences: [], penalties: [],
-    abnormalList: [], seriousList: [], spotChecks: [], commitments: [], specialEquipment: [],
-    internal: { creditClass: 'B', classHistory: [], warningColor: 'green', foodRiskLevel: null, seKeyUnit: false, complaints12345: 0 },
+    uscc: makeUscc(n),
+    regNo: null,
+    version: 1,
+    name: `测试企业${n}有限公司`,
+    entType: '有限责任公司',
+    legalRep: '张三',
+    regCapital: 100,
+    establishDate: '2015-03-01',
+    status: '存续',
+    regAuthority: '杭州市市场监管局',
+    address: '杭州市',
+    region: '330100',
+    industry: '零售',
+    businessScope: '日用百货',
+    phone: '0571-0000000',
+    licences: [],
+    penalties: [],
+    abnormalList: [],
+    seriousList: [],
+    spotChecks: [],
+    commitments: [],
+    specialEquipment: [],
+    internal: {
+      creditClass: 'B',
+      classHistory: [],
+      warningColor: 'green',
+      foodRiskLevel: null,
+      seKeyUnit: false,
+      complaints12345: 0,
+    },
     ...over,
   };
 }
 
 export function makeReference(over: Partial<Reference> = {}): Reference {
   return {
-    version: 'ref-1', resultCodes: [{ code: 'NO_PROBLEM', label: '未发现问题' }], checkMethods: [{ code: 'ON_SITE', label: '实地检查' }],
-    followUps: [{ code: 'NONE', label: '无需后续处置' }], departments: [{ code: 'SC', name: '市场监管' }], items: [], lenientList: [],
-    calendar: { holidays: ['2026-05-01', '2026-05-04', '2026-05-05'], workdays: ['2026-05-09'] }, publicationWorkingDays: 20,
+    version: 'ref-1',
+    resultCodes: [{ code: 'NO_PROBLEM', label: '未发现问题' }],
+    checkMethods: [{ code: 'ON_SITE', label: '实地检查' }],
+    followUps: [{ code: 'NONE', label: '无需后续处置' }],
+    departments: [{ code: 'SC', name: '市场监管' }],
+    items: [],
+    lenientList: [],
+    calendar: { holidays: ['2026-05-01', '2026-05-04', '2026-05-05'], workdays: ['2026-05-09'] },
+    publicationWorkingDays: 20,
     documentTemplates: [],
     ...over,
   };
@@ -71,12 +138,29 @@ export function makeReference(over: Partial<Reference> = {}): Reference {
 
 /** A browser-style adapter with a fixed platform URL and the sealed IndexedDB vault. */
 export function testAdapter(platformUrl = 'http://127.0.0.1:9'): PlatformAdapter {
-  return { kind: 'browser', config: async () => ({ platformUrl, demo: true, stationName: '测试所' }), vault: sealedVault };
+  return {
+    kind: 'browser',
+    config: async () => ({ platformUrl, demo: true, stationName: '测试所' }),
+    vault: sealedVault,
+  };
 }
 
-export function testServices(dbs: Databases & { prefix?: string }, over: Partial<ServiceDeps> = {}, options: Parameters<typeof createServices>[1] = {}): CreatedServices {
-  return createServices({
-    dbs, dbPrefix: dbs.prefix ?? '', adapter: testAdapter(), network: manualNetwork(true), random: () => 0.5,
-    now: () => new Date('2026-05-06T02:00:00Z'), verifierIterations: 1000, ...over,
-  }, options);
+export function testServices(
+  dbs: Databases & { prefix?: string },
+  over: Partial<ServiceDeps> = {},
+  options: Parameters<typeof createServices>[1] = {},
+): CreatedServices {
+  return createServices(
+    {
+      dbs,
+      dbPrefix: dbs.prefix ?? '',
+      adapter: testAdapter(),
+      network: manualNetwork(true),
+      random: () => 0.5,
+      now: () => new Date('2026-05-06T02:00:00Z'),
+      verifierIterations: 1000,
+      ...over,
+    },
+    options,
+  );
 }

@@ -6,17 +6,31 @@ import type { Draft, InspectionService } from '../services/index.js';
 
 /** A valid 1×1 PNG (bytes differ per call through the trailing text chunk name, so hashes differ). */
 export function tinyPng(tag = 'x'): Blob {
-  const base = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+  const base = Uint8Array.from(
+    atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='),
+    (c) => c.charCodeAt(0),
+  );
   return new Blob([base, new TextEncoder().encode(tag)], { type: 'image/png' });
 }
 
-export async function signDraft(inspection: InspectionService, draft: Draft, party: { refused?: boolean } = {}): Promise<Draft> {
+export async function signDraft(
+  inspection: InspectionService,
+  draft: Draft,
+  party: { refused?: boolean } = {},
+): Promise<Draft> {
   const signatures = [];
   for (const s of draft.signatures) {
     const file = await inspection.addEvidence(draft.taskId, tinyPng(s.slot), 'signature', `${s.slot}.png`);
     const base = { ...s, attachmentId: file.id, signedAt: file.capturedAt };
     if (s.role !== 'party') signatures.push(base);
-    else if (party.refused) signatures.push({ ...base, refused: true, refusalNote: '当事人拒绝签名', witnessName: '王见证', witnessIdNo: '370000199001010000' });
+    else if (party.refused)
+      signatures.push({
+        ...base,
+        refused: true,
+        refusalNote: '当事人拒绝签名',
+        witnessName: '王见证',
+        witnessIdNo: '370000199001010000',
+      });
     else signatures.push({ ...base, name: '李四', post: '店长', idNo: '370000199001011234' });
   }
   return { ...draft, signatures };

@@ -3,13 +3,23 @@
  * badges. The colour is never the only signal: every badge carries its text.
  */
 import type { ReactNode } from 'react';
-import { WARNING_COLOR_INFO, creditClassInfo, type CreditClass, type WarningColor } from '../../../shared/domain/credit.js';
+import {
+  WARNING_COLOR_INFO,
+  creditClassInfo,
+  type CreditClass,
+  type WarningColor,
+} from '../../../shared/domain/credit.js';
 
 export function CreditBadge({ cls }: { cls: CreditClass | null }) {
   if (!cls) return <span className="badge badge-muted">无分类</span>;
   const info = creditClassInfo(cls);
   return (
-    <span className="badge" style={{ background: info.color, color: info.textColor }} title={info.label} aria-label={`信用风险分类 ${cls} 类（${info.label}）`}>
+    <span
+      className="badge"
+      style={{ background: info.color, color: info.textColor }}
+      title={info.label}
+      aria-label={`信用风险分类 ${cls} 类（${info.label}）`}
+    >
       {cls} 类
     </span>
   );

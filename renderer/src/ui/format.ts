@@ -43,7 +43,9 @@ export function formatRate(perSecond: number): string {
 
 export function formatMoney(yuan: number | null): string {
   if (yuan === null) return '—';
-  return yuan >= 10_000 ? `${(yuan / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元` : `${yuan.toLocaleString('zh-CN')} 元`;
+  return yuan >= 10_000
+    ? `${(yuan / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`
+    : `${yuan.toLocaleString('zh-CN')} 元`;
 }
 
 export type DueLevel = 'overdue' | 'soon' | 'normal';

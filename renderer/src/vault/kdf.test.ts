@@ -24,6 +24,8 @@ describe('deriveKek', () => {
   it('an already aborted signal derives nothing', async () => {
     const c = new AbortController();
     c.abort();
-    await expect(deriveKek('x', new Uint8Array(16), { N: 1024, r: 8, p: 1 }, { signal: c.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      deriveKek('x', new Uint8Array(16), { N: 1024, r: 8, p: 1 }, { signal: c.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

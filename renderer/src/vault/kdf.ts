@@ -24,7 +24,13 @@ export const DEFAULT_KDF_PARAMS: KdfParams = Object.freeze({ N: 2 ** 17, r: 8, p
  * gigabytes or spin for minutes before the tag check can reject it; the floor still admits the
  * small N unit tests use.
  */
-export const KDF_BOUNDS = Object.freeze({ minLogN: 10, maxLogN: 20, maxR: 32, maxP: 16, maxMemBytes: 512 * 1024 * 1024 });
+export const KDF_BOUNDS = Object.freeze({
+  minLogN: 10,
+  maxLogN: 20,
+  maxR: 32,
+  maxP: 16,
+  maxMemBytes: 512 * 1024 * 1024,
+});
 
 /** Why `params` are out of bounds, or null when they are acceptable. */
 export function kdfParamsProblem(params: KdfParams): string | null {
@@ -53,20 +59,29 @@ function abortReason(signal: AbortSignal): unknown {
  * Derives the 32-byte key-encryption key. The password is NFC-normalised so the same characters
  * typed through different input methods (composed or decomposed forms) give the same key.
  */
-export async function deriveKek(password: string, salt: Uint8Array, params: KdfParams, options: DeriveOptions = {}): Promise<Uint8Array> {
+export async function deriveKek(
+  password: string,
+  salt: Uint8Array,
+  params: KdfParams,
+  options: DeriveOptions = {},
+): Promise<Uint8Array> {
   const problem = kdfParamsProblem(params);
   if (problem) throw new RangeError(`vault: scrypt parameters out of bounds: ${problem}`);
   const { signal, onProgress } = options;
   if (signal?.aborted) throw abortReason(signal);
   return scryptAsync(password.normalize('NFC'), salt, {
-    N: params.N, r: params.r, p: params.p, dkLen: 32,
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    dkLen: 32,
     maxmem: KDF_BOUNDS.maxMemBytes + 1024 * 1024,
-    onProgress: signal || onProgress
-      ? (fraction) => {
-          // Throwing from the progress callback is noble's documented way to stop a derivation.
-          if (signal?.aborted) throw abortReason(signal);
-          onProgress?.(fraction);
-        }
-      : undefined,
+    onProgress:
+      signal || onProgress
+        ? (fraction) => {
+            // Throwing from the progress callback is noble's documented way to stop a derivation.
+            if (signal?.aborted) throw abortReason(signal);
+            onProgress?.(fraction);
+          }
+        : undefined,
   });
 }

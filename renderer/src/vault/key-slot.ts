@@ -26,7 +26,8 @@ export class KeySlot {
 
   /** Keeps a copy, so the caller may wipe theirs. */
   unlock(dataKey: Uint8Array): void {
-    if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY_LENGTH) throw new RangeError(`vault: a data key must be ${KEY_LENGTH} bytes`);
+    if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY_LENGTH)
+      throw new RangeError(`vault: a data key must be ${KEY_LENGTH} bytes`);
     this.lock();
     this.#key = new Uint8Array(dataKey);
     for (const l of this.#listeners) l(false);

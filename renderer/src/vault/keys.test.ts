@@ -48,7 +48,8 @@ describe('wrap / unwrap', () => {
       { ...w, kdf: { ...w.kdf, N: 2 ** 11 } },
       { ...w, kdf: { ...w.kdf, salt: toBase64Url(new Uint8Array(16)) } },
     ];
-    for (const edited of edits) expect(kindOf(await unwrapDataKey(edited, 'demo1234', inspectorId))).toBe('wrong-password');
+    for (const edited of edits)
+      expect(kindOf(await unwrapDataKey(edited, 'demo1234', inspectorId))).toBe('wrong-password');
     // Renamed to the person trying to open it: the AAD still names the original inspector.
     const other = await wrapDataKey(newDataKey(), 'demo1234', { inspectorId: '3710021000724', keyId: 'k', params });
     expect(kindOf(await unwrapDataKey({ ...other, inspectorId }, 'demo1234', inspectorId))).toBe('wrong-password');
@@ -86,7 +87,9 @@ describe('wrap / unwrap', () => {
   it('refuses an empty password and a key of the wrong size', async () => {
     await expect(wrapDataKey(newDataKey(), '', { inspectorId, keyId: 'k', params })).rejects.toThrow(RangeError);
     await expect(wrapDataKey(new Uint8Array(16), 'x', { inspectorId, keyId: 'k', params })).rejects.toThrow(RangeError);
-    await expect(wrapDataKey(newDataKey(), 'x', { inspectorId: '', keyId: 'k', params })).rejects.toThrow(/inspectorId/);
+    await expect(wrapDataKey(newDataKey(), 'x', { inspectorId: '', keyId: 'k', params })).rejects.toThrow(
+      /inspectorId/,
+    );
   });
 
   it('reports progress and can be aborted mid-derivation', async () => {
@@ -96,8 +99,13 @@ describe('wrap / unwrap', () => {
     expect(seen.at(-1)).toBe(1);
     const controller = new AbortController();
     const aborted = wrapDataKey(newDataKey(), 'x', {
-      inspectorId, keyId: 'k', params: { N: 2 ** 14, r: 8, p: 1 }, signal: controller.signal,
-      onProgress: (f) => { if (f > 0.2) controller.abort(); },
+      inspectorId,
+      keyId: 'k',
+      params: { N: 2 ** 14, r: 8, p: 1 },
+      signal: controller.signal,
+      onProgress: (f) => {
+        if (f > 0.2) controller.abort();
+      },
     });
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -106,7 +114,9 @@ describe('wrap / unwrap', () => {
 describe('rewrap', () => {
   it('password change keeps the data key; the old password stops working', async () => {
     const { dataKey, w } = await wrapped();
-    const r = await rewrapDataKey({ wrapped: fromDisk(w), password: 'demo1234', inspectorId }, 'new-密码-2026', { params });
+    const r = await rewrapDataKey({ wrapped: fromDisk(w), password: 'demo1234', inspectorId }, 'new-密码-2026', {
+      params,
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.wrapped.keyId).toBe(w.keyId);
     expect(r.wrapped.kdf.salt).not.toBe(w.kdf.salt);

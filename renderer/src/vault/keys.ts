@@ -18,8 +18,7 @@ export type UnwrapResult =
   | { ok: true; dataKey: Uint8Array; wrapped: WrappedKey }
   | { ok: false; error: { kind: UnwrapErrorKind; message: string } };
 export type RewrapResult =
-  | { ok: true; wrapped: WrappedKey }
-  | { ok: false; error: { kind: UnwrapErrorKind; message: string } };
+  { ok: true; wrapped: WrappedKey } | { ok: false; error: { kind: UnwrapErrorKind; message: string } };
 
 export interface WrapOptions extends DeriveOptions {
   readonly inspectorId: string;
@@ -39,22 +38,38 @@ export function newKeyId(): string {
 
 function wrapAad(w: Pick<WrappedKey, 'v' | 'inspectorId' | 'keyId' | 'kdf'>): Uint8Array {
   // JSON of an array: unambiguous whatever characters the ids contain.
-  return utf8(JSON.stringify(['smart-inspect/wrapped-key', w.v, w.inspectorId, w.keyId, w.kdf.alg, w.kdf.N, w.kdf.r, w.kdf.p, w.kdf.salt]));
+  return utf8(
+    JSON.stringify([
+      'smart-inspect/wrapped-key',
+      w.v,
+      w.inspectorId,
+      w.keyId,
+      w.kdf.alg,
+      w.kdf.N,
+      w.kdf.r,
+      w.kdf.p,
+      w.kdf.salt,
+    ]),
+  );
 }
 
 function checkPassword(password: string): void {
-  if (typeof password !== 'string' || password.length === 0) throw new RangeError('vault: the password must be a non-empty string');
+  if (typeof password !== 'string' || password.length === 0)
+    throw new RangeError('vault: the password must be a non-empty string');
 }
 
 export async function wrapDataKey(dataKey: Uint8Array, password: string, options: WrapOptions): Promise<WrappedKey> {
-  if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY_LENGTH) throw new RangeError(`vault: a data key must be ${KEY_LENGTH} bytes`);
+  if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY_LENGTH)
+    throw new RangeError(`vault: a data key must be ${KEY_LENGTH} bytes`);
   checkPassword(password);
   const params = options.params ?? DEFAULT_KDF_PARAMS;
   const salt = randomBytes(16);
   const kek = await deriveKek(password, salt, params, options);
   const iv = randomBytes(12);
   const head: Omit<WrappedKey, 'iv' | 'ct'> = {
-    v: WRAPPED_KEY_VERSION, keyId: options.keyId, inspectorId: options.inspectorId,
+    v: WRAPPED_KEY_VERSION,
+    keyId: options.keyId,
+    inspectorId: options.inspectorId,
     kdf: { alg: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toBase64Url(salt) },
   };
   const ct = gcm(kek, iv, wrapAad(head)).encrypt(dataKey);
@@ -62,7 +77,10 @@ export async function wrapDataKey(dataKey: Uint8Array, password: string, options
   const wrapped = { ...head, iv: toBase64Url(iv), ct: toBase64Url(ct) };
   // Ids that the schema would refuse on read must not be written in the first place.
   const checked = wrappedKeySchema.safeParse(wrapped);
-  if (!checked.success) throw new RangeError(`vault: cannot wrap: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
+  if (!checked.success)
+    throw new RangeError(
+      `vault: cannot wrap: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`,
+    );
   return checked.data;
 }
 
@@ -75,11 +93,22 @@ export async function wrapDataKey(dataKey: Uint8Array, password: string, options
  * always a mistyped password, the answer that lets the inspector retry; it counts towards the
  * back-off either way, and after repeated failures the online sign-in (escrow) recovers both cases.
  */
-export async function unwrapDataKey(wrapped: unknown, password: string, inspectorId: string, options: DeriveOptions = {}): Promise<UnwrapResult> {
+export async function unwrapDataKey(
+  wrapped: unknown,
+  password: string,
+  inspectorId: string,
+  options: DeriveOptions = {},
+): Promise<UnwrapResult> {
   const parsed = wrappedKeySchema.safeParse(wrapped);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: { kind: 'corrupt', message: `本机保存的密钥已损坏，无法使用（${issue?.path.join('.') || '整体'}：${issue?.message ?? '格式不正确'}）。请联网登录以恢复。` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'corrupt',
+        message: `本机保存的密钥已损坏，无法使用（${issue?.path.join('.') || '整体'}：${issue?.message ?? '格式不正确'}）。请联网登录以恢复。`,
+      },
+    };
   }
   const w = parsed.data;
   if (w.inspectorId !== inspectorId) {
@@ -117,12 +146,23 @@ export async function rewrapDataKey(
 ): Promise<RewrapResult> {
   checkPassword(newPassword);
   if ('dataKey' in source) {
-    return { ok: true, wrapped: await wrapDataKey(source.dataKey, newPassword, { ...options, inspectorId: source.inspectorId, keyId: source.keyId }) };
+    return {
+      ok: true,
+      wrapped: await wrapDataKey(source.dataKey, newPassword, {
+        ...options,
+        inspectorId: source.inspectorId,
+        keyId: source.keyId,
+      }),
+    };
   }
   const opened = await unwrapDataKey(source.wrapped, source.password, source.inspectorId, options);
   if (!opened.ok) return opened;
   try {
-    const wrapped = await wrapDataKey(opened.dataKey, newPassword, { ...options, inspectorId: opened.wrapped.inspectorId, keyId: opened.wrapped.keyId });
+    const wrapped = await wrapDataKey(opened.dataKey, newPassword, {
+      ...options,
+      inspectorId: opened.wrapped.inspectorId,
+      keyId: opened.wrapped.keyId,
+    });
     return { ok: true, wrapped };
   } finally {
     opened.dataKey.fill(0);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  idleLockDue, idleMinutesFrom, needsOnlineSignIn, NO_FAILURES, offlineCredentialExpired, recordFailure, unlockDelay, unlockGate,
+  idleLockDue,
+  idleMinutesFrom,
+  needsOnlineSignIn,
+  NO_FAILURES,
+  offlineCredentialExpired,
+  recordFailure,
+  unlockDelay,
+  unlockGate,
 } from './lock.policy.js';
 
 const DAY = 86_400_000;
@@ -26,7 +33,10 @@ describe('unlock back-off', () => {
   it('after ten failures only an online sign-in helps', () => {
     expect(needsOnlineSignIn(9)).toBe(false);
     expect(needsOnlineSignIn(10)).toBe(true);
-    expect(unlockGate({ failedAttempts: 10, lastFailureAt: T0 }, T0 + DAY)).toMatchObject({ ok: false, reason: 'online-required' });
+    expect(unlockGate({ failedAttempts: 10, lastFailureAt: T0 }, T0 + DAY)).toMatchObject({
+      ok: false,
+      reason: 'online-required',
+    });
   });
 });
 

@@ -21,7 +21,8 @@ export const CLOCK_ROLLBACK_TOLERANCE_MS = 2 * 86_400_000;
 /** Wait before the next attempt after `failedAttempts` consecutive failures: none for the first
  * three, then 2 s, 4 s, 8 s... capped at five minutes. */
 export function unlockDelay(failedAttempts: number): number {
-  if (!Number.isInteger(failedAttempts) || failedAttempts < 0) throw new RangeError('failedAttempts must be a non-negative integer');
+  if (!Number.isInteger(failedAttempts) || failedAttempts < 0)
+    throw new RangeError('failedAttempts must be a non-negative integer');
   if (failedAttempts <= FREE_FAILURES) return 0;
   return Math.min(2 ** (failedAttempts - FREE_FAILURES) * 1000, MAX_UNLOCK_DELAY_MS);
 }
@@ -44,14 +45,23 @@ export type UnlockGate =
 /** May the inspector try a password now? */
 export function unlockGate(attempts: UnlockAttempts, now: number): UnlockGate {
   if (needsOnlineSignIn(attempts.failedAttempts)) {
-    return { ok: false, reason: 'online-required', message: `密码连续输错 ${attempts.failedAttempts} 次，请联网登录后再使用。` };
+    return {
+      ok: false,
+      reason: 'online-required',
+      message: `密码连续输错 ${attempts.failedAttempts} 次，请联网登录后再使用。`,
+    };
   }
   const delay = unlockDelay(attempts.failedAttempts);
   if (delay === 0 || attempts.lastFailureAt === null) return { ok: true };
   const retryAt = attempts.lastFailureAt + delay;
   // A clock set back would otherwise make the wait endless: never wait longer than the delay itself.
   if (now >= retryAt || now < attempts.lastFailureAt) return { ok: true };
-  return { ok: false, reason: 'wait', retryAt, message: `密码错误次数过多，请 ${Math.ceil((retryAt - now) / 1000)} 秒后再试。` };
+  return {
+    ok: false,
+    reason: 'wait',
+    retryAt,
+    message: `密码错误次数过多，请 ${Math.ceil((retryAt - now) / 1000)} 秒后再试。`,
+  };
 }
 
 export function recordFailure(attempts: UnlockAttempts, now: number): UnlockAttempts {
@@ -65,14 +75,20 @@ export const NO_FAILURES: UnlockAttempts = Object.freeze({ failedAttempts: 0, la
  * than the tolerance before that sign-in counts as expired: winding the clock back must not extend
  * the offline window. An online sign-in resets it either way.
  */
-export function offlineCredentialExpired(lastOnlineSignInAt: number, now: number, days = OFFLINE_CREDENTIAL_DAYS): boolean {
+export function offlineCredentialExpired(
+  lastOnlineSignInAt: number,
+  now: number,
+  days = OFFLINE_CREDENTIAL_DAYS,
+): boolean {
   if (now < lastOnlineSignInAt - CLOCK_ROLLBACK_TOLERANCE_MS) return true;
   return now - lastOnlineSignInAt > days * 86_400_000;
 }
 
 /** The idle-lock minutes from the deployment config: a whole number 1..240, else the default. */
 export function idleMinutesFrom(configured: unknown): number {
-  return typeof configured === 'number' && Number.isInteger(configured) && configured >= 1 && configured <= 240 ? configured : DEFAULT_IDLE_MINUTES;
+  return typeof configured === 'number' && Number.isInteger(configured) && configured >= 1 && configured <= 240
+    ? configured
+    : DEFAULT_IDLE_MINUTES;
 }
 
 /** When the vault locks if nothing happens after `lastActivityAt`. */

@@ -40,7 +40,10 @@ function fullAad(aad: Uint8Array): Uint8Array<ArrayBuffer> {
 
 function checkHeader(sealed: Uint8Array): void {
   if (!(sealed instanceof Uint8Array) || sealed.length < SEAL_OVERHEAD) {
-    throw new VaultError('too-short', `sealed value of ${sealed instanceof Uint8Array ? sealed.length : typeof sealed} bytes, need >= ${SEAL_OVERHEAD}`);
+    throw new VaultError(
+      'too-short',
+      `sealed value of ${sealed instanceof Uint8Array ? sealed.length : typeof sealed} bytes, need >= ${SEAL_OVERHEAD}`,
+    );
   }
   if (sealed[0] !== SEAL_VERSION) throw new VaultError('unknown-version', `seal version ${sealed[0]}`);
 }
@@ -109,7 +112,12 @@ export async function openBytesAsync(key: Uint8Array, sealed: Uint8Array, aad: U
   checkHeader(sealed);
   try {
     const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: bufferSource(sealed.subarray(1, HEADER_LENGTH)), additionalData: fullAad(aad), tagLength: TAG_LENGTH * 8 },
+      {
+        name: 'AES-GCM',
+        iv: bufferSource(sealed.subarray(1, HEADER_LENGTH)),
+        additionalData: fullAad(aad),
+        tagLength: TAG_LENGTH * 8,
+      },
       cryptoKey,
       bufferSource(sealed.subarray(HEADER_LENGTH)),
     );

@@ -45,9 +45,12 @@ describe('value codec', () => {
   });
 
   it('round-trips any JSON-like value', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      expect(roundTrip(v)).toEqual(v);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(roundTrip(v)).toEqual(v);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses a Blob and says to seal its bytes first', () => {

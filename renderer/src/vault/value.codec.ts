@@ -24,7 +24,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Sets an own data property; plain assignment of a key named __proto__ would replace the prototype. */
 function setOwn(target: object, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else (target as Record<string, unknown>)[key] = value;
 }
 
@@ -119,8 +120,15 @@ function bad(detail: string): never {
 }
 
 function isRange(v: unknown, binary: Uint8Array): v is [number, number] {
-  return Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && Number.isInteger(v[1])
-    && (v[0] as number) >= 0 && (v[1] as number) >= 0 && (v[0] as number) + (v[1] as number) <= binary.length;
+  return (
+    Array.isArray(v) &&
+    v.length === 2 &&
+    Number.isInteger(v[0]) &&
+    Number.isInteger(v[1]) &&
+    (v[0] as number) >= 0 &&
+    (v[1] as number) >= 0 &&
+    (v[0] as number) + (v[1] as number) <= binary.length
+  );
 }
 
 function revive(node: unknown, binary: Uint8Array): unknown {
@@ -136,7 +144,8 @@ function revive(node: unknown, binary: Uint8Array): unknown {
       return tag === '$u8' ? copy : copy.buffer;
     }
     if (tag === '$date') return typeof v === 'number' ? new Date(v) : bad('bad $date');
-    if (tag === '$num') return v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === '-0' ? Number(v) : bad('bad $num');
+    if (tag === '$num')
+      return v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === '-0' ? Number(v) : bad('bad $num');
     return undefined;
   }
   const out: Record<string, unknown> = {};

@@ -11,7 +11,9 @@ export const WRAPPED_KEY_VERSION = 1;
 
 /** Canonical unpadded base64url of exactly `bytes` bytes. */
 function b64url(bytes: number) {
-  return z.string().refine((s) => fromBase64Url(s)?.length === bytes, { message: `expected base64url of ${bytes} bytes` });
+  return z
+    .string()
+    .refine((s) => fromBase64Url(s)?.length === bytes, { message: `expected base64url of ${bytes} bytes` });
 }
 
 const id = z.string().min(1).max(128);

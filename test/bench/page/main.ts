@@ -19,7 +19,9 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (e.duration > 100) longTasks += 1;
 }).observe({ type: 'longtask', buffered: true });
 
-interface MemoryPerf { memory?: { usedJSHeapSize: number } }
+interface MemoryPerf {
+  memory?: { usedJSHeapSize: number };
+}
 function sampleHeap(): void {
   const m = (performance as unknown as MemoryPerf).memory;
   if (m) peakHeap = Math.max(peakHeap, m.usedJSHeapSize);
@@ -27,7 +29,11 @@ function sampleHeap(): void {
 setInterval(sampleHeap, 100);
 
 async function login(url: string, certNo: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ certNo, password, deviceId: 'bench-device', deviceName: 'bench' }) });
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'bench-device', deviceName: 'bench' }),
+  });
   const body = (await res.json()) as { accessToken: string };
   return body.accessToken;
 }
@@ -39,7 +45,17 @@ diagnostics.onmessage = (event: MessageEvent<{ type: string; timings: Enterprise
   if (event.data.type === 'enterprise-timings') lastTimings = event.data.timings;
 };
 
-interface SyncFigures { seconds: number; records: number; longTasks: number; peakHeapMB: number; ok: boolean; message: string; timings: EnterpriseTimings | null; searchWarmMs: number; beforeEnterprisesMs: number }
+interface SyncFigures {
+  seconds: number;
+  records: number;
+  longTasks: number;
+  peakHeapMB: number;
+  ok: boolean;
+  message: string;
+  timings: EnterpriseTimings | null;
+  searchWarmMs: number;
+  beforeEnterprisesMs: number;
+}
 
 async function sync(url: string, token: string): Promise<SyncFigures> {
   lastTimings = null;
@@ -49,7 +65,12 @@ async function sync(url: string, token: string): Promise<SyncFigures> {
   let beforeEnterprisesMs = -1;
   search.follow(); // as the app's sync service does: index chunks as their pages commit
   const run = runPull({
-    baseUrl: url, tokens: { accessToken: () => token, refresh: async () => 'rejected' }, dbs, dbPrefix: '', pageSize: 1000, useWorker: true,
+    baseUrl: url,
+    tokens: { accessToken: () => token, refresh: async () => 'rejected' },
+    dbs,
+    dbPrefix: '',
+    pageSize: 1000,
+    useWorker: true,
     onProgress: (p) => {
       sampleHeap();
       if (p.phase === 'enterprises' && beforeEnterprisesMs < 0) beforeEnterprisesMs = performance.now() - start;
@@ -63,7 +84,16 @@ async function sync(url: string, token: string): Promise<SyncFigures> {
   const seconds = (performance.now() - start) / 1000;
   // The channel message may trail the worker's 'done' by a task: give it a moment.
   for (let i = 0; i < 20 && !lastTimings; i++) await new Promise((r) => setTimeout(r, 25));
-  return { seconds, records: await enterprisesRepo(dbs.cache).count(), longTasks, peakHeapMB: peakHeap / 1048576, ...outcome, timings: lastTimings, searchWarmMs, beforeEnterprisesMs };
+  return {
+    seconds,
+    records: await enterprisesRepo(dbs.cache).count(),
+    longTasks,
+    peakHeapMB: peakHeap / 1048576,
+    ...outcome,
+    timings: lastTimings,
+    searchWarmMs,
+    beforeEnterprisesMs,
+  };
 }
 
 async function firstSearch(query: string): Promise<{ readyMs: number; total: number }> {
@@ -81,10 +111,18 @@ async function queries(list: readonly { q: string; filters: SearchFilters }[]): 
   return times;
 }
 
-interface FeedPage { changes: { kind: string; enterprise?: Record<string, unknown> }[]; nextCursor: string; hasMore: boolean }
+interface FeedPage {
+  changes: { kind: string; enterprise?: Record<string, unknown> }[];
+  nextCursor: string;
+  hasMore: boolean;
+}
 
 /** Downloads the feed as JSON pages and hands batches of 10,000 records to `write`; returns timings. */
-async function feedBatches(url: string, token: string, write: (batch: Record<string, unknown>[]) => Promise<void>): Promise<{ seconds: number; writeSeconds: number; records: number }> {
+async function feedBatches(
+  url: string,
+  token: string,
+  write: (batch: Record<string, unknown>[]) => Promise<void>,
+): Promise<{ seconds: number; writeSeconds: number; records: number }> {
   const start = performance.now();
   let cursor = '0';
   let batch: Record<string, unknown>[] = [];
@@ -98,7 +136,9 @@ async function feedBatches(url: string, token: string, write: (batch: Record<str
     batch = [];
   };
   for (;;) {
-    const res = await fetch(`${url}/v1/sync/enterprises?cursor=${cursor}&limit=2000`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/v1/sync/enterprises?cursor=${cursor}&limit=2000`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     const page = (await res.json()) as FeedPage;
     for (const c of page.changes) if (c.enterprise) batch.push(c.enterprise);
     if (batch.length >= 10_000) await flush();
@@ -116,20 +156,27 @@ async function baselineRaw(url: string, token: string) {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  return feedBatches(url, token, (batch) => new Promise<void>((resolve, reject) => {
-    const tx = db.transaction('records', 'readwrite');
-    const store = tx.objectStore('records');
-    for (const r of batch) store.put(r);
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  }));
+  return feedBatches(
+    url,
+    token,
+    (batch) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('records', 'readwrite');
+        const store = tx.objectStore('records');
+        for (const r of batch) store.put(r);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      }),
+  );
 }
 
 async function baselineDexie(url: string, token: string) {
   const db = new Dexie('baseline-dexie');
   db.version(1).stores({ enterprises: 'uscc, name, region, status' });
   await db.open();
-  return feedBatches(url, token, async (batch) => { await db.table('enterprises').bulkPut(batch); });
+  return feedBatches(url, token, async (batch) => {
+    await db.table('enterprises').bulkPut(batch);
+  });
 }
 
 const api = { login, sync, firstSearch, queries, baselineRaw, baselineDexie };

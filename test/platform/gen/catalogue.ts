@@ -20,7 +20,15 @@ function deptName(code: DeptCode): string {
 type Row = readonly [code: string, name: string, basis: string, key: boolean];
 
 function items(dept: DeptCode, method: string, rows: readonly Row[]): CheckItem[] {
-  return rows.map(([code, name, legalBasis, key]) => ({ code, name, department: dept, departmentName: deptName(dept), legalBasis, method, key }));
+  return rows.map(([code, name, legalBasis, key]) => ({
+    code,
+    name,
+    department: dept,
+    departmentName: deptName(dept),
+    legalBasis,
+    method,
+    key,
+  }));
 }
 
 const REG_BASIS = '《市场主体登记管理条例》及其实施细则';
@@ -75,27 +83,56 @@ export const SPECIAL_EQUIPMENT_ITEMS = items('TZSB', '实地检查', [
   ['TZ09', '应急专项预案', '《特种设备安全法》第八十三条', false],
 ]);
 
-export const ALL_ITEMS: readonly CheckItem[] = [...REGISTRATION_ITEMS, ...PUBLICITY_ITEMS, ...FOOD_PRODUCTION_ITEMS, ...SPECIAL_EQUIPMENT_ITEMS];
+export const ALL_ITEMS: readonly CheckItem[] = [
+  ...REGISTRATION_ITEMS,
+  ...PUBLICITY_ITEMS,
+  ...FOOD_PRODUCTION_ITEMS,
+  ...SPECIAL_EQUIPMENT_ITEMS,
+];
 
 export const LENIENT_LIST: readonly LenientEntry[] = [
   {
-    code: 'SD-QW-001', violation: '未将营业执照置于住所或者主要经营场所的醒目位置', itemCodes: ['N010'],
-    legalBasis: '《市场主体登记管理条例》第三十六条', penaltyBasis: '《市场主体登记管理条例》第四十八条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 0 }, kind: 'mandatory', effectiveFrom: '2021-07-20', listVersion: '鲁司〔2021〕39号',
+    code: 'SD-QW-001',
+    violation: '未将营业执照置于住所或者主要经营场所的醒目位置',
+    itemCodes: ['N010'],
+    legalBasis: '《市场主体登记管理条例》第三十六条',
+    penaltyBasis: '《市场主体登记管理条例》第四十八条',
+    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 0 },
+    kind: 'mandatory',
+    effectiveFrom: '2021-07-20',
+    listVersion: '鲁司〔2021〕39号',
   },
   {
-    code: 'SD-QW-014', violation: '未按规定时限公示年度报告，在责令期限内改正且未造成危害后果', itemCodes: ['GS10', 'GS13', 'GS15'],
-    legalBasis: '《企业信息公示暂行条例》第八条', penaltyBasis: '《企业信息公示暂行条例》第十七条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 10 }, kind: 'discretionary', effectiveFrom: '2021-07-20', listVersion: '鲁司〔2021〕39号',
+    code: 'SD-QW-014',
+    violation: '未按规定时限公示年度报告，在责令期限内改正且未造成危害后果',
+    itemCodes: ['GS10', 'GS13', 'GS15'],
+    legalBasis: '《企业信息公示暂行条例》第八条',
+    penaltyBasis: '《企业信息公示暂行条例》第十七条',
+    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 10 },
+    kind: 'discretionary',
+    effectiveFrom: '2021-07-20',
+    listVersion: '鲁司〔2021〕39号',
   },
   {
-    code: 'SD-QW-032', violation: '食品标签存在不影响食品安全且不会对消费者造成误导的瑕疵', itemCodes: ['SP08'],
-    legalBasis: '《食品安全法》第六十七条', penaltyBasis: '《食品安全法》第一百二十五条第二款',
-    conditions: { firstViolation: false, minorHarm: true, correctWithinDays: 7 }, kind: 'mandatory', effectiveFrom: '2021-07-20', listVersion: '鲁司〔2021〕39号',
+    code: 'SD-QW-032',
+    violation: '食品标签存在不影响食品安全且不会对消费者造成误导的瑕疵',
+    itemCodes: ['SP08'],
+    legalBasis: '《食品安全法》第六十七条',
+    penaltyBasis: '《食品安全法》第一百二十五条第二款',
+    conditions: { firstViolation: false, minorHarm: true, correctWithinDays: 7 },
+    kind: 'mandatory',
+    effectiveFrom: '2021-07-20',
+    listVersion: '鲁司〔2021〕39号',
   },
   {
-    code: 'SD-QW-047', violation: '特种设备安全技术档案不完整，首次被发现并及时改正', itemCodes: ['TZ03'],
-    legalBasis: '《特种设备安全法》第三十五条', penaltyBasis: '《特种设备安全法》第八十三条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 15 }, kind: 'discretionary', effectiveFrom: '2021-07-20', listVersion: '鲁司〔2021〕39号',
+    code: 'SD-QW-047',
+    violation: '特种设备安全技术档案不完整，首次被发现并及时改正',
+    itemCodes: ['TZ03'],
+    legalBasis: '《特种设备安全法》第三十五条',
+    penaltyBasis: '《特种设备安全法》第八十三条',
+    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 15 },
+    kind: 'discretionary',
+    effectiveFrom: '2021-07-20',
+    listVersion: '鲁司〔2021〕39号',
   },
 ];

@@ -10,7 +10,20 @@ import type { Db } from '../db.js';
 import type { Rng } from './prng.js';
 
 export const DEMO_PASSWORD = 'demo1234';
-const NAMES = ['张伟', '李娜', '王磊', '刘洋', '陈静', '杨帆', '赵强', '丛海波', '于晓东', '林春梅', '毕志刚', '宋丽华'];
+const NAMES = [
+  '张伟',
+  '李娜',
+  '王磊',
+  '刘洋',
+  '陈静',
+  '杨帆',
+  '赵强',
+  '丛海波',
+  '于晓东',
+  '林春梅',
+  '毕志刚',
+  '宋丽华',
+];
 const DOMAINS = ['登记', '公示', '食品生产', '食品经营', '特种设备', '广告', '价格', '计量', '产品质量', '知识产权'];
 
 export function hashPassword(password: string, salt: string): string {
@@ -26,7 +39,10 @@ export function stationIdFor(stationName: string): string {
 
 /** Gives inspectors stored by an earlier simulator (no stationId) their station's id. */
 export function backfillStationIds(db: Db): void {
-  const rows = db.prepare("SELECT id, json FROM inspectors WHERE json_extract(json, '$.stationId') IS NULL").all() as { id: string; json: string }[];
+  const rows = db.prepare("SELECT id, json FROM inspectors WHERE json_extract(json, '$.stationId') IS NULL").all() as {
+    id: string;
+    json: string;
+  }[];
   const update = db.prepare('UPDATE inspectors SET json = ? WHERE id = ?');
   db.transaction(() => {
     for (const r of rows) {
@@ -38,7 +54,12 @@ export function backfillStationIds(db: Db): void {
 
 export function makeInspectors(rng: Rng, today: string): Inspector[] {
   return NAMES.map((name, i) => {
-    const expiry = i === NAMES.length - 1 ? addDays(today, -20) : i >= NAMES.length - 3 ? addDays(today, rng.int(15, 80)) : addDays(today, rng.int(400, 1400));
+    const expiry =
+      i === NAMES.length - 1
+        ? addDays(today, -20)
+        : i >= NAMES.length - 3
+          ? addDays(today, rng.int(15, 80))
+          : addDays(today, rng.int(400, 1400));
     const domains = [DOMAINS[i % 2]!, ...DOMAINS.filter((_, j) => j > 1 && rng.chance(0.35))];
     return {
       id: `insp-${String(i + 1).padStart(3, '0')}`,

@@ -37,7 +37,9 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
   const today = chinaDate(opts.now);
   const usccs = generateUsccs(opts.seed, opts.enterprises + opts.invalidRecords);
   const rng = createRng(`${opts.seed}:enterprises`);
-  const insertEnt = db.prepare('INSERT INTO enterprises (uscc, seq, version, deleted, name, json) VALUES (?, ?, 1, 0, ?, ?)');
+  const insertEnt = db.prepare(
+    'INSERT INTO enterprises (uscc, seq, version, deleted, name, json) VALUES (?, ?, 1, 0, ?, ?)',
+  );
   const candidates: Candidate[] = [];
   const badIdx = badUsccIndex(opts.enterprises);
   let badUscc = '';
@@ -49,8 +51,14 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
       insertEnt.run(e.uscc, i + 1, e.name, Buffer.from(JSON.stringify(e), 'utf8'));
       if (i !== badIdx) {
         candidates.push({
-          uscc: e.uscc, name: e.name, address: e.address, cls: e.internal.creditClass, active: e.status === '存续',
-          foodProducer: e.licences.some((l) => l.no.startsWith('SC')), foodBusiness: e.licences.some((l) => l.no.startsWith('JY')), hasSe: e.specialEquipment.length > 0,
+          uscc: e.uscc,
+          name: e.name,
+          address: e.address,
+          cls: e.internal.creditClass,
+          active: e.status === '存续',
+          foodProducer: e.licences.some((l) => l.no.startsWith('SC')),
+          foodBusiness: e.licences.some((l) => l.no.startsWith('JY')),
+          hasSe: e.specialEquipment.length > 0,
         });
       }
     }
@@ -63,7 +71,9 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
     }
     setMeta(db, 'seq:ent', opts.enterprises + opts.invalidRecords);
     const inspectors = makeInspectors(createRng(`${opts.seed}:inspectors`), today);
-    const insertInsp = db.prepare('INSERT INTO inspectors (id, cert_no, salt, password_hash, json) VALUES (?, ?, ?, ?, ?)');
+    const insertInsp = db.prepare(
+      'INSERT INTO inspectors (id, cert_no, salt, password_hash, json) VALUES (?, ?, ?, ?, ?)',
+    );
     for (const ins of inspectors) {
       const salt = randomBytes(8).toString('hex');
       insertInsp.run(ins.id, ins.certNo, salt, hashPassword(DEMO_PASSWORD, salt), JSON.stringify(ins));
@@ -71,16 +81,32 @@ export function seedDatabase(db: Db, opts: SeedOptions): SeedSummary {
     const { plans, tasks, draws } = makePlansAndTasks(opts.seed, candidates, inspectors, today);
     const insertPlan = db.prepare('INSERT INTO plans (id, json) VALUES (?, ?)');
     for (const p of plans) insertPlan.run(p.id, JSON.stringify(p));
-    const insertDraw = db.prepare('INSERT INTO draws (plan_id, seed, algorithm, candidate_hash, drawn_hash, drawn_json) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const d of draws) insertDraw.run(d.planId, d.seed, d.algorithm, d.candidateHash, d.drawnHash, JSON.stringify(d.drawn));
-    const insertTask = db.prepare('INSERT INTO tasks (id, seq, version, status, enterprise_uscc, json) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertDraw = db.prepare(
+      'INSERT INTO draws (plan_id, seed, algorithm, candidate_hash, drawn_hash, drawn_json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const d of draws)
+      insertDraw.run(d.planId, d.seed, d.algorithm, d.candidateHash, d.drawnHash, JSON.stringify(d.drawn));
+    const insertTask = db.prepare(
+      'INSERT INTO tasks (id, seq, version, status, enterprise_uscc, json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const insertTeam = db.prepare('INSERT INTO task_team (task_id, inspector_id, active) VALUES (?, ?, 1)');
     tasks.forEach((t, i) => {
       insertTask.run(t.id, i + 1, t.version, t.status, t.enterprise.uscc, JSON.stringify(t));
       for (const m of t.team) insertTeam.run(t.id, m.inspectorId);
     });
     setMeta(db, 'seq:task', tasks.length);
-    setMeta(db, 'generated', JSON.stringify({ seed: opts.seed, enterprises: opts.enterprises, invalidRecords: opts.invalidRecords, today, badUscc, invalid }));
+    setMeta(
+      db,
+      'generated',
+      JSON.stringify({
+        seed: opts.seed,
+        enterprises: opts.enterprises,
+        invalidRecords: opts.invalidRecords,
+        today,
+        badUscc,
+        invalid,
+      }),
+    );
     setMeta(db, 'tombstoneHorizon', 0);
     return tasks.length;
   });

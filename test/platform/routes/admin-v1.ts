@@ -33,6 +33,7 @@ export function adminDevice(p: Platform, admin: Admin, ctx: Ctx, action: 'revoke
 export function adminKeyReleases(p: Platform, admin: Admin, ctx: Ctx): Reply {
   requireAdminSecret(p, ctx);
   const raw = ctx.url.searchParams.get('inspectorId');
-  if (raw !== null && !IdSchema.safeParse(raw).success) throw new HttpError(400, 'BAD_REQUEST', 'inspectorId 参数格式不正确');
+  if (raw !== null && !IdSchema.safeParse(raw).success)
+    throw new HttpError(400, 'BAD_REQUEST', 'inspectorId 参数格式不正确');
   return json(200, { releases: admin.keyReleases(raw ?? undefined) });
 }

@@ -26,23 +26,32 @@ function docHashes(db: Db): Db {
 
 /** The printed document registered for this result under this hash, if any. */
 export function documentByHash(p: Platform, resultId: string, hash: string): { title: string; docNo: string } | null {
-  const row = docHashes(p.db).prepare('SELECT doc_type, doc_no FROM doc_hashes WHERE result_id = ? AND doc_hash = ?').get(resultId, hash) as
-    { doc_type: DocType; doc_no: string } | undefined;
+  const row = docHashes(p.db)
+    .prepare('SELECT doc_type, doc_no FROM doc_hashes WHERE result_id = ? AND doc_hash = ?')
+    .get(resultId, hash) as { doc_type: DocType; doc_no: string } | undefined;
   return row ? { title: DOC_TYPE_LABELS[row.doc_type] ?? row.doc_type, docNo: row.doc_no } : null;
 }
 
 function docNoOf(p: Platform, deviceId: string, docType: DocType, serial: number): string {
-  const row = p.db.prepare('SELECT response_json FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no')
+  const row = p.db
+    .prepare(
+      'SELECT response_json FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no',
+    )
     .get(deviceId, docType, serial) as { response_json: string } | undefined;
   const prefix = row ? String((JSON.parse(row.response_json) as { prefix?: unknown }).prefix ?? '') : '';
   return `${prefix}${String(serial).padStart(4, '0')}号`;
 }
 
-const PREFIX: Readonly<Record<DocType, string>> = { notice: '威环市监抽通', record: '威环市监现笔', rectification: '威环市监责改' };
+const PREFIX: Readonly<Record<DocType, string>> = {
+  notice: '威环市监抽通',
+  record: '威环市监现笔',
+  rectification: '威环市监责改',
+};
 
 /** Numbers belong to the device of the access token; a body may not claim another device's block. */
 function sameDevice<T extends { deviceId: string }>(body: T, deviceId: string): T {
-  if (body.deviceId !== deviceId) throw new HttpError(422, 'VALIDATION', `deviceId（${body.deviceId}）与登录设备（${deviceId}）不一致`);
+  if (body.deviceId !== deviceId)
+    throw new HttpError(422, 'VALIDATION', `deviceId（${body.deviceId}）与登录设备（${deviceId}）不一致`);
   return body;
 }
 
@@ -51,18 +60,28 @@ export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
   const body = sameDevice(parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请'), deviceId);
   const year = p.now().getUTCFullYear();
   const out = p.db.transaction(() => {
-    const prior = p.db.prepare('SELECT device_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?').get(body.requestId) as
-      { device_id: string; doc_type: string; response_json: string } | undefined;
+    const prior = p.db
+      .prepare('SELECT device_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?')
+      .get(body.requestId) as { device_id: string; doc_type: string; response_json: string } | undefined;
     if (prior) {
-      if (prior.device_id !== body.deviceId || prior.doc_type !== body.docType) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备或文书类型');
+      if (prior.device_id !== body.deviceId || prior.doc_type !== body.docType)
+        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备或文书类型');
       return JSON.parse(prior.response_json) as unknown;
     }
-    const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(body.docType) as { next: number } | undefined;
+    const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(body.docType) as
+      { next: number } | undefined;
     const from = row?.next ?? 1;
     const to = from + body.count - 1;
-    p.db.prepare('INSERT INTO doc_counters (doc_type, next) VALUES (?, ?) ON CONFLICT(doc_type) DO UPDATE SET next = excluded.next').run(body.docType, to + 1);
+    p.db
+      .prepare(
+        'INSERT INTO doc_counters (doc_type, next) VALUES (?, ?) ON CONFLICT(doc_type) DO UPDATE SET next = excluded.next',
+      )
+      .run(body.docType, to + 1);
     const res = { docType: body.docType, prefix: `${PREFIX[body.docType]}〔${year}〕`, from, to };
-    p.db.prepare('INSERT INTO doc_reservations (request_id, device_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?)')
+    p.db
+      .prepare(
+        'INSERT INTO doc_reservations (request_id, device_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(body.requestId, body.deviceId, body.docType, from, to, JSON.stringify(res));
     return res;
   })();
@@ -72,25 +91,48 @@ export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
 export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
   const { deviceId } = requireCaller(p, ctx);
   const body = sameDevice(parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告'), deviceId);
-  const owned = p.db.prepare('SELECT 1 FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no');
+  const owned = p.db.prepare(
+    'SELECT 1 FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no',
+  );
   const entries = [
-    ...body.used.map((u) => ({ docType: u.docType, serial: u.serial, kind: 'used', resultId: u.resultId, reason: null as string | null })),
-    ...body.voided.map((v) => ({ docType: v.docType, serial: v.serial, kind: 'voided', resultId: null as string | null, reason: v.reason })),
+    ...body.used.map((u) => ({
+      docType: u.docType,
+      serial: u.serial,
+      kind: 'used',
+      resultId: u.resultId,
+      reason: null as string | null,
+    })),
+    ...body.voided.map((v) => ({
+      docType: v.docType,
+      serial: v.serial,
+      kind: 'voided',
+      resultId: null as string | null,
+      reason: v.reason,
+    })),
   ];
   const notOwned = entries.filter((e) => !owned.get(body.deviceId, e.docType, e.serial));
   if (notOwned.length > 0) {
     const first = notOwned[0]!;
-    throw new HttpError(422, 'VALIDATION', `编号未分配给该设备：${DOC_TYPE_LABELS[first.docType]} 第 ${first.serial} 号`, { details: { notOwned } });
+    throw new HttpError(
+      422,
+      'VALIDATION',
+      `编号未分配给该设备：${DOC_TYPE_LABELS[first.docType]} 第 ${first.serial} 号`,
+      { details: { notOwned } },
+    );
   }
-  const upsert = p.db.prepare(`INSERT INTO doc_reports (doc_type, serial, device_id, kind, result_id, reason) VALUES (?, ?, ?, ?, ?, ?)
+  const upsert = p.db
+    .prepare(`INSERT INTO doc_reports (doc_type, serial, device_id, kind, result_id, reason) VALUES (?, ?, ?, ?, ?, ?)
                                ON CONFLICT(doc_type, serial) DO UPDATE SET kind = excluded.kind, result_id = excluded.result_id, reason = excluded.reason`);
   const db = docHashes(p.db);
-  const addHash = db.prepare('INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no) VALUES (?, ?, ?, ?, ?)');
+  const addHash = db.prepare(
+    'INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no) VALUES (?, ?, ?, ?, ?)',
+  );
   const dropHashes = db.prepare('DELETE FROM doc_hashes WHERE doc_type = ? AND serial = ?');
   db.transaction(() => {
     for (const e of entries) upsert.run(e.docType, e.serial, body.deviceId, e.kind, e.resultId, e.reason);
     for (const u of body.used) {
-      if (u.docHash) addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial));
+      if (u.docHash)
+        addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial));
     }
     for (const v of body.voided) dropHashes.run(v.docType, v.serial);
   })();

@@ -23,7 +23,10 @@ const opened: ReturnType<typeof freshDatabases>[] = [];
 beforeAll(async () => {
   h = await startTemp({ seed: 5, enterprises: COUNT, invalidRecords: INVALID });
   const { accessToken } = await login(h.platform.url, h.platform.logins[0]!.certNo);
-  feed = ndjsonFeed({ baseUrl: () => h.platform.url, tokens: { accessToken: () => accessToken, refresh: async () => 'rejected' } });
+  feed = ndjsonFeed({
+    baseUrl: () => h.platform.url,
+    tokens: { accessToken: () => accessToken, refresh: async () => 'rejected' },
+  });
 });
 afterAll(async () => {
   for (const dbs of opened) await disposeDatabases(dbs);
@@ -37,7 +40,10 @@ function freshRepo(): { repo: EnterprisesRepo; dbs: ReturnType<typeof freshDatab
 }
 
 async function pull(repo: EnterprisesRepo, f: EnterpriseFeedFetcher = feed, seen: PullProgress[] = []) {
-  const tracker = new ProgressTracker(() => Date.now(), (p) => seen.push(p));
+  const tracker = new ProgressTracker(
+    () => Date.now(),
+    (p) => seen.push(p),
+  );
   return pullEnterprises({ repo, feed: f, pageSize: 500, now: () => new Date('2026-05-06T02:00:00Z') }, tracker);
 }
 
@@ -60,7 +66,12 @@ describe('credit-file sync against the simulator', () => {
     const q = await quarantineRepo(dbs.cache).list();
     expect(q).toHaveLength(INVALID);
     expect(q.every((r) => r.reason.startsWith('企业档案不符合协议'))).toBe(true);
-    expect(seen.at(-1)).toMatchObject({ phase: 'enterprises', done: COUNT, total: COUNT + INVALID, quarantined: INVALID });
+    expect(seen.at(-1)).toMatchObject({
+      phase: 'enterprises',
+      done: COUNT,
+      total: COUNT + INVALID,
+      quarantined: INVALID,
+    });
     reference = await contents(repo);
     expect(reference).toHaveLength(COUNT);
   });
@@ -106,7 +117,11 @@ describe('credit-file sync against the simulator', () => {
     const answer = await engine.search(fragment);
     expect(answer.indexed).toBe(COUNT - 12);
     expect(answer.total).toBeGreaterThan(0);
-    expect(answer.hits.every((hit) => hit.name.includes(fragment) || hit.legalRep.includes(fragment) || hit.address.includes(fragment))).toBe(true);
+    expect(
+      answer.hits.every(
+        (hit) => hit.name.includes(fragment) || hit.legalRep.includes(fragment) || hit.address.includes(fragment),
+      ),
+    ).toBe(true);
     expect((await engine.search(any.uscc.slice(0, 14))).hits.some((hit) => hit.uscc === any.uscc)).toBe(true);
   });
 });

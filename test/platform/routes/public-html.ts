@@ -5,7 +5,10 @@
 import type { PublicResult } from '../../../shared/protocol/index.js';
 
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 function layout(title: string, body: string): string {
@@ -20,32 +23,58 @@ th{background:#eef2f7}h2{font-size:17px;border-left:4px solid #b71c1c;padding-le
 </style></head><body><header>市场监管抽查检查结果公示（演示平台）<small>演示数据均为虚构，非真实企业信息</small></header><main>${body}</main></body></html>`;
 }
 
-export function indexPage(rows: readonly { uscc: string; name: string; n: number; last: string }[], q: string, notice: string | null): string {
-  const list = rows.length === 0
-    ? '<p class="muted">暂无已公示的抽查检查结果。</p>'
-    : `<table><thead><tr><th>企业名称</th><th>统一社会信用代码</th><th>已公示结果数</th><th>最近公示日期</th></tr></thead><tbody>${rows
-        .map((r) => `<tr><td><a href="/public/enterprises/${encodeURIComponent(r.uscc)}">${esc(r.name)}</a></td><td>${esc(r.uscc)}</td><td>${r.n}</td><td>${esc(r.last.slice(0, 10))}</td></tr>`)
-        .join('')}</tbody></table>`;
-  return layout('抽查检查结果公示', `${notice ? `<p class="bad">${esc(notice)}</p>` : ''}
+export function indexPage(
+  rows: readonly { uscc: string; name: string; n: number; last: string }[],
+  q: string,
+  notice: string | null,
+): string {
+  const list =
+    rows.length === 0
+      ? '<p class="muted">暂无已公示的抽查检查结果。</p>'
+      : `<table><thead><tr><th>企业名称</th><th>统一社会信用代码</th><th>已公示结果数</th><th>最近公示日期</th></tr></thead><tbody>${rows
+          .map(
+            (r) =>
+              `<tr><td><a href="/public/enterprises/${encodeURIComponent(r.uscc)}">${esc(r.name)}</a></td><td>${esc(r.uscc)}</td><td>${r.n}</td><td>${esc(r.last.slice(0, 10))}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  return layout(
+    '抽查检查结果公示',
+    `${notice ? `<p class="bad">${esc(notice)}</p>` : ''}
 <form method="get" action="/public"><input name="q" value="${esc(q)}" placeholder="请输入企业名称或统一社会信用代码"> <button type="submit">查询</button></form>
-<h2>已公示抽查检查结果的企业</h2>${list}`);
+<h2>已公示抽查检查结果的企业</h2>${list}`,
+  );
 }
 
 export function enterprisePage(uscc: string, name: string, results: readonly PublicResult[]): string {
-  const rows = results.length === 0
-    ? '<p class="muted">该企业暂无已公示的抽查检查结果信息。</p>'
-    : `<table><thead><tr><th>序号</th><th>检查实施机关</th><th>类型</th><th>日期</th><th>结果</th><th>抽查计划编号/名称</th><th>抽查任务编号</th><th>公示日期</th></tr></thead><tbody>${results
-        .map((r, i) => `<tr data-result-id="${esc(r.resultId)}"><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}</td>
+  const rows =
+    results.length === 0
+      ? '<p class="muted">该企业暂无已公示的抽查检查结果信息。</p>'
+      : `<table><thead><tr><th>序号</th><th>检查实施机关</th><th>类型</th><th>日期</th><th>结果</th><th>抽查计划编号/名称</th><th>抽查任务编号</th><th>公示日期</th></tr></thead><tbody>${results
+          .map(
+            (
+              r,
+              i,
+            ) => `<tr data-result-id="${esc(r.resultId)}"><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}</td>
 <td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
-<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`)
-        .join('')}</tbody></table>`;
-  return layout(`${name} - 抽查检查结果`, `<p><a href="/public">返回查询</a></p><h2>${esc(name)}</h2>
-<p>统一社会信用代码：${esc(uscc)}</p><h2>抽查检查结果信息</h2>${rows}`);
+<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  return layout(
+    `${name} - 抽查检查结果`,
+    `<p><a href="/public">返回查询</a></p><h2>${esc(name)}</h2>
+<p>统一社会信用代码：${esc(uscc)}</p><h2>抽查检查结果信息</h2>${rows}`,
+  );
 }
 
 export function verifyPage(
   resultId: string,
-  v: { match: boolean; state: string; enterpriseName: string | null; inspectedOn: string | null; document?: { title: string; docNo: string } },
+  v: {
+    match: boolean;
+    state: string;
+    enterpriseName: string | null;
+    inspectedOn: string | null;
+    document?: { title: string; docNo: string };
+  },
 ): string {
   const doc = v.document ? `<br>文书：${esc(v.document.title)}（${esc(v.document.docNo)}）` : '';
   const verdict = v.match

@@ -17,7 +17,13 @@ import { enterprisePage, indexPage, verifyPage } from './public-html.js';
 
 type VerifyResponse = z.infer<typeof VerifyResponseSchema>;
 
-interface PubRow { result_id: string; task_id: string; inspector_id: string; body_json: string; published_at: string }
+interface PubRow {
+  result_id: string;
+  task_id: string;
+  inspector_id: string;
+  body_json: string;
+  published_at: string;
+}
 
 export function enterpriseName(p: Platform, uscc: string): string | null {
   const row = p.db.prepare('SELECT name FROM enterprises WHERE uscc = ?').get(uscc) as { name: string } | undefined;
@@ -26,8 +32,10 @@ export function enterpriseName(p: Platform, uscc: string): string | null {
 
 export function publicResults(p: Platform, uscc: string): PublicResult[] {
   const rows = p.db
-    .prepare(`SELECT r.result_id, r.task_id, r.inspector_id, r.body_json, pub.published_at FROM publications pub
-              JOIN results r ON r.result_id = pub.result_id WHERE pub.enterprise_uscc = ? ORDER BY pub.id`)
+    .prepare(
+      `SELECT r.result_id, r.task_id, r.inspector_id, r.body_json, pub.published_at FROM publications pub
+              JOIN results r ON r.result_id = pub.result_id WHERE pub.enterprise_uscc = ? ORDER BY pub.id`,
+    )
     .all(uscc) as PubRow[];
   return rows.map((r) => {
     const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
@@ -43,7 +51,10 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
       taskNo: task?.taskNo ?? '',
       inspectedOn: up.payload.inspectedOn,
       result: resultSummary(up.payload.resultCodes),
-      items: up.payload.itemResults.map((i) => ({ item: itemName(i.itemCode), result: ITEM_OUTCOME_LABELS[i.outcome] })),
+      items: up.payload.itemResults.map((i) => ({
+        item: itemName(i.itemCode),
+        result: ITEM_OUTCOME_LABELS[i.outcome],
+      })),
       publishedAt: r.published_at,
     };
   });
@@ -77,8 +88,10 @@ export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
   const q = (ctx.url.searchParams.get('q') ?? '').trim().slice(0, 50);
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = p.db
-    .prepare(`SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
-              WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\') GROUP BY e.uscc ORDER BY last DESC LIMIT 200`)
+    .prepare(
+      `SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
+              WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\') GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,
+    )
     .all(q, like, like) as { uscc: string; name: string; n: number; last: string }[];
   return html(200, indexPage(rows, q, null));
 }
@@ -87,8 +100,9 @@ export function verify(p: Platform, ctx: Ctx): Reply {
   publishDue(p);
   const resultId = ctx.url.searchParams.get('result') ?? '';
   const hash = ctx.url.searchParams.get('hash') ?? '';
-  const row = p.db.prepare('SELECT content_hash, state, enterprise_uscc, body_json FROM results WHERE result_id = ?').get(resultId) as
-    { content_hash: string; state: string; enterprise_uscc: string; body_json: string } | undefined;
+  const row = p.db
+    .prepare('SELECT content_hash, state, enterprise_uscc, body_json FROM results WHERE result_id = ?')
+    .get(resultId) as { content_hash: string; state: string; enterprise_uscc: string; body_json: string } | undefined;
   let out: VerifyResponse = { match: false, state: 'unknown', enterpriseName: null, inspectedOn: null };
   if (row && row.state !== 'held') {
     const up = ResultUploadSchema.parse(JSON.parse(row.body_json));
@@ -98,8 +112,11 @@ export function verify(p: Platform, ctx: Ctx): Reply {
     const matches = row.content_hash === hash.toLowerCase() || doc !== null;
     out = matches
       ? {
-          match: true, state: row.state === 'published' ? 'published' : 'accepted', enterpriseName: enterpriseName(p, row.enterprise_uscc),
-          inspectedOn: up.payload.inspectedOn, ...(doc ? { document: doc } : {}),
+          match: true,
+          state: row.state === 'published' ? 'published' : 'accepted',
+          enterpriseName: enterpriseName(p, row.enterprise_uscc),
+          inspectedOn: up.payload.inspectedOn,
+          ...(doc ? { document: doc } : {}),
         }
       : { match: false, state: 'mismatch', enterpriseName: null, inspectedOn: null };
   }

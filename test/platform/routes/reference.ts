@@ -5,7 +5,14 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../shared/domain/dates.js';
-import { CHECK_METHODS, CHECK_METHOD_LABELS, FOLLOW_UPS, FOLLOW_UP_LABELS, RESULT_CODES, RESULT_CODE_LABELS } from '../../../shared/domain/results.js';
+import {
+  CHECK_METHODS,
+  CHECK_METHOD_LABELS,
+  FOLLOW_UPS,
+  FOLLOW_UP_LABELS,
+  RESULT_CODES,
+  RESULT_CODE_LABELS,
+} from '../../../shared/domain/results.js';
 import type { Reference } from '../../../shared/protocol/index.js';
 import { DOC_TYPES, ReferenceSchema } from '../../../shared/protocol/index.js';
 import { requireInspector } from '../auth.js';
@@ -36,7 +43,13 @@ const ETAG = `"${createHash('sha256').update(canonicalJson(REFERENCE)).digest('h
 export function reference(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
   const inm = ctx.req.headers['if-none-match'];
-  if (inm && inm.split(',').map((s) => s.trim()).some((t) => t === ETAG || t === `W/${ETAG}` || t === '*')) {
+  if (
+    inm &&
+    inm
+      .split(',')
+      .map((s) => s.trim())
+      .some((t) => t === ETAG || t === `W/${ETAG}` || t === '*')
+  ) {
     return { status: 304, headers: { ETag: ETAG } };
   }
   return json(200, REFERENCE, { ETag: ETAG, 'Cache-Control': 'no-cache' });

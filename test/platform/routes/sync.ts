@@ -16,18 +16,27 @@ function pageParams(ctx: Ctx, defLimit: number, maxLimit: number): { cursor: num
   if (!c.success) throw new HttpError(400, 'BAD_REQUEST', `cursor 参数无效：${rawCursor}`);
   const rawLimit = ctx.url.searchParams.get('limit');
   const limit = rawLimit === null ? defLimit : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw new HttpError(400, 'BAD_REQUEST', `limit 应为 1 至 ${maxLimit} 之间的整数`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+    throw new HttpError(400, 'BAD_REQUEST', `limit 应为 1 至 ${maxLimit} 之间的整数`);
   return { cursor: Number(c.data), limit };
 }
 
-interface TaskRow { seq: number; id: string; version: number; json: string; active: number }
+interface TaskRow {
+  seq: number;
+  id: string;
+  version: number;
+  json: string;
+  active: number;
+}
 
 export function tasksFeed(p: Platform, ctx: Ctx): Reply {
   const me = requireInspector(p, ctx);
   const { cursor, limit } = pageParams(ctx, 200, 1000);
   const rows = p.db
-    .prepare(`SELECT t.seq, t.id, t.version, t.json, tt.active FROM tasks t JOIN task_team tt ON tt.task_id = t.id
-              WHERE tt.inspector_id = ? AND t.seq > ? ORDER BY t.seq LIMIT ?`)
+    .prepare(
+      `SELECT t.seq, t.id, t.version, t.json, tt.active FROM tasks t JOIN task_team tt ON tt.task_id = t.id
+              WHERE tt.inspector_id = ? AND t.seq > ? ORDER BY t.seq LIMIT ?`,
+    )
     .all(me.id, cursor, limit + 1) as TaskRow[];
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
@@ -36,7 +45,8 @@ export function tasksFeed(p: Platform, ctx: Ctx): Reply {
     // A former team member sees the task as reassigned (never silently vanished).
     return { kind: 'upsert', seq: r.seq, task: r.active ? task : { ...task, status: 'reassigned' } };
   });
-  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM task_team WHERE inspector_id = ?').get(me.id) as { n: number }).n;
+  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM task_team WHERE inspector_id = ?').get(me.id) as { n: number })
+    .n;
   const last = page[page.length - 1];
   const out: TaskFeedPage = { changes, nextCursor: String(last ? last.seq : cursor), hasMore, total };
   return json(200, out);
@@ -46,7 +56,12 @@ const CLOSE = Buffer.from('}');
 const COMMA = Buffer.from(',');
 const NEWLINE = Buffer.from('\n');
 
-interface EntRow { seq: number; uscc: string; deleted: number; json: Buffer | string | null }
+interface EntRow {
+  seq: number;
+  uscc: string;
+  deleted: number;
+  json: Buffer | string | null;
+}
 
 export function tombstoneHorizon(p: Platform): number {
   return Number(getMeta(p.db, 'tombstoneHorizon') ?? '0');
@@ -100,14 +115,23 @@ function enterprisesPage(p: Platform, ctx: Ctx): Reply {
   const horizon = tombstoneHorizon(p);
   const epoch = Number(getMeta(p.db, 'purgeEpoch') ?? '0');
   if (cursor > 0 && cursor < horizon && cursorEpoch < epoch) {
-    throw new HttpError(410, 'CURSOR_EXPIRED', `游标 ${cursor} 早于删除记录保留期限（${horizon}），请从 0 重新同步企业档案`);
+    throw new HttpError(
+      410,
+      'CURSOR_EXPIRED',
+      `游标 ${cursor} 早于删除记录保留期限（${horizon}），请从 0 重新同步企业档案`,
+    );
   }
-  const rows = p.db.prepare('SELECT seq, uscc, deleted, json FROM enterprises WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor, limit + 1) as EntRow[];
+  const rows = p.db
+    .prepare('SELECT seq, uscc, deleted, json FROM enterprises WHERE seq > ? ORDER BY seq LIMIT ?')
+    .all(cursor, limit + 1) as EntRow[];
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   const total = liveEnterprises(p);
   const last = page[page.length - 1];
-  const nextCursor = encodeEntCursor(cursor === 0 || cursorEpoch === epoch ? epoch : cursorEpoch, last ? last.seq : cursor);
+  const nextCursor = encodeEntCursor(
+    cursor === 0 || cursorEpoch === epoch ? epoch : cursorEpoch,
+    last ? last.seq : cursor,
+  );
   // The stored UTF-8 bytes are spliced in as-is (fast, and invalid records reach the client
   // unchanged), gathered as pieces and copied once into the body.
   const header = { nextCursor, hasMore, total };
@@ -115,8 +139,14 @@ function enterprisesPage(p: Platform, ctx: Ctx): Reply {
   const parts: Buffer[] = ndjson ? [Buffer.from(JSON.stringify(header)), NEWLINE] : [Buffer.from('{"changes":[')];
   page.forEach((r, i) => {
     if (!ndjson && i > 0) parts.push(COMMA);
-    if (r.deleted || !r.json) parts.push(Buffer.from(`{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}`));
-    else parts.push(Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`), typeof r.json === 'string' ? Buffer.from(r.json) : r.json, CLOSE);
+    if (r.deleted || !r.json)
+      parts.push(Buffer.from(`{"kind":"tombstone","seq":${r.seq},"uscc":${JSON.stringify(r.uscc)}}`));
+    else
+      parts.push(
+        Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`),
+        typeof r.json === 'string' ? Buffer.from(r.json) : r.json,
+        CLOSE,
+      );
     if (ndjson) parts.push(NEWLINE);
   });
   if (ndjson) return { status: 200, raw: { body: Buffer.concat(parts), type: 'application/x-ndjson; charset=utf-8' } };

@@ -42,7 +42,8 @@ async function fileSha256(path: string): Promise<string> {
 
 function inspectorOf(p: Platform, req: TusRequest): string {
   const token = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
-  const row = p.db.prepare("SELECT inspector_id FROM tokens WHERE token = ? AND kind = 'access'").get(token) as { inspector_id: string } | undefined;
+  const row = p.db.prepare("SELECT inspector_id FROM tokens WHERE token = ? AND kind = 'access'").get(token) as
+    { inspector_id: string } | undefined;
   return row?.inspector_id ?? '';
 }
 
@@ -66,9 +67,21 @@ export function createTus(p: Platform): Server {
         await store.remove(upload.id).catch(() => undefined);
         throw tusError(460, `附件校验失败：SHA-256 应为 ${meta.sha256}，实际为 ${actual}`);
       }
-      p.db.prepare(`INSERT INTO attachments (id, result_id, sha256, size, mime, upload_id, inspector_id, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, upload_id = excluded.upload_id, stored_at = excluded.stored_at`)
-        .run(meta.attachmentId, meta.resultId, actual, upload.size ?? 0, meta.mime, upload.id, inspectorOf(p, req), p.now().toISOString());
+      p.db
+        .prepare(
+          `INSERT INTO attachments (id, result_id, sha256, size, mime, upload_id, inspector_id, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, upload_id = excluded.upload_id, stored_at = excluded.stored_at`,
+        )
+        .run(
+          meta.attachmentId,
+          meta.resultId,
+          actual,
+          upload.size ?? 0,
+          meta.mime,
+          upload.id,
+          inspectorOf(p, req),
+          p.now().toISOString(),
+        );
       return {};
     },
   });
@@ -76,7 +89,8 @@ export function createTus(p: Platform): Server {
 
 /** Fault / admin: forget a stored attachment (row and bytes), as if the storage lost it. */
 export function loseAttachment(p: Platform, attachmentId: string): boolean {
-  const row = p.db.prepare('SELECT upload_id FROM attachments WHERE id = ?').get(attachmentId) as { upload_id: string } | undefined;
+  const row = p.db.prepare('SELECT upload_id FROM attachments WHERE id = ?').get(attachmentId) as
+    { upload_id: string } | undefined;
   if (!row) return false;
   p.db.prepare('DELETE FROM attachments WHERE id = ?').run(attachmentId);
   rmSync(join(p.uploadsDir, row.upload_id), { force: true });

@@ -20,9 +20,21 @@ describe('cache v1 → v2', () => {
     const name = `mig-cache2-${Math.random()}`;
     const v1 = new CacheDb(name, [cacheV1]);
     await v1.open();
-    await v1.table('enterprises').put({ uscc: makeUscc(1), name: 'x', version: 1, seq: 5, generation: 1, data: makeEnterprise(1) });
-    await v1.table('syncState').put({ stream: 'enterprises', cursor: '500', etag: null, total: 9, generation: 1, restarting: false, lastSyncedAt: '2026-05-01T00:00:00Z' });
-    await v1.table('quarantine').put({ key: 'enterprises:x', stream: 'enterprises', reason: '坏记录', raw: '{}', at: 'a' });
+    await v1
+      .table('enterprises')
+      .put({ uscc: makeUscc(1), name: 'x', version: 1, seq: 5, generation: 1, data: makeEnterprise(1) });
+    await v1.table('syncState').put({
+      stream: 'enterprises',
+      cursor: '500',
+      etag: null,
+      total: 9,
+      generation: 1,
+      restarting: false,
+      lastSyncedAt: '2026-05-01T00:00:00Z',
+    });
+    await v1
+      .table('quarantine')
+      .put({ key: 'enterprises:x', stream: 'enterprises', reason: '坏记录', raw: '{}', at: 'a' });
     await v1.table('reference').put({ key: 'current', etag: '"e"', reference: { version: 'r' }, fetchedAt: 'a' });
     v1.close();
 

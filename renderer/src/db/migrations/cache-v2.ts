@@ -22,8 +22,13 @@ export async function resetEnterpriseCursor(tx: Transaction): Promise<void> {
   const table = tx.table<SyncStateRow, string>('syncState');
   const old = await table.get('enterprises');
   const reset: SyncStateRow = {
-    stream: 'enterprises', cursor: '0', etag: null, total: old?.total ?? 0, generation: (old?.generation ?? 0) + 1,
-    restarting: false, lastSyncedAt: old?.lastSyncedAt ?? null,
+    stream: 'enterprises',
+    cursor: '0',
+    etag: null,
+    total: old?.total ?? 0,
+    generation: (old?.generation ?? 0) + 1,
+    restarting: false,
+    lastSyncedAt: old?.lastSyncedAt ?? null,
   };
   await table.put(reset);
 }

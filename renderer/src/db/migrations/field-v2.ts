@@ -12,16 +12,19 @@ export const FIELD_V2_STORES = {
 } as const;
 
 async function upgradeAttachments(tx: Transaction): Promise<void> {
-  await tx.table('attachments').toCollection().modify((row: Record<string, unknown>) => {
-    row['taskId'] ??= '';
-    row['kind'] ??= 'photo';
-    row['mime'] ??= '';
-    row['size'] ??= 0;
-    row['sha256'] ??= '';
-    row['thumbnail'] ??= null;
-    row['fileName'] ??= '';
-    row['capturedAt'] ??= '';
-  });
+  await tx
+    .table('attachments')
+    .toCollection()
+    .modify((row: Record<string, unknown>) => {
+      row['taskId'] ??= '';
+      row['kind'] ??= 'photo';
+      row['mime'] ??= '';
+      row['size'] ??= 0;
+      row['sha256'] ??= '';
+      row['thumbnail'] ??= null;
+      row['fileName'] ??= '';
+      row['capturedAt'] ??= '';
+    });
 }
 
 export function fieldV2(db: Dexie): void {

@@ -29,7 +29,19 @@ describe('field v3 (upload state)', () => {
     for (const table of Object.keys(FIELD_V3_STORES)) expect(db.tables.map((t) => t.name)).toContain(table);
     expect((await db.outbox.get('op-1'))?.state).toBe('waiting');
     expect((await db.attachments.get('att-1'))?.resultId).toBe('r-1');
-    await db.uploads.add({ attachmentId: 'att-1', resultId: 'r-1', sha256: 'a'.repeat(64), size: 3, mime: 'image/jpeg', uploadUrl: 'http://x/u/1', offset: 1, done: false, creationTime: null, chunkSize: 65536, updatedAt: '' });
+    await db.uploads.add({
+      attachmentId: 'att-1',
+      resultId: 'r-1',
+      sha256: 'a'.repeat(64),
+      size: 3,
+      mime: 'image/jpeg',
+      uploadUrl: 'http://x/u/1',
+      offset: 1,
+      done: false,
+      creationTime: null,
+      chunkSize: 65536,
+      updatedAt: '',
+    });
     expect(await db.uploads.where('resultId').equals('r-1').count()).toBe(1);
     db.close();
   });

@@ -38,7 +38,14 @@ describe('field (previous version) → v4', () => {
     expect((await db.drafts.get('task-1'))?.resultId).toBe('r-1');
     expect((await db.results.get('r-0'))?.taskId).toBe('task-0');
     expect(indexNames(db, 'docBlocks')).toEqual(['requestId', 'docType', 'state']);
-    expect(indexNames(db, 'docNumbers')).toEqual(['[docType+serial]', 'docType', 'state', 'reportedAt', 'taskId', 'resultId']);
+    expect(indexNames(db, 'docNumbers')).toEqual([
+      '[docType+serial]',
+      'docType',
+      'state',
+      'reportedAt',
+      'taskId',
+      'resultId',
+    ]);
     expect(indexNames(db, 'issuedDocs')).toEqual(['docId', 'taskId', 'resultId', 'docType']);
     expect(Object.keys(FIELD_V4_STORES)).toEqual(['docBlocks', 'docNumbers', 'issuedDocs']);
     expect(await db.docNumbers.count()).toBe(0);

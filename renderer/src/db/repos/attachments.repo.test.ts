@@ -13,8 +13,18 @@ afterEach(async () => {
 async function row(id: string, bytes: string, over: Partial<AttachmentRow> = {}): Promise<AttachmentRow> {
   const blob = new Blob([bytes], { type: 'image/png' });
   return {
-    id, resultId: 'r-1', taskId: 'task-1', kind: 'photo', mime: 'image/png', size: blob.size, sha256: await hashBlob(blob),
-    blob, thumbnail: null, fileName: `${id}.png`, capturedAt: `2026-05-06T02:00:0${id.length % 10}Z`, ...over,
+    id,
+    resultId: 'r-1',
+    taskId: 'task-1',
+    kind: 'photo',
+    mime: 'image/png',
+    size: blob.size,
+    sha256: await hashBlob(blob),
+    blob,
+    thumbnail: null,
+    fileName: `${id}.png`,
+    capturedAt: `2026-05-06T02:00:0${id.length % 10}Z`,
+    ...over,
   };
 }
 

@@ -5,7 +5,9 @@ import type { Databases } from '../databases.js';
 import { auditRepo, GENESIS_HASH } from './audit.repo.js';
 
 let dbs: Databases;
-beforeEach(() => { dbs = freshDatabases(); });
+beforeEach(() => {
+  dbs = freshDatabases();
+});
 afterEach(() => disposeDatabases(dbs));
 
 describe('auditRepo', () => {
@@ -31,6 +33,8 @@ describe('auditRepo', () => {
     const repo = auditRepo(dbs.field);
     const stale = await repo.prepare({ at: 'a', kind: 'k', subjectId: 's1', detail: {} });
     await repo.append({ at: 'b', kind: 'k', subjectId: 's2', detail: {} });
-    await expect(dbs.field.transaction('rw', dbs.field.audit, () => repo.writeInTx(stale))).rejects.toThrow(/head moved/);
+    await expect(dbs.field.transaction('rw', dbs.field.audit, () => repo.writeInTx(stale))).rejects.toThrow(
+      /head moved/,
+    );
   });
 });

@@ -25,7 +25,9 @@ export interface AuditInput {
 }
 
 async function entryHash(seq: number, prevHash: string, input: AuditInput): Promise<string> {
-  return sha256Hex(canonicalJson({ seq, prevHash, at: input.at, kind: input.kind, subjectId: input.subjectId, detail: input.detail }));
+  return sha256Hex(
+    canonicalJson({ seq, prevHash, at: input.at, kind: input.kind, subjectId: input.subjectId, detail: input.detail }),
+  );
 }
 
 export interface AuditRepo {
@@ -76,7 +78,8 @@ export function auditRepo(db: FieldDb): AuditRepo {
       let prev = GENESIS_HASH;
       let expectedSeq = 1;
       for (const row of await db.audit.orderBy('seq').toArray()) {
-        const ok = row.seq === expectedSeq && row.prevHash === prev && (await entryHash(row.seq, prev, row)) === row.hash;
+        const ok =
+          row.seq === expectedSeq && row.prevHash === prev && (await entryHash(row.seq, prev, row)) === row.hash;
         if (!ok) return row.seq;
         prev = row.hash;
         expectedSeq += 1;

@@ -13,7 +13,12 @@ async function repoWithBlock(from: number, to: number) {
   const dbs = freshDatabases();
   open.push(dbs);
   const repo = docNumbersRepo(dbs.field);
-  await repo.addRequest({ requestId: 'req-1', docType: 'notice', count: to - from + 1, requestedAt: '2026-03-01T00:00:00.000Z' });
+  await repo.addRequest({
+    requestId: 'req-1',
+    docType: 'notice',
+    count: to - from + 1,
+    requestedAt: '2026-03-01T00:00:00.000Z',
+  });
   await repo.applyReservation('req-1', { prefix: '威环市监抽通〔2026〕', from, to });
   return { dbs, repo };
 }
@@ -69,7 +74,10 @@ describe('document number blocks', () => {
     const b = await take(repo, 2);
     await repo.void('notice', b.serial, '填写错误', '2026-03-05T02:00:00.000Z');
     const sent = await repo.unreported();
-    expect(sent.map((s) => [s.serial, s.state])).toEqual([[1, 'used'], [2, 'voided']]);
+    expect(sent.map((s) => [s.serial, s.state])).toEqual([
+      [1, 'used'],
+      [2, 'voided'],
+    ]);
     // The inspector voids the first one while the report is in flight: it must be sent again.
     await repo.void('notice', a.serial, '当事人名称有误', '2026-03-05T03:00:00.000Z');
     expect(await repo.markReported(sent, '2026-03-05T04:00:00.000Z')).toBe(1);

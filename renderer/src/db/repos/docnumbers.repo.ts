@@ -69,7 +69,14 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
         if (!row) throw new Error(`未知的编号申请：${requestId}`);
         if (row.state !== 'requested') return; // a replayed answer changes nothing
         if (block.to < block.from) throw new Error(`编号段无效：${block.from}–${block.to}`);
-        await db.docBlocks.put({ ...row, state: 'active', prefix: block.prefix, from: block.from, to: block.to, next: block.from });
+        await db.docBlocks.put({
+          ...row,
+          state: 'active',
+          prefix: block.prefix,
+          from: block.from,
+          to: block.to,
+          next: block.from,
+        });
       });
     },
     async remaining() {
@@ -83,11 +90,22 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
           .filter((b) => left(b) > 0)
           .sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
         const block = blocks[0];
-        if (!block || block.next === null || block.to === null || block.prefix === null) throw new NoDocNumberError(req.docType);
+        if (!block || block.next === null || block.to === null || block.prefix === null)
+          throw new NoDocNumberError(req.docType);
         const serial = block.next;
         const row: DocNumberRow = {
-          docType: req.docType, serial, docNo: formatBlockNo(block.prefix, serial), blockId: block.requestId, state: 'used',
-          taskId: req.taskId, resultId: req.resultId, takenAt: req.at, voidReason: null, voidedAt: null, docHash: null, reportedAt: '',
+          docType: req.docType,
+          serial,
+          docNo: formatBlockNo(block.prefix, serial),
+          blockId: block.requestId,
+          state: 'used',
+          taskId: req.taskId,
+          resultId: req.resultId,
+          takenAt: req.at,
+          voidReason: null,
+          voidedAt: null,
+          docHash: null,
+          reportedAt: '',
         };
         await db.docNumbers.add(row);
         await db.docBlocks.put({ ...block, next: serial + 1, state: serial + 1 > block.to ? 'used-up' : 'active' });
@@ -111,7 +129,14 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
     },
     async unreported() {
       const rows = await db.docNumbers.where('reportedAt').equals('').toArray();
-      return rows.map((r) => ({ docType: r.docType, serial: r.serial, state: r.state, resultId: r.resultId, voidReason: r.voidReason, docHash: r.docHash }));
+      return rows.map((r) => ({
+        docType: r.docType,
+        serial: r.serial,
+        state: r.state,
+        resultId: r.resultId,
+        voidReason: r.voidReason,
+        docHash: r.docHash,
+      }));
     },
     async markReported(sent, at) {
       return db.transaction('rw', db.docNumbers, async () => {
@@ -126,7 +151,9 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       });
     },
     async numbersFor(taskId) {
-      return (await db.docNumbers.where('taskId').equals(taskId).toArray()).sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+      return (await db.docNumbers.where('taskId').equals(taskId).toArray()).sort((a, b) =>
+        a.takenAt.localeCompare(b.takenAt),
+      );
     },
     async saveIssued(row) {
       await db.transaction('rw', db.issuedDocs, db.docNumbers, async () => {
@@ -135,7 +162,9 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       });
     },
     async issuedFor(taskId) {
-      return (await db.issuedDocs.where('taskId').equals(taskId).toArray()).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
+      return (await db.issuedDocs.where('taskId').equals(taskId).toArray()).sort((a, b) =>
+        a.issuedAt.localeCompare(b.issuedAt),
+      );
     },
     async issued(docId) {
       return (await db.issuedDocs.get(docId)) ?? null;

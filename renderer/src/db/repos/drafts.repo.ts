@@ -40,7 +40,8 @@ export function draftsRepo(db: FieldDb): DraftsRepo {
       await db.transaction('rw', db.drafts, async () => {
         const existing = await db.drafts.get(row.taskId);
         if (existing?.frozen) throw new DraftFrozenError(row.taskId);
-        if (existing && existing.resultId !== row.resultId) throw new Error(`草稿的结果编号不一致（任务 ${row.taskId}）`);
+        if (existing && existing.resultId !== row.resultId)
+          throw new Error(`草稿的结果编号不一致（任务 ${row.taskId}）`);
         await db.drafts.put({ ...row, frozen: false });
       });
     },

@@ -46,7 +46,11 @@ export class Directory {
 }
 
 /** Removes entries from their chunks' dir rows; empty chunks are deleted, mostly-stale ones compacted. */
-export async function applyRemovals(db: CacheDb, dir: Directory, removals: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
+export async function applyRemovals(
+  db: CacheDb,
+  dir: Directory,
+  removals: ReadonlyMap<number, ReadonlySet<string>>,
+): Promise<void> {
   if (removals.size === 0) return;
   const ids = [...removals.keys()];
   const rows = await db.entDir.bulkGet(ids);
@@ -61,7 +65,11 @@ export async function applyRemovals(db: CacheDb, dir: Directory, removals: Reado
       dir.dropChunk(id);
       continue;
     }
-    const next: EntDirRow = { ...row, usccs: keep.map((i) => row.usccs[i]!), versions: keep.map((i) => row.versions[i]!) };
+    const next: EntDirRow = {
+      ...row,
+      usccs: keep.map((i) => row.usccs[i]!),
+      versions: keep.map((i) => row.versions[i]!),
+    };
     if (next.usccs.length * 2 >= row.size) {
       await db.entDir.put(next);
       continue;
@@ -75,7 +83,11 @@ export async function applyRemovals(db: CacheDb, dir: Directory, removals: Reado
     const live = new Set(next.usccs);
     const positions = chunk.usccs.flatMap((u, i) => (live.has(u) ? [i] : []));
     const packed = keepPositions(chunk, search, positions);
-    await Promise.all([db.entChunks.put(packed.chunk), db.entSearch.put(packed.search), db.entDir.put({ ...next, size: positions.length })]);
+    await Promise.all([
+      db.entChunks.put(packed.chunk),
+      db.entSearch.put(packed.search),
+      db.entDir.put({ ...next, size: positions.length }),
+    ]);
   }
 }
 
@@ -84,10 +96,11 @@ export async function dropOldGenerations(db: CacheDb, dir: Directory, generation
   const old = dir.chunkIds().filter((id) => dir.generationOf(id) < generation);
   if (old.length === 0) return;
   const rows = await db.entDir.bulkGet(old);
-  for (const row of rows) for (const u of row?.usccs ?? []) {
-    const at = dir.loc.get(u);
-    if (at && at.chunk === row?.id) dir.loc.delete(u);
-  }
+  for (const row of rows)
+    for (const u of row?.usccs ?? []) {
+      const at = dir.loc.get(u);
+      if (at && at.chunk === row?.id) dir.loc.delete(u);
+    }
   await Promise.all([db.entDir.bulkDelete(old), db.entChunks.bulkDelete(old), db.entSearch.bulkDelete(old)]);
   for (const id of old) dir.dropChunk(id);
 }

@@ -18,7 +18,10 @@ export const COLOR_BY_CODE: Readonly<Record<string, WarningColor>> = { r: 'red',
  * need. The full record lives on only as its bytes, so the parsed object tree dies young (cheap
  * for the garbage collector) and a page can cross between threads without cloning whole records.
  */
-export type EnterpriseSummary = Pick<Enterprise, 'uscc' | 'version' | 'name' | 'legalRep' | 'address' | 'region' | 'status'> & {
+export type EnterpriseSummary = Pick<
+  Enterprise,
+  'uscc' | 'version' | 'name' | 'legalRep' | 'address' | 'region' | 'status'
+> & {
   readonly internal: Pick<Enterprise['internal'], 'creditClass' | 'warningColor'>;
 };
 
@@ -53,11 +56,17 @@ export function statusCode(status: EnterpriseSummary['status']): string {
   return String(ENTERPRISE_STATUSES.indexOf(status));
 }
 
-export function packChunk(id: number, generation: number, records: readonly PackedRecord[]): { chunk: EntChunkRow; search: EntSearchRow; dir: EntDirRow } {
+export function packChunk(
+  id: number,
+  generation: number,
+  records: readonly PackedRecord[],
+): { chunk: EntChunkRow; search: EntSearchRow; dir: EntDirRow } {
   const usccs = records.map((r) => r.enterprise.uscc);
   const chunk: EntChunkRow = { id, generation, usccs, bytes: joinRecords(records.map((r) => r.raw)) };
   const search: EntSearchRow = {
-    id, generation, usccs,
+    id,
+    generation,
+    usccs,
     names: records.map((r) => r.enterprise.name),
     legalReps: records.map((r) => r.enterprise.legalRep),
     addresses: records.map((r) => r.enterprise.address),
@@ -66,19 +75,41 @@ export function packChunk(id: number, generation: number, records: readonly Pack
     colors: records.map((r) => COLOR_CODES[r.enterprise.internal.warningColor]).join(''),
     statuses: records.map((r) => statusCode(r.enterprise.status)).join(''),
   };
-  const dir: EntDirRow = { id, generation, size: records.length, usccs, versions: records.map((r) => r.enterprise.version) };
+  const dir: EntDirRow = {
+    id,
+    generation,
+    size: records.length,
+    usccs,
+    versions: records.map((r) => r.enterprise.version),
+  };
   return { chunk, search, dir };
 }
 
 /** Keeps only the entries at the given positions (compaction of a chunk's stale copies). */
-export function keepPositions(chunk: EntChunkRow, search: EntSearchRow, keep: readonly number[]): { chunk: EntChunkRow; search: EntSearchRow } {
+export function keepPositions(
+  chunk: EntChunkRow,
+  search: EntSearchRow,
+  keep: readonly number[],
+): { chunk: EntChunkRow; search: EntSearchRow } {
   const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i]!);
   const pickStr = (s: string): string => keep.map((i) => s.charAt(i)).join('');
   return {
-    chunk: { id: chunk.id, generation: chunk.generation, usccs: pick(chunk.usccs), bytes: joinRecords(pick(chunkRecords(chunk))) },
+    chunk: {
+      id: chunk.id,
+      generation: chunk.generation,
+      usccs: pick(chunk.usccs),
+      bytes: joinRecords(pick(chunkRecords(chunk))),
+    },
     search: {
-      ...search, usccs: pick(search.usccs), names: pick(search.names), legalReps: pick(search.legalReps), addresses: pick(search.addresses),
-      regions: pick(search.regions), classes: pickStr(search.classes), colors: pickStr(search.colors), statuses: pickStr(search.statuses),
+      ...search,
+      usccs: pick(search.usccs),
+      names: pick(search.names),
+      legalReps: pick(search.legalReps),
+      addresses: pick(search.addresses),
+      regions: pick(search.regions),
+      classes: pickStr(search.classes),
+      colors: pickStr(search.colors),
+      statuses: pickStr(search.statuses),
     },
   };
 }
@@ -86,7 +117,8 @@ export function keepPositions(chunk: EntChunkRow, search: EntSearchRow, keep: re
 /** Stored text → Enterprise (null if the text no longer satisfies the schema). */
 export function decodeRecord(text: string): Enterprise | null {
   const value = JSON.parse(text) as unknown;
-  const record = value && typeof value === 'object' && 'enterprise' in value ? (value as { enterprise: unknown }).enterprise : value;
+  const record =
+    value && typeof value === 'object' && 'enterprise' in value ? (value as { enterprise: unknown }).enterprise : value;
   const parsed = EnterpriseSchema.safeParse(record);
   return parsed.success ? parsed.data : null;
 }

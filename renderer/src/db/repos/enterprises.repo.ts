@@ -10,7 +10,13 @@ import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/i
 import type { CacheDb } from '../databases.js';
 import type { QuarantineRow, SyncStateRow } from '../rows.js';
 import { initialSyncState } from './sync-state.repo.js';
-import { EMPTY_ENT_META, chunkRecords, type EntDirRow, type EntMetaRow, type EntSearchRow } from './enterprises.rows.js';
+import {
+  EMPTY_ENT_META,
+  chunkRecords,
+  type EntDirRow,
+  type EntMetaRow,
+  type EntSearchRow,
+} from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
 import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
 
@@ -31,10 +37,11 @@ interface PageMeta {
  * One page to write. Either whole records (re-serialized for storage), or the download's form:
  * summaries with each change's stored form alongside (its NDJSON line's bytes as received).
  */
-export type EnterprisePage = PageMeta & (
-  | { readonly changes: readonly EnterpriseChange[]; readonly raws?: undefined }
-  | { readonly changes: readonly SummaryChange[]; readonly raws: readonly (Uint8Array | string | null)[] }
-);
+export type EnterprisePage = PageMeta &
+  (
+    | { readonly changes: readonly EnterpriseChange[]; readonly raws?: undefined }
+    | { readonly changes: readonly SummaryChange[]; readonly raws: readonly (Uint8Array | string | null)[] }
+  );
 
 /** The directory as of one stamp: which chunks hold which live records. */
 export interface DirectorySnapshot {
@@ -125,7 +132,10 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
     return map;
   }
 
-  function collect(page: EnterprisePage, generation: number): { fresh: Map<string, PackedRecord>; removals: Map<number, Set<string>> } {
+  function collect(
+    page: EnterprisePage,
+    generation: number,
+  ): { fresh: Map<string, PackedRecord>; removals: Map<number, Set<string>> } {
     const fresh = new Map<string, PackedRecord>();
     const removals = new Map<number, Set<string>>();
     const remove = (uscc: string) => {
@@ -145,7 +155,8 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
       const e = change.enterprise;
       const at = dir.loc.get(e.uscc);
       const pending = fresh.get(e.uscc);
-      const localVersion = pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
+      const localVersion =
+        pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
       if (localVersion > e.version) return;
       remove(e.uscc);
       // A summary page carries every upsert's stored form; a page of whole records is re-serialized.
@@ -161,11 +172,16 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
    * between requests, so the transaction needs no round trip through this thread (which may be
    * busy validating the next page) until it commits.
    */
-  function packFresh(fresh: readonly PackedRecord[], generation: number, first: number): { rows: ReturnType<typeof packChunk>[]; next: number } {
+  function packFresh(
+    fresh: readonly PackedRecord[],
+    generation: number,
+    first: number,
+  ): { rows: ReturnType<typeof packChunk>[]; next: number } {
     const p0 = performance.now();
     const rows: ReturnType<typeof packChunk>[] = [];
     let next = first;
-    for (let start = 0; start < fresh.length; start += CHUNK_SIZE) rows.push(packChunk(next++, generation, fresh.slice(start, start + CHUNK_SIZE)));
+    for (let start = 0; start < fresh.length; start += CHUNK_SIZE)
+      rows.push(packChunk(next++, generation, fresh.slice(start, start + CHUNK_SIZE)));
     timings.packMs += performance.now() - p0;
     return { rows, next };
   }
@@ -190,43 +206,62 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
       return (await currentMeta()).complete ?? false;
     },
     async applyPage(page) {
-      return db.transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
-        const s0 = performance.now();
-        const [state, meta] = await Promise.all([currentState(), currentMeta()]);
-        timings.startMs += performance.now() - s0;
-        if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
-          throw new Error(`企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`);
-        }
-        await freshDir(meta);
-        const { fresh, removals } = collect(page, state.generation);
-        await applyRemovals(db, dir, removals);
-        const { rows, next: nextChunk } = packFresh([...fresh.values()], state.generation, meta.nextChunk);
-        for (const r of rows) dir.addChunk(r.dir);
-        const finished = !page.hasMore && state.restarting;
-        if (finished) await dropOldGenerations(db, dir, state.generation);
-        // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
-        // repeats a stamp a reader (the search worker, the directory) already holds.
-        const stamp = meta.stamp === 0 ? Date.now() : meta.stamp + 1;
-        const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
-        const writes: Promise<unknown>[] = [
-          db.entChunks.bulkPut(rows.map((r) => r.chunk)), db.entSearch.bulkPut(rows.map((r) => r.search)), db.entDir.bulkPut(rows.map((r) => r.dir)),
-          db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp, complete }),
-          db.syncState.put({ ...state, cursor: page.nextCursor, total: page.total, lastSyncedAt: page.at, restarting: state.restarting && !finished }),
-        ];
-        if (page.quarantined.length > 0) writes.push(db.quarantine.bulkPut([...page.quarantined]));
-        dir.stamp = stamp;
-        const c0 = performance.now();
-        await Promise.all(writes);
-        timings.commitMs += performance.now() - c0;
-        const changes: readonly SummaryChange[] = page.changes;
-        return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
-      }).then((n) => {
-        announce(channel);
-        return n;
-      }, (e: unknown) => {
-        dir.invalidate();
-        throw e;
-      });
+      return db
+        .transaction(
+          'rw',
+          [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState],
+          async () => {
+            const s0 = performance.now();
+            const [state, meta] = await Promise.all([currentState(), currentMeta()]);
+            timings.startMs += performance.now() - s0;
+            if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
+              throw new Error(
+                `企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`,
+              );
+            }
+            await freshDir(meta);
+            const { fresh, removals } = collect(page, state.generation);
+            await applyRemovals(db, dir, removals);
+            const { rows, next: nextChunk } = packFresh([...fresh.values()], state.generation, meta.nextChunk);
+            for (const r of rows) dir.addChunk(r.dir);
+            const finished = !page.hasMore && state.restarting;
+            if (finished) await dropOldGenerations(db, dir, state.generation);
+            // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
+            // repeats a stamp a reader (the search worker, the directory) already holds.
+            const stamp = meta.stamp === 0 ? Date.now() : meta.stamp + 1;
+            const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
+            const writes: Promise<unknown>[] = [
+              db.entChunks.bulkPut(rows.map((r) => r.chunk)),
+              db.entSearch.bulkPut(rows.map((r) => r.search)),
+              db.entDir.bulkPut(rows.map((r) => r.dir)),
+              db.entMeta.put({ key: 'summary', count: dir.loc.size, nextChunk, stamp, complete }),
+              db.syncState.put({
+                ...state,
+                cursor: page.nextCursor,
+                total: page.total,
+                lastSyncedAt: page.at,
+                restarting: state.restarting && !finished,
+              }),
+            ];
+            if (page.quarantined.length > 0) writes.push(db.quarantine.bulkPut([...page.quarantined]));
+            dir.stamp = stamp;
+            const c0 = performance.now();
+            await Promise.all(writes);
+            timings.commitMs += performance.now() - c0;
+            const changes: readonly SummaryChange[] = page.changes;
+            return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
+          },
+        )
+        .then(
+          (n) => {
+            announce(channel);
+            return n;
+          },
+          (e: unknown) => {
+            dir.invalidate();
+            throw e;
+          },
+        );
     },
     async restart() {
       await db.transaction('rw', db.syncState, async () => {

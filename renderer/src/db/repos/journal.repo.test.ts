@@ -14,7 +14,13 @@ function fresh(): FieldDb {
   return db;
 }
 
-const row = (resultId: string, writtenAt: string, findings = ''): JournalRow => ({ resultId, taskId: 't-1', v: 1, writtenAt, draft: { findings } });
+const row = (resultId: string, writtenAt: string, findings = ''): JournalRow => ({
+  resultId,
+  taskId: 't-1',
+  v: 1,
+  writtenAt,
+  draft: { findings },
+});
 
 describe('journal repo', () => {
   it('replaces the row of a draft on every put and removes it', async () => {

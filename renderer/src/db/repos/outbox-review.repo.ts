@@ -50,19 +50,45 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
         await audit.writeInTx(w.audit);
         const deviceSeq = await nextDeviceSeq(db);
         const row: ResultRow = {
-          resultId: w.payload.resultId, taskId: original.taskId, taskVersion: original.taskVersion, payload: w.payload, contentHash: w.contentHash,
-          finalizedAt: w.at, deviceSeq, auditCheckpoint: { count: w.audit.seq, headHash: w.audit.hash }, receipt: null,
+          resultId: w.payload.resultId,
+          taskId: original.taskId,
+          taskVersion: original.taskVersion,
+          payload: w.payload,
+          contentHash: w.contentHash,
+          finalizedAt: w.at,
+          deviceSeq,
+          auditCheckpoint: { count: w.audit.seq, headHash: w.audit.hash },
+          receipt: null,
         };
         await db.results.add(row);
         for (const att of await db.attachments.where('resultId').equals(original.resultId).toArray()) {
           await db.attachments.add({ ...att, id: `att-${crypto.randomUUID()}`, resultId: row.resultId });
         }
         await db.outbox.add({
-          opId: w.newOpId, order: deviceSeq, kind: 'put-result', resultId: row.resultId, taskId: row.taskId, enterpriseName: op.enterpriseName,
-          publicationDeadline: op.publicationDeadline, state: 'waiting', attempts: 0, createdAt: w.at, lastAttemptAt: null, nextAttemptAt: null,
-          lastError: null, advice: null, receipt: null,
+          opId: w.newOpId,
+          order: deviceSeq,
+          kind: 'put-result',
+          resultId: row.resultId,
+          taskId: row.taskId,
+          enterpriseName: op.enterpriseName,
+          publicationDeadline: op.publicationDeadline,
+          state: 'waiting',
+          attempts: 0,
+          createdAt: w.at,
+          lastAttemptAt: null,
+          nextAttemptAt: null,
+          lastError: null,
+          advice: null,
+          receipt: null,
         });
-        await db.reviews.add({ opId: w.opId, resultId: op.resultId, decision: 'correction', note: w.note, correctionResultId: row.resultId, at: w.at });
+        await db.reviews.add({
+          opId: w.opId,
+          resultId: op.resultId,
+          decision: 'correction',
+          note: w.note,
+          correctionResultId: row.resultId,
+          at: w.at,
+        });
         return row;
       });
     },

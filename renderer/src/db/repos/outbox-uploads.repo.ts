@@ -55,14 +55,28 @@ export function uploadsRepo(db: FieldDb): UploadsRepo {
             out.push(existing);
             continue;
           }
-          const row: UploadRow = { ...s, uploadUrl: null, offset: 0, done: false, creationTime: null, chunkSize: DEFAULT_CHUNK_SIZE, updatedAt: at };
+          const row: UploadRow = {
+            ...s,
+            uploadUrl: null,
+            offset: 0,
+            done: false,
+            creationTime: null,
+            chunkSize: DEFAULT_CHUNK_SIZE,
+            updatedAt: at,
+          };
           await db.uploads.add(row);
           out.push(row);
         }
         return out;
       });
     },
-    setUrl: (id, uploadUrl, creationTime, at) => patch(id, uploadUrl === null ? { uploadUrl, creationTime, offset: 0, updatedAt: at } : { uploadUrl, creationTime, updatedAt: at }),
+    setUrl: (id, uploadUrl, creationTime, at) =>
+      patch(
+        id,
+        uploadUrl === null
+          ? { uploadUrl, creationTime, offset: 0, updatedAt: at }
+          : { uploadUrl, creationTime, updatedAt: at },
+      ),
     setOffset: (id, offset, at) => patch(id, { offset, updatedAt: at }),
     markDone: async (id, at) => {
       await db.transaction('rw', db.uploads, async () => {
@@ -72,7 +86,8 @@ export function uploadsRepo(db: FieldDb): UploadsRepo {
     },
     async reset(ids, at) {
       await db.transaction('rw', db.uploads, async () => {
-        for (const id of ids) await db.uploads.update(id, { uploadUrl: null, creationTime: null, offset: 0, done: false, updatedAt: at });
+        for (const id of ids)
+          await db.uploads.update(id, { uploadUrl: null, creationTime: null, offset: 0, done: false, updatedAt: at });
       });
     },
     async shrinkChunk(id, at) {

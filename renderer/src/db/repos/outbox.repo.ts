@@ -8,7 +8,9 @@ import type { FieldDb } from '../databases.js';
 import type { SetAsideRow } from '../migrations/field-v3.js';
 import type { OutboxRow, OutboxStateRow } from '../rows.js';
 
-export type OutboxPatch = Partial<Pick<OutboxRow, 'state' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'advice'>>;
+export type OutboxPatch = Partial<
+  Pick<OutboxRow, 'state' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'advice'>
+>;
 
 export interface OutboxRepo {
   list(): Promise<readonly OutboxRow[]>;
@@ -26,7 +28,10 @@ export interface OutboxRepo {
   makeAllDue(): Promise<void>;
   countByState(state: OutboxStateRow): Promise<number>;
   /** Marks the op needs_review with the reason, the advice and the machine-readable cause. */
-  setAside(opId: string, why: { reason: string; advice: string; code: string; conflictWith: string | null; at: string }): Promise<void>;
+  setAside(
+    opId: string,
+    why: { reason: string; advice: string; code: string; conflictWith: string | null; at: string },
+  ): Promise<void>;
   setAsideInfo(opId: string): Promise<SetAsideRow | null>;
 }
 
@@ -70,7 +75,12 @@ export function outboxRepo(db: FieldDb): OutboxRepo {
     },
     async setAside(opId, why) {
       await db.transaction('rw', db.outbox, db.setAside, async () => {
-        await db.outbox.update(opId, { state: 'needs_review', lastError: why.reason, advice: why.advice, nextAttemptAt: null });
+        await db.outbox.update(opId, {
+          state: 'needs_review',
+          lastError: why.reason,
+          advice: why.advice,
+          nextAttemptAt: null,
+        });
         await db.setAside.put({ opId, code: why.code, conflictWith: why.conflictWith, at: why.at });
       });
     },

@@ -60,14 +60,26 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
         await audit.writeInTx(write.audit);
         const deviceSeq = await nextDeviceSeq(db);
         const row: ResultRow = {
-          ...write.result, deviceSeq, receipt: null,
+          ...write.result,
+          deviceSeq,
+          receipt: null,
           auditCheckpoint: { count: write.audit.seq, headHash: write.audit.hash },
         };
         await db.results.add(row);
         await db.outbox.add({
-          ...write.op, order: deviceSeq, kind: 'put-result', resultId: row.resultId, taskId: row.taskId,
-          state: 'waiting', attempts: 0, createdAt: row.finalizedAt, lastAttemptAt: null, nextAttemptAt: null,
-          lastError: null, advice: null, receipt: null,
+          ...write.op,
+          order: deviceSeq,
+          kind: 'put-result',
+          resultId: row.resultId,
+          taskId: row.taskId,
+          state: 'waiting',
+          attempts: 0,
+          createdAt: row.finalizedAt,
+          lastAttemptAt: null,
+          nextAttemptAt: null,
+          lastError: null,
+          advice: null,
+          receipt: null,
         });
         if (draft) await db.drafts.put({ ...draft, frozen: true, updatedAt: row.finalizedAt });
         write.beforeCommit?.();

@@ -6,7 +6,9 @@ import { metaRepo } from './meta.repo.js';
 import { sessionRepo } from './session.repo.js';
 
 let dbs: Databases;
-beforeEach(() => { dbs = freshDatabases(); });
+beforeEach(() => {
+  dbs = freshDatabases();
+});
 afterEach(() => disposeDatabases(dbs));
 
 describe('metaRepo and sessionRepo', () => {

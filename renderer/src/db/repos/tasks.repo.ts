@@ -40,8 +40,14 @@ export function tasksRepo(db: FieldDb): TasksRepo {
       const local = await db.tasks.get(t.id);
       if (local && local.version >= t.version) return false;
       await db.tasks.put({
-        id: t.id, version: t.version, status: t.status, dueDate: t.dueDate, enterpriseUscc: t.enterprise.uscc,
-        task: t, mark: markFor(t.status), seq: change.seq,
+        id: t.id,
+        version: t.version,
+        status: t.status,
+        dueDate: t.dueDate,
+        enterpriseUscc: t.enterprise.uscc,
+        task: t,
+        mark: markFor(t.status),
+        seq: change.seq,
       });
       return true;
     }

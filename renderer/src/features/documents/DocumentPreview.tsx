@@ -17,7 +17,9 @@ export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose
       if (!bytes || !host.current) throw new Error('本机找不到该文书的 PDF');
       const pages = await renderPreview(bytes, host.current, ctl.signal);
       if (!ctl.signal.aborted) setStatus(`共 ${pages} 页`);
-    })().catch((e: unknown) => { if (!ctl.signal.aborted) setStatus(`预览失败：${e instanceof Error ? e.message : String(e)}`); });
+    })().catch((e: unknown) => {
+      if (!ctl.signal.aborted) setStatus(`预览失败：${e instanceof Error ? e.message : String(e)}`);
+    });
     return () => ctl.abort();
   }, [doc.docId]);
 
@@ -42,10 +44,20 @@ export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose
         <strong>{doc.title}</strong> <span className="mono">{doc.docNo}</span>
         {doc.voided ? <span className="badge badge-danger">已作废</span> : null}
         <span className="spacer" />
-        <button type="button" className="btn btn-primary" onClick={() => void output('print')} disabled={doc.voided}>打印</button>
-        <button type="button" className="btn" onClick={() => void output('save')}>保存为 PDF</button>
-        {!doc.voided ? <button type="button" className="btn" onClick={() => setVoiding(true)}>作废</button> : null}
-        <button type="button" className="btn" onClick={onClose}>关闭预览</button>
+        <button type="button" className="btn btn-primary" onClick={() => void output('print')} disabled={doc.voided}>
+          打印
+        </button>
+        <button type="button" className="btn" onClick={() => void output('save')}>
+          保存为 PDF
+        </button>
+        {!doc.voided ? (
+          <button type="button" className="btn" onClick={() => setVoiding(true)}>
+            作废
+          </button>
+        ) : null}
+        <button type="button" className="btn" onClick={onClose}>
+          关闭预览
+        </button>
       </div>
       {voiding ? (
         <div className="field-row">
@@ -53,12 +65,20 @@ export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose
             <label htmlFor="void-reason">作废原因</label>
             <input id="void-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="button" className="btn btn-danger" disabled={!reason.trim()} onClick={() => void confirmVoid()}>确认作废</button>
-          <button type="button" className="btn" onClick={() => setVoiding(false)}>取消</button>
+          <button type="button" className="btn btn-danger" disabled={!reason.trim()} onClick={() => void confirmVoid()}>
+            确认作废
+          </button>
+          <button type="button" className="btn" onClick={() => setVoiding(false)}>
+            取消
+          </button>
         </div>
       ) : null}
-      <p role="status" className="muted">{status}</p>
-      <p className="small muted">核验链接：<span className="mono">{doc.verifyUrl}</span></p>
+      <p role="status" className="muted">
+        {status}
+      </p>
+      <p className="small muted">
+        核验链接：<span className="mono">{doc.verifyUrl}</span>
+      </p>
       <div ref={host} className="doc-pages" />
     </section>
   );

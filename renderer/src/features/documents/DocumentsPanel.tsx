@@ -14,7 +14,9 @@ import './documents.css';
 
 async function load(taskId: string) {
   const [stock, available, issued] = await Promise.all([
-    services.documents.stock(), services.documents.available(taskId), services.documents.list(taskId),
+    services.documents.stock(),
+    services.documents.available(taskId),
+    services.documents.list(taskId),
   ]);
   return { stock, available, issued };
 }
@@ -22,7 +24,11 @@ async function load(taskId: string) {
 const dateTime = (iso: string): string => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
 export function DocumentsPanel({ taskId }: { taskId: string }) {
-  const { data, error } = useServiceData(() => load(taskId), (l) => services.documents.subscribe(l), [taskId]);
+  const { data, error } = useServiceData(
+    () => load(taskId),
+    (l) => services.documents.subscribe(l),
+    [taskId],
+  );
   const [editing, setEditing] = useState<DocumentKindName | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
 
@@ -30,8 +36,20 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
     services.documents.warmUp().catch((e: unknown) => console.warn('文书字体预加载失败', e));
   }, []);
 
-  if (error) return <section className="card"><p className="alert alert-danger" role="alert">读取文书失败：{error}</p></section>;
-  if (!data) return <section className="card"><p role="status">正在读取文书…</p></section>;
+  if (error)
+    return (
+      <section className="card">
+        <p className="alert alert-danger" role="alert">
+          读取文书失败：{error}
+        </p>
+      </section>
+    );
+  if (!data)
+    return (
+      <section className="card">
+        <p role="status">正在读取文书…</p>
+      </section>
+    );
   const low = data.stock.filter((s) => s.low);
   const current = data.issued.find((d) => d.docId === selected) ?? null;
   const editingTitle = data.available.find((a) => a.kind === editing)?.title ?? '';
@@ -39,9 +57,7 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
   return (
     <section className="card docs-panel" aria-labelledby="docs-title">
       <h2 id="docs-title">现场文书</h2>
-      <p className="small muted">
-        本机可用编号：{data.stock.map((s) => `${s.title} ${s.remaining} 个`).join('；')}
-      </p>
+      <p className="small muted">本机可用编号：{data.stock.map((s) => `${s.title} ${s.remaining} 个`).join('；')}</p>
       {low.length > 0 ? (
         <p className="alert alert-warn" role="alert">
           {low.map((s) => `${s.title}编号仅剩 ${s.remaining} 个`).join('；')}。请尽快联网同步以预留新的编号。
@@ -50,7 +66,12 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
       <div className="doc-kinds">
         {data.available.map((a) => (
           <div key={a.kind} className="doc-kind">
-            <button type="button" className="btn" disabled={a.blockedReason !== null || editing !== null} onClick={() => setEditing(a.kind)}>
+            <button
+              type="button"
+              className="btn"
+              disabled={a.blockedReason !== null || editing !== null}
+              onClick={() => setEditing(a.kind)}
+            >
               出具{a.title}
             </button>
             {a.blockedReason ? <span className="small muted">{a.blockedReason}</span> : null}
@@ -59,14 +80,26 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
       </div>
       {editing ? (
         <IssueForm
-          taskId={taskId} kind={editing} title={editingTitle} onCancel={() => setEditing(null)}
-          onIssued={(docId) => { setEditing(null); setSelected(docId); }}
+          taskId={taskId}
+          kind={editing}
+          title={editingTitle}
+          onCancel={() => setEditing(null)}
+          onIssued={(docId) => {
+            setEditing(null);
+            setSelected(docId);
+          }}
         />
       ) : null}
       {data.issued.length > 0 ? (
         <table className="table compact" aria-label="已出具的文书">
           <thead>
-            <tr><th scope="col">文书</th><th scope="col">编号</th><th scope="col">生成时间</th><th scope="col">状态</th><th scope="col">操作</th></tr>
+            <tr>
+              <th scope="col">文书</th>
+              <th scope="col">编号</th>
+              <th scope="col">生成时间</th>
+              <th scope="col">状态</th>
+              <th scope="col">操作</th>
+            </tr>
           </thead>
           <tbody>
             {data.issued.map((d) => (
@@ -75,7 +108,11 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
                 <td className="mono">{d.docNo}</td>
                 <td>{dateTime(d.issuedAt)}</td>
                 <td>{d.voided ? `已作废（${d.voidReason ?? ''}）` : '有效'}</td>
-                <td><button type="button" className="linklike" onClick={() => setSelected(d.docId)}>预览 {d.docNo}</button></td>
+                <td>
+                  <button type="button" className="linklike" onClick={() => setSelected(d.docId)}>
+                    预览 {d.docNo}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

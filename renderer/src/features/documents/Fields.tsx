@@ -14,7 +14,15 @@ interface TextProps {
   hint?: string;
 }
 
-export function TextField({ label, value, onChange, type = 'text', required = false, multiline = false, hint }: TextProps) {
+export function TextField({
+  label,
+  value,
+  onChange,
+  type = 'text',
+  required = false,
+  multiline = false,
+  hint,
+}: TextProps) {
   const id = nextId();
   return (
     <div className="field">
@@ -32,7 +40,15 @@ export function TextField({ label, value, onChange, type = 'text', required = fa
   );
 }
 
-export function CheckField({ label, checked, onChange }: { label: string; checked: boolean; onChange: (v: boolean) => void }) {
+export function CheckField({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   return (
     <label className="check">
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> {label}

@@ -1,7 +1,13 @@
 /** Fill in (prefilled) details and generate a document: takes the next number from the reserved block. */
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { DocumentKindName, DocumentRequest, NoticeDetails, RecordDetails, RectificationDetails } from '../../services/index.js';
+import type {
+  DocumentKindName,
+  DocumentRequest,
+  NoticeDetails,
+  RecordDetails,
+  RectificationDetails,
+} from '../../services/index.js';
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
 
 type Details = DocumentRequest['details'];
@@ -14,7 +20,15 @@ interface Props {
   onCancel: () => void;
 }
 
-function FormFor({ kind, value, onChange }: { kind: DocumentKindName; value: Details; onChange: (v: Details) => void }) {
+function FormFor({
+  kind,
+  value,
+  onChange,
+}: {
+  kind: DocumentKindName;
+  value: Details;
+  onChange: (v: Details) => void;
+}) {
   if (kind === 'notice') return <NoticeForm value={value as NoticeDetails} onChange={onChange} />;
   if (kind === 'record') return <RecordForm value={value as RecordDetails} onChange={onChange} />;
   return <RectificationForm value={value as RectificationDetails} onChange={onChange} />;
@@ -28,10 +42,16 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
   useEffect(() => {
     let alive = true;
     services.documents.defaults(taskId, kind).then(
-      (d) => { if (alive) setDetails(d); },
-      (e: unknown) => { if (alive) setError(e instanceof Error ? e.message : String(e)); },
+      (d) => {
+        if (alive) setDetails(d);
+      },
+      (e: unknown) => {
+        if (alive) setError(e instanceof Error ? e.message : String(e));
+      },
     );
-    return () => { alive = false; };
+    return () => {
+      alive = false;
+    };
   }, [taskId, kind]);
 
   async function submit(e: React.FormEvent) {
@@ -49,12 +69,18 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
     <form className="doc-form" aria-label={`${title}内容`} onSubmit={(e) => void submit(e)} noValidate>
       <h3>{title}</h3>
       {details ? <FormFor kind={kind} value={details} onChange={setDetails} /> : <p role="status">正在读取任务资料…</p>}
-      {error ? <p className="alert alert-danger" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="alert alert-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div className="toolbar">
         <button type="submit" className="btn btn-primary" disabled={!details || busy}>
           {busy ? '正在生成…' : '生成文书'}
         </button>
-        <button type="button" className="btn" onClick={onCancel} disabled={busy}>取消</button>
+        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+          取消
+        </button>
       </div>
       <p className="hint">生成时从本机预留的编号段取号，无需联网；编号一经取用不再重复使用。</p>
     </form>

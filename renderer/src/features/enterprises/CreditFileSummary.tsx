@@ -17,7 +17,8 @@ function ListEntries({ entries, what }: { entries: readonly ListEntry[]; what: s
     <ul className="plain-list">
       {entries.map((e, i) => (
         <li key={`${e.listDate}-${i}`}>
-          {e.removeDate ? <Badge tone="muted">已移出</Badge> : <Badge tone="danger">在列</Badge>} {e.listDate} 列入：{e.reason}（{e.authority}）
+          {e.removeDate ? <Badge tone="muted">已移出</Badge> : <Badge tone="danger">在列</Badge>} {e.listDate} 列入：
+          {e.reason}（{e.authority}）
           {e.removeDate ? (
             <span className="muted">
               {' '}
@@ -123,7 +124,8 @@ export function CreditFileSummary({ e }: { e: Enterprise }) {
           <ul className="plain-list">
             {e.licences.map((l) => (
               <li key={l.no}>
-                {l.name} <span className="mono">{l.no}</span> · 有效期 {l.validFrom} 至 {l.validTo ?? '长期'}（{l.issuer}）
+                {l.name} <span className="mono">{l.no}</span> · 有效期 {l.validFrom} 至 {l.validTo ?? '长期'}（
+                {l.issuer}）
               </li>
             ))}
           </ul>
@@ -157,7 +159,9 @@ export function CreditFileSummary({ e }: { e: Enterprise }) {
             {e.spotChecks.map((s, i) => (
               <li key={`${s.date}-${i}`}>
                 {s.date} {s.type}（{s.authority}）：{s.result}
-                {s.failedItems.length > 0 ? <span className="text-danger">（不符合事项 {s.failedItems.join('、')}）</span> : null}
+                {s.failedItems.length > 0 ? (
+                  <span className="text-danger">（不符合事项 {s.failedItems.join('、')}）</span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -180,14 +184,21 @@ export function CreditFileSummary({ e }: { e: Enterprise }) {
       <RedBlackList e={e} />
       <CreditRepairs e={e} />
       <FoodBlacklist e={e} />
-      <EnterpriseSection title="信用承诺" count={e.commitments.length} alert={e.commitments.some((c) => c.status === '未履行')}>
+      <EnterpriseSection
+        title="信用承诺"
+        count={e.commitments.length}
+        alert={e.commitments.some((c) => c.status === '未履行')}
+      >
         {e.commitments.length === 0 ? (
           <p className="muted">无。</p>
         ) : (
           <ul className="plain-list">
             {e.commitments.map((c, i) => (
               <li key={`${c.date}-${i}`}>
-                {c.date} {c.type}：{c.content} <Badge tone={c.status === '未履行' ? 'danger' : c.status === '已履行' ? 'ok' : 'info'}>{c.status}</Badge>
+                {c.date} {c.type}：{c.content}{' '}
+                <Badge tone={c.status === '未履行' ? 'danger' : c.status === '已履行' ? 'ok' : 'info'}>
+                  {c.status}
+                </Badge>
               </li>
             ))}
           </ul>

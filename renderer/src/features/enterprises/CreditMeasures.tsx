@@ -14,11 +14,14 @@ export function AnnualReports({ e }: { e: Enterprise }) {
   const missing = list.filter((r) => r.state === '未报送').length;
   return (
     <EnterpriseSection title="年度报告" count={list.length} alert={missing > 0}>
-      {list.length === 0 ? <None /> : (
+      {list.length === 0 ? (
+        <None />
+      ) : (
         <ul className="plain-list">
           {list.map((r) => (
             <li key={r.year}>
-              {r.year} 年度：<Badge tone={r.state === '已报送' ? 'ok' : r.state === '逾期报送' ? 'warn' : 'danger'}>{r.state}</Badge>
+              {r.year} 年度：
+              <Badge tone={r.state === '已报送' ? 'ok' : r.state === '逾期报送' ? 'warn' : 'danger'}>{r.state}</Badge>
               {r.filedDate ? <span className="muted"> {r.filedDate} 报送</span> : null}
             </li>
           ))}
@@ -33,13 +36,19 @@ export function RedBlackList({ e }: { e: Enterprise }) {
   const black = list.filter((x) => x.list === '黑名单' && !x.removeDate).length;
   return (
     <EnterpriseSection title="红黑名单与联合奖惩" count={list.length} alert={black > 0}>
-      {list.length === 0 ? <p className="muted">未列入红名单或黑名单。</p> : (
+      {list.length === 0 ? (
+        <p className="muted">未列入红名单或黑名单。</p>
+      ) : (
         <ul className="plain-list">
           {list.map((x, i) => (
             <li key={`${x.listDate}-${i}`}>
-              <Badge tone={x.list === '黑名单' ? 'danger' : 'ok'}>{x.list}</Badge> {x.name} · {x.listDate} 列入：{x.reason}（{x.authority}）
-              {x.removeDate ? <span className="muted"> · {x.removeDate} 移出</span> : null}
-              {x.measures.length > 0 ? <div className="muted">{x.list === '黑名单' ? '联合惩戒' : '联合激励'}措施：{x.measures.join('；')}</div> : null}
+              <Badge tone={x.list === '黑名单' ? 'danger' : 'ok'}>{x.list}</Badge> {x.name} · {x.listDate} 列入：
+              {x.reason}（{x.authority}）{x.removeDate ? <span className="muted"> · {x.removeDate} 移出</span> : null}
+              {x.measures.length > 0 ? (
+                <div className="muted">
+                  {x.list === '黑名单' ? '联合惩戒' : '联合激励'}措施：{x.measures.join('；')}
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -52,7 +61,9 @@ export function CreditRepairs({ e }: { e: Enterprise }) {
   const list = e.creditRepairs ?? [];
   return (
     <EnterpriseSection title="信用修复" count={list.length}>
-      {list.length === 0 ? <None /> : (
+      {list.length === 0 ? (
+        <None />
+      ) : (
         <ul className="plain-list">
           {list.map((r, i) => (
             <li key={`${r.applyDate}-${i}`}>
@@ -71,7 +82,9 @@ export function FoodBlacklist({ e }: { e: Enterprise }) {
   const list = e.foodBlacklist ?? [];
   return (
     <EnterpriseSection title="食品安全黑榜" count={list.length} alert={list.length > 0}>
-      {list.length === 0 ? <None /> : (
+      {list.length === 0 ? (
+        <None />
+      ) : (
         <ul className="plain-list">
           {list.map((b, i) => (
             <li key={`${b.publishDate}-${i}`}>

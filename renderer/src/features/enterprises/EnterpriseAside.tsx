@@ -29,27 +29,64 @@ export function EnterpriseAside({ e, now }: { e: Enterprise | null; now: Date })
       </div>
       <ul className="facts">
         <li className={e.status === '存续' ? '' : 'fact-bad'}>登记状态：{e.status}</li>
-        <li className={openAbnormal.length ? 'fact-bad' : ''}>经营异常名录：{openAbnormal.length ? `在列 ${openAbnormal.length} 条` : '未列入'}</li>
-        <li className={openSerious.length ? 'fact-bad' : ''}>严重违法失信：{openSerious.length ? `在列 ${openSerious.length} 条` : '未列入'}</li>
+        <li className={openAbnormal.length ? 'fact-bad' : ''}>
+          经营异常名录：{openAbnormal.length ? `在列 ${openAbnormal.length} 条` : '未列入'}
+        </li>
+        <li className={openSerious.length ? 'fact-bad' : ''}>
+          严重违法失信：{openSerious.length ? `在列 ${openSerious.length} 条` : '未列入'}
+        </li>
         <li className={recentPenalties.length ? 'fact-bad' : ''}>近三年行政处罚：{recentPenalties.length} 起</li>
         <li>上次检查：{lastCheck ? `${lastCheck.date} ${lastCheck.result}` : '无记录'}</li>
         <li className={unkept.length ? 'fact-bad' : ''}>未履行承诺：{unkept.length} 项</li>
       </ul>
       {openAbnormal.length > 0 ? (
-        <><h3 className="small">经营异常名录（在列）</h3>
-        <ul className="aside-list">{openAbnormal.map((x) => <li key={x.listDate + x.reason}>{x.listDate} {x.reason}</li>)}</ul></>
+        <>
+          <h3 className="small">经营异常名录（在列）</h3>
+          <ul className="aside-list">
+            {openAbnormal.map((x) => (
+              <li key={x.listDate + x.reason}>
+                {x.listDate} {x.reason}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       {recentPenalties.length > 0 ? (
-        <><h3 className="small">近三年行政处罚</h3>
-        <ul className="aside-list">{recentPenalties.map((p) => <li key={p.decisionNo}>{p.date} {p.violationType}（{p.content}）</li>)}</ul></>
+        <>
+          <h3 className="small">近三年行政处罚</h3>
+          <ul className="aside-list">
+            {recentPenalties.map((p) => (
+              <li key={p.decisionNo}>
+                {p.date} {p.violationType}（{p.content}）
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       {checks.length > 0 ? (
-        <><h3 className="small">以往抽查检查</h3>
-        <ul className="aside-list">{checks.map((c) => <li key={c.date + c.result}>{c.date} {c.type}：{c.result}{c.failedItems.length ? `（不符合 ${c.failedItems.join('、')}）` : ''}</li>)}</ul></>
+        <>
+          <h3 className="small">以往抽查检查</h3>
+          <ul className="aside-list">
+            {checks.map((c) => (
+              <li key={c.date + c.result}>
+                {c.date} {c.type}：{c.result}
+                {c.failedItems.length ? `（不符合 ${c.failedItems.join('、')}）` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       {e.commitments.length > 0 ? (
-        <><h3 className="small">信用承诺</h3>
-        <ul className="aside-list">{e.commitments.map((c) => <li key={c.date + c.content} className={c.status === '未履行' ? 'fact-bad' : ''}>{c.date} {c.content}（{c.status}）</li>)}</ul></>
+        <>
+          <h3 className="small">信用承诺</h3>
+          <ul className="aside-list">
+            {e.commitments.map((c) => (
+              <li key={c.date + c.content} className={c.status === '未履行' ? 'fact-bad' : ''}>
+                {c.date} {c.content}（{c.status}）
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </aside>
   );

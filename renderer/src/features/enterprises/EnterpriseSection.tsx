@@ -1,7 +1,17 @@
 /** A titled, collapsible section of the credit file, with an optional count and alert tone. */
 import type { ReactNode } from 'react';
 
-export function EnterpriseSection({ title, count, alert, children }: { title: string; count?: number; alert?: boolean; children: ReactNode }) {
+export function EnterpriseSection({
+  title,
+  count,
+  alert,
+  children,
+}: {
+  title: string;
+  count?: number;
+  alert?: boolean;
+  children: ReactNode;
+}) {
   return (
     <details className={`cf-section ${alert ? 'cf-alert' : ''}`} open>
       <summary>

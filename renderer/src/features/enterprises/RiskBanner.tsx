@@ -7,8 +7,10 @@ import { Badge, CreditBadge, InternalMark, WarningBadge } from '../../ui/Badge.j
 import { UsccCheck } from '../../ui/UsccCheck.js';
 
 export function RiskBanner({ e }: { e: Enterprise }) {
-  const openLists = e.abnormalList.filter((x) => !x.removeDate).length + e.seriousList.filter((x) => !x.removeDate).length
-    + (e.redBlackList ?? []).filter((x) => x.list === '黑名单' && !x.removeDate).length;
+  const openLists =
+    e.abnormalList.filter((x) => !x.removeDate).length +
+    e.seriousList.filter((x) => !x.removeDate).length +
+    (e.redBlackList ?? []).filter((x) => x.list === '黑名单' && !x.removeDate).length;
   return (
     <header className={`risk-banner risk-${e.internal.warningColor}`} aria-label="风险概览">
       <div className="risk-title">

@@ -40,8 +40,14 @@ export function CameraCapture({ onCapture }: { onCapture: (blob: Blob) => Promis
   if (!stream) {
     return (
       <>
-        <button type="button" className="btn" onClick={() => void open()}>用摄像头拍照</button>
-        {error ? <span className="field-error" role="alert">{error}</span> : null}
+        <button type="button" className="btn" onClick={() => void open()}>
+          用摄像头拍照
+        </button>
+        {error ? (
+          <span className="field-error" role="alert">
+            {error}
+          </span>
+        ) : null}
       </>
     );
   }
@@ -49,8 +55,12 @@ export function CameraCapture({ onCapture }: { onCapture: (blob: Blob) => Promis
     <div className="camera-box">
       <video ref={video} autoPlay playsInline muted aria-label="摄像头画面" />
       <div className="evidence-actions">
-        <button type="button" className="btn btn-primary" onClick={() => void shoot()}>拍照</button>
-        <button type="button" className="btn" onClick={() => setStream(null)}>关闭摄像头</button>
+        <button type="button" className="btn btn-primary" onClick={() => void shoot()}>
+          拍照
+        </button>
+        <button type="button" className="btn" onClick={() => setStream(null)}>
+          关闭摄像头
+        </button>
       </div>
     </div>
   );

@@ -22,13 +22,23 @@ export function CodeCheckboxes<C extends string>(props: Props<C>) {
   const { legend, path, codes, labels, value, toggle, onChange, onBlur, hint, disabled } = props;
   const problem = useProblem(path);
   return (
-    <fieldset className={`checks ${problem ? 'has-problem' : ''}`} aria-describedby={problem ? problemId(path) : undefined} aria-invalid={problem ? true : undefined}>
+    <fieldset
+      className={`checks ${problem ? 'has-problem' : ''}`}
+      aria-describedby={problem ? problemId(path) : undefined}
+      aria-invalid={problem ? true : undefined}
+    >
       <legend>{legend}</legend>
       {hint ? <p className="hint">{hint}</p> : null}
       <div className="check-grid">
         {codes.map((code) => (
           <label key={code} className={`check ${value.includes(code) ? 'checked' : ''}`}>
-            <input type="checkbox" checked={value.includes(code)} disabled={disabled} onChange={() => onChange(toggle(value, code))} onBlur={onBlur} />
+            <input
+              type="checkbox"
+              checked={value.includes(code)}
+              disabled={disabled}
+              onChange={() => onChange(toggle(value, code))}
+              onBlur={onBlur}
+            />
             <span>{labels[code]}</span>
           </label>
         ))}

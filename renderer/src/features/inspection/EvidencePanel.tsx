@@ -25,24 +25,51 @@ function Thumb({ file }: { file: EvidenceFile }) {
 }
 
 /** One stored file: thumbnail, what and when, its hash, the caption, and removal asked twice (it cannot be undone). */
-function EvidenceCard({ file: f, n, register, onRemove }: { file: EvidenceFile; n: number; register: UseFormRegister<Draft>; onRemove: () => void }) {
+function EvidenceCard({
+  file: f,
+  n,
+  register,
+  onRemove,
+}: {
+  file: EvidenceFile;
+  n: number;
+  register: UseFormRegister<Draft>;
+  onRemove: () => void;
+}) {
   const [asking, setAsking] = useState(false);
   const what = `${f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
   return (
     <li className="evidence-card">
       <Thumb file={f} />
-      <span className="small">{what} · {(f.size / 1024).toFixed(1)} KB · {formatDateTime(f.capturedAt)} 保存</span>
-      <span className="small muted mono" title={f.sha256}>SHA-256 {f.sha256.slice(0, 12)}…</span>
-      <label className="small" htmlFor={`caption-${f.id}`}>说明</label>
-      <input id={`caption-${f.id}`} aria-label={`证据 ${n} 的说明`} {...register(`captions.${f.id}`)} placeholder="拍摄内容、位置" />
+      <span className="small">
+        {what} · {(f.size / 1024).toFixed(1)} KB · {formatDateTime(f.capturedAt)} 保存
+      </span>
+      <span className="small muted mono" title={f.sha256}>
+        SHA-256 {f.sha256.slice(0, 12)}…
+      </span>
+      <label className="small" htmlFor={`caption-${f.id}`}>
+        说明
+      </label>
+      <input
+        id={`caption-${f.id}`}
+        aria-label={`证据 ${n} 的说明`}
+        {...register(`captions.${f.id}`)}
+        placeholder="拍摄内容、位置"
+      />
       {asking ? (
         <div className="evidence-confirm" role="group" aria-label={`确认删除${what}`}>
           <span className="small">删除后不能恢复。</span>
-          <button type="button" className="btn btn-small btn-danger" onClick={onRemove}>删除{what}</button>
-          <button type="button" className="btn btn-small" onClick={() => setAsking(false)}>取消</button>
+          <button type="button" className="btn btn-small btn-danger" onClick={onRemove}>
+            删除{what}
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setAsking(false)}>
+            取消
+          </button>
         </div>
       ) : (
-        <button type="button" className="btn btn-small" aria-label={`删除${what}…`} onClick={() => setAsking(true)}>删除…</button>
+        <button type="button" className="btn btn-small" aria-label={`删除${what}…`} onClick={() => setAsking(true)}>
+          删除…
+        </button>
       )}
     </li>
   );
@@ -55,7 +82,9 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
 
   useEffect(() => {
     let live = true;
-    void services.inspection.evidenceFor(resultId).then((all) => live && setFiles(all.filter((f) => f.kind !== 'signature')));
+    void services.inspection
+      .evidenceFor(resultId)
+      .then((all) => live && setFiles(all.filter((f) => f.kind !== 'signature')));
     return () => {
       live = false;
     };
@@ -91,16 +120,46 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
       <h2 id="evidence-title">现场证据</h2>
       <p className="small muted">照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值；说明文字随草稿自动保存。</p>
       <div className="evidence-actions">
-        <label className="btn" htmlFor="evidence-photo">从文件添加照片</label>
-        <input id="evidence-photo" className="visually-hidden" type="file" accept="image/*" multiple aria-label="添加照片"
-          onChange={(e) => { void add([...(e.target.files ?? [])], 'photo'); e.target.value = ''; }} />
-        <label className="btn" htmlFor="evidence-scan">添加扫描件（PDF/图片）</label>
-        <input id="evidence-scan" className="visually-hidden" type="file" accept="application/pdf,image/*" multiple aria-label="添加扫描件"
-          onChange={(e) => { void add([...(e.target.files ?? [])], 'scan'); e.target.value = ''; }} />
-        <CameraCapture onCapture={(blob) => add([new File([blob], `camera-${Date.now()}.jpg`, { type: blob.type })], 'photo')} />
+        <label className="btn" htmlFor="evidence-photo">
+          从文件添加照片
+        </label>
+        <input
+          id="evidence-photo"
+          className="visually-hidden"
+          type="file"
+          accept="image/*"
+          multiple
+          aria-label="添加照片"
+          onChange={(e) => {
+            void add([...(e.target.files ?? [])], 'photo');
+            e.target.value = '';
+          }}
+        />
+        <label className="btn" htmlFor="evidence-scan">
+          添加扫描件（PDF/图片）
+        </label>
+        <input
+          id="evidence-scan"
+          className="visually-hidden"
+          type="file"
+          accept="application/pdf,image/*"
+          multiple
+          aria-label="添加扫描件"
+          onChange={(e) => {
+            void add([...(e.target.files ?? [])], 'scan');
+            e.target.value = '';
+          }}
+        />
+        <CameraCapture
+          onCapture={(blob) => add([new File([blob], `camera-${Date.now()}.jpg`, { type: blob.type })], 'photo')}
+        />
         {busy ? <span role="status">正在保存…</span> : null}
       </div>
-      {error ? <p className="alert alert-danger" role="alert">附件未保存：{error}</p> : null}
+      {error ? (
+        <p className="alert alert-danger" role="alert">
+          附件未保存：{error}
+        </p>
+      ) : null}
       {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
       <ul className="evidence-grid" aria-label="已添加的证据">
         {files.map((f, i) => (

@@ -28,7 +28,17 @@ import { groupByDepartment } from '../tasks/group-items.js';
 import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
 import { ItemFieldset } from './ItemFieldset.js';
 import { lookHereReasons } from './look-here.js';
-import { FieldProblem, ProblemsContext, problemAria, problemId, report, stillOpen, toProblemMap, useProblemAria, type Reported } from './problems.js';
+import {
+  FieldProblem,
+  ProblemsContext,
+  problemAria,
+  problemId,
+  report,
+  stillOpen,
+  toProblemMap,
+  useProblemAria,
+  type Reported,
+} from './problems.js';
 import { SaveStatusText } from './SaveStatus.js';
 import { EvidencePanel } from './EvidencePanel.js';
 import { SignaturePanel } from './SignaturePanel.js';
@@ -81,7 +91,9 @@ function InspectedOnField({ control }: { control: Control<Draft> }) {
       <Controller
         control={control}
         name="inspectedOn"
-        render={({ field }) => <DateInput id="inspected-on" value={field.value} onChange={field.onChange} onBlur={field.onBlur} {...aria} />}
+        render={({ field }) => (
+          <DateInput id="inspected-on" value={field.value} onChange={field.onChange} onBlur={field.onBlur} {...aria} />
+        )}
       />
       <FieldProblem path="inspectedOn" />
     </div>
@@ -110,7 +122,14 @@ export function InspectionForm(props: Props) {
   return <InspectionFormBody key={journal.resultId} {...props} journaled={journal.draft} />;
 }
 
-function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, journaled: replayed }: Props & { readonly journaled: Draft | null }) {
+function InspectionFormBody({
+  task,
+  draft,
+  enterprise,
+  reference,
+  onFinalized,
+  journaled: replayed,
+}: Props & { readonly journaled: Draft | null }) {
   const [journaled] = useState(replayed);
   const form = useForm<Draft>({ defaultValues: journaled ?? draft });
   const { control, register, setValue, getValues } = form;
@@ -127,33 +146,59 @@ function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, j
 
   const { schedule } = autosave;
   const { subscribe } = form;
-  useEffect(() => subscribe({
-    formState: { values: true },
-    callback: ({ values }) => {
-      schedule();
-      setReported((r) => (r.problems.length === 0 ? r : stillOpen(r, values)));
-    },
-  }), [subscribe, schedule]);
+  useEffect(
+    () =>
+      subscribe({
+        formState: { values: true },
+        callback: ({ values }) => {
+          schedule();
+          setReported((r) => (r.problems.length === 0 ? r : stillOpen(r, values)));
+        },
+      }),
+    [subscribe, schedule],
+  );
   useEffect(() => {
     if (journaled) schedule(); // store the replayed keystrokes in the draft now
   }, [journaled, schedule]);
 
   const inspectedOn = useWatch({ control, name: 'inspectedOn' });
-  const deadline = reference && isValidIsoDate(inspectedOn) ? publicationDeadline(inspectedOn, reference.calendar, reference.publicationWorkingDays) : null;
+  const deadline =
+    reference && isValidIsoDate(inspectedOn)
+      ? publicationDeadline(inspectedOn, reference.calendar, reference.publicationWorkingDays)
+      : null;
   const draftItems = useWatch({ control, name: 'items' });
-  const itemsByCode = useMemo(() => new Map([...task.items, ...se525CheckItems()].map((it) => [it.code, it])), [task.items]);
-  const lookHere = useMemo(() => lookHereReasons(task.items, enterprise, chinaDate(now)), [task.items, enterprise, now]);
-  const history = useMemo<LenientHistory>(() => ({ penalties: enterprise?.penalties ?? [], spotChecks: enterprise?.spotChecks ?? [] }), [enterprise]);
+  const itemsByCode = useMemo(
+    () => new Map([...task.items, ...se525CheckItems()].map((it) => [it.code, it])),
+    [task.items],
+  );
+  const lookHere = useMemo(
+    () => lookHereReasons(task.items, enterprise, chinaDate(now)),
+    [task.items, enterprise, now],
+  );
+  const history = useMemo<LenientHistory>(
+    () => ({ penalties: enterprise?.penalties ?? [], spotChecks: enterprise?.spotChecks ?? [] }),
+    [enterprise],
+  );
   const lenientFor = (code: string) => ({
-    entries: isValidIsoDate(inspectedOn) ? matchLenient(code, reference?.lenientList ?? [], inspectedOn) : [], history, inspectedOn,
+    entries: isValidIsoDate(inspectedOn) ? matchLenient(code, reference?.lenientList ?? [], inspectedOn) : [],
+    history,
+    inspectedOn,
   });
   const seUser = isSpecialEquipmentUser({
-    equipmentCount: enterprise?.specialEquipment.length ?? 0, seKeyUnit: enterprise?.internal.seKeyUnit ?? false, itemDepartments: task.items.map((i) => i.department),
+    equipmentCount: enterprise?.specialEquipment.length ?? 0,
+    seKeyUnit: enterprise?.internal.seKeyUnit ?? false,
+    itemDepartments: task.items.map((i) => i.department),
   });
   const groups = groupByDepartment(
     draftItems.map((d, index) => {
       const item = itemsByCode.get(d.itemCode);
-      return { index, code: d.itemCode, item, department: item?.department ?? '-', departmentName: item?.departmentName ?? '其他事项' };
+      return {
+        index,
+        code: d.itemCode,
+        item,
+        department: item?.department ?? '-',
+        departmentName: item?.departmentName ?? '其他事项',
+      };
     }),
   );
 
@@ -179,19 +224,27 @@ function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, j
   return (
     <ProblemsContext.Provider value={problemMap}>
       <div className="inspect-grid">
-        <form className="inspect-form" onSubmit={(e) => e.preventDefault()} onBlur={() => void autosave.flush()} aria-labelledby="inspect-title" noValidate>
+        <form
+          className="inspect-form"
+          onSubmit={(e) => e.preventDefault()}
+          onBlur={() => void autosave.flush()}
+          aria-labelledby="inspect-title"
+          noValidate
+        >
           <div className="form-head card">
             <div className="field-row">
               <InspectedOnField control={control} />
               <div className="field">
                 <span className="label">公示截止日期</span>
                 <p className="value" data-testid="publication-deadline">
-                  {deadline ?? '—'} <span className="muted small">（检查日起 {reference?.publicationWorkingDays ?? 20} 个工作日）</span>
+                  {deadline ?? '—'}{' '}
+                  <span className="muted small">（检查日起 {reference?.publicationWorkingDays ?? 20} 个工作日）</span>
                 </p>
               </div>
             </div>
             <p className="small muted">
-              检查人员：{task.team.map((m) => `${m.name}（${m.certNo}）${m.role === 'leader' ? '·组长' : ''}`).join('，')}
+              检查人员：
+              {task.team.map((m) => `${m.name}（${m.certNo}）${m.role === 'leader' ? '·组长' : ''}`).join('，')}
             </p>
           </div>
           {journaled ? (
@@ -206,7 +259,14 @@ function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, j
               <UsccCheck uscc={task.enterprise.uscc} />
               <div className="field">
                 <label htmlFor="uscc-note">营业执照核对说明</label>
-                <textarea id="uscc-note" rows={2} maxLength={USCC_NOTE_MAX} placeholder="例如：与营业执照原件核对一致，系登记机关赋码问题" {...register('usccNote')} {...usccNoteAria} />
+                <textarea
+                  id="uscc-note"
+                  rows={2}
+                  maxLength={USCC_NOTE_MAX}
+                  placeholder="例如：与营业执照原件核对一致，系登记机关赋码问题"
+                  {...register('usccNote')}
+                  {...usccNoteAria}
+                />
                 <FieldProblem path="usccNote" />
               </div>
             </section>
@@ -248,26 +308,60 @@ function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, j
               control={control}
               name="resultCodes"
               render={({ field }) => (
-                <CodeCheckboxes legend="检查结果" path="resultCodes" codes={RESULT_CODES} labels={RESULT_CODE_LABELS} value={field.value} toggle={toggleResultCode} onChange={field.onChange} onBlur={field.onBlur} hint="可多选；“未发现问题”不能与其他结果同时选择。" />
+                <CodeCheckboxes
+                  legend="检查结果"
+                  path="resultCodes"
+                  codes={RESULT_CODES}
+                  labels={RESULT_CODE_LABELS}
+                  value={field.value}
+                  toggle={toggleResultCode}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  hint="可多选；“未发现问题”不能与其他结果同时选择。"
+                />
               )}
             />
             <Controller
               control={control}
               name="checkMethods"
               render={({ field }) => (
-                <CodeCheckboxes legend="核查方式" path="checkMethods" codes={CHECK_METHODS} labels={CHECK_METHOD_LABELS} value={field.value} toggle={toggleIn(CHECK_METHODS)} onChange={field.onChange} onBlur={field.onBlur} />
+                <CodeCheckboxes
+                  legend="核查方式"
+                  path="checkMethods"
+                  codes={CHECK_METHODS}
+                  labels={CHECK_METHOD_LABELS}
+                  value={field.value}
+                  toggle={toggleIn(CHECK_METHODS)}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                />
               )}
             />
             <Controller
               control={control}
               name="followUps"
               render={({ field }) => (
-                <CodeCheckboxes legend="后续处置措施" path="followUps" codes={FOLLOW_UPS} labels={FOLLOW_UP_LABELS} value={field.value} toggle={toggleIn(FOLLOW_UPS)} onChange={field.onChange} onBlur={field.onBlur} />
+                <CodeCheckboxes
+                  legend="后续处置措施"
+                  path="followUps"
+                  codes={FOLLOW_UPS}
+                  labels={FOLLOW_UP_LABELS}
+                  value={field.value}
+                  toggle={toggleIn(FOLLOW_UPS)}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                />
               )}
             />
           </section>
 
-          <SignaturePanel taskId={task.id} resultId={draft.resultId} control={control} register={register} setValue={setValue} />
+          <SignaturePanel
+            taskId={task.id}
+            resultId={draft.resultId}
+            control={control}
+            register={register}
+            setValue={setValue}
+          />
 
           <div className="finalize-bar">
             <SaveStatusText status={autosave.status} />
@@ -276,7 +370,12 @@ function InspectionFormBody({ task, draft, enterprise, reference, onFinalized, j
                 锁定失败：{finalizeError}
               </p>
             ) : null}
-            <button type="button" className="btn btn-primary btn-large" onClick={() => void finalize()} disabled={finalizing}>
+            <button
+              type="button"
+              className="btn btn-primary btn-large"
+              onClick={() => void finalize()}
+              disabled={finalizing}
+            >
               完成并锁定
             </button>
             <span className="small muted">锁定后不可再修改；如需更正，将另建一条更正记录。</span>

@@ -55,7 +55,8 @@ function CorrectionNotice({ replaces, results }: { replaces: string; results: re
   const old = results.find((r) => r.resultId === replaces);
   return (
     <p className="alert alert-warn" data-testid="correction-notice">
-      正在更正已锁定的记录{old ? `（${formatDateTime(old.finalizedAt)} 锁定）` : ''}：锁定后两条记录都保留，新记录替代旧记录。
+      正在更正已锁定的记录{old ? `（${formatDateTime(old.finalizedAt)} 锁定）` : ''}
+      ：锁定后两条记录都保留，新记录替代旧记录。
       <span className="small mono"> 原记录编号 {replaces}</span>
     </p>
   );
@@ -109,20 +110,37 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       <div className="screen-head">
         <h1 id="inspect-title">现场检查：{task.enterprise.name}</h1>
       </div>
-      {notice ? <p className="alert alert-ok" role="status">{notice}</p> : null}
+      {notice ? (
+        <p className="alert alert-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
       {draft ? (
         <>
           {draft.replaces ? <CorrectionNotice replaces={draft.replaces} results={results} /> : null}
-          <InspectionForm key={draft.resultId} task={task} draft={draft} enterprise={enterprise} reference={reference} onFinalized={onFinalized} />
+          <InspectionForm
+            key={draft.resultId}
+            task={task}
+            draft={draft}
+            enterprise={enterprise}
+            reference={reference}
+            onFinalized={onFinalized}
+          />
         </>
       ) : latest ? (
         <>
           <ResultView task={task} result={latest} />
           <LinkedResults results={results} />
           <div className="card evidence-actions">
-            <button type="button" className="btn" onClick={() => void correct()}>更正此记录</button>
+            <button type="button" className="btn" onClick={() => void correct()}>
+              更正此记录
+            </button>
             <span className="small muted">更正将新建一条记录并注明替代本记录，原记录保留。</span>
-            {correctError ? <p className="field-error" role="alert">{correctError}</p> : null}
+            {correctError ? (
+              <p className="field-error" role="alert">
+                {correctError}
+              </p>
+            ) : null}
           </div>
         </>
       ) : (

@@ -7,7 +7,12 @@ import { useEffect, useRef } from 'react';
 import { Controller, useWatch, type Control, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import type { CheckItem, LenientEntry } from '../../../../shared/protocol/index.js';
-import { FINDING_HANDLINGS, FINDING_HANDLING_LABELS, ITEM_OUTCOME_LABELS, type ItemOutcome } from '../../../../shared/domain/results.js';
+import {
+  FINDING_HANDLINGS,
+  FINDING_HANDLING_LABELS,
+  ITEM_OUTCOME_LABELS,
+  type ItemOutcome,
+} from '../../../../shared/domain/results.js';
 import type { Draft, DraftItem } from '../../services/index.js';
 import { Badge } from '../../ui/Badge.js';
 import { DateInput } from '../../ui/DateInput.js';
@@ -26,14 +31,31 @@ interface Props {
   /** Why this enterprise's record says to look here (failed last time, …). */
   readonly lookHere: readonly string[];
   /** Lenient-list entries covering this item (首违不罚 / 轻微违法不予处罚). */
-  readonly lenient: { readonly entries: readonly LenientEntry[]; readonly history: LenientHistory; readonly inspectedOn: string };
+  readonly lenient: {
+    readonly entries: readonly LenientEntry[];
+    readonly history: LenientHistory;
+    readonly inspectedOn: string;
+  };
 }
 
 function emptyFinding(item: CheckItem | undefined): NonNullable<DraftItem['finding']> {
-  return { description: '', legalBasis: item?.legalBasis ?? '', severity: item?.key ? 'key' : 'general', handling: 'rectify', rectifyDeadline: null, lenient: null };
+  return {
+    description: '',
+    legalBasis: item?.legalBasis ?? '',
+    severity: item?.key ? 'key' : 'general',
+    handling: 'rectify',
+    rectifyDeadline: null,
+    lenient: null,
+  };
 }
 
-function FindingFields({ index, control, register, setValue, lenient }: Pick<Props, 'index' | 'control' | 'register' | 'setValue' | 'lenient'>) {
+function FindingFields({
+  index,
+  control,
+  register,
+  setValue,
+  lenient,
+}: Pick<Props, 'index' | 'control' | 'register' | 'setValue' | 'lenient'>) {
   const base = `items.${index}.finding` as const;
   const handling = useWatch({ control, name: `${base}.handling` });
   const descAria = useProblemAria(`${base}.description`);
@@ -76,14 +98,22 @@ function FindingFields({ index, control, register, setValue, lenient }: Pick<Pro
               control={control}
               name={`${base}.rectifyDeadline`}
               render={({ field }) => (
-                <DateInput id={id('deadline')} value={field.value ?? null} onChange={(v) => field.onChange(v === '' ? null : v)} onBlur={field.onBlur} {...deadlineAria} />
+                <DateInput
+                  id={id('deadline')}
+                  value={field.value ?? null}
+                  onChange={(v) => field.onChange(v === '' ? null : v)}
+                  onBlur={field.onBlur}
+                  {...deadlineAria}
+                />
               )}
             />
             <FieldProblem path={`${base}.rectifyDeadline`} />
           </div>
         ) : null}
       </div>
-      {lenient.entries.length > 0 ? <LenientBox index={index} {...lenient} control={control} register={register} setValue={setValue} /> : null}
+      {lenient.entries.length > 0 ? (
+        <LenientBox index={index} {...lenient} control={control} register={register} setValue={setValue} />
+      ) : null}
     </div>
   );
 }
@@ -108,7 +138,11 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
   }, [outcome, finding, index, item, setValue]);
 
   return (
-    <fieldset className={`item outcome-${outcome} ${outcomeProblem ? 'has-problem' : ''}`} role="radiogroup" aria-labelledby={legendId}>
+    <fieldset
+      className={`item outcome-${outcome} ${outcomeProblem ? 'has-problem' : ''}`}
+      role="radiogroup"
+      aria-labelledby={legendId}
+    >
       <legend id={legendId}>{name}</legend>
       <div className="item-meta small muted">
         <span className="mono">{itemCode}</span>
@@ -119,29 +153,31 @@ export function ItemFieldset({ index, item, itemCode, control, register, setValu
       {lookHere.length > 0 ? (
         <div className="look-here" data-testid={`look-here-${itemCode}`}>
           请重点关注：
-          <ul className="look-here-list">{lookHere.map((r) => <li key={r}>{r}</li>)}</ul>
+          <ul className="look-here-list">
+            {lookHere.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       <div className="item-row">
-      <div className="outcomes">
-        {OUTCOME_CHOICES.map((o) => (
-          <label key={o} className={`outcome outcome-choice-${o}`}>
-            <input
-              type="radio"
-              value={o}
-              {...register(`items.${index}.outcome`)}
-            />
-            <span>{ITEM_OUTCOME_LABELS[o]}</span>
-          </label>
-        ))}
-      </div>
+        <div className="outcomes">
+          {OUTCOME_CHOICES.map((o) => (
+            <label key={o} className={`outcome outcome-choice-${o}`}>
+              <input type="radio" value={o} {...register(`items.${index}.outcome`)} />
+              <span>{ITEM_OUTCOME_LABELS[o]}</span>
+            </label>
+          ))}
+        </div>
         <div className="note-inline">
           <label htmlFor={`item-${index}-note`}>备注</label>
           <input id={`item-${index}-note`} {...register(`items.${index}.note`)} placeholder="可选" />
         </div>
       </div>
       {outcomeProblem ? <FieldProblem path={`items.${index}.outcome`} /> : null}
-      {outcome === 'fail' && finding ? <FindingFields index={index} control={control} register={register} setValue={setValue} lenient={lenient} /> : null}
+      {outcome === 'fail' && finding ? (
+        <FindingFields index={index} control={control} register={register} setValue={setValue} lenient={lenient} />
+      ) : null}
     </fieldset>
   );
 }

@@ -31,7 +31,12 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
   const first = entries[0];
 
   useEffect(() => {
-    if (first && !lenient) setValue(`${base}.lenient`, { code: first.code, decision: '', minorHarm: false, reason: '' }, { shouldDirty: true });
+    if (first && !lenient)
+      setValue(
+        `${base}.lenient`,
+        { code: first.code, decision: '', minorHarm: false, reason: '' },
+        { shouldDirty: true },
+      );
   }, [first, lenient, base, setValue]);
 
   if (!finding || !lenient) return null;
@@ -41,11 +46,20 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
   const id = (f: string): string => `item-${index}-lenient-${f}`;
   return (
     <div className="lenient-box" role="group" aria-label="免罚清单">
-      <p className="lenient-title">本项属于{entry.kind === 'mandatory' ? '“轻微违法不予处罚”' : '“首违可不罚”'}清单事项（{entry.code}，{entry.listVersion}）</p>
-      <p className="small">{entry.violation}；处罚依据：{entry.penaltyBasis}</p>
+      <p className="lenient-title">
+        本项属于{entry.kind === 'mandatory' ? '“轻微违法不予处罚”' : '“首违可不罚”'}清单事项（{entry.code}，
+        {entry.listVersion}）
+      </p>
+      <p className="small">
+        {entry.violation}；处罚依据：{entry.penaltyBasis}
+      </p>
       {entries.length > 1 ? (
         <select aria-label="适用的清单事项" {...register(`${base}.lenient.code`)}>
-          {entries.map((e) => <option key={e.code} value={e.code}>{e.code} {e.violation}</option>)}
+          {entries.map((e) => (
+            <option key={e.code} value={e.code}>
+              {e.code} {e.violation}
+            </option>
+          ))}
         </select>
       ) : null}
       <ul aria-label="适用条件">
@@ -54,13 +68,16 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
           const confirmed = c.key === 'minorHarm' && c.state === 'inspector' && lenient.minorHarm;
           return (
             <li key={c.key}>
-              {c.label}：<span className={`cond-${confirmed ? 'met' : c.state}`}>{confirmed ? '满足' : STATE_TEXT[c.state]}</span>{' '}
+              {c.label}：
+              <span className={`cond-${confirmed ? 'met' : c.state}`}>{confirmed ? '满足' : STATE_TEXT[c.state]}</span>{' '}
               <span className="small muted">{confirmed ? '检查人员已现场确认' : c.detail}</span>
             </li>
           );
         })}
       </ul>
-      <label className="check-inline"><input type="checkbox" {...register(`${base}.lenient.minorHarm`)} /> 经现场核实，危害后果轻微</label>
+      <label className="check-inline">
+        <input type="checkbox" {...register(`${base}.lenient.minorHarm`)} /> 经现场核实，危害后果轻微
+      </label>
       <div className="field-row">
         <div className="field">
           <label htmlFor={id('decision')}>检查人员决定</label>

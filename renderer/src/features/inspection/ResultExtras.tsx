@@ -15,7 +15,11 @@ export function ResultExtras({ payload }: { payload: ResultPayload }) {
       <ul data-testid="result-signatures">
         {sigs.map((s) => (
           <li key={s.slot}>
-            {s.role === 'inspector' ? `检查人员 ${s.name}（执法证号 ${s.certNo ?? ''}）` : s.refused ? '当事人拒绝签名' : `当事人 ${s.name}（${s.post ?? ''}）`}
+            {s.role === 'inspector'
+              ? `检查人员 ${s.name}（执法证号 ${s.certNo ?? ''}）`
+              : s.refused
+                ? '当事人拒绝签名'
+                : `当事人 ${s.name}（${s.post ?? ''}）`}
             {s.refused && s.witness ? `，见证人 ${s.witness.name}` : ''}
             {s.signedAt ? ` · ${formatDateTime(s.signedAt)} 签名` : ' · 未签名'}
           </li>
@@ -23,11 +27,19 @@ export function ResultExtras({ payload }: { payload: ResultPayload }) {
       </ul>
       {evidence.length > 0 ? (
         <table className="table compact">
-          <thead><tr><th scope="col">证据</th><th scope="col">说明</th><th scope="col">SHA-256</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">证据</th>
+              <th scope="col">说明</th>
+              <th scope="col">SHA-256</th>
+            </tr>
+          </thead>
           <tbody>
             {evidence.map((e, i) => (
               <tr key={e.id}>
-                <td>{e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（{(e.size / 1024).toFixed(1)} KB）</td>
+                <td>
+                  {e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（{(e.size / 1024).toFixed(1)} KB）
+                </td>
                 <td>{e.caption || '—'}</td>
                 <td className="mono small">{e.sha256.slice(0, 16)}…</td>
               </tr>

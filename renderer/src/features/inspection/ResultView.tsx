@@ -22,7 +22,11 @@ import { publicationDeadlineOf } from './result-text.js';
 const OUTCOME_TONES = { pass: 'ok', fail: 'danger', na: 'muted', unchecked: 'warn' } as const;
 
 function UploadState({ resultId }: { resultId: string }) {
-  const { data } = useServiceData(() => services.outbox.list(), (l) => services.outbox.subscribe(l), []);
+  const { data } = useServiceData(
+    () => services.outbox.list(),
+    (l) => services.outbox.subscribe(l),
+    [],
+  );
   const entry = data?.find((e) => e.resultId === resultId);
   if (!entry) return <span className="muted">—</span>;
   return (
@@ -35,7 +39,10 @@ function UploadState({ resultId }: { resultId: string }) {
 
 export function ResultView({ task, result }: { task: Task; result: StoredResult }) {
   const p = result.payload;
-  const names = new Map([...task.items.map((it) => [it.code, it.name] as const), ...(p.templateItems ?? []).map((t) => [t.code, t.name] as const)]);
+  const names = new Map([
+    ...task.items.map((it) => [it.code, it.name] as const),
+    ...(p.templateItems ?? []).map((t) => [t.code, t.name] as const),
+  ]);
   return (
     <section className="result-view" aria-labelledby="result-view-title">
       <div className="card locked-banner">
@@ -119,13 +126,15 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
                     <>
                       {r.finding.description}
                       <div className="small muted">
-                        {r.finding.severity === 'key' ? '重点事项' : '一般事项'} · {FINDING_HANDLING_LABELS[r.finding.handling]}
+                        {r.finding.severity === 'key' ? '重点事项' : '一般事项'} ·{' '}
+                        {FINDING_HANDLING_LABELS[r.finding.handling]}
                         {r.finding.rectifyDeadline ? ` · 整改期限 ${r.finding.rectifyDeadline}` : ''}
                         {r.finding.legalBasis ? ` · 依据：${r.finding.legalBasis}` : ''}
                       </div>
                       {r.finding.lenient ? (
                         <div className="small" data-testid="lenient-decision">
-                          免罚清单 {r.finding.lenient.code}：{r.finding.lenient.applied ? '适用不予处罚（已责令改正）' : '不适用'}
+                          免罚清单 {r.finding.lenient.code}：
+                          {r.finding.lenient.applied ? '适用不予处罚（已责令改正）' : '不适用'}
                           {r.finding.lenient.reason ? `（${r.finding.lenient.reason}）` : ''}
                         </div>
                       ) : null}

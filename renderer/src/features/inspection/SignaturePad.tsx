@@ -45,8 +45,24 @@ export function SignatureCanvas({ label, onConfirm }: Props) {
     <div>
       <canvas ref={canvas} className="sig-canvas" aria-label={label} role="img" />
       <div className="evidence-actions">
-        <button type="button" className="btn btn-primary btn-small" disabled={empty || busy} onClick={() => void confirm()}>确认签名</button>
-        <button type="button" className="btn btn-small" onClick={() => { pad.current?.clear(); setEmpty(true); }}>清除</button>
+        <button
+          type="button"
+          className="btn btn-primary btn-small"
+          disabled={empty || busy}
+          onClick={() => void confirm()}
+        >
+          确认签名
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            pad.current?.clear();
+            setEmpty(true);
+          }}
+        >
+          清除
+        </button>
       </div>
     </div>
   );

@@ -25,30 +25,76 @@ function StoredSignature({ blob, alt }: { blob: Blob | undefined; alt: string })
   return src ? <img className="sig-image" src={src} alt={alt} /> : <div className="sig-image" aria-label={alt} />;
 }
 
-function PartyFields({ index, control, register }: { index: number; control: Control<Draft>; register: UseFormRegister<Draft> }) {
+function PartyFields({
+  index,
+  control,
+  register,
+}: {
+  index: number;
+  control: Control<Draft>;
+  register: UseFormRegister<Draft>;
+}) {
   const refused = useWatch({ control, name: `signatures.${index}.refused` });
   const id = (f: string): string => `sig-${index}-${f}`;
   return (
     <>
-      <label className="check-inline"><input type="checkbox" {...register(`signatures.${index}.refused`)} /> 当事人拒绝签名</label>
+      <label className="check-inline">
+        <input type="checkbox" {...register(`signatures.${index}.refused`)} /> 当事人拒绝签名
+      </label>
       {refused ? (
         <div className="field-row">
-          <div className="field grow"><label htmlFor={id('note')}>拒签情况</label><input id={id('note')} {...register(`signatures.${index}.refusalNote`)} placeholder="如：当事人拒绝在笔录上签字" /></div>
-          <div className="field"><label htmlFor={id('wname')}>见证人姓名</label><input id={id('wname')} {...register(`signatures.${index}.witnessName`)} /></div>
-          <div className="field"><label htmlFor={id('wid')}>见证人身份证号</label><input id={id('wid')} {...register(`signatures.${index}.witnessIdNo`)} /></div>
+          <div className="field grow">
+            <label htmlFor={id('note')}>拒签情况</label>
+            <input
+              id={id('note')}
+              {...register(`signatures.${index}.refusalNote`)}
+              placeholder="如：当事人拒绝在笔录上签字"
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={id('wname')}>见证人姓名</label>
+            <input id={id('wname')} {...register(`signatures.${index}.witnessName`)} />
+          </div>
+          <div className="field">
+            <label htmlFor={id('wid')}>见证人身份证号</label>
+            <input id={id('wid')} {...register(`signatures.${index}.witnessIdNo`)} />
+          </div>
         </div>
       ) : (
         <div className="field-row">
-          <div className="field"><label htmlFor={id('name')}>当事人姓名</label><input id={id('name')} {...register(`signatures.${index}.name`)} /></div>
-          <div className="field"><label htmlFor={id('post')}>职务</label><input id={id('post')} {...register(`signatures.${index}.post`)} /></div>
-          <div className="field grow"><label htmlFor={id('idno')}>身份证件号码</label><input id={id('idno')} {...register(`signatures.${index}.idNo`)} /></div>
+          <div className="field">
+            <label htmlFor={id('name')}>当事人姓名</label>
+            <input id={id('name')} {...register(`signatures.${index}.name`)} />
+          </div>
+          <div className="field">
+            <label htmlFor={id('post')}>职务</label>
+            <input id={id('post')} {...register(`signatures.${index}.post`)} />
+          </div>
+          <div className="field grow">
+            <label htmlFor={id('idno')}>身份证件号码</label>
+            <input id={id('idno')} {...register(`signatures.${index}.idNo`)} />
+          </div>
         </div>
       )}
     </>
   );
 }
 
-function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onStored }: Props & { index: number; sig: DraftSignature; blobs: ReadonlyMap<string, Blob>; onStored: (id: string, blob: Blob) => void }) {
+function SlotCard({
+  index,
+  sig,
+  taskId,
+  control,
+  register,
+  setValue,
+  blobs,
+  onStored,
+}: Props & {
+  index: number;
+  sig: DraftSignature;
+  blobs: ReadonlyMap<string, Blob>;
+  onStored: (id: string, blob: Blob) => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   // 重新签名 keeps the stored signature until a new one is confirmed (the party may have left).
   const [redo, setRedo] = useState(false);
@@ -76,8 +122,11 @@ function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onSt
       {sig.attachmentId && !redo ? (
         <>
           <StoredSignature blob={blobs.get(sig.attachmentId)} alt={`${who}的签名`} />
-          <p className="small"><span className="sig-done">已签名</span>{' '}
-            <button type="button" className="btn btn-small" onClick={() => setRedo(true)}>重新签名</button>
+          <p className="small">
+            <span className="sig-done">已签名</span>{' '}
+            <button type="button" className="btn btn-small" onClick={() => setRedo(true)}>
+              重新签名
+            </button>
           </p>
         </>
       ) : (
@@ -86,12 +135,18 @@ function SlotCard({ index, sig, taskId, control, register, setValue, blobs, onSt
           {redo ? (
             <p className="small muted">
               确认新签名后替换原签名。{' '}
-              <button type="button" className="btn btn-small" onClick={() => setRedo(false)}>保留原签名</button>
+              <button type="button" className="btn btn-small" onClick={() => setRedo(false)}>
+                保留原签名
+              </button>
             </p>
           ) : null}
         </>
       )}
-      {error ? <p className="field-error" role="alert">签名未保存：{error}</p> : null}
+      {error ? (
+        <p className="field-error" role="alert">
+          签名未保存：{error}
+        </p>
+      ) : null}
       <FieldProblem path={`signatures.${index}`} />
     </div>
   );
@@ -114,9 +169,13 @@ export function SignaturePanel(props: Props) {
   return (
     <section aria-labelledby="sig-title" className="card" data-testid="signature-panel">
       <h2 id="sig-title">签名</h2>
-      <p className="small muted">用鼠标或触控笔在框内签名后点“确认签名”。当事人拒绝签名的，勾选“当事人拒绝签名”并由见证人签名。</p>
+      <p className="small muted">
+        用鼠标或触控笔在框内签名后点“确认签名”。当事人拒绝签名的，勾选“当事人拒绝签名”并由见证人签名。
+      </p>
       <div className="sig-grid">
-        {signatures.map((sig, i) => <SlotCard key={sig.slot} {...props} index={i} sig={sig} blobs={blobs} onStored={onStored} />)}
+        {signatures.map((sig, i) => (
+          <SlotCard key={sig.slot} {...props} index={i} sig={sig} blobs={blobs} onStored={onStored} />
+        ))}
       </div>
     </section>
   );

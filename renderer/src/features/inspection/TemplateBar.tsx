@@ -13,21 +13,35 @@ export function TemplateBar({ control, setValue }: { control: Control<Draft>; se
   const added = templates.includes('se-525');
   const add = (): void => {
     const have = new Set(items.map((i) => i.itemCode));
-    const extra = se525CheckItems().filter((t) => !have.has(t.code)).map((t) => ({ itemCode: t.code, outcome: 'unchecked' as const, note: '', finding: null }));
+    const extra = se525CheckItems()
+      .filter((t) => !have.has(t.code))
+      .map((t) => ({ itemCode: t.code, outcome: 'unchecked' as const, note: '', finding: null }));
     setValue('items', [...items, ...extra], { shouldDirty: true });
     setValue('templates', [...templates, 'se-525'], { shouldDirty: true });
   };
   const remove = (): void => {
-    setValue('items', items.filter((i) => !isSe525Code(i.itemCode) || i.outcome !== 'unchecked'), { shouldDirty: true });
-    setValue('templates', templates.filter((t) => t !== 'se-525'), { shouldDirty: true });
+    setValue(
+      'items',
+      items.filter((i) => !isSe525Code(i.itemCode) || i.outcome !== 'unchecked'),
+      { shouldDirty: true },
+    );
+    setValue(
+      'templates',
+      templates.filter((t) => t !== 'se-525'),
+      { shouldDirty: true },
+    );
   };
   return (
     <div className="template-bar">
       <span className="small">特种设备使用单位：</span>
       {added ? (
-        <button type="button" className="btn btn-small" onClick={remove}>移除未检查的 5·25 清单事项</button>
+        <button type="button" className="btn btn-small" onClick={remove}>
+          移除未检查的 5·25 清单事项
+        </button>
       ) : (
-        <button type="button" className="btn btn-small" onClick={add}>添加“5·25”安全责任清单检查模板</button>
+        <button type="button" className="btn btn-small" onClick={add}>
+          添加“5·25”安全责任清单检查模板
+        </button>
       )}
       <span className="small muted">模板：{SE525_TEMPLATE_VERSION}</span>
     </div>

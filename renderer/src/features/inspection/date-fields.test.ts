@@ -9,17 +9,43 @@ import { makeTask } from '../../testing/builders.js';
 
 function draftWithDeadline(rectifyDeadline: string | null): Draft {
   return {
-    taskId: 'task-1', resultId: 'r-1', startedAt: '2026-05-01T01:00:00.000Z', inspectedOn: '2026-05-01',
+    taskId: 'task-1',
+    resultId: 'r-1',
+    startedAt: '2026-05-01T01:00:00.000Z',
+    inspectedOn: '2026-05-01',
     items: [
       { itemCode: 'A01', outcome: 'pass', note: '', finding: null },
-      { itemCode: 'A02', outcome: 'fail', note: '', finding: { description: '未按时年报', legalBasis: '条例', severity: 'key', handling: 'rectify', rectifyDeadline, lenient: null } },
+      {
+        itemCode: 'A02',
+        outcome: 'fail',
+        note: '',
+        finding: {
+          description: '未按时年报',
+          legalBasis: '条例',
+          severity: 'key',
+          handling: 'rectify',
+          rectifyDeadline,
+          lenient: null,
+        },
+      },
     ],
-    findings: '', resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: [], replaces: null, updatedAt: '2026-05-01T01:00:00.000Z',
-    captions: {}, signatures: [], templates: [], usccNote: '',
+    findings: '',
+    resultCodes: ['CORRECTED'],
+    checkMethods: ['ON_SITE'],
+    followUps: [],
+    replaces: null,
+    updatedAt: '2026-05-01T01:00:00.000Z',
+    captions: {},
+    signatures: [],
+    templates: [],
+    usccNote: '',
   };
 }
 
-const deadlineProblems = (d: Draft) => validateDraft(d, makeTask(1)).filter((p) => p.path === 'items.1.finding.rectifyDeadline').map((p) => p.message);
+const deadlineProblems = (d: Draft) =>
+  validateDraft(d, makeTask(1))
+    .filter((p) => p.path === 'items.1.finding.rectifyDeadline')
+    .map((p) => p.message);
 
 describe('rectify deadline typed as text', () => {
   it('an unreadable date is named at finalize', () => {

@@ -9,8 +9,18 @@ describe('look-here hints', () => {
       { date: '2022-03-01', authority: '甲所', type: '抽查', result: '发现问题', failedItems: ['X1', 'X2'] },
       { date: '2024-05-02', authority: '乙所', type: '检查', result: '发现问题', failedItems: ['X2'] },
     ];
-    const ent = { spotChecks, commitments: [], licences: [], specialEquipment: [], internal: { warningColor: 'red' } } as unknown as Enterprise;
-    const items = [{ code: 'X1', name: '一', key: false }, { code: 'X2', name: '二', key: false }, { code: 'X3', name: '三', key: true }];
+    const ent = {
+      spotChecks,
+      commitments: [],
+      licences: [],
+      specialEquipment: [],
+      internal: { warningColor: 'red' },
+    } as unknown as Enterprise;
+    const items = [
+      { code: 'X1', name: '一', key: false },
+      { code: 'X2', name: '二', key: false },
+      { code: 'X3', name: '三', key: true },
+    ];
     const reasons = lookHereReasons(items, ent, '2026-05-06');
     expect(reasons.get('X2')).toEqual(['上次检查（2024-05-02）此项不符合', '2022-03-01 抽查时此项不符合']);
     expect(reasons.get('X1')).toEqual(['2022-03-01 抽查时此项不符合']);

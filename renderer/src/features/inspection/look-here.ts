@@ -6,10 +6,21 @@
 import { checklistHints, type HintItem } from '../../../../shared/domain/checklist-hints.js';
 import type { Enterprise } from '../../../../shared/protocol/index.js';
 
-export function lookHereReasons(items: readonly HintItem[], enterprise: Enterprise | null, today: string): ReadonlyMap<string, readonly string[]> {
+export function lookHereReasons(
+  items: readonly HintItem[],
+  enterprise: Enterprise | null,
+  today: string,
+): ReadonlyMap<string, readonly string[]> {
   if (!enterprise) return new Map();
-  return checklistHints(items, {
-    spotChecks: enterprise.spotChecks, commitments: enterprise.commitments, licences: enterprise.licences,
-    specialEquipment: enterprise.specialEquipment, warningColor: enterprise.internal.warningColor,
-  }, today);
+  return checklistHints(
+    items,
+    {
+      spotChecks: enterprise.spotChecks,
+      commitments: enterprise.commitments,
+      licences: enterprise.licences,
+      specialEquipment: enterprise.specialEquipment,
+      warningColor: enterprise.internal.warningColor,
+    },
+    today,
+  );
 }

@@ -9,7 +9,10 @@ const none: Reported = { problems: [], seen: [], attempt: 0 };
 const values = {
   usccNote: '',
   resultCodes: ['R01'],
-  items: [{ outcome: 'compliant', finding: null }, { outcome: 'non_compliant', finding: { description: '' } }],
+  items: [
+    { outcome: 'compliant', finding: null },
+    { outcome: 'non_compliant', finding: { description: '' } },
+  ],
 };
 const problems = [
   { path: 'usccNote', message: '请填写与营业执照原件核对的情况' },
@@ -33,7 +36,10 @@ describe('finalize problems follow the form', () => {
     const after = stillOpen(r, typed);
     expect(after.problems.map((p) => p.path)).toEqual(['items.1.finding.description', 'team']);
     expect(after.attempt).toBe(1);
-    const described = { ...typed, items: [values.items[0], { outcome: 'non_compliant', finding: { description: '灭火器过期' } }] };
+    const described = {
+      ...typed,
+      items: [values.items[0], { outcome: 'non_compliant', finding: { description: '灭火器过期' } }],
+    };
     expect(stillOpen(after, described).problems.map((p) => p.path)).toEqual(['team']);
     // Typing back the reported value does not bring a dropped problem back; the next attempt decides.
     expect(stillOpen(stillOpen(after, described), values).problems.map((p) => p.path)).toEqual(['team']);

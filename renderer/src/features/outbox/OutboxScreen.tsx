@@ -42,7 +42,11 @@ function Row({ e }: { e: OutboxEntry }) {
 }
 
 export function OutboxScreen() {
-  const { data, error } = useServiceData(() => services.outbox.list(), (l) => services.outbox.subscribe(l), []);
+  const { data, error } = useServiceData(
+    () => services.outbox.list(),
+    (l) => services.outbox.subscribe(l),
+    [],
+  );
   const online = useUi((s) => s.online);
   const [pushing, setPushing] = useState(false);
   const [pushError, setPushError] = useState<string | null>(null);

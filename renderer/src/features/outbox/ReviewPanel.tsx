@@ -28,7 +28,9 @@ export function ReviewPanel({ e }: { e: OutboxEntry }) {
   const noteId = `review-note-${e.opId}`;
   return (
     <div className="review" role="group" aria-label={`复核 ${e.enterpriseName}`}>
-      <label htmlFor={noteId} className="label-strong">复核备注</label>
+      <label htmlFor={noteId} className="label-strong">
+        复核备注
+      </label>
       <textarea id={noteId} value={note} onChange={(ev) => setNote(ev.target.value)} rows={2} maxLength={500} />
       <div className="actions">
         {canResendAsCorrection(e.setAsideCode) ? (
@@ -41,7 +43,11 @@ export function ReviewPanel({ e }: { e: OutboxEntry }) {
         </button>
       </div>
       {note.trim() === '' ? <p className="small muted">写明复核情况后才能“保留并备注”。</p> : null}
-      {error ? <p className="text-danger" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="text-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

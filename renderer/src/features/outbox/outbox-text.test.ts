@@ -13,6 +13,8 @@ describe('outbox text', () => {
     expect(canResendAsCorrection('RESULT_CONFLICT')).toBe(true);
     expect(canResendAsCorrection('TASK_CANCELLED')).toBe(false);
     expect(canResendAsCorrection('TASK_REASSIGNED')).toBe(false);
-    expect(reviewLabel({ decision: 'keep', note: '已电话确认', at: '', correctionResultId: null })).toBe('已复核：保留本地记录（备注：已电话确认）');
+    expect(reviewLabel({ decision: 'keep', note: '已电话确认', at: '', correctionResultId: null })).toBe(
+      '已复核：保留本地记录（备注：已电话确认）',
+    );
   });
 });

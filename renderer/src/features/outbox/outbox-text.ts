@@ -36,7 +36,9 @@ export function stateLabel(e: Pick<OutboxEntry, 'state' | 'progress'>): string {
  * for a cancelled or reassigned task a resend would only be held again: keep it with a note.
  */
 export function canResendAsCorrection(code: string | null): boolean {
-  return code !== 'TASK_CANCELLED' && code !== 'TASK_REASSIGNED' && code !== 'CHECKSUM_MISMATCH' && code !== 'LOCAL_MISSING';
+  return (
+    code !== 'TASK_CANCELLED' && code !== 'TASK_REASSIGNED' && code !== 'CHECKSUM_MISMATCH' && code !== 'LOCAL_MISSING'
+  );
 }
 
 export function reviewLabel(review: NonNullable<OutboxEntry['review']>): string {

@@ -9,7 +9,12 @@ export function DemoBadge() {
   const { data } = useServiceData(() => services.deployment.get(), null, []);
   if (!data?.demo) return null;
   return (
-    <span className="badge badge-demo" role="note" title={`演示平台：${data.platformUrl}（模拟数据，非真实企业）`} data-testid="demo-badge">
+    <span
+      className="badge badge-demo"
+      role="note"
+      title={`演示平台：${data.platformUrl}（模拟数据，非真实企业）`}
+      data-testid="demo-badge"
+    >
       演示数据
     </span>
   );

@@ -48,7 +48,9 @@ export function SettingsScreen() {
       <div className="card">
         <h2>退出登录</h2>
         {pending > 0 ? (
-          <p className="alert alert-warn">还有 {pending} 条结果未上传。退出后这些记录仍保存在本机，再次登录后继续上传。</p>
+          <p className="alert alert-warn">
+            还有 {pending} 条结果未上传。退出后这些记录仍保存在本机，再次登录后继续上传。
+          </p>
         ) : (
           <p className="muted">退出后，下次登录需要输入执法证号和密码。</p>
         )}

@@ -73,17 +73,29 @@ export function UpdatePanel() {
         <dt>当前版本</dt>
         <dd className="mono">{version ?? '—'}</dd>
       </dl>
-      <p className="muted small">无法联网的监管所：将管理员下发的更新包文件夹（U 盘）插入本机后选择它。更新包须经发布方签名，且版本高于当前版本。</p>
+      <p className="muted small">
+        无法联网的监管所：将管理员下发的更新包文件夹（U 盘）插入本机后选择它。更新包须经发布方签名，且版本高于当前版本。
+      </p>
       {error ? (
         <p className="alert alert-danger" role="alert">
           更新包未通过校验，未做任何更改：{error}
         </p>
       ) : null}
       {phase.kind === 'busy' ? <p role="status">{phase.what}</p> : null}
-      {phase.kind === 'done' ? <p className="alert alert-info" role="status">{phase.message}</p> : null}
+      {phase.kind === 'done' ? (
+        <p className="alert alert-info" role="status">
+          {phase.message}
+        </p>
+      ) : null}
       {phase.kind === 'staged' ? (
-        <StagedView staged={phase.staged} pending={pending} confirmed={confirmed} onConfirm={setConfirmed}
-          onInstall={() => void install(phase.staged)} onCancel={() => setPhase({ kind: 'idle' })} />
+        <StagedView
+          staged={phase.staged}
+          pending={pending}
+          confirmed={confirmed}
+          onConfirm={setConfirmed}
+          onInstall={() => void install(phase.staged)}
+          onCancel={() => setPhase({ kind: 'idle' })}
+        />
       ) : (
         <button type="button" className="btn" disabled={phase.kind === 'busy'} onClick={() => void pick()}>
           从文件夹安装更新…
@@ -123,7 +135,9 @@ function StagedView({ staged, pending, confirmed, onConfirm, onInstall, onCancel
         <dd className="mono">{staged.keyId}</dd>
       </dl>
       {pending > 0 ? (
-        <p className="alert alert-warn">还有 {pending} 条结果未上传。它们保存在本机，安装更新不会删除；也可以先联网上传再安装。</p>
+        <p className="alert alert-warn">
+          还有 {pending} 条结果未上传。它们保存在本机，安装更新不会删除；也可以先联网上传再安装。
+        </p>
       ) : null}
       <label className="field-row">
         <input type="checkbox" checked={confirmed} onChange={(e) => onConfirm(e.target.checked)} />

@@ -31,9 +31,7 @@ function QuarantineList({ count }: { count: number }) {
   if (count === 0) return <p className="muted">没有被隔离的记录。</p>;
   return (
     <details className="quarantine" open={count <= 5}>
-      <summary>
-        {count} 条记录未通过校验，已隔离（不影响其他数据）
-      </summary>
+      <summary>{count} 条记录未通过校验，已隔离（不影响其他数据）</summary>
       <ul>
         {(data ?? []).slice(0, 200).map((q) => (
           <li key={`${q.key}-${q.at}`}>
@@ -72,13 +70,17 @@ export function SyncScreen() {
           </button>
         </div>
       </div>
-      {!online ? <p className="alert alert-info">当前离线，联网后才能同步。已下载的任务和信用档案可继续使用。</p> : null}
+      {!online ? (
+        <p className="alert alert-info">当前离线，联网后才能同步。已下载的任务和信用档案可继续使用。</p>
+      ) : null}
 
       <div className="card">
         <PhaseSteps phase={p.phase} />
         <p className="sync-phase" aria-live="polite" data-testid="sync-phase">
           {running ? `正在同步：${PHASE_LABELS[p.phase]}` : PHASE_LABELS[p.phase]}
-          {p.message && !p.message.includes(PHASE_LABELS[p.phase]) ? <span className="muted"> · {p.message}</span> : null}
+          {p.message && !p.message.includes(PHASE_LABELS[p.phase]) ? (
+            <span className="muted"> · {p.message}</span>
+          ) : null}
         </p>
         <div
           className="progress"
@@ -89,7 +91,10 @@ export function SyncScreen() {
           aria-valuenow={percent ?? undefined}
           aria-valuetext={percent === null ? '进度未知' : `${percent}%`}
         >
-          <div className={`progress-bar ${percent === null && running ? 'progress-indeterminate' : ''}`} style={{ width: `${percent ?? (running ? 30 : 0)}%` }} />
+          <div
+            className={`progress-bar ${percent === null && running ? 'progress-indeterminate' : ''}`}
+            style={{ width: `${percent ?? (running ? 30 : 0)}%` }}
+          />
         </div>
         <dl className="stats">
           <div>

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../../services/index.js';
 import { isRunning, syncPercent } from './sync-text.js';
 
-const base: SyncProgress = { phase: 'enterprises', done: 0, total: 0, recordsPerSecond: 0, etaSeconds: null, quarantined: 0, message: '', lastSyncedAt: null };
+const base: SyncProgress = {
+  phase: 'enterprises',
+  done: 0,
+  total: 0,
+  recordsPerSecond: 0,
+  etaSeconds: null,
+  quarantined: 0,
+  message: '',
+  lastSyncedAt: null,
+};
 
 describe('sync percent', () => {
   it('is unknown without a total, clamps, floors, and is 100 when done', () => {

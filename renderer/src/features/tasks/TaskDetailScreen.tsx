@@ -17,7 +17,11 @@ import { TASK_STATUS_LABELS } from './task-text.js';
 import { groupByDepartment } from './group-items.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
 
-const ROLE_LABELS: Readonly<Record<Task['team'][number]['role'], string>> = { leader: '组长', member: '组员', expert: '专家' };
+const ROLE_LABELS: Readonly<Record<Task['team'][number]['role'], string>> = {
+  leader: '组长',
+  member: '组员',
+  expert: '专家',
+};
 
 async function loadDetail(taskId: string) {
   const task = await services.tasks.get(taskId);
@@ -60,7 +64,8 @@ function ItemsByDepartment({ items }: { items: readonly CheckItem[] }) {
           <ol className="item-list">
             {g.items.map((it) => (
               <li key={it.code}>
-                <span className="mono muted">{it.code}</span> {it.name} {it.key ? <Badge tone="warn">重点事项</Badge> : null}
+                <span className="mono muted">{it.code}</span> {it.name}{' '}
+                {it.key ? <Badge tone="warn">重点事项</Badge> : null}
                 <div className="small muted">
                   检查方法：{it.method || '—'} · 依据：{it.legalBasis || '—'}
                 </div>
@@ -74,9 +79,18 @@ function ItemsByDepartment({ items }: { items: readonly CheckItem[] }) {
 }
 
 export function TaskDetailScreen({ taskId }: { taskId: string }) {
-  const { data, error, loading } = useServiceData(() => loadDetail(taskId), (l) => services.tasks.subscribe(l), [taskId]);
+  const { data, error, loading } = useServiceData(
+    () => loadDetail(taskId),
+    (l) => services.tasks.subscribe(l),
+    [taskId],
+  );
   if (loading && !data) return <p role="status">正在读取任务…</p>;
-  if (error) return <p className="alert alert-danger" role="alert">读取任务失败：{error}</p>;
+  if (error)
+    return (
+      <p className="alert alert-danger" role="alert">
+        读取任务失败：{error}
+      </p>
+    );
   if (!data) {
     return (
       <section className="screen">
@@ -107,7 +121,11 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
         </div>
         <div className="actions">
           {canAct ? (
-            <button type="button" className="btn btn-primary btn-large" onClick={() => navigate({ name: 'inspect', taskId })}>
+            <button
+              type="button"
+              className="btn btn-primary btn-large"
+              onClick={() => navigate({ name: 'inspect', taskId })}
+            >
               {actionLabel}
             </button>
           ) : (

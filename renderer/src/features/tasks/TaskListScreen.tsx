@@ -49,12 +49,18 @@ function TaskRow({ t, now, deadline }: { t: TaskSummary; now: Date; deadline: st
       <td>{t.planName}</td>
       <td className={`due due-${t.localState === 'finalized' ? 'normal' : due.level}`}>
         {t.dueDate}
-        {t.localState !== 'finalized' && dueText(t.dueDate, now) ? <div className="small">{dueText(t.dueDate, now)}</div> : null}
+        {t.localState !== 'finalized' && dueText(t.dueDate, now) ? (
+          <div className="small">{dueText(t.dueDate, now)}</div>
+        ) : null}
       </td>
       <td>
         <Badge tone={LOCAL_STATE_TONES[t.localState]}>{LOCAL_STATE_LABELS[t.localState]}</Badge>{' '}
         {platformStatus ? <Badge tone="danger">{platformStatus}</Badge> : null}
-        {deadline ? <div className="small" data-testid="task-publication-deadline">公示截止 {deadline}</div> : null}
+        {deadline ? (
+          <div className="small" data-testid="task-publication-deadline">
+            公示截止 {deadline}
+          </div>
+        ) : null}
       </td>
       <td>
         <CreditBadge cls={t.creditClass} /> <WarningBadge color={t.warningColor} />
@@ -84,7 +90,12 @@ export function TaskListScreen() {
       <div className="toolbar" role="search">
         <label className="inline-field">
           <span>搜索</span>
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="企业名称、信用代码、任务编号" />
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="企业名称、信用代码、任务编号"
+          />
         </label>
         <label className="inline-field">
           <span>状态</span>

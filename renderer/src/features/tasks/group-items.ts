@@ -7,7 +7,9 @@ export interface DepartmentGroup<T extends Pick<CheckItem, 'department' | 'depar
   readonly items: T[];
 }
 
-export function groupByDepartment<T extends Pick<CheckItem, 'department' | 'departmentName'>>(items: readonly T[]): DepartmentGroup<T>[] {
+export function groupByDepartment<T extends Pick<CheckItem, 'department' | 'departmentName'>>(
+  items: readonly T[],
+): DepartmentGroup<T>[] {
   const groups = new Map<string, DepartmentGroup<T>>();
   for (const item of items) {
     let g = groups.get(item.department);

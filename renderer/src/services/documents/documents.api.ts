@@ -81,9 +81,15 @@ export interface DocumentsService {
   stock(): Promise<readonly DocNumberStock[]>;
   available(taskId: string): Promise<readonly DocumentAvailability[]>;
   /** Form defaults from the task, the credit file, the result and the session. */
-  defaults<K extends DocumentKindName>(taskId: string, kind: K): Promise<Extract<DocumentRequest, { kind: K }>['details']>;
+  defaults<K extends DocumentKindName>(
+    taskId: string,
+    kind: K,
+  ): Promise<Extract<DocumentRequest, { kind: K }>['details']>;
   /** Takes a number from the reserved block, builds and renders the PDF, stores it: offline. */
-  issue(taskId: string, request: DocumentRequest): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }>;
+  issue(
+    taskId: string,
+    request: DocumentRequest,
+  ): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }>;
   list(taskId: string): Promise<readonly IssuedDocument[]>;
   pdf(docId: string): Promise<Uint8Array | null>;
   /** Voids a printed document's number (kept, with the reason, and reported on the next sync). */
@@ -96,4 +102,6 @@ export interface DocumentsService {
 }
 
 /** What printing or saving a PDF came to; done:false when the inspector cancelled a dialog. */
-export type OutputOutcome = { readonly ok: true; readonly done: boolean; readonly message: string } | { readonly ok: false; readonly message: string };
+export type OutputOutcome =
+  | { readonly ok: true; readonly done: boolean; readonly message: string }
+  | { readonly ok: false; readonly message: string };

@@ -61,9 +61,15 @@ function requireResult(ctx: DocumentContext): ResultPayload {
 
 export function noticeInput(ctx: DocumentContext, n: Numbering, d: NoticeDetails): DocumentInputs['notice'] {
   return {
-    ...meta(ctx, n), task: ctx.task, party: partyOf(ctx), inspectFrom: d.inspectFrom, inspectTo: d.inspectTo,
-    methods: d.methods, materials: d.materials.map((m) => m.trim()).filter(Boolean),
-    contact: { name: d.contactName.trim(), phone: d.contactPhone.trim() }, delivery: d.delivery.trim(),
+    ...meta(ctx, n),
+    task: ctx.task,
+    party: partyOf(ctx),
+    inspectFrom: d.inspectFrom,
+    inspectTo: d.inspectTo,
+    methods: d.methods,
+    materials: d.materials.map((m) => m.trim()).filter(Boolean),
+    contact: { name: d.contactName.trim(), phone: d.contactPhone.trim() },
+    delivery: d.delivery.trim(),
   };
 }
 
@@ -79,7 +85,9 @@ function inspectorSignatures(ctx: DocumentContext, result: ResultPayload) {
   const refs = (result.signatures ?? []).filter((s) => s.role === 'inspector');
   return result.inspectorIds.map((id) => {
     const member = ctx.task.team.find((m) => m.inspectorId === id);
-    const ref = refs.find((r) => r.slot === `inspector-${id}`) ?? refs.find((r) => r.certNo !== null && r.certNo === member?.certNo);
+    const ref =
+      refs.find((r) => r.slot === `inspector-${id}`) ??
+      refs.find((r) => r.certNo !== null && r.certNo === member?.certNo);
     return captured(ctx, ref, member?.name ?? ref?.name ?? id);
   });
 }
@@ -87,25 +95,56 @@ function inspectorSignatures(ctx: DocumentContext, result: ResultPayload) {
 export function recordInput(ctx: DocumentContext, n: Numbering, d: RecordDetails): DocumentInputs['record'] {
   const result = requireResult(ctx);
   const partyRef = result.signatures?.find((s) => s.role === 'party');
-  const present = { name: d.presentName.trim(), post: d.presentPost.trim(), idNo: d.presentIdNo.trim(), phone: d.presentPhone.trim() };
+  const present = {
+    name: d.presentName.trim(),
+    post: d.presentPost.trim(),
+    idNo: d.presentIdNo.trim(),
+    phone: d.presentPhone.trim(),
+  };
   const witness = d.witnessName.trim();
   return {
-    ...meta(ctx, n), task: ctx.task, party: partyOf(ctx), result, place: d.place.trim(), present,
-    credentialShown: d.credentialShown, rightsExplained: d.rightsExplained,
+    ...meta(ctx, n),
+    task: ctx.task,
+    party: partyOf(ctx),
+    result,
+    place: d.place.trim(),
+    present,
+    credentialShown: d.credentialShown,
+    rightsExplained: d.rightsExplained,
     recusal: { requested: d.recusalRequested, answer: d.recusalAnswer.trim() },
     evidence: d.evidence.filter((e) => e.description.trim() && e.count > 0),
     inspectorSignatures: inspectorSignatures(ctx, result),
     partySignature: d.partyRefused
-      ? { kind: 'refused', note: d.refusalNote.trim(), witness: { name: witness, idNo: d.witnessIdNo.trim(), signature: captured(ctx, partyRef?.refused ? partyRef : undefined, witness) } }
-      : { kind: 'signed', signature: captured(ctx, partyRef && !partyRef.refused ? partyRef : undefined, present.name) },
+      ? {
+          kind: 'refused',
+          note: d.refusalNote.trim(),
+          witness: {
+            name: witness,
+            idNo: d.witnessIdNo.trim(),
+            signature: captured(ctx, partyRef?.refused ? partyRef : undefined, witness),
+          },
+        }
+      : {
+          kind: 'signed',
+          signature: captured(ctx, partyRef && !partyRef.refused ? partyRef : undefined, present.name),
+        },
     recorder: d.recorder.trim(),
   };
 }
 
-export function rectificationInput(ctx: DocumentContext, n: Numbering, d: RectificationDetails): DocumentInputs['rectification'] {
+export function rectificationInput(
+  ctx: DocumentContext,
+  n: Numbering,
+  d: RectificationDetails,
+): DocumentInputs['rectification'] {
   return {
-    ...meta(ctx, n), task: ctx.task, party: partyOf(ctx), result: requireResult(ctx),
-    deadline: d.deadline, reportBack: d.reportBack.trim(), remedies: d.remedies.trim(),
+    ...meta(ctx, n),
+    task: ctx.task,
+    party: partyOf(ctx),
+    result: requireResult(ctx),
+    deadline: d.deadline,
+    reportBack: d.reportBack.trim(),
+    remedies: d.remedies.trim(),
   };
 }
 
@@ -117,9 +156,17 @@ export function needsRectification(result: ResultPayload | null): boolean {
 export function noticeDefaults(ctx: DocumentContext): NoticeDetails {
   const today = chinaDate(ctx.now);
   return {
-    inspectFrom: today, inspectTo: ctx.task.dueDate >= today ? ctx.task.dueDate : today, methods: ['ON_SITE', 'DOCUMENTS'],
-    materials: ['营业执照副本及法定代表人身份证明', '企业年度报告相关材料（资产负债表、纳税证明等）', '与抽查事项有关的许可证件、台账及其他资料'],
-    contactName: ctx.inspector.name, contactPhone: '', delivery: '直接送达',
+    inspectFrom: today,
+    inspectTo: ctx.task.dueDate >= today ? ctx.task.dueDate : today,
+    methods: ['ON_SITE', 'DOCUMENTS'],
+    materials: [
+      '营业执照副本及法定代表人身份证明',
+      '企业年度报告相关材料（资产负债表、纳税证明等）',
+      '与抽查事项有关的许可证件、台账及其他资料',
+    ],
+    contactName: ctx.inspector.name,
+    contactPhone: '',
+    delivery: '直接送达',
   };
 }
 
@@ -129,9 +176,15 @@ function evidenceDefaults(result: ResultPayload | null): RecordDetails['evidence
   const rows: RecordDetails['evidence'] = [];
   const photos = files.filter((f) => f.kind === 'photo');
   const scans = files.filter((f) => f.kind === 'scan');
-  const describe = (list: typeof files, fallback: string) => list.map((f) => f.caption.trim()).filter(Boolean).join('；') || fallback;
-  if (photos.length > 0) rows.push({ kind: 'photo', description: describe(photos, '现场检查照片'), count: photos.length });
-  if (scans.length > 0) rows.push({ kind: 'copy', description: describe(scans, '有关证照及资料的扫描件'), count: scans.length });
+  const describe = (list: typeof files, fallback: string) =>
+    list
+      .map((f) => f.caption.trim())
+      .filter(Boolean)
+      .join('；') || fallback;
+  if (photos.length > 0)
+    rows.push({ kind: 'photo', description: describe(photos, '现场检查照片'), count: photos.length });
+  if (scans.length > 0)
+    rows.push({ kind: 'copy', description: describe(scans, '有关证照及资料的扫描件'), count: scans.length });
   return rows;
 }
 
@@ -140,15 +193,29 @@ export function recordDefaults(ctx: DocumentContext): RecordDetails {
   const party = ctx.result?.signatures?.find((s) => s.role === 'party');
   const signed = party && !party.refused ? party : null;
   return {
-    place: p.address, presentName: signed?.name || p.legalRep, presentPost: signed?.post || '法定代表人', presentIdNo: signed?.idNo ?? '',
-    presentPhone: p.phone, credentialShown: true, rightsExplained: true, recusalRequested: false, recusalAnswer: '不申请回避',
-    evidence: evidenceDefaults(ctx.result), partyRefused: party?.refused ?? false, refusalNote: party?.refusalNote ?? '',
-    witnessName: party?.witness?.name ?? '', witnessIdNo: party?.witness?.idNo ?? '', recorder: ctx.inspector.name,
+    place: p.address,
+    presentName: signed?.name || p.legalRep,
+    presentPost: signed?.post || '法定代表人',
+    presentIdNo: signed?.idNo ?? '',
+    presentPhone: p.phone,
+    credentialShown: true,
+    rightsExplained: true,
+    recusalRequested: false,
+    recusalAnswer: '不申请回避',
+    evidence: evidenceDefaults(ctx.result),
+    partyRefused: party?.refused ?? false,
+    refusalNote: party?.refusalNote ?? '',
+    witnessName: party?.witness?.name ?? '',
+    witnessIdNo: party?.witness?.idNo ?? '',
+    recorder: ctx.inspector.name,
   };
 }
 
 export function rectificationDefaults(ctx: DocumentContext): RectificationDetails {
-  const own = ctx.result?.itemResults.map((i) => i.finding?.rectifyDeadline ?? null).filter((d): d is string => d !== null).sort();
+  const own = ctx.result?.itemResults
+    .map((i) => i.finding?.rectifyDeadline ?? null)
+    .filter((d): d is string => d !== null)
+    .sort();
   return {
     deadline: own?.at(-1) ?? addDays(chinaDate(ctx.now), 15),
     reportBack: `请于期限届满前将整改情况书面报告${ctx.inspector.unit}${ctx.inspector.station}，并附相关证明材料。`,

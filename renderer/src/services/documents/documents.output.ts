@@ -40,7 +40,10 @@ function browserPrint(bytes: Uint8Array): OutputOutcome {
       window.open(url, '_blank', 'noopener');
     }
     // Keep the frame long enough for the dialog to take the document, then release it.
-    setTimeout(() => { frame.remove(); URL.revokeObjectURL(url); }, 60_000);
+    setTimeout(() => {
+      frame.remove();
+      URL.revokeObjectURL(url);
+    }, 60_000);
   });
   frame.src = url;
   document.body.append(frame);
@@ -65,7 +68,9 @@ export async function printPdf(bytes: Uint8Array, title: string): Promise<Output
   if (!api) return browserPrint(bytes);
   const res = await api.printPdf({ bytes: plain(bytes), title: title.slice(0, 120) });
   if (!res.ok) return { ok: false, message: `打印失败：${res.error.message}` };
-  return res.value.printed ? { ok: true, done: true, message: '已发送到打印机' } : { ok: true, done: false, message: res.value.reason ?? '已取消打印' };
+  return res.value.printed
+    ? { ok: true, done: true, message: '已发送到打印机' }
+    : { ok: true, done: false, message: res.value.reason ?? '已取消打印' };
 }
 
 export async function savePdf(bytes: Uint8Array, fileName: string): Promise<OutputOutcome> {
@@ -73,5 +78,7 @@ export async function savePdf(bytes: Uint8Array, fileName: string): Promise<Outp
   if (!api) return browserSave(bytes, fileName);
   const res = await api.savePdf({ bytes: plain(bytes), suggestedName: fileName });
   if (!res.ok) return { ok: false, message: `保存失败：${res.error.message}` };
-  return res.value.saved ? { ok: true, done: true, message: `已保存到 ${res.value.path ?? ''}` } : { ok: true, done: false, message: '已取消保存' };
+  return res.value.saved
+    ? { ok: true, done: true, message: `已保存到 ${res.value.path ?? ''}` }
+    : { ok: true, done: false, message: '已取消保存' };
 }

@@ -9,12 +9,27 @@ import { docNumbersRepo, sha256Hex, type IssuedDocRow } from '../../db/index.js'
 import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../../print/index.js';
 import { LOW_WARNING_BELOW } from '../../sync/doc-numbers.js';
 import type {
-  AuthService, DocumentAvailability, DocumentKindName, DocumentRequest, DocumentsService, EnterpriseService,
-  InspectionService, IssuedDocument, TaskService,
+  AuthService,
+  DocumentAvailability,
+  DocumentKindName,
+  DocumentRequest,
+  DocumentsService,
+  EnterpriseService,
+  InspectionService,
+  IssuedDocument,
+  TaskService,
 } from '../api.js';
 import {
-  hashText, needsRectification, noticeDefaults, noticeInput, recordDefaults, recordInput, rectificationDefaults,
-  rectificationInput, type DocumentContext, type Numbering,
+  hashText,
+  needsRectification,
+  noticeDefaults,
+  noticeInput,
+  recordDefaults,
+  recordInput,
+  rectificationDefaults,
+  rectificationInput,
+  type DocumentContext,
+  type Numbering,
 } from './documents.inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
@@ -33,24 +48,35 @@ type Input = DocumentInputs[DocumentKindName];
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'issues' in e && Array.isArray(e.issues)) {
     const first: unknown = e.issues[0];
-    if (first && typeof first === 'object' && 'message' in first && typeof first.message === 'string') return first.message;
+    if (first && typeof first === 'object' && 'message' in first && typeof first.message === 'string')
+      return first.message;
   }
   return e instanceof Error ? e.message : String(e);
 }
 
 function inputFor(ctx: DocumentContext, n: Numbering, req: DocumentRequest): Input {
   switch (req.kind) {
-    case 'notice': return noticeInput(ctx, n, req.details);
-    case 'record': return recordInput(ctx, n, req.details);
-    case 'rectification': return rectificationInput(ctx, n, req.details);
+    case 'notice':
+      return noticeInput(ctx, n, req.details);
+    case 'record':
+      return recordInput(ctx, n, req.details);
+    case 'rectification':
+      return rectificationInput(ctx, n, req.details);
   }
 }
 
 function toIssued(row: IssuedDocRow, voidReason: string | null | undefined): IssuedDocument {
   return {
-    docId: row.docId, kind: row.docType, title: DOC_TYPE_LABELS[row.docType], docNo: row.docNo, issuedAt: row.issuedAt,
-    docHash: row.docHash, verifyUrl: row.verifyUrl, voided: voidReason !== undefined && voidReason !== null,
-    voidReason: voidReason ?? null, bytes: row.bytes,
+    docId: row.docId,
+    kind: row.docType,
+    title: DOC_TYPE_LABELS[row.docType],
+    docNo: row.docNo,
+    issuedAt: row.issuedAt,
+    docHash: row.docHash,
+    verifyUrl: row.verifyUrl,
+    voided: voidReason !== undefined && voidReason !== null,
+    voidReason: voidReason ?? null,
+    bytes: row.bytes,
   };
 }
 
@@ -63,23 +89,40 @@ async function dataUrl(blob: Blob, mime: string): Promise<string> {
 
 /** The drawn signatures of a result (PNG/JPEG only: what pdfmake can embed). */
 async function signatureImagesOf(inspection: InspectionService, resultId: string): Promise<Map<string, string>> {
-  const files = (await inspection.evidenceFor(resultId)).filter((f) => f.kind === 'signature' && /^image\/(png|jpeg)$/.test(f.mime));
+  const files = (await inspection.evidenceFor(resultId)).filter(
+    (f) => f.kind === 'signature' && /^image\/(png|jpeg)$/.test(f.mime),
+  );
   return new Map(await Promise.all(files.map(async (f) => [f.id, await dataUrl(f.blob, f.mime)] as const)));
 }
 
 export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): DocumentsService {
   const repo = docNumbersRepo(rt.dbs.field);
   const listeners = new Set<() => void>();
-  const changed = () => { for (const l of listeners) l(); };
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   rt.on('tasks', changed);
 
   async function context(taskId: string): Promise<DocumentContext> {
     const [task, session] = await Promise.all([deps.tasks.get(taskId), deps.auth.current()]);
     if (!task) throw new Error(`本机没有这个任务（${taskId}），请先同步`);
     if (!session) throw new Error('请先登录');
-    const [enterprise, stored] = await Promise.all([deps.enterprises.get(task.enterprise.uscc), deps.inspection.resultForTask(taskId)]);
-    const signatureImages = stored ? await signatureImagesOf(deps.inspection, stored.resultId) : new Map<string, string>();
-    return { task, enterprise, result: stored?.payload ?? null, inspector: session.inspector, platformUrl: session.platformUrl, now: rt.now(), signatureImages };
+    const [enterprise, stored] = await Promise.all([
+      deps.enterprises.get(task.enterprise.uscc),
+      deps.inspection.resultForTask(taskId),
+    ]);
+    const signatureImages = stored
+      ? await signatureImagesOf(deps.inspection, stored.resultId)
+      : new Map<string, string>();
+    return {
+      task,
+      enterprise,
+      result: stored?.payload ?? null,
+      inspector: session.inspector,
+      platformUrl: session.platformUrl,
+      now: rt.now(),
+      signatureImages,
+    };
   }
 
   function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {
@@ -97,7 +140,10 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     return pdf;
   }
 
-  async function issue(taskId: string, req: DocumentRequest): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }> {
+  async function issue(
+    taskId: string,
+    req: DocumentRequest,
+  ): Promise<{ ok: true; document: IssuedDocument } | { ok: false; message: string }> {
     let ctx: DocumentContext;
     let resultId: string;
     try {
@@ -122,15 +168,26 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       const input = { ...draftInput, verification: { ...draftInput.verification, contentHash: docHash } };
       const pdf = await render(req.kind, input);
       const row: IssuedDocRow = {
-        docId: `${req.kind}:${taken.serial}`, docType: req.kind, serial: taken.serial, docNo: taken.docNo, taskId, resultId,
-        docHash, verifyUrl: verificationUrl(input.verification), issuedAt: rt.now().toISOString(), pdf, bytes: pdf.byteLength,
+        docId: `${req.kind}:${taken.serial}`,
+        docType: req.kind,
+        serial: taken.serial,
+        docNo: taken.docNo,
+        taskId,
+        resultId,
+        docHash,
+        verifyUrl: verificationUrl(input.verification),
+        issuedAt: rt.now().toISOString(),
+        pdf,
+        bytes: pdf.byteLength,
       };
       await repo.saveIssued(row);
       changed();
       return { ok: true, document: toIssued(row, null) };
     } catch (e) {
       const message = errorText(e);
-      await repo.void(req.kind, taken.serial, `文书生成失败：${message}`.slice(0, 200), rt.now().toISOString()).catch(() => undefined);
+      await repo
+        .void(req.kind, taken.serial, `文书生成失败：${message}`.slice(0, 200), rt.now().toISOString())
+        .catch(() => undefined);
       changed();
       return { ok: false, message: `文书生成失败（编号 ${taken.docNo} 已作废）：${message}` };
     }
@@ -144,11 +201,20 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     },
     async stock() {
       const left = await repo.remaining();
-      return DOC_TYPES.map((kind) => ({ kind, title: DOC_TYPE_LABELS[kind], remaining: left[kind], low: left[kind] < LOW_WARNING_BELOW }));
+      return DOC_TYPES.map((kind) => ({
+        kind,
+        title: DOC_TYPE_LABELS[kind],
+        remaining: left[kind],
+        low: left[kind] < LOW_WARNING_BELOW,
+      }));
     },
     async available(taskId) {
       const ctx = await context(taskId);
-      return DOC_TYPES.map((kind): DocumentAvailability => ({ kind, title: DOC_TYPE_LABELS[kind], blockedReason: blockedReason(kind, ctx) }));
+      return DOC_TYPES.map((kind): DocumentAvailability => ({
+        kind,
+        title: DOC_TYPE_LABELS[kind],
+        blockedReason: blockedReason(kind, ctx),
+      }));
     },
     async defaults(taskId, kind) {
       const ctx = await context(taskId);
@@ -158,7 +224,9 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     issue,
     async list(taskId) {
       const [rows, numbers] = await Promise.all([repo.issuedFor(taskId), repo.numbersFor(taskId)]);
-      const reasons = new Map(numbers.map((n) => [`${n.docType}:${n.serial}`, n.state === 'voided' ? n.voidReason : null]));
+      const reasons = new Map(
+        numbers.map((n) => [`${n.docType}:${n.serial}`, n.state === 'voided' ? n.voidReason : null]),
+      );
       return rows.map((r) => toIssued(r, reasons.get(r.docId)));
     },
     async pdf(docId) {

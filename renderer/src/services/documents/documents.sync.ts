@@ -9,7 +9,10 @@ import type { Runtime } from '../runtime.js';
 export async function docNumbersAfterPull(rt: Runtime): Promise<DocNumberSyncOutcome | null> {
   try {
     const outcome = await syncDocNumbers({
-      http: rt.http, repo: rt.repos.docNumbers, deviceId: () => rt.repos.meta.deviceId(), now: rt.now,
+      http: rt.http,
+      repo: rt.repos.docNumbers,
+      deviceId: () => rt.repos.meta.deviceId(),
+      now: rt.now,
     });
     for (const e of outcome.errors) console.warn(e);
     return outcome;

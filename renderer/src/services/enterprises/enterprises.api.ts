@@ -1,6 +1,10 @@
 /** Credit files on the device (lookup, count, fragment search) and the platform's reference data. */
 import type { Enterprise, Reference } from '../../../../shared/protocol/index.js';
-import type { SearchAnswer as EnterpriseSearchAnswer, SearchFilters as EnterpriseSearchFilters, SearchHit as EnterpriseSearchHit } from '../../search/types.js';
+import type {
+  SearchAnswer as EnterpriseSearchAnswer,
+  SearchFilters as EnterpriseSearchFilters,
+  SearchHit as EnterpriseSearchHit,
+} from '../../search/types.js';
 
 export interface EnterpriseService {
   get(uscc: string): Promise<Enterprise | null>;

@@ -10,9 +10,15 @@ import type { Runtime } from '../runtime.js';
 export function createEnterpriseService(rt: Runtime): EnterpriseService {
   const repo = rt.repos.enterprises;
   let search: SearchEngine | null = null;
-  const engine = () => (search ??= createSearchClient({ cache: rt.dbs.cache, dbPrefix: rt.deps.dbPrefix ?? '', useWorker: rt.deps.useWorker ?? false }));
+  const engine = () =>
+    (search ??= createSearchClient({
+      cache: rt.dbs.cache,
+      dbPrefix: rt.deps.dbPrefix ?? '',
+      useWorker: rt.deps.useWorker ?? false,
+    }));
   return {
-    get: (uscc) => repo.get(uscc), count: () => repo.count(),
+    get: (uscc) => repo.get(uscc),
+    count: () => repo.count(),
     search: (query, filters, limit) => engine().search(query, filters, limit),
     warmSearch: () => engine().warm(),
     followSearch: () => engine().follow(),

@@ -6,7 +6,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FieldDb, journalRepo, type JournalRepo } from '../../db/index.js';
 import type { Draft } from './inspection.api.js';
-import { clearJournal, readJournal, writeJournal, type JournalTarget, type LegacyJournalStore } from './draft-journal.js';
+import {
+  clearJournal,
+  readJournal,
+  writeJournal,
+  type JournalTarget,
+  type LegacyJournalStore,
+} from './draft-journal.js';
 
 const dbs: FieldDb[] = [];
 afterEach(async () => {
@@ -15,10 +21,18 @@ afterEach(async () => {
 
 function memoryLegacy(entries: Record<string, string> = {}): LegacyJournalStore & { map: Map<string, string> } {
   const map = new Map(Object.entries(entries));
-  return { map, keys: () => [...map.keys()], getItem: (k) => map.get(k) ?? null, removeItem: (k) => void map.delete(k) };
+  return {
+    map,
+    keys: () => [...map.keys()],
+    getItem: (k) => map.get(k) ?? null,
+    removeItem: (k) => void map.delete(k),
+  };
 }
 
-function target(legacy: LegacyJournalStore | null = null, wrap: (r: JournalRepo) => JournalRepo = (r) => r): JournalTarget & { db: FieldDb } {
+function target(
+  legacy: LegacyJournalStore | null = null,
+  wrap: (r: JournalRepo) => JournalRepo = (r) => r,
+): JournalTarget & { db: FieldDb } {
   const db = new FieldDb(`journal-${Math.random()}`);
   dbs.push(db);
   return { db, repo: wrap(journalRepo(db)), legacy };
@@ -26,10 +40,35 @@ function target(legacy: LegacyJournalStore | null = null, wrap: (r: JournalRepo)
 
 function draft(over: Partial<Draft> = {}): Draft {
   return {
-    taskId: 't-1', resultId: 'r-1', startedAt: '2026-11-22T01:00:00.000Z', inspectedOn: '2026-11-22',
-    items: [{ itemCode: 'N010', outcome: 'fail', note: '', finding: { description: '', legalBasis: '条例', severity: 'general', handling: 'rectify', rectifyDeadline: null, lenient: null } }],
-    findings: '', resultCodes: [], checkMethods: [], followUps: [], replaces: null, updatedAt: '2026-11-22T01:00:00.000Z',
-    captions: {}, signatures: [], templates: [], usccNote: '',
+    taskId: 't-1',
+    resultId: 'r-1',
+    startedAt: '2026-11-22T01:00:00.000Z',
+    inspectedOn: '2026-11-22',
+    items: [
+      {
+        itemCode: 'N010',
+        outcome: 'fail',
+        note: '',
+        finding: {
+          description: '',
+          legalBasis: '条例',
+          severity: 'general',
+          handling: 'rectify',
+          rectifyDeadline: null,
+          lenient: null,
+        },
+      },
+    ],
+    findings: '',
+    resultCodes: [],
+    checkMethods: [],
+    followUps: [],
+    replaces: null,
+    updatedAt: '2026-11-22T01:00:00.000Z',
+    captions: {},
+    signatures: [],
+    templates: [],
+    usccNote: '',
     ...over,
   };
 }
@@ -59,7 +98,13 @@ describe('draft journal', () => {
 
   it('drops a journal that does not parse instead of half-applying it', async () => {
     const t = target();
-    await t.repo.put({ resultId: 'r-1', taskId: 't-1', v: 1, writtenAt: 'x', draft: { taskId: 't-1', resultId: 'r-1', items: 'oops' } });
+    await t.repo.put({
+      resultId: 'r-1',
+      taskId: 't-1',
+      v: 1,
+      writtenAt: 'x',
+      draft: { taskId: 't-1', resultId: 'r-1', items: 'oops' },
+    });
     expect(await readJournal(draft(), t)).toBeNull();
     expect(await t.db.journal.count()).toBe(0);
   });
@@ -73,7 +118,9 @@ describe('draft journal', () => {
 
   it('keeps the order of writes and clears: the last form typed wins, and typing after a clear survives it', async () => {
     const t = target();
-    const writes = ['台', '台账', '台账记', '台账记录'].map((findings) => writeJournal(draft({ findings }), new Date(), t));
+    const writes = ['台', '台账', '台账记', '台账记录'].map((findings) =>
+      writeJournal(draft({ findings }), new Date(), t),
+    );
     const cleared = clearJournal('r-1', t);
     const after = writeJournal(draft({ findings: '台账记录不全' }), new Date(), t);
     expect(await Promise.all(writes)).toEqual([true, true, true, true]);
@@ -104,12 +151,19 @@ describe('draft journal', () => {
   });
 
   it('reports a journal that could not be written', async () => {
-    const t = target(null, (r) => ({ ...r, put: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')) }));
+    const t = target(null, (r) => ({
+      ...r,
+      put: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+    }));
     expect(await writeJournal(draft(), new Date(), t)).toBe(false);
   });
 
   it('moves a localStorage journal of an earlier version into IndexedDB once, and deletes it there', async () => {
-    const old = JSON.stringify({ v: 1, writtenAt: '2026-11-22T01:00:05.000Z', draft: draft({ findings: '旧版本的记录' }) });
+    const old = JSON.stringify({
+      v: 1,
+      writtenAt: '2026-11-22T01:00:05.000Z',
+      draft: draft({ findings: '旧版本的记录' }),
+    });
     const legacy = memoryLegacy({ 'inspection-journal:r-1': old, 'inspection-journal:r-9': 'not json' });
     const t = target(legacy);
     expect((await readJournal(draft(), t))?.findings).toBe('旧版本的记录');
@@ -122,7 +176,13 @@ describe('draft journal', () => {
     const old = JSON.stringify({ v: 1, writtenAt: '2026-11-22T01:00:05.000Z', draft: draft({ findings: '旧' }) });
     const legacy = memoryLegacy({ 'inspection-journal:r-1': old });
     const t = target(legacy);
-    await t.repo.put({ resultId: 'r-1', taskId: 't-1', v: 1, writtenAt: '2026-11-22T02:00:00.000Z', draft: draft({ findings: '新' }) });
+    await t.repo.put({
+      resultId: 'r-1',
+      taskId: 't-1',
+      v: 1,
+      writtenAt: '2026-11-22T02:00:00.000Z',
+      draft: draft({ findings: '新' }),
+    });
     expect((await readJournal(draft(), t))?.findings).toBe('新');
     expect(legacy.map.size).toBe(0);
   });

@@ -16,7 +16,13 @@
  */
 import { z } from 'zod';
 import type { JournalRepo, JournalRow } from '../../db/index.js';
-import { CHECK_METHODS, FINDING_HANDLINGS, FOLLOW_UPS, ITEM_OUTCOMES, RESULT_CODES } from '../../../../shared/domain/results.js';
+import {
+  CHECK_METHODS,
+  FINDING_HANDLINGS,
+  FOLLOW_UPS,
+  ITEM_OUTCOMES,
+  RESULT_CODES,
+} from '../../../../shared/domain/results.js';
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import type { Draft } from './inspection.api.js';
 
@@ -106,7 +112,8 @@ export function localStorageLegacy(): LegacyJournalStore | null {
     if (typeof localStorage === 'undefined') return null;
     const ls = localStorage;
     return {
-      keys: () => Array.from({ length: ls.length }, (_, i) => ls.key(i) ?? '').filter((k) => k.startsWith(LEGACY_PREFIX)),
+      keys: () =>
+        Array.from({ length: ls.length }, (_, i) => ls.key(i) ?? '').filter((k) => k.startsWith(LEGACY_PREFIX)),
       getItem: (k) => ls.getItem(k),
       removeItem: (k) => ls.removeItem(k),
     };
@@ -219,7 +226,13 @@ async function migrateLegacy(target: JournalTarget): Promise<void> {
       }
       const journal = parseJournal(json);
       if (journal && key === LEGACY_PREFIX + journal.draft.resultId) {
-        await target.repo.putIfNewer({ resultId: journal.draft.resultId, taskId: journal.draft.taskId, v: journal.v, writtenAt: journal.writtenAt, draft: journal.draft });
+        await target.repo.putIfNewer({
+          resultId: journal.draft.resultId,
+          taskId: journal.draft.taskId,
+          v: journal.v,
+          writtenAt: journal.writtenAt,
+          draft: journal.draft,
+        });
       }
       legacy.removeItem(key); // moved, or unreadable: either way never read from here again
     } catch {
@@ -251,7 +264,11 @@ export async function readJournal(draft: Draft, target: JournalTarget): Promise<
     }
     if (!row) return null;
     const journal = parseJournal({ v: row.v, writtenAt: row.writtenAt, draft: row.draft });
-    const stale = !journal || journal.draft.resultId !== draft.resultId || journal.draft.taskId !== draft.taskId || sameContent(journal.draft, draft);
+    const stale =
+      !journal ||
+      journal.draft.resultId !== draft.resultId ||
+      journal.draft.taskId !== draft.taskId ||
+      sameContent(journal.draft, draft);
     if (stale) {
       await target.repo.remove(draft.resultId).catch(() => undefined);
       return null;

@@ -30,7 +30,17 @@ export async function makeThumbnail(blob: Blob): Promise<Blob | null> {
 }
 
 export function toEvidenceFile(row: AttachmentRow): EvidenceFile {
-  return { id: row.id, kind: row.kind, mime: row.mime, size: row.size, sha256: row.sha256, fileName: row.fileName, capturedAt: row.capturedAt, thumbnail: row.thumbnail, blob: row.blob };
+  return {
+    id: row.id,
+    kind: row.kind,
+    mime: row.mime,
+    size: row.size,
+    sha256: row.sha256,
+    fileName: row.fileName,
+    capturedAt: row.capturedAt,
+    thumbnail: row.thumbnail,
+    blob: row.blob,
+  };
 }
 
 export interface CaptureInput {
@@ -55,10 +65,22 @@ export function evidenceKindError(kind: AttachmentKind, file: Blob): string | nu
 export async function captureEvidence(attachments: AttachmentsRepo, input: CaptureInput): Promise<EvidenceFile> {
   const problem = evidenceKindError(input.kind, input.file);
   if (problem) throw new Error(problem);
-  const [sha256, thumbnail] = await Promise.all([hashBlob(input.file), input.kind === 'signature' ? Promise.resolve(null) : makeThumbnail(input.file)]);
+  const [sha256, thumbnail] = await Promise.all([
+    hashBlob(input.file),
+    input.kind === 'signature' ? Promise.resolve(null) : makeThumbnail(input.file),
+  ]);
   const row: AttachmentRow = {
-    id: `att-${crypto.randomUUID()}`, resultId: input.resultId, taskId: input.taskId, kind: input.kind, mime: input.file.type,
-    size: input.file.size, sha256, blob: input.file, thumbnail, fileName: input.fileName, capturedAt: input.capturedAt,
+    id: `att-${crypto.randomUUID()}`,
+    resultId: input.resultId,
+    taskId: input.taskId,
+    kind: input.kind,
+    mime: input.file.type,
+    size: input.file.size,
+    sha256,
+    blob: input.file,
+    thumbnail,
+    fileName: input.fileName,
+    capturedAt: input.capturedAt,
   };
   return toEvidenceFile(await attachments.add(row));
 }

@@ -12,21 +12,48 @@ import type { Draft, DraftItem, DraftSignature } from '../api.js';
 
 export function toDraft(row: DraftRow): Draft {
   return {
-    taskId: row.taskId, resultId: row.resultId, startedAt: row.startedAt, inspectedOn: row.inspectedOn,
-    items: row.items.map((i) => ({ ...i, finding: i.finding ? { ...i.finding, lenient: i.finding.lenient ? { ...i.finding.lenient } : null } : null })),
-    findings: row.findings, resultCodes: [...row.resultCodes], checkMethods: [...row.checkMethods], followUps: [...row.followUps],
-    replaces: row.replaces, updatedAt: row.updatedAt,
-    captions: { ...(row.captions ?? {}) }, signatures: (row.signatures ?? []).map((s) => ({ ...s })), templates: [...(row.templates ?? [])],
+    taskId: row.taskId,
+    resultId: row.resultId,
+    startedAt: row.startedAt,
+    inspectedOn: row.inspectedOn,
+    items: row.items.map((i) => ({
+      ...i,
+      finding: i.finding ? { ...i.finding, lenient: i.finding.lenient ? { ...i.finding.lenient } : null } : null,
+    })),
+    findings: row.findings,
+    resultCodes: [...row.resultCodes],
+    checkMethods: [...row.checkMethods],
+    followUps: [...row.followUps],
+    replaces: row.replaces,
+    updatedAt: row.updatedAt,
+    captions: { ...(row.captions ?? {}) },
+    signatures: (row.signatures ?? []).map((s) => ({ ...s })),
+    templates: [...(row.templates ?? [])],
     usccNote: row.usccNote ?? '',
   };
 }
 
 /** Signature slots for a task: every inspector who is not only an expert, then the party. */
 export function signatureSlots(task: Task): DraftSignature[] {
-  const blank = { post: '', idNo: '', refused: false, refusalNote: '', witnessName: '', witnessIdNo: '', attachmentId: null, signedAt: null };
-  const inspectors = task.team.filter((m) => m.role !== 'expert').map((m): DraftSignature => ({
-    ...blank, slot: `inspector-${m.inspectorId}`, role: 'inspector', name: m.name, certNo: m.certNo,
-  }));
+  const blank = {
+    post: '',
+    idNo: '',
+    refused: false,
+    refusalNote: '',
+    witnessName: '',
+    witnessIdNo: '',
+    attachmentId: null,
+    signedAt: null,
+  };
+  const inspectors = task.team
+    .filter((m) => m.role !== 'expert')
+    .map((m): DraftSignature => ({
+      ...blank,
+      slot: `inspector-${m.inspectorId}`,
+      role: 'inspector',
+      name: m.name,
+      certNo: m.certNo,
+    }));
   return [...inspectors, { ...blank, slot: 'party', role: 'party', name: '', certNo: '' }];
 }
 
@@ -43,26 +70,54 @@ export function templateItemNames(codes: readonly string[]): { code: string; nam
   });
 }
 
-function lenientPayload(item: DraftItem, reference: Reference | null, history: LenientHistory, inspectedOn: string): NonNullable<ResultPayload['itemResults'][number]['finding']>['lenient'] {
+function lenientPayload(
+  item: DraftItem,
+  reference: Reference | null,
+  history: LenientHistory,
+  inspectedOn: string,
+): NonNullable<ResultPayload['itemResults'][number]['finding']>['lenient'] {
   const l = item.finding?.lenient;
   if (!item.finding || !l || !l.code || l.decision === '') return null;
   const entry = matchLenient(item.itemCode, reference?.lenientList ?? [], inspectedOn).find((e) => e.code === l.code);
   const checks = entry ? lenientConditions(entry, history, item.finding, inspectedOn) : [];
   const state = (key: string): 'met' | 'not-met' | 'inspector' | undefined => checks.find((c) => c.key === key)?.state;
   const minor = entry?.conditions.minorHarm ? (l.minorHarm ? 'met' : 'not-met') : undefined;
-  const conditions = Object.fromEntries(Object.entries({ firstViolation: state('firstViolation'), minorHarm: minor, correctedInTime: state('correctedInTime') }).filter(([, v]) => v !== undefined));
-  return { code: l.code, applied: l.decision === 'apply', reason: l.reason, ...(entry ? { listVersion: entry.listVersion } : {}), conditions };
+  const conditions = Object.fromEntries(
+    Object.entries({
+      firstViolation: state('firstViolation'),
+      minorHarm: minor,
+      correctedInTime: state('correctedInTime'),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    code: l.code,
+    applied: l.decision === 'apply',
+    reason: l.reason,
+    ...(entry ? { listVersion: entry.listVersion } : {}),
+    conditions,
+  };
 }
 
-function signatureRefs(signatures: readonly DraftSignature[], files: ReadonlyMap<string, AttachmentRow>): SignatureRef[] {
+function signatureRefs(
+  signatures: readonly DraftSignature[],
+  files: ReadonlyMap<string, AttachmentRow>,
+): SignatureRef[] {
   return signatures.map((s) => {
     const file = s.attachmentId ? files.get(s.attachmentId) : undefined;
     const party = s.role === 'party';
     return {
-      slot: s.slot, role: s.role, name: s.name, certNo: party ? null : s.certNo, post: party ? s.post : null, idNo: party ? s.idNo : null,
-      refused: party && s.refused, refusalNote: party && s.refused ? s.refusalNote : null,
+      slot: s.slot,
+      role: s.role,
+      name: s.name,
+      certNo: party ? null : s.certNo,
+      post: party ? s.post : null,
+      idNo: party ? s.idNo : null,
+      refused: party && s.refused,
+      refusalNote: party && s.refused ? s.refusalNote : null,
       witness: party && s.refused ? { name: s.witnessName, idNo: s.witnessIdNo } : null,
-      attachmentId: file ? file.id : null, sha256: file ? file.sha256 : null, signedAt: file ? s.signedAt : null,
+      attachmentId: file ? file.id : null,
+      sha256: file ? file.sha256 : null,
+      signedAt: file ? s.signedAt : null,
     };
   });
 }
@@ -77,26 +132,60 @@ export interface PayloadInput {
   readonly deadline: string;
 }
 
-export function buildPayload({ draft, task, reference, history, files, finishedAt, deadline }: PayloadInput): ResultPayload {
+export function buildPayload({
+  draft,
+  task,
+  reference,
+  history,
+  files,
+  finishedAt,
+  deadline,
+}: PayloadInput): ResultPayload {
   const byId = new Map(files.map((f) => [f.id, f]));
   const templateItems = templateItemNames(draft.items.map((i) => i.itemCode));
   const usccIssue = usccCheckFailure(task.enterprise.uscc);
   return {
-    resultId: draft.resultId, taskId: task.id, enterpriseUscc: task.enterprise.uscc, inspectedOn: draft.inspectedOn,
-    startedAt: draft.startedAt, finishedAt, inspectorIds: task.team.map((m) => m.inspectorId),
+    resultId: draft.resultId,
+    taskId: task.id,
+    enterpriseUscc: task.enterprise.uscc,
+    inspectedOn: draft.inspectedOn,
+    startedAt: draft.startedAt,
+    finishedAt,
+    inspectorIds: task.team.map((m) => m.inspectorId),
     itemResults: draft.items.map((i) => ({
-      itemCode: i.itemCode, outcome: i.outcome, note: i.note,
-      finding: i.outcome === 'fail' && i.finding
-        ? { description: i.finding.description, legalBasis: i.finding.legalBasis, severity: i.finding.severity, handling: i.finding.handling,
-            rectifyDeadline: i.finding.rectifyDeadline, lenient: lenientPayload(i, reference, history, draft.inspectedOn) }
-        : null,
+      itemCode: i.itemCode,
+      outcome: i.outcome,
+      note: i.note,
+      finding:
+        i.outcome === 'fail' && i.finding
+          ? {
+              description: i.finding.description,
+              legalBasis: i.finding.legalBasis,
+              severity: i.finding.severity,
+              handling: i.finding.handling,
+              rectifyDeadline: i.finding.rectifyDeadline,
+              lenient: lenientPayload(i, reference, history, draft.inspectedOn),
+            }
+          : null,
     })),
-    findings: draft.findings, resultCodes: draft.resultCodes, checkMethods: draft.checkMethods, followUps: draft.followUps,
-    replaces: draft.replaces, publicationDeadline: deadline,
+    findings: draft.findings,
+    resultCodes: draft.resultCodes,
+    checkMethods: draft.checkMethods,
+    followUps: draft.followUps,
+    replaces: draft.replaces,
+    publicationDeadline: deadline,
     signatures: signatureRefs(draft.signatures, byId),
-    evidence: files.filter((f) => f.kind !== 'signature').map((f) => ({
-      id: f.id, kind: f.kind === 'scan' ? 'scan' : 'photo', sha256: f.sha256, size: f.size, mime: f.mime, caption: draft.captions[f.id] ?? '', capturedAt: f.capturedAt,
-    })),
+    evidence: files
+      .filter((f) => f.kind !== 'signature')
+      .map((f) => ({
+        id: f.id,
+        kind: f.kind === 'scan' ? 'scan' : 'photo',
+        sha256: f.sha256,
+        size: f.size,
+        mime: f.mime,
+        caption: draft.captions[f.id] ?? '',
+        capturedAt: f.capturedAt,
+      })),
     ...(templateItems.length > 0 ? { templateItems } : {}),
     ...(usccIssue ? { usccCheck: { issue: usccIssue, note: draft.usccNote.trim() } } : {}),
   };

@@ -1,6 +1,12 @@
 /** The inspection form's state (autosaved drafts), evidence files, and finalized results. */
 import type { Receipt, ResultPayload } from '../../../../shared/protocol/index.js';
-import type { CheckMethod, FindingHandling, FollowUp, ItemOutcome, ResultCode } from '../../../../shared/domain/results.js';
+import type {
+  CheckMethod,
+  FindingHandling,
+  FollowUp,
+  ItemOutcome,
+  ResultCode,
+} from '../../../../shared/domain/results.js';
 
 export interface DraftItem {
   itemCode: string;
@@ -99,7 +105,9 @@ export interface InspectionService {
   /** Autosave: resolves only after the strict transaction committed. */
   saveDraft(draft: Draft): Promise<{ savedAt: string }>;
   /** Validate, freeze with a content hash, and queue for upload: one transaction. */
-  finalize(taskId: string): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
+  finalize(
+    taskId: string,
+  ): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
   resultForTask(taskId: string): Promise<StoredResult | null>;
   /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
   addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;

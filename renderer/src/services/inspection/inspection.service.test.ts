@@ -1,8 +1,23 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
-import { auditRepo, openDatabases, outboxRepo, referenceRepo, sha256Hex, tasksRepo, closeDatabases } from '../../db/index.js';
-import { disposeDatabases, freshDatabases, makeReference, makeTask, member, testServices } from '../../testing/builders.js';
+import {
+  auditRepo,
+  openDatabases,
+  outboxRepo,
+  referenceRepo,
+  sha256Hex,
+  tasksRepo,
+  closeDatabases,
+} from '../../db/index.js';
+import {
+  disposeDatabases,
+  freshDatabases,
+  makeReference,
+  makeTask,
+  member,
+  testServices,
+} from '../../testing/builders.js';
 import type { Draft } from '../api.js';
 import { signDraft } from '../../testing/inspection.testkit.js';
 
@@ -17,8 +32,25 @@ afterEach(() => disposeDatabases(dbs));
 function filled(d: Draft): Draft {
   return {
     ...d,
-    items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'fail', finding: { description: '未按时年报', legalBasis: '条例', severity: 'general', handling: 'rectify', rectifyDeadline: '2026-06-01', lenient: null } })),
-    resultCodes: ['CORRECTED'], checkMethods: ['ON_SITE'], followUps: ['ORDER_CORRECTION'],
+    items: d.items.map((i, n) =>
+      n === 0
+        ? { ...i, outcome: 'pass' }
+        : {
+            ...i,
+            outcome: 'fail',
+            finding: {
+              description: '未按时年报',
+              legalBasis: '条例',
+              severity: 'general',
+              handling: 'rectify',
+              rectifyDeadline: '2026-06-01',
+              lenient: null,
+            },
+          },
+    ),
+    resultCodes: ['CORRECTED'],
+    checkMethods: ['ON_SITE'],
+    followUps: ['ORDER_CORRECTION'],
   };
 }
 
@@ -30,7 +62,10 @@ describe('InspectionService', () => {
   it('opens a draft from the task items and saves changes', async () => {
     const s = testServices(dbs);
     const draft = await s.inspection.openDraft('task-1');
-    expect(draft.items.map((i) => [i.itemCode, i.outcome])).toEqual([['A01', 'unchecked'], ['A02', 'unchecked']]);
+    expect(draft.items.map((i) => [i.itemCode, i.outcome])).toEqual([
+      ['A01', 'unchecked'],
+      ['A02', 'unchecked'],
+    ]);
     expect(draft.inspectedOn).toBe('2026-05-06');
     await s.inspection.saveDraft({ ...draft, findings: '现场整洁' });
     expect((await s.inspection.openDraft('task-1')).findings).toBe('现场整洁');
@@ -42,38 +77,58 @@ describe('InspectionService', () => {
     await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 2, task }], '2', 2, 'x');
     const s = testServices(dbs);
     const d = await s.inspection.openDraft('task-2');
-    await s.inspection.saveDraft({ ...d, items: [d.items[0]!, { ...d.items[1]!, outcome: 'fail' }], resultCodes: ['NO_PROBLEM', 'CORRECTED'] });
+    await s.inspection.saveDraft({
+      ...d,
+      items: [d.items[0]!, { ...d.items[1]!, outcome: 'fail' }],
+      resultCodes: ['NO_PROBLEM', 'CORRECTED'],
+    });
     const r = await s.inspection.finalize('task-2');
     expect(r.ok).toBe(false);
     const problems = r.ok ? [] : r.problems;
-    expect(problems).toEqual(expect.arrayContaining([
-      { path: 'items.0.outcome', message: '第 1 项「营业执照公示」尚未检查，请选择符合、不符合或不涉及' },
-      { path: 'items.1.finding.description', message: '第 2 项「年度报告」为不符合，请填写发现的问题' },
-      { path: 'resultCodes', message: '“未发现问题”不能与其他检查结果同时选择' },
-      { path: 'checkMethods', message: '请至少选择一种核查方式' },
-      { path: 'team', message: '检查人员不得少于两人（本任务仅 1 人）' },
-      expect.objectContaining({ path: 'team.0', message: expect.stringContaining('执法证已于 2026-01-31 过期') }),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'items.0.outcome', message: '第 1 项「营业执照公示」尚未检查，请选择符合、不符合或不涉及' },
+        { path: 'items.1.finding.description', message: '第 2 项「年度报告」为不符合，请填写发现的问题' },
+        { path: 'resultCodes', message: '“未发现问题”不能与其他检查结果同时选择' },
+        { path: 'checkMethods', message: '请至少选择一种核查方式' },
+        { path: 'team', message: '检查人员不得少于两人（本任务仅 1 人）' },
+        expect.objectContaining({ path: 'team.0', message: expect.stringContaining('执法证已于 2026-01-31 过期') }),
+      ]),
+    );
     expect(await outboxRepo(dbs.field).list()).toHaveLength(0);
   });
 
   it('an irregular USCC needs a note on the licence check, which the payload and its hash then carry', async () => {
     const bad = '91350203M0001QAY9B'; // the GB 32100 check character should be 9
     const base = makeTask(3);
-    await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 3, task: { ...base, enterprise: { ...base.enterprise, uscc: bad } } }], '3', 3, 'x');
+    await tasksRepo(dbs.field).applyPage(
+      [{ kind: 'upsert', seq: 3, task: { ...base, enterprise: { ...base.enterprise, uscc: bad } } }],
+      '3',
+      3,
+      'x',
+    );
     const s = testServices(dbs);
     await s.inspection.saveDraft(await complete(s, await s.inspection.openDraft('task-3')));
     const missing = await s.inspection.finalize('task-3');
     expect(missing.ok ? [] : missing.problems).toEqual([
-      { path: 'usccNote', message: '本企业统一社会信用代码校验异常（第18位校验码应为“9”，实为“B”），请填写与营业执照原件核对的情况' },
+      {
+        path: 'usccNote',
+        message: '本企业统一社会信用代码校验异常（第18位校验码应为“9”，实为“B”），请填写与营业执照原件核对的情况',
+      },
     ]);
     await s.inspection.saveDraft({ ...(await s.inspection.openDraft('task-3')), usccNote: '核'.repeat(501) });
     const long = await s.inspection.finalize('task-3');
     expect(long.ok ? [] : long.problems).toEqual([{ path: 'usccNote', message: '营业执照核对说明不能超过 500 字' }]);
-    await s.inspection.saveDraft({ ...(await s.inspection.openDraft('task-3')), usccNote: '  与营业执照原件核对一致  ' });
+    await s.inspection.saveDraft({
+      ...(await s.inspection.openDraft('task-3')),
+      usccNote: '  与营业执照原件核对一致  ',
+    });
     const r = await s.inspection.finalize('task-3');
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    expect(r.result.payload.usccCheck).toEqual({ issue: '第18位校验码应为“9”，实为“B”', note: '与营业执照原件核对一致' });
+    expect(r.result.payload.usccCheck).toEqual({
+      issue: '第18位校验码应为“9”，实为“B”',
+      note: '与营业执照原件核对一致',
+    });
     expect(r.result.contentHash).toBe(await sha256Hex(canonicalJson(r.result.payload)));
   });
 
@@ -95,7 +150,11 @@ describe('InspectionService', () => {
     expect(r.result.contentHash).toBe(await sha256Hex(canonicalJson(r.result.payload)));
     const ops = await outboxRepo(dbs.field).list();
     expect(ops).toHaveLength(1);
-    expect(ops[0]).toMatchObject({ resultId: r.result.resultId, state: 'waiting', enterpriseName: '测试企业1有限公司' });
+    expect(ops[0]).toMatchObject({
+      resultId: r.result.resultId,
+      state: 'waiting',
+      enterpriseName: '测试企业1有限公司',
+    });
     expect((await auditRepo(dbs.field).list()).map((a) => a.subjectId)).toEqual([r.result.resultId]);
     await expect(s.inspection.saveDraft(await s.inspection.openDraft('task-1'))).rejects.toThrow('已定稿');
     const again = await s.inspection.finalize('task-1');
@@ -103,7 +162,15 @@ describe('InspectionService', () => {
   });
 
   it('a crash before commit leaves none of result, op or audit entry, and the draft intact', async () => {
-    const s = testServices(dbs, {}, { beforeFinalizeCommit: () => { throw new Error('simulated crash'); } });
+    const s = testServices(
+      dbs,
+      {},
+      {
+        beforeFinalizeCommit: () => {
+          throw new Error('simulated crash');
+        },
+      },
+    );
     const draft = await complete(s, await s.inspection.openDraft('task-1'));
     await s.inspection.saveDraft(draft);
     await expect(s.inspection.finalize('task-1')).rejects.toThrow('simulated crash');

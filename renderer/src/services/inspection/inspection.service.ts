@@ -21,16 +21,35 @@ import type { Runtime } from '../runtime.js';
 export { toDraft } from './inspection-payload.js';
 
 export function toStoredResult(row: ResultRow): StoredResult {
-  return { resultId: row.resultId, taskId: row.taskId, payload: row.payload, contentHash: row.contentHash, finalizedAt: row.finalizedAt, receipt: row.receipt };
+  return {
+    resultId: row.resultId,
+    taskId: row.taskId,
+    payload: row.payload,
+    contentHash: row.contentHash,
+    finalizedAt: row.finalizedAt,
+    receipt: row.receipt,
+  };
 }
 
 export function newDraftRow(task: Task, now: Date): DraftRow {
   const at = now.toISOString();
   return {
-    taskId: task.id, resultId: `r-${crypto.randomUUID()}`, startedAt: at, inspectedOn: chinaDate(now),
+    taskId: task.id,
+    resultId: `r-${crypto.randomUUID()}`,
+    startedAt: at,
+    inspectedOn: chinaDate(now),
     items: task.items.map((i) => ({ itemCode: i.code, outcome: 'unchecked', note: '', finding: null })),
-    findings: '', resultCodes: [], checkMethods: [], followUps: [], replaces: null, updatedAt: at, frozen: false,
-    captions: {}, signatures: signatureSlots(task), templates: [], usccNote: '',
+    findings: '',
+    resultCodes: [],
+    checkMethods: [],
+    followUps: [],
+    replaces: null,
+    updatedAt: at,
+    frozen: false,
+    captions: {},
+    signatures: signatureSlots(task),
+    templates: [],
+    usccNote: '',
   };
 }
 
@@ -57,23 +76,60 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     if (!row) return { ok: false, problems: [{ path: '', message: '尚未开始检查，没有可定稿的记录' }] };
     if (row.frozen) return { ok: false, problems: [{ path: '', message: '该检查记录已定稿，不能重复定稿' }] };
     const draft = toDraft(row);
-    const [{ reference: ref, history }, stored] = await Promise.all([context(record.task), files.forResult(draft.resultId)]);
+    const [{ reference: ref, history }, stored] = await Promise.all([
+      context(record.task),
+      files.forResult(draft.resultId),
+    ]);
     const signatureFiles = new Set(stored.filter((f) => f.kind === 'signature').map((f) => f.id));
     const problems = validateDraft(draft, record.task, { reference: ref, history, signatureFiles });
     if (problems.length > 0) return { ok: false, problems };
     const finishedAt = rt.now().toISOString();
-    const deadline = publicationDeadline(draft.inspectedOn, ref?.calendar ?? { holidays: [], workdays: [] }, ref?.publicationWorkingDays ?? DEFAULT_PUBLICATION_WORKING_DAYS);
-    const used = new Set([...draft.signatures.map((s) => s.attachmentId), ...stored.filter((f) => f.kind !== 'signature').map((f) => f.id)]);
-    const parsed = ResultPayloadSchema.safeParse(buildPayload({ draft, task: record.task, reference: ref, history, files: stored.filter((f) => used.has(f.id)), finishedAt, deadline }));
-    if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    const deadline = publicationDeadline(
+      draft.inspectedOn,
+      ref?.calendar ?? { holidays: [], workdays: [] },
+      ref?.publicationWorkingDays ?? DEFAULT_PUBLICATION_WORKING_DAYS,
+    );
+    const used = new Set([
+      ...draft.signatures.map((s) => s.attachmentId),
+      ...stored.filter((f) => f.kind !== 'signature').map((f) => f.id),
+    ]);
+    const parsed = ResultPayloadSchema.safeParse(
+      buildPayload({
+        draft,
+        task: record.task,
+        reference: ref,
+        history,
+        files: stored.filter((f) => used.has(f.id)),
+        finishedAt,
+        deadline,
+      }),
+    );
+    if (!parsed.success)
+      return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
     const payload = parsed.data;
     const contentHash = await sha256Hex(canonicalJson(payload));
     for (let attempt = 0; ; attempt += 1) {
-      const entry = await audit.prepare({ at: finishedAt, kind: 'result.finalized', subjectId: payload.resultId, detail: { taskId, contentHash, replaces: payload.replaces } });
+      const entry = await audit.prepare({
+        at: finishedAt,
+        kind: 'result.finalized',
+        subjectId: payload.resultId,
+        detail: { taskId, contentHash, replaces: payload.replaces },
+      });
       try {
         const result = await results.finalize({
-          result: { resultId: payload.resultId, taskId, taskVersion: record.task.version, payload, contentHash, finalizedAt: finishedAt },
-          op: { opId: `op-${crypto.randomUUID()}`, enterpriseName: record.task.enterprise.name, publicationDeadline: payload.publicationDeadline },
+          result: {
+            resultId: payload.resultId,
+            taskId,
+            taskVersion: record.task.version,
+            payload,
+            contentHash,
+            finalizedAt: finishedAt,
+          },
+          op: {
+            opId: `op-${crypto.randomUUID()}`,
+            enterpriseName: record.task.enterprise.name,
+            publicationDeadline: payload.publicationDeadline,
+          },
           audit: entry,
           ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
         });
@@ -117,7 +173,14 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     async addEvidence(taskId, file, kind, fileName) {
       const row = await drafts.get(taskId);
       if (!row) throw new Error('请先开始检查，再添加附件');
-      return captureEvidence(files, { taskId, resultId: row.resultId, file, kind, fileName, capturedAt: rt.now().toISOString() });
+      return captureEvidence(files, {
+        taskId,
+        resultId: row.resultId,
+        file,
+        kind,
+        fileName,
+        capturedAt: rt.now().toISOString(),
+      });
     },
     async removeEvidence(id) {
       await files.remove(id);
@@ -126,14 +189,24 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
       return (await files.forResult(resultId)).map(toEvidenceFile);
     },
     async startCorrection(taskId) {
-      const [latest, record, current] = await Promise.all([results.forTask(taskId), tasks.get(taskId), drafts.get(taskId)]);
+      const [latest, record, current] = await Promise.all([
+        results.forTask(taskId),
+        tasks.get(taskId),
+        drafts.get(taskId),
+      ]);
       if (!latest || !record) throw new Error('没有已定稿的检查记录，无需更正');
       if (current && !current.frozen) return toDraft(current);
       const base = current ?? newDraftRow(record.task, rt.now());
       const at = rt.now().toISOString();
       const row: DraftRow = {
-        ...base, resultId: `r-${crypto.randomUUID()}`, replaces: latest.resultId, startedAt: at, updatedAt: at, frozen: false,
-        captions: {}, signatures: signatureSlots(record.task),
+        ...base,
+        resultId: `r-${crypto.randomUUID()}`,
+        replaces: latest.resultId,
+        startedAt: at,
+        updatedAt: at,
+        frozen: false,
+        captions: {},
+        signatures: signatureSlots(record.task),
       };
       const stored = await drafts.replaceFrozen(row);
       rt.emit('tasks');

@@ -11,7 +11,10 @@ export function browserNetwork(): NetworkSource {
       const off = () => listener(false);
       window.addEventListener('online', on);
       window.addEventListener('offline', off);
-      return () => { window.removeEventListener('online', on); window.removeEventListener('offline', off); };
+      return () => {
+        window.removeEventListener('online', on);
+        window.removeEventListener('offline', off);
+      };
     },
   };
 }
@@ -22,8 +25,14 @@ export function manualNetwork(initial = true): NetworkSource & { set(online: boo
   const listeners = new Set<(o: boolean) => void>();
   return {
     online: () => online,
-    subscribe(l) { listeners.add(l); return () => listeners.delete(l); },
-    set(value) { online = value; for (const l of listeners) l(value); },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    set(value) {
+      online = value;
+      for (const l of listeners) l(value);
+    },
   };
 }
 

@@ -20,7 +20,12 @@ export interface OutboxEntry {
   /** Why it was set aside, machine-readable (RESULT_CONFLICT, TASK_CANCELLED, …), for the review flow. */
   readonly setAsideCode: string | null;
   /** The inspector's review decision, if any: kept with a note, or resent as a correction. */
-  readonly review: { readonly decision: 'keep' | 'correction'; readonly note: string; readonly at: string; readonly correctionResultId: string | null } | null;
+  readonly review: {
+    readonly decision: 'keep' | 'correction';
+    readonly note: string;
+    readonly at: string;
+    readonly correctionResultId: string | null;
+  } | null;
   /** This result corrects (replaces) that one. */
   readonly replaces: string | null;
 }

@@ -15,9 +15,17 @@ let answers: number[] = [];
 async function fakeTus(method: string, init: RequestInit | undefined): Promise<Response> {
   const headers = new Headers(init?.headers);
   const size = Number(headers.get('Upload-Length') ?? 0);
-  if (method === 'POST') return new Response(null, { status: 201, headers: { Location: `http://p.test/v1/uploads/u${puts.length}-${size}`, 'Tus-Resumable': '1.0.0' } });
-  const body = init?.body instanceof Blob ? init.body.size : init?.body instanceof Uint8Array ? init.body.byteLength : 0;
-  return new Response(null, { status: 204, headers: { 'Upload-Offset': String(Number(headers.get('Upload-Offset') ?? 0) + body), 'Tus-Resumable': '1.0.0' } });
+  if (method === 'POST')
+    return new Response(null, {
+      status: 201,
+      headers: { Location: `http://p.test/v1/uploads/u${puts.length}-${size}`, 'Tus-Resumable': '1.0.0' },
+    });
+  const body =
+    init?.body instanceof Blob ? init.body.size : init?.body instanceof Uint8Array ? init.body.byteLength : 0;
+  return new Response(null, {
+    status: 204,
+    headers: { 'Upload-Offset': String(Number(headers.get('Upload-Offset') ?? 0) + body), 'Tus-Resumable': '1.0.0' },
+  });
 }
 
 const fakeFetch: typeof fetch = async (input, init) => {
@@ -27,10 +35,17 @@ const fakeFetch: typeof fetch = async (input, init) => {
   const status = answers.shift() ?? 201;
   if (status !== 201) return new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'boom' } }), { status });
   const resultId = decodeURIComponent(new URL(url).pathname.split('/')[3] ?? '');
-  return new Response(JSON.stringify({
-    resultId, receivedAt: '2026-05-06T02:00:00Z', contentHash: 'a'.repeat(64), attachmentHashes: [],
-    publication: { state: 'accepted', publishedAt: null, deadline: '2026-06-02' }, clockSkewFlagged: false,
-  }), { status: 201 });
+  return new Response(
+    JSON.stringify({
+      resultId,
+      receivedAt: '2026-05-06T02:00:00Z',
+      contentHash: 'a'.repeat(64),
+      attachmentHashes: [],
+      publication: { state: 'accepted', publishedAt: null, deadline: '2026-06-02' },
+      clockSkewFlagged: false,
+    }),
+    { status: 201 },
+  );
 };
 
 async function settle(check: () => Promise<boolean>): Promise<void> {
@@ -52,11 +67,29 @@ describe('outbox schedule', () => {
   it('drains on reconnect and retries on the timer after a backoff', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const network = manualNetwork(false);
-    const s = testServices(dbs, { fetch: fakeFetch, network, background: true, now: () => new Date(clock), random: () => 0.5 });
+    const s = testServices(dbs, {
+      fetch: fakeFetch,
+      network,
+      background: true,
+      now: () => new Date(clock),
+      random: () => 0.5,
+    });
     s.internals.runtime.setBaseUrl('http://p.test');
-    await s.internals.runtime.tokens.set({ accessToken: 'a'.repeat(20), refreshToken: 'r'.repeat(20), expiresIn: 3600, serverTime: '2026-05-06T02:00:00Z' });
+    await s.internals.runtime.tokens.set({
+      accessToken: 'a'.repeat(20),
+      refreshToken: 'r'.repeat(20),
+      expiresIn: 3600,
+      serverTime: '2026-05-06T02:00:00Z',
+    });
     const d = await s.inspection.openDraft('task-1');
-    await s.inspection.saveDraft(await signDraft(s.inspection, { ...d, items: d.items.map((i) => ({ ...i, outcome: 'na' })), resultCodes: ['NO_ACTIVITY'], checkMethods: ['ON_SITE'] }));
+    await s.inspection.saveDraft(
+      await signDraft(s.inspection, {
+        ...d,
+        items: d.items.map((i) => ({ ...i, outcome: 'na' })),
+        resultCodes: ['NO_ACTIVITY'],
+        checkMethods: ['ON_SITE'],
+      }),
+    );
     expect((await s.inspection.finalize('task-1')).ok).toBe(true);
 
     answers = [500];

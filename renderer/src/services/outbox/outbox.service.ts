@@ -20,13 +20,30 @@ function progressOf(row: OutboxRow, uploads: readonly UploadRow[]): number | nul
   return total === 0 ? 100 : Math.floor((done / total) * 100);
 }
 
-function toEntry(row: OutboxRow, uploads: readonly UploadRow[], aside: SetAsideRow | undefined, review: ReviewRow | undefined, replaces: string | null): OutboxEntry {
+function toEntry(
+  row: OutboxRow,
+  uploads: readonly UploadRow[],
+  aside: SetAsideRow | undefined,
+  review: ReviewRow | undefined,
+  replaces: string | null,
+): OutboxEntry {
   return {
-    opId: row.opId, resultId: row.resultId, taskId: row.taskId, enterpriseName: row.enterpriseName, state: row.state,
-    attempts: row.attempts, lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.nextAttemptAt === null ? null : new Date(row.nextAttemptAt).toISOString(),
-    lastError: row.lastError, advice: row.advice, publicationDeadline: row.publicationDeadline,
-    progress: progressOf(row, uploads), setAsideCode: row.state === 'needs_review' ? (aside?.code ?? null) : null,
-    review: review ? { decision: review.decision, note: review.note, at: review.at, correctionResultId: review.correctionResultId } : null,
+    opId: row.opId,
+    resultId: row.resultId,
+    taskId: row.taskId,
+    enterpriseName: row.enterpriseName,
+    state: row.state,
+    attempts: row.attempts,
+    lastAttemptAt: row.lastAttemptAt,
+    nextAttemptAt: row.nextAttemptAt === null ? null : new Date(row.nextAttemptAt).toISOString(),
+    lastError: row.lastError,
+    advice: row.advice,
+    publicationDeadline: row.publicationDeadline,
+    progress: progressOf(row, uploads),
+    setAsideCode: row.state === 'needs_review' ? (aside?.code ?? null) : null,
+    review: review
+      ? { decision: review.decision, note: review.note, at: review.at, correctionResultId: review.correctionResultId }
+      : null,
     replaces,
   };
 }
@@ -41,13 +58,25 @@ export interface OutboxController extends OutboxService {
 export function createOutboxService(rt: Runtime): OutboxController {
   const { outbox, uploads, reviews, results, attachments, meta, audit } = rt.repos;
   const uploader = createTusUploader({
-    baseUrl: rt.baseUrl, fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)), tokens: rt.tokens,
-    uploads, source: attachments, now: () => rt.now().getTime(), onProgress: () => rt.emit('outbox'),
+    baseUrl: rt.baseUrl,
+    fetch: rt.deps.fetch ?? ((input, init) => fetch(input, init)),
+    tokens: rt.tokens,
+    uploads,
+    source: attachments,
+    now: () => rt.now().getTime(),
+    onProgress: () => rt.emit('outbox'),
   });
   const engine = createPushEngine({
-    uploader, http: rt.http, outbox, results, deviceId: () => meta.deviceId(),
-    now: () => rt.now().getTime(), ...(rt.deps.random ? { random: rt.deps.random } : {}), locks: rt.deps.locks ?? null,
-    onChange: () => rt.emit('outbox'), auditGate: () => audit.verify(),
+    uploader,
+    http: rt.http,
+    outbox,
+    results,
+    deviceId: () => meta.deviceId(),
+    now: () => rt.now().getTime(),
+    ...(rt.deps.random ? { random: rt.deps.random } : {}),
+    locks: rt.deps.locks ?? null,
+    onChange: () => rt.emit('outbox'),
+    auditGate: () => audit.verify(),
   });
 
   async function drain(): Promise<DrainReport | null> {
@@ -58,13 +87,26 @@ export function createOutboxService(rt: Runtime): OutboxController {
   }
 
   async function list(): Promise<OutboxEntry[]> {
-    const [rows, allUploads, decisions, allResults] = await Promise.all([outbox.list(), uploads.all(), reviews.all(), results.all()]);
+    const [rows, allUploads, decisions, allResults] = await Promise.all([
+      outbox.list(),
+      uploads.all(),
+      reviews.all(),
+      results.all(),
+    ]);
     const replacesOf = new Map(allResults.map((r) => [r.resultId, r.payload.replaces]));
     const out: OutboxEntry[] = [];
     for (const row of rows) {
-      const aside = row.state === 'needs_review' ? (await outbox.setAsideInfo(row.opId)) ?? undefined : undefined;
+      const aside = row.state === 'needs_review' ? ((await outbox.setAsideInfo(row.opId)) ?? undefined) : undefined;
       const review = decisions.filter((d) => d.opId === row.opId).at(-1);
-      out.push(toEntry(row, allUploads.filter((u) => u.resultId === row.resultId), aside, review, replacesOf.get(row.resultId) ?? null));
+      out.push(
+        toEntry(
+          row,
+          allUploads.filter((u) => u.resultId === row.resultId),
+          aside,
+          review,
+          replacesOf.get(row.resultId) ?? null,
+        ),
+      );
     }
     return out;
   }
@@ -75,10 +117,28 @@ export function createOutboxService(rt: Runtime): OutboxController {
     if (!op || !original) throw new Error(`找不到待上传记录 ${opId}`);
     const aside = await outbox.setAsideInfo(opId);
     const at = rt.now().toISOString();
-    const payload = { ...original.payload, resultId: `r-${crypto.randomUUID()}`, replaces: aside?.conflictWith ?? original.resultId, finishedAt: at };
+    const payload = {
+      ...original.payload,
+      resultId: `r-${crypto.randomUUID()}`,
+      replaces: aside?.conflictWith ?? original.resultId,
+      finishedAt: at,
+    };
     const contentHash = await sha256Hex(canonicalJson(payload));
-    const entry = await audit.prepare({ at, kind: 'result.correction', subjectId: payload.resultId, detail: { replaces: payload.replaces, of: original.resultId, note, contentHash } });
-    const row = await reviews.correct({ opId, note, at, payload, contentHash, newOpId: `op-${crypto.randomUUID()}`, audit: entry });
+    const entry = await audit.prepare({
+      at,
+      kind: 'result.correction',
+      subjectId: payload.resultId,
+      detail: { replaces: payload.replaces, of: original.resultId, note, contentHash },
+    });
+    const row = await reviews.correct({
+      opId,
+      note,
+      at,
+      payload,
+      contentHash,
+      newOpId: `op-${crypto.randomUUID()}`,
+      audit: entry,
+    });
     rt.emit('outbox');
     rt.emit('tasks');
     return row.resultId;
@@ -110,7 +170,10 @@ export function createOutboxService(rt: Runtime): OutboxController {
       const off = rt.deps.network.subscribe((online) => {
         if (online) void outbox.makeAllDue().then(drain);
       });
-      return () => { clearInterval(timer); off(); };
+      return () => {
+        clearInterval(timer);
+        off();
+      };
     },
   };
 }

@@ -34,18 +34,26 @@ export function localStorageLedger(): LedgerStore {
 
 /** An in-memory ledger (tests, tools). */
 export function memoryLedger(): LedgerStore & { value: string | null } {
-  const m = { value: null as string | null, get: () => m.value, set: (v: string | null) => { m.value = v; } };
+  const m = {
+    value: null as string | null,
+    get: () => m.value,
+    set: (v: string | null) => {
+      m.value = v;
+    },
+  };
   return m;
 }
 
-const LedgerSchema = z.array(z.object({
-  resultId: z.string().min(1),
-  taskId: z.string().min(1),
-  enterpriseName: z.string(),
-  state: z.enum(['waiting', 'uploading', 'accepted', 'published', 'needs_review', 'paused']),
-  confirmed: z.boolean(),
-  seenAt: z.string(),
-}));
+const LedgerSchema = z.array(
+  z.object({
+    resultId: z.string().min(1),
+    taskId: z.string().min(1),
+    enterpriseName: z.string(),
+    state: z.enum(['waiting', 'uploading', 'accepted', 'published', 'needs_review', 'paused']),
+    confirmed: z.boolean(),
+    seenAt: z.string(),
+  }),
+);
 
 function readLedger(store: LedgerStore): LedgerEntry[] {
   const raw = store.get();
@@ -59,13 +67,24 @@ function readLedger(store: LedgerStore): LedgerEntry[] {
 }
 
 /** Merges the outbox into the ledger; a result once confirmed by receipt stays confirmed. */
-export function mergeLedger(ledger: readonly LedgerEntry[], entries: readonly OutboxEntry[], at: string): LedgerEntry[] {
+export function mergeLedger(
+  ledger: readonly LedgerEntry[],
+  entries: readonly OutboxEntry[],
+  at: string,
+): LedgerEntry[] {
   const byId = new Map(ledger.map((e) => [e.resultId, e]));
   for (const e of entries) {
     const before = byId.get(e.resultId);
     const confirmed = (before?.confirmed ?? false) || e.state === 'accepted' || e.state === 'published';
     if (before && before.state === e.state && before.confirmed === confirmed) continue;
-    byId.set(e.resultId, { resultId: e.resultId, taskId: e.taskId, enterpriseName: e.enterpriseName, state: e.state, confirmed, seenAt: at });
+    byId.set(e.resultId, {
+      resultId: e.resultId,
+      taskId: e.taskId,
+      enterpriseName: e.enterpriseName,
+      state: e.state,
+      confirmed,
+      seenAt: at,
+    });
   }
   return [...byId.values()].sort((a, b) => b.seenAt.localeCompare(a.seenAt)).slice(0, LEDGER_LIMIT);
 }
@@ -87,14 +106,23 @@ export function createStorageService(rt: Runtime, o: StorageOptions = {}): Stora
       if (next !== before) store.set(next);
     },
     async acceptFresh() {
-      const lost = readLedger(store).filter((e) => !e.confirmed).map((e) => e.resultId);
+      const lost = readLedger(store)
+        .filter((e) => !e.confirmed)
+        .map((e) => e.resultId);
       const confirmed = readLedger(store).filter((e) => e.confirmed).length;
       const { meta, audit } = rt.repos;
       const previous = mirror.get();
       const marker = await meta.ensureMarker();
       await audit.append({
-        at: rt.now().toISOString(), kind: 'store.recovered', subjectId: marker,
-        detail: { previousMarker: previous, lostResults: lost.join(','), lostCount: lost.length, confirmedCount: confirmed },
+        at: rt.now().toISOString(),
+        kind: 'store.recovered',
+        subjectId: marker,
+        detail: {
+          previousMarker: previous,
+          lostResults: lost.join(','),
+          lostCount: lost.length,
+          confirmedCount: confirmed,
+        },
       });
       mirror.set(marker);
       store.set(null);
@@ -111,7 +139,12 @@ export function createIntegrityService(rt: Runtime): IntegrityService {
     async check(): Promise<IntegrityReport> {
       const audit = rt.repos.audit;
       const [brokenAt, head] = await Promise.all([audit.verify(), audit.head()]);
-      return { ok: brokenAt === null, brokenAt, entries: head.count, message: brokenAt === null ? null : integrityMessage(brokenAt) };
+      return {
+        ok: brokenAt === null,
+        brokenAt,
+        entries: head.count,
+        message: brokenAt === null ? null : integrityMessage(brokenAt),
+      };
     },
   };
 }

@@ -5,7 +5,11 @@ import type { SyncProgress, SyncService } from './sync.api.js';
 import type { Runtime } from '../runtime.js';
 import { docNumbersAfterPull } from '../documents/documents.sync.js';
 
-export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>, beforePull: () => void = () => undefined): SyncService {
+export function createSyncService(
+  rt: Runtime,
+  afterPull: () => Promise<unknown>,
+  beforePull: () => void = () => undefined,
+): SyncService {
   let progress: SyncProgress = { ...IDLE_PROGRESS, lastSyncedAt: null };
   let run: PullRun | null = null;
   let running: Promise<void> | null = null;
@@ -16,9 +20,12 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
     for (const l of listeners) l(progress);
     if (p.phase === 'tasks' || p.phase === 'done') rt.emit('tasks');
   };
-  void rt.repos.taskSync.get('tasks').then((s) => {
-    if (s.lastSyncedAt && !progress.lastSyncedAt) progress = { ...progress, lastSyncedAt: s.lastSyncedAt };
-  }).catch(() => undefined);
+  void rt.repos.taskSync
+    .get('tasks')
+    .then((s) => {
+      if (s.lastSyncedAt && !progress.lastSyncedAt) progress = { ...progress, lastSyncedAt: s.lastSyncedAt };
+    })
+    .catch(() => undefined);
 
   async function start(): Promise<void> {
     if (!rt.baseUrl() || !rt.tokens.hasTokens()) {
@@ -27,8 +34,14 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
     }
     beforePull();
     run = runPull({
-      baseUrl: rt.baseUrl(), tokens: rt.tokens, dbs: rt.dbs, dbPrefix: rt.deps.dbPrefix ?? '', pageSize: rt.deps.pageSize ?? 1000,
-      useWorker: rt.deps.useWorker ?? false, ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}), onProgress: (p) => set(p.phase === 'done' ? { ...p, phase: 'enterprises', message: '正在预留文书编号…' } : p), // 'done' only after the numbers
+      baseUrl: rt.baseUrl(),
+      tokens: rt.tokens,
+      dbs: rt.dbs,
+      dbPrefix: rt.deps.dbPrefix ?? '',
+      pageSize: rt.deps.pageSize ?? 1000,
+      useWorker: rt.deps.useWorker ?? false,
+      ...(rt.deps.fetch ? { fetch: rt.deps.fetch } : {}),
+      onProgress: (p) => set(p.phase === 'done' ? { ...p, phase: 'enterprises', message: '正在预留文书编号…' } : p), // 'done' only after the numbers
     });
     const outcome = await run.done;
     run = null;
@@ -37,13 +50,19 @@ export function createSyncService(rt: Runtime, afterPull: () => Promise<unknown>
       set({ ...progress, phase: 'done', message: '同步完成' }, rt.now().toISOString());
       await afterPull();
     } else if (progress.phase !== 'cancelled') {
-      set({ ...progress, phase: 'error', message: outcome.sessionExpired ? '登录已过期，请重新登录后再同步' : `同步失败：${outcome.message}` });
+      set({
+        ...progress,
+        phase: 'error',
+        message: outcome.sessionExpired ? '登录已过期，请重新登录后再同步' : `同步失败：${outcome.message}`,
+      });
     }
   }
 
   return {
     start() {
-      running ??= start().finally(() => { running = null; });
+      running ??= start().finally(() => {
+        running = null;
+      });
       return running;
     },
     cancel() {

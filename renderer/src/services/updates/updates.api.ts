@@ -13,5 +13,7 @@ export interface UpdatesService {
   /** Folder dialog → verified and staged package; staged:null when the inspector cancelled. */
   pickPackage(): Promise<{ ok: true; staged: StagedUpdate | null } | { ok: false; message: string }>;
   /** After the inspector confirmed: 'opened' the installer, or 'shown' its folder. */
-  install(stagedId: string): Promise<{ ok: true; action: 'opened' | 'shown'; path: string } | { ok: false; message: string }>;
+  install(
+    stagedId: string,
+  ): Promise<{ ok: true; action: 'opened' | 'shown'; path: string } | { ok: false; message: string }>;
 }
