@@ -26,14 +26,6 @@ export type UploadLive = (uploadUrl: string) => boolean;
 
 const SETTLED = new Set(['accepted', 'published', 'needs_review']);
 
-/**
- * Known client defect, tolerated here and counted until it is fixed: tus-js-client answers a HEAD of
- * a stored upload URL that is not 2xx (a 503 from a busy platform, or a 401 from an expired token)
- * by dropping the URL and creating a second upload resource, so the attachment is sent again from
- * byte 0 and the first resource is orphaned. With this set to false the model test finds it at once.
- */
-export const TOLERATE_RECREATE_AFTER_REFUSED_HEAD = true;
-
 function lowerCaseHeaders(init: RequestInit | undefined): Record<string, string> {
   return Object.fromEntries(
     Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
@@ -62,10 +54,6 @@ export class Ledger {
   private readonly bodies = new Map<string, string>();
   /** Requests in flight per resource ("PUT r-1", "tus att-1") and generation. */
   private readonly inFlight = new Map<string, number>();
-  /** Stored upload URLs whose last HEAD was answered neither 2xx nor "gone" (404/410). */
-  private readonly refusedHead = new Set<string>();
-  /** Second creations that followed such a HEAD (the tolerated defect above). */
-  recreatedAfterRefusedHead = 0;
 
   /** Remembers the key the client stored for a freshly finalized result. */
   async finalized(db: FieldDb, resultId: string): Promise<void> {
@@ -106,13 +94,6 @@ export class Ledger {
         : null;
     if (put) await this.checkPut(db, decodeURIComponent(put[1]!), entry);
     if (creation) await this.checkCreation(db, entry, live);
-    if (method === 'HEAD') {
-      return (status) => {
-        if (status !== null && (status < 200 || status > 299) && status !== 404 && status !== 410)
-          this.refusedHead.add(url.href);
-        else this.refusedHead.delete(url.href);
-      };
-    }
     if (resource === null) return () => undefined;
     const slot = `${resource} #${generation}`;
     if ((this.inFlight.get(slot) ?? 0) > 0)
@@ -153,10 +134,6 @@ export class Ledger {
     }
     const row = await db.uploads.get(entry.attachmentId);
     if (row?.uploadUrl && live(row.uploadUrl)) {
-      if (TOLERATE_RECREATE_AFTER_REFUSED_HEAD && this.refusedHead.has(row.uploadUrl)) {
-        this.recreatedAfterRefusedHead += 1;
-        return;
-      }
       this.violations.push(
         `second tus creation for ${entry.attachmentId} while its stored upload URL ${row.uploadUrl} is still live on the platform (should have resumed it)`,
       );

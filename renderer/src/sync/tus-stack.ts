@@ -14,15 +14,31 @@ import type {
 } from 'tus-js-client';
 import type { UploadsRepo } from '../db/index.js';
 
+/**
+ * The header under which a HEAD's real status travels when it is reported to tus-js-client as 423.
+ * tus-js-client treats ANY non-2xx answer to the HEAD of a stored upload URL as "gone" and creates a
+ * new upload, so a 401 (expired token), 403, 429 or 503 would send the attachment again from byte 0
+ * and orphan the first resource. Only 404 and 410 mean the upload is gone; every other refusal is
+ * reported as 423 (which tus-js-client surfaces as an error without touching the stored URL) and the
+ * uploader reads the real status from this header.
+ */
+export const HELD_STATUS_HEADER = 'x-tus-held-status';
+
+function headMeansGone(status: number): boolean {
+  return status === 404 || status === 410;
+}
+
 class FetchResponse implements HttpResponse {
   constructor(
     private readonly res: Response,
     private readonly body: string,
+    private readonly held: boolean,
   ) {}
   getStatus(): number {
-    return this.res.status;
+    return this.held ? 423 : this.res.status;
   }
   getHeader(name: string): string | undefined {
+    if (this.held && name.toLowerCase() === HELD_STATUS_HEADER) return String(this.res.status);
     return this.res.headers.get(name) ?? undefined;
   }
   getBody(): string {
@@ -69,7 +85,8 @@ class FetchRequest implements HttpRequest {
       const res = await this.doFetch(this.url, init);
       const text = await res.text();
       if (body) this.progress(body.size);
-      return new FetchResponse(res, text);
+      const held = this.method === 'HEAD' && !res.ok && !headMeansGone(res.status);
+      return new FetchResponse(res, text, held);
     } finally {
       clearTimeout(timer);
     }

@@ -9,7 +9,7 @@ import { API, type ResultUpload } from '../../../shared/protocol/index.js';
 import type { AttachmentRow, UploadsRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { parseRetryAfter } from '../platform/http.js';
-import { FetchHttpStack, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';
+import { FetchHttpStack, HELD_STATUS_HEADER, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';
 
 export type AttachmentRef = ResultUpload['attachments'][number];
 export type Prepared =
@@ -43,7 +43,8 @@ type TusAttempt =
 
 function failureOf(err: Error | DetailedError): TusAttempt {
   const res = 'originalResponse' in err ? err.originalResponse : null;
-  const status = res ? res.getStatus() : null;
+  const held = res?.getHeader(HELD_STATUS_HEADER);
+  const status = res ? (held ? Number(held) : res.getStatus()) : null;
   return {
     ok: false,
     status,
