@@ -31,3 +31,13 @@ export const API = {
   adminReinstateDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/reinstate`,
   adminKeyReleases: '/v1/admin/key-releases',
 } as const;
+
+/**
+ * The URL of a platform endpoint. The configured platform URL may carry a path prefix
+ * (https://host/api): the endpoint goes under it, not at the host's root as `new URL('/v1/…', base)`
+ * would put it.
+ */
+export function platformEndpoint(platformUrl: string, path: string): string {
+  const base = platformUrl.endsWith('/') ? platformUrl : `${platformUrl}/`;
+  return base + path.replace(/^\/+/, '');
+}

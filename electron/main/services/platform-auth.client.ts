@@ -6,6 +6,7 @@
  */
 import {
   API,
+  platformEndpoint,
   LoginResponseSchema,
   RefreshResponseSchema,
   type LoginRequest,
@@ -41,13 +42,12 @@ export function createPlatformAuthClient(options: PlatformAuthClientOptions): Pl
   }
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
 
   async function post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<PlatformCall<z.infer<S>>> {
     let res: Response;
     try {
       // Resolved exactly as the renderer's HTTP client does, so both reach the same endpoints.
-      res = await doFetch(new URL(path, base), {
+      res = await doFetch(platformEndpoint(options.baseUrl, path), {
         method: 'POST',
         headers: { accept: 'application/json', 'content-type': 'application/json' },
         body: JSON.stringify(body),

@@ -5,7 +5,7 @@
  * headers, same Idempotency-Key) is sent once more.
  */
 import type { z } from 'zod';
-import { ErrorBodySchema, type ErrorCode } from '../../../shared/protocol/index.js';
+import { ErrorBodySchema, platformEndpoint, type ErrorCode } from '../../../shared/protocol/index.js';
 
 export type HttpError =
   | { readonly kind: 'network'; readonly message: string }
@@ -82,7 +82,7 @@ export function parseRetryAfter(value: string | null, serverDate: string | null)
 }
 
 function buildUrl(base: string, path: string, query?: Readonly<Record<string, string | number>>): string {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  const url = new URL(platformEndpoint(base, path));
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
   return url.toString();
 }

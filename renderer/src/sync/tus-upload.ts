@@ -5,7 +5,7 @@
  * completion. Failures come back as the HTTP client's error union so push-answers decides.
  */
 import { Upload, type DetailedError } from 'tus-js-client';
-import { API, type ResultUpload } from '../../../shared/protocol/index.js';
+import { API, platformEndpoint, type ResultUpload } from '../../../shared/protocol/index.js';
 import type { AttachmentRow, UploadsRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { parseRetryAfter } from '../platform/http.js';
@@ -75,7 +75,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   function once(att: AttachmentRow, chunkSize: number): Promise<TusAttempt> {
     return new Promise((resolve) => {
       const upload = new Upload(att.blob, {
-        endpoint: new URL(API.uploads, deps.baseUrl()).toString(),
+        endpoint: platformEndpoint(deps.baseUrl(), API.uploads),
         metadata: {
           attachmentId: att.id,
           resultId: att.resultId,
