@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { VerifyResponseSchema } from '../../shared/protocol/index.js';
-import { decodeQr, PdfFile, squash } from '../print/pdfTools.js';
+import { decodeQr, PdfFile, squash } from '../print/pdf-tools.js';
 import { expect, test } from './fixtures.js';
 import { fillAllCompliant, finalize, networkStatus, openMyTask, openTask } from './pages.js';
 

@@ -20,8 +20,8 @@ import {
   member,
   testServices,
 } from '../../renderer/src/testing/builders.js';
-import { nodeFontSource } from './nodeFontSource.js';
-import { decodeQr, PdfFile, squash } from './pdfTools.js';
+import { nodeFontSource } from './node-font-source.js';
+import { decodeQr, PdfFile, squash } from './pdf-tools.js';
 
 const RARE = '喆堃犇㙟';
 let dbs: ReturnType<typeof freshDatabases>;

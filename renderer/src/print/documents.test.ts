@@ -4,7 +4,7 @@
  */
 import type { Content, ContextPageSize, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { describe, expect, it } from 'vitest';
-import { fixtures } from '../../../test/print/pdfTools.js';
+import { fixtures } from '../../../test/print/pdf-tools.js';
 import { buildDocument } from './index.js';
 
 const A4: ContextPageSize = { width: 595.28, height: 841.89, orientation: 'portrait' };

@@ -5,7 +5,7 @@
  * warn before printing.
  *
  * Where the bytes come from is injected (`FontSource`): the renderer fetches Vite asset URLs
- * (fonts.browser.ts), Node tests and benchmarks read node_modules (test/print/nodeFontSource.ts).
+ * (fonts.browser.ts), Node tests and benchmarks read node_modules (test/print/node-font-source.ts).
  */
 
 export const FONT_FAMILY = 'NotoSansSC';

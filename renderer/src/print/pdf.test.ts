@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../shared/domain/canonical.js';
-import { fontPath, nodeFontSource } from '../../../test/print/nodeFontSource.js';
-import { PdfFile, decodeQr, fixtures, openEmbeddedFont, sha256Hex, squash } from '../../../test/print/pdfTools.js';
+import { fontPath, nodeFontSource } from '../../../test/print/node-font-source.js';
+import { PdfFile, decodeQr, fixtures, openEmbeddedFont, sha256Hex, squash } from '../../../test/print/pdf-tools.js';
 import type { FontSource } from './fonts.js';
 import { fontCovers } from './glyphs.js';
 import { buildDocument, createPdfRenderer } from './index.js';

@@ -1,11 +1,11 @@
 /**
  * Renders every fixture document to PDF and PNG under .tmp/docs/ for a person to look at
- * (`npx tsx test/print/renderSamples.ts [dpi]`), and prints the render timings.
+ * (`npx tsx test/print/render-samples.ts [dpi]`), and prints the render timings.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { buildDocument, createPdfRenderer } from '../../renderer/src/print/index.js';
-import { nodeFontSource } from './nodeFontSource.js';
-import { PdfFile, fixtures } from './pdfTools.js';
+import { nodeFontSource } from './node-font-source.js';
+import { PdfFile, fixtures } from './pdf-tools.js';
 
 const OUT = '.tmp/docs';
 const dpi = Number(process.argv[2] ?? 80);

@@ -1,7 +1,7 @@
 /**
  * Writes test/fixtures/documents/*.json: realistic zh-CN inputs for the three documents, with a
  * valid USCC check character, a real content hash (SHA-256 of canonicalJson(result)) and a small
- * drawn signature PNG. Run once with `npx tsx test/print/makeFixtures.ts`; the JSON is committed.
+ * drawn signature PNG. Run once with `npx tsx test/print/make-fixtures.ts`; the JSON is committed.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
