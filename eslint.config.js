@@ -69,8 +69,35 @@ function rendererPlace(absolute) {
 /** Thread entry points: every `*.worker.ts` and the service worker's sw/sw.ts. */
 const isThreadEntry = (file) => /\.worker\.ts$/.test(file) || file.endsWith(path.join('sw', 'sw.ts'));
 
+/** The naming rule: components PascalCase.tsx, hooks useThing.ts(x), every other module kebab-case (role after a dot). */
+function fileNameProblem(file) {
+  const base = path.basename(file);
+  const stem = base.split('.')[0] ?? '';
+  const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem);
+  const hook = /^use[A-Z][A-Za-z0-9]*$/.test(stem);
+  const component = /^[A-Z][A-Za-z0-9]*$/.test(stem);
+  if (kebab || hook || (component && base.endsWith('.tsx'))) return null;
+  return component
+    ? `${base}: a PascalCase name is for React components (.tsx); other modules are kebab-case (e.g. ${toKebab(stem)}.ts).`
+    : `${base}: module names are kebab-case (e.g. ${toKebab(stem)}${base.slice(stem.length)}); components PascalCase.tsx; hooks useThing.ts.`;
+}
+
+const toKebab = (s) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
+
 const layersPlugin = {
   rules: {
+    'file-name': {
+      meta: { type: 'suggestion', schema: [], docs: { description: 'One file-naming rule for the whole tree' } },
+      create(context) {
+        const problem = fileNameProblem(context.filename);
+        if (!problem) return {};
+        return { Program: (node) => context.report({ node, message: problem }) };
+      },
+    },
     'thread-header': {
       meta: {
         type: 'problem',
@@ -222,6 +249,12 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],
     plugins: { layers: layersPlugin },
     rules: { 'layers/imports': 'error', 'layers/thread-header': 'error' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'electron/**/*.{ts,cts}', 'test/**/*.{ts,tsx}'],
+    ignores: ['**/*.d.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/file-name': 'error' },
   },
   {
     files: ['electron/**/*.{ts,cts}'],

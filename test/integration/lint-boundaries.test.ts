@@ -155,4 +155,21 @@ describe('import boundaries', () => {
     expect(await layerErrors('renderer/src/db/x.test.ts', '../services/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/db/x.test.ts', '../sync/doc-numbers.js')).toEqual([]);
   });
+
+  it('holds every file to one naming rule', async () => {
+    const nameErrors = async (filePath: string, code = 'export const x = 1;\n') => {
+      const [result] = await eslint.lintText(code, { filePath });
+      return (result?.messages ?? []).filter((m) => m.ruleId === 'layers/file-name').map((m) => m.message);
+    };
+    expect(await nameErrors('renderer/src/features/inspection/draftJournal.ts')).toEqual([
+      expect.stringContaining('draft-journal.ts'),
+    ]);
+    expect(await nameErrors('test/print/pdfTools.ts')).toHaveLength(1);
+    expect(await nameErrors('renderer/src/db/Outbox.repo.ts')).toEqual([expect.stringContaining('React components')]);
+    expect(await nameErrors('renderer/src/db/repos/outbox.repo.ts')).toEqual([]);
+    expect(await nameErrors('renderer/src/sync/pull.worker.ts')).toEqual([]);
+    expect(await nameErrors('renderer/src/features/tasks/TaskList.tsx', 'export const x = 1;\n')).toEqual([]);
+    expect(await nameErrors('renderer/src/features/inspection/useAutosave.ts')).toEqual([]);
+    expect(await nameErrors('electron/main/services/platform-auth.client.ts')).toEqual([]);
+  });
 });
