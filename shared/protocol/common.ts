@@ -29,6 +29,15 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** The caller is not (or no longer) on the result's task team: that result only is refused. */
   'NOT_YOUR_TASK',
+  /**
+   * A result names another enterprise or team than its task (or `replaces` a result of another
+   * task): that result only is refused.
+   */
+  'TASK_MISMATCH',
+  /** `payload.evidence` lists a file that is not among the result's uploaded attachments (or with another hash). */
+  'EVIDENCE_MISMATCH',
+  /** The upload or attachment id belongs to another inspector or another result. */
+  'NOT_YOUR_UPLOAD',
   /** The device of the access token (or of the login) was revoked: everything from it is refused. */
   'DEVICE_REVOKED',
   /** The action needs a recent password sign-in; a refreshed session is not enough. */

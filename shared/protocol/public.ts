@@ -13,6 +13,11 @@ export const PublicResultSchema = z.object({
   result: z.string(),
   items: z.array(z.object({ item: z.string(), result: z.string() })),
   publishedAt: IsoDateTimeSchema,
+  /**
+   * Set when a published correction replaced this result: it is kept for the record (已更正) but
+   * is no longer the current result. Optional so earlier answers still parse.
+   */
+  correctedBy: IdSchema.optional(),
 });
 export type PublicResult = z.infer<typeof PublicResultSchema>;
 
@@ -30,4 +35,6 @@ export const VerifyResponseSchema = z.object({
   inspectedOn: IsoDateSchema.nullable(),
   /** Set when the hash is a printed document's own hash registered with the result. */
   document: z.object({ title: z.string(), docNo: z.string() }).optional(),
+  /** The result was replaced by this correction: the paper matches a record that is no longer current. */
+  correctedBy: IdSchema.optional(),
 });

@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
 CREATE TABLE IF NOT EXISTS doc_counters (doc_type TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS doc_reservations (
   request_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, doc_type TEXT NOT NULL, from_no INTEGER NOT NULL, to_no INTEGER NOT NULL,
-  response_json TEXT NOT NULL);
+  response_json TEXT NOT NULL, inspector_id TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS doc_reports (
   doc_type TEXT NOT NULL, serial INTEGER NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
   result_id TEXT, reason TEXT, PRIMARY KEY (doc_type, serial));
@@ -67,6 +67,12 @@ function migrate(db: Db): void {
   const tokenColumns = (db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[]).map((c) => c.name);
   // 0 = "no password login on record": such tokens can never release a key.
   if (!tokenColumns.includes('auth_at')) db.exec('ALTER TABLE tokens ADD COLUMN auth_at INTEGER NOT NULL DEFAULT 0');
+  const reservationColumns = (db.prepare('PRAGMA table_info(doc_reservations)').all() as { name: string }[]).map(
+    (c) => c.name,
+  );
+  // '' = reserved before numbers were tied to an inspector: nobody can report such a block any more.
+  if (!reservationColumns.includes('inspector_id'))
+    db.exec("ALTER TABLE doc_reservations ADD COLUMN inspector_id TEXT NOT NULL DEFAULT ''");
 }
 
 export function openDb(dataDir: string): Db {

@@ -18,6 +18,7 @@ import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson, verify } from
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
 import { getReceipt, putResult } from './routes/results.js';
+import { authorizeUpload } from './routes/uploads.js';
 import { enterprisesFeed, tasksFeed } from './routes/sync.js';
 import type { Platform } from './state.js';
 
@@ -97,7 +98,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
 }
 
 async function tusRoute(p: Platform, tus: TusServer, ctx: Ctx): Promise<null> {
-  requireInspector(p, ctx);
+  authorizeUpload(p, requireInspector(p, ctx).id, ctx);
   if (ctx.fault?.kind === 'drop-mid-body') {
     // tus reads the body itself; cut the connection shortly after it starts.
     setTimeout(() => ctx.req.socket.destroy(), ctx.fault.ms || 15);

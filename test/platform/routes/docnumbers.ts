@@ -3,6 +3,9 @@
  * idempotent per requestId; reports of used / voided numbers so every number is accounted for.
  * A used number may carry the printed document's own hash (its QR's hash): registered here so
  * /public/verify can answer for that paper; voiding the number withdraws it.
+ * A block belongs to the inspector and the device that reserved it: only they report its numbers.
+ * A paper counts for a result only when its reporter is on that result's task team, so no account
+ * can vouch for a forged paper under somebody else's result.
  */
 import { DOC_TYPE_LABELS, ReportRequestSchema, ReserveRequestSchema } from '../../../shared/protocol/index.js';
 import type { DocType } from '../../../shared/protocol/index.js';
@@ -14,20 +17,27 @@ import type { Db } from '../db.js';
 
 const DOC_HASHES = `CREATE TABLE IF NOT EXISTS doc_hashes (
   result_id TEXT NOT NULL, doc_hash TEXT NOT NULL, doc_type TEXT NOT NULL, serial INTEGER NOT NULL, doc_no TEXT NOT NULL,
-  PRIMARY KEY (result_id, doc_hash))`;
+  inspector_id TEXT NOT NULL DEFAULT '', PRIMARY KEY (result_id, doc_hash, inspector_id))`;
 const ready = new WeakSet<Db>();
 function docHashes(db: Db): Db {
   if (!ready.has(db)) {
     db.exec(DOC_HASHES);
+    const columns = (db.prepare('PRAGMA table_info(doc_hashes)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('inspector_id'))
+      db.exec("ALTER TABLE doc_hashes ADD COLUMN inspector_id TEXT NOT NULL DEFAULT ''");
     ready.add(db);
   }
   return db;
 }
 
-/** The printed document registered for this result under this hash, if any. */
+/** The printed document registered for this result under this hash by a member of its task team, if any. */
 export function documentByHash(p: Platform, resultId: string, hash: string): { title: string; docNo: string } | null {
   const row = docHashes(p.db)
-    .prepare('SELECT doc_type, doc_no FROM doc_hashes WHERE result_id = ? AND doc_hash = ?')
+    .prepare(
+      `SELECT h.doc_type, h.doc_no FROM doc_hashes h JOIN results r ON r.result_id = h.result_id
+       JOIN task_team t ON t.task_id = r.task_id AND t.inspector_id = h.inspector_id
+       WHERE h.result_id = ? AND h.doc_hash = ?`,
+    )
     .get(resultId, hash) as { doc_type: DocType; doc_no: string } | undefined;
   return row ? { title: DOC_TYPE_LABELS[row.doc_type] ?? row.doc_type, docNo: row.doc_no } : null;
 }
@@ -56,16 +66,17 @@ function sameDevice<T extends { deviceId: string }>(body: T, deviceId: string): 
 }
 
 export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
-  const { deviceId } = requireCaller(p, ctx);
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
   const body = sameDevice(parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请'), deviceId);
   const year = p.now().getUTCFullYear();
   const out = p.db.transaction(() => {
     const prior = p.db
-      .prepare('SELECT device_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?')
-      .get(body.requestId) as { device_id: string; doc_type: string; response_json: string } | undefined;
+      .prepare('SELECT device_id, inspector_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?')
+      .get(body.requestId) as
+      { device_id: string; inspector_id: string; doc_type: string; response_json: string } | undefined;
     if (prior) {
-      if (prior.device_id !== body.deviceId || prior.doc_type !== body.docType)
-        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备或文书类型');
+      if (prior.device_id !== body.deviceId || prior.inspector_id !== me.id || prior.doc_type !== body.docType)
+        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备、其他检查人员或文书类型');
       return JSON.parse(prior.response_json) as unknown;
     }
     const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(body.docType) as
@@ -80,19 +91,19 @@ export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
     const res = { docType: body.docType, prefix: `${PREFIX[body.docType]}〔${year}〕`, from, to };
     p.db
       .prepare(
-        'INSERT INTO doc_reservations (request_id, device_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO doc_reservations (request_id, device_id, inspector_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(body.requestId, body.deviceId, body.docType, from, to, JSON.stringify(res));
+      .run(body.requestId, body.deviceId, me.id, body.docType, from, to, JSON.stringify(res));
     return res;
   })();
   return json(200, out);
 }
 
 export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
-  const { deviceId } = requireCaller(p, ctx);
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
   const body = sameDevice(parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告'), deviceId);
   const owned = p.db.prepare(
-    'SELECT 1 FROM doc_reservations WHERE device_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no',
+    'SELECT 1 FROM doc_reservations WHERE device_id = ? AND inspector_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no',
   );
   const entries = [
     ...body.used.map((u) => ({
@@ -110,29 +121,38 @@ export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
       reason: v.reason,
     })),
   ];
-  const notOwned = entries.filter((e) => !owned.get(body.deviceId, e.docType, e.serial));
+  const notOwned = entries.filter((e) => !owned.get(body.deviceId, me.id, e.docType, e.serial));
   if (notOwned.length > 0) {
     const first = notOwned[0]!;
     throw new HttpError(
       422,
       'VALIDATION',
-      `编号未分配给该设备：${DOC_TYPE_LABELS[first.docType]} 第 ${first.serial} 号`,
+      `编号未分配给本人在该设备上的申请：${DOC_TYPE_LABELS[first.docType]} 第 ${first.serial} 号`,
       { details: { notOwned } },
     );
   }
+  // A result already on the platform tells whose it is; one not yet uploaded is checked when verified.
+  const teamOf = p.db.prepare(
+    'SELECT 1 FROM results r LEFT JOIN task_team t ON t.task_id = r.task_id AND t.inspector_id = ? WHERE r.result_id = ? AND t.inspector_id IS NULL',
+  );
+  const foreign = body.used.filter((u) => teamOf.get(me.id, u.resultId) !== undefined).map((u) => u.resultId);
+  if (foreign.length > 0)
+    throw new HttpError(403, 'NOT_YOUR_TASK', `结果 ${foreign.join('、')} 不属于您所在检查组的任务，不能为其登记文书`, {
+      details: { foreign },
+    });
   const upsert = p.db
     .prepare(`INSERT INTO doc_reports (doc_type, serial, device_id, kind, result_id, reason) VALUES (?, ?, ?, ?, ?, ?)
                                ON CONFLICT(doc_type, serial) DO UPDATE SET kind = excluded.kind, result_id = excluded.result_id, reason = excluded.reason`);
   const db = docHashes(p.db);
   const addHash = db.prepare(
-    'INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no, inspector_id) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const dropHashes = db.prepare('DELETE FROM doc_hashes WHERE doc_type = ? AND serial = ?');
   db.transaction(() => {
     for (const e of entries) upsert.run(e.docType, e.serial, body.deviceId, e.kind, e.resultId, e.reason);
     for (const u of body.used) {
       if (u.docHash)
-        addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial));
+        addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial), me.id);
     }
     for (const v of body.voided) dropHashes.run(v.docType, v.serial);
   })();

@@ -19,7 +19,7 @@ header{background:#b71c1c;color:#fff;padding:14px 24px;font-size:20px}header sma
 main{max-width:1080px;margin:20px auto;background:#fff;padding:20px 24px;border-radius:4px}
 table{border-collapse:collapse;width:100%;margin:12px 0}th,td{border:1px solid #d6dbe3;padding:6px 8px;font-size:14px;text-align:left;vertical-align:top}
 th{background:#eef2f7}h2{font-size:17px;border-left:4px solid #b71c1c;padding-left:8px}.muted{color:#666;font-size:13px}
-.ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}form input{padding:6px;width:320px}form button{padding:6px 14px}
+.ok{color:#2e7d32;font-weight:bold}tr.corrected td{color:#777}.bad{color:#c62828;font-weight:bold}form input{padding:6px;width:320px}form button{padding:6px 14px}
 </style></head><body><header>市场监管抽查检查结果公示（演示平台）<small>演示数据均为虚构，非真实企业信息</small></header><main>${body}</main></body></html>`;
 }
 
@@ -45,19 +45,22 @@ export function indexPage(
   );
 }
 
+/** A corrected result stays listed for the record, marked 已更正 with a link to the result that replaced it. */
+function resultRow(r: PublicResult, i: number): string {
+  const corrected = r.correctedBy
+    ? `<br><span class="bad">已更正</span><span class="muted">（以<a href="#result-${esc(r.correctedBy)}">更正后的结果</a>为准）</span>`
+    : '';
+  return `<tr id="result-${esc(r.resultId)}" data-result-id="${esc(r.resultId)}"${r.correctedBy ? ` data-corrected-by="${esc(r.correctedBy)}" class="corrected"` : ''}><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}${corrected}</td>
+<td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
+<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`;
+}
+
 export function enterprisePage(uscc: string, name: string, results: readonly PublicResult[]): string {
   const rows =
     results.length === 0
       ? '<p class="muted">该企业暂无已公示的抽查检查结果信息。</p>'
       : `<table><thead><tr><th>序号</th><th>检查实施机关</th><th>类型</th><th>日期</th><th>结果</th><th>抽查计划编号/名称</th><th>抽查任务编号</th><th>公示日期</th></tr></thead><tbody>${results
-          .map(
-            (
-              r,
-              i,
-            ) => `<tr data-result-id="${esc(r.resultId)}"><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}</td>
-<td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
-<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`,
-          )
+          .map(resultRow)
           .join('')}</tbody></table>`;
   return layout(
     `${name} - 抽查检查结果`,
@@ -74,11 +77,15 @@ export function verifyPage(
     enterpriseName: string | null;
     inspectedOn: string | null;
     document?: { title: string; docNo: string };
+    correctedBy?: string;
   },
 ): string {
   const doc = v.document ? `<br>文书：${esc(v.document.title)}（${esc(v.document.docNo)}）` : '';
+  const corrected = v.correctedBy
+    ? `<p class="bad">注意：该检查记录已更正，以更正后的结果（编号 ${esc(v.correctedBy)}）为准。</p>`
+    : '';
   const verdict = v.match
-    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}${doc}</p>`
+    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}${doc}</p>${corrected}`
     : v.state === 'mismatch'
       ? '<p class="bad">核验未通过：文书内容与平台记录不一致，请注意辨别。</p>'
       : '<p class="bad">未找到该检查记录（可能尚未上传至平台）。</p>';

@@ -30,6 +30,18 @@ export function enterpriseName(p: Platform, uscc: string): string | null {
   return row?.name ?? null;
 }
 
+/** The published correction of the same task that replaces this result, if any. */
+export function correctionOf(p: Platform, resultId: string): string | null {
+  const row = p.db
+    .prepare(
+      `SELECT c.result_id FROM results c JOIN results r ON r.result_id = ? AND r.task_id = c.task_id
+       WHERE c.state = 'published' AND json_extract(c.body_json, '$.payload.replaces') = r.result_id
+       ORDER BY c.received_at LIMIT 1`,
+    )
+    .get(resultId) as { result_id: string } | undefined;
+  return row?.result_id ?? null;
+}
+
 export function publicResults(p: Platform, uscc: string): PublicResult[] {
   const rows = p.db
     .prepare(
@@ -42,6 +54,7 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
     const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
     const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
     const itemName = (code: string): string => task?.items.find((i) => i.code === code)?.name ?? code;
+    const correctedBy = correctionOf(p, r.result_id);
     return {
       resultId: r.result_id,
       authority: inspectorById(p, r.inspector_id)?.unit ?? '市场监督管理局',
@@ -56,6 +69,7 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
         result: ITEM_OUTCOME_LABELS[i.outcome],
       })),
       publishedAt: r.published_at,
+      ...(correctedBy ? { correctedBy } : {}),
     };
   });
 }
@@ -89,8 +103,13 @@ export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = p.db
     .prepare(
+      // A corrected result stays on the enterprise's page, but the count is of current results.
       `SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
-              WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\') GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,
+              JOIN results r ON r.result_id = pub.result_id
+              WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')
+              AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND c.state = 'published'
+                AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
+              GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,
     )
     .all(q, like, like) as { uscc: string; name: string; n: number; last: string }[];
   return html(200, indexPage(rows, q, null));
@@ -110,6 +129,7 @@ export function verify(p: Platform, ctx: Ctx): Reply {
     // is printed before the result exists, so every paper carries its own hash, reported with its number).
     const doc = row.content_hash === hash.toLowerCase() ? null : documentByHash(p, resultId, hash.toLowerCase());
     const matches = row.content_hash === hash.toLowerCase() || doc !== null;
+    const correctedBy = matches ? correctionOf(p, resultId) : null;
     out = matches
       ? {
           match: true,
@@ -117,6 +137,7 @@ export function verify(p: Platform, ctx: Ctx): Reply {
           enterpriseName: enterpriseName(p, row.enterprise_uscc),
           inspectedOn: up.payload.inspectedOn,
           ...(doc ? { document: doc } : {}),
+          ...(correctedBy ? { correctedBy } : {}),
         }
       : { match: false, state: 'mismatch', enterpriseName: null, inspectedOn: null };
   }

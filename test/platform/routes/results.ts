@@ -19,6 +19,7 @@ import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
+import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
 import { loseAttachment } from './uploads.js';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -83,7 +84,8 @@ function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, 
         .run(key, me.id, requestHash, resultId, p.now().toISOString());
       return null;
     }
-    if (row.request_hash !== requestHash)
+    // Keys are per inspector: another account's key is no way to read (or replay) its answer.
+    if (row.inspector_id !== me.id || row.request_hash !== requestHash)
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一个请求体，不能复用');
     if (row.state === 'processing')
       throw new HttpError(409, 'IN_FLIGHT', '同一幂等键的请求仍在处理中，请稍后重试', {
@@ -145,6 +147,21 @@ function recordCheckpoint(p: Platform, up: ResultUpload): void {
 /** Every check and the write; runs inside the caller's transaction. Returns the response and whether to store it under the key. */
 function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResponse; store: boolean } {
   const id = up.payload.resultId;
+  const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
+  if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
+  const member = p.db
+    .prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?')
+    .get(up.taskId, me.id) as { active: number } | undefined;
+  // Not stored under the key: it concerns this result only, and the caller's other results go on.
+  // Checked before an existing result is answered, so its receipt goes to the team only.
+  if (!member)
+    return {
+      res: {
+        status: 403,
+        body: errorBody('NOT_YOUR_TASK', `您不在任务 ${up.taskId} 的检查组中，平台不接收您提交的该任务结果`),
+      },
+      store: false,
+    };
   const existing = p.db.prepare('SELECT content_hash, held_reason FROM results WHERE result_id = ?').get(id) as
     { content_hash: string; held_reason: string | null } | undefined;
   if (existing) {
@@ -168,20 +185,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       };
     return { res: { status: 200, body: receipt }, store: true };
   }
-  const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
-  if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
-  const member = p.db
-    .prepare('SELECT active FROM task_team WHERE task_id = ? AND inspector_id = ?')
-    .get(up.taskId, me.id) as { active: number } | undefined;
-  // Not stored under the key: it concerns this result only, and the caller's other results go on.
-  if (!member)
-    return {
-      res: {
-        status: 403,
-        body: errorBody('NOT_YOUR_TASK', `您不在任务 ${up.taskId} 的检查组中，平台不接收您提交的该任务结果`),
-      },
-      store: false,
-    };
+  const refused = taskMismatch(p, me, up) ?? foreignAttachments(p, me, up);
+  if (refused) return { res: refused, store: false };
   const live = liveResultOf(p, up.taskId);
   if (live && live !== up.payload.replaces) {
     const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
@@ -283,6 +288,7 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
     throw new HttpError(422, 'VALIDATION', `deviceId（${up.deviceId}）与登录设备（${deviceId}）不一致`);
   if (sha256(canonicalJson(up.payload)) !== up.contentHash)
     throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
+  requireEvidenceUploaded(up);
   // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
   const requestHash = sha256(
     canonicalJson({
@@ -316,11 +322,18 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
 }
 
 export function getReceipt(p: Platform, ctx: Ctx): Reply {
-  requireInspector(p, ctx);
+  const me = requireInspector(p, ctx);
   publishDue(p);
   const id = ctx.params['id'] ?? '';
   const receipt = currentReceipt(p, id);
   if (!receipt) throw new HttpError(404, 'NOT_FOUND', '平台上没有该结果');
+  // Former members too: a reassigned inspector still follows the result they submitted.
+  const onTeam = p.db
+    .prepare(
+      'SELECT 1 FROM results r JOIN task_team t ON t.task_id = r.task_id WHERE r.result_id = ? AND t.inspector_id = ?',
+    )
+    .get(id, me.id);
+  if (!onTeam) throw new HttpError(403, 'NOT_YOUR_TASK', '您不在该结果所属任务的检查组中，不能查看其回执');
   const lost = receipt.publication.state === 'published' ? [] : lostAttachments(p, id);
   return lost.length > 0 ? missingReply(lost) : json(200, receipt);
 }
