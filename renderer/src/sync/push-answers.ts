@@ -111,6 +111,14 @@ function decideHttp(
     return retry(`平台缺少附件（${error.missing.length} 个），将重新上传后重试`);
   }
   if (status === 409 && code === 'IN_FLIGHT') return retry('平台仍在处理同一请求，稍后重试');
+  if (status === 403 && code === 'NOT_YOUR_UPLOAD') {
+    return {
+      action: 'review',
+      code,
+      reason: `平台拒收该结果的附件：${error.message}`,
+      advice: `${REVIEW_KEEP}请联系管理员核对附件；其他结果会继续上传。`,
+    };
+  }
   if (status === 401 || status === 403) {
     return {
       action: 'pause',

@@ -126,6 +126,33 @@ describe('push engine', () => {
     expect(await states()).toEqual(['published']);
   });
 
+  it('a 404 on the receipt poll of an accepted result sends it again with the same key', async () => {
+    const [id] = await finalizeTasks(1);
+    const op = (await outboxRepo(dbs.field).list())[0]!;
+    answers = [ok()];
+    await engine().drain();
+    answers = [fail(http(404, 'NOT_FOUND'))];
+    expect(await engine().pollReceipts()).toBe(0);
+    expect(await states()).toEqual(['waiting']);
+    answers = [ok()];
+    expect((await engine().drain()).accepted).toBe(1);
+    expect(sent.map((s) => [s.method, s.path, s.key])).toEqual([
+      ['PUT', `/v1/results/${id}`, op.opId],
+      ['GET', `/v1/results/${id}/receipt`, undefined],
+      ['PUT', `/v1/results/${id}`, op.opId],
+    ]);
+    expect(await states()).toEqual(['accepted']);
+  });
+
+  it('403 NOT_YOUR_UPLOAD sets that result aside with the reason; the queue is not paused', async () => {
+    await finalizeTasks(2);
+    answers = [fail({ ...http(403, 'NOT_YOUR_UPLOAD'), message: '附件 a-1 是其他检查人员或其他结果上传的' }), ok()];
+    expect(await engine().drain()).toMatchObject({ review: 1, accepted: 1, paused: false });
+    const first = (await outboxRepo(dbs.field).list())[0]!;
+    expect(first.state).toBe('needs_review');
+    expect(first.lastError).toContain('附件 a-1');
+  });
+
   it.each([
     ['RESULT_CONFLICT', 409, '内容不同'],
     ['TASK_CANCELLED', 409, '被撤销'],

@@ -4,7 +4,8 @@
  * result is PUT only when all of them are stored. Accepted receipts are stored; conflicts and
  * rejections are set aside for review and never block the ops behind them; ATTACHMENTS_MISSING
  * re-uploads and resends with the same key; transient failures back off with full jitter; a
- * refused session pauses the queue.
+ * refused session pauses the queue. A receipt the platform answers 404 for sends its result again
+ * with the same key.
  */
 import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/index.js';
 import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
@@ -208,6 +209,17 @@ export function createPushEngine(deps: PushDeps): PushEngine {
             state: 'waiting',
             nextAttemptAt: null,
             lastError: '平台缺少附件，将重新上传',
+          });
+          changed();
+          continue;
+        }
+        if (!res.ok && res.error.kind === 'http' && res.error.status === 404) {
+          // The platform no longer has a result it accepted (e.g. restored from a backup): send it
+          // again under the same Idempotency-Key, so it is accepted exactly once whatever it kept.
+          await deps.outbox.update(op.opId, {
+            state: 'waiting',
+            nextAttemptAt: null,
+            lastError: '平台找不到该结果，将用同一幂等键重新提交',
           });
           changed();
           continue;
