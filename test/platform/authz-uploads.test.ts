@@ -95,6 +95,47 @@ describe('uploads belong to the inspector who created them', () => {
     // Bob's own id for his own result is fine.
     expect((await create(bobToken, 'att-b1', 'res-b1')).status).toBe(201);
   });
+
+  it('of two creations racing for one new attachment id, the second to finish is refused and removed', async () => {
+    const create = async (token: string, bytes: Buffer) => {
+      const res = await tus(token, 'POST', `${h.platform.url}${API.uploads}`, {
+        'upload-length': String(bytes.length),
+        'upload-metadata': meta({
+          attachmentId: 'att-race',
+          resultId: 'res-race',
+          sha256: sha256Hex(bytes),
+          mime: 'image/jpeg',
+        }),
+      });
+      expect(res.status).toBe(201);
+      return res.headers.get('location') ?? '';
+    };
+    const patch = (token: string, url: string, bytes: Buffer) =>
+      tus(
+        token,
+        'PATCH',
+        url,
+        { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        new Uint8Array(bytes),
+      );
+    const hers = Buffer.from('alice race photo');
+    const his = Buffer.from('bob race forgery');
+    const aliceUrl = await create(aliceToken, hers);
+    const bobUrl = await create(bobToken, his);
+    expect((await patch(aliceToken, aliceUrl, hers)).status).toBe(204);
+    expect((await patch(bobToken, bobUrl, his)).status).toBe(403);
+    const task = mine[2]!;
+    const ref = { id: 'att-race', sha256: sha256Hex(hers), size: hers.length, mime: 'image/jpeg', uploadUrl: aliceUrl };
+    expect(
+      (
+        await putResult(
+          authed(h.platform.url, aliceToken),
+          buildUpload(task, 'res-race', { attachments: [ref] }),
+          'op-race',
+        )
+      ).status,
+    ).toBe(201);
+  });
 });
 
 describe('document numbers belong to the inspector and device that reserved them', () => {
