@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const tus = (token: string, method: string, url: string, headers: Record<string, string> = {}, body?: Uint8Array) =>
+const tus = (token: string, method: string, url: string, headers: Record<string, string> = {}, body?: BodyInit) =>
   fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...headers }, body });
 
 async function expectCode(res: Response, status: number, code: string): Promise<void> {
