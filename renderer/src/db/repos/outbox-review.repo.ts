@@ -19,6 +19,8 @@ export interface CorrectionWrite {
   readonly contentHash: string;
   readonly newOpId: string;
   readonly audit: AuditRow;
+  /** Original attachment id → the copy's id; the payload already names the copies. */
+  readonly attachmentIds: Readonly<Record<string, string>>;
 }
 
 export interface ReviewsRepo {
@@ -62,7 +64,10 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
         };
         await db.results.add(row);
         for (const att of await db.attachments.where('resultId').equals(original.resultId).toArray()) {
-          await db.attachments.add({ ...att, id: `att-${crypto.randomUUID()}`, resultId: row.resultId });
+          const id = w.attachmentIds[att.id];
+          // The payload was hashed with these ids: a copy under any other id would not match its evidence.
+          if (!id) throw new Error(`更正缺少附件 ${att.id} 的新编号`);
+          await db.attachments.add({ ...att, id, resultId: row.resultId });
         }
         await db.outbox.add({
           opId: w.newOpId,

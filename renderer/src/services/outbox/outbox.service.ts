@@ -117,11 +117,26 @@ export function createOutboxService(rt: Runtime): OutboxController {
     if (!op || !original) throw new Error(`找不到待上传记录 ${opId}`);
     const aside = await outbox.setAsideInfo(opId);
     const at = rt.now().toISOString();
+    // The evidence is copied under new ids: the platform keeps each attachment id to the result it was
+    // uploaded for, so the correction's payload must name the copies, not the original's files.
+    const attachmentIds: Record<string, string> = Object.fromEntries(
+      (await attachments.forResult(original.resultId)).map((a) => [a.id, `att-${crypto.randomUUID()}`]),
+    );
+    const { evidence, signatures } = original.payload;
     const payload = {
       ...original.payload,
       resultId: `r-${crypto.randomUUID()}`,
       replaces: aside?.conflictWith ?? original.resultId,
       finishedAt: at,
+      ...(evidence ? { evidence: evidence.map((e) => ({ ...e, id: attachmentIds[e.id] ?? e.id })) } : {}),
+      ...(signatures
+        ? {
+            signatures: signatures.map((g) => ({
+              ...g,
+              attachmentId: g.attachmentId ? (attachmentIds[g.attachmentId] ?? g.attachmentId) : null,
+            })),
+          }
+        : {}),
     };
     const contentHash = await sha256Hex(canonicalJson(payload));
     const entry = await audit.prepare({
@@ -138,6 +153,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
       contentHash,
       newOpId: `op-${crypto.randomUUID()}`,
       audit: entry,
+      attachmentIds,
     });
     rt.emit('outbox');
     rt.emit('tasks');
