@@ -46,12 +46,18 @@ describe('the public page after a correction', () => {
       ['res-pub-fix', undefined],
     ]);
     const page = await (await fetch(`${h.platform.url}/public/enterprises/${uscc}`)).text();
-    const origRow = /<tr id="result-res-pub-orig"[^>]*>.*?<\/tr>/s.exec(page)?.[0] ?? '';
-    const fixRow = /<tr id="result-res-pub-fix"[^>]*>.*?<\/tr>/s.exec(page)?.[0] ?? '';
-    expect(origRow).toContain('已更正');
-    expect(origRow).toContain('href="#result-res-pub-fix"');
-    expect(fixRow).not.toBe('');
-    expect(fixRow).not.toContain('已更正');
+    const rows = [...page.matchAll(/<tr id="row-(\d+)" data-result-id="([^"]+)"[^>]*>.*?<\/tr>/gs)].map((m) => ({
+      n: m[1],
+      id: m[2],
+      html: m[0],
+    }));
+    const origRow = rows.find((r) => r.id === 'res-pub-orig')!;
+    const fixRow = rows.find((r) => r.id === 'res-pub-fix')!;
+    expect(origRow.html).toContain('已更正');
+    expect(origRow.html).toContain(`href="#row-${fixRow.n}"`);
+    expect(fixRow.html).not.toContain('已更正');
+    // Each result is listed once: the mark links by row, it does not repeat the correction's id.
+    expect(page.split('res-pub-fix').length - 1).toBe(1);
 
     const index = await (await fetch(`${h.platform.url}/public?q=${uscc}`)).text();
     expect(index).toMatch(new RegExp(`${uscc}</td><td>1</td>`));
