@@ -45,22 +45,27 @@ export function indexPage(
   );
 }
 
-/** A corrected result stays listed for the record, marked 已更正 with a link to the result that replaced it. */
-function resultRow(r: PublicResult, i: number): string {
+/**
+ * A corrected result stays listed for the record, marked 已更正 with a link to the row of the
+ * result that replaced it. Rows are anchored by position so each result id appears once.
+ */
+function resultRow(r: PublicResult, i: number, rowOf: ReadonlyMap<string, number>): string {
+  const fix = r.correctedBy ? rowOf.get(r.correctedBy) : undefined;
   const corrected = r.correctedBy
-    ? `<br><span class="bad">已更正</span><span class="muted">（以<a href="#result-${esc(r.correctedBy)}">更正后的结果</a>为准）</span>`
+    ? `<br><span class="bad">已更正</span><span class="muted">（以${fix === undefined ? '更正后的结果' : `<a href="#row-${fix}">第 ${fix} 条更正后的结果</a>`}为准）</span>`
     : '';
-  return `<tr id="result-${esc(r.resultId)}" data-result-id="${esc(r.resultId)}"${r.correctedBy ? ` data-corrected-by="${esc(r.correctedBy)}" class="corrected"` : ''}><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}${corrected}</td>
+  return `<tr id="row-${i + 1}" data-result-id="${esc(r.resultId)}"${r.correctedBy ? ' class="corrected"' : ''}><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}${corrected}</td>
 <td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
 <tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`;
 }
 
 export function enterprisePage(uscc: string, name: string, results: readonly PublicResult[]): string {
+  const rowOf = new Map(results.map((r, i) => [r.resultId, i + 1]));
   const rows =
     results.length === 0
       ? '<p class="muted">该企业暂无已公示的抽查检查结果信息。</p>'
       : `<table><thead><tr><th>序号</th><th>检查实施机关</th><th>类型</th><th>日期</th><th>结果</th><th>抽查计划编号/名称</th><th>抽查任务编号</th><th>公示日期</th></tr></thead><tbody>${results
-          .map(resultRow)
+          .map((r, i) => resultRow(r, i, rowOf))
           .join('')}</tbody></table>`;
   return layout(
     `${name} - 抽查检查结果`,
