@@ -6,6 +6,8 @@
  * team member's, or an earlier one of this device) is refused with RESULT_CONFLICT naming the
  * accepted result, unless it is a correction whose `replaces` names that result. A stored success
  * replayed while one of its attachments is gone answers ATTACHMENTS_MISSING (publication waits).
+ * Who may do what (results-authz.ts): only the task team, with the task's enterprise and team,
+ * evidence among its own uploads for this result; keys and receipts are not shared across accounts.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/domain/canonical.js';
