@@ -32,6 +32,8 @@ export interface Admin {
   counts(resultId: string): { results: number; publications: number };
   publishNow(): number;
   loseAttachment(attachmentId: string): boolean;
+  /** The platform lost an accepted result (restored from an older backup); its idempotency record survives. */
+  forgetResult(resultId: string): boolean;
   addFault(rule: FaultRuleInput): FaultRule;
   clearFaults(): void;
   listFaults(): readonly FaultRule[];
@@ -186,6 +188,11 @@ export function createAdmin(p: Platform): Admin {
     }),
     publishNow: () => publishDue(p),
     loseAttachment: (id) => loseAttachment(p, id),
+    forgetResult: (id) =>
+      p.db.transaction(() => {
+        p.db.prepare('DELETE FROM publications WHERE result_id = ?').run(id);
+        return p.db.prepare('DELETE FROM results WHERE result_id = ?').run(id).changes === 1;
+      })(),
     addFault: (rule) => faults().add(rule),
     clearFaults: () => faults().clear(),
     listFaults: () => faults().list(),

@@ -77,4 +77,18 @@ describe('task-level conflicts', () => {
     h.platform.admin.publishNow();
     expect(h.platform.admin.counts('res-22')).toEqual({ results: 1, publications: 1 });
   });
+
+  it('a result the platform lost answers 404 on its receipt; the resend under the same key stores it again, once', async () => {
+    const up = buildUpload(tasks[2]!, 'res-lost-1');
+    expect((await putResult(call, up, 'op-lost-1')).status).toBe(201);
+    expect(h.platform.admin.forgetResult('res-lost-1')).toBe(true);
+    expect((await call('/v1/results/res-lost-1/receipt')).status).toBe(404);
+    const resent = await putResult(call, up, 'op-lost-1');
+    expect(resent.status).toBe(201);
+    expect(ReceiptSchema.parse(await resent.json()).resultId).toBe('res-lost-1');
+    expect((await call('/v1/results/res-lost-1/receipt')).status).toBe(200);
+    // Stored again: a further resend is an ordinary replay.
+    expect((await putResult(call, up, 'op-lost-1')).status).toBe(200);
+    expect(h.platform.admin.counts('res-lost-1').results).toBe(1);
+  });
 });

@@ -93,6 +93,18 @@ function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, 
       throw new HttpError(409, 'IN_FLIGHT', '同一幂等键的请求仍在处理中，请稍后重试', {
         headers: { 'Retry-After': '1' },
       });
+    // A success whose result the platform no longer has (restored from an older backup) is done
+    // afresh under the same key, so the client's resend after a 404 receipt is stored again.
+    const gone =
+      row.status !== null &&
+      row.status < 300 &&
+      !p.db.prepare('SELECT 1 FROM results WHERE result_id = ?').get(row.result_id);
+    if (gone) {
+      p.db
+        .prepare("UPDATE idempotency SET state = 'processing', status = NULL, response_json = NULL WHERE key = ?")
+        .run(key);
+      return null;
+    }
     return replay(p, row);
   })();
 }
