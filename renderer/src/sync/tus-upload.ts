@@ -5,7 +5,13 @@
  * completion. Failures come back as the HTTP client's error union so push-answers decides.
  */
 import { Upload, type DetailedError } from 'tus-js-client';
-import { API, platformEndpoint, type ResultUpload } from '../../../shared/protocol/index.js';
+import {
+  API,
+  ErrorBodySchema,
+  platformEndpoint,
+  type ErrorBody,
+  type ResultUpload,
+} from '../../../shared/protocol/index.js';
 import type { AttachmentRow, UploadsRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { parseRetryAfter } from '../platform/http.js';
@@ -54,13 +60,28 @@ function failureOf(err: Error | DetailedError): TusAttempt {
   };
 }
 
+/** The platform's error body, when the answer carried one (a HEAD never does). */
+function errorBodyOf(body: string): ErrorBody['error'] | null {
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.error : null;
+  } catch {
+    return null;
+  }
+}
+
 function toHttpError(f: Extract<TusAttempt, { ok: false }>): HttpError {
   if (f.status === null) return { kind: 'network', message: `附件上传中断：${f.message.slice(0, 200)}` };
+  const body = errorBodyOf(f.body);
   return {
     kind: 'http',
     status: f.status,
-    code: null,
-    message: f.status === 460 ? '附件校验值不符，平台已拒收该附件' : `附件上传失败（HTTP ${f.status}）`,
+    // The code decides whether one result is set aside or the whole queue waits (e.g. NOT_YOUR_UPLOAD).
+    code: body?.code ?? null,
+    message:
+      f.status === 460
+        ? '附件校验值不符，平台已拒收该附件'
+        : `附件上传失败（HTTP ${f.status}${body ? `：${body.message.slice(0, 200)}` : ''}）`,
     retryAfterMs: f.retryAfterMs,
     serverDate: null,
     missing: [],
