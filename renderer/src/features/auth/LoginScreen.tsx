@@ -24,6 +24,9 @@ const ERROR_HINTS: Readonly<Record<SignInError['kind'], string | null>> = {
   'offline-never-signed-in': '请先在有网络时登录一次，之后在本设备上可离线登录。',
   network: null,
   'invalid-input': null,
+  wait: null,
+  'online-required': null,
+  'device-revoked': null,
 };
 
 const ERROR_TITLES: Readonly<Record<SignInError['kind'], string>> = {
@@ -31,6 +34,9 @@ const ERROR_TITLES: Readonly<Record<SignInError['kind'], string>> = {
   'offline-never-signed-in': '当前离线，且本设备从未登录过该账号',
   network: '无法连接监管平台',
   'invalid-input': '输入有误',
+  wait: '请稍后再试',
+  'online-required': '需要联网登录',
+  'device-revoked': '设备已被停用',
 };
 
 export function LoginScreen() {
