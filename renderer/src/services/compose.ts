@@ -108,4 +108,3 @@ export function createServices(
     internals: { runtime: rt, outbox, stop: () => stopBackground() },
   };
 }
-

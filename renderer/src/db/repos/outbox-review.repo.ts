@@ -46,7 +46,15 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
         const op = await db.outbox.get(opId);
         if (!op) throw new Error(`找不到待上传记录 ${opId}`);
         if (op.state !== 'needs_review') throw new Error('只有“需处理”的结果可以保留并备注');
-        await db.reviews.add({ id: await nextReviewId(db), opId, resultId: op.resultId, decision: 'keep', note, correctionResultId: null, at });
+        await db.reviews.add({
+          id: await nextReviewId(db),
+          opId,
+          resultId: op.resultId,
+          decision: 'keep',
+          note,
+          correctionResultId: null,
+          at,
+        });
       });
     },
     async correct(w) {

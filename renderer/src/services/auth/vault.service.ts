@@ -171,16 +171,13 @@ export function createVaultService(deps: VaultDeps): VaultService {
         });
       return err({ kind: 'bad-credentials', message: `密码不正确（离线验证）。${opened.error.message}` });
     }
-    const reset = (await vaults.update(row.inspectorId, (r) => ({ ...r, failedAttempts: 0, lastFailureAt: null }))) ?? row;
+    const reset =
+      (await vaults.update(row.inspectorId, (r) => ({ ...r, failedAttempts: 0, lastFailureAt: null }))) ?? row;
     const s = newScope(row.partitionId);
     return enter(s, reset, opened.dataKey, () => s.services.auth.completeOffline(certNo, null));
   }
 
-  async function onlineOpen(
-    certNo: string,
-    password: string,
-    url: string,
-  ): Promise<SignInResult | 'unreachable'> {
+  async function onlineOpen(certNo: string, password: string, url: string): Promise<SignInResult | 'unreachable'> {
     const known = await vaults.byCertNo(certNo);
     const partitionId = known?.partitionId ?? crypto.randomUUID();
     const deviceId = known?.deviceId ?? crypto.randomUUID();
@@ -207,7 +204,9 @@ export function createVaultService(deps: VaultDeps): VaultService {
     }
     if (!dataKey) {
       // A changed or forgotten password, revoked copies, or a first sign-in here: the escrow.
-      const got = row ? await fetchEscrowedKey(s.services.internals.runtime.http) : await escrowedOrNewKey(s.services.internals.runtime.http);
+      const got = row
+        ? await fetchEscrowedKey(s.services.internals.runtime.http)
+        : await escrowedOrNewKey(s.services.internals.runtime.http);
       if (!got.ok) {
         await s.close();
         return err({ kind: 'network', message: got.error.message });
@@ -360,7 +359,8 @@ export function createVaultService(deps: VaultDeps): VaultService {
         await vaults.remove(who.inspectorId);
         await deps.binding?.forget(who.inspectorId).catch(() => undefined);
         localStorageLedger(who.partitionId).set(null);
-        if (typeof localStorage !== 'undefined') localStorage.removeItem(`smart-inspect.store-marker.${who.partitionId}`);
+        if (typeof localStorage !== 'undefined')
+          localStorage.removeItem(`smart-inspect.store-marker.${who.partitionId}`);
       }
       vault = null;
       setState({ phase: 'signed-out', notice: null });
