@@ -111,6 +111,21 @@ describe('vault: key hierarchy, partitions, lock', () => {
     await offAgain.auth.lock('manual');
   });
 
+  it('locks after the idle minutes without activity, not before', async () => {
+    const a = platform.logins[0]!;
+    const app = laptop('v1-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    clock += 9 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(false);
+    app.auth.activity();
+    clock += 9 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(false);
+    clock += 2 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(true);
+    expect(app.auth.state()).toMatchObject({ phase: 'locked', reason: 'idle' });
+    expect(app.auth.scope()).toBeNull();
+  });
+
   it('the offline credential expires after the configured days without an online sign-in', async () => {
     const a = platform.logins[0]!;
     clock += 31 * 86_400_000;

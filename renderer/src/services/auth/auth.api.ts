@@ -74,6 +74,8 @@ export interface AuthService {
   signOut(mode?: SignOutMode): Promise<SignOutResult>;
   /** The idle-lock minutes of the deployment (default 10). */
   idleMinutes(): Promise<number>;
+  /** The inspector did something: the idle lock counts from now. */
+  activity(): void;
   /** The station's credit-file cache key, while unlocked; throws VaultLockedError otherwise. */
   stationKey(): Uint8Array;
 }

@@ -10,9 +10,10 @@
  *   the vault locks; the partition stays sealed until an online sign-in recovers the key from escrow.
  */
 import { CertNoSchema, type Inspector } from '../../../../shared/protocol/index.js';
-import { deviceDbName, DeviceDb, vaultsRepo, type VaultRow } from '../../db/index.js';
+import { adoptLegacyField, deviceDbName, DeviceDb, vaultsRepo, type VaultRow } from '../../db/index.js';
 import type { WrappedKeyBinding } from '../../platform/adapter.js';
 import {
+  idleLockDue,
   idleMinutesFrom,
   MAX_OFFLINE_FAILURES,
   offlineCredentialExpired,
@@ -36,7 +37,6 @@ import type {
 } from './auth.api.js';
 import { signInErrorOf } from './auth.service.js';
 import { escrowedOrNewKey, fetchEscrowedKey, fetchStationKey } from './escrow.client.js';
-import { adoptLegacyField } from './legacy-adopt.js';
 import { openScope, type PartitionScope, type ScopeDeps } from './partition-scope.js';
 import { openStationKey, sealStationKey } from './station-key.js';
 import { localStorageLedger } from '../storage/storage.service.js';
@@ -51,6 +51,8 @@ export interface VaultDeps extends Omit<ScopeDeps, 'onRevoked'> {
 export interface VaultService extends AuthService {
   /** The open scope (tests and the composition root); null while locked. */
   scope(): PartitionScope | null;
+  /** Locks when the idle minutes have passed since the last activity (the timer's check; tests call it). */
+  checkIdle(): Promise<boolean>;
   /** Resolves once a revocation's clean-up (key copies destroyed, lock) has finished. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +71,15 @@ export function createVaultService(deps: VaultDeps): VaultService {
   let vault: VaultRow | null = null;
   let stationKey: Uint8Array | null = null;
   let pending: Promise<void> = Promise.resolve();
+  let lastActivity = 0;
+  let idleMinutes = idleMinutesFrom(undefined);
+  let idleTimer: ReturnType<typeof setInterval> | null = null;
+
+  async function checkIdle(): Promise<boolean> {
+    if (!scope || !idleLockDue(lastActivity, now(), idleMinutes)) return false;
+    await doLock('idle', null);
+    return true;
+  }
 
   const setState = (next: VaultState): void => {
     state = next;
@@ -132,6 +143,11 @@ export function createVaultService(deps: VaultDeps): VaultService {
     scope = s;
     vault = row;
     stationKey = openStationKey(row, s.slot);
+    lastActivity = now();
+    idleMinutes = (await config()).idle;
+    // Checked often against the wall clock rather than one long timer: timers stop while the
+    // machine sleeps, so the first check after resuming sees the whole gap and locks.
+    if (deps.background) idleTimer ??= setInterval(() => void checkIdle(), 5000);
     setState({ phase: 'unlocked', session });
     return { ok: true, session };
   }
@@ -277,6 +293,8 @@ export function createVaultService(deps: VaultDeps): VaultService {
     if (!s) return;
     const cur = state;
     scope = null;
+    if (idleTimer) clearInterval(idleTimer);
+    idleTimer = null;
     stationKey?.fill(0);
     stationKey = null;
     await s.close();
@@ -324,6 +342,10 @@ export function createVaultService(deps: VaultDeps): VaultService {
       return r;
     },
     lock: (reason) => doLock(reason, null),
+    activity() {
+      lastActivity = now();
+    },
+    checkIdle,
     async switchInspector() {
       await doLock('manual', null);
       setState({ phase: 'signed-out', notice: null });

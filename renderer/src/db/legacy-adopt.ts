@@ -5,7 +5,8 @@
  * leaves it alone, so it waits for its owner.
  */
 import { Dexie } from 'dexie';
-import { FieldDb, legacyFieldDbName } from '../../db/index.js';
+import { FieldDb } from './databases.js';
+import { legacyFieldDbName } from './device.js';
 
 /** Tables not carried over: the partition writes its own session and device id at sign-in. */
 const SKIP = new Set(['session']);
