@@ -73,6 +73,8 @@ export function openScope(deps: ScopeDeps, partitionId: string): PartitionScope 
       if (closed) return;
       closed = true;
       services.internals.stop();
+      // Typing first: journal writes queue behind each other, so one may not have started yet.
+      if (!slot.locked) await services.inspection.journal.flush();
       if (!slot.locked && field.isOpen()) {
         // A read-write transaction over every table starts only after those already queued (a
         // journal or draft write in flight) have committed: the key is dropped after them, not before.
