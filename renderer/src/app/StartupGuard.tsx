@@ -66,8 +66,9 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   if (check.phase === 'recovery') {
     const onContinue = async (): Promise<void> => {
       await services.storage.acceptFresh();
-      navigate({ name: 'sync' }, { replace: true });
-      setCheck({ phase: 'ready', auditAlert: null });
+      // The fresh store starts like a first sign-in on this laptop: sign in, and the sync follows.
+      navigate({ name: 'login' }, { replace: true });
+      await services.auth.signOut('keep');
     };
     return <RecoveryScreen health={check.health} ledger={check.ledger} onContinue={onContinue} />;
   }
