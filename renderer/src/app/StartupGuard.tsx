@@ -8,7 +8,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { services } from '../services/index.js';
 import type { LedgerEntry, StorageHealth } from '../services/index.js';
-import { navigate } from '../state/ui.js';
+import { navigate, useUi } from '../state/ui.js';
 import { RecoveryScreen } from './StartupGuard.recovery.js';
 
 type Check =
@@ -44,6 +44,11 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   }, []);
 
   const ready = check.phase === 'ready';
+  useEffect(() => {
+    if (!ready || !useUi.getState().syncWhenReady) return;
+    useUi.getState().setSyncWhenReady(false);
+    services.sync.start().catch((err: unknown) => console.warn('sync after sign-in failed', err));
+  }, [ready]);
   useEffect(() => {
     if (!ready) return;
     const mirror = (): void => {
