@@ -356,4 +356,53 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
     expect((await app.inspection.journal.read(draft))?.findings).toBe('锁定前最后一笔');
   });
+
+  it('Electron: the wrap lives in main (OS-bound) and is read back from there; bound:false keeps it here too; revocation forgets it', async () => {
+    const a = platform.logins[0]!;
+    for (const bound of [true, false]) {
+      const held = new Map<string, string>();
+      const forgotten: string[] = [];
+      const binding = {
+        store: async (id: string, w: string) => (held.set(id, w), { bound }),
+        read: async (id: string) => ({ wrappedKey: held.get(id) ?? null, bound }),
+        forget: async (id: string) => void (held.delete(id), forgotten.push(id)),
+      };
+      const prefix = `v9-${bound}-`;
+      const make = (url: string) => {
+        const app = createAppServices({
+          prefix,
+          cache: new CacheDb(`${prefix}cache`),
+          adapter: testAdapter(url),
+          binding,
+          network: manualNetwork(true),
+          now: () => new Date(clock),
+          kdfParams,
+        });
+        opened.push(app);
+        return app;
+      };
+      const app = make(platform.url);
+      expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+      const row = (await vaultsRepo(new DeviceDb(deviceDbName(prefix))).get(a.inspectorId))!;
+      expect(held.has(a.inspectorId)).toBe(true);
+      expect(row.wrapped === null).toBe(bound);
+      await app.auth.lock('os');
+      const off = make('http://127.0.0.1:9');
+      expect(await off.auth.signIn(a.certNo, a.password)).toMatchObject({ ok: true });
+      await off.auth.lock('manual');
+      if (bound) {
+        // Without main's copy there is nothing to unwrap offline.
+        held.clear();
+        expect((await make('http://127.0.0.1:9').auth.signIn(a.certNo, a.password)).ok).toBe(false);
+      }
+      const online = make(platform.url);
+      expect((await online.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+      const session = await online.auth.current();
+      await admin(API.adminRevokeDevice(session!.deviceId));
+      await online.sync.start();
+      await online.auth.settled();
+      expect(forgotten).toEqual([a.inspectorId]);
+      await admin(API.adminReinstateDevice(session!.deviceId));
+    }
+  });
 });

@@ -281,7 +281,8 @@ export function createVaultService(deps: VaultDeps): VaultService {
     const who = vault;
     if (!who || !scope) return pending;
     pending = pending.then(async () => {
-      if (vault?.inspectorId !== who.inspectorId) return;
+      // Several requests in flight may all meet the 403: the first one's clean-up is the only one.
+      if (!scope || vault?.inspectorId !== who.inspectorId) return;
       await destroyCopies(who.inspectorId);
       await doLock('revoked', REVOKED_NOTICE);
     });
