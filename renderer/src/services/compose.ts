@@ -84,6 +84,11 @@ export function createServices(
   );
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
+  const sync = createSyncService(
+    rt,
+    () => outbox.drain().catch(() => null),
+    () => enterprises.followSearch(),
+  );
   return {
     deployment: createDeploymentService(deps.adapter),
     storage: createStorageService(rt, {
@@ -92,11 +97,7 @@ export function createServices(
     }),
     integrity: createIntegrityService(rt),
     auth,
-    sync: createSyncService(
-      rt,
-      () => outbox.drain().catch(() => null),
-      () => enterprises.followSearch(),
-    ),
+    sync,
     tasks,
     enterprises,
     reference: createReferenceService(rt),
@@ -105,6 +106,14 @@ export function createServices(
     network: networkService(deps.network),
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
-    internals: { runtime: rt, outbox, stop: () => stopBackground() },
+    internals: {
+      runtime: rt,
+      outbox,
+      // A lock ends the background work: the upload timers and a sync in flight (its worker holds a key copy).
+      stop: () => {
+        stopBackground();
+        sync.cancel();
+      },
+    },
   };
 }

@@ -135,6 +135,7 @@ async function run(start: {
     pool?.close();
     closeDatabases(dbs);
   } finally {
+    slot.lock();
     post(done);
   }
 }
