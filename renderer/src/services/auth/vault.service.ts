@@ -185,7 +185,14 @@ export function createVaultService(deps: VaultDeps): VaultService {
           kind: 'online-required',
           message: `密码连续输错 ${failed.failedAttempts} 次，请联网登录后再使用。`,
         });
-      return err({ kind: 'bad-credentials', message: `密码不正确（离线验证）。${opened.error.message}` });
+      // When this failure makes the next attempt wait, say so now (the button waits with it).
+      const next = failed ? unlockGate(failed, t) : ({ ok: true } as const);
+      if (!next.ok && next.reason === 'wait')
+        return err({ kind: 'wait', message: `密码不正确。${next.message}`, retryAt: next.retryAt });
+      return err({
+        kind: 'bad-credentials',
+        message: opened.error.kind === 'wrong-password' ? '密码不正确（离线验证）。' : opened.error.message,
+      });
     }
     const reset =
       (await vaults.update(row.inspectorId, (r) => ({ ...r, failedAttempts: 0, lastFailureAt: null }))) ?? row;
