@@ -16,7 +16,6 @@ import {
   idleLockDue,
   idleMinutesFrom,
   MAX_OFFLINE_FAILURES,
-  offlineCredentialExpired,
   OFFLINE_CREDENTIAL_DAYS,
   unlockGate,
   unwrapDataKey,
@@ -38,6 +37,7 @@ import type {
 import { signInErrorOf } from './auth.service.js';
 import { escrowedOrNewKey, fetchEscrowedKey, fetchStationKey } from './escrow.client.js';
 import { openScope, storeName, type PartitionScope, type ScopeDeps } from './partition-scope.js';
+import { offlineRefusal, storedWrap, storeWrap } from './vault-rules.js';
 import { openStationKey, sealStationKey } from './station-key.js';
 import { localStorageLedger } from '../storage/storage.service.js';
 
@@ -99,32 +99,6 @@ export function createVaultService(deps: VaultDeps): VaultService {
     return openScope({ ...deps, onRevoked: () => void revoked() }, partitionId);
   }
 
-  /** The wrap to try: main's OS-bound copy in Electron when there is one, else the device database's. */
-  async function storedWrap(row: VaultRow): Promise<unknown> {
-    if (deps.binding) {
-      const r = await deps.binding.read(row.inspectorId).catch(() => null);
-      if (r?.wrappedKey) {
-        try {
-          return JSON.parse(r.wrappedKey) as unknown;
-        } catch {
-          return null;
-        }
-      }
-    }
-    return row.wrapped;
-  }
-
-  /**
-   * Stores a new wrap. With an OS-bound copy in main, the device database keeps none (the wrap can
-   * then only be read in this OS account). Without a real keyring (bound:false) main's copy is only
-   * obfuscated, so the device database keeps the wrap too and scrypt alone protects it.
-   */
-  async function storeWrap(inspectorId: string, wrapped: WrappedKey): Promise<WrappedKey | null> {
-    if (!deps.binding) return wrapped;
-    const r = await deps.binding.store(inspectorId, JSON.stringify(wrapped)).catch(() => ({ bound: false }));
-    return r.bound ? null : wrapped;
-  }
-
   async function enter(
     s: PartitionScope,
     row: VaultRow,
@@ -159,19 +133,11 @@ export function createVaultService(deps: VaultDeps): VaultService {
         kind: 'offline-never-signed-in',
         message: `${why}。本机尚未用该执法证号联网登录过，首次登录需要联网。`,
       });
-    if (row.destroyed) return err({ kind: 'online-required', message: `${REVOKED_NOTICE}` });
     const { days } = await config();
     const t = now();
-    if (row.needsOnline || row.failedAttempts >= MAX_OFFLINE_FAILURES)
-      return err({ kind: 'online-required', message: `密码连续输错 ${row.failedAttempts} 次，请联网登录后再使用。` });
-    if (offlineCredentialExpired(row.lastOnlineAt, t, days))
-      return err({ kind: 'online-required', message: `已超过 ${days} 天未联网登录，离线登录已失效，请联网登录。` });
-    const gate = unlockGate(row, t);
-    if (!gate.ok)
-      return gate.reason === 'wait'
-        ? err({ kind: 'wait', message: gate.message, retryAt: gate.retryAt })
-        : err({ kind: 'online-required', message: gate.message });
-    const opened = await unwrapDataKey(await storedWrap(row), password, row.inspectorId);
+    const refused = offlineRefusal(row, t, days, REVOKED_NOTICE);
+    if (refused) return err(refused);
+    const opened = await unwrapDataKey(await storedWrap(deps.binding, row), password, row.inspectorId);
     if (!opened.ok) {
       // Durable before the answer: a restart between attempts must not reset the back-off.
       const failed = await vaults.update(row.inspectorId, (r) => ({
@@ -219,7 +185,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
     let keyId = row?.keyId ?? '';
     let wrapped: WrappedKey | null = null;
     if (row && !row.destroyed) {
-      const local = await unwrapDataKey(await storedWrap(row), password, inspector.id);
+      const local = await unwrapDataKey(await storedWrap(deps.binding, row), password, inspector.id);
       if (local.ok) {
         dataKey = local.dataKey;
         wrapped = local.wrapped;
@@ -256,7 +222,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
       certNoHash: await vaults.certNoHash(certNo),
       partitionId: row?.partitionId ?? partitionId,
       deviceId: row?.deviceId ?? deviceId,
-      wrapped: wrapped ? await storeWrap(inspector.id, wrapped) : null,
+      wrapped: wrapped ? await storeWrap(deps.binding, inspector.id, wrapped) : null,
       keyId,
       lastOnlineAt: now(),
       failedAttempts: 0,
