@@ -1,0 +1,113 @@
+/**
+ * Two inspectors share one laptop and never see each other's work: A finalizes a result offline
+ * (it stays pending) and leaves a typed draft, signs out keeping the data; B signs in on the same
+ * profile and syncs, and sees exactly B's own tasks, none of A's text, none of A's pending result,
+ * and nothing of A's is uploaded under B's session. B signs out, A signs in again (offline): the
+ * draft and the pending result are there, and when the network returns the result reaches the
+ * platform under A's identity from this laptop.
+ */
+import type { Page } from '@playwright/test';
+import type { Task } from '../../shared/protocol/index.js';
+import { expect, test } from './fixtures.js';
+import {
+  fillAllCompliant,
+  finalize,
+  gotoInspection,
+  networkStatus,
+  openMyTask,
+  openOutbox,
+  openTasks,
+  signIn,
+  startInspection,
+  syncAll,
+} from './pages.js';
+import { devicesOf, storedResults } from './platform-records.js';
+import { signOutKeepingData } from './seal-pages.js';
+
+const A_FINDINGS = '甲检查员终稿：冷藏柜温度记录缺三日';
+const A_DRAFT = '甲检查员草稿：尚未核对进货查验台账';
+
+async function taskNosOnScreen(page: Page): Promise<string[]> {
+  await openTasks(page);
+  const cells = page.getByRole('table', { name: '任务列表' }).locator('tbody tr td:first-child');
+  return (await cells.allInnerTexts()).map((t) => t.trim()).sort();
+}
+
+test('two inspectors on one laptop: each sees only their own tasks, drafts and results', async ({
+  platform,
+  probe,
+  app,
+  platformDir,
+}) => {
+  test.setTimeout(300_000);
+  const [a, b] = platform.logins as [(typeof platform.logins)[0], (typeof platform.logins)[0]];
+  const aTasks = await probe.assignedTasks(a);
+  const bTasks = await probe.assignedTasks(b);
+  const bIds = new Set(bTasks.map((t) => t.id));
+  const bNames = new Set(bTasks.map((t) => t.enterprise.name));
+  // A's finalized result is on a task B has nothing to do with; A's draft on one they share, so B opens it too.
+  const finalTask = aTasks.find((t) => !bIds.has(t.id) && !bNames.has(t.enterprise.name));
+  const sharedTask: Task | undefined = aTasks.find((t) => bIds.has(t.id));
+  if (!finalTask || !sharedTask) throw new Error('the seed must give A a task of A alone and a task shared with B');
+  expect(bTasks.length).toBeGreaterThan(0);
+
+  // A: sign in, sync, go offline, finalize one result (pending), leave a draft on the shared task.
+  const page = await app.open();
+  await openMyTask(page, a, finalTask, { offline: app.context });
+  await fillAllCompliant(page, A_FINDINGS);
+  await finalize(page);
+  await openTasks(page);
+  await startInspection(page, sharedTask.taskNo, sharedTask.enterprise.name);
+  await page.getByLabel('发现问题情况').fill(A_DRAFT);
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
+  await signOutKeepingData(page);
+
+  // B: online sign-in and sync on the same profile.
+  await app.context.setOffline(false);
+  await expect.poll(() => networkStatus(page)).toBe('在线');
+  await signIn(page, b.certNo, b.password);
+  await syncAll(page);
+  expect(await taskNosOnScreen(page)).toEqual(bTasks.map((t) => t.taskNo).sort());
+  await expect(page.locator('body')).not.toContainText(A_DRAFT);
+  await expect(page.locator('body')).not.toContainText(A_FINDINGS);
+
+  await openOutbox(page);
+  await expect(page.locator('body')).not.toContainText(finalTask.enterprise.name);
+  await expect(page.locator('body')).not.toContainText(A_FINDINGS);
+
+  // B opens the task A left a draft on: B's form, not A's text.
+  await openTasks(page);
+  await startInspection(page, sharedTask.taskNo, sharedTask.enterprise.name);
+  await expect(page.getByLabel('发现问题情况')).toBeVisible();
+  expect(await page.getByLabel('发现问题情况').inputValue()).not.toContain(A_DRAFT);
+  await expect(page.locator('body')).not.toContainText(A_DRAFT);
+  // Nothing of A's went out under B's session.
+  expect(storedResults(platformDir)).toEqual([]);
+
+  // B leaves; A comes back with no network: the draft and the pending result are there.
+  await app.context.setOffline(true);
+  await expect.poll(() => networkStatus(page)).toBe('离线');
+  await signOutKeepingData(page);
+  await signIn(page, a.certNo, a.password);
+  await gotoInspection(page, sharedTask.id);
+  await expect(page.getByLabel('发现问题情况')).toHaveValue(A_DRAFT);
+  await openOutbox(page);
+  const pending = page.getByRole('table', { name: '待上传的检查结果' });
+  await expect(pending).toContainText(finalTask.enterprise.name);
+  await expect(pending).toContainText('等待上传');
+  expect(storedResults(platformDir)).toEqual([]);
+
+  // The network returns: A's result uploads as A's, from this laptop (the device both signed in on).
+  await app.context.setOffline(false);
+  await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
+    timeout: 60_000,
+  });
+  const laptop = devicesOf(platformDir, a.inspectorId);
+  expect(laptop).toHaveLength(1);
+  expect(devicesOf(platformDir, b.inspectorId)).toEqual(laptop);
+  const stored = storedResults(platformDir);
+  expect(stored.map((r) => ({ taskId: r.taskId, inspectorId: r.inspectorId, deviceId: r.deviceId }))).toEqual([
+    { taskId: finalTask.id, inspectorId: a.inspectorId, deviceId: laptop[0] },
+  ]);
+  expect(stored[0]!.findings).toContain(A_FINDINGS);
+});
