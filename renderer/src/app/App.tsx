@@ -1,14 +1,18 @@
 /**
- * The app root: waits for the stored session, shows 登录 when there is none, otherwise the shell
- * with the screen for the current hash route. Everything waits behind the start-up guard (store
- * marker and audit chain; the recovery screen when the store was lost).
+ * The app root. Nothing is open at launch: 登录 (signed out) or 已锁定 (after a lock) until the
+ * password is typed. Only an unlocked vault mounts the start-up guard (store marker, audit chain),
+ * the shell and the screen for the current hash route; a lock unmounts all of it.
  */
 import { useEffect } from 'react';
+import type { Session } from '../services/index.js';
 import { navigate, useUi } from '../state/ui.js';
+import { LockScreen } from '../features/auth/LockScreen.js';
 import { LoginScreen } from '../features/auth/LoginScreen.js';
 import { Shell } from './Shell.js';
 import { RouteView } from './RouteView.js';
-import { useAppWiring } from './useAppWiring.js';
+import { useAppWiring, useUnlockedWiring } from './useAppWiring.js';
+import { useIdleLock } from './useIdleLock.js';
+import { useVaultState } from './useVaultState.js';
 import { StartupGuard } from './StartupGuard.js';
 
 /** Shown when the start-up check found the local store wiped or replaced: never silently fresh. */
@@ -25,37 +29,23 @@ function StorageWarning() {
 
 export function App() {
   useAppWiring();
+  const state = useVaultState();
+  if (state.phase === 'signed-out') return <LoginScreen notice={state.notice} />;
+  if (state.phase === 'locked') return <LockScreen key={state.certNo} state={state} />;
   return (
-    <StartupGuard>
-      <AppBody />
+    <StartupGuard key={state.session.inspector.id}>
+      <Unlocked session={state.session} />
     </StartupGuard>
   );
 }
 
-function AppBody() {
-  const session = useUi((s) => s.session);
-  const checked = useUi((s) => s.sessionChecked);
+function Unlocked({ session }: { session: Session }) {
+  useUnlockedWiring();
+  useIdleLock();
   const routeName = useUi((s) => s.route.name);
-
   useEffect(() => {
-    if (checked && session && routeName === 'login') navigate({ name: 'tasks' }, { replace: true });
-  }, [checked, session, routeName]);
-
-  if (!checked) {
-    return (
-      <main className="splash" aria-busy="true">
-        <p role="status">正在打开…</p>
-      </main>
-    );
-  }
-  if (!session) {
-    return (
-      <>
-        <StorageWarning />
-        <LoginScreen />
-      </>
-    );
-  }
+    if (routeName === 'login') navigate({ name: 'tasks' }, { replace: true });
+  }, [routeName]);
   return (
     <Shell session={session}>
       <StorageWarning />

@@ -3,7 +3,7 @@
  * (role=status, 在线 / 离线), and the navigation whose 待上传 link always shows the pending count.
  */
 import type { ReactNode } from 'react';
-import type { Session } from '../services/index.js';
+import { services, type Session } from '../services/index.js';
 import { DemoBadge } from '../features/settings/DemoBadge.js';
 import { formatRoute, type Route } from '../state/routes.js';
 import { useUi } from '../state/ui.js';
@@ -57,6 +57,9 @@ export function Shell({ session, children }: { session: Session; children: React
               {session.offlineUnlocked ? <span className="badge badge-muted">离线登录</span> : null}
             </span>
             <OnlineIndicator />
+            <button type="button" className="btn btn-small" onClick={() => void services.auth.lock('manual')}>
+              锁定
+            </button>
           </div>
         </header>
         <nav className="mainnav" aria-label="主导航">

@@ -1,6 +1,6 @@
 /**
  * Connects browser and service events to the UI store: hash changes → route, network service →
- * online flag, outbox changes → pending-upload count, and the stored session at start-up.
+ * online flag. The outbox count is wired only while a partition is open (useUnlockedWiring).
  */
 import { useEffect } from 'react';
 import { services } from '../services/index.js';
@@ -12,10 +12,18 @@ export function useAppWiring(): void {
     const ui = useUi.getState();
     const onHash = (): void => useUi.getState().setRouteFromHash(location.hash);
     window.addEventListener('hashchange', onHash);
-
     ui.setOnline(services.network.online());
     const offNetwork = services.network.subscribe((online) => useUi.getState().setOnline(online));
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      offNetwork();
+    };
+  }, []);
+}
 
+/** Mounted only behind the lock: the pending-upload count of the unlocked inspector. */
+export function useUnlockedWiring(): void {
+  useEffect(() => {
     let alive = true;
     const refreshPending = (): void => {
       services.outbox.list().then(
@@ -25,21 +33,10 @@ export function useAppWiring(): void {
     };
     refreshPending();
     const offOutbox = services.outbox.subscribe(refreshPending);
-
-    // Storage health and the audit chain are checked by the StartupGuard.
-    services.auth.current().then(
-      (session) => alive && useUi.getState().setSession(session),
-      (err: unknown) => {
-        console.warn('reading the stored session failed', err);
-        if (alive) useUi.getState().setSession(null);
-      },
-    );
-
     return () => {
       alive = false;
-      window.removeEventListener('hashchange', onHash);
-      offNetwork();
       offOutbox();
+      useUi.getState().setPendingCount(0);
     };
   }, []);
 }

@@ -6,9 +6,7 @@
 import { Dexie, type Table } from 'dexie';
 import type {
   AuditRow,
-  CredentialRow,
   DraftRow,
-  KeyRow,
   MetaRow,
   OutboxRow,
   QuarantineRow,
@@ -18,6 +16,7 @@ import type {
   SyncStateRow,
   TaskRow,
 } from './rows.js';
+import type { SealingKeySource } from './sealing.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
 import type { EntChunkRow, EntDirRow, EntMetaRow, EntSearchRow } from './repos/enterprises.rows.js';
 import type { AttachmentRow } from './evidence-rows.js';
@@ -27,8 +26,6 @@ import type { JournalRow } from './migrations/field-v5.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
-  declare keys: Table<KeyRow, string>;
-  declare credentials: Table<CredentialRow, string>;
   declare session: Table<SessionRow, 'current'>;
   declare tasks: Table<TaskRow, string>;
   declare drafts: Table<DraftRow, string>;
@@ -45,6 +42,12 @@ export class FieldDb extends Dexie {
   declare reviews: Table<ReviewRow, number>;
   declare setAside: Table<SetAsideRow, string>;
   declare journal: Table<JournalRow, string>;
+
+  /**
+   * The key source of a sealed partition (set by openPartition), for repositories that write
+   * through the raw IndexedDB connection, below the sealing middleware; null for a clear database.
+   */
+  sealingKeys: SealingKeySource | null = null;
 
   constructor(name: string, migrations = FIELD_MIGRATIONS) {
     super(name, { chromeTransactionDurability: 'strict' });

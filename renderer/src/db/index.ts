@@ -1,5 +1,9 @@
 /** The db layer's public surface: databases, repositories, storage checks. */
 export * from './databases.js';
+export * from './device.js';
+export * from './legacy-adopt.js';
+export * from './repos/vaults.repo.js';
+export { SEALED_FIELD, sealedRowAad, type SealingKeySource } from './sealing.js';
 export type * from './rows.js';
 export * from './digest.js';
 export * from './storage.js';

@@ -18,43 +18,19 @@ export interface MetaRow {
   readonly value: string | number;
 }
 
-/** Encrypted with AES-GCM; iv is 12 random bytes. */
-export interface SealedRow {
-  readonly iv: Uint8Array;
-  readonly data: ArrayBuffer;
-}
-
-export interface PasswordVerifierRow {
-  readonly algorithm: 'PBKDF2-SHA256';
-  readonly iterations: number;
-  readonly salt: Uint8Array;
-  readonly hash: string;
-}
-
-/** One row per 执法证号 that signed in online on this device: allows offline unlock. */
-export interface CredentialRow {
-  readonly certNo: string;
-  readonly inspector: Inspector;
-  readonly verifier: PasswordVerifierRow;
-  readonly platformUrl: string;
-  readonly updatedAt: string;
-}
-
-/** The signed-in session (key 'current'); tokens sealed, never plain text. */
+/**
+ * The signed-in session (key 'current'). `tokens` is the browser build's token set as JSON text: the
+ * row is sealed whole under the inspector's data key in their partition, so it never rests in clear.
+ * Electron keeps no tokens here (main holds the refresh token).
+ */
 export interface SessionRow {
   readonly key: 'current';
   readonly certNo: string;
   readonly inspector: Inspector;
   readonly platformUrl: string;
-  readonly tokens: SealedRow | null;
+  readonly tokens: string | null;
   readonly offlineUnlocked: boolean;
   readonly signedInAt: string;
-}
-
-/** Non-extractable CryptoKeys (structured-cloned by IndexedDB; their bytes are never readable by JS). */
-export interface KeyRow {
-  readonly name: string;
-  readonly key: CryptoKey;
 }
 
 export type TaskMark = 'cancelled' | 'reassigned' | 'removed' | null;

@@ -21,11 +21,13 @@ export interface StorageHealth {
 
 const MIRROR_KEY = 'smart-inspect.store-marker';
 
-export function localStorageMirror(): MarkerMirror {
+/** `name` tells partitions apart: each inspector's store has its own marker. */
+export function localStorageMirror(name = ''): MarkerMirror {
+  const key = name ? `${MIRROR_KEY}.${name}` : MIRROR_KEY;
   return {
-    get: () => (typeof localStorage === 'undefined' ? null : localStorage.getItem(MIRROR_KEY)),
+    get: () => (typeof localStorage === 'undefined' ? null : localStorage.getItem(key)),
     set: (m) => {
-      if (typeof localStorage !== 'undefined') localStorage.setItem(MIRROR_KEY, m);
+      if (typeof localStorage !== 'undefined') localStorage.setItem(key, m);
     },
   };
 }

@@ -3,12 +3,11 @@
  * shared/ipc/bridge.ts) the deployment config comes from main and main holds the refresh token
  * (main-token-source.ts): the renderer gets access tokens only. Otherwise (browser build, tests): the
  * platform URL from `?platform=<url>` (persisted) or `./app-config.json` on the app's own origin, and
- * the renderer keeps its tokens sealed with a non-extractable AES-GCM key kept in IndexedDB.
+ * the renderer keeps its tokens in the session row, which the inspector's partition seals whole.
  */
 import { z } from 'zod';
 import { BRIDGE_GLOBAL, type BridgeApi } from '../../../shared/ipc/bridge.js';
 import type { SessionRepo } from '../db/index.js';
-import { generateSealingKey, seal, unseal } from './crypto.js';
 import { mainTokenSource } from './main-token-source.js';
 import type { SealedTokenStore, TokenVault } from './tokens.js';
 
@@ -18,6 +17,10 @@ export interface AppConfig {
   readonly platformUrl: string;
   readonly demo: boolean;
   readonly stationName: string;
+  /** Minutes without input before the vault locks (deployment config; default 10). */
+  readonly lockIdleMinutes: number;
+  /** Days an offline unlock stays allowed after the last online sign-in (default 30). */
+  readonly offlineCredentialDays: number;
 }
 
 export interface PlatformAdapter {
@@ -30,10 +33,11 @@ const AppConfigFileSchema = z.object({
   platformUrl: z.string().url('app-config.json 中的 platformUrl 不是有效网址'),
   demo: z.boolean().default(false),
   stationName: z.string().default(''),
+  lockIdleMinutes: z.number().int().min(1).max(240).default(10),
+  offlineCredentialDays: z.number().int().min(1).max(365).default(30),
 });
 
 const URL_KEY = 'smart-inspect.platform-url';
-const SEALING_KEY = 'token-sealing';
 
 export function bridge(): BridgeApi | null {
   const candidate = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL];
@@ -46,7 +50,13 @@ function electronAdapter(api: BridgeApi): PlatformAdapter {
     async config() {
       const r = await api.getConfig();
       if (!r.ok) throw new Error(`无法读取部署配置：${r.error.message}`);
-      return { platformUrl: r.value.platformUrl, demo: r.value.demo, stationName: r.value.stationName };
+      return {
+        platformUrl: r.value.platformUrl,
+        demo: r.value.demo,
+        stationName: r.value.stationName,
+        lockIdleMinutes: r.value.lockIdleMinutes,
+        offlineCredentialDays: r.value.offlineCredentialDays,
+      };
     },
     vault: (sessions) => mainTokenSource(api, sessions),
   };
@@ -77,22 +87,20 @@ export function wrappedKeyBinding(api: BridgeApi | null = bridge()): WrappedKeyB
   };
 }
 
-/** Browser vault: tokens sealed with AES-GCM; the key is non-extractable and stays in IndexedDB. */
+/**
+ * Browser token store: the token set as JSON in the session row. The row lives in the signed-in
+ * inspector's partition, which seals every row under their data key, so tokens never rest in clear
+ * and are unreadable while the vault is locked.
+ */
 export function sealedVault(sessions: SessionRepo): SealedTokenStore {
-  async function key(): Promise<CryptoKey> {
-    return (await sessions.key(SEALING_KEY)) ?? sessions.putKeyIfAbsent(SEALING_KEY, await generateSealingKey());
-  }
   return {
     holder: 'renderer',
     async save(json) {
-      const sealed = await seal(await key(), json);
       const current = await sessions.current();
-      if (current) await sessions.updateTokens(sealed, current.offlineUnlocked);
+      if (current) await sessions.updateTokens(json, current.offlineUnlocked);
     },
     async load() {
-      const current = await sessions.current();
-      if (!current?.tokens) return null;
-      return unseal(await key(), current.tokens);
+      return (await sessions.current())?.tokens ?? null;
     },
     async clear() {
       const current = await sessions.current();
@@ -137,6 +145,8 @@ export function browserAdapter(env: BrowserEnv = defaultBrowserEnv()): PlatformA
         platformUrl: remembered ?? file?.platformUrl ?? '',
         demo: file?.demo ?? false,
         stationName: file?.stationName ?? '',
+        lockIdleMinutes: file?.lockIdleMinutes ?? 10,
+        offlineCredentialDays: file?.offlineCredentialDays ?? 30,
       };
     },
     vault: sealedVault,

@@ -1,116 +1,61 @@
 /**
- * The composition root of the renderer's data layer: `services` for the app (Electron bridge or
- * browser adapter, Web Worker pull, timers) and `createServices(deps)` for tests and tools. Every
- * repository and every service is built here exactly once and shared: the documents service gets
- * the same task, credit-file and inspection services the screens use.
+ * The composition root. `services` is what UI code imports: device-level members (auth = the
+ * vault, deployment, network, updates) and per-inspector members that resolve to the services of
+ * the unlocked inspector's partition (compose.ts builds those at every unlock). While locked a
+ * per-inspector member throws VaultLockedError: nothing behind the lock is rendered, so nothing
+ * should ask.
  *
  * UI code imports from this file only: the `services` instance and the contract's types.
  */
-import {
-  attachmentsRepo,
-  auditRepo,
-  docNumbersRepo,
-  draftsRepo,
-  enterprisesRepo,
-  metaRepo,
-  openDatabases,
-  outboxRepo,
-  quarantineRepo,
-  referenceRepo,
-  resultsRepo,
-  journalRepo,
-  reviewsRepo,
-  sessionRepo,
-  syncStateRepo,
-  tasksRepo,
-  uploadsRepo,
-  type Databases,
-  type MarkerMirror,
-} from '../db/index.js';
-import { detectAdapter } from '../platform/adapter.js';
-import { appRenderer } from '../print/index.js';
+import { CacheDb } from '../db/index.js';
+import { bridge, detectAdapter, wrappedKeyBinding } from '../platform/adapter.js';
 import type { LockLike } from '../sync/push-engine.js';
+import { VaultLockedError } from '../vault/index.js';
 import type { Services } from './api.js';
-import { createAuthService } from './auth/auth.service.js';
+import { createVaultService, type VaultDeps, type VaultService } from './auth/vault.service.js';
 import { createDeploymentService } from './deployment/deployment.service.js';
-import { createDocumentsService } from './documents/documents.service.js';
-import { createEnterpriseService, createReferenceService } from './enterprises/enterprises.service.js';
-import { createInspectionService } from './inspection/inspection.service.js';
 import { browserNetwork, networkService } from './network/network.service.js';
-import { createOutboxService, type OutboxController } from './outbox/outbox.service.js';
-import { createRuntime, type Repositories, type Runtime, type ServiceDeps } from './runtime.js';
-import { createIntegrityService, createStorageService, type LedgerStore } from './storage/storage.service.js';
-import { createSyncService } from './sync/sync.service.js';
-import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
 
 export type { ServiceDeps } from './runtime.js';
 export type * from './api.js';
+export { createServices, type CreatedServices } from './compose.js';
 
-export interface CreatedServices extends Services {
-  /** Test/tool handles (not for UI code). */
-  readonly internals: { readonly runtime: Runtime; readonly outbox: OutboxController; stop(): void };
+type ScopedName = Exclude<keyof Services, 'auth' | 'deployment' | 'network' | 'updates'>;
+
+function scoped<K extends ScopedName>(vault: VaultService, name: K): Services[K] {
+  return new Proxy({} as Services[K], {
+    get(_target, prop) {
+      const scope = vault.scope();
+      if (!scope) throw new VaultLockedError(`services.${name}`);
+      const member = scope.services[name] as unknown as Record<PropertyKey, unknown>;
+      const value = member[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(member) : value;
+    },
+  });
 }
 
-function openRepositories(dbs: Databases): Repositories {
-  const { field, cache } = dbs;
-  return {
-    session: sessionRepo(field),
-    meta: metaRepo(field),
-    tasks: tasksRepo(field),
-    taskSync: syncStateRepo(field.syncState),
-    drafts: draftsRepo(field),
-    results: resultsRepo(field),
-    attachments: attachmentsRepo(field),
-    audit: auditRepo(field),
-    outbox: outboxRepo(field),
-    uploads: uploadsRepo(field),
-    reviews: reviewsRepo(field),
-    docNumbers: docNumbersRepo(field),
-    journal: journalRepo(field),
-    enterprises: enterprisesRepo(cache),
-    reference: referenceRepo(cache),
-    quarantine: quarantineRepo(cache),
-  };
+export interface AppServices extends Services {
+  readonly auth: VaultService;
 }
 
-export function createServices(
-  deps: ServiceDeps,
-  options: { markerMirror?: MarkerMirror; ledger?: LedgerStore; beforeFinalizeCommit?: () => void } = {},
-): CreatedServices {
-  const rt = createRuntime(deps, openRepositories(deps.dbs));
-  const auth = createAuthService(rt);
-  const outbox = createOutboxService(rt);
-  const tasks = createTaskService(rt);
-  const enterprises = createEnterpriseService(rt);
-  const inspection = createInspectionService(
-    rt,
-    options.beforeFinalizeCommit ? { beforeCommit: options.beforeFinalizeCommit } : {},
-  );
-  let stopBackground: () => void = () => undefined;
-  if (deps.background) stopBackground = outbox.startBackground();
+/** The device-level services over a vault (the app, and tests of the whole lock/unlock cycle). */
+export function createAppServices(deps: VaultDeps): AppServices {
+  const vault = createVaultService(deps);
   return {
+    auth: vault,
     deployment: createDeploymentService(deps.adapter),
-    storage: createStorageService(rt, {
-      ...(options.markerMirror ? { markerMirror: options.markerMirror } : {}),
-      ...(options.ledger ? { ledger: options.ledger } : {}),
-    }),
-    integrity: createIntegrityService(rt),
-    auth,
-    sync: createSyncService(
-      rt,
-      () => outbox.drain().catch(() => null),
-      () => enterprises.followSearch(),
-    ),
-    tasks,
-    enterprises,
-    reference: createReferenceService(rt),
-    inspection,
-    outbox,
     network: networkService(deps.network),
-    documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
-    internals: { runtime: rt, outbox, stop: () => stopBackground() },
+    storage: scoped(vault, 'storage'),
+    integrity: scoped(vault, 'integrity'),
+    sync: scoped(vault, 'sync'),
+    tasks: scoped(vault, 'tasks'),
+    enterprises: scoped(vault, 'enterprises'),
+    reference: scoped(vault, 'reference'),
+    inspection: scoped(vault, 'inspection'),
+    outbox: scoped(vault, 'outbox'),
+    documents: scoped(vault, 'documents'),
   };
 }
 
@@ -120,18 +65,24 @@ function webLocks(): LockLike | null {
   return { request: (name, callback) => locks.request(name, () => callback()) };
 }
 
-function appServices(): Services {
+function appServices(): AppServices {
   const inApp = typeof window !== 'undefined';
-  return createServices({
-    dbs: openDatabases(),
+  const app = createAppServices({
+    prefix: '',
+    // The credit-file cache is one database for the station, shared by its inspectors.
+    cache: new CacheDb('cache'),
     adapter: detectAdapter(),
+    binding: wrappedKeyBinding(),
     network: browserNetwork(),
     locks: webLocks(),
     useWorker: inApp,
     background: inApp,
     deviceName: inApp ? navigator.userAgent.slice(0, 100) : 'node',
   });
+  // Electron: main tells of OS suspend and screen lock.
+  bridge()?.onLock(() => void app.auth.lock('os'));
+  return app;
 }
 
-/** The app's single instance. Databases open lazily on first use. */
-export const services: Services = appServices();
+/** The app's single instance. Nothing is unlocked until the inspector types their password. */
+export const services: AppServices = appServices();

@@ -17,6 +17,10 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
     baseUrl: z.string().url(),
     accessToken: z.string().nullable(),
     dbPrefix: z.string(),
+    /** The field database to open: the unlocked inspector's partition. */
+    fieldName: z.string().min(1),
+    /** The partition's data key (memory only, never stored by the worker); null for a clear database. */
+    dataKey: z.instanceof(Uint8Array).nullable(),
     pageSize: z.number().int().positive(),
   }),
   z.object({

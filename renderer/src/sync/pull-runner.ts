@@ -32,6 +32,11 @@ export interface PullRunOptions {
   readonly onProgress: (p: PullProgress) => void;
 }
 
+/** A copy for the worker's message (structured-cloned), so the window's key is never transferred away. */
+function copyKey(key: Uint8Array | null): Uint8Array<ArrayBuffer> | null {
+  return key ? new Uint8Array(key) : null;
+}
+
 export function runPull(o: PullRunOptions): PullRun {
   return o.useWorker && typeof Worker !== 'undefined' ? runInWorker(o) : runInProcess(o);
 }
@@ -87,6 +92,8 @@ function runInWorker(o: PullRunOptions): PullRun {
     baseUrl: o.baseUrl,
     accessToken: o.tokens.accessToken(),
     dbPrefix: o.dbPrefix,
+    fieldName: o.dbs.field.name,
+    dataKey: copyKey(o.dbs.field.sealingKeys?.current() ?? null),
     pageSize: o.pageSize,
   });
   return { done, cancel: () => send({ type: 'cancel' }) };

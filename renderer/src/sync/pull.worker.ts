@@ -5,8 +5,11 @@
  * connections and runs the same pull engine the tests call directly. Tokens stay with the app: on
  * a 401 the worker asks for a refreshed access token.
  */
+import { KeySlot } from '../vault/key-slot.js';
 import {
-  openDatabases,
+  CacheDb,
+  FieldDb,
+  openPartition,
   enterprisesRepo,
   referenceRepo,
   syncStateRepo,
@@ -49,11 +52,20 @@ async function run(start: {
   baseUrl: string;
   accessToken: string | null;
   dbPrefix: string;
+  fieldName: string;
+  dataKey: Uint8Array | null;
   pageSize: number;
 }): Promise<void> {
   accessToken = start.accessToken;
   controller = new AbortController();
-  const dbs = openDatabases(start.dbPrefix);
+  // The window's partition, sealed with the same middleware under the key it sent (kept in memory only).
+  const slot = new KeySlot();
+  if (start.dataKey) slot.unlock(start.dataKey);
+  start.dataKey?.fill(0);
+  const dbs = {
+    field: start.dataKey ? openPartition(start.fieldName, slot) : new FieldDb(start.fieldName),
+    cache: new CacheDb(`${start.dbPrefix}cache`),
+  };
   // Single-flight: the tasks request and the credit-file pages in flight may all meet the same 401;
   // they share one refresh (one waiter for the app's one answer), never overwrite each other's.
   let refreshing: Promise<RefreshOutcome> | null = null;

@@ -111,11 +111,30 @@ function decideHttp(
     return retry(`平台缺少附件（${error.missing.length} 个），将重新上传后重试`);
   }
   if (status === 409 && code === 'IN_FLIGHT') return retry('平台仍在处理同一请求，稍后重试');
-  if (status === 401 || status === 403) {
+  if (status === 403 && code === 'DEVICE_REVOKED') {
+    // The whole installation is refused: nothing else would go through either. The revocation flow
+    // (key copies destroyed, vault locked) is started by the runtime, which sees every 403 first.
     return {
       action: 'pause',
-      reason: status === 403 ? '平台拒绝了本账号的上传请求' : '登录已失效，上传已暂停',
+      reason: '本设备已被平台停用，上传已暂停',
+      advice: '请联系管理员恢复本设备后联网登录；未上传的结果仍加密保存在本机。',
+    };
+  }
+  if (status === 401 || (status === 403 && code === 'REAUTH_REQUIRED')) {
+    return {
+      action: 'pause',
+      reason: status === 403 ? '平台要求重新输入密码' : '登录已失效，上传已暂停',
       advice: '请重新登录；如仍被拒绝，请联系管理员核对账号权限。',
+    };
+  }
+  if (status === 403) {
+    // A refusal of this one result (e.g. a task that is not this inspector's): the others may go.
+    return {
+      action: 'review',
+      ...(code ? { code } : {}),
+      reason:
+        code === 'NOT_YOUR_TASK' ? '该任务不属于当前登录的检查人员，平台拒收' : `平台拒绝了本结果（${error.message}）`,
+      advice: `${REVIEW_KEEP}请与科室负责人核对任务分派；其他结果会继续上传。`,
     };
   }
   if (status === 429 || status === 503) {

@@ -140,7 +140,13 @@ export function makeReference(over: Partial<Reference> = {}): Reference {
 export function testAdapter(platformUrl = 'http://127.0.0.1:9'): PlatformAdapter {
   return {
     kind: 'browser',
-    config: async () => ({ platformUrl, demo: true, stationName: '测试所' }),
+    config: async () => ({
+      platformUrl,
+      demo: true,
+      stationName: '测试所',
+      lockIdleMinutes: 10,
+      offlineCredentialDays: 30,
+    }),
     vault: sealedVault,
   };
 }

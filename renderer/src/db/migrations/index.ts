@@ -7,9 +7,17 @@ import { fieldV2 } from './field-v2.js';
 import { fieldV3 } from './field-v3.js';
 import { fieldV4 } from './field-v4.js';
 import { FIELD_V5_VERSION, fieldV5 } from './field-v5.js';
+import { FIELD_V6_VERSION, fieldV6 } from './field-v6.js';
 
-export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [fieldV1, fieldV2, fieldV3, fieldV4, fieldV5];
+export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
+  fieldV1,
+  fieldV2,
+  fieldV3,
+  fieldV4,
+  fieldV5,
+  fieldV6,
+];
 export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [cacheV1, cacheV2];
 /** The highest declared field version (Dexie allows gaps: v2 and v3 belong to other issues). */
-export const FIELD_SCHEMA_VERSION = Math.max(FIELD_MIGRATIONS.length, FIELD_V5_VERSION);
+export const FIELD_SCHEMA_VERSION = Math.max(FIELD_MIGRATIONS.length, FIELD_V5_VERSION, FIELD_V6_VERSION);
 export const CACHE_SCHEMA_VERSION = CACHE_MIGRATIONS.length;

@@ -12,7 +12,10 @@
  * (strict) a moment later. Dexie has no per-transaction durability, so `put` uses the database's
  * own IndexedDB connection.
  */
+import { sealJson } from '../../vault/sealed-json.js';
+import { VaultLockedError } from '../../vault/vault.errors.js';
 import type { FieldDb } from '../databases.js';
+import { SEALED_FIELD, sealedRowAad } from '../sealing.js';
 import type { JournalRow } from '../migrations/field-v5.js';
 
 export type { JournalRow } from '../migrations/field-v5.js';
@@ -32,11 +35,21 @@ export function journalRepo(db: FieldDb): JournalRepo {
       return (await db.journal.get(resultId)) ?? null;
     },
     async put(row) {
+      // Below the sealing middleware: seal here exactly as it would (synchronous, a few ms at most).
+      let stored: unknown = row;
+      if (db.sealingKeys) {
+        const key = db.sealingKeys.current();
+        if (!key) throw new VaultLockedError('journal');
+        stored = {
+          resultId: row.resultId,
+          [SEALED_FIELD]: sealJson(key, row, sealedRowAad(db.name, db.journal.name, row.resultId)),
+        };
+      }
       if (!db.isOpen()) await db.open();
       const idb = db.backendDB();
       await new Promise<void>((resolve, reject) => {
         const tx = idb.transaction(db.journal.name, 'readwrite', { durability: 'relaxed' });
-        tx.objectStore(db.journal.name).put(row);
+        tx.objectStore(db.journal.name).put(stored);
         tx.oncomplete = () => resolve();
         tx.onabort = () => reject(tx.error ?? new DOMException('journal write aborted', 'AbortError'));
       });

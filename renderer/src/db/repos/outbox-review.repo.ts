@@ -28,6 +28,15 @@ export interface ReviewsRepo {
   correct(write: CorrectionWrite): Promise<ResultRow>;
 }
 
+/**
+ * Review ids are set here rather than left to auto-increment: a sealed row's key is part of its
+ * seal, so it must be known before the row is written. Call inside a rw transaction over reviews.
+ */
+async function nextReviewId(db: FieldDb): Promise<number> {
+  const last = await db.reviews.orderBy(':id').lastKey();
+  return (typeof last === 'number' ? last : 0) + 1;
+}
+
 export function reviewsRepo(db: FieldDb): ReviewsRepo {
   const audit = auditRepo(db);
   return {
@@ -37,7 +46,15 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
         const op = await db.outbox.get(opId);
         if (!op) throw new Error(`找不到待上传记录 ${opId}`);
         if (op.state !== 'needs_review') throw new Error('只有“需处理”的结果可以保留并备注');
-        await db.reviews.add({ opId, resultId: op.resultId, decision: 'keep', note, correctionResultId: null, at });
+        await db.reviews.add({
+          id: await nextReviewId(db),
+          opId,
+          resultId: op.resultId,
+          decision: 'keep',
+          note,
+          correctionResultId: null,
+          at,
+        });
       });
     },
     async correct(w) {
@@ -82,6 +99,7 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
           receipt: null,
         });
         await db.reviews.add({
+          id: await nextReviewId(db),
           opId: w.opId,
           resultId: op.resultId,
           decision: 'correction',

@@ -1,6 +1,7 @@
 /**
  * 登录: 执法证号 + 密码 (react-hook-form + zod, the shared CertNoSchema). Online it signs in at the
- * platform; offline it unlocks a session stored on this device. After sign-in → 同步 (auto-start).
+ * platform; offline it opens the inspector's sealed data on this device with the password.
+ * After sign-in → 同步 (auto-start).
  */
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -11,6 +12,8 @@ import { services } from '../../services/index.js';
 import type { SignInError } from '../../services/index.js';
 import { navigate, useUi } from '../../state/ui.js';
 import { DemoBadge } from '../settings/DemoBadge.js';
+import { AuthAlert } from './AuthAlert.js';
+import { useRetryWait } from './useRetryWait.js';
 
 const LoginFormSchema = z.object({
   certNo: z.string().trim().min(1, '请输入执法证号').pipe(CertNoSchema),
@@ -24,6 +27,9 @@ const ERROR_HINTS: Readonly<Record<SignInError['kind'], string | null>> = {
   'offline-never-signed-in': '请先在有网络时登录一次，之后在本设备上可离线登录。',
   network: null,
   'invalid-input': null,
+  wait: null,
+  'online-required': null,
+  'device-revoked': null,
 };
 
 const ERROR_TITLES: Readonly<Record<SignInError['kind'], string>> = {
@@ -31,11 +37,15 @@ const ERROR_TITLES: Readonly<Record<SignInError['kind'], string>> = {
   'offline-never-signed-in': '当前离线，且本设备从未登录过该账号',
   network: '无法连接监管平台',
   'invalid-input': '输入有误',
+  wait: '请稍后再试',
+  'online-required': '需要联网登录',
+  'device-revoked': '设备已被停用',
 };
 
-export function LoginScreen() {
+export function LoginScreen({ notice = null }: { notice?: string | null }) {
   const online = useUi((s) => s.online);
   const [error, setError] = useState<SignInError | null>(null);
+  const wait = useRetryWait(error?.kind === 'wait' ? error.retryAt : null);
   const {
     register,
     handleSubmit,
@@ -50,7 +60,6 @@ export function LoginScreen() {
         setError(outcome.error);
         return;
       }
-      useUi.getState().setSession(outcome.session);
       navigate({ name: 'sync' }, { replace: true });
       if (!outcome.session.offlineUnlocked && services.network.online()) {
         services.sync.start().catch((err: unknown) => console.warn('sync after sign-in failed', err));
@@ -108,14 +117,20 @@ export function LoginScreen() {
           ) : null}
         </div>
 
-        {error ? (
+        {notice && !error ? (
           <div className="alert alert-danger" role="alert">
-            <strong>{ERROR_TITLES[error.kind]}</strong>
-            <p>{ERROR_HINTS[error.kind] ?? error.message}</p>
+            {notice}
           </div>
         ) : null}
+        {error ? (
+          <AuthAlert
+            error={ERROR_HINTS[error.kind] ? { ...error, message: ERROR_HINTS[error.kind] ?? error.message } : error}
+            waitSeconds={wait}
+            title={ERROR_TITLES[error.kind]}
+          />
+        ) : null}
 
-        <button type="submit" className="btn btn-primary btn-block" disabled={isSubmitting}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={isSubmitting || wait > 0}>
           {isSubmitting ? '正在登录…' : '登录'}
         </button>
       </form>

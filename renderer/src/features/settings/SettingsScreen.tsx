@@ -1,26 +1,15 @@
-/** 设置: who is signed in, on which device and platform; 退出登录 (warns about pending uploads). */
+/** 设置: who is signed in, on which device and platform; 退出登录 (keep the data sealed, or remove it). */
 import { useState } from 'react';
-import { services } from '../../services/index.js';
-import { navigate, useUi } from '../../state/ui.js';
+import { useUi } from '../../state/ui.js';
+import { SignOutDialog } from './SignOutDialog.js';
 import { UpdatePanel } from './UpdatePanel.js';
 
 export function SettingsScreen() {
   const session = useUi((s) => s.session);
   const pending = useUi((s) => s.pendingCount);
-  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
   if (!session) return null;
   const { inspector } = session;
-
-  const signOut = async (): Promise<void> => {
-    setError(null);
-    try {
-      await services.auth.signOut();
-      useUi.getState().setSession(null);
-      navigate({ name: 'login' }, { replace: true });
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
 
   return (
     <section className="screen" aria-labelledby="settings-title">
@@ -54,14 +43,10 @@ export function SettingsScreen() {
         ) : (
           <p className="muted">退出后，下次登录需要输入执法证号和密码。</p>
         )}
-        {error ? (
-          <p className="alert alert-danger" role="alert">
-            退出失败：{error}
-          </p>
-        ) : null}
-        <button type="button" className="btn" onClick={() => void signOut()}>
+        <button type="button" className="btn" onClick={() => setAsking(true)}>
           退出登录
         </button>
+        {asking ? <SignOutDialog onClose={() => setAsking(false)} /> : null}
       </div>
     </section>
   );

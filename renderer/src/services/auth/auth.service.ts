@@ -1,16 +1,42 @@
 /**
- * Sign-in: online once (tokens sealed at rest, a salted PBKDF2 verifier stored for the 执法证号),
- * offline afterwards against that verifier. The session persists across restarts until sign-out.
+ * The session inside one inspector's partition: the password login at the platform, the session
+ * row (sealed with the partition) and the tokens. Which partition is open, and whether the password
+ * was right offline, is the vault service's business (vault.service.ts): by the time anything here
+ * reads or writes a row, the partition's data key is in memory.
  */
-import { CertNoSchema } from '../../../../shared/protocol/index.js';
+import { CertNoSchema, type Inspector } from '../../../../shared/protocol/index.js';
 import type { SessionRow } from '../../db/index.js';
-import { checkVerifier, makeVerifier } from '../../platform/crypto.js';
-import type { AuthService, Session, SignInError } from './auth.api.js';
+import type { LoginOutcome } from '../../platform/tokens.js';
+import type { Session, SignInError } from './auth.api.js';
 import type { Runtime } from '../runtime.js';
 
 type SignInResult = { ok: true; session: Session } | { ok: false; error: SignInError };
 
-export function createAuthService(rt: Runtime): AuthService & { restore(): Promise<Session | null> } {
+export interface PartitionAuth {
+  current(): Promise<Session | null>;
+  /** The password login (no row is written: the partition may still be locked). */
+  login(url: string, certNo: string, password: string, deviceId: string): Promise<LoginOutcome>;
+  /** After an online login, with the partition unlocked: session row, tokens to rest, paused uploads resumed. */
+  completeOnline(certNo: string, inspector: Inspector, url: string): Promise<Session>;
+  /** After an offline unlock: the stored session, marked offline; tokens as they were. */
+  completeOffline(certNo: string, fallback: { inspector: Inspector; url: string } | null): Promise<Session | null>;
+  /** Online sign-in in one step (tests and tools on a clear database). */
+  signIn(certNo: string, password: string): Promise<SignInResult>;
+  signOut(): Promise<void>;
+}
+
+export function signInErrorOf(e: LoginOutcome & { ok: false }): SignInError {
+  const err = e.error;
+  if (err.kind === 'network' || err.kind === 'timeout' || (err.kind === 'http' && err.status >= 500))
+    return { kind: 'network', message: '无法连接监管平台' };
+  if (err.kind === 'http' && err.status === 403 && err.code === 'DEVICE_REVOKED')
+    return { kind: 'device-revoked', message: '设备已被停用：请联系管理员恢复本设备后再联网登录。' };
+  if (err.kind === 'http' && (err.status === 401 || err.status === 403))
+    return { kind: 'bad-credentials', message: '执法证号或密码错误' };
+  return { kind: 'invalid-input', message: `登录失败：${err.message}` };
+}
+
+export function createAuthService(rt: Runtime): PartitionAuth {
   const { session: sessions, meta } = rt.repos;
   let restored = false;
 
@@ -23,7 +49,7 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
     };
   }
 
-  async function restore(): Promise<Session | null> {
+  async function current(): Promise<Session | null> {
     const row = await sessions.current();
     if (!row) return null;
     rt.setBaseUrl(row.platformUrl);
@@ -34,45 +60,56 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
     return toSession(row);
   }
 
-  async function platformUrl(certNo: string): Promise<string | null> {
-    try {
-      return (await rt.deps.adapter.config()).platformUrl || null;
-    } catch {
-      return (await sessions.credential(certNo))?.platformUrl ?? null;
-    }
+  async function login(url: string, certNo: string, password: string, deviceId: string): Promise<LoginOutcome> {
+    const body = { certNo, password, deviceId, deviceName: rt.deps.deviceName ?? '现场检查终端' };
+    rt.setBaseUrl(url);
+    // In Electron main performs the login and keeps the refresh token; the renderer gets an access token.
+    return rt.tokens.login(url, body);
   }
 
-  async function offlineUnlock(certNo: string, password: string, why: string): Promise<SignInResult> {
-    const cred = await sessions.credential(certNo);
-    if (!cred)
-      return {
-        ok: false,
-        error: {
-          kind: 'offline-never-signed-in',
-          message: `${why}。本机尚未用该执法证号联网登录过，首次登录需要联网。`,
-        },
-      };
-    if (!(await checkVerifier(password, cred.verifier)))
-      return { ok: false, error: { kind: 'bad-credentials', message: '执法证号或密码错误（离线验证）' } };
-    const prev = await sessions.current();
-    const keepTokens = prev?.certNo === certNo ? prev.tokens : null;
+  async function completeOnline(certNo: string, inspector: Inspector, url: string): Promise<Session> {
     const row: SessionRow = {
       key: 'current',
       certNo,
-      inspector: cred.inspector,
-      platformUrl: cred.platformUrl,
-      tokens: keepTokens,
+      inspector,
+      platformUrl: url,
+      tokens: null,
+      offlineUnlocked: false,
+      signedInAt: rt.now().toISOString(),
+    };
+    await sessions.save(row);
+    rt.setBaseUrl(url);
+    await rt.tokens.persist();
+    await rt.tokens.unlocked(inspector.id);
+    restored = true;
+    if ((await rt.repos.outbox.resumePaused()) > 0) rt.emit('outbox');
+    rt.emit('session');
+    return toSession(row);
+  }
+
+  async function completeOffline(
+    certNo: string,
+    fallback: { inspector: Inspector; url: string } | null,
+  ): Promise<Session | null> {
+    const prev = await sessions.current();
+    const base = prev ?? (fallback ? { inspector: fallback.inspector, platformUrl: fallback.url, tokens: null } : null);
+    if (!base) return null;
+    const row: SessionRow = {
+      key: 'current',
+      certNo,
+      inspector: base.inspector,
+      platformUrl: base.platformUrl,
+      tokens: base.tokens,
       offlineUnlocked: true,
       signedInAt: rt.now().toISOString(),
     };
     await sessions.save(row);
     rt.setBaseUrl(row.platformUrl);
-    await rt.tokens.unlocked(cred.inspector.id);
-    // The row now holds this inspector's tokens or none, so loading picks up exactly those.
+    await rt.tokens.unlocked(row.inspector.id);
     await rt.tokens.load();
     restored = true;
     rt.emit('session');
-    return { ok: true, session: await toSession(row) };
+    return toSession(row);
   }
 
   async function signIn(certNo: string, password: string): Promise<SignInResult> {
@@ -83,55 +120,23 @@ export function createAuthService(rt: Runtime): AuthService & { restore(): Promi
         error: { kind: 'invalid-input', message: cert.error.issues[0]?.message ?? '执法证号格式不正确' },
       };
     if (password.length === 0) return { ok: false, error: { kind: 'invalid-input', message: '请输入密码' } };
-    const url = await platformUrl(cert.data);
-    if (!url) return { ok: false, error: { kind: 'network', message: '未配置监管平台地址，无法登录' } };
-    const body = {
-      certNo: cert.data,
-      password,
-      deviceId: await meta.deviceId(),
-      deviceName: rt.deps.deviceName ?? '现场检查终端',
-    };
-    // In Electron main performs the login and keeps the refresh token; the renderer gets an access token.
-    const res = await rt.tokens.login(url, body);
-    if (!res.ok) {
-      const e = res.error;
-      if (e.kind === 'network' || e.kind === 'timeout' || (e.kind === 'http' && e.status >= 500))
-        return offlineUnlock(cert.data, password, '无法连接监管平台');
-      if (e.kind === 'http' && (e.status === 401 || e.status === 403))
-        return { ok: false, error: { kind: 'bad-credentials', message: '执法证号或密码错误' } };
-      return { ok: false, error: { kind: 'invalid-input', message: `登录失败：${e.message}` } };
+    let url: string | null = null;
+    try {
+      url = (await rt.deps.adapter.config()).platformUrl || null;
+    } catch {
+      url = (await sessions.current())?.platformUrl ?? null;
     }
-    const login = res;
-    const at = rt.now().toISOString();
-    const row: SessionRow = {
-      key: 'current',
-      certNo: cert.data,
-      inspector: login.inspector,
-      platformUrl: url,
-      tokens: null,
-      offlineUnlocked: false,
-      signedInAt: at,
-    };
-    const verifier = await makeVerifier(password, rt.deps.verifierIterations);
-    await sessions.saveLogin(row, {
-      certNo: cert.data,
-      inspector: login.inspector,
-      verifier,
-      platformUrl: url,
-      updatedAt: at,
-    });
-    rt.setBaseUrl(url);
-    await rt.tokens.persist();
-    await rt.tokens.unlocked(login.inspector.id);
-    restored = true;
-    if ((await rt.repos.outbox.resumePaused()) > 0) rt.emit('outbox');
-    rt.emit('session');
-    return { ok: true, session: await toSession(row) };
+    if (!url) return { ok: false, error: { kind: 'network', message: '未配置监管平台地址，无法登录' } };
+    const res = await login(url, cert.data, password, await meta.deviceId());
+    if (!res.ok) return { ok: false, error: signInErrorOf(res) };
+    return { ok: true, session: await completeOnline(cert.data, res.inspector, url) };
   }
 
   return {
-    restore,
-    current: restore,
+    current,
+    login,
+    completeOnline,
+    completeOffline,
     signIn,
     async signOut() {
       await rt.tokens.clear();

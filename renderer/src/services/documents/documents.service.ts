@@ -38,7 +38,7 @@ export interface DocumentsDeps {
   readonly tasks: TaskService;
   readonly enterprises: EnterpriseService;
   readonly inspection: InspectionService;
-  readonly auth: AuthService;
+  readonly auth: Pick<AuthService, 'current'>;
   /** Lazily: the app's renderer loads pdfmake and the fonts on first use. */
   readonly renderer: () => PdfRenderer;
 }

@@ -7,7 +7,8 @@
  * anyway) and a state.
  */
 import { z } from 'zod';
-import { localStorageMirror, storageHealth, type MarkerMirror } from '../../db/index.js';
+import { localStorageMirror, storageHealth, type MarkerMirror, type SealingKeySource } from '../../db/index.js';
+import { fromBase64Url, openJson, sealJson, toBase64Url, VaultLockedError } from '../../vault/index.js';
 import type { OutboxEntry } from '../outbox/outbox.api.js';
 import type { IntegrityReport, IntegrityService, LedgerEntry, StorageService } from './storage.api.js';
 import type { Runtime } from '../runtime.js';
@@ -20,16 +21,45 @@ export interface LedgerStore {
 const LEDGER_KEY = 'smart-inspect.result-ledger';
 const LEDGER_LIMIT = 500;
 
-export function localStorageLedger(): LedgerStore {
+/** `name` tells partitions apart: each inspector's ledger has its own entry. */
+export function localStorageLedger(name = ''): LedgerStore {
   const ok = typeof localStorage !== 'undefined';
+  const key = name ? `${LEDGER_KEY}.${name}` : LEDGER_KEY;
   return {
-    get: () => (ok ? localStorage.getItem(LEDGER_KEY) : null),
+    get: () => (ok ? localStorage.getItem(key) : null),
     set: (v) => {
       if (!ok) return;
-      if (v === null) localStorage.removeItem(LEDGER_KEY);
-      else localStorage.setItem(LEDGER_KEY, v);
+      if (v === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, v);
     },
   };
+}
+
+/**
+ * The ledger sealed under the inspector's data key (it names enterprises and results): stored as
+ * base64url of sealJson, bound to its name so one partition's ledger cannot be swapped for another's.
+ */
+export function sealedLedger(inner: LedgerStore, keys: SealingKeySource, name: string): LedgerStore {
+  const aad = new TextEncoder().encode(`smart-inspect/ledger:${name}`);
+  return {
+    get() {
+      const raw = inner.get();
+      if (raw === null) return null;
+      const bytes = fromBase64Url(raw);
+      if (!bytes) return null;
+      const opened = openJson(requireKey(keys), bytes, aad);
+      return typeof opened === 'string' ? opened : null;
+    },
+    set(v) {
+      inner.set(v === null ? null : toBase64Url(sealJson(requireKey(keys), v, aad)));
+    },
+  };
+}
+
+function requireKey(keys: SealingKeySource): Uint8Array {
+  const key = keys.current();
+  if (!key) throw new VaultLockedError('ledger');
+  return key;
 }
 
 /** An in-memory ledger (tests, tools). */

@@ -1,0 +1,404 @@
+/**
+ * The device-level auth service: which inspector's partition is open, and how it opens.
+ * - Online sign-in: password login at the platform, then the data key from the local wrap (the
+ *   password unwraps it) or from the escrow (first sign-in on this laptop, or a changed/forgotten
+ *   password), re-wrapped under the typed password. Resets the back-off and the offline clock.
+ * - Offline unlock: the wrap alone, behind the back-off, the online-required limit and the offline
+ *   credential's expiry; a failure is counted on disk before it is answered.
+ * - Lock: the scope is closed (timers stopped, writes in flight committed, key zero-filled).
+ * - Revocation (403 DEVICE_REVOKED on any request): the key copies on this laptop are destroyed and
+ *   the vault locks; the partition stays sealed until an online sign-in recovers the key from escrow.
+ */
+import { CertNoSchema, type Inspector } from '../../../../shared/protocol/index.js';
+import { adoptLegacyField, deviceDbName, DeviceDb, vaultsRepo, type VaultRow } from '../../db/index.js';
+import type { WrappedKeyBinding } from '../../platform/adapter.js';
+import {
+  idleLockDue,
+  idleMinutesFrom,
+  MAX_OFFLINE_FAILURES,
+  offlineCredentialExpired,
+  OFFLINE_CREDENTIAL_DAYS,
+  unlockGate,
+  unwrapDataKey,
+  VaultLockedError,
+  wrapDataKey,
+  type KdfParams,
+  type WrappedKey,
+} from '../../vault/index.js';
+import type {
+  AuthService,
+  LockReason,
+  Session,
+  SignInError,
+  SignInResult,
+  SignOutResult,
+  UnsentResult,
+  VaultState,
+} from './auth.api.js';
+import { signInErrorOf } from './auth.service.js';
+import { escrowedOrNewKey, fetchEscrowedKey, fetchStationKey } from './escrow.client.js';
+import { openScope, type PartitionScope, type ScopeDeps } from './partition-scope.js';
+import { openStationKey, sealStationKey } from './station-key.js';
+import { localStorageLedger } from '../storage/storage.service.js';
+
+export interface VaultDeps extends Omit<ScopeDeps, 'onRevoked'> {
+  /** Electron: main's safeStorage copy of the wrapped key; null in the browser build. */
+  readonly binding: WrappedKeyBinding | null;
+  /** scrypt parameters for new wraps (tests pass small ones; default: the measured ones). */
+  readonly kdfParams?: KdfParams;
+}
+
+export interface VaultService extends AuthService {
+  /** The open scope (tests and the composition root); null while locked. */
+  scope(): PartitionScope | null;
+  /** Locks when the idle minutes have passed since the last activity (the timer's check; tests call it). */
+  checkIdle(): Promise<boolean>;
+  /** Resolves once a revocation's clean-up (key copies destroyed, lock) has finished. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const REVOKED_NOTICE = '设备已被停用：本机的密钥副本已销毁，数据仍加密保存。请联系管理员恢复本设备后联网登录。';
+const err = (e: SignInError): SignInResult => ({ ok: false, error: e });
+
+export function createVaultService(deps: VaultDeps): VaultService {
+  const device = new DeviceDb(deviceDbName(deps.prefix));
+  const vaults = vaultsRepo(device);
+  const now = (): number => (deps.now ?? (() => new Date()))().getTime();
+  const listeners = new Set<(s: VaultState) => void>();
+  let state: VaultState = { phase: 'signed-out', notice: null };
+  let scope: PartitionScope | null = null;
+  let vault: VaultRow | null = null;
+  let stationKey: Uint8Array | null = null;
+  let pending: Promise<void> = Promise.resolve();
+  let lastActivity = 0;
+  let idleMinutes = idleMinutesFrom(undefined);
+  let idleTimer: ReturnType<typeof setInterval> | null = null;
+
+  async function checkIdle(): Promise<boolean> {
+    if (!scope || !idleLockDue(lastActivity, now(), idleMinutes)) return false;
+    await doLock('idle', null);
+    return true;
+  }
+
+  const setState = (next: VaultState): void => {
+    state = next;
+    for (const l of listeners) l(next);
+  };
+
+  async function config(): Promise<{ url: string | null; days: number; idle: number }> {
+    try {
+      const c = await deps.adapter.config();
+      return { url: c.platformUrl || null, days: c.offlineCredentialDays, idle: idleMinutesFrom(c.lockIdleMinutes) };
+    } catch {
+      return { url: null, days: OFFLINE_CREDENTIAL_DAYS, idle: idleMinutesFrom(undefined) };
+    }
+  }
+
+  function newScope(partitionId: string): PartitionScope {
+    return openScope({ ...deps, onRevoked: () => void revoked() }, partitionId);
+  }
+
+  /** The wrap to try: main's OS-bound copy in Electron when there is one, else the device database's. */
+  async function storedWrap(row: VaultRow): Promise<unknown> {
+    if (deps.binding) {
+      const r = await deps.binding.read(row.inspectorId).catch(() => null);
+      if (r?.wrappedKey) {
+        try {
+          return JSON.parse(r.wrappedKey) as unknown;
+        } catch {
+          return null;
+        }
+      }
+    }
+    return row.wrapped;
+  }
+
+  /**
+   * Stores a new wrap. With an OS-bound copy in main, the device database keeps none (the wrap can
+   * then only be read in this OS account). Without a real keyring (bound:false) main's copy is only
+   * obfuscated, so the device database keeps the wrap too and scrypt alone protects it.
+   */
+  async function storeWrap(inspectorId: string, wrapped: WrappedKey): Promise<WrappedKey | null> {
+    if (!deps.binding) return wrapped;
+    const r = await deps.binding.store(inspectorId, JSON.stringify(wrapped)).catch(() => ({ bound: false }));
+    return r.bound ? null : wrapped;
+  }
+
+  async function enter(
+    s: PartitionScope,
+    row: VaultRow,
+    dataKey: Uint8Array,
+    finish: () => Promise<Session | null>,
+  ): Promise<SignInResult> {
+    s.slot.unlock(dataKey);
+    dataKey.fill(0);
+    const meta = await s.field.meta.get('deviceId');
+    if (meta?.value !== row.deviceId) await s.field.meta.put({ key: 'deviceId', value: row.deviceId });
+    const session = await finish();
+    if (!session) {
+      await s.close();
+      return err({ kind: 'offline-never-signed-in', message: '本机没有该账号的登录记录，请联网登录。' });
+    }
+    scope = s;
+    vault = row;
+    stationKey = openStationKey(row, s.slot);
+    lastActivity = now();
+    idleMinutes = (await config()).idle;
+    // Checked often against the wall clock rather than one long timer: timers stop while the
+    // machine sleeps, so the first check after resuming sees the whole gap and locks.
+    if (deps.background) idleTimer ??= setInterval(() => void checkIdle(), 5000);
+    setState({ phase: 'unlocked', session });
+    return { ok: true, session };
+  }
+
+  async function offlineOpen(certNo: string, password: string, why: string): Promise<SignInResult> {
+    const row = await vaults.byCertNo(certNo);
+    if (!row)
+      return err({
+        kind: 'offline-never-signed-in',
+        message: `${why}。本机尚未用该执法证号联网登录过，首次登录需要联网。`,
+      });
+    if (row.destroyed) return err({ kind: 'online-required', message: `${REVOKED_NOTICE}` });
+    const { days } = await config();
+    const t = now();
+    if (row.needsOnline || row.failedAttempts >= MAX_OFFLINE_FAILURES)
+      return err({ kind: 'online-required', message: `密码连续输错 ${row.failedAttempts} 次，请联网登录后再使用。` });
+    if (offlineCredentialExpired(row.lastOnlineAt, t, days))
+      return err({ kind: 'online-required', message: `已超过 ${days} 天未联网登录，离线登录已失效，请联网登录。` });
+    const gate = unlockGate(row, t);
+    if (!gate.ok)
+      return gate.reason === 'wait'
+        ? err({ kind: 'wait', message: gate.message, retryAt: gate.retryAt })
+        : err({ kind: 'online-required', message: gate.message });
+    const opened = await unwrapDataKey(await storedWrap(row), password, row.inspectorId);
+    if (!opened.ok) {
+      // Durable before the answer: a restart between attempts must not reset the back-off.
+      const failed = await vaults.update(row.inspectorId, (r) => ({
+        ...r,
+        failedAttempts: r.failedAttempts + 1,
+        lastFailureAt: t,
+        needsOnline: r.failedAttempts + 1 >= MAX_OFFLINE_FAILURES,
+      }));
+      if (failed?.needsOnline)
+        return err({
+          kind: 'online-required',
+          message: `密码连续输错 ${failed.failedAttempts} 次，请联网登录后再使用。`,
+        });
+      return err({ kind: 'bad-credentials', message: `密码不正确（离线验证）。${opened.error.message}` });
+    }
+    const reset =
+      (await vaults.update(row.inspectorId, (r) => ({ ...r, failedAttempts: 0, lastFailureAt: null }))) ?? row;
+    const s = newScope(row.partitionId);
+    return enter(s, reset, opened.dataKey, () => s.services.auth.completeOffline(certNo, null));
+  }
+
+  async function onlineOpen(certNo: string, password: string, url: string): Promise<SignInResult | 'unreachable'> {
+    const known = await vaults.byCertNo(certNo);
+    const partitionId = known?.partitionId ?? crypto.randomUUID();
+    const deviceId = known?.deviceId ?? crypto.randomUUID();
+    const s = newScope(partitionId);
+    const login = await s.services.auth.login(url, certNo, password, deviceId);
+    if (!login.ok) {
+      await s.close();
+      const e = signInErrorOf(login);
+      if (e.kind === 'network') return 'unreachable';
+      if (e.kind === 'device-revoked' && known) await destroyCopies(known.inspectorId);
+      return err(e);
+    }
+    const inspector: Inspector = login.inspector;
+    const row = known ?? (await vaults.get(inspector.id));
+    let dataKey: Uint8Array | null = null;
+    let keyId = row?.keyId ?? '';
+    let wrapped: WrappedKey | null = null;
+    if (row && !row.destroyed) {
+      const local = await unwrapDataKey(await storedWrap(row), password, inspector.id);
+      if (local.ok) {
+        dataKey = local.dataKey;
+        wrapped = local.wrapped;
+      }
+    }
+    if (!dataKey) {
+      // A changed or forgotten password, revoked copies, or a first sign-in here: the escrow.
+      const got = row
+        ? await fetchEscrowedKey(s.services.internals.runtime.http)
+        : await escrowedOrNewKey(s.services.internals.runtime.http);
+      if (!got.ok) {
+        await s.close();
+        return err({ kind: 'network', message: got.error.message });
+      }
+      const key = 'key' in got ? got.key : got;
+      if (!key || (row && key.keyId !== row.keyId)) {
+        await s.close();
+        return err({
+          kind: 'invalid-input',
+          message: '监管平台托管的数据密钥与本机数据不一致，无法打开本机数据。请联系管理员。',
+        });
+      }
+      dataKey = key.dataKey;
+      keyId = key.keyId;
+      wrapped = await wrapDataKey(dataKey, password, {
+        inspectorId: inspector.id,
+        keyId,
+        ...(deps.kdfParams ? { params: deps.kdfParams } : {}),
+      });
+    }
+    const station = await fetchStationKey(s.services.internals.runtime.http);
+    const next: VaultRow = {
+      inspectorId: inspector.id,
+      certNoHash: await vaults.certNoHash(certNo),
+      partitionId: row?.partitionId ?? partitionId,
+      deviceId: row?.deviceId ?? deviceId,
+      wrapped: wrapped ? await storeWrap(inspector.id, wrapped) : null,
+      keyId,
+      lastOnlineAt: now(),
+      failedAttempts: 0,
+      lastFailureAt: null,
+      needsOnline: false,
+      destroyed: false,
+      stationKey: station.ok ? sealStationKey(dataKey, inspector.id, station) : (row?.stationKey ?? null),
+    };
+    if (row && row.partitionId !== partitionId) {
+      // The 执法证号 changed since: the inspector's partition is the one their id names.
+      dataKey.fill(0);
+      await s.close();
+      await vaults.put(next);
+      return onlineOpen(certNo, password, url);
+    }
+    await vaults.put(next);
+    return enter(s, next, dataKey, async () => {
+      if (!row) await adoptLegacyField(deps.prefix, inspector.id, s.field);
+      return s.services.auth.completeOnline(certNo, inspector, url);
+    });
+  }
+
+  async function destroyCopies(inspectorId: string): Promise<void> {
+    await vaults.update(inspectorId, (r) => ({ ...r, wrapped: null, destroyed: true, stationKey: null }));
+    await deps.binding?.forget(inspectorId).catch(() => undefined);
+  }
+
+  function revoked(): Promise<void> {
+    const who = vault;
+    if (!who || !scope) return pending;
+    pending = pending.then(async () => {
+      if (vault?.inspectorId !== who.inspectorId) return;
+      await destroyCopies(who.inspectorId);
+      await doLock('revoked', REVOKED_NOTICE);
+    });
+    return pending;
+  }
+
+  async function doLock(reason: LockReason, notice: string | null): Promise<void> {
+    const s = scope;
+    if (!s) return;
+    const cur = state;
+    scope = null;
+    if (idleTimer) clearInterval(idleTimer);
+    idleTimer = null;
+    stationKey?.fill(0);
+    stationKey = null;
+    await s.close();
+    if (cur.phase === 'unlocked')
+      setState({
+        phase: 'locked',
+        certNo: cur.session.inspector.certNo,
+        inspectorName: cur.session.inspector.name,
+        reason,
+        notice,
+      });
+  }
+
+  async function signIn(certNoIn: string, password: string): Promise<SignInResult> {
+    const cert = CertNoSchema.safeParse(certNoIn.trim());
+    if (!cert.success)
+      return err({ kind: 'invalid-input', message: cert.error.issues[0]?.message ?? '执法证号格式不正确' });
+    if (password.length === 0) return err({ kind: 'invalid-input', message: '请输入密码' });
+    if (scope) await doLock('manual', null);
+    const { url } = await config();
+    if (url) {
+      const online = await onlineOpen(cert.data, password, url);
+      if (online !== 'unreachable') return online;
+    }
+    return offlineOpen(cert.data, password, url ? '无法连接监管平台' : '未配置监管平台地址');
+  }
+
+  const service: VaultService = {
+    scope: () => scope,
+    settled: () => pending,
+    async current() {
+      return state.phase === 'unlocked' ? state.session : null;
+    },
+    state: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    signIn,
+    async unlock(password) {
+      if (state.phase !== 'locked') return err({ kind: 'invalid-input', message: '当前没有已锁定的账号' });
+      const locked = state;
+      const r = await signIn(locked.certNo, password);
+      if (!r.ok && service.state().phase !== 'unlocked') setState({ ...locked, notice: null });
+      return r;
+    },
+    lock: (reason) => doLock(reason, null),
+    activity() {
+      lastActivity = now();
+    },
+    checkIdle,
+    async switchInspector() {
+      await doLock('manual', null);
+      setState({ phase: 'signed-out', notice: null });
+    },
+    async unsent(): Promise<readonly UnsentResult[]> {
+      const s = scope;
+      if (!s) throw new VaultLockedError('unsent results');
+      const entries = await s.services.outbox.list();
+      return entries
+        .filter((e) => e.state !== 'accepted' && e.state !== 'published')
+        .map((e) => ({ resultId: e.resultId, enterpriseName: e.enterpriseName }));
+    },
+    async signOut(mode = 'keep'): Promise<SignOutResult> {
+      const s = scope;
+      const who = vault;
+      if (!s || !who) {
+        setState({ phase: 'signed-out', notice: null });
+        return { ok: true };
+      }
+      if (mode === 'remove') {
+        const unsent = await service.unsent();
+        if (unsent.length > 0)
+          return {
+            ok: false,
+            error: { kind: 'unsent', message: `还有 ${unsent.length} 条结果尚未上传，不能删除本机数据。`, unsent },
+          };
+      }
+      // The session ends either way: the refresh token is forgotten (main's too, in Electron).
+      await s.services.internals.runtime.tokens.clear();
+      await doLock('manual', null);
+      if (mode === 'remove') {
+        await s.field.delete();
+        await vaults.remove(who.inspectorId);
+        await deps.binding?.forget(who.inspectorId).catch(() => undefined);
+        localStorageLedger(who.partitionId).set(null);
+        if (typeof localStorage !== 'undefined')
+          localStorage.removeItem(`smart-inspect.store-marker.${who.partitionId}`);
+      }
+      vault = null;
+      setState({ phase: 'signed-out', notice: null });
+      return { ok: true };
+    },
+    async idleMinutes() {
+      return (await config()).idle;
+    },
+    stationKey() {
+      if (!stationKey) throw new VaultLockedError('station key');
+      return stationKey;
+    },
+    async close() {
+      await doLock('manual', null);
+      device.close();
+    },
+  };
+  return service;
+}

@@ -1,0 +1,245 @@
+/**
+ * The vault against the real platform simulator, in Node with fake-indexeddb: the key hierarchy
+ * through the auth service (first sign-in creates and escrows the key, another laptop gets it from
+ * escrow, offline unlock with back-off, expiry, forgotten password → escrow → re-wrap), two
+ * inspectors on one laptop, revocation, sign-out, and a raw scan of every stored value.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Dexie } from 'dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API } from '../../shared/protocol/index.js';
+import { CacheDb, DeviceDb, deviceDbName, partitionDbName, vaultsRepo } from '../../renderer/src/db/index.js';
+import { createAppServices, type AppServices } from '../../renderer/src/services/index.js';
+import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
+import { testAdapter } from '../../renderer/src/testing/builders.js';
+import { rewrapDataKey } from '../../renderer/src/vault/index.js';
+import { startPlatform, type StartedPlatform } from '../platform/server.js';
+
+let platform: StartedPlatform;
+let dataDir: string;
+const kdfParams = { N: 2 ** 10, r: 8, p: 1 };
+let clock = Date.parse('2026-05-06T02:00:00Z');
+const opened: AppServices[] = [];
+
+function laptop(prefix: string, url = platform.url): AppServices {
+  const app = createAppServices({
+    prefix,
+    cache: new CacheDb(`${prefix}cache`),
+    adapter: testAdapter(url),
+    binding: null,
+    network: manualNetwork(true),
+    now: () => new Date(clock),
+    kdfParams,
+  });
+  opened.push(app);
+  return app;
+}
+
+const admin = (path: string) =>
+  fetch(`${platform.url}${path}`, { method: 'POST', headers: { 'x-admin-secret': platform.adminSecret } });
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'vault-'));
+  platform = await startPlatform({ dataDir, seed: 11, enterprises: 40, port: 0 });
+});
+afterAll(async () => {
+  for (const a of opened) await a.auth.close();
+  await platform.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function rawValues(dbName: string): Promise<string> {
+  const db = new Dexie(dbName);
+  await db.open();
+  const parts: string[] = [];
+  for (const t of db.tables)
+    for (const v of await t.toArray())
+      parts.push(
+        JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? Buffer.from(x).toString('latin1') : x)),
+      );
+  db.close();
+  return parts.join('\n');
+}
+
+describe('vault: key hierarchy, partitions, lock', () => {
+  it('first sign-in creates and escrows the key; another laptop gets the same key from escrow', async () => {
+    const a = platform.logins[0]!;
+    const one = laptop('v1-');
+    const r = await one.auth.signIn(a.certNo, a.password);
+    expect(r.ok).toBe(true);
+    expect(one.auth.state().phase).toBe('unlocked');
+    const keyIdOne = (await vaultsRepo(new DeviceDb(deviceDbName('v1-'))).get(a.inspectorId))?.keyId;
+    expect(keyIdOne).toBeTruthy();
+
+    const two = laptop('v2-');
+    expect((await two.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    const keyIdTwo = (await vaultsRepo(new DeviceDb(deviceDbName('v2-'))).get(a.inspectorId))?.keyId;
+    expect(keyIdTwo).toBe(keyIdOne);
+  });
+
+  it('offline: wrong passwords back off, ten need an online sign-in; the right one opens', async () => {
+    const a = platform.logins[0]!;
+    const off = laptop('v1-', 'http://127.0.0.1:9');
+    const first = await off.auth.signIn(a.certNo, 'wrong-1');
+    expect(first).toMatchObject({ ok: false, error: { kind: 'bad-credentials' } });
+    for (let i = 2; i <= 3; i++) expect((await off.auth.signIn(a.certNo, `wrong-${i}`)).ok).toBe(false);
+    expect(await off.auth.signIn(a.certNo, 'wrong-4')).toMatchObject({ ok: false, error: { kind: 'bad-credentials' } });
+    // The fourth failure costs a wait, even for the right password.
+    const wait = await off.auth.signIn(a.certNo, a.password);
+    expect(wait).toMatchObject({ ok: false, error: { kind: 'wait' } });
+    if (!wait.ok) expect(wait.error.message).toContain('秒后再试');
+    for (let i = 5; i <= 10; i++) {
+      clock += 10 * 60_000;
+      await off.auth.signIn(a.certNo, `wrong-${i}`);
+    }
+    clock += 10 * 60_000;
+    const blocked = await off.auth.signIn(a.certNo, a.password);
+    expect(blocked).toMatchObject({ ok: false, error: { kind: 'online-required' } });
+    if (!blocked.ok) expect(blocked.error.message).toContain('联网登录');
+
+    // Online clears it; offline then opens with the right password.
+    const on = laptop('v1-');
+    expect((await on.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    await on.auth.lock('manual');
+    expect(on.auth.state()).toMatchObject({ phase: 'locked', certNo: a.certNo });
+    const offAgain = laptop('v1-', 'http://127.0.0.1:9');
+    const ok = await offAgain.auth.signIn(a.certNo, a.password);
+    expect(ok).toMatchObject({ ok: true, session: { offlineUnlocked: true } });
+    await offAgain.auth.lock('manual');
+  });
+
+  it('locks after the idle minutes without activity, not before', async () => {
+    const a = platform.logins[0]!;
+    const app = laptop('v1-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    clock += 9 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(false);
+    app.auth.activity();
+    clock += 9 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(false);
+    clock += 2 * 60_000;
+    expect(await app.auth.checkIdle()).toBe(true);
+    expect(app.auth.state()).toMatchObject({ phase: 'locked', reason: 'idle' });
+    expect(app.auth.scope()).toBeNull();
+  });
+
+  it('the offline credential expires after the configured days without an online sign-in', async () => {
+    const a = platform.logins[0]!;
+    clock += 31 * 86_400_000;
+    const off = laptop('v1-', 'http://127.0.0.1:9');
+    const r = await off.auth.signIn(a.certNo, a.password);
+    expect(r).toMatchObject({ ok: false, error: { kind: 'online-required' } });
+    if (!r.ok) expect(r.error.message).toContain('30 天');
+    expect((await laptop('v1-').auth.signIn(a.certNo, a.password)).ok).toBe(true);
+  });
+
+  it('a forgotten password: the online sign-in recovers the key from escrow, re-wraps it, old data opens', async () => {
+    const a = platform.logins[0]!;
+    const app = laptop('v3-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    await app.storage.health();
+    const marker = (await app.auth.scope()!.field.meta.get('marker'))?.value;
+    expect(marker).toMatch(/^store-/);
+    await app.auth.lock('manual');
+    // The local wrap is under a password the inspector no longer knows (changed on another device).
+    const repo = vaultsRepo(new DeviceDb(deviceDbName('v3-')));
+    const row = (await repo.get(a.inspectorId))!;
+    const rewrapped = await rewrapDataKey(
+      { wrapped: row.wrapped, password: a.password, inspectorId: a.inspectorId },
+      'forgotten-old',
+      { params: kdfParams },
+    );
+    if (!rewrapped.ok) throw new Error('rewrap failed');
+    await repo.put({ ...row, wrapped: rewrapped.wrapped });
+
+    const again = laptop('v3-');
+    expect((await again.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect((await again.auth.scope()!.field.meta.get('marker'))?.value).toBe(marker);
+    const after = (await repo.get(a.inspectorId))!;
+    expect(after.keyId).toBe(row.keyId);
+    expect(after.wrapped?.kdf.salt).not.toBe(rewrapped.wrapped.kdf.salt);
+    await again.auth.lock('manual');
+  });
+
+  it('two inspectors on one laptop see only their own rows, cursors and outbox', async () => {
+    const [a, b] = [platform.logins[0]!, platform.logins[1]!];
+    const app = laptop('v4-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    await app.sync.start();
+    const tasksA = await app.tasks.list();
+    expect(tasksA.length).toBeGreaterThan(0);
+    await app.auth.lock('manual');
+    expect(() => app.tasks.list()).toThrow(/锁定/);
+
+    expect((await app.auth.signIn(b.certNo, b.password)).ok).toBe(true);
+    expect(await app.tasks.list()).toEqual([]);
+    await app.sync.start();
+    const tasksB = await app.tasks.list();
+    expect(tasksB.length).toBeGreaterThan(0);
+    const idsA = new Set(tasksA.map((t) => t.id));
+    // Team tasks may be on both lists; the lists as a whole are each inspector's own.
+    expect(tasksB.map((t) => t.id).sort()).not.toEqual([...idsA].sort());
+    expect(await app.outbox.list()).toEqual([]);
+    await app.auth.signOut('keep');
+
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect((await app.tasks.list()).map((t) => t.id).sort()).toEqual([...idsA].sort());
+    await app.auth.lock('manual');
+  });
+
+  it('stores nothing readable: a raw scan of every database finds no marker', async () => {
+    const a = platform.logins[0]!;
+    const names = (await Dexie.getDatabaseNames()).filter((n) => n.startsWith('v4-'));
+    const device = await rawValues(deviceDbName('v4-'));
+    expect(device).not.toContain(a.certNo);
+    const row = (await vaultsRepo(new DeviceDb(deviceDbName('v4-'))).get(a.inspectorId))!;
+    const partition = await rawValues(partitionDbName('v4-', row.partitionId));
+    expect(partition.length).toBeGreaterThan(1000);
+    for (const marker of [a.certNo, a.name, 'refreshToken', '检查']) expect(partition).not.toContain(marker);
+    expect(names).toContain(partitionDbName('v4-', row.partitionId));
+  });
+
+  it('revocation destroys the key copies and locks; data stays sealed; reinstated, escrow recovers it', async () => {
+    const a = platform.logins[0]!;
+    const app = laptop('v5-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    const session = await app.auth.current();
+    await app.sync.start();
+    const tasks = (await app.tasks.list()).length;
+    expect(tasks).toBeGreaterThan(0);
+    const revoked = await admin(API.adminRevokeDevice(session!.deviceId));
+    expect(revoked.status).toBe(200);
+    await app.sync.start();
+    await app.auth.settled();
+    expect(app.auth.state()).toMatchObject({ phase: 'locked', reason: 'revoked' });
+    const st = app.auth.state();
+    if (st.phase === 'locked') expect(st.notice).toContain('设备已被停用');
+    const row = (await vaultsRepo(new DeviceDb(deviceDbName('v5-'))).get(a.inspectorId))!;
+    expect(row).toMatchObject({ destroyed: true, wrapped: null, stationKey: null });
+    const offline = laptop('v5-', 'http://127.0.0.1:9');
+    expect(await offline.auth.signIn(a.certNo, a.password)).toMatchObject({
+      ok: false,
+      error: { kind: 'online-required' },
+    });
+    expect(await app.auth.signIn(a.certNo, a.password)).toMatchObject({ ok: false, error: { kind: 'device-revoked' } });
+
+    expect((await admin(API.adminReinstateDevice(session!.deviceId))).status).toBe(200);
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect((await vaultsRepo(new DeviceDb(deviceDbName('v5-'))).get(a.inspectorId))?.destroyed).toBe(false);
+    expect((await app.tasks.list()).length).toBe(tasks);
+  });
+
+  it('sign-out with removal is refused while results are unsent, and removes everything when allowed', async () => {
+    const a = platform.logins[2]!;
+    const app = laptop('v6-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect(await app.auth.unsent()).toEqual([]);
+    const row = (await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId))!;
+    expect(await app.auth.signOut('remove')).toEqual({ ok: true });
+    expect(await Dexie.exists(partitionDbName('v6-', row.partitionId))).toBe(false);
+    expect(await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId)).toBeNull();
+  });
+});
