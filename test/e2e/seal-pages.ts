@@ -2,7 +2,9 @@
  * Page objects for the sealed-partition screens: sign-out (keep or delete this laptop's data), the
  * lock screen and unlocking it. Named by what the inspector sees, like pages.ts.
  */
-import { expect, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import type { Task } from '../../shared/protocol/index.js';
+import { fillAllCompliant, finalize, openMyTask, openTasks, startInspection } from './pages.js';
 
 export const KEEP_DATA = '保留本机数据（加密保存）';
 export const DELETE_DATA = '删除本机数据';
@@ -47,4 +49,30 @@ export async function unlock(page: Page, password: string): Promise<void> {
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '解锁' }).click();
   await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+}
+
+/** The heading of either password screen: 已锁定 (a lock) or 登录 (at launch, after sign-out). */
+export function passwordScreenHeading(page: Page) {
+  return page.getByRole('heading', { name: /^(登录|已锁定)$/ });
+}
+
+/**
+ * The inspector's unfinished business on this laptop: one result finalized with no network (so it
+ * waits in the outbox) and a draft with typed text on another task. Signs in online and syncs first;
+ * leaves the browser offline on the draft's form.
+ */
+export async function pendingResultAndDraft(
+  page: Page,
+  offline: BrowserContext,
+  who: { certNo: string; password: string },
+  tasks: { final: Task; draft: Task },
+  text: { findings: string; draft: string },
+): Promise<void> {
+  await openMyTask(page, who, tasks.final, { offline });
+  await fillAllCompliant(page, text.findings);
+  await finalize(page);
+  await openTasks(page);
+  await startInspection(page, tasks.draft.taskNo, tasks.draft.enterprise.name);
+  await page.getByLabel('发现问题情况').fill(text.draft);
+  await expect(page.getByTestId('save-status')).toContainText('已保存');
 }

@@ -9,20 +9,9 @@
 import type { Page } from '@playwright/test';
 import type { Task } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
-import {
-  fillAllCompliant,
-  finalize,
-  gotoInspection,
-  networkStatus,
-  openMyTask,
-  openOutbox,
-  openTasks,
-  signIn,
-  startInspection,
-  syncAll,
-} from './pages.js';
+import { gotoInspection, networkStatus, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
 import { devicesOf, storedResults } from './platform-records.js';
-import { signOutKeepingData } from './seal-pages.js';
+import { pendingResultAndDraft, signOutKeepingData } from './seal-pages.js';
 
 const A_FINDINGS = '甲检查员终稿：冷藏柜温度记录缺三日';
 const A_DRAFT = '甲检查员草稿：尚未核对进货查验台账';
@@ -53,13 +42,8 @@ test('two inspectors on one laptop: each sees only their own tasks, drafts and r
 
   // A: sign in, sync, go offline, finalize one result (pending), leave a draft on the shared task.
   const page = await app.open();
-  await openMyTask(page, a, finalTask, { offline: app.context });
-  await fillAllCompliant(page, A_FINDINGS);
-  await finalize(page);
-  await openTasks(page);
-  await startInspection(page, sharedTask.taskNo, sharedTask.enterprise.name);
-  await page.getByLabel('发现问题情况').fill(A_DRAFT);
-  await expect(page.getByTestId('save-status')).toContainText('已保存');
+  const text = { findings: A_FINDINGS, draft: A_DRAFT };
+  await pendingResultAndDraft(page, app.context, a, { final: finalTask, draft: sharedTask }, text);
   await signOutKeepingData(page);
 
   // B: online sign-in and sync on the same profile.
