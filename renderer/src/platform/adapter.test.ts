@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeApi } from '../../../shared/ipc/bridge.js';
-import { sessionRepo } from '../db/index.js';
+import { Dexie } from 'dexie';
+import { FieldDb, openPartition, sessionRepo } from '../db/index.js';
+import { KeySlot, newDataKey } from '../vault/index.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
 import { browserAdapter, detectAdapter, sealedVault, wrappedKeyBinding } from './adapter.js';
-import { checkVerifier, makeVerifier } from './crypto.js';
 
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
   const m = new Map<string, string>();
@@ -39,9 +40,20 @@ describe('browser adapter config', () => {
     const a = browserAdapter({
       search: '',
       storage: memoryStorage(),
-      fetchConfig: async () => ({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' }),
+      fetchConfig: async () => ({
+        platformUrl: 'http://p.test',
+        demo: true,
+        stationName: '城东所',
+        lockIdleMinutes: 5,
+      }),
     });
-    expect(await a.config()).toEqual({ platformUrl: 'http://p.test', demo: true, stationName: '城东所' });
+    expect(await a.config()).toEqual({
+      platformUrl: 'http://p.test',
+      demo: true,
+      stationName: '城东所',
+      lockIdleMinutes: 5,
+      offlineCredentialDays: 30,
+    });
     const bad = browserAdapter({
       search: '',
       storage: memoryStorage(),
@@ -58,8 +70,12 @@ describe('sealed token vault and verifier', () => {
   });
   afterEach(() => disposeDatabases(dbs));
 
-  it('stores tokens sealed (never plain text) and opens them again', async () => {
-    const sessions = sessionRepo(dbs.field);
+  it('stores tokens in the session row, which the partition seals (never plain text at rest)', async () => {
+    const slot = new KeySlot();
+    slot.unlock(newDataKey());
+    const name = `${dbs.prefix}field-p1`;
+    const partition = openPartition(name, slot);
+    const sessions = sessionRepo(partition);
     await sessions.save({
       key: 'current',
       certNo: '33010000001',
@@ -81,17 +97,17 @@ describe('sealed token vault and verifier', () => {
     });
     const vault = sealedVault(sessions);
     await vault.save('{"refreshToken":"SECRET-REFRESH-TOKEN"}');
-    const row = await sessions.current();
-    expect(row?.tokens).not.toBeNull();
-    expect(new TextDecoder().decode(row!.tokens!.data)).not.toContain('SECRET-REFRESH-TOKEN');
     expect(await vault.load()).toBe('{"refreshToken":"SECRET-REFRESH-TOKEN"}');
-  });
-
-  it('checks a password against the salted verifier', async () => {
-    const v = await makeVerifier('pa55word', 1000);
-    expect(v.hash).not.toContain('pa55word');
-    expect(await checkVerifier('pa55word', v)).toBe(true);
-    expect(await checkVerifier('pa55wore', v)).toBe(false);
+    partition.close();
+    const raw = new FieldDb(name);
+    const stored = JSON.stringify(await raw.session.toArray(), (_k, v: unknown) =>
+      v instanceof Uint8Array ? new TextDecoder('latin1').decode(v) : v,
+    );
+    expect(stored).toContain('$s');
+    expect(stored).not.toContain('SECRET-REFRESH-TOKEN');
+    raw.close();
+    slot.lock();
+    await Dexie.delete(name);
   });
 });
 
@@ -125,6 +141,8 @@ describe('Electron adapter', () => {
       platformUrl: 'https://p.example.gov.cn',
       demo: false,
       stationName: '鲸园所',
+      lockIdleMinutes: 10,
+      offlineCredentialDays: 30,
     });
     expect(adapter.vault({} as Parameters<typeof adapter.vault>[0]).holder).toBe('main');
   });

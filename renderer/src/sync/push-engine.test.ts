@@ -131,6 +131,8 @@ describe('push engine', () => {
     ['TASK_CANCELLED', 409, '被撤销'],
     ['TASK_REASSIGNED', 409, '改派'],
     [null, 422, '平台拒收'],
+    ['NOT_YOUR_TASK', 403, '不属于当前登录的检查人员'],
+    ['FORBIDDEN', 403, '平台拒绝了本结果'],
   ] as const)('%s/%i sets the op aside for review and the next op still goes', async (code, status, reason) => {
     await finalizeTasks(2);
     answers = [fail(http(status, code)), ok()];
@@ -251,13 +253,16 @@ describe('push engine', () => {
     expect(await states()).toEqual(['accepted', 'accepted']);
   });
 
-  it('403 pauses the queue', async () => {
+  it.each([
+    ['DEVICE_REVOKED', '联网登录'],
+    ['REAUTH_REQUIRED', '重新登录'],
+  ] as const)('403 %s pauses the queue: no other result would go through either', async (code, advice) => {
     await finalizeTasks(1);
-    answers = [fail(http(403, 'FORBIDDEN'))];
+    answers = [fail(http(403, code))];
     await engine().drain();
     expect((await outboxRepo(dbs.field).list())[0]).toMatchObject({
       state: 'paused',
-      advice: expect.stringContaining('重新登录'),
+      advice: expect.stringContaining(advice),
     });
   });
 

@@ -19,16 +19,20 @@ describe('metaRepo and sessionRepo', () => {
     expect(await meta.deviceId()).toBe(id);
   });
 
-  it('keeps the first non-extractable key stored', async () => {
+  it('keeps the session row and replaces only its tokens', async () => {
     const repo = sessionRepo(dbs.field);
-    const k1 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-    const k2 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-    await repo.putKeyIfAbsent('k', k1);
-    const kept = await repo.putKeyIfAbsent('k', k2);
-    const stored = await repo.key('k');
-    expect(stored?.extractable).toBe(false);
-    const iv = new Uint8Array(12);
-    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, k1, new TextEncoder().encode('x'));
-    await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, kept, sealed)).resolves.toBeInstanceOf(ArrayBuffer);
+    await repo.updateTokens('ignored', false);
+    expect(await repo.current()).toBeNull();
+    await repo.save({
+      key: 'current',
+      certNo: '33010000001',
+      inspector: { id: 'i' } as never,
+      platformUrl: 'http://p',
+      tokens: null,
+      offlineUnlocked: false,
+      signedInAt: 'x',
+    });
+    await repo.updateTokens('{"t":1}', true);
+    expect(await repo.current()).toMatchObject({ certNo: '33010000001', tokens: '{"t":1}', offlineUnlocked: true });
   });
 });
