@@ -81,14 +81,14 @@ test('two inspectors on one laptop: each sees only their own tasks, drafts and r
   await expect(pending).toContainText('等待上传');
   expect(storedResults(platformDir)).toEqual([]);
 
-  // The network returns: A's result uploads as A's, from this laptop (the device both signed in on).
+  // The network returns: A's result uploads as A's, from the device id A signs in with on this laptop
+  // (whether B's sessions share that id or have their own is the app's choice, not checked here).
   await app.context.setOffline(false);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
     timeout: 60_000,
   });
   const laptop = devicesOf(platformDir, a.inspectorId);
   expect(laptop).toHaveLength(1);
-  expect(devicesOf(platformDir, b.inspectorId)).toEqual(laptop);
   const stored = storedResults(platformDir);
   expect(stored.map((r) => ({ taskId: r.taskId, inspectorId: r.inspectorId, deviceId: r.deviceId }))).toEqual([
     { taskId: finalTask.id, inspectorId: a.inspectorId, deviceId: laptop[0] },
