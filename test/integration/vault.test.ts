@@ -16,6 +16,7 @@ import { createAppServices, type AppServices } from '../../renderer/src/services
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter } from '../../renderer/src/testing/builders.js';
 import { rewrapDataKey } from '../../renderer/src/vault/index.js';
+import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
 
 let platform: StartedPlatform;
@@ -190,16 +191,45 @@ describe('vault: key hierarchy, partitions, lock', () => {
     await app.auth.lock('manual');
   });
 
-  it('stores nothing readable: a raw scan of every database finds no marker', async () => {
+  it('stores nothing readable: after a round trip a raw scan of every value finds no marker', async () => {
     const a = platform.logins[0]!;
-    const names = (await Dexie.getDatabaseNames()).filter((n) => n.startsWith('v4-'));
+    const app = laptop('v4-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    const task = (await app.tasks.list()).find((t) => t.taskStatus === 'assigned')!;
+    const enterpriseName = task.enterpriseName;
+    const draft = await app.inspection.openDraft(task.id);
+    const signed = await signDraft(app.inspection, {
+      ...draft,
+      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
+      findings: '现场发现货架标签缺失FINDINGS-MARKER',
+      resultCodes: ['NO_PROBLEM'],
+      checkMethods: ['ON_SITE'],
+      followUps: ['NONE'],
+    });
+    expect(await app.inspection.journal.write({ ...signed, findings: '键入中JOURNAL-MARKER' }, new Date(clock))).toBe(
+      true,
+    );
+    await app.inspection.saveDraft(signed);
+    const finalized = await app.inspection.finalize(task.id);
+    expect(finalized.ok).toBe(true);
+    await app.outbox.pushNow();
+    expect((await app.outbox.list())[0]?.state).toMatch(/^(accepted|published)$/);
+    // A second draft that stays a draft, with its journal, so both are on disk at the scan.
+    const other = (await app.tasks.list()).find((t) => t.taskStatus === 'assigned' && t.id !== task.id);
+    if (other) {
+      const d = await app.inspection.openDraft(other.id);
+      await app.inspection.journal.write({ ...d, findings: '未保存JOURNAL-MARKER' }, new Date(clock));
+    }
+    await app.auth.lock('manual');
+
     const device = await rawValues(deviceDbName('v4-'));
     expect(device).not.toContain(a.certNo);
     const row = (await vaultsRepo(new DeviceDb(deviceDbName('v4-'))).get(a.inspectorId))!;
     const partition = await rawValues(partitionDbName('v4-', row.partitionId));
     expect(partition.length).toBeGreaterThan(1000);
-    for (const marker of [a.certNo, a.name, 'refreshToken', '检查']) expect(partition).not.toContain(marker);
-    expect(names).toContain(partitionDbName('v4-', row.partitionId));
+    const markers = [a.certNo, a.name, 'refreshToken', 'FINDINGS-MARKER', 'JOURNAL-MARKER', '370000199001011234'];
+    for (const marker of [...markers, enterpriseName]) expect(partition).not.toContain(marker);
+    expect(device).not.toContain(enterpriseName);
   });
 
   it('revocation destroys the key copies and locks; data stays sealed; reinstated, escrow recovers it', async () => {
@@ -236,9 +266,34 @@ describe('vault: key hierarchy, partitions, lock', () => {
     const a = platform.logins[2]!;
     const app = laptop('v6-');
     expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
-    expect(await app.auth.unsent()).toEqual([]);
+    await app.sync.start();
+    const task = (await app.tasks.list()).find((t) => t.taskStatus === 'assigned')!;
+    const draft = await app.inspection.openDraft(task.id);
+    await app.inspection.saveDraft(
+      await signDraft(app.inspection, {
+        ...draft,
+        items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
+        resultCodes: ['NO_PROBLEM'],
+        checkMethods: ['ON_SITE'],
+        followUps: ['NONE'],
+      }),
+    );
+    const finalized = await app.inspection.finalize(task.id);
+    if (!finalized.ok) throw new Error('finalize failed');
     const row = (await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId))!;
+
+    const refused = await app.auth.signOut('remove');
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: 'unsent', unsent: [{ resultId: finalized.result.resultId, enterpriseName: task.enterpriseName }] },
+    });
+    expect(app.auth.state().phase).toBe('unlocked');
+    expect(await Dexie.exists(partitionDbName('v6-', row.partitionId))).toBe(true);
+
+    await app.outbox.pushNow();
+    expect(await app.auth.unsent()).toEqual([]);
     expect(await app.auth.signOut('remove')).toEqual({ ok: true });
+    expect(app.auth.state().phase).toBe('signed-out');
     expect(await Dexie.exists(partitionDbName('v6-', row.partitionId))).toBe(false);
     expect(await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId)).toBeNull();
   });

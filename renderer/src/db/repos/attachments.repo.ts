@@ -33,6 +33,35 @@ export async function hashBlob(blob: Blob): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
 }
 
+/**
+ * In a sealed partition a row is sealed synchronously inside its transaction, which cannot read a
+ * Blob (that is asynchronous). So there the Blobs are read into bytes first and stored as bytes,
+ * and turned back into Blobs when read; a clear database keeps them as Blobs.
+ */
+interface StoredBlob {
+  readonly bytes: Uint8Array;
+  readonly type: string;
+}
+
+async function toStored(blob: Blob): Promise<StoredBlob> {
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), type: blob.type };
+}
+
+function isStoredBlob(v: unknown): v is StoredBlob {
+  return typeof v === 'object' && v !== null && 'bytes' in v && (v as StoredBlob).bytes instanceof Uint8Array;
+}
+
+function fromStored(row: AttachmentRow): AttachmentRow {
+  const blob: unknown = row.blob;
+  const thumb: unknown = row.thumbnail;
+  if (!isStoredBlob(blob)) return row;
+  return {
+    ...row,
+    blob: new Blob([blob.bytes as Uint8Array<ArrayBuffer>], { type: blob.type }),
+    thumbnail: isStoredBlob(thumb) ? new Blob([thumb.bytes as Uint8Array<ArrayBuffer>], { type: thumb.type }) : null,
+  };
+}
+
 export interface AttachmentsRepo {
   get(id: string): Promise<AttachmentRow | null>;
   forResult(resultId: string): Promise<AttachmentRow[]>;
@@ -48,21 +77,29 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
   }
   return {
     async get(id) {
-      return (await db.attachments.get(id)) ?? null;
+      const row = await db.attachments.get(id);
+      return row ? fromStored(row) : null;
     },
     async forResult(resultId) {
-      return db.attachments.where('resultId').equals(resultId).sortBy('capturedAt');
+      return (await db.attachments.where('resultId').equals(resultId).sortBy('capturedAt')).map(fromStored);
     },
     async forTask(taskId) {
-      return db.attachments.where('taskId').equals(taskId).sortBy('capturedAt');
+      return (await db.attachments.where('taskId').equals(taskId).sortBy('capturedAt')).map(fromStored);
     },
     async add(row) {
       if (!/^[0-9a-f]{64}$/.test(row.sha256)) throw new Error(`附件 ${row.id} 缺少有效的 SHA-256`);
       if (row.size !== row.blob.size) throw new Error(`附件 ${row.id} 的大小与内容不一致`);
+      const stored: AttachmentRow = db.sealingKeys
+        ? ({
+            ...row,
+            blob: await toStored(row.blob),
+            thumbnail: row.thumbnail ? await toStored(row.thumbnail) : null,
+          } as unknown as AttachmentRow)
+        : row;
       try {
         await db.transaction('rw', db.attachments, db.results, async () => {
           await assertOpen(row);
-          await db.attachments.add(row);
+          await db.attachments.add(stored);
         });
       } catch (e) {
         if (isQuotaError(e)) throw new StorageFullError();
