@@ -6,7 +6,7 @@ import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { signAll, type PartySigner } from './inspection-pages.js';
 
 export async function signIn(page: Page, certNo: string, password: string): Promise<void> {
-  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '登录', exact: true })).toBeVisible();
   await page.getByLabel('执法证号').fill(certNo);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();

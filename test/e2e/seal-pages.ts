@@ -27,7 +27,7 @@ export async function signOutKeepingData(page: Page): Promise<void> {
   const dialog = signOutDialog(page);
   await expect(dialog.getByRole('radio', { name: KEEP_DATA })).toBeChecked();
   await dialog.getByRole('button', { name: '确认退出' }).click();
-  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '登录', exact: true })).toBeVisible();
 }
 
 /** The lock screen is up and nothing of the app behind it is in the DOM. */
