@@ -50,7 +50,9 @@ test('after a round trip and a normal quit, no profile file holds the inspection
   console.info(summary);
   test.info().annotations.push({ type: 'profile scan', description: summary });
   for (const hit of report.hits)
-    console.info(`  ${JSON.stringify(hit.marker)} as ${hit.encoding} in ${hit.file} (${hit.where})`);
+    console.info(
+      `  ${JSON.stringify(hit.marker)} as ${hit.encoding} in ${hit.file} (${hit.where}) after ${hit.before}`,
+    );
   expect(report.files).toBeGreaterThan(0);
   expect(report.hits).toEqual([]);
 });

@@ -15,6 +15,8 @@ export interface Hit {
   readonly file: string;
   /** 'raw' for the file's bytes, or the LevelDB block the text was found in once decompressed. */
   readonly where: string;
+  /** Printable characters just before the hit (field names there tell which store leaked it). */
+  readonly before: string;
 }
 
 export interface ScanReport {
@@ -139,6 +141,11 @@ function tableBlocks(file: Buffer): { data: Buffer; compressed: boolean; offset:
   return blocks;
 }
 
+function printable(data: Buffer, at: number): string {
+  const slice = data.subarray(Math.max(0, at - 120), at);
+  return slice.toString('latin1').replace(/[^\x20-\x7e]+/g, '·');
+}
+
 /** Every file under `root`, raw and (LevelDB tables) decompressed, searched for every marker. */
 export function scanProfile(root: string, markers: readonly string[]): ScanReport {
   const forms = markers.map((m) => ({ marker: m, forms: encodings(m) }));
@@ -168,8 +175,10 @@ export function scanProfile(root: string, markers: readonly string[]): ScanRepor
     }
     for (const { marker, forms: fs } of forms)
       for (const { encoding, bytes: needle } of fs)
-        for (const view of views)
-          if (view.data.includes(needle)) hits.push({ marker, encoding, file: name, where: view.where });
+        for (const view of views) {
+          const at = view.data.indexOf(needle);
+          if (at >= 0) hits.push({ marker, encoding, file: name, where: view.where, before: printable(view.data, at) });
+        }
   }
   return { files, bytes, decompressedBlocks, hits };
 }
