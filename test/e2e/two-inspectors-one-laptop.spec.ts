@@ -3,21 +3,20 @@
  * (it stays pending) and leaves a typed draft, signs out keeping the data; B signs in on the same
  * profile and syncs, and sees exactly B's own tasks, none of A's text, none of A's pending result,
  * and nothing of A's is uploaded under B's session. B signs out, A signs in again (offline): the
- * draft and the pending result are there, and when the network returns the result reaches the
- * platform under A's identity from this laptop.
+ * draft and the pending result are there, and once the network is back and A has given the
+ * password online, the result reaches the platform under A's identity from this laptop.
  */
 import type { Page } from '@playwright/test';
 import type { Task } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { gotoInspection, networkStatus, openOutbox, openTasks, signIn, startInspection, syncAll } from './pages.js';
 import { devicesOf, storedResults } from './platform-records.js';
-import { pendingResultAndDraft, signOutKeepingData } from './seal-pages.js';
+import { lockNow, pendingResultAndDraft, signOutKeepingData, unlock } from './seal-pages.js';
 
 const A_FINDINGS = '甲检查员终稿：冷藏柜温度记录缺三日';
 const A_DRAFT = '甲检查员草稿：尚未核对进货查验台账';
 
 async function taskNosOnScreen(page: Page): Promise<string[]> {
-  await openTasks(page);
   const cells = page.getByRole('table', { name: '任务列表' }).locator('tbody tr td:first-child');
   return (await cells.allInnerTexts()).map((t) => t.trim()).sort();
 }
@@ -50,7 +49,9 @@ test('two inspectors on one laptop: each sees only their own tasks, drafts and r
   await app.context.setOffline(false); // the sign-in screen has no status bar: the sign-in itself goes online
   await signIn(page, b.certNo, b.password);
   await syncAll(page);
-  expect(await taskNosOnScreen(page)).toEqual(bTasks.map((t) => t.taskNo).sort());
+  await openTasks(page);
+  // The list fills in as the sync's last pages land: wait for it to settle on exactly B's tasks.
+  await expect.poll(() => taskNosOnScreen(page), { timeout: 30_000 }).toEqual(bTasks.map((t) => t.taskNo).sort());
   await expect(page.locator('body')).not.toContainText(A_DRAFT);
   await expect(page.locator('body')).not.toContainText(A_FINDINGS);
 
@@ -83,6 +84,11 @@ test('two inspectors on one laptop: each sees only their own tasks, drafts and r
   // The network returns: A's result uploads as A's, from the device id A signs in with on this laptop
   // (whether B's sessions share that id or have their own is the app's choice, not checked here).
   await app.context.setOffline(false);
+  // Signing out forgot A's refresh token and the sign-in just now was offline, so the platform needs
+  // A's password once more: A locks and unlocks with the network there, which signs in online.
+  await lockNow(page);
+  await unlock(page, a.password);
+  await openOutbox(page);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
     timeout: 60_000,
   });
