@@ -5,7 +5,6 @@
  * lock-signals.ts (OS suspend / screen lock), single-instance.ts.
  */
 import { BrowserWindow, app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import os from 'node:os';
 import path from 'node:path';
 import { buildCsp } from './csp.js';
 import { createIpcHandlers } from './ipc/handlers.js';
@@ -115,7 +114,7 @@ function handlerDeps(
     config,
     auth,
     wrappedKeys: createWrappedKeyService(secrets),
-    print: { tmpDir: os.tmpdir(), registry: printRegistry, createWindow: () => createPrintWindow(env) },
+    print: { registry: printRegistry, createWindow: () => createPrintWindow(env) },
     save: ({ sender }: { sender: Electron.WebContents }) => {
       const owner = BrowserWindow.fromWebContents(sender);
       return {

@@ -8,7 +8,7 @@ import { createAppProtocolHandler, mimeTypeOf, resolveInside } from './protocol.
 let base: string;
 let root: string;
 const csp = buildCsp({ platformUrl: 'https://platform.example.gov.cn/api', publicityUrl: null });
-const printFiles = new Map<string, string>();
+const printFiles = new Map<string, Uint8Array>();
 let handle: ReturnType<typeof createAppProtocolHandler>;
 const get = (url: string) => handle({ url, method: 'GET' });
 
@@ -20,8 +20,7 @@ beforeAll(() => {
   writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(root, 'assets', 'font.woff2'), 'w');
   writeFileSync(path.join(base, 'secret.txt'), 'TOP SECRET');
-  writeFileSync(path.join(base, 'doc.pdf'), '%PDF-1.7');
-  printFiles.set('0123456789abcdef', path.join(base, 'doc.pdf'));
+  printFiles.set('0123456789abcdef', new TextEncoder().encode('%PDF-1.7'));
   handle = createAppProtocolHandler({ rendererRoot: root, csp, printFile: (id) => printFiles.get(id) });
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));

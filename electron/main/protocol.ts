@@ -56,8 +56,8 @@ export interface ProtocolOptions {
   /** Absolute path of dist/renderer. */
   readonly rendererRoot: string;
   readonly csp: string;
-  /** Looks up a PDF registered by the print service (id → absolute temp path). */
-  readonly printFile: (id: string) => string | undefined;
+  /** Looks up a PDF registered by the print service (id → its bytes, kept in memory). */
+  readonly printFile: (id: string) => Uint8Array | undefined;
 }
 
 export type AppRequest = Pick<Request, 'url' | 'method'>;
@@ -121,9 +121,8 @@ function spaFallback(root: string, target: string): string | null {
 
 async function servePrint(url: URL, options: ProtocolOptions): Promise<Response> {
   const match = /^\/([A-Za-z0-9-]{8,64})\.pdf$/.exec(url.pathname);
-  const file = match?.[1] === undefined ? undefined : options.printFile(match[1]);
-  if (file === undefined) return plain(404, 'Not Found', options.csp);
-  const body = await readFile(file);
+  const body = match?.[1] === undefined ? undefined : options.printFile(match[1]);
+  if (body === undefined) return plain(404, 'Not Found', options.csp);
   // No CSP here: Chromium's PDF viewer must be able to embed the document.
   return new Response(new Uint8Array(body), {
     status: 200,

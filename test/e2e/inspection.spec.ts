@@ -18,7 +18,7 @@ import {
   tick,
   waitSaved,
 } from './inspection-pages.js';
-import { finalize, openMyTask, openTasks, startInspection } from './pages.js';
+import { finalize, openMyTask, openTasks, signIn, startInspection } from './pages.js';
 
 const SHOTS = 'test-results/screens';
 
@@ -121,6 +121,7 @@ test('joint inspection offline: finding on the lenient list, photos, three signa
   page = await app.closeAndReopen();
   await app.context.setOffline(true);
   await page.goto(page.url().replace(/#.*$/, '') + `#/tasks/${encodeURIComponent(other.id)}/inspect`);
+  await signIn(page, who.certNo, who.password); // offline: the password opens the vault, back on the same form
   await expect(itemGroup(page, firstItem!.name).getByRole('radio', { name: '不符合', exact: true })).toBeChecked();
   await expect(itemGroup(page, firstItem!.name).getByLabel('问题描述')).toHaveValue('台账记录不全');
   if (secondItem) {

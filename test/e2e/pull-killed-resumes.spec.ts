@@ -106,13 +106,17 @@ async function killMidSync(
 }
 
 /** Relaunches on the same profile, records the enterprise cursors asked for, and syncs to the end. */
-async function resume(app: Browser): Promise<{ page: Page; cursors: string[] }> {
+async function resume(
+  app: Browser,
+  who: { certNo: string; password: string },
+): Promise<{ page: Page; cursors: string[] }> {
   const page = await app.relaunch();
   const cursors: string[] = [];
   app.context.on('request', (r) => {
     const url = new URL(r.url());
     if (url.pathname === '/v1/sync/enterprises') cursors.push(url.searchParams.get('cursor') ?? '');
   });
+  await signIn(page, who.certNo, who.password); // nothing is open after a launch
   await syncAll(page);
   return { page, cursors };
 }
@@ -130,7 +134,7 @@ test('browser killed during the downstream pull: the relaunch resumes from the l
 }) => {
   const cut = await killMidSync(app, platform, platform.logins[0]!, 2_000);
   expect(cut.count).toBeLessThan(RECORDS);
-  const { page, cursors } = await resume(app);
+  const { page, cursors } = await resume(app, platform.logins[0]!);
   expect(cursors.length).toBeGreaterThan(0);
   expect(cursors[0]).not.toBe('0'); // resumed, not restarted
   expect(cursors).not.toContain('0');
@@ -161,6 +165,7 @@ test('a 20,000-record snapshot interrupted past half way resumes from the cursor
       ),
       new Promise<number>((resolve) => setTimeout(() => resolve(0), 2_000)),
     ]).catch(() => 0);
+  await signIn(page, platform.logins[0]!.certNo, platform.logins[0]!.password); // nothing is open after a launch
   let syncing = true;
   const sampling = (async () => {
     while (syncing) {

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
-import { fillAllCompliant, finalize, networkStatus, openMyTask, openOutbox } from './pages.js';
+import { fillAllCompliant, finalize, networkStatus, openMyTask, openOutbox, signIn } from './pages.js';
 
 const SHOTS = 'test-results/screens';
 
@@ -38,6 +38,7 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
 
   // Reload with no network: the app, the session and the finalized result are all still there.
   await page.reload();
+  await signIn(page, who.certNo, who.password); // the vault opens offline with the password
   await expect.poll(() => networkStatus(page)).toBe('离线');
   await expect(page.getByRole('heading', { name: '检查结果（已锁定）' })).toBeVisible();
   await openOutbox(page);
@@ -91,6 +92,7 @@ test('SIGKILLed after the platform committed but before the answer: one result a
 
   // SIGKILL the whole browser mid-request and start it again on the same profile.
   page = await app.crash();
+  await signIn(page, who.certNo, who.password);
   await openOutbox(page);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
     timeout: 45_000,

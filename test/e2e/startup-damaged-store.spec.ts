@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import type { Task } from '../../shared/protocol/index.js';
 import type { StartedPlatform } from '../platform/server.js';
 import { expect, test, type Browser } from './fixtures.js';
-import { fillAllCompliant, finalize, openMyTask, openOutbox, openTasks, startInspection } from './pages.js';
+import { fillAllCompliant, finalize, openMyTask, openOutbox, openTasks, signIn, startInspection } from './pages.js';
 import type { PlatformProbe } from './platform-probe.js';
 
 async function finish(page: Page): Promise<void> {
@@ -39,7 +39,15 @@ async function firstResult(app: Browser, platform: StartedPlatform, probe: Platf
   return { page, tasks };
 }
 
-const ledger = (page: Page) => page.evaluate(() => localStorage.getItem('smart-inspect.result-ledger') ?? '');
+/**
+ * The receipt ledger as stored: one localStorage entry per inspector's store, sealed under their
+ * data key (so its content is not readable here; that it changed, or is gone, is).
+ */
+const ledger = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('smart-inspect.result-ledger.'));
+    return key ? (localStorage.getItem(key) ?? '') : '';
+  });
 
 test('local DB deleted at start-up: recovery screen, receipts show what is safe, the unuploaded result is named as lost, re-sync only after confirming', async ({
   platform,
@@ -53,9 +61,12 @@ test('local DB deleted at start-up: recovery screen, receipts show what is safe,
     timeout: 30_000,
   });
   await app.context.setOffline(true);
+  const before = await ledger(page);
   await inspect(page, lost);
   await openOutbox(page);
-  await expect.poll(async () => (await ledger(page)).includes(lost.enterprise.name)).toBe(true);
+  await expect(page.getByRole('table', { name: '待上传的检查结果' })).toContainText(lost.enterprise.name);
+  // Sealed: the ledger's new content cannot be read here, only that it was rewritten after the result.
+  await expect.poll(async () => (await ledger(page)) !== before && (await ledger(page)) !== '').toBe(true);
 
   const deleted = await page.evaluate(async () => {
     const names = (await indexedDB.databases()).flatMap((d) => (d.name ? [d.name] : []));
@@ -68,8 +79,12 @@ test('local DB deleted at start-up: recovery screen, receipts show what is safe,
     }
     return names;
   });
-  expect(deleted).toContain('field');
+  // Each inspector's data is its own database, `field-<random id>`.
+  expect(deleted.some((name) => name.startsWith('field-'))).toBe(true);
   await page.reload();
+  // Nothing opens without the password; online, the escrow restores the key that names the lost store's ledger.
+  await app.context.setOffline(false);
+  await signIn(page, platform.logins[0]!.certNo, platform.logins[0]!.password);
 
   await expect(page.getByRole('heading', { name: '本机数据异常，应用已暂停启动' })).toBeVisible();
   await expect(page.getByRole('alert').first()).toContainText('数据库已丢失');
@@ -108,8 +123,10 @@ test('an audit entry edited in the on-disk store: alert at start-up, the result 
   expect(resultId).not.toBe('');
 
   const edited = await page.evaluate(async () => {
+    // The signed-in inspector's partition; its rows are sealed, so the edit flips a byte of the sealed row.
+    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('field-'))?.name ?? 'missing';
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('field');
+      const req = indexedDB.open(name);
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('open failed'));
     });
@@ -120,8 +137,10 @@ test('an audit entry edited in the on-disk store: alert at start-up, the result 
       cursor.onsuccess = () => {
         const c = cursor.result;
         if (!c) return reject(new Error('no audit entry'));
-        const row = c.value as { seq: number; detail: Record<string, unknown> };
-        c.update({ ...row, detail: { ...row.detail, contentHash: '0'.repeat(64) } });
+        const row = c.value as { seq: number; $s: Uint8Array };
+        const sealed = new Uint8Array(row.$s);
+        sealed[sealed.length - 20]! ^= 0x01;
+        c.update({ ...row, $s: sealed });
         tx.oncomplete = () => resolve(row.seq);
       };
       tx.onerror = () => reject(tx.error ?? new Error('tx failed'));
@@ -130,6 +149,7 @@ test('an audit entry edited in the on-disk store: alert at start-up, the result 
     return seq;
   });
   await page.reload();
+  await signIn(page, platform.logins[0]!.certNo, platform.logins[0]!.password); // offline: the password opens the vault
   await expect(page.getByRole('alert').filter({ hasText: '审计日志异常' })).toContainText(
     `第 ${edited} 条及之后的记录被修改或删除`,
   );

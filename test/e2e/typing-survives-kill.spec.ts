@@ -6,7 +6,7 @@
  * the keystroke costs depends on how busy the machine is.
  */
 import { expect, test } from './fixtures.js';
-import { gotoInspection, openMyTask } from './pages.js';
+import { gotoInspection, openMyTask, signIn } from './pages.js';
 
 const REQUIRED_MS = [50, 100, 200, 400];
 const MEASURED_MS = [0, 10, 25];
@@ -56,6 +56,7 @@ test('text typed 50 ms or more before a SIGKILL of the browser is all there afte
     await sleep(d);
     await app.kill();
     page = await app.relaunch();
+    await signIn(page, who.certNo, who.password);
     await gotoInspection(page, task.id);
     const after = await page.getByLabel('发现问题情况').inputValue();
     const missing = lost(before, after, typed);

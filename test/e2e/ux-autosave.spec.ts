@@ -6,7 +6,7 @@
  */
 import { expect, test } from './fixtures.js';
 import { itemGroup, setOutcome } from './inspection-pages.js';
-import { gotoInspection, openMyTask } from './pages.js';
+import { gotoInspection, openMyTask, signIn } from './pages.js';
 
 test('typing and killing the browser at once (no wait for 已保存) keeps the text', async ({ platform, probe, app }) => {
   const who = platform.logins[0]!;
@@ -22,6 +22,7 @@ test('typing and killing the browser at once (no wait for 已保存) keeps the t
   // the journal's commit; typing-survives-kill.spec.ts measures that case).
   await new Promise((done) => setTimeout(done, 50));
   page = await app.crash();
+  await signIn(page, who.certNo, who.password);
   await gotoInspection(page, task.id);
   await expect(page.getByLabel('发现问题情况')).toHaveValue('现场发现台账记录不全，已要求补齐');
   await expect(itemGroup(page, item.name).getByLabel('备注')).toHaveValue('本单位无此业务');
@@ -30,6 +31,7 @@ test('typing and killing the browser at once (no wait for 已保存) keeps the t
   // the journal was cleared (nothing is replayed a second time).
   await expect(page.getByTestId('save-status')).toContainText('已保存');
   page = await app.crash();
+  await signIn(page, who.certNo, who.password);
   await gotoInspection(page, task.id);
   await expect(page.getByLabel('发现问题情况')).toHaveValue('现场发现台账记录不全，已要求补齐');
   await expect(page.getByTestId('journal-restored')).toHaveCount(0);

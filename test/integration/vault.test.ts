@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { Dexie } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API } from '../../shared/protocol/index.js';
-import { CacheDb, DeviceDb, deviceDbName, partitionDbName, vaultsRepo } from '../../renderer/src/db/index.js';
+import {
+  CacheDb,
+  DeviceDb,
+  deviceDbName,
+  FieldDb,
+  legacyFieldDbName,
+  partitionDbName,
+  vaultsRepo,
+} from '../../renderer/src/db/index.js';
 import { createAppServices, type AppServices } from '../../renderer/src/services/index.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter } from '../../renderer/src/testing/builders.js';
@@ -296,5 +304,56 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect(app.auth.state().phase).toBe('signed-out');
     expect(await Dexie.exists(partitionDbName('v6-', row.partitionId))).toBe(false);
     expect(await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId)).toBeNull();
+  });
+
+  it('adopts a legacy clear database for the inspector named in it, and only for them', async () => {
+    const [a, b] = [platform.logins[0]!, platform.logins[1]!];
+    const legacy = new FieldDb(legacyFieldDbName('v7-'));
+    await legacy.session.put({
+      key: 'current',
+      certNo: a.certNo,
+      inspector: { id: a.inspectorId, name: a.name } as never,
+      platformUrl: platform.url,
+      tokens: null,
+      offlineUnlocked: false,
+      signedInAt: 'x',
+    });
+    await legacy.drafts.put({ taskId: 'legacy-task', resultId: 'r-legacy', findings: 'LEGACY-FINDINGS' } as never);
+    await legacy.meta.put({ key: 'deviceSeq', value: 41 });
+    legacy.close();
+
+    const app = laptop('v7-');
+    expect((await app.auth.signIn(b.certNo, b.password)).ok).toBe(true);
+    expect(await Dexie.exists(legacyFieldDbName('v7-'))).toBe(true);
+    expect(await app.auth.scope()!.field.drafts.get('legacy-task')).toBeUndefined();
+    await app.auth.signOut('keep');
+
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect(await Dexie.exists(legacyFieldDbName('v7-'))).toBe(false);
+    const field = app.auth.scope()!.field;
+    expect(await field.drafts.get('legacy-task')).toMatchObject({ resultId: 'r-legacy' });
+    expect((await field.meta.get('deviceSeq'))?.value).toBe(41);
+    const row = (await vaultsRepo(new DeviceDb(deviceDbName('v7-'))).get(a.inspectorId))!;
+    await app.auth.lock('manual');
+    expect(await rawValues(partitionDbName('v7-', row.partitionId))).not.toContain('LEGACY-FINDINGS');
+  });
+
+  it('a lock waits for a journal write in flight before the key is dropped', async () => {
+    const a = platform.logins[0]!;
+    const app = laptop('v8-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    await app.sync.start();
+    const task = (await app.tasks.list())[0]!;
+    const draft = await app.inspection.openDraft(task.id);
+    // Two writes: the second queues behind the first's commit, so it has not started when the lock comes.
+    const earlier = app.inspection.journal.write({ ...draft, findings: '锁定前倒数第二笔' }, new Date(clock));
+    // Let the first write start its transaction; the next one then waits behind its commit.
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    const writing = app.inspection.journal.write({ ...draft, findings: '锁定前最后一笔' }, new Date(clock + 1));
+    await app.auth.lock('manual');
+    expect(await earlier).toBe(true);
+    expect(await writing).toBe(true);
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect((await app.inspection.journal.read(draft))?.findings).toBe('锁定前最后一笔');
   });
 });

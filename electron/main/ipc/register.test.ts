@@ -63,7 +63,7 @@ function spyHandlers() {
       read: vi.fn(async () => ({ wrappedKey: '{"v":1}', bound: true })),
       forget: vi.fn(async () => ({ forgotten: true })),
     },
-    print: { tmpDir: '/tmp', registry: new Map(), createWindow: vi.fn() },
+    print: { registry: new Map(), createWindow: vi.fn() },
     save: vi.fn(),
     update: { pickAndStage: vi.fn(async () => null), installStaged: vi.fn() },
     pickUpdateFolder: vi.fn(),

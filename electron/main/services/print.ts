@@ -1,11 +1,10 @@
 /**
- * Print a PDF: the bytes go to a temp file (owner-only), a hidden sandboxed print window loads it
+ * Print a PDF: the bytes stay in main's memory (a document names the party and the findings, and a
+ * temp file would put them on the disk in clear), a hidden sandboxed print window loads them
  * through app://print/<id>.pdf (no file:// URLs), the system print dialog opens, and afterwards the
- * window is destroyed and the temp file removed — whatever happened.
+ * window is destroyed and the bytes dropped — whatever happened.
  */
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { IpcFailure } from '../ipc/register.js';
 import { PRINT_HOST } from '../protocol.js';
 import { APP_SCHEME } from '../trusted-url.js';
@@ -23,11 +22,10 @@ export interface PrintWindowLike {
   };
 }
 
-/** id → temp file path; the app:// protocol handler serves from here. */
-export type PrintRegistry = Map<string, string>;
+/** id → the PDF's bytes, in memory; the app:// protocol handler serves from here. */
+export type PrintRegistry = Map<string, Uint8Array>;
 
 export interface PrintDeps {
-  readonly tmpDir: string;
   readonly registry: PrintRegistry;
   readonly createWindow: () => PrintWindowLike;
 }
@@ -37,17 +35,11 @@ export interface PrintOutcome {
   readonly reason: string | null;
 }
 
-export function printTempPath(tmpDir: string, id: string): string {
-  return path.join(tmpDir, `smart-inspect-print-${id}.pdf`);
-}
-
 export async function printPdf(deps: PrintDeps, bytes: Uint8Array, title?: string): Promise<PrintOutcome> {
   const id = randomUUID();
-  const file = printTempPath(deps.tmpDir, id);
   let win: PrintWindowLike | null = null;
   try {
-    await writeFile(file, bytes, { mode: 0o600 });
-    deps.registry.set(id, file);
+    deps.registry.set(id, bytes);
     win = deps.createWindow();
     if (title !== undefined) win.setTitle(title);
     await win.loadURL(`${APP_SCHEME}://${PRINT_HOST}/${id}.pdf`);
@@ -58,7 +50,6 @@ export async function printPdf(deps: PrintDeps, bytes: Uint8Array, title?: strin
   } finally {
     if (win !== null && !win.isDestroyed()) win.destroy();
     deps.registry.delete(id);
-    await rm(file, { force: true });
   }
 }
 

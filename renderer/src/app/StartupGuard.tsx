@@ -8,7 +8,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { services } from '../services/index.js';
 import type { LedgerEntry, StorageHealth } from '../services/index.js';
-import { navigate } from '../state/ui.js';
+import { navigate, useUi } from '../state/ui.js';
 import { RecoveryScreen } from './StartupGuard.recovery.js';
 
 type Check =
@@ -45,6 +45,11 @@ export function StartupGuard({ children }: { children: ReactNode }) {
 
   const ready = check.phase === 'ready';
   useEffect(() => {
+    if (!ready || !useUi.getState().syncWhenReady) return;
+    useUi.getState().setSyncWhenReady(false);
+    services.sync.start().catch((err: unknown) => console.warn('sync after sign-in failed', err));
+  }, [ready]);
+  useEffect(() => {
     if (!ready) return;
     const mirror = (): void => {
       services.outbox.list().then(
@@ -66,8 +71,9 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   if (check.phase === 'recovery') {
     const onContinue = async (): Promise<void> => {
       await services.storage.acceptFresh();
-      navigate({ name: 'sync' }, { replace: true });
-      setCheck({ phase: 'ready', auditAlert: null });
+      // The fresh store starts like a first sign-in on this laptop: sign in, and the sync follows.
+      navigate({ name: 'login' }, { replace: true });
+      await services.auth.signOut('keep');
     };
     return <RecoveryScreen health={check.health} ledger={check.ledger} onContinue={onContinue} />;
   }

@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeApi } from '../../../shared/ipc/bridge.js';
-import { Dexie } from 'dexie';
 import { FieldDb, openPartition, sessionRepo } from '../db/index.js';
 import { KeySlot, newDataKey } from '../vault/index.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
@@ -105,9 +104,8 @@ describe('sealed token vault and verifier', () => {
     );
     expect(stored).toContain('$s');
     expect(stored).not.toContain('SECRET-REFRESH-TOKEN');
-    raw.close();
     slot.lock();
-    await Dexie.delete(name);
+    await raw.delete();
   });
 });
 

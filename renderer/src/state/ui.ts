@@ -13,6 +13,8 @@ export interface UiState {
   readonly session: Session | null;
   /** False until the stored session was looked up at start-up. */
   readonly sessionChecked: boolean;
+  /** An online sign-in asked for a sync once the start-up checks have passed. */
+  readonly syncWhenReady: boolean;
   /** zh-CN warning when the local store was wiped or replaced (storage health at start-up). */
   readonly storageWarning: string | null;
   setRouteFromHash(hash: string): void;
@@ -20,6 +22,7 @@ export interface UiState {
   setPendingCount(n: number): void;
   setSession(session: Session | null): void;
   setStorageWarning(message: string | null): void;
+  setSyncWhenReady(sync: boolean): void;
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -29,11 +32,13 @@ export const useUi = create<UiState>()((set) => ({
   session: null,
   sessionChecked: false,
   storageWarning: null,
+  syncWhenReady: false,
   setRouteFromHash: (hash) => set({ route: parseHash(hash) }),
   setOnline: (online) => set({ online }),
   setPendingCount: (pendingCount) => set({ pendingCount }),
   setSession: (session) => set({ session, sessionChecked: true }),
   setStorageWarning: (storageWarning) => set({ storageWarning }),
+  setSyncWhenReady: (syncWhenReady) => set({ syncWhenReady }),
 }));
 
 /** Navigate by changing the hash; the hashchange listener updates the store. */

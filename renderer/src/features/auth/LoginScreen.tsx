@@ -60,10 +60,10 @@ export function LoginScreen({ notice = null }: { notice?: string | null }) {
         setError(outcome.error);
         return;
       }
-      navigate({ name: 'sync' }, { replace: true });
-      if (!outcome.session.offlineUnlocked && services.network.online()) {
-        services.sync.start().catch((err: unknown) => console.warn('sync after sign-in failed', err));
-      }
+      // A relaunch on a screen's address (e.g. an open inspection) comes back to that screen.
+      if (useUi.getState().route.name === 'login') navigate({ name: 'sync' }, { replace: true });
+      // The sync starts once the start-up checks passed (never over a lost store before it is confirmed).
+      useUi.getState().setSyncWhenReady(!outcome.session.offlineUnlocked && services.network.online());
     } catch (err) {
       setError({ kind: 'network', message: err instanceof Error ? err.message : String(err) });
     }

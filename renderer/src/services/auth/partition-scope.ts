@@ -11,8 +11,10 @@ import { KeySlot } from '../../vault/index.js';
 import type { CreatedServices } from '../compose.js';
 import { createServices } from '../compose.js';
 import type { ServiceDeps } from '../runtime.js';
-import { localStorageLedger, sealedLedger } from '../storage/storage.service.js';
-import { localStorageMirror } from '../../db/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { localStorageLedger, sealedLedger, type LedgerStore } from '../storage/storage.service.js';
+import { localStorageMirror, type MarkerMirror } from '../../db/index.js';
+import { concatBytes, toBase64Url, utf8 } from '../../vault/bytes.js';
 
 export interface PartitionScope {
   readonly partitionId: string;
@@ -50,6 +52,29 @@ export function revocationAwareFetch(base: typeof fetch | undefined, onRevoked: 
   };
 }
 
+/**
+ * The name under which the partition's store marker and receipt ledger live in localStorage. It is
+ * derived from the data key, not from the partition's random name: when the whole IndexedDB is
+ * lost (device database included), the escrowed key still finds them, so the recovery screen can
+ * tell what the platform had confirmed. It reveals nothing without the key.
+ */
+export function storeName(slot: KeySlot): string {
+  const key = slot.require();
+  return toBase64Url(sha256(concatBytes(utf8('smart-inspect/store-name'), key))).slice(0, 22);
+}
+
+function keyNamedMirror(slot: KeySlot): MarkerMirror {
+  return {
+    get: () => localStorageMirror(storeName(slot)).get(),
+    set: (m) => localStorageMirror(storeName(slot)).set(m),
+  };
+}
+
+function keyNamedLedger(slot: KeySlot): LedgerStore {
+  const named = (): LedgerStore => sealedLedger(localStorageLedger(storeName(slot)), slot, 'receipt-ledger');
+  return { get: () => named().get(), set: (v) => named().set(v) };
+}
+
 export function openScope(deps: ScopeDeps, partitionId: string): PartitionScope {
   const slot = new KeySlot();
   const name = partitionDbName(deps.prefix, partitionId);
@@ -58,8 +83,8 @@ export function openScope(deps: ScopeDeps, partitionId: string): PartitionScope 
   const services = createServices(
     { ...rest, dbs: { field, cache }, dbPrefix: prefix, fetch: revocationAwareFetch(baseFetch, onRevoked) },
     {
-      markerMirror: localStorageMirror(partitionId),
-      ledger: sealedLedger(localStorageLedger(partitionId), slot, partitionId),
+      markerMirror: keyNamedMirror(slot),
+      ledger: keyNamedLedger(slot),
       ...(beforeFinalizeCommit ? { beforeFinalizeCommit } : {}),
     },
   );
@@ -73,6 +98,8 @@ export function openScope(deps: ScopeDeps, partitionId: string): PartitionScope 
       if (closed) return;
       closed = true;
       services.internals.stop();
+      // Typing first: journal writes queue behind each other, so one may not have started yet.
+      if (!slot.locked) await services.inspection.journal.flush();
       if (!slot.locked && field.isOpen()) {
         // A read-write transaction over every table starts only after those already queued (a
         // journal or draft write in flight) have committed: the key is dropped after them, not before.

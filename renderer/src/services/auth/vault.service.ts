@@ -37,7 +37,7 @@ import type {
 } from './auth.api.js';
 import { signInErrorOf } from './auth.service.js';
 import { escrowedOrNewKey, fetchEscrowedKey, fetchStationKey } from './escrow.client.js';
-import { openScope, type PartitionScope, type ScopeDeps } from './partition-scope.js';
+import { openScope, storeName, type PartitionScope, type ScopeDeps } from './partition-scope.js';
 import { openStationKey, sealStationKey } from './station-key.js';
 import { localStorageLedger } from '../storage/storage.service.js';
 
@@ -373,6 +373,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
             error: { kind: 'unsent', message: `还有 ${unsent.length} 条结果尚未上传，不能删除本机数据。`, unsent },
           };
       }
+      const name = storeName(s.slot);
       // The session ends either way: the refresh token is forgotten (main's too, in Electron).
       await s.services.internals.runtime.tokens.clear();
       await doLock('manual', null);
@@ -380,9 +381,8 @@ export function createVaultService(deps: VaultDeps): VaultService {
         await s.field.delete();
         await vaults.remove(who.inspectorId);
         await deps.binding?.forget(who.inspectorId).catch(() => undefined);
-        localStorageLedger(who.partitionId).set(null);
-        if (typeof localStorage !== 'undefined')
-          localStorage.removeItem(`smart-inspect.store-marker.${who.partitionId}`);
+        localStorageLedger(name).set(null);
+        if (typeof localStorage !== 'undefined') localStorage.removeItem(`smart-inspect.store-marker.${name}`);
       }
       vault = null;
       setState({ phase: 'signed-out', notice: null });

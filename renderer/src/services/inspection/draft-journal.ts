@@ -276,3 +276,8 @@ export async function readJournal(draft: Draft, target: JournalTarget): Promise<
     return journal.draft;
   });
 }
+
+/** Resolves once every journal write and clear asked for so far has committed or failed (a lock waits here). */
+export function flushJournal(target: JournalTarget): Promise<void> {
+  return queueOf(target).tail.then(() => undefined);
+}

@@ -132,4 +132,6 @@ export interface DraftJournal {
   clear(resultId: string): Promise<void>;
   /** The journaled form for this draft when it parses and differs from the saved one; never rejects. */
   read(draft: Draft): Promise<Draft | null>;
+  /** Resolves once every write and clear asked for so far has committed or failed. */
+  flush(): Promise<void>;
 }

@@ -12,7 +12,14 @@ import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
 import { AuditHeadMovedError, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
 import type { Draft, DraftJournal, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
-import { clearJournal, localStorageLegacy, readJournal, writeJournal, type JournalTarget } from './draft-journal.js';
+import {
+  clearJournal,
+  flushJournal,
+  localStorageLegacy,
+  readJournal,
+  writeJournal,
+  type JournalTarget,
+} from './draft-journal.js';
 import { validateDraft } from './finalize-validation.js';
 import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
 import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
@@ -62,6 +69,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     write: (draft, now) => writeJournal(draft, now, journalTarget),
     clear: (resultId) => clearJournal(resultId, journalTarget),
     read: (draft) => readJournal(draft, journalTarget),
+    flush: () => flushJournal(journalTarget),
   };
 
   async function context(task: Task) {
