@@ -31,6 +31,8 @@ export interface Browser {
   crash(): Promise<Page>;
   /** The inspector quits the browser normally (pending writes flushed) and starts it again. */
   closeAndReopen(): Promise<Page>;
+  /** The inspector quits the browser normally and leaves it closed (the profile stays on disk). */
+  close(): Promise<void>;
 }
 
 export const test = base.extend<{
@@ -39,14 +41,19 @@ export const test = base.extend<{
   app: Browser;
   profileDir: string;
   probe: PlatformProbe;
+  /** The simulator's data directory (its sqlite database), for specs that check what it stored. */
+  platformDir: string;
 }>({
   // eslint-disable-next-line no-empty-pattern
-  platform: async ({}, use) => {
+  platformDir: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-platform-'));
-    const platform = await startPlatform({ dataDir, seed: 7, enterprises: 300, port: 0, faults: true });
+    await use(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  platform: async ({ platformDir }, use) => {
+    const platform = await startPlatform({ dataDir: platformDir, seed: 7, enterprises: 300, port: 0, faults: true });
     await use(platform);
     await platform.close();
-    rmSync(dataDir, { recursive: true, force: true });
   },
   probe: async ({ platform }, use) => {
     await use(platformProbe(platform));
@@ -101,10 +108,13 @@ export const test = base.extend<{
         return state.relaunch();
       },
       async closeAndReopen() {
+        await state.close();
+        return state.relaunch();
+      },
+      async close() {
         const closing = current();
         running = null;
         await quit(closing);
-        return state.relaunch();
       },
     };
     await use(state);

@@ -4,6 +4,7 @@
  * witness), result codes. By role and label, like test/e2e/pages.ts.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { crc32 } from 'node:zlib';
 
 export function itemGroup(page: Page, name: string): Locator {
   return page.getByRole('radiogroup', { name });
@@ -37,6 +38,21 @@ export async function makeImages(page: Page): Promise<{ png: Buffer; jpeg: Buffe
   });
   const bytes = (u: string): Buffer => Buffer.from(u.slice(u.indexOf(',') + 1), 'base64');
   return { png: bytes(urls.png), jpeg: bytes(urls.jpeg) };
+}
+
+/**
+ * The PNG with a tEXt chunk holding `text` right after its header: the image still decodes the
+ * same, and its bytes carry a string a test can look for wherever the photo ends up.
+ */
+export function pngWithText(png: Buffer, keyword: string, text: string): Buffer {
+  const ihdrEnd = 8 + 4 + 4 + 13 + 4; // signature, then the IHDR chunk: length, type, 13 data bytes, CRC
+  if (png.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error('not a PNG: no IHDR chunk first');
+  const body = Buffer.concat([Buffer.from('tEXt', 'latin1'), Buffer.from(`${keyword}\0${text}`, 'latin1')]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length - 4);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([png.subarray(0, ihdrEnd), length, body, crc, png.subarray(ihdrEnd)]);
 }
 
 export async function addPhotos(
@@ -76,16 +92,24 @@ export async function tick(page: Page, group: '检查结果' | '核查方式' | 
   await page.getByRole('group', { name: group }).getByRole('checkbox', { name: label }).check();
 }
 
+export interface PartySigner {
+  readonly name: string;
+  readonly post: string;
+  readonly idNo: string;
+}
+
+const DEFAULT_PARTY: PartySigner = { name: '赵经理', post: '负责人', idNo: '371002198805052222' };
+
 /** Signs every slot: inspectors draw; the party gives name, post and ID and draws (for specs that just need a signed record). */
-export async function signAll(page: Page): Promise<void> {
+export async function signAll(page: Page, party: PartySigner = DEFAULT_PARTY): Promise<void> {
   const cards = signatureCards(page);
   const n = await cards.count();
   for (let i = 0; i < n; i++) {
     const card = cards.nth(i);
     if ((await card.getByLabel('当事人姓名').count()) > 0) {
-      await card.getByLabel('当事人姓名').fill('赵经理');
-      await card.getByLabel('职务').fill('负责人');
-      await card.getByLabel('身份证件号码').fill('371002198805052222');
+      await card.getByLabel('当事人姓名').fill(party.name);
+      await card.getByLabel('职务').fill(party.post);
+      await card.getByLabel('身份证件号码').fill(party.idNo);
     }
     await drawSignature(page, card);
   }

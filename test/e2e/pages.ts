@@ -3,10 +3,10 @@
  * specs read like the inspector's day and survive layout changes.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import { signAll } from './inspection-pages.js';
+import { signAll, type PartySigner } from './inspection-pages.js';
 
 export async function signIn(page: Page, certNo: string, password: string): Promise<void> {
-  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '登录', exact: true })).toBeVisible();
   await page.getByLabel('执法证号').fill(certNo);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
@@ -41,7 +41,7 @@ export async function startInspection(page: Page, taskNo: string, enterpriseName
 }
 
 /** Marks every check item 符合, ticks 未发现问题 and 实地检查, signs, and waits for the autosave. */
-export async function fillAllCompliant(page: Page, findings: string): Promise<void> {
+export async function fillAllCompliant(page: Page, findings: string, party?: PartySigner): Promise<void> {
   const groups = page.getByRole('radiogroup');
   await expect(groups.first()).toBeVisible();
   const n = await groups.count();
@@ -50,7 +50,7 @@ export async function fillAllCompliant(page: Page, findings: string): Promise<vo
   await page.getByLabel('发现问题情况').fill(findings);
   await page.getByRole('group', { name: '检查结果' }).getByRole('checkbox', { name: '未发现问题' }).check();
   await page.getByRole('group', { name: '核查方式' }).getByRole('checkbox', { name: '实地检查' }).check();
-  await signAll(page); // finalize requires the inspectors' and the party's signatures
+  await signAll(page, party); // finalize requires the inspectors' and the party's signatures
   await expect(page.getByTestId('save-status')).toContainText('已保存');
 }
 
