@@ -7,7 +7,7 @@
  */
 import { chromium, type Browser as CdpBrowser, type BrowserContext } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CHROMIUM_ARGS = [
@@ -39,8 +39,26 @@ function executable(): string {
   return existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : chromium.executablePath();
 }
 
+/**
+ * The app ships inside Electron, which has no password manager and no autofill: a fresh profile is
+ * told the same, so what the tests find on disk is what the app writes, not what a desktop browser
+ * would add on its own (a saved login holding the 执法证号).
+ */
+function preparePreferences(profileDir: string): void {
+  const file = join(profileDir, 'Default', 'Preferences');
+  if (existsSync(file)) return;
+  mkdirSync(join(profileDir, 'Default'), { recursive: true });
+  const prefs = {
+    credentials_enable_service: false,
+    profile: { password_manager_enabled: false },
+    autofill: { enabled: false, profile_enabled: false, credit_card_enabled: false },
+  };
+  writeFileSync(file, JSON.stringify(prefs));
+}
+
 /** Launches Chromium on the profile and attaches to it; the profile keeps IndexedDB, localStorage, everything. */
 export async function launchChromium(profileDir: string): Promise<RunningChromium> {
+  preparePreferences(profileDir);
   // A browser that was killed leaves its port file behind: a stale port must never be read.
   const portFile = join(profileDir, 'DevToolsActivePort');
   rmSync(portFile, { force: true });

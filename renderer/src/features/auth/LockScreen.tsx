@@ -39,7 +39,13 @@ export function LockScreen({ state }: { state: Extract<VaultState, { phase: 'loc
 
   return (
     <main className="login-page">
-      <form className="login-card" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="lock-title">
+      <form
+        className="login-card"
+        autoComplete="off"
+        onSubmit={(e) => void onSubmit(e)}
+        noValidate
+        aria-labelledby="lock-title"
+      >
         <h1 id="lock-title">已锁定</h1>
         {state.notice ? (
           <div className="alert alert-danger" role="alert">
@@ -56,7 +62,7 @@ export function LockScreen({ state }: { state: Extract<VaultState, { phase: 'loc
           <input
             id="lock-password"
             type="password"
-            autoComplete="current-password"
+            autoComplete="off"
             autoFocus
             value={password}
             onChange={(e) => setPassword(e.target.value)}

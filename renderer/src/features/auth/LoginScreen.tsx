@@ -71,7 +71,13 @@ export function LoginScreen({ notice = null }: { notice?: string | null }) {
 
   return (
     <main className="login-page">
-      <form className="login-card" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="login-title">
+      <form
+        className="login-card"
+        autoComplete="off"
+        onSubmit={(e) => void onSubmit(e)}
+        noValidate
+        aria-labelledby="login-title"
+      >
         <h1 id="login-title">登录</h1>
         <p className="login-sub">
           智慧监管现场检查 · 请使用执法证号登录
@@ -87,7 +93,7 @@ export function LoginScreen({ notice = null }: { notice?: string | null }) {
           <input
             id="login-cert"
             inputMode="numeric"
-            autoComplete="username"
+            autoComplete="off"
             autoFocus
             aria-invalid={errors.certNo ? true : undefined}
             aria-describedby={errors.certNo ? 'login-cert-error' : undefined}
@@ -105,7 +111,7 @@ export function LoginScreen({ notice = null }: { notice?: string | null }) {
           <input
             id="login-password"
             type="password"
-            autoComplete="current-password"
+            autoComplete="off"
             aria-invalid={errors.password ? true : undefined}
             aria-describedby={errors.password ? 'login-password-error' : undefined}
             {...register('password')}

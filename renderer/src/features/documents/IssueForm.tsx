@@ -66,7 +66,13 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
   }
 
   return (
-    <form className="doc-form" aria-label={`${title}内容`} onSubmit={(e) => void submit(e)} noValidate>
+    <form
+      className="doc-form"
+      autoComplete="off"
+      aria-label={`${title}内容`}
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
       <h3>{title}</h3>
       {details ? <FormFor kind={kind} value={details} onChange={setDetails} /> : <p role="status">正在读取任务资料…</p>}
       {error ? (

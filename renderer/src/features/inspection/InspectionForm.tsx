@@ -224,8 +224,11 @@ function InspectionFormBody({
   return (
     <ProblemsContext.Provider value={problemMap}>
       <div className="inspect-grid">
+        {/* autoComplete off: Chromium otherwise keeps typed values (ID numbers, findings) in clear in its
+            own files — autofill history and the session-restore state — outside our sealed store. */}
         <form
           className="inspect-form"
+          autoComplete="off"
           onSubmit={(e) => e.preventDefault()}
           onBlur={() => void autosave.flush()}
           aria-labelledby="inspect-title"
