@@ -122,3 +122,53 @@ export function decodeRecord(text: string): Enterprise | null {
   const parsed = EnterpriseSchema.safeParse(record);
   return parsed.success ? parsed.data : null;
 }
+
+// Plaintexts of the sealed rows (cache v3). USCCs are 18 characters of [0-9A-Z]: never ',' or '\n'.
+
+const utf8Decoder = new TextDecoder();
+
+/** A chunk's plaintext: its USCCs on the first line, then the records' lines. */
+export function chunkPlain(usccs: readonly string[], recordBytes: Uint8Array): Uint8Array {
+  const head = utf8.encode(usccs.join(','));
+  const out = new Uint8Array(head.byteLength + 1 + recordBytes.byteLength);
+  out.set(head, 0);
+  out[head.byteLength] = 10;
+  out.set(recordBytes, head.byteLength + 1);
+  return out;
+}
+
+export function parseChunkPlain(id: number, generation: number, plain: Uint8Array): EntChunkRow {
+  const nl = plain.indexOf(10);
+  if (nl < 0) throw new Error(`企业档案分块 ${id} 的内容不完整`);
+  const head = utf8Decoder.decode(plain.subarray(0, nl));
+  return { id, generation, usccs: head === '' ? [] : head.split(','), bytes: plain.subarray(nl + 1) };
+}
+
+export function searchPlain(row: EntSearchRow): unknown {
+  return [row.usccs, row.names, row.legalReps, row.addresses, row.regions, row.classes, row.colors, row.statuses];
+}
+
+export function parseSearchPlain(id: number, generation: number, value: unknown): EntSearchRow {
+  if (!Array.isArray(value) || value.length !== 8) throw new Error(`企业检索分块 ${id} 的内容格式不正确`);
+  const [usccs, names, legalReps, addresses, regions, classes, colors, statuses] = value as [
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string,
+    string,
+    string,
+  ];
+  return { id, generation, usccs, names, legalReps, addresses, regions, classes, colors, statuses };
+}
+
+export function dirPlain(usccs: readonly string[], versions: readonly number[]): unknown {
+  return [usccs, versions];
+}
+
+export function parseDirPlain(id: number, generation: number, size: number, value: unknown): EntDirRow {
+  if (!Array.isArray(value) || value.length !== 2) throw new Error(`企业目录分块 ${id} 的内容格式不正确`);
+  const [usccs, versions] = value as [string[], number[]];
+  return { id, generation, size, usccs, versions };
+}
