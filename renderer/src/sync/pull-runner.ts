@@ -88,6 +88,10 @@ function runInWorker(o: PullRunOptions): PullRun {
     accessToken: o.tokens.accessToken(),
     dbPrefix: o.dbPrefix,
     pageSize: o.pageSize,
+    cacheName: o.dbs.cache.name,
+    cacheKey: o.dbs.cache.cacheKey
+      ? { keyId: o.dbs.cache.cacheKey.keyId, key: new Uint8Array(o.dbs.cache.cacheKey.key) }
+      : null,
   });
   return { done, cancel: () => send({ type: 'cancel' }) };
 }

@@ -6,7 +6,9 @@
  * a 401 the worker asks for a refreshed access token.
  */
 import {
-  openDatabases,
+  CacheDb,
+  FieldDb,
+  type Databases,
   enterprisesRepo,
   referenceRepo,
   syncStateRepo,
@@ -50,10 +52,14 @@ async function run(start: {
   accessToken: string | null;
   dbPrefix: string;
   pageSize: number;
+  cacheName: string;
+  cacheKey: { keyId: string; key: Uint8Array } | null;
 }): Promise<void> {
   accessToken = start.accessToken;
   controller = new AbortController();
-  const dbs = openDatabases(start.dbPrefix);
+  const cache = new CacheDb(start.cacheName, undefined, start.cacheKey);
+  const dbs: Databases = { field: new FieldDb(`${start.dbPrefix}field`), cache };
+  const seal = start.cacheKey ? { dbName: cache.name, key: start.cacheKey } : null;
   // Single-flight: the tasks request and the credit-file pages in flight may all meet the same 401;
   // they share one refresh (one waiter for the app's one answer), never overwrite each other's.
   let refreshing: Promise<RefreshOutcome> | null = null;
@@ -80,10 +86,11 @@ async function run(start: {
           tokens,
           size: FEED_WORKERS,
           spawn: spawnFeedWorker,
-          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }),
+          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
           prestart: true,
+          seal,
         });
-  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
+  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
   let done: FromWorker;
   try {
     const outcome = await pullAll(
