@@ -23,9 +23,9 @@ export * from './repos/outbox-review.repo.js';
 export {
   CHUNK_SIZE,
   COLOR_BY_CODE,
-  chunkPlain,
+  chunkPlainOf,
   dirPlain,
-  packChunk,
+  packColumns,
   searchPlain,
   type EnterpriseSummary,
   type PackedRecord,

@@ -10,10 +10,10 @@
  */
 import {
   CHUNK_SIZE,
-  chunkPlain,
+  chunkPlainOf,
   dirPlain,
   jsonBytes,
-  packChunk,
+  packColumns,
   sealCacheAsync,
   searchPlain,
   type CacheKey,
@@ -51,14 +51,11 @@ export async function sealPageChunks(
   for (let k = 0; k < count; k++) {
     const slice = picks.slice(k * CHUNK_SIZE, (k + 1) * CHUNK_SIZE);
     const id = chunkBase + k;
-    const rows = packChunk(
-      id,
-      0,
-      slice.map((p) => p.record),
-    );
+    const records = slice.map((p) => p.record);
+    const rows = packColumns(id, 0, records);
     out.push(
       Promise.all([
-        sealCacheAsync(ctx.key, ctx.dbName, 'entChunks', id, chunkPlain(rows.chunk.usccs, rows.chunk.bytes!)),
+        sealCacheAsync(ctx.key, ctx.dbName, 'entChunks', id, chunkPlainOf(records)),
         sealCacheAsync(ctx.key, ctx.dbName, 'entSearch', id, jsonBytes(searchPlain(rows.search))),
         sealCacheAsync(ctx.key, ctx.dbName, 'entDir', id, jsonBytes(dirPlain(rows.dir.usccs, rows.dir.versions))),
       ]).then(([chunk, search, dir]) => ({

@@ -140,6 +140,8 @@ export type FromFeedWorker =
   | { readonly type: 'page'; readonly id: number; readonly page: WirePage; readonly timings: FeedTimings };
 
 const UPSERT = 1;
+/** The stand-in for an upsert's bytes on a sealed page (never stored: the write takes the sealed chunks). */
+const SEALED_RAW = new Uint8Array(0);
 const TOMBSTONE = 2;
 
 function toColumns(changes: readonly SummaryChange[]): WireChanges {
@@ -192,13 +194,15 @@ function toColumns(changes: readonly SummaryChange[]): WireChanges {
 export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuffer[] } {
   const offsets = new Uint32Array(page.raws.length + 1);
   let size = 0;
-  page.raws.forEach((r, i) => {
+  // A sealed page's records travel inside its sealed chunks: their clear bytes are not copied again.
+  const raws = page.sealed ? [] : page.raws;
+  raws.forEach((r, i) => {
     offsets[i] = size;
     size += r?.byteLength ?? 0;
   });
-  offsets[page.raws.length] = size;
+  offsets.fill(size, raws.length);
   const bytes = new Uint8Array(size);
-  page.raws.forEach((r, i) => {
+  raws.forEach((r, i) => {
     if (r) bytes.set(r, offsets[i]!);
   });
   const changes = toColumns(page.changes);
@@ -266,7 +270,7 @@ export function fromWire(w: WirePage): PreparedPage | null {
       changes[i] = { kind: 'tombstone', seq, uscc: c.usccs[i]! };
       raws[i] = null;
     } else {
-      if (c.kinds[i] !== UPSERT || end === start || !Number.isSafeInteger(c.versions[i])) return null;
+      if (c.kinds[i] !== UPSERT || (end === start && !w.sealed) || !Number.isSafeInteger(c.versions[i])) return null;
       changes[i] = {
         kind: 'upsert',
         seq,
@@ -284,7 +288,8 @@ export function fromWire(w: WirePage): PreparedPage | null {
           },
         },
       };
-      raws[i] = new Uint8Array(w.buffer, start, end - start);
+      // A sealed page carries no clear bytes: its upserts are stored from the sealed chunks.
+      raws[i] = w.sealed ? SEALED_RAW : new Uint8Array(w.buffer, start, end - start);
     }
   }
   let sealed: SealedPageChunk[] | undefined;

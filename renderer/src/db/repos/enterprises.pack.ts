@@ -39,11 +39,21 @@ const utf8 = new TextEncoder();
 
 /** The records' bytes joined by '\n' into one exactly-sized buffer (an IndexedDB value of its own). */
 export function joinRecords(raws: readonly (Uint8Array | string)[]): Uint8Array {
+  return joinAfter(null, raws);
+}
+
+/** `head` + '\n' + the records joined by '\n', in one buffer (head null: the records alone). */
+function joinAfter(head: Uint8Array | null, raws: readonly (Uint8Array | string)[]): Uint8Array {
   const parts = raws.map((r) => (typeof r === 'string' ? utf8.encode(r) : r));
-  let size = Math.max(0, parts.length - 1);
+  let size = Math.max(0, parts.length - 1) + (head ? head.byteLength + 1 : 0);
   for (const p of parts) size += p.byteLength;
   const out = new Uint8Array(size);
   let at = 0;
+  if (head) {
+    out.set(head, 0);
+    out[head.byteLength] = 10;
+    at = head.byteLength + 1;
+  }
   parts.forEach((p, i) => {
     if (i > 0) out[at++] = 10;
     out.set(p, at);
@@ -61,8 +71,26 @@ export function packChunk(
   generation: number,
   records: readonly PackedRecord[],
 ): { chunk: EntChunkRow; search: EntSearchRow; dir: EntDirRow } {
+  const { search, dir } = packColumns(id, generation, records);
+  const chunk: EntChunkRow = { id, generation, usccs: dir.usccs, bytes: joinRecords(records.map((r) => r.raw)) };
+  return { chunk, search, dir };
+}
+
+/** A chunk's plaintext straight from its records (one copy of their bytes): see chunkPlain. */
+export function chunkPlainOf(records: readonly PackedRecord[]): Uint8Array {
+  return joinAfter(
+    utf8.encode(records.map((r) => r.enterprise.uscc).join(',')),
+    records.map((r) => r.raw),
+  );
+}
+
+/** The search and directory rows of a chunk's records. */
+export function packColumns(
+  id: number,
+  generation: number,
+  records: readonly PackedRecord[],
+): { search: EntSearchRow; dir: EntDirRow } {
   const usccs = records.map((r) => r.enterprise.uscc);
-  const chunk: EntChunkRow = { id, generation, usccs, bytes: joinRecords(records.map((r) => r.raw)) };
   const search: EntSearchRow = {
     id,
     generation,
@@ -82,7 +110,7 @@ export function packChunk(
     usccs,
     versions: records.map((r) => r.enterprise.version),
   };
-  return { chunk, search, dir };
+  return { search, dir };
 }
 
 /** Keeps only the entries at the given positions (compaction of a chunk's stale copies). */
