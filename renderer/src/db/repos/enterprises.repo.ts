@@ -396,8 +396,10 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
       return (await currentMeta()).complete ?? false;
     },
     async applyPage(page) {
-      // Open the directory with WebCrypto before the transaction (inside it only noble may run).
-      await freshDir();
+      // Open the directory with WebCrypto before the first write (inside a transaction only noble may
+      // run). Later pages skip this read: queued behind the previous page's commit it would put a
+      // round trip between two commits; the transaction still checks the stamp and reloads if stale.
+      if (!dir.loaded) await freshDir();
       const key = cacheKeyOf(db);
       return db
         .transaction(
