@@ -378,6 +378,9 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
       return (await currentMeta()).nextChunk;
     },
     async get(uscc) {
+      // Without the station key the credit file is not at hand (as if not cached): callers already
+      // show a task without its credit file; nothing is read, nothing is guessed.
+      if (!db.cacheKey) return null;
       const meta = await freshDir();
       const at = dir.loc.get(uscc);
       if (!at) return null;

@@ -22,7 +22,9 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService {
     if (!key.ok) throw new Error(key.message);
   };
   return {
-    get: async (uscc) => (await keyed(), repo.get(uscc)),
+    // Offline after a restart the key cannot be fetched (until the vault keeps it): the task and
+    // its inspection still open, without the credit file.
+    get: async (uscc) => (await ensureStationCacheKey(rt), repo.get(uscc)),
     count: () => repo.count(),
     search: async (query, filters, limit) => (await keyed(), engine().search(query, filters, limit)),
     warmSearch: async () => (await keyed(), engine().warm()),
