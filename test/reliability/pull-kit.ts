@@ -19,6 +19,7 @@ import { createHttpClient, type HttpClient, type TokenProvider } from '../../ren
 import { jsonFeed } from '../../renderer/src/sync/enterprise-feed.js';
 import type { PullDeps } from '../../renderer/src/sync/pull-engine.js';
 import type { StartedPlatform } from '../platform/server.js';
+import { TEST_CACHE_KEY } from '../../renderer/src/testing/builders.js';
 
 /** A fetch that records the cursor of every enterprise page asked for, and can die on the Nth one. */
 export interface CursorFetch {
@@ -77,7 +78,7 @@ export function pullDeps(dbs: Databases, http: HttpClient, extra: Partial<PullDe
 export function reopen(prefix: string, old: Databases | null): Databases {
   old?.field.close();
   old?.cache.close();
-  return openDatabases(prefix);
+  return openDatabases(prefix, { cacheKey: TEST_CACHE_KEY });
 }
 
 /**

@@ -24,7 +24,8 @@ import { cursorFetch, httpFor, jsonFeed, pullDeps, reopen, serverTruth, tokenFor
 /** uscc → version of every credit file stored locally; throws if one is stored twice. */
 async function localFiles(dbs: Databases): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const row of await dbs.cache.entDir.toArray()) {
+  // Through the repository: the stored directory rows are sealed.
+  for (const row of (await enterprisesRepo(dbs.cache).directory()).dir) {
     row.usccs.forEach((u, i) => {
       if (out.has(u)) throw new Error(`${u} stored twice`);
       out.set(u, row.versions[i]!);

@@ -9,7 +9,6 @@ import type {
   DraftRow,
   MetaRow,
   OutboxRow,
-  QuarantineRow,
   ReferenceRow,
   ResultRow,
   SessionRow,
@@ -18,7 +17,9 @@ import type {
 } from './rows.js';
 import type { SealingKeySource } from './sealing.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
-import type { EntChunkRow, EntDirRow, EntMetaRow, EntSearchRow } from './repos/enterprises.rows.js';
+import type { SealedChunkRow, SealedDirRow, SealedSearchRow, StoredMetaRow } from './repos/enterprises.rows.js';
+import type { StoredQuarantineRow } from './repos/enterprises.store.js';
+import type { CacheKey } from './repos/enterprises.seal.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
@@ -56,19 +57,46 @@ export class FieldDb extends Dexie {
 }
 
 export class CacheDb extends Dexie {
-  // Cache v2: packed credit files; v1's per-record `enterprises` table is gone.
-  declare entChunks: Table<EntChunkRow, number>;
-  declare entSearch: Table<EntSearchRow, number>;
-  declare entDir: Table<EntDirRow, number>;
-  declare entMeta: Table<EntMetaRow, 'summary'>;
+  // Cache v2: packed credit files; v1's per-record `enterprises` table is gone. v3: sealed rows.
+  declare entChunks: Table<SealedChunkRow, number>;
+  declare entSearch: Table<SealedSearchRow, number>;
+  declare entDir: Table<SealedDirRow, number>;
+  declare entMeta: Table<StoredMetaRow, 'summary'>;
   declare reference: Table<ReferenceRow, 'current'>;
-  declare quarantine: Table<QuarantineRow, string>;
+  declare quarantine: Table<StoredQuarantineRow, string>;
   declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
+  /**
+   * The station cache key the credit files are sealed under, in memory only; null until the vault
+   * hands it over (then nothing of the credit files can be read or written).
+   */
+  cacheKey: CacheKey | null;
 
-  constructor(name: string, migrations = CACHE_MIGRATIONS) {
+  constructor(name: string, migrations = CACHE_MIGRATIONS, cacheKey: CacheKey | null = null) {
     super(name, { chromeTransactionDurability: 'relaxed' });
+    this.cacheKey = cacheKey;
     for (const migrate of migrations) migrate(this);
   }
+
+  setCacheKey(key: CacheKey | null): void {
+    this.cacheKey = key;
+  }
+}
+
+/**
+ * One credit-file cache per station (the platform's enterprise feed is the same for every
+ * inspector of a station): a second inspector of the station continues from its cursor. The
+ * station id is not secret; the rows are sealed under the station cache key.
+ */
+export function stationCacheName(prefix: string, stationId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stationId)) throw new RangeError(`cache: station id ${stationId} is not an id`);
+  return `${prefix}cache-${stationId}`;
+}
+
+/** The unsealed cache of earlier versions (one per profile). Re-downloadable: deleted once a station cache exists. */
+export const LEGACY_CACHE_NAME = 'cache';
+
+export async function deleteLegacyCache(prefix = ''): Promise<void> {
+  await Dexie.delete(`${prefix}${LEGACY_CACHE_NAME}`);
 }
 
 export interface Databases {
@@ -77,8 +105,18 @@ export interface Databases {
 }
 
 /** Database names; a prefix keeps tests (and several profiles) apart. */
-export function openDatabases(prefix = ''): Databases {
-  return { field: new FieldDb(`${prefix}field`), cache: new CacheDb(`${prefix}cache`) };
+export interface CacheOptions {
+  /** Names the cache database per station (stationCacheName); without it, `${prefix}cache` (tests). */
+  readonly stationId?: string;
+  readonly cacheKey?: CacheKey | null;
+}
+
+export function openDatabases(prefix = '', o: CacheOptions = {}): Databases {
+  const cacheName = o.stationId !== undefined ? stationCacheName(prefix, o.stationId) : `${prefix}cache`;
+  return {
+    field: new FieldDb(`${prefix}field`),
+    cache: new CacheDb(cacheName, CACHE_MIGRATIONS, o.cacheKey ?? null),
+  };
 }
 
 export function closeDatabases(dbs: Databases): void {

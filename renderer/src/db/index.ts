@@ -24,6 +24,17 @@ export * from './repos/attachments.repo.js';
 export * from './repos/journal.repo.js';
 export * from './repos/outbox-uploads.repo.js';
 export * from './repos/outbox-review.repo.js';
-export { COLOR_BY_CODE, type EnterpriseSummary, type SummaryChange } from './repos/enterprises.pack.js';
+export {
+  CHUNK_SIZE,
+  COLOR_BY_CODE,
+  chunkPlainOf,
+  dirPlain,
+  packColumns,
+  searchPlain,
+  type EnterpriseSummary,
+  type PackedRecord,
+  type SummaryChange,
+} from './repos/enterprises.pack.js';
+export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from './repos/enterprises.seal.js';
 export type { EntDirRow, EntSearchRow } from './repos/enterprises.rows.js';
 export type { ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';

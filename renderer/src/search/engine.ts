@@ -37,6 +37,9 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
   return dir.usccs.every((u) => set.has(u));
 }
 
+/** Chunks read and opened per step of a rebuild (see keepInBatches). */
+const OPEN_BATCH = 16;
+
 export function createSearchEngine(repo: Repo): SearchEngine {
   let index: EnterpriseSearchIndex | null = null;
   let builtStamp = -1;
@@ -84,6 +87,23 @@ export function createSearchEngine(repo: Repo): SearchEngine {
       });
   }
 
+  /**
+   * Reads and indexes the given chunks a batch at a time, asking for the next batch before indexing
+   * this one: the rows are sealed, so opening batch k+1 (WebCrypto, off this thread) overlaps with
+   * pass one over batch k instead of every row being opened before the first is indexed.
+   */
+  async function keepInBatches(ids: readonly number[]): Promise<void> {
+    const batches: number[][] = [];
+    for (let i = 0; i < ids.length; i += OPEN_BATCH) batches.push(ids.slice(i, i + OPEN_BATCH));
+    let next = batches.length > 0 ? repo.searchRows(batches[0]!) : null;
+    for (let b = 0; next; b++) {
+      const rows = await next;
+      next = b + 1 < batches.length ? repo.searchRows(batches[b + 1]!) : null;
+      next?.catch(() => undefined); // awaited on the next turn; never unhandled if indexing throws first
+      keep(rows);
+    }
+  }
+
   async function rebuild(): Promise<void> {
     const snap = await repo.directory();
     if (snap.nextChunk <= primedUpTo) {
@@ -95,7 +115,7 @@ export function createSearchEngine(repo: Repo): SearchEngine {
     const live = new Set(snap.dir.map((d) => d.id));
     for (const id of chunks.keys()) if (!live.has(id)) chunks.delete(id);
     const missing = snap.dir.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id);
-    if (missing.length > 0) keep(await repo.searchRows(missing));
+    await keepInBatches(missing);
     index = EnterpriseSearchIndex.assemble(
       collector,
       snap.dir.flatMap((d) => {

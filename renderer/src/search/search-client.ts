@@ -9,18 +9,19 @@ import type { SearchAnswer, SearchFilters } from './types.js';
 
 export interface SearchClientOptions {
   readonly cache: CacheDb;
-  readonly dbPrefix: string;
   readonly useWorker: boolean;
 }
 
 export function createSearchClient(o: SearchClientOptions): SearchEngine {
   return o.useWorker && typeof Worker !== 'undefined'
-    ? workerClient(o.dbPrefix)
+    ? workerClient(o.cache)
     : createSearchEngine(enterprisesRepo(o.cache));
 }
 
-function workerClient(dbPrefix: string): SearchEngine {
+function workerClient(cache: CacheDb): SearchEngine {
   let worker: Worker | null = null;
+  /** The key the worker holds: the window's cache object is the one the vault hands the key to. */
+  let sentKey: CacheDb['cacheKey'] | undefined;
   let nextId = 1;
   const waiting = new Map<number, { resolve: (a: SearchAnswer | null) => void; reject: (e: Error) => void }>();
 
@@ -37,8 +38,17 @@ function workerClient(dbPrefix: string): SearchEngine {
       else if (msg.type === 'ready') pending?.resolve(null);
       else pending?.reject(new Error(msg.message));
     });
-    w.postMessage({ type: 'init', dbPrefix } satisfies ToSearchWorker);
+    w.postMessage({ type: 'init', cacheName: cache.name } satisfies ToSearchWorker);
     worker = w;
+    return w;
+  }
+  function withKey(): Worker {
+    const w = start();
+    if (sentKey !== cache.cacheKey) {
+      sentKey = cache.cacheKey;
+      const k = sentKey ? { keyId: sentKey.keyId, key: new Uint8Array(sentKey.key) } : null;
+      w.postMessage({ type: 'key', cacheKey: k } satisfies ToSearchWorker);
+    }
     return w;
   }
 
@@ -46,7 +56,7 @@ function workerClient(dbPrefix: string): SearchEngine {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      start().postMessage(message(id));
+      withKey().postMessage(message(id));
     });
   }
 
@@ -65,7 +75,7 @@ function workerClient(dbPrefix: string): SearchEngine {
       await ask((id) => ({ type: 'warm', id }));
     },
     follow() {
-      start().postMessage({ type: 'follow' } satisfies ToSearchWorker);
+      withKey().postMessage({ type: 'follow' } satisfies ToSearchWorker);
     },
   };
 }

@@ -14,7 +14,18 @@ export const SearchFiltersSchema = z.object({
 });
 
 export const ToSearchWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), dbPrefix: z.string() }),
+  /** Opens the credit-file cache by name (one per station). */
+  z.object({ type: z.literal('init'), cacheName: z.string().min(1) }),
+  /** The station cache key (null: forget it): sealed rows are opened in the worker, never in clear at rest. */
+  z.object({
+    type: z.literal('key'),
+    cacheKey: z
+      .object({
+        keyId: z.string().min(1),
+        key: z.instanceof(Uint8Array).refine((k) => k.length === 32, '站点缓存密钥应为32字节'),
+      })
+      .nullable(),
+  }),
   z.object({
     type: z.literal('search'),
     id: z.number().int(),

@@ -15,6 +15,7 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 let engine: SearchEngine | null = null;
+let cache: CacheDb | null = null;
 
 function post(message: FromSearchWorker): void {
   scope.postMessage(FromSearchWorkerSchema.parse(message));
@@ -29,7 +30,12 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'init') {
-    engine = createSearchEngine(enterprisesRepo(new CacheDb(`${msg.dbPrefix}cache`)));
+    cache = new CacheDb(msg.cacheName);
+    engine = createSearchEngine(enterprisesRepo(cache));
+    return;
+  }
+  if (msg.type === 'key') {
+    cache?.setCacheKey(msg.cacheKey);
     return;
   }
   if (msg.type === 'follow') {

@@ -18,6 +18,7 @@ import {
   type PageHeader,
   type PreparedPage,
 } from './enterprise-prepare.js';
+import { sealPageChunks, type SealContext } from './enterprise-seal.js';
 
 export type { PageHeader, PreparedPage } from './enterprise-prepare.js';
 
@@ -33,7 +34,9 @@ export type PageResult =
  * Fetches and prepares one page. `onHeader` (optional) is called as soon as the page's header is
  * known — for NDJSON, when its first line arrives, while the records still stream — so the caller
  * can ask for the next page early. It is only a hint: the page's result carries the same header.
- * `at` stamps the quarantined lines (defaults to now).
+ * `at` stamps the quarantined lines (defaults to now). `chunkBase`: the first of the chunk ids the
+ * pull reserved for this page; a fetcher that holds the station key seals the page's chunks under
+ * them (a fetcher without one leaves sealing to the write).
  */
 export type EnterpriseFeedFetcher = (
   cursor: string,
@@ -41,6 +44,7 @@ export type EnterpriseFeedFetcher = (
   signal?: AbortSignal,
   onHeader?: (header: PageHeader) => void,
   at?: string,
+  chunkBase?: number,
 ) => Promise<PageResult>;
 
 const LoosePageSchema = feedPageSchema(z.unknown());
@@ -188,6 +192,8 @@ export interface NdjsonFeedOptions {
   readonly tokens: TokenProvider;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
+  /** Seal each page's chunks here (the station key and the cache database's name). */
+  readonly seal?: SealContext | null;
 }
 
 /** One attempt at a page with the current access token; a 401 is handed back, not handled. */
@@ -197,6 +203,7 @@ export type PageAttempt = (
   signal?: AbortSignal,
   onHeader?: (header: PageHeader) => void,
   at?: string,
+  chunkBase?: number,
 ) => Promise<PageResult | 'unauthorized'>;
 
 /** The NDJSON path (the pull worker): one GET per page, a 401 refreshes once and resends. */
@@ -207,7 +214,7 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
 /** One NDJSON GET, read and prepared as it streams (what a feed worker runs for the pull worker). */
 export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  return async function once(cursor, limit, signal, onHeader, at) {
+  return async function once(cursor, limit, signal, onHeader, at, chunkBase) {
     const url = new URL(API.enterprises, o.baseUrl().endsWith('/') ? o.baseUrl() : `${o.baseUrl()}/`);
     url.searchParams.set('cursor', cursor);
     url.searchParams.set('limit', String(limit));
@@ -240,12 +247,17 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
       timings.bodyMs += performance.now() - t1 - readMs;
       // The reader's time less the validation inside it: decoding and JSON.parse.
       timings.parseMs += readMs - prep.validateMs;
-      return header
-        ? { ok: true, page: prep.finish(header) }
-        : {
-            ok: false,
-            error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' },
-          };
+      if (!header)
+        return {
+          ok: false,
+          error: { kind: 'invalid-response', status: res.status, message: '企业档案分页的首行不符合协议' },
+        };
+      const page = prep.finish(header);
+      if (!o.seal || chunkBase === undefined) return { ok: true, page };
+      const s0 = performance.now();
+      const sealed = await sealPageChunks(page, o.seal, chunkBase, limit);
+      timings.sealMs += performance.now() - s0;
+      return { ok: true, page: { ...page, sealed } };
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
       if (controller.signal.aborted) return { ok: false, error: { kind: 'timeout', message: '下载企业档案超时' } };
@@ -262,8 +274,8 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
 
 /** A 401 refreshes the session once (single-flight in the app) and resends with the new token. */
 export function withRefresh(once: PageAttempt, tokens: TokenProvider): EnterpriseFeedFetcher {
-  return async (cursor, limit, signal, onHeader, at) => {
-    const first = await once(cursor, limit, signal, onHeader, at);
+  return async (cursor, limit, signal, onHeader, at, chunkBase) => {
+    const first = await once(cursor, limit, signal, onHeader, at, chunkBase);
     if (first !== 'unauthorized') return first;
     const outcome = await tokens.refresh();
     if (outcome !== 'refreshed')
@@ -274,7 +286,7 @@ export function withRefresh(once: PageAttempt, tokens: TokenProvider): Enterpris
             ? { kind: 'session-expired', message: '登录已过期，请重新登录' }
             : { kind: 'network', message: '无法刷新登录状态' },
       };
-    const second = await once(cursor, limit, signal, onHeader, at);
+    const second = await once(cursor, limit, signal, onHeader, at, chunkBase);
     return second === 'unauthorized'
       ? { ok: false, error: { kind: 'session-expired', message: '登录已过期，请重新登录' } }
       : second;

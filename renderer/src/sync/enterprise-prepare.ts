@@ -13,7 +13,7 @@ import {
   EnterpriseUpsertSchema,
   type Enterprise,
 } from '../../../shared/protocol/index.js';
-import type { EnterpriseSummary, QuarantineRow, SummaryChange } from '../db/index.js';
+import type { EnterpriseSummary, QuarantineRow, SealedPageChunk, SummaryChange } from '../db/index.js';
 import { compileByteValidator } from './byte-validator.js';
 import { compileValidator } from './compiled-validator.js';
 import { timings } from './enterprise-timings.js';
@@ -67,6 +67,8 @@ export type PageHeader = Readonly<z.infer<typeof PageHeaderSchema>>;
 
 /** A page ready for the repository: summaries, each upsert's stored bytes, and the quarantined lines. */
 export interface PreparedPage extends PageHeader {
+  /** Its chunks sealed for the cache (enterprise-seal.ts), when the preparing thread had the station key. */
+  readonly sealed?: readonly SealedPageChunk[];
   readonly changes: readonly SummaryChange[];
   /** Aligned with `changes`: an upsert's line as UTF-8 bytes; null for a tombstone. */
   readonly raws: readonly (Uint8Array | null)[];

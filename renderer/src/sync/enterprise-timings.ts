@@ -19,6 +19,8 @@ export interface EnterpriseTimings {
   parseMs: number;
   /** Schema validation of every record (+ quarantine). */
   validateMs: number;
+  /** Sealing the page's chunks under the station cache key (in the feed workers, before the write). */
+  sealMs: number;
   /** Packing the page into chunk/search/dir rows (inside the write). */
   packMs: number;
   /** applyPage: one transaction per page, from start to commit. */
@@ -40,6 +42,7 @@ export function emptyTimings(): EnterpriseTimings {
     waitMs: 0,
     parseMs: 0,
     validateMs: 0,
+    sealMs: 0,
     packMs: 0,
     writeMs: 0,
     startMs: 0,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { HttpError } from '../platform/http.js';
-import type { EnterpriseSummary, QuarantineRow, SummaryChange } from '../db/index.js';
+import type { EnterpriseSummary, QuarantineRow, SealedPageChunk, SummaryChange } from '../db/index.js';
 import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
@@ -19,6 +19,16 @@ export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
     cursor: z.string(),
     limit: z.number().int().positive(),
     at: z.string(),
+    /** Seal the page's chunks under the station cache key, with ids from chunkBase (null: leave it to the write). */
+    seal: z
+      .object({
+        dbName: z.string().min(1),
+        keyId: z.string().min(1),
+        key: z.instanceof(Uint8Array).refine((k) => k.length === 32, '站点缓存密钥应为32字节'),
+        chunkBase: z.number().int().nonnegative(),
+      })
+      .nullable()
+      .optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.number().int() }),
 ]);
@@ -45,8 +55,19 @@ export interface WireChanges {
   readonly warningColors: readonly string[];
 }
 
+/** A sealed chunk as it crosses threads (its buffers transferred). */
+export interface WireSealedChunk {
+  readonly id: number;
+  readonly keyId: string;
+  readonly changeIdx: Uint32Array;
+  readonly chunk: Uint8Array;
+  readonly search: Uint8Array;
+  readonly dir: Uint8Array;
+}
+
 /** A prepared page as it crosses threads: raws as [offsets[i], offsets[i+1]) of `buffer`. */
 export interface WirePage extends PageHeader {
+  readonly sealed?: readonly WireSealedChunk[];
   readonly changes: WireChanges;
   readonly bad: readonly QuarantineRow[];
   readonly lineCount: number;
@@ -60,6 +81,8 @@ const FeedTimingsSchema = z.object({
   bodyMs: z.number(),
   parseMs: z.number(),
   validateMs: z.number(),
+  /** Absent from a worker that seals nothing (no station key). */
+  sealMs: z.number().optional(),
   bytes: z.number(),
 });
 export type FeedTimings = z.infer<typeof FeedTimingsSchema>;
@@ -95,6 +118,18 @@ export const FromFeedWorkerSchema = z.discriminatedUnion('type', [
       lineCount: z.number().int().nonnegative(),
       buffer: z.instanceof(ArrayBuffer),
       offsets: z.instanceof(Uint32Array),
+      sealed: z
+        .array(
+          z.object({
+            id: z.number().int().nonnegative(),
+            keyId: z.string(),
+            changeIdx: z.instanceof(Uint32Array),
+            chunk: z.instanceof(Uint8Array),
+            search: z.instanceof(Uint8Array),
+            dir: z.instanceof(Uint8Array),
+          }),
+        )
+        .optional(),
     }),
   }),
 ]);
@@ -105,6 +140,8 @@ export type FromFeedWorker =
   | { readonly type: 'page'; readonly id: number; readonly page: WirePage; readonly timings: FeedTimings };
 
 const UPSERT = 1;
+/** The stand-in for an upsert's bytes on a sealed page (never stored: the write takes the sealed chunks). */
+const SEALED_RAW = new Uint8Array(0);
 const TOMBSTONE = 2;
 
 function toColumns(changes: readonly SummaryChange[]): WireChanges {
@@ -157,17 +194,21 @@ function toColumns(changes: readonly SummaryChange[]): WireChanges {
 export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuffer[] } {
   const offsets = new Uint32Array(page.raws.length + 1);
   let size = 0;
-  page.raws.forEach((r, i) => {
+  // A sealed page's records travel inside its sealed chunks: their clear bytes are not copied again.
+  const raws = page.sealed ? [] : page.raws;
+  raws.forEach((r, i) => {
     offsets[i] = size;
     size += r?.byteLength ?? 0;
   });
-  offsets[page.raws.length] = size;
+  offsets.fill(size, raws.length);
   const bytes = new Uint8Array(size);
-  page.raws.forEach((r, i) => {
+  raws.forEach((r, i) => {
     if (r) bytes.set(r, offsets[i]!);
   });
   const changes = toColumns(page.changes);
+  const sealed = page.sealed?.map((c) => ({ ...c, changeIdx: Uint32Array.from(c.changeIdx) }));
   const wire: WirePage = {
+    ...(sealed ? { sealed } : {}),
     nextCursor: page.nextCursor,
     hasMore: page.hasMore,
     total: page.total,
@@ -179,7 +220,14 @@ export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuf
   };
   return {
     wire,
-    transfer: [bytes.buffer, offsets.buffer, changes.kinds.buffer, changes.seqs.buffer, changes.versions.buffer],
+    transfer: [
+      bytes.buffer,
+      offsets.buffer,
+      changes.kinds.buffer,
+      changes.seqs.buffer,
+      changes.versions.buffer,
+      ...(sealed ?? []).flatMap((c) => [c.changeIdx.buffer, c.chunk.buffer, c.search.buffer, c.dir.buffer]),
+    ].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
   };
 }
 
@@ -222,7 +270,7 @@ export function fromWire(w: WirePage): PreparedPage | null {
       changes[i] = { kind: 'tombstone', seq, uscc: c.usccs[i]! };
       raws[i] = null;
     } else {
-      if (c.kinds[i] !== UPSERT || end === start || !Number.isSafeInteger(c.versions[i])) return null;
+      if (c.kinds[i] !== UPSERT || (end === start && !w.sealed) || !Number.isSafeInteger(c.versions[i])) return null;
       changes[i] = {
         kind: 'upsert',
         seq,
@@ -240,7 +288,17 @@ export function fromWire(w: WirePage): PreparedPage | null {
           },
         },
       };
-      raws[i] = new Uint8Array(w.buffer, start, end - start);
+      // A sealed page carries no clear bytes: its upserts are stored from the sealed chunks.
+      raws[i] = w.sealed ? SEALED_RAW : new Uint8Array(w.buffer, start, end - start);
+    }
+  }
+  let sealed: SealedPageChunk[] | undefined;
+  if (w.sealed) {
+    sealed = [];
+    for (const sc of w.sealed) {
+      // Every index must name an upsert of this page: the write trusts them to find the records.
+      if (sc.changeIdx.some((i) => i >= n || c.kinds[i] !== UPSERT) || sc.changeIdx.length === 0) return null;
+      sealed.push({ ...sc, changeIdx: Array.from(sc.changeIdx) });
     }
   }
   return {
@@ -251,5 +309,6 @@ export function fromWire(w: WirePage): PreparedPage | null {
     changes,
     bad: w.bad,
     raws,
+    ...(sealed ? { sealed } : {}),
   };
 }

@@ -18,6 +18,7 @@ import {
   type PageResult,
 } from './enterprise-feed.js';
 import { timings } from './enterprise-timings.js';
+import type { SealContext } from './enterprise-seal.js';
 import {
   FromFeedWorkerSchema,
   fromWire,
@@ -47,6 +48,8 @@ export interface FeedPoolOptions {
    * record validator (~0.1 s) while the pull opens its databases and fetches reference data.
    */
   readonly prestart?: boolean;
+  /** The station key and cache database: workers seal each page's chunks (the fallback must too). */
+  readonly seal?: SealContext | null;
 }
 
 export interface FeedPool {
@@ -67,13 +70,14 @@ interface Slot {
   last: FeedTimings;
 }
 
-const ZERO: FeedTimings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, bytes: 0 };
+const ZERO: FeedTimings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, sealMs: 0, bytes: 0 };
 
 function addTimings(slot: Slot, now: FeedTimings): void {
   timings.responseMs += now.responseMs - slot.last.responseMs;
   timings.bodyMs += now.bodyMs - slot.last.bodyMs;
   timings.parseMs += now.parseMs - slot.last.parseMs;
   timings.validateMs += now.validateMs - slot.last.validateMs;
+  timings.sealMs += (now.sealMs ?? 0) - (slot.last.sealMs ?? 0);
   timings.bytes += now.bytes - slot.last.bytes;
   slot.last = now;
 }
@@ -149,13 +153,13 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     return slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best), slots[0]!);
   }
 
-  const attempt: PageAttempt = (cursor, limit, signal, onHeader, at) =>
+  const attempt: PageAttempt = (cursor, limit, signal, onHeader, at, chunkBase) =>
     new Promise((resolve) => {
       if (signal?.aborted) {
         resolve({ ok: false, error: { kind: 'aborted', message: '同步已取消' } });
         return;
       }
-      const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at) : null;
+      const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at, chunkBase) : null;
       if (workersFailed && retry) {
         void retry().then(resolve, (e: unknown) => resolve(broken(e instanceof Error ? e.message : String(e))));
         return;
@@ -196,6 +200,10 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
         cursor,
         limit,
         at: at ?? new Date().toISOString(),
+        seal:
+          o.seal && chunkBase !== undefined
+            ? { dbName: o.seal.dbName, keyId: o.seal.key.keyId, key: new Uint8Array(o.seal.key.key), chunkBase }
+            : null,
       });
     });
 

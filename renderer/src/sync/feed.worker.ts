@@ -23,6 +23,7 @@ function soFar(): FeedTimings {
     bodyMs: timings.bodyMs,
     parseMs: timings.parseMs,
     validateMs: timings.validateMs,
+    sealMs: timings.sealMs,
     bytes: timings.bytes,
   };
 }
@@ -38,6 +39,7 @@ async function fetchPage(msg: {
   cursor: string;
   limit: number;
   at: string;
+  seal?: { dbName: string; keyId: string; key: Uint8Array; chunkBase: number } | null | undefined;
 }): Promise<void> {
   const controller = new AbortController();
   running.set(msg.id, controller);
@@ -45,6 +47,7 @@ async function fetchPage(msg: {
     const attempt = ndjsonPageAttempt({
       baseUrl: () => msg.baseUrl,
       tokens: { accessToken: () => msg.token, refresh: async () => 'rejected' },
+      seal: msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null,
     });
     const result = await attempt(
       msg.cursor,
@@ -52,6 +55,7 @@ async function fetchPage(msg: {
       controller.signal,
       (header) => post({ type: 'header', id: msg.id, header }),
       msg.at,
+      msg.seal?.chunkBase,
     );
     if (result === 'unauthorized') post({ type: 'unauthorized', id: msg.id, timings: soFar() });
     else if (!result.ok) post({ type: 'failed', id: msg.id, error: result.error, timings: soFar() });

@@ -9,6 +9,7 @@ import type { HttpError } from '../platform/http.js';
 import type { EnterpriseFeedFetcher, PageHeader, PageResult } from './enterprise-feed.js';
 import type { ProgressTracker } from './progress.js';
 import { publishTimings, resetTimings, timings } from './enterprise-timings.js';
+import { chunksPerPage } from './enterprise-seal.js';
 
 const MAX_RESTARTS = 2;
 
@@ -45,7 +46,15 @@ export function enterprisePull(d: EnterprisePullDeps): {
     signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal,
   };
   const pages = pageRequests(deps);
-  const head = d.repo.state().then((state) => ({ state, first: pages.request(state.cursor) }));
+  // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
+  // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
+  const head = d.repo
+    .verifyKey()
+    .then(() => Promise.all([d.repo.state(), d.repo.nextChunkId()]))
+    .then(([state, nextChunk]) => {
+      pages.reserveFrom(nextChunk);
+      return { state, first: pages.request(state.cursor) };
+    });
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {
@@ -72,8 +81,13 @@ export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTr
  */
 function pageRequests(d: EnterprisePullDeps) {
   let next: PageRequest | null = null;
+  // Chunk ids only grow in write order: pages are requested in cursor order and written in it, so
+  // each request takes the next block (a dropped look-ahead only leaves a gap).
+  let chunkBase = 1;
   const request = (cursor: string): PageRequest => {
     const hooks: PageRequest['hooks'] = { header: null, onHeader: null };
+    const base = chunkBase;
+    chunkBase += chunksPerPage(d.pageSize);
     const result = d.feed(
       cursor,
       d.pageSize,
@@ -83,6 +97,7 @@ function pageRequests(d: EnterprisePullDeps) {
         hooks.onHeader?.(h);
       },
       d.now().toISOString(),
+      base,
     );
     result.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
     return { cursor, result, hooks };
@@ -96,6 +111,9 @@ function pageRequests(d: EnterprisePullDeps) {
     return req;
   };
   return {
+    reserveFrom: (id: number) => {
+      chunkBase = Math.max(chunkBase, id);
+    },
     /** A request with no look-ahead yet (`follow` adds it). */
     request,
     follow,
@@ -143,7 +161,15 @@ async function pullLoop(
       return { kind: 'aborted', message: '同步已取消' };
     }
     const w0 = performance.now();
-    const res = await pending.result;
+    let res: PageResult;
+    try {
+      res = await pending.result;
+    } catch (e) {
+      // A fetcher that throws (a bug, a killed transport) ends the pull, but only once the pages
+      // already handed to IndexedDB have settled: the caller then sees the stored cursor as it stays.
+      await Promise.allSettled(writes);
+      throw e;
+    }
     timings.waitMs += performance.now() - w0;
     if (!res.ok) {
       await settle();
@@ -171,6 +197,7 @@ async function pullLoop(
       await d.repo.applyPage({
         changes: page.changes,
         raws: page.raws,
+        ...(page.sealed ? { sealed: page.sealed } : {}),
         quarantined: page.bad,
         fromCursor,
         nextCursor: page.nextCursor,

@@ -22,6 +22,14 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
     /** The partition's data key (memory only, never stored by the worker); null for a clear database. */
     dataKey: z.instanceof(Uint8Array).nullable(),
     pageSize: z.number().int().positive(),
+    /** The credit-file cache to write (one per station) and the station cache key it is sealed under. */
+    cacheName: z.string().min(1),
+    cacheKey: z
+      .object({
+        keyId: z.string().min(1),
+        key: z.instanceof(Uint8Array).refine((k) => k.length === 32, '站点缓存密钥应为32字节'),
+      })
+      .nullable(),
   }),
   z.object({
     type: z.literal('token'),

@@ -95,6 +95,10 @@ function runInWorker(o: PullRunOptions): PullRun {
     fieldName: o.dbs.field.name,
     dataKey: copyKey(o.dbs.field.sealingKeys?.current() ?? null),
     pageSize: o.pageSize,
+    cacheName: o.dbs.cache.name,
+    cacheKey: o.dbs.cache.cacheKey
+      ? { keyId: o.dbs.cache.cacheKey.keyId, key: new Uint8Array(o.dbs.cache.cacheKey.key) }
+      : null,
   });
   return { done, cancel: () => send({ type: 'cancel' }) };
 }

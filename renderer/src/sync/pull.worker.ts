@@ -10,6 +10,7 @@ import {
   CacheDb,
   FieldDb,
   openPartition,
+  type Databases,
   enterprisesRepo,
   referenceRepo,
   syncStateRepo,
@@ -55,6 +56,8 @@ async function run(start: {
   fieldName: string;
   dataKey: Uint8Array | null;
   pageSize: number;
+  cacheName: string;
+  cacheKey: { keyId: string; key: Uint8Array } | null;
 }): Promise<void> {
   accessToken = start.accessToken;
   controller = new AbortController();
@@ -62,10 +65,12 @@ async function run(start: {
   const slot = new KeySlot();
   if (start.dataKey) slot.unlock(start.dataKey);
   start.dataKey?.fill(0);
-  const dbs = {
+  const cache = new CacheDb(start.cacheName, undefined, start.cacheKey);
+  const dbs: Databases = {
     field: start.dataKey ? openPartition(start.fieldName, slot) : new FieldDb(start.fieldName),
-    cache: new CacheDb(`${start.dbPrefix}cache`),
+    cache,
   };
+  const seal = start.cacheKey ? { dbName: cache.name, key: start.cacheKey } : null;
   // Single-flight: the tasks request and the credit-file pages in flight may all meet the same 401;
   // they share one refresh (one waiter for the app's one answer), never overwrite each other's.
   let refreshing: Promise<RefreshOutcome> | null = null;
@@ -92,10 +97,11 @@ async function run(start: {
           tokens,
           size: FEED_WORKERS,
           spawn: spawnFeedWorker,
-          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens }),
+          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
           prestart: true,
+          seal,
         });
-  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens });
+  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
   let done: FromWorker;
   try {
     const outcome = await pullAll(

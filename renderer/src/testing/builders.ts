@@ -11,10 +11,16 @@ import { manualNetwork } from '../services/network/network.service.js';
 
 let counter = 0;
 
+/**
+ * A fixed station cache key for tests only (the app gets the station's key from the platform).
+ * Tests that exercise a wrong or rotated key make their own.
+ */
+export const TEST_CACHE_KEY = { keyId: 'test-station-key', key: new Uint8Array(32).fill(7) } as const;
+
 export function freshDatabases(): Databases & { prefix: string } {
   counter += 1;
   const prefix = `t${counter}-${Math.random().toString(36).slice(2, 8)}-`;
-  return { ...openDatabases(prefix), prefix };
+  return { ...openDatabases(prefix, { cacheKey: TEST_CACHE_KEY }), prefix };
 }
 
 export async function disposeDatabases(dbs: Databases): Promise<void> {

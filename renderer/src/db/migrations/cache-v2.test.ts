@@ -2,10 +2,9 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheDb } from '../databases.js';
 import { enterprisesRepo } from '../repos/enterprises.repo.js';
-import { makeEnterprise, makeUscc } from '../../testing/builders.js';
+import { TEST_CACHE_KEY, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { cacheV1 } from './cache-v1.js';
-import { CACHE_V2_STORES } from './cache-v2.js';
-import { CACHE_SCHEMA_VERSION } from './index.js';
+import { CACHE_V2_STORES, CACHE_V2_VERSION, cacheV2 } from './cache-v2.js';
 
 const open: CacheDb[] = [];
 afterEach(async () => {
@@ -38,10 +37,10 @@ describe('cache v1 → v2', () => {
     await v1.table('reference').put({ key: 'current', etag: '"e"', reference: { version: 'r' }, fetchedAt: 'a' });
     v1.close();
 
-    const v2 = new CacheDb(name);
+    const v2 = new CacheDb(name, [cacheV1, cacheV2], TEST_CACHE_KEY);
     open.push(v2);
     await v2.open();
-    expect(v2.verno).toBe(CACHE_SCHEMA_VERSION);
+    expect(v2.verno).toBe(CACHE_V2_VERSION);
     const tables = v2.tables.map((t) => t.name);
     expect(tables).not.toContain('enterprises');
     for (const [store, spec] of Object.entries(CACHE_V2_STORES)) if (spec !== null) expect(tables).toContain(store);

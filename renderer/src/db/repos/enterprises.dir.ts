@@ -7,6 +7,14 @@
 import type { CacheDb } from '../databases.js';
 import type { EntDirRow } from './enterprises.rows.js';
 import { keepPositions } from './enterprises.pack.js';
+import {
+  openChunkSync,
+  openDirSync,
+  openSearchSync,
+  sealChunkSync,
+  sealDirSync,
+  sealSearchSync,
+} from './enterprises.store.js';
 
 export class Directory {
   stamp = -1;
@@ -45,7 +53,10 @@ export class Directory {
   }
 }
 
-/** Removes entries from their chunks' dir rows; empty chunks are deleted, mostly-stale ones compacted. */
+/**
+ * Removes entries from their chunks' dir rows; empty chunks are deleted, mostly-stale ones compacted.
+ * Runs inside the page's write transaction, so rows are opened and sealed with the synchronous engine.
+ */
 export async function applyRemovals(
   db: CacheDb,
   dir: Directory,
@@ -53,9 +64,10 @@ export async function applyRemovals(
 ): Promise<void> {
   if (removals.size === 0) return;
   const ids = [...removals.keys()];
-  const rows = await db.entDir.bulkGet(ids);
-  for (const [k, row] of rows.entries()) {
+  const sealedRows = await db.entDir.bulkGet(ids);
+  for (const [k, sealedRow] of sealedRows.entries()) {
     const id = ids[k]!;
+    const row = sealedRow ? openDirSync(db, sealedRow) : undefined;
     const gone = removals.get(id)!;
     for (const u of gone) dir.loc.delete(u);
     if (!row) continue;
@@ -71,22 +83,24 @@ export async function applyRemovals(
       versions: keep.map((i) => row.versions[i]!),
     };
     if (next.usccs.length * 2 >= row.size) {
-      await db.entDir.put(next);
+      await db.entDir.put(sealDirSync(db, next));
       continue;
     }
     // Compaction: rewrite the chunk and its search row with the live records only.
-    const [chunk, search] = await Promise.all([db.entChunks.get(id), db.entSearch.get(id)]);
-    if (!chunk || !search) {
-      await db.entDir.put(next);
+    const [sealedChunk, sealedSearch] = await Promise.all([db.entChunks.get(id), db.entSearch.get(id)]);
+    if (!sealedChunk || !sealedSearch) {
+      await db.entDir.put(sealDirSync(db, next));
       continue;
     }
+    const chunk = openChunkSync(db, sealedChunk);
+    const search = openSearchSync(db, sealedSearch);
     const live = new Set(next.usccs);
     const positions = chunk.usccs.flatMap((u, i) => (live.has(u) ? [i] : []));
     const packed = keepPositions(chunk, search, positions);
     await Promise.all([
-      db.entChunks.put(packed.chunk),
-      db.entSearch.put(packed.search),
-      db.entDir.put({ ...next, size: positions.length }),
+      db.entChunks.put(sealChunkSync(db, packed.chunk)),
+      db.entSearch.put(sealSearchSync(db, packed.search)),
+      db.entDir.put(sealDirSync(db, { ...next, size: positions.length })),
     ]);
   }
 }
@@ -95,12 +109,9 @@ export async function applyRemovals(
 export async function dropOldGenerations(db: CacheDb, dir: Directory, generation: number): Promise<void> {
   const old = dir.chunkIds().filter((id) => dir.generationOf(id) < generation);
   if (old.length === 0) return;
-  const rows = await db.entDir.bulkGet(old);
-  for (const row of rows)
-    for (const u of row?.usccs ?? []) {
-      const at = dir.loc.get(u);
-      if (at && at.chunk === row?.id) dir.loc.delete(u);
-    }
+  // The in-memory directory knows which entries point into the old chunks: no need to open them.
+  const gone = new Set(old);
+  for (const [u, at] of dir.loc) if (gone.has(at.chunk)) dir.loc.delete(u);
   await Promise.all([db.entDir.bulkDelete(old), db.entChunks.bulkDelete(old), db.entSearch.bulkDelete(old)]);
   for (const id of old) dir.dropChunk(id);
 }

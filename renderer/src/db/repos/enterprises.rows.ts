@@ -1,5 +1,5 @@
 /**
- * Stored rows of the packed credit-file layout (cache DB v2). Records are packed ~1,000 per chunk
+ * Rows of the packed credit-file layout (cache DB v2; sealed since v3, see the end of this file). Records are packed ~1,000 per chunk
  * row, never one row per enterprise: IndexedDB's cost is per row, so packing is what makes a
  * 200,000-record station download at tens of thousands of records a second.
  *  - entChunks: the records' JSON (the feed's change lines as received, UTF-8), keyed by chunk id;
@@ -69,6 +69,41 @@ const utf8 = new TextDecoder();
 export function chunkRecords(row: EntChunkRow): readonly string[] {
   const text = row.bytes !== undefined ? utf8.decode(row.bytes) : row.text;
   return text !== undefined ? (text === '' ? [] : text.split('\n')) : (row.records ?? []);
+}
+
+/**
+ * What is stored (cache v3): every row above sealed under the station cache key (enterprises.seal.ts).
+ * In clear only what IndexedDB must index or a reader needs before it can open anything: the chunk
+ * id (primary key, also in the AAD), the generation (indexed: a finished 410 restart drops older
+ * ones), a directory row's physical size (a count), and the summary row's counters and keyId.
+ */
+export interface SealedChunkRow {
+  readonly id: number;
+  readonly generation: number;
+  /** Sealed: the USCCs joined by ',' then '\n' then the records' lines as received (see chunkPlain). */
+  readonly sealed: Uint8Array;
+}
+
+export interface SealedSearchRow {
+  readonly id: number;
+  readonly generation: number;
+  /** Sealed: the search columns as JSON (see searchPlain). */
+  readonly sealed: Uint8Array;
+}
+
+export interface SealedDirRow {
+  readonly id: number;
+  readonly generation: number;
+  readonly size: number;
+  /** Sealed: the live USCCs and their versions as JSON (see dirPlain). */
+  readonly sealed: Uint8Array;
+}
+
+export interface StoredMetaRow extends EntMetaRow {
+  /** The station cache key every value of this database is sealed under (an id, not secret). */
+  readonly keyId?: string;
+  /** KEY_CHECK_PLAIN sealed under that key: tells a wrong key from a missing row before any read. */
+  readonly check?: Uint8Array;
 }
 
 export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };

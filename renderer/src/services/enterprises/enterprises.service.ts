@@ -6,6 +6,7 @@ import { createSearchClient } from '../../search/search-client.js';
 import type { SearchEngine } from '../../search/engine.js';
 import type { EnterpriseService, ReferenceService } from './enterprises.api.js';
 import type { Runtime } from '../runtime.js';
+import { ensureStationCacheKey } from '../sync/station-key.js';
 
 export function createEnterpriseService(rt: Runtime): EnterpriseService {
   const repo = rt.repos.enterprises;
@@ -13,14 +14,20 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService {
   const engine = () =>
     (search ??= createSearchClient({
       cache: rt.dbs.cache,
-      dbPrefix: rt.deps.dbPrefix ?? '',
       useWorker: rt.deps.useWorker ?? false,
     }));
+  // The credit files are sealed: they open once this session has the station cache key.
+  const keyed = async (): Promise<void> => {
+    const key = await ensureStationCacheKey(rt);
+    if (!key.ok) throw new Error(key.message);
+  };
   return {
-    get: (uscc) => repo.get(uscc),
+    // Offline after a restart the key cannot be fetched (until the vault keeps it): the task and
+    // its inspection still open, without the credit file.
+    get: async (uscc) => (await ensureStationCacheKey(rt), repo.get(uscc)),
     count: () => repo.count(),
-    search: (query, filters, limit) => engine().search(query, filters, limit),
-    warmSearch: () => engine().warm(),
+    search: async (query, filters, limit) => (await keyed(), engine().search(query, filters, limit)),
+    warmSearch: async () => (await keyed(), engine().warm()),
     followSearch: () => engine().follow(),
   };
 }

@@ -4,6 +4,7 @@ import { runPull, type PullRun } from '../../sync/pull-runner.js';
 import type { SyncProgress, SyncService } from './sync.api.js';
 import type { Runtime } from '../runtime.js';
 import { docNumbersAfterPull } from '../documents/documents.sync.js';
+import { ensureStationCacheKey } from './station-key.js';
 
 export function createSyncService(
   rt: Runtime,
@@ -30,6 +31,11 @@ export function createSyncService(
   async function start(): Promise<void> {
     if (!rt.baseUrl() || !rt.tokens.hasTokens()) {
       set({ ...IDLE_PROGRESS, phase: 'error', message: '请先联网登录后再同步' });
+      return;
+    }
+    const key = await ensureStationCacheKey(rt);
+    if (!key.ok) {
+      set({ ...IDLE_PROGRESS, phase: 'error', message: key.message });
       return;
     }
     beforePull();
