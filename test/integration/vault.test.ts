@@ -89,6 +89,46 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect(keyIdTwo).toBe(keyIdOne);
   });
 
+  it("the station's credit-file cache key opens with the unlock and is dropped at the lock", async () => {
+    const a = platform.logins[0]!;
+    const cache = new CacheDb('vs-cache');
+    const app = createAppServices({
+      prefix: 'vs-',
+      cache,
+      adapter: testAdapter(platform.url),
+      binding: null,
+      network: manualNetwork(true),
+      now: () => new Date(clock),
+      kdfParams,
+    });
+    opened.push(app);
+    const login = (await (
+      await fetch(`${platform.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          certNo: a.certNo,
+          password: a.password,
+          deviceId: 'dev-station-probe',
+          deviceName: 'probe',
+        }),
+      })
+    ).json()) as { accessToken: string };
+    const station = (await (
+      await fetch(`${platform.url}/v1/keys/station-cache`, {
+        headers: { authorization: `Bearer ${login.accessToken}` },
+      })
+    ).json()) as { keyId: string; key: string };
+    expect(cache.cacheKey).toBeNull();
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect(cache.cacheKey?.keyId).toBe(station.keyId);
+    expect(Buffer.from(cache.cacheKey!.key).toString('base64url')).toBe(station.key);
+    await app.auth.lock('manual');
+    expect(cache.cacheKey).toBeNull();
+    expect((await app.auth.unlock(a.password)).ok).toBe(true);
+    expect(cache.cacheKey?.keyId).toBe(station.keyId);
+  });
+
   it('offline: wrong passwords back off, ten need an online sign-in; the right one opens', async () => {
     const a = platform.logins[0]!;
     const off = laptop('v1-', 'http://127.0.0.1:9');

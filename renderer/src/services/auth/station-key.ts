@@ -12,13 +12,20 @@ export function sealStationKey(dataKey: Uint8Array, inspectorId: string, station
 }
 
 /** The station key, or null when none was fetched yet or it does not open. */
-export function openStationKey(row: VaultRow, keys: SealingKeySource): Uint8Array | null {
+export function openStationKey(row: VaultRow, keys: SealingKeySource): { keyId: string; key: Uint8Array } | null {
   const dataKey = keys.current();
   if (!row.stationKey || !dataKey) return null;
   try {
     const opened = openJson(dataKey, row.stationKey, aad(row.inspectorId));
-    if (opened && typeof opened === 'object' && 'key' in opened && opened.key instanceof Uint8Array)
-      return new Uint8Array(opened.key);
+    if (
+      opened &&
+      typeof opened === 'object' &&
+      'key' in opened &&
+      opened.key instanceof Uint8Array &&
+      'keyId' in opened &&
+      typeof opened.keyId === 'string'
+    )
+      return { keyId: opened.keyId, key: new Uint8Array(opened.key) };
     return null;
   } catch {
     return null;

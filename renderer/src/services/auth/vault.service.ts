@@ -69,7 +69,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
   let state: VaultState = { phase: 'signed-out', notice: null };
   let scope: PartitionScope | null = null;
   let vault: VaultRow | null = null;
-  let stationKey: Uint8Array | null = null;
+  let stationKey: { keyId: string; key: Uint8Array } | null = null;
   let pending: Promise<void> = Promise.resolve();
   let lastActivity = 0;
   let idleMinutes = idleMinutesFrom(undefined);
@@ -117,6 +117,8 @@ export function createVaultService(deps: VaultDeps): VaultService {
     scope = s;
     vault = row;
     stationKey = openStationKey(row, s.slot);
+    // The station's credit-file cache opens with the same unlock and closes with the lock.
+    if (stationKey) deps.cache.setCacheKey({ keyId: stationKey.keyId, key: new Uint8Array(stationKey.key) });
     lastActivity = now();
     idleMinutes = (await config()).idle;
     // Checked often against the wall clock rather than one long timer: timers stop while the
@@ -269,8 +271,9 @@ export function createVaultService(deps: VaultDeps): VaultService {
     scope = null;
     if (idleTimer) clearInterval(idleTimer);
     idleTimer = null;
-    stationKey?.fill(0);
+    stationKey?.key.fill(0);
     stationKey = null;
+    deps.cache.setCacheKey(null);
     await s.close();
     if (cur.phase === 'unlocked')
       setState({
@@ -367,7 +370,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
     },
     stationKey() {
       if (!stationKey) throw new VaultLockedError('station key');
-      return stationKey;
+      return stationKey.key;
     },
     async close() {
       await doLock('manual', null);

@@ -1,8 +1,9 @@
 /**
- * The station cache key for this session, until the vault keeps it sealed at rest: fetched from
- * the platform with the session's token when first needed and held in memory only (on the cache
- * database object, where the credit-file repositories and the workers take it from). The vault
- * replaces this by handing over the key it unlocked (`dbs.cache.setCacheKey`).
+ * The station cache key when the vault has none to hand over (the platform did not release it at
+ * the last online sign-in): fetched from the platform with the session's token when first needed
+ * and held in memory only, on the cache database object where the credit-file repositories and the
+ * workers take it from. Normally the vault sets it at unlock (`dbs.cache.setCacheKey`) from the
+ * copy it keeps sealed under the inspector's data key, and clears it at the lock.
  */
 import { API, StationCacheKeyResponseSchema } from '../../../../shared/protocol/index.js';
 import { fromBase64Url } from '../../vault/index.js';
