@@ -129,6 +129,25 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect(cache.cacheKey?.keyId).toBe(station.keyId);
   });
 
+  it('online: wrong passwords back off too, and a waiting attempt never reaches the platform', async () => {
+    const a = platform.logins[1]!;
+    const app = laptop('vo-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    await app.auth.lock('manual');
+    for (let i = 1; i <= 3; i++)
+      expect(await app.auth.unlock(`wrong-online-${i}`)).toMatchObject({
+        ok: false,
+        error: { kind: 'bad-credentials' },
+      });
+    expect(await app.auth.unlock('wrong-online-4')).toMatchObject({ ok: false, error: { kind: 'wait' } });
+    // The right password inside the wait is refused here, before any login request is sent.
+    expect(await app.auth.unlock(a.password)).toMatchObject({ ok: false, error: { kind: 'wait' } });
+    clock += 2_001;
+    expect((await app.auth.unlock(a.password)).ok).toBe(true);
+    const row = await vaultsRepo(new DeviceDb(deviceDbName('vo-'))).get(a.inspectorId);
+    expect(row).toMatchObject({ failedAttempts: 0, lastFailureAt: null });
+  });
+
   it('offline: wrong passwords back off, ten need an online sign-in; the right one opens', async () => {
     const a = platform.logins[0]!;
     const off = laptop('v1-', 'http://127.0.0.1:9');

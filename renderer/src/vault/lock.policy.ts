@@ -51,6 +51,15 @@ export function unlockGate(attempts: UnlockAttempts, now: number): UnlockGate {
       message: `密码连续输错 ${attempts.failedAttempts} 次，请联网登录后再使用。`,
     };
   }
+  return backoffGate(attempts, now);
+}
+
+/**
+ * The back-off alone, for any password attempt including an online sign-in: a wrong password
+ * typed while online is still a guess, so it waits like an offline one (the platform's own rate
+ * limit comes on top); only the "online sign-in required" rule is for offline unlocks.
+ */
+export function backoffGate(attempts: UnlockAttempts, now: number): UnlockGate {
   const delay = unlockDelay(attempts.failedAttempts);
   if (delay === 0 || attempts.lastFailureAt === null) return { ok: true };
   const retryAt = attempts.lastFailureAt + delay;

@@ -17,7 +17,7 @@ import {
   idleMinutesFrom,
   MAX_OFFLINE_FAILURES,
   OFFLINE_CREDENTIAL_DAYS,
-  unlockGate,
+  backoffGate,
   unwrapDataKey,
   VaultLockedError,
   wrapDataKey,
@@ -128,6 +128,28 @@ export function createVaultService(deps: VaultDeps): VaultService {
     return { ok: true, session };
   }
 
+  /**
+   * Counts a wrong password, durably before the answer (a restart between attempts must not reset
+   * the back-off), and says at once when the next attempt must wait (the button waits with it).
+   */
+  async function failedAttempt(inspectorId: string, t: number, message: string): Promise<SignInResult> {
+    const failed = await vaults.update(inspectorId, (r) => ({
+      ...r,
+      failedAttempts: r.failedAttempts + 1,
+      lastFailureAt: t,
+      needsOnline: r.failedAttempts + 1 >= MAX_OFFLINE_FAILURES,
+    }));
+    const next = failed ? backoffGate(failed, t) : ({ ok: true } as const);
+    if (!next.ok && next.reason === 'wait')
+      return err({ kind: 'wait', message: `密码不正确。${next.message}`, retryAt: next.retryAt });
+    if (failed?.needsOnline)
+      return err({
+        kind: 'online-required',
+        message: `密码连续输错 ${failed.failedAttempts} 次，请联网登录后再使用。`,
+      });
+    return err({ kind: 'bad-credentials', message });
+  }
+
   async function offlineOpen(certNo: string, password: string, why: string): Promise<SignInResult> {
     const row = await vaults.byCertNo(certNo);
     if (!row)
@@ -140,28 +162,12 @@ export function createVaultService(deps: VaultDeps): VaultService {
     const refused = offlineRefusal(row, t, days, REVOKED_NOTICE);
     if (refused) return err(refused);
     const opened = await unwrapDataKey(await storedWrap(deps.binding, row), password, row.inspectorId);
-    if (!opened.ok) {
-      // Durable before the answer: a restart between attempts must not reset the back-off.
-      const failed = await vaults.update(row.inspectorId, (r) => ({
-        ...r,
-        failedAttempts: r.failedAttempts + 1,
-        lastFailureAt: t,
-        needsOnline: r.failedAttempts + 1 >= MAX_OFFLINE_FAILURES,
-      }));
-      if (failed?.needsOnline)
-        return err({
-          kind: 'online-required',
-          message: `密码连续输错 ${failed.failedAttempts} 次，请联网登录后再使用。`,
-        });
-      // When this failure makes the next attempt wait, say so now (the button waits with it).
-      const next = failed ? unlockGate(failed, t) : ({ ok: true } as const);
-      if (!next.ok && next.reason === 'wait')
-        return err({ kind: 'wait', message: `密码不正确。${next.message}`, retryAt: next.retryAt });
-      return err({
-        kind: 'bad-credentials',
-        message: opened.error.kind === 'wrong-password' ? '密码不正确（离线验证）。' : opened.error.message,
-      });
-    }
+    if (!opened.ok)
+      return failedAttempt(
+        row.inspectorId,
+        t,
+        opened.error.kind === 'wrong-password' ? '密码不正确（离线验证）。' : opened.error.message,
+      );
     const reset =
       (await vaults.update(row.inspectorId, (r) => ({ ...r, failedAttempts: 0, lastFailureAt: null }))) ?? row;
     const s = newScope(row.partitionId);
@@ -172,6 +178,12 @@ export function createVaultService(deps: VaultDeps): VaultService {
     const known = await vaults.byCertNo(certNo);
     const partitionId = known?.partitionId ?? crypto.randomUUID();
     const deviceId = known?.deviceId ?? crypto.randomUUID();
+    const t = now();
+    if (known) {
+      const wait = backoffGate(known, t);
+      if (!wait.ok && wait.reason === 'wait')
+        return err({ kind: 'wait', message: wait.message, retryAt: wait.retryAt });
+    }
     const s = newScope(partitionId);
     const login = await s.services.auth.login(url, certNo, password, deviceId);
     if (!login.ok) {
@@ -179,6 +191,7 @@ export function createVaultService(deps: VaultDeps): VaultService {
       const e = signInErrorOf(login);
       if (e.kind === 'network') return 'unreachable';
       if (e.kind === 'device-revoked' && known) await destroyCopies(known.inspectorId);
+      if (e.kind === 'bad-credentials' && known) return failedAttempt(known.inspectorId, t, e.message);
       return err(e);
     }
     const inspector: Inspector = login.inspector;
