@@ -46,7 +46,7 @@ export function SignOutDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <dialog ref={ref} aria-labelledby="signout-title" onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} className="signout-dialog" aria-labelledby="signout-title" onClose={onClose} onCancel={onClose}>
       <h2 id="signout-title">退出登录</h2>
       <fieldset>
         <legend>本机数据</legend>
