@@ -131,4 +131,21 @@ describe('search engine following a sync', () => {
     expect((await engine.search('海润')).total).toBe(0);
     expect((await engine.search('乳山', {}, 1000)).total).toBe(300);
   });
+
+  it('close drops the index: the next search builds it again from the stored rows', async () => {
+    const engine = createSearchEngine(repo);
+    await page(
+      Array.from({ length: 300 }, (_, i) => upsert(i + 1)),
+      false,
+    );
+    const before = await answers(engine);
+    const after = vi.spyOn(repo, 'searchRowsAfter');
+    const byId = vi.spyOn(repo, 'searchRows');
+    const reads = () => after.mock.calls.length + byId.mock.calls.length;
+    await engine.search('海润');
+    expect(reads()).toBe(0); // built once, kept
+    engine.close();
+    expect(await answers(engine)).toEqual(before);
+    expect(reads()).toBeGreaterThan(0); // nothing was kept: read again
+  });
 });

@@ -24,6 +24,11 @@ export interface SearchEngine {
   warm(): Promise<void>;
   /** Index chunks as their pages commit (during a sync), so the index is ready when it ends. */
   follow(): void;
+  /**
+   * Drops the index (names, USCCs, addresses) and, for the worker, the worker with its copy of the
+   * station key: after a lock nothing of the credit files stays readable in memory.
+   */
+  close(): void;
 }
 
 type Repo = Pick<EnterprisesRepo, 'stamp' | 'directory' | 'searchRowsAfter' | 'searchRows' | 'watch'>;
@@ -139,6 +144,14 @@ export function createSearchEngine(repo: Repo): SearchEngine {
   }
 
   return {
+    close() {
+      index = null;
+      builtStamp = -1;
+      chunks.clear();
+      collector = new KeyCollector();
+      primedUpTo = 0;
+      following = false;
+    },
     async search(query, filters = {}, limit = 50) {
       await ensure(false);
       return index ? index.search(query, filters, limit) : { hits: [], total: 0, indexed: 0, tookMs: 0 };

@@ -77,5 +77,12 @@ function workerClient(cache: CacheDb): SearchEngine {
     follow() {
       withKey().postMessage({ type: 'follow' } satisfies ToSearchWorker);
     },
+    close() {
+      worker?.terminate();
+      worker = null;
+      sentKey = undefined;
+      for (const pending of waiting.values()) pending.reject(new Error('检索已关闭（已锁定）'));
+      waiting.clear();
+    },
   };
 }

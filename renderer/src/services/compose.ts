@@ -113,6 +113,7 @@ export function createServices(
       stop: () => {
         stopBackground();
         sync.cancel();
+        enterprises.close();
       },
     },
   };

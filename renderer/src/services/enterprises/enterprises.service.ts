@@ -8,7 +8,7 @@ import type { EnterpriseService, ReferenceService } from './enterprises.api.js';
 import type { Runtime } from '../runtime.js';
 import { ensureStationCacheKey } from '../sync/station-key.js';
 
-export function createEnterpriseService(rt: Runtime): EnterpriseService {
+export function createEnterpriseService(rt: Runtime): EnterpriseService & { close(): void } {
   const repo = rt.repos.enterprises;
   let search: SearchEngine | null = null;
   const engine = () =>
@@ -29,6 +29,11 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService {
     search: async (query, filters, limit) => (await keyed(), engine().search(query, filters, limit)),
     warmSearch: async () => (await keyed(), engine().warm()),
     followSearch: () => engine().follow(),
+    // Called at the lock: the next unlock builds the index again from the sealed rows.
+    close: () => {
+      search?.close();
+      search = null;
+    },
   };
 }
 
