@@ -77,10 +77,10 @@ const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ?
 
 /**
  * Differences in shape between a golden body and a real one: every field of the golden body must
- * be there with the same JSON type (a golden null accepts any type: nullable fields), error codes
- * and the discriminator `kind` and an error's `code` must be equal; ids, timestamps and
- * other values are not compared. Array elements are matched to a golden element of the same
- * `kind` when the golden one has kinds, else to the first.
+ * be there with the same JSON type (a golden null accepts any type: nullable fields); an error's
+ * `code` and a feed change's `kind` must be equal; ids, timestamps and other values are not
+ * compared. A feed's changes are matched to the golden change of the same `kind` (upsert /
+ * tombstone); other array elements to the first golden element.
  */
 export function shapeDiff(golden: unknown, actual: unknown, at = '$'): string[] {
   if (golden === null) return [];
@@ -88,6 +88,7 @@ export function shapeDiff(golden: unknown, actual: unknown, at = '$'): string[] 
   if (Array.isArray(golden)) {
     const items = actual as unknown[];
     if (golden.length === 0) return [];
+    if (!at.endsWith('.changes')) return items.flatMap((item, i) => shapeDiff(golden[0], item, `${at}[${i}]`));
     return items.flatMap((item, i) => {
       const k = kindOf(item) === 'object' ? (item as Record<string, unknown>).kind : undefined;
       const match =
@@ -102,7 +103,7 @@ export function shapeDiff(golden: unknown, actual: unknown, at = '$'): string[] 
     const a = actual as Record<string, unknown>;
     return Object.keys(g).flatMap((k) => {
       if (!(k in a)) return [`${at}.${k}: missing`];
-      if (k === 'kind' || (at === '$.error' && k === 'code'))
+      if ((k === 'kind' && /\.changes\[\d+\]$/.test(at)) || (at === '$.error' && k === 'code'))
         return g[k] === a[k] ? [] : [`${at}.${k}: expected ${JSON.stringify(g[k])}, got ${JSON.stringify(a[k])}`];
       return shapeDiff(g[k], a[k], `${at}.${k}`);
     });
