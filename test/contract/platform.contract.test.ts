@@ -6,19 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
-import type { LoginResponse, ResultUpload, Task } from '../../shared/protocol/index.js';
+import type { ResultUpload, Task } from '../../shared/protocol/index.js';
 import type { DemoLogin } from '../platform/server.js';
 import type { Harness } from '../platform/testkit.js';
-import {
-  allTasks,
-  authed,
-  buildUpload,
-  login,
-  putResult,
-  sha256Hex,
-  startTemp,
-  tusUpload,
-} from '../platform/testkit.js';
+import { authed, buildUpload, loginRequest, putResult, sha256Hex, startTemp, tusUpload } from '../platform/testkit.js';
 import type { Fixture } from './contract-fixtures.js';
 import { fill, loadFixtures, shapeDiff } from './contract-fixtures.js';
 
@@ -26,10 +17,30 @@ const DEVICE = 'dev-contract-1';
 
 let h: Harness;
 let me: DemoLogin;
-let session: LoginResponse;
+let session: Session;
 let call: ReturnType<typeof authed>;
 let tasks: Task[];
 let nextTask = 0;
+
+interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+// Set-up reads answers as plain JSON, not through the shared schemas: a schema that drifted must
+// not be able to stop (or bend) the simulator's side of the contract.
+async function login(url: string, certNo: string, password: string, deviceId: string): Promise<Session> {
+  const res = await loginRequest(url, certNo, password, deviceId);
+  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Session;
+}
+
+async function allTasks(c: ReturnType<typeof authed>): Promise<Task[]> {
+  const page = (await (await c('/v1/sync/tasks?limit=1000')).json()) as {
+    changes: ({ kind: 'upsert'; task: Task } | { kind: 'tombstone' })[];
+  };
+  return page.changes.flatMap((ch) => (ch.kind === 'upsert' ? [ch.task] : []));
+}
 
 beforeAll(async () => {
   h = await startTemp({ faults: true });
