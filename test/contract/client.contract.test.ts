@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   API,
+  DataKeyResponseSchema,
+  PutDataKeyResponseSchema,
+  StationCacheKeyResponseSchema,
   EnterpriseFeedPageSchema,
   LoginResponseSchema,
   PublicResultsResponseSchema,
@@ -59,6 +62,12 @@ function callFor(f: Fixture): Call | null {
       return f.request.path === API.reserveNumbers
         ? { method: 'POST', path: API.reserveNumbers, body: {}, schema: ReserveResponseSchema }
         : { method: 'POST', path: API.reportNumbers, body: {}, schema: ReportResponseSchema };
+    case 'keys':
+      if (f.request.path === API.stationCacheKey)
+        return { method: 'GET', path: API.stationCacheKey, schema: StationCacheKeyResponseSchema };
+      return f.request.method === 'PUT'
+        ? { method: 'PUT', path: API.dataKey, body: {}, schema: PutDataKeyResponseSchema }
+        : { method: 'GET', path: API.dataKey, schema: DataKeyResponseSchema };
     case 'public':
       return f.request.path.startsWith('/public/verify')
         ? {
@@ -125,7 +134,18 @@ describe('the app client reads every golden answer as the protocol says', () => 
   it('has fixtures for every endpoint', () => {
     const endpoints = new Set(fixtures.map((f) => f.name.split('/')[0]));
     expect([...endpoints].sort()).toEqual(
-      ['auth', 'doc-numbers', 'enterprises', 'public', 'receipts', 'reference', 'results', 'tasks', 'uploads'].sort(),
+      [
+        'auth',
+        'doc-numbers',
+        'enterprises',
+        'keys',
+        'public',
+        'receipts',
+        'reference',
+        'results',
+        'tasks',
+        'uploads',
+      ].sort(),
     );
   });
 
@@ -156,7 +176,7 @@ describe('the app client reads every golden answer as the protocol says', () => 
         if (headers.etag) expect(res.etag).toBe(headers.etag);
       } else {
         if (res.ok) throw new Error(`expected an error, got ${JSON.stringify(res)}`);
-        const golden = (body as { error: { code: string; missing?: string[] } }).error;
+        const golden = (body as { error: { code: string; missing?: string[]; details?: unknown } }).error;
         if (status === 401 && call.auth !== false) {
           // One refresh, refused here: the user must sign in again, and nothing is resent.
           expect(res.error.kind).toBe('session-expired');
@@ -171,6 +191,8 @@ describe('the app client reads every golden answer as the protocol says', () => 
           missing: golden.missing ?? [],
           retryAfterMs: headers['retry-after'] ? Number(headers['retry-after']) * 1000 : null,
         });
+        if (golden.details !== undefined && res.error.kind === 'http')
+          expect(res.error.details).toEqual(golden.details);
       }
 
       if (f.name.startsWith('results/')) {

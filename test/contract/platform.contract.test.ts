@@ -99,6 +99,25 @@ const tusMeta = (m: Record<string, string>): string =>
     .map(([k, v]) => `${k} ${Buffer.from(v, 'utf8').toString('base64')}`)
     .join(',');
 
+const KEY_A = Buffer.alloc(32, 7).toString('base64url');
+
+/** Another demo inspector, freshly signed in with a password (key escrow needs a recent one). */
+async function inspector(index: number, escrow?: { keyId: string; key: string }): Promise<Ctx> {
+  const who = h.platform.logins[index];
+  if (!who) throw new Error(`the simulator has no demo inspector #${index}`);
+  const s = await login(h.platform.url, who.certNo, who.password, `dev-contract-keys-${index}`);
+  if (escrow)
+    await expectStatus(
+      authed(h.platform.url, s.accessToken)('/v1/keys/data-key', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(escrow),
+      }),
+      201,
+    );
+  return { accessToken: s.accessToken };
+}
+
 /** The state each case needs, set up through the admin API and ordinary calls. */
 const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
   'auth/login-200': () => Promise.resolve(base()),
@@ -125,6 +144,12 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     h.platform.admin.advanceTombstoneHorizon();
     return Promise.resolve({ ...base(), staleCursor: '5' });
   },
+  'keys/data-key-get-200': () => inspector(1, { keyId: 'dk-insp-0001-2026', key: KEY_A }),
+  'keys/data-key-get-404': () => inspector(2),
+  'keys/data-key-put-200': () => inspector(3, { keyId: 'dk-insp-0001-2026', key: KEY_A }),
+  'keys/data-key-put-201': () => inspector(4),
+  'keys/data-key-put-409': () => inspector(5, { keyId: 'dk-insp-0001-2026', key: KEY_A }),
+  'keys/station-cache-get-200': () => Promise.resolve(base()),
   'public/results-200': async () => {
     const { task } = await acceptOne('r-contract-public-1');
     h.platform.admin.publishNow();
