@@ -101,6 +101,7 @@ const PUSH_ACTION: Readonly<Record<string, 'review' | 'retry' | 'pause'>> = {
   'put-422-task-mismatch': 'review',
   'put-403-not-your-task': 'review',
   'put-403-device-revoked': 'pause',
+  'put-401-token-expired': 'pause',
   'put-429': 'retry',
   'put-503': 'retry',
   'put-500': 'retry',
@@ -182,15 +183,14 @@ describe('the app client reads every golden answer as the protocol says', () => 
           expect(res.error.kind).toBe('session-expired');
           expect(tokens.refreshes).toBe(1);
           expect(seen).toHaveLength(1);
-          return;
-        }
-        expect(res.error).toMatchObject({
-          kind: 'http',
-          status,
-          code: golden.code,
-          missing: golden.missing ?? [],
-          retryAfterMs: headers['retry-after'] ? Number(headers['retry-after']) * 1000 : null,
-        });
+        } else
+          expect(res.error).toMatchObject({
+            kind: 'http',
+            status,
+            code: golden.code,
+            missing: golden.missing ?? [],
+            retryAfterMs: headers['retry-after'] ? Number(headers['retry-after']) * 1000 : null,
+          });
         if (golden.details !== undefined && res.error.kind === 'http')
           expect(res.error.details).toEqual(golden.details);
       }
@@ -208,4 +208,45 @@ describe('the app client reads every golden answer as the protocol says', () => 
       }
     });
   }
+});
+
+describe('after a 401 the client refreshes once and resends the same request', () => {
+  it('uses the same idempotency key and the new token, and reads the golden receipt', async () => {
+    const expired = fixtures.find((f) => f.name === 'results/put-401-token-expired');
+    const accepted = fixtures.find((f) => f.name === 'results/put-201');
+    if (!expired || !accepted) throw new Error('golden files for the 401 and 201 answers are missing');
+    const sent: Headers[] = [];
+    const answers = [expired, accepted];
+    const fetchFn: typeof fetch = (_input, init) => {
+      sent.push(new Headers(init?.headers));
+      const f = answers[sent.length - 1];
+      if (!f) throw new Error('more requests than answers');
+      return serve(f, [])(_input, init);
+    };
+    let token = 'token-before-refresh-0123456789';
+    const client = createHttpClient({
+      baseUrl: () => BASE,
+      fetch: fetchFn,
+      tokens: {
+        accessToken: () => token,
+        refresh: () => {
+          token = 'token-after-refresh-0123456789';
+          return Promise.resolve('refreshed');
+        },
+      },
+    });
+    const res = await client.request({
+      method: 'PUT',
+      path: API.result(RESULT_ID),
+      body: {},
+      schema: ReceiptSchema,
+      idempotencyKey: 'op-2026-0612-0001',
+    });
+    expect(res).toMatchObject({ ok: true, status: 201, value: accepted.response.body });
+    expect(sent.map((h) => h.get('idempotency-key'))).toEqual(['op-2026-0612-0001', 'op-2026-0612-0001']);
+    expect(sent.map((h) => h.get('authorization'))).toEqual([
+      'Bearer token-before-refresh-0123456789',
+      'Bearer token-after-refresh-0123456789',
+    ]);
+  });
 });

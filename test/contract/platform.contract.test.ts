@@ -176,6 +176,10 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     return resultCase('r-contract-replay-1', up);
   },
   'results/put-201': () => Promise.resolve(resultCase('r-contract-201', upload(takeTask(), 'r-contract-201'))),
+  'results/put-401-token-expired': () => {
+    fault({ kind: 'expire-token', method: 'PUT', path: '^/v1/results/r-contract-expired$' });
+    return Promise.resolve(resultCase('r-contract-expired', upload(tasks[0]!, 'r-contract-expired')));
+  },
   'results/put-403-device-revoked': async () => {
     const lost = await login(h.platform.url, me.certNo, me.password, 'dev-contract-lost');
     h.platform.admin.revokeDevice('dev-contract-lost');
