@@ -92,6 +92,7 @@ function callFor(f: Fixture): Call | null {
 /** The protocol's "client does" column for PUT /v1/results answers, as decide() actions. */
 const PUSH_ACTION: Readonly<Record<string, 'review' | 'retry' | 'pause'>> = {
   'put-409-result-conflict': 'review',
+  'put-409-result-conflict-task': 'review',
   'put-409-task-cancelled': 'review',
   'put-409-task-reassigned': 'review',
   'put-409-attachments-missing': 'retry',
@@ -203,6 +204,9 @@ describe('the app client reads every golden answer as the protocol says', () => 
         }
         const decision = decide(res.error, 0, () => 0.5);
         expect(decision.action).toBe(action);
+        const accepted = (body as { error?: { details?: { acceptedResultId?: string } } }).error?.details
+          ?.acceptedResultId;
+        if (accepted !== undefined) expect(decision).toMatchObject({ conflictWith: accepted });
         if (decision.action === 'retry' && headers['retry-after'] && (status === 429 || status === 503))
           expect(decision.delayMs).toBe(Number(headers['retry-after']) * 1000);
       }

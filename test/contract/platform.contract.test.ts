@@ -215,6 +215,11 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     await expectStatus(putResult(call, upload(task, 'r-contract-conflict', '初次提交'), 'op-conflict-first'), 201);
     return resultCase('r-contract-conflict', upload(task, 'r-contract-conflict', '内容不同的再次提交'));
   },
+  'results/put-409-result-conflict-task': async () => {
+    const task = takeTask();
+    await expectStatus(putResult(call, upload(task, 'r-contract-first-of-task'), 'op-first-of-task'), 201);
+    return resultCase('r-contract-second-of-task', upload(task, 'r-contract-second-of-task'));
+  },
   'results/put-409-task-cancelled': () => {
     const task = takeTask();
     h.platform.admin.cancelTask(task.id);
@@ -226,8 +231,9 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     return Promise.resolve(resultCase('r-contract-reassigned', upload(task, 'r-contract-reassigned')));
   },
   'results/put-422-key-reused': async () => {
-    const task = takeTask();
-    await expectStatus(putResult(call, upload(task, 'r-contract-reuse', '第一次'), 'op-r-contract-reuse'), 201);
+    // Whatever the first answer was, the key is now bound to that first body.
+    const task = tasks[0]!;
+    await (await putResult(call, upload(task, 'r-contract-reuse', '第一次'), 'op-r-contract-reuse')).arrayBuffer();
     return resultCase('r-contract-reuse', upload(task, 'r-contract-reuse', '同一幂等键的另一个请求体'));
   },
   'results/put-422-task-mismatch': () => {
