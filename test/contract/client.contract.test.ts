@@ -103,6 +103,7 @@ const PUSH_ACTION: Readonly<Record<string, 'review' | 'retry' | 'pause'>> = {
   'put-403-not-your-task': 'review',
   'put-403-device-revoked': 'pause',
   'put-401-token-expired': 'pause',
+  'put-413': 'review',
   'put-429': 'retry',
   'put-503': 'retry',
   'put-500': 'retry',

@@ -268,6 +268,13 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     const up = upload(tasks[0]!, 'r-contract-invalid');
     return Promise.resolve(resultCase('r-contract-invalid', { ...up, contentHash: sha256Hex('另一份内容') }));
   },
+  'results/put-413': () => {
+    const up = upload(tasks[0]!, 'r-contract-413');
+    // Six MiB of findings: far over any sane result, and over the platform's body limit.
+    return Promise.resolve(
+      resultCase('r-contract-413', { ...up, payload: { ...up.payload, findings: '现'.repeat(2 * 1024 * 1024) } }),
+    );
+  },
   'results/put-429': () => {
     fault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status: 429, retryAfter: 30 });
     return Promise.resolve(resultCase('r-contract-429', upload(tasks[0]!, 'r-contract-429')));
