@@ -143,6 +143,14 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
   }),
   'auth/refresh-401': () => Promise.resolve(base()),
   'doc-numbers/reserve-200': () => Promise.resolve(base()),
+  'doc-numbers/reserve-200-replay': async () => {
+    const res = await call('/v1/doc-numbers/reserve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: 'req-reserve-replay', deviceId: DEVICE, docType: 'record', count: 20 }),
+    });
+    return { ...base(), sameAs: (await res.json()) as unknown };
+  },
   'doc-numbers/reserve-422-device': () => Promise.resolve(base()),
   'doc-numbers/report-200': async () => {
     const res = await call('/v1/doc-numbers/reserve', {
@@ -187,8 +195,13 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     return { ...base(), referenceEtag: res.headers.get('etag') };
   },
   'results/put-200-replay': async () => {
-    const { up } = await acceptOne('r-contract-replay-1');
-    return resultCase('r-contract-replay-1', up);
+    const task = takeTask();
+    const up = upload(task, 'r-contract-replay-1');
+    const first = await putResult(call, up, 'op-r-contract-replay-1');
+    if (first.status !== 201) throw new Error(`first PUT answered ${first.status}`);
+    const receipt = (await first.json()) as { resultId: string; contentHash: string; receivedAt: string };
+    const { resultId, contentHash, receivedAt } = receipt;
+    return resultCase('r-contract-replay-1', up, { sameAs: { resultId, contentHash, receivedAt } });
   },
   'results/put-201': () => Promise.resolve(resultCase('r-contract-201', upload(takeTask(), 'r-contract-201'))),
   'results/put-401-token-expired': () => {
@@ -339,6 +352,9 @@ function headerDiff(golden: Readonly<Record<string, string>>, res: Response): st
   });
 }
 
+/** Values a replay must repeat exactly (set by the case's set-up). */
+let sameAs: unknown;
+
 async function send(f: Fixture): Promise<{ res: Response; body: unknown }> {
   const ctx = await SETUP[f.name]!();
   const req = fill(f.request, ctx) as Fixture['request'];
@@ -349,6 +365,7 @@ async function send(f: Fixture): Promise<{ res: Response; body: unknown }> {
   });
   const text = await res.text();
   await (ctx.pending as Promise<unknown> | undefined);
+  sameAs = ctx.sameAs;
   // tus answers carry plain text (or nothing); only JSON bodies have a shape to compare.
   const isJson = /application\/json/.test(res.headers.get('content-type') ?? '');
   return { res, body: isJson && text.length > 0 ? (JSON.parse(text) as unknown) : null };
@@ -364,10 +381,12 @@ describe('the simulator answers every golden request as the protocol says', () =
   for (const f of fixtures) {
     if (DIVERGENT.has(f.name)) continue;
     it(`${f.name} (${f.source})`, async () => {
+      sameAs = undefined;
       const { res, body } = await send(f);
       expect({ status: res.status, body }).toMatchObject({ status: f.response.status });
       expect(headerDiff(f.response.headers, res)).toEqual([]);
       if (f.response.body !== null) expect(shapeDiff(f.response.body, body)).toEqual([]);
+      if (sameAs !== undefined) expect(body).toMatchObject(sameAs as object);
       h.platform.admin.clearFaults();
     });
   }
