@@ -25,6 +25,10 @@ export interface Fixture {
   readonly description: string;
   readonly request: GoldenMessage;
   readonly response: GoldenResponse;
+  /** Top-level body fields whose golden VALUE the protocol fixes for this case (not just the type). */
+  readonly exact?: readonly string[];
+  /** No field beyond the golden ones may appear (public answers: internal data must never leak). */
+  readonly closed?: boolean;
 }
 
 const ROOT = join(import.meta.dirname, 'fixtures');
@@ -82,31 +86,35 @@ const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ?
  * compared. A feed's changes are matched to the golden change of the same `kind` (upsert /
  * tombstone); other array elements to the first golden element.
  */
-export function shapeDiff(golden: unknown, actual: unknown, at = '$'): string[] {
+export function shapeDiff(golden: unknown, actual: unknown, at = '$', closed = false): string[] {
   if (golden === null) return [];
   if (kindOf(golden) !== kindOf(actual)) return [`${at}: expected ${kindOf(golden)}, got ${kindOf(actual)}`];
   if (Array.isArray(golden)) {
     const items = actual as unknown[];
     if (golden.length === 0) return [];
-    if (!at.endsWith('.changes')) return items.flatMap((item, i) => shapeDiff(golden[0], item, `${at}[${i}]`));
+    if (!at.endsWith('.changes')) return items.flatMap((item, i) => shapeDiff(golden[0], item, `${at}[${i}]`, closed));
     return items.flatMap((item, i) => {
       const k = kindOf(item) === 'object' ? (item as Record<string, unknown>).kind : undefined;
       const match =
         golden.find((g) => kindOf(g) === 'object' && (g as Record<string, unknown>).kind === k) ?? golden[0];
       return k !== undefined && !golden.some((g) => (g as Record<string, unknown> | null)?.kind === k)
         ? [`${at}[${i}]: kind ${String(k)} is not among the golden kinds`]
-        : shapeDiff(match, item, `${at}[${i}]`);
+        : shapeDiff(match, item, `${at}[${i}]`, closed);
     });
   }
   if (kindOf(golden) === 'object') {
     const g = golden as Record<string, unknown>;
     const a = actual as Record<string, unknown>;
-    return Object.keys(g).flatMap((k) => {
-      if (!(k in a)) return [`${at}.${k}: missing`];
-      if ((k === 'kind' && /\.changes\[\d+\]$/.test(at)) || (at === '$.error' && k === 'code'))
-        return g[k] === a[k] ? [] : [`${at}.${k}: expected ${JSON.stringify(g[k])}, got ${JSON.stringify(a[k])}`];
-      return shapeDiff(g[k], a[k], `${at}.${k}`);
-    });
+    const extra = closed ? Object.keys(a).filter((k) => !(k in g)) : [];
+    const leaks = extra.map((k) => `${at}.${k}: not in the golden answer`);
+    return leaks.concat(
+      Object.keys(g).flatMap((k) => {
+        if (!(k in a)) return [`${at}.${k}: missing`];
+        if ((k === 'kind' && /\.changes\[\d+\]$/.test(at)) || (at === '$.error' && k === 'code'))
+          return g[k] === a[k] ? [] : [`${at}.${k}: expected ${JSON.stringify(g[k])}, got ${JSON.stringify(a[k])}`];
+        return shapeDiff(g[k], a[k], `${at}.${k}`, closed);
+      }),
+    );
   }
   return [];
 }
