@@ -9,6 +9,12 @@ import type { z } from 'zod';
 import {
   API,
   DataKeyResponseSchema,
+  LoginRequestSchema,
+  PutDataKeyRequestSchema,
+  RefreshRequestSchema,
+  ReportRequestSchema,
+  ReserveRequestSchema,
+  ResultUploadSchema,
   PutDataKeyResponseSchema,
   StationCacheKeyResponseSchema,
   EnterpriseFeedPageSchema,
@@ -27,7 +33,7 @@ import { createHttpClient } from '../../renderer/src/platform/http.js';
 import type { RequestSpec, TokenProvider } from '../../renderer/src/platform/http.js';
 import { decide } from '../../renderer/src/sync/push-answers.js';
 import type { Fixture } from './contract-fixtures.js';
-import { loadFixtures, pathPattern } from './contract-fixtures.js';
+import { fill, loadFixtures, pathPattern } from './contract-fixtures.js';
 
 const BASE = 'https://platform.example.gov.cn/api';
 const RESULT_ID = 'r-5b0e7c1a-93d2-4f6a-8c1e-2d4b6f8a0c3e';
@@ -254,4 +260,46 @@ describe('after a 401 the client refreshes once and resends the same request', (
       'Bearer token-after-refresh-0123456789',
     ]);
   });
+});
+
+/** The app's schemas for the bodies it sends, by golden request. */
+function requestSchemaFor(f: Fixture): z.ZodType | null {
+  const { method, path } = f.request;
+  if (path === API.login) return LoginRequestSchema;
+  if (path === API.refresh) return RefreshRequestSchema;
+  if (path === API.reserveNumbers) return ReserveRequestSchema;
+  if (path === API.reportNumbers) return ReportRequestSchema;
+  if (path === API.dataKey && method === 'PUT') return PutDataKeyRequestSchema;
+  if (method === 'PUT' && path.startsWith('/v1/results/') && typeof f.request.body === 'object')
+    return ResultUploadSchema;
+  return null;
+}
+
+/** Golden requests whose body itself breaks the protocol (the app must refuse to build them too). */
+const INVALID_BODIES: ReadonlySet<string> = new Set(['auth/login-422']);
+
+// Stand-ins for values only the running simulator knows.
+const SAMPLE = {
+  certNo: '35010021000123',
+  password: 'demo1234',
+  refreshToken: 'Zr5Tq8Wm2Xn9Pv4Ks7Lb1Hc6Jd3Gf0aY',
+  serial: 3,
+  taskId: 'task-2026-0412',
+  taskVersion: 3,
+  resultId: 'r-5b0e7c1a-93d2-4f6a-8c1e-2d4b6f8a0c3e',
+  uscc: '91350100M000100Y43',
+  inspectorIds: ['insp-0001', 'insp-0002'],
+  itemCode: 'SP-XS-001',
+  contentHash: '9f2b5d8a1c3f0a6c1e9b2d4a7c8e5f1b3d6a9c2e4f7b0d3a6c9e1f4b7d0a3c6e',
+};
+
+describe('the app accepts every golden request body the protocol allows', () => {
+  for (const f of fixtures) {
+    const schema = requestSchemaFor(f);
+    if (!schema) continue;
+    it(`${f.name} request (${f.source})`, () => {
+      const parsed = schema.safeParse(fill(f.request.body, SAMPLE));
+      expect(parsed.success, parsed.error?.message).toBe(!INVALID_BODIES.has(f.name));
+    });
+  }
 });

@@ -144,7 +144,7 @@ async function createdUpload(attachmentId: string, bytes: Buffer, declared = sha
 }
 
 /** The state each case needs, set up through the admin API and ordinary calls. */
-const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
+const SETUP: Readonly<Record<string, (f: Fixture) => Promise<Ctx>>> = {
   'auth/login-200': () => Promise.resolve(base()),
   'auth/login-401': () => Promise.resolve(base()),
   'auth/login-422': () => Promise.resolve(base()),
@@ -214,7 +214,22 @@ const SETUP: Readonly<Record<string, () => Promise<Ctx>>> = {
     const { resultId, contentHash, receivedAt } = receipt;
     return resultCase('r-contract-replay-1', up, { sameAs: { resultId, contentHash, receivedAt } });
   },
-  'results/put-201': () => Promise.resolve(resultCase('r-contract-201', upload(takeTask(), 'r-contract-201'))),
+  // The golden body is filled with the task's ids; the content hash is then computed over it.
+  'results/put-201': (f) => {
+    const task = takeTask();
+    const ctx: Ctx = {
+      ...base(),
+      resultId: 'r-contract-201',
+      opId: 'op-r-contract-201',
+      taskId: task.id,
+      taskVersion: task.version,
+      uscc: task.enterprise.uscc,
+      inspectorIds: task.team.map((m) => m.inspectorId),
+      itemCode: task.items[0]!.code,
+    };
+    const body = fill(f.request.body, { ...ctx, contentHash: '' }) as ResultUpload;
+    return Promise.resolve({ ...ctx, contentHash: sha256Hex(canonicalJson(body.payload)) });
+  },
   'results/put-401-token-expired': () => {
     fault({ kind: 'expire-token', method: 'PUT', path: '^/v1/results/r-contract-expired$' });
     return Promise.resolve(resultCase('r-contract-expired', upload(tasks[0]!, 'r-contract-expired')));
@@ -367,7 +382,7 @@ function headerDiff(golden: Readonly<Record<string, string>>, res: Response): st
 let sameAs: unknown;
 
 async function send(f: Fixture): Promise<{ res: Response; body: unknown }> {
-  const ctx = await SETUP[f.name]!();
+  const ctx = await SETUP[f.name]!(f);
   const req = fill(f.request, ctx) as Fixture['request'];
   const res = await fetch(`${h.platform.url}${req.path}`, {
     method: req.method,
