@@ -358,9 +358,6 @@ const SETUP: Readonly<Record<string, (f: Fixture) => Promise<Ctx>>> = {
     createdUpload('att-contract-bad', Buffer.from('现场照片-contract-bad'), sha256Hex('拍摄时的另一份内容')),
 };
 
-/** Cases left out of the run because the simulator departs from the golden text (none today). */
-const DIVERGENT: ReadonlySet<string> = new Set<string>();
-
 function encodeBody(body: unknown): BodyInit | undefined {
   if (body === null || body === undefined) return undefined;
   if (Buffer.isBuffer(body)) return new Uint8Array(body);
@@ -405,7 +402,6 @@ describe('the simulator answers every golden request as the protocol says', () =
   });
 
   for (const f of fixtures) {
-    if (DIVERGENT.has(f.name)) continue;
     it(`${f.name} (${f.source})`, async () => {
       sameAs = undefined;
       const { res, body } = await send(f);
