@@ -13,6 +13,7 @@ export default defineConfig({
       'test/helpers/**/*.test.ts',
       'test/print/**/*.test.ts',
       'test/reliability/**/*.test.ts',
+      'test/contract/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

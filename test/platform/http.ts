@@ -47,6 +47,7 @@ export interface Ctx {
 }
 
 const MAX_JSON_BYTES = 5 * 1024 * 1024;
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export async function readBody(ctx: Ctx): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -58,9 +59,16 @@ export async function readBody(ctx: Ctx): Promise<Buffer> {
       throw new ConnectionDropped('fault: drop-mid-body');
     }
     size += buf.length;
-    if (size > MAX_JSON_BYTES) throw new HttpError(413, 'TOO_LARGE', `请求体超过 ${MAX_JSON_BYTES} 字节上限`);
-    chunks.push(buf);
+    // Past the limit the rest is read and discarded: answering while the client is still sending
+    // resets the connection, and the client would see a network error (and resend forever)
+    // instead of the 413 that tells it to set the result aside. Past the drain cap it is cut off.
+    if (size > MAX_DRAIN_BYTES) {
+      ctx.req.socket.destroy();
+      throw new ConnectionDropped('request body over the drain cap');
+    }
+    if (size <= MAX_JSON_BYTES) chunks.push(buf);
   }
+  if (size > MAX_JSON_BYTES) throw new HttpError(413, 'TOO_LARGE', `请求体超过 ${MAX_JSON_BYTES} 字节上限`);
   if (ctx.fault?.kind === 'drop-mid-body') {
     ctx.req.socket.destroy();
     throw new ConnectionDropped('fault: drop-mid-body');
