@@ -60,8 +60,13 @@ describe('audit log tampering', () => {
       await settle(fresh);
       expect((await opOf(fresh, first.opId)).state).toMatch(/^(accepted|published)$/);
       const seen = (await fresh.dbs.field.results.get(first.resultId))!.auditCheckpoint;
-      // The head entry is deleted: what is left is a valid (shorter) chain, so the local check passes…
-      await fresh.dbs.field.audit.delete(seen.count);
+      // The log is cut back to before the first inspection (its photo, finalize and upload entries):
+      // what is left is a valid (shorter) chain, so the local check passes…
+      const ofFirst = (await auditRepo(fresh.dbs.field).list()).filter(
+        (e) => e.subjectId === first.resultId || e.detail['resultId'] === first.resultId,
+      );
+      const cutFrom = Math.min(...ofFirst.map((e) => e.seq));
+      await fresh.dbs.field.audit.where('seq').aboveOrEqual(cutFrom).delete();
       expect(await auditRepo(fresh.dbs.field).verify()).toBeNull();
       const second = await finalizeWith(fresh, fresh.tasks[1]!);
       const reused = (await fresh.dbs.field.results.get(second.resultId))!.auditCheckpoint;

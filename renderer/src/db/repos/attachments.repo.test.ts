@@ -64,7 +64,9 @@ describe('attachments repository', () => {
     const repo = attachmentsRepo(dbs.field);
     await repo.add(await row('att-a', 'x'));
     await dbs.field.results.put({ resultId: 'r-1', taskId: 'task-1' } as never);
-    await expect(repo.remove('att-a')).rejects.toBeInstanceOf(DraftFrozenError);
+    await expect(repo.remove('att-a', { reason: '拍错了', at: '2026-05-06T01:00:00Z' })).rejects.toBeInstanceOf(
+      DraftFrozenError,
+    );
     await expect(repo.add(await row('att-b', 'y'))).rejects.toBeInstanceOf(DraftFrozenError);
     expect((await repo.forResult('r-1')).map((r) => r.id)).toEqual(['att-a']);
   });

@@ -5,7 +5,9 @@
  *   attachmentsRepo(db).forResult(resultId) → rows of that result, in capture order
  *   attachmentsRepo(db).get(id)             → one row or null
  *   attachmentsRepo(db).add(row)            → writes one immutable row (strict tx); refuses after finalize
- *   attachmentsRepo(db).remove(id)          → deletes a row of a draft that is not finalized
+ *   attachmentsRepo(db).remove(id, why)     → deletes a row of a draft that is not finalized
+ * Each add and remove appends its audit entry (evidence.added / signature.added / evidence.removed)
+ * in the same transaction as the write, so the inspector's chain holds every capture and removal.
  *   hashBlob(blob)                          → lower-case hex SHA-256 (call before add, outside any tx)
  * A full disk surfaces as StorageFullError (zh-CN message); the transaction is aborted, so no
  * half-written row exists and the rest of the draft is untouched.
@@ -13,6 +15,7 @@
 import { toHex } from '../../../../shared/domain/canonical.js';
 import type { FieldDb } from '../databases.js';
 import type { AttachmentRow } from '../evidence-rows.js';
+import { auditRepo, type AuditInput } from './audit.repo.js';
 import { DraftFrozenError } from './drafts.repo.js';
 
 export class StorageFullError extends Error {
@@ -67,14 +70,34 @@ export interface AttachmentsRepo {
   forResult(resultId: string): Promise<AttachmentRow[]>;
   forTask(taskId: string): Promise<AttachmentRow[]>;
   add(row: AttachmentRow): Promise<AttachmentRow>;
-  remove(id: string): Promise<void>;
+  remove(id: string, why: { reason: string; at: string }): Promise<void>;
 }
+
+/** A signature's file is named after its slot (`inspector-<id>.png`, `party.png`): whose it is. */
+function signer(row: AttachmentRow): string {
+  return row.fileName.replace(/\.png$/, '');
+}
+
+function addedEntry(row: AttachmentRow): AuditInput {
+  const base = { taskId: row.taskId, resultId: row.resultId, sha256: row.sha256 };
+  return row.kind === 'signature'
+    ? { at: row.capturedAt, kind: 'signature.added', subjectId: row.id, detail: { ...base, signer: signer(row) } }
+    : {
+        at: row.capturedAt,
+        kind: 'evidence.added',
+        subjectId: row.id,
+        detail: { ...base, evidenceKind: row.kind, capturedAt: row.capturedAt, size: row.size },
+      };
+}
+
+export const MAX_REMOVAL_REASON = 200;
 
 export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
   /** Evidence of a finalized result is frozen with it (a correction gets a new resultId). */
   async function assertOpen(row: Pick<AttachmentRow, 'taskId' | 'resultId'>): Promise<void> {
     if (await db.results.get(row.resultId)) throw new DraftFrozenError(row.taskId);
   }
+  const audit = auditRepo(db);
   return {
     async get(id) {
       const row = await db.attachments.get(id);
@@ -97,23 +120,46 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
           } as unknown as AttachmentRow)
         : row;
       try {
-        await db.transaction('rw', db.attachments, db.results, async () => {
-          await assertOpen(row);
-          await db.attachments.add(stored);
-        });
+        await audit.recording([addedEntry(row)], (entries) =>
+          db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+            await assertOpen(row);
+            await db.attachments.add(stored);
+            for (const e of entries) await audit.writeInTx(e);
+          }),
+        );
       } catch (e) {
         if (isQuotaError(e)) throw new StorageFullError();
         throw e;
       }
       return row;
     },
-    async remove(id) {
-      await db.transaction('rw', db.attachments, db.results, async () => {
-        const row = await db.attachments.get(id);
-        if (!row) return;
-        await assertOpen(row);
-        await db.attachments.delete(id);
-      });
+    async remove(id, why) {
+      const reason = why.reason.trim();
+      if (!reason || reason.length > MAX_REMOVAL_REASON)
+        throw new Error(`删除证据须填写原因（1–${MAX_REMOVAL_REASON} 字）`);
+      const before = await db.attachments.get(id);
+      if (!before) return;
+      const entry: AuditInput = {
+        at: why.at,
+        kind: 'evidence.removed',
+        subjectId: id,
+        detail: {
+          taskId: before.taskId,
+          resultId: before.resultId,
+          evidenceKind: before.kind,
+          sha256: before.sha256,
+          reason,
+        },
+      };
+      await audit.recording([entry], (entries) =>
+        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+          const row = await db.attachments.get(id);
+          if (!row) return; // removed meanwhile: that removal recorded itself
+          await assertOpen(row);
+          await db.attachments.delete(id);
+          for (const e of entries) await audit.writeInTx(e);
+        }),
+      );
     },
   };
 }

@@ -31,13 +31,27 @@ async function entryHash(seq: number, prevHash: string, input: AuditInput): Prom
   );
 }
 
+export type AuditInputs = readonly AuditInput[] | (() => Promise<readonly AuditInput[]>);
+
 export interface AuditRepo {
   /** Builds the next entry (outside any transaction). */
   prepare(input: AuditInput): Promise<AuditRow>;
   /** Writes a prepared entry; call inside a rw transaction including `audit`. */
   writeInTx(row: AuditRow): Promise<void>;
+  /** Consecutive entries on the current head (outside any transaction). */
+  prepareAll(inputs: readonly AuditInput[]): Promise<AuditRow[]>;
+  /**
+   * Records entries together with the change they describe: hashes them first (WebCrypto stays
+   * outside the transaction), then runs `write`, which must call writeInTx for each row inside its
+   * own rw transaction (with `audit`) alongside the change. If another writer moved the head in
+   * between, the whole step is prepared and run again, so the change never commits without its entries.
+   * Pass a function when the entries depend on state read before the transaction (it is re-read).
+   */
+  recording<T>(inputs: AuditInputs, write: (rows: readonly AuditRow[]) => Promise<T>): Promise<T>;
   /** prepare + write, retrying if another writer moved the head. */
   append(input: AuditInput): Promise<AuditRow>;
+  /** The readable entries whose detail names this task, in chain order. */
+  forTask(taskId: string): Promise<AuditRow[]>;
   head(): Promise<{ count: number; headHash: string }>;
   list(): Promise<readonly AuditRow[]>;
   /** Number of entries (without opening any). */
@@ -58,21 +72,54 @@ export function auditRepo(db: FieldDb): AuditRepo {
       const seq = h.count + 1;
       return { seq, ...input, prevHash: h.headHash, hash: await entryHash(seq, h.headHash, input) };
     },
+    async prepareAll(inputs) {
+      let { count, headHash } = await head();
+      const rows: AuditRow[] = [];
+      for (const input of inputs) {
+        const seq = count + 1;
+        const row: AuditRow = { seq, ...input, prevHash: headHash, hash: await entryHash(seq, headHash, input) };
+        rows.push(row);
+        count = seq;
+        headHash = row.hash;
+      }
+      return rows;
+    },
+    async recording(inputs, write) {
+      for (let attempt = 0; ; attempt += 1) {
+        const rows = await repo.prepareAll(typeof inputs === 'function' ? await inputs() : inputs);
+        try {
+          return await write(rows);
+        } catch (e) {
+          if (!(e instanceof AuditHeadMovedError) || attempt >= 5) throw e;
+        }
+      }
+    },
+    async forTask(taskId) {
+      const out: AuditRow[] = [];
+      for (const seq of await db.audit.orderBy('seq').primaryKeys()) {
+        let row: AuditRow | undefined;
+        try {
+          row = await db.audit.get(seq);
+        } catch (e) {
+          // An entry that no longer opens belongs to no task we can name; the verdict reports it.
+          if (isVaultError(e) && e.code !== 'locked') continue;
+          throw e;
+        }
+        if (row?.detail['taskId'] === taskId) out.push(row);
+      }
+      return out;
+    },
     async writeInTx(row) {
       const h = await head();
       if (h.count !== row.seq - 1 || h.headHash !== row.prevHash) throw new AuditHeadMovedError();
       await db.audit.add(row);
     },
     async append(input) {
-      for (let attempt = 0; ; attempt += 1) {
-        const row = await repo.prepare(input);
-        try {
-          await db.transaction('rw', db.audit, () => repo.writeInTx(row));
-          return row;
-        } catch (e) {
-          if (!(e instanceof AuditHeadMovedError) || attempt >= 5) throw e;
-        }
-      }
+      return repo.recording([input], async ([row]) => {
+        if (!row) throw new Error('no audit entry prepared');
+        await db.transaction('rw', db.audit, () => repo.writeInTx(row));
+        return row;
+      });
     },
     list() {
       return db.audit.orderBy('seq').toArray();

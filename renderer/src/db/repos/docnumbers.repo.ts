@@ -2,11 +2,13 @@
  * Offline document numbers (field v4): reserve requests stored before they are sent,
  * blocks handed out one serial at a time inside ONE strict transaction (a serial can never be
  * handed out twice: the number row is `add`ed, which fails on a duplicate key), voided numbers
- * kept with their reason, and the bookkeeping of what the platform has been told.
+ * kept with their reason, and the bookkeeping of what the platform has been told. Issuing and
+ * voiding a document append their audit entries in the same transaction as the number's change.
  */
 import type { DocType } from '../../../../shared/protocol/docnumbers.js';
 import type { FieldDb } from '../databases.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
+import { auditRepo } from './audit.repo.js';
 
 export type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
 
@@ -56,6 +58,7 @@ function left(b: DocBlockRow): number {
 }
 
 export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
+  const audit = auditRepo(db);
   return {
     async addRequest(row) {
       await db.docBlocks.add({ ...row, state: 'requested', prefix: null, from: null, to: null, next: null });
@@ -115,14 +118,33 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
     async void(docType, serial, reason, at) {
       const text = reason.trim();
       if (!text) throw new Error('作废文书编号必须填写原因');
-      return db.transaction('rw', db.docNumbers, async () => {
-        const row = await db.docNumbers.get([docType, serial]);
-        if (!row) throw new Error(`没有这个文书编号：${serial}`);
-        if (row.state === 'voided') return row;
-        const next: DocNumberRow = { ...row, state: 'voided', voidReason: text, voidedAt: at, reportedAt: '' };
-        await db.docNumbers.put(next);
-        return next;
-      });
+      const before = await db.docNumbers.get([docType, serial]);
+      if (!before) throw new Error(`没有这个文书编号：${serial}`);
+      if (before.state === 'voided') return before;
+      const entry = {
+        at,
+        kind: 'document.voided',
+        subjectId: `${docType}:${serial}`,
+        detail: {
+          taskId: before.taskId,
+          resultId: before.resultId,
+          docType,
+          docNo: before.docNo,
+          docHash: before.docHash,
+          reason: text,
+        },
+      };
+      return audit.recording([entry], (entries) =>
+        db.transaction('rw', db.docNumbers, db.audit, async () => {
+          const row = await db.docNumbers.get([docType, serial]);
+          if (!row) throw new Error(`没有这个文书编号：${serial}`);
+          if (row.state === 'voided') return row; // voided meanwhile: that void recorded itself
+          const next: DocNumberRow = { ...row, state: 'voided', voidReason: text, voidedAt: at, reportedAt: '' };
+          await db.docNumbers.put(next);
+          for (const e of entries) await audit.writeInTx(e);
+          return next;
+        }),
+      );
     },
     async setDocHash(docType, serial, docHash) {
       await db.docNumbers.update([docType, serial], { docHash, reportedAt: '' });
@@ -156,10 +178,25 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       );
     },
     async saveIssued(row) {
-      await db.transaction('rw', db.issuedDocs, db.docNumbers, async () => {
-        await db.issuedDocs.put(row);
-        await db.docNumbers.update([row.docType, row.serial], { docHash: row.docHash, reportedAt: '' });
-      });
+      const entry = {
+        at: row.issuedAt,
+        kind: 'document.issued',
+        subjectId: row.docId,
+        detail: {
+          taskId: row.taskId,
+          resultId: row.resultId,
+          docType: row.docType,
+          docNo: row.docNo,
+          docHash: row.docHash,
+        },
+      };
+      await audit.recording([entry], (entries) =>
+        db.transaction('rw', db.issuedDocs, db.docNumbers, db.audit, async () => {
+          await db.issuedDocs.put(row);
+          await db.docNumbers.update([row.docType, row.serial], { docHash: row.docHash, reportedAt: '' });
+          for (const e of entries) await audit.writeInTx(e);
+        }),
+      );
     },
     async issuedFor(taskId) {
       return (await db.issuedDocs.where('taskId').equals(taskId).toArray()).sort((a, b) =>

@@ -1,12 +1,15 @@
 /**
  * The outbox: one operation per finalized result, keyed by its Idempotency-Key (opId), drained in
- * order. Receipts are stored on the op, on the result and in `receipts` (v3) in one transaction.
+ * order. Receipts are stored on the op, on the result and in `receipts` (v3) in one transaction,
+ * with the audit entries they make true: `result.uploaded` when the platform first accepts the
+ * result, `result.published` when its receipt first says published.
  * Set-aside ops record why (v3 `setAside`); review decisions live in outbox-review.repo.ts.
  */
 import type { Receipt } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
 import type { SetAsideRow } from '../migrations/field-v3.js';
 import type { OutboxRow, OutboxStateRow } from '../rows.js';
+import { AuditHeadMovedError, auditRepo, type AuditInput } from './audit.repo.js';
 
 export type OutboxPatch = Partial<
   Pick<OutboxRow, 'state' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'advice'>
@@ -35,7 +38,34 @@ export interface OutboxRepo {
   setAsideInfo(opId: string): Promise<SetAsideRow | null>;
 }
 
+function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
+  const was = op.state;
+  const detail = { taskId: op.taskId, resultId: op.resultId, opId: op.opId };
+  const out: AuditInput[] = [];
+  if (was !== 'accepted' && was !== 'published')
+    out.push({
+      at,
+      kind: 'result.uploaded',
+      subjectId: op.resultId,
+      detail: {
+        ...detail,
+        contentHash: receipt.contentHash,
+        receivedAt: receipt.receivedAt,
+        attachments: receipt.attachmentHashes.length,
+      },
+    });
+  if (receipt.publication.state === 'published' && was !== 'published')
+    out.push({
+      at,
+      kind: 'result.published',
+      subjectId: op.resultId,
+      detail: { ...detail, publishedAt: receipt.publication.publishedAt },
+    });
+  return out;
+}
+
 export function outboxRepo(db: FieldDb): OutboxRepo {
+  const audit = auditRepo(db);
   return {
     list() {
       return db.outbox.orderBy('order').toArray();
@@ -54,15 +84,28 @@ export function outboxRepo(db: FieldDb): OutboxRepo {
       await db.outbox.update(opId, patch);
     },
     async acknowledge(opId, receipt) {
-      await db.transaction('rw', [db.outbox, db.results, db.receipts, db.setAside], async () => {
-        const op = await db.outbox.get(opId);
-        if (!op) throw new Error(`outbox op ${opId} not found`);
-        const state: OutboxStateRow = receipt.publication.state === 'published' ? 'published' : 'accepted';
-        await db.outbox.put({ ...op, state, receipt, lastError: null, advice: null, nextAttemptAt: null });
-        await db.results.update(op.resultId, { receipt });
-        await db.receipts.put({ resultId: op.resultId, receipt, storedAt: new Date().toISOString() });
-        await db.setAside.delete(opId);
-      });
+      const at = new Date().toISOString();
+      let seen: OutboxStateRow | null = null;
+      const entries = async () => {
+        const before = await db.outbox.get(opId);
+        if (!before) throw new Error(`outbox op ${opId} not found`);
+        seen = before.state;
+        return receiptEntries(before, receipt, at);
+      };
+      await audit.recording(entries, (prepared) =>
+        db.transaction('rw', [db.outbox, db.results, db.receipts, db.setAside, db.audit], async () => {
+          const op = await db.outbox.get(opId);
+          if (!op) throw new Error(`outbox op ${opId} not found`);
+          // The entries were prepared for the state read before; if it changed, prepare them again.
+          if (op.state !== seen) throw new AuditHeadMovedError();
+          const state: OutboxStateRow = receipt.publication.state === 'published' ? 'published' : 'accepted';
+          await db.outbox.put({ ...op, state, receipt, lastError: null, advice: null, nextAttemptAt: null });
+          await db.results.update(op.resultId, { receipt });
+          await db.receipts.put({ resultId: op.resultId, receipt, storedAt: at });
+          await db.setAside.delete(opId);
+          for (const e of prepared) await audit.writeInTx(e);
+        }),
+      );
     },
     async resumePaused() {
       return db.outbox.where('state').equals('paused').modify({ state: 'waiting', nextAttemptAt: null });

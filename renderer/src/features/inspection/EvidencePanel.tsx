@@ -12,6 +12,8 @@ import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
 import { useObjectUrl } from './useObjectUrl.js';
 
+const MAX_REASON = 200;
+
 interface Props {
   readonly taskId: string;
   readonly resultId: string;
@@ -24,7 +26,11 @@ function Thumb({ file }: { file: EvidenceFile }) {
   return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
 }
 
-/** One stored file: thumbnail, what and when, its hash, the caption, and removal asked twice (it cannot be undone). */
+/**
+ * One stored file: thumbnail, what and when, its hash, the caption, and removal asked twice (it
+ * cannot be undone) with a required reason, which goes on the inspector's audit chain as evidence
+ * of why a capture is missing from the record.
+ */
 function EvidenceCard({
   file: f,
   n,
@@ -34,9 +40,11 @@ function EvidenceCard({
   file: EvidenceFile;
   n: number;
   register: UseFormRegister<Draft>;
-  onRemove: () => void;
+  onRemove: (reason: string) => Promise<string | null>;
 }) {
   const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   const what = `${f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
   return (
     <li className="evidence-card">
@@ -58,11 +66,39 @@ function EvidenceCard({
       />
       {asking ? (
         <div className="evidence-confirm" role="group" aria-label={`确认删除${what}`}>
-          <span className="small">删除后不能恢复。</span>
-          <button type="button" className="btn btn-small btn-danger" onClick={onRemove}>
+          <span className="small">删除后不能恢复，删除原因记入执法过程记录。</span>
+          <label className="small" htmlFor={`remove-reason-${f.id}`}>
+            删除原因（必填，最多 {MAX_REASON} 字）
+          </label>
+          <input
+            id={`remove-reason-${f.id}`}
+            value={reason}
+            maxLength={MAX_REASON}
+            required
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `remove-problem-${f.id}` : undefined}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          {problem ? (
+            <span id={`remove-problem-${f.id}`} className="small field-error" role="alert">
+              {problem}
+            </span>
+          ) : null}
+          <button
+            type="button"
+            className="btn btn-small btn-danger"
+            onClick={() => void onRemove(reason).then(setProblem)}
+          >
             删除{what}
           </button>
-          <button type="button" className="btn btn-small" onClick={() => setAsking(false)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setAsking(false);
+              setProblem(null);
+            }}
+          >
             取消
           </button>
         </div>
@@ -105,13 +141,14 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
     }
   };
 
-  const remove = async (id: string): Promise<void> => {
-    setError(null);
+  const remove = async (id: string, reason: string): Promise<string | null> => {
     try {
-      await services.inspection.removeEvidence(id);
+      const out = await services.inspection.removeEvidence(id, reason);
+      if (!out.ok) return out.error.message;
       setFiles((prev) => prev.filter((f) => f.id !== id));
+      return null;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      return e instanceof Error ? e.message : String(e);
     }
   };
 
@@ -163,7 +200,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
       {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
       <ul className="evidence-grid" aria-label="已添加的证据">
         {files.map((f, i) => (
-          <EvidenceCard key={f.id} file={f} n={i + 1} register={register} onRemove={() => void remove(f.id)} />
+          <EvidenceCard key={f.id} file={f} n={i + 1} register={register} onRemove={(reason) => remove(f.id, reason)} />
         ))}
       </ul>
     </section>

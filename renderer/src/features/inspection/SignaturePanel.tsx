@@ -110,7 +110,7 @@ function SlotCard({
       setValue(`signatures.${index}.attachmentId`, file.id, { shouldDirty: true });
       setValue(`signatures.${index}.signedAt`, file.capturedAt, { shouldDirty: true });
       setRedo(false);
-      if (old) await services.inspection.removeEvidence(old).catch(() => undefined);
+      if (old) await services.inspection.removeEvidence(old, '重新签名，替换原签名').catch(() => undefined);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

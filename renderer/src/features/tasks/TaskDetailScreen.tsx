@@ -13,6 +13,7 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
 import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
 import { DocumentsPanel } from '../documents/DocumentsPanel.js';
+import { ProcessRecordPanel } from './ProcessRecordPanel.js';
 import { TASK_STATUS_LABELS } from './task-text.js';
 import { groupByDepartment } from './group-items.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
@@ -194,6 +195,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
           </section>
           <ItemsByDepartment items={task.items} />
           <DocumentsPanel taskId={taskId} />
+          <ProcessRecordPanel taskId={taskId} team={task.team} />
         </div>
         <div className="detail-side">
           {enterprise ? (

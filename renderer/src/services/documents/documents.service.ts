@@ -97,6 +97,7 @@ async function signatureImagesOf(inspection: InspectionService, resultId: string
 
 export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): DocumentsService {
   const repo = docNumbersRepo(rt.dbs.field);
+  const audit = rt.repos.audit;
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const l of listeners) l();
@@ -241,7 +242,22 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     async print(docId) {
       const row = await repo.issued(docId);
       if (!row) return { ok: false, message: '本机找不到该文书的 PDF' };
-      return printPdf(row.pdf, `${DOC_TYPE_LABELS[row.docType]} ${row.docNo}`);
+      const printed = await printPdf(row.pdf, `${DOC_TYPE_LABELS[row.docType]} ${row.docNo}`);
+      // Printing writes nothing else locally; the entry is appended once the print was handed over.
+      if (printed.ok && printed.done)
+        await audit.append({
+          at: rt.now().toISOString(),
+          kind: 'document.printed',
+          subjectId: row.docId,
+          detail: {
+            taskId: row.taskId,
+            resultId: row.resultId,
+            docType: row.docType,
+            docNo: row.docNo,
+            docHash: row.docHash,
+          },
+        });
+      return printed;
     },
     async save(docId) {
       const row = await repo.issued(docId);

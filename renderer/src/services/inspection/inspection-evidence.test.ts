@@ -149,7 +149,7 @@ describe('evidence, signatures and lenient decisions', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(r.result.contentHash).toBe(await sha256Hex(canonicalJson(p)));
-    await expect(s.inspection.removeEvidence(photo.id)).rejects.toThrow('已定稿');
+    await expect(s.inspection.removeEvidence(photo.id, '拍错了')).rejects.toThrow('已定稿');
     // Stable across a reload.
     closeDatabases(dbs);
     const again = openDatabases(dbs.prefix);

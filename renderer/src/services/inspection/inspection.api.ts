@@ -99,6 +99,19 @@ export interface StoredResult {
   readonly receipt: Receipt | null;
 }
 
+export type RemoveEvidenceOutcome = { ok: true } | { ok: false; error: { kind: 'invalid-reason'; message: string } };
+
+/** One audit-chain entry as the 执法过程记录 view shows it. */
+export interface ProcessRecordEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: string;
+  readonly subjectId: string;
+  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+  readonly hash: string;
+  readonly prevHash: string;
+}
+
 export interface InspectionService {
   /** The draft for a task, created (and saved) on first open. */
   openDraft(taskId: string): Promise<Draft>;
@@ -111,12 +124,15 @@ export interface InspectionService {
   resultForTask(taskId: string): Promise<StoredResult | null>;
   /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
   addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;
-  removeEvidence(id: string): Promise<void>;
+  /** Removes evidence of the open draft; the reason (required, at most 200 characters) goes on the audit chain. */
+  removeEvidence(id: string, reason: string): Promise<RemoveEvidenceOutcome>;
   evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
   /** Every finalized record of the task, newest first (corrections name the one they replace). */
   resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
   /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */
   startCorrection(taskId: string): Promise<Draft>;
+  /** The task's entries on the inspector's audit chain (执法过程记录), in chain order. */
+  processRecord(taskId: string): Promise<readonly ProcessRecordEntry[]>;
   /** The keystroke journal: every change is stored at once, ahead of the debounced draft save. */
   readonly journal: DraftJournal;
 }

@@ -155,7 +155,10 @@ describe('InspectionService', () => {
       state: 'waiting',
       enterpriseName: '测试企业1有限公司',
     });
-    expect((await auditRepo(dbs.field).list()).map((a) => a.subjectId)).toEqual([r.result.resultId]);
+    const chain = await auditRepo(dbs.field).list();
+    // The signatures captured while completing the form come first; finalize is the head.
+    expect(chain.map((a) => a.kind)).toEqual([...chain.slice(0, -1).map(() => 'signature.added'), 'result.finalized']);
+    expect(chain.at(-1)?.subjectId).toBe(r.result.resultId);
     await expect(s.inspection.saveDraft(await s.inspection.openDraft('task-1'))).rejects.toThrow('已定稿');
     const again = await s.inspection.finalize('task-1');
     expect(again.ok).toBe(false);
@@ -176,7 +179,7 @@ describe('InspectionService', () => {
     await expect(s.inspection.finalize('task-1')).rejects.toThrow('simulated crash');
     expect(await s.inspection.resultForTask('task-1')).toBeNull();
     expect(await outboxRepo(dbs.field).list()).toHaveLength(0);
-    expect(await auditRepo(dbs.field).list()).toHaveLength(0);
+    expect((await auditRepo(dbs.field).list()).filter((a) => a.kind === 'result.finalized')).toHaveLength(0);
     const kept = await s.inspection.openDraft('task-1');
     expect(kept.items[1]?.finding?.description).toBe('未按时年报');
   });

@@ -10,7 +10,7 @@ import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../../shared/domain/dates.js';
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
-import { AuditHeadMovedError, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
+import { AuditHeadMovedError, MAX_REMOVAL_REASON, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
 import type { Draft, DraftJournal, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
 import {
   clearJournal,
@@ -190,8 +190,30 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
         capturedAt: rt.now().toISOString(),
       });
     },
-    async removeEvidence(id) {
-      await files.remove(id);
+    async removeEvidence(id, reason) {
+      const text = reason.trim();
+      if (!text) return { ok: false, error: { kind: 'invalid-reason', message: '请填写删除原因' } };
+      if (text.length > MAX_REMOVAL_REASON)
+        return {
+          ok: false,
+          error: {
+            kind: 'invalid-reason',
+            message: `删除原因不能超过 ${MAX_REMOVAL_REASON} 字（现有 ${text.length} 字）`,
+          },
+        };
+      await files.remove(id, { reason: text, at: rt.now().toISOString() });
+      return { ok: true };
+    },
+    async processRecord(taskId) {
+      return (await audit.forTask(taskId)).map(({ seq, at, kind, subjectId, detail, hash, prevHash }) => ({
+        seq,
+        at,
+        kind,
+        subjectId,
+        detail,
+        hash,
+        prevHash,
+      }));
     },
     async evidenceFor(resultId) {
       return (await files.forResult(resultId)).map(toEvidenceFile);

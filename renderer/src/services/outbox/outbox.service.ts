@@ -143,7 +143,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
       at,
       kind: 'result.correction',
       subjectId: payload.resultId,
-      detail: { replaces: payload.replaces, of: original.resultId, note, contentHash },
+      detail: { taskId: original.taskId, replaces: payload.replaces, of: original.resultId, note, contentHash },
     });
     const row = await reviews.correct({
       opId,
