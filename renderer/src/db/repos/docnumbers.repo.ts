@@ -8,9 +8,29 @@
 import type { DocType } from '../../../../shared/protocol/docnumbers.js';
 import type { FieldDb } from '../databases.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
-import { auditRepo } from './audit.repo.js';
+import { auditRepo, type AuditInput } from './audit.repo.js';
 
 export type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
+
+/** The audit entry for something done to an issued document: what the process record shows for it. */
+export function issuedDocEntry(
+  kind: 'document.issued' | 'document.printed',
+  row: Pick<IssuedDocRow, 'docId' | 'taskId' | 'resultId' | 'docType' | 'docNo' | 'docHash'>,
+  at: string,
+): AuditInput {
+  return {
+    at,
+    kind,
+    subjectId: row.docId,
+    detail: {
+      taskId: row.taskId,
+      resultId: row.resultId,
+      docType: row.docType,
+      docNo: row.docNo,
+      docHash: row.docHash,
+    },
+  };
+}
 
 export class NoDocNumberError extends Error {
   constructor(readonly docType: DocType) {
@@ -178,18 +198,7 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       );
     },
     async saveIssued(row) {
-      const entry = {
-        at: row.issuedAt,
-        kind: 'document.issued',
-        subjectId: row.docId,
-        detail: {
-          taskId: row.taskId,
-          resultId: row.resultId,
-          docType: row.docType,
-          docNo: row.docNo,
-          docHash: row.docHash,
-        },
-      };
+      const entry = issuedDocEntry('document.issued', row, row.issuedAt);
       await audit.recording([entry], (entries) =>
         db.transaction('rw', db.issuedDocs, db.docNumbers, db.audit, async () => {
           await db.issuedDocs.put(row);

@@ -5,7 +5,7 @@
  * then fails to render is voided with the reason, never silently reused.
  */
 import { DOC_TYPE_LABELS, DOC_TYPES } from '../../../../shared/protocol/index.js';
-import { docNumbersRepo, sha256Hex, type IssuedDocRow } from '../../db/index.js';
+import { docNumbersRepo, issuedDocEntry, sha256Hex, type IssuedDocRow } from '../../db/index.js';
 import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../../print/index.js';
 import { LOW_WARNING_BELOW } from '../../sync/doc-numbers.js';
 import type {
@@ -245,18 +245,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       const printed = await printPdf(row.pdf, `${DOC_TYPE_LABELS[row.docType]} ${row.docNo}`);
       // Printing writes nothing else locally; the entry is appended once the print was handed over.
       if (printed.ok && printed.done)
-        await audit.append({
-          at: rt.now().toISOString(),
-          kind: 'document.printed',
-          subjectId: row.docId,
-          detail: {
-            taskId: row.taskId,
-            resultId: row.resultId,
-            docType: row.docType,
-            docNo: row.docNo,
-            docHash: row.docHash,
-          },
-        });
+        await audit.append(issuedDocEntry('document.printed', row, rt.now().toISOString()));
       return printed;
     },
     async save(docId) {
