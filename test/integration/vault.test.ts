@@ -121,6 +121,7 @@ describe('vault: key hierarchy, partitions, lock', () => {
     ).json()) as { keyId: string; key: string };
     expect(cache.cacheKey).toBeNull();
     expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    expect(await app.auth.keyProtection()).toBe('browser');
     expect(cache.cacheKey?.keyId).toBe(station.keyId);
     expect(Buffer.from(cache.cacheKey!.key).toString('base64url')).toBe(station.key);
     await app.auth.lock('manual');
@@ -445,7 +446,9 @@ describe('vault: key hierarchy, partitions, lock', () => {
       const row = (await vaultsRepo(new DeviceDb(deviceDbName(prefix))).get(a.inspectorId))!;
       expect(held.has(a.inspectorId)).toBe(true);
       expect(row.wrapped === null).toBe(bound);
+      expect(await app.auth.keyProtection()).toBe(bound ? 'os-account' : 'password-only');
       await app.auth.lock('os');
+      expect(await app.auth.keyProtection()).toBeNull();
       const off = make('http://127.0.0.1:9');
       expect(await off.auth.signIn(a.certNo, a.password)).toMatchObject({ ok: true });
       await off.auth.lock('manual');

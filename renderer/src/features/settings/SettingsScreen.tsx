@@ -1,13 +1,30 @@
 /** 设置: who is signed in, on which device and platform; 退出登录 (keep the data sealed, or remove it). */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { services, type KeyProtection } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { SignOutDialog } from './SignOutDialog.js';
 import { UpdatePanel } from './UpdatePanel.js';
+
+const PROTECTION_TEXT: Record<KeyProtection, string> = {
+  'os-account': '已加密：密码 + 本机系统账户双重保护',
+  'password-only': '已加密：仅由密码保护（本机没有可用的系统钥匙串，请使用强密码）',
+  browser: '已加密：仅由密码保护（浏览器版）',
+};
 
 export function SettingsScreen() {
   const session = useUi((s) => s.session);
   const pending = useUi((s) => s.pendingCount);
   const [asking, setAsking] = useState(false);
+  const [protection, setProtection] = useState<KeyProtection | null>(null);
+  useEffect(() => {
+    let live = true;
+    void services.auth.keyProtection().then((p) => {
+      if (live) setProtection(p);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   if (!session) return null;
   const { inspector } = session;
 
@@ -31,6 +48,8 @@ export function SettingsScreen() {
           <dd className="mono">{session.deviceId}</dd>
           <dt>监管平台</dt>
           <dd className="mono">{session.platformUrl}</dd>
+          <dt>本机数据保护</dt>
+          <dd>{protection ? PROTECTION_TEXT[protection] : '—'}</dd>
         </dl>
       </div>
       <UpdatePanel />

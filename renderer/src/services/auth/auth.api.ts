@@ -48,6 +48,13 @@ export interface UnsentResult {
 }
 
 export type SignOutMode = 'keep' | 'remove';
+
+/**
+ * What protects the signed-in inspector's key on this laptop: their password and the OS account
+ * (Electron with a real keyring), the password alone (Electron without one), or the password alone
+ * in the browser build.
+ */
+export type KeyProtection = 'os-account' | 'password-only' | 'browser';
 export type SignOutResult =
   | { readonly ok: true }
   | {
@@ -78,4 +85,6 @@ export interface AuthService {
   activity(): void;
   /** The station's credit-file cache key, while unlocked; throws VaultLockedError otherwise. */
   stationKey(): Uint8Array;
+  /** How the unlocked inspector's key is protected at rest; null while locked. */
+  keyProtection(): Promise<KeyProtection | null>;
 }

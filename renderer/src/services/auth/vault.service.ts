@@ -385,6 +385,13 @@ export function createVaultService(deps: VaultDeps): VaultService {
       if (!stationKey) throw new VaultLockedError('station key');
       return stationKey.key;
     },
+    async keyProtection() {
+      if (!scope || !vault) return null;
+      if (!deps.binding) return 'browser';
+      // With an OS-bound copy in main the device database keeps no wrap of its own.
+      const row = await vaults.get(vault.inspectorId);
+      return row && row.wrapped === null ? 'os-account' : 'password-only';
+    },
     async close() {
       await doLock('manual', null);
       device.close();
