@@ -4,6 +4,7 @@
  * public fields are shown: never the credit class, warnings or inspector notes.
  */
 import { ITEM_OUTCOME_LABELS, resultSummary } from '../../../shared/domain/results.js';
+import { se525CheckItems } from '../../../shared/domain/se-525.js';
 import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/protocol/index.js';
 import type { PublicResult, PublicResultsResponse, VerifyResponseSchema } from '../../../shared/protocol/index.js';
 import type { z } from 'zod';
@@ -42,6 +43,8 @@ export function correctionOf(p: Platform, resultId: string): string | null {
   return row?.result_id ?? null;
 }
 
+const TEMPLATE_ITEM_NAMES = new Map(se525CheckItems().map((i) => [i.code, i.name]));
+
 export function publicResults(p: Platform, uscc: string): PublicResult[] {
   const rows = p.db
     .prepare(
@@ -53,7 +56,9 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
     const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
     const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
     const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
-    const itemName = (code: string): string => task?.items.find((i) => i.code === code)?.name ?? code;
+    // Items of a template the inspector added on site are not the task's: named from the template.
+    const itemName = (code: string): string =>
+      task?.items.find((i) => i.code === code)?.name ?? TEMPLATE_ITEM_NAMES.get(code) ?? '其他检查事项';
     const correctedBy = correctionOf(p, r.result_id);
     return {
       resultId: r.result_id,
