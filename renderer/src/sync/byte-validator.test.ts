@@ -11,22 +11,13 @@ import { EnterpriseChangeSchema, EnterpriseUpsertSchema, type Enterprise } from 
 import { generateUsccs, makeEnterprise } from '../../../test/platform/gen/enterprises.js';
 import { createRng, type Rng } from '../../../test/platform/gen/prng.js';
 import { compileByteValidator, type ByteValidator } from './byte-validator.js';
+import { SUMMARY_CAPTURES } from './enterprise-prepare.js';
 
 const SEED = Number(process.env['BYTE_VALIDATOR_SEED'] ?? '20260301');
 
 const UpsertSchema = EnterpriseUpsertSchema; // what the app compiles (enterprise-prepare.ts)
-const CAPTURES = [
-  ['seq'],
-  ['enterprise', 'uscc'],
-  ['enterprise', 'version'],
-  ['enterprise', 'name'],
-  ['enterprise', 'legalRep'],
-  ['enterprise', 'address'],
-  ['enterprise', 'region'],
-  ['enterprise', 'status'],
-  ['enterprise', 'internal', 'creditClass'],
-  ['enterprise', 'internal', 'warningColor'],
-] as const;
+// The summary captures the app compiles, so the test checks exactly those.
+const CAPTURES = SUMMARY_CAPTURES;
 const upsert = compileByteValidator(UpsertSchema, CAPTURES);
 
 const utf8 = new TextEncoder();

@@ -28,7 +28,7 @@ function isEnterprise(v: unknown): v is Enterprise {
  * Upsert lines checked as bytes against the shared schema. The captures are the summary's fields
  * (the same ones `summarize` keeps), read without decoding the rest of the line.
  */
-const CAPTURES = [
+export const SUMMARY_CAPTURES = [
   ['seq'],
   ['enterprise', 'uscc'],
   ['enterprise', 'version'],
@@ -40,7 +40,7 @@ const CAPTURES = [
   ['enterprise', 'internal', 'creditClass'],
   ['enterprise', 'internal', 'warningColor'],
 ] as const;
-const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, CAPTURES);
+const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, SUMMARY_CAPTURES);
 const captured: unknown[] = [];
 
 /** Copies only the summary fields, so the parsed record's object tree is not kept alive. */
