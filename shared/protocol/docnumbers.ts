@@ -31,6 +31,8 @@ export const ReportRequestSchema = z.object({
       resultId: IdSchema,
       /** SHA-256 of the printed document (its QR's hash): lets /public/verify answer for the paper. */
       docHash: Sha256Schema.optional(),
+      /** SHA-256 of the PDF file as printed: lets anyone check a PDF copy of the paper by its hash alone. */
+      fileHash: Sha256Schema.optional(),
     }),
   ),
   voided: z.array(

@@ -14,7 +14,8 @@ import { ConnectionDropped, HttpError, applyCors, html, preflight, sendReply } f
 import { adminRoute } from './routes/admin.js';
 import { adminDevice, adminInspectorPassword, adminKeyReleases, requireAdminSecret } from './routes/admin-v1.js';
 import { report, reserve } from './routes/docnumbers.js';
-import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson, verify } from './routes/public.js';
+import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson } from './routes/public.js';
+import { checkHtml, checkScript, verify, verifyHash } from './routes/public-verify.js';
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
 import { getReceipt, putResult } from './routes/results.js';
@@ -73,6 +74,9 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/public\/?$/, handler: (c) => publicIndexHtml(p, c) },
     { method: 'GET', path: /^\/public\/enterprises\/(?<uscc>[^/]+)$/, handler: (c) => publicEnterpriseHtml(p, c) },
     { method: 'GET', path: /^\/public\/verify$/, handler: (c) => verify(p, c) },
+    { method: 'GET', path: /^\/public\/verify\/hash\/(?<hash>[^/]+)$/, handler: (c) => verifyHash(p, c) },
+    { method: 'GET', path: /^\/public\/check$/, handler: () => checkHtml() },
+    { method: 'GET', path: /^\/public\/check\.js$/, handler: () => checkScript() },
     {
       method: 'GET',
       path: /^\/$/,

@@ -17,7 +17,7 @@ import type { Db } from '../db.js';
 
 const DOC_HASHES = `CREATE TABLE IF NOT EXISTS doc_hashes (
   result_id TEXT NOT NULL, doc_hash TEXT NOT NULL, doc_type TEXT NOT NULL, serial INTEGER NOT NULL, doc_no TEXT NOT NULL,
-  inspector_id TEXT NOT NULL DEFAULT '', PRIMARY KEY (result_id, doc_hash, inspector_id))`;
+  inspector_id TEXT NOT NULL DEFAULT '', file_hash TEXT, PRIMARY KEY (result_id, doc_hash, inspector_id))`;
 const ready = new WeakSet<Db>();
 function docHashes(db: Db): Db {
   if (!ready.has(db)) {
@@ -25,6 +25,7 @@ function docHashes(db: Db): Db {
     const columns = (db.prepare('PRAGMA table_info(doc_hashes)').all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes('inspector_id'))
       db.exec("ALTER TABLE doc_hashes ADD COLUMN inspector_id TEXT NOT NULL DEFAULT ''");
+    if (!columns.includes('file_hash')) db.exec('ALTER TABLE doc_hashes ADD COLUMN file_hash TEXT');
     ready.add(db);
   }
   return db;
@@ -40,6 +41,35 @@ export function documentByHash(p: Platform, resultId: string, hash: string): { t
     )
     .get(resultId, hash) as { doc_type: DocType; doc_no: string } | undefined;
   return row ? { title: DOC_TYPE_LABELS[row.doc_type] ?? row.doc_type, docNo: row.doc_no } : null;
+}
+
+export interface RegisteredPaper {
+  readonly resultId: string;
+  readonly title: string;
+  readonly docNo: string;
+  /** 'qr': the hash the paper's QR carries; 'file': the SHA-256 of the PDF file as printed. */
+  readonly via: 'qr' | 'file';
+}
+
+/**
+ * Every printed document registered under this hash, as its QR hash or as its PDF file's SHA-256,
+ * by a member of its result's task team (same rule as above: nobody vouches for somebody else's paper).
+ */
+export function papersByHash(p: Platform, hash: string): RegisteredPaper[] {
+  const rows = docHashes(p.db)
+    .prepare(
+      `SELECT h.result_id, h.doc_type, h.doc_no, CASE WHEN h.doc_hash = ? THEN 'qr' ELSE 'file' END AS via
+       FROM doc_hashes h JOIN results r ON r.result_id = h.result_id
+       JOIN task_team t ON t.task_id = r.task_id AND t.inspector_id = h.inspector_id
+       WHERE h.doc_hash = ? OR h.file_hash = ? ORDER BY h.serial`,
+    )
+    .all(hash, hash, hash) as { result_id: string; doc_type: DocType; doc_no: string; via: 'qr' | 'file' }[];
+  return rows.map((r) => ({
+    resultId: r.result_id,
+    title: DOC_TYPE_LABELS[r.doc_type] ?? r.doc_type,
+    docNo: r.doc_no,
+    via: r.via,
+  }));
 }
 
 function docNoOf(p: Platform, deviceId: string, docType: DocType, serial: number): string {
@@ -145,14 +175,22 @@ export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
                                ON CONFLICT(doc_type, serial) DO UPDATE SET kind = excluded.kind, result_id = excluded.result_id, reason = excluded.reason`);
   const db = docHashes(p.db);
   const addHash = db.prepare(
-    'INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no, inspector_id) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO doc_hashes (result_id, doc_hash, doc_type, serial, doc_no, inspector_id, file_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const dropHashes = db.prepare('DELETE FROM doc_hashes WHERE doc_type = ? AND serial = ?');
   db.transaction(() => {
     for (const e of entries) upsert.run(e.docType, e.serial, body.deviceId, e.kind, e.resultId, e.reason);
     for (const u of body.used) {
       if (u.docHash)
-        addHash.run(u.resultId, u.docHash, u.docType, u.serial, docNoOf(p, body.deviceId, u.docType, u.serial), me.id);
+        addHash.run(
+          u.resultId,
+          u.docHash,
+          u.docType,
+          u.serial,
+          docNoOf(p, body.deviceId, u.docType, u.serial),
+          me.id,
+          u.fileHash ?? null,
+        );
     }
     for (const v of body.voided) dropHashes.run(v.docType, v.serial);
   })();

@@ -3,6 +3,22 @@
  * section. Everything interpolated is escaped.
  */
 import type { PublicResult } from '../../../shared/protocol/index.js';
+import type { Reply } from '../http.js';
+
+/**
+ * The public pages run no inline script and load nothing from elsewhere: the only script is the
+ * hash check's own file from this origin, and it may talk only to this origin.
+ */
+export const PUBLIC_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export function publicHtml(status: number, body: string): Reply {
+  return {
+    status,
+    raw: { body, type: 'text/html; charset=utf-8' },
+    headers: { 'Content-Security-Policy': PUBLIC_CSP, 'X-Content-Type-Options': 'nosniff' },
+  };
+}
 
 export function esc(s: string): string {
   return s.replace(
@@ -11,7 +27,7 @@ export function esc(s: string): string {
   );
 }
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f6f9;color:#222}
@@ -20,7 +36,8 @@ main{max-width:1080px;margin:20px auto;background:#fff;padding:20px 24px;border-
 table{border-collapse:collapse;width:100%;margin:12px 0}th,td{border:1px solid #d6dbe3;padding:6px 8px;font-size:14px;text-align:left;vertical-align:top}
 th{background:#eef2f7}h2{font-size:17px;border-left:4px solid #b71c1c;padding-left:8px}.muted{color:#666;font-size:13px}
 .ok{color:#2e7d32;font-weight:bold}tr.corrected td{color:#777}.bad{color:#c62828;font-weight:bold}form input{padding:6px;width:320px}form button{padding:6px 14px}
-</style></head><body><header>市场监管抽查检查结果公示（演示平台）<small>演示数据均为虚构，非真实企业信息</small></header><main>${body}</main></body></html>`;
+nav{margin-bottom:8px;font-size:14px}nav a{margin-right:16px}.drop{border:2px dashed #90a4ae;border-radius:6px;padding:28px;text-align:center;margin:12px 0}.drop.over{background:#e3f2fd}
+</style></head><body><header>市场监管抽查检查结果公示（演示平台）<small>演示数据均为虚构，非真实企业信息</small></header><main><nav><a href="/public">结果公示查询</a><a href="/public/check">文书文件核验</a></nav>${body}</main></body></html>`;
 }
 
 export function indexPage(
@@ -72,27 +89,4 @@ export function enterprisePage(uscc: string, name: string, results: readonly Pub
     `<p><a href="/public">返回查询</a></p><h2>${esc(name)}</h2>
 <p>统一社会信用代码：${esc(uscc)}</p><h2>抽查检查结果信息</h2>${rows}`,
   );
-}
-
-export function verifyPage(
-  resultId: string,
-  v: {
-    match: boolean;
-    state: string;
-    enterpriseName: string | null;
-    inspectedOn: string | null;
-    document?: { title: string; docNo: string };
-    correctedBy?: string;
-  },
-): string {
-  const doc = v.document ? `<br>文书：${esc(v.document.title)}（${esc(v.document.docNo)}）` : '';
-  const corrected = v.correctedBy
-    ? `<p class="bad">注意：该检查记录已更正，以更正后的结果（编号 ${esc(v.correctedBy)}）为准。</p>`
-    : '';
-  const verdict = v.match
-    ? `<p class="ok">核验通过：该文书与平台${v.state === 'published' ? '已公示' : '已接收（尚未公示）'}的检查记录一致。</p><p>企业：${esc(v.enterpriseName ?? '')}<br>检查日期：${esc(v.inspectedOn ?? '')}${doc}</p>${corrected}`
-    : v.state === 'mismatch'
-      ? '<p class="bad">核验未通过：文书内容与平台记录不一致，请注意辨别。</p>'
-      : '<p class="bad">未找到该检查记录（可能尚未上传至平台）。</p>';
-  return layout('检查文书核验', `<h2>检查文书核验</h2><p class="muted">结果编号：${esc(resultId)}</p>${verdict}`);
 }

@@ -1,22 +1,18 @@
 /**
  * 一公开: the public JSON (`/v1/public/enterprises/{uscc}/results`), the public web pages (`/public`,
- * `/public/enterprises/{uscc}`) and QR verification (`/public/verify`). Only published results and
+ * `/public/enterprises/{uscc}`); QR and hash verification are in public-verify.ts. Only published results and
  * public fields are shown: never the credit class, warnings or inspector notes.
  */
 import { ITEM_OUTCOME_LABELS, resultSummary } from '../../../shared/domain/results.js';
 import { se525CheckItems } from '../../../shared/domain/se-525.js';
 import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/protocol/index.js';
-import type { PublicResult, PublicResultsResponse, VerifyResponseSchema } from '../../../shared/protocol/index.js';
-import type { z } from 'zod';
+import type { PublicResult, PublicResultsResponse } from '../../../shared/protocol/index.js';
 import { inspectorById } from '../auth.js';
 import type { Ctx, Reply } from '../http.js';
-import { HttpError, html, json } from '../http.js';
+import { HttpError, json } from '../http.js';
 import { publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
-import { documentByHash } from './docnumbers.js';
-import { enterprisePage, indexPage, verifyPage } from './public-html.js';
-
-type VerifyResponse = z.infer<typeof VerifyResponseSchema>;
+import { enterprisePage, indexPage, publicHtml } from './public-html.js';
 
 interface PubRow {
   result_id: string;
@@ -45,6 +41,13 @@ export function correctionOf(p: Platform, resultId: string): string | null {
 
 const TEMPLATE_ITEM_NAMES = new Map(se525CheckItems().map((i) => [i.code, i.name]));
 
+/** Names an item of the result's task in words; items of a template added on site are named from it. */
+export function itemNamer(p: Platform, taskId: string): (code: string) => string {
+  const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(taskId) as { json: string } | undefined;
+  const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
+  return (code) => task?.items.find((i) => i.code === code)?.name ?? TEMPLATE_ITEM_NAMES.get(code) ?? '其他检查事项';
+}
+
 export function publicResults(p: Platform, uscc: string): PublicResult[] {
   const rows = p.db
     .prepare(
@@ -56,9 +59,7 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
     const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
     const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
     const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
-    // Items of a template the inspector added on site are not the task's: named from the template.
-    const itemName = (code: string): string =>
-      task?.items.find((i) => i.code === code)?.name ?? TEMPLATE_ITEM_NAMES.get(code) ?? '其他检查事项';
+    const itemName = itemNamer(p, r.task_id);
     const correctedBy = correctionOf(p, r.result_id);
     return {
       resultId: r.result_id,
@@ -98,8 +99,8 @@ export function publicEnterpriseHtml(p: Platform, ctx: Ctx): Reply {
   publishDue(p);
   const uscc = usccParam(ctx);
   const name = enterpriseName(p, uscc);
-  if (name === null) return html(404, indexPage([], uscc, '未找到该企业'));
-  return html(200, enterprisePage(uscc, name, publicResults(p, uscc)));
+  if (name === null) return publicHtml(404, indexPage([], uscc, '未找到该企业'));
+  return publicHtml(200, enterprisePage(uscc, name, publicResults(p, uscc)));
 }
 
 export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
@@ -117,35 +118,5 @@ export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
               GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,
     )
     .all(q, like, like) as { uscc: string; name: string; n: number; last: string }[];
-  return html(200, indexPage(rows, q, null));
-}
-
-export function verify(p: Platform, ctx: Ctx): Reply {
-  publishDue(p);
-  const resultId = ctx.url.searchParams.get('result') ?? '';
-  const hash = ctx.url.searchParams.get('hash') ?? '';
-  const row = p.db
-    .prepare('SELECT content_hash, state, enterprise_uscc, body_json FROM results WHERE result_id = ?')
-    .get(resultId) as { content_hash: string; state: string; enterprise_uscc: string; body_json: string } | undefined;
-  let out: VerifyResponse = { match: false, state: 'unknown', enterpriseName: null, inspectedOn: null };
-  if (row && row.state !== 'held') {
-    const up = ResultUploadSchema.parse(JSON.parse(row.body_json));
-    // The result's own content hash, or the hash of a document printed for it (the notice
-    // is printed before the result exists, so every paper carries its own hash, reported with its number).
-    const doc = row.content_hash === hash.toLowerCase() ? null : documentByHash(p, resultId, hash.toLowerCase());
-    const matches = row.content_hash === hash.toLowerCase() || doc !== null;
-    const correctedBy = matches ? correctionOf(p, resultId) : null;
-    out = matches
-      ? {
-          match: true,
-          state: row.state === 'published' ? 'published' : 'accepted',
-          enterpriseName: enterpriseName(p, row.enterprise_uscc),
-          inspectedOn: up.payload.inspectedOn,
-          ...(doc ? { document: doc } : {}),
-          ...(correctedBy ? { correctedBy } : {}),
-        }
-      : { match: false, state: 'mismatch', enterpriseName: null, inspectedOn: null };
-  }
-  if (/application\/json/.test(String(ctx.req.headers.accept ?? ''))) return json(200, out);
-  return html(200, verifyPage(resultId, out));
+  return publicHtml(200, indexPage(rows, q, null));
 }
