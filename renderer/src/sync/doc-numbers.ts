@@ -100,6 +100,7 @@ async function sendReport(deps: DocNumberSyncDeps, deviceId: string, errors: str
         serial: e.serial,
         resultId: e.resultId,
         ...(e.docHash ? { docHash: e.docHash } : {}),
+        ...(e.fileHash ? { fileHash: e.fileHash } : {}),
       })),
     voided: entries
       .filter((e) => e.state === 'voided')

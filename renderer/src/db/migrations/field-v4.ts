@@ -49,6 +49,11 @@ export interface DocNumberRow {
   readonly voidedAt: string | null;
   /** Hash of the document printed with this number (registered with the platform in the report). */
   readonly docHash: string | null;
+  /**
+   * SHA-256 of the PDF file printed with this number, reported beside docHash so that anyone holding a
+   * PDF copy can check it by its hash alone. Absent on rows written before it was kept.
+   */
+  readonly fileHash?: string | null;
   /** Empty string until the platform acknowledged the current state (Dexie cannot index null). */
   readonly reportedAt: string;
 }

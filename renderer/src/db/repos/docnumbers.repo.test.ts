@@ -86,4 +86,28 @@ describe('document number blocks', () => {
     await repo.markReported(again, '2026-03-05T05:00:00.000Z');
     expect(await repo.unreported()).toEqual([]);
   });
+
+  const PDF_SHA256 = '270c8317a8553817990775930c6225d310f8cf6d39793b33b7ee3276d773c5bd';
+  it('reports the SHA-256 of the PDF as printed beside the QR hash', async () => {
+    const { repo } = await repoWithBlock(1, 5);
+    const n = await take(repo, 1);
+    const pdf = new TextEncoder().encode('%PDF-1.7 printed notice');
+    await repo.saveIssued({
+      docId: `notice:${n.serial}`,
+      docType: 'notice',
+      serial: n.serial,
+      docNo: n.docNo,
+      taskId: n.taskId,
+      resultId: n.resultId,
+      docHash: 'a'.repeat(64),
+      verifyUrl: 'https://p.example.cn/public/verify',
+      issuedAt: '2026-03-05T01:10:00.000Z',
+      pdf,
+      bytes: pdf.byteLength,
+    });
+    const [entry] = await repo.unreported();
+    expect(entry).toMatchObject({ serial: n.serial, docHash: 'a'.repeat(64) });
+    // Known SHA-256 of those bytes (sha256sum), not recomputed by the code under test.
+    expect(entry?.fileHash).toBe(PDF_SHA256);
+  });
 });

@@ -8,6 +8,7 @@
 import type { DocType } from '../../../../shared/protocol/docnumbers.js';
 import type { FieldDb } from '../databases.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
+import { toHex } from '../../../../shared/domain/canonical.js';
 import { auditRepo, type AuditInput } from './audit.repo.js';
 
 export type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
@@ -47,7 +48,10 @@ export interface TakeRequest {
 }
 
 /** What the report tells the platform; `state` is echoed back to mark only what was sent. */
-export type ReportEntry = Pick<DocNumberRow, 'docType' | 'serial' | 'state' | 'resultId' | 'voidReason' | 'docHash'>;
+export type ReportEntry = Pick<
+  DocNumberRow,
+  'docType' | 'serial' | 'state' | 'resultId' | 'voidReason' | 'docHash' | 'fileHash'
+>;
 
 export interface DocNumbersRepo {
   addRequest(row: Pick<DocBlockRow, 'requestId' | 'docType' | 'count' | 'requestedAt'>): Promise<void>;
@@ -178,6 +182,7 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
         resultId: r.resultId,
         voidReason: r.voidReason,
         docHash: r.docHash,
+        fileHash: r.fileHash ?? null,
       }));
     },
     async markReported(sent, at) {
@@ -199,10 +204,12 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
     },
     async saveIssued(row) {
       const entry = issuedDocEntry('document.issued', row, row.issuedAt);
+      // Hashed before the transaction: WebCrypto must never be awaited inside one.
+      const fileHash = toHex(await crypto.subtle.digest('SHA-256', row.pdf as Uint8Array<ArrayBuffer>));
       await audit.recording([entry], (entries) =>
         db.transaction('rw', db.issuedDocs, db.docNumbers, db.audit, async () => {
           await db.issuedDocs.put(row);
-          await db.docNumbers.update([row.docType, row.serial], { docHash: row.docHash, reportedAt: '' });
+          await db.docNumbers.update([row.docType, row.serial], { docHash: row.docHash, fileHash, reportedAt: '' });
           for (const e of entries) await audit.writeInTx(e);
         }),
       );
