@@ -29,4 +29,10 @@ export interface AttachmentRow {
   readonly fileName: string;
   /** ISO instant of capture (device clock). */
   readonly capturedAt: string;
+  /**
+   * Set when the original's bytes were deleted to free space, after a platform receipt covering this
+   * id and SHA-256 and the retention period: `blob` is then empty, while `size`, `sha256` and the
+   * thumbnail stay, so the record still says what the platform holds. Absent on rows never reclaimed.
+   */
+  readonly reclaimed?: { readonly at: string } | null;
 }

@@ -12,6 +12,7 @@ import type { EnterpriseService, ReferenceService } from './enterprises/enterpri
 import type { InspectionService } from './inspection/inspection.api.js';
 import type { NetworkService } from './network/network.api.js';
 import type { OutboxService } from './outbox/outbox.api.js';
+import type { SpaceService } from './space/space.api.js';
 import type { IntegrityService, StorageService } from './storage/storage.api.js';
 import type { SyncService } from './sync/sync.api.js';
 import type { TaskService } from './tasks/tasks.api.js';
@@ -30,6 +31,7 @@ export interface Services {
   readonly outbox: OutboxService;
   readonly network: NetworkService;
   readonly documents: DocumentsService;
+  readonly space: SpaceService;
   readonly updates: UpdatesService;
 }
 
@@ -41,6 +43,7 @@ export type * from './enterprises/enterprises.api.js';
 export type * from './inspection/inspection.api.js';
 export type * from './network/network.api.js';
 export type * from './outbox/outbox.api.js';
+export type * from './space/space.api.js';
 export type * from './storage/storage.api.js';
 export type * from './sync/sync.api.js';
 export type * from './tasks/tasks.api.js';

@@ -37,6 +37,7 @@ import { createOutboxService, type OutboxController } from './outbox/outbox.serv
 import { createRuntime, type Repositories, type Runtime, type ServiceDeps } from './runtime.js';
 import { createIntegrityService, createStorageService, type LedgerStore } from './storage/storage.service.js';
 import { createSyncService } from './sync/sync.service.js';
+import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
 
@@ -106,6 +107,7 @@ export function createServices(
     network: networkService(deps.network),
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
+    space: createSpaceService(rt),
     internals: {
       runtime: rt,
       outbox,

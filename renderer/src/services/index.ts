@@ -56,6 +56,7 @@ export function createAppServices(deps: VaultDeps): AppServices {
     inspection: scoped(vault, 'inspection'),
     outbox: scoped(vault, 'outbox'),
     documents: scoped(vault, 'documents'),
+    space: scoped(vault, 'space'),
   };
 }
 

@@ -6,6 +6,9 @@
  *   attachmentsRepo(db).get(id)             → one row or null
  *   attachmentsRepo(db).add(row)            → writes one immutable row (strict tx); refuses after finalize
  *   attachmentsRepo(db).remove(id, why)     → deletes a row of a draft that is not finalized
+ *   attachmentsRepo(db).reclaim(id, proof)  → empties the original of a FINALIZED result's photo or scan
+ *                                             (the caller has checked the receipt, retention and the
+ *                                             bytes' hash); the row, its hash and thumbnail stay
  * Each add and remove appends its audit entry (evidence.added / signature.added / evidence.removed)
  * in the same transaction as the write, so the inspector's chain holds every capture and removal.
  *   hashBlob(blob)                          → lower-case hex SHA-256 (call before add, outside any tx)
@@ -71,6 +74,20 @@ export interface AttachmentsRepo {
   forTask(taskId: string): Promise<AttachmentRow[]>;
   add(row: AttachmentRow): Promise<AttachmentRow>;
   remove(id: string, why: { reason: string; at: string }): Promise<void>;
+  /**
+   * Frees the bytes of one original, recording `evidence.reclaimed` in the same transaction. Returns
+   * the bytes freed, 0 when it was reclaimed meanwhile. Throws when the row is missing, is a
+   * signature, its result is not finalized or its stored hash is not the one proven.
+   */
+  reclaim(id: string, proof: ReclaimProof): Promise<number>;
+}
+
+export interface ReclaimProof {
+  /** The SHA-256 recomputed from the bytes just before, which the receipt covers. */
+  readonly sha256: string;
+  readonly at: string;
+  /** When the platform received the result (the receipt's receivedAt): retention counts from it. */
+  readonly receiptReceivedAt: string;
 }
 
 /** A signature's file is named after its slot (`inspector-<id>.png`, `party.png`): whose it is. */
@@ -91,6 +108,11 @@ function addedEntry(row: AttachmentRow): AuditInput {
 }
 
 export const MAX_REMOVAL_REASON = 200;
+
+/** Bytes an original still holds locally: zero once reclaimed. */
+export function originalBytes(row: AttachmentRow): number {
+  return row.reclaimed ? 0 : row.size;
+}
 
 export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
   /** Evidence of a finalized result is frozen with it (a correction gets a new resultId). */
@@ -158,6 +180,40 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
           await assertOpen(row);
           await db.attachments.delete(id);
           for (const e of entries) await audit.writeInTx(e);
+        }),
+      );
+    },
+    async reclaim(id, proof) {
+      const before = await db.attachments.get(id);
+      if (!before) throw new Error(`找不到附件 ${id}`);
+      const entry: AuditInput = {
+        at: proof.at,
+        kind: 'evidence.reclaimed',
+        subjectId: id,
+        detail: {
+          taskId: before.taskId,
+          resultId: before.resultId,
+          evidenceKind: before.kind,
+          sha256: proof.sha256,
+          size: before.size,
+          receiptReceivedAt: proof.receiptReceivedAt,
+        },
+      };
+      return audit.recording([entry], (entries) =>
+        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+          const row = await db.attachments.get(id);
+          if (!row) throw new Error(`找不到附件 ${id}`);
+          if (row.reclaimed) return 0; // reclaimed meanwhile: that reclaim recorded itself
+          if (row.kind === 'signature') throw new Error('签名不能清理');
+          if (!(await db.results.get(row.resultId))) throw new Error('检查记录尚未定稿，原件不能清理');
+          if (row.sha256 !== proof.sha256) throw new Error(`附件 ${id} 的校验值与回执不符，未清理`);
+          // The row keeps its place, hash and thumbnail: only the original's bytes go.
+          const empty = db.sealingKeys
+            ? { bytes: new Uint8Array(0), type: row.mime }
+            : new Blob([], { type: row.mime });
+          await db.attachments.put({ ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } });
+          for (const e of entries) await audit.writeInTx(e);
+          return row.size;
         }),
       );
     },

@@ -1,0 +1,171 @@
+/**
+ * Reclaiming evidence originals: allowed only once a receipt covers the exact id and hash and the
+ * retention has passed; the bytes are hashed again before the delete; results, signatures and hashes
+ * stay; the audit chain records each reclaim.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Receipt } from '../../../../shared/protocol/index.js';
+import { attachmentsRepo, auditRepo, outboxRepo, referenceRepo, tasksRepo } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../../testing/builders.js';
+import { signDraft, tinyPng } from '../../testing/inspection.testkit.js';
+import type { Draft, EvidenceFile } from '../api.js';
+import { createSpaceService, type SpaceOptions } from './space.service.js';
+
+let dbs: ReturnType<typeof freshDatabases>;
+let clock: Date;
+beforeEach(async () => {
+  dbs = freshDatabases();
+  clock = new Date('2026-05-06T02:00:00Z');
+  await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 1, task: makeTask(1) }], '1', 1, 'x');
+  await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
+});
+afterEach(() => disposeDatabases(dbs));
+
+const DAY = 24 * 3600 * 1000;
+const later = (days: number) => {
+  clock = new Date(Date.parse('2026-05-06T03:00:00Z') + days * DAY);
+};
+
+function passed(d: Draft): Draft {
+  return {
+    ...d,
+    items: d.items.map((i) => ({ ...i, outcome: 'pass' })),
+    resultCodes: ['NO_PROBLEM'],
+    checkMethods: ['ON_SITE'],
+    followUps: [],
+  };
+}
+
+/** Two photos, signed, finalized; `space` runs with a 30-day retention on the test clock. */
+async function finalized(options: SpaceOptions = {}) {
+  const s = testServices(dbs, { now: () => clock });
+  const draft = await s.inspection.openDraft('task-1');
+  const a = await s.inspection.addEvidence('task-1', tinyPng('photo-a'), 'photo', 'a.png');
+  // Captured a second later, so the evidence is listed in a fixed order.
+  clock = new Date(clock.getTime() + 1000);
+  const b = await s.inspection.addEvidence('task-1', tinyPng('photo-b-longer'), 'photo', 'b.png');
+  await s.inspection.saveDraft(await signDraft(s.inspection, passed(draft)));
+  const done = await s.inspection.finalize('task-1');
+  if (!done.ok) throw new Error(JSON.stringify(done.problems));
+  const space = createSpaceService(s.internals.runtime, { retentionDays: 30, estimate: async () => ({}), ...options });
+  return { s, a, b, resultId: done.result.resultId, space };
+}
+
+async function acknowledge(resultId: string, covers: readonly EvidenceFile[], state: 'accepted' | 'held' = 'accepted') {
+  const [op] = await outboxRepo(dbs.field).list();
+  if (!op) throw new Error('finalize queued no op');
+  const receipt: Receipt = {
+    resultId,
+    receivedAt: '2026-05-06T03:00:00Z',
+    contentHash: 'a'.repeat(64),
+    attachmentHashes: covers.map((f) => ({ id: f.id, sha256: f.sha256 })),
+    publication: { state, publishedAt: null, deadline: '2026-06-02' },
+    clockSkewFlagged: false,
+  };
+  await outboxRepo(dbs.field).acknowledge(op.opId, receipt);
+}
+
+describe('reclaiming evidence originals', () => {
+  it('keeps originals without a receipt and inside the retention, with the reason', async () => {
+    const { a, b, resultId, space } = await finalized();
+    const first = await space.overview();
+    expect(first.tasks[0]).toMatchObject({ taskId: 'task-1', originalsBytes: a.size + b.size, draftBytes: 0 });
+    expect(first.tasks[0]?.results[0]?.reasons).toEqual(['平台尚未出具回执']);
+    expect(await space.reclaim(resultId)).toEqual({
+      ok: false,
+      error: { kind: 'not-allowed', message: '原件不能清理：平台尚未出具回执' },
+    });
+    await acknowledge(resultId, [a, b]);
+    later(10);
+    expect(await space.reclaim(resultId)).toMatchObject({
+      ok: false,
+      error: { message: '原件不能清理：保留期（30 天）未满' },
+    });
+    expect((await attachmentsRepo(dbs.field).get(a.id))?.blob.size).toBe(a.size);
+  });
+
+  it('frees only the originals the receipt covers by id and hash, after retention; record and signatures stay', async () => {
+    const { s, a, b, resultId, space } = await finalized();
+    // The receipt names b with another hash: b is not proven and must stay.
+    await acknowledge(resultId, [a, { ...b, sha256: 'f'.repeat(64) }]);
+    later(31);
+    const before = (await space.overview()).tasks[0]!.results[0]!;
+    expect(before.evidence.map((e) => [e.id, e.state, e.reason])).toEqual([
+      [a.id, 'reclaimable', null],
+      [b.id, 'kept', '回执未包含该附件或校验值不符'],
+    ]);
+    expect(before.reclaimableBytes).toBe(a.size);
+
+    const out = await space.reclaim(resultId);
+    expect(out).toEqual({
+      ok: true,
+      freed: a.size,
+      reclaimed: 1,
+      kept: [{ id: b.id, reason: '回执未包含该附件或校验值不符' }],
+    });
+    const rowA = await attachmentsRepo(dbs.field).get(a.id);
+    expect(rowA).toMatchObject({ sha256: a.sha256, size: a.size, reclaimed: { at: clock.toISOString() } });
+    expect(rowA?.blob.size).toBe(0);
+    expect((await attachmentsRepo(dbs.field).get(b.id))?.blob.size).toBe(b.size);
+    const files = await s.inspection.evidenceFor(resultId);
+    for (const sig of files.filter((f) => f.kind === 'signature')) expect(sig.blob.size).toBeGreaterThan(0);
+    expect((await s.inspection.resultsForTask('task-1')).map((r) => r.resultId)).toEqual([resultId]);
+    const chain = await auditRepo(dbs.field).list();
+    expect(chain.at(-1)).toMatchObject({
+      kind: 'evidence.reclaimed',
+      subjectId: a.id,
+      detail: { resultId, sha256: a.sha256, size: a.size, receiptReceivedAt: '2026-05-06T03:00:00Z' },
+    });
+    expect((await s.integrity.check()).ok).toBe(true);
+    const after = (await space.overview()).tasks[0]!;
+    expect(after.originalsBytes).toBe(b.size);
+    expect(after.results[0]?.evidence[0]).toMatchObject({ state: 'reclaimed', reclaimedAt: clock.toISOString() });
+    // Nothing left to free: a second reclaim frees nothing and records nothing.
+    expect(await space.reclaim(resultId)).toMatchObject({ ok: false });
+    expect((await auditRepo(dbs.field).list()).length).toBe(chain.length);
+  });
+
+  it('keeps an original whose bytes no longer match the hash the receipt covers', async () => {
+    const { a, b, resultId, space } = await finalized();
+    await acknowledge(resultId, [a, b]);
+    later(31);
+    const row = (await dbs.field.attachments.get(a.id))!;
+    await dbs.field.attachments.put({ ...row, blob: tinyPng('swapped-bytes') });
+    const out = await space.reclaim(resultId);
+    expect(out).toEqual({
+      ok: true,
+      freed: b.size,
+      reclaimed: 1,
+      kept: [{ id: a.id, reason: '原件内容与保存时的校验值不符，未清理' }],
+    });
+    expect((await attachmentsRepo(dbs.field).get(a.id))?.blob.size).toBeGreaterThan(0);
+  });
+
+  it('never reclaims on a receipt the verifier rejects, or while the platform holds the result back', async () => {
+    const rejected = await finalized({ receiptVerified: async () => false });
+    await acknowledge(rejected.resultId, [rejected.a, rejected.b]);
+    later(31);
+    expect(await rejected.space.reclaim(rejected.resultId)).toMatchObject({
+      ok: false,
+      error: { message: '原件不能清理：平台回执未通过验证' },
+    });
+    const held = createSpaceService(rejected.s.internals.runtime, { retentionDays: 30 });
+    await acknowledge(rejected.resultId, [rejected.a, rejected.b], 'held');
+    expect(await held.reclaim(rejected.resultId)).toMatchObject({
+      ok: false,
+      error: { message: '原件不能清理：结果被平台暂缓公示，需复核' },
+    });
+    expect((await attachmentsRepo(dbs.field).get(rejected.a.id))?.blob.size).toBe(rejected.a.size);
+  });
+
+  it('says the draft evidence of an unfinished inspection is never reclaimable', async () => {
+    const s = testServices(dbs, { now: () => clock });
+    await s.inspection.openDraft('task-1');
+    const a = await s.inspection.addEvidence('task-1', tinyPng('draft'), 'photo', 'a.png');
+    const space = createSpaceService(s.internals.runtime, { estimate: async () => ({ usage: 1000, quota: 9000 }) });
+    const o = await space.overview();
+    expect(o).toMatchObject({ usage: 1000, quota: 9000, retentionDays: 90 });
+    expect(o.tasks[0]).toMatchObject({ originalsBytes: a.size, draftBytes: a.size, results: [] });
+  });
+});

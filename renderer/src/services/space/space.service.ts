@@ -1,0 +1,161 @@
+/**
+ * Storage space and reclaiming evidence originals. Evidence is the inspector's proof, so an original
+ * leaves this device only when the platform has proven it holds the same bytes: the result's receipt
+ * names the attachment with the same id and SHA-256 (recomputed from the bytes just before the
+ * delete, not taken from the row), the result is not held back, and the retention period has passed
+ * since the platform received it (the rule in sync/push-retention.ts). Results, signatures, documents
+ * and every hash stay; each reclaim is an `evidence.reclaimed` entry on the audit chain.
+ */
+import type { Receipt } from '../../../../shared/protocol/index.js';
+import { hashBlob, originalBytes, type AttachmentRow, type ResultRow } from '../../db/index.js';
+import { EVIDENCE_RETENTION_DAYS, evidenceDeletable, type RetentionVerdict } from '../../sync/push-retention.js';
+import type { Runtime } from '../runtime.js';
+import type { EvidenceSpace, ReclaimOutcome, ResultSpace, SpaceService, TaskSpace } from './space.api.js';
+
+/**
+ * Whether a receipt is proof that the platform holds this exact attachment. Every reclaim asks this
+ * one question; today the answer is "the receipt exists and names this id with this hash", and a
+ * check of the platform's signature and log inclusion belongs here, so nothing is reclaimed on an
+ * unverified receipt.
+ */
+export type ReceiptVerifier = (
+  receipt: Receipt | null,
+  attachment: { readonly id: string; readonly sha256: string },
+) => Promise<boolean>;
+
+export const receiptCoversAttachment: ReceiptVerifier = (receipt, a) =>
+  Promise.resolve(receipt !== null && receipt.attachmentHashes.some((h) => h.id === a.id && h.sha256 === a.sha256));
+
+export interface SpaceOptions {
+  readonly retentionDays?: number;
+  readonly receiptVerified?: ReceiptVerifier;
+  readonly estimate?: () => Promise<{ usage?: number; quota?: number }>;
+}
+
+const UNVERIFIED = '平台回执未通过验证';
+const HASH_CHANGED = '原件内容与保存时的校验值不符，未清理';
+const NOT_FINAL = '检查记录尚未定稿';
+
+function browserEstimate(): Promise<{ usage?: number; quota?: number }> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return Promise.resolve({});
+  return navigator.storage.estimate();
+}
+
+type Evidence = AttachmentRow & { readonly kind: 'photo' | 'scan' };
+const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
+
+export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
+  const { attachments, results, tasks } = rt.repos;
+  const retentionDays = options.retentionDays ?? EVIDENCE_RETENTION_DAYS;
+  const verified = options.receiptVerified ?? receiptCoversAttachment;
+  const estimate = options.estimate ?? browserEstimate;
+
+  /** The rule, then the one receipt predicate: both must allow it. */
+  async function verdict(receipt: Receipt | null, a: { id: string; sha256: string }): Promise<RetentionVerdict> {
+    const rule = evidenceDeletable({ attachment: a, receipt, now: rt.now(), retentionDays });
+    if (!rule.deletable) return rule;
+    return (await verified(receipt, a)) ? rule : { deletable: false, reason: UNVERIFIED };
+  }
+
+  async function evidenceOf(row: Evidence, result: ResultRow | null): Promise<EvidenceSpace> {
+    const base = {
+      id: row.id,
+      kind: row.kind,
+      fileName: row.fileName,
+      size: row.size,
+      sha256: row.sha256,
+      capturedAt: row.capturedAt,
+      thumbnail: row.thumbnail,
+    };
+    if (row.reclaimed) return { ...base, state: 'reclaimed', reason: null, reclaimedAt: row.reclaimed.at };
+    const v = result ? await verdict(result.receipt, row) : { deletable: false as const, reason: NOT_FINAL };
+    return v.deletable
+      ? { ...base, state: 'reclaimable', reason: null, reclaimedAt: null }
+      : { ...base, state: 'kept', reason: v.reason, reclaimedAt: null };
+  }
+
+  async function taskSpace(taskId: string, enterpriseName: string, rows: readonly Evidence[]): Promise<TaskSpace> {
+    const byResult = new Map<string, Evidence[]>();
+    for (const r of rows) byResult.set(r.resultId, [...(byResult.get(r.resultId) ?? []), r]);
+    const out: ResultSpace[] = [];
+    let draftBytes = 0;
+    for (const [resultId, files] of byResult) {
+      const result = await results.get(resultId);
+      if (!result) {
+        draftBytes += files.reduce((n, f) => n + originalBytes(f), 0);
+        continue;
+      }
+      const evidence = await Promise.all(files.map((f) => evidenceOf(f, result)));
+      out.push({
+        resultId,
+        finalizedAt: result.finalizedAt,
+        originalsBytes: files.reduce((n, f) => n + originalBytes(f), 0),
+        reclaimableBytes: evidence.filter((e) => e.state === 'reclaimable').reduce((n, e) => n + e.size, 0),
+        evidence,
+        reasons: [...new Set(evidence.flatMap((e) => (e.reason ? [e.reason] : [])))],
+      });
+    }
+    out.sort((a, b) => b.finalizedAt.localeCompare(a.finalizedAt));
+    return {
+      taskId,
+      enterpriseName,
+      originalsBytes: draftBytes + out.reduce((n, r) => n + r.originalsBytes, 0),
+      draftBytes,
+      results: out,
+    };
+  }
+
+  return {
+    async overview() {
+      const [est, list, finalized] = await Promise.all([estimate(), tasks.list(), results.all()]);
+      const names = new Map(list.map((t) => [t.task.id, t.task.enterprise.name]));
+      for (const r of finalized) if (!names.has(r.taskId)) names.set(r.taskId, r.payload.enterpriseUscc);
+      const out: TaskSpace[] = [];
+      for (const [taskId, name] of names) {
+        const rows = (await attachments.forTask(taskId)).filter(isEvidence);
+        if (rows.length > 0) out.push(await taskSpace(taskId, name, rows));
+      }
+      out.sort((a, b) => b.originalsBytes - a.originalsBytes || a.taskId.localeCompare(b.taskId));
+      return { usage: est.usage ?? null, quota: est.quota ?? null, retentionDays, tasks: out };
+    },
+
+    async reclaim(resultId): Promise<ReclaimOutcome> {
+      const result = await results.get(resultId);
+      if (!result) return { ok: false, error: { kind: 'not-found', message: '找不到该检查记录，或尚未定稿' } };
+      const receipt = result.receipt;
+      const kept: { id: string; reason: string }[] = [];
+      let freed = 0;
+      let reclaimed = 0;
+      for (const row of (await attachments.forResult(resultId)).filter(isEvidence)) {
+        if (row.reclaimed) continue;
+        const before = await verdict(receipt, row);
+        if (!before.deletable) {
+          kept.push({ id: row.id, reason: before.reason });
+          continue;
+        }
+        // The receipt covers the hash recorded at capture; the bytes must still be those bytes.
+        const sha256 = await hashBlob(row.blob);
+        const now = await verdict(receipt, { id: row.id, sha256 });
+        if (sha256 !== row.sha256 || !now.deletable || !receipt) {
+          kept.push({
+            id: row.id,
+            reason: sha256 !== row.sha256 ? HASH_CHANGED : now.deletable ? UNVERIFIED : now.reason,
+          });
+          continue;
+        }
+        const bytes = await attachments.reclaim(row.id, {
+          sha256,
+          at: rt.now().toISOString(),
+          receiptReceivedAt: receipt.receivedAt,
+        });
+        freed += bytes;
+        if (bytes > 0) reclaimed += 1;
+      }
+      if (reclaimed === 0 && kept.length > 0) {
+        const reasons = [...new Set(kept.map((k) => k.reason))].join('；');
+        return { ok: false, error: { kind: 'not-allowed', message: `原件不能清理：${reasons}` } };
+      }
+      return { ok: true, freed, reclaimed, kept };
+    },
+  };
+}
