@@ -6,6 +6,7 @@ import { TaskDetailScreen } from '../features/tasks/TaskDetailScreen.js';
 import { InspectionScreen } from '../features/inspection/InspectionScreen.js';
 import { OutboxScreen } from '../features/outbox/OutboxScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
+import { StorageScreen } from '../features/storage/StorageScreen.js';
 import { EnterpriseSearchScreen } from '../features/enterprises/EnterpriseSearchScreen.js';
 import { EnterpriseScreen } from '../features/enterprises/EnterpriseScreen.js';
 
@@ -26,6 +27,8 @@ export function RouteView() {
       return <OutboxScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'storage':
+      return <StorageScreen />;
     case 'login':
     case 'tasks':
       return <TaskListScreen />;

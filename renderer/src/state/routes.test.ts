@@ -11,6 +11,7 @@ describe('hash routes', () => {
       { name: 'inspect', taskId: 'abc' },
       { name: 'outbox' },
       { name: 'settings' },
+      { name: 'storage' },
     ];
     for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r);
   });

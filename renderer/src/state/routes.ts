@@ -11,7 +11,8 @@ export type Route =
   | { readonly name: 'enterprises' }
   | { readonly name: 'enterprise'; readonly uscc: string }
   | { readonly name: 'outbox' }
-  | { readonly name: 'settings' };
+  | { readonly name: 'settings' }
+  | { readonly name: 'storage' };
 
 export const DEFAULT_ROUTE: Route = { name: 'tasks' };
 
@@ -45,6 +46,8 @@ export function parseHash(hash: string): Route {
     }
     case 'settings':
       return { name: 'settings' };
+    case 'storage':
+      return { name: 'storage' };
     case 'tasks': {
       const taskId = decode(id);
       if (!taskId) return { name: 'tasks' };

@@ -16,6 +16,7 @@ import { Badge } from '../../ui/Badge.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { OUTBOX_STATE_LABELS, OUTBOX_STATE_TONES } from '../outbox/outbox-text.js';
+import { ResultEvidenceList } from '../storage/ResultEvidenceList.js';
 import { ResultExtras } from './ResultExtras.js';
 import { publicationDeadlineOf } from './result-text.js';
 
@@ -150,6 +151,7 @@ export function ResultView({ task, result }: { task: Task; result: StoredResult 
         </table>
       </div>
       <ResultExtras payload={p} />
+      <ResultEvidenceList resultId={result.resultId} />
     </section>
   );
 }

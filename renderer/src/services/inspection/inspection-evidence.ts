@@ -40,6 +40,7 @@ export function toEvidenceFile(row: AttachmentRow): EvidenceFile {
     capturedAt: row.capturedAt,
     thumbnail: row.thumbnail,
     blob: row.blob,
+    reclaimedAt: row.reclaimed?.at ?? null,
   };
 }
 

@@ -82,6 +82,8 @@ export interface EvidenceFile {
   readonly capturedAt: string;
   readonly thumbnail: Blob | null;
   readonly blob: Blob;
+  /** When the original was reclaimed (its bytes deleted after the platform's receipt covered them); else null. */
+  readonly reclaimedAt: string | null;
 }
 
 export interface FinalizeProblem {
