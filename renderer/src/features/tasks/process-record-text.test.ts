@@ -21,6 +21,9 @@ describe('执法过程记录 wording', () => {
     expect(eventText(entry('evidence.removed', { evidenceKind: 'scan', reason: '拍错了' }), t)).toBe(
       '删除证据：扫描件（原因：拍错了）',
     );
+    expect(eventText(entry('evidence.reclaimed', { evidenceKind: 'photo' }), t)).toBe(
+      '清理证据原件以释放空间：照片（平台回执已覆盖其 SHA-256，记录保留）',
+    );
     expect(eventText(entry('signature.added', { signer: 'inspector-insp-7' }), t)).toBe('签名：检查人员 张三');
     expect(eventText(entry('signature.added', { signer: 'party' }), t)).toBe('签名：当事人（或见证人）');
     expect(eventText(entry('document.issued', { docType: 'record', docNo: 'X1号' }), t)).toBe(

@@ -52,6 +52,8 @@ export function eventText(entry: ProcessRecordEntry, team: Task['team']): string
       return `采集证据：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}`;
     case 'evidence.removed':
       return `删除证据：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}（原因：${text(d['reason'])}）`;
+    case 'evidence.reclaimed':
+      return `清理证据原件以释放空间：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}（平台回执已覆盖其 SHA-256，记录保留）`;
     case 'signature.added':
       return `签名：${signerName(text(d['signer']), team)}`;
     case 'result.finalized':
