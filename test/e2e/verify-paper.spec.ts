@@ -145,6 +145,12 @@ test('a printed paper verifies by its PDF; a changed PDF or another paper does n
     await expect(pub.locator('#verdict')).toHaveText('未找到：该文件与平台记录不符');
     await expect(pub.locator('body')).not.toContainText(task.enterprise.name);
 
+    // The on-site photo, as uploaded with the record, is found as that record's evidence.
+    await pub.goto(`${platform.url}/public/check`);
+    await pub.getByLabel('选择要核验的文件').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    await expect(pub.locator('#verdict')).toContainText('该文件是下列检查记录的现场证据');
+    await expect(pub.locator('#paper-enterprise')).toHaveText(task.enterprise.name);
+
     // A paper naming this enterprise but carrying another paper's valid QR: the page shows the truth.
     const other = await otherPaper(platform.url, platform.logins[1]!.certNo, task.enterprise.uscc);
     await pub.goto(`${platform.url}/public/verify?result=${other.resultId}&hash=${other.docHash}`);
