@@ -1,7 +1,7 @@
 /**
  * When local evidence may be deleted (if ever): only when a platform receipt covers that exact
  * attachment (same id and SHA-256), the result is not held back, and the retention period has
- * passed since the platform received it. A pure rule; nothing in the app deletes evidence yet.
+ * passed since the platform received it. A pure rule; services/space applies it before reclaiming originals.
  */
 import type { Receipt } from '../../../shared/protocol/index.js';
 
