@@ -33,6 +33,12 @@ interface SyncOutcome {
   records: number;
   ok: boolean;
   message: string;
+  /** From the start of the pull to its credit-file phase (worker start, reference data, tasks). */
+  beforeEnterprisesMs: number;
+  /** After the last page: the search index made ready. */
+  searchWarmMs: number;
+  /** The pull worker's own timers: waitMs = waiting for pages (the link), writeMs = IndexedDB. */
+  timings: { waitMs: number; writeMs: number; totalMs: number } | null;
 }
 interface Bench {
   login(url: string, certNo: string, password: string): Promise<string>;
@@ -150,7 +156,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
           [`${key}.rawTransferSeconds`]: raw,
           [`${key}.ratioToRawTransfer`]: ratio,
           [`${key}.wireMB`]: clean.down / 1e6,
+          [`${key}.breakdown.beforeEnterprisesMs`]: Math.round(result.beforeEnterprisesMs),
+          [`${key}.breakdown.searchWarmMs`]: Math.round(result.searchWarmMs),
         });
+        if (result.timings)
+          Object.assign(out, {
+            [`${key}.breakdown.waitMs`]: Math.round(result.timings.waitMs),
+            [`${key}.breakdown.writeMs`]: Math.round(result.timings.writeMs),
+            [`${key}.breakdown.enterprisesTotalMs`]: Math.round(result.timings.totalMs),
+          });
         ctx.log(
           `${mbit} Mbit/s: ${result.records} records searchable in ${result.seconds.toFixed(1)} s; ` +
             `the same ${(clean.down / 1e6).toFixed(2)} MB raw in ${raw.toFixed(1)} s (×${ratio.toFixed(2)})`,
