@@ -14,6 +14,7 @@ export default defineConfig({
       'test/print/**/*.test.ts',
       'test/reliability/**/*.test.ts',
       'test/contract/**/*.test.ts',
+      'test/net/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

@@ -86,9 +86,18 @@ export interface Rig {
 
 let counter = 0;
 
-export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: number } = {}): Promise<Rig> {
+export async function rig(
+  opts: {
+    tokenTtlSeconds?: number;
+    publishDelayMs?: number;
+    /** The URL the app uses for the platform (e.g. a link emulator in front of it); default: the platform's. */
+    via?: (platformUrl: string) => Promise<string>;
+  } = {},
+): Promise<Rig> {
+  const { via, ...platformOpts } = opts;
   const dataDir = mkdtempSync(join(tmpdir(), 'reliability-'));
-  const platform = await startPlatform({ dataDir, seed: 11, enterprises: 400, port: 0, faults: true, ...opts });
+  const platform = await startPlatform({ dataDir, seed: 11, enterprises: 400, port: 0, faults: true, ...platformOpts });
+  const appUrl = via ? await via(platform.url) : platform.url;
   counter += 1;
   const prefix = `rel${counter}-${Math.random().toString(36).slice(2, 7)}-`;
   const w = wire();
@@ -121,7 +130,7 @@ export async function rig(opts: { tokenTtlSeconds?: number; publishDelayMs?: num
     testServices(
       { ...r.dbs, prefix },
       {
-        adapter: testAdapter(platform.url),
+        adapter: testAdapter(appUrl),
         network,
         fetch: w.fetch,
         now: () => new Date(Date.now() + r.skewMs),

@@ -1,0 +1,167 @@
+/**
+ * City scale: 1,000,000 credit files in one station cache. The simulator generates them; the bench
+ * page's real data layer syncs them on loopback into an empty persistent profile until searchable;
+ * then the browser quits and starts again on that profile, and the bench measures start-up to the
+ * first search answer, 200 mixed queries, the peak memory of the page and its workers during the
+ * sync (renderer processes, /proc: process-memory.ts) and the profile's size on disk.
+ *
+ * Takes several minutes and a few GB of disk, so it runs only when asked by name:
+ * `npm run bench -- scale1m` (or BENCH_SCALE1M=1; BENCH_SCALE1M_ENTERPRISES to change the count).
+ */
+import Database from 'better-sqlite3';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { build } from 'vite';
+import { serveStatic } from '../helpers/static-server.js';
+import { startPlatform } from '../platform/server.js';
+import { launchProfile, type BenchContext } from './context.js';
+import { samplePeaks } from './process-memory.js';
+
+const COUNT = Number(process.env['BENCH_SCALE1M_ENTERPRISES'] ?? '1000000');
+const ASKED = process.argv[2] === 'scale1m' || process.env['BENCH_SCALE1M'] === '1';
+
+interface Bench {
+  login(url: string, certNo: string, password: string): Promise<string>;
+  unlock(url: string, token: string): Promise<void>;
+  sync(
+    url: string,
+    token: string,
+  ): Promise<{ seconds: number; records: number; ok: boolean; message: string; peakHeapMB: number }>;
+  firstSearch(q: string): Promise<{ readyMs: number; fromLoadMs: number; total: number }>;
+  queries(list: { q: string; filters: Record<string, string[]> }[]): Promise<number[]>;
+}
+declare const bench: Bench;
+
+/** The bench page of credit-files.bench.ts, bundled the same way. */
+async function buildPage(ctx: BenchContext): Promise<string> {
+  const outDir = join(ctx.tmpDir, 'page-dist');
+  await build({
+    configFile: false,
+    root: join(ctx.root, 'test/bench/page'),
+    base: './',
+    logLevel: 'warn',
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022' },
+  });
+  return outDir;
+}
+
+function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** Bytes of every file under `dir`. */
+function du(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += du(p);
+    else if (e.isFile()) n += statSync(p).size;
+  }
+  return n;
+}
+
+/** 200 queries in the mix of credit-files.bench.ts: mostly 2–3 character fragments from mid-name. */
+function makeQueries(dataDir: string): { q: string; filters: Record<string, string[]> }[] {
+  const db = new Database(join(dataDir, 'platform.sqlite'), { readonly: true });
+  const step = Math.max(2, Math.floor(COUNT / 200) - 3);
+  const rows = db
+    .prepare(
+      `SELECT name, json_extract(CAST(json AS TEXT), '$.legalRep') AS rep, json_extract(CAST(json AS TEXT), '$.address') AS addr, uscc
+    FROM enterprises WHERE deleted = 0 AND seq % ? = 1 LIMIT 200`,
+    )
+    .all(step) as { name: string; rep: string; addr: string; uscc: string }[];
+  db.close();
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  return rows.map((r, i): { q: string; filters: Record<string, string[]> } => {
+    const kind = i % 20;
+    if (kind < 14) {
+      const len = 2 + rnd(2);
+      const from = 3 + rnd(Math.max(1, r.name.length - 3 - len));
+      return { q: r.name.slice(from, from + len), filters: {} };
+    }
+    if (kind < 16) return { q: r.uscc.slice(0, 8 + rnd(6)), filters: {} };
+    if (kind < 17) return { q: r.rep, filters: {} };
+    if (kind < 18) return { q: r.addr.slice(9, 13), filters: {} };
+    if (kind < 19) return { q: r.name.slice(5, 7), filters: { creditClasses: ['C', 'D', 'E'] } };
+    return { q: '', filters: { warningColors: ['red'], regions: ['371002'] } };
+  });
+}
+
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, number>> {
+  if (!ASKED) {
+    ctx.log('skipped (several minutes, GBs of disk): run it with `npm run bench -- scale1m`');
+    return {};
+  }
+  const dataDir = join(ctx.tmpDir, 'platform');
+  const g0 = Date.now();
+  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0 });
+  const generateSeconds = (Date.now() - g0) / 1000;
+  ctx.log(`simulator: ${COUNT} enterprises in ${generateSeconds.toFixed(0)} s`);
+  const web = await serveStatic({ root: await buildPage(ctx), appConfig: { platformUrl: platform.url, demo: true } });
+  const { certNo, password } = platform.logins[0]!;
+  try {
+    const a = await launchProfile(ctx);
+    const page = a.context.pages()[0] ?? (await a.context.newPage());
+    await open(page, web.url);
+    const token = await page.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
+    await page.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, token] as const);
+    const sampler = samplePeaks(a.profileDir);
+    const synced = await page.evaluate(([u, t]) => bench.sync(u, t), [platform.url, token] as const);
+    const peak = sampler.stop();
+    if (!synced.ok) throw new Error(`1M sync failed: ${synced.message}`);
+    ctx.log(
+      `sync: ${synced.records} records searchable in ${synced.seconds.toFixed(0)} s; peak renderers ` +
+        `${peak.renderersPssMB.toFixed(0)} MB PSS (${peak.renderersRssMB.toFixed(0)} MB RSS), browser ${peak.treePssMB.toFixed(0)} MB`,
+    );
+    await a.context.close(); // a normal quit: what is on disk is what the station keeps
+    const diskBytes = du(a.profileDir);
+    const idbBytes = du(join(a.profileDir, 'Default', 'IndexedDB'));
+
+    const again = await launchProfile(ctx, a.profileDir);
+    const p2 = again.context.pages()[0] ?? (await again.context.newPage());
+    await open(p2, web.url);
+    const t2 = await p2.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
+    await p2.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, t2] as const);
+    const startSampler = samplePeaks(again.profileDir);
+    const first = await p2.evaluate((q) => bench.firstSearch(q), '海润');
+    const times = await p2.evaluate((list) => bench.queries(list), makeQueries(dataDir));
+    const startPeak = startSampler.stop();
+    await again.context.close();
+    ctx.log(
+      `start-up: first answer ${first.readyMs.toFixed(0)} ms after unlock; p95 ${percentile(times, 95).toFixed(1)} ms`,
+    );
+    return {
+      'scale1m.records': synced.records,
+      'scale1m.generateSeconds': generateSeconds,
+      'scale1m.sync.seconds': synced.seconds,
+      'scale1m.search.p50Ms': percentile(times, 50),
+      'scale1m.search.p95Ms': percentile(times, 95),
+      'scale1m.search.queries': times.length,
+      'scale1m.startup.searchReadyMs': first.readyMs,
+      // Page + workers (renderer processes, PSS) at their peak during the sync.
+      'scale1m.memory.peakMB': peak.renderersPssMB,
+      'scale1m.memory.peakRssMB': peak.renderersRssMB,
+      'scale1m.memory.browserTreePeakMB': peak.treePssMB,
+      'scale1m.memory.pageHeapPeakMB': synced.peakHeapMB,
+      // The same after a restart: the search index built from disk, then 200 queries.
+      'scale1m.memory.startupPeakMB': startPeak.renderersPssMB,
+      'scale1m.disk.MB': diskBytes / 1e6,
+      'scale1m.disk.indexedDbMB': idbBytes / 1e6,
+    };
+  } finally {
+    await web.close();
+    await platform.close();
+  }
+}
