@@ -9,6 +9,7 @@ import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/prot
 import type { PublicResult, PublicResultsResponse, VerifyResponseSchema } from '../../../shared/protocol/index.js';
 import type { z } from 'zod';
 import { inspectorById } from '../auth.js';
+import { publicFollowUp } from '../follow-ups.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, html, json } from '../http.js';
 import { publishDue } from '../publisher.js';
@@ -52,15 +53,18 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
               JOIN results r ON r.result_id = pub.result_id WHERE pub.enterprise_uscc = ? ORDER BY pub.id`,
     )
     .all(uscc) as PubRow[];
-  return rows.map((r) => {
+  // A 复查 result is published with the result it re-checked (as its 后续处置), not as a row of its own.
+  return rows.flatMap((r) => {
     const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
+    if (up.payload.followUpOf) return [];
     const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
     const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
     // Items of a template the inspector added on site are not the task's: named from the template.
     const itemName = (code: string): string =>
       task?.items.find((i) => i.code === code)?.name ?? TEMPLATE_ITEM_NAMES.get(code) ?? '其他检查事项';
     const correctedBy = correctionOf(p, r.result_id);
-    return {
+    const followUp = publicFollowUp(p, r.result_id, itemName);
+    const out: PublicResult = {
       resultId: r.result_id,
       authority: inspectorById(p, r.inspector_id)?.unit ?? '市场监督管理局',
       type: '抽查',
@@ -75,7 +79,9 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
       })),
       publishedAt: r.published_at,
       ...(correctedBy ? { correctedBy } : {}),
+      ...(followUp ? { followUp } : {}),
     };
+    return [out];
   });
 }
 
@@ -112,6 +118,7 @@ export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
       `SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
               JOIN results r ON r.result_id = pub.result_id
               WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')
+              AND json_extract(r.body_json, '$.payload.followUpOf') IS NULL
               AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND c.state = 'published'
                 AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
               GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,

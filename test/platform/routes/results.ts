@@ -19,6 +19,7 @@ import { CALENDAR } from '../gen/calendar.js';
 import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
+import { createFollowUpTask, followUpMismatch } from '../follow-ups.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
@@ -201,6 +202,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   }
   const refused = taskMismatch(p, me, up) ?? foreignAttachments(p, me, up);
   if (refused) return { res: refused, store: false };
+  const wrongFollowUp = followUpMismatch(p, up);
+  if (wrongFollowUp) return { res: { status: 422, body: errorBody('TASK_MISMATCH', wrongFollowUp) }, store: false };
   const live = liveResultOf(p, up.taskId);
   if (live && live !== up.payload.replaces) {
     const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
@@ -265,6 +268,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       JSON.stringify(up),
     );
   if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt }) }, store: true };
+  createFollowUpTask(p, up);
   return { res: { status: 201, body: receipt }, store: true };
 }
 
