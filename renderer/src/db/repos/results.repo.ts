@@ -2,7 +2,7 @@
  * Finalized results. Finalize writes the frozen result, its outbox operation and the audit entry
  * (and freezes the draft) in ONE strict transaction: all of them exist after a crash, or none do.
  */
-import type { Receipt } from '../../../../shared/protocol/index.js';
+import type { Receipt, Task } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
 import type { AuditRow, OutboxRow, ResultRow } from '../rows.js';
 import { auditRepo } from './audit.repo.js';
@@ -19,6 +19,11 @@ export interface FinalizeWrite {
   readonly result: Omit<ResultRow, 'deviceSeq' | 'auditCheckpoint' | 'receipt'>;
   readonly op: Pick<OutboxRow, 'opId' | 'enterpriseName' | 'publicationDeadline'>;
   readonly audit: AuditRow;
+  /**
+   * The 复查 task this result calls for, written in the same transaction so it exists offline at once;
+   * left alone when a synced copy (same derived id) is already here.
+   */
+  readonly followUpTask?: Task;
   /** Fault injection for tests (a crash before the commit must leave nothing half-written): runs inside the transaction before commit. */
   readonly beforeCommit?: () => void;
 }
@@ -53,7 +58,7 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
     },
     all: () => db.results.toArray(),
     async finalize(write) {
-      const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts];
+      const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts, db.tasks];
       return db.transaction('rw', tables, async () => {
         const draft = await db.drafts.get(write.result.taskId);
         if (draft?.frozen) throw new AlreadyFinalizedError(write.result.taskId);
@@ -82,6 +87,19 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
           receipt: null,
         });
         if (draft) await db.drafts.put({ ...draft, frozen: true, updatedAt: row.finalizedAt });
+        const fu = write.followUpTask;
+        if (fu && !(await db.tasks.get(fu.id)))
+          await db.tasks.put({
+            id: fu.id,
+            version: fu.version,
+            status: fu.status,
+            dueDate: fu.dueDate,
+            enterpriseUscc: fu.enterprise.uscc,
+            task: fu,
+            mark: null,
+            // Not from the feed: the platform's copy (same id and version) then changes nothing.
+            seq: 0,
+          });
         write.beforeCommit?.();
         return row;
       });
