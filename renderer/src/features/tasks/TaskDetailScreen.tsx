@@ -13,6 +13,7 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
 import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
 import { DocumentsPanel } from '../documents/DocumentsPanel.js';
+import { FollowUpPanel } from './FollowUpPanel.js';
 import { ProcessRecordPanel } from './ProcessRecordPanel.js';
 import { TASK_STATUS_LABELS } from './task-text.js';
 import { groupByDepartment } from './group-items.js';
@@ -138,6 +139,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
       <div className="detail-grid">
         <div className="detail-main">
           {result ? <ResultSummary result={result} /> : null}
+          <FollowUpPanel task={task} />
           <section className="card" aria-labelledby="plan-title">
             <h2 id="plan-title">抽查计划</h2>
             <dl className="kv">
