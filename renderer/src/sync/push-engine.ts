@@ -155,6 +155,17 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     return 'retry';
   }
 
+  /**
+   * A 复查 goes on the follow-up task the platform makes when it accepts the original result, so it
+   * waits (unsent) while the original, finalized on this device, has no receipt yet.
+   */
+  async function waitsForOriginal(op: OutboxRow): Promise<boolean> {
+    const of = (await deps.results.get(op.resultId))?.payload.followUpOf?.resultId;
+    if (!of) return false;
+    const original = await deps.results.get(of);
+    return original !== null && original.receipt === null;
+  }
+
   async function drainOnce(): Promise<DrainReport> {
     const deviceId = await deps.deviceId();
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
@@ -165,6 +176,10 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
         report.paused = true;
         changed();
+        continue;
+      }
+      if (await waitsForOriginal(op)) {
+        report.retry += 1;
         continue;
       }
       report.sent += 1;
