@@ -96,7 +96,7 @@ test('责令改正 → follow-up task offline with its reminder → 复查 offli
   expect(fuRow?.[0]).toContain('后续处置');
 });
 
-test('特种设备 指令书: the 复查 clock starts from the recorded rectification report, 10 working days on the calendar', async ({
+test('特种设备 指令书: the 复查 clock starts from the recorded rectification report, 10 working days over National Day', async ({
   probe,
   app,
 }) => {
@@ -104,10 +104,13 @@ test('特种设备 指令书: the 复查 clock starts from the recorded rectific
     (t) => t.items.every((i) => i.department === 'TZSB'),
     'a special-equipment task',
   );
-  const today = chinaDate(new Date());
+  // The laptop's clock (only the page's) reads Monday 2026-09-28, just before the National Day holiday.
+  const first = app.context.pages()[0] ?? (await app.context.newPage());
+  await first.clock.install({ time: new Date('2026-09-28T09:00:00+08:00') });
   const page = await app.open();
+  expect(page).toBe(first);
   await openMyTask(page, who, task, { offline: app.context });
-  await inspectWithRectifyOrder(page, task, addWorkingDays(today, 5, CALENDAR));
+  await inspectWithRectifyOrder(page, task, '2026-10-20');
 
   await openTasks(page);
   const row = followUpRow(page, task);
@@ -115,14 +118,18 @@ test('特种设备 指令书: the 复查 clock starts from the recorded rectific
   await row.getByRole('link', { name: task.enterprise.name }).click();
   await expect(page.getByTestId('follow-up-panel')).toContainText('特种设备监察指令书复查');
 
-  // A report date in the future is refused with the reason and changes nothing.
-  await page.getByLabel('整改报告收到日期').fill(addWorkingDays(today, 3, CALENDAR));
+  // A report date after today is refused with the reason and changes nothing.
+  await page.getByLabel('整改报告收到日期').fill('2026-09-29');
   await page.getByRole('button', { name: '登记整改报告' }).click();
   await expect(page.getByRole('alert')).toContainText('不能晚于今天');
   await expect(page.getByTestId('follow-up-deadline')).toContainText('自收到整改报告之日起 10 个工作日内');
 
-  await page.getByLabel('整改报告收到日期').fill(today);
+  // Report received today (Mon 09-28): 09-29 1, 09-30 2, 10-01..07 off, 10-08 3, 10-09 4,
+  // Sat 10-10 (make-up working day) 5, 10-12 6, 10-13 7, 10-14 8, 10-15 9, 10-16 10.
+  await page.getByLabel('整改报告收到日期').fill('2026-09-28');
   await page.getByRole('button', { name: '登记整改报告' }).click();
-  await expect(page.getByTestId('follow-up-deadline')).toHaveText(addWorkingDays(today, 10, CALENDAR));
-  await expect(page.getByTestId('follow-up-state')).toContainText(/待复查|即将到期/);
+  await expect(page.getByTestId('follow-up-deadline')).toHaveText('2026-10-16');
+  await expect(page.getByTestId('follow-up-state')).toContainText('待复查（剩 10 个工作日）');
+  await openTasks(page);
+  await expect(followUpRow(page, task)).toContainText('2026-10-16');
 });
