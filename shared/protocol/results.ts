@@ -172,7 +172,8 @@ export const ResultUploadSchema = z.object({
 });
 export type ResultUpload = z.infer<typeof ResultUploadSchema>;
 
-export const PUBLICATION_STATES = ['accepted', 'under_review', 'published', 'held'] as const;
+/** `under_review`: 待审核 where the deployment reviews results; `returned`: 审核退回, never published, corrected instead. */
+export const PUBLICATION_STATES = ['accepted', 'under_review', 'returned', 'published', 'held'] as const;
 export type PublicationState = (typeof PUBLICATION_STATES)[number];
 
 export const ReceiptSchema = z.object({
@@ -186,6 +187,8 @@ export const ReceiptSchema = z.object({
     deadline: IsoDateSchema,
   }),
   clockSkewFlagged: z.boolean(),
+  /** The reviewer's note when the result was returned (审核退回); optional so earlier receipts parse. */
+  review: z.object({ note: z.string().min(1), reviewedAt: IsoDateTimeSchema }).optional(),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 

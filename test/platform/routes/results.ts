@@ -20,6 +20,7 @@ import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
 import { createFollowUpTask, followUpMismatch } from '../follow-ups.js';
+import { reviewState } from '../review.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
@@ -231,6 +232,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   const mismatch = checkpointMismatch(p, up);
   if (mismatch) return { res: mismatch, store: false };
   recordCheckpoint(p, up);
+  const review = reviewState(p);
   const held =
     task.status === 'cancelled'
       ? 'TASK_CANCELLED'
@@ -244,7 +246,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
     contentHash: up.contentHash,
     attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
     publication: {
-      state: held ? 'held' : 'accepted',
+      state: held ? 'held' : review,
       publishedAt: null,
       deadline: publicationDeadline(up.payload.inspectedOn, CALENDAR),
     },
@@ -261,7 +263,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       up.taskId,
       me.id,
       up.payload.enterpriseUscc,
-      held ? 'held' : 'accepted',
+      held ? 'held' : review,
       held,
       receipt.receivedAt,
       JSON.stringify(receipt),
@@ -276,7 +278,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
 function liveResultOf(p: Platform, taskId: string): string | null {
   const row = p.db
     .prepare(
-      `SELECT r.result_id FROM results r WHERE r.task_id = ? AND r.state IN ('accepted', 'published')
+      `SELECT r.result_id FROM results r WHERE r.task_id = ? AND r.state IN ('accepted', 'under_review', 'published')
       AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
       ORDER BY r.received_at DESC LIMIT 1`,
     )
