@@ -48,7 +48,19 @@ function ResultSummary({ result }: { result: StoredResult }) {
         <dd>{formatDateTime(result.finalizedAt)}</dd>
         <dt>公示截止日期</dt>
         <dd data-testid="task-publication-deadline">{publicationDeadlineOf(result)}</dd>
+        {result.receipt?.publication.state === 'under_review' ? (
+          <>
+            <dt>审核</dt>
+            <dd data-testid="task-review">待审核</dd>
+          </>
+        ) : null}
       </dl>
+      {result.receipt?.publication.state === 'returned' ? (
+        <p className="alert alert-danger" role="alert" data-testid="task-review">
+          审核退回，需更正：{result.receipt.review?.note ?? '（审核人未填写意见）'}
+          。请点“查看结果”，再点“更正此记录”，按审核意见修改后重新定稿。
+        </p>
+      ) : null}
     </section>
   );
 }
