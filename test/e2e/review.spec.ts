@@ -4,7 +4,7 @@
  * the note in the outbox and on the task, corrects it in the form; the reviewer passes the correction;
  * the public page shows it, published once, and the returned result never.
  */
-import { ADMIN_SECRET_HEADER, PublicResultsResponseSchema } from '../../shared/protocol/index.js';
+import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { signAll, waitSaved } from './inspection-pages.js';
 import { fillAllCompliant, finalize, networkStatus, openMyTask, openOutbox, openTask } from './pages.js';
@@ -18,12 +18,13 @@ async function publicResults(url: string, uscc: string) {
   return PublicResultsResponseSchema.parse(await res.json());
 }
 
-/** The reviewer's page (admin secret as the header, typed into the page for its own requests). */
+/** The reviewer's page: the reviewer types the admin secret and loads the results 待审核. */
 async function reviewerPage(context: BrowserContext, url: string, secret: string): Promise<Page> {
   const page = await context.newPage();
-  await page.setExtraHTTPHeaders({ [ADMIN_SECRET_HEADER]: secret });
-  await page.goto(`${url}/v1/admin/review`);
+  await page.goto(`${url}/review`);
   await page.getByLabel('管理密钥').fill(secret);
+  await page.getByRole('button', { name: '加载' }).click();
+  await expect(page.getByRole('status')).toContainText(/待审核/);
   return page;
 }
 
@@ -84,8 +85,8 @@ test('result → 审核退回 with a note → correction → 已公示 once', as
   expect(fixId).not.toBe(firstId);
 
   // The reviewer passes the correction: published once; the returned result never.
-  await reviewer.reload();
-  await reviewer.getByLabel('管理密钥').fill(platform.adminSecret);
+  await reviewer.getByRole('button', { name: '加载' }).click();
+  await expect(reviewer.locator(`tr[data-result-id="${fixId}"]`)).toHaveCount(1);
   await expect(reviewer.locator(`tr[data-result-id="${firstId}"]`)).toHaveCount(0);
   await decide(reviewer, fixId, '通过');
   await expect

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     `公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`,
   );
   console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
-  if (values.review) console.log(`结果审核已开启：审核页面 ${platform.url}/v1/admin/review（需管理密钥）`);
+  if (values.review) console.log(`结果审核已开启：审核页面 ${platform.url}/review（需管理密钥）`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));
   };
