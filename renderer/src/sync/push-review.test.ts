@@ -12,6 +12,7 @@ import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices
 import { signDraft } from '../testing/inspection.testkit.js';
 import { canResendAsCorrection, stateLabel } from '../features/outbox/outbox-text.js';
 import { createPushEngine } from './push-engine.js';
+import { evidenceDeletable } from './push-retention.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let answers: ((path: string) => HttpResult<unknown>)[] = [];
@@ -84,6 +85,11 @@ describe('审核 on the device', () => {
     expect(canResendAsCorrection(returned.setAsideCode)).toBe(false);
     const onTask = await s.inspection.resultForTask('task-1');
     expect(onTask?.receipt?.review?.note).toBe('现场照片缺失，请补充');
+    // Its evidence is kept whatever its age: the correction is still to come.
+    const receipt = { ...onTask!.receipt!, attachmentHashes: [{ id: 'a-1', sha256: 'b'.repeat(64) }] };
+    expect(
+      evidenceDeletable({ attachment: { id: 'a-1', sha256: 'b'.repeat(64) }, receipt, now: new Date('2027-12-01') }),
+    ).toEqual({ deletable: false, reason: '结果被审核退回，待更正' });
 
     // The normal correction flow, in the form: the correction names the returned result.
     const fix = await s.inspection.startCorrection('task-1');
