@@ -18,6 +18,15 @@ export const PublicResultSchema = z.object({
    * is no longer the current result. Optional so earlier answers still parse.
    */
   correctedBy: IdSchema.optional(),
+  /** 后续处置: what the 复查 found for this result's findings, once it is accepted. */
+  followUp: z
+    .object({
+      checkedOn: IsoDateSchema,
+      closed: z.boolean(),
+      outcome: z.string(),
+      findings: z.array(z.object({ item: z.string(), state: z.string() })),
+    })
+    .optional(),
 });
 export type PublicResult = z.infer<typeof PublicResultSchema>;
 

@@ -34,5 +34,10 @@ export const ReferenceSchema = z.object({
   calendar: z.object({ holidays: z.array(IsoDateSchema), workdays: z.array(IsoDateSchema) }),
   publicationWorkingDays: z.number().int().positive(),
   documentTemplates: z.array(z.object({ docType: z.string(), version: z.string() })),
+  /**
+   * This deployment reviews every result before it is published (待审核 → 已公示, or 审核退回 with the
+   * reviewer's note). Optional: absent means no review, and earlier reference data parses unchanged.
+   */
+  reviewBeforePublication: z.boolean().optional(),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;

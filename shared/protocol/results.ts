@@ -11,6 +11,7 @@ import {
   RESULT_CODES,
   resultCodesError,
 } from '../domain/results.js';
+import { FINDING_FOLLOW_UP_STATES } from '../domain/follow-up.js';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
 
 const ConditionStateSchema = z.enum(['met', 'not-met', 'inspector']);
@@ -92,6 +93,23 @@ export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 /** Longest note on how an irregular USCC compares with the licence (usccCheck.note). */
 export const USCC_NOTE_MAX = 500;
 
+/**
+ * A 复查 (follow-up check) names the result whose findings it re-checked and what it found for each
+ * (by item code). The platform closes the findings it covers and publishes the outcome beside the
+ * original result.
+ */
+export const FollowUpOfSchema = z.object({
+  resultId: IdSchema,
+  findings: z
+    .array(
+      z.object({ itemCode: z.string().min(1), state: z.enum(FINDING_FOLLOW_UP_STATES), note: z.string().max(2000) }),
+    )
+    .min(1, '复查至少应涉及一项原发现问题'),
+  /** Special equipment: the day the unit's rectification report was received (starts the 10-working-day clock). */
+  rectificationReportOn: IsoDateSchema.nullable(),
+});
+export type FollowUpOf = z.infer<typeof FollowUpOfSchema>;
+
 /** What the inspector recorded and finalized: the part the content hash covers. */
 export const ResultPayloadSchema = z.object({
   resultId: IdSchema,
@@ -127,6 +145,8 @@ export const ResultPayloadSchema = z.object({
       note: z.string().min(2, '请填写与营业执照原件核对的情况').max(USCC_NOTE_MAX),
     })
     .optional(),
+  /** Set on a 复查 result only; optional so earlier payloads parse and hash unchanged. */
+  followUpOf: FollowUpOfSchema.optional(),
 });
 export type ResultPayload = z.infer<typeof ResultPayloadSchema>;
 
@@ -152,7 +172,8 @@ export const ResultUploadSchema = z.object({
 });
 export type ResultUpload = z.infer<typeof ResultUploadSchema>;
 
-export const PUBLICATION_STATES = ['accepted', 'under_review', 'published', 'held'] as const;
+/** `under_review`: 待审核 where the deployment reviews results; `returned`: 审核退回, never published, corrected instead. */
+export const PUBLICATION_STATES = ['accepted', 'under_review', 'returned', 'published', 'held'] as const;
 export type PublicationState = (typeof PUBLICATION_STATES)[number];
 
 export const ReceiptSchema = z.object({
@@ -166,6 +187,8 @@ export const ReceiptSchema = z.object({
     deadline: IsoDateSchema,
   }),
   clockSkewFlagged: z.boolean(),
+  /** The reviewer's note when the result was returned (审核退回); optional so earlier receipts parse. */
+  review: z.object({ note: z.string().min(1), reviewedAt: IsoDateTimeSchema }).optional(),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 

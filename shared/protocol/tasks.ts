@@ -1,6 +1,7 @@
 /** Tasks feed: plans, check items, teams. */
 import { z } from 'zod';
 import { CertNoSchema } from './auth.js';
+import { FOLLOW_UP_KINDS } from '../domain/follow-up.js';
 import { IdSchema, IsoDateSchema, UsccSchema, feedPageSchema } from './common.js';
 
 export const CheckItemSchema = z.object({
@@ -40,6 +41,30 @@ export type Plan = z.infer<typeof PlanSchema>;
 export const TASK_STATUSES = ['assigned', 'cancelled', 'reassigned'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/**
+ * A 复查 task: made on the device at finalize and by the platform when it accepts the result, with the
+ * same id (followUpTaskId of the original result), so a sync merges the two.
+ */
+export const FollowUpTaskSchema = z.object({
+  kind: z.enum(FOLLOW_UP_KINDS),
+  originalResultId: IdSchema,
+  originalTaskId: IdSchema,
+  originalInspectedOn: IsoDateSchema,
+  /** Null for a special-equipment order until the unit's rectification report is recorded. */
+  deadline: IsoDateSchema.nullable(),
+  rectificationReportOn: IsoDateSchema.nullable(),
+  findings: z
+    .array(
+      z.object({
+        itemCode: z.string().min(1),
+        description: z.string(),
+        rectifyDeadline: IsoDateSchema,
+      }),
+    )
+    .min(1),
+});
+export type FollowUpTask = z.infer<typeof FollowUpTaskSchema>;
+
 export const TaskSchema = z.object({
   id: IdSchema,
   taskNo: z.string().min(1),
@@ -52,6 +77,8 @@ export const TaskSchema = z.object({
   dueDate: IsoDateSchema,
   /** Replayable draw: seed, algorithm version, hashes of the candidate and drawn lists. */
   draw: z.object({ seed: z.string(), algorithm: z.string(), candidateHash: z.string(), drawnHash: z.string() }),
+  /** Present on a 复查 task only; optional so earlier task bodies parse unchanged. */
+  followUp: FollowUpTaskSchema.optional(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 

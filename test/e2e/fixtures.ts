@@ -43,15 +43,25 @@ export const test = base.extend<{
   probe: PlatformProbe;
   /** The simulator's data directory (its sqlite database), for specs that check what it stored. */
   platformDir: string;
+  /** A deployment that reviews results before publication (`test.use({ reviewBeforePublication: true })`). */
+  reviewBeforePublication: boolean;
 }>({
+  reviewBeforePublication: [false, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   platformDir: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-platform-'));
     await use(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   },
-  platform: async ({ platformDir }, use) => {
-    const platform = await startPlatform({ dataDir: platformDir, seed: 7, enterprises: 300, port: 0, faults: true });
+  platform: async ({ platformDir, reviewBeforePublication }, use) => {
+    const platform = await startPlatform({
+      dataDir: platformDir,
+      seed: 7,
+      enterprises: 300,
+      port: 0,
+      faults: true,
+      review: reviewBeforePublication,
+    });
     await use(platform);
     await platform.close();
   },

@@ -12,6 +12,7 @@ import { inspectorById, setDeviceRevoked } from './auth.js';
 import { getMeta, nextSeq, setMeta } from './db.js';
 import type { FaultRule, FaultRuleInput } from './faults.js';
 import { DEMO_PASSWORD, hashPassword } from './gen/inspectors.js';
+import { recordRectificationReport } from './follow-ups.js';
 import { publishDue } from './publisher.js';
 import { keyReleases } from './routes/keys.js';
 import { loseAttachment } from './routes/uploads.js';
@@ -31,6 +32,8 @@ export interface Admin {
   retargetTask(taskId: string, uscc: string): Task;
   counts(resultId: string): { results: number; publications: number };
   publishNow(): number;
+  /** The unit's rectification report for a follow-up reached the platform (starts a 指令书's clock). */
+  recordRectificationReport(taskId: string, reportOn: string): Task;
   loseAttachment(attachmentId: string): boolean;
   /** The platform lost an accepted result (restored from an older backup); its idempotency record survives. */
   forgetResult(resultId: string): boolean;
@@ -187,6 +190,7 @@ export function createAdmin(p: Platform): Admin {
       ).n,
     }),
     publishNow: () => publishDue(p),
+    recordRectificationReport: (taskId, reportOn) => recordRectificationReport(p, taskId, reportOn),
     loseAttachment: (id) => loseAttachment(p, id),
     forgetResult: (id) =>
       p.db.transaction(() => {

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       enterprises: { type: 'string' },
       host: { type: 'string' },
       faults: { type: 'boolean' },
+      review: { type: 'boolean' },
       'publish-delay-ms': { type: 'string' },
       'token-ttl': { type: 'string' },
       'invalid-records': { type: 'string' },
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     seed: int('seed', values.seed, 1, 0),
     enterprises: int('enterprises', values.enterprises, 2000, 1),
     faults: values.faults ?? false,
+    review: values.review ?? false,
     publishDelayMs: int('publish-delay-ms', values['publish-delay-ms'], 0, 0),
     tokenTtlSeconds: int('token-ttl', values['token-ttl'], 3600, 1),
     invalidRecords: int('invalid-records', values['invalid-records'], 0, 0),
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     `公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`,
   );
   console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
+  if (values.review) console.log(`结果审核已开启：审核页面 ${platform.url}/review（需管理密钥）`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));
   };

@@ -5,6 +5,7 @@
  */
 import { ReceiptSchema } from '../../shared/protocol/index.js';
 import type { Receipt } from '../../shared/protocol/index.js';
+import { returnNote } from './review.js';
 import type { Platform } from './state.js';
 
 interface DueRow {
@@ -49,8 +50,13 @@ export function currentReceipt(p: Platform, resultId: string): Receipt | null {
   const base = ReceiptSchema.parse(JSON.parse(row.receipt_json));
   const pub = p.db.prepare('SELECT published_at FROM publications WHERE result_id = ?').get(resultId) as
     { published_at: string } | undefined;
-  const state = row.state === 'published' ? 'published' : row.state === 'held' ? 'held' : 'accepted';
-  return { ...base, publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null } };
+  const state = (['published', 'held', 'under_review', 'returned'] as const).find((s) => s === row.state) ?? 'accepted';
+  const returned = state === 'returned' ? returnNote(p, resultId) : null;
+  return {
+    ...base,
+    publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null },
+    ...(returned ? { review: returned } : {}),
+  };
 }
 
 export function startPublisher(p: Platform, intervalMs = 200): () => void {

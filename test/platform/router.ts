@@ -12,6 +12,7 @@ import { sleep } from './faults.js';
 import type { Ctx, Reply } from './http.js';
 import { ConnectionDropped, HttpError, applyCors, html, preflight, sendReply } from './http.js';
 import { adminRoute } from './routes/admin.js';
+import { listReviews, postReview, reviewPage } from './routes/review.js';
 import { adminDevice, adminInspectorPassword, adminKeyReleases, requireAdminSecret } from './routes/admin-v1.js';
 import { report, reserve } from './routes/docnumbers.js';
 import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson } from './routes/public.js';
@@ -61,6 +62,9 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
       handler: (c) => adminDevice(p, admin, c, 'reinstate'),
     },
     { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
+    { method: 'GET', path: /^\/v1\/admin\/reviews$/, handler: (c) => listReviews(p, c) },
+    { method: 'GET', path: /^\/review$/, handler: () => reviewPage() },
+    { method: 'POST', path: /^\/v1\/admin\/results\/(?<id>[^/]+)\/review$/, handler: (c) => postReview(p, c) },
     {
       method: 'POST',
       path: /^\/v1\/admin\/inspectors\/(?<inspectorId>[^/]+)\/password$/,

@@ -28,6 +28,8 @@ export interface PlatformOptions {
   host?: string;
   faults?: boolean;
   publishDelayMs?: number;
+  /** Review every result before publication (待审核 → 已公示 / 审核退回). */
+  review?: boolean;
   tokenTtlSeconds?: number;
   invalidRecords?: number;
   now?: () => Date;
@@ -88,6 +90,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     faults: opts.faults ? new Faults() : null,
     masterKey: loadMasterKey(opts.dataDir),
     adminSecret: opts.adminSecret ?? randomBytes(18).toString('base64url'),
+    review: opts.review ?? false,
   };
   const admin = createAdmin(p);
   const handle = createRouter(p, admin, createTus(p));

@@ -14,4 +14,6 @@ export interface Platform {
   readonly masterKey: Buffer;
   /** The value test-only admin routes require in the admin secret header. */
   readonly adminSecret: string;
+  /** This deployment reviews results before publication (reference data says so to the app). */
+  readonly review: boolean;
 }

@@ -7,8 +7,8 @@
  * refused session pauses the queue. A receipt the platform answers 404 for sends its result again
  * with the same key.
  */
-import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/index.js';
-import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
+import { API, ReceiptSchema, type Receipt, type ResultUpload } from '../../../shared/protocol/index.js';
+import { REVIEW_RETURNED, type OutboxRepo, type OutboxRow, type ResultRow, type ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 import { decide, type PushDecision } from './push-answers.js';
 import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
@@ -155,6 +155,29 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     return 'retry';
   }
 
+  /**
+   * A 复查 goes on the follow-up task the platform makes when it accepts the original result, so it
+   * waits (unsent) while the original, finalized on this device, has no receipt yet.
+   */
+  async function waitsForOriginal(op: OutboxRow): Promise<boolean> {
+    const of = (await deps.results.get(op.resultId))?.payload.followUpOf?.resultId;
+    if (!of) return false;
+    const original = await deps.results.get(of);
+    return original !== null && original.receipt === null;
+  }
+
+  /** 审核退回: never published; the inspector corrects it in the form (the note says what to change). */
+  async function setAsideReturned(op: OutboxRow, receipt: Receipt): Promise<void> {
+    await deps.outbox.setAside(op.opId, {
+      reason: `审核退回：${receipt.review?.note ?? '（审核人未填写意见）'}`,
+      advice: '请打开该任务的检查记录，点“更正”按审核意见修改后重新定稿；更正结果上传后再次审核。',
+      code: REVIEW_RETURNED,
+      conflictWith: null,
+      at: new Date(now()).toISOString(),
+    });
+    changed();
+  }
+
   async function drainOnce(): Promise<DrainReport> {
     const deviceId = await deps.deviceId();
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
@@ -165,6 +188,10 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
         report.paused = true;
         changed();
+        continue;
+      }
+      if (await waitsForOriginal(op)) {
+        report.retry += 1;
         continue;
       }
       report.sent += 1;
@@ -226,6 +253,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         }
         if (!res.ok || res.notModified) continue;
         await deps.outbox.acknowledge(op.opId, res.value);
+        if (res.value.publication.state === 'returned') await setAsideReturned(op, res.value);
         if (res.value.publication.state === 'published') published += 1;
       }
       if (published > 0) changed();

@@ -25,6 +25,7 @@ export function evidenceDeletable(input: RetentionInput): RetentionVerdict {
     return { deletable: false, reason: '回执未包含该附件或校验值不符' };
   }
   if (receipt.publication.state === 'held') return { deletable: false, reason: '结果被平台暂缓公示，需复核' };
+  if (receipt.publication.state === 'returned') return { deletable: false, reason: '结果被审核退回，待更正' };
   const received = Date.parse(receipt.receivedAt);
   if (Number.isNaN(received) || now.getTime() - received < days * DAY_MS)
     return { deletable: false, reason: `保留期（${days} 天）未满` };

@@ -73,7 +73,14 @@ function resultRow(r: PublicResult, i: number, rowOf: ReadonlyMap<string, number
     : '';
   return `<tr id="row-${i + 1}" data-result-id="${esc(r.resultId)}"${r.correctedBy ? ' class="corrected"' : ''}><td>${i + 1}</td><td>${esc(r.authority)}</td><td>${esc(r.type)}</td><td>${esc(r.inspectedOn)}</td><td>${esc(r.result)}${corrected}</td>
 <td>${esc(r.planNo)}<br>${esc(r.planName)}</td><td>${esc(r.taskNo)}</td><td>${esc(r.publishedAt.slice(0, 10))}</td></tr>
-<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>`;
+<tr><td></td><td colspan="7"><span class="muted">检查事项：</span>${r.items.map((it) => `${esc(it.item)}（${esc(it.result)}）`).join('；')}</td></tr>${followUpRow(r)}`;
+}
+
+/** 后续处置 beside the result it followed up: the 复查 date, the outcome and each finding's state. */
+function followUpRow(r: PublicResult): string {
+  const fu = r.followUp;
+  if (!fu) return '';
+  return `<tr class="follow-up" data-follow-up-of="${esc(r.resultId)}"><td></td><td colspan="7"><span class="muted">后续处置（${esc(fu.checkedOn)} 复查）：</span>${esc(fu.outcome)}；${fu.findings.map((f) => `${esc(f.item)}（${esc(f.state)}）`).join('；')}</td></tr>`;
 }
 
 export function enterprisePage(uscc: string, name: string, results: readonly PublicResult[]): string {

@@ -8,6 +8,7 @@ import { se525CheckItems } from '../../../shared/domain/se-525.js';
 import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/protocol/index.js';
 import type { PublicResult, PublicResultsResponse } from '../../../shared/protocol/index.js';
 import { inspectorById } from '../auth.js';
+import { publicFollowUp } from '../follow-ups.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json } from '../http.js';
 import { publishDue } from '../publisher.js';
@@ -55,13 +56,16 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
               JOIN results r ON r.result_id = pub.result_id WHERE pub.enterprise_uscc = ? ORDER BY pub.id`,
     )
     .all(uscc) as PubRow[];
-  return rows.map((r) => {
+  // A 复查 result is published with the result it re-checked (as its 后续处置), not as a row of its own.
+  return rows.flatMap((r) => {
     const up = ResultUploadSchema.parse(JSON.parse(r.body_json));
+    if (up.payload.followUpOf) return [];
     const taskRow = p.db.prepare('SELECT json FROM tasks WHERE id = ?').get(r.task_id) as { json: string } | undefined;
     const task = taskRow ? TaskSchema.parse(JSON.parse(taskRow.json)) : null;
     const itemName = itemNamer(p, r.task_id);
     const correctedBy = correctionOf(p, r.result_id);
-    return {
+    const followUp = publicFollowUp(p, r.result_id, itemName);
+    const out: PublicResult = {
       resultId: r.result_id,
       authority: inspectorById(p, r.inspector_id)?.unit ?? '市场监督管理局',
       type: '抽查',
@@ -76,7 +80,9 @@ export function publicResults(p: Platform, uscc: string): PublicResult[] {
       })),
       publishedAt: r.published_at,
       ...(correctedBy ? { correctedBy } : {}),
+      ...(followUp ? { followUp } : {}),
     };
+    return [out];
   });
 }
 
@@ -113,6 +119,7 @@ export function publicIndexHtml(p: Platform, ctx: Ctx): Reply {
       `SELECT e.uscc, e.name, COUNT(*) AS n, MAX(pub.published_at) AS last FROM publications pub JOIN enterprises e ON e.uscc = pub.enterprise_uscc
               JOIN results r ON r.result_id = pub.result_id
               WHERE (? = '' OR e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')
+              AND json_extract(r.body_json, '$.payload.followUpOf') IS NULL
               AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND c.state = 'published'
                 AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
               GROUP BY e.uscc ORDER BY last DESC LIMIT 200`,

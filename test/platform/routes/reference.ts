@@ -22,7 +22,7 @@ import type { Ctx, Reply } from '../http.js';
 import { json } from '../http.js';
 import type { Platform } from '../state.js';
 
-export function buildReference(): Reference {
+export function buildReference(review = false): Reference {
   return ReferenceSchema.parse({
     version: '2026.1',
     resultCodes: RESULT_CODES.map((code) => ({ code, label: RESULT_CODE_LABELS[code] })),
@@ -34,14 +34,23 @@ export function buildReference(): Reference {
     calendar: { holidays: [...CALENDAR.holidays], workdays: [...CALENDAR.workdays] },
     publicationWorkingDays: DEFAULT_PUBLICATION_WORKING_DAYS,
     documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: '2021.1' })),
+    // Only where the deployment reviews: the reference of a deployment without review is unchanged.
+    ...(review ? { reviewBeforePublication: true } : {}),
   });
 }
 
-const REFERENCE = buildReference();
-const ETAG = `"${createHash('sha256').update(canonicalJson(REFERENCE)).digest('hex').slice(0, 32)}"`;
+const tagOf = (r: Reference): string => `"${createHash('sha256').update(canonicalJson(r)).digest('hex').slice(0, 32)}"`;
+const PLAIN = buildReference(false);
+const REVIEWED = buildReference(true);
+const TAGS = new Map([
+  [PLAIN, tagOf(PLAIN)],
+  [REVIEWED, tagOf(REVIEWED)],
+]);
 
 export function reference(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
+  const REFERENCE = p.review ? REVIEWED : PLAIN;
+  const ETAG = TAGS.get(REFERENCE) ?? tagOf(REFERENCE);
   const inm = ctx.req.headers['if-none-match'];
   if (
     inm &&

@@ -19,6 +19,8 @@ import { CALENDAR } from '../gen/calendar.js';
 import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
+import { createFollowUpTask, followUpMismatch } from '../follow-ups.js';
+import { reviewState } from '../review.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
@@ -201,6 +203,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   }
   const refused = taskMismatch(p, me, up) ?? foreignAttachments(p, me, up);
   if (refused) return { res: refused, store: false };
+  const wrongFollowUp = followUpMismatch(p, up);
+  if (wrongFollowUp) return { res: { status: 422, body: errorBody('TASK_MISMATCH', wrongFollowUp) }, store: false };
   const live = liveResultOf(p, up.taskId);
   if (live && live !== up.payload.replaces) {
     const message = `该任务已有被平台接收的检查结果（编号 ${live}），平台不会重复接收或公示；如本结果是更正，请以 replaces = ${live} 作为更正结果提交`;
@@ -228,6 +232,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
   const mismatch = checkpointMismatch(p, up);
   if (mismatch) return { res: mismatch, store: false };
   recordCheckpoint(p, up);
+  const review = reviewState(p);
   const held =
     task.status === 'cancelled'
       ? 'TASK_CANCELLED'
@@ -241,7 +246,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
     contentHash: up.contentHash,
     attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
     publication: {
-      state: held ? 'held' : 'accepted',
+      state: held ? 'held' : review,
       publishedAt: null,
       deadline: publicationDeadline(up.payload.inspectedOn, CALENDAR),
     },
@@ -258,13 +263,14 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       up.taskId,
       me.id,
       up.payload.enterpriseUscc,
-      held ? 'held' : 'accepted',
+      held ? 'held' : review,
       held,
       receipt.receivedAt,
       JSON.stringify(receipt),
       JSON.stringify(up),
     );
   if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt }) }, store: true };
+  createFollowUpTask(p, up);
   return { res: { status: 201, body: receipt }, store: true };
 }
 
@@ -272,7 +278,7 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
 function liveResultOf(p: Platform, taskId: string): string | null {
   const row = p.db
     .prepare(
-      `SELECT r.result_id FROM results r WHERE r.task_id = ? AND r.state IN ('accepted', 'published')
+      `SELECT r.result_id FROM results r WHERE r.task_id = ? AND r.state IN ('accepted', 'under_review', 'published')
       AND NOT EXISTS (SELECT 1 FROM results c WHERE c.task_id = r.task_id AND json_extract(c.body_json, '$.payload.replaces') = r.result_id)
       ORDER BY r.received_at DESC LIMIT 1`,
     )

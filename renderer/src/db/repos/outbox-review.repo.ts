@@ -34,7 +34,7 @@ export interface ReviewsRepo {
  * Review ids are set here rather than left to auto-increment: a sealed row's key is part of its
  * seal, so it must be known before the row is written. Call inside a rw transaction over reviews.
  */
-async function nextReviewId(db: FieldDb): Promise<number> {
+export async function nextReviewId(db: FieldDb): Promise<number> {
   const last = await db.reviews.orderBy(':id').lastKey();
   return (typeof last === 'number' ? last : 0) + 1;
 }

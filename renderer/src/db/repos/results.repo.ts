@@ -2,10 +2,11 @@
  * Finalized results. Finalize writes the frozen result, its outbox operation and the audit entry
  * (and freezes the draft) in ONE strict transaction: all of them exist after a crash, or none do.
  */
-import type { Receipt } from '../../../../shared/protocol/index.js';
+import type { Receipt, Task } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
 import type { AuditRow, OutboxRow, ResultRow } from '../rows.js';
 import { auditRepo } from './audit.repo.js';
+import { nextReviewId } from './outbox-review.repo.js';
 import { nextDeviceSeq } from './meta.repo.js';
 
 export class AlreadyFinalizedError extends Error {
@@ -19,6 +20,11 @@ export interface FinalizeWrite {
   readonly result: Omit<ResultRow, 'deviceSeq' | 'auditCheckpoint' | 'receipt'>;
   readonly op: Pick<OutboxRow, 'opId' | 'enterpriseName' | 'publicationDeadline'>;
   readonly audit: AuditRow;
+  /**
+   * The 复查 task this result calls for, written in the same transaction so it exists offline at once;
+   * left alone when a synced copy (same derived id) is already here.
+   */
+  readonly followUpTask?: Task;
   /** Fault injection for tests (a crash before the commit must leave nothing half-written): runs inside the transaction before commit. */
   readonly beforeCommit?: () => void;
 }
@@ -33,6 +39,31 @@ export interface ResultsRepo {
   all(): Promise<ResultRow[]>;
   finalize(write: FinalizeWrite): Promise<ResultRow>;
   setReceipt(resultId: string, receipt: Receipt): Promise<void>;
+}
+
+/** The platform's code on an op whose result a reviewer returned (审核退回). */
+export const REVIEW_RETURNED = 'REVIEW_RETURNED';
+
+/**
+ * A correction finalized for a result the reviewer returned answers that return: the returned op's
+ * review is recorded as corrected by it, in the finalize transaction, so the outbox stops asking.
+ */
+async function closeReturnedReview(db: FieldDb, row: ResultRow): Promise<void> {
+  const replaced = row.payload.replaces;
+  if (!replaced) return;
+  for (const op of await db.outbox.where('resultId').equals(replaced).toArray()) {
+    if (op.state !== 'needs_review' || (await db.setAside.get(op.opId))?.code !== REVIEW_RETURNED) continue;
+    if ((await db.reviews.where('opId').equals(op.opId).count()) > 0) continue;
+    await db.reviews.add({
+      id: await nextReviewId(db),
+      opId: op.opId,
+      resultId: replaced,
+      decision: 'correction',
+      note: '已按审核意见更正',
+      correctionResultId: row.resultId,
+      at: row.finalizedAt,
+    });
+  }
 }
 
 export function resultsRepo(db: FieldDb): ResultsRepo {
@@ -53,7 +84,7 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
     },
     all: () => db.results.toArray(),
     async finalize(write) {
-      const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts];
+      const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts, db.tasks, db.setAside, db.reviews];
       return db.transaction('rw', tables, async () => {
         const draft = await db.drafts.get(write.result.taskId);
         if (draft?.frozen) throw new AlreadyFinalizedError(write.result.taskId);
@@ -82,6 +113,20 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
           receipt: null,
         });
         if (draft) await db.drafts.put({ ...draft, frozen: true, updatedAt: row.finalizedAt });
+        await closeReturnedReview(db, row);
+        const fu = write.followUpTask;
+        if (fu && !(await db.tasks.get(fu.id)))
+          await db.tasks.put({
+            id: fu.id,
+            version: fu.version,
+            status: fu.status,
+            dueDate: fu.dueDate,
+            enterpriseUscc: fu.enterprise.uscc,
+            task: fu,
+            mark: null,
+            // Not from the feed: the platform's copy (same id and version) then changes nothing.
+            seq: 0,
+          });
         write.beforeCommit?.();
         return row;
       });

@@ -19,6 +19,11 @@ export interface TasksRepo {
   count(): Promise<number>;
   /** Applies one feed page and stores its cursor in the same transaction. Returns rows changed. */
   applyPage(changes: readonly TaskChange[], nextCursor: string, total: number, at: string): Promise<number>;
+  /**
+   * Replaces a task's body on the device only (same version), e.g. a 复查 task with the rectification
+   * report the inspector recorded; a newer version from the platform still replaces it.
+   */
+  updateLocal(task: Task): Promise<void>;
 }
 
 function toRecord(row: TaskRow): TaskRecord {
@@ -71,6 +76,14 @@ export function tasksRepo(db: FieldDb): TasksRepo {
     },
     count() {
       return db.tasks.count();
+    },
+    async updateLocal(task) {
+      await db.transaction('rw', [db.tasks], async () => {
+        const row = await db.tasks.get(task.id);
+        if (!row) throw new Error(`no task ${task.id} to update`);
+        if (row.version !== task.version) throw new Error(`task ${task.id} changed (version ${row.version})`);
+        await db.tasks.put({ ...row, task, dueDate: task.dueDate });
+      });
     },
     async applyPage(changes, nextCursor, total, at) {
       return db.transaction('rw', [db.tasks, db.drafts, db.results, db.syncState], async () => {

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { services } from '../../services/index.js';
 import type { OutboxEntry } from '../../services/index.js';
+import { formatRoute } from '../../state/routes.js';
 import { canResendAsCorrection, reviewLabel } from './outbox-text.js';
 
 export function ReviewPanel({ e }: { e: OutboxEntry }) {
@@ -28,6 +29,11 @@ export function ReviewPanel({ e }: { e: OutboxEntry }) {
   const noteId = `review-note-${e.opId}`;
   return (
     <div className="review" role="group" aria-label={`复核 ${e.enterpriseName}`}>
+      {e.setAsideCode === 'REVIEW_RETURNED' ? (
+        <a className="btn btn-primary" href={formatRoute({ name: 'inspect', taskId: e.taskId })}>
+          按审核意见更正
+        </a>
+      ) : null}
       <label htmlFor={noteId} className="label-strong">
         复核备注
       </label>

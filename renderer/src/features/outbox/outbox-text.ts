@@ -26,8 +26,12 @@ export const OUTBOX_STATE_TONES: Readonly<Record<OutboxState, Tone>> = {
 };
 
 /** 上传中 n% while attachment bytes are confirmed; the plain label otherwise. */
-export function stateLabel(e: Pick<OutboxEntry, 'state' | 'progress'>): string {
+export function stateLabel(
+  e: Pick<OutboxEntry, 'state' | 'progress'> & { underReview?: boolean; setAsideCode?: string | null },
+): string {
   if (e.state === 'uploading' && typeof e.progress === 'number') return `上传中 ${e.progress}%`;
+  if (e.state === 'accepted' && e.underReview) return '已接收，待审核';
+  if (e.state === 'needs_review' && e.setAsideCode === 'REVIEW_RETURNED') return '审核退回';
   return OUTBOX_STATE_LABELS[e.state];
 }
 
@@ -37,7 +41,12 @@ export function stateLabel(e: Pick<OutboxEntry, 'state' | 'progress'>): string {
  */
 export function canResendAsCorrection(code: string | null): boolean {
   return (
-    code !== 'TASK_CANCELLED' && code !== 'TASK_REASSIGNED' && code !== 'CHECKSUM_MISMATCH' && code !== 'LOCAL_MISSING'
+    code !== 'TASK_CANCELLED' &&
+    code !== 'TASK_REASSIGNED' &&
+    code !== 'CHECKSUM_MISMATCH' &&
+    code !== 'LOCAL_MISSING' &&
+    // Returned by the reviewer: the same content again would be returned again; it is corrected in the form.
+    code !== 'REVIEW_RETURNED'
   );
 }
 

@@ -13,6 +13,7 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { navigate } from '../../state/ui.js';
 import { CreditFileSummary } from '../enterprises/CreditFileSummary.js';
 import { DocumentsPanel } from '../documents/DocumentsPanel.js';
+import { FollowUpPanel } from './FollowUpPanel.js';
 import { ProcessRecordPanel } from './ProcessRecordPanel.js';
 import { TASK_STATUS_LABELS } from './task-text.js';
 import { groupByDepartment } from './group-items.js';
@@ -47,7 +48,19 @@ function ResultSummary({ result }: { result: StoredResult }) {
         <dd>{formatDateTime(result.finalizedAt)}</dd>
         <dt>公示截止日期</dt>
         <dd data-testid="task-publication-deadline">{publicationDeadlineOf(result)}</dd>
+        {result.receipt?.publication.state === 'under_review' ? (
+          <>
+            <dt>审核</dt>
+            <dd data-testid="task-review">待审核</dd>
+          </>
+        ) : null}
       </dl>
+      {result.receipt?.publication.state === 'returned' ? (
+        <p className="alert alert-danger" role="alert" data-testid="task-review">
+          审核退回，需更正：{result.receipt.review?.note ?? '（审核人未填写意见）'}
+          。请点“查看结果”，再点“更正此记录”，按审核意见修改后重新定稿。
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -138,6 +151,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
       <div className="detail-grid">
         <div className="detail-main">
           {result ? <ResultSummary result={result} /> : null}
+          <FollowUpPanel task={task} />
           <section className="card" aria-labelledby="plan-title">
             <h2 id="plan-title">抽查计划</h2>
             <dl className="kv">

@@ -11,6 +11,7 @@ import { dueLevel, dueText } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../state/routes.js';
 import { publicationDeadlineOf } from '../inspection/result-text.js';
+import { followUpText, followUpTone } from './follow-up-text.js';
 import { LOCAL_STATE_LABELS, LOCAL_STATE_TONES, TASK_STATUS_LABELS } from './task-text.js';
 
 type Filter = 'all' | TaskSummary['localState'];
@@ -56,6 +57,11 @@ function TaskRow({ t, now, deadline }: { t: TaskSummary; now: Date; deadline: st
       <td>
         <Badge tone={LOCAL_STATE_TONES[t.localState]}>{LOCAL_STATE_LABELS[t.localState]}</Badge>{' '}
         {platformStatus ? <Badge tone="danger">{platformStatus}</Badge> : null}
+        {t.followUp ? (
+          <div className="small" data-testid="task-follow-up">
+            复查 <Badge tone={followUpTone(t.followUp)}>{followUpText(t.followUp)}</Badge>
+          </div>
+        ) : null}
         {deadline ? (
           <div className="small" data-testid="task-publication-deadline">
             公示截止 {deadline}

@@ -124,6 +124,16 @@ function signatureProblems(draft: Draft, task: Task, ctx: ValidationContext): Fi
   return problems;
 }
 
+/** A 复查 must say for each finding it covers whether it was corrected: 不涉及 says nothing. */
+function followUpProblems(draft: Draft, task: Task): FinalizeProblem[] {
+  const covered = new Set(task.followUp?.findings.map((f) => f.itemCode) ?? []);
+  return draft.items.flatMap((item, i) =>
+    covered.has(item.itemCode) && item.outcome === 'na'
+      ? [{ path: `items.${i}.outcome`, message: `第 ${i + 1} 项是需复查的原发现问题，请选择符合（已改正）或不符合` }]
+      : [],
+  );
+}
+
 export function validateDraft(draft: Draft, task: Task, ctx: ValidationContext = {}): FinalizeProblem[] {
   const problems = itemProblems(draft, task, ctx);
   const codesError = resultCodesError(draft.resultCodes);
@@ -142,6 +152,7 @@ export function validateDraft(draft: Draft, task: Task, ctx: ValidationContext =
     problems.push({ path: 'usccNote', message: `营业执照核对说明不能超过 ${USCC_NOTE_MAX} 字` });
   }
   problems.push(...signatureProblems(draft, task, ctx));
+  problems.push(...followUpProblems(draft, task));
   if (!isValidIsoDate(draft.inspectedOn)) {
     problems.push({ path: 'inspectedOn', message: '检查日期格式应为 YYYY-MM-DD' });
     return problems;

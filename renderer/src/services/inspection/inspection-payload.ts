@@ -6,7 +6,8 @@
 import { lenientConditions, matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
 import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../../shared/domain/se-525.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
-import type { Reference, ResultPayload, SignatureRef, Task } from '../../../../shared/protocol/index.js';
+import type { FindingFollowUpState } from '../../../../shared/domain/follow-up.js';
+import type { FollowUpOf, Reference, ResultPayload, SignatureRef, Task } from '../../../../shared/protocol/index.js';
 import type { AttachmentRow, DraftRow } from '../../db/index.js';
 import type { Draft, DraftItem, DraftSignature } from '../api.js';
 
@@ -122,6 +123,31 @@ function signatureRefs(
   });
 }
 
+/**
+ * What a 复查 found for a covered finding, read from how the inspector re-checked its item: 符合 means
+ * corrected, corrected on the spot too; 不符合 handed to a case or another department is escalated;
+ * otherwise still open. The form stays the ordinary checklist, so nothing new is learned by hand.
+ */
+export function followUpStateOf(item: DraftItem | undefined): FindingFollowUpState {
+  if (!item || item.outcome !== 'fail') return item?.outcome === 'pass' ? 'corrected' : 'open';
+  const handling = item.finding?.handling;
+  if (handling === 'on_spot') return 'corrected';
+  return handling === 'case' || handling === 'transfer' ? 'escalated' : 'open';
+}
+
+function followUpOf(draft: Draft, task: Task): FollowUpOf | undefined {
+  const fu = task.followUp;
+  if (!fu) return undefined;
+  return {
+    resultId: fu.originalResultId,
+    findings: fu.findings.map((f) => {
+      const item = draft.items.find((i) => i.itemCode === f.itemCode);
+      return { itemCode: f.itemCode, state: followUpStateOf(item), note: item?.note ?? '' };
+    }),
+    rectificationReportOn: fu.rectificationReportOn,
+  };
+}
+
 export interface PayloadInput {
   readonly draft: Draft;
   readonly task: Task;
@@ -188,5 +214,6 @@ export function buildPayload({
       })),
     ...(templateItems.length > 0 ? { templateItems } : {}),
     ...(usccIssue ? { usccCheck: { issue: usccIssue, note: draft.usccNote.trim() } } : {}),
+    ...(task.followUp ? { followUpOf: followUpOf(draft, task) } : {}),
   };
 }

@@ -7,6 +7,7 @@
  * transaction. A correction is a new draft with a new resultId that `replaces` the finalized one.
  */
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
+import { buildFollowUpTask } from '../../../../shared/domain/follow-up-task.js';
 import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from '../../../../shared/domain/dates.js';
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
@@ -116,6 +117,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
       return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
     const payload = parsed.data;
     const contentHash = await sha256Hex(canonicalJson(payload));
+    const followUpTask = buildFollowUpTask(record.task, payload, ref?.calendar ?? { holidays: [], workdays: [] });
     for (let attempt = 0; ; attempt += 1) {
       const entry = await audit.prepare({
         at: finishedAt,
@@ -139,6 +141,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
             publicationDeadline: payload.publicationDeadline,
           },
           audit: entry,
+          ...(followUpTask ? { followUpTask } : {}),
           ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
         });
         rt.emit('tasks');

@@ -28,6 +28,8 @@ export interface OutboxEntry {
   } | null;
   /** This result corrects (replaces) that one. */
   readonly replaces: string | null;
+  /** Accepted and waiting for the deployment's reviewer (待审核) before it is published. */
+  readonly underReview?: boolean;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;

@@ -45,6 +45,7 @@ function toEntry(
       ? { decision: review.decision, note: review.note, at: review.at, correctionResultId: review.correctionResultId }
       : null,
     replaces,
+    underReview: row.state === 'accepted' && row.receipt?.publication.state === 'under_review',
   };
 }
 
