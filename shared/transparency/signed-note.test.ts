@@ -14,8 +14,8 @@ const SIG_LINE =
 const NOTE = `${TEXT}\n${SIG_LINE}`;
 
 const webcryptoVerify: Ed25519Verify = async (publicKey, message, signature) => {
-  const key = await crypto.subtle.importKey('raw', publicKey, 'Ed25519', false, ['verify']);
-  return crypto.subtle.verify('Ed25519', key, signature, message);
+  const key = await crypto.subtle.importKey('raw', Uint8Array.from(publicKey), 'Ed25519', false, ['verify']);
+  return crypto.subtle.verify('Ed25519', key, Uint8Array.from(signature), Uint8Array.from(message));
 };
 
 function key(): VerifierKey {

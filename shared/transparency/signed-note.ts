@@ -58,9 +58,13 @@ export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
 }
 
 export function parseVerifierKey(text: string): NoteResult<VerifierKey> {
-  const parts = text.split('+');
-  if (parts.length !== 3) return err('malformed', '平台日志公钥格式不正确（应为 名称+密钥哈希+公钥）');
-  const [name, hashHex, keyB64] = parts as [string, string, string];
+  // The base64 key data may itself contain '+': only the first two separate fields.
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  if (second < 0) return err('malformed', '平台日志公钥格式不正确（应为 名称+密钥哈希+公钥）');
+  const name = text.slice(0, first);
+  const hashHex = text.slice(first + 1, second);
+  const keyB64 = text.slice(second + 1);
   if (!validName(name)) return err('malformed', '平台日志公钥的名称不合法');
   if (!/^[0-9a-f]{8}$/.test(hashHex)) return err('malformed', '平台日志公钥的密钥哈希应为 8 位十六进制');
   const data = fromBase64(keyB64);

@@ -5,6 +5,7 @@
  */
 import { ReceiptSchema } from '../../shared/protocol/index.js';
 import type { Receipt } from '../../shared/protocol/index.js';
+import { signReceipt } from './log-store.js';
 import type { Platform } from './state.js';
 
 interface DueRow {
@@ -41,7 +42,7 @@ export function publishDue(p: Platform): number {
   })();
 }
 
-/** The receipt as stored, with the current publication state. */
+/** The receipt as stored, with the current publication state, signed by the platform's log key. */
 export function currentReceipt(p: Platform, resultId: string): Receipt | null {
   const row = p.db.prepare('SELECT state, receipt_json FROM results WHERE result_id = ?').get(resultId) as
     { state: string; receipt_json: string } | undefined;
@@ -50,7 +51,10 @@ export function currentReceipt(p: Platform, resultId: string): Receipt | null {
   const pub = p.db.prepare('SELECT published_at FROM publications WHERE result_id = ?').get(resultId) as
     { published_at: string } | undefined;
   const state = row.state === 'published' ? 'published' : row.state === 'held' ? 'held' : 'accepted';
-  return { ...base, publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null } };
+  return signReceipt(p, {
+    ...base,
+    publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null },
+  });
 }
 
 export function startPublisher(p: Platform, intervalMs = 200): () => void {

@@ -1,6 +1,7 @@
 /** What every handler may use: the database, the clock, settings, keys and the fault rules. */
 import type { Db } from './db.js';
 import type { Faults } from './faults.js';
+import type { LogSigner } from './log-key.js';
 
 export interface Platform {
   readonly db: Db;
@@ -14,4 +15,6 @@ export interface Platform {
   readonly masterKey: Buffer;
   /** The value test-only admin routes require in the admin secret header. */
   readonly adminSecret: string;
+  /** Signs the transparency log's checkpoints and every receipt. */
+  readonly logKey: LogSigner;
 }

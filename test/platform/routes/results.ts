@@ -19,6 +19,7 @@ import { CALENDAR } from '../gen/calendar.js';
 import { sleep } from '../faults.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
+import { appendToLog, signReceipt } from '../log-store.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
@@ -246,6 +247,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       deadline: publicationDeadline(up.payload.inspectedOn, CALENDAR),
     },
     clockSkewFlagged: Math.abs(Date.parse(up.recordedAt) - now.getTime()) > SKEW_LIMIT_MS,
+    // In the accepting transaction: the result is stored exactly when its leaf is in the log.
+    log: appendToLog(p, up),
   };
   p.db
     .prepare(
@@ -264,8 +267,9 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       JSON.stringify(receipt),
       JSON.stringify(up),
     );
-  if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt }) }, store: true };
-  return { res: { status: 201, body: receipt }, store: true };
+  const signed = signReceipt(p, receipt);
+  if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt: signed }) }, store: true };
+  return { res: { status: 201, body: signed }, store: true };
 }
 
 /** The task's accepted (or published) result that no other result replaces, if any. */
