@@ -28,9 +28,16 @@ export interface OutboxEntry {
   } | null;
   /** This result corrects (replaces) that one. */
   readonly replaces: string | null;
+  /**
+   * The entry number of this result in the platform's transparency log, once its receipt's
+   * signature and inclusion proof verified against the pinned key; null otherwise.
+   */
+  readonly logIndex: number | null;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;
+  /** zh-CN: why this inspector's uploads stopped because the platform rewrote its log; null when all is well. */
+  logAlarm(): Promise<string | null>;
   /** Drain now (also runs on reconnect and on a timer). Single-flight. */
   pushNow(): Promise<void>;
   subscribe(listener: () => void): Unsubscribe;
