@@ -52,6 +52,11 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
     timeout: 30_000,
   });
+  // Counted as accepted only after the receipt's signature and log proof verified against the pinned key.
+  await expect(page.getByRole('table', { name: '已上传的检查结果' }).getByTestId('log-verified')).toHaveText(
+    /^平台日志已验证（第 \d+ 条）$/,
+  );
+  await expect(page.getByTestId('log-alarm-status')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/outbox.png` });
 
   await expect
