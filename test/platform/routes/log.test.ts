@@ -12,6 +12,7 @@ import {
   ReceiptSchema,
 } from '../../../shared/protocol/index.js';
 import type { Receipt, ResultUpload, Task } from '../../../shared/protocol/index.js';
+import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { verifyConsistency } from '../../../shared/transparency/merkle-verify.js';
 import { verifyReceipt } from '../../../shared/transparency/receipt-verify.js';
 import { openCheckpoint, parseVerifierKey } from '../../../shared/transparency/signed-note.js';
@@ -68,6 +69,7 @@ afterAll(() => h.stop());
 describe('transparency log', () => {
   it('the demo platform signs with the committed demo key, which the app pins', () => {
     expect(h.platform.logKey).toBe(logSigner().verifierKey);
+    expect(h.platform.logKey).toBe(DEMO_PLATFORM_LOG_KEY);
     expect(h.platform.logKey.startsWith('demo.smart-inspect.invalid/log+')).toBe(true);
   });
 
