@@ -108,11 +108,14 @@ describe('transparency log, app side', () => {
     const { platform, s, dbs, tasks } = await setUp({ logKeySeed: '22'.repeat(32) });
     expect(platform.logKey).not.toContain('a317ca02');
     const id = await finalize(s, tasks[0]!);
+    const next = await finalize(s, tasks[1]!);
     await s.outbox.pushNow();
     const entry = (await byResult(s)).get(id)!;
     expect(entry.state).toBe('paused');
     expect(entry.logIndex).toBeNull();
     expect(entry.lastError).toBe('平台日志校验失败：平台回执签名无法用本机固定的平台公钥验证，回执不可信');
+    // This inspector's uploads stop, and the ones held back say why.
+    expect((await byResult(s)).get(next)).toMatchObject({ state: 'paused', lastError: entry.lastError });
     expect(await dbs.field.logCheckpoints.count()).toBe(0);
     expect((await resultsRepo(dbs.field).get(id))?.receipt).toBeNull();
   });

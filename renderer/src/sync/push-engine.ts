@@ -89,12 +89,15 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   const changed = () => deps.onChange?.();
 
   type Outcome = 'accepted' | 'review' | 'retry' | 'stop' | 'pause';
+  /** Set when the platform's log failed verification: the ops behind the paused one say why, too. */
+  let logPause: { lastError: string; advice: string } | null = null;
 
   /** What to do with an op whose receipt did not verify: retry later, or stop this inspector's uploads. */
   function logDecision(v: Extract<LogVerdict, { ok: false }>): PushDecision {
-    return v.kind === 'unreachable'
-      ? { action: 'retry', reason: v.reason, delayMs: backoffDelay(1, random), stopDrain: true }
-      : { action: 'pause', reason: v.reason, advice: v.advice };
+    if (v.kind === 'unreachable')
+      return { action: 'retry', reason: v.reason, delayMs: backoffDelay(1, random), stopDrain: true };
+    logPause = { lastError: v.reason, advice: v.advice };
+    return { action: 'pause', reason: v.reason, advice: v.advice };
   }
 
   /** Stores the receipt if the log verifies it; otherwise what to do instead. */
@@ -184,6 +187,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
 
   async function drainOnce(): Promise<DrainReport> {
     const deviceId = await deps.deviceId();
+    logPause = null;
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
     const due = await deps.outbox.due(now());
     const alarm = deps.logVerifier && due.length > 0 ? await deps.logVerifier.alarm() : null;
@@ -220,8 +224,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         for (const rest of due.slice(index + 1))
           await deps.outbox.update(rest.opId, {
             state: 'paused',
-            lastError: '上传已暂停',
-            advice: '请重新登录后继续。',
+            ...(logPause ?? { lastError: '上传已暂停', advice: '请重新登录后继续。' }),
           });
         changed();
         break;
