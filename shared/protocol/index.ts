@@ -26,8 +26,10 @@ export const API = {
   publicPage: (uscc: string) => `/public/enterprises/${encodeURIComponent(uscc)}`,
   verify: '/public/verify',
   logCheckpoint: '/v1/log/checkpoint',
-  logInclusion: (index: number, size: number) => `/v1/log/proof/inclusion?index=${index}&size=${size}`,
-  logConsistency: (from: number, to: number) => `/v1/log/proof/consistency?from=${from}&to=${to}`,
+  /** Query: index, size. */
+  logInclusion: '/v1/log/proof/inclusion',
+  /** Query: from, to (tree sizes). */
+  logConsistency: '/v1/log/proof/consistency',
   dataKey: '/v1/keys/data-key',
   stationCacheKey: '/v1/keys/station-cache',
   /** Test-only admin routes (admin secret header). */

@@ -108,7 +108,7 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
   ): Promise<{ ok: true } | { ok: false; unreachable: boolean; message: string }> {
     const res = await deps.http.request({
       method: 'GET',
-      path: '/v1/log/proof/consistency',
+      path: API.logConsistency,
       query: { from: older.size, to: newer.size },
       schema: ConsistencyProofResponseSchema,
     });
