@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     `公示页面：${platform.url}/public${values.faults ? `\n故障注入已开启：${platform.url}/__admin/faults` : ''}`,
   );
   console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
+  console.log(`平台日志公钥（应用配置 platformLogKey，演示密钥仅供测试）：${platform.logKey}`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));
   };
