@@ -107,6 +107,8 @@ export const DeploymentConfigSchema = z.object({
   publicityUrl: z.string().url().nullable(),
   stationName: z.string(),
   stationCode: z.string().nullable(),
+  /** The platform's transparency-log verifier key (C2SP signed-note form) receipts are checked against. */
+  platformLogKey: z.string().max(300).optional(),
   /** Absolute path of the file read, or null in demo mode. */
   source: z.string().nullable(),
   /** Minutes without input after which the renderer locks the inspector's vault. */

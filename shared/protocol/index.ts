@@ -9,6 +9,7 @@ export * from './public.js';
 export * from './docnumbers.js';
 export * from './keys.js';
 export * from './devices.js';
+export * from './log.js';
 
 export const API = {
   login: '/v1/auth/login',
@@ -24,6 +25,11 @@ export const API = {
   publicResults: (uscc: string) => `/v1/public/enterprises/${encodeURIComponent(uscc)}/results`,
   publicPage: (uscc: string) => `/public/enterprises/${encodeURIComponent(uscc)}`,
   verify: '/public/verify',
+  logCheckpoint: '/v1/log/checkpoint',
+  /** Query: index, size. */
+  logInclusion: '/v1/log/proof/inclusion',
+  /** Query: from, to (tree sizes). */
+  logConsistency: '/v1/log/proof/consistency',
   dataKey: '/v1/keys/data-key',
   stationCacheKey: '/v1/keys/station-cache',
   /** Test-only admin routes (admin secret header). */

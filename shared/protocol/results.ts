@@ -176,6 +176,20 @@ export type ResultUpload = z.infer<typeof ResultUploadSchema>;
 export const PUBLICATION_STATES = ['accepted', 'under_review', 'returned', 'published', 'held'] as const;
 export type PublicationState = (typeof PUBLICATION_STATES)[number];
 
+/**
+ * Where the result sits in the platform's append-only transparency log: its leaf (RFC 6962 leaf
+ * hash of canonicalJson({resultId, contentHash, attachmentHashes, auditCheckpoint})), the proof that
+ * the leaf is in the tree of `treeSize` entries, and that tree's signed checkpoint (C2SP signed note).
+ */
+export const ReceiptLogSchema = z.object({
+  index: z.number().int().nonnegative(),
+  treeSize: z.number().int().positive(),
+  leafHash: Sha256Schema,
+  inclusionProof: z.array(Sha256Schema).max(64),
+  checkpoint: z.string().min(1).max(4000),
+});
+export type ReceiptLog = z.infer<typeof ReceiptLogSchema>;
+
 export const ReceiptSchema = z.object({
   resultId: IdSchema,
   receivedAt: IsoDateTimeSchema,
@@ -189,8 +203,15 @@ export const ReceiptSchema = z.object({
   clockSkewFlagged: z.boolean(),
   /** The reviewer's note when the result was returned (审核退回); optional so earlier receipts parse. */
   review: z.object({ note: z.string().min(1), reviewedAt: IsoDateTimeSchema }).optional(),
+  /** Optional so receipts stored before the log existed still parse; the app never calls such a result safe. */
+  log: ReceiptLogSchema.optional(),
+  /** Base64 Ed25519 signature of the platform's log key over RECEIPT_SIGNING_CONTEXT ‖ canonicalJson(receipt minus signature). */
+  signature: z.string().max(200).optional(),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
+
+/** Prefix of the signed receipt bytes, so a receipt signature can never be taken for a checkpoint's. */
+export const RECEIPT_SIGNING_CONTEXT = 'smart-inspect/receipt/v1\n';
 
 /** `GET /v1/results/{id}/receipt`: lets the client learn the publication state later. */
 export const ReceiptResponseSchema = ReceiptSchema;

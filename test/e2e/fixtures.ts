@@ -74,7 +74,12 @@ export const test = base.extend<{
       throw new Error('dist/renderer is missing: run `npm run build:renderer` first');
     const web = await serveStatic({
       root,
-      appConfig: { platformUrl: platform.url, demo: true, stationName: '演示：威海市环翠区市场监管所' },
+      appConfig: {
+        platformUrl: platform.url,
+        demo: true,
+        stationName: '演示：威海市环翠区市场监管所',
+        platformLogKey: platform.logKey,
+      },
     });
     await use(web);
     await web.close();

@@ -17,7 +17,7 @@ async function publicResults(url: string, uscc: string) {
   return PublicResultsResponseSchema.parse(await res.json());
 }
 
-test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once', async ({
+test('sign in, sync, inspect offline, reload offline, reconnect: published exactly once; a later log rewrite is caught', async ({
   platform,
   probe,
   app,
@@ -52,6 +52,11 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
     timeout: 30_000,
   });
+  // Counted as accepted only after the receipt's signature and log proof verified against the pinned key.
+  await expect(page.getByRole('table', { name: '已上传的检查结果' }).getByTestId('log-verified')).toHaveText(
+    /^平台日志已验证（第 \d+ 条）$/,
+  );
+  await expect(page.getByTestId('log-alarm-status')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/outbox.png` });
 
   await expect
@@ -67,6 +72,13 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   const html = await (await fetch(`${platform.url}/public/enterprises/${task.enterprise.uscc}`)).text();
   expect(html).toContain(task.enterprise.name);
   expect(html.split(published.results[0]!.resultId).length - 1).toBeLessThanOrEqual(1);
+
+  // The platform later rewrites its log (drops the entry): the app's next consistency check catches
+  // it, and the outbox and the status bar say so.
+  platform.rewriteLog('drop', 0);
+  await page.getByRole('button', { name: '立即上传' }).click();
+  await expect(page.getByTestId('log-alarm-status')).toHaveText('平台记录被改写，上传已停止');
+  await expect(page.getByTestId('log-alarm')).toContainText('平台记录被改写：');
 });
 
 test('SIGKILLed after the platform committed but before the answer: one result after the relaunch', async ({

@@ -28,6 +28,8 @@ export interface AppConfig {
   readonly platformUrl: string;
   readonly demo: boolean;
   readonly stationName?: string;
+  /** The platform's log verifier key the app pins (the simulator's `logKey`). */
+  readonly platformLogKey?: string;
 }
 
 export interface StaticServer {

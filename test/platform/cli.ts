@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   );
   console.log(`管理接口密钥（请求头 x-admin-secret，仅供测试）：${platform.adminSecret}`);
   if (values.review) console.log(`结果审核已开启：审核页面 ${platform.url}/review（需管理密钥）`);
+  console.log(`平台日志公钥（应用配置 platformLogKey，演示密钥仅供测试）：${platform.logKey}`);
   const stop = (): void => {
     void platform.close().then(() => process.exit(0));
   };

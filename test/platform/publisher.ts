@@ -6,6 +6,7 @@
 import { ReceiptSchema } from '../../shared/protocol/index.js';
 import type { Receipt } from '../../shared/protocol/index.js';
 import { returnNote } from './review.js';
+import { signReceipt } from './log-store.js';
 import type { Platform } from './state.js';
 
 interface DueRow {
@@ -42,7 +43,7 @@ export function publishDue(p: Platform): number {
   })();
 }
 
-/** The receipt as stored, with the current publication state. */
+/** The receipt as stored, with the current publication state, signed by the platform's log key. */
 export function currentReceipt(p: Platform, resultId: string): Receipt | null {
   const row = p.db.prepare('SELECT state, receipt_json FROM results WHERE result_id = ?').get(resultId) as
     { state: string; receipt_json: string } | undefined;
@@ -52,11 +53,11 @@ export function currentReceipt(p: Platform, resultId: string): Receipt | null {
     { published_at: string } | undefined;
   const state = (['published', 'held', 'under_review', 'returned'] as const).find((s) => s === row.state) ?? 'accepted';
   const returned = state === 'returned' ? returnNote(p, resultId) : null;
-  return {
+  return signReceipt(p, {
     ...base,
     publication: { ...base.publication, state, publishedAt: pub?.published_at ?? null },
     ...(returned ? { review: returned } : {}),
-  };
+  });
 }
 
 export function startPublisher(p: Platform, intervalMs = 200): () => void {

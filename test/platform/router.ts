@@ -20,6 +20,7 @@ import { checkHtml, checkScript, verify, verifyHash } from './routes/public-veri
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
 import { getReceipt, putResult } from './routes/results.js';
+import { getCheckpoint, getConsistencyProof, getInclusionProof } from './routes/log.js';
 import { authorizeUpload } from './routes/uploads.js';
 import { enterprisesFeed, tasksFeed } from './routes/sync.js';
 import type { Platform } from './state.js';
@@ -46,6 +47,9 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
       ownsFaults: ['delay', 'fail-before-commit', 'lose-attachment', 'lose-attachment-after-commit'],
     },
     { method: 'GET', path: /^\/v1\/results\/(?<id>[^/]+)\/receipt$/, handler: (c) => getReceipt(p, c) },
+    { method: 'GET', path: /^\/v1\/log\/checkpoint$/, handler: () => getCheckpoint(p) },
+    { method: 'GET', path: /^\/v1\/log\/proof\/inclusion$/, handler: (c) => getInclusionProof(p, c) },
+    { method: 'GET', path: /^\/v1\/log\/proof\/consistency$/, handler: (c) => getConsistencyProof(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/reserve$/, handler: (c) => reserve(p, c) },
     { method: 'POST', path: /^\/v1\/doc-numbers\/report$/, handler: (c) => report(p, c) },
     { method: 'PUT', path: /^\/v1\/keys\/data-key$/, handler: (c) => putDataKey(p, c) },

@@ -15,6 +15,8 @@ import { Faults } from './faults.js';
 import { DEMO_PASSWORD, backfillStationIds } from './gen/inspectors.js';
 import { seedDatabase } from './gen/seed.js';
 import { loadMasterKey } from './master-key.js';
+import { logSigner } from './log-key.js';
+import { rewriteLog } from './log-store.js';
 import { startPublisher } from './publisher.js';
 import { createRouter } from './router.js';
 import type { Platform } from './state.js';
@@ -35,6 +37,8 @@ export interface PlatformOptions {
   now?: () => Date;
   /** Required by the test-only admin routes; random per start unless given. */
   adminSecret?: string;
+  /** 32-byte hex seed of the log key; the committed demo seed unless given (tests use another to show a mismatch). */
+  logKeySeed?: string;
 }
 
 export interface DemoLogin {
@@ -51,6 +55,10 @@ export interface StartedPlatform {
   admin: Admin;
   /** The value for the admin secret header of /v1/admin/* and /__admin/*. */
   adminSecret: string;
+  /** The log's verifier key (C2SP signed-note form): what the app pins as `platformLogKey`. */
+  logKey: string;
+  /** TEST-ONLY: makes the platform rewrite its log history (drop or reorder an entry). */
+  rewriteLog(kind: 'drop' | 'reorder', index: number): void;
 }
 
 /** Demo logins, the inspector with the most assigned tasks first. */
@@ -91,6 +99,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     masterKey: loadMasterKey(opts.dataDir),
     adminSecret: opts.adminSecret ?? randomBytes(18).toString('base64url'),
     review: opts.review ?? false,
+    logKey: logSigner(opts.logKeySeed),
   };
   const admin = createAdmin(p);
   const handle = createRouter(p, admin, createTus(p));
@@ -109,6 +118,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     logins: demoLogins(p),
     admin,
     adminSecret: p.adminSecret,
+    logKey: p.logKey.verifierKey,
+    rewriteLog: (kind, index) => rewriteLog(db, kind, index),
     async close() {
       if (closed) return;
       closed = true;

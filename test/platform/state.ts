@@ -1,6 +1,7 @@
 /** What every handler may use: the database, the clock, settings, keys and the fault rules. */
 import type { Db } from './db.js';
 import type { Faults } from './faults.js';
+import type { LogSigner } from './log-key.js';
 
 export interface Platform {
   readonly db: Db;
@@ -16,4 +17,6 @@ export interface Platform {
   readonly adminSecret: string;
   /** This deployment reviews results before publication (reference data says so to the app). */
   readonly review: boolean;
+  /** Signs the transparency log's checkpoints and every receipt. */
+  readonly logKey: LogSigner;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeploymentConfigSchema } from '../../../shared/ipc/contract.js';
+import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { CONFIG_FILE_NAME, loadDeploymentConfig, type ConfigSources } from './config.js';
 
 vi.mock('electron', () => ({}));
@@ -86,6 +87,21 @@ describe('deployment config', () => {
     const loaded = await loadDeploymentConfig(sources);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.message).toContain(CONFIG_FILE_NAME);
+  });
+
+  it('pins the demo log key in demo mode, and reads or refuses a configured platformLogKey', async () => {
+    const demo = await loadDeploymentConfig(sources);
+    expect(demo.ok && demo.config.platformLogKey).toBe(DEMO_PLATFORM_LOG_KEY);
+    const key = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, platformLogKey: key }));
+    const loaded = await loadDeploymentConfig(sources);
+    expect(loaded.ok && loaded.config.platformLogKey).toBe(key);
+    writeFileSync(
+      path.join(sources.exeDir, CONFIG_FILE_NAME),
+      JSON.stringify({ ...good, platformLogKey: 'PeterNeumann+c74f20a3' }),
+    );
+    const bad = await loadDeploymentConfig(sources);
+    expect(bad.ok ? null : bad.message).toContain('platformLogKey: platformLogKey 不是有效的平台日志公钥');
   });
 
   it('names the offending field and its bounds', async () => {

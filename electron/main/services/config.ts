@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DeploymentConfig } from '../../../shared/ipc/contract.js';
+import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { isAllowedPlatformUrl, parseUrl } from '../trusted-url.js';
 
 export const CONFIG_FILE_NAME = 'smart-inspect.config.json';
@@ -32,6 +33,14 @@ export const ConfigFileSchema = z
         code: z.string().trim().max(32).optional(),
       })
       .strict(),
+    platformLogKey: z
+      .string()
+      // The shape only: the renderer checks the key hash when it verifies receipts.
+      .regex(
+        /^[^\s+]+\+[0-9a-f]{8}\+A[QRST][A-Za-z0-9+/]{42}$/,
+        'platformLogKey 不是有效的平台日志公钥（名称+密钥哈希+公钥）',
+      )
+      .optional(),
     lockIdleMinutes: z
       .number('lockIdleMinutes 必须是数字')
       .int('lockIdleMinutes 必须是整数')
@@ -80,6 +89,7 @@ export function demoConfig(): DeploymentConfig {
     stationName: DEMO_STATION_NAME,
     stationCode: null,
     source: null,
+    platformLogKey: DEMO_PLATFORM_LOG_KEY,
     lockIdleMinutes: DEFAULT_LOCK_IDLE_MINUTES,
     offlineCredentialDays: DEFAULT_OFFLINE_CREDENTIAL_DAYS,
   };
@@ -107,6 +117,7 @@ export function parseConfigFile(file: string, text: string): LoadedConfig {
       stationName: c.station.name,
       stationCode: c.station.code ?? null,
       source: file,
+      ...(c.platformLogKey ? { platformLogKey: c.platformLogKey } : {}),
       lockIdleMinutes: c.lockIdleMinutes ?? DEFAULT_LOCK_IDLE_MINUTES,
       offlineCredentialDays: c.offlineCredentialDays ?? DEFAULT_OFFLINE_CREDENTIAL_DAYS,
     },

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { services, type Session } from '../services/index.js';
 import { DemoBadge } from '../features/settings/DemoBadge.js';
+import { LogAlarmBadge } from '../features/outbox/LogAlarmBadge.js';
 import { formatRoute, type Route } from '../state/routes.js';
 import { useUi } from '../state/ui.js';
 
@@ -57,6 +58,7 @@ export function Shell({ session, children }: { session: Session; children: React
               <span className="who-cert">执法证号 {inspector.certNo}</span>
               {session.offlineUnlocked ? <span className="badge badge-muted">离线登录</span> : null}
             </span>
+            <LogAlarmBadge />
             <OnlineIndicator />
             <button type="button" className="btn btn-small" onClick={() => void services.auth.lock('manual')}>
               锁定

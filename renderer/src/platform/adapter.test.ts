@@ -43,6 +43,7 @@ describe('browser adapter config', () => {
         platformUrl: 'http://p.test',
         demo: true,
         stationName: '城东所',
+        platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
         lockIdleMinutes: 5,
       }),
     });
@@ -50,6 +51,7 @@ describe('browser adapter config', () => {
       platformUrl: 'http://p.test',
       demo: true,
       stationName: '城东所',
+      platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
       lockIdleMinutes: 5,
       offlineCredentialDays: 30,
     });
@@ -117,6 +119,7 @@ describe('Electron adapter', () => {
     stationName: '鲸园所',
     stationCode: null,
     source: '/etc/x',
+    platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
     lockIdleMinutes: 10,
     offlineCredentialDays: 30,
   };
@@ -139,6 +142,7 @@ describe('Electron adapter', () => {
       platformUrl: 'https://p.example.gov.cn',
       demo: false,
       stationName: '鲸园所',
+      platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
       lockIdleMinutes: 10,
       offlineCredentialDays: 30,
     });

@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly platformUrl: string;
   readonly demo: boolean;
   readonly stationName: string;
+  /** The pinned transparency-log verifier key of the platform; null when the deployment names none. */
+  readonly platformLogKey: string | null;
   /** Minutes without input before the vault locks (deployment config; default 10). */
   readonly lockIdleMinutes: number;
   /** Days an offline unlock stays allowed after the last online sign-in (default 30). */
@@ -33,6 +35,7 @@ const AppConfigFileSchema = z.object({
   platformUrl: z.string().url('app-config.json 中的 platformUrl 不是有效网址'),
   demo: z.boolean().default(false),
   stationName: z.string().default(''),
+  platformLogKey: z.string().max(300).optional(),
   lockIdleMinutes: z.number().int().min(1).max(240).default(10),
   offlineCredentialDays: z.number().int().min(1).max(365).default(30),
 });
@@ -54,6 +57,7 @@ function electronAdapter(api: BridgeApi): PlatformAdapter {
         platformUrl: r.value.platformUrl,
         demo: r.value.demo,
         stationName: r.value.stationName,
+        platformLogKey: r.value.platformLogKey ?? null,
         lockIdleMinutes: r.value.lockIdleMinutes,
         offlineCredentialDays: r.value.offlineCredentialDays,
       };
@@ -145,6 +149,7 @@ export function browserAdapter(env: BrowserEnv = defaultBrowserEnv()): PlatformA
         platformUrl: remembered ?? file?.platformUrl ?? '',
         demo: file?.demo ?? false,
         stationName: file?.stationName ?? '',
+        platformLogKey: file?.platformLogKey ?? null,
         lockIdleMinutes: file?.lockIdleMinutes ?? 10,
         offlineCredentialDays: file?.offlineCredentialDays ?? 30,
       };

@@ -5,12 +5,15 @@
  * rejections are set aside for review and never block the ops behind them; ATTACHMENTS_MISSING
  * re-uploads and resends with the same key; transient failures back off with full jitter; a
  * refused session pauses the queue. A receipt the platform answers 404 for sends its result again
- * with the same key.
+ * with the same key. With a log verifier, a receipt counts only once its signature and log proofs
+ * verify against the pinned platform key; a failure pauses this inspector's uploads (nothing is lost),
+ * and a log whose history was rewritten stops them until an administrator has looked.
  */
 import { API, ReceiptSchema, type Receipt, type ResultUpload } from '../../../shared/protocol/index.js';
 import { REVIEW_RETURNED, type OutboxRepo, type OutboxRow, type ResultRow, type ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
-import { decide, type PushDecision } from './push-answers.js';
+import { backoffDelay, decide, type PushDecision } from './push-answers.js';
+import type { LogVerdict, ReceiptVerifier } from './receipt-verify.js';
 import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
 
 export interface LockLike {
@@ -33,6 +36,8 @@ export interface PushDeps {
    * broken entry, or null when intact. Results whose checkpoint covers a broken entry are paused.
    */
   readonly auditGate?: (() => Promise<number | null>) | null;
+  /** Verifies receipts and the log's history before a result counts as safe; without it receipts are taken as they come. */
+  readonly logVerifier?: ReceiptVerifier | null;
 }
 
 /** zh-CN reason on a result held back because the audit log it is anchored in was altered. */
@@ -84,6 +89,31 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   const changed = () => deps.onChange?.();
 
   type Outcome = 'accepted' | 'review' | 'retry' | 'stop' | 'pause';
+  /** Set when the platform's log failed verification: the ops behind the paused one say why, too. */
+  let logPause: { lastError: string; advice: string } | null = null;
+
+  /** What to do with an op whose receipt did not verify: retry later, or stop this inspector's uploads. */
+  function logDecision(v: Extract<LogVerdict, { ok: false }>): PushDecision {
+    if (v.kind === 'unreachable')
+      return { action: 'retry', reason: v.reason, delayMs: backoffDelay(1, random), stopDrain: true };
+    logPause = { lastError: v.reason, advice: v.advice };
+    return { action: 'pause', reason: v.reason, advice: v.advice };
+  }
+
+  /** Stores the receipt if the log verifies it; otherwise what to do instead. */
+  async function acknowledgeVerified(op: OutboxRow, result: ResultRow, receipt: Receipt): Promise<PushDecision | null> {
+    if (deps.logVerifier) {
+      const sent = buildUpload(result, await deps.deviceId());
+      const verdict = await deps.logVerifier.check(receipt, {
+        resultId: result.resultId,
+        contentHash: result.contentHash,
+        auditCheckpoint: sent.auditCheckpoint,
+      });
+      if (!verdict.ok) return logDecision(verdict);
+    }
+    await deps.outbox.acknowledge(op.opId, receipt);
+    return null;
+  }
 
   async function apply(op: OutboxRow, d: PushDecision): Promise<Outcome> {
     switch (d.action) {
@@ -141,8 +171,8 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       });
       if (res.ok) {
         if (res.notModified) return 'retry';
-        await deps.outbox.acknowledge(op.opId, res.value);
-        return 'accepted';
+        const refused = await acknowledgeVerified(op, result, res.value);
+        return refused ? apply(op, refused) : 'accepted';
       }
       const e = res.error;
       const missing = e.kind === 'http' && e.status === 409 && e.code === 'ATTACHMENTS_MISSING' ? e.missing : [];
@@ -180,8 +210,21 @@ export function createPushEngine(deps: PushDeps): PushEngine {
 
   async function drainOnce(): Promise<DrainReport> {
     const deviceId = await deps.deviceId();
+    logPause = null;
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
     const due = await deps.outbox.due(now());
+    const alarm = deps.logVerifier && due.length > 0 ? await deps.logVerifier.alarm() : null;
+    if (alarm) {
+      // The platform rewrote its log: nothing more goes to it from this inspector until someone has looked.
+      for (const op of due)
+        await deps.outbox.update(op.opId, {
+          state: 'paused',
+          lastError: alarm.message,
+          advice: '本地记录已完整保留。平台日志被改写后，本检查员的上传已全部停止，请立即联系管理员。',
+        });
+      changed();
+      return { ...report, paused: true };
+    }
     const brokenAt = deps.auditGate && due.length > 0 ? await deps.auditGate() : null;
     for (const [index, op] of due.entries()) {
       if (brokenAt !== null && ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt) {
@@ -208,8 +251,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         for (const rest of due.slice(index + 1))
           await deps.outbox.update(rest.opId, {
             state: 'paused',
-            lastError: '上传已暂停',
-            advice: '请重新登录后继续。',
+            ...(logPause ?? { lastError: '上传已暂停', advice: '请重新登录后继续。' }),
           });
         changed();
         break;
@@ -252,9 +294,24 @@ export function createPushEngine(deps: PushDeps): PushEngine {
           continue;
         }
         if (!res.ok || res.notModified) continue;
-        await deps.outbox.acknowledge(op.opId, res.value);
+        const result = await deps.results.get(op.resultId);
+        if (!result) continue;
+        const refused = await acknowledgeVerified(op, result, res.value);
+        if (refused?.action === 'pause') {
+          // A receipt that no longer verifies: the result is not called safe any more; it stays stored
+          // here and is sent again (same key) once uploads resume.
+          await deps.outbox.update(op.opId, { state: 'paused', lastError: refused.reason, advice: refused.advice });
+          changed();
+          continue;
+        }
+        if (refused) continue;
         if (res.value.publication.state === 'returned') await setAsideReturned(op, res.value);
         if (res.value.publication.state === 'published') published += 1;
+      }
+      // The latest checkpoint too, so a rewrite after the last receipt is still caught.
+      if (deps.logVerifier && (await deps.outbox.list()).some((o) => o.receipt?.log)) {
+        const verdict = await deps.logVerifier.monitor();
+        if (!verdict.ok && verdict.kind !== 'unreachable') changed();
       }
       if (published > 0) changed();
       return published;

@@ -5,6 +5,7 @@
 import { usccCheckChar } from '../../../shared/domain/uscc.js';
 import type { Enterprise, Reference, Task, TeamMember } from '../../../shared/protocol/index.js';
 import { closeDatabases, openDatabases, type Databases } from '../db/index.js';
+import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { sealedVault, type PlatformAdapter } from '../platform/adapter.js';
 import { createServices, type CreatedServices, type ServiceDeps } from '../services/index.js';
 import { manualNetwork } from '../services/network/network.service.js';
@@ -150,6 +151,8 @@ export function testAdapter(platformUrl = 'http://127.0.0.1:9'): PlatformAdapter
       platformUrl,
       demo: true,
       stationName: '测试所',
+      // The simulator signs its log with the demo key unless a test starts it with another one.
+      platformLogKey: DEMO_PLATFORM_LOG_KEY,
       lockIdleMinutes: 10,
       offlineCredentialDays: 30,
     }),

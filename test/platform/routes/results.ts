@@ -21,6 +21,7 @@ import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
 import { createFollowUpTask, followUpMismatch } from '../follow-ups.js';
 import { reviewState } from '../review.js';
+import { appendToLog, signReceipt } from '../log-store.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
@@ -251,6 +252,8 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       deadline: publicationDeadline(up.payload.inspectedOn, CALENDAR),
     },
     clockSkewFlagged: Math.abs(Date.parse(up.recordedAt) - now.getTime()) > SKEW_LIMIT_MS,
+    // In the accepting transaction: the result is stored exactly when its leaf is in the log.
+    log: appendToLog(p, up),
   };
   p.db
     .prepare(
@@ -269,9 +272,10 @@ function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResp
       JSON.stringify(receipt),
       JSON.stringify(up),
     );
-  if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt }) }, store: true };
+  const signed = signReceipt(p, receipt);
+  if (held) return { res: { status: 409, body: errorBody(held, heldMessage(held), { receipt: signed }) }, store: true };
   createFollowUpTask(p, up);
-  return { res: { status: 201, body: receipt }, store: true };
+  return { res: { status: 201, body: signed }, store: true };
 }
 
 /** The task's accepted (or published) result that no other result replaces, if any. */

@@ -23,6 +23,11 @@ function Row({ e }: { e: OutboxEntry }) {
       <td>
         <Badge tone={OUTBOX_STATE_TONES[e.state]}>{stateLabel(e)}</Badge>
         {e.replaces ? <div className="muted">更正记录</div> : null}
+        {e.logIndex !== null ? (
+          <div className="small muted" data-testid="log-verified">
+            平台日志已验证（第 {e.logIndex + 1} 条）
+          </div>
+        ) : null}
       </td>
       <td className="num">{e.attempts}</td>
       <td>{formatDateTime(e.lastAttemptAt)}</td>
@@ -47,6 +52,11 @@ export function OutboxScreen() {
     (l) => services.outbox.subscribe(l),
     [],
   );
+  const alarm = useServiceData(
+    () => services.outbox.logAlarm(),
+    (l) => services.outbox.subscribe(l),
+    [],
+  ).data;
   const online = useUi((s) => s.online);
   const [pushing, setPushing] = useState(false);
   const [pushError, setPushError] = useState<string | null>(null);
@@ -94,6 +104,11 @@ export function OutboxScreen() {
         {pending.length > 0 ? `${pending.length} 条结果尚未被平台接收。` : '所有结果均已上传。'}
         {!online && pending.length > 0 ? ' 当前离线，联网后会自动上传；记录已安全保存在本机。' : ''}
       </p>
+      {alarm ? (
+        <p className="alert alert-danger" role="alert" data-testid="log-alarm">
+          {alarm}。本检查员的上传已全部停止，本地记录已完整保留，请立即联系管理员。
+        </p>
+      ) : null}
       {pushError ? (
         <p className="alert alert-danger" role="alert">
           上传失败：{pushError}

@@ -30,9 +30,16 @@ export interface OutboxEntry {
   readonly replaces: string | null;
   /** Accepted and waiting for the deployment's reviewer (待审核) before it is published. */
   readonly underReview?: boolean;
+  /**
+   * The entry number of this result in the platform's transparency log, once its receipt's
+   * signature and inclusion proof verified against the pinned key; null otherwise.
+   */
+  readonly logIndex: number | null;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;
+  /** zh-CN: why this inspector's uploads stopped because the platform rewrote its log; null when all is well. */
+  logAlarm(): Promise<string | null>;
   /** Drain now (also runs on reconnect and on a timer). Single-flight. */
   pushNow(): Promise<void>;
   subscribe(listener: () => void): Unsubscribe;

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tasksRepo } from '../../db/index.js';
-import { disposeDatabases, freshDatabases, makeTask, testServices } from '../../testing/builders.js';
+import type { Receipt, ResultUpload } from '../../../../shared/protocol/index.js';
+import { disposeDatabases, freshDatabases, makeTask, testAdapter, testServices } from '../../testing/builders.js';
+import { createTestLogKey } from '../../testing/signed-receipt.js';
 import { manualNetwork } from '../network/network.service.js';
 import { DRAIN_INTERVAL_MS } from './outbox.service.js';
 import { signDraft } from '../../testing/inspection.testkit.js';
@@ -28,6 +30,10 @@ async function fakeTus(method: string, init: RequestInit | undefined): Promise<R
   });
 }
 
+const logKey = await createTestLogKey();
+/** Receipts by result id: a receipt poll answers the one the PUT got. */
+const issued = new Map<string, Receipt>();
+
 const fakeFetch: typeof fetch = async (input, init) => {
   const url = String(input);
   if (init?.method !== 'PUT' && init?.method !== 'GET') return fakeTus(init?.method ?? 'GET', init);
@@ -35,17 +41,23 @@ const fakeFetch: typeof fetch = async (input, init) => {
   const status = answers.shift() ?? 201;
   if (status !== 201) return new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'boom' } }), { status });
   const resultId = decodeURIComponent(new URL(url).pathname.split('/')[3] ?? '');
-  return new Response(
-    JSON.stringify({
+  if (init.method === 'PUT') {
+    const up = JSON.parse(String(init.body)) as ResultUpload;
+    issued.set(
       resultId,
-      receivedAt: '2026-05-06T02:00:00Z',
-      contentHash: 'a'.repeat(64),
-      attachmentHashes: [],
-      publication: { state: 'accepted', publishedAt: null, deadline: '2026-06-02' },
-      clockSkewFlagged: false,
-    }),
-    { status: 201 },
-  );
+      await logKey.receiptFor(up, {
+        resultId,
+        receivedAt: '2026-05-06T02:00:00Z',
+        contentHash: up.contentHash,
+        attachmentHashes: up.attachments.map((a) => ({ id: a.id, sha256: a.sha256 })),
+        publication: { state: 'accepted', publishedAt: null, deadline: '2026-06-02' },
+        clockSkewFlagged: false,
+      }),
+    );
+  }
+  const receipt = issued.get(resultId);
+  if (!receipt) return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'none' } }), { status: 404 });
+  return new Response(JSON.stringify(receipt), { status: init.method === 'PUT' ? 201 : 200 });
 };
 
 async function settle(check: () => Promise<boolean>): Promise<void> {
@@ -68,6 +80,10 @@ describe('outbox schedule', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const network = manualNetwork(false);
     const s = testServices(dbs, {
+      adapter: {
+        ...testAdapter(),
+        config: async () => ({ ...(await testAdapter().config()), platformLogKey: logKey.verifierKey }),
+      },
       fetch: fakeFetch,
       network,
       background: true,

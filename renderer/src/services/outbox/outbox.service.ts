@@ -6,6 +6,8 @@
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
+import { createReceiptVerifier } from '../../sync/receipt-verify.js';
+import { transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
@@ -46,6 +48,9 @@ function toEntry(
       : null,
     replaces,
     underReview: row.state === 'accepted' && row.receipt?.publication.state === 'under_review',
+    // Receipts are stored only after they verified, so an accepted op's logged receipt is a verified one.
+    logIndex:
+      (row.state === 'accepted' || row.state === 'published') && row.receipt?.log ? row.receipt.log.index : null,
   };
 }
 
@@ -67,7 +72,14 @@ export function createOutboxService(rt: Runtime): OutboxController {
     now: () => rt.now().getTime(),
     onProgress: () => rt.emit('outbox'),
   });
+  const logVerifier = createReceiptVerifier({
+    http: rt.http,
+    repo: transparencyRepo(rt.dbs.field),
+    logKey: async () => (await rt.deps.adapter.config()).platformLogKey,
+    now: () => rt.now().getTime(),
+  });
   const engine = createPushEngine({
+    logVerifier,
     uploader,
     http: rt.http,
     outbox,
@@ -165,6 +177,9 @@ export function createOutboxService(rt: Runtime): OutboxController {
     engine,
     drain,
     list,
+    async logAlarm() {
+      return (await logVerifier.alarm())?.message ?? null;
+    },
     async pushNow() {
       await outbox.makeAllDue();
       await drain();

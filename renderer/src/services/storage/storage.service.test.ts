@@ -21,6 +21,7 @@ const entry = (resultId: string, state: OutboxEntry['state']): OutboxEntry => ({
   setAsideCode: null,
   review: null,
   replaces: null,
+  logIndex: null,
 });
 
 let dbs: ReturnType<typeof freshDatabases>;
