@@ -72,7 +72,7 @@ function resultRow(p: Platform, resultId: string): ResultRow | null {
   const row = p.db
     .prepare(
       `SELECT result_id, content_hash, state, enterprise_uscc, task_id, receipt_json, body_json FROM results
-       WHERE result_id = ? AND state IN ('accepted', 'published')`,
+       WHERE result_id = ? AND state IN ('accepted', 'under_review', 'returned', 'published')`,
     )
     .get(resultId) as ResultRow | undefined;
   return row ?? null;
@@ -116,13 +116,15 @@ export function paperForHash(p: Platform, hash: string): PaperView | null {
   const evidence = p.db
     .prepare(
       `SELECT r.result_id FROM results r, json_each(r.body_json, '$.payload.evidence') e
-       WHERE r.state IN ('accepted', 'published') AND json_extract(e.value, '$.sha256') = ? LIMIT 1`,
+       WHERE r.state IN ('accepted', 'under_review', 'returned', 'published') AND json_extract(e.value, '$.sha256') = ? LIMIT 1`,
     )
     .get(h) as { result_id: string } | undefined;
   const byEvidence = evidence ? resultRow(p, evidence.result_id) : null;
   if (byEvidence) return view(p, byEvidence, h, { document: null, matchedAs: 'evidence' });
   const record = p.db
-    .prepare("SELECT result_id FROM results WHERE content_hash = ? AND state IN ('accepted', 'published') LIMIT 1")
+    .prepare(
+      "SELECT result_id FROM results WHERE content_hash = ? AND state IN ('accepted', 'under_review', 'returned', 'published') LIMIT 1",
+    )
     .get(h) as { result_id: string } | undefined;
   const byRecord = record ? resultRow(p, record.result_id) : null;
   return byRecord ? view(p, byRecord, h, { document: null, matchedAs: 'record' }) : null;
