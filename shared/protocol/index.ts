@@ -9,6 +9,7 @@ export * from './public.js';
 export * from './docnumbers.js';
 export * from './keys.js';
 export * from './devices.js';
+export * from './snapshot.js';
 
 export const API = {
   login: '/v1/auth/login',
