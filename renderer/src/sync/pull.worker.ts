@@ -17,6 +17,7 @@ import {
   tasksRepo,
   quarantineRepo,
   closeDatabases,
+  snapshotRepo,
 } from '../db/index.js';
 import { timings } from './enterprise-timings.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
@@ -115,6 +116,18 @@ async function run(start: {
         signal: controller.signal,
         enterpriseFeed,
         enterprisePageSize: ENTERPRISE_PAGE_SIZE,
+        // The initial download from the platform's snapshot (one static file, Range-resumable);
+        // without the station key nothing can be sealed or stored, so the paged feed is used.
+        ...(start.cacheKey
+          ? {
+              snapshot: {
+                http,
+                fetch: { baseUrl: () => start.baseUrl, tokens },
+                store: snapshotRepo(dbs.cache),
+                seal,
+              },
+            }
+          : {}),
         onProgress: (progress) => post({ type: 'progress', progress }),
       },
       (rows) => quarantineRepo(dbs.cache).put(rows),
