@@ -17,6 +17,7 @@ import { build } from 'vite';
 import { serveStatic } from '../helpers/static-server.js';
 import { startPlatform } from '../platform/server.js';
 import { feedStats } from '../platform/routes/sync.js';
+import { SnapshotManifestSchema } from '../../shared/protocol/index.js';
 import { gzipSync } from 'node:zlib';
 import type { EnterpriseTimings } from '../../renderer/src/sync/enterprise-timings.js';
 import { launchProfile, type BenchContext } from './context.js';
@@ -79,6 +80,9 @@ async function breakdown(
     'startMs',
     'commitMs',
     'totalMs',
+    'snapshotDownloadMs',
+    'snapshotVerifyMs',
+    'snapshotImportMs',
   ] as const) {
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }
@@ -97,6 +101,30 @@ async function gzipCost(url: string, token: string): Promise<number> {
   return (performance.now() - t0) / 5 / (body.length / 1048576);
 }
 
+/**
+ * Bytes on the wire per record: the snapshot file as served (built and compressed once), and the
+ * paged feed's gzip NDJSON pages as the simulator sends them today (Content-Length of each page).
+ */
+async function wireBytes(url: string, token: string): Promise<{ snapshot: number; paged: number; records: number }> {
+  const auth = { Authorization: `Bearer ${token}` };
+  const manifest = SnapshotManifestSchema.parse(
+    await (await fetch(`${url}/v1/sync/enterprises/snapshot`, { headers: auth })).json(),
+  );
+  let paged = 0;
+  let cursor = '0';
+  for (;;) {
+    const res = await fetch(`${url}/v1/sync/enterprises?cursor=${cursor}&limit=5000`, {
+      headers: { ...auth, Accept: 'application/x-ndjson', 'Accept-Encoding': 'gzip' },
+    });
+    paged += Number(res.headers.get('content-length'));
+    const text = await res.text();
+    const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { nextCursor: string; hasMore: boolean };
+    if (!header.hasMore) break;
+    cursor = header.nextCursor;
+  }
+  return { snapshot: manifest.bytes, paged, records: manifest.records };
+}
+
 async function buildPage(ctx: BenchContext): Promise<string> {
   const outDir = join(ctx.tmpDir, 'page-dist');
   await build({
@@ -108,6 +136,15 @@ async function buildPage(ctx: BenchContext): Promise<string> {
     build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
   return outDir;
+}
+
+async function loginDirect(url: string, certNo: string, password: string): Promise<{ accessToken: string }> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'bench-wire', deviceName: 'bench' }),
+  });
+  return (await res.json()) as { accessToken: string };
 }
 
 function median(xs: readonly number[]): number {
@@ -168,6 +205,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
   const { certNo, password } = platform.logins[0]!;
   const out: Record<string, number> = { 'platform.generateSeconds': generateSeconds };
   try {
+    // The platform builds its snapshot once (a scheduled job, not part of any client's sync).
+    const b0 = Date.now();
+    const w = await wireBytes(platform.url, (await loginDirect(platform.url, certNo, password)).accessToken);
+    ctx.log(`snapshot built and wire sizes measured in ${((Date.now() - b0) / 1000).toFixed(1)} s`);
+    Object.assign(out, {
+      'sync.wireBytesPerRecord': w.snapshot / w.records,
+      'sync.paged.wireBytesPerRecord': w.paged / w.records,
+      'sync.snapshot.wireMB': w.snapshot / 1048576,
+    });
     // Initial syncs from their own empty profiles (sync only), before the delta changes the data.
     const syncSeconds: number[] = [];
     const sealMs: number[] = [];

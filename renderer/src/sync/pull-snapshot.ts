@@ -12,7 +12,7 @@ import type { HttpClient, HttpError } from '../platform/http.js';
 import type { SealContext } from './enterprise-seal.js';
 import type { ProgressTracker } from './progress.js';
 import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions } from './snapshot-download.js';
-import { importSnapshot } from './snapshot-import.js';
+import { importSnapshot, type SnapshotImportDeps } from './snapshot-import.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
 const MAX_ATTEMPTS = 3;
@@ -25,6 +25,8 @@ export interface SnapshotDeps {
   readonly store: SnapshotRepo;
   /** Seal each imported page's chunks before its write (null: the write seals them). */
   readonly seal: SealContext | null;
+  /** Validates and seals pages elsewhere (the feed workers); default: on the pull's thread. */
+  readonly prepare?: SnapshotImportDeps['prepare'];
 }
 
 export type SnapshotOutcome = 'imported' | 'unavailable' | { readonly error: HttpError };
@@ -124,6 +126,7 @@ async function runImport(
     {
       repo: d.repo,
       seal: s.seal,
+      ...(s.prepare ? { prepare: s.prepare } : {}),
       pageSize: d.pageSize,
       now: d.now,
       ...(d.signal ? { signal: d.signal } : {}),

@@ -25,6 +25,7 @@ import { pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
+import { prepareLines } from './snapshot-import.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -101,6 +102,7 @@ async function run(start: {
           fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
           prestart: true,
           seal,
+          localLines: (lines, header, at, chunkBase, limit) => prepareLines(lines, header, at, seal, chunkBase, limit),
         });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
   let done: FromWorker;
@@ -125,6 +127,7 @@ async function run(start: {
                 fetch: { baseUrl: () => start.baseUrl, tokens },
                 store: snapshotRepo(dbs.cache),
                 seal,
+                ...(pool ? { prepare: pool.prepareLines } : {}),
               },
             }
           : {}),

@@ -9,6 +9,7 @@
 import { platformEndpoint, type SnapshotManifest } from '../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
+import { timings } from './enterprise-timings.js';
 
 /** Bytes per Range request: large enough that request overhead vanishes, small enough to lose little. */
 export const SNAPSHOT_PART_BYTES = 4 * 1024 * 1024;
@@ -76,6 +77,7 @@ export async function downloadSnapshot(
   else row = await repo.begin(manifest);
   let received = row.received;
   progress(received, manifest.bytes);
+  const t0 = performance.now();
   let fruitless = 0;
   let refreshed = false;
   const store = async (bytes: Uint8Array) => {
@@ -176,8 +178,13 @@ export async function downloadSnapshot(
     if (fruitless >= MAX_FRUITLESS) return { ok: false, error: networkError(failure ?? new Error('连接提前结束')) };
     await sleep(o.retryDelayMs ?? 500);
   }
+  const t1 = performance.now();
+  timings.snapshotDownloadMs += t1 - t0;
+  timings.bytes += received;
   const bytes = concat(parts, received);
-  if ((await sha256Hex(bytes)) !== manifest.sha256) {
+  const verified = (await sha256Hex(bytes)) === manifest.sha256;
+  timings.snapshotVerifyMs += performance.now() - t1;
+  if (!verified) {
     await repo.discard();
     return { ok: false, discarded: 'corrupt' };
   }

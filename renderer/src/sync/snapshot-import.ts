@@ -9,11 +9,15 @@
  * the last page's cursor is the one the snapshot names, from which the delta feed continues. Pages
  * are cut at fixed line counts, so after a kill the import resumes by skipping the pages whose
  * records are all at or below the stored cursor.
+ *
+ * This thread only gunzips and counts newlines; the pages are validated and sealed by `prepare`
+ * (the feed workers, two pages at once, as for the paged feed) while earlier pages are written.
  */
 import type { SnapshotManifest } from '../../../shared/protocol/index.js';
 import type { EnterprisesRepo } from '../db/index.js';
-import { PagePreparer, type PreparedPage } from './enterprise-prepare.js';
+import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
+import { timings } from './enterprise-timings.js';
 
 export interface SnapshotImportDeps {
   readonly repo: EnterprisesRepo;
@@ -21,30 +25,88 @@ export interface SnapshotImportDeps {
   readonly pageSize: number;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
+  /** Validates and seals one page of lines elsewhere (feed workers); default: on this thread. */
+  readonly prepare?: (
+    lines: Uint8Array,
+    header: PageHeader,
+    at: string,
+    chunkBase: number,
+    limit: number,
+  ) => Promise<PreparedPage>;
   /** After each page is written: its stored records and its quarantined lines. */
   readonly onPage: (good: number, bad: number) => void;
 }
 
-/** Splits decompressed bytes into lines; a line split between chunks is joined first. */
-class LineCutter {
-  private pending: Uint8Array[] = [];
-  constructor(private readonly line: (bytes: Uint8Array) => void) {}
+/** Calls `line` for each line of `bytes` (newline-separated; the last may lack its newline). */
+function eachLine(bytes: Uint8Array, line: (b: Uint8Array) => void): void {
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    line(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  if (start < bytes.byteLength) line(bytes.subarray(start));
+}
+
+/**
+ * One page of snapshot lines validated (byte validator, else zod and the quarantine) and, with a
+ * seal context, sealed into its chunks: what a feed worker does with a downloaded page.
+ */
+export async function prepareLines(
+  lines: Uint8Array,
+  header: PageHeader,
+  at: string,
+  seal: SealContext | null,
+  chunkBase: number,
+  limit: number,
+): Promise<PreparedPage> {
+  const prep = new PagePreparer(at);
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  eachLine(lines, (line) => {
+    if (line.byteLength === 0 || (line.byteLength === 1 && line[0] === 13)) return;
+    if (prep.addBytes(line)) return;
+    const text = decoder.decode(line);
+    let value: unknown;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      value = undefined;
+    }
+    prep.add(value, line, text);
+  });
+  const page = prep.finish(header);
+  if (!seal) return page;
+  const s0 = performance.now();
+  const sealed = await sealPageChunks(page, seal, chunkBase, limit);
+  timings.sealMs += performance.now() - s0;
+  return { ...page, sealed };
+}
+
+/** Cuts a byte stream into pages of `per` newline-terminated lines (the last page takes the rest). */
+class PageCutter {
+  private pieces: Uint8Array[] = [];
+  private lines = 0;
+  constructor(
+    private readonly per: number,
+    private readonly page: (bytes: Uint8Array) => void,
+  ) {}
   push(chunk: Uint8Array): void {
     let start = 0;
-    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
-      const tail = chunk.subarray(start, nl);
-      if (this.pending.length > 0) {
-        this.pending.push(tail);
-        this.line(join(this.pending));
-        this.pending = [];
-      } else this.line(tail);
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
+      this.lines += 1;
+      if (this.lines < this.per) continue;
+      this.pieces.push(chunk.subarray(start, nl + 1));
+      this.page(join(this.pieces));
+      this.pieces = [];
+      this.lines = 0;
       start = nl + 1;
     }
-    if (start < chunk.byteLength) this.pending.push(chunk.subarray(start));
+    if (start < chunk.byteLength) this.pieces.push(chunk.subarray(start));
   }
-  end(): void {
-    if (this.pending.length > 0) this.line(join(this.pending));
-    this.pending = [];
+  /** What is left (possibly nothing): the last page. */
+  rest(): Uint8Array {
+    const out = join(this.pieces);
+    this.pieces = [];
+    return out;
   }
 }
 
@@ -66,6 +128,10 @@ function lastSeq(page: PreparedPage): number | null {
   return max;
 }
 
+/** Pages being prepared at once (the two feed workers) and page writes queued behind them. */
+const PREPARING = 2;
+const WRITING = 2;
+
 export async function importSnapshot(
   d: SnapshotImportDeps,
   bytes: Uint8Array,
@@ -77,56 +143,63 @@ export async function importSnapshot(
   let chunkBase = await d.repo.nextChunkId();
   let cursor = state.cursor;
   const at = d.now().toISOString();
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let prep = new PagePreparer(at);
-  let lines = 0;
-  const ready: PreparedPage[] = [];
-  const cutter = new LineCutter((line) => {
-    if (line.byteLength === 0 || (line.byteLength === 1 && line[0] === 13)) return;
-    if (lines === d.pageSize) {
-      ready.push(prep.finish({ nextCursor: '0', hasMore: true, total: manifest.records }));
-      prep = new PagePreparer(at);
-      lines = 0;
-    }
-    lines += 1;
-    if (prep.addBytes(line)) return;
-    const text = decoder.decode(line);
-    let value: unknown;
-    try {
-      value = JSON.parse(text) as unknown;
-    } catch {
-      value = undefined;
-    }
-    prep.add(value, line, text);
-  });
+  const header: PageHeader = { nextCursor: '0', hasMore: true, total: manifest.records };
+  const prepare = d.prepare ?? ((lines, h, when, base, limit) => prepareLines(lines, h, when, d.seal, base, limit));
 
-  // Up to two page writes queued while the next page is prepared, as in the paged pull.
+  const preparing: Promise<PreparedPage>[] = [];
+  const start = (lines: Uint8Array) => {
+    // Chunk ids are reserved in page order (the ids are in the sealed values' AAD).
+    const p = prepare(lines, header, at, chunkBase, d.pageSize);
+    p.catch(() => undefined); // awaited in order below; never unhandled meanwhile
+    chunkBase += chunksPerPage(d.pageSize);
+    preparing.push(p);
+  };
+
   const writes: Promise<void>[] = [];
+  let wroteOne = false;
   const write = async (page: PreparedPage, last: boolean) => {
     const seq = lastSeq(page);
     if (!last && seq !== null && seq <= skipTo) return; // written before the kill
     const nextCursor = last ? manifest.cursor : seq === null ? cursor : String(Math.max(seq, Number(cursor)));
-    const sealed = d.seal ? await sealPageChunks(page, d.seal, chunkBase, d.pageSize) : undefined;
-    chunkBase += chunksPerPage(d.pageSize);
     const fromCursor = cursor;
     cursor = nextCursor;
-    const done = d.repo.applyPage({
-      changes: page.changes,
-      raws: page.raws,
-      ...(sealed ? { sealed } : {}),
-      quarantined: page.bad,
-      fromCursor,
-      nextCursor,
-      hasMore: !last,
-      total: manifest.records,
-      at,
-    });
-    const writing = done.then(() => d.onPage(page.changes.length, page.bad.length));
+    const w0 = performance.now();
+    const writing = d.repo
+      .applyPage({
+        changes: page.changes,
+        raws: page.raws,
+        ...(page.sealed ? { sealed: page.sealed } : {}),
+        quarantined: page.bad,
+        fromCursor,
+        nextCursor,
+        hasMore: !last,
+        total: manifest.records,
+        at,
+      })
+      .then(() => {
+        timings.writeMs += performance.now() - w0;
+        timings.pages += 1;
+        timings.records += page.lineCount;
+        d.onPage(page.changes.length, page.bad.length);
+      });
     writing.catch(() => undefined); // awaited below; never unhandled while the next page is prepared
     writes.push(writing);
-    while (writes.length > 2) await writes.shift();
+    // The first write opens the directory before its transaction starts; a second write issued
+    // meanwhile could start its transaction first and be refused for its cursor. So the first page
+    // is written alone; from then on transactions start in the order they are asked for.
+    if (!wroteOne) {
+      wroteOne = true;
+      await writing;
+    }
+    while (writes.length > WRITING) await writes.shift();
+  };
+  const drain = async (keep: number) => {
+    while (preparing.length > keep) await write(await preparing.shift()!, false);
   };
 
+  const ready: Uint8Array[] = [];
+  const cutter = new PageCutter(d.pageSize, (page) => ready.push(page));
+  const i0 = performance.now();
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
   const reader = stream.getReader();
   try {
@@ -135,14 +208,18 @@ export async function importSnapshot(
       const { done, value } = await reader.read();
       if (done) break;
       cutter.push(value);
-      while (ready.length > 0) await write(ready.shift()!, false);
+      for (const page of ready.splice(0)) {
+        start(page);
+        await drain(PREPARING);
+      }
     }
-    cutter.end();
-    while (ready.length > 0) await write(ready.shift()!, false);
-    await write(prep.finish({ nextCursor: manifest.cursor, hasMore: false, total: manifest.records }), true);
+    start(cutter.rest());
+    await drain(1);
+    await write(await preparing.shift()!, true);
     while (writes.length > 0) await writes.shift();
+    timings.snapshotImportMs += performance.now() - i0;
   } catch (e) {
-    await Promise.allSettled(writes);
+    await Promise.allSettled([...preparing, ...writes]);
     await reader.cancel().catch(() => undefined);
     throw e;
   }

@@ -21,6 +21,9 @@ import { ndjsonFeed } from '../../../renderer/src/sync/enterprise-feed.js';
 import { pullEnterprises } from '../../../renderer/src/sync/pull-enterprises.js';
 import type { SnapshotDeps } from '../../../renderer/src/sync/pull-snapshot.js';
 import { ProgressTracker, type PullProgress } from '../../../renderer/src/sync/progress.js';
+import { feedPool, type FeedWorkerLike } from '../../../renderer/src/sync/feed-pool.js';
+import { toWire, type ToFeedWorker } from '../../../renderer/src/sync/feed-messages.js';
+import { prepareLines } from '../../../renderer/src/sync/snapshot-import.js';
 import { TEST_CACHE_KEY, disposeDatabases, freshDatabases } from '../../../renderer/src/testing/builders.js';
 import { authed, login, startTemp, type Harness } from '../testkit.js';
 
@@ -79,8 +82,41 @@ function watch(dbs: Databases, tamper?: (req: number, body: Uint8Array) => Uint8
   return w;
 }
 
-function snapshotDeps(dbs: Databases, f: typeof fetch): SnapshotDeps {
+/** A feed worker run in-process: answers 'prepare' exactly as feed.worker.ts does (wire form). */
+class InProcessFeedWorker implements FeedWorkerLike {
+  prepared = 0;
+  private readonly listeners: ((e: MessageEvent<unknown>) => void)[] = [];
+  postMessage(msg: ToFeedWorker): void {
+    if (msg.type !== 'prepare') return;
+    const seal = msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null;
+    void prepareLines(msg.lines, msg.header, msg.at, seal, msg.seal?.chunkBase ?? 0, msg.limit).then((page) => {
+      this.prepared += 1;
+      const timings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, sealMs: 0, bytes: 0 };
+      const data = { type: 'page', id: msg.id, page: toWire(page).wire, timings };
+      for (const l of this.listeners) l({ data } as MessageEvent<unknown>);
+    });
+  }
+  addEventListener(
+    type: 'message' | 'error',
+    listener: ((e: MessageEvent<unknown>) => void) & ((e: ErrorEvent) => void),
+  ): void {
+    if (type === 'message') this.listeners.push(listener);
+  }
+  terminate(): void {}
+}
+
+function snapshotDeps(dbs: Databases, f: typeof fetch, workers?: InProcessFeedWorker[]): SnapshotDeps {
+  const pool = workers
+    ? feedPool({
+        baseUrl: () => h.platform.url,
+        tokens,
+        size: workers.length,
+        spawn: () => workers.shift()!,
+        seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+      })
+    : null;
   return {
+    ...(pool ? { prepare: pool.prepareLines } : {}),
     http: createHttpClient({ baseUrl: () => h.platform.url, tokens, fetch: f }),
     fetch: { baseUrl: () => h.platform.url, tokens, fetch: f, partBytes: PART, retryDelayMs: 0 },
     store: snapshotRepo(dbs.cache),
@@ -88,7 +124,13 @@ function snapshotDeps(dbs: Databases, f: typeof fetch): SnapshotDeps {
   };
 }
 
-async function pull(dbs: Databases, w: Watch | null, seen: PullProgress[] = [], signal?: AbortSignal) {
+async function pull(
+  dbs: Databases,
+  w: Watch | null,
+  seen: PullProgress[] = [],
+  signal?: AbortSignal,
+  workers?: InProcessFeedWorker[],
+) {
   const tracker = new ProgressTracker(
     () => Date.now(),
     (p) => seen.push(p),
@@ -101,7 +143,7 @@ async function pull(dbs: Databases, w: Watch | null, seen: PullProgress[] = [], 
       pageSize: PAGE,
       now: () => new Date('2026-05-06T02:00:00Z'),
       ...(signal ? { signal } : {}),
-      ...(w ? { snapshot: snapshotDeps(dbs, f) } : {}),
+      ...(w ? { snapshot: snapshotDeps(dbs, f, workers) } : {}),
     },
     tracker,
   );
@@ -152,6 +194,16 @@ describe('initial credit-file download through the snapshot', () => {
     expect(download.at(-1)?.bytes).toMatchObject({ done: manifest.bytes, total: manifest.bytes });
     expect(download.every((p) => p.bytes!.perSecond >= 0)).toBe(true);
     expect(seen.at(-1)).toMatchObject({ phase: 'enterprises', done: COUNT, quarantined: INVALID });
+  });
+
+  it('pages validated and sealed by feed workers (wire form) end identical too', async () => {
+    const dbs = fresh();
+    const workers = [new InProcessFeedWorker(), new InProcessFeedWorker()];
+    const both = [...workers];
+    expect(await pull(dbs, watch(dbs), [], undefined, workers)).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+    // Every page (four of 500 lines) went through a worker; none was prepared on the pull's thread.
+    expect(both[0]!.prepared + both[1]!.prepared).toBe(Math.ceil((COUNT + INVALID) / PAGE));
   });
 
   it('a link dropped inside the file: the next Range starts at the stored byte count, mid-part', async () => {
