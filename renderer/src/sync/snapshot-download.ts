@@ -11,8 +11,12 @@ import type { SnapshotRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { timings } from './enterprise-timings.js';
 
-/** Bytes per Range request: large enough that request overhead vanishes, small enough to lose little. */
-export const SNAPSHOT_PART_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes per Range request: large enough that request overhead vanishes (28 requests for 200,000
+ * credit files), small enough that a part which must come again (a cut response whose bytes did
+ * not all reach the page) costs little on a weak link.
+ */
+export const SNAPSHOT_PART_BYTES = 1024 * 1024;
 /** Consecutive failed requests without a single new byte before the download gives up for now. */
 const MAX_FRUITLESS = 4;
 
