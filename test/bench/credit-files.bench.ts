@@ -1,6 +1,7 @@
 /**
  * Credit files at station scale: initial sync of 200,000 enterprises from the simulator on
- * loopback into an empty persistent profile until searchable, the per-record baselines on the same
+ * loopback into an empty persistent profile until searchable (through the platform's snapshot, the
+ * paged feed measured once beside it; the wire bytes per record of both), the per-record baselines on the same
  * feed (raw IndexedDB put, 10,000 per transaction; Dexie bulkPut with the obvious indexes), a delta
  * of 1,000 changes + 100 removals, start-up to the first search, and 200 mixed queries. The initial
  * sync and the raw baseline run REPEATS times from fresh profiles; their medians make the ratio
@@ -198,7 +199,8 @@ async function openBench(page: Page, url: string): Promise<void> {
 export async function run(ctx: BenchContext): Promise<Record<string, number>> {
   const dataDir = join(ctx.tmpDir, 'platform');
   const g0 = Date.now();
-  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0 });
+  // Faults on: one comparison run hides the snapshot (404) so the app does the paged download.
+  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0, faults: true });
   const generateSeconds = (Date.now() - g0) / 1000;
   ctx.log(`simulator: ${COUNT} enterprises generated in ${generateSeconds.toFixed(1)} s`);
   const web = await serveStatic({ root: await buildPage(ctx), appConfig: { platformUrl: platform.url, demo: true } });
@@ -229,6 +231,23 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       syncSeconds.push(run.seconds);
       if (run.timings) sealMs.push(run.timings.sealMs);
       ctx.log(`initial sync (repeat ${i}): ${run.records} records in ${run.seconds.toFixed(1)} s`);
+    }
+    // 0. The same initial sync through the paged feed (the platform answers 404 for the snapshot),
+    // in the same conditions, so the two paths compare on this machine's current load.
+    {
+      platform.admin.addFault({ kind: 'status', status: 404, method: 'GET', path: '^/v1/sync/enterprises/snapshot$' });
+      const x = await launchProfile(ctx);
+      const px = x.context.pages()[0] ?? (await x.context.newPage());
+      await openBench(px, web.url);
+      const tx = await px.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
+      await px.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, tx] as const);
+      const paged = await px.evaluate(([u, t]) => bench.sync(u, t), [platform.url, tx] as const);
+      await x.context.close();
+      platform.admin.clearFaults();
+      if (!paged.ok) throw new Error(`paged initial sync failed: ${paged.message}`);
+      ctx.log(`paged initial sync (no snapshot): ${paged.records} records in ${paged.seconds.toFixed(1)} s`);
+      out['sync.initial.paged.seconds'] = paged.seconds;
+      out['sync.initial.paged.recordsPerSecond'] = Math.round(paged.records / paged.seconds);
     }
     // 1. Ours: empty profile → everything searchable; then a delta; then start-up and queries.
     const a = await launchProfile(ctx);
@@ -297,6 +316,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'baseline.dexieBulkPut.recordsPerSecond': Math.round(dexieRate),
       'baseline.dexieBulkPut.endToEndRecordsPerSecond': Math.round(dexie.records / dexie.seconds),
       'sync.initial.ratioToRawIdb': ours / rawRate,
+      'sync.initial.paged.ratioToRawIdb': out['sync.initial.paged.recordsPerSecond']! / rawRate,
       'sync.initial.ratioToDexieBulkPut': ours / dexieRate,
       // The same ratios against the baselines' own end-to-end rate (download + parse + write).
       'sync.initial.ratioToRawIdbEndToEnd': ours / rawEndToEnd,
