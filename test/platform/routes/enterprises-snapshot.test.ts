@@ -206,6 +206,16 @@ describe('initial credit-file download through the snapshot', () => {
     expect(both[0]!.prepared + both[1]!.prepared).toBe(Math.ceil((COUNT + INVALID) / PAGE));
   });
 
+  it('a platform without a snapshot (404): the paged feed does the whole download, as before', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    h.platform.admin.addFault({ kind: 'status', status: 404, method: 'GET', path: '^/v1/sync/enterprises/snapshot$' });
+    expect(await pull(dbs, w)).toBeNull();
+    expect(w.ranges).toHaveLength(0);
+    expect(w.pageCursors[0]).toBe('0');
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
   it('a link dropped inside the file: the next Range starts at the stored byte count, mid-part', async () => {
     const dbs = fresh();
     const w = watch(dbs);
