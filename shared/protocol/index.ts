@@ -10,6 +10,7 @@ export * from './docnumbers.js';
 export * from './keys.js';
 export * from './devices.js';
 export * from './log.js';
+export * from './snapshot.js';
 
 export const API = {
   login: '/v1/auth/login',

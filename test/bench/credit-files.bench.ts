@@ -1,6 +1,7 @@
 /**
  * Credit files at station scale: initial sync of 200,000 enterprises from the simulator on
- * loopback into an empty persistent profile until searchable, the per-record baselines on the same
+ * loopback into an empty persistent profile until searchable (through the platform's snapshot, the
+ * paged feed measured once beside it; the wire bytes per record of both), the per-record baselines on the same
  * feed (raw IndexedDB put, 10,000 per transaction; Dexie bulkPut with the obvious indexes), a delta
  * of 1,000 changes + 100 removals, start-up to the first search, and 200 mixed queries. The initial
  * sync and the raw baseline run REPEATS times from fresh profiles; their medians make the ratio
@@ -17,6 +18,7 @@ import { build } from 'vite';
 import { serveStatic } from '../helpers/static-server.js';
 import { startPlatform } from '../platform/server.js';
 import { feedStats } from '../platform/routes/sync.js';
+import { SnapshotManifestSchema } from '../../shared/protocol/index.js';
 import { gzipSync } from 'node:zlib';
 import type { EnterpriseTimings } from '../../renderer/src/sync/enterprise-timings.js';
 import { launchProfile, type BenchContext } from './context.js';
@@ -79,6 +81,9 @@ async function breakdown(
     'startMs',
     'commitMs',
     'totalMs',
+    'snapshotDownloadMs',
+    'snapshotVerifyMs',
+    'snapshotImportMs',
   ] as const) {
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }
@@ -97,6 +102,30 @@ async function gzipCost(url: string, token: string): Promise<number> {
   return (performance.now() - t0) / 5 / (body.length / 1048576);
 }
 
+/**
+ * Bytes on the wire per record: the snapshot file as served (built and compressed once), and the
+ * paged feed's gzip NDJSON pages as the simulator sends them today (Content-Length of each page).
+ */
+async function wireBytes(url: string, token: string): Promise<{ snapshot: number; paged: number; records: number }> {
+  const auth = { Authorization: `Bearer ${token}` };
+  const manifest = SnapshotManifestSchema.parse(
+    await (await fetch(`${url}/v1/sync/enterprises/snapshot`, { headers: auth })).json(),
+  );
+  let paged = 0;
+  let cursor = '0';
+  for (;;) {
+    const res = await fetch(`${url}/v1/sync/enterprises?cursor=${cursor}&limit=5000`, {
+      headers: { ...auth, Accept: 'application/x-ndjson', 'Accept-Encoding': 'gzip' },
+    });
+    paged += Number(res.headers.get('content-length'));
+    const text = await res.text();
+    const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { nextCursor: string; hasMore: boolean };
+    if (!header.hasMore) break;
+    cursor = header.nextCursor;
+  }
+  return { snapshot: manifest.bytes, paged, records: manifest.records };
+}
+
 async function buildPage(ctx: BenchContext): Promise<string> {
   const outDir = join(ctx.tmpDir, 'page-dist');
   await build({
@@ -108,6 +137,15 @@ async function buildPage(ctx: BenchContext): Promise<string> {
     build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
   return outDir;
+}
+
+async function loginDirect(url: string, certNo: string, password: string): Promise<{ accessToken: string }> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ certNo, password, deviceId: 'bench-wire', deviceName: 'bench' }),
+  });
+  return (await res.json()) as { accessToken: string };
 }
 
 function median(xs: readonly number[]): number {
@@ -161,13 +199,23 @@ async function openBench(page: Page, url: string): Promise<void> {
 export async function run(ctx: BenchContext): Promise<Record<string, number>> {
   const dataDir = join(ctx.tmpDir, 'platform');
   const g0 = Date.now();
-  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0 });
+  // Faults on: one comparison run hides the snapshot (404) so the app does the paged download.
+  const platform = await startPlatform({ dataDir, seed: 1, enterprises: COUNT, port: 0, faults: true });
   const generateSeconds = (Date.now() - g0) / 1000;
   ctx.log(`simulator: ${COUNT} enterprises generated in ${generateSeconds.toFixed(1)} s`);
   const web = await serveStatic({ root: await buildPage(ctx), appConfig: { platformUrl: platform.url, demo: true } });
   const { certNo, password } = platform.logins[0]!;
   const out: Record<string, number> = { 'platform.generateSeconds': generateSeconds };
   try {
+    // The platform builds its snapshot once (a scheduled job, not part of any client's sync).
+    const b0 = Date.now();
+    const w = await wireBytes(platform.url, (await loginDirect(platform.url, certNo, password)).accessToken);
+    ctx.log(`snapshot built and wire sizes measured in ${((Date.now() - b0) / 1000).toFixed(1)} s`);
+    Object.assign(out, {
+      'sync.wireBytesPerRecord': w.snapshot / w.records,
+      'sync.paged.wireBytesPerRecord': w.paged / w.records,
+      'sync.snapshot.wireMB': w.snapshot / 1048576,
+    });
     // Initial syncs from their own empty profiles (sync only), before the delta changes the data.
     const syncSeconds: number[] = [];
     const sealMs: number[] = [];
@@ -183,6 +231,23 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       syncSeconds.push(run.seconds);
       if (run.timings) sealMs.push(run.timings.sealMs);
       ctx.log(`initial sync (repeat ${i}): ${run.records} records in ${run.seconds.toFixed(1)} s`);
+    }
+    // 0. The same initial sync through the paged feed (the platform answers 404 for the snapshot),
+    // in the same conditions, so the two paths compare on this machine's current load.
+    {
+      platform.admin.addFault({ kind: 'status', status: 404, method: 'GET', path: '^/v1/sync/enterprises/snapshot$' });
+      const x = await launchProfile(ctx);
+      const px = x.context.pages()[0] ?? (await x.context.newPage());
+      await openBench(px, web.url);
+      const tx = await px.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
+      await px.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, tx] as const);
+      const paged = await px.evaluate(([u, t]) => bench.sync(u, t), [platform.url, tx] as const);
+      await x.context.close();
+      platform.admin.clearFaults();
+      if (!paged.ok) throw new Error(`paged initial sync failed: ${paged.message}`);
+      ctx.log(`paged initial sync (no snapshot): ${paged.records} records in ${paged.seconds.toFixed(1)} s`);
+      out['sync.initial.paged.seconds'] = paged.seconds;
+      out['sync.initial.paged.recordsPerSecond'] = Math.round(paged.records / paged.seconds);
     }
     // 1. Ours: empty profile → everything searchable; then a delta; then start-up and queries.
     const a = await launchProfile(ctx);
@@ -251,6 +316,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'baseline.dexieBulkPut.recordsPerSecond': Math.round(dexieRate),
       'baseline.dexieBulkPut.endToEndRecordsPerSecond': Math.round(dexie.records / dexie.seconds),
       'sync.initial.ratioToRawIdb': ours / rawRate,
+      'sync.initial.paged.ratioToRawIdb': out['sync.initial.paged.recordsPerSecond']! / rawRate,
       'sync.initial.ratioToDexieBulkPut': ours / dexieRate,
       // The same ratios against the baselines' own end-to-end rate (download + parse + write).
       'sync.initial.ratioToRawIdbEndToEnd': ours / rawEndToEnd,

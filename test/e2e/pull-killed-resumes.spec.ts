@@ -1,10 +1,11 @@
 /**
  * A browser killed during the credit-file pull resumes where it stopped: the real app pulls a
- * 20,000-record snapshot (instead of 500,000, to keep CI fast; the code path is the same: NDJSON
- * pages in the Web Worker) from the simulator into a persistent profile. The kill is a SIGKILL of
- * the whole browser while the sync runs; the relaunch on the same profile resumes from the
- * committed cursor, with no gaps and no duplicates. The page's JS heap is sampled and reported; no
- * timings are asserted.
+ * 20,000 credit files (instead of 500,000, to keep CI fast; the code path is the same: the
+ * platform's snapshot file, then its records imported page by page in the Web Worker) from the
+ * simulator into a persistent profile. The kill is a SIGKILL of the whole browser while the sync
+ * runs: during the import (the relaunch resumes from the committed cursor, with no gaps and no
+ * duplicates) or during the file's download (the relaunch asks for the bytes after the stored
+ * ones). The page's JS heap is sampled and reported; no timings are asserted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,4 +193,65 @@ test('a 20,000-record snapshot interrupted past half way resumes from the cursor
     `pull resumed: cut at ${cut.count} of ${RECORDS} (cursor ${cut.cursor}); resumed with ${JSON.stringify(cursors)}; peak JS heap (page main thread) ${peakMb.toFixed(1)} MB; ${final.count} records`,
   );
   expect(peakMb).toBeLessThan(512); // bounded by pages, not the snapshot (a generous ceiling, not a timing)
+});
+
+/** The snapshot download stored in the profile: the bytes received so far (0 when none). */
+function storedSnapshotBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase | null>((resolve, reject) => {
+      const req = indexedDB.open('cache');
+      req.onupgradeneeded = () => req.transaction?.abort();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () =>
+        req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed'));
+    });
+    if (!db) return 0;
+    try {
+      if (!db.objectStoreNames.contains('snapMeta')) return 0;
+      return await new Promise<number>((resolve, reject) => {
+        const req = db.transaction('snapMeta', 'readonly').objectStore('snapMeta').get('current');
+        req.onsuccess = () => resolve((req.result as { received?: number } | undefined)?.received ?? 0);
+        req.onerror = () => reject(req.error ?? new Error('read failed'));
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
+test('browser killed during the snapshot download: the relaunch asks for the bytes after the stored ones, and ends complete', async ({
+  platform,
+  app,
+}) => {
+  const who = platform.logins[0]!;
+  const file = '^/v1/sync/enterprises/snapshot/[0-9a-f]{64}$';
+  // The first part (1 MiB) arrives; the link drops inside the second; the retry is held back, so
+  // the browser is killed while the snapshot is part-stored (not a timing assertion).
+  platform.admin.addFault({ kind: 'delay', method: 'GET', path: file, ms: 0, times: 1 });
+  platform.admin.addFault({ kind: 'drop-mid-body', method: 'GET', path: file, ms: 300_000, times: 1 });
+  platform.admin.addFault({ kind: 'delay', method: 'GET', path: file, ms: 60_000, times: 1 });
+  const page = await app.open();
+  await signIn(page, who.certNo, who.password);
+  let bytes = 0;
+  await expect
+    .poll(async () => (bytes = await storedSnapshotBytes(page)), { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(1024 * 1024);
+  await expect.poll(() => platform.admin.listFaults().filter((r) => r.fired > 0).length).toBe(3); // held back now
+  bytes = await storedSnapshotBytes(page);
+  await app.kill();
+  platform.admin.clearFaults();
+  console.info(`snapshot download killed with ${bytes} bytes stored (1 MiB part + what arrived of the cut one)`);
+  const again = await app.relaunch();
+  expect(await storedSnapshotBytes(again)).toBe(bytes); // the stored bytes survived the SIGKILL
+  const ranges: string[] = [];
+  app.context.on('request', (r) => {
+    if (/\/v1\/sync\/enterprises\/snapshot\/[0-9a-f]{64}$/.test(new URL(r.url()).pathname))
+      ranges.push(r.headers()['range'] ?? '');
+  });
+  await signIn(again, who.certNo, who.password);
+  await syncAll(again);
+  expect(ranges[0]).toMatch(new RegExp(`^bytes=${bytes}-`)); // resumed at the stored byte count
+  expect(ranges.some((r) => r.startsWith('bytes=0-'))).toBe(false);
+  expectComplete(await stored(again));
+  expect(await storedSnapshotBytes(again)).toBe(0); // imported: the stored file is gone
 });

@@ -128,9 +128,9 @@ export function isAllowedOrigin(origin: string): boolean {
 }
 
 export const CORS_ALLOW_HEADERS =
-  'Authorization, Content-Type, Idempotency-Key, If-None-Match, Accept, Accept-Encoding, Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, Upload-Defer-Length, Upload-Concat, X-HTTP-Method-Override, X-Requested-With';
+  'Authorization, Content-Type, Idempotency-Key, If-None-Match, Range, If-Range, Accept, Accept-Encoding, Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, Upload-Defer-Length, Upload-Concat, X-HTTP-Method-Override, X-Requested-With';
 export const CORS_EXPOSE_HEADERS =
-  'Location, Upload-Offset, Upload-Length, Upload-Metadata, ETag, Retry-After, Date, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size';
+  'Location, Content-Range, Accept-Ranges, Content-Length, Upload-Offset, Upload-Length, Upload-Metadata, ETag, Retry-After, Date, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size';
 
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;

@@ -23,6 +23,7 @@ import { getReceipt, putResult } from './routes/results.js';
 import { getCheckpoint, getConsistencyProof, getInclusionProof } from './routes/log.js';
 import { authorizeUpload } from './routes/uploads.js';
 import { enterprisesFeed, tasksFeed } from './routes/sync.js';
+import { snapshotBytes, snapshotManifest } from './routes/snapshot.js';
 import type { Platform } from './state.js';
 
 type Handler = (ctx: Ctx) => Reply | null | Promise<Reply | null>;
@@ -39,6 +40,13 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'POST', path: /^\/v1\/auth\/refresh$/, handler: (c) => refresh(p, c) },
     { method: 'GET', path: /^\/v1\/sync\/tasks$/, handler: (c) => tasksFeed(p, c) },
     { method: 'GET', path: /^\/v1\/sync\/enterprises$/, handler: (c) => enterprisesFeed(p, c) },
+    { method: 'GET', path: /^\/v1\/sync\/enterprises\/snapshot$/, handler: (c) => snapshotManifest(p, c) },
+    {
+      method: 'GET',
+      path: /^\/v1\/sync\/enterprises\/snapshot\/(?<sha>[^/]+)$/,
+      handler: (c) => snapshotBytes(p, c),
+      ownsFaults: ['drop-mid-body'],
+    },
     { method: 'GET', path: /^\/v1\/reference$/, handler: (c) => reference(p, c) },
     {
       method: 'PUT',

@@ -20,6 +20,7 @@ import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
 import type { SealedChunkRow, SealedDirRow, SealedSearchRow, StoredMetaRow } from './repos/enterprises.rows.js';
 import type { StoredQuarantineRow } from './repos/enterprises.store.js';
 import type { CacheKey } from './repos/enterprises.seal.js';
+import type { SnapshotMetaRow, SnapshotPartRow } from './repos/snapshot.repo.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
@@ -68,6 +69,9 @@ export class CacheDb extends Dexie {
   declare reference: Table<ReferenceRow, 'current'>;
   declare quarantine: Table<StoredQuarantineRow, string>;
   declare syncState: Table<SyncStateRow, SyncStateRow['stream']>;
+  /** v4: the credit-file snapshot download in progress (repos/snapshot.repo.ts). */
+  declare snapMeta: Table<SnapshotMetaRow, 'current'>;
+  declare snapParts: Table<SnapshotPartRow, number>;
   /**
    * The station cache key the credit files are sealed under, in memory only; null until the vault
    * hands it over (then nothing of the credit files can be read or written).

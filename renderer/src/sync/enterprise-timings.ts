@@ -33,6 +33,12 @@ export interface EnterpriseTimings {
   records: number;
   bytes: number;
   totalMs: number;
+  /** Snapshot path: the Range download (until every byte is stored). */
+  snapshotDownloadMs: number;
+  /** Snapshot path: joining the parts and the SHA-256 check. */
+  snapshotVerifyMs: number;
+  /** Snapshot path: gunzip + validate + seal + write of every page, until the last commit. */
+  snapshotImportMs: number;
 }
 
 export function emptyTimings(): EnterpriseTimings {
@@ -51,6 +57,9 @@ export function emptyTimings(): EnterpriseTimings {
     records: 0,
     bytes: 0,
     totalMs: 0,
+    snapshotDownloadMs: 0,
+    snapshotVerifyMs: 0,
+    snapshotImportMs: 0,
   };
 }
 

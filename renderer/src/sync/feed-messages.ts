@@ -31,6 +31,23 @@ export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
       .optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.number().int() }),
+  /** Prepare (validate, seal) one page of a verified snapshot: its NDJSON record lines as bytes. */
+  z.object({
+    type: z.literal('prepare'),
+    id: z.number().int(),
+    lines: z.instanceof(Uint8Array),
+    header: PageHeaderSchema,
+    limit: z.number().int().positive(),
+    at: z.string(),
+    seal: z
+      .object({
+        dbName: z.string().min(1),
+        keyId: z.string().min(1),
+        key: z.instanceof(Uint8Array).refine((k) => k.length === 32, '站点缓存密钥应为32字节'),
+        chunkBase: z.number().int().nonnegative(),
+      })
+      .nullable(),
+  }),
 ]);
 export type ToFeedWorker = z.infer<typeof ToFeedWorkerSchema>;
 

@@ -19,6 +19,7 @@ import {
 } from './enterprise-feed.js';
 import { timings } from './enterprise-timings.js';
 import type { SealContext } from './enterprise-seal.js';
+import type { PreparedPage } from './enterprise-prepare.js';
 import {
   FromFeedWorkerSchema,
   fromWire,
@@ -50,10 +51,26 @@ export interface FeedPoolOptions {
   readonly prestart?: boolean;
   /** The station key and cache database: workers seal each page's chunks (the fallback must too). */
   readonly seal?: SealContext | null;
+  /** Where snapshot pages go once a worker has failed (the calling thread). */
+  readonly localLines?: LinesPreparer;
 }
+
+/** Prepares one page of snapshot lines (validate + seal) on some thread. */
+export type LinesPreparer = (
+  lines: Uint8Array,
+  header: PageHeader,
+  at: string,
+  chunkBase: number,
+  limit: number,
+) => Promise<PreparedPage>;
 
 export interface FeedPool {
   readonly feed: EnterpriseFeedFetcher;
+  /**
+   * Snapshot pages prepared in the feed workers, in parallel with each other and with the pull's
+   * writes; once a worker failed, on the calling thread (`localLines`).
+   */
+  readonly prepareLines: LinesPreparer;
   close(): void;
 }
 
@@ -215,8 +232,44 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     }
   }
 
+  const prepareLines: LinesPreparer = async (lines, header, at, chunkBase, limit) => {
+    const local = o.localLines;
+    if (workersFailed && local) return local(lines, header, at, chunkBase, limit);
+    const result = await new Promise<PageResult | 'unauthorized'>((resolve) => {
+      const slot = pick();
+      const id = nextId++;
+      let worker: FeedWorkerLike;
+      try {
+        worker = workerOf(slot);
+      } catch (e) {
+        workersFailed = true;
+        resolve(broken(`无法启动解析线程：${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
+      const retry = local
+        ? async (): Promise<PageResult> => ({ ok: true, page: await local(lines, header, at, chunkBase, limit) })
+        : null;
+      slot.pending.set(id, { onHeader: undefined, retry, resolve });
+      worker.postMessage({
+        type: 'prepare',
+        id,
+        lines: lines as Uint8Array<ArrayBuffer>,
+        header,
+        limit,
+        at,
+        seal: o.seal
+          ? { dbName: o.seal.dbName, keyId: o.seal.key.keyId, key: new Uint8Array(o.seal.key.key), chunkBase }
+          : null,
+      });
+    });
+    if (result !== 'unauthorized' && result.ok) return result.page;
+    if (local && workersFailed) return local(lines, header, at, chunkBase, limit);
+    throw new Error(result === 'unauthorized' ? '解析线程要求重新登录' : result.error.message);
+  };
+
   return {
     feed: withRefresh(attempt, o.tokens),
+    prepareLines,
     close: () => {
       for (const s of slots) {
         s.worker?.terminate();

@@ -7,8 +7,15 @@
  * a 401 goes back to the pull worker, which refreshes and asks again.
  */
 import { ndjsonPageAttempt } from './enterprise-feed.js';
+import { prepareLines } from './snapshot-import.js';
 import { timings } from './enterprise-timings.js';
-import { ToFeedWorkerSchema, toWire, type FeedTimings, type FromFeedWorker } from './feed-messages.js';
+import {
+  ToFeedWorkerSchema,
+  toWire,
+  type FeedTimings,
+  type FromFeedWorker,
+  type ToFeedWorker,
+} from './feed-messages.js';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -75,10 +82,28 @@ async function fetchPage(msg: {
   }
 }
 
+/** A page of a verified snapshot: validated and sealed here, exactly as a fetched page would be. */
+async function preparePage(msg: Extract<ToFeedWorker, { type: 'prepare' }>): Promise<void> {
+  try {
+    const seal = msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null;
+    const page = await prepareLines(msg.lines, msg.header, msg.at, seal, msg.seal?.chunkBase ?? 0, msg.limit);
+    const { wire, transfer } = toWire(page);
+    post({ type: 'page', id: msg.id, page: wire, timings: soFar() }, transfer);
+  } catch (e) {
+    post({
+      type: 'failed',
+      id: msg.id,
+      error: { kind: 'network', message: `解析线程出错：${e instanceof Error ? e.message : String(e)}` },
+      timings: soFar(),
+    });
+  }
+}
+
 scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = ToFeedWorkerSchema.safeParse(event.data);
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'fetch') void fetchPage(msg);
+  else if (msg.type === 'prepare') void preparePage(msg);
   else running.get(msg.id)?.abort();
 });

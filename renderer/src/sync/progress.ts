@@ -9,6 +9,15 @@ export interface PullProgress {
   readonly etaSeconds: number | null;
   readonly quarantined: number;
   readonly message: string;
+  /** While a credit-file snapshot downloads: its bytes so far, their rate and the time left. */
+  readonly bytes?: ByteProgress;
+}
+
+export interface ByteProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly perSecond: number;
+  readonly etaSeconds: number | null;
 }
 
 export const IDLE_PROGRESS: PullProgress = {
@@ -40,20 +49,38 @@ export class ProgressTracker {
   private total = 0;
   private quarantined = 0;
   private message = '';
+  private byteState: { startedAt: number; start: number; done: number; total: number } | null = null;
 
   constructor(
     private readonly now: () => number,
     private readonly emit: (p: PullProgress) => void,
   ) {}
 
-  start(phase: PullPhase, total = 0, alreadyDone = 0): void {
+  start(phase: PullPhase, total = 0, alreadyDone = 0, message?: string): void {
     this.phase = phase;
     this.phaseStartedAt = this.now();
     this.total = total;
     this.done = alreadyDone;
     this.startDone = alreadyDone;
-    this.message = PHASE_MESSAGES[phase];
+    this.message = message ?? PHASE_MESSAGES[phase];
+    this.byteState = null;
     this.emit(this.snapshot());
+  }
+
+  /**
+   * A download measured in bytes (the credit-file snapshot): `done` of `total` bytes are stored.
+   * The first call starts the clock at the bytes already there (a resumed download), so the rate
+   * counts only this session's bytes.
+   */
+  bytes(done: number, total: number): void {
+    if (!this.byteState) this.byteState = { startedAt: this.now(), start: done, done, total };
+    else this.byteState = { ...this.byteState, done, total };
+    this.emit(this.snapshot());
+  }
+
+  /** The byte download is over (imported, or abandoned for the paged feed). */
+  endBytes(): void {
+    this.byteState = null;
   }
 
   advance(records: number, total: number, quarantined: number): void {
@@ -82,6 +109,18 @@ export class ProgressTracker {
       etaSeconds: this.phase === 'done' ? 0 : eta,
       quarantined: this.quarantined,
       message: this.message,
+      ...(this.byteState ? { bytes: this.byteSnapshot(this.byteState) } : {}),
+    };
+  }
+
+  private byteSnapshot(b: { startedAt: number; start: number; done: number; total: number }): ByteProgress {
+    const seconds = Math.max(0.001, (this.now() - b.startedAt) / 1000);
+    const rate = (b.done - b.start) / seconds;
+    return {
+      done: b.done,
+      total: b.total,
+      perSecond: Math.round(rate),
+      etaSeconds: rate > 0 ? Math.round(Math.max(0, b.total - b.done) / rate) : null,
     };
   }
 }

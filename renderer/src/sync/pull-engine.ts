@@ -18,6 +18,7 @@ import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
 import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
 import { enterprisePull } from './pull-enterprises.js';
+import type { SnapshotDeps } from './pull-snapshot.js';
 
 export interface PullDeps {
   readonly http: HttpClient;
@@ -33,6 +34,8 @@ export interface PullDeps {
   readonly enterpriseFeed?: EnterpriseFeedFetcher;
   /** Enterprise page size (records per request); default `pageSize`. */
   readonly enterprisePageSize?: number;
+  /** The initial credit-file download from the platform's snapshot, when it offers one. */
+  readonly snapshot?: SnapshotDeps;
 }
 
 export type PullOutcome =
@@ -186,6 +189,7 @@ export async function pullAll(
     pageSize: deps.enterprisePageSize ?? deps.pageSize ?? 1000,
     now: deps.now ?? (() => new Date()),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.snapshot ? { snapshot: deps.snapshot } : {}),
   });
   tracker.start('reference');
   const refError = await pullReference(deps);

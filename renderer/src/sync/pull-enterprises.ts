@@ -10,6 +10,7 @@ import type { EnterpriseFeedFetcher, PageHeader, PageResult } from './enterprise
 import type { ProgressTracker } from './progress.js';
 import { publishTimings, resetTimings, timings } from './enterprise-timings.js';
 import { chunksPerPage } from './enterprise-seal.js';
+import { pullSnapshot, wantsSnapshot, type SnapshotDeps } from './pull-snapshot.js';
 
 const MAX_RESTARTS = 2;
 
@@ -19,6 +20,8 @@ export interface EnterprisePullDeps {
   readonly pageSize: number;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
+  /** The platform's snapshot for an initial download (absent: the paged feed does it all). */
+  readonly snapshot?: SnapshotDeps;
 }
 
 /** One page request; `follow` arranges for the request after it to start once its header is known. */
@@ -48,19 +51,24 @@ export function enterprisePull(d: EnterprisePullDeps): {
   const pages = pageRequests(deps);
   // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
   // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
+  // An initial download through a snapshot asks for no page up front: the snapshot covers them.
   const head = d.repo
     .verifyKey()
-    .then(() => Promise.all([d.repo.state(), d.repo.nextChunkId()]))
-    .then(([state, nextChunk]) => {
-      pages.reserveFrom(nextChunk);
-      return { state, first: pages.request(state.cursor) };
-    });
+    .then(async () => (d.snapshot && (await wantsSnapshot(d.repo, d.snapshot.store)) ? null : firstPage(d, pages)));
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {
       const started = performance.now();
       try {
-        return await pullLoop(deps, tracker, pages, await head);
+        let first = await head;
+        let continuing = false;
+        if (first === null && d.snapshot) {
+          const outcome = await pullSnapshot(deps, d.snapshot, tracker);
+          if (typeof outcome === 'object') return outcome.error;
+          continuing = outcome === 'imported';
+          first = await firstPage(deps, pages);
+        }
+        return await pullLoop(deps, tracker, pages, first ?? (await firstPage(deps, pages)), continuing);
       } finally {
         timings.totalMs = performance.now() - started;
         publishTimings();
@@ -68,6 +76,12 @@ export function enterprisePull(d: EnterprisePullDeps): {
     },
     cancel: () => controller.abort(),
   };
+}
+
+async function firstPage(d: EnterprisePullDeps, pages: Pages): Promise<{ state: SyncState; first: PageRequest }> {
+  const [state, nextChunk] = await Promise.all([d.repo.state(), d.repo.nextChunkId()]);
+  pages.reserveFrom(nextChunk);
+  return { state, first: pages.request(state.cursor) };
 }
 
 export async function pullEnterprises(d: EnterprisePullDeps, tracker: ProgressTracker): Promise<HttpError | null> {
@@ -138,13 +152,15 @@ async function pullLoop(
   tracker: ProgressTracker,
   pages: Pages,
   head: { state: SyncState; first: PageRequest },
+  continuing = false,
 ): Promise<HttpError | null> {
   let restarts = 0;
   const { state } = head;
   const have = state.cursor === '0' ? 0 : await d.repo.count();
-  // A resumed initial download continues its count; a delta counts its own changes from 0.
+  // A resumed initial download continues its count; a delta counts its own changes from 0. The
+  // delta right after a snapshot import adds to the import's count instead of starting over.
   let delta = state.cursor !== '0' && !state.restarting && (await d.repo.complete());
-  tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
+  if (!continuing) tracker.start('enterprises', delta ? 0 : state.total, delta ? 0 : have);
   let done = 0;
   let pending = pages.follow(head.first);
   // Up to two page writes are queued while the next page is validated, so IndexedDB goes from one

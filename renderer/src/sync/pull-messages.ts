@@ -9,6 +9,9 @@ const ProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
   quarantined: z.number(),
   message: z.string(),
+  bytes: z
+    .object({ done: z.number(), total: z.number(), perSecond: z.number(), etaSeconds: z.number().nullable() })
+    .optional(),
 });
 
 export const ToWorkerSchema = z.discriminatedUnion('type', [

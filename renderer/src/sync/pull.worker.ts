@@ -17,6 +17,7 @@ import {
   tasksRepo,
   quarantineRepo,
   closeDatabases,
+  snapshotRepo,
 } from '../db/index.js';
 import { timings } from './enterprise-timings.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
@@ -24,6 +25,7 @@ import { pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
+import { prepareLines } from './snapshot-import.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -100,6 +102,7 @@ async function run(start: {
           fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
           prestart: true,
           seal,
+          localLines: (lines, header, at, chunkBase, limit) => prepareLines(lines, header, at, seal, chunkBase, limit),
         });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
   let done: FromWorker;
@@ -115,6 +118,19 @@ async function run(start: {
         signal: controller.signal,
         enterpriseFeed,
         enterprisePageSize: ENTERPRISE_PAGE_SIZE,
+        // The initial download from the platform's snapshot (one static file, Range-resumable);
+        // without the station key nothing can be sealed or stored, so the paged feed is used.
+        ...(start.cacheKey
+          ? {
+              snapshot: {
+                http,
+                fetch: { baseUrl: () => start.baseUrl, tokens },
+                store: snapshotRepo(dbs.cache),
+                seal,
+                ...(pool ? { prepare: pool.prepareLines } : {}),
+              },
+            }
+          : {}),
         onProgress: (progress) => post({ type: 'progress', progress }),
       },
       (rows) => quarantineRepo(dbs.cache).put(rows),

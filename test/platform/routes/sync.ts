@@ -77,7 +77,7 @@ function decodeEntCursor(raw: number, text: string): { epoch: number; seq: numbe
   if (text.length <= SEQ_DIGITS) return { epoch: 0, seq: raw };
   return { epoch: Number(text.slice(0, -SEQ_DIGITS)), seq: Number(text.slice(-SEQ_DIGITS)) };
 }
-function encodeEntCursor(epoch: number, seq: number): string {
+export function encodeEntCursor(epoch: number, seq: number): string {
   return epoch === 0 ? String(seq) : `${epoch}${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }
 

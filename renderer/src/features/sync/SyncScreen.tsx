@@ -7,7 +7,7 @@ import { services } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { formatDateTime, formatEta, formatRate } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { PHASE_LABELS, PHASE_ORDER, isRunning, syncPercent } from './sync-text.js';
+import { PHASE_LABELS, PHASE_ORDER, byteLine, isRunning, syncPercent } from './sync-text.js';
 import { useSyncProgress } from './useSyncProgress.js';
 
 function PhaseSteps({ phase }: { phase: string }) {
@@ -49,6 +49,7 @@ export function SyncScreen() {
   const [startError, setStartError] = useState<string | null>(null);
   const running = isRunning(p.phase);
   const percent = syncPercent(p);
+  const bytes = byteLine(p);
 
   const start = (): void => {
     setStartError(null);
@@ -107,13 +108,19 @@ export function SyncScreen() {
             <dt>进度</dt>
             <dd>{percent === null ? '—' : `${percent}%`}</dd>
           </div>
+          {running && bytes ? (
+            <div>
+              <dt>已下载</dt>
+              <dd data-testid="sync-bytes">{bytes}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>速度</dt>
             <dd>{running ? formatRate(p.recordsPerSecond) : '—'}</dd>
           </div>
           <div>
             <dt>剩余时间</dt>
-            <dd>{running ? formatEta(p.etaSeconds) : '—'}</dd>
+            <dd>{running ? formatEta(p.bytes ? p.bytes.etaSeconds : p.etaSeconds) : '—'}</dd>
           </div>
           <div>
             <dt>隔离记录</dt>

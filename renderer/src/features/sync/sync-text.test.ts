@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../../services/index.js';
-import { isRunning, syncPercent } from './sync-text.js';
+import { byteLine, formatBytes, isRunning, syncPercent } from './sync-text.js';
 
 const base: SyncProgress = {
   phase: 'enterprises',
@@ -25,5 +25,19 @@ describe('sync percent', () => {
     expect(isRunning('tasks')).toBe(true);
     expect(isRunning('done')).toBe(false);
     expect(isRunning('error')).toBe(false);
+  });
+});
+
+describe('snapshot download bytes', () => {
+  it('shows bytes done of total with the byte rate, and the percent follows the bytes', () => {
+    const p = {
+      ...base,
+      total: 200_000,
+      bytes: { done: 3 * 1048576, total: 60 * 1048576, perSecond: 1572864, etaSeconds: 36 },
+    };
+    expect(byteLine(p)).toBe('3.00 MB / 60.0 MB · 1.50 MB/秒');
+    expect(syncPercent(p)).toBe(5);
+    expect(byteLine(base)).toBeNull();
+    expect(formatBytes(512 * 1024)).toBe('512 KB');
   });
 });

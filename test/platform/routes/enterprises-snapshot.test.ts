@@ -1,0 +1,297 @@
+/**
+ * The initial credit-file download through the platform's snapshot, against the real simulator
+ * (fake-indexeddb, the app's pull code): it ends identical to the paged download of the same data;
+ * a link dropped inside the file resumes with a Range that starts at the stored byte count; an app
+ * killed mid-download resumes from its stored bytes; a corrupt file is refused, discarded and
+ * fetched again; an app killed inside the import finishes it from the stored cursor.
+ */
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SnapshotManifestSchema, type SnapshotManifest } from '../../../shared/protocol/index.js';
+import {
+  enterprisesRepo,
+  openDatabases,
+  quarantineRepo,
+  snapshotRepo,
+  type Databases,
+  type EnterprisesRepo,
+} from '../../../renderer/src/db/index.js';
+import { createHttpClient, type TokenProvider } from '../../../renderer/src/platform/http.js';
+import { ndjsonFeed } from '../../../renderer/src/sync/enterprise-feed.js';
+import { pullEnterprises } from '../../../renderer/src/sync/pull-enterprises.js';
+import type { SnapshotDeps } from '../../../renderer/src/sync/pull-snapshot.js';
+import { ProgressTracker, type PullProgress } from '../../../renderer/src/sync/progress.js';
+import { feedPool, type FeedWorkerLike } from '../../../renderer/src/sync/feed-pool.js';
+import { toWire, type ToFeedWorker } from '../../../renderer/src/sync/feed-messages.js';
+import { prepareLines } from '../../../renderer/src/sync/snapshot-import.js';
+import { TEST_CACHE_KEY, disposeDatabases, freshDatabases } from '../../../renderer/src/testing/builders.js';
+import { authed, login, startTemp, type Harness } from '../testkit.js';
+
+const COUNT = 1800;
+const INVALID = 3;
+const PAGE = 500;
+const PART = 16 * 1024;
+let h: Harness;
+let tokens: TokenProvider;
+let manifest: SnapshotManifest;
+const opened: Databases[] = [];
+
+beforeAll(async () => {
+  h = await startTemp({ seed: 11, enterprises: COUNT, invalidRecords: INVALID, faults: true });
+  const { accessToken } = await login(h.platform.url, h.platform.logins[0]!.certNo);
+  tokens = { accessToken: () => accessToken, refresh: async () => 'rejected' };
+  const res = await authed(h.platform.url, accessToken)('/v1/sync/enterprises/snapshot');
+  manifest = SnapshotManifestSchema.parse(await res.json());
+});
+afterAll(async () => {
+  for (const dbs of opened) await disposeDatabases(dbs);
+  await h.stop();
+});
+
+function fresh(): Databases & { prefix: string } {
+  const dbs = freshDatabases();
+  opened.push(dbs);
+  return dbs;
+}
+
+/** What the app sees of one snapshot download: each file request's Range and the stored count then. */
+interface Watch {
+  readonly ranges: { start: number; stored: number }[];
+  readonly pageCursors: string[];
+  fetch: typeof fetch;
+}
+
+function watch(dbs: Databases, tamper?: (req: number, body: Uint8Array) => Uint8Array | null): Watch {
+  const w: Watch = {
+    ranges: [],
+    pageCursors: [],
+    fetch: async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname.startsWith('/v1/sync/enterprises/snapshot/')) {
+        const range = new Headers(init?.headers).get('range') ?? '';
+        const stored = (await snapshotRepo(dbs.cache).current())?.received ?? 0;
+        w.ranges.push({ start: Number(/^bytes=(\d+)-/.exec(range)?.[1] ?? -1), stored });
+        const res = await fetch(input, init);
+        const changed = tamper?.(w.ranges.length, new Uint8Array(await res.clone().arrayBuffer()));
+        return changed ? new Response(changed as Uint8Array<ArrayBuffer>, res) : res;
+      }
+      if (url.pathname === '/v1/sync/enterprises') w.pageCursors.push(url.searchParams.get('cursor') ?? '');
+      return fetch(input, init);
+    },
+  };
+  return w;
+}
+
+/** A feed worker run in-process: answers 'prepare' exactly as feed.worker.ts does (wire form). */
+class InProcessFeedWorker implements FeedWorkerLike {
+  prepared = 0;
+  private readonly listeners: ((e: MessageEvent<unknown>) => void)[] = [];
+  postMessage(msg: ToFeedWorker): void {
+    if (msg.type !== 'prepare') return;
+    const seal = msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null;
+    void prepareLines(msg.lines, msg.header, msg.at, seal, msg.seal?.chunkBase ?? 0, msg.limit).then((page) => {
+      this.prepared += 1;
+      const timings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, sealMs: 0, bytes: 0 };
+      const data = { type: 'page', id: msg.id, page: toWire(page).wire, timings };
+      for (const l of this.listeners) l({ data } as MessageEvent<unknown>);
+    });
+  }
+  addEventListener(
+    type: 'message' | 'error',
+    listener: ((e: MessageEvent<unknown>) => void) & ((e: ErrorEvent) => void),
+  ): void {
+    if (type === 'message') this.listeners.push(listener);
+  }
+  terminate(): void {}
+}
+
+function snapshotDeps(dbs: Databases, f: typeof fetch, workers?: InProcessFeedWorker[]): SnapshotDeps {
+  const pool = workers
+    ? feedPool({
+        baseUrl: () => h.platform.url,
+        tokens,
+        size: workers.length,
+        spawn: () => workers.shift()!,
+        seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+      })
+    : null;
+  return {
+    ...(pool ? { prepare: pool.prepareLines } : {}),
+    http: createHttpClient({ baseUrl: () => h.platform.url, tokens, fetch: f }),
+    fetch: { baseUrl: () => h.platform.url, tokens, fetch: f, partBytes: PART, retryDelayMs: 0 },
+    store: snapshotRepo(dbs.cache),
+    seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+  };
+}
+
+async function pull(
+  dbs: Databases,
+  w: Watch | null,
+  seen: PullProgress[] = [],
+  signal?: AbortSignal,
+  workers?: InProcessFeedWorker[],
+) {
+  const tracker = new ProgressTracker(
+    () => Date.now(),
+    (p) => seen.push(p),
+  );
+  const f = w?.fetch ?? fetch;
+  return pullEnterprises(
+    {
+      repo: enterprisesRepo(dbs.cache),
+      feed: ndjsonFeed({ baseUrl: () => h.platform.url, tokens, fetch: f }),
+      pageSize: PAGE,
+      now: () => new Date('2026-05-06T02:00:00Z'),
+      ...(signal ? { signal } : {}),
+      ...(w ? { snapshot: snapshotDeps(dbs, f, workers) } : {}),
+    },
+    tracker,
+  );
+}
+
+/** Everything a reader sees: every live record decoded, the quarantine, the stream's end state. */
+async function endState(dbs: Databases): Promise<unknown> {
+  const repo: EnterprisesRepo = enterprisesRepo(dbs.cache);
+  const usccs = (await repo.directory()).dir.flatMap((d) => d.usccs).sort();
+  const records: string[] = [];
+  for (const u of usccs) records.push(JSON.stringify(await repo.get(u)));
+  const quarantined = (await quarantineRepo(dbs.cache).list()).map((q) => [q.key, q.reason]).sort();
+  const state = await repo.state();
+  return {
+    records,
+    count: await repo.count(),
+    quarantined,
+    complete: await repo.complete(),
+    cursor: state.cursor,
+    restarting: state.restarting,
+  };
+}
+
+let reference: unknown;
+/** Chunk rows an uninterrupted snapshot import creates. */
+let cleanChunkWrites = 0;
+
+describe('initial credit-file download through the snapshot', () => {
+  it('ends identical to the paged download; the delta feed continues from the snapshot cursor', async () => {
+    const paged = fresh();
+    expect(await pull(paged, null)).toBeNull();
+    reference = await endState(paged);
+    expect((reference as { count: number }).count).toBe(COUNT);
+
+    const dbs = fresh();
+    const w = watch(dbs);
+    const seen: PullProgress[] = [];
+    dbs.cache.entChunks.hook('creating', () => {
+      cleanChunkWrites += 1;
+    });
+    expect(await pull(dbs, w, seen)).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+    expect(w.pageCursors).toEqual([manifest.cursor]); // no page from 0: only the delta after the snapshot
+    expect(w.ranges.length).toBe(Math.ceil(manifest.bytes / PART));
+    expect(await snapshotRepo(dbs.cache).current()).toBeNull(); // the stored bytes are gone once imported
+    // Progress: bytes (with a rate) while downloading, then records up to the whole count.
+    const download = seen.filter((p) => p.bytes);
+    expect(download.at(-1)?.bytes).toMatchObject({ done: manifest.bytes, total: manifest.bytes });
+    expect(download.every((p) => p.bytes!.perSecond >= 0)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ phase: 'enterprises', done: COUNT, quarantined: INVALID });
+  });
+
+  it('pages validated and sealed by feed workers (wire form) end identical too', async () => {
+    const dbs = fresh();
+    const workers = [new InProcessFeedWorker(), new InProcessFeedWorker()];
+    const both = [...workers];
+    expect(await pull(dbs, watch(dbs), [], undefined, workers)).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+    // Every page (four of 500 lines) went through a worker; none was prepared on the pull's thread.
+    expect(both[0]!.prepared + both[1]!.prepared).toBe(Math.ceil((COUNT + INVALID) / PAGE));
+  });
+
+  it('a platform without a snapshot (404): the paged feed does the whole download, as before', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    h.platform.admin.addFault({ kind: 'status', status: 404, method: 'GET', path: '^/v1/sync/enterprises/snapshot$' });
+    expect(await pull(dbs, w)).toBeNull();
+    expect(w.ranges).toHaveLength(0);
+    expect(w.pageCursors[0]).toBe('0');
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('a link dropped inside the file: the next Range starts at the stored byte count, mid-part', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    h.platform.admin.addFault({ kind: 'drop-mid-body', path: '^/v1/sync/enterprises/snapshot/', ms: 5000 });
+    expect(await pull(dbs, w)).toBeNull();
+    expect(w.ranges[0]).toEqual({ start: 0, stored: 0 });
+    expect(w.ranges[1]).toEqual({ start: 5000, stored: 5000 }); // 5,000 bytes arrived before the drop and were kept
+    for (const r of w.ranges) expect(r.start).toBe(r.stored);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('an app killed mid-download resumes from its stored bytes after the restart', async () => {
+    const first = fresh();
+    const controller = new AbortController();
+    const w = watch(first, (req) => {
+      if (req === 3) controller.abort(); // the process dies while the third part is on the wire
+      return null;
+    });
+    expect(await pull(first, w, [], controller.signal)).toMatchObject({ kind: 'aborted' });
+    const stored = (await snapshotRepo(first.cache).current())!.received;
+    expect(stored).toBe(2 * PART);
+    first.field.close();
+    first.cache.close();
+    const again = { ...openDatabases(first.prefix, { cacheKey: TEST_CACHE_KEY }), prefix: first.prefix };
+    opened.push(again);
+    const w2 = watch(again);
+    expect(await pull(again, w2)).toBeNull();
+    expect(w2.ranges[0]).toEqual({ start: stored, stored });
+    expect(await endState(again)).toEqual(reference);
+  });
+
+  it('a corrupt snapshot is refused before import, discarded and downloaded again', async () => {
+    const dbs = fresh();
+    let imported = 0;
+    dbs.cache.entChunks.hook('creating', () => {
+      imported += 1;
+    });
+    const parts = Math.ceil(manifest.bytes / PART);
+    let importedBeforeRetry = -1;
+    const w = watch(dbs, (req, body) => {
+      if (req === parts + 1) importedBeforeRetry = imported; // the retry's first request
+      if (req !== 2) return null;
+      const bad = body.slice();
+      bad[100] = bad[100]! ^ 0xff; // one flipped byte in the second part of the first download
+      return bad;
+    });
+    expect(await pull(dbs, w)).toBeNull();
+    expect(importedBeforeRetry).toBe(0); // nothing of the corrupt file reached the credit files
+    expect(w.ranges.map((r) => r.start).filter((s) => s === 0)).toHaveLength(2); // restarted from byte 0
+    expect(w.ranges).toHaveLength(2 * parts);
+    expect(imported).toBeGreaterThan(0);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('an app killed inside the import finishes it from the stored cursor, without downloading again', async () => {
+    const dbs = fresh();
+    let writes = 0;
+    const hook = () => {
+      writes += 1;
+      if (writes === 2) throw new Error('app killed mid-import (injected)');
+    };
+    dbs.cache.entChunks.hook('creating', hook);
+    await expect(pull(dbs, watch(dbs))).rejects.toThrow(/killed mid-import/);
+    dbs.cache.entChunks.hook('creating').unsubscribe(hook);
+    const cursor = (await enterprisesRepo(dbs.cache).state()).cursor;
+    expect(Number(cursor)).toBeGreaterThan(0);
+    expect((await snapshotRepo(dbs.cache).current())?.importing).toBe(true);
+    const w = watch(dbs);
+    let resumedWrites = 0;
+    dbs.cache.entChunks.hook('creating', () => {
+      resumedWrites += 1;
+    });
+    expect(await pull(dbs, w)).toBeNull();
+    expect(w.ranges).toHaveLength(0);
+    // The page committed before the kill is skipped, not written again.
+    expect(resumedWrites).toBe(cleanChunkWrites - 1);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+});
