@@ -26,6 +26,7 @@ export const API = {
   verify: '/public/verify',
   dataKey: '/v1/keys/data-key',
   stationCacheKey: '/v1/keys/station-cache',
+  deviceKeys: '/v1/devices/keys',
   /** Test-only admin routes (admin secret header). */
   adminRevokeDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/revoke`,
   adminReinstateDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/reinstate`,

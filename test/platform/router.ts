@@ -17,6 +17,7 @@ import { report, reserve } from './routes/docnumbers.js';
 import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson, verify } from './routes/public.js';
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
+import { registerDeviceKey } from './routes/devices.js';
 import { getReceipt, putResult } from './routes/results.js';
 import { authorizeUpload } from './routes/uploads.js';
 import { enterprisesFeed, tasksFeed } from './routes/sync.js';
@@ -49,6 +50,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'PUT', path: /^\/v1\/keys\/data-key$/, handler: (c) => putDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/data-key$/, handler: (c) => getDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/station-cache$/, handler: (c) => getStationCacheKey(p, c) },
+    { method: 'POST', path: /^\/v1\/devices\/keys$/, handler: (c) => registerDeviceKey(p, c) },
     {
       method: 'POST',
       path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/revoke$/,
