@@ -24,6 +24,7 @@ import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 import type { JournalRow } from './migrations/field-v5.js';
+import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -43,6 +44,8 @@ export class FieldDb extends Dexie {
   declare reviews: Table<ReviewRow, number>;
   declare setAside: Table<SetAsideRow, string>;
   declare journal: Table<JournalRow, string>;
+  declare deviceKeys: Table<DeviceKeyRow, 'current'>;
+  declare checkpoints: Table<CheckpointRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write
