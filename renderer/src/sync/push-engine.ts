@@ -11,6 +11,12 @@ import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/
 import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 import { decide, type PushDecision } from './push-answers.js';
+import {
+  KEY_UNREGISTERED_REVIEW,
+  SIGNATURE_INVALID_REVIEW,
+  signaturePauseReason,
+  type PushSigning,
+} from './push-signing.js';
 import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
 
 export interface LockLike {
@@ -33,6 +39,8 @@ export interface PushDeps {
    * broken entry, or null when intact. Results whose checkpoint covers a broken entry are paused.
    */
   readonly auditGate?: (() => Promise<number | null>) | null;
+  /** The device key: every result goes with its signed checkpoint and the key's registered id. */
+  readonly signing: PushSigning;
 }
 
 /** zh-CN reason on a result held back because the audit log it is anchored in was altered. */
@@ -62,6 +70,7 @@ export const OUTBOX_LOCK = 'smart-inspect-outbox';
 export function buildUpload(
   result: ResultRow,
   deviceId: string,
+  signed: { readonly keyId: string; readonly signature: string },
   attachments: readonly AttachmentRef[] = [],
 ): ResultUpload {
   return {
@@ -73,7 +82,7 @@ export function buildUpload(
     contentHash: result.contentHash,
     payload: result.payload,
     attachments: [...attachments],
-    auditCheckpoint: result.auditCheckpoint,
+    auditCheckpoint: { ...result.auditCheckpoint, keyId: signed.keyId, signature: signed.signature },
   };
 }
 
@@ -126,16 +135,27 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       });
       return 'review';
     }
+    const signature = await deps.signing.signature(op.resultId);
+    if (!signature) {
+      // The drain's gate pauses these first; a signature gone between the two is set aside, never sent unsigned.
+      const { lastError, advice } = signaturePauseReason('没有设备签名');
+      return apply(op, { action: 'review', code: 'UNSIGNED', reason: lastError, advice });
+    }
     const at = new Date(now()).toISOString();
     await deps.outbox.update(op.opId, { state: 'uploading', attempts: op.attempts + 1, lastAttemptAt: at });
     changed();
-    for (let round = 0; round < 2; round += 1) {
+    // Offline at the first sign-in: the key is registered before its first upload.
+    let key = await deps.signing.registered(false);
+    let reregistered = false;
+    let reuploaded = false;
+    for (;;) {
+      if (!key.ok) return apply(op, decide(key.error, op.attempts, random));
       const prepared = deps.uploader ? await deps.uploader.prepare(op.resultId) : { ok: true as const, refs: [] };
       if (!prepared.ok) return apply(op, decide(prepared.error, op.attempts, random));
       const res = await deps.http.request({
         method: 'PUT',
         path: API.result(op.resultId),
-        body: buildUpload(result, deviceId, prepared.refs),
+        body: buildUpload(result, deviceId, { keyId: key.keyId, signature }, prepared.refs),
         schema: ReceiptSchema,
         idempotencyKey: op.opId,
       });
@@ -146,13 +166,22 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       }
       const e = res.error;
       const missing = e.kind === 'http' && e.status === 409 && e.code === 'ATTACHMENTS_MISSING' ? e.missing : [];
-      if (missing.length > 0 && deps.uploader && round === 0) {
+      if (missing.length > 0 && deps.uploader && !reuploaded) {
+        reuploaded = true;
         await deps.uploader.forget(missing);
         continue;
       }
+      if (e.kind === 'http' && e.code === 'DEVICE_KEY_UNREGISTERED') {
+        if (reregistered) return apply(op, { action: 'review', ...KEY_UNREGISTERED_REVIEW });
+        // The platform lost (or never had) the registration: register again and send once more.
+        reregistered = true;
+        key = await deps.signing.registered(true);
+        continue;
+      }
+      if (e.kind === 'http' && e.code === 'SIGNATURE_INVALID')
+        return apply(op, { action: 'review', ...SIGNATURE_INVALID_REVIEW });
       return apply(op, decide(e, op.attempts, random));
     }
-    return 'retry';
   }
 
   async function drainOnce(): Promise<DrainReport> {
@@ -160,9 +189,18 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     const report = { sent: 0, accepted: 0, review: 0, retry: 0, paused: false };
     const due = await deps.outbox.due(now());
     const brokenAt = deps.auditGate && due.length > 0 ? await deps.auditGate() : null;
+    const refused =
+      due.length > 0 ? await deps.signing.refused(due.map((op) => op.resultId)) : new Map<string, string>();
     for (const [index, op] of due.entries()) {
       if (brokenAt !== null && ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt) {
         await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
+        report.paused = true;
+        changed();
+        continue;
+      }
+      const problem = refused.get(op.resultId);
+      if (problem !== undefined) {
+        await deps.outbox.update(op.opId, { state: 'paused', ...signaturePauseReason(problem) });
         report.paused = true;
         changed();
         continue;
