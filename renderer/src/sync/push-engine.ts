@@ -11,12 +11,7 @@ import { API, ReceiptSchema, type ResultUpload } from '../../../shared/protocol/
 import type { OutboxRepo, OutboxRow, ResultRow, ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 import { decide, type PushDecision } from './push-answers.js';
-import {
-  KEY_UNREGISTERED_REVIEW,
-  SIGNATURE_INVALID_REVIEW,
-  signaturePauseReason,
-  type PushSigning,
-} from './push-signing.js';
+import { signaturePauseReason, type PushSigning } from './push-signing.js';
 import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
 
 export interface LockLike {
@@ -171,15 +166,13 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         await deps.uploader.forget(missing);
         continue;
       }
-      if (e.kind === 'http' && e.code === 'DEVICE_KEY_UNREGISTERED') {
-        if (reregistered) return apply(op, { action: 'review', ...KEY_UNREGISTERED_REVIEW });
+      if (e.kind === 'http' && e.code === 'DEVICE_KEY_UNREGISTERED' && !reregistered) {
         // The platform lost (or never had) the registration: register again and send once more.
         reregistered = true;
         key = await deps.signing.registered(true);
         continue;
       }
-      if (e.kind === 'http' && e.code === 'SIGNATURE_INVALID')
-        return apply(op, { action: 'review', ...SIGNATURE_INVALID_REVIEW });
+      // A second refusal of the key, or a signature refused, is set aside by decide().
       return apply(op, decide(e, op.attempts, random));
     }
   }
