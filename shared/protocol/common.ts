@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'DEVICE_KEY_UNREGISTERED',
   /** The audit checkpoint's signature does not verify under the registered device key. */
   'SIGNATURE_INVALID',
+  /** Another device key is already registered for this inspector on this device; it is never replaced. */
+  'DEVICE_KEY_EXISTS',
   /** The action needs a recent password sign-in; a refreshed session is not enough. */
   'REAUTH_REQUIRED',
   /** A different data key is already escrowed for this inspector; fetch that one. */

@@ -16,7 +16,7 @@ export const DeviceKeyAlgSchema = z.enum(SUITE_IDS);
 
 /**
  * Registers the device key. Registering the same public key again answers with the same keyId
- * (a retry); another key gets its own keyId (a partition rebuilt on the same device).
+ * (a retry); another key for the same inspector and device is refused (409 DEVICE_KEY_EXISTS).
  */
 export const RegisterDeviceKeyRequestSchema = z.strictObject({
   alg: DeviceKeyAlgSchema,

@@ -398,11 +398,21 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
       fault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status: 503, retryAfter: 120 });
       return resultCase('r-contract-503', up);
     },
-    'devices/keys-post-201': async () => ({ ...base(), publicKey: await freshPublicKey() }),
+    // One key per inspector and device: each case signs in on a device of its own.
+    'devices/keys-post-201': async () => ({
+      accessToken: (await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-new')).accessToken,
+      publicKey: await freshPublicKey(),
+    }),
     'devices/keys-post-200-replay': async () => {
+      const s = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-replay');
       const publicKey = await freshPublicKey();
-      await expectStatus(registerKey(call, publicKey), 201);
-      return { ...base(), publicKey };
+      await expectStatus(registerKey(authed(h.platform.url, s.accessToken), publicKey), 201);
+      return { accessToken: s.accessToken, publicKey };
+    },
+    'devices/keys-post-409-exists': async () => {
+      const s = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-taken');
+      await expectStatus(registerKey(authed(h.platform.url, s.accessToken), await freshPublicKey()), 201);
+      return { accessToken: s.accessToken, publicKey: await freshPublicKey() };
     },
     'devices/keys-post-403-device-revoked': async () => {
       const lost = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-lost');

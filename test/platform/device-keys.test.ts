@@ -52,19 +52,36 @@ async function freshPublicKey(): Promise<string> {
 }
 
 describe('POST /v1/devices/keys', () => {
-  it('binds the key to the token’s device; the same key again is a retry with the same keyId', async () => {
+  it('binds the key to the token’s device; the same key again is a retry; another key for it is refused', async () => {
+    const here = authed(
+      h.platform.url,
+      (await login(h.platform.url, alice.certNo, alice.password, 'dev-keys-reg')).accessToken,
+    );
     const publicKey = await freshPublicKey();
-    const first = await post(call, { alg: 'sha256+ed25519', publicKey });
+    const first = await post(here, { alg: 'sha256+ed25519', publicKey });
     expect(first.status).toBe(201);
     const made = RegisterDeviceKeyResponseSchema.parse(await first.json());
-    expect(made).toMatchObject({ deviceId: 'dev-keys-a', alg: 'sha256+ed25519', created: true });
+    expect(made).toMatchObject({ deviceId: 'dev-keys-reg', alg: 'sha256+ed25519', created: true });
     const again = RegisterDeviceKeyResponseSchema.parse(
-      await (await post(call, { alg: 'sha256+ed25519', publicKey })).json(),
+      await (await post(here, { alg: 'sha256+ed25519', publicKey })).json(),
     );
     expect(again).toMatchObject({ keyId: made.keyId, created: false });
+    // Whoever holds the session cannot swap in a key of their own.
+    const swapped = await refusal(await post(here, { alg: 'sha256+ed25519', publicKey: await freshPublicKey() }));
+    expect(swapped).toMatchObject({ status: 409, code: 'DEVICE_KEY_EXISTS' });
+    // The same inspector on another device, and a colleague on this one, register their own.
+    const there = authed(
+      h.platform.url,
+      (await login(h.platform.url, alice.certNo, alice.password, 'dev-keys-reg-2')).accessToken,
+    );
+    expect((await post(there, { alg: 'sha256+ed25519', publicKey })).status).toBe(201);
   });
 
   it('refuses a device id in the body, an unknown algorithm and a malformed key with 422, registering nothing', async () => {
+    const call = authed(
+      h.platform.url,
+      (await login(h.platform.url, alice.certNo, alice.password, 'dev-keys-bad')).accessToken,
+    );
     const publicKey = await freshPublicKey();
     for (const body of [
       { alg: 'sha256+ed25519', publicKey, deviceId: 'dev-someone-else' },

@@ -247,6 +247,26 @@ describe('push engine', () => {
     expect((await outboxRepo(dbs.field).setAsideInfo(op!.opId))?.code).toBe('DEVICE_KEY_UNREGISTERED');
   });
 
+  it('a registration refused with 409 DEVICE_KEY_EXISTS sets the result aside unsent', async () => {
+    await finalizeTasks(1);
+    const refusing = createPushEngine({
+      http: fakeHttp,
+      outbox: outboxRepo(dbs.field),
+      results: resultsRepo(dbs.field),
+      deviceId: () => metaRepo(dbs.field).deviceId(),
+      now: () => clock,
+      signing: {
+        ...signing(),
+        registered: () => Promise.resolve({ ok: false, error: http(409, 'DEVICE_KEY_EXISTS') }),
+      },
+    });
+    expect(await refusing.drain()).toMatchObject({ review: 1, accepted: 0 });
+    const [op] = await outboxRepo(dbs.field).list();
+    expect(op?.state).toBe('needs_review');
+    expect(op?.lastError).toContain('与平台为本设备登记的密钥不一致');
+    expect(sent).toHaveLength(0);
+  });
+
   it('422 SIGNATURE_INVALID sets that result aside with a zh-CN reason; the next result still goes', async () => {
     await finalizeTasks(2);
     answers = [fail(http(422, 'SIGNATURE_INVALID')), ok()];

@@ -40,3 +40,9 @@ export const KEY_UNREGISTERED_REVIEW = {
   reason: '平台仍不认可本机的设备密钥（重新登记后仍被拒收）',
   advice: '本地记录已完整保留。请联网重新登录；如仍被拒收，请联系管理员核对本设备的密钥登记。',
 } as const;
+
+export const KEY_EXISTS_REVIEW = {
+  code: 'DEVICE_KEY_EXISTS',
+  reason: '本机的设备密钥与平台为本设备登记的密钥不一致，平台拒绝登记',
+  advice: '本地记录已完整保留。本机数据可能被重建或改动，请勿继续修改数据，联系管理员核查本设备。',
+} as const;

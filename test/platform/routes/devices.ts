@@ -2,7 +2,8 @@
  * Device keys (`POST /v1/devices/keys`) and the check of a result's signed audit checkpoint.
  * A key is bound to the access token's inspector AND device, never to ids in the body: a result is
  * verified only under a key registered by the same inspector from the same device, so a key
- * registered on one laptop (or by a colleague) never vouches for another's results.
+ * registered on one laptop (or by a colleague) never vouches for another's results. Each
+ * (inspector, device) registers one key, once; the same key again is a retry.
  */
 import { randomUUID } from 'node:crypto';
 import { verifyCheckpoint } from '../../../shared/integrity/checkpoint.js';
@@ -48,6 +49,18 @@ export async function registerDeviceKey(p: Platform, ctx: Ctx): Promise<Reply> {
         body: { keyId: row.key_id, deviceId, alg: row.alg, created: false, registeredAt: row.registered_at },
       };
     }
+    // One key per inspector and device, for good: whoever holds the inspector's session (a copied
+    // token, a partition opened with the password) cannot swap in a key of their own and re-sign.
+    const other = p.db
+      .prepare('SELECT key_id FROM device_keys WHERE inspector_id = ? AND device_id = ?')
+      .get(inspector.id, deviceId) as { key_id: string } | undefined;
+    if (other)
+      throw new HttpError(
+        409,
+        'DEVICE_KEY_EXISTS',
+        '本设备已为该检查人员登记了另一把设备密钥，平台不会替换；如本机数据已重建，请联系管理员',
+        { details: { keyId: other.key_id } },
+      );
     const keyId = `dk-${randomUUID()}`;
     const registeredAt = p.now().toISOString();
     p.db
