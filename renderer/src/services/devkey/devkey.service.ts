@@ -47,6 +47,7 @@ export interface DeviceKeyDeps {
 export function createDeviceKeyHolder(deps: DeviceKeyDeps): DeviceKeyHolder {
   let loaded: Promise<SigningKey> | null = null;
   let registering: Promise<RegisterOutcome> | null = null;
+  let deviceId: Promise<string> | null = null;
 
   async function load(): Promise<SigningKey> {
     const suite = suiteFor(DEFAULT_SUITE);
@@ -87,9 +88,11 @@ export function createDeviceKeyHolder(deps: DeviceKeyDeps): DeviceKeyHolder {
     },
     async signNext(input) {
       const key = await holder.ensure();
-      const [deviceId, deviceSeq] = await Promise.all([deps.meta.deviceId(), deps.checkpoints.nextDeviceSeq()]);
-      const signature = await signCheckpoint(suiteFor(key.suite), key, { ...input, deviceId, deviceSeq });
-      return { suite: key.suite, deviceId, deviceSeq, signature };
+      // The device id never changes within a partition: read once (its read is a write transaction).
+      deviceId ??= deps.meta.deviceId();
+      const [id, deviceSeq] = await Promise.all([deviceId, deps.checkpoints.nextDeviceSeq()]);
+      const signature = await signCheckpoint(suiteFor(key.suite), key, { ...input, deviceId: id, deviceSeq });
+      return { suite: key.suite, deviceId: id, deviceSeq, signature };
     },
     registered(force = false) {
       registering ??= (async (): Promise<RegisterOutcome> => {
@@ -116,9 +119,10 @@ export function createDeviceKeyHolder(deps: DeviceKeyDeps): DeviceKeyHolder {
       return (await deps.keys.current())?.publicKey ?? null;
     },
     async verify(fields, signature) {
-      const row = await deps.keys.current();
-      if (!row) return false;
-      return verifyCheckpoint(suiteFor(row.suite), row.publicKey, fields, signature);
+      // No key yet means nothing was ever signed here: every checkpoint fails.
+      if (!(await deps.keys.current())) return false;
+      const key = await holder.ensure();
+      return verifyCheckpoint(suiteFor(key.suite), toBase64Url(key.publicKey), fields, signature);
     },
     drop() {
       loaded = null;

@@ -48,12 +48,12 @@ async function checkOne(rt: Runtime, result: ResultRow, deviceId: string): Promi
 
 /** Findings for the given results (default: every finalized result), in the order given. */
 export async function checkSignedCheckpoints(rt: Runtime, only?: readonly string[]): Promise<CheckpointFinding[]> {
-  const all = await rt.repos.results.all();
-  const wanted = only ? new Set(only) : null;
+  const results = only
+    ? (await Promise.all(only.map((id) => rt.repos.results.get(id)))).filter((r): r is ResultRow => r !== null)
+    : await rt.repos.results.all();
   const deviceId = await rt.repos.meta.deviceId();
   const findings: CheckpointFinding[] = [];
-  for (const result of all) {
-    if (wanted && !wanted.has(result.resultId)) continue;
+  for (const result of results) {
     const problem = await checkOne(rt, result, deviceId);
     if (problem) findings.push({ resultId: result.resultId, problem });
   }
