@@ -40,6 +40,15 @@ export const ERROR_CODES = [
   'NOT_YOUR_UPLOAD',
   /** The device of the access token (or of the login) was revoked: everything from it is refused. */
   'DEVICE_REVOKED',
+  /**
+   * A signed result names no device key registered for the caller's inspector and device (or none
+   * is registered yet): the device registers its key and sends again.
+   */
+  'DEVICE_KEY_UNREGISTERED',
+  /** The audit checkpoint's signature does not verify under the registered device key. */
+  'SIGNATURE_INVALID',
+  /** Another device key is already registered for this inspector on this device; it is never replaced. */
+  'DEVICE_KEY_EXISTS',
   /** The action needs a recent password sign-in; a refreshed session is not enough. */
   'REAUTH_REQUIRED',
   /** A different data key is already escrowed for this inspector; fetch that one. */

@@ -33,6 +33,7 @@ export const API = {
   logConsistency: '/v1/log/proof/consistency',
   dataKey: '/v1/keys/data-key',
   stationCacheKey: '/v1/keys/station-cache',
+  deviceKeys: '/v1/devices/keys',
   /** Test-only admin routes (admin secret header). */
   adminRevokeDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/revoke`,
   adminReinstateDevice: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/reinstate`,

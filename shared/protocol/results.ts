@@ -13,6 +13,7 @@ import {
 } from '../domain/results.js';
 import { FINDING_FOLLOW_UP_STATES } from '../domain/follow-up.js';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
+import { SignatureB64Schema } from './devices.js';
 
 const ConditionStateSchema = z.enum(['met', 'not-met', 'inspector']);
 
@@ -168,7 +169,17 @@ export const ResultUploadSchema = z.object({
   contentHash: Sha256Schema,
   payload: ResultPayloadSchema,
   attachments: z.array(AttachmentRefSchema),
-  auditCheckpoint: z.object({ count: z.number().int().nonnegative(), headHash: z.string() }),
+  /**
+   * The device's audit chain at finalize, signed by the device key: `signature` covers canonical
+   * JSON of {resultId, contentHash, deviceId, deviceSeq, count, headHash} (shared/integrity/
+   * checkpoint.ts); `keyId` names the registered key that verifies it.
+   */
+  auditCheckpoint: z.object({
+    count: z.number().int().nonnegative(),
+    headHash: z.string(),
+    keyId: IdSchema,
+    signature: SignatureB64Schema,
+  }),
 });
 export type ResultUpload = z.infer<typeof ResultUploadSchema>;
 

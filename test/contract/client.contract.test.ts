@@ -11,6 +11,8 @@ import {
   DataKeyResponseSchema,
   LoginRequestSchema,
   PutDataKeyRequestSchema,
+  RegisterDeviceKeyRequestSchema,
+  RegisterDeviceKeyResponseSchema,
   RefreshRequestSchema,
   ReportRequestSchema,
   ReserveRequestSchema,
@@ -89,6 +91,8 @@ function callFor(f: Fixture): Call | null {
             schema: PublicResultsResponseSchema,
             auth: false,
           };
+    case 'devices':
+      return { method: 'POST', path: API.deviceKeys, body: {}, schema: RegisterDeviceKeyResponseSchema };
     default:
       // Uploads go through the tus client, not this one; the platform side covers them.
       return null;
@@ -108,6 +112,9 @@ const PUSH_ACTION: Readonly<Record<string, 'review' | 'retry' | 'pause'>> = {
   'put-422-task-mismatch': 'review',
   'put-403-not-your-task': 'review',
   'put-403-device-revoked': 'pause',
+  // What remains after the engine registered the key again and resent once.
+  'put-403-device-key-unregistered': 'review',
+  'put-422-signature-invalid': 'review',
   'put-401-token-expired': 'pause',
   'put-413': 'review',
   'put-429': 'retry',
@@ -145,6 +152,7 @@ describe('the app client reads every golden answer as the protocol says', () => 
     expect([...endpoints].sort()).toEqual(
       [
         'auth',
+        'devices',
         'doc-numbers',
         'enterprises',
         'keys',
@@ -270,6 +278,7 @@ function requestSchemaFor(f: Fixture): z.ZodType | null {
   if (path === API.reserveNumbers) return ReserveRequestSchema;
   if (path === API.reportNumbers) return ReportRequestSchema;
   if (path === API.dataKey && method === 'PUT') return PutDataKeyRequestSchema;
+  if (path === API.deviceKeys && method === 'POST') return RegisterDeviceKeyRequestSchema;
   if (method === 'PUT' && path.startsWith('/v1/results/') && typeof f.request.body === 'object')
     return ResultUploadSchema;
   return null;
@@ -291,6 +300,10 @@ const SAMPLE = {
   inspectorIds: ['insp-0001', 'insp-0002'],
   itemCode: 'SP-XS-001',
   contentHash: '9f2b5d8a1c3f0a6c1e9b2d4a7c8e5f1b3d6a9c2e4f7b0d3a6c9e1f4b7d0a3c6e',
+  keyId: 'dk-3f9c2a71-5e0b-4d8a-9c1e-7b2d4f6a8c0e',
+  // An Ed25519 signature and public key as they travel: 64 and 32 bytes, unpadded base64url.
+  signature: Buffer.alloc(64, 9).toString('base64url'),
+  publicKey: Buffer.alloc(32, 5).toString('base64url'),
 };
 
 describe('the app accepts every golden request body the protocol allows', () => {

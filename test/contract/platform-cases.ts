@@ -4,10 +4,23 @@
  * upload URLs) for the golden request's placeholders.
  */
 import { canonicalJson } from '../../shared/domain/canonical.js';
+import { signCheckpoint } from '../../shared/integrity/checkpoint.js';
+import { toBase64Url } from '../../shared/integrity/encoding.js';
+import { suiteFor } from '../../shared/integrity/suite.js';
 import type { ResultUpload, Task } from '../../shared/protocol/index.js';
 import type { DemoLogin } from '../platform/server.js';
-import type { Harness } from '../platform/testkit.js';
-import { authed, buildUpload, loginRequest, putResult, sha256Hex, startTemp, tusUpload } from '../platform/testkit.js';
+import type { Harness, UnsignedUpload } from '../platform/testkit.js';
+import {
+  authed,
+  buildUpload,
+  deviceKeyFor,
+  loginRequest,
+  putResult,
+  sha256Hex,
+  signUpload,
+  startTemp,
+  tusUpload,
+} from '../platform/testkit.js';
 import type { Fixture } from './contract-fixtures.js';
 import { fill } from './contract-fixtures.js';
 
@@ -71,11 +84,16 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
     password: me.password,
   });
 
-  function upload(task: Task, resultId: string, note?: string): ResultUpload {
+  function unsigned(task: Task, resultId: string, note?: string): UnsignedUpload {
     return buildUpload(task, resultId, { deviceId: DEVICE, ...(note === undefined ? {} : { note }) });
   }
 
-  function rehash(up: ResultUpload): ResultUpload {
+  /** A result as the app sends it: its checkpoint signed by DEVICE's registered device key. */
+  function upload(task: Task, resultId: string, note?: string): Promise<ResultUpload> {
+    return signUpload(call, unsigned(task, resultId, note));
+  }
+
+  function rehash(up: UnsignedUpload): UnsignedUpload {
     return { ...up, contentHash: sha256Hex(canonicalJson(up.payload)) };
   }
 
@@ -88,7 +106,7 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
   /** A result accepted by the platform (for receipts and public pages). */
   async function acceptOne(resultId: string): Promise<{ task: Task; up: ResultUpload }> {
     const task = takeTask();
-    const up = upload(task, resultId);
+    const up = await upload(task, resultId);
     await expectStatus(putResult(call, up, `op-${resultId}`), 201);
     return { task, up };
   }
@@ -115,6 +133,17 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
       .join(',');
 
   const KEY_A = Buffer.alloc(32, 7).toString('base64url');
+
+  async function freshPublicKey(): Promise<string> {
+    return toBase64Url((await suiteFor('sha256+ed25519').generate()).publicKey);
+  }
+
+  const registerKey = (c: ReturnType<typeof authed>, publicKey: string): Promise<Response> =>
+    c('/v1/devices/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ alg: 'sha256+ed25519', publicKey }),
+    });
 
   /** Another demo inspector, freshly signed in with a password (key escrow needs a recent one). */
   async function inspector(index: number, escrow?: { keyId: string; key: string }): Promise<Ctx> {
@@ -212,7 +241,7 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
     },
     'results/put-200-replay': async () => {
       const task = takeTask();
-      const up = upload(task, 'r-contract-replay-1');
+      const up = await upload(task, 'r-contract-replay-1');
       const first = await putResult(call, up, 'op-r-contract-replay-1');
       if (first.status !== 201) throw new Error(`first PUT answered ${first.status}`);
       const receipt = (await first.json()) as { resultId: string; contentHash: string; receivedAt: string };
@@ -220,7 +249,7 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
       return resultCase('r-contract-replay-1', up, { sameAs: { resultId, contentHash, receivedAt } });
     },
     // The golden body is filled with the task's ids; the content hash is then computed over it.
-    'results/put-201': (f) => {
+    'results/put-201': async (f) => {
       const task = takeTask();
       const ctx: Ctx = {
         ...base(),
@@ -232,17 +261,33 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
         inspectorIds: task.team.map((m) => m.inspectorId),
         itemCode: task.items[0]!.code,
       };
-      const body = fill(f.request.body, { ...ctx, contentHash: '' }) as ResultUpload;
-      return Promise.resolve({ ...ctx, contentHash: sha256Hex(canonicalJson(body.payload)) });
+      const body = fill(f.request.body, { ...ctx, contentHash: '', keyId: '', signature: '' }) as ResultUpload;
+      const contentHash = sha256Hex(canonicalJson(body.payload));
+      // The golden checkpoint, signed by the device key registered for this session's device.
+      const key = await deviceKeyFor(call, body.deviceId);
+      const signature = await signCheckpoint(suiteFor('sha256+ed25519'), key.key, {
+        resultId: body.payload.resultId,
+        contentHash,
+        deviceId: body.deviceId,
+        deviceSeq: body.deviceSeq,
+        count: body.auditCheckpoint.count,
+        headHash: body.auditCheckpoint.headHash,
+      });
+      return { ...ctx, contentHash, keyId: key.keyId, signature };
     },
-    'results/put-401-token-expired': () => {
+    'results/put-401-token-expired': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-expired');
       fault({ kind: 'expire-token', method: 'PUT', path: '^/v1/results/r-contract-expired$' });
-      return Promise.resolve(resultCase('r-contract-expired', upload(tasks[0]!, 'r-contract-expired')));
+      return resultCase('r-contract-expired', up);
     },
     'results/put-403-device-revoked': async () => {
       const lost = await login(h.platform.url, me.certNo, me.password, 'dev-contract-lost');
       h.platform.admin.revokeDevice('dev-contract-lost');
-      const up = buildUpload(takeTask(), 'r-contract-revoked', { deviceId: 'dev-contract-lost' });
+      // Its key registration is refused too; the upload goes signed by the unregistered key.
+      const up = await signUpload(
+        authed(h.platform.url, lost.accessToken),
+        buildUpload(takeTask(), 'r-contract-revoked', { deviceId: 'dev-contract-lost' }),
+      );
       return { ...resultCase('r-contract-revoked', up), accessToken: lost.accessToken };
     },
     'results/put-403-not-your-task': async () => {
@@ -250,19 +295,22 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
       const outsider = h.platform.logins.find((l) => !task.team.some((m) => m.inspectorId === l.inspectorId));
       if (!outsider) throw new Error('no inspector outside the task team');
       const other = await login(h.platform.url, outsider.certNo, outsider.password, 'dev-contract-outsider');
-      const up = buildUpload(task, 'r-contract-outsider', { deviceId: 'dev-contract-outsider' });
+      const up = await signUpload(
+        authed(h.platform.url, other.accessToken),
+        buildUpload(task, 'r-contract-outsider', { deviceId: 'dev-contract-outsider' }),
+      );
       return { ...resultCase('r-contract-outsider', up), accessToken: other.accessToken };
     },
-    'results/put-409-attachments-missing': () => {
+    'results/put-409-attachments-missing': async () => {
       const photo = { id: 'att-contract-missing', sha256: sha256Hex('never uploaded'), size: 14, mime: 'image/jpeg' };
       const up = buildUpload(takeTask(), 'r-contract-missing', {
         deviceId: DEVICE,
         attachments: [{ ...photo, uploadUrl: null }],
       });
-      return Promise.resolve(resultCase('r-contract-missing', up));
+      return resultCase('r-contract-missing', await signUpload(call, up));
     },
     'results/put-409-in-flight': async () => {
-      const up = upload(takeTask(), 'r-contract-flight');
+      const up = await upload(takeTask(), 'r-contract-flight');
       fault({ kind: 'delay', method: 'PUT', path: '^/v1/results/r-contract-flight$', ms: 2500 });
       const first = putResult(call, up, 'op-r-contract-flight').then((r) => r.arrayBuffer());
       // The first request must have claimed the key before the golden one is sent.
@@ -271,65 +319,105 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
     },
     'results/put-409-result-conflict': async () => {
       const task = takeTask();
-      await expectStatus(putResult(call, upload(task, 'r-contract-conflict', '初次提交'), 'op-conflict-first'), 201);
-      return resultCase('r-contract-conflict', upload(task, 'r-contract-conflict', '内容不同的再次提交'));
+      await expectStatus(putResult(call, unsigned(task, 'r-contract-conflict', '初次提交'), 'op-conflict-first'), 201);
+      return resultCase('r-contract-conflict', await upload(task, 'r-contract-conflict', '内容不同的再次提交'));
     },
     'results/put-409-result-conflict-task': async () => {
       const task = takeTask();
-      await expectStatus(putResult(call, upload(task, 'r-contract-first-of-task'), 'op-first-of-task'), 201);
-      return resultCase('r-contract-second-of-task', upload(task, 'r-contract-second-of-task'));
+      await expectStatus(putResult(call, unsigned(task, 'r-contract-first-of-task'), 'op-first-of-task'), 201);
+      return resultCase('r-contract-second-of-task', await upload(task, 'r-contract-second-of-task'));
     },
-    'results/put-409-task-cancelled': () => {
+    'results/put-409-task-cancelled': async () => {
       const task = takeTask();
       h.platform.admin.cancelTask(task.id);
-      return Promise.resolve(resultCase('r-contract-cancelled', upload(task, 'r-contract-cancelled')));
+      return resultCase('r-contract-cancelled', await upload(task, 'r-contract-cancelled'));
     },
-    'results/put-409-task-reassigned': () => {
+    'results/put-409-task-reassigned': async () => {
       const task = takeTask();
       h.platform.admin.reassignTask(task.id, me.inspectorId);
-      return Promise.resolve(resultCase('r-contract-reassigned', upload(task, 'r-contract-reassigned')));
+      return resultCase('r-contract-reassigned', await upload(task, 'r-contract-reassigned'));
     },
     'results/put-422-key-reused': async () => {
       // Whatever the first answer was, the key is now bound to that first body.
       const task = tasks[0]!;
-      await (await putResult(call, upload(task, 'r-contract-reuse', '第一次'), 'op-r-contract-reuse')).arrayBuffer();
-      return resultCase('r-contract-reuse', upload(task, 'r-contract-reuse', '同一幂等键的另一个请求体'));
+      await (await putResult(call, unsigned(task, 'r-contract-reuse', '第一次'), 'op-r-contract-reuse')).arrayBuffer();
+      return resultCase('r-contract-reuse', await upload(task, 'r-contract-reuse', '同一幂等键的另一个请求体'));
     },
-    'results/put-422-task-mismatch': () => {
+    'results/put-422-task-mismatch': async () => {
       // Refused before any state is touched, so a task that already has a result will do.
       const task = tasks[1]!;
       const other = tasks.find((t) => t.enterprise.uscc !== task.enterprise.uscc);
       if (!other) throw new Error('no second enterprise');
-      const up = upload(task, 'r-contract-mismatch');
-      return Promise.resolve(
-        resultCase(
-          'r-contract-mismatch',
-          rehash({ ...up, payload: { ...up.payload, enterpriseUscc: other.enterprise.uscc } }),
-        ),
-      );
+      const up = unsigned(task, 'r-contract-mismatch');
+      const forged = rehash({ ...up, payload: { ...up.payload, enterpriseUscc: other.enterprise.uscc } });
+      // Signed by the device itself: the platform's own records refuse it, not the signature.
+      return resultCase('r-contract-mismatch', await signUpload(call, forged));
     },
-    'results/put-422-validation': () => {
-      const up = upload(tasks[0]!, 'r-contract-invalid');
-      return Promise.resolve(resultCase('r-contract-invalid', { ...up, contentHash: sha256Hex('另一份内容') }));
+    'results/put-422-validation': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-invalid');
+      return resultCase('r-contract-invalid', { ...up, contentHash: sha256Hex('另一份内容') });
     },
-    'results/put-413': () => {
-      const up = upload(tasks[0]!, 'r-contract-413');
+    'results/put-403-device-key-unregistered': async () => {
+      const own = await deviceKeyFor(call, DEVICE);
+      // Refused before any state is touched, so a task that already has a result will do.
+      const up = await signUpload(call, unsigned(tasks[1]!, 'r-contract-unregistered'), {
+        ...own,
+        keyId: 'dk-contract-never-registered',
+      });
+      return resultCase('r-contract-unregistered', up);
+    },
+    'results/put-422-signature-invalid': async () => {
+      // Re-signed with a key the platform never saw, under this device's registered keyId.
+      const own = await deviceKeyFor(call, DEVICE);
+      const suite = suiteFor('sha256+ed25519');
+      const made = await suite.generate();
+      const intruder = { ...own, key: await suite.importSigningKey(made.pkcs8, made.publicKey) };
+      const up = await signUpload(call, unsigned(tasks[1]!, 'r-contract-bad-signature'), intruder);
+      return resultCase('r-contract-bad-signature', up);
+    },
+    'results/put-413': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-413');
       // Six MiB of findings: far over any sane result, and over the platform's body limit.
-      return Promise.resolve(
-        resultCase('r-contract-413', { ...up, payload: { ...up.payload, findings: '现'.repeat(2 * 1024 * 1024) } }),
-      );
+      return resultCase('r-contract-413', {
+        ...up,
+        payload: { ...up.payload, findings: '现'.repeat(2 * 1024 * 1024) },
+      });
     },
-    'results/put-429': () => {
+    'results/put-429': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-429');
       fault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status: 429, retryAfter: 30 });
-      return Promise.resolve(resultCase('r-contract-429', upload(tasks[0]!, 'r-contract-429')));
+      return resultCase('r-contract-429', up);
     },
-    'results/put-500': () => {
+    'results/put-500': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-500');
       fault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status: 500 });
-      return Promise.resolve(resultCase('r-contract-500', upload(tasks[0]!, 'r-contract-500')));
+      return resultCase('r-contract-500', up);
     },
-    'results/put-503': () => {
+    'results/put-503': async () => {
+      const up = await upload(tasks[0]!, 'r-contract-503');
       fault({ kind: 'status', method: 'PUT', path: '^/v1/results/', status: 503, retryAfter: 120 });
-      return Promise.resolve(resultCase('r-contract-503', upload(tasks[0]!, 'r-contract-503')));
+      return resultCase('r-contract-503', up);
+    },
+    // One key per inspector and device: each case signs in on a device of its own.
+    'devices/keys-post-201': async () => ({
+      accessToken: (await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-new')).accessToken,
+      publicKey: await freshPublicKey(),
+    }),
+    'devices/keys-post-200-replay': async () => {
+      const s = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-replay');
+      const publicKey = await freshPublicKey();
+      await expectStatus(registerKey(authed(h.platform.url, s.accessToken), publicKey), 201);
+      return { accessToken: s.accessToken, publicKey };
+    },
+    'devices/keys-post-409-exists': async () => {
+      const s = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-taken');
+      await expectStatus(registerKey(authed(h.platform.url, s.accessToken), await freshPublicKey()), 201);
+      return { accessToken: s.accessToken, publicKey: await freshPublicKey() };
+    },
+    'devices/keys-post-403-device-revoked': async () => {
+      const lost = await login(h.platform.url, me.certNo, me.password, 'dev-contract-keys-lost');
+      h.platform.admin.revokeDevice('dev-contract-keys-lost');
+      return { accessToken: lost.accessToken, publicKey: await freshPublicKey() };
     },
     'tasks/feed-200': () => Promise.resolve(base()),
     'tasks/feed-400-cursor': () => Promise.resolve(base()),

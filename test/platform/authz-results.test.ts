@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { ErrorBodySchema, ReceiptSchema } from '../../shared/protocol/index.js';
-import type { ResultPayload, ResultUpload, Task } from '../../shared/protocol/index.js';
+import type { ResultPayload, Task } from '../../shared/protocol/index.js';
 import type { DemoLogin } from './server.js';
-import type { Harness } from './testkit.js';
+import type { Harness, UnsignedUpload } from './testkit.js';
 import { allTasks, authed, buildUpload, login, putResult, sha256Hex, startTemp, tusUpload } from './testkit.js';
 
 let h: Harness;
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-function withPayload(up: ResultUpload, patch: Partial<ResultPayload>): ResultUpload {
+function withPayload(up: UnsignedUpload, patch: Partial<ResultPayload>): UnsignedUpload {
   const payload = { ...up.payload, ...patch };
   return { ...up, payload, contentHash: sha256Hex(canonicalJson(payload)) };
 }

@@ -9,9 +9,9 @@ import { canonicalJson } from '../../shared/domain/canonical.js';
 import { addWorkingDays } from '../../shared/domain/dates.js';
 import { followUpTaskId } from '../../shared/domain/follow-up.js';
 import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
-import type { ResultPayload, ResultUpload, Task } from '../../shared/protocol/index.js';
+import type { ResultPayload, Task } from '../../shared/protocol/index.js';
 import { CALENDAR } from './gen/calendar.js';
-import type { Harness } from './testkit.js';
+import type { Harness, UnsignedUpload } from './testkit.js';
 import { allTasks, authed, buildUpload, login, putResult, sha256Hex, startTemp } from './testkit.js';
 
 let h: Harness;
@@ -25,13 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-function withPayload(up: ResultUpload, change: Partial<ResultPayload>): ResultUpload {
+function withPayload(up: UnsignedUpload, change: Partial<ResultPayload>): UnsignedUpload {
   const payload = { ...up.payload, ...change };
   return { ...up, payload, contentHash: sha256Hex(canonicalJson(payload)) };
 }
 
 /** A result whose first item failed with a 责令限期改正 finding due on `deadline`. */
-function withRectifyFinding(task: Task, resultId: string, deadline: string): ResultUpload {
+function withRectifyFinding(task: Task, resultId: string, deadline: string): UnsignedUpload {
   const up = buildUpload(task, resultId);
   const [first, ...rest] = up.payload.itemResults;
   const finding = {

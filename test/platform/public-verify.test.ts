@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { ReserveResponseSchema } from '../../shared/protocol/index.js';
-import type { ResultUpload, Task } from '../../shared/protocol/index.js';
-import type { Harness } from './testkit.js';
+import type { Task } from '../../shared/protocol/index.js';
+import type { Harness, UnsignedUpload } from './testkit.js';
 import { allTasks, authed, buildUpload, login, putResult, sha256Hex, startTemp, tusUpload } from './testkit.js';
 
 let h: Harness;
@@ -41,7 +41,7 @@ const page = async (path: string) => {
 };
 
 interface Paper {
-  up: ResultUpload;
+  up: UnsignedUpload;
   task: Task;
   docNo: string;
   docHash: string;
@@ -67,7 +67,7 @@ async function printPaper(task: Task, resultId: string, evidence: Buffer | null 
     ...draft.payload,
     itemResults: draft.payload.itemResults.map((i, n) => (n === 0 ? { ...i, outcome: 'fail' as const } : i)),
   };
-  let attachments: ResultUpload['attachments'] = [];
+  let attachments: UnsignedUpload['attachments'] = [];
   if (evidence) {
     const sha256 = sha256Hex(evidence);
     const id = `att-${resultId}`;

@@ -19,6 +19,7 @@ import { publicEnterpriseHtml, publicIndexHtml, publicResultsJson } from './rout
 import { checkHtml, checkScript, verify, verifyHash } from './routes/public-verify.js';
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
+import { registerDeviceKey } from './routes/devices.js';
 import { getReceipt, putResult } from './routes/results.js';
 import { getCheckpoint, getConsistencyProof, getInclusionProof } from './routes/log.js';
 import { authorizeUpload } from './routes/uploads.js';
@@ -63,6 +64,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'PUT', path: /^\/v1\/keys\/data-key$/, handler: (c) => putDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/data-key$/, handler: (c) => getDataKey(p, c) },
     { method: 'GET', path: /^\/v1\/keys\/station-cache$/, handler: (c) => getStationCacheKey(p, c) },
+    { method: 'POST', path: /^\/v1\/devices\/keys$/, handler: (c) => registerDeviceKey(p, c) },
     {
       method: 'POST',
       path: /^\/v1\/admin\/devices\/(?<deviceId>[^/]+)\/revoke$/,

@@ -1,6 +1,7 @@
 /**
  * Test helpers for the simulator: start it on a temp dir, sign in, call it with a Bearer token,
- * build a valid result upload for a task, and upload an attachment over raw tus 1.0.
+ * build a valid result upload for a task (its checkpoint signed by a registered device key when
+ * sent), and upload an attachment over raw tus 1.0.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { addDays, chinaDate } from '../../shared/domain/dates.js';
-import { LoginResponseSchema, TaskFeedPageSchema } from '../../shared/protocol/index.js';
+import { signCheckpoint } from '../../shared/integrity/checkpoint.js';
+import { toBase64Url } from '../../shared/integrity/encoding.js';
+import { suiteFor, type SigningKey } from '../../shared/integrity/suite.js';
+import {
+  API,
+  LoginResponseSchema,
+  RegisterDeviceKeyResponseSchema,
+  TaskFeedPageSchema,
+} from '../../shared/protocol/index.js';
 import type { LoginResponse, ResultPayload, ResultUpload, Task } from '../../shared/protocol/index.js';
 import type { PlatformOptions, StartedPlatform } from './server.js';
 import { startPlatform } from './server.js';
@@ -58,12 +67,90 @@ export async function login(
   return LoginResponseSchema.parse(await res.json());
 }
 
-export function authed(url: string, token: string) {
-  return (path: string, init: RequestInit = {}): Promise<Response> =>
+export type Call = ((path: string, init?: RequestInit) => Promise<Response>) & {
+  readonly url: string;
+  readonly token: string;
+};
+
+export function authed(url: string, token: string): Call {
+  const call = (path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${url}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
     });
+  return Object.assign(call, { url, token });
+}
+
+/** A device key registered through `call` (its token's inspector and device). */
+export interface TestDeviceKey {
+  readonly keyId: string;
+  readonly key: SigningKey;
+  readonly publicKey: string;
+}
+
+/** One key pair per device id, as on a real device: a new sign-in on it keeps signing with the same key. */
+const deviceKeys = new Map<string, Promise<{ key: SigningKey; publicKey: string }>>();
+const registrations = new Map<string, Promise<string | null>>();
+
+/** The platform's answer to registering `publicKey` through `call`: the keyId, or null when refused. */
+function register(call: Call, publicKey: string): Promise<string | null> {
+  const id = `${call.url} ${call.token} ${publicKey}`;
+  let got = registrations.get(id);
+  if (!got) {
+    got = (async () => {
+      const res = await call(API.deviceKeys, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ alg: 'sha256+ed25519', publicKey }),
+      });
+      if (res.status !== 201 && res.status !== 200) {
+        await res.arrayBuffer();
+        registrations.delete(id);
+        return null;
+      }
+      return RegisterDeviceKeyResponseSchema.parse(await res.json()).keyId;
+    })();
+    registrations.set(id, got);
+  }
+  return got;
+}
+
+/**
+ * The key of `deviceId`, registered through `call`. A refused registration (a revoked device)
+ * leaves the keyId unregistered, so the request still goes and meets the platform's own refusal.
+ */
+export async function deviceKeyFor(call: Call, deviceId = 'dev-test-1'): Promise<TestDeviceKey> {
+  let pair = deviceKeys.get(deviceId);
+  if (!pair) {
+    pair = (async () => {
+      const suite = suiteFor('sha256+ed25519');
+      const made = await suite.generate();
+      return { key: await suite.importSigningKey(made.pkcs8, made.publicKey), publicKey: toBase64Url(made.publicKey) };
+    })();
+    deviceKeys.set(deviceId, pair);
+  }
+  const { key, publicKey } = await pair;
+  return { key, publicKey, keyId: (await register(call, publicKey)) ?? 'dk-unregistered' };
+}
+
+/** An upload as built, before the device key signs its audit checkpoint. */
+export type UnsignedUpload = Omit<ResultUpload, 'auditCheckpoint'> & {
+  auditCheckpoint: { count: number; headHash: string; keyId?: string; signature?: string };
+};
+
+/** Signs the upload's checkpoint with `key` (default: the device key registered through `call`). */
+export async function signUpload(call: Call, up: UnsignedUpload, key?: TestDeviceKey): Promise<ResultUpload> {
+  const k = key ?? (await deviceKeyFor(call, up.deviceId));
+  const { count, headHash } = up.auditCheckpoint;
+  const signature = await signCheckpoint(suiteFor('sha256+ed25519'), k.key, {
+    resultId: up.payload.resultId,
+    contentHash: up.contentHash,
+    deviceId: up.deviceId,
+    deviceSeq: up.deviceSeq,
+    count,
+    headHash,
+  });
+  return { ...up, auditCheckpoint: { count, headHash, keyId: k.keyId, signature } };
 }
 
 export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]> {
@@ -76,7 +163,7 @@ export function buildUpload(
   task: Task,
   resultId: string,
   opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {},
-): ResultUpload {
+): UnsignedUpload {
   const today = chinaDate(new Date());
   const payload: ResultPayload = {
     resultId,
@@ -107,11 +194,16 @@ export function buildUpload(
   };
 }
 
-export function putResult(call: ReturnType<typeof authed>, up: ResultUpload, key: string): Promise<Response> {
+/**
+ * PUTs the result. A checkpoint that carries no signature yet is signed on the way with the
+ * device key registered through `call`, as the app does; a signed one is sent as it is.
+ */
+export async function putResult(call: Call, up: UnsignedUpload, key: string): Promise<Response> {
+  const body = up.auditCheckpoint.signature === undefined ? await signUpload(call, up) : up;
   return call(`/v1/results/${encodeURIComponent(up.payload.resultId)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(up),
+    body: JSON.stringify(body),
   });
 }
 

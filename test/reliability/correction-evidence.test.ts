@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import type { ResultPayload } from '../../shared/protocol/index.js';
 import { resultsRepo } from './db.js';
-import { finalizeWith, opOf, rig, settle, sha, taskPicker, type Rig } from './harness.js';
+import { finalizeWith, opOf, resign, rig, settle, sha, taskPicker, type Rig } from './harness.js';
 
 let r: Rig;
 const task = taskPicker(() => r);
@@ -36,6 +36,8 @@ async function withEvidence(resultId: string): Promise<void> {
     })),
   };
   await r.dbs.field.results.update(resultId, { payload, contentHash: sha(canonicalJson(payload)) });
+  // Finalize would have signed the payload with its evidence: sign what the harness just completed.
+  await resign(r, resultId);
 }
 
 describe('a correction with evidence', () => {

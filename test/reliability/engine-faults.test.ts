@@ -10,7 +10,8 @@ import { ReceiptSchema } from '../../shared/protocol/index.js';
 import { metaRepo, outboxRepo, resultsRepo, uploadsRepoFor } from './db.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike } from '../../renderer/src/sync/push-engine.js';
-import { finalizeWith, opOf, requests, rig, settle, taskPicker, type Rig } from './harness.js';
+import { pushSigning } from '../../renderer/src/services/storage/signed-checkpoints.js';
+import { finalizeWith, opOf, requests, resign, rig, settle, taskPicker, type Rig } from './harness.js';
 
 let r: Rig;
 const task = taskPicker(() => r);
@@ -76,6 +77,7 @@ describe('engine faults', () => {
       results: resultsRepo(r.dbs.field),
       deviceId: () => metaRepo(r.dbs.field).deviceId(),
       random: () => 0,
+      signing: pushSigning(r.s.internals.runtime),
     });
     await engine.drain();
     expect((await opOf(r, opId)).lastError).toMatch(/超时/);
@@ -100,6 +102,7 @@ describe('engine faults', () => {
         results: resultsRepo(r.dbs.field),
         deviceId: () => metaRepo(r.dbs.field).deviceId(),
         locks,
+        signing: pushSigning(r.s.internals.runtime),
       });
     const a = mk();
     const b = mk();
@@ -188,6 +191,8 @@ describe('engine faults', () => {
     r.platform.admin.addFault({ kind: 'drop-after-commit', method: 'PUT', path: `^/v1/results/${bad.resultId}$` });
     await r.s.internals.outbox.drain();
     await r.dbs.field.results.update(bad.resultId, { deviceSeq: 99_999 });
+    // Signed again by the device key, so the device's own check lets it go and the platform decides.
+    await resign(r, bad.resultId);
     const good = await finalizeWith(r, task());
     await settle(r);
     expect((await opOf(r, bad.opId)).state).toBe('needs_review');

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../../shared/domain/canonical.js';
+import { signCheckpoint } from '../../shared/integrity/checkpoint.js';
+import { suiteFor } from '../../shared/integrity/suite.js';
 import { chinaDate, addDays } from '../../shared/domain/dates.js';
 import type { ResultPayload, Task } from '../../shared/protocol/index.js';
 import {
@@ -211,6 +213,12 @@ export async function finalizeWith(
     detail: { taskId: task.id, contentHash },
   });
   const opId = `op-${crypto.randomUUID()}`;
+  const checkpoint = await r.s.internals.runtime.deviceKey.signNext({
+    resultId,
+    contentHash,
+    count: audit.seq,
+    headHash: audit.hash,
+  });
   await resultsRepo(db).finalize({
     result: {
       resultId,
@@ -222,8 +230,30 @@ export async function finalizeWith(
     },
     op: { opId, enterpriseName: task.enterprise.name, publicationDeadline: payload.publicationDeadline },
     audit,
+    checkpoint,
   });
   return { resultId, opId, attachmentIds };
+}
+
+/**
+ * Signs a result's checkpoint again with the device key after a test changed the stored result on
+ * purpose (to make a body differ under the same key, or to add what the harness left out): only
+ * the device key can make such a change pass the device's own signature check.
+ */
+export async function resign(r: Rig, resultId: string): Promise<void> {
+  const rt = r.s.internals.runtime;
+  const row = await r.dbs.field.results.get(resultId);
+  if (!row) throw new Error(`no result ${resultId}`);
+  const key = await rt.deviceKey.ensure();
+  const signature = await signCheckpoint(suiteFor(key.suite), key, {
+    resultId,
+    contentHash: row.contentHash,
+    deviceId: await rt.repos.meta.deviceId(),
+    deviceSeq: row.deviceSeq,
+    count: row.auditCheckpoint.count,
+    headHash: row.auditCheckpoint.headHash,
+  });
+  await r.dbs.field.checkpoints.update(resultId, { signature, deviceSeq: row.deviceSeq, contentHash: row.contentHash });
 }
 
 export async function opOf(r: Rig, opId: string) {

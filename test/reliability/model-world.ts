@@ -12,6 +12,8 @@ import {
   FieldDb,
   attachmentsRepo,
   auditRepo,
+  checkpointsRepo,
+  deviceKeysRepo,
   metaRepo,
   outboxRepo,
   resultsRepo,
@@ -20,6 +22,8 @@ import {
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import { createPushEngine, type LockLike, type PushEngine } from '../../renderer/src/sync/push-engine.js';
 import { createTusUploader } from '../../renderer/src/sync/tus-upload.js';
+import type { PushSigning } from '../../renderer/src/sync/push-signing.js';
+import { createDeviceKeyHolder, type DeviceKeyHolder } from '../../renderer/src/services/devkey/devkey.service.js';
 import { makeTask } from '../../renderer/src/testing/builders.js';
 import { FakePlatform } from './fake-platform.js';
 import { sha } from './harness.js';
@@ -89,6 +93,32 @@ function transport(w: World, generation: number): typeof fetch {
   };
 }
 
+/**
+ * The device key on the world's store. The in-memory platform checks no signatures (this test is
+ * about "at most once"), so registration is answered locally; finalize still signs for real.
+ */
+function deviceKeyOf(db: FieldDb): DeviceKeyHolder {
+  const noPlatform = createHttpClient({
+    baseUrl: () => 'http://fake.invalid',
+    fetch: () => Promise.reject(new Error('no platform here')),
+  });
+  return createDeviceKeyHolder({
+    keys: deviceKeysRepo(db),
+    checkpoints: checkpointsRepo(db),
+    meta: metaRepo(db),
+    http: noPlatform,
+    now: () => new Date(),
+  });
+}
+
+function localSigning(db: FieldDb): PushSigning {
+  return {
+    signature: async (resultId) => (await checkpointsRepo(db).get(resultId))?.signature ?? null,
+    registered: () => Promise.resolve({ ok: true, keyId: 'dk-model' }),
+    refused: () => Promise.resolve(new Map()),
+  };
+}
+
 /** Starts an app instance on the world's store (a fresh one, or after a crash or restart). */
 export async function boot(w: World): Promise<void> {
   w.db = new FieldDb(w.name);
@@ -102,6 +132,7 @@ export async function boot(w: World): Promise<void> {
       deviceId: () => metaRepo(w.db).deviceId(),
       random: () => 0,
       locks,
+      signing: localSigning(w.db),
       uploader: createTusUploader({
         baseUrl: () => 'http://fake.invalid',
         fetch: doFetch,
@@ -176,10 +207,17 @@ export async function finalize(w: World, photos: number): Promise<void> {
     subjectId: resultId,
     detail: { contentHash },
   });
+  const checkpoint = await deviceKeyOf(w.db).signNext({
+    resultId,
+    contentHash,
+    count: audit.seq,
+    headHash: audit.hash,
+  });
   await resultsRepo(w.db).finalize({
     result: { resultId, taskId: task.id, taskVersion: 1, payload, contentHash, finalizedAt: payload.finishedAt },
     op: { opId: `op-${resultId}`, enterpriseName: 'x', publicationDeadline: '2026-06-03' },
     audit,
+    checkpoint,
   });
   await w.ledger.finalized(w.db, resultId);
   w.finalized.push(resultId);

@@ -26,6 +26,7 @@ import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 import type { JournalRow } from './migrations/field-v5.js';
 import type { LogAlarmRow, LogCheckpointRow } from './migrations/field-v7.js';
+import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -47,6 +48,8 @@ export class FieldDb extends Dexie {
   declare journal: Table<JournalRow, string>;
   declare logCheckpoints: Table<LogCheckpointRow, number>;
   declare logAlarm: Table<LogAlarmRow, 'current'>;
+  declare deviceKeys: Table<DeviceKeyRow, 'current'>;
+  declare checkpoints: Table<CheckpointRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

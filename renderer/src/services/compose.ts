@@ -7,6 +7,8 @@
 import {
   attachmentsRepo,
   auditRepo,
+  checkpointsRepo,
+  deviceKeysRepo,
   docNumbersRepo,
   draftsRepo,
   enterprisesRepo,
@@ -64,6 +66,8 @@ function openRepositories(dbs: Databases): Repositories {
     reviews: reviewsRepo(field),
     docNumbers: docNumbersRepo(field),
     journal: journalRepo(field),
+    deviceKeys: deviceKeysRepo(field),
+    checkpoints: checkpointsRepo(field),
     enterprises: enterprisesRepo(cache),
     reference: referenceRepo(cache),
     quarantine: quarantineRepo(cache),
@@ -116,6 +120,8 @@ export function createServices(
         stopBackground();
         sync.cancel();
         enterprises.close();
+        // The device key lives only as long as the unlock.
+        rt.deviceKey.drop();
       },
     },
   };

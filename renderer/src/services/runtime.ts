@@ -7,6 +7,8 @@
 import type {
   AttachmentsRepo,
   AuditRepo,
+  CheckpointsRepo,
+  DeviceKeysRepo,
   Databases,
   DocNumbersRepo,
   DraftsRepo,
@@ -27,6 +29,7 @@ import type { PlatformAdapter } from '../platform/adapter.js';
 import { createHttpClient, type HttpClient } from '../platform/http.js';
 import { createTokenKeeper, type TokenKeeper } from '../platform/tokens.js';
 import type { LockLike } from '../sync/push-engine.js';
+import { createDeviceKeyHolder, type DeviceKeyHolder } from './devkey/devkey.service.js';
 
 /** Returned by every `subscribe`: stops the notifications. */
 export type Unsubscribe = () => void;
@@ -71,6 +74,8 @@ export interface Repositories {
   readonly reviews: ReviewsRepo;
   readonly docNumbers: DocNumbersRepo;
   readonly journal: JournalRepo;
+  readonly deviceKeys: DeviceKeysRepo;
+  readonly checkpoints: CheckpointsRepo;
   readonly enterprises: EnterprisesRepo;
   readonly reference: ReferenceRepo;
   readonly quarantine: QuarantineRepo;
@@ -84,6 +89,8 @@ export interface Runtime {
   readonly tokens: TokenKeeper;
   /** Authenticated client against the session's platform URL. */
   readonly http: HttpClient;
+  /** This inspector's device key (in memory while unlocked; signs finalize checkpoints). */
+  readonly deviceKey: DeviceKeyHolder;
   baseUrl(): string;
   setBaseUrl(url: string): void;
   emit(topic: ChangeTopic): void;
@@ -95,13 +102,22 @@ export function createRuntime(deps: ServiceDeps, repos: Repositories): Runtime {
   const listeners = new Map<ChangeTopic, Set<() => void>>();
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
   const tokens = createTokenKeeper({ vault: deps.adapter.vault(repos.session), baseUrl: () => baseUrl, ...fetchOpt });
+  const now = deps.now ?? (() => new Date());
+  const http = createHttpClient({ baseUrl: () => baseUrl, tokens, ...fetchOpt });
   return {
     deps,
     dbs: deps.dbs,
     repos,
-    now: deps.now ?? (() => new Date()),
+    now,
     tokens,
-    http: createHttpClient({ baseUrl: () => baseUrl, tokens, ...fetchOpt }),
+    http,
+    deviceKey: createDeviceKeyHolder({
+      keys: repos.deviceKeys,
+      checkpoints: repos.checkpoints,
+      meta: repos.meta,
+      http,
+      now,
+    }),
     baseUrl: () => baseUrl,
     setBaseUrl: (url) => {
       baseUrl = url;

@@ -4,6 +4,7 @@
  * after a delay, or the whole queue paused. Never "drop" and never "re-key".
  */
 import type { HttpError } from '../platform/http.js';
+import { KEY_EXISTS_REVIEW, KEY_UNREGISTERED_REVIEW, SIGNATURE_INVALID_REVIEW } from './push-signing.js';
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
 export const BASE_BACKOFF_MS = 1000;
@@ -128,6 +129,10 @@ function decideHttp(
       advice: '请联系管理员恢复本设备后联网登录；未上传的结果仍加密保存在本机。',
     };
   }
+  // The engine registers the key again and resends once before an unregistered key gets here.
+  if (status === 403 && code === 'DEVICE_KEY_UNREGISTERED') return { action: 'review', ...KEY_UNREGISTERED_REVIEW };
+  if (status === 422 && code === 'SIGNATURE_INVALID') return { action: 'review', ...SIGNATURE_INVALID_REVIEW };
+  if (status === 409 && code === 'DEVICE_KEY_EXISTS') return { action: 'review', ...KEY_EXISTS_REVIEW };
   if (status === 401 || (status === 403 && code === 'REAUTH_REQUIRED')) {
     return {
       action: 'pause',

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../shared/protocol/index.js';
-import { metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
+import { checkpointsRepo, metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
 import {
   createHttpClient,
   type HttpClient,
@@ -12,6 +12,7 @@ import {
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
+import type { PushSigning } from './push-signing.js';
 import { signDraft } from '../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
@@ -91,6 +92,20 @@ async function finalizeTasks(n: number): Promise<string[]> {
   return ids;
 }
 
+/** Registrations the engine asked for (force flag each time). */
+const registrations: boolean[] = [];
+/** The device key as the engine sees it: the stored signatures, a registration that answers dk-test. */
+function signing(): PushSigning {
+  return {
+    signature: async (resultId) => (await checkpointsRepo(dbs.field).get(resultId))?.signature ?? null,
+    registered: (force) => {
+      registrations.push(force);
+      return Promise.resolve({ ok: true, keyId: 'dk-test' });
+    },
+    refused: () => Promise.resolve(new Map()),
+  };
+}
+
 function engine(random = () => 0.5): PushEngine {
   return createPushEngine({
     http: fakeHttp,
@@ -99,6 +114,7 @@ function engine(random = () => 0.5): PushEngine {
     deviceId: () => metaRepo(dbs.field).deviceId(),
     now: () => clock,
     random,
+    signing: signing(),
   });
 }
 const states = async () => (await outboxRepo(dbs.field).list()).map((o) => o.state);
@@ -107,6 +123,7 @@ beforeEach(() => {
   dbs = freshDatabases();
   clock = 1_000_000;
   sent.length = 0;
+  registrations.length = 0;
   answers = [];
 });
 afterEach(() => disposeDatabases(dbs));
@@ -192,6 +209,92 @@ describe('push engine', () => {
     expect(await states()).toEqual(['accepted']);
   });
 
+  it('sends each result with its stored checkpoint signature and the registered keyId', async () => {
+    const [id] = await finalizeTasks(1);
+    const bodies: unknown[] = [];
+    answers = [
+      (spec) => {
+        bodies.push(spec.body);
+        return ok()(spec);
+      },
+    ];
+    await engine().drain();
+    const cp = await checkpointsRepo(dbs.field).get(id!);
+    expect(cp?.signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(bodies[0]).toMatchObject({ auditCheckpoint: { keyId: 'dk-test', signature: cp!.signature } });
+    expect(registrations).toEqual([false]);
+  });
+
+  it('403 DEVICE_KEY_UNREGISTERED registers the key again and resends once with the same key', async () => {
+    await finalizeTasks(1);
+    const [op] = await outboxRepo(dbs.field).list();
+    answers = [fail(http(403, 'DEVICE_KEY_UNREGISTERED')), ok()];
+    await engine().drain();
+    expect(registrations).toEqual([false, true]);
+    expect(sent.map((x) => x.key)).toEqual([op!.opId, op!.opId]);
+    expect(await states()).toEqual(['accepted']);
+  });
+
+  it('a second DEVICE_KEY_UNREGISTERED after registering again sets the result aside: no loop', async () => {
+    await finalizeTasks(1);
+    const [op] = await outboxRepo(dbs.field).list();
+    answers = [fail(http(403, 'DEVICE_KEY_UNREGISTERED')), fail(http(403, 'DEVICE_KEY_UNREGISTERED'))];
+    expect(await engine().drain()).toMatchObject({ review: 1, paused: false });
+    expect(sent.map((x) => x.key)).toEqual([op!.opId, op!.opId]);
+    const aside = (await outboxRepo(dbs.field).get(op!.opId))!;
+    expect(aside.state).toBe('needs_review');
+    expect(aside.lastError).toContain('设备密钥');
+    expect((await outboxRepo(dbs.field).setAsideInfo(op!.opId))?.code).toBe('DEVICE_KEY_UNREGISTERED');
+  });
+
+  it('a registration refused with 409 DEVICE_KEY_EXISTS sets the result aside unsent', async () => {
+    await finalizeTasks(1);
+    const refusing = createPushEngine({
+      http: fakeHttp,
+      outbox: outboxRepo(dbs.field),
+      results: resultsRepo(dbs.field),
+      deviceId: () => metaRepo(dbs.field).deviceId(),
+      now: () => clock,
+      signing: {
+        ...signing(),
+        registered: () => Promise.resolve({ ok: false, error: http(409, 'DEVICE_KEY_EXISTS') }),
+      },
+    });
+    expect(await refusing.drain()).toMatchObject({ review: 1, accepted: 0 });
+    const [op] = await outboxRepo(dbs.field).list();
+    expect(op?.state).toBe('needs_review');
+    expect(op?.lastError).toContain('与平台为本设备登记的密钥不一致');
+    expect(sent).toHaveLength(0);
+  });
+
+  it('422 SIGNATURE_INVALID sets that result aside with a zh-CN reason; the next result still goes', async () => {
+    await finalizeTasks(2);
+    answers = [fail(http(422, 'SIGNATURE_INVALID')), ok()];
+    expect(await engine().drain()).toMatchObject({ review: 1, accepted: 1, paused: false });
+    const [first] = await outboxRepo(dbs.field).list();
+    expect(first?.state).toBe('needs_review');
+    expect(first?.lastError).toMatch(/设备签名未通过.*平台拒收/);
+    expect((await outboxRepo(dbs.field).setAsideInfo(first!.opId))?.code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('a result the signing gate refuses is paused with the reason and never sent', async () => {
+    const [a] = await finalizeTasks(2);
+    answers = [ok()];
+    const gated = createPushEngine({
+      http: fakeHttp,
+      outbox: outboxRepo(dbs.field),
+      results: resultsRepo(dbs.field),
+      deviceId: () => metaRepo(dbs.field).deviceId(),
+      now: () => clock,
+      signing: { ...signing(), refused: () => Promise.resolve(new Map([[a!, '内容与签名时不一致']])) },
+    });
+    expect(await gated.drain()).toMatchObject({ accepted: 1, paused: true });
+    const paused = (await outboxRepo(dbs.field).list()).find((o) => o.resultId === a)!;
+    expect(paused.state).toBe('paused');
+    expect(paused.lastError).toContain('设备签名校验失败（内容与签名时不一致）');
+    expect(sent.map((x) => x.path)).not.toContain(`/v1/results/${a}`);
+  });
+
   it('network errors and timeouts back off and stop the drain (the ops behind wait)', async () => {
     await finalizeTasks(2);
     answers = [fail({ kind: 'timeout', message: 't' })];
@@ -246,6 +349,7 @@ describe('push engine', () => {
       deviceId: () => metaRepo(dbs.field).deviceId(),
       now: () => clock,
       random: () => 0,
+      signing: signing(),
     });
     await pusher.drain();
     // Time passes in steps short of the 7 s the platform asked for: a drain at each sends nothing.

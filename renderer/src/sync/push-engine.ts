@@ -13,6 +13,7 @@ import { API, ReceiptSchema, type Receipt, type ResultUpload } from '../../../sh
 import { REVIEW_RETURNED, type OutboxRepo, type OutboxRow, type ResultRow, type ResultsRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 import { backoffDelay, decide, type PushDecision } from './push-answers.js';
+import { signaturePauseReason, type PushSigning } from './push-signing.js';
 import type { LogVerdict, ReceiptVerifier } from './receipt-verify.js';
 import type { AttachmentRef, AttachmentUploader } from './tus-upload.js';
 
@@ -38,6 +39,8 @@ export interface PushDeps {
   readonly auditGate?: (() => Promise<number | null>) | null;
   /** Verifies receipts and the log's history before a result counts as safe; without it receipts are taken as they come. */
   readonly logVerifier?: ReceiptVerifier | null;
+  /** The device key: every result goes with its signed checkpoint and the key's registered id. */
+  readonly signing: PushSigning;
 }
 
 /** zh-CN reason on a result held back because the audit log it is anchored in was altered. */
@@ -67,6 +70,7 @@ export const OUTBOX_LOCK = 'smart-inspect-outbox';
 export function buildUpload(
   result: ResultRow,
   deviceId: string,
+  signed: { readonly keyId: string; readonly signature: string },
   attachments: readonly AttachmentRef[] = [],
 ): ResultUpload {
   return {
@@ -78,7 +82,7 @@ export function buildUpload(
     contentHash: result.contentHash,
     payload: result.payload,
     attachments: [...attachments],
-    auditCheckpoint: result.auditCheckpoint,
+    auditCheckpoint: { ...result.auditCheckpoint, keyId: signed.keyId, signature: signed.signature },
   };
 }
 
@@ -101,13 +105,33 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   }
 
   /** Stores the receipt if the log verifies it; otherwise what to do instead. */
-  async function acknowledgeVerified(op: OutboxRow, result: ResultRow, receipt: Receipt): Promise<PushDecision | null> {
+  /** The audit checkpoint exactly as it was uploaded (the log entry holds it with its device signature). */
+  async function sentCheckpoint(result: ResultRow): Promise<ResultUpload['auditCheckpoint'] | null> {
+    const signature = await deps.signing.signature(result.resultId);
+    const key = await deps.signing.registered(false);
+    if (signature === null || !key.ok) return null;
+    return buildUpload(result, await deps.deviceId(), { keyId: key.keyId, signature }).auditCheckpoint;
+  }
+
+  async function acknowledgeVerified(
+    op: OutboxRow,
+    result: ResultRow,
+    receipt: Receipt,
+    sent?: ResultUpload['auditCheckpoint'],
+  ): Promise<PushDecision | null> {
     if (deps.logVerifier) {
-      const sent = buildUpload(result, await deps.deviceId());
+      const auditCheckpoint = sent ?? (await sentCheckpoint(result));
+      if (!auditCheckpoint)
+        return {
+          action: 'retry',
+          reason: '设备签名暂不可用，稍后再核对平台回执',
+          delayMs: backoffDelay(1, random),
+          stopDrain: true,
+        };
       const verdict = await deps.logVerifier.check(receipt, {
         resultId: result.resultId,
         contentHash: result.contentHash,
-        auditCheckpoint: sent.auditCheckpoint,
+        auditCheckpoint,
       });
       if (!verdict.ok) return logDecision(verdict);
     }
@@ -156,33 +180,52 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       });
       return 'review';
     }
+    const signature = await deps.signing.signature(op.resultId);
+    if (!signature) {
+      // The drain's gate pauses these first; a signature gone between the two is set aside, never sent unsigned.
+      const { lastError, advice } = signaturePauseReason('没有设备签名');
+      return apply(op, { action: 'review', code: 'UNSIGNED', reason: lastError, advice });
+    }
     const at = new Date(now()).toISOString();
     await deps.outbox.update(op.opId, { state: 'uploading', attempts: op.attempts + 1, lastAttemptAt: at });
     changed();
-    for (let round = 0; round < 2; round += 1) {
+    // Offline at the first sign-in: the key is registered before its first upload.
+    let key = await deps.signing.registered(false);
+    let reregistered = false;
+    let reuploaded = false;
+    for (;;) {
+      if (!key.ok) return apply(op, decide(key.error, op.attempts, random));
       const prepared = deps.uploader ? await deps.uploader.prepare(op.resultId) : { ok: true as const, refs: [] };
       if (!prepared.ok) return apply(op, decide(prepared.error, op.attempts, random));
+      const body = buildUpload(result, deviceId, { keyId: key.keyId, signature }, prepared.refs);
       const res = await deps.http.request({
         method: 'PUT',
         path: API.result(op.resultId),
-        body: buildUpload(result, deviceId, prepared.refs),
+        body,
         schema: ReceiptSchema,
         idempotencyKey: op.opId,
       });
       if (res.ok) {
         if (res.notModified) return 'retry';
-        const refused = await acknowledgeVerified(op, result, res.value);
+        const refused = await acknowledgeVerified(op, result, res.value, body.auditCheckpoint);
         return refused ? apply(op, refused) : 'accepted';
       }
       const e = res.error;
       const missing = e.kind === 'http' && e.status === 409 && e.code === 'ATTACHMENTS_MISSING' ? e.missing : [];
-      if (missing.length > 0 && deps.uploader && round === 0) {
+      if (missing.length > 0 && deps.uploader && !reuploaded) {
+        reuploaded = true;
         await deps.uploader.forget(missing);
         continue;
       }
+      if (e.kind === 'http' && e.code === 'DEVICE_KEY_UNREGISTERED' && !reregistered) {
+        // The platform lost (or never had) the registration: register again and send once more.
+        reregistered = true;
+        key = await deps.signing.registered(true);
+        continue;
+      }
+      // A second refusal of the key, or a signature refused, is set aside by decide().
       return apply(op, decide(e, op.attempts, random));
     }
-    return 'retry';
   }
 
   /**
@@ -226,9 +269,18 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       return { ...report, paused: true };
     }
     const brokenAt = deps.auditGate && due.length > 0 ? await deps.auditGate() : null;
+    const refused =
+      due.length > 0 ? await deps.signing.refused(due.map((op) => op.resultId)) : new Map<string, string>();
     for (const [index, op] of due.entries()) {
       if (brokenAt !== null && ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt) {
         await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
+        report.paused = true;
+        changed();
+        continue;
+      }
+      const problem = refused.get(op.resultId);
+      if (problem !== undefined) {
+        await deps.outbox.update(op.opId, { state: 'paused', ...signaturePauseReason(problem) });
         report.paused = true;
         changed();
         continue;

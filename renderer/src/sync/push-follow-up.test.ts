@@ -11,6 +11,7 @@ import { metaRepo, outboxRepo, referenceRepo, resultsRepo, tasksRepo } from '../
 import type { HttpClient, HttpResult } from '../platform/http.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { signDraft } from '../testing/inspection.testkit.js';
+import { storedSigning } from '../testing/stored-signing.js';
 import { createPushEngine } from './push-engine.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
@@ -98,6 +99,7 @@ describe('push order of a 复查', () => {
       outbox: outboxRepo(dbs.field),
       results: resultsRepo(dbs.field),
       deviceId: () => metaRepo(dbs.field).deviceId(),
+      signing: storedSigning(dbs.field),
       now: () => clock,
       random: () => 0.5,
     });

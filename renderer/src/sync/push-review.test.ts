@@ -11,6 +11,7 @@ import type { HttpClient, HttpResult } from '../platform/http.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
 import { signDraft } from '../testing/inspection.testkit.js';
 import { canResendAsCorrection, stateLabel } from '../features/outbox/outbox-text.js';
+import { storedSigning } from '../testing/stored-signing.js';
 import { createPushEngine } from './push-engine.js';
 import { evidenceDeletable } from './push-retention.js';
 
@@ -66,6 +67,7 @@ describe('审核 on the device', () => {
       outbox: outboxRepo(dbs.field),
       results: resultsRepo(dbs.field),
       deviceId: () => metaRepo(dbs.field).deviceId(),
+      signing: storedSigning(dbs.field),
       now: () => 1_000_000,
       random: () => 0.5,
     });

@@ -19,7 +19,7 @@ import { openCheckpoint, parseVerifierKey } from '../../../shared/transparency/s
 import type { Checkpoint, Ed25519Verify, VerifierKey } from '../../../shared/transparency/signed-note.js';
 import { logSigner } from '../log-key.js';
 import type { Harness } from '../testkit.js';
-import { allTasks, authed, buildUpload, login, putResult, startTemp } from '../testkit.js';
+import { allTasks, authed, buildUpload, login, putResult, startTemp, signUpload } from '../testkit.js';
 
 const ed25519: Ed25519Verify = async (pub, msg, sig) =>
   crypto.subtle.verify(
@@ -58,7 +58,8 @@ beforeAll(async () => {
   tasks = (await allTasks(call)).filter((t) => t.status === 'assigned');
   key = verifierKey(h.platform.logKey);
   for (const [i, task] of tasks.slice(0, 3).entries()) {
-    const up = buildUpload(task, `res-log-${i}`);
+    // Signed here so the test knows the checkpoint exactly as sent (the log entry holds it).
+    const up = await signUpload(call, buildUpload(task, `res-log-${i}`));
     const res = await putResult(call, up, `op-log-${i}`);
     expect(res.status).toBe(201);
     sent.push({ up, receipt: ReceiptSchema.parse(await res.json()) });

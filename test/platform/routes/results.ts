@@ -24,6 +24,7 @@ import { reviewState } from '../review.js';
 import { appendToLog, signReceipt } from '../log-store.js';
 import { currentReceipt, publishDue } from '../publisher.js';
 import type { Platform } from '../state.js';
+import { requireSignedCheckpoint } from './devices.js';
 import { foreignAttachments, requireEvidenceUploaded, taskMismatch } from './results-authz.js';
 import { loseAttachment } from './uploads.js';
 
@@ -313,6 +314,9 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
   if (sha256(canonicalJson(up.payload)) !== up.contentHash)
     throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
   requireEvidenceUploaded(up);
+  // Before the key is claimed: a refused signature is about this body only, and the device that
+  // registers its key (or an honest resend) must not meet a stored refusal under the same key.
+  await requireSignedCheckpoint(p, me.id, deviceId, up);
   // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
   const requestHash = sha256(
     canonicalJson({

@@ -53,6 +53,8 @@ export interface AuditRepo {
   /** The readable entries whose detail names this task, in chain order. */
   forTask(taskId: string): Promise<AuditRow[]>;
   head(): Promise<{ count: number; headHash: string }>;
+  /** The entry at `seq`; null when absent or when it no longer opens (edited on disk). */
+  at(seq: number): Promise<AuditRow | null>;
   list(): Promise<readonly AuditRow[]>;
   /** Number of entries (without opening any). */
   count(): Promise<number>;
@@ -120,6 +122,14 @@ export function auditRepo(db: FieldDb): AuditRepo {
         await db.transaction('rw', db.audit, () => repo.writeInTx(row));
         return row;
       });
+    },
+    async at(seq) {
+      try {
+        return (await db.audit.get(seq)) ?? null;
+      } catch (e) {
+        if (isVaultError(e) && e.code !== 'locked') return null;
+        throw e;
+      }
     },
     list() {
       return db.audit.orderBy('seq').toArray();

@@ -9,6 +9,7 @@ import type { FieldDb } from '../databases.js';
 import type { ReviewRow } from '../migrations/field-v3.js';
 import type { AuditRow, ResultRow } from '../rows.js';
 import { auditRepo } from './audit.repo.js';
+import { writeCheckpointInTx, type SignedCheckpointInput } from './devkey.repo.js';
 import { nextDeviceSeq } from './meta.repo.js';
 
 export interface CorrectionWrite {
@@ -19,6 +20,8 @@ export interface CorrectionWrite {
   readonly contentHash: string;
   readonly newOpId: string;
   readonly audit: AuditRow;
+  /** The device key's signature over the correction's checkpoint. */
+  readonly checkpoint: SignedCheckpointInput;
   /** Original attachment id → the copy's id; the payload already names the copies. */
   readonly attachmentIds: Readonly<Record<string, string>>;
 }
@@ -60,7 +63,7 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
       });
     },
     async correct(w) {
-      const tables = [db.outbox, db.results, db.attachments, db.audit, db.meta, db.reviews];
+      const tables = [db.outbox, db.results, db.attachments, db.audit, db.meta, db.reviews, db.checkpoints];
       return db.transaction('rw', tables, async () => {
         const op = await db.outbox.get(w.opId);
         const original = op ? await db.results.get(op.resultId) : undefined;
@@ -79,6 +82,13 @@ export function reviewsRepo(db: FieldDb): ReviewsRepo {
           auditCheckpoint: { count: w.audit.seq, headHash: w.audit.hash },
           receipt: null,
         };
+        await writeCheckpointInTx(db, w.checkpoint, {
+          resultId: row.resultId,
+          contentHash: row.contentHash,
+          deviceSeq,
+          count: w.audit.seq,
+          headHash: w.audit.hash,
+        });
         await db.results.add(row);
         for (const att of await db.attachments.where('resultId').equals(original.resultId).toArray()) {
           const id = w.attachmentIds[att.id];

@@ -1,12 +1,14 @@
 /**
- * Finalized results. Finalize writes the frozen result, its outbox operation and the audit entry
- * (and freezes the draft) in ONE strict transaction: all of them exist after a crash, or none do.
+ * Finalized results. Finalize writes the frozen result, its outbox operation, the audit entry and
+ * the device key's signed checkpoint (and freezes the draft) in ONE strict transaction: all of them
+ * exist after a crash, or none do.
  */
 import type { Receipt, Task } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
 import type { AuditRow, OutboxRow, ResultRow } from '../rows.js';
 import { auditRepo } from './audit.repo.js';
 import { nextReviewId } from './outbox-review.repo.js';
+import { writeCheckpointInTx, type SignedCheckpointInput } from './devkey.repo.js';
 import { nextDeviceSeq } from './meta.repo.js';
 
 export class AlreadyFinalizedError extends Error {
@@ -25,6 +27,8 @@ export interface FinalizeWrite {
    * left alone when a synced copy (same derived id) is already here.
    */
   readonly followUpTask?: Task;
+  /** The device key's signature over the checkpoint this finalize makes (stored with the result). */
+  readonly checkpoint: SignedCheckpointInput;
   /** Fault injection for tests (a crash before the commit must leave nothing half-written): runs inside the transaction before commit. */
   readonly beforeCommit?: () => void;
 }
@@ -84,7 +88,17 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
     },
     all: () => db.results.toArray(),
     async finalize(write) {
-      const tables = [db.results, db.outbox, db.audit, db.meta, db.drafts, db.tasks, db.setAside, db.reviews];
+      const tables = [
+        db.results,
+        db.outbox,
+        db.audit,
+        db.meta,
+        db.drafts,
+        db.tasks,
+        db.setAside,
+        db.reviews,
+        db.checkpoints,
+      ];
       return db.transaction('rw', tables, async () => {
         const draft = await db.drafts.get(write.result.taskId);
         if (draft?.frozen) throw new AlreadyFinalizedError(write.result.taskId);
@@ -96,6 +110,13 @@ export function resultsRepo(db: FieldDb): ResultsRepo {
           receipt: null,
           auditCheckpoint: { count: write.audit.seq, headHash: write.audit.hash },
         };
+        await writeCheckpointInTx(db, write.checkpoint, {
+          resultId: row.resultId,
+          contentHash: row.contentHash,
+          deviceSeq,
+          count: write.audit.seq,
+          headHash: write.audit.hash,
+        });
         await db.results.add(row);
         await db.outbox.add({
           ...write.op,

@@ -41,7 +41,7 @@ export function ProcessRecordPanel({ taskId, team }: { taskId: string; team: Tas
     setChecking(true);
     try {
       const report = await services.integrity.check();
-      setVerdict({ ok: report.ok, text: verdictText(report.brokenAt, report.entries) });
+      setVerdict({ ok: report.ok, text: verdictText(report.brokenAt, report.entries, report.badSignatures) });
     } catch (e) {
       setVerdict({ ok: false, text: `核验失败：${e instanceof Error ? e.message : String(e)}` });
     } finally {
@@ -52,7 +52,9 @@ export function ProcessRecordPanel({ taskId, team }: { taskId: string; team: Tas
   return (
     <section className="card" aria-labelledby="process-record-title" data-testid="process-record">
       <h2 id="process-record-title">执法过程记录</h2>
-      <p className="small muted">证据、签名、文书、定稿与上传的每一步都写入本机不可篡改的哈希链；时间为北京时间。</p>
+      <p className="small muted">
+        证据、签名、文书、定稿与上传的每一步都写入本机不可篡改的哈希链，定稿时由本机设备密钥签名；时间为北京时间。
+      </p>
       <div className="actions">
         <button type="button" className="btn" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
           {open ? '收起执法过程记录' : '查看执法过程记录'}

@@ -43,5 +43,8 @@ describe('执法过程记录 wording', () => {
     expect(subjectHash(entry('result.published', {}))).toBeNull();
     expect(verdictText(null, 12)).toBe('链完整（共 12 条记录）');
     expect(verdictText(3, 12)).toBe('第 3 条记录被改动');
+    expect(verdictText(null, 12, ['r-1'])).toBe(
+      '链完整（共 12 条记录），但 1 条定稿结果的设备签名校验失败，结果或日志在定稿后被改动',
+    );
   });
 });

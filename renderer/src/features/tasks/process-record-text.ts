@@ -86,6 +86,13 @@ export function shortHash(hash: string): string {
   return `${hash.slice(0, 8)}…${hash.slice(-4)}`;
 }
 
-export function verdictText(brokenAt: number | null, entries: number): string {
-  return brokenAt === null ? `链完整（共 ${entries} 条记录）` : `第 ${brokenAt} 条记录被改动`;
+/**
+ * The 核验 verdict: the chain, then the device-key signatures on each finalized result's checkpoint
+ * (a log re-chained with plain hashes passes the first and fails the second).
+ */
+export function verdictText(brokenAt: number | null, entries: number, badSignatures: readonly string[] = []): string {
+  if (brokenAt !== null) return `第 ${brokenAt} 条记录被改动`;
+  if (badSignatures.length > 0)
+    return `链完整（共 ${entries} 条记录），但 ${badSignatures.length} 条定稿结果的设备签名校验失败，结果或日志在定稿后被改动`;
+  return `链完整（共 ${entries} 条记录）`;
 }

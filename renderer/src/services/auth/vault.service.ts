@@ -114,6 +114,9 @@ export function createVaultService(deps: VaultDeps): VaultService {
       await s.close();
       return err({ kind: 'offline-never-signed-in', message: '本机没有该账号的登录记录，请联网登录。' });
     }
+    // The device key: made at this inspector's first sign-in here, else opened from the sealed
+    // partition; either way it is held only as a non-extractable key until the lock.
+    await s.services.internals.runtime.deviceKey.ensure();
     scope = s;
     vault = row;
     stationKey = openStationKey(row, s.slot);
@@ -254,10 +257,14 @@ export function createVaultService(deps: VaultDeps): VaultService {
       return onlineOpen(certNo, password, url);
     }
     await vaults.put(next);
-    return enter(s, next, dataKey, async () => {
+    const entered = await enter(s, next, dataKey, async () => {
       if (!row) await adoptLegacyField(deps.prefix, inspector.id, s.field);
       return s.services.auth.completeOnline(certNo, inspector, url);
     });
+    // Registered while online; when this fails (the network went away) the uploader registers the
+    // key before the first upload.
+    if (entered.ok) await s.services.internals.runtime.deviceKey.registered(false);
+    return entered;
   }
 
   async function destroyCopies(inspectorId: string): Promise<void> {

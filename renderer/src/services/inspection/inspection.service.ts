@@ -125,6 +125,14 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
         subjectId: payload.resultId,
         detail: { taskId, contentHash, replaces: payload.replaces },
       });
+      // Signed before the transaction (WebCrypto must not be awaited inside one); the transaction
+      // checks that the audit head and device sequence it signed are still the next ones.
+      const checkpoint = await rt.deviceKey.signNext({
+        resultId: payload.resultId,
+        contentHash,
+        count: entry.seq,
+        headHash: entry.hash,
+      });
       try {
         const result = await results.finalize({
           result: {
@@ -142,6 +150,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
           },
           audit: entry,
           ...(followUpTask ? { followUpTask } : {}),
+          checkpoint,
           ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
         });
         rt.emit('tasks');

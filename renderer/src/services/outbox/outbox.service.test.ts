@@ -36,6 +36,18 @@ const issued = new Map<string, Receipt>();
 
 const fakeFetch: typeof fetch = async (input, init) => {
   const url = String(input);
+  // The device key is registered before the first upload.
+  if (init?.method === 'POST' && new URL(url).pathname === '/v1/devices/keys')
+    return new Response(
+      JSON.stringify({
+        keyId: 'dk-1',
+        deviceId: 'dev-1',
+        alg: 'sha256+ed25519',
+        created: true,
+        registeredAt: '2026-05-06T02:00:00Z',
+      }),
+      { status: 201 },
+    );
   if (init?.method !== 'PUT' && init?.method !== 'GET') return fakeTus(init?.method ?? 'GET', init);
   puts.push(`${init?.method} ${url}`);
   const status = answers.shift() ?? 201;

@@ -11,6 +11,7 @@ import { transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
+import { pushSigning } from '../storage/signed-checkpoints.js';
 
 export const DRAIN_INTERVAL_MS = 15_000;
 export const RECEIPT_POLL_EVERY = 4;
@@ -90,6 +91,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     locks: rt.deps.locks ?? null,
     onChange: () => rt.emit('outbox'),
     auditGate: () => audit.verify(),
+    signing: pushSigning(rt),
   });
 
   async function drain(): Promise<DrainReport | null> {
@@ -152,22 +154,38 @@ export function createOutboxService(rt: Runtime): OutboxController {
         : {}),
     };
     const contentHash = await sha256Hex(canonicalJson(payload));
-    const entry = await audit.prepare({
-      at,
-      kind: 'result.correction',
-      subjectId: payload.resultId,
-      detail: { taskId: original.taskId, replaces: payload.replaces, of: original.resultId, note, contentHash },
-    });
-    const row = await reviews.correct({
-      opId,
-      note,
-      at,
-      payload,
-      contentHash,
-      newOpId: `op-${crypto.randomUUID()}`,
-      audit: entry,
-      attachmentIds,
-    });
+    const newOpId = `op-${crypto.randomUUID()}`;
+    const row = await audit.recording(
+      [
+        {
+          at,
+          kind: 'result.correction',
+          subjectId: payload.resultId,
+          detail: { taskId: original.taskId, replaces: payload.replaces, of: original.resultId, note, contentHash },
+        },
+      ],
+      async ([entry]) => {
+        if (!entry) throw new Error('no audit entry prepared');
+        // Signed outside the transaction; a moved head or sequence prepares and signs again.
+        const checkpoint = await rt.deviceKey.signNext({
+          resultId: payload.resultId,
+          contentHash,
+          count: entry.seq,
+          headHash: entry.hash,
+        });
+        return reviews.correct({
+          opId,
+          note,
+          at,
+          payload,
+          contentHash,
+          newOpId,
+          audit: entry,
+          checkpoint,
+          attachmentIds,
+        });
+      },
+    );
     rt.emit('outbox');
     rt.emit('tasks');
     return row.resultId;

@@ -37,11 +37,16 @@ export interface StorageService {
 }
 
 export interface IntegrityReport {
-  /** True when the hash-chained audit log verifies from the first entry to the head. */
+  /** True when the hash-chained audit log verifies from the first entry to the head and every signed checkpoint holds. */
   readonly ok: boolean;
   /** The seq of the first entry that no longer verifies (edited, deleted or reordered), else null. */
   readonly brokenAt: number | null;
   readonly entries: number;
+  /**
+   * Finalized results whose device-key signed checkpoint no longer matches (content, audit head)
+   * or does not verify: a log re-chained with plain hashes passes the chain check but lands here.
+   */
+  readonly badSignatures: readonly string[];
   /** zh-CN explanation for the alert; null when ok. */
   readonly message: string | null;
 }

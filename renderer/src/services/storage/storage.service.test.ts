@@ -79,7 +79,13 @@ describe('integrity', () => {
     const audit = auditRepo(dbs.field);
     for (const n of [1, 2, 3])
       await audit.append({ at: '2026-05-06T01:00:00Z', kind: 'test', subjectId: `s${n}`, detail: { n } });
-    expect(await s.integrity?.check()).toEqual({ ok: true, brokenAt: null, entries: 3, message: null });
+    expect(await s.integrity?.check()).toEqual({
+      ok: true,
+      brokenAt: null,
+      entries: 3,
+      badSignatures: [],
+      message: null,
+    });
     const row = (await audit.list())[1]!;
     await dbs.field.audit.put({ ...row, detail: { n: 99 } });
     const report = await s.integrity?.check();

@@ -12,6 +12,7 @@ import { fromBase64Url, openJson, sealJson, toBase64Url, VaultLockedError } from
 import type { OutboxEntry } from '../outbox/outbox.api.js';
 import type { IntegrityReport, IntegrityService, LedgerEntry, StorageService } from './storage.api.js';
 import type { Runtime } from '../runtime.js';
+import { checkSignedCheckpoints, signatureMessage } from './signed-checkpoints.js';
 
 export interface LedgerStore {
   get(): string | null;
@@ -171,11 +172,15 @@ export function createIntegrityService(rt: Runtime): IntegrityService {
       const brokenAt = await audit.verify();
       // Counted by key: the last entry may be the edited one, which does not open.
       const entries = await audit.count();
+      const findings = await checkSignedCheckpoints(rt);
+      const unsigned = findings.map((f) => f.resultId);
       return {
-        ok: brokenAt === null,
+        ok: brokenAt === null && unsigned.length === 0,
         brokenAt,
         entries,
-        message: brokenAt === null ? null : integrityMessage(brokenAt),
+        badSignatures: unsigned,
+        message:
+          brokenAt !== null ? integrityMessage(brokenAt) : unsigned.length > 0 ? signatureMessage(findings) : null,
       };
     },
   };
