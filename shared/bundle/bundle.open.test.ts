@@ -128,7 +128,7 @@ describe('openBundle refuses an altered bundle', () => {
     expect(await openBundle(concat([bundle, new Uint8Array([0])]), openAs())).toEqual(TAMPERED);
   });
 
-  it('refuses a header changed with its clear digest recomputed (every frame binds the header)', async () => {
+  it('refuses a header changed with its clear digest recomputed (the signature covers the header bytes)', async () => {
     const later = rewriteHeader(bundle, (h) => (h.createdAt = '2030-01-01T00:00:00.000Z'));
     expect(await openBundle(later, openAs())).toEqual(TAMPERED);
     const otherEphemeral = rewriteHeader(
