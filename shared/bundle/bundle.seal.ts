@@ -48,15 +48,16 @@ export interface SealOptions {
   readonly createdAt?: Date;
 }
 
-async function* entryBytes(entry: BundleEntryInput): AsyncIterable<Uint8Array> {
-  if ('data' in entry) yield entry.data;
-  else yield* entry.read();
-}
-
 async function hashEntry(entry: BundleEntryInput): Promise<{ size: number; sha256: string }> {
+  // A whole buffer goes to the native digest (several times faster than hashing in JS); only a
+  // streamed source needs the incremental hash.
+  if ('data' in entry) {
+    const digest = new Uint8Array(await subtle().digest('SHA-256', entry.data));
+    return { size: entry.data.length, sha256: toHex(digest) };
+  }
   const h = sha256.create();
   let size = 0;
-  for await (const part of entryBytes(entry)) {
+  for await (const part of entry.read()) {
     h.update(part);
     size += part.length;
   }
@@ -114,10 +115,14 @@ export async function* sealBundle(
     yield manifestJson;
     yield signature;
     for (const [i, e] of entries.entries()) {
+      if ('data' in e) {
+        yield e.data;
+        continue;
+      }
       // Re-hash on the second read: a source that changed between the passes would otherwise be
       // sealed under a manifest hash that no longer matches, and the recipient would refuse the bundle.
       const h = sha256.create();
-      for await (const part of entryBytes(e)) {
+      for await (const part of e.read()) {
         h.update(part);
         yield part;
       }
