@@ -26,6 +26,8 @@ export const DIGEST_BYTES = 32;
 export const MAX_HEADER_BYTES = 16 * 1024;
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 export const MAX_ENTRIES = 100_000;
+/** One entry is assembled in one buffer on opening; 2 GiB is far above any photo or video evidence. */
+export const MAX_ENTRY_BYTES = 2 ** 31;
 
 const HKDF_INFO = 'smart-inspect bundle v1 key';
 const SIGNATURE_CONTEXT = 'smart-inspect bundle v1 signature\n';
@@ -53,7 +55,7 @@ export type BundleHeader = z.infer<typeof bundleHeaderSchema>;
 export const manifestEntrySchema = z
   .object({
     name: z.string().min(1).max(1000),
-    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    size: z.number().int().nonnegative().max(MAX_ENTRY_BYTES),
     sha256: hex(32),
   })
   .strict();

@@ -102,6 +102,8 @@ describe('sealBundle / openBundle round trip', () => {
     await expect(sealBundleToBytes([fickle], seal)).rejects.toThrow(/changed while it was being sealed/);
     const lying = { name: 'lying', size: 4, read: () => pieces(new Uint8Array(3), [3]) };
     await expect(sealBundleToBytes([lying], seal)).rejects.toThrow(/declared 4 bytes but read 3/);
+    const huge = { name: 'huge', size: 2 ** 31 + 1, read: () => pieces(new Uint8Array(1), [1]) };
+    await expect(sealBundleToBytes([huge], seal)).rejects.toThrow(/larger than 2147483648 bytes/);
   });
 
   it('yields the output frame by frame rather than as one buffer', async () => {

@@ -9,6 +9,7 @@ import {
   CHUNK_SIZE,
   FORMAT_VERSION,
   MAGIC,
+  MAX_ENTRY_BYTES,
   chunkNonce,
   concat,
   hkdfInfo,
@@ -76,6 +77,8 @@ export async function* sealBundle(
   for (const e of entries) {
     if (e.name.length === 0) throw new Error('bundle entry without a name');
     if (names.has(e.name)) throw new Error(`bundle entry "${e.name}" given twice`);
+    const size = 'data' in e ? e.data.length : e.size;
+    if (size > MAX_ENTRY_BYTES) throw new Error(`bundle entry "${e.name}" is larger than ${MAX_ENTRY_BYTES} bytes`);
     names.add(e.name);
   }
   const manifest: Manifest = { entries: [] };

@@ -18,8 +18,8 @@ const MB = 1024 * 1024;
 const totalMb = Number(process.argv[2] ?? 200);
 const entrySize = 5 * MB;
 
-function makeEntries(): { name: string; data: Uint8Array }[] {
-  const entries: { name: string; data: Uint8Array }[] = [];
+function makeEntries(): { name: string; data: Uint8Array<ArrayBuffer> }[] {
+  const entries: { name: string; data: Uint8Array<ArrayBuffer> }[] = [];
   for (let i = 0; i * entrySize < totalMb * MB; i++) {
     const data = new Uint8Array(Math.min(entrySize, totalMb * MB - i * entrySize));
     for (let at = 0; at < data.length; at += 65536) crypto.getRandomValues(data.subarray(at, at + 65536));
