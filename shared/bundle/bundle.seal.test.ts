@@ -147,6 +147,7 @@ describe('property: any entry set round-trips; any cut or flipped bit is refused
         const at = Math.min(bytes.length - 1, Math.floor(where * bytes.length));
         const cut = await openBundle(bytes.subarray(0, at), open);
         expect(cut).toEqual({ ok: false, error: { kind: 'truncated', message: '文件不完整（已截断）' } });
+        expect(await openBundle(pieces(bytes.subarray(0, at), [4096, 1, 300_000]), open)).toEqual(cut);
         const flipped = bytes.slice();
         flipped[at]! ^= 1 << bit;
         const opened = await openBundle(flipped, open);
