@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, TAG_BYTES, concat, u32 } from './bundle.format.js';
-import { openBundle, type BundleRefusalKind, type OpenBundleResult, type OpenOptions } from './bundle.open.js';
-import { sealBundleToBytes, type SealOptions } from './bundle.seal.js';
+import {
+  openBundle,
+  openBundleStaged,
+  type BundleRefusalKind,
+  type OpenBundleResult,
+  type OpenOptions,
+} from './bundle.open.js';
+import { sealBundle, sealBundleToBytes, type SealOptions } from './bundle.seal.js';
 import { exportPublicKey, generateRecipientKeyPair, generateSigningKeyPair, type BundleKeyPair } from './webcrypto.js';
 
 let deviceA: BundleKeyPair;
@@ -199,5 +205,55 @@ describe('openBundle refuses a foreign or repeated bundle', () => {
     expect(await openBundle(bundle, openAs({ expectKind: 'station' }))).toEqual(
       refusal('wrong-kind', '数据包类型不符'),
     );
+  });
+});
+
+describe('openBundleStaged streams entries out and answers only after every check', () => {
+  function memoryStage() {
+    const staged = new Map<string, Uint8Array[]>();
+    return {
+      staged,
+      stage: {
+        begin(name: string) {
+          const parts: Uint8Array[] = [];
+          staged.set(name, parts);
+          return { write: (bytes: Uint8Array) => void parts.push(bytes) };
+        },
+      },
+    };
+  }
+
+  it('stages every entry byte for byte and lists the manifest', async () => {
+    const { staged, stage } = memoryStage();
+    const opened = await openBundleStaged(bundle, openAs(), stage);
+    expect(opened.ok && opened.entries.map((e) => [e.name, e.size])).toEqual(
+      ENTRIES.map((e) => [e.name, e.data.length]),
+    );
+    for (const e of ENTRIES) expect(Buffer.from(concat(staged.get(e.name)!)).equals(e.data)).toBe(true);
+  });
+
+  it('refuses a flip in the last entry after staging the earlier ones, and a cut stream', async () => {
+    const { staged, stage } = memoryStage();
+    expect(await openBundleStaged(flip(bundle, bundle.length - 40), openAs(), stage)).toEqual(TAMPERED);
+    expect(staged.size).toBe(2); // bytes were staged, which is why the caller must discard on a refusal
+    expect(
+      await openBundleStaged(bundle.subarray(0, layout(bundle).frame(2) + 9), openAs(), memoryStage().stage),
+    ).toEqual(TRUNCATED);
+  });
+});
+
+describe('openBundle checks each entry against its signed hash', () => {
+  it('refuses a validly signed and encrypted bundle whose entry bytes differ from the manifest', async () => {
+    // The sender's buffer changes after the manifest was hashed and signed (the header is the first
+    // output, the entries are read later): signature and AEAD are fine, only the entry hash can tell.
+    const data = new Uint8Array(5000).fill(1);
+    const parts: Uint8Array[] = [];
+    for await (const p of sealBundle([{ name: 'changing.bin', data }], sealAs())) {
+      parts.push(p);
+      data[4999] = 2;
+    }
+    const bytes = concat(parts);
+    expect(await openBundle(bytes, openAs())).toEqual(TAMPERED);
+    expect(await openBundleStaged(bytes, openAs(), { begin: () => ({ write: () => undefined }) })).toEqual(TAMPERED);
   });
 });

@@ -25,6 +25,7 @@ import {
   type BundleHeader,
   type BundleKind,
   type Manifest,
+  type ManifestEntry,
 } from './bundle.format.js';
 import { ByteReader } from './byte-reader.js';
 import {
@@ -61,6 +62,18 @@ export interface OpenedEntry {
 
 export type OpenBundleResult =
   { ok: true; header: BundleHeader; entries: OpenedEntry[] } | { ok: false; error: BundleRefusal };
+
+export type OpenStagedResult =
+  { ok: true; header: BundleHeader; entries: ManifestEntry[] } | { ok: false; error: BundleRefusal };
+
+/** Receives one entry's bytes in order; a chunk handed to `write` is not reused and may be kept. */
+export interface EntryWriter {
+  write(bytes: Uint8Array): void | Promise<void>;
+}
+
+export interface EntryStage {
+  begin(name: string, size: number): EntryWriter | Promise<EntryWriter>;
+}
 
 export interface TrustedSender {
   readonly senderId: string;
@@ -127,34 +140,81 @@ async function readHeader(reader: ByteReader): Promise<{ header: BundleHeader; d
   return { header: header.data, digest, json };
 }
 
+/**
+ * Where entry bytes go while the bundle is still unverified: memory (each entry assembled whole, then
+ * hashed once natively) or a caller's staging area (hashed incrementally as the bytes pass through).
+ */
+interface EntryStore {
+  begin(spec: ManifestEntry): Promise<void>;
+  write(bytes: Uint8Array): Promise<void>;
+  /** The entry is complete: does it hash to the manifest's value? */
+  end(spec: ManifestEntry): Promise<boolean>;
+}
+
+class MemoryStore implements EntryStore {
+  readonly entries: OpenedEntry[] = [];
+  private bytes = new Uint8Array(0);
+  private filled = 0;
+  async begin(spec: ManifestEntry): Promise<void> {
+    this.bytes = new Uint8Array(spec.size);
+    this.filled = 0;
+  }
+  async write(bytes: Uint8Array): Promise<void> {
+    this.bytes.set(bytes, this.filled);
+    this.filled += bytes.length;
+  }
+  async end(spec: ManifestEntry): Promise<boolean> {
+    const digest = toHex(new Uint8Array(await subtle().digest('SHA-256', this.bytes)));
+    this.entries.push({ name: spec.name, bytes: this.bytes });
+    return digest === spec.sha256;
+  }
+}
+
+class StagedStore implements EntryStore {
+  private writer: EntryWriter | null = null;
+  private hash = sha256.create();
+  constructor(private readonly stage: EntryStage) {}
+  async begin(spec: ManifestEntry): Promise<void> {
+    this.writer = await this.stage.begin(spec.name, spec.size);
+    this.hash = sha256.create();
+  }
+  async write(bytes: Uint8Array): Promise<void> {
+    this.hash.update(bytes);
+    await this.writer!.write(bytes);
+  }
+  async end(spec: ManifestEntry): Promise<boolean> {
+    return toHex(this.hash.digest()) === spec.sha256;
+  }
+}
+
 /** Collects the decrypted stream: manifest, signature, then each entry checked against its hash. */
 class PlainSink {
-  private prefix: Uint8Array[] = [];
-  private prefixBytes = 0;
-  private manifestLength = -1;
+  private prefix: Uint8Array = new Uint8Array(0);
   manifest: Manifest | null = null;
   manifestJson: Uint8Array | null = null;
   signature: Uint8Array | null = null;
-  readonly entries: OpenedEntry[] = [];
-  private current: { bytes: Uint8Array; filled: number } | null = null;
+  private done = 0;
+  /** Bytes still owed to the entry in progress, or -1 between entries. */
+  private owed = -1;
+
+  constructor(private readonly store: EntryStore) {}
 
   /** Feeds bytes until the manifest and signature are known; returns what was not consumed. */
   takePrefix(chunk: Uint8Array): Uint8Array {
-    this.prefix.push(chunk);
-    this.prefixBytes += chunk.length;
-    const all = concat(this.prefix);
-    if (this.manifestLength < 0) {
-      if (all.length < 4) return new Uint8Array(0);
-      this.manifestLength = readU32(all);
-      if (this.manifestLength > MAX_MANIFEST_BYTES) refuse('tampered');
-    }
-    const need = 4 + this.manifestLength + SIGNATURE_BYTES;
-    if (all.length < need) {
-      this.prefix = [all];
+    const all = concat([this.prefix, chunk]);
+    if (all.length < 4) {
+      this.prefix = all;
       return new Uint8Array(0);
     }
-    this.manifestJson = all.slice(4, 4 + this.manifestLength);
-    this.signature = all.slice(4 + this.manifestLength, need);
+    const manifestLength = readU32(all);
+    if (manifestLength > MAX_MANIFEST_BYTES) refuse('tampered');
+    const need = 4 + manifestLength + SIGNATURE_BYTES;
+    if (all.length < need) {
+      this.prefix = all;
+      return new Uint8Array(0);
+    }
+    this.manifestJson = all.slice(4, 4 + manifestLength);
+    this.signature = all.slice(4 + manifestLength, need);
     let parsed: unknown;
     try {
       parsed = JSON.parse(utf8Decode(this.manifestJson));
@@ -164,47 +224,45 @@ class PlainSink {
     const manifest = manifestSchema.safeParse(parsed);
     if (!manifest.success) refuse('tampered');
     this.manifest = manifest.data;
-    this.prefix = [];
+    this.prefix = new Uint8Array(0);
     return all.subarray(need);
   }
 
-  /** Entries are assembled whole anyway (nothing is returned before the end), so each is hashed once, natively. */
   async takeEntries(chunk: Uint8Array): Promise<void> {
-    const manifest = this.manifest!;
+    const entries = this.manifest!.entries;
     let at = 0;
-    while (at < chunk.length || (this.current === null && this.nextIsEmpty())) {
-      if (!this.current) {
-        const spec = manifest.entries[this.entries.length];
-        if (!spec) refuse('tampered'); // more plaintext than the manifest accounts for
-        this.current = { bytes: new Uint8Array(spec.size), filled: 0 };
+    while (at < chunk.length || (this.owed < 0 && entries[this.done]?.size === 0)) {
+      const spec = entries[this.done];
+      if (!spec) refuse('tampered'); // more plaintext than the manifest accounts for
+      if (this.owed < 0) {
+        await this.store.begin(spec);
+        this.owed = spec.size;
       }
-      const cur = this.current;
-      const n = Math.min(cur.bytes.length - cur.filled, chunk.length - at);
-      cur.bytes.set(chunk.subarray(at, at + n), cur.filled);
-      cur.filled += n;
+      const n = Math.min(this.owed, chunk.length - at);
+      if (n > 0) await this.store.write(chunk.subarray(at, at + n));
+      this.owed -= n;
       at += n;
-      if (cur.filled === cur.bytes.length) {
-        const spec = manifest.entries[this.entries.length]!;
-        if (toHex(new Uint8Array(await subtle().digest('SHA-256', cur.bytes))) !== spec.sha256) refuse('tampered');
-        this.entries.push({ name: spec.name, bytes: cur.bytes });
-        this.current = null;
+      if (this.owed === 0) {
+        if (!(await this.store.end(spec))) refuse('tampered');
+        this.done++;
+        this.owed = -1;
       }
     }
-  }
-
-  private nextIsEmpty(): boolean {
-    return this.manifest!.entries[this.entries.length]?.size === 0;
   }
 
   /** After the final frame every entry must be complete. */
   async finish(): Promise<void> {
     if (!this.manifest) refuse('tampered');
     await this.takeEntries(new Uint8Array(0));
-    if (this.current || this.entries.length !== this.manifest.entries.length) refuse('tampered');
+    if (this.owed >= 0 || this.done !== this.manifest.entries.length) refuse('tampered');
   }
 }
 
-async function open(input: Uint8Array | AsyncIterable<Uint8Array>, options: OpenOptions): Promise<OpenBundleResult> {
+async function open(
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+  options: OpenOptions,
+  store: EntryStore,
+): Promise<{ ok: true; header: BundleHeader; manifest: Manifest } | { ok: false; error: BundleRefusal }> {
   const reader = new ByteReader(input);
   const { header, digest, json: headerJson } = await readHeader(reader);
 
@@ -237,7 +295,7 @@ async function open(input: Uint8Array | AsyncIterable<Uint8Array>, options: Open
     refuse('tampered'); // an ephemeral key that is not a usable X25519 point
   }
 
-  const sink = new PlainSink();
+  const sink = new PlainSink(store);
   let verified = false;
   for (let index = 0; ; index++) {
     if (await reader.atEnd()) refuse('truncated'); // ended on a frame boundary before the final frame
@@ -275,19 +333,40 @@ async function open(input: Uint8Array | AsyncIterable<Uint8Array>, options: Open
   if (!(await reader.atEnd())) refuse('tampered'); // bytes after the final frame
   if (!verified) refuse('tampered');
   await sink.finish();
-  return { ok: true, header, entries: sink.entries };
+  return { ok: true, header, manifest: sink.manifest! };
 }
 
 /**
- * Verifies and decrypts a whole bundle. Refusals are results with a zh-CN message; only a programming
- * error (no WebCrypto, a key of the wrong type) throws.
+ * Verifies and decrypts a whole bundle into memory. Refusals are results with a zh-CN message; only a
+ * programming error (no WebCrypto, a key of the wrong type) throws.
  */
 export async function openBundle(
   input: Uint8Array | AsyncIterable<Uint8Array>,
   options: OpenOptions,
 ): Promise<OpenBundleResult> {
+  const store = new MemoryStore();
   try {
-    return await open(input, options);
+    const opened = await open(input, options, store);
+    return opened.ok ? { ok: true, header: opened.header, entries: store.entries } : opened;
+  } catch (e) {
+    if (e instanceof Refused) return { ok: false, error: e.refusal };
+    throw e;
+  }
+}
+
+/**
+ * For bundles too large for memory: entry bytes stream into `stage` (e.g. temporary files) as they are
+ * decrypted, in manifest order. Nothing staged counts until this answers ok; on a refusal (or a throw
+ * from the stage) the caller must discard everything it staged.
+ */
+export async function openBundleStaged(
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+  options: OpenOptions,
+  stage: EntryStage,
+): Promise<OpenStagedResult> {
+  try {
+    const opened = await open(input, options, new StagedStore(stage));
+    return opened.ok ? { ok: true, header: opened.header, entries: opened.manifest.entries } : opened;
   } catch (e) {
     if (e instanceof Refused) return { ok: false, error: e.refusal };
     throw e;

@@ -1,6 +1,10 @@
 export { sealBundle, sealBundleToBytes, type BundleEntryInput, type SealOptions } from './bundle.seal.js';
 export {
   openBundle,
+  openBundleStaged,
+  type EntryStage,
+  type EntryWriter,
+  type OpenStagedResult,
   type BundleRefusal,
   type BundleRefusalKind,
   type OpenBundleResult,
