@@ -1,4 +1,5 @@
 /** The inspection form's state (autosaved drafts), evidence files, and finalized results. */
+import type { EvidencePlace, ExifSummary, GeoFix } from '../../../../shared/domain/evidence-meta.js';
 import type { Receipt, ResultPayload } from '../../../../shared/protocol/index.js';
 import type {
   CheckMethod,
@@ -82,7 +83,18 @@ export interface EvidenceFile {
   readonly capturedAt: string;
   readonly thumbnail: Blob | null;
   readonly blob: Blob;
+  /** Platform − device clock (ms) at capture; null when never measured; absent on older rows. */
+  readonly clockSkewMs?: number | null;
+  readonly place?: EvidencePlace;
+  readonly exif?: ExifSummary | null;
+  /** How the EXIF disagrees with the capture record (empty when it agrees or there is none). */
+  readonly exifDifferences: readonly string[];
+  readonly annotationOf?: { readonly id: string; readonly sha256: string };
 }
+
+/** Where the device was when evidence was added: a fix, or why there is none. */
+export type CaptureLocation =
+  { readonly fix: GeoFix } | { readonly fix: null; readonly reason: 'denied' | 'unavailable' };
 
 export interface FinalizeProblem {
   /** Form path the problem belongs to, e.g. `items.2.finding.description` or `resultCodes`. */
@@ -122,8 +134,18 @@ export interface InspectionService {
     taskId: string,
   ): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
   resultForTask(taskId: string): Promise<StoredResult | null>;
-  /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
-  addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;
+  /**
+   * Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture).
+   * A photo or scan also records the platform clock offset, its EXIF, and where: the fix in
+   * `location`, else the enterprise's registered address marked as such.
+   */
+  addEvidence(
+    taskId: string,
+    file: Blob,
+    kind: EvidenceFile['kind'],
+    fileName: string,
+    location?: CaptureLocation,
+  ): Promise<EvidenceFile>;
   /** Removes evidence of the open draft; the reason (required, at most 200 characters) goes on the audit chain. */
   removeEvidence(id: string, reason: string): Promise<RemoveEvidenceOutcome>;
   evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;

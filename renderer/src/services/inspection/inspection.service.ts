@@ -11,7 +11,14 @@ import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
 import { AuditHeadMovedError, MAX_REMOVAL_REASON, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
-import type { Draft, DraftJournal, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
+import type {
+  CaptureLocation,
+  Draft,
+  DraftJournal,
+  FinalizeProblem,
+  InspectionService,
+  StoredResult,
+} from './inspection.api.js';
 import {
   clearJournal,
   flushJournal,
@@ -71,6 +78,20 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     read: (draft) => readJournal(draft, journalTarget),
     flush: () => flushJournal(journalTarget),
   };
+
+  /**
+   * Where and by which clock a photo or scan was taken: the device's fix when there is one, else
+   * the registered address (the enterprise's credit file, else the task's copy), marked as such.
+   */
+  async function evidenceWhere(taskId: string, location: CaptureLocation | undefined) {
+    const clockSkewMs = rt.tokens.skewMs();
+    if (location?.fix) return { clockSkewMs, place: { source: 'geolocation', ...location.fix } as const };
+    const record = await tasks.get(taskId);
+    const ent = record ? await enterprises.get(record.task.enterprise.uscc) : null;
+    const address = ent?.address ?? record?.task.enterprise.address ?? '';
+    const reason = location?.reason ?? 'unavailable';
+    return { clockSkewMs, place: { source: 'registered-address', address, reason } as const };
+  }
 
   async function context(task: Task) {
     const [ref, ent] = await Promise.all([reference.get(), enterprises.get(task.enterprise.uscc)]);
@@ -178,9 +199,10 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     async resultsForTask(taskId) {
       return (await results.allForTask(taskId)).map(toStoredResult);
     },
-    async addEvidence(taskId, file, kind, fileName) {
+    async addEvidence(taskId, file, kind, fileName, location) {
       const row = await drafts.get(taskId);
       if (!row) throw new Error('请先开始检查，再添加附件');
+      const where = kind === 'signature' ? {} : await evidenceWhere(taskId, location);
       return captureEvidence(files, {
         taskId,
         resultId: row.resultId,
@@ -188,6 +210,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
         kind,
         fileName,
         capturedAt: rt.now().toISOString(),
+        ...where,
       });
     },
     async removeEvidence(id, reason) {
