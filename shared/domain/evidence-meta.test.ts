@@ -21,6 +21,8 @@ describe('exifDifferences', () => {
   it('flags a photo taken long before it was added, and one dated after', () => {
     const old = { takenAt: '2026-04-30T02:00:00.000Z', lat: null, lon: null, device: null };
     expect(exifDifferences(old, { capturedAt: AT, place: HERE })).toEqual(['照片自带的拍摄时间比保存时间早 24 小时']);
+    const years = { ...old, takenAt: '2020-05-01T02:00:00.000Z' };
+    expect(exifDifferences(years, { capturedAt: AT, place: HERE })).toEqual(['照片自带的拍摄时间比保存时间早 2191 天']);
     const later = { ...old, takenAt: '2026-05-01T02:30:00.000Z' };
     expect(exifDifferences(later, { capturedAt: AT, place: HERE })).toEqual(['照片自带的拍摄时间比保存时间晚 30 分钟']);
   });

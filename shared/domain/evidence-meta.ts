@@ -52,6 +52,7 @@ export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon
 
 function minutes(ms: number): string {
   const m = Math.round(Math.abs(ms) / 60_000);
+  if (m >= 2 * 24 * 60) return `${Math.round(m / (24 * 60))} 天`;
   return m >= 120 ? `${Math.round(m / 60)} 小时` : `${m} 分钟`;
 }
 

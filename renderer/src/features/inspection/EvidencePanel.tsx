@@ -10,6 +10,8 @@ import { services } from '../../services/index.js';
 import type { Draft, EvidenceFile } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
+import { clockText, exifText, placeText } from './evidence-text.js';
+import { currentLocation } from './geolocation.js';
 import { useObjectUrl } from './useObjectUrl.js';
 
 const MAX_REASON = 200;
@@ -24,6 +26,40 @@ function Thumb({ file }: { file: EvidenceFile }) {
   const src = useObjectUrl(file.thumbnail ?? (file.mime.startsWith('image/') ? file.blob : null));
   if (!src) return <div className="evidence-thumb">PDF 扫描件</div>;
   return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
+}
+
+/** Where and by which clock it was taken, and what a photo's EXIF says; disagreements are shown, not hidden. */
+function EvidenceWhere({ file: f }: { file: EvidenceFile }) {
+  const clock = clockText(f.clockSkewMs);
+  const exif = exifText(f.exif);
+  return (
+    <>
+      {f.place ? (
+        <span
+          className={`small ${f.place.source === 'geolocation' ? '' : 'evidence-address'}`}
+          data-testid="evidence-place"
+        >
+          {placeText(f.place)}
+        </span>
+      ) : null}
+      {clock ? (
+        <span className="small muted" data-testid="evidence-clock">
+          {clock}
+        </span>
+      ) : null}
+      {exif ? (
+        <span className="small muted" data-testid="evidence-exif">
+          {exif}
+        </span>
+      ) : null}
+      {f.exifDifferences.length > 0 ? (
+        // Not a list: the evidence grid's list items are the evidence items themselves.
+        <span className="small field-error" data-testid="evidence-exif-differences">
+          EXIF 与采集记录不一致：{f.exifDifferences.join('；')}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 /**
@@ -55,6 +91,7 @@ function EvidenceCard({
       <span className="small muted mono" title={f.sha256}>
         SHA-256 {f.sha256.slice(0, 12)}…
       </span>
+      <EvidenceWhere file={f} />
       <label className="small" htmlFor={`caption-${f.id}`}>
         说明
       </label>
@@ -130,8 +167,9 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
     setError(null);
     setBusy(true);
     try {
+      const location = await currentLocation(); // one fix for the batch: taken at the same place
       for (const f of list) {
-        const stored = await services.inspection.addEvidence(taskId, f, kind, f.name || `${kind}.bin`);
+        const stored = await services.inspection.addEvidence(taskId, f, kind, f.name || `${kind}.bin`, location);
         setFiles((prev) => [...prev, stored]);
       }
     } catch (e) {
@@ -155,7 +193,10 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
   return (
     <section aria-labelledby="evidence-title" className="card" data-testid="evidence-panel">
       <h2 id="evidence-title">现场证据</h2>
-      <p className="small muted">照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值；说明文字随草稿自动保存。</p>
+      <p className="small muted">
+        照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值，记录时间、位置（允许定位时）和照片的 EXIF
+        信息；说明文字随草稿自动保存。
+      </p>
       <div className="evidence-actions">
         <label className="btn" htmlFor="evidence-photo">
           从文件添加照片
