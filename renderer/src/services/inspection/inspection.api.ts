@@ -111,7 +111,11 @@ export interface StoredResult {
   readonly receipt: Receipt | null;
 }
 
-export type RemoveEvidenceOutcome = { ok: true } | { ok: false; error: { kind: 'invalid-reason'; message: string } };
+export type RemoveEvidenceOutcome =
+  { ok: true } | { ok: false; error: { kind: 'invalid-reason' | 'has-markup'; message: string } };
+
+export type AnnotateOutcome =
+  { ok: true; file: EvidenceFile } | { ok: false; error: { kind: 'no-original' | 'not-an-image'; message: string } };
 
 /** One audit-chain entry as the 执法过程记录 view shows it. */
 export interface ProcessRecordEntry {
@@ -149,6 +153,8 @@ export interface InspectionService {
   /** Removes evidence of the open draft; the reason (required, at most 200 characters) goes on the audit chain. */
   removeEvidence(id: string, reason: string): Promise<RemoveEvidenceOutcome>;
   evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
+  /** Stores a marked-up copy of a photo as new evidence naming the original (id and SHA-256); the original is untouched. */
+  annotateEvidence(originalId: string, marked: Blob): Promise<AnnotateOutcome>;
   /** Every finalized record of the task, newest first (corrections name the one they replace). */
   resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
   /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */

@@ -28,6 +28,7 @@ import {
   type JournalTarget,
 } from './draft-journal.js';
 import { validateDraft } from './finalize-validation.js';
+import { annotateEvidence } from './evidence-annotate.js';
 import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
 import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
 import type { Runtime } from '../runtime.js';
@@ -224,9 +225,18 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
             message: `删除原因不能超过 ${MAX_REMOVAL_REASON} 字（现有 ${text.length} 字）`,
           },
         };
+      const row = await files.get(id);
+      const marked = row ? (await files.forResult(row.resultId)).find((f) => f.annotationOf?.id === id) : undefined;
+      if (marked)
+        return {
+          ok: false,
+          error: { kind: 'has-markup', message: `该照片有标注件（${marked.fileName}），请先删除标注件` },
+        };
       await files.remove(id, { reason: text, at: rt.now().toISOString() });
       return { ok: true };
     },
+    annotateEvidence: (originalId, marked) =>
+      annotateEvidence({ files, now: rt.now, clockSkewMs: () => rt.tokens.skewMs() }, originalId, marked),
     async processRecord(taskId) {
       return (await audit.forTask(taskId)).map(({ seq, at, kind, subjectId, detail, hash, prevHash }) => ({
         seq,
