@@ -12,6 +12,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
 import { clockText, exifText, placeText } from './evidence-text.js';
 import { currentLocation } from './geolocation.js';
+import { PhotoAnnotator } from './PhotoAnnotator.js';
 import { useObjectUrl } from './useObjectUrl.js';
 
 const MAX_REASON = 200;
@@ -67,21 +68,41 @@ function EvidenceWhere({ file: f }: { file: EvidenceFile }) {
  * cannot be undone) with a required reason, which goes on the inspector's audit chain as evidence
  * of why a capture is missing from the record.
  */
+function evidenceLabel(f: EvidenceFile, n: number): string {
+  return `${f.annotationOf ? '标注照片' : f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+}
+
+/** The file itself, to look at in full or keep a copy: exactly the stored bytes. */
+function OriginalLink({ file }: { file: EvidenceFile }) {
+  const href = useObjectUrl(file.blob);
+  if (!href) return null;
+  return (
+    <a className="small" href={href} download={file.fileName} data-testid="evidence-file">
+      下载原文件
+    </a>
+  );
+}
+
 function EvidenceCard({
   file: f,
   n,
+  original,
   register,
   onRemove,
+  onAnnotate,
 }: {
   file: EvidenceFile;
   n: number;
+  /** For a marked-up copy: how the original is labelled in this list (null when it is not listed). */
+  original: string | null;
   register: UseFormRegister<Draft>;
   onRemove: (reason: string) => Promise<string | null>;
+  onAnnotate: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const what = `${f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+  const what = evidenceLabel(f, n);
   return (
     <li className="evidence-card">
       <Thumb file={f} />
@@ -91,7 +112,20 @@ function EvidenceCard({
       <span className="small muted mono" title={f.sha256}>
         SHA-256 {f.sha256.slice(0, 12)}…
       </span>
+      {f.annotationOf ? (
+        <span className="small" data-testid="evidence-markup-of" title={f.annotationOf.sha256}>
+          标注自{original ?? '原照片'}（原件 SHA-256 {f.annotationOf.sha256.slice(0, 12)}…，原件未改动）
+        </span>
+      ) : null}
       <EvidenceWhere file={f} />
+      <span className="evidence-actions">
+        <OriginalLink file={f} />
+        {f.mime.startsWith('image/') && !f.annotationOf ? (
+          <button type="button" className="btn btn-small" aria-label={`标注${what}…`} onClick={onAnnotate}>
+            标注…
+          </button>
+        ) : null}
+      </span>
       <label className="small" htmlFor={`caption-${f.id}`}>
         说明
       </label>
@@ -152,6 +186,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
   const [files, setFiles] = useState<readonly EvidenceFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [annotating, setAnnotating] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -240,10 +275,38 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
       ) : null}
       {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
       <ul className="evidence-grid" aria-label="已添加的证据">
-        {files.map((f, i) => (
-          <EvidenceCard key={f.id} file={f} n={i + 1} register={register} onRemove={(reason) => remove(f.id, reason)} />
-        ))}
+        {files.map((f, i) => {
+          const at = f.annotationOf ? files.findIndex((o) => o.id === f.annotationOf?.id) : -1;
+          const target = files[at];
+          return (
+            <EvidenceCard
+              key={f.id}
+              file={f}
+              n={i + 1}
+              original={target ? evidenceLabel(target, at + 1) : null}
+              register={register}
+              onRemove={(reason) => remove(f.id, reason)}
+              onAnnotate={() => setAnnotating(f.id)}
+            />
+          );
+        })}
       </ul>
+      {annotating
+        ? files
+            .filter((f) => f.id === annotating)
+            .map((f) => (
+              <PhotoAnnotator
+                key={f.id}
+                file={f}
+                label={evidenceLabel(f, files.indexOf(f) + 1)}
+                onSaved={(marked) => {
+                  setFiles((prev) => [...prev, marked]);
+                  setAnnotating(null);
+                }}
+                onClose={() => setAnnotating(null)}
+              />
+            ))
+        : null}
     </section>
   );
 }
