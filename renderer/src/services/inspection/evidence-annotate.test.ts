@@ -25,6 +25,13 @@ describe('marked-up photos', () => {
     expect(out.file.sha256).toBe(await hashBlob(tinyPng('shop with an arrow')));
     expect(out.file.place).toEqual(photo.place);
     expect(out.file.fileName).toBe('shop-标注.png');
+    const chain = await s.inspection.processRecord('task-1');
+    expect(chain.find((e) => e.subjectId === out.file.id)?.detail).toMatchObject({
+      annotationOf: photo.id,
+      originalSha256: photo.sha256,
+      sha256: out.file.sha256,
+      placeSource: 'geolocation',
+    });
     const stored = await attachmentsRepo(dbs.field).get(photo.id);
     expect(await hashBlob(stored!.blob)).toBe(photo.sha256);
     expect(await hashBlob(stored!.blob)).toBe(await hashBlob(tinyPng('shop')));
