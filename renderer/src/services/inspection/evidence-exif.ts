@@ -3,8 +3,8 @@
  * values are read and interpreted here rather than exifr's revived Dates: DateTimeOriginal has no
  * zone, and only with OffsetTimeOriginal is it an instant; without it, it is read as device-local
  * time (the photo and the laptop are in the same place in practice) and that is said in the UI.
+ * exifr is loaded on the first image added (a lazy chunk), not at start-up.
  */
-import exifr from 'exifr';
 import type { ExifSummary } from '../../../../shared/domain/evidence-meta.js';
 
 function text(v: unknown): string | null {
@@ -40,6 +40,7 @@ export async function readExif(file: Blob): Promise<ExifSummary | null> {
   if (!file.type.startsWith('image/')) return null;
   let raw: unknown;
   try {
+    const { default: exifr } = await import('exifr');
     raw = await exifr.parse(new Uint8Array(await file.arrayBuffer()), {
       tiff: true,
       exif: true,
