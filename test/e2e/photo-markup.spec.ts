@@ -1,13 +1,13 @@
 /**
  * 标注照片: arrows, a circle, freehand and text drawn with the mouse on a photo are saved as a second
  * evidence item that names the original's SHA-256; the original's stored bytes are still exactly the
- * file the inspector added.
+ * file the inspector added, and the locked record lists both with their hashes.
  */
 import type { Locator, Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { expect, test } from './fixtures.js';
 import { addPhotos, makeImages } from './inspection-pages.js';
-import { openMyTask } from './pages.js';
+import { fillAllCompliant, finalize, openMyTask } from './pages.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -125,4 +125,17 @@ test('a marked-up photo is a second evidence item naming the original, whose byt
   await expect(original.getByRole('alert')).toContainText('请先删除标注件');
   await expect(cards).toHaveCount(2);
   await panel.screenshot({ path: 'test-results/screens/photo-markup.png' });
+  await original.getByRole('button', { name: '取消' }).click();
+
+  // The locked record lists both files with their hashes, the markup naming its original's.
+  await fillAllCompliant(page, '现场标注了无证经营的位置');
+  await finalize(page);
+  const rows = page.getByRole('table').filter({ hasText: '时间与地点' }).getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText(`照片 1`);
+  await expect(rows.nth(1)).toContainText(sha256(png).slice(0, 16));
+  await expect(rows.nth(2)).toContainText('标注照片 2');
+  await expect(rows.nth(2)).toContainText(sha256(markedBytes).slice(0, 16));
+  await expect(rows.nth(2)).toContainText(`原件 ${sha256(png).slice(0, 16)}`);
+  await expect(rows.nth(2)).toContainText('企业登记地址');
 });
