@@ -10,7 +10,7 @@ import { services } from '../../services/index.js';
 import type { Draft, EvidenceFile } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
-import { clockText, exifText, placeText } from './evidence-text.js';
+import { EvidenceWhere, OriginalLink } from './EvidenceDetails.js';
 import { currentLocation } from './geolocation.js';
 import { PhotoAnnotator } from './PhotoAnnotator.js';
 import { useObjectUrl } from './useObjectUrl.js';
@@ -29,40 +29,6 @@ function Thumb({ file }: { file: EvidenceFile }) {
   return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
 }
 
-/** Where and by which clock it was taken, and what a photo's EXIF says; disagreements are shown, not hidden. */
-function EvidenceWhere({ file: f }: { file: EvidenceFile }) {
-  const clock = clockText(f.clockSkewMs);
-  const exif = exifText(f.exif);
-  return (
-    <>
-      {f.place ? (
-        <span
-          className={`small ${f.place.source === 'geolocation' ? '' : 'evidence-address'}`}
-          data-testid="evidence-place"
-        >
-          {placeText(f.place)}
-        </span>
-      ) : null}
-      {clock ? (
-        <span className="small muted" data-testid="evidence-clock">
-          {clock}
-        </span>
-      ) : null}
-      {exif ? (
-        <span className="small muted" data-testid="evidence-exif">
-          {exif}
-        </span>
-      ) : null}
-      {f.exifDifferences.length > 0 ? (
-        // Not a list: the evidence grid's list items are the evidence items themselves.
-        <span className="small field-error" data-testid="evidence-exif-differences">
-          EXIF 与采集记录不一致：{f.exifDifferences.join('；')}
-        </span>
-      ) : null}
-    </>
-  );
-}
-
 /**
  * One stored file: thumbnail, what and when, its hash, the caption, and removal asked twice (it
  * cannot be undone) with a required reason, which goes on the inspector's audit chain as evidence
@@ -70,17 +36,6 @@ function EvidenceWhere({ file: f }: { file: EvidenceFile }) {
  */
 function evidenceLabel(f: EvidenceFile, n: number): string {
   return `${f.annotationOf ? '标注照片' : f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
-}
-
-/** The file itself, to look at in full or keep a copy: exactly the stored bytes. */
-function OriginalLink({ file }: { file: EvidenceFile }) {
-  const href = useObjectUrl(file.blob);
-  if (!href) return null;
-  return (
-    <a className="small" href={href} download={file.fileName} data-testid="evidence-file">
-      下载原文件
-    </a>
-  );
 }
 
 function EvidenceCard({
