@@ -1,7 +1,9 @@
 /**
  * The Content-Security-Policy of every page served from app://bundle, from `default-src 'none'`.
  * connect-src lists only the configured platform (and publicity) origins. pdfmake's embedded fonts
- * and generated PDFs need `data:`/`blob:` for fonts, images and workers.
+ * and generated PDFs need `data:`/`blob:` for fonts, images and workers. The licence QR decoder is
+ * WebAssembly compiled from the app's own bundle: `'wasm-unsafe-eval'` allows compiling wasm and
+ * nothing else (JavaScript eval stays forbidden).
  */
 import { httpOrigin } from './trusted-url.js';
 
@@ -18,7 +20,7 @@ export function buildCsp(input: CspInput): string {
   }
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' blob: data:",
     "font-src 'self' data:",

@@ -57,37 +57,41 @@ describe('navigation policy', () => {
 });
 
 describe('permission policy', () => {
-  it('allows only media, only for app://bundle', () => {
-    expect(isPermissionAllowed('media', 'app://bundle')).toBe(true);
-    expect(isPermissionAllowed('media', 'https://evil.example')).toBe(false);
-    for (const p of [
-      'geolocation',
-      'notifications',
-      'clipboard-read',
-      'openExternal',
-      'midi',
-      'hid',
-      'usb',
-      'fullscreen',
-    ]) {
-      expect(isPermissionAllowed(p, 'app://bundle')).toBe(false);
+  it('allows only the camera and geolocation, only for app://bundle; never the microphone', () => {
+    expect(isPermissionAllowed('media', 'app://bundle', ['video'])).toBe(true);
+    expect(isPermissionAllowed('geolocation', 'app://bundle')).toBe(true);
+    expect(isPermissionAllowed('media', 'https://evil.example', ['video'])).toBe(false);
+    expect(isPermissionAllowed('geolocation', 'https://evil.example')).toBe(false);
+    expect(isPermissionAllowed('geolocation', 'app://bundle.evil.example')).toBe(false);
+    expect(isPermissionAllowed('media', 'app://bundle', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://bundle', ['video', 'audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://bundle', ['unknown'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://bundle', [])).toBe(false);
+    for (const p of ['notifications', 'clipboard-read', 'openExternal', 'midi', 'hid', 'usb', 'fullscreen']) {
+      expect(isPermissionAllowed(p, 'app://bundle', ['video'])).toBe(false);
     }
   });
 
   it('installs request and check handlers on the session that apply the policy', () => {
-    let request: ((c: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void) | undefined;
-    let check: ((c: unknown, p: string, origin: string) => boolean) | undefined;
+    type Details = { requestingUrl: string; mediaTypes?: ('video' | 'audio')[] };
+    let request: ((c: unknown, p: string, cb: (ok: boolean) => void, d: Details) => void) | undefined;
+    let check: ((c: unknown, p: string, origin: string, d: { mediaType?: string }) => boolean) | undefined;
     const session = {
       setPermissionRequestHandler: (h: typeof request) => (request = h),
       setPermissionCheckHandler: (h: typeof check) => (check = h),
     } as unknown as Session;
     installPermissionPolicy(session, () => {});
     const answers: boolean[] = [];
-    request?.(null, 'media', (ok) => answers.push(ok), { requestingUrl: 'app://bundle/inspection' });
-    request?.(null, 'media', (ok) => answers.push(ok), { requestingUrl: 'https://evil.example/' });
-    request?.(null, 'geolocation', (ok) => answers.push(ok), { requestingUrl: 'app://bundle/' });
-    expect(answers).toEqual([true, false, false]);
-    expect(check?.(null, 'media', 'app://bundle')).toBe(true);
-    expect(check?.(null, 'notifications', 'app://bundle')).toBe(false);
+    const ask = (p: string, d: Details) => request?.(null, p, (ok) => answers.push(ok), d);
+    ask('media', { requestingUrl: 'app://bundle/inspection', mediaTypes: ['video'] });
+    ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] });
+    ask('geolocation', { requestingUrl: 'app://bundle/' });
+    ask('media', { requestingUrl: 'app://bundle/inspection', mediaTypes: ['video', 'audio'] });
+    ask('geolocation', { requestingUrl: 'https://evil.example/' });
+    expect(answers).toEqual([true, false, true, false, false]);
+    expect(check?.(null, 'media', 'app://bundle', { mediaType: 'video' })).toBe(true);
+    expect(check?.(null, 'media', 'app://bundle', { mediaType: 'audio' })).toBe(false);
+    expect(check?.(null, 'geolocation', 'app://bundle', {})).toBe(true);
+    expect(check?.(null, 'notifications', 'app://bundle', {})).toBe(false);
   });
 });

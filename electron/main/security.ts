@@ -1,7 +1,9 @@
 /**
  * Default-deny policy for every webContents and the session: navigation and redirects only inside
  * app://bundle, no new windows (allowlisted https links go to the system browser instead), no
- * <webview>, and no permissions except `media` (camera for evidence photos) for app://bundle.
+ * <webview>, and for app://bundle only two permissions: the camera (evidence photos, licence QR scans)
+ * and geolocation (where each piece of evidence was taken). The microphone stays denied: nothing in
+ * the app records sound, and a `media` request that includes audio is refused as a whole.
  */
 import type { Session, WebContents } from 'electron';
 import { isAllowedExternalUrl, isAppBundleOrigin, isAppBundleUrl } from './trusted-url.js';
@@ -44,19 +46,28 @@ export function hardenWebContents(contents: WebContents, options: HardenOptions)
   });
 }
 
-/** Only `media`, only for the app's own origin. Everything else Electron would auto-approve is denied. */
-export function isPermissionAllowed(permission: string, origin: string): boolean {
-  return permission === 'media' && isAppBundleOrigin(origin);
+/** What a `media` request or check asks for: `video` is the camera, `audio` the microphone. */
+export type MediaKinds = readonly ('video' | 'audio' | 'unknown')[];
+
+/**
+ * Only geolocation and the camera, only for the app's own origin. A `media` permission counts as the
+ * camera only when it names video and nothing else. Everything else Electron would auto-approve is denied.
+ */
+export function isPermissionAllowed(permission: string, origin: string, media: MediaKinds = []): boolean {
+  if (!isAppBundleOrigin(origin)) return false;
+  if (permission === 'geolocation') return true;
+  return permission === 'media' && media.length > 0 && media.every((m) => m === 'video');
 }
 
 export function installPermissionPolicy(session: Session, log: Log): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const allowed = isPermissionAllowed(permission, originOf(details.requestingUrl));
-    if (!allowed) log('denied permission request', { permission, url: details.requestingUrl });
+    const media = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    const allowed = isPermissionAllowed(permission, originOf(details.requestingUrl), media);
+    if (!allowed) log('denied permission request', { permission, media, url: details.requestingUrl });
     callback(allowed);
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionAllowed(permission, requestingOrigin),
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, requestingOrigin, details.mediaType ? [details.mediaType] : []),
   );
 }
 

@@ -79,6 +79,28 @@ export const SignatureRefSchema = z.object({
 });
 export type SignatureRef = z.infer<typeof SignatureRefSchema>;
 
+export const EvidencePlaceSchema = z.discriminatedUnion('source', [
+  z.object({
+    source: z.literal('geolocation'),
+    lat: z.number().min(-90).max(90),
+    lon: z.number().min(-180).max(180),
+    accuracyM: z.number().nonnegative(),
+    fixedAt: IsoDateTimeSchema,
+  }),
+  z.object({
+    source: z.literal('registered-address'),
+    address: z.string(),
+    reason: z.enum(['denied', 'unavailable']),
+  }),
+]);
+
+export const ExifSummarySchema = z.object({
+  takenAt: IsoDateTimeSchema.nullable(),
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+  device: z.string().max(200).nullable(),
+});
+
 /** Evidence listed in the payload, so the content hash covers each file's SHA-256. */
 export const EvidenceRefSchema = z.object({
   id: IdSchema,
@@ -88,6 +110,17 @@ export const EvidenceRefSchema = z.object({
   mime: z.string(),
   caption: z.string().max(500),
   capturedAt: IsoDateTimeSchema,
+  /*
+   * Place, clock and EXIF were added later: optional, so earlier payloads parse and hash unchanged.
+   * `clockSkewMs` is platform − device clock (ms) as last measured, null when never measured.
+   */
+  clockSkewMs: z.number().int().nullable().optional(),
+  place: EvidencePlaceSchema.optional(),
+  exif: ExifSummarySchema.nullable().optional(),
+  /** How the photo's EXIF disagrees with this record, in words (shown, never hidden). */
+  exifDifferences: z.array(z.string()).optional(),
+  /** A marked-up copy names the evidence it was drawn on; that original stays in the record unaltered. */
+  annotationOf: z.object({ id: IdSchema, sha256: Sha256Schema }).optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 

@@ -6,6 +6,7 @@
  * Blobs are stored as Blobs: Chromium's IndexedDB keeps them as files, and fake-indexeddb under
  * Node 20 structured-clones Blob too (tested in attachments.repo.test.ts), so no ArrayBuffer detour.
  */
+import type { EvidencePlace, ExifSummary } from '../../../shared/domain/evidence-meta.js';
 
 export const ATTACHMENT_KINDS = ['photo', 'scan', 'signature'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
@@ -35,4 +36,13 @@ export interface AttachmentRow {
    * thumbnail stay, so the record still says what the platform holds. Absent on rows never reclaimed.
    */
   readonly reclaimed?: { readonly at: string } | null;
+  /*
+   * Added later, optional (rows written before have none): platform − device clock in ms as last
+   * measured (null: never measured), where it was taken, what an image file's EXIF says, and for a
+   * marked-up copy the original it was drawn on.
+   */
+  readonly clockSkewMs?: number | null;
+  readonly place?: EvidencePlace;
+  readonly exif?: ExifSummary | null;
+  readonly annotationOf?: { readonly id: string; readonly sha256: string };
 }

@@ -91,6 +91,11 @@ export interface TokenKeeper extends TokenProvider {
   hasTokens(): boolean;
   /** Called when a refresh is rejected (the user must sign in online again). */
   onExpired(listener: () => void): () => void;
+  /**
+   * Platform − device clock in ms, from the last token issued in this run (kept across a lock: the
+   * clocks did not change); null when no token was issued or loaded yet. Evidence records it.
+   */
+  skewMs(): number | null;
 }
 
 export interface TokenKeeperDeps {
@@ -201,9 +206,11 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
   let session = false;
   let inflight: Promise<RefreshOutcome> | null = null;
   const expiredListeners = new Set<() => void>();
+  let skew: number | null = null;
   const hold = (g: AccessGrant | null, s: boolean) => {
     grant = g;
     session = s;
+    if (g) skew = Math.round(g.skewMs);
   };
   source.onExternalLock(() => hold(null, false));
 
@@ -254,5 +261,6 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
       expiredListeners.add(listener);
       return () => expiredListeners.delete(listener);
     },
+    skewMs: () => skew,
   };
 }

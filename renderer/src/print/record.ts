@@ -12,9 +12,9 @@ import {
   ITEM_OUTCOME_LABELS,
   resultSummary,
 } from '../../../shared/domain/results.js';
-import type { ItemResult } from '../../../shared/protocol/results.js';
+import type { EvidenceRef, ItemResult } from '../../../shared/protocol/results.js';
 import { findItem, inspectorsLine, inspectorsOf } from './facts.js';
-import { checkbox, formatDateCn, formatTimeRangeCn } from './format.js';
+import { checkbox, formatDateCn, formatDateTimeCn, formatTimeRangeCn } from './format.js';
 import {
   a4Document,
   closingBlock,
@@ -131,6 +131,33 @@ function evidenceList(evidence: readonly Evidence[]): Content {
   );
 }
 
+/** Where an item was taken, as printed: a registered address is marked as not a position fix. */
+function evidencePlace(e: EvidenceRef): string {
+  const p = e.place;
+  if (!p) return '未记录地点';
+  if (p.source === 'registered-address') return `企业登记地址（非现场定位）${p.address}`;
+  return `定位 ${p.lat.toFixed(5)},${p.lon.toFixed(5)}（±${Math.round(p.accuracyM)}米）`;
+}
+
+/**
+ * Each stored file by kind, time, place and SHA-256, so the printed record names the very files
+ * the content hash covers; a marked-up copy names its original's hash.
+ */
+function evidenceItems(items: readonly EvidenceRef[]): Content[] {
+  if (items.length === 0) return [];
+  return [
+    paragraph('证据清单（类别、时间、地点、SHA-256 校验值）：', false),
+    numberedList(
+      items.map((e) => {
+        const kind = e.annotationOf ? '标注照片' : e.kind === 'scan' ? '扫描件' : '照片';
+        const of = e.annotationOf ? `；原件 SHA-256 ${e.annotationOf.sha256}` : '';
+        const caption = e.caption.trim() ? `（${e.caption.trim()}）` : '';
+        return `${kind}${caption}，${formatDateTimeCn(e.capturedAt)}，${evidencePlace(e)}；SHA-256 ${e.sha256}${of}`;
+      }),
+    ),
+  ];
+}
+
 function signatureRow(label: string, mark: Content, extra: string): Content {
   return {
     columns: [
@@ -191,6 +218,7 @@ export function buildRecord(raw: RecordInput): TDocumentDefinitions {
     ...conclusion(input),
     section(2, '证据材料'),
     evidenceList(input.evidence),
+    ...evidenceItems(input.result.evidence ?? []),
     section(3, '签名确认'),
     signatures(input),
     closingBlock(input),

@@ -103,7 +103,16 @@ function addedEntry(row: AttachmentRow): AuditInput {
         at: row.capturedAt,
         kind: 'evidence.added',
         subjectId: row.id,
-        detail: { ...base, evidenceKind: row.kind, capturedAt: row.capturedAt, size: row.size },
+        detail: {
+          ...base,
+          evidenceKind: row.kind,
+          capturedAt: row.capturedAt,
+          size: row.size,
+          // Where it was taken and, for a marked-up copy, which file it was drawn on: the chain then
+          // holds both hashes even if a later record is disputed.
+          ...(row.place ? { placeSource: row.place.source } : {}),
+          ...(row.annotationOf ? { annotationOf: row.annotationOf.id, originalSha256: row.annotationOf.sha256 } : {}),
+        },
       };
 }
 

@@ -18,6 +18,7 @@ import { services } from '../../services/index.js';
 import type { EnterpriseSearchAnswer, EnterpriseSearchFilters } from '../../services/index.js';
 import { Badge, CreditBadge, WarningBadge } from '../../ui/Badge.js';
 import { formatRoute } from '../../state/routes.js';
+import { LicenceScan } from './LicenceScan.js';
 
 const REGIONS: readonly (readonly [string, string])[] = [
   ['371002', '环翠区'],
@@ -83,6 +84,7 @@ export function EnterpriseSearchScreen() {
           onChange={(ev) => setQuery(ev.target.value)}
         />
       </label>
+      <LicenceScan />
       <fieldset className="chips">
         <legend>信用风险分类</legend>
         {CREDIT_CLASSES.map((c) => (

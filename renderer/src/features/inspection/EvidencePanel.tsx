@@ -10,6 +10,9 @@ import { services } from '../../services/index.js';
 import type { Draft, EvidenceFile } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
+import { EvidenceWhere, OriginalLink } from './EvidenceDetails.js';
+import { currentLocation } from './geolocation.js';
+import { PhotoAnnotator } from './PhotoAnnotator.js';
 import { useObjectUrl } from './useObjectUrl.js';
 
 const MAX_REASON = 200;
@@ -31,21 +34,30 @@ function Thumb({ file }: { file: EvidenceFile }) {
  * cannot be undone) with a required reason, which goes on the inspector's audit chain as evidence
  * of why a capture is missing from the record.
  */
+function evidenceLabel(f: EvidenceFile, n: number): string {
+  return `${f.annotationOf ? '标注照片' : f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+}
+
 function EvidenceCard({
   file: f,
   n,
+  original,
   register,
   onRemove,
+  onAnnotate,
 }: {
   file: EvidenceFile;
   n: number;
+  /** For a marked-up copy: how the original is labelled in this list (null when it is not listed). */
+  original: string | null;
   register: UseFormRegister<Draft>;
   onRemove: (reason: string) => Promise<string | null>;
+  onAnnotate: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const what = `${f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+  const what = evidenceLabel(f, n);
   return (
     <li className="evidence-card">
       <Thumb file={f} />
@@ -54,6 +66,20 @@ function EvidenceCard({
       </span>
       <span className="small muted mono" title={f.sha256}>
         SHA-256 {f.sha256.slice(0, 12)}…
+      </span>
+      {f.annotationOf ? (
+        <span className="small" data-testid="evidence-markup-of" title={f.annotationOf.sha256}>
+          标注自{original ?? '原照片'}（原件 SHA-256 {f.annotationOf.sha256.slice(0, 12)}…，原件未改动）
+        </span>
+      ) : null}
+      <EvidenceWhere file={f} />
+      <span className="evidence-actions">
+        <OriginalLink file={f} />
+        {f.mime.startsWith('image/') && !f.annotationOf ? (
+          <button type="button" className="btn btn-small" aria-label={`标注${what}…`} onClick={onAnnotate}>
+            标注…
+          </button>
+        ) : null}
       </span>
       <label className="small" htmlFor={`caption-${f.id}`}>
         说明
@@ -115,6 +141,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
   const [files, setFiles] = useState<readonly EvidenceFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [annotating, setAnnotating] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -130,8 +157,9 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
     setError(null);
     setBusy(true);
     try {
+      const location = await currentLocation(); // one fix for the batch: taken at the same place
       for (const f of list) {
-        const stored = await services.inspection.addEvidence(taskId, f, kind, f.name || `${kind}.bin`);
+        const stored = await services.inspection.addEvidence(taskId, f, kind, f.name || `${kind}.bin`, location);
         setFiles((prev) => [...prev, stored]);
       }
     } catch (e) {
@@ -155,7 +183,10 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
   return (
     <section aria-labelledby="evidence-title" className="card" data-testid="evidence-panel">
       <h2 id="evidence-title">现场证据</h2>
-      <p className="small muted">照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值；说明文字随草稿自动保存。</p>
+      <p className="small muted">
+        照片和扫描件保存在本机，并在保存时计算 SHA-256 校验值，记录时间、位置（允许定位时）和照片的 EXIF
+        信息；说明文字随草稿自动保存。
+      </p>
       <div className="evidence-actions">
         <label className="btn" htmlFor="evidence-photo">
           从文件添加照片
@@ -199,10 +230,38 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
       ) : null}
       {files.length === 0 ? <p className="muted small">尚未添加证据。</p> : null}
       <ul className="evidence-grid" aria-label="已添加的证据">
-        {files.map((f, i) => (
-          <EvidenceCard key={f.id} file={f} n={i + 1} register={register} onRemove={(reason) => remove(f.id, reason)} />
-        ))}
+        {files.map((f, i) => {
+          const at = f.annotationOf ? files.findIndex((o) => o.id === f.annotationOf?.id) : -1;
+          const target = files[at];
+          return (
+            <EvidenceCard
+              key={f.id}
+              file={f}
+              n={i + 1}
+              original={target ? evidenceLabel(target, at + 1) : null}
+              register={register}
+              onRemove={(reason) => remove(f.id, reason)}
+              onAnnotate={() => setAnnotating(f.id)}
+            />
+          );
+        })}
       </ul>
+      {annotating
+        ? files
+            .filter((f) => f.id === annotating)
+            .map((f) => (
+              <PhotoAnnotator
+                key={f.id}
+                file={f}
+                label={evidenceLabel(f, files.indexOf(f) + 1)}
+                onSaved={(marked) => {
+                  setFiles((prev) => [...prev, marked]);
+                  setAnnotating(null);
+                }}
+                onClose={() => setAnnotating(null)}
+              />
+            ))
+        : null}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { formatRoute } from '../../state/routes.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { TASK_STATUS_LABELS } from '../tasks/task-text.js';
+import { LicenceScan } from '../enterprises/LicenceScan.js';
 import { InspectionForm } from './InspectionForm.js';
 import { ResultView } from './ResultView.js';
 
@@ -118,6 +119,7 @@ export function InspectionScreen({ taskId }: { taskId: string }) {
       {draft ? (
         <>
           {draft.replaces ? <CorrectionNotice replaces={draft.replaces} results={results} /> : null}
+          <LicenceScan expected={{ uscc: task.enterprise.uscc, name: task.enterprise.name }} />
           <InspectionForm
             key={draft.resultId}
             task={task}

@@ -1,9 +1,11 @@
 /**
- * The finalized record's signatures (with refusal and witness) and evidence list with SHA-256,
- * read from the frozen payload (what the content hash covers).
+ * The finalized record's signatures (with refusal and witness) and evidence list with time, place,
+ * SHA-256 (a markup names its original's) and EXIF disagreements, read from the frozen payload
+ * (what the content hash covers).
  */
 import type { ResultPayload } from '../../../../shared/protocol/index.js';
 import { formatDateTime } from '../../ui/format.js';
+import { placeText } from './evidence-text.js';
 
 export function ResultExtras({ payload }: { payload: ResultPayload }) {
   const sigs = payload.signatures ?? [];
@@ -31,6 +33,7 @@ export function ResultExtras({ payload }: { payload: ResultPayload }) {
             <tr>
               <th scope="col">证据</th>
               <th scope="col">说明</th>
+              <th scope="col">时间与地点</th>
               <th scope="col">SHA-256</th>
             </tr>
           </thead>
@@ -38,10 +41,21 @@ export function ResultExtras({ payload }: { payload: ResultPayload }) {
             {evidence.map((e, i) => (
               <tr key={e.id}>
                 <td>
-                  {e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（{(e.size / 1024).toFixed(1)} KB）
+                  {e.annotationOf ? '标注照片' : e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（
+                  {(e.size / 1024).toFixed(1)} KB）
                 </td>
                 <td>{e.caption || '—'}</td>
-                <td className="mono small">{e.sha256.slice(0, 16)}…</td>
+                <td className="small">
+                  {formatDateTime(e.capturedAt)}
+                  {e.place ? <div>{placeText(e.place)}</div> : null}
+                  {e.exifDifferences?.length ? (
+                    <div className="field-error">EXIF 与采集记录不一致：{e.exifDifferences.join('；')}</div>
+                  ) : null}
+                </td>
+                <td className="mono small">
+                  {e.sha256.slice(0, 16)}…
+                  {e.annotationOf ? <div>原件 {e.annotationOf.sha256.slice(0, 16)}…</div> : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,8 +3,10 @@
  * (createImageBitmap + canvas; none for PDFs or where the browser cannot decode), then one strict
  * write through the attachments repository. A full disk surfaces as StorageFullError (zh-CN).
  */
+import { exifDifferences, type EvidencePlace } from '../../../../shared/domain/evidence-meta.js';
 import { hashBlob, type AttachmentKind, type AttachmentRow, type AttachmentsRepo } from '../../db/index.js';
 import type { EvidenceFile } from '../api.js';
+import { readExif } from './evidence-exif.js';
 
 const THUMB_PX = 240;
 export const MAX_EVIDENCE_BYTES = 25 * 1024 * 1024;
@@ -41,6 +43,11 @@ export function toEvidenceFile(row: AttachmentRow): EvidenceFile {
     thumbnail: row.thumbnail,
     blob: row.blob,
     reclaimedAt: row.reclaimed?.at ?? null,
+    ...(row.clockSkewMs !== undefined ? { clockSkewMs: row.clockSkewMs } : {}),
+    ...(row.place ? { place: row.place } : {}),
+    ...(row.exif !== undefined ? { exif: row.exif } : {}),
+    ...(row.annotationOf ? { annotationOf: row.annotationOf } : {}),
+    exifDifferences: exifDifferences(row.exif, { capturedAt: row.capturedAt, place: row.place }),
   };
 }
 
@@ -51,6 +58,10 @@ export interface CaptureInput {
   readonly kind: AttachmentKind;
   readonly fileName: string;
   readonly capturedAt: string;
+  /** Photos and scans: platform − device clock (ms), null when never measured. */
+  readonly clockSkewMs?: number | null;
+  readonly place?: EvidencePlace;
+  readonly annotationOf?: { readonly id: string; readonly sha256: string };
 }
 
 export function evidenceKindError(kind: AttachmentKind, file: Blob): string | null {
@@ -66,9 +77,11 @@ export function evidenceKindError(kind: AttachmentKind, file: Blob): string | nu
 export async function captureEvidence(attachments: AttachmentsRepo, input: CaptureInput): Promise<EvidenceFile> {
   const problem = evidenceKindError(input.kind, input.file);
   if (problem) throw new Error(problem);
-  const [sha256, thumbnail] = await Promise.all([
+  const evidence = input.kind !== 'signature';
+  const [sha256, thumbnail, exif] = await Promise.all([
     hashBlob(input.file),
-    input.kind === 'signature' ? Promise.resolve(null) : makeThumbnail(input.file),
+    evidence ? makeThumbnail(input.file) : Promise.resolve(null),
+    evidence ? readExif(input.file) : Promise.resolve(null),
   ]);
   const row: AttachmentRow = {
     id: `att-${crypto.randomUUID()}`,
@@ -82,6 +95,14 @@ export async function captureEvidence(attachments: AttachmentsRepo, input: Captu
     thumbnail,
     fileName: input.fileName,
     capturedAt: input.capturedAt,
+    ...(evidence
+      ? {
+          clockSkewMs: input.clockSkewMs ?? null,
+          exif,
+          ...(input.place ? { place: input.place } : {}),
+          ...(input.annotationOf ? { annotationOf: input.annotationOf } : {}),
+        }
+      : {}),
   };
   return toEvidenceFile(await attachments.add(row));
 }

@@ -5,9 +5,17 @@
  */
 import { lenientConditions, matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
 import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { exifDifferences } from '../../../../shared/domain/evidence-meta.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import type { FindingFollowUpState } from '../../../../shared/domain/follow-up.js';
-import type { FollowUpOf, Reference, ResultPayload, SignatureRef, Task } from '../../../../shared/protocol/index.js';
+import type {
+  EvidenceRef,
+  FollowUpOf,
+  Reference,
+  ResultPayload,
+  SignatureRef,
+  Task,
+} from '../../../../shared/protocol/index.js';
 import type { AttachmentRow, DraftRow } from '../../db/index.js';
 import type { Draft, DraftItem, DraftSignature } from '../api.js';
 
@@ -158,6 +166,21 @@ export interface PayloadInput {
   readonly deadline: string;
 }
 
+/**
+ * Place, clock offset, EXIF (with how it disagrees) and the original of a marked-up copy, each only
+ * when the row has it: rows captured before these existed give the payload they always gave.
+ */
+function evidenceMeta(f: AttachmentRow): Partial<EvidenceRef> {
+  const differences = exifDifferences(f.exif, { capturedAt: f.capturedAt, place: f.place });
+  return {
+    ...(f.clockSkewMs !== undefined ? { clockSkewMs: f.clockSkewMs } : {}),
+    ...(f.place ? { place: f.place } : {}),
+    ...(f.exif !== undefined ? { exif: f.exif } : {}),
+    ...(differences.length > 0 ? { exifDifferences: differences } : {}),
+    ...(f.annotationOf ? { annotationOf: f.annotationOf } : {}),
+  };
+}
+
 export function buildPayload({
   draft,
   task,
@@ -211,6 +234,7 @@ export function buildPayload({
         mime: f.mime,
         caption: draft.captions[f.id] ?? '',
         capturedAt: f.capturedAt,
+        ...evidenceMeta(f),
       })),
     ...(templateItems.length > 0 ? { templateItems } : {}),
     ...(usccIssue ? { usccCheck: { issue: usccIssue, note: draft.usccNote.trim() } } : {}),

@@ -1,4 +1,5 @@
 /** The inspection form's state (autosaved drafts), evidence files, and finalized results. */
+import type { EvidencePlace, ExifSummary, GeoFix } from '../../../../shared/domain/evidence-meta.js';
 import type { Receipt, ResultPayload } from '../../../../shared/protocol/index.js';
 import type {
   CheckMethod,
@@ -84,7 +85,18 @@ export interface EvidenceFile {
   readonly blob: Blob;
   /** When the original was reclaimed (its bytes deleted after the platform's receipt covered them); else null. */
   readonly reclaimedAt: string | null;
+  /** Platform − device clock (ms) at capture; null when never measured; absent on older rows. */
+  readonly clockSkewMs?: number | null;
+  readonly place?: EvidencePlace;
+  readonly exif?: ExifSummary | null;
+  /** How the EXIF disagrees with the capture record (empty when it agrees or there is none). */
+  readonly exifDifferences: readonly string[];
+  readonly annotationOf?: { readonly id: string; readonly sha256: string };
 }
+
+/** Where the device was when evidence was added: a fix, or why there is none. */
+export type CaptureLocation =
+  { readonly fix: GeoFix } | { readonly fix: null; readonly reason: 'denied' | 'unavailable' };
 
 export interface FinalizeProblem {
   /** Form path the problem belongs to, e.g. `items.2.finding.description` or `resultCodes`. */
@@ -101,7 +113,11 @@ export interface StoredResult {
   readonly receipt: Receipt | null;
 }
 
-export type RemoveEvidenceOutcome = { ok: true } | { ok: false; error: { kind: 'invalid-reason'; message: string } };
+export type RemoveEvidenceOutcome =
+  { ok: true } | { ok: false; error: { kind: 'invalid-reason' | 'has-markup'; message: string } };
+
+export type AnnotateOutcome =
+  { ok: true; file: EvidenceFile } | { ok: false; error: { kind: 'no-original' | 'not-an-image'; message: string } };
 
 /** One audit-chain entry as the 执法过程记录 view shows it. */
 export interface ProcessRecordEntry {
@@ -124,11 +140,23 @@ export interface InspectionService {
     taskId: string,
   ): Promise<{ ok: true; result: StoredResult } | { ok: false; problems: readonly FinalizeProblem[] }>;
   resultForTask(taskId: string): Promise<StoredResult | null>;
-  /** Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture). */
-  addEvidence(taskId: string, file: Blob, kind: EvidenceFile['kind'], fileName: string): Promise<EvidenceFile>;
+  /**
+   * Stores a photo, scan or signature PNG for the task's open draft (SHA-256 + thumbnail at capture).
+   * A photo or scan also records the platform clock offset, its EXIF, and where: the fix in
+   * `location`, else the enterprise's registered address marked as such.
+   */
+  addEvidence(
+    taskId: string,
+    file: Blob,
+    kind: EvidenceFile['kind'],
+    fileName: string,
+    location?: CaptureLocation,
+  ): Promise<EvidenceFile>;
   /** Removes evidence of the open draft; the reason (required, at most 200 characters) goes on the audit chain. */
   removeEvidence(id: string, reason: string): Promise<RemoveEvidenceOutcome>;
   evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
+  /** Stores a marked-up copy of a photo as new evidence naming the original (id and SHA-256); the original is untouched. */
+  annotateEvidence(originalId: string, marked: Blob): Promise<AnnotateOutcome>;
   /** Every finalized record of the task, newest first (corrections name the one they replace). */
   resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
   /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */

@@ -12,7 +12,14 @@ import { chinaDate, publicationDeadline, DEFAULT_PUBLICATION_WORKING_DAYS } from
 import type { LenientHistory } from '../../../../shared/domain/lenient.js';
 import { ResultPayloadSchema, type Task } from '../../../../shared/protocol/index.js';
 import { AuditHeadMovedError, MAX_REMOVAL_REASON, sha256Hex, type DraftRow, type ResultRow } from '../../db/index.js';
-import type { Draft, DraftJournal, FinalizeProblem, InspectionService, StoredResult } from './inspection.api.js';
+import type {
+  CaptureLocation,
+  Draft,
+  DraftJournal,
+  FinalizeProblem,
+  InspectionService,
+  StoredResult,
+} from './inspection.api.js';
 import {
   clearJournal,
   flushJournal,
@@ -22,6 +29,7 @@ import {
   type JournalTarget,
 } from './draft-journal.js';
 import { validateDraft } from './finalize-validation.js';
+import { annotateEvidence } from './evidence-annotate.js';
 import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
 import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
 import type { Runtime } from '../runtime.js';
@@ -72,6 +80,20 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     read: (draft) => readJournal(draft, journalTarget),
     flush: () => flushJournal(journalTarget),
   };
+
+  /**
+   * Where and by which clock a photo or scan was taken: the device's fix when there is one, else
+   * the registered address (the enterprise's credit file, else the task's copy), marked as such.
+   */
+  async function evidenceWhere(taskId: string, location: CaptureLocation | undefined) {
+    const clockSkewMs = rt.tokens.skewMs();
+    if (location?.fix) return { clockSkewMs, place: { source: 'geolocation', ...location.fix } as const };
+    const record = await tasks.get(taskId);
+    const ent = record ? await enterprises.get(record.task.enterprise.uscc) : null;
+    const address = ent?.address ?? record?.task.enterprise.address ?? '';
+    const reason = location?.reason ?? 'unavailable';
+    return { clockSkewMs, place: { source: 'registered-address', address, reason } as const };
+  }
 
   async function context(task: Task) {
     const [ref, ent] = await Promise.all([reference.get(), enterprises.get(task.enterprise.uscc)]);
@@ -190,9 +212,10 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
     async resultsForTask(taskId) {
       return (await results.allForTask(taskId)).map(toStoredResult);
     },
-    async addEvidence(taskId, file, kind, fileName) {
+    async addEvidence(taskId, file, kind, fileName, location) {
       const row = await drafts.get(taskId);
       if (!row) throw new Error('请先开始检查，再添加附件');
+      const where = kind === 'signature' ? {} : await evidenceWhere(taskId, location);
       return captureEvidence(files, {
         taskId,
         resultId: row.resultId,
@@ -200,6 +223,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
         kind,
         fileName,
         capturedAt: rt.now().toISOString(),
+        ...where,
       });
     },
     async removeEvidence(id, reason) {
@@ -213,9 +237,18 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
             message: `删除原因不能超过 ${MAX_REMOVAL_REASON} 字（现有 ${text.length} 字）`,
           },
         };
+      const row = await files.get(id);
+      const marked = row ? (await files.forResult(row.resultId)).find((f) => f.annotationOf?.id === id) : undefined;
+      if (marked)
+        return {
+          ok: false,
+          error: { kind: 'has-markup', message: `该照片有标注件（${marked.fileName}），请先删除标注件` },
+        };
       await files.remove(id, { reason: text, at: rt.now().toISOString() });
       return { ok: true };
     },
+    annotateEvidence: (originalId, marked) =>
+      annotateEvidence({ files, now: rt.now, clockSkewMs: () => rt.tokens.skewMs() }, originalId, marked),
     async processRecord(taskId) {
       return (await audit.forTask(taskId)).map(({ seq, at, kind, subjectId, detail, hash, prevHash }) => ({
         seq,
