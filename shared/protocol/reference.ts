@@ -33,6 +33,7 @@ export const ReferenceSchema = z.object({
   lenientList: z.array(LenientEntrySchema),
   calendar: z.object({ holidays: z.array(IsoDateSchema), workdays: z.array(IsoDateSchema) }),
   publicationWorkingDays: z.number().int().positive(),
-  documentTemplates: z.array(z.object({ docType: z.string(), version: z.string() })),
+  /** Document types this deployment uses and their template versions (unknown types are ignored). */
+  documentTemplates: z.array(z.object({ docType: z.string(), version: z.string().min(1) })),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;

@@ -1,5 +1,6 @@
 /** On-site documents: numbered from reserved blocks, built and stored offline, printed or saved. */
 import type { CheckMethod } from '../../../../shared/domain/results.js';
+import type { DocType } from '../../../../shared/protocol/index.js';
 import type { Unsubscribe } from '../runtime.js';
 
 export type DocumentKindName = 'notice' | 'record' | 'rectification';
@@ -54,7 +55,7 @@ export interface DocumentAvailability {
 }
 
 export interface DocNumberStock {
-  readonly kind: DocumentKindName;
+  readonly kind: DocType;
   readonly title: string;
   readonly remaining: number;
   /** Fewer than the warning threshold left: the UI says so before the inspector runs out. */
@@ -63,7 +64,7 @@ export interface DocNumberStock {
 
 export interface IssuedDocument {
   readonly docId: string;
-  readonly kind: DocumentKindName;
+  readonly kind: DocType;
   readonly title: string;
   readonly docNo: string;
   readonly issuedAt: string;

@@ -12,13 +12,15 @@
  */
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { addDays, chinaDate } from '../../../../shared/domain/dates.js';
-import type { Enterprise, Inspector, ResultPayload, Task } from '../../../../shared/protocol/index.js';
+import type { Enterprise, Inspector, Reference, ResultPayload, Task } from '../../../../shared/protocol/index.js';
 import type { DocumentInputs, DocumentKind, Party } from '../../print/index.js';
 import type { NoticeDetails, RecordDetails, RectificationDetails } from '../api.js';
 
 export interface DocumentContext {
   readonly task: Task;
   readonly enterprise: Enterprise | null;
+  /** The reference data's document templates; null when no reference data has been synced yet. */
+  readonly templates: Reference['documentTemplates'] | null;
   readonly result: ResultPayload | null;
   readonly inspector: Inspector;
   readonly platformUrl: string;

@@ -4,7 +4,12 @@
  * render → store the PDF with its hash. Works with no network. A number taken for a document that
  * then fails to render is voided with the reason, never silently reused.
  */
-import { DOC_TYPE_LABELS, DOC_TYPES } from '../../../../shared/protocol/index.js';
+import {
+  DOC_TEMPLATE_VERSIONS,
+  DOC_TYPE_LABELS,
+  DOC_TYPES,
+  type Reference,
+} from '../../../../shared/protocol/index.js';
 import { docNumbersRepo, issuedDocEntry, sha256Hex, type IssuedDocRow } from '../../db/index.js';
 import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../../print/index.js';
 import { LOW_WARNING_BELOW } from '../../sync/doc-numbers.js';
@@ -44,6 +49,9 @@ export interface DocumentsDeps {
 }
 
 type Input = DocumentInputs[DocumentKindName];
+
+/** The types this service lays out, in the order the documents panel lists them. */
+export const ISSUABLE: readonly DocumentKindName[] = ['notice', 'record', 'rectification'];
 
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'issues' in e && Array.isArray(e.issues)) {
@@ -95,6 +103,23 @@ async function signatureImagesOf(inspection: InspectionService, resultId: string
   return new Map(await Promise.all(files.map(async (f) => [f.id, await dataUrl(f.blob, f.mime)] as const)));
 }
 
+/**
+ * Why the deployment's reference data rules a type out, or null: the platform names the types a
+ * deployment uses and their template versions, and a paper laid out in another version than the
+ * one the authority adopted is not a valid form.
+ */
+export function templateProblem(
+  kind: DocumentKindName,
+  templates: Reference['documentTemplates'] | null,
+): string | null {
+  if (templates === null) return '本机尚无参考数据（文书模板版本），请先联网同步';
+  const named = templates.find((t) => t.docType === kind);
+  if (!named) return '本地区参考数据未启用该文书';
+  if (named.version !== DOC_TEMPLATE_VERSIONS[kind])
+    return `本机不支持该文书的模板版本 ${named.version}（本机为 ${DOC_TEMPLATE_VERSIONS[kind]}），请更新软件`;
+  return null;
+}
+
 export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): DocumentsService {
   const repo = docNumbersRepo(rt.dbs.field);
   const audit = rt.repos.audit;
@@ -108,9 +133,10 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     const [task, session] = await Promise.all([deps.tasks.get(taskId), deps.auth.current()]);
     if (!task) throw new Error(`本机没有这个任务（${taskId}），请先同步`);
     if (!session) throw new Error('请先登录');
-    const [enterprise, stored] = await Promise.all([
+    const [enterprise, stored, reference] = await Promise.all([
       deps.enterprises.get(task.enterprise.uscc),
       deps.inspection.resultForTask(taskId),
+      rt.repos.reference.get(),
     ]);
     const signatureImages = stored
       ? await signatureImagesOf(deps.inspection, stored.resultId)
@@ -118,6 +144,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     return {
       task,
       enterprise,
+      templates: reference?.reference.documentTemplates ?? null,
       result: stored?.payload ?? null,
       inspector: session.inspector,
       platformUrl: session.platformUrl,
@@ -127,6 +154,8 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
   }
 
   function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {
+    const template = templateProblem(kind, ctx.templates);
+    if (template) return template;
     if (kind === 'notice') return null;
     if (!ctx.result) return '检查结果定稿后才能出具';
     if (kind === 'rectification' && !needsRectification(ctx.result)) return '本次检查没有需要责令限期改正的问题';
@@ -211,7 +240,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     },
     async available(taskId) {
       const ctx = await context(taskId);
-      return DOC_TYPES.map((kind): DocumentAvailability => ({
+      return ISSUABLE.map((kind): DocumentAvailability => ({
         kind,
         title: DOC_TYPE_LABELS[kind],
         blockedReason: blockedReason(kind, ctx),
