@@ -16,6 +16,7 @@ import {
   type RecordInput,
   type RectificationInput,
 } from '../../renderer/src/print/types.js';
+import { QuestioningInputSchema, type QuestioningInput } from '../../renderer/src/print/case.types.js';
 
 const FIXTURES = new URL('../fixtures/documents/', import.meta.url);
 
@@ -33,6 +34,7 @@ export const fixtures = {
   record: (): RecordInput => RecordInputSchema.parse(withCommon('record.json')),
   recordRefused: (): RecordInput => RecordInputSchema.parse(withCommon('record-refused.json')),
   rectification: (): RectificationInput => RectificationInputSchema.parse(withCommon('rectification.json')),
+  questioning: (): QuestioningInput => QuestioningInputSchema.parse(withCommon('questioning.json')),
 };
 
 /** A scratch directory with the PDF written into it; call `dispose` when done. */

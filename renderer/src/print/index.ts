@@ -7,6 +7,7 @@ import type { FontSource } from './fonts.js';
 import { buildNotice } from './notice.js';
 import { createPdfRenderer, type PdfRenderer } from './pdf.js';
 import { buildRecord } from './record.js';
+import { buildQuestioning } from './questioning.js';
 import { buildRectification } from './rectification.js';
 import type { DocumentInputs, DocumentKind } from './types.js';
 
@@ -16,11 +17,14 @@ export type { FontSource, FontWeight } from './fonts.js';
 export { missingGlyphs, fontCovers } from './glyphs.js';
 export { formatDocNo, verificationUrl } from './format.js';
 export * from './types.js';
+export * from './case.types.js';
+export { questioningSignatureLabels } from './questioning.js';
 
 const BUILDERS: { [K in DocumentKind]: (input: DocumentInputs[K]) => TDocumentDefinitions } = {
   notice: buildNotice,
   record: buildRecord,
   rectification: buildRectification,
+  questioning: buildQuestioning,
 };
 
 /** Validates the input (throws a zh-CN message on bad data) and lays out the document. */

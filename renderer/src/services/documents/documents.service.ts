@@ -8,6 +8,7 @@ import {
   DOC_TEMPLATE_VERSIONS,
   DOC_TYPE_LABELS,
   DOC_TYPES,
+  type DocType,
   type Reference,
 } from '../../../../shared/protocol/index.js';
 import { docNumbersRepo, issuedDocEntry, sha256Hex, type IssuedDocRow } from '../../db/index.js';
@@ -108,10 +109,7 @@ async function signatureImagesOf(inspection: InspectionService, resultId: string
  * deployment uses and their template versions, and a paper laid out in another version than the
  * one the authority adopted is not a valid form.
  */
-export function templateProblem(
-  kind: DocumentKindName,
-  templates: Reference['documentTemplates'] | null,
-): string | null {
+export function templateProblem(kind: DocType, templates: Reference['documentTemplates'] | null): string | null {
   if (templates === null) return '本机尚无参考数据（文书模板版本），请先联网同步';
   const named = templates.find((t) => t.docType === kind);
   if (!named) return '本地区参考数据未启用该文书';
