@@ -114,6 +114,7 @@ describe('documents service', () => {
       ['notice', true],
       ['record', false],
       ['rectification', false],
+      ['questioning', true],
     ]);
     const bad = await docs.issue(task.id, {
       kind: 'notice',

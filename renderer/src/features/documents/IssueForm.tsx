@@ -5,10 +5,12 @@ import type {
   DocumentKindName,
   DocumentRequest,
   NoticeDetails,
+  QuestioningDetails,
   RecordDetails,
   RectificationDetails,
 } from '../../services/index.js';
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
+import { QuestioningForm } from './QuestioningForm.js';
 
 type Details = DocumentRequest['details'];
 
@@ -31,6 +33,7 @@ function FormFor({
 }) {
   if (kind === 'notice') return <NoticeForm value={value as NoticeDetails} onChange={onChange} />;
   if (kind === 'record') return <RecordForm value={value as RecordDetails} onChange={onChange} />;
+  if (kind === 'questioning') return <QuestioningForm value={value as QuestioningDetails} onChange={onChange} />;
   return <RectificationForm value={value as RectificationDetails} onChange={onChange} />;
 }
 

@@ -3,7 +3,7 @@ import type { CheckMethod } from '../../../../shared/domain/results.js';
 import type { DocType } from '../../../../shared/protocol/index.js';
 import type { Unsubscribe } from '../runtime.js';
 
-export type DocumentKindName = 'notice' | 'record' | 'rectification';
+export type DocumentKindName = 'notice' | 'record' | 'rectification' | 'questioning';
 
 export interface NoticeDetails {
   inspectFrom: string;
@@ -42,10 +42,37 @@ export interface RectificationDetails {
   reportBack: string;
   remedies: string;
 }
+/** A questioning typed on site: who, when, where, then the questions and answers in order. */
+export interface QuestioningDetails {
+  personName: string;
+  personSex: '男' | '女';
+  /** As typed; the document refuses anything but a whole number of years. */
+  personAge: string;
+  personIdNo: string;
+  personPost: string;
+  personPhone: string;
+  personAddress: string;
+  place: string;
+  /** China date (YYYY-MM-DD) and times (HH:MM, Beijing time) of the questioning. */
+  date: string;
+  startTime: string;
+  endTime: string;
+  rightsAnswer: string;
+  recusalRequested: boolean;
+  recusalAnswer: string;
+  qa: { q: string; a: string }[];
+  confirmation: string;
+  personRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  recorder: string;
+}
 export type DocumentRequest =
   | { readonly kind: 'notice'; readonly details: NoticeDetails }
   | { readonly kind: 'record'; readonly details: RecordDetails }
-  | { readonly kind: 'rectification'; readonly details: RectificationDetails };
+  | { readonly kind: 'rectification'; readonly details: RectificationDetails }
+  | { readonly kind: 'questioning'; readonly details: QuestioningDetails };
 
 /** Why a document cannot be made yet (zh-CN), or null when it can. */
 export interface DocumentAvailability {

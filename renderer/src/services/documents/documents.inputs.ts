@@ -12,7 +12,14 @@
  */
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { addDays, chinaDate } from '../../../../shared/domain/dates.js';
-import type { Enterprise, Inspector, Reference, ResultPayload, Task } from '../../../../shared/protocol/index.js';
+import type {
+  DocType,
+  Enterprise,
+  Inspector,
+  Reference,
+  ResultPayload,
+  Task,
+} from '../../../../shared/protocol/index.js';
 import type { DocumentInputs, DocumentKind, Party } from '../../print/index.js';
 import type { NoticeDetails, RecordDetails, RectificationDetails } from '../api.js';
 
@@ -56,7 +63,13 @@ function meta(ctx: DocumentContext, n: Numbering) {
   };
 }
 
-function requireResult(ctx: DocumentContext): ResultPayload {
+/** Meta of the case documents: also the template version the deployment uses, printed in the footer. */
+export function documentMeta(ctx: DocumentContext, n: Numbering, kind: DocType) {
+  const template = ctx.templates?.find((t) => t.docType === kind)?.version;
+  return { ...meta(ctx, n), ...(template ? { template } : {}) };
+}
+
+export function requireResult(ctx: DocumentContext): ResultPayload {
   if (!ctx.result) throw new Error('检查结果尚未定稿，不能出具该文书');
   return ctx.result;
 }

@@ -37,6 +37,7 @@ import {
   type DocumentContext,
   type Numbering,
 } from './documents.inputs.js';
+import { questioningDefaults, questioningInput } from './documents.case-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
 
@@ -52,7 +53,7 @@ export interface DocumentsDeps {
 type Input = DocumentInputs[DocumentKindName];
 
 /** The types this service lays out, in the order the documents panel lists them. */
-export const ISSUABLE: readonly DocumentKindName[] = ['notice', 'record', 'rectification'];
+export const ISSUABLE: readonly DocumentKindName[] = ['notice', 'record', 'rectification', 'questioning'];
 
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'issues' in e && Array.isArray(e.issues)) {
@@ -71,6 +72,8 @@ function inputFor(ctx: DocumentContext, n: Numbering, req: DocumentRequest): Inp
       return recordInput(ctx, n, req.details);
     case 'rectification':
       return rectificationInput(ctx, n, req.details);
+    case 'questioning':
+      return questioningInput(ctx, n, req.details);
   }
 }
 
@@ -154,7 +157,8 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
   function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {
     const template = templateProblem(kind, ctx.templates);
     if (template) return template;
-    if (kind === 'notice') return null;
+    // A questioning can take place before the result is finalized, like the notice.
+    if (kind === 'notice' || kind === 'questioning') return null;
     if (!ctx.result) return '检查结果定稿后才能出具';
     if (kind === 'rectification' && !needsRectification(ctx.result)) return '本次检查没有需要责令限期改正的问题';
     return null;
@@ -246,7 +250,12 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     },
     async defaults(taskId, kind) {
       const ctx = await context(taskId);
-      const byKind = { notice: noticeDefaults, record: recordDefaults, rectification: rectificationDefaults };
+      const byKind = {
+        notice: noticeDefaults,
+        record: recordDefaults,
+        rectification: rectificationDefaults,
+        questioning: questioningDefaults,
+      };
       return byKind[kind](ctx) as never;
     },
     issue,

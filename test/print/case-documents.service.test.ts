@@ -1,0 +1,133 @@
+/**
+ * The case documents through the documents service in Node: the questioning record typed on site
+ * before the result is finalized, numbered from its own block, hashed, read back from the PDF with
+ * its QR, and entered in the audit chain; bad input consumes no number.
+ */
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRepo, docNumbersRepo, referenceRepo, tasksRepo } from '../../renderer/src/db/index.js';
+import { createPdfRenderer } from '../../renderer/src/print/index.js';
+import type { AuthService, QuestioningDetails } from '../../renderer/src/services/api.js';
+import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
+import {
+  disposeDatabases,
+  freshDatabases,
+  makeEnterprise,
+  makeReference,
+  makeTask,
+  member,
+  testServices,
+} from '../../renderer/src/testing/builders.js';
+import { nodeFontSource } from './node-font-source.js';
+import { decodeQr, PdfFile, squash } from './pdf-tools.js';
+
+let dbs: ReturnType<typeof freshDatabases>;
+let s: ReturnType<typeof testServices>;
+const renderer = createPdfRenderer(nodeFontSource);
+const task = makeTask(9, {
+  enterprise: { uscc: makeEnterprise(9).uscc, name: '温州喆堃食品有限公司', address: '温州市鹿城区犇园路9号' },
+  team: [member(1), member(2)],
+});
+
+function fakeAuth(): Pick<AuthService, 'current'> {
+  const inspector = {
+    id: 'insp-1',
+    name: '张三',
+    certNo: '33030212345',
+    certExpiry: '2030-01-01',
+    unit: '温州市鹿城区市场监督管理局',
+    station: '五马所',
+    region: '330302',
+    domains: [],
+    expert: false,
+  };
+  return {
+    current: async () => ({
+      inspector,
+      deviceId: 'dev-1',
+      platformUrl: 'http://127.0.0.1:8787',
+      offlineUnlocked: true,
+    }),
+  };
+}
+
+function service() {
+  return createDocumentsService(s.internals.runtime, {
+    tasks: s.tasks,
+    enterprises: s.enterprises,
+    inspection: s.inspection,
+    auth: fakeAuth(),
+    renderer: () => renderer,
+  });
+}
+
+beforeAll(async () => {
+  dbs = freshDatabases();
+  await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 1, task }], '1', 1, 'x');
+  await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
+  s = testServices(dbs);
+  const repo = docNumbersRepo(dbs.field);
+  await repo.addRequest({ requestId: 'req-q', docType: 'questioning', count: 5, requestedAt: '2026-05-01T00:00:00Z' });
+  await repo.applyReservation('req-q', { prefix: '威环市监询笔〔2026〕', from: 21, to: 25 });
+});
+afterAll(() => disposeDatabases(dbs));
+
+function typed(d: QuestioningDetails): QuestioningDetails {
+  return {
+    ...d,
+    personName: '林堃',
+    personAge: '37',
+    personIdNo: '330302198805121234',
+    date: '2026-05-06',
+    startTime: '10:50',
+    endTime: '11:45',
+    qa: [
+      { q: '你在本单位担任什么职务？', a: '生产副总经理，负责㙟头仓库。' },
+      { q: '仓库内这批产品何时进货？', a: '2026年4月20日，共120箱。' },
+      { q: '', a: '' },
+    ],
+  };
+}
+
+describe('questioning record through the documents service', () => {
+  it('is offered before the result is finalized', async () => {
+    const available = await service().available(task.id);
+    expect(available.find((a) => a.kind === 'questioning')).toMatchObject({ title: '询问笔录', blockedReason: null });
+  });
+
+  it('refuses a half-typed answer without consuming a number', async () => {
+    const docs = service();
+    const d = typed(await docs.defaults(task.id, 'questioning'));
+    const bad = await docs.issue(task.id, {
+      kind: 'questioning',
+      details: { ...d, qa: [{ q: '进货时间？', a: '  ' }] },
+    });
+    expect(bad).toEqual({ ok: false, message: '回答不能为空（未回答请记录“未回答”）' });
+    const badAge = await docs.issue(task.id, { kind: 'questioning', details: { ...d, personAge: '三十' } });
+    expect(badAge).toEqual({ ok: false, message: '被询问人年龄请填写整数（周岁）' });
+    expect((await docNumbersRepo(dbs.field).remaining()).questioning).toBe(5);
+  });
+
+  it('issues it with a number from its block; the PDF reads back, its QR decodes, the audit chain has it', async () => {
+    const docs = service();
+    const res = await docs.issue(task.id, {
+      kind: 'questioning',
+      details: typed(await docs.defaults(task.id, 'questioning')),
+    });
+    if (!res.ok) throw new Error(res.message);
+    expect(res.document).toMatchObject({ kind: 'questioning', title: '询问笔录', docNo: '威环市监询笔〔2026〕0021号' });
+    const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
+    try {
+      const text = squash(pdf.text());
+      for (const x of ['询问笔录', '威环市监询笔〔2026〕0021号', '林堃', '2026年5月6日10时50分至11时45分'])
+        expect(text).toContain(squash(x));
+      expect(text).toContain('生产副总经理，负责㙟头仓库。');
+      expect(text).toContain('文书格式SAMR-2021.1');
+      expect(decodeQr(pdf.png(pdf.pageCount(), 200))).toEqual([res.document.verifyUrl]);
+    } finally {
+      pdf.dispose();
+    }
+    const audit = await auditRepo(dbs.field).forTask(task.id);
+    expect(audit.filter((e) => e.kind === 'document.issued').map((e) => e.subjectId)).toContain(res.document.docId);
+  });
+});
