@@ -7,7 +7,12 @@ import type { FontSource } from './fonts.js';
 import { buildNotice } from './notice.js';
 import { createPdfRenderer, type PdfRenderer } from './pdf.js';
 import { buildRecord } from './record.js';
+import { buildDirective } from './directive.js';
+import { buildEvidenceList } from './evidence-list.js';
+import { buildFoodResult } from './food-result.js';
+import { buildPreservation } from './preservation.js';
 import { buildQuestioning } from './questioning.js';
+import { buildServiceProof } from './service-proof.js';
 import { buildRectification } from './rectification.js';
 import type { DocumentInputs, DocumentKind } from './types.js';
 
@@ -25,6 +30,11 @@ const BUILDERS: { [K in DocumentKind]: (input: DocumentInputs[K]) => TDocumentDe
   record: buildRecord,
   rectification: buildRectification,
   questioning: buildQuestioning,
+  evidence: buildEvidenceList,
+  preservation: buildPreservation,
+  service: buildServiceProof,
+  directive: buildDirective,
+  foodResult: buildFoodResult,
 };
 
 /** Validates the input (throws a zh-CN message on bad data) and lays out the document. */

@@ -10,7 +10,14 @@ import { EnterpriseSchema } from '../../../shared/protocol/enterprises.js';
 import { ResultPayloadSchema } from '../../../shared/protocol/results.js';
 import { TaskSchema } from '../../../shared/protocol/tasks.js';
 import type { DocType } from '../../../shared/protocol/docnumbers.js';
-import type { QuestioningInput } from './case.types.js';
+import type {
+  DirectiveInput,
+  EvidenceListInput,
+  FoodResultInput,
+  PreservationInput,
+  QuestioningInput,
+  ServiceProofInput,
+} from './case.types.js';
 
 /** The part of the credit file a document prints about the party. */
 export const PartySchema = EnterpriseSchema.pick({
@@ -140,6 +147,11 @@ export const DOCUMENT_KINDS = [
   'record',
   'rectification',
   'questioning',
+  'evidence',
+  'preservation',
+  'service',
+  'directive',
+  'foodResult',
 ] as const satisfies readonly DocType[];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -148,4 +160,9 @@ export interface DocumentInputs {
   record: RecordInput;
   rectification: RectificationInput;
   questioning: QuestioningInput;
+  evidence: EvidenceListInput;
+  preservation: PreservationInput;
+  service: ServiceProofInput;
+  directive: DirectiveInput;
+  foodResult: FoodResultInput;
 }
