@@ -127,7 +127,16 @@ export interface DocumentsService {
   /** Electron: a save dialog; browser: a download. */
   save(docId: string): Promise<OutputOutcome>;
   subscribe(listener: () => void): Unsubscribe;
+  /** The task's 案卷: all its documents, the evidence index and the signatures in one PDF, pages numbered across it. */
+  caseFile(taskId: string): Promise<CaseFileOutcome>;
+  /** Prints the case file (on the audit chain once handed to the printer). */
+  printCaseFile(taskId: string): Promise<OutputOutcome>;
+  saveCaseFile(taskId: string): Promise<OutputOutcome>;
 }
+
+export type CaseFileOutcome =
+  | { readonly ok: true; readonly pdf: Uint8Array; readonly documents: number; readonly fileName: string }
+  | { readonly ok: false; readonly message: string };
 
 /** What printing or saving a PDF came to; done:false when the inspector cancelled a dialog. */
 export type OutputOutcome =

@@ -29,6 +29,8 @@ export interface DocumentContext {
   /** The reference data's document templates; null when no reference data has been synced yet. */
   readonly templates: Reference['documentTemplates'] | null;
   readonly result: ResultPayload | null;
+  /** The finalized result's content hash (what its own QR carries); null before finalize. */
+  readonly resultHash: string | null;
   readonly inspector: Inspector;
   readonly platformUrl: string;
   readonly now: Date;

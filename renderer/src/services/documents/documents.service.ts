@@ -37,6 +37,7 @@ import {
   type DocumentContext,
   type Numbering,
 } from './documents.inputs.js';
+import { caseFileOperations } from './documents.case-file.js';
 import { questioningDefaults, questioningInput } from './documents.case-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
@@ -147,6 +148,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       enterprise,
       templates: reference?.reference.documentTemplates ?? null,
       result: stored?.payload ?? null,
+      resultHash: stored?.contentHash ?? null,
       inspector: session.inspector,
       platformUrl: session.platformUrl,
       now: rt.now(),
@@ -211,6 +213,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
         issuedAt: rt.now().toISOString(),
         pdf,
         bytes: pdf.byteLength,
+        input: JSON.stringify(input),
       };
       await repo.saveIssued(row);
       changed();
@@ -293,5 +296,6 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    ...caseFileOperations({ context, renderer: deps.renderer, repo, audit, now: rt.now }),
   };
 }
