@@ -7,7 +7,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRepo, docNumbersRepo, referenceRepo, tasksRepo } from '../../renderer/src/db/index.js';
 import { createPdfRenderer } from '../../renderer/src/print/index.js';
-import type { AuthService, QuestioningDetails } from '../../renderer/src/services/api.js';
+import type { AuthService, Draft, QuestioningDetails } from '../../renderer/src/services/api.js';
+import { signDraft, tinyPng } from '../../renderer/src/testing/inspection.testkit.js';
 import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
 import {
   disposeDatabases,
@@ -67,8 +68,10 @@ beforeAll(async () => {
   await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
   s = testServices(dbs);
   const repo = docNumbersRepo(dbs.field);
-  await repo.addRequest({ requestId: 'req-q', docType: 'questioning', count: 5, requestedAt: '2026-05-01T00:00:00Z' });
-  await repo.applyReservation('req-q', { prefix: '威环市监询笔〔2026〕', from: 21, to: 25 });
+  for (const [i, docType] of (['questioning', 'evidence', 'service', 'foodResult'] as const).entries()) {
+    await repo.addRequest({ requestId: `req-${i}`, docType, count: 5, requestedAt: '2026-05-01T00:00:00Z' });
+    await repo.applyReservation(`req-${i}`, { prefix: `威环市监${i}〔2026〕`, from: 21, to: 25 });
+  }
 });
 afterAll(() => disposeDatabases(dbs));
 
@@ -115,11 +118,11 @@ describe('questioning record through the documents service', () => {
       details: typed(await docs.defaults(task.id, 'questioning')),
     });
     if (!res.ok) throw new Error(res.message);
-    expect(res.document).toMatchObject({ kind: 'questioning', title: '询问笔录', docNo: '威环市监询笔〔2026〕0021号' });
+    expect(res.document).toMatchObject({ kind: 'questioning', title: '询问笔录', docNo: '威环市监0〔2026〕0021号' });
     const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
     try {
       const text = squash(pdf.text());
-      for (const x of ['询问笔录', '威环市监询笔〔2026〕0021号', '林堃', '2026年5月6日10时50分至11时45分'])
+      for (const x of ['询问笔录', '威环市监0〔2026〕0021号', '林堃', '2026年5月6日10时50分至11时45分'])
         expect(text).toContain(squash(x));
       expect(text).toContain('生产副总经理，负责㙟头仓库。');
       expect(text).toContain('文书格式SAMR-2021.1');
@@ -129,5 +132,69 @@ describe('questioning record through the documents service', () => {
     }
     const audit = await auditRepo(dbs.field).forTask(task.id);
     expect(audit.filter((e) => e.kind === 'document.issued').map((e) => e.subjectId)).toContain(res.document.docId);
+  });
+
+  it('after finalize: the evidence list carries every photo’s hash, the food record derives its result, the proof of service names the documents', async () => {
+    const docs = service();
+    expect((await docs.available(task.id)).find((a) => a.kind === 'evidence')?.blockedReason).toBe(
+      '检查结果定稿后才能出具',
+    );
+    const photo = await s.inspection.addEvidence(task.id, tinyPng('shelf'), 'photo', 'shelf.png');
+    const d: Draft = await s.inspection.openDraft(task.id);
+    const filled: Draft = {
+      ...d,
+      items: d.items.map((i, n) => (n === 0 ? { ...i, outcome: 'pass' } : { ...i, outcome: 'na' })),
+      resultCodes: ['NO_PROBLEM'],
+      checkMethods: ['ON_SITE'],
+      followUps: ['NONE'],
+    };
+    await s.inspection.saveDraft(await signDraft(s.inspection, filled));
+    const fin = await s.inspection.finalize(task.id);
+    if (!fin.ok) throw new Error(JSON.stringify(fin.problems));
+    const stored = await s.inspection.resultForTask(task.id);
+    const photoRef = stored!.payload.evidence!.find((e) => e.id === photo.id)!;
+
+    const ev = await docs.issue(task.id, { kind: 'evidence', details: await docs.defaults(task.id, 'evidence') });
+    if (!ev.ok) throw new Error(ev.message);
+    const food = await docs.issue(task.id, {
+      kind: 'foodResult',
+      details: { ...(await docs.defaults(task.id, 'foodResult')), licenceNo: 'JY13303020099999' },
+    });
+    if (!food.ok) throw new Error(food.message);
+    const svcDefaults = await docs.defaults(task.id, 'service');
+    expect(svcDefaults.docIds).toHaveLength(3);
+    expect(svcDefaults.docIds).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^questioning:/), ev.document.docId, food.document.docId]),
+    );
+    const refusedDirect = await docs.issue(task.id, {
+      kind: 'service',
+      details: { ...svcDefaults, recipient: '李四', refused: true, refusalNote: '拒收', witnessName: '王喆' },
+    });
+    expect(refusedDirect).toEqual({ ok: false, message: '留置送达仅用于受送达人拒绝签收的情形，拒收时请选择留置送达' });
+    const svc = await docs.issue(task.id, { kind: 'service', details: { ...svcDefaults, recipient: '李四' } });
+    if (!svc.ok) throw new Error(svc.message);
+
+    const read = async (docId: string) => {
+      const pdf = new PdfFile((await docs.pdf(docId))!);
+      try {
+        return { text: squash(pdf.text()), qr: decodeQr(pdf.png(pdf.pageCount(), 200)) };
+      } finally {
+        pdf.dispose();
+      }
+    };
+    const evPdf = await read(ev.document.docId);
+    expect(evPdf.text).toContain(photoRef.sha256);
+    expect(evPdf.qr).toEqual([ev.document.verifyUrl]);
+    const foodPdf = await read(food.document.docId);
+    // One item passed, the others do not apply: nothing found, so 符合 is the only box ticked.
+    expect(foodPdf.text).toContain('■符合');
+    expect(foodPdf.text).toContain('□基本符合');
+    expect(foodPdf.text).toContain('JY13303020099999');
+    expect(foodPdf.qr).toEqual([food.document.verifyUrl]);
+    const svcPdf = await read(svc.document.docId);
+    expect(svcPdf.text).toContain(squash(`证据提取单（${ev.document.docNo}）`));
+    expect(svcPdf.text).toContain(squash(`监督检查结果记录表（${food.document.docNo}）`));
+    expect(svcPdf.text).toContain('■直接送达');
+    expect(svcPdf.qr).toEqual([svc.document.verifyUrl]);
   });
 });

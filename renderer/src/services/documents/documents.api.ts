@@ -3,7 +3,8 @@ import type { CheckMethod } from '../../../../shared/domain/results.js';
 import type { DocType } from '../../../../shared/protocol/index.js';
 import type { Unsubscribe } from '../runtime.js';
 
-export type DocumentKindName = 'notice' | 'record' | 'rectification' | 'questioning';
+export type DocumentKindName =
+  'notice' | 'record' | 'rectification' | 'questioning' | 'evidence' | 'service' | 'foodResult';
 
 export interface NoticeDetails {
   inspectFrom: string;
@@ -68,11 +69,48 @@ export interface QuestioningDetails {
   witnessIdNo: string;
   recorder: string;
 }
+/** The evidence list: the items are the result's photos and scans (with their hashes); the rest is typed. */
+export interface EvidenceListDetails {
+  place: string;
+  /** China date and time (HH:MM) the evidence was taken. */
+  date: string;
+  time: string;
+  partyName: string;
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+}
+export type ServiceMethod = 'direct' | 'left' | 'mail' | 'electronic' | 'entrusted';
+/** Proof of service for documents already issued for the task. */
+export interface ServiceProofDetails {
+  /** docIds of the task's issued, not voided documents that were served. */
+  docIds: string[];
+  place: string;
+  method: ServiceMethod;
+  date: string;
+  time: string;
+  recipient: string;
+  /** Empty when the party itself received; else who received for it (e.g. 同住成年家属). */
+  relation: string;
+  refused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+}
+/** The food result record: counts and the result follow from the finalized result; these are typed. */
+export interface FoodResultDetails {
+  licenceNo: string;
+  handling: string;
+}
 export type DocumentRequest =
   | { readonly kind: 'notice'; readonly details: NoticeDetails }
   | { readonly kind: 'record'; readonly details: RecordDetails }
   | { readonly kind: 'rectification'; readonly details: RectificationDetails }
-  | { readonly kind: 'questioning'; readonly details: QuestioningDetails };
+  | { readonly kind: 'questioning'; readonly details: QuestioningDetails }
+  | { readonly kind: 'evidence'; readonly details: EvidenceListDetails }
+  | { readonly kind: 'service'; readonly details: ServiceProofDetails }
+  | { readonly kind: 'foodResult'; readonly details: FoodResultDetails };
 
 /** Why a document cannot be made yet (zh-CN), or null when it can. */
 export interface DocumentAvailability {

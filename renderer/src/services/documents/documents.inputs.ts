@@ -29,6 +29,8 @@ export interface DocumentContext {
   /** The reference data's document templates; null when no reference data has been synced yet. */
   readonly templates: Reference['documentTemplates'] | null;
   readonly result: ResultPayload | null;
+  /** Documents already issued for the task (what a proof of service can name). */
+  readonly issued: readonly { docId: string; kind: DocType; title: string; docNo: string; voided: boolean }[];
   /** The finalized result's content hash (what its own QR carries); null before finalize. */
   readonly resultHash: string | null;
   readonly inspector: Inspector;

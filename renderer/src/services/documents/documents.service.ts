@@ -38,7 +38,16 @@ import {
   type Numbering,
 } from './documents.inputs.js';
 import { caseFileOperations } from './documents.case-file.js';
-import { questioningDefaults, questioningInput } from './documents.case-inputs.js';
+import {
+  evidenceListDefaults,
+  evidenceListInput,
+  foodResultDefaults,
+  foodResultInput,
+  questioningDefaults,
+  questioningInput,
+  serviceProofDefaults,
+  serviceProofInput,
+} from './documents.case-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
 
@@ -54,7 +63,15 @@ export interface DocumentsDeps {
 type Input = DocumentInputs[DocumentKindName];
 
 /** The types this service lays out, in the order the documents panel lists them. */
-export const ISSUABLE: readonly DocumentKindName[] = ['notice', 'record', 'rectification', 'questioning'];
+export const ISSUABLE: readonly DocumentKindName[] = [
+  'notice',
+  'record',
+  'rectification',
+  'questioning',
+  'evidence',
+  'foodResult',
+  'service',
+];
 
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'issues' in e && Array.isArray(e.issues)) {
@@ -75,6 +92,12 @@ function inputFor(ctx: DocumentContext, n: Numbering, req: DocumentRequest): Inp
       return rectificationInput(ctx, n, req.details);
     case 'questioning':
       return questioningInput(ctx, n, req.details);
+    case 'evidence':
+      return evidenceListInput(ctx, n, req.details);
+    case 'service':
+      return serviceProofInput(ctx, n, req.details);
+    case 'foodResult':
+      return foodResultInput(ctx, n, req.details);
   }
 }
 
@@ -135,11 +158,14 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     const [task, session] = await Promise.all([deps.tasks.get(taskId), deps.auth.current()]);
     if (!task) throw new Error(`本机没有这个任务（${taskId}），请先同步`);
     if (!session) throw new Error('请先登录');
-    const [enterprise, stored, reference] = await Promise.all([
+    const [enterprise, stored, reference, issuedRows, numbers] = await Promise.all([
       deps.enterprises.get(task.enterprise.uscc),
       deps.inspection.resultForTask(taskId),
       rt.repos.reference.get(),
+      repo.issuedFor(taskId),
+      repo.numbersFor(taskId),
     ]);
+    const voided = new Set(numbers.filter((x) => x.state === 'voided').map((x) => `${x.docType}:${x.serial}`));
     const signatureImages = stored
       ? await signatureImagesOf(deps.inspection, stored.resultId)
       : new Map<string, string>();
@@ -149,6 +175,13 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       templates: reference?.reference.documentTemplates ?? null,
       result: stored?.payload ?? null,
       resultHash: stored?.contentHash ?? null,
+      issued: issuedRows.map((r) => ({
+        docId: r.docId,
+        kind: r.docType,
+        title: DOC_TYPE_LABELS[r.docType],
+        docNo: r.docNo,
+        voided: voided.has(r.docId),
+      })),
       inspector: session.inspector,
       platformUrl: session.platformUrl,
       now: rt.now(),
@@ -161,8 +194,11 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     if (template) return template;
     // A questioning can take place before the result is finalized, like the notice.
     if (kind === 'notice' || kind === 'questioning') return null;
+    if (kind === 'service')
+      return ctx.issued.some((d) => !d.voided && d.kind !== 'service') ? null : '还没有可送达的文书';
     if (!ctx.result) return '检查结果定稿后才能出具';
     if (kind === 'rectification' && !needsRectification(ctx.result)) return '本次检查没有需要责令限期改正的问题';
+    if (kind === 'evidence' && (ctx.result.evidence ?? []).length === 0) return '检查结果中没有照片或扫描件';
     return null;
   }
 
@@ -258,6 +294,9 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
         record: recordDefaults,
         rectification: rectificationDefaults,
         questioning: questioningDefaults,
+        evidence: evidenceListDefaults,
+        service: serviceProofDefaults,
+        foodResult: foodResultDefaults,
       };
       return byKind[kind](ctx) as never;
     },
