@@ -68,7 +68,9 @@ beforeAll(async () => {
   await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
   s = testServices(dbs);
   const repo = docNumbersRepo(dbs.field);
-  for (const [i, docType] of (['questioning', 'evidence', 'service', 'foodResult'] as const).entries()) {
+  for (const [i, docType] of (
+    ['questioning', 'evidence', 'service', 'foodResult', 'preservation', 'directive'] as const
+  ).entries()) {
     await repo.addRequest({ requestId: `req-${i}`, docType, count: 5, requestedAt: '2026-05-01T00:00:00Z' });
     await repo.applyReservation(`req-${i}`, { prefix: `威环市监${i}〔2026〕`, from: 21, to: 25 });
   }
@@ -134,6 +136,34 @@ describe('questioning record through the documents service', () => {
     expect(audit.filter((e) => e.kind === 'document.issued').map((e) => e.subjectId)).toContain(res.document.docId);
   });
 
+  it('preservation notice: items typed one per line; a period over seven days consumes no number', async () => {
+    const docs = service();
+    const d = {
+      ...(await docs.defaults(task.id, 'preservation')),
+      reason: '涉嫌经营标签不符合规定的预包装食品',
+      items: '喆堃牌坚果礼盒｜500g｜120盒｜原包装\n散装花生｜—｜30kg｜',
+      keptBy: '林堃',
+      from: '2026-05-06',
+      to: '2026-05-14',
+    };
+    expect(await docs.issue(task.id, { kind: 'preservation', details: d })).toEqual({
+      ok: false,
+      message: '先行登记保存期限不得超过7日',
+    });
+    expect((await docNumbersRepo(dbs.field).remaining()).preservation).toBe(5);
+    const res = await docs.issue(task.id, { kind: 'preservation', details: { ...d, to: '2026-05-12' } });
+    if (!res.ok) throw new Error(res.message);
+    const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
+    try {
+      const text = squash(pdf.text());
+      for (const x of ['喆堃牌坚果礼盒', '120盒', '散装花生', '30kg', '自2026年5月6日至2026年5月12日'])
+        expect(text).toContain(x);
+      expect(decodeQr(pdf.png(pdf.pageCount(), 200))).toEqual([res.document.verifyUrl]);
+    } finally {
+      pdf.dispose();
+    }
+  });
+
   it('after finalize: the evidence list carries every photo’s hash, the food record derives its result, the proof of service names the documents', async () => {
     const docs = service();
     expect((await docs.available(task.id)).find((a) => a.kind === 'evidence')?.blockedReason).toBe(
@@ -162,9 +192,14 @@ describe('questioning record through the documents service', () => {
     });
     if (!food.ok) throw new Error(food.message);
     const svcDefaults = await docs.defaults(task.id, 'service');
-    expect(svcDefaults.docIds).toHaveLength(3);
+    expect(svcDefaults.docIds).toHaveLength(4);
     expect(svcDefaults.docIds).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^questioning:/), ev.document.docId, food.document.docId]),
+      expect.arrayContaining([
+        expect.stringMatching(/^questioning:/),
+        expect.stringMatching(/^preservation:/),
+        ev.document.docId,
+        food.document.docId,
+      ]),
     );
     const refusedDirect = await docs.issue(task.id, {
       kind: 'service',
@@ -196,5 +231,37 @@ describe('questioning record through the documents service', () => {
     expect(svcPdf.text).toContain(squash(`监督检查结果记录表（${food.document.docNo}）`));
     expect(svcPdf.text).toContain('■直接送达');
     expect(svcPdf.qr).toEqual([svc.document.verifyUrl]);
+  });
+
+  it('special-equipment order after finalize: problems, equipment rows and measures as typed', async () => {
+    const docs = service();
+    const res = await docs.issue(task.id, {
+      kind: 'directive',
+      details: {
+        ...(await docs.defaults(task.id, 'directive')),
+        problems: '叉车超过定期检验有效期仍在使用',
+        equipment: '内燃平衡重式叉车｜车11浙C08765(21)｜一楼仓库',
+        measures: '立即停止使用超期未检叉车',
+        deadline: '2026-05-20',
+        stopUse: true,
+        partyName: '李四',
+      },
+    });
+    if (!res.ok) throw new Error(res.message);
+    const pdf = new PdfFile((await docs.pdf(res.document.docId))!);
+    try {
+      const text = squash(pdf.text());
+      for (const x of [
+        '特种设备安全监察指令书',
+        '车11浙C08765(21)',
+        '立即停止使用超期未检叉车',
+        '请于2026年5月20日前完成整改',
+      ])
+        expect(text).toContain(squash(x));
+      expect(text).toContain('文书格式TSG-2023.1');
+      expect(decodeQr(pdf.png(pdf.pageCount(), 200))).toEqual([res.document.verifyUrl]);
+    } finally {
+      pdf.dispose();
+    }
   });
 });

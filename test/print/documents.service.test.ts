@@ -115,6 +115,11 @@ describe('documents service', () => {
       ['record', false],
       ['rectification', false],
       ['questioning', true],
+      ['evidence', false],
+      ['preservation', true],
+      ['foodResult', false],
+      ['directive', false],
+      ['service', false],
     ]);
     const bad = await docs.issue(task.id, {
       kind: 'notice',

@@ -7,7 +7,9 @@
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
 import type {
+  DirectiveDetails,
   EvidenceListDetails,
+  PreservationDetails,
   FoodResultDetails,
   IssuedDocument,
   ServiceMethod,
@@ -150,6 +152,74 @@ export function FoodResultForm({ value: v, onChange }: FormProps<FoodResultDetai
       <p className="hint">检查项数、发现问题项数和检查结果（符合／基本符合／不符合）按已定稿的检查结果自动填写。</p>
       <TextField label="食品经营许可证编号" value={v.licenceNo} onChange={(x) => set({ licenceNo: x })} />
       <TextField label="结果处理" multiline value={v.handling} onChange={(x) => set({ handling: x })} required />
+    </>
+  );
+}
+
+export function DirectiveForm({ value: v, onChange }: FormProps<DirectiveDetails>) {
+  const set = (patch: Partial<DirectiveDetails>) => onChange({ ...v, ...patch });
+  return (
+    <>
+      <TextField
+        label="发现的问题（每行一项）"
+        multiline
+        value={v.problems}
+        onChange={(x) => set({ problems: x })}
+        required
+      />
+      <TextField
+        label="涉及的设备（每行一台：设备名称｜注册代码｜使用地点）"
+        multiline
+        value={v.equipment}
+        onChange={(x) => set({ equipment: x })}
+      />
+      <TextField
+        label="指令事项（每行一项）"
+        multiline
+        value={v.measures}
+        onChange={(x) => set({ measures: x })}
+        required
+      />
+      <TextField label="整改期限" type="date" value={v.deadline} onChange={(x) => set({ deadline: x })} required />
+      <CheckField label="隐患消除前停止使用有关设备" checked={v.stopUse} onChange={(on) => set({ stopUse: on })} />
+      <FieldGroup legend="使用单位签收">
+        <TextField label="使用单位负责人" value={v.partyName} onChange={(x) => set({ partyName: x })} required />
+        <CheckField label="拒绝签名" checked={v.partyRefused} onChange={(on) => set({ partyRefused: on })} />
+        {v.partyRefused ? <Refusal v={v} set={set} /> : null}
+      </FieldGroup>
+      <TextField label="救济途径" multiline value={v.remedies} onChange={(x) => set({ remedies: x })} />
+    </>
+  );
+}
+
+export function PreservationForm({ value: v, onChange }: FormProps<PreservationDetails>) {
+  const set = (patch: Partial<PreservationDetails>) => onChange({ ...v, ...patch });
+  return (
+    <>
+      <TextField
+        label="先行登记保存的理由（涉嫌的违法行为）"
+        multiline
+        value={v.reason}
+        onChange={(x) => set({ reason: x })}
+        required
+      />
+      <TextField label="法律依据" value={v.legalBasis} onChange={(x) => set({ legalBasis: x })} required />
+      <TextField
+        label="物品清单（每行一项：名称｜规格型号｜数量｜备注）"
+        multiline
+        value={v.items}
+        onChange={(x) => set({ items: x })}
+        required
+      />
+      <div className="field-row">
+        <TextField label="保存地点" value={v.keptAt} onChange={(x) => set({ keptAt: x })} required />
+        <TextField label="保存人" value={v.keptBy} onChange={(x) => set({ keptBy: x })} required />
+      </div>
+      <div className="field-row">
+        <TextField label="保存期限自" type="date" value={v.from} onChange={(x) => set({ from: x })} required />
+        <TextField label="至" type="date" value={v.to} onChange={(x) => set({ to: x })} required hint="不超过七日" />
+      </div>
+      <TextField label="救济途径" multiline value={v.remedies} onChange={(x) => set({ remedies: x })} />
     </>
   );
 }

@@ -4,7 +4,9 @@ import { services } from '../../services/index.js';
 import type {
   DocumentKindName,
   DocumentRequest,
+  DirectiveDetails,
   EvidenceListDetails,
+  PreservationDetails,
   FoodResultDetails,
   NoticeDetails,
   QuestioningDetails,
@@ -13,7 +15,7 @@ import type {
   RectificationDetails,
 } from '../../services/index.js';
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
-import { EvidenceListForm, FoodResultForm, ServiceProofForm } from './CaseForms.js';
+import { DirectiveForm, EvidenceListForm, FoodResultForm, PreservationForm, ServiceProofForm } from './CaseForms.js';
 import { QuestioningForm } from './QuestioningForm.js';
 
 type Details = DocumentRequest['details'];
@@ -42,6 +44,8 @@ function FormFor({
   if (kind === 'questioning') return <QuestioningForm value={value as QuestioningDetails} onChange={onChange} />;
   if (kind === 'evidence') return <EvidenceListForm value={value as EvidenceListDetails} onChange={onChange} />;
   if (kind === 'foodResult') return <FoodResultForm value={value as FoodResultDetails} onChange={onChange} />;
+  if (kind === 'directive') return <DirectiveForm value={value as DirectiveDetails} onChange={onChange} />;
+  if (kind === 'preservation') return <PreservationForm value={value as PreservationDetails} onChange={onChange} />;
   if (kind === 'service')
     return <ServiceProofForm taskId={taskId} value={value as ServiceProofDetails} onChange={onChange} />;
   return <RectificationForm value={value as RectificationDetails} onChange={onChange} />;

@@ -3,8 +3,8 @@ import type { CheckMethod } from '../../../../shared/domain/results.js';
 import type { DocType } from '../../../../shared/protocol/index.js';
 import type { Unsubscribe } from '../runtime.js';
 
-export type DocumentKindName =
-  'notice' | 'record' | 'rectification' | 'questioning' | 'evidence' | 'service' | 'foodResult';
+/** Every numbered document type is issued through this service. */
+export type DocumentKindName = DocType;
 
 export interface NoticeDetails {
   inspectFrom: string;
@@ -103,6 +103,31 @@ export interface FoodResultDetails {
   licenceNo: string;
   handling: string;
 }
+/** One line per entry; table rows as '名称｜注册代码｜使用地点' (either bar). */
+export interface DirectiveDetails {
+  problems: string;
+  equipment: string;
+  measures: string;
+  deadline: string;
+  stopUse: boolean;
+  partyName: string;
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  remedies: string;
+}
+/** Items one per line as '名称｜规格型号｜数量｜备注'. */
+export interface PreservationDetails {
+  reason: string;
+  legalBasis: string;
+  items: string;
+  keptAt: string;
+  keptBy: string;
+  from: string;
+  to: string;
+  remedies: string;
+}
 export type DocumentRequest =
   | { readonly kind: 'notice'; readonly details: NoticeDetails }
   | { readonly kind: 'record'; readonly details: RecordDetails }
@@ -110,7 +135,9 @@ export type DocumentRequest =
   | { readonly kind: 'questioning'; readonly details: QuestioningDetails }
   | { readonly kind: 'evidence'; readonly details: EvidenceListDetails }
   | { readonly kind: 'service'; readonly details: ServiceProofDetails }
-  | { readonly kind: 'foodResult'; readonly details: FoodResultDetails };
+  | { readonly kind: 'foodResult'; readonly details: FoodResultDetails }
+  | { readonly kind: 'directive'; readonly details: DirectiveDetails }
+  | { readonly kind: 'preservation'; readonly details: PreservationDetails };
 
 /** Why a document cannot be made yet (zh-CN), or null when it can. */
 export interface DocumentAvailability {

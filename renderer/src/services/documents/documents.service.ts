@@ -48,6 +48,12 @@ import {
   serviceProofDefaults,
   serviceProofInput,
 } from './documents.case-inputs.js';
+import {
+  directiveDefaults,
+  directiveInput,
+  preservationDefaults,
+  preservationInput,
+} from './documents.order-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
 
@@ -69,7 +75,9 @@ export const ISSUABLE: readonly DocumentKindName[] = [
   'rectification',
   'questioning',
   'evidence',
+  'preservation',
   'foodResult',
+  'directive',
   'service',
 ];
 
@@ -98,6 +106,10 @@ function inputFor(ctx: DocumentContext, n: Numbering, req: DocumentRequest): Inp
       return serviceProofInput(ctx, n, req.details);
     case 'foodResult':
       return foodResultInput(ctx, n, req.details);
+    case 'directive':
+      return directiveInput(ctx, n, req.details);
+    case 'preservation':
+      return preservationInput(ctx, n, req.details);
   }
 }
 
@@ -193,7 +205,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     const template = templateProblem(kind, ctx.templates);
     if (template) return template;
     // A questioning can take place before the result is finalized, like the notice.
-    if (kind === 'notice' || kind === 'questioning') return null;
+    if (kind === 'notice' || kind === 'questioning' || kind === 'preservation') return null;
     if (kind === 'service')
       return ctx.issued.some((d) => !d.voided && d.kind !== 'service') ? null : '还没有可送达的文书';
     if (!ctx.result) return '检查结果定稿后才能出具';
@@ -297,6 +309,8 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
         evidence: evidenceListDefaults,
         service: serviceProofDefaults,
         foodResult: foodResultDefaults,
+        directive: directiveDefaults,
+        preservation: preservationDefaults,
       };
       return byKind[kind](ctx) as never;
     },
