@@ -7,8 +7,9 @@
  */
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { QuestioningInputSchema, type QuestioningInput } from './case.types.js';
-import { formatDateCn, formatTimeRangeCn } from './format.js';
+import { formatTimeRangeCn } from './format.js';
 import { a4Document, closingBlock, fieldTable, heading, pageFooter, paragraph, signatureMark } from './layout.js';
+import { officerRows, partyRows, signatureRow } from './signing.js';
 
 export const QUESTIONING_TITLE = '询问笔录';
 
@@ -63,49 +64,11 @@ function opening(input: QuestioningInput): Content[] {
   ];
 }
 
-function signatureRow(label: string, mark: Content, extra: string): Content {
-  return {
-    columns: [
-      { text: label ? `${label}：` : '', style: 'body', width: 110 },
-      { stack: [mark], width: 130 },
-      { text: extra, style: 'body', width: '*', margin: [8, 0, 0, 0] },
-    ],
-    margin: [0, 4, 0, 0],
-  };
-}
-
 function signatures(input: QuestioningInput): Content {
   const rows: Content[] = [];
-  const ps = input.personSignature;
-  if (ps.kind === 'signed') {
-    rows.push(paragraph(`被询问人核对意见：${input.confirmation}`, false));
-    rows.push(
-      signatureRow(
-        '被询问人（签名）',
-        signatureMark(ps.signature),
-        `${ps.signature.name}    ${formatDateCn(input.issuedOn)}`,
-      ),
-    );
-  } else {
-    rows.push(paragraph(`被询问人拒绝签名。拒签情况：${ps.note}`, false));
-    rows.push(
-      signatureRow(
-        '见证人（签名）',
-        signatureMark(ps.witness.signature),
-        `${ps.witness.name}\n身份证件号码：${ps.witness.idNo}`,
-      ),
-    );
-  }
-  input.inspectorSignatures.forEach((sig, i) => {
-    const certNo = input.officers.find((o) => o.name === sig.name)?.certNo;
-    rows.push(
-      signatureRow(
-        i === 0 ? '询问人（签名）' : '',
-        signatureMark(sig),
-        certNo ? `${sig.name}（执法证号：${certNo}）` : sig.name,
-      ),
-    );
-  });
+  if (input.personSignature.kind === 'signed') rows.push(paragraph(`被询问人核对意见：${input.confirmation}`, false));
+  rows.push(...partyRows('被询问人', input.personSignature, input.issuedOn));
+  rows.push(...officerRows('询问人', input.inspectorSignatures, input.officers));
   const recorderSig = input.inspectorSignatures.find((s) => s.name === input.recorder) ?? null;
   rows.push(signatureRow('记录人（签名）', signatureMark(recorderSig), input.recorder));
   return { stack: rows, unbreakable: true, margin: [0, 8, 0, 0] };

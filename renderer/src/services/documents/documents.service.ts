@@ -4,13 +4,7 @@
  * render → store the PDF with its hash. Works with no network. A number taken for a document that
  * then fails to render is voided with the reason, never silently reused.
  */
-import {
-  DOC_TEMPLATE_VERSIONS,
-  DOC_TYPE_LABELS,
-  DOC_TYPES,
-  type DocType,
-  type Reference,
-} from '../../../../shared/protocol/index.js';
+import { DOC_TYPE_LABELS, DOC_TYPES } from '../../../../shared/protocol/index.js';
 import { docNumbersRepo, issuedDocEntry, sha256Hex, type IssuedDocRow } from '../../db/index.js';
 import { buildDocument, verificationUrl, type DocumentInputs, type PdfRenderer } from '../../print/index.js';
 import { LOW_WARNING_BELOW } from '../../sync/doc-numbers.js';
@@ -27,7 +21,6 @@ import type {
 } from '../api.js';
 import {
   hashText,
-  needsRectification,
   noticeDefaults,
   noticeInput,
   recordDefaults,
@@ -37,6 +30,7 @@ import {
   type DocumentContext,
   type Numbering,
 } from './documents.inputs.js';
+import { blockedReason, ISSUABLE } from './documents.availability.js';
 import { caseFileOperations } from './documents.case-file.js';
 import {
   evidenceListDefaults,
@@ -67,19 +61,6 @@ export interface DocumentsDeps {
 }
 
 type Input = DocumentInputs[DocumentKindName];
-
-/** The types this service lays out, in the order the documents panel lists them. */
-export const ISSUABLE: readonly DocumentKindName[] = [
-  'notice',
-  'record',
-  'rectification',
-  'questioning',
-  'evidence',
-  'preservation',
-  'foodResult',
-  'directive',
-  'service',
-];
 
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'issues' in e && Array.isArray(e.issues)) {
@@ -143,20 +124,6 @@ async function signatureImagesOf(inspection: InspectionService, resultId: string
   return new Map(await Promise.all(files.map(async (f) => [f.id, await dataUrl(f.blob, f.mime)] as const)));
 }
 
-/**
- * Why the deployment's reference data rules a type out, or null: the platform names the types a
- * deployment uses and their template versions, and a paper laid out in another version than the
- * one the authority adopted is not a valid form.
- */
-export function templateProblem(kind: DocType, templates: Reference['documentTemplates'] | null): string | null {
-  if (templates === null) return '本机尚无参考数据（文书模板版本），请先联网同步';
-  const named = templates.find((t) => t.docType === kind);
-  if (!named) return '本地区参考数据未启用该文书';
-  if (named.version !== DOC_TEMPLATE_VERSIONS[kind])
-    return `本机不支持该文书的模板版本 ${named.version}（本机为 ${DOC_TEMPLATE_VERSIONS[kind]}），请更新软件`;
-  return null;
-}
-
 export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): DocumentsService {
   const repo = docNumbersRepo(rt.dbs.field);
   const audit = rt.repos.audit;
@@ -199,19 +166,6 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       now: rt.now(),
       signatureImages,
     };
-  }
-
-  function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {
-    const template = templateProblem(kind, ctx.templates);
-    if (template) return template;
-    // A questioning can take place before the result is finalized, like the notice.
-    if (kind === 'notice' || kind === 'questioning' || kind === 'preservation') return null;
-    if (kind === 'service')
-      return ctx.issued.some((d) => !d.voided && d.kind !== 'service') ? null : '还没有可送达的文书';
-    if (!ctx.result) return '检查结果定稿后才能出具';
-    if (kind === 'rectification' && !needsRectification(ctx.result)) return '本次检查没有需要责令限期改正的问题';
-    if (kind === 'evidence' && (ctx.result.evidence ?? []).length === 0) return '检查结果中没有照片或扫描件';
-    return null;
   }
 
   /** Lays out and renders; a User Timing entry `documents.render` (detail: kind, bytes) lets benchmarks and DevTools see it. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DOC_TEMPLATE_VERSIONS } from '../../../../shared/protocol/index.js';
-import { templateProblem } from './documents.service.js';
+import { templateProblem } from './documents.availability.js';
 
 describe('document templates from the reference data', () => {
   it('allows a type named in the version this build lays out', () => {
