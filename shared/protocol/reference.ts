@@ -33,7 +33,8 @@ export const ReferenceSchema = z.object({
   lenientList: z.array(LenientEntrySchema),
   calendar: z.object({ holidays: z.array(IsoDateSchema), workdays: z.array(IsoDateSchema) }),
   publicationWorkingDays: z.number().int().positive(),
-  documentTemplates: z.array(z.object({ docType: z.string(), version: z.string() })),
+  /** Document types this deployment uses and their template versions (unknown types are ignored). */
+  documentTemplates: z.array(z.object({ docType: z.string(), version: z.string().min(1) })),
   /**
    * This deployment reviews every result before it is published (待审核 → 已公示, or 审核退回 with the
    * reviewer's note). Optional: absent means no review, and earlier reference data parses unchanged.

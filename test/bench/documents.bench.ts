@@ -7,11 +7,16 @@
  *
  * Baseline in the same browser and run: pdfmake's own browser build with its standard Latin font
  * (Roboto from vfs_fonts.js) rendering the same document definition shape (Latin text).
+ * Case file (`documents.caseFileMs`, target < 3 s): a page bundled by Vite from test/bench/casefile-page
+ * renders the 案卷 of a task with 10 documents and 30 photos with the app's print module and fonts,
+ * warmed up first; the median of its runs.
+ *
  * Figures only; no assertions.
  */
 import { chromium, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { build } from 'vite';
 import { startPlatform } from '../platform/server.js';
 import { serveStatic } from '../helpers/static-server.js';
 
@@ -97,6 +102,46 @@ async function latinBaseline(page: Page, root: string): Promise<{ firstMs: numbe
   }, NEXT_DOCS);
 }
 
+interface CaseFileBench {
+  times?: number[];
+  bytes?: number;
+  documents?: number;
+  photos?: number;
+  error?: string;
+}
+
+/** The case-file page, built and served on its own, in a page of the given browser context. */
+export async function caseFileFigures(
+  ctx: BenchContext,
+  newPage: () => Promise<Page>,
+): Promise<Record<string, number>> {
+  const outDir = mkdtempSync(join(ctx.tmpDir, 'casefile-page-'));
+  await build({
+    configFile: false,
+    root: join(ctx.root, 'test/bench/casefile-page'),
+    base: './',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0 },
+  });
+  const web = await serveStatic({ root: outDir, appConfig: { platformUrl: 'http://127.0.0.1:9', demo: true } });
+  try {
+    const page = await newPage();
+    await page.goto(`${web.url}/`);
+    await page.waitForFunction(() => 'caseFileBench' in globalThis, undefined, { timeout: 180_000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { caseFileBench: CaseFileBench }).caseFileBench);
+    if (r.error || !r.times) throw new Error(`case-file bench failed: ${r.error ?? 'no figures'}`);
+    const sorted = [...r.times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    ctx.log(
+      `documents: case file of ${r.documents} documents + ${r.photos} photos ${median.toFixed(0)} ms (runs ${r.times.map((t) => t.toFixed(0)).join(', ')}), ${r.bytes} B`,
+    );
+    return { 'documents.caseFileMs': median, 'documents.caseFileBytes': r.bytes ?? NaN };
+  } finally {
+    await web.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<Record<string, number>> {
   const dist = resolve(ctx.root, 'dist/renderer');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/renderer is missing: run `npx vite build` first');
@@ -138,6 +183,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'documents.bytes': renders[0]?.detail?.bytes ?? NaN,
     };
     const base = await latinBaseline(await context.newPage(), ctx.root);
+    const caseFile = await caseFileFigures(ctx, () => context.newPage());
     ctx.log(
       `documents: warm-up ${warm.toFixed(0)} ms, first ${out['documents.firstMs'].toFixed(0)} ms, next ${out['documents.nextMs'].toFixed(0)} ms, ${out['documents.bytes']} B; ` +
         `baseline pdfmake+Roboto first ${base.firstMs.toFixed(0)} ms, next ${base.nextMs.toFixed(0)} ms, ${base.bytes} B`,
@@ -148,6 +194,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'documents.baseline.nextMs': base.nextMs,
       'documents.baseline.bytes': base.bytes,
       'documents.nextVsBaseline': out['documents.nextMs'] / base.nextMs,
+      ...caseFile,
     };
   } finally {
     await context.close();

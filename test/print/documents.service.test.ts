@@ -114,6 +114,12 @@ describe('documents service', () => {
       ['notice', true],
       ['record', false],
       ['rectification', false],
+      ['questioning', true],
+      ['evidence', false],
+      ['preservation', true],
+      ['foodResult', false],
+      ['directive', false],
+      ['service', false],
     ]);
     const bad = await docs.issue(task.id, {
       kind: 'notice',
@@ -234,5 +240,37 @@ describe('documents service', () => {
     expect(voided).toHaveLength(1);
     expect(voided[0]?.voidReason).toContain('打印机驱动异常');
     expect((await docNumbersRepo(dbs.field).remaining()).notice).toBe(before - 1);
+  });
+
+  it('bundles the task into one case file: every document again, voided ones marked, pages numbered across it', async () => {
+    const docs = service();
+    const list = await docs.list(task.id);
+    const made = await docs.caseFile(task.id);
+    if (!made.ok) throw new Error(made.message);
+    expect(made.documents).toBe(list.length);
+    const pdf = new PdfFile(made.pdf);
+    try {
+      const pages = pdf.pageCount();
+      const texts = Array.from({ length: pages }, (_, i) => squash(pdf.text(i + 1)));
+      texts.forEach((t, i) => expect(t).toContain(`案卷第${i + 1}页共${pages}页`));
+      const all = texts.join('');
+      for (const d of list) expect(all).toContain(squash(d.docNo));
+      const voided = list.find((d) => d.voided)!;
+      expect(texts[0]).toContain(squash(`${voided.title} ${voided.docNo}（已作废）`));
+      const stored = await s.inspection.resultForTask(task.id);
+      const resultUrl = verificationUrl({
+        platformUrl: 'http://127.0.0.1:8787',
+        resultId: stored!.resultId,
+        contentHash: stored!.contentHash,
+      });
+      const indexPage = texts.findIndex((t) => t.startsWith('证据索引及签名')) + 1;
+      expect(decodeQr(pdf.png(indexPage, 150))).toEqual([resultUrl]);
+      // The notice is laid out again from its stored input: same number, same QR as the paper.
+      // Its QR is on its last page: the one before the second document starts.
+      const noticeLast = texts.findIndex((t) => t.startsWith(squash('卷内第2件')));
+      expect(decodeQr(pdf.png(noticeLast, 150))).toEqual([list[0]!.verifyUrl]);
+    } finally {
+      pdf.dispose();
+    }
   });
 });

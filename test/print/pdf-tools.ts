@@ -16,6 +16,20 @@ import {
   type RecordInput,
   type RectificationInput,
 } from '../../renderer/src/print/types.js';
+import {
+  DirectiveInputSchema,
+  EvidenceListInputSchema,
+  FoodResultInputSchema,
+  PreservationInputSchema,
+  QuestioningInputSchema,
+  ServiceProofInputSchema,
+  type DirectiveInput,
+  type EvidenceListInput,
+  type FoodResultInput,
+  type PreservationInput,
+  type QuestioningInput,
+  type ServiceProofInput,
+} from '../../renderer/src/print/case.types.js';
 
 const FIXTURES = new URL('../fixtures/documents/', import.meta.url);
 
@@ -33,6 +47,12 @@ export const fixtures = {
   record: (): RecordInput => RecordInputSchema.parse(withCommon('record.json')),
   recordRefused: (): RecordInput => RecordInputSchema.parse(withCommon('record-refused.json')),
   rectification: (): RectificationInput => RectificationInputSchema.parse(withCommon('rectification.json')),
+  questioning: (): QuestioningInput => QuestioningInputSchema.parse(withCommon('questioning.json')),
+  evidence: (): EvidenceListInput => EvidenceListInputSchema.parse(withCommon('evidence.json')),
+  preservation: (): PreservationInput => PreservationInputSchema.parse(withCommon('preservation.json')),
+  service: (): ServiceProofInput => ServiceProofInputSchema.parse(withCommon('service.json')),
+  directive: (): DirectiveInput => DirectiveInputSchema.parse(withCommon('directive.json')),
+  foodResult: (): FoodResultInput => FoodResultInputSchema.parse(withCommon('foodResult.json')),
 };
 
 /** A scratch directory with the PDF written into it; call `dispose` when done. */

@@ -7,6 +7,12 @@ import type { FontSource } from './fonts.js';
 import { buildNotice } from './notice.js';
 import { createPdfRenderer, type PdfRenderer } from './pdf.js';
 import { buildRecord } from './record.js';
+import { buildDirective } from './directive.js';
+import { buildEvidenceList } from './evidence-list.js';
+import { buildFoodResult } from './food-result.js';
+import { buildPreservation } from './preservation.js';
+import { buildQuestioning, questioningSignatureLabels } from './questioning.js';
+import { buildServiceProof } from './service-proof.js';
 import { buildRectification } from './rectification.js';
 import type { DocumentInputs, DocumentKind } from './types.js';
 
@@ -16,17 +22,46 @@ export type { FontSource, FontWeight } from './fonts.js';
 export { missingGlyphs, fontCovers } from './glyphs.js';
 export { formatDocNo, verificationUrl } from './format.js';
 export * from './types.js';
+export * from './case.types.js';
+export { questioningSignatureLabels } from './questioning.js';
+export {
+  buildCaseFile,
+  CaseFileInputSchema,
+  CASE_FILE_TITLE,
+  type CaseFileInput,
+  type CaseFilePart,
+} from './case-file.js';
 
 const BUILDERS: { [K in DocumentKind]: (input: DocumentInputs[K]) => TDocumentDefinitions } = {
   notice: buildNotice,
   record: buildRecord,
   rectification: buildRectification,
+  questioning: buildQuestioning,
+  evidence: buildEvidenceList,
+  preservation: buildPreservation,
+  service: buildServiceProof,
+  directive: buildDirective,
+  foodResult: buildFoodResult,
 };
 
 /** Validates the input (throws a zh-CN message on bad data) and lays out the document. */
 export function buildDocument<K extends DocumentKind>(kind: K, input: DocumentInputs[K]): TDocumentDefinitions {
   const build: (input: DocumentInputs[K]) => TDocumentDefinitions = BUILDERS[kind];
   return build(input);
+}
+
+/** The signature lines a document carries at the foot of every page (for the case file's footers). */
+export function signatureLabelsOf<K extends DocumentKind>(kind: K, input: DocumentInputs[K]): string[] {
+  if (kind === 'record') {
+    const r = input as DocumentInputs['record'];
+    return [r.partySignature.kind === 'signed' ? '当事人签名' : '见证人签名', '检查人员签名'];
+  }
+  if (kind === 'questioning') return questioningSignatureLabels(input as DocumentInputs['questioning']);
+  if (kind === 'evidence') {
+    const e = input as DocumentInputs['evidence'];
+    return [e.partySignature.kind === 'signed' ? '当事人签名' : '见证人签名', '执法人员签名'];
+  }
+  return [];
 }
 
 let defaultRenderer: PdfRenderer | null = null;

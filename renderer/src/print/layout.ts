@@ -169,24 +169,41 @@ export function closingBlock(meta: DocumentMeta): Content {
 export interface FooterOptions {
   /** Labels of the signature lines repeated on every page (e.g. 当事人签名); none for notices. */
   signatureLabels: readonly string[];
+  /** Template version, printed small beside the page number. */
+  template?: string | undefined;
+}
+
+/** The page line: '第 X 页 共 Y 页' centred, the template version small at the right. */
+export function pageLine(text: string, template: string | undefined): Content {
+  const page: Content = { text, style: 'footer', alignment: 'center' };
+  if (!template) return page;
+  return {
+    columns: [
+      { text: '', width: 90 },
+      { ...page, width: '*' },
+      { text: `文书格式 ${template}`, style: 'small', fontSize: 7, alignment: 'right', width: 90 },
+    ],
+  };
+}
+
+/** The signature lines a document repeats at the foot of every page. */
+export function signatureLines(labels: readonly string[]): Content {
+  return {
+    columns: labels.map((label) => ({ text: `${label}：______________`, style: 'footer' })),
+    margin: [0, 0, 0, 8],
+  };
 }
 
 /** '第 X 页 共 Y 页', with signature lines above it when the document needs a signature per page. */
 export function pageFooter(opts: FooterOptions): DynamicContent {
   return (currentPage, pageCount) => {
-    const pageText: Content = { text: `第 ${currentPage} 页 共 ${pageCount} 页`, style: 'footer', alignment: 'center' };
+    const pageText = pageLine(`第 ${currentPage} 页 共 ${pageCount} 页`, opts.template);
     if (opts.signatureLabels.length === 0) {
       return { margin: [PAGE_MARGINS[0], 24, PAGE_MARGINS[2], 0], stack: [pageText] };
     }
     return {
       margin: [PAGE_MARGINS[0], 16, PAGE_MARGINS[2], 0],
-      stack: [
-        {
-          columns: opts.signatureLabels.map((label) => ({ text: `${label}：______________`, style: 'footer' })),
-          margin: [0, 0, 0, 8],
-        },
-        pageText,
-      ],
+      stack: [signatureLines(opts.signatureLabels), pageText],
     };
   };
 }

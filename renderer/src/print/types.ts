@@ -9,6 +9,15 @@ import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema } from '../../
 import { EnterpriseSchema } from '../../../shared/protocol/enterprises.js';
 import { ResultPayloadSchema } from '../../../shared/protocol/results.js';
 import { TaskSchema } from '../../../shared/protocol/tasks.js';
+import type { DocType } from '../../../shared/protocol/docnumbers.js';
+import type {
+  DirectiveInput,
+  EvidenceListInput,
+  FoodResultInput,
+  PreservationInput,
+  QuestioningInput,
+  ServiceProofInput,
+} from './case.types.js';
 
 /** The part of the credit file a document prints about the party. */
 export const PartySchema = EnterpriseSchema.pick({
@@ -44,6 +53,8 @@ export const DocumentMetaSchema = z.object({
   /** Date printed above the seal (落款日期). Passed in: builders never read the clock. */
   issuedOn: IsoDateSchema,
   verification: VerificationSchema,
+  /** Template version the deployment uses for this type (from the reference data), printed small in the footer. */
+  template: z.string().min(1).optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
 
@@ -130,11 +141,28 @@ export const RectificationInputSchema = DocumentMetaSchema.extend({
 });
 export type RectificationInput = z.infer<typeof RectificationInputSchema>;
 
-export const DOCUMENT_KINDS = ['notice', 'record', 'rectification'] as const;
+/** The kinds this build lays out (a subset of the numbered document types). */
+export const DOCUMENT_KINDS = [
+  'notice',
+  'record',
+  'rectification',
+  'questioning',
+  'evidence',
+  'preservation',
+  'service',
+  'directive',
+  'foodResult',
+] as const satisfies readonly DocType[];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export interface DocumentInputs {
   notice: NoticeInput;
   record: RecordInput;
   rectification: RectificationInput;
+  questioning: QuestioningInput;
+  evidence: EvidenceListInput;
+  preservation: PreservationInput;
+  service: ServiceProofInput;
+  directive: DirectiveInput;
+  foodResult: FoodResultInput;
 }

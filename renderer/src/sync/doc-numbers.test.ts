@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { docNumbersRepo, type Databases } from '../db/index.js';
 import type { HttpClient, HttpResult, RequestSpec } from '../platform/http.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
+import { DOC_TYPES, perDocType } from '../../../shared/protocol/index.js';
 import { BLOCK_SIZE, syncDocNumbers } from './doc-numbers.js';
 
 const open: Databases[] = [];
@@ -83,11 +84,11 @@ describe('syncDocNumbers', () => {
     const { repo, deps } = setup(p);
     const first = await syncDocNumbers(deps);
     expect(first.errors).toEqual([]);
-    expect(first.reserved).toEqual({ notice: BLOCK_SIZE, record: BLOCK_SIZE, rectification: BLOCK_SIZE });
-    expect(await repo.remaining()).toEqual({ notice: BLOCK_SIZE, record: BLOCK_SIZE, rectification: BLOCK_SIZE });
+    expect(first.reserved).toEqual(perDocType(() => BLOCK_SIZE));
+    expect(await repo.remaining()).toEqual(perDocType(() => BLOCK_SIZE));
     const second = await syncDocNumbers(deps);
-    expect(second.reserved).toEqual({ notice: 0, record: 0, rectification: 0 });
-    expect(p.sent.filter((s) => s.path.endsWith('/reserve'))).toHaveLength(3);
+    expect(second.reserved).toEqual(perDocType(() => 0));
+    expect(p.sent.filter((s) => s.path.endsWith('/reserve'))).toHaveLength(DOC_TYPES.length);
   });
 
   it('resends a request whose answer was lost with the same requestId and gets the same block', async () => {

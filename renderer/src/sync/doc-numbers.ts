@@ -10,6 +10,7 @@
 import {
   API,
   DOC_TYPES,
+  perDocType,
   ReportResponseSchema,
   ReserveResponseSchema,
   type DocType,
@@ -65,7 +66,7 @@ async function sendReservations(
   deviceId: string,
   errors: string[],
 ): Promise<Record<DocType, number>> {
-  const reserved: Record<DocType, number> = { notice: 0, record: 0, rectification: 0 };
+  const reserved = perDocType(() => 0);
   for (const req of await deps.repo.pendingRequests()) {
     const res = await deps.http.request({
       method: 'POST',

@@ -3,6 +3,7 @@
  * pair of databases per test (fake-indexeddb in Node). Not imported by app code.
  */
 import { usccCheckChar } from '../../../shared/domain/uscc.js';
+import { DOC_TEMPLATE_VERSIONS, DOC_TYPES } from '../../../shared/protocol/index.js';
 import type { Enterprise, Reference, Task, TeamMember } from '../../../shared/protocol/index.js';
 import { closeDatabases, openDatabases, type Databases } from '../db/index.js';
 import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
@@ -138,7 +139,7 @@ export function makeReference(over: Partial<Reference> = {}): Reference {
     lenientList: [],
     calendar: { holidays: ['2026-05-01', '2026-05-04', '2026-05-05'], workdays: ['2026-05-09'] },
     publicationWorkingDays: 20,
-    documentTemplates: [],
+    documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: DOC_TEMPLATE_VERSIONS[docType] })),
     ...over,
   };
 }

@@ -86,6 +86,12 @@ const PREFIX: Readonly<Record<DocType, string>> = {
   notice: '威环市监抽通',
   record: '威环市监现笔',
   rectification: '威环市监责改',
+  questioning: '威环市监询笔',
+  evidence: '威环市监证取',
+  preservation: '威环市监先保',
+  service: '威环市监送回',
+  directive: '威环市监特指',
+  foodResult: '威环市监食检',
 };
 
 /** Numbers belong to the device of the access token; a body may not claim another device's block. */

@@ -14,7 +14,7 @@ import {
   RESULT_CODE_LABELS,
 } from '../../../shared/domain/results.js';
 import type { Reference } from '../../../shared/protocol/index.js';
-import { DOC_TYPES, ReferenceSchema } from '../../../shared/protocol/index.js';
+import { DOC_TEMPLATE_VERSIONS, DOC_TYPES, ReferenceSchema } from '../../../shared/protocol/index.js';
 import { requireInspector } from '../auth.js';
 import { CALENDAR } from '../gen/calendar.js';
 import { ALL_ITEMS, DEPARTMENTS, LENIENT_LIST } from '../gen/catalogue.js';
@@ -33,7 +33,7 @@ export function buildReference(review = false): Reference {
     lenientList: LENIENT_LIST,
     calendar: { holidays: [...CALENDAR.holidays], workdays: [...CALENDAR.workdays] },
     publicationWorkingDays: DEFAULT_PUBLICATION_WORKING_DAYS,
-    documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: '2021.1' })),
+    documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: DOC_TEMPLATE_VERSIONS[docType] })),
     // Only where the deployment reviews: the reference of a deployment without review is unchanged.
     ...(review ? { reviewBeforePublication: true } : {}),
   });

@@ -74,6 +74,11 @@ export interface IssuedDocRow {
   /** The PDF as printed, so a reprint is the same paper. */
   readonly pdf: Uint8Array;
   readonly bytes: number;
+  /**
+   * JSON of the print input exactly as laid out (number and hash included), so the case file can
+   * lay the document out again inside one bundle. Absent on documents issued before the case file.
+   */
+  readonly input?: string;
 }
 
 export function fieldV4(db: Dexie): void {

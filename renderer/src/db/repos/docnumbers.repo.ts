@@ -5,7 +5,7 @@
  * kept with their reason, and the bookkeeping of what the platform has been told. Issuing and
  * voiding a document append their audit entries in the same transaction as the number's change.
  */
-import type { DocType } from '../../../../shared/protocol/docnumbers.js';
+import { perDocType, type DocType } from '../../../../shared/protocol/docnumbers.js';
 import type { FieldDb } from '../databases.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from '../migrations/field-v4.js';
 import { toHex } from '../../../../shared/domain/canonical.js';
@@ -71,8 +71,6 @@ export interface DocNumbersRepo {
   issued(docId: string): Promise<IssuedDocRow | null>;
 }
 
-const EMPTY: Record<DocType, number> = { notice: 0, record: 0, rectification: 0 };
-
 export function formatBlockNo(prefix: string, serial: number): string {
   return `${prefix}${String(serial).padStart(4, '0')}号`;
 }
@@ -107,7 +105,7 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       });
     },
     async remaining() {
-      const out = { ...EMPTY };
+      const out = perDocType(() => 0);
       for (const b of await db.docBlocks.where('state').equals('active').toArray()) out[b.docType] += left(b);
       return out;
     },

@@ -1,13 +1,14 @@
 /**
  * 现场文书 panel for a task: numbers left on this device (warned early when low), the
- * three documents with why one cannot be made yet, the documents issued for the task, and the
- * preview with print / save / void. Self-contained: drop `<DocumentsPanel taskId=… />` into a
+ * documents the deployment uses with why one cannot be made yet, the documents issued for the
+ * task, the preview with print / save / void, and the task's case file (案卷). Self-contained: drop `<DocumentsPanel taskId=… />` into a
  * screen. Opening it warms up pdfmake and the fonts so the first document does not wait for them.
  */
 import { useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { DocumentKindName } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
+import { CaseFileActions } from './CaseFileActions.js';
 import { DocumentPreview } from './DocumentPreview.js';
 import { IssueForm } from './IssueForm.js';
 import './documents.css';
@@ -120,6 +121,7 @@ export function DocumentsPanel({ taskId }: { taskId: string }) {
       ) : (
         <p className="muted">本任务还没有出具文书。</p>
       )}
+      {data.issued.length > 0 ? <CaseFileActions taskId={taskId} /> : null}
       {current ? <DocumentPreview key={current.docId} doc={current} onClose={() => setSelected(null)} /> : null}
     </section>
   );

@@ -4,11 +4,19 @@ import { services } from '../../services/index.js';
 import type {
   DocumentKindName,
   DocumentRequest,
+  DirectiveDetails,
+  EvidenceListDetails,
+  PreservationDetails,
+  FoodResultDetails,
   NoticeDetails,
+  QuestioningDetails,
+  ServiceProofDetails,
   RecordDetails,
   RectificationDetails,
 } from '../../services/index.js';
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
+import { DirectiveForm, EvidenceListForm, FoodResultForm, PreservationForm, ServiceProofForm } from './CaseForms.js';
+import { QuestioningForm } from './QuestioningForm.js';
 
 type Details = DocumentRequest['details'];
 
@@ -21,16 +29,25 @@ interface Props {
 }
 
 function FormFor({
+  taskId,
   kind,
   value,
   onChange,
 }: {
+  taskId: string;
   kind: DocumentKindName;
   value: Details;
   onChange: (v: Details) => void;
 }) {
   if (kind === 'notice') return <NoticeForm value={value as NoticeDetails} onChange={onChange} />;
   if (kind === 'record') return <RecordForm value={value as RecordDetails} onChange={onChange} />;
+  if (kind === 'questioning') return <QuestioningForm value={value as QuestioningDetails} onChange={onChange} />;
+  if (kind === 'evidence') return <EvidenceListForm value={value as EvidenceListDetails} onChange={onChange} />;
+  if (kind === 'foodResult') return <FoodResultForm value={value as FoodResultDetails} onChange={onChange} />;
+  if (kind === 'directive') return <DirectiveForm value={value as DirectiveDetails} onChange={onChange} />;
+  if (kind === 'preservation') return <PreservationForm value={value as PreservationDetails} onChange={onChange} />;
+  if (kind === 'service')
+    return <ServiceProofForm taskId={taskId} value={value as ServiceProofDetails} onChange={onChange} />;
   return <RectificationForm value={value as RectificationDetails} onChange={onChange} />;
 }
 
@@ -74,7 +91,11 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
       noValidate
     >
       <h3>{title}</h3>
-      {details ? <FormFor kind={kind} value={details} onChange={setDetails} /> : <p role="status">正在读取任务资料…</p>}
+      {details ? (
+        <FormFor taskId={taskId} kind={kind} value={details} onChange={setDetails} />
+      ) : (
+        <p role="status">正在读取任务资料…</p>
+      )}
       {error ? (
         <p className="alert alert-danger" role="alert">
           {error}

@@ -1,8 +1,10 @@
 /** On-site documents: numbered from reserved blocks, built and stored offline, printed or saved. */
 import type { CheckMethod } from '../../../../shared/domain/results.js';
+import type { DocType } from '../../../../shared/protocol/index.js';
 import type { Unsubscribe } from '../runtime.js';
 
-export type DocumentKindName = 'notice' | 'record' | 'rectification';
+/** Every numbered document type is issued through this service. */
+export type DocumentKindName = DocType;
 
 export interface NoticeDetails {
   inspectFrom: string;
@@ -41,10 +43,101 @@ export interface RectificationDetails {
   reportBack: string;
   remedies: string;
 }
+/** A questioning typed on site: who, when, where, then the questions and answers in order. */
+export interface QuestioningDetails {
+  personName: string;
+  personSex: '男' | '女';
+  /** As typed; the document refuses anything but a whole number of years. */
+  personAge: string;
+  personIdNo: string;
+  personPost: string;
+  personPhone: string;
+  personAddress: string;
+  place: string;
+  /** China date (YYYY-MM-DD) and times (HH:MM, Beijing time) of the questioning. */
+  date: string;
+  startTime: string;
+  endTime: string;
+  rightsAnswer: string;
+  recusalRequested: boolean;
+  recusalAnswer: string;
+  qa: { q: string; a: string }[];
+  confirmation: string;
+  personRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  recorder: string;
+}
+/** The evidence list: the items are the result's photos and scans (with their hashes); the rest is typed. */
+export interface EvidenceListDetails {
+  place: string;
+  /** China date and time (HH:MM) the evidence was taken. */
+  date: string;
+  time: string;
+  partyName: string;
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+}
+export type ServiceMethod = 'direct' | 'left' | 'mail' | 'electronic' | 'entrusted';
+/** Proof of service for documents already issued for the task. */
+export interface ServiceProofDetails {
+  /** docIds of the task's issued, not voided documents that were served. */
+  docIds: string[];
+  place: string;
+  method: ServiceMethod;
+  date: string;
+  time: string;
+  recipient: string;
+  /** Empty when the party itself received; else who received for it (e.g. 同住成年家属). */
+  relation: string;
+  refused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+}
+/** The food result record: counts and the result follow from the finalized result; these are typed. */
+export interface FoodResultDetails {
+  licenceNo: string;
+  handling: string;
+}
+/** One line per entry; table rows as '名称｜注册代码｜使用地点' (either bar). */
+export interface DirectiveDetails {
+  problems: string;
+  equipment: string;
+  measures: string;
+  deadline: string;
+  stopUse: boolean;
+  partyName: string;
+  partyRefused: boolean;
+  refusalNote: string;
+  witnessName: string;
+  witnessIdNo: string;
+  remedies: string;
+}
+/** Items one per line as '名称｜规格型号｜数量｜备注'. */
+export interface PreservationDetails {
+  reason: string;
+  legalBasis: string;
+  items: string;
+  keptAt: string;
+  keptBy: string;
+  from: string;
+  to: string;
+  remedies: string;
+}
 export type DocumentRequest =
   | { readonly kind: 'notice'; readonly details: NoticeDetails }
   | { readonly kind: 'record'; readonly details: RecordDetails }
-  | { readonly kind: 'rectification'; readonly details: RectificationDetails };
+  | { readonly kind: 'rectification'; readonly details: RectificationDetails }
+  | { readonly kind: 'questioning'; readonly details: QuestioningDetails }
+  | { readonly kind: 'evidence'; readonly details: EvidenceListDetails }
+  | { readonly kind: 'service'; readonly details: ServiceProofDetails }
+  | { readonly kind: 'foodResult'; readonly details: FoodResultDetails }
+  | { readonly kind: 'directive'; readonly details: DirectiveDetails }
+  | { readonly kind: 'preservation'; readonly details: PreservationDetails };
 
 /** Why a document cannot be made yet (zh-CN), or null when it can. */
 export interface DocumentAvailability {
@@ -54,7 +147,7 @@ export interface DocumentAvailability {
 }
 
 export interface DocNumberStock {
-  readonly kind: DocumentKindName;
+  readonly kind: DocType;
   readonly title: string;
   readonly remaining: number;
   /** Fewer than the warning threshold left: the UI says so before the inspector runs out. */
@@ -63,7 +156,7 @@ export interface DocNumberStock {
 
 export interface IssuedDocument {
   readonly docId: string;
-  readonly kind: DocumentKindName;
+  readonly kind: DocType;
   readonly title: string;
   readonly docNo: string;
   readonly issuedAt: string;
@@ -99,7 +192,16 @@ export interface DocumentsService {
   /** Electron: a save dialog; browser: a download. */
   save(docId: string): Promise<OutputOutcome>;
   subscribe(listener: () => void): Unsubscribe;
+  /** The task's 案卷: all its documents, the evidence index and the signatures in one PDF, pages numbered across it. */
+  caseFile(taskId: string): Promise<CaseFileOutcome>;
+  /** Prints the case file (on the audit chain once handed to the printer). */
+  printCaseFile(taskId: string): Promise<OutputOutcome>;
+  saveCaseFile(taskId: string): Promise<OutputOutcome>;
 }
+
+export type CaseFileOutcome =
+  | { readonly ok: true; readonly pdf: Uint8Array; readonly documents: number; readonly fileName: string }
+  | { readonly ok: false; readonly message: string };
 
 /** What printing or saving a PDF came to; done:false when the inspector cancelled a dialog. */
 export type OutputOutcome =

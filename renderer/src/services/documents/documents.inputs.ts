@@ -12,14 +12,27 @@
  */
 import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { addDays, chinaDate } from '../../../../shared/domain/dates.js';
-import type { Enterprise, Inspector, ResultPayload, Task } from '../../../../shared/protocol/index.js';
+import type {
+  DocType,
+  Enterprise,
+  Inspector,
+  Reference,
+  ResultPayload,
+  Task,
+} from '../../../../shared/protocol/index.js';
 import type { DocumentInputs, DocumentKind, Party } from '../../print/index.js';
 import type { NoticeDetails, RecordDetails, RectificationDetails } from '../api.js';
 
 export interface DocumentContext {
   readonly task: Task;
   readonly enterprise: Enterprise | null;
+  /** The reference data's document templates; null when no reference data has been synced yet. */
+  readonly templates: Reference['documentTemplates'] | null;
   readonly result: ResultPayload | null;
+  /** Documents already issued for the task (what a proof of service can name). */
+  readonly issued: readonly { docId: string; kind: DocType; title: string; docNo: string; voided: boolean }[];
+  /** The finalized result's content hash (what its own QR carries); null before finalize. */
+  readonly resultHash: string | null;
   readonly inspector: Inspector;
   readonly platformUrl: string;
   readonly now: Date;
@@ -54,7 +67,13 @@ function meta(ctx: DocumentContext, n: Numbering) {
   };
 }
 
-function requireResult(ctx: DocumentContext): ResultPayload {
+/** Meta of the case documents: also the template version the deployment uses, printed in the footer. */
+export function documentMeta(ctx: DocumentContext, n: Numbering, kind: DocType) {
+  const template = ctx.templates?.find((t) => t.docType === kind)?.version;
+  return { ...meta(ctx, n), ...(template ? { template } : {}) };
+}
+
+export function requireResult(ctx: DocumentContext): ResultPayload {
   if (!ctx.result) throw new Error('检查结果尚未定稿，不能出具该文书');
   return ctx.result;
 }

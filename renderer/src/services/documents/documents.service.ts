@@ -21,7 +21,6 @@ import type {
 } from '../api.js';
 import {
   hashText,
-  needsRectification,
   noticeDefaults,
   noticeInput,
   recordDefaults,
@@ -31,6 +30,24 @@ import {
   type DocumentContext,
   type Numbering,
 } from './documents.inputs.js';
+import { blockedReason, ISSUABLE } from './documents.availability.js';
+import { caseFileOperations } from './documents.case-file.js';
+import {
+  evidenceListDefaults,
+  evidenceListInput,
+  foodResultDefaults,
+  foodResultInput,
+  questioningDefaults,
+  questioningInput,
+  serviceProofDefaults,
+  serviceProofInput,
+} from './documents.case-inputs.js';
+import {
+  directiveDefaults,
+  directiveInput,
+  preservationDefaults,
+  preservationInput,
+} from './documents.order-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 import type { Runtime } from '../runtime.js';
 
@@ -62,6 +79,18 @@ function inputFor(ctx: DocumentContext, n: Numbering, req: DocumentRequest): Inp
       return recordInput(ctx, n, req.details);
     case 'rectification':
       return rectificationInput(ctx, n, req.details);
+    case 'questioning':
+      return questioningInput(ctx, n, req.details);
+    case 'evidence':
+      return evidenceListInput(ctx, n, req.details);
+    case 'service':
+      return serviceProofInput(ctx, n, req.details);
+    case 'foodResult':
+      return foodResultInput(ctx, n, req.details);
+    case 'directive':
+      return directiveInput(ctx, n, req.details);
+    case 'preservation':
+      return preservationInput(ctx, n, req.details);
   }
 }
 
@@ -108,29 +137,35 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     const [task, session] = await Promise.all([deps.tasks.get(taskId), deps.auth.current()]);
     if (!task) throw new Error(`本机没有这个任务（${taskId}），请先同步`);
     if (!session) throw new Error('请先登录');
-    const [enterprise, stored] = await Promise.all([
+    const [enterprise, stored, reference, issuedRows, numbers] = await Promise.all([
       deps.enterprises.get(task.enterprise.uscc),
       deps.inspection.resultForTask(taskId),
+      rt.repos.reference.get(),
+      repo.issuedFor(taskId),
+      repo.numbersFor(taskId),
     ]);
+    const voided = new Set(numbers.filter((x) => x.state === 'voided').map((x) => `${x.docType}:${x.serial}`));
     const signatureImages = stored
       ? await signatureImagesOf(deps.inspection, stored.resultId)
       : new Map<string, string>();
     return {
       task,
       enterprise,
+      templates: reference?.reference.documentTemplates ?? null,
       result: stored?.payload ?? null,
+      resultHash: stored?.contentHash ?? null,
+      issued: issuedRows.map((r) => ({
+        docId: r.docId,
+        kind: r.docType,
+        title: DOC_TYPE_LABELS[r.docType],
+        docNo: r.docNo,
+        voided: voided.has(r.docId),
+      })),
       inspector: session.inspector,
       platformUrl: session.platformUrl,
       now: rt.now(),
       signatureImages,
     };
-  }
-
-  function blockedReason(kind: DocumentKindName, ctx: DocumentContext): string | null {
-    if (kind === 'notice') return null;
-    if (!ctx.result) return '检查结果定稿后才能出具';
-    if (kind === 'rectification' && !needsRectification(ctx.result)) return '本次检查没有需要责令限期改正的问题';
-    return null;
   }
 
   /** Lays out and renders; a User Timing entry `documents.render` (detail: kind, bytes) lets benchmarks and DevTools see it. */
@@ -180,6 +215,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
         issuedAt: rt.now().toISOString(),
         pdf,
         bytes: pdf.byteLength,
+        input: JSON.stringify(input),
       };
       await repo.saveIssued(row);
       changed();
@@ -211,7 +247,7 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     },
     async available(taskId) {
       const ctx = await context(taskId);
-      return DOC_TYPES.map((kind): DocumentAvailability => ({
+      return ISSUABLE.map((kind): DocumentAvailability => ({
         kind,
         title: DOC_TYPE_LABELS[kind],
         blockedReason: blockedReason(kind, ctx),
@@ -219,7 +255,17 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     },
     async defaults(taskId, kind) {
       const ctx = await context(taskId);
-      const byKind = { notice: noticeDefaults, record: recordDefaults, rectification: rectificationDefaults };
+      const byKind = {
+        notice: noticeDefaults,
+        record: recordDefaults,
+        rectification: rectificationDefaults,
+        questioning: questioningDefaults,
+        evidence: evidenceListDefaults,
+        service: serviceProofDefaults,
+        foodResult: foodResultDefaults,
+        directive: directiveDefaults,
+        preservation: preservationDefaults,
+      };
       return byKind[kind](ctx) as never;
     },
     issue,
@@ -257,5 +303,6 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    ...caseFileOperations({ context, renderer: deps.renderer, repo, audit, now: rt.now }),
   };
 }
