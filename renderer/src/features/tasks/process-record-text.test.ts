@@ -30,6 +30,15 @@ describe('执法过程记录 wording', () => {
       '出具文书：现场检查笔录 X1号',
     );
     expect(eventText(entry('result.finalized', { replaces: null }), t)).toBe('检查记录定稿');
+    expect(
+      eventText(
+        entry('evidence.added', { evidenceKind: 'photo', annotationOf: 'ev-1', originalSha256: 'cd'.repeat(32) }),
+        t,
+      ),
+    ).toBe('标注照片：在原照片（SHA-256 cdcdcdcd…cdcd）上标注，原件未改动');
+    expect(eventText(entry('document.printed', { docType: 'caseFile', docNo: 'T-0001' }), t)).toBe(
+      '打印文书：案卷（任务 T-0001）',
+    );
     expect(eventText(entry('result.uploaded', { receivedAt: '2026-05-06T03:00:00Z' }), t)).toBe(
       '上传至平台（平台接收时间 2026-05-06 11:00:00）',
     );

@@ -32,6 +32,7 @@ function text(v: string | number | boolean | null | undefined): string {
 
 function docLabel(detail: ProcessRecordEntry['detail']): string {
   const type = text(detail['docType']);
+  if (type === 'caseFile') return `案卷（任务 ${text(detail['docNo'])}）`;
   const label = type in DOC_TYPE_LABELS ? DOC_TYPE_LABELS[type as DocType] : '文书';
   return `${label} ${text(detail['docNo'])}`;
 }
@@ -49,6 +50,9 @@ export function eventText(entry: ProcessRecordEntry, team: Task['team']): string
   const d = entry.detail;
   switch (entry.kind) {
     case 'evidence.added':
+      // A marked-up copy names the original it was drawn on; the original itself is never changed.
+      if (d['annotationOf'])
+        return `标注照片：在原照片（SHA-256 ${shortHash(text(d['originalSha256']))}）上标注，原件未改动`;
       return `采集证据：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}`;
     case 'evidence.removed':
       return `删除证据：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}（原因：${text(d['reason'])}）`;
