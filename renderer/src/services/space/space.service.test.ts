@@ -10,6 +10,8 @@ import { attachmentsRepo, auditRepo, outboxRepo, referenceRepo, tasksRepo } from
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../../testing/builders.js';
 import { signDraft, tinyPng } from '../../testing/inspection.testkit.js';
 import type { Draft, EvidenceFile } from '../api.js';
+import { deviceKeysRepo } from '../../db/index.js';
+import { receiptCoversAttachment } from './receipt-proof.js';
 import { createSpaceService, type SpaceOptions } from './space.service.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
@@ -48,7 +50,13 @@ async function finalized(options: SpaceOptions = {}) {
   await s.inspection.saveDraft(await signDraft(s.inspection, passed(draft)));
   const done = await s.inspection.finalize('task-1');
   if (!done.ok) throw new Error(JSON.stringify(done.problems));
-  const space = createSpaceService(s.internals.runtime, { retentionDays: 30, estimate: async () => ({}), ...options });
+  // The rule's mechanics on hand-made receipts; the signature check is tested on its own below.
+  const space = createSpaceService(s.internals.runtime, {
+    retentionDays: 30,
+    estimate: async () => ({}),
+    receiptVerified: receiptCoversAttachment,
+    ...options,
+  });
   return { s, a, b, resultId: done.result.resultId, space };
 }
 
@@ -140,6 +148,22 @@ describe('reclaiming evidence originals', () => {
       kept: [{ id: a.id, reason: '原件内容与保存时的校验值不符，未清理' }],
     });
     expect((await attachmentsRepo(dbs.field).get(a.id))?.blob.size).toBeGreaterThan(0);
+  });
+
+  it('by default a receipt counts only with a platform signature and log proof: a hand-made one frees nothing', async () => {
+    const f = await finalized();
+    await acknowledge(f.resultId, [f.a, f.b]);
+    // Registered, so the check reaches the receipt's own proofs (and finds none).
+    const key = await deviceKeysRepo(dbs.field).current();
+    if (!key) throw new Error('finalize made no device key');
+    await deviceKeysRepo(dbs.field).setRegistered(key.publicKey, 'dk-test', '2026-05-06T03:00:00Z');
+    later(31);
+    const strict = createSpaceService(f.s.internals.runtime, { retentionDays: 30, estimate: async () => ({}) });
+    expect(await strict.reclaim(f.resultId)).toMatchObject({
+      ok: false,
+      error: { message: '原件不能清理：平台回执未通过验证' },
+    });
+    expect((await attachmentsRepo(dbs.field).get(f.a.id))?.blob.size).toBe(f.a.size);
   });
 
   it('never reclaims on a receipt the verifier rejects, or while the platform holds the result back', async () => {

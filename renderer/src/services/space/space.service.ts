@@ -10,21 +10,19 @@ import type { Receipt } from '../../../../shared/protocol/index.js';
 import { hashBlob, originalBytes, type AttachmentRow, type ResultRow } from '../../db/index.js';
 import { EVIDENCE_RETENTION_DAYS, evidenceDeletable, type RetentionVerdict } from '../../sync/push-retention.js';
 import type { Runtime } from '../runtime.js';
+import { provenReceipt } from './receipt-proof.js';
 import type { EvidenceSpace, ReclaimOutcome, ResultSpace, SpaceService, TaskSpace } from './space.api.js';
 
 /**
- * Whether a receipt is proof that the platform holds this exact attachment. Every reclaim asks this
- * one question; today the answer is "the receipt exists and names this id with this hash", and a
- * check of the platform's signature and log inclusion belongs here, so nothing is reclaimed on an
- * unverified receipt.
+ * Whether a receipt is proof that the platform holds this exact attachment of this result. Every
+ * reclaim asks this one question (receipt-proof.ts answers it by verifying the platform's signature
+ * and log inclusion), so nothing is reclaimed on an unverified receipt.
  */
 export type ReceiptVerifier = (
   receipt: Receipt | null,
   attachment: { readonly id: string; readonly sha256: string },
+  result: ResultRow,
 ) => Promise<boolean>;
-
-export const receiptCoversAttachment: ReceiptVerifier = (receipt, a) =>
-  Promise.resolve(receipt !== null && receipt.attachmentHashes.some((h) => h.id === a.id && h.sha256 === a.sha256));
 
 export interface SpaceOptions {
   readonly retentionDays?: number;
@@ -47,14 +45,15 @@ const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
 export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
   const { attachments, results, tasks } = rt.repos;
   const retentionDays = options.retentionDays ?? EVIDENCE_RETENTION_DAYS;
-  const verified = options.receiptVerified ?? receiptCoversAttachment;
+  const verified = options.receiptVerified ?? provenReceipt(rt);
   const estimate = options.estimate ?? browserEstimate;
 
   /** The rule, then the one receipt predicate: both must allow it. */
-  async function verdict(receipt: Receipt | null, a: { id: string; sha256: string }): Promise<RetentionVerdict> {
+  async function verdict(result: ResultRow, a: { id: string; sha256: string }): Promise<RetentionVerdict> {
+    const receipt = result.receipt;
     const rule = evidenceDeletable({ attachment: a, receipt, now: rt.now(), retentionDays });
     if (!rule.deletable) return rule;
-    return (await verified(receipt, a)) ? rule : { deletable: false, reason: UNVERIFIED };
+    return (await verified(receipt, a, result)) ? rule : { deletable: false, reason: UNVERIFIED };
   }
 
   async function evidenceOf(row: Evidence, result: ResultRow | null): Promise<EvidenceSpace> {
@@ -68,7 +67,7 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
       thumbnail: row.thumbnail,
     };
     if (row.reclaimed) return { ...base, state: 'reclaimed', reason: null, reclaimedAt: row.reclaimed.at };
-    const v = result ? await verdict(result.receipt, row) : { deletable: false as const, reason: NOT_FINAL };
+    const v = result ? await verdict(result, row) : { deletable: false as const, reason: NOT_FINAL };
     return v.deletable
       ? { ...base, state: 'reclaimable', reason: null, reclaimedAt: null }
       : { ...base, state: 'kept', reason: v.reason, reclaimedAt: null };
@@ -128,14 +127,14 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
       let reclaimed = 0;
       for (const row of (await attachments.forResult(resultId)).filter(isEvidence)) {
         if (row.reclaimed) continue;
-        const before = await verdict(receipt, row);
+        const before = await verdict(result, row);
         if (!before.deletable) {
           kept.push({ id: row.id, reason: before.reason });
           continue;
         }
         // The receipt covers the hash recorded at capture; the bytes must still be those bytes.
         const sha256 = await hashBlob(row.blob);
-        const now = await verdict(receipt, { id: row.id, sha256 });
+        const now = await verdict(result, { id: row.id, sha256 });
         if (sha256 !== row.sha256 || !now.deletable || !receipt) {
           kept.push({
             id: row.id,
