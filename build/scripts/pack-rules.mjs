@@ -28,6 +28,8 @@ export const BUNDLED_OR_DEV = [
   '@playwright',
   'playwright',
   'fast-check',
+  'exifr',
+  'zxing-wasm',
   'tsx',
   'eslint',
 ];
