@@ -24,6 +24,7 @@ export async function generateDocument(
   await form.getByRole('button', { name: '生成文书' }).click();
   const preview = panel.getByRole('region', { name: `预览：${title}` });
   await expect(preview.getByRole('img', { name: /预览第 1 页/ })).toBeVisible({ timeout: 20_000 });
+  await expect(preview.getByRole('status')).toContainText(/共 \d+ 页/);
   const docNo = (await preview.locator('.mono').first().innerText()).trim();
   expect(docNo).toMatch(DOC_NO);
   return docNo;

@@ -11,36 +11,12 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { VerifyResponseSchema } from '../../shared/protocol/index.js';
 import { decodeQr, PdfFile, squash } from '../print/pdf-tools.js';
+import { cspProxy } from './csp-proxy.js';
+import { DOC_NO, docsPanel, generateDocument as generate } from './document-pages.js';
 import { expect, test } from './fixtures.js';
 import { fillAllCompliant, finalize, networkStatus, openMyTask, openTask } from './pages.js';
 
 const OUT = 'test-results/documents';
-const DOC_NO = /^威环市监(抽通|现笔)〔\d{4}〕(\d{4})号$/;
-
-function docsPanel(page: Page): Locator {
-  return page.getByRole('region', { name: '现场文书' });
-}
-
-/** Generates a document with its prefilled form (plus what the test adds), waits for the preview. */
-async function generate(
-  page: Page,
-  title: string,
-  fill: (form: Locator) => Promise<void> = async () => undefined,
-): Promise<string> {
-  const panel = docsPanel(page);
-  await panel.getByRole('button', { name: `出具${title}` }).click();
-  const form = panel.getByRole('form', { name: `${title}内容` });
-  await expect(form.getByRole('button', { name: '生成文书' })).toBeEnabled();
-  await fill(form);
-  await form.getByRole('button', { name: '生成文书' }).click();
-  const preview = panel.getByRole('region', { name: `预览：${title}` });
-  await expect(preview.getByRole('img', { name: /预览第 1 页/ })).toBeVisible({ timeout: 20_000 });
-  await expect(preview.getByRole('status')).toContainText(/共 \d+ 页/);
-  const docNo = (await preview.locator('.mono').first().innerText()).trim();
-  expect(docNo).toMatch(DOC_NO);
-  return docNo;
-}
-
 /** Saves the previewed PDF through the app (the browser's download) and opens it with poppler. */
 async function download(page: Page, name: string): Promise<PdfFile> {
   const waiting = page.waitForEvent('download');
@@ -168,29 +144,6 @@ test('documents offline after sync: notice and record with reserved numbers, QR 
   notice.dispose();
   record.dispose();
 });
-
-/** A loopback proxy in front of the static server that adds the Electron CSP header to every answer. */
-async function cspProxy(target: string, csp: string): Promise<{ url: string; close(): Promise<void> }> {
-  const http = await import('node:http');
-  const server = http.createServer((req, res) => {
-    const up = http.request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, { ...r.headers, 'content-security-policy': csp });
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
 
 test('the preview renders under the Electron CSP (no frame-src, no eval) without violations', async ({
   platform,
