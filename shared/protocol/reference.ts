@@ -19,6 +19,12 @@ export const LenientEntrySchema = z.object({
   /** 'mandatory' = 轻微违法不予处罚; 'discretionary' = 首违可不罚. */
   kind: z.enum(['mandatory', 'discretionary']),
   effectiveFrom: IsoDateSchema,
+  /**
+   * Last day the entry applies (inclusive); null or absent = still in force. Optional so that reference
+   * data stored before lists carried an end date still parses.
+   */
+  effectiveTo: IsoDateSchema.nullable().optional(),
+  /** The published list (and its revision) this entry belongs to; named in the recorded decision. */
   listVersion: z.string(),
 });
 export type LenientEntry = z.infer<typeof LenientEntrySchema>;
