@@ -29,6 +29,26 @@ export const LenientEntrySchema = z.object({
 });
 export type LenientEntry = z.infer<typeof LenientEntrySchema>;
 
+/**
+ * A check template the inspector may add on site beside the task's items (the special-equipment 5·25
+ * responsibility list). Versioned: a result names the template id and version its items came from.
+ */
+export const CheckTemplateSchema = z.object({
+  id: z.string().min(1),
+  version: z.string().min(1),
+  title: z.string().min(1),
+  /** Department code the added items are filed under (kept apart from the task's own departments). */
+  department: z.string().min(1),
+  departmentName: z.string().min(1),
+  legalBasis: z.string(),
+  method: z.string(),
+  items: z
+    .array(z.object({ code: z.string().min(1), name: z.string().min(1), key: z.boolean() }))
+    .min(1)
+    .refine((items) => new Set(items.map((i) => i.code)).size === items.length, '模板事项编码不能重复'),
+});
+export type CheckTemplate = z.infer<typeof CheckTemplateSchema>;
+
 export const ReferenceSchema = z.object({
   version: z.string(),
   resultCodes: z.array(z.object({ code: z.enum(RESULT_CODES), label: z.string() })),
@@ -45,5 +65,7 @@ export const ReferenceSchema = z.object({
    * reviewer's note). Optional: absent means no review, and earlier reference data parses unchanged.
    */
   reviewBeforePublication: z.boolean().optional(),
+  /** Check templates (5·25); optional: reference data stored before templates were served has none. */
+  checkTemplates: z.array(CheckTemplateSchema).optional(),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
