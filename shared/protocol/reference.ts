@@ -1,5 +1,6 @@
 /** Reference data (`GET /v1/reference`, with ETag). */
 import { z } from 'zod';
+import { WARNING_COLORS } from '../domain/credit.js';
 import { CHECK_METHODS, FOLLOW_UPS, RESULT_CODES } from '../domain/results.js';
 import { IsoDateSchema } from './common.js';
 import { CheckItemSchema } from './tasks.js';
@@ -49,6 +50,38 @@ export const CheckTemplateSchema = z.object({
 });
 export type CheckTemplate = z.infer<typeof CheckTemplateSchema>;
 
+/**
+ * The four-colour warning scheme (四色预警): which departments' enterprises carry a colour, what each
+ * colour means, what the checklist does about it, and the conditions that set a colour. Versioned,
+ * because the colours' meanings are a local choice that changes.
+ */
+export const WarningSchemeSchema = z.object({
+  version: z.string().min(1),
+  /** Departments (food, special equipment) whose enterprises carry a colour; others never do. */
+  departments: z.array(z.object({ code: z.string().min(1), name: z.string().min(1) })).min(1),
+  levels: z
+    .array(
+      z.object({
+        color: z.enum(WARNING_COLORS),
+        label: z.string().min(1),
+        meaning: z.string().min(1),
+        /** The checklist asks the inspector to verify every key item of an enterprise at this level. */
+        checkKeyItems: z.boolean(),
+      }),
+    )
+    .min(1)
+    .refine((levels) => new Set(levels.map((l) => l.color)).size === levels.length, '预警颜色不能重复'),
+  triggers: z.array(
+    z.object({
+      code: z.string().min(1),
+      department: z.string().min(1),
+      color: z.enum(WARNING_COLORS),
+      condition: z.string().min(1),
+    }),
+  ),
+});
+export type WarningScheme = z.infer<typeof WarningSchemeSchema>;
+
 export const ReferenceSchema = z.object({
   version: z.string(),
   resultCodes: z.array(z.object({ code: z.enum(RESULT_CODES), label: z.string() })),
@@ -67,5 +100,7 @@ export const ReferenceSchema = z.object({
   reviewBeforePublication: z.boolean().optional(),
   /** Check templates (5·25); optional: reference data stored before templates were served has none. */
   checkTemplates: z.array(CheckTemplateSchema).optional(),
+  /** Optional: reference data stored before the scheme was served has none (then no warning hints). */
+  warningScheme: WarningSchemeSchema.optional(),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;

@@ -20,6 +20,7 @@ import { CALENDAR } from '../gen/calendar.js';
 import { ALL_ITEMS, DEPARTMENTS } from '../gen/catalogue.js';
 import { LENIENT_LIST } from '../gen/lenient-list.js';
 import { SE525_TEMPLATE } from '../gen/se-525-template.js';
+import { WARNING_SCHEME } from '../gen/warning-scheme.js';
 import type { Ctx, Reply } from '../http.js';
 import { json } from '../http.js';
 import type { Platform } from '../state.js';
@@ -37,6 +38,7 @@ export function buildReference(review = false): Reference {
     publicationWorkingDays: DEFAULT_PUBLICATION_WORKING_DAYS,
     documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: '2021.1' })),
     checkTemplates: [SE525_TEMPLATE],
+    warningScheme: WARNING_SCHEME,
     // Only where the deployment reviews: the reference of a deployment without review is unchanged.
     ...(review ? { reviewBeforePublication: true } : {}),
   });

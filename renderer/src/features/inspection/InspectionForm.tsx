@@ -179,8 +179,8 @@ function InspectionFormBody({
     [task.items, reference],
   );
   const lookHere = useMemo(
-    () => lookHereReasons(task.items, enterprise, chinaDate(now)),
-    [task.items, enterprise, now],
+    () => lookHereReasons(task.items, enterprise, chinaDate(now), reference?.warningScheme?.levels),
+    [task.items, enterprise, now, reference],
   );
   const history = useMemo<LenientHistory>(
     () => ({ penalties: enterprise?.penalties ?? [], spotChecks: enterprise?.spotChecks ?? [] }),
