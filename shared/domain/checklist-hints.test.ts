@@ -62,12 +62,28 @@ describe('checklistHints', () => {
     expect(hints.get('SP01')).toEqual(['食品生产许可证已于 2026-01-01 过期']);
     expect(hints.get('TZ07')).toEqual(['电梯（梯11鲁K00001）定期检验已于 2026-04-30 到期']);
   });
-  it('marks key items for red and orange warnings only', () => {
-    const red = checklistHints(items, { ...none, warningColor: 'red' }, '2026-05-06');
+  const levels = [
+    { color: 'red', label: '红色', checkKeyItems: true },
+    { color: 'orange', label: '橙色', checkKeyItems: true },
+    { color: 'blue', label: '蓝色', checkKeyItems: false },
+    { color: 'green', label: '绿色', checkKeyItems: false },
+  ];
+  it('marks key items for the warning levels the scheme flags, and only those', () => {
+    const red = checklistHints(items, { ...none, warningColor: 'red' }, '2026-05-06', levels);
     expect([...red.keys()].sort()).toEqual(['SP01', 'TZ07']);
     expect(red.get('SP01')?.[0]).toContain('红色预警');
-    expect(checklistHints(items, { ...none, warningColor: 'orange' }, '2026-05-06').get('TZ07')?.[0]).toContain('橙色');
-    expect(checklistHints(items, { ...none, warningColor: 'blue' }, '2026-05-06').size).toBe(0);
+    const orange = checklistHints(items, { ...none, warningColor: 'orange' }, '2026-05-06', levels);
+    expect(orange.get('TZ07')?.[0]).toContain('橙色');
+    expect(checklistHints(items, { ...none, warningColor: 'blue' }, '2026-05-06', levels).size).toBe(0);
+  });
+  it('follows the scheme: a level it does not flag, no scheme, or no colour gives no warning hint', () => {
+    const calm = levels.map((l) => ({ ...l, checkKeyItems: l.color === 'blue' }));
+    expect(checklistHints(items, { ...none, warningColor: 'red' }, '2026-05-06', calm).size).toBe(0);
+    expect(checklistHints(items, { ...none, warningColor: 'blue' }, '2026-05-06', calm).get('SP01')?.[0]).toContain(
+      '蓝色预警',
+    );
+    expect(checklistHints(items, { ...none, warningColor: 'red' }, '2026-05-06').size).toBe(0);
+    expect(checklistHints(items, { ...none, warningColor: null }, '2026-05-06', levels).size).toBe(0);
   });
   it('falls back to key items when a fact matches no item by name', () => {
     const only = [

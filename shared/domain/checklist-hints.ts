@@ -2,7 +2,7 @@
  * "Look here" hints: which checklist items this enterprise's credit file gives
  * reason to look at, and why (zh-CN) — an item failed at a past visit (the last visit said so),
  * a commitment not kept, an expired licence, overdue special-equipment inspection, a red or
- * orange warning. Pure: the date is passed in. Items are matched to facts by words in the item's
+ * orange warning where the reference data's warning scheme asks for it. Pure: the date is passed in. Items are matched to facts by words in the item's
  * name; a fact that matches no item falls back to the key items, so it is never silently lost.
  */
 import type { IsoDate } from './dates.js';
@@ -26,7 +26,15 @@ export interface HintFacts {
     readonly regNo: string;
     readonly nextInspectionDue: IsoDate;
   }[];
-  readonly warningColor: string;
+  /** Null for enterprises outside the fields that use the four-colour warning. */
+  readonly warningColor: string | null;
+}
+
+/** The part of the warning scheme the hints read (structurally the protocol's WarningScheme levels). */
+export interface HintWarningLevel {
+  readonly color: string;
+  readonly label: string;
+  readonly checkKeyItems: boolean;
 }
 
 const COMMITMENT_WORDS: readonly (readonly [RegExp, readonly string[]])[] = [
@@ -49,6 +57,7 @@ export function checklistHints(
   items: readonly HintItem[],
   facts: HintFacts | null,
   today: IsoDate,
+  warningLevels: readonly HintWarningLevel[] = [],
 ): ReadonlyMap<string, readonly string[]> {
   const out = new Map<string, string[]>();
   if (!facts) return out;
@@ -77,10 +86,11 @@ export function checklistHints(
       `${se.type}（${se.regNo}）定期检验已于 ${se.nextInspectionDue} 到期`,
     );
   }
-  if (facts.warningColor === 'red' || facts.warningColor === 'orange') {
+  const level = warningLevels.find((l) => l.color === facts.warningColor);
+  if (level?.checkKeyItems) {
     add(
       items.filter((i) => i.key),
-      `企业为${facts.warningColor === 'red' ? '红色' : '橙色'}预警，重点事项请逐项核实`,
+      `企业为${level.label}预警，重点事项请逐项核实`,
     );
   }
   return out;

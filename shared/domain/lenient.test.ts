@@ -3,6 +3,7 @@ import {
   correctedInTime,
   lenientConditions,
   lenientDecisionError,
+  lenientInForce,
   matchLenient,
   priorViolations,
   type LenientRule,
@@ -40,6 +41,41 @@ describe('matchLenient', () => {
     expect(matchLenient('N010', [future], '2026-05-06')).toEqual([]);
     expect(matchLenient('GS10', [annual, licence], '2026-05-06').map((e) => e.code)).toEqual(['SD-QW-014']);
     expect(matchLenient('SP01', [annual, licence], '2026-05-06')).toEqual([]);
+  });
+});
+
+describe('the effective period', () => {
+  const bounded: LenientRule = {
+    ...licence,
+    code: 'SD-QW-OLD',
+    effectiveFrom: '2021-07-20',
+    effectiveTo: '2024-11-20',
+  };
+  const successor: LenientRule = { ...licence, code: 'SD-QW-NEW', effectiveFrom: '2024-11-21', effectiveTo: null };
+  const codesOn = (d: string): string[] => matchLenient('N010', [bounded, successor], d).map((e) => e.code);
+
+  it('includes both the first and the last day', () => {
+    expect(codesOn('2021-07-20')).toEqual(['SD-QW-OLD']);
+    expect(codesOn('2024-11-20')).toEqual(['SD-QW-OLD']);
+    expect(codesOn('2024-11-21')).toEqual(['SD-QW-NEW']);
+  });
+
+  it('excludes the day before it starts and the day after it ends', () => {
+    expect(codesOn('2021-07-19')).toEqual([]);
+    expect(lenientInForce(bounded, '2024-11-21')).toBe(false);
+    expect(lenientInForce(bounded, '2021-07-19')).toBe(false);
+  });
+
+  it('treats a null or absent end as open-ended (reference data stored before lists had an end date)', () => {
+    expect(lenientInForce(successor, '2099-12-31')).toBe(true);
+    expect(lenientInForce(licence, '2099-12-31')).toBe(true);
+    expect('effectiveTo' in licence).toBe(false);
+  });
+
+  it('judges by the inspection date, not by when the record is written', () => {
+    // An inspection on the last day of the old list, written up after the successor took over.
+    expect(codesOn('2024-11-20')).toEqual(['SD-QW-OLD']);
+    expect(codesOn('2024-12-02')).toEqual(['SD-QW-NEW']);
   });
 });
 

@@ -22,6 +22,8 @@ export interface LenientRule {
   };
   readonly kind: 'mandatory' | 'discretionary';
   readonly effectiveFrom: IsoDate;
+  /** Inclusive last day; null or absent = open-ended. */
+  readonly effectiveTo?: IsoDate | null;
 }
 
 /** The credit-file history the first-violation condition is checked against. */
@@ -38,10 +40,18 @@ export interface ConditionCheck {
   readonly detail: string;
 }
 
-/** Entries covering this item that are in force on the inspection date, mandatory first. */
+/** Whether the entry applies on this date: from and to are both inclusive (ISO dates compare as text). */
+export function lenientInForce(entry: Pick<LenientRule, 'effectiveFrom' | 'effectiveTo'>, onDate: IsoDate): boolean {
+  return entry.effectiveFrom <= onDate && (entry.effectiveTo == null || onDate <= entry.effectiveTo);
+}
+
+/**
+ * Entries covering this item that are in force on the inspection date (not today's date: a record
+ * written up later is judged by the list that applied when the inspection took place), mandatory first.
+ */
 export function matchLenient<T extends LenientRule>(itemCode: string, list: readonly T[], onDate: IsoDate): T[] {
   return list
-    .filter((e) => e.itemCodes.includes(itemCode) && e.effectiveFrom <= onDate)
+    .filter((e) => e.itemCodes.includes(itemCode) && lenientInForce(e, onDate))
     .sort((a, b) => (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'mandatory' ? -1 : 1));
 }
 

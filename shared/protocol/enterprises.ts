@@ -103,7 +103,11 @@ export const AnnualReportSchema = z.object({
 export const InternalSchema = z.object({
   creditClass: z.enum(CREDIT_CLASSES),
   classHistory: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), creditClass: z.enum(CREDIT_CLASSES) })),
-  warningColor: z.enum(WARNING_COLORS),
+  /**
+   * Four-colour warning, kept apart from the credit class: set only for enterprises in the fields the
+   * reference data's warning scheme covers (food, special equipment), null for every other enterprise.
+   */
+  warningColor: z.enum(WARNING_COLORS).nullable(),
   foodRiskLevel: z.enum(['A', 'B', 'C', 'D']).nullable(),
   seKeyUnit: z.boolean(),
   complaints12345: z.number().int().nonnegative(),

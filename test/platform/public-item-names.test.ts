@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
-import { se525CheckItems } from '../../shared/domain/se-525.js';
+import { SE525_TEMPLATE } from './gen/se-525-template.js';
 import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import type { Task } from '../../shared/protocol/index.js';
 import type { Harness } from './testkit.js';
@@ -24,7 +24,7 @@ afterAll(() => h.stop());
 
 describe('public item names', () => {
   it('names a 5·25 template item in words, not by its code', async () => {
-    const [first] = se525CheckItems();
+    const [first] = SE525_TEMPLATE.items;
     const draft = buildUpload(task, 'res-525-names');
     const payload = {
       ...draft.payload,

@@ -74,7 +74,7 @@ export class EnterpriseSearchIndex {
     for (let i = 0; i < n; i++) {
       classes[i] = Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass));
       statuses[i] = Number(row.statuses.charAt(i)) || 0;
-      colors[i] = COLOR_BY_CODE[row.colors.charAt(i)] ?? 'green';
+      colors[i] = COLOR_BY_CODE[row.colors.charAt(i)] ?? ''; // '' = no colour: matches no colour filter
     }
     return { row, keys, classes, statuses, colors, digits: usccDigits(row.usccs) };
   }
@@ -236,7 +236,7 @@ export class EnterpriseSearchIndex {
       address: c.addrs[d]!,
       region: c.regions[d]!,
       creditClass: CREDIT_CLASSES[c.classes[d]!] ?? 'A',
-      warningColor: (c.colors[d] ?? 'green') as SearchHit['warningColor'],
+      warningColor: (c.colors[d] || null) as SearchHit['warningColor'],
       status: ENTERPRISE_STATUSES[c.statuses[d]!] ?? '存续',
       matchedIn,
     };

@@ -45,7 +45,7 @@ const HitSchema = z.object({
   address: z.string(),
   region: z.string(),
   creditClass: z.enum(CREDIT_CLASSES),
-  warningColor: z.enum(WARNING_COLORS),
+  warningColor: z.enum(WARNING_COLORS).nullable(),
   status: z.enum(ENTERPRISE_STATUSES),
   matchedIn: z.enum(['uscc', 'name', 'legalRep', 'address', 'filter']),
 });

@@ -33,7 +33,8 @@ async function seed(): Promise<void> {
       internal: {
         creditClass: (['A', 'B', 'C', 'D', 'E'] as const)[i]!,
         classHistory: [],
-        warningColor: (['green', 'blue', 'orange', 'red', 'red'] as const)[i]!,
+        // The first is outside food and special equipment: no colour.
+        warningColor: ([null, 'blue', 'orange', 'red', 'red'] as const)[i]!,
         foodRiskLevel: null,
         seKeyUnit: false,
         complaints12345: 0,
@@ -80,6 +81,11 @@ describe('enterprise search', () => {
       makeUscc(5),
     ]);
     expect((await engine.search('海润', { creditClasses: ['C'] })).hits.map((h) => h.uscc)).toEqual([makeUscc(3)]);
+    // An enterprise without a colour keeps none through packing and indexing, and matches no colour filter.
+    expect((await engine.search('', { creditClasses: ['A'] })).hits.map((h) => [h.uscc, h.warningColor])).toEqual([
+      [makeUscc(1), null],
+    ]);
+    expect((await engine.search('', { warningColors: ['green'] })).total).toBe(0);
     expect((await engine.search('', { regions: ['371002'], creditClasses: ['E'] })).hits.map((h) => h.uscc)).toEqual([
       makeUscc(5),
     ]);

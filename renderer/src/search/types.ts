@@ -19,7 +19,8 @@ export interface SearchHit {
   readonly address: string;
   readonly region: string;
   readonly creditClass: CreditClass;
-  readonly warningColor: WarningColor;
+  /** Null for enterprises outside the fields that use the four-colour warning. */
+  readonly warningColor: WarningColor | null;
   readonly status: Enterprise['status'];
   readonly matchedIn: MatchField;
 }

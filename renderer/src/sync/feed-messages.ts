@@ -202,7 +202,7 @@ function toColumns(changes: readonly SummaryChange[]): WireChanges {
     c.regions[i] = e.region;
     c.statuses[i] = e.status;
     c.creditClasses[i] = e.internal.creditClass;
-    c.warningColors[i] = e.internal.warningColor;
+    c.warningColors[i] = e.internal.warningColor ?? ''; // '' = no colour (outside food / special equipment)
   }
   return c;
 }
@@ -301,7 +301,7 @@ export function fromWire(w: WirePage): PreparedPage | null {
           status: c.statuses[i] as EnterpriseSummary['status'],
           internal: {
             creditClass: c.creditClasses[i] as EnterpriseSummary['internal']['creditClass'],
-            warningColor: c.warningColors[i] as EnterpriseSummary['internal']['warningColor'],
+            warningColor: (c.warningColors[i] || null) as EnterpriseSummary['internal']['warningColor'],
           },
         },
       };

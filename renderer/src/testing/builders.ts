@@ -119,7 +119,8 @@ export function makeEnterprise(n: number, over: Partial<Enterprise> = {}): Enter
     internal: {
       creditClass: 'B',
       classHistory: [],
-      warningColor: 'green',
+      // Not a food or special-equipment unit: no four-colour warning.
+      warningColor: null,
       foodRiskLevel: null,
       seKeyUnit: false,
       complaints12345: 0,

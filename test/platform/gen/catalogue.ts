@@ -1,8 +1,8 @@
 /**
- * The inspection-item catalogue (检查事项清单), departments and the lenient-enforcement
- * list (首违不罚 / 轻微违法不予处罚) the simulator serves as reference data and uses for tasks.
+ * The inspection-item catalogue (检查事项清单) and departments the simulator serves as reference
+ * data and uses for tasks. The lenient-enforcement list built from it is in lenient-list.ts.
  */
-import type { CheckItem, LenientEntry } from '../../../shared/protocol/index.js';
+import type { CheckItem } from '../../../shared/protocol/index.js';
 
 export const DEPARTMENTS = [
   { code: 'DJZC', name: '登记注册科' },
@@ -88,51 +88,4 @@ export const ALL_ITEMS: readonly CheckItem[] = [
   ...PUBLICITY_ITEMS,
   ...FOOD_PRODUCTION_ITEMS,
   ...SPECIAL_EQUIPMENT_ITEMS,
-];
-
-export const LENIENT_LIST: readonly LenientEntry[] = [
-  {
-    code: 'SD-QW-001',
-    violation: '未将营业执照置于住所或者主要经营场所的醒目位置',
-    itemCodes: ['N010'],
-    legalBasis: '《市场主体登记管理条例》第三十六条',
-    penaltyBasis: '《市场主体登记管理条例》第四十八条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 0 },
-    kind: 'mandatory',
-    effectiveFrom: '2021-07-20',
-    listVersion: '鲁司〔2021〕39号',
-  },
-  {
-    code: 'SD-QW-014',
-    violation: '未按规定时限公示年度报告，在责令期限内改正且未造成危害后果',
-    itemCodes: ['GS10', 'GS13', 'GS15'],
-    legalBasis: '《企业信息公示暂行条例》第八条',
-    penaltyBasis: '《企业信息公示暂行条例》第十七条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 10 },
-    kind: 'discretionary',
-    effectiveFrom: '2021-07-20',
-    listVersion: '鲁司〔2021〕39号',
-  },
-  {
-    code: 'SD-QW-032',
-    violation: '食品标签存在不影响食品安全且不会对消费者造成误导的瑕疵',
-    itemCodes: ['SP08'],
-    legalBasis: '《食品安全法》第六十七条',
-    penaltyBasis: '《食品安全法》第一百二十五条第二款',
-    conditions: { firstViolation: false, minorHarm: true, correctWithinDays: 7 },
-    kind: 'mandatory',
-    effectiveFrom: '2021-07-20',
-    listVersion: '鲁司〔2021〕39号',
-  },
-  {
-    code: 'SD-QW-047',
-    violation: '特种设备安全技术档案不完整，首次被发现并及时改正',
-    itemCodes: ['TZ03'],
-    legalBasis: '《特种设备安全法》第三十五条',
-    penaltyBasis: '《特种设备安全法》第八十三条',
-    conditions: { firstViolation: true, minorHarm: true, correctWithinDays: 15 },
-    kind: 'discretionary',
-    effectiveFrom: '2021-07-20',
-    listVersion: '鲁司〔2021〕39号',
-  },
 ];

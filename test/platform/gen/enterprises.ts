@@ -6,8 +6,9 @@
 import { USCC_CHARS, orgCodeCheckChar, usccCheckChar } from '../../../shared/domain/uscc.js';
 import type { Enterprise } from '../../../shared/protocol/index.js';
 import { addDays } from '../../../shared/domain/dates.js';
-import type { CreditClass, WarningColor } from '../../../shared/domain/credit.js';
+import type { CreditClass } from '../../../shared/domain/credit.js';
 import { createRng, type Rng } from './prng.js';
+import { WARNING_SCHEME, warningColorFor } from './warning-scheme.js';
 import {
   ABNORMAL_REASONS,
   GIVEN_NAMES,
@@ -50,13 +51,6 @@ const CLASS_WEIGHTS: readonly (readonly [CreditClass, number])[] = [
   ['D', 4],
   ['E', 1],
 ];
-const WARNING_BY_CLASS: Readonly<Record<CreditClass, WarningColor>> = {
-  A: 'green',
-  B: 'blue',
-  C: 'orange',
-  D: 'red',
-  E: 'red',
-};
 const ENT_TYPES: readonly (readonly [string, number])[] = [
   ['有限责任公司（自然人投资或控股）', 60],
   ['有限责任公司（自然人独资）', 15],
@@ -197,7 +191,8 @@ function specialEquipment(c: Ctx): Enterprise['specialEquipment'] {
   }));
 }
 
-function internal(c: Ctx, se: boolean): Enterprise['internal'] {
+function internal(c: Ctx, equipment: Enterprise['specialEquipment']): Enterprise['internal'] {
+  const se = equipment.length > 0;
   const history: Enterprise['internal']['classHistory'] = [];
   let cls = c.cls;
   for (let m = 0; m < 6; m++) {
@@ -207,19 +202,26 @@ function internal(c: Ctx, se: boolean): Enterprise['internal'] {
     if (c.rng.chance(0.15)) cls = c.rng.weighted(CLASS_WEIGHTS);
   }
   const high = c.cls === 'C' || c.cls === 'D' || c.cls === 'E';
+  const foodRiskLevel =
+    c.industry.food === null
+      ? null
+      : c.rng.weighted<'A' | 'B' | 'C' | 'D'>([
+          ['A', 40],
+          ['B', 35],
+          ['C', 18],
+          ['D', 7],
+        ]);
   return {
     creditClass: c.cls,
     classHistory: history,
-    warningColor: WARNING_BY_CLASS[c.cls],
-    foodRiskLevel:
-      c.industry.food === null
-        ? null
-        : c.rng.weighted<'A' | 'B' | 'C' | 'D'>([
-            ['A', 40],
-            ['B', 35],
-            ['C', 18],
-            ['D', 7],
-          ]),
+    // Only food and special-equipment units carry a colour, set by the scheme's triggers.
+    warningColor: warningColorFor(WARNING_SCHEME, {
+      foodRiskLevel,
+      specialEquipmentUser: se,
+      inspectionOverdue: equipment.some((x) => x.nextInspectionDue < c.today),
+      creditClass: c.cls,
+    }),
+    foodRiskLevel,
     seKeyUnit: se && c.rng.chance(0.3),
     complaints12345: c.rng.poisson(high ? 3 : 0.3),
     responsibilityPoints: c.industry.food !== null || se ? c.rng.int(high ? 40 : 70, 100) : null,
@@ -384,7 +386,7 @@ export function makeEnterprise(rng: Rng, today: string, uscc: string): Enterpris
     spotChecks: spotChecks(c),
     commitments: commitments(c),
     specialEquipment: se,
-    internal: internal(c, se.length > 0),
+    internal: internal(c, se),
     annualReports: annualReports(c, established),
     redBlackList: redBlackList(c),
     creditRepairs: creditRepairs(c, abnormal.length + serious.length > 0),

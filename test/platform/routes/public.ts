@@ -4,10 +4,10 @@
  * public fields are shown: never the credit class, warnings or inspector notes.
  */
 import { ITEM_OUTCOME_LABELS, resultSummary } from '../../../shared/domain/results.js';
-import { se525CheckItems } from '../../../shared/domain/se-525.js';
 import { ResultUploadSchema, TaskSchema, UsccSchema } from '../../../shared/protocol/index.js';
 import type { PublicResult, PublicResultsResponse } from '../../../shared/protocol/index.js';
 import { inspectorById } from '../auth.js';
+import { SE525_TEMPLATE } from '../gen/se-525-template.js';
 import { publicFollowUp } from '../follow-ups.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json } from '../http.js';
@@ -40,7 +40,7 @@ export function correctionOf(p: Platform, resultId: string): string | null {
   return row?.result_id ?? null;
 }
 
-const TEMPLATE_ITEM_NAMES = new Map(se525CheckItems().map((i) => [i.code, i.name]));
+const TEMPLATE_ITEM_NAMES = new Map(SE525_TEMPLATE.items.map((i) => [i.code, i.name]));
 
 /** Names an item of the result's task in words; items of a template added on site are named from it. */
 export function itemNamer(p: Platform, taskId: string): (code: string) => string {

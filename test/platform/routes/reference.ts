@@ -17,7 +17,10 @@ import type { Reference } from '../../../shared/protocol/index.js';
 import { DOC_TEMPLATE_VERSIONS, DOC_TYPES, ReferenceSchema } from '../../../shared/protocol/index.js';
 import { requireInspector } from '../auth.js';
 import { CALENDAR } from '../gen/calendar.js';
-import { ALL_ITEMS, DEPARTMENTS, LENIENT_LIST } from '../gen/catalogue.js';
+import { ALL_ITEMS, DEPARTMENTS } from '../gen/catalogue.js';
+import { LENIENT_LIST } from '../gen/lenient-list.js';
+import { SE525_TEMPLATE } from '../gen/se-525-template.js';
+import { WARNING_SCHEME } from '../gen/warning-scheme.js';
 import type { Ctx, Reply } from '../http.js';
 import { json } from '../http.js';
 import type { Platform } from '../state.js';
@@ -34,6 +37,8 @@ export function buildReference(review = false): Reference {
     calendar: { holidays: [...CALENDAR.holidays], workdays: [...CALENDAR.workdays] },
     publicationWorkingDays: DEFAULT_PUBLICATION_WORKING_DAYS,
     documentTemplates: DOC_TYPES.map((docType) => ({ docType, version: DOC_TEMPLATE_VERSIONS[docType] })),
+    checkTemplates: [SE525_TEMPLATE],
+    warningScheme: WARNING_SCHEME,
     // Only where the deployment reviews: the reference of a deployment without review is unchanged.
     ...(review ? { reviewBeforePublication: true } : {}),
   });

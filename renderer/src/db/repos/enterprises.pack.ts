@@ -12,6 +12,8 @@ export const CHUNK_SIZE = 1000;
 
 export const COLOR_CODES: Readonly<Record<WarningColor, string>> = { red: 'r', orange: 'o', blue: 'b', green: 'g' };
 export const COLOR_BY_CODE: Readonly<Record<string, WarningColor>> = { r: 'red', o: 'orange', b: 'blue', g: 'green' };
+/** An enterprise outside the fields that use the four-colour warning has no colour: one character, like the others. */
+export const NO_COLOR_CODE = '-';
 
 /**
  * What the download keeps of a validated record: the fields the directory and the search columns
@@ -100,7 +102,11 @@ export function packColumns(
     addresses: records.map((r) => r.enterprise.address),
     regions: records.map((r) => r.enterprise.region),
     classes: records.map((r) => r.enterprise.internal.creditClass).join(''),
-    colors: records.map((r) => COLOR_CODES[r.enterprise.internal.warningColor]).join(''),
+    colors: records
+      .map((r) =>
+        r.enterprise.internal.warningColor ? COLOR_CODES[r.enterprise.internal.warningColor] : NO_COLOR_CODE,
+      )
+      .join(''),
     statuses: records.map((r) => statusCode(r.enterprise.status)).join(''),
   };
   const dir: EntDirRow = {

@@ -17,7 +17,8 @@ import {
 } from '../../../../shared/domain/results.js';
 import { publicationDeadline, isValidIsoDate, chinaDate } from '../../../../shared/domain/dates.js';
 import { matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
-import { isSpecialEquipmentUser, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { findTemplate, templateCheckItems } from '../../../../shared/domain/check-template.js';
+import { SE525_TEMPLATE_ID, isSpecialEquipmentUser } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
 import { DateInput } from '../../ui/DateInput.js';
 import type { Draft, FinalizeProblem, StoredResult } from '../../services/index.js';
@@ -168,12 +169,18 @@ function InspectionFormBody({
       : null;
   const draftItems = useWatch({ control, name: 'items' });
   const itemsByCode = useMemo(
-    () => new Map([...task.items, ...se525CheckItems()].map((it) => [it.code, it])),
-    [task.items],
+    () =>
+      new Map(
+        [...task.items, ...(reference?.checkTemplates ?? []).flatMap((t) => templateCheckItems(t))].map((it) => [
+          it.code,
+          it,
+        ]),
+      ),
+    [task.items, reference],
   );
   const lookHere = useMemo(
-    () => lookHereReasons(task.items, enterprise, chinaDate(now)),
-    [task.items, enterprise, now],
+    () => lookHereReasons(task.items, enterprise, chinaDate(now), reference?.warningScheme?.levels),
+    [task.items, enterprise, now, reference],
   );
   const history = useMemo<LenientHistory>(
     () => ({ penalties: enterprise?.penalties ?? [], spotChecks: enterprise?.spotChecks ?? [] }),
@@ -184,6 +191,8 @@ function InspectionFormBody({
     history,
     inspectedOn,
   });
+  // Offered only when this device's reference data carries the template (older stored data has none).
+  const se525 = findTemplate(reference?.checkTemplates, SE525_TEMPLATE_ID);
   const seUser = isSpecialEquipmentUser({
     equipmentCount: enterprise?.specialEquipment.length ?? 0,
     seKeyUnit: enterprise?.internal.seKeyUnit ?? false,
@@ -295,7 +304,7 @@ function InspectionFormBody({
                 ))}
               </div>
             ))}
-            {seUser ? <TemplateBar control={control} setValue={setValue} /> : null}
+            {seUser && se525 ? <TemplateBar template={se525} control={control} setValue={setValue} /> : null}
           </section>
 
           <EvidencePanel taskId={task.id} resultId={draft.resultId} register={register} />

@@ -51,7 +51,10 @@ export function LenientBox({ index, entries, history, inspectedOn, control, regi
         {entry.listVersion}）
       </p>
       <p className="small">
-        {entry.violation}；处罚依据：{entry.penaltyBasis}
+        {entry.violation}；处罚依据：{entry.penaltyBasis}；
+        {entry.effectiveTo
+          ? `有效期 ${entry.effectiveFrom} 至 ${entry.effectiveTo}`
+          : `自 ${entry.effectiveFrom} 起施行`}
       </p>
       {entries.length > 1 ? (
         <select aria-label="适用的清单事项" {...register(`${base}.lenient.code`)}>

@@ -21,7 +21,7 @@ describe('look-here hints', () => {
       { code: 'X2', name: '二', key: false },
       { code: 'X3', name: '三', key: true },
     ];
-    const reasons = lookHereReasons(items, ent, '2026-05-06');
+    const reasons = lookHereReasons(items, ent, '2026-05-06', [{ color: 'red', label: '红色', checkKeyItems: true }]);
     expect(reasons.get('X2')).toEqual(['上次检查（2024-05-02）此项不符合', '2022-03-01 抽查时此项不符合']);
     expect(reasons.get('X1')).toEqual(['2022-03-01 抽查时此项不符合']);
     expect(reasons.get('X3')).toEqual(['企业为红色预警，重点事项请逐项核实']);

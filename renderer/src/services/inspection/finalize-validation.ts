@@ -14,7 +14,7 @@ import {
   type LenientHistory,
 } from '../../../../shared/domain/lenient.js';
 import { resultCodesError } from '../../../../shared/domain/results.js';
-import { isSe525Code, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { templateCheckItems } from '../../../../shared/domain/check-template.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import { USCC_NOTE_MAX, type Reference, type Task } from '../../../../shared/protocol/index.js';
 import type { Draft, DraftItem, FinalizeProblem } from '../api.js';
@@ -30,11 +30,14 @@ const EMPTY_HISTORY: LenientHistory = { penalties: [], spotChecks: [] };
 
 function itemProblems(draft: Draft, task: Task, ctx: ValidationContext): FinalizeProblem[] {
   const problems: FinalizeProblem[] = [];
-  const names = new Map([...task.items, ...se525CheckItems()].map((i) => [i.code, i.name]));
+  // Template items are known only from the reference data on this device, with its template version.
+  const templateItems = (ctx.reference?.checkTemplates ?? []).flatMap((t) => templateCheckItems(t));
+  const names = new Map([...task.items, ...templateItems].map((i) => [i.code, i.name]));
   const taskCodes = new Set(task.items.map((i) => i.code));
+  const templateCodes = new Set(templateItems.map((i) => i.code));
   draft.items.forEach((item, i) => {
     const label = `第 ${i + 1} 项「${names.get(item.itemCode) ?? item.itemCode}」`;
-    if (!taskCodes.has(item.itemCode) && !isSe525Code(item.itemCode))
+    if (!taskCodes.has(item.itemCode) && !templateCodes.has(item.itemCode))
       problems.push({ path: `items.${i}.outcome`, message: `${label}不属于本任务，也不属于检查模板` });
     if (item.outcome === 'unchecked')
       problems.push({ path: `items.${i}.outcome`, message: `${label}尚未检查，请选择符合、不符合或不涉及` });

@@ -4,7 +4,7 @@
  * each file's SHA-256, so the content hash covers the attachments too. Pure except for types.
  */
 import { lenientConditions, matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
-import { SE525_TEMPLATE_VERSION, se525CheckItems } from '../../../../shared/domain/se-525.js';
+import { templateItemNames } from '../../../../shared/domain/check-template.js';
 import { exifDifferences } from '../../../../shared/domain/evidence-meta.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import type { FindingFollowUpState } from '../../../../shared/domain/follow-up.js';
@@ -69,14 +69,6 @@ export function signatureSlots(task: Task): DraftSignature[] {
 /** Existing signatures kept by slot; slots of the current team added (a reassigned team shows new slots). */
 export function withSlots(current: readonly DraftSignature[], task: Task): DraftSignature[] {
   return signatureSlots(task).map((s) => current.find((c) => c.slot === s.slot) ?? s);
-}
-
-export function templateItemNames(codes: readonly string[]): { code: string; name: string; template: string }[] {
-  const names = new Map(se525CheckItems().map((i) => [i.code, i.name]));
-  return codes.flatMap((code) => {
-    const name = names.get(code);
-    return name ? [{ code, name, template: `se-525 ${SE525_TEMPLATE_VERSION}` }] : [];
-  });
 }
 
 function lenientPayload(
@@ -191,7 +183,10 @@ export function buildPayload({
   deadline,
 }: PayloadInput): ResultPayload {
   const byId = new Map(files.map((f) => [f.id, f]));
-  const templateItems = templateItemNames(draft.items.map((i) => i.itemCode));
+  const templateItems = templateItemNames(
+    draft.items.map((i) => i.itemCode),
+    reference?.checkTemplates,
+  );
   const usccIssue = usccCheckFailure(task.enterprise.uscc);
   return {
     resultId: draft.resultId,
