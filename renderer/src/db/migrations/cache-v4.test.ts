@@ -26,6 +26,7 @@ const manifest = {
   encoding: 'gzip',
   layout: 'ndjson',
   createdAt: '2026-05-06T02:00:00Z',
+  members: [{ offset: 0, bytes: 10, sha256: 'a'.repeat(64), records: 2, cursor: '2' }],
 } as const;
 
 describe('cache v3 → v4 (snapshot download)', () => {
