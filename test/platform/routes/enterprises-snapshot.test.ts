@@ -303,6 +303,43 @@ describe('initial credit-file download through the snapshot', () => {
     expect(await endState(dbs)).toEqual(reference);
   });
 
+  it('members that all match in a file whose whole hash does not: discarded, the paged feed continues', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    const fetchBefore = w.fetch;
+    const forged = 'f'.repeat(64);
+    // The manifest names another whole-file hash than the served file has (its members are right);
+    // the file requests still name the real version, so the platform serves the real bytes.
+    w.fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname === '/v1/sync/enterprises/snapshot') {
+        const res = await fetchBefore(input, init);
+        const body = JSON.stringify({ ...((await res.json()) as object), sha256: forged });
+        return new Response(body, { status: res.status, headers: res.headers });
+      }
+      const headers = new Headers(init?.headers);
+      if (headers.get('if-range') === `"${forged}"`) headers.set('if-range', `"${manifest.sha256}"`);
+      return fetchBefore(input, { ...init, headers });
+    };
+    const commits: string[] = [];
+    const wrap = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        const n = await repo.applyPage(page);
+        commits.push(page.nextCursor);
+        return n;
+      },
+    });
+    expect(await pull(dbs, w, [], undefined, undefined, wrap)).toBeNull();
+    const members = manifest.members;
+    // The verified members went in; the one that would complete the snapshot did not come from it:
+    // the paged feed continued from the last verified member's cursor.
+    expect(commits.slice(0, members.length - 1)).toEqual(members.slice(0, -1).map((m) => m.cursor));
+    expect(w.pageCursors[0]).toBe(members.at(-2)!.cursor);
+    expect(await snapshotRepo(dbs.cache).current()).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
   it('the import overlaps the download: the first member is committed before the last part is requested', async () => {
     const dbs = fresh();
     const events: string[] = [];
