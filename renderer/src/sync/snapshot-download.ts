@@ -120,7 +120,7 @@ export async function downloadSnapshot(
     return out;
   };
   let refetches = 0;
-  /** Runs `check`; true when a member failed and its bytes were forgotten (or the download dropped). */
+  /** Runs `check`: a failed member makes the stored bytes end before it (refetch), too many failures discard all. */
   const verify = async (): Promise<'ok' | 'refetch' | 'corrupt'> => {
     const bad = check ? await check(received, read) : null;
     if (bad === null) return 'ok';

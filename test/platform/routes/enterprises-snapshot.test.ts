@@ -2,8 +2,10 @@
  * The initial credit-file download through the platform's snapshot, against the real simulator
  * (fake-indexeddb, the app's pull code): it ends identical to the paged download of the same data;
  * a link dropped inside the file resumes with a Range that starts at the stored byte count; an app
- * killed mid-download resumes from its stored bytes; a corrupt file is refused, discarded and
- * fetched again; an app killed inside the import finishes it from the stored cursor.
+ * killed mid-download resumes from its stored bytes; a member failing its hash is refetched from
+ * that member; members are imported while later ones still download; a file whose members match
+ * but whose whole hash does not is discarded and the paged feed continues; an app killed inside
+ * the import resumes both the download and the import.
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
