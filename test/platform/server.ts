@@ -39,6 +39,8 @@ export interface PlatformOptions {
   adminSecret?: string;
   /** 32-byte hex seed of the log key; the committed demo seed unless given (tests use another to show a mismatch). */
   logKeySeed?: string;
+  /** Lines per gzip member of the credit-file snapshot (default: one feed page). */
+  snapshotMemberLines?: number;
 }
 
 export interface DemoLogin {
@@ -100,6 +102,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     adminSecret: opts.adminSecret ?? randomBytes(18).toString('base64url'),
     review: opts.review ?? false,
     logKey: logSigner(opts.logKeySeed),
+    ...(opts.snapshotMemberLines ? { snapshotMemberLines: opts.snapshotMemberLines } : {}),
   };
   const admin = createAdmin(p);
   const handle = createRouter(p, admin, createTus(p));

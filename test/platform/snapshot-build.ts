@@ -9,12 +9,17 @@
  * the snapshot and reaches the client through the delta feed that continues from the head instead.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { SNAPSHOT_PATH, SnapshotManifestSchema, type SnapshotManifest } from '../../shared/protocol/index.js';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import {
+  SNAPSHOT_PATH,
+  SnapshotManifestSchema,
+  type SnapshotManifest,
+  type SnapshotMember,
+} from '../../shared/protocol/index.js';
 import { getMeta, setMeta } from './db.js';
 import { encodeEntCursor } from './routes/sync.js';
 import type { Platform } from './state.js';
@@ -25,6 +30,13 @@ const BATCH = 10_000;
 export const SNAPSHOT_MAX_AGE_MS = 24 * 3600 * 1000;
 /** gzip level: the file is compressed once, so the slow, small setting is the cheap one overall. */
 const GZIP_LEVEL = 9;
+/**
+ * Lines per gzip member: one feed page. Each member is a complete gzip stream of its own, so the
+ * client can verify and import it while later members still download; concatenated they are
+ * still one valid gzip file.
+ */
+export const SNAPSHOT_MEMBER_LINES = 5000;
+const gzipAsync = promisify(gzip);
 
 /** The simulator keeps snapshots beside the uploads, in its data directory. */
 export function snapshotsDir(p: Platform): string {
@@ -49,7 +61,8 @@ function stored(p: Platform): Stored | null {
   return { ...m.data, epoch: parsed.epoch };
 }
 
-function* lines(p: Platform, head: number): Generator<Buffer> {
+/** Every live record up to `head` as its feed line, with its sequence, in sequence order. */
+function* lines(p: Platform, head: number): Generator<{ seq: number; line: Buffer }> {
   const stmt = p.db.prepare(
     'SELECT seq, json FROM enterprises WHERE deleted = 0 AND json IS NOT NULL AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
   );
@@ -57,14 +70,15 @@ function* lines(p: Platform, head: number): Generator<Buffer> {
   for (;;) {
     const rows = stmt.all(after, head, BATCH) as { seq: number; json: Buffer | string }[];
     if (rows.length === 0) return;
-    const parts: Buffer[] = [];
     for (const r of rows)
-      parts.push(
-        Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`),
-        typeof r.json === 'string' ? Buffer.from(r.json) : r.json,
-        Buffer.from('}\n'),
-      );
-    yield Buffer.concat(parts);
+      yield {
+        seq: r.seq,
+        line: Buffer.concat([
+          Buffer.from(`{"kind":"upsert","seq":${r.seq},"enterprise":`),
+          typeof r.json === 'string' ? Buffer.from(r.json) : r.json,
+          Buffer.from('}\n'),
+        ]),
+      };
     after = rows[rows.length - 1]!.seq;
   }
 }
@@ -87,28 +101,41 @@ async function build(p: Platform): Promise<SnapshotManifest> {
   const epoch = Number(getMeta(p.db, 'purgeEpoch') ?? '0');
   const tmp = join(dir, `building-${process.pid}-${Date.now()}.tmp`);
   const hash = createHash('sha256');
+  const perMember = p.snapshotMemberLines ?? SNAPSHOT_MEMBER_LINES;
+  const members: SnapshotMember[] = [];
   let bytes = 0;
   let records = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) records += 1;
-      done(null, chunk);
-    },
-  });
-  const measure = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(
-    Readable.from(lines(p, head)),
-    count,
-    createGzip({ level: GZIP_LEVEL }),
-    measure,
-    createWriteStream(tmp),
-  );
+  const out = await open(tmp, 'w');
+  try {
+    let batch: Buffer[] = [];
+    let lastSeq = 0;
+    const flush = async () => {
+      const gz = await gzipAsync(Buffer.concat(batch), { level: GZIP_LEVEL });
+      await out.write(gz);
+      hash.update(gz);
+      members.push({
+        offset: bytes,
+        bytes: gz.length,
+        sha256: createHash('sha256').update(gz).digest('hex'),
+        records: batch.length,
+        cursor: encodeEntCursor(epoch, lastSeq),
+      });
+      bytes += gz.length;
+      records += batch.length;
+      batch = [];
+    };
+    for (const { seq, line } of lines(p, head)) {
+      batch.push(line);
+      lastSeq = seq;
+      if (batch.length === perMember) await flush();
+    }
+    // An empty scope still gets one (empty) member, so the file is never zero bytes.
+    if (batch.length > 0 || members.length === 0) await flush();
+  } finally {
+    await out.close();
+  }
+  // The last member ends at the head even when the head's change was no live record.
+  members[members.length - 1] = { ...members[members.length - 1]!, cursor: encodeEntCursor(epoch, head) };
   const sha256 = hash.digest('hex');
   renameSync(tmp, snapshotFile(p, sha256));
   const previous = stored(p);
@@ -122,6 +149,7 @@ async function build(p: Platform): Promise<SnapshotManifest> {
     encoding: 'gzip',
     layout: 'ndjson',
     createdAt: p.now().toISOString(),
+    members,
   };
   setMeta(p.db, META_KEY, JSON.stringify({ ...manifest, epoch }));
   // Content-addressed files never change; the one before stays for clients still downloading it.

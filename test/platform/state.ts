@@ -19,4 +19,6 @@ export interface Platform {
   readonly review: boolean;
   /** Signs the transparency log's checkpoints and every receipt. */
   readonly logKey: LogSigner;
+  /** Lines per gzip member of the credit-file snapshot (tests use small ones); default one feed page. */
+  readonly snapshotMemberLines?: number;
 }

@@ -36,6 +36,8 @@ export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('prepare'),
     id: z.number().int(),
     lines: z.instanceof(Uint8Array),
+    /** `lines` is one gzip member of a snapshot: the worker decompresses it first. */
+    gzip: z.boolean().optional(),
     header: PageHeaderSchema,
     limit: z.number().int().positive(),
     at: z.string(),

@@ -55,13 +55,14 @@ export interface FeedPoolOptions {
   readonly localLines?: LinesPreparer;
 }
 
-/** Prepares one page of snapshot lines (validate + seal) on some thread. */
+/** Prepares one snapshot member (gunzip when `gzip`, validate, seal) on some thread. */
 export type LinesPreparer = (
   lines: Uint8Array,
   header: PageHeader,
   at: string,
   chunkBase: number,
   limit: number,
+  gzip?: boolean,
 ) => Promise<PreparedPage>;
 
 export interface FeedPool {
@@ -232,9 +233,9 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
     }
   }
 
-  const prepareLines: LinesPreparer = async (lines, header, at, chunkBase, limit) => {
+  const prepareLines: LinesPreparer = async (lines, header, at, chunkBase, limit, gzip = false) => {
     const local = o.localLines;
-    if (workersFailed && local) return local(lines, header, at, chunkBase, limit);
+    if (workersFailed && local) return local(lines, header, at, chunkBase, limit, gzip);
     const result = await new Promise<PageResult | 'unauthorized'>((resolve) => {
       const slot = pick();
       const id = nextId++;
@@ -247,13 +248,14 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
         return;
       }
       const retry = local
-        ? async (): Promise<PageResult> => ({ ok: true, page: await local(lines, header, at, chunkBase, limit) })
+        ? async (): Promise<PageResult> => ({ ok: true, page: await local(lines, header, at, chunkBase, limit, gzip) })
         : null;
       slot.pending.set(id, { onHeader: undefined, retry, resolve });
       worker.postMessage({
         type: 'prepare',
         id,
         lines: lines as Uint8Array<ArrayBuffer>,
+        gzip,
         header,
         limit,
         at,
@@ -263,7 +265,7 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
       });
     });
     if (result !== 'unauthorized' && result.ok) return result.page;
-    if (local && workersFailed) return local(lines, header, at, chunkBase, limit);
+    if (local && workersFailed) return local(lines, header, at, chunkBase, limit, gzip);
     throw new Error(result === 'unauthorized' ? '解析线程要求重新登录' : result.error.message);
   };
 

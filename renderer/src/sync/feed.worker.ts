@@ -7,7 +7,7 @@
  * a 401 goes back to the pull worker, which refreshes and asks again.
  */
 import { ndjsonPageAttempt } from './enterprise-feed.js';
-import { prepareLines } from './snapshot-import.js';
+import { prepareMember } from './snapshot-import.js';
 import { timings } from './enterprise-timings.js';
 import {
   ToFeedWorkerSchema,
@@ -82,11 +82,22 @@ async function fetchPage(msg: {
   }
 }
 
-/** A page of a verified snapshot: validated and sealed here, exactly as a fetched page would be. */
+/**
+ * A member of a snapshot, verified against its hash by the pull worker: gunzipped, validated and
+ * sealed here, exactly as a fetched page would be.
+ */
 async function preparePage(msg: Extract<ToFeedWorker, { type: 'prepare' }>): Promise<void> {
   try {
     const seal = msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null;
-    const page = await prepareLines(msg.lines, msg.header, msg.at, seal, msg.seal?.chunkBase ?? 0, msg.limit);
+    const page = await prepareMember(
+      msg.lines,
+      msg.header,
+      msg.at,
+      seal,
+      msg.seal?.chunkBase ?? 0,
+      msg.limit,
+      msg.gzip ?? false,
+    );
     const { wire, transfer } = toWire(page);
     post({ type: 'page', id: msg.id, page: wire, timings: soFar() }, transfer);
   } catch (e) {

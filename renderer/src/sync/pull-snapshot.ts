@@ -1,18 +1,21 @@
 /**
  * The initial credit-file download from the platform's snapshot, when it offers one: fetch the
- * manifest, download the file with Range (resuming at the stored byte count), verify its SHA-256,
- * import it through the feed's own validate → seal → write path, and leave the cursor at the
- * sequence the snapshot covers so the paged feed continues with the delta. A file replaced meanwhile
- * or failing its hash is discarded and fetched again; after repeated failures, or when the platform
- * has no snapshot, the paged feed does the whole download as before.
+ * manifest, download the file with Range (resuming at the stored byte count) and, while it
+ * downloads, import each gzip member whose bytes match its own SHA-256 through the feed's
+ * validate → seal → write path, leaving the cursor at the sequence the snapshot covers so the
+ * paged feed continues with the delta. A member failing its hash is fetched again; a file replaced
+ * meanwhile, or one whose whole hash fails, is discarded (fetched again when nothing of it was
+ * imported, else the paged feed continues from the last imported member); after repeated
+ * failures, or when the platform has no snapshot, the paged feed does the whole download.
  */
 import { SNAPSHOT_PATH, SnapshotManifestSchema, type SnapshotManifest } from '../../../shared/protocol/index.js';
 import type { EnterprisesRepo, SnapshotRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import type { SealContext } from './enterprise-seal.js';
 import type { ProgressTracker } from './progress.js';
-import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions } from './snapshot-download.js';
-import { importSnapshot, type SnapshotImportDeps } from './snapshot-import.js';
+import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
+import { timings } from './enterprise-timings.js';
+import { MemberImport, type SnapshotImportDeps } from './snapshot-import.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
 const MAX_ATTEMPTS = 3;
@@ -60,6 +63,12 @@ async function fetchManifest(s: SnapshotDeps, signal?: AbortSignal): Promise<Sna
   return res.error;
 }
 
+type RunOutcome =
+  | 'imported'
+  | { readonly error: HttpError }
+  /** The download was discarded; `committed`: verified members of it are already in. */
+  | { readonly discarded: true; readonly committed: boolean };
+
 export async function pullSnapshot(
   d: PullContext,
   s: SnapshotDeps,
@@ -68,41 +77,24 @@ export async function pullSnapshot(
   const stored = await s.store.current();
   const state = await d.repo.state();
   try {
-    // An import a kill interrupted: its verified bytes are still stored; finish it from the cursor.
+    // An import a kill interrupted: finish it after the member whose cursor is stored, downloading
+    // whatever of the same file is still missing.
     if (stored?.importing && state.cursor !== '0') {
-      const bytes = await s.store.openParts().catch(() => null);
-      if (
-        !bytes ||
-        bytes.reduce((n, b) => n + b.byteLength, 0) !== stored.manifest.bytes ||
-        (await sha256Hex(join(bytes))) !== stored.manifest.sha256
-      ) {
-        // The records up to the cursor are in; the paged feed from that cursor brings the rest.
-        await s.store.discard();
-        return 'unavailable';
-      }
-      await runImport(d, s, tracker, join(bytes), stored.manifest, true);
-      return 'imported';
+      const got = await run(d, s, tracker, stored.manifest, state.cursor);
+      if (got === 'imported' || 'error' in got) return got;
+      // The records up to the cursor are in; the paged feed from that cursor brings the rest.
+      await s.store.discard();
+      return 'unavailable';
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const manifest = await fetchManifest(s, d.signal);
       if (manifest === null) return 'unavailable';
       if ('kind' in manifest) return { error: manifest };
-      tracker.start('enterprises', manifest.records, 0, '正在下载企业档案快照');
-      const got = await downloadSnapshot(
-        s.fetch,
-        s.store,
-        manifest,
-        (done, total) => tracker.bytes(done, total),
-        d.signal,
-      );
-      if (got.ok) {
-        tracker.endBytes();
-        await s.store.markImporting(manifest.sha256);
-        await runImport(d, s, tracker, got.bytes, manifest, false);
-        return 'imported';
-      }
-      if ('error' in got) return { error: got.error };
-      // Discarded (replaced or corrupt): the next attempt asks for the manifest again.
+      const got = await run(d, s, tracker, manifest, '0');
+      if (got === 'imported' || 'error' in got) return got;
+      // Verified members are in under their cursor: the paged feed continues from there.
+      if (got.committed) return 'unavailable';
+      // Discarded before anything was imported: the next attempt asks for the manifest again.
     }
     tracker.endBytes();
     return 'unavailable';
@@ -112,42 +104,90 @@ export async function pullSnapshot(
   }
 }
 
-async function runImport(
+/**
+ * Downloads `manifest` (resuming at the stored bytes) and imports each member as soon as its bytes
+ * are in and match the member's hash, from the member after `cursor`. The last member is written
+ * only after the whole file matched its hash: only then does the snapshot count as complete.
+ */
+async function run(
   d: PullContext,
   s: SnapshotDeps,
   tracker: ProgressTracker,
-  bytes: Uint8Array,
   manifest: SnapshotManifest,
-  resuming: boolean,
-): Promise<void> {
-  const have = resuming ? await d.repo.count() : 0;
-  tracker.start('enterprises', manifest.records, have, '正在导入企业档案快照');
-  await importSnapshot(
+  cursor: string,
+): Promise<RunOutcome> {
+  const members = manifest.members;
+  const from = cursor === '0' ? 0 : members.findIndex((m) => m.cursor === cursor) + 1;
+  // A stored cursor that is no member's end: this file cannot continue the import.
+  if (cursor !== '0' && from === 0) return { discarded: true, committed: true };
+  if (from >= members.length) {
+    await s.store.discard();
+    return 'imported';
+  }
+  const have = cursor === '0' ? 0 : await d.repo.count();
+  tracker.start('enterprises', manifest.records, have, '正在下载企业档案快照');
+  const importer = new MemberImport(
     {
       repo: d.repo,
       seal: s.seal,
       ...(s.prepare ? { prepare: s.prepare } : {}),
       pageSize: d.pageSize,
       now: d.now,
-      ...(d.signal ? { signal: d.signal } : {}),
       onPage: (good, bad) => tracker.advance(good, manifest.records, bad),
     },
-    bytes,
     manifest,
-    resuming,
+    from,
+    cursor,
+    await d.repo.nextChunkId(),
   );
-  await s.store.discard();
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let size = 0;
-  for (const p of parts) size += p.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
+  let marked = cursor !== '0';
+  const held: { last: Uint8Array | null } = { last: null };
+  const last = members.length - 1;
+  // Every member is verified against its own hash BEFORE it is handed to the import.
+  const check: StoredCheck = async (received, read) => {
+    for (let i = importer.expected; i <= last && held.last === null; i = importer.expected) {
+      const m = members[i]!;
+      if (m.offset + m.bytes > received) return null;
+      const bytes = read(m.offset, m.offset + m.bytes);
+      if ((await sha256Hex(bytes)) !== m.sha256) return m.offset;
+      if (i === last) {
+        held.last = bytes;
+        return null;
+      }
+      if (!marked) {
+        marked = true;
+        await s.store.markImporting(manifest.sha256);
+      }
+      await importer.push(i, bytes);
+    }
+    return null;
+  };
+  try {
+    const got = await downloadSnapshot(
+      s.fetch,
+      s.store,
+      manifest,
+      (done, total) => tracker.bytes(done, total),
+      d.signal,
+      check,
+    );
+    tracker.endBytes();
+    if (!got.ok) {
+      await importer.finish();
+      if ('error' in got) return { error: got.error };
+      return { discarded: true, committed: marked };
+    }
+    if (held.last === null) throw new Error('快照下载完成，但最后一段没有经过校验');
+    // What the import still takes once every byte is in: the part the download did not hide.
+    const tail0 = performance.now();
+    if (!marked) await s.store.markImporting(manifest.sha256);
+    await importer.push(last, held.last);
+    await importer.finish();
+    timings.snapshotImportMs += performance.now() - tail0;
+  } catch (e) {
+    await importer.settle();
+    throw e;
   }
-  return out;
+  await s.store.discard();
+  return 'imported';
 }

@@ -25,7 +25,7 @@ import { pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
-import { prepareLines } from './snapshot-import.js';
+import { prepareMember } from './snapshot-import.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -102,7 +102,8 @@ async function run(start: {
           fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
           prestart: true,
           seal,
-          localLines: (lines, header, at, chunkBase, limit) => prepareLines(lines, header, at, seal, chunkBase, limit),
+          localLines: (bytes, header, at, chunkBase, limit, gzip) =>
+            prepareMember(bytes, header, at, seal, chunkBase, limit, gzip),
         });
   const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
   let done: FromWorker;

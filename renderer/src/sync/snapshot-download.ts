@@ -4,7 +4,10 @@
  * link dropped in the middle of is stored too: a dropped link or an app restart resumes at exactly
  * the stored byte count. If-Range carries the file's ETag, so a file the platform replaced meanwhile
  * comes back whole (200) instead of being glued onto the old bytes: then the download is discarded.
- * The SHA-256 of the whole file is checked before anything is imported.
+ * Each time stored bytes grow, `check` sees them: it verifies every member now complete against
+ * its own hash (and hands it on to the import); a member that fails makes the download forget the
+ * bytes from that member on and fetch them again. The SHA-256 of the whole file is checked at the
+ * end, before the snapshot counts as complete.
  */
 import { platformEndpoint, type SnapshotManifest } from '../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../db/index.js';
@@ -19,6 +22,17 @@ import { timings } from './enterprise-timings.js';
 export const SNAPSHOT_PART_BYTES = 1024 * 1024;
 /** Consecutive failed requests without a single new byte before the download gives up for now. */
 const MAX_FRUITLESS = 4;
+/** Members refetched after failing their hash before the download is discarded as corrupt. */
+const MAX_REFETCHES = 3;
+
+/**
+ * Sees the stored bytes after each part (and once at the start, for bytes stored before): returns
+ * the offset of a member that failed its hash, to refetch from there, or null.
+ */
+export type StoredCheck = (
+  received: number,
+  read: (start: number, end: number) => Uint8Array,
+) => Promise<number | null>;
 
 export interface SnapshotFetchOptions {
   readonly baseUrl: () => string;
@@ -70,6 +84,7 @@ export async function downloadSnapshot(
   manifest: SnapshotManifest,
   progress: DownloadProgress,
   signal?: AbortSignal,
+  check?: StoredCheck,
 ): Promise<DownloadOutcome> {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const partBytes = o.partBytes ?? SNAPSHOT_PART_BYTES;
@@ -91,6 +106,44 @@ export async function downloadSnapshot(
     received += bytes.byteLength;
     progress(received, manifest.bytes);
   };
+  /** Bytes [start, end) of what is stored, copied out of the parts. */
+  const read = (start: number, end: number): Uint8Array => {
+    const out = new Uint8Array(end - start);
+    let at = 0;
+    for (const p of parts) {
+      const from = Math.max(start, at);
+      const to = Math.min(end, at + p.byteLength);
+      if (from < to) out.set(p.subarray(from - at, to - at), from - start);
+      at += p.byteLength;
+      if (at >= end) break;
+    }
+    return out;
+  };
+  let refetches = 0;
+  /** Runs `check`: a failed member makes the stored bytes end before it (refetch), too many failures discard all. */
+  const verify = async (): Promise<'ok' | 'refetch' | 'corrupt'> => {
+    const bad = check ? await check(received, read) : null;
+    if (bad === null) return 'ok';
+    if (++refetches > MAX_REFETCHES) {
+      await repo.discard();
+      return 'corrupt';
+    }
+    const before = read(0, bad);
+    received = await repo.truncate(manifest.sha256, bad);
+    let at = 0;
+    const keep: Uint8Array[] = [];
+    for (const p of parts) {
+      if (at + p.byteLength > received) break;
+      keep.push(p);
+      at += p.byteLength;
+    }
+    parts = keep;
+    // The bytes before the failed member were fine: store them again from memory, not the network.
+    if (bad > received) await store(before.subarray(received));
+    progress(received, manifest.bytes);
+    return 'refetch';
+  };
+  if ((await verify()) === 'corrupt') return { ok: false, discarded: 'corrupt' };
   while (received < manifest.bytes) {
     if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
     const end = Math.min(received + partBytes, manifest.bytes) - 1;
@@ -172,7 +225,12 @@ export async function downloadSnapshot(
       await repo.discard();
       return { ok: false, discarded: 'replaced' };
     }
-    if (size > 0) await store(concat(got, size));
+    if (size > 0) {
+      await store(concat(got, size));
+      const checked = await verify();
+      if (checked === 'corrupt') return { ok: false, discarded: 'corrupt' };
+      if (checked === 'refetch') continue;
+    }
     if (failure === null && size === want) {
       fruitless = 0;
       continue;

@@ -1,39 +1,38 @@
 /**
- * Importing a verified credit-file snapshot through the same path as the paged feed: the file is
- * gunzipped as a stream (DecompressionStream, native), cut into lines at their newline bytes, and
- * every line goes through the page preparer (byte validator, else zod and the quarantine), the
- * sealer and `applyPage`, in pages of the feed's page size, each written with its cursor in one
- * transaction. So the end state is the one the paged download would leave.
+ * Importing a credit-file snapshot member by member, through the same path as the paged feed.
+ * The file is a run of gzip members, one feed page each; as soon as a member's bytes are in and
+ * match the member's own SHA-256 (checked by the caller, before `push`), it goes to `prepare` (the
+ * feed workers: gunzip, byte validator else zod and the quarantine, seal) and is then written with
+ * `applyPage`, in member order, each with the member's cursor in one transaction. So the import
+ * runs while later members still download, and the end state is the one the paged download
+ * would leave. After a kill the import resumes after the member whose cursor is stored.
  *
- * The cursor of a page is the sequence of its last record (the feed's cursors are sequences), and
- * the last page's cursor is the one the snapshot names, from which the delta feed continues. Pages
- * are cut at fixed line counts, so after a kill the import resumes by skipping the pages whose
- * records are all at or below the stored cursor.
- *
- * This thread only gunzips and counts newlines; the pages are validated and sealed by `prepare`
- * (the feed workers, two pages at once, as for the paged feed) while earlier pages are written.
+ * The pull's thread only writes; decompression and validation happen in the workers.
  */
-import type { SnapshotManifest } from '../../../shared/protocol/index.js';
+import type { SnapshotManifest, SnapshotMember } from '../../../shared/protocol/index.js';
 import type { EnterprisesRepo } from '../db/index.js';
 import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
 import { timings } from './enterprise-timings.js';
+
+/** Prepares one member (gzip bytes) or one page of lines (plain) on some thread. */
+export type MemberPreparer = (
+  bytes: Uint8Array,
+  header: PageHeader,
+  at: string,
+  chunkBase: number,
+  limit: number,
+  gzip?: boolean,
+) => Promise<PreparedPage>;
 
 export interface SnapshotImportDeps {
   readonly repo: EnterprisesRepo;
   readonly seal: SealContext | null;
   readonly pageSize: number;
   readonly now: () => Date;
-  readonly signal?: AbortSignal;
-  /** Validates and seals one page of lines elsewhere (feed workers); default: on this thread. */
-  readonly prepare?: (
-    lines: Uint8Array,
-    header: PageHeader,
-    at: string,
-    chunkBase: number,
-    limit: number,
-  ) => Promise<PreparedPage>;
-  /** After each page is written: its stored records and its quarantined lines. */
+  /** Gunzips, validates and seals one member elsewhere (feed workers); default: on this thread. */
+  readonly prepare?: MemberPreparer;
+  /** After each member is written: its stored records and its quarantined lines. */
   readonly onPage: (good: number, bad: number) => void;
 }
 
@@ -81,146 +80,110 @@ export async function prepareLines(
   return { ...page, sealed };
 }
 
-/** Cuts a byte stream into pages of `per` newline-terminated lines (the last page takes the rest). */
-class PageCutter {
-  private pieces: Uint8Array[] = [];
-  private lines = 0;
-  constructor(
-    private readonly per: number,
-    private readonly page: (bytes: Uint8Array) => void,
-  ) {}
-  push(chunk: Uint8Array): void {
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
-      this.lines += 1;
-      if (this.lines < this.per) continue;
-      this.pieces.push(chunk.subarray(start, nl + 1));
-      this.page(join(this.pieces));
-      this.pieces = [];
-      this.lines = 0;
-      start = nl + 1;
-    }
-    if (start < chunk.byteLength) this.pieces.push(chunk.subarray(start));
-  }
-  /** What is left (possibly nothing): the last page. */
-  rest(): Uint8Array {
-    const out = join(this.pieces);
-    this.pieces = [];
-    return out;
-  }
+/** The bytes of one gzip member, decompressed (DecompressionStream, native). */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
-function lastSeq(page: PreparedPage): number | null {
-  let max: number | null = null;
-  for (const c of page.changes) if (max === null || c.seq > max) max = c.seq;
-  return max;
-}
-
-/** Pages being prepared at once (the two feed workers) and page writes queued behind them. */
-const PREPARING = 2;
-const WRITING = 2;
-
-export async function importSnapshot(
-  d: SnapshotImportDeps,
+/** One member as a feed worker handles it: gunzipped (when `gzip`), validated and sealed. */
+export async function prepareMember(
   bytes: Uint8Array,
-  manifest: SnapshotManifest,
-  resuming: boolean,
-): Promise<void> {
-  const state = await d.repo.state();
-  const skipTo = resuming && state.cursor !== '0' ? Number(state.cursor) : 0;
-  let chunkBase = await d.repo.nextChunkId();
-  let cursor = state.cursor;
-  const at = d.now().toISOString();
-  const header: PageHeader = { nextCursor: '0', hasMore: true, total: manifest.records };
-  const prepare = d.prepare ?? ((lines, h, when, base, limit) => prepareLines(lines, h, when, d.seal, base, limit));
+  header: PageHeader,
+  at: string,
+  seal: SealContext | null,
+  chunkBase: number,
+  limit: number,
+  gzip = true,
+): Promise<PreparedPage> {
+  const g0 = performance.now();
+  const lines = gzip ? await gunzip(bytes) : bytes;
+  timings.bodyMs += performance.now() - g0;
+  return prepareLines(lines, header, at, seal, chunkBase, limit);
+}
 
-  const preparing: Promise<PreparedPage>[] = [];
-  const start = (lines: Uint8Array) => {
-    // Chunk ids are reserved in page order (the ids are in the sealed values' AAD).
-    const p = prepare(lines, header, at, chunkBase, d.pageSize);
-    p.catch(() => undefined); // awaited in order below; never unhandled meanwhile
-    chunkBase += chunksPerPage(d.pageSize);
-    preparing.push(p);
-  };
+/** Members being prepared or written at once before `push` waits (two workers, one write queued). */
+const IN_FLIGHT = 2;
 
-  const writes: Promise<void>[] = [];
-  let wroteOne = false;
-  const write = async (page: PreparedPage, last: boolean) => {
-    const seq = lastSeq(page);
-    if (!last && seq !== null && seq <= skipTo) return; // written before the kill
-    const nextCursor = last ? manifest.cursor : seq === null ? cursor : String(Math.max(seq, Number(cursor)));
-    const fromCursor = cursor;
-    cursor = nextCursor;
-    const w0 = performance.now();
-    const writing = d.repo
-      .applyPage({
+/**
+ * Imports the members of one snapshot in order. `push` the next verified member; it returns once
+ * there is room for another, so a fast download waits for the import instead of piling up pages.
+ */
+export class MemberImport {
+  private next: number;
+  private cursor: string;
+  private chunkBase: number;
+  private tail: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
+  private readonly at: string;
+  private readonly prepare: MemberPreparer;
+
+  /** `from`: the first member to import; `cursor`: the stored cursor (the member before's). */
+  constructor(
+    private readonly d: SnapshotImportDeps,
+    private readonly manifest: SnapshotManifest,
+    from: number,
+    cursor: string,
+    chunkBase: number,
+  ) {
+    this.next = from;
+    this.cursor = cursor;
+    this.chunkBase = chunkBase;
+    this.at = d.now().toISOString();
+    this.prepare =
+      d.prepare ?? ((bytes, h, when, base, limit, gzip) => prepareMember(bytes, h, when, d.seal, base, limit, gzip));
+  }
+
+  /** The index of the member `push` takes next. */
+  get expected(): number {
+    return this.next;
+  }
+
+  async push(index: number, bytes: Uint8Array): Promise<void> {
+    if (index !== this.next) throw new Error(`快照分段应按顺序导入：应为第 ${this.next} 段，收到第 ${index} 段`);
+    const member: SnapshotMember = this.manifest.members[index]!;
+    const last = index === this.manifest.members.length - 1;
+    this.next += 1;
+    const header: PageHeader = { nextCursor: member.cursor, hasMore: !last, total: this.manifest.records };
+    const limit = Math.max(this.d.pageSize, member.records);
+    // Chunk ids are reserved in member order (the ids are in the sealed values' AAD).
+    const preparing = this.prepare(bytes, header, this.at, this.chunkBase, limit, true);
+    preparing.catch(() => undefined); // awaited in order below; never unhandled meanwhile
+    this.chunkBase += chunksPerPage(limit);
+    const fromCursor = this.cursor;
+    this.cursor = member.cursor;
+    const writing = this.tail.then(async () => {
+      const page = await preparing;
+      const w0 = performance.now();
+      await this.d.repo.applyPage({
         changes: page.changes,
         raws: page.raws,
         ...(page.sealed ? { sealed: page.sealed } : {}),
         quarantined: page.bad,
         fromCursor,
-        nextCursor,
+        nextCursor: member.cursor,
         hasMore: !last,
-        total: manifest.records,
-        at,
-      })
-      .then(() => {
-        timings.writeMs += performance.now() - w0;
-        timings.pages += 1;
-        timings.records += page.lineCount;
-        d.onPage(page.changes.length, page.bad.length);
+        total: this.manifest.records,
+        at: this.at,
       });
-    writing.catch(() => undefined); // awaited below; never unhandled while the next page is prepared
-    writes.push(writing);
-    // The first write opens the directory before its transaction starts; a second write issued
-    // meanwhile could start its transaction first and be refused for its cursor. So the first page
-    // is written alone; from then on transactions start in the order they are asked for.
-    if (!wroteOne) {
-      wroteOne = true;
-      await writing;
-    }
-    while (writes.length > WRITING) await writes.shift();
-  };
-  const drain = async (keep: number) => {
-    while (preparing.length > keep) await write(await preparing.shift()!, false);
-  };
+      timings.writeMs += performance.now() - w0;
+      timings.pages += 1;
+      timings.records += page.lineCount;
+      this.d.onPage(page.changes.length, page.bad.length);
+    });
+    writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile
+    this.tail = writing;
+    this.inFlight.push(writing);
+    while (this.inFlight.length > IN_FLIGHT) await this.inFlight.shift();
+  }
 
-  const ready: Uint8Array[] = [];
-  const cutter = new PageCutter(d.pageSize, (page) => ready.push(page));
-  const i0 = performance.now();
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      if (d.signal?.aborted) throw new DOMException('同步已取消', 'AbortError');
-      const { done, value } = await reader.read();
-      if (done) break;
-      cutter.push(value);
-      for (const page of ready.splice(0)) {
-        start(page);
-        await drain(PREPARING);
-      }
-    }
-    start(cutter.rest());
-    await drain(1);
-    await write(await preparing.shift()!, true);
-    while (writes.length > 0) await writes.shift();
-    timings.snapshotImportMs += performance.now() - i0;
-  } catch (e) {
-    await Promise.allSettled([...preparing, ...writes]);
-    await reader.cancel().catch(() => undefined);
-    throw e;
+  /** Waits for every pushed member to be written (throws the first failure). */
+  async finish(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+  }
+
+  /** Lets whatever is running settle (after a failure elsewhere). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0));
   }
 }

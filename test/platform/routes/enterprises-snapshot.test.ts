@@ -2,8 +2,10 @@
  * The initial credit-file download through the platform's snapshot, against the real simulator
  * (fake-indexeddb, the app's pull code): it ends identical to the paged download of the same data;
  * a link dropped inside the file resumes with a Range that starts at the stored byte count; an app
- * killed mid-download resumes from its stored bytes; a corrupt file is refused, discarded and
- * fetched again; an app killed inside the import finishes it from the stored cursor.
+ * killed mid-download resumes from its stored bytes; a member failing its hash is refetched from
+ * that member; members are imported while later ones still download; a file whose members match
+ * but whose whole hash does not is discarded and the paged feed continues; an app killed inside
+ * the import resumes both the download and the import.
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,13 +25,15 @@ import type { SnapshotDeps } from '../../../renderer/src/sync/pull-snapshot.js';
 import { ProgressTracker, type PullProgress } from '../../../renderer/src/sync/progress.js';
 import { feedPool, type FeedWorkerLike } from '../../../renderer/src/sync/feed-pool.js';
 import { toWire, type ToFeedWorker } from '../../../renderer/src/sync/feed-messages.js';
-import { prepareLines } from '../../../renderer/src/sync/snapshot-import.js';
+import { prepareMember } from '../../../renderer/src/sync/snapshot-import.js';
 import { TEST_CACHE_KEY, disposeDatabases, freshDatabases } from '../../../renderer/src/testing/builders.js';
 import { authed, login, startTemp, type Harness } from '../testkit.js';
 
 const COUNT = 1800;
 const INVALID = 3;
 const PAGE = 500;
+/** Lines per gzip member of the snapshot: eight members, a few parts each. */
+const MEMBER = 250;
 const PART = 16 * 1024;
 let h: Harness;
 let tokens: TokenProvider;
@@ -37,7 +41,13 @@ let manifest: SnapshotManifest;
 const opened: Databases[] = [];
 
 beforeAll(async () => {
-  h = await startTemp({ seed: 11, enterprises: COUNT, invalidRecords: INVALID, faults: true });
+  h = await startTemp({
+    seed: 11,
+    enterprises: COUNT,
+    invalidRecords: INVALID,
+    faults: true,
+    snapshotMemberLines: MEMBER,
+  });
   const { accessToken } = await login(h.platform.url, h.platform.logins[0]!.certNo);
   tokens = { accessToken: () => accessToken, refresh: async () => 'rejected' };
   const res = await authed(h.platform.url, accessToken)('/v1/sync/enterprises/snapshot');
@@ -89,7 +99,8 @@ class InProcessFeedWorker implements FeedWorkerLike {
   postMessage(msg: ToFeedWorker): void {
     if (msg.type !== 'prepare') return;
     const seal = msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null;
-    void prepareLines(msg.lines, msg.header, msg.at, seal, msg.seal?.chunkBase ?? 0, msg.limit).then((page) => {
+    const chunkBase = msg.seal?.chunkBase ?? 0;
+    void prepareMember(msg.lines, msg.header, msg.at, seal, chunkBase, msg.limit, msg.gzip ?? false).then((page) => {
       this.prepared += 1;
       const timings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, sealMs: 0, bytes: 0 };
       const data = { type: 'page', id: msg.id, page: toWire(page).wire, timings };
@@ -130,6 +141,7 @@ async function pull(
   seen: PullProgress[] = [],
   signal?: AbortSignal,
   workers?: InProcessFeedWorker[],
+  wrap: (repo: EnterprisesRepo) => EnterprisesRepo = (repo) => repo,
 ) {
   const tracker = new ProgressTracker(
     () => Date.now(),
@@ -138,7 +150,7 @@ async function pull(
   const f = w?.fetch ?? fetch;
   return pullEnterprises(
     {
-      repo: enterprisesRepo(dbs.cache),
+      repo: wrap(enterprisesRepo(dbs.cache)),
       feed: ndjsonFeed({ baseUrl: () => h.platform.url, tokens, fetch: f }),
       pageSize: PAGE,
       now: () => new Date('2026-05-06T02:00:00Z'),
@@ -202,8 +214,9 @@ describe('initial credit-file download through the snapshot', () => {
     const both = [...workers];
     expect(await pull(dbs, watch(dbs), [], undefined, workers)).toBeNull();
     expect(await endState(dbs)).toEqual(reference);
-    // Every page (four of 500 lines) went through a worker; none was prepared on the pull's thread.
-    expect(both[0]!.prepared + both[1]!.prepared).toBe(Math.ceil((COUNT + INVALID) / PAGE));
+    // Every member (eight of 250 lines) went through a worker; none was prepared on the pull's thread.
+    expect(manifest.members).toHaveLength(Math.ceil((COUNT + INVALID) / MEMBER));
+    expect(both[0]!.prepared + both[1]!.prepared).toBe(manifest.members.length);
   });
 
   it('a platform without a snapshot (404): the paged feed does the whole download, as before', async () => {
@@ -247,30 +260,150 @@ describe('initial credit-file download through the snapshot', () => {
     expect(await endState(again)).toEqual(reference);
   });
 
-  it('a corrupt snapshot is refused before import, discarded and downloaded again', async () => {
+  it('a member failing its hash is refetched from that member; the members before it are imported once', async () => {
     const dbs = fresh();
-    let imported = 0;
-    dbs.cache.entChunks.hook('creating', () => {
-      imported += 1;
-    });
-    const parts = Math.ceil(manifest.bytes / PART);
-    let importedBeforeRetry = -1;
+    const commits: string[] = [];
+    let refetch = -1;
+    // One flipped byte in the first part that starts inside the third member.
+    const corruptReq = Math.floor(manifest.members[2]!.offset / PART) + 2;
+    const flipped = (corruptReq - 1) * PART + 100;
+    const bad = manifest.members.findIndex((m) => m.offset <= flipped && flipped < m.offset + m.bytes);
+    expect(bad).toBe(2);
     const w = watch(dbs, (req, body) => {
-      if (req === parts + 1) importedBeforeRetry = imported; // the retry's first request
-      if (req !== 2) return null;
-      const bad = body.slice();
-      bad[100] = bad[100]! ^ 0xff; // one flipped byte in the second part of the first download
-      return bad;
+      if (req !== corruptReq) return null;
+      const out = body.slice();
+      out[100] = out[100]! ^ 0xff;
+      return out;
     });
-    expect(await pull(dbs, w)).toBeNull();
-    expect(importedBeforeRetry).toBe(0); // nothing of the corrupt file reached the credit files
-    expect(w.ranges.map((r) => r.start).filter((s) => s === 0)).toHaveLength(2); // restarted from byte 0
-    expect(w.ranges).toHaveLength(2 * parts);
-    expect(imported).toBeGreaterThan(0);
+    const wrap = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        const n = await repo.applyPage(page);
+        commits.push(page.nextCursor);
+        return n;
+      },
+    });
+    const fetchBefore = w.fetch;
+    w.fetch = async (input, init) => {
+      const range = new Headers(init?.headers).get('range');
+      if (
+        range &&
+        refetch < 0 &&
+        w.ranges.length > 0 &&
+        Number(/^bytes=(\d+)-/.exec(range)![1]) < w.ranges.at(-1)!.start
+      )
+        refetch = w.ranges.length; // the first request that goes back
+      return fetchBefore(input, init);
+    };
+    expect(await pull(dbs, w, [], undefined, undefined, wrap)).toBeNull();
+    expect(refetch).toBeGreaterThan(0);
+    // The refetch starts at the failed member, never at byte 0 again.
+    expect(w.ranges[refetch]!.start).toBe(manifest.members[bad]!.offset);
+    expect(w.ranges.filter((r) => r.start === 0)).toHaveLength(1);
+    // Every member is written exactly once, in order; the corrupt copy of the bad one never.
+    expect(commits.slice(0, manifest.members.length)).toEqual(manifest.members.map((m) => m.cursor));
     expect(await endState(dbs)).toEqual(reference);
   });
 
-  it('an app killed inside the import finishes it from the stored cursor, without downloading again', async () => {
+  it('members that all match in a file whose whole hash does not: discarded, the paged feed continues', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    const fetchBefore = w.fetch;
+    const forged = 'f'.repeat(64);
+    // The manifest names another whole-file hash than the served file has (its members are right);
+    // the file requests still name the real version, so the platform serves the real bytes.
+    w.fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname === '/v1/sync/enterprises/snapshot') {
+        const res = await fetchBefore(input, init);
+        const body = JSON.stringify({ ...((await res.json()) as object), sha256: forged });
+        return new Response(body, { status: res.status, headers: res.headers });
+      }
+      const headers = new Headers(init?.headers);
+      if (headers.get('if-range') === `"${forged}"`) headers.set('if-range', `"${manifest.sha256}"`);
+      return fetchBefore(input, { ...init, headers });
+    };
+    const commits: string[] = [];
+    const wrap = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        const n = await repo.applyPage(page);
+        commits.push(page.nextCursor);
+        return n;
+      },
+    });
+    expect(await pull(dbs, w, [], undefined, undefined, wrap)).toBeNull();
+    const members = manifest.members;
+    // The verified members went in; the one that would complete the snapshot did not come from it:
+    // the paged feed continued from the last verified member's cursor.
+    expect(commits.slice(0, members.length - 1)).toEqual(members.slice(0, -1).map((m) => m.cursor));
+    expect(w.pageCursors[0]).toBe(members.at(-2)!.cursor);
+    expect(await snapshotRepo(dbs.cache).current()).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('the import overlaps the download: the first member is committed before the last part is requested', async () => {
+    const dbs = fresh();
+    const events: string[] = [];
+    const w = watch(dbs);
+    const fetchBefore = w.fetch;
+    w.fetch = async (input, init) => {
+      const range = new Headers(init?.headers).get('range');
+      if (range) events.push(`range ${range}`);
+      return fetchBefore(input, init);
+    };
+    const wrap = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        const n = await repo.applyPage(page);
+        events.push(`commit ${page.nextCursor}`);
+        return n;
+      },
+    });
+    expect(await pull(dbs, w, [], undefined, [new InProcessFeedWorker(), new InProcessFeedWorker()], wrap)).toBeNull();
+    const firstCommit = events.indexOf(`commit ${manifest.members[0]!.cursor}`);
+    const lastRange = events.findLastIndex((e) => e.startsWith('range '));
+    expect(firstCommit).toBeGreaterThanOrEqual(0);
+    expect(events[lastRange]).toBe(`range bytes=${w.ranges.at(-1)!.start}-${manifest.bytes - 1}`);
+    expect(firstCommit).toBeLessThan(lastRange);
+    // The last member (the one that completes the snapshot) is written only after all bytes are in.
+    expect(events.indexOf(`commit ${manifest.cursor}`)).toBeGreaterThan(lastRange);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('an app killed mid-import and mid-download resumes both: stored bytes, and after the committed member', async () => {
+    const dbs = fresh();
+    const crash = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        if (page.fromCursor === manifest.members[0]!.cursor) throw new Error('app killed mid-import (injected)');
+        return repo.applyPage(page);
+      },
+    });
+    await expect(pull(dbs, watch(dbs), [], undefined, undefined, crash)).rejects.toThrow(/killed mid-import/);
+    expect((await enterprisesRepo(dbs.cache).state()).cursor).toBe(manifest.members[0]!.cursor);
+    const stored = (await snapshotRepo(dbs.cache).current())!;
+    expect(stored.importing).toBe(true);
+    expect(stored.received).toBeGreaterThan(0);
+    expect(stored.received).toBeLessThan(manifest.bytes); // the download was not finished either
+    const w = watch(dbs);
+    const written: string[] = [];
+    const record = (repo: EnterprisesRepo): EnterprisesRepo => ({
+      ...repo,
+      applyPage: async (page) => {
+        const n = await repo.applyPage(page);
+        written.push(page.nextCursor);
+        return n;
+      },
+    });
+    expect(await pull(dbs, w, [], undefined, undefined, record)).toBeNull();
+    expect(w.ranges[0]).toEqual({ start: stored.received, stored: stored.received });
+    // Member 0 is not written again; the rest follow, then the delta page.
+    expect(written.slice(0, manifest.members.length - 1)).toEqual(manifest.members.slice(1).map((m) => m.cursor));
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('an app killed inside the import finishes it from the stored cursor, fetching only the bytes not stored', async () => {
     const dbs = fresh();
     let writes = 0;
     const hook = () => {
@@ -282,15 +415,18 @@ describe('initial credit-file download through the snapshot', () => {
     dbs.cache.entChunks.hook('creating').unsubscribe(hook);
     const cursor = (await enterprisesRepo(dbs.cache).state()).cursor;
     expect(Number(cursor)).toBeGreaterThan(0);
-    expect((await snapshotRepo(dbs.cache).current())?.importing).toBe(true);
+    const stored = (await snapshotRepo(dbs.cache).current())!;
+    expect(stored.importing).toBe(true);
     const w = watch(dbs);
     let resumedWrites = 0;
     dbs.cache.entChunks.hook('creating', () => {
       resumedWrites += 1;
     });
     expect(await pull(dbs, w)).toBeNull();
-    expect(w.ranges).toHaveLength(0);
-    // The page committed before the kill is skipped, not written again.
+    // No byte is fetched twice: the download continues at the stored count.
+    expect(w.ranges.length === 0 || w.ranges[0]!.start === stored.received).toBe(true);
+    expect(w.ranges.every((r) => r.start >= stored.received)).toBe(true);
+    // The member committed before the kill is skipped, not written again.
     expect(resumedWrites).toBe(cleanChunkWrites - 1);
     expect(await endState(dbs)).toEqual(reference);
   });

@@ -18,7 +18,7 @@ let manifest: SnapshotManifest;
 let file: Buffer;
 
 beforeAll(async () => {
-  h = await startTemp({ seed: 7, enterprises: 600, invalidRecords: 2, faults: true });
+  h = await startTemp({ seed: 7, enterprises: 600, invalidRecords: 2, faults: true, snapshotMemberLines: 250 });
   call = authed(h.platform.url, (await login(h.platform.url, h.platform.logins[0]!.certNo)).accessToken);
   const res = await call('/v1/sync/enterprises/snapshot');
   expect(res.status).toBe(200);
@@ -52,6 +52,28 @@ describe('credit-file snapshot protocol', () => {
     expect(manifest.records).toBe(602);
     expect(manifest.coversSeq).toBe((JSON.parse(lines.at(-1)!) as { seq: number }).seq);
     expect(manifest.cursor).toBe(String(manifest.coversSeq));
+  });
+
+  it('the file is a run of gzip members, each with its own hash, records and cursor, as the manifest lists', () => {
+    expect(manifest.members.map((m) => m.records)).toEqual([250, 250, 102]);
+    const lines = gunzipSync(file).toString('utf8').split('\n').filter(Boolean);
+    let line = 0;
+    for (const m of manifest.members) {
+      const bytes = file.subarray(m.offset, m.offset + m.bytes);
+      expect(sha256Hex(bytes)).toBe(m.sha256);
+      const own = gunzipSync(bytes).toString('utf8').split('\n').filter(Boolean);
+      expect(own).toEqual(lines.slice(line, line + m.records));
+      line += m.records;
+      expect(m.cursor).toBe(String((JSON.parse(own.at(-1)!) as { seq: number }).seq));
+    }
+    // A manifest whose members do not tile the file is refused whole.
+    const gap = {
+      ...manifest,
+      members: manifest.members.map((m, i) => (i === 1 ? { ...m, offset: m.offset + 1 } : m)),
+    };
+    expect(SnapshotManifestSchema.safeParse(gap).success).toBe(false);
+    const short = { ...manifest, members: manifest.members.slice(0, -1) };
+    expect(SnapshotManifestSchema.safeParse(short).success).toBe(false);
   });
 
   it('serves the stored bytes untouched: no Content-Encoding, strong ETag, Accept-Ranges', async () => {

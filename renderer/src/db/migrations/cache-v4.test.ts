@@ -7,6 +7,7 @@ import { cacheV1 } from './cache-v1.js';
 import { cacheV2 } from './cache-v2.js';
 import { cacheV3 } from './cache-v3.js';
 import { CACHE_V4_VERSION } from './cache-v4.js';
+import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 
 const open: CacheDb[] = [];
 afterEach(async () => {
@@ -16,7 +17,7 @@ afterEach(async () => {
   }
 });
 
-const manifest = {
+const manifest: SnapshotManifest = {
   url: '/v1/sync/enterprises/snapshot/x',
   sha256: 'a'.repeat(64),
   bytes: 10,
@@ -26,7 +27,8 @@ const manifest = {
   encoding: 'gzip',
   layout: 'ndjson',
   createdAt: '2026-05-06T02:00:00Z',
-} as const;
+  members: [{ offset: 0, bytes: 10, sha256: 'a'.repeat(64), records: 2, cursor: '2' }],
+};
 
 describe('cache v3 → v4 (snapshot download)', () => {
   it('adds the snapshot tables and keeps the credit files and the cursor as they were', async () => {

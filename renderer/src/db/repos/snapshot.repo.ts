@@ -41,6 +41,11 @@ export interface SnapshotRepo {
    * file and `offset` is its received count: parts are never stored twice or out of order.
    */
   append(sha256: string, offset: number, size: number, sealed: Uint8Array): Promise<SnapshotMetaRow>;
+  /**
+   * Forgets the stored bytes from `offset` on (a member that failed its hash): every part that
+   * reaches past it goes, so the received count may end up below `offset`. Returns it.
+   */
+  truncate(sha256: string, offset: number): Promise<number>;
   /** The stored bytes, part by part, in file order. */
   openParts(): Promise<Uint8Array[]>;
   markImporting(sha256: string): Promise<void>;
@@ -94,6 +99,18 @@ export function snapshotRepo(db: CacheDb): SnapshotRepo {
         await db.snapParts.put({ id: row.parts, offset, size, sealed });
         await db.snapMeta.put(next);
         return next;
+      });
+    },
+    truncate(sha256, offset) {
+      return db.transaction('rw', [db.snapMeta, db.snapParts], async () => {
+        const row = await db.snapMeta.get('current');
+        if (!row || row.manifest.sha256 !== sha256) throw new Error('企业档案快照已更换或已丢弃，不能截断');
+        const parts = await db.snapParts.orderBy('id').toArray();
+        const gone = parts.filter((p) => p.offset + p.size > offset);
+        const received = gone.length > 0 ? Math.min(...gone.map((p) => p.offset)) : row.received;
+        await db.snapParts.bulkDelete(gone.map((p) => p.id));
+        await db.snapMeta.put({ ...row, received, parts: parts.length - gone.length });
+        return received;
       });
     },
     async openParts() {
