@@ -25,6 +25,12 @@ async function inspectWithRectifyOrder(page: Page, task: Task, deadline: string)
   await setOutcome(page, first!.name, '不符合');
   await itemGroup(page, first!.name).getByLabel('问题描述').fill('未按规定公示年度报告');
   await itemGroup(page, first!.name).getByLabel('整改期限').fill(deadline);
+  // Most catalogue items are on the demo's 121-entry lenient list; this inspector orders a correction instead.
+  const lenient = itemGroup(page, first!.name).getByRole('group', { name: '免罚清单' });
+  if ((await lenient.count()) > 0) {
+    await lenient.getByLabel('检查人员决定').selectOption('decline');
+    await lenient.getByLabel('理由').fill('责令限期改正，不适用免罚');
+  }
   for (const item of rest) await setOutcome(page, item.name, '符合');
   await page.getByLabel('发现问题情况').fill('未按规定公示年度报告，责令限期改正');
   await tick(page, '检查结果', '发现问题已责令改正');
