@@ -194,6 +194,9 @@ export interface DocumentsService {
   ): Promise<{ savedAt: string }>;
   /** Drops the draft (the inspector chose to start again from the defaults). */
   discardFormDraft(taskId: string, kind: DocumentKindName): Promise<void>;
+  /** An open form's pending save, held until released; flushFormDrafts runs them all (before the vault locks). */
+  holdFormDraft(flush: () => Promise<unknown>): Unsubscribe;
+  flushFormDrafts(): Promise<void>;
   /** Takes a number from the reserved block, builds and renders the PDF, stores it: offline. */
   issue(
     taskId: string,

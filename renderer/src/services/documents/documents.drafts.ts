@@ -53,9 +53,18 @@ export interface DraftDeps {
 
 export function formDraftOperations(
   deps: DraftDeps,
-): Pick<DocumentsService, 'formDraft' | 'saveFormDraft' | 'discardFormDraft'> {
+): Pick<DocumentsService, 'formDraft' | 'saveFormDraft' | 'discardFormDraft' | 'holdFormDraft' | 'flushFormDrafts'> {
   const repo = docDraftsRepo(deps.field);
+  const held = new Set<() => Promise<unknown>>();
   return {
+    holdFormDraft(flush) {
+      held.add(flush);
+      return () => held.delete(flush);
+    },
+    async flushFormDrafts() {
+      // A failed flush is the form's to retry and show; locking goes on regardless.
+      await Promise.all([...held].map((f) => f().catch(() => undefined)));
+    },
     async formDraft(taskId, kind) {
       checkKind(kind);
       let row: DocDraftRow | null;
