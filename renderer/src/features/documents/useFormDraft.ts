@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
-import type { DocumentKindName, DocumentRequest } from '../../services/index.js';
+import type { DocumentKindName, DocumentRequest, DocumentsService } from '../../services/index.js';
 
 type Details = DocumentRequest['details'];
 
@@ -39,6 +39,20 @@ export function useFormDraft(taskId: string, kind: DocumentKindName, delayMs = 3
   const stopped = useRef(false);
   const chain = useRef<Promise<boolean>>(Promise.resolve(true));
   const flushRef = useRef<() => Promise<boolean>>(() => Promise.resolve(true));
+  /**
+   * The unlocked partition's save, bound when last reachable: while the vault is locking, the app's
+   * services already refuse (no scope), yet the partition's own service still writes until its key
+   * is dropped, and that is when the held flush must land.
+   */
+  const saveRef = useRef<DocumentsService['saveFormDraft'] | null>(null);
+  const currentSave = (): DocumentsService['saveFormDraft'] => {
+    try {
+      saveRef.current = services.documents.saveFormDraft;
+    } catch (e) {
+      if (!saveRef.current) throw e;
+    }
+    return saveRef.current;
+  };
 
   const clearTimer = (): void => {
     if (timer.current !== null) {
@@ -56,7 +70,7 @@ export function useFormDraft(taskId: string, kind: DocumentKindName, delayMs = 3
     chain.current = chain.current.then(() =>
       // Through a promise: while locked the services throw at once, and that must land in the handler too.
       Promise.resolve()
-        .then(() => services.documents.saveFormDraft(taskId, kind, values))
+        .then(() => currentSave()(taskId, kind, values))
         .then(
           ({ savedAt }) => {
             if (!dirty.current && !stopped.current) setStatus({ kind: 'saved', savedAt });
@@ -103,6 +117,7 @@ export function useFormDraft(taskId: string, kind: DocumentKindName, delayMs = 3
     const onPageHide = (): void => void flush();
     document.addEventListener('visibilitychange', onHidden);
     window.addEventListener('pagehide', onPageHide);
+    currentSave();
     const release = services.documents.holdFormDraft(flush);
     return () => {
       document.removeEventListener('visibilitychange', onHidden);
