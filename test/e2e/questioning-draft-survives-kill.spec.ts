@@ -75,3 +75,63 @@ test('a questioning typed before a SIGKILL is in the form after the relaunch, an
   await expect(form.getByLabel('问（2）')).toHaveCount(0);
   await expect(form.getByLabel('答（1）')).toHaveValue('');
 });
+
+test('a draft damaged on disk is reported, the form opens from the defaults, and typing saves again', async ({
+  platform,
+  probe,
+  app,
+}) => {
+  test.setTimeout(180_000);
+  const who = platform.logins[0]!;
+  const task = await probe.myTask(who);
+  const page = await app.open();
+  await openMyTask(page, who, task, { offline: app.context, view: 'detail' });
+
+  let form = await openQuestioning(page);
+  // Prefilled from the credit file: what the form must fall back to.
+  const prefilled = await form.getByLabel('姓名').inputValue();
+  expect(prefilled).not.toBe(TYPED.name);
+  await form.getByLabel('姓名').fill(TYPED.name);
+  await expect(form.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+  await form.getByRole('button', { name: '取消' }).click();
+
+  const flipped = await page.evaluate(async () => {
+    // The signed-in inspector's partition; its rows are sealed, so the damage is a flipped byte of the sealed draft.
+    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('field-'))?.name ?? 'missing';
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('open failed'));
+    });
+    const count = await new Promise<number>((resolve, reject) => {
+      const tx = db.transaction('docDrafts', 'readwrite');
+      const cursor = tx.objectStore('docDrafts').openCursor();
+      let n = 0;
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) return;
+        const row = c.value as { $s: Uint8Array };
+        const sealed = new Uint8Array(row.$s);
+        sealed[sealed.length - 20]! ^= 0x01;
+        c.update({ ...row, $s: sealed });
+        n += 1;
+        c.continue();
+      };
+      tx.oncomplete = () => resolve(n);
+      tx.onerror = () => reject(tx.error ?? new Error('tx failed'));
+    });
+    db.close();
+    return count;
+  });
+  expect(flipped).toBe(1);
+
+  form = await openQuestioning(page);
+  await expect(form.getByRole('alert')).toContainText('本机保存的草稿无法打开');
+  await expect(form.getByLabel('姓名')).toHaveValue(prefilled);
+  await form.getByLabel('姓名').fill('陈犇');
+  await expect(form.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+  await form.getByRole('button', { name: '取消' }).click();
+  form = await openQuestioning(page);
+  await expect(form).toContainText('已恢复本机保存的草稿');
+  await expect(form.getByLabel('姓名')).toHaveValue('陈犇');
+});
