@@ -3,12 +3,14 @@
  * name and two question/answer pairs, waits for 已保存, and the browser is SIGKILLed (every process
  * of it, nothing flushed). After the relaunch on the same profile and the password, the reopened form
  * holds every character typed; once the document is generated the draft is gone and the form opens
- * from the task's defaults again.
+ * from the task's defaults again. Locking right after the last keystroke (no wait for 已保存) loses
+ * nothing either, and a draft damaged on disk is reported without breaking the form.
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { docsPanel } from './document-pages.js';
 import { openMyTask, openTask, signIn } from './pages.js';
+import { lockNow, unlock } from './seal-pages.js';
 
 const TYPED = {
   name: '林堃',
@@ -134,4 +136,22 @@ test('a draft damaged on disk is reported, the form opens from the defaults, and
   form = await openQuestioning(page);
   await expect(form).toContainText('已恢复本机保存的草稿');
   await expect(form.getByLabel('姓名')).toHaveValue('陈犇');
+});
+
+test('an answer typed just before 锁定 is in the questioning after the unlock', async ({ platform, probe, app }) => {
+  test.setTimeout(180_000);
+  const who = platform.logins[0]!;
+  const task = await probe.myTask(who);
+  const page = await app.open();
+  await openMyTask(page, who, task, { offline: app.context, view: 'detail' });
+  let form = await openQuestioning(page);
+  await form.getByLabel('问（1）').fill(TYPED.q1);
+  await form.getByLabel('答（1）').pressSequentially(TYPED.a1);
+  await lockNow(page); // no wait for 已保存: the lock itself must save what the debounce still holds
+  await expect(page.getByText(TYPED.q1)).toHaveCount(0);
+  await unlock(page, who.password);
+  await openTask(page, task);
+  form = await openQuestioning(page);
+  await expect(form.getByLabel('问（1）')).toHaveValue(TYPED.q1);
+  await expect(form.getByLabel('答（1）')).toHaveValue(TYPED.a1);
 });
