@@ -27,6 +27,7 @@ import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations
 import type { JournalRow } from './migrations/field-v5.js';
 import type { LogAlarmRow, LogCheckpointRow } from './migrations/field-v7.js';
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
+import type { DocDraftRow } from './migrations/field-v10.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -50,6 +51,7 @@ export class FieldDb extends Dexie {
   declare logAlarm: Table<LogAlarmRow, 'current'>;
   declare deviceKeys: Table<DeviceKeyRow, 'current'>;
   declare checkpoints: Table<CheckpointRow, string>;
+  declare docDrafts: Table<DocDraftRow, [string, string]>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

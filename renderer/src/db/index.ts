@@ -20,6 +20,7 @@ export * from './repos/snapshot.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';
 export * from './repos/docnumbers.repo.js';
+export * from './repos/doc-drafts.repo.js';
 export * from './evidence-rows.js';
 export * from './repos/attachments.repo.js';
 export * from './repos/journal.repo.js';

@@ -205,8 +205,10 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
       // Hashed before the transaction: WebCrypto must never be awaited inside one.
       const fileHash = toHex(await crypto.subtle.digest('SHA-256', row.pdf as Uint8Array<ArrayBuffer>));
       await audit.recording([entry], (entries) =>
-        db.transaction('rw', db.issuedDocs, db.docNumbers, db.audit, async () => {
+        db.transaction('rw', db.issuedDocs, db.docNumbers, db.audit, db.docDrafts, async () => {
           await db.issuedDocs.put(row);
+          // The form's draft became this document: gone with the same commit, never left behind or lost before it.
+          await db.docDrafts.delete([row.taskId, row.docType]);
           await db.docNumbers.update([row.docType, row.serial], { docHash: row.docHash, fileHash, reportedAt: '' });
           for (const e of entries) await audit.writeInTx(e);
         }),

@@ -1,6 +1,11 @@
-/** Fill in (prefilled) details and generate a document: takes the next number from the reserved block. */
-import { useEffect, useState } from 'react';
+/**
+ * Fill in (prefilled) details and generate a document: takes the next number from the reserved block.
+ * What is typed is kept as a sealed draft while typing (useFormDraft) and restored when the form is
+ * opened again, so a crash, a lock or leaving the page loses nothing; issuing deletes the draft.
+ */
+import { useCallback, useEffect, useState } from 'react';
 import { services } from '../../services/index.js';
+import { formatClock } from '../../ui/format.js';
 import type {
   DocumentKindName,
   DocumentRequest,
@@ -17,6 +22,8 @@ import type {
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
 import { DirectiveForm, EvidenceListForm, FoodResultForm, PreservationForm, ServiceProofForm } from './CaseForms.js';
 import { QuestioningForm } from './QuestioningForm.js';
+import { DraftStatusText } from './DraftStatus.js';
+import { useFormDraft } from './useFormDraft.js';
 
 type Details = DocumentRequest['details'];
 
@@ -55,12 +62,19 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
   const [details, setDetails] = useState<Details | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [restored, setRestored] = useState<string | null>(null);
+  const [damaged, setDamaged] = useState<string | null>(null);
+  const draft = useFormDraft(taskId, kind);
+  const { schedule } = draft;
 
   useEffect(() => {
     let alive = true;
-    services.documents.defaults(taskId, kind).then(
-      (d) => {
-        if (alive) setDetails(d);
+    Promise.all([services.documents.defaults(taskId, kind), services.documents.formDraft(taskId, kind)]).then(
+      ([d, stored]) => {
+        if (!alive) return;
+        if (stored.ok && stored.draft) setRestored(stored.draft.savedAt);
+        if (!stored.ok) setDamaged(stored.error.message);
+        setDetails(stored.ok && stored.draft ? stored.draft.values : d);
       },
       (e: unknown) => {
         if (alive) setError(e instanceof Error ? e.message : String(e));
@@ -71,15 +85,27 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
     };
   }, [taskId, kind]);
 
+  const onChange = useCallback(
+    (v: Details) => {
+      setDetails(v);
+      schedule(v);
+    },
+    [schedule],
+  );
+
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!details) return;
     setBusy(true);
     setError(null);
+    // Stored first: a refused or failed issue keeps everything typed.
+    await draft.flush();
     const res = await services.documents.issue(taskId, { kind, details } as DocumentRequest);
     setBusy(false);
-    if (res.ok) onIssued(res.document.docId);
-    else setError(res.message);
+    if (res.ok) {
+      draft.stop();
+      onIssued(res.document.docId);
+    } else setError(res.message);
   }
 
   return (
@@ -91,8 +117,15 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
       noValidate
     >
       <h3>{title}</h3>
+      {restored ? <p className="hint">已恢复本机保存的草稿（{formatClock(restored)}），可继续填写。</p> : null}
+      {damaged ? (
+        <p className="alert alert-warn" role="alert">
+          {damaged}；已按任务资料重新填入，继续填写会覆盖损坏的草稿。
+        </p>
+      ) : null}
+      {details ? <DraftStatusText status={draft.status} /> : null}
       {details ? (
-        <FormFor taskId={taskId} kind={kind} value={details} onChange={setDetails} />
+        <FormFor taskId={taskId} kind={kind} value={details} onChange={onChange} />
       ) : (
         <p role="status">正在读取任务资料…</p>
       )}

@@ -100,6 +100,8 @@ export function openScope(deps: ScopeDeps, partitionId: string): PartitionScope 
       services.internals.stop();
       // Typing first: journal writes queue behind each other, so one may not have started yet.
       if (!slot.locked) await services.inspection.journal.flush();
+      // Open document forms save what is still waiting for their debounce, while the key is there.
+      if (!slot.locked) await services.documents.flushFormDrafts();
       if (!slot.locked && field.isOpen()) {
         // A read-write transaction over every table starts only after those already queued (a
         // journal or draft write in flight) have committed: the key is dropped after them, not before.

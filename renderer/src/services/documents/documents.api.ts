@@ -178,6 +178,25 @@ export interface DocumentsService {
     taskId: string,
     kind: K,
   ): Promise<Extract<DocumentRequest, { kind: K }>['details']>;
+  /**
+   * What was typed into the form and not yet issued, checked against the form's shape: null when
+   * nothing is stored; a draft that does not open or does not fit is reported, not returned.
+   */
+  formDraft<K extends DocumentKindName>(
+    taskId: string,
+    kind: K,
+  ): Promise<FormDraftOutcome<Extract<DocumentRequest, { kind: K }>['details']>>;
+  /** Stores the form's values (sealed); resolves once committed. Issuing the document deletes it. */
+  saveFormDraft(
+    taskId: string,
+    kind: DocumentKindName,
+    values: DocumentRequest['details'],
+  ): Promise<{ savedAt: string }>;
+  /** Drops the draft (the inspector chose to start again from the defaults). */
+  discardFormDraft(taskId: string, kind: DocumentKindName): Promise<void>;
+  /** An open form's pending save, held until released; flushFormDrafts runs them all (before the vault locks). */
+  holdFormDraft(flush: () => Promise<unknown>): Unsubscribe;
+  flushFormDrafts(): Promise<void>;
   /** Takes a number from the reserved block, builds and renders the PDF, stores it: offline. */
   issue(
     taskId: string,
@@ -198,6 +217,10 @@ export interface DocumentsService {
   printCaseFile(taskId: string): Promise<OutputOutcome>;
   saveCaseFile(taskId: string): Promise<OutputOutcome>;
 }
+
+export type FormDraftOutcome<T> =
+  | { readonly ok: true; readonly draft: { readonly values: T; readonly savedAt: string } | null }
+  | { readonly ok: false; readonly error: { readonly kind: 'damaged'; readonly message: string } };
 
 export type CaseFileOutcome =
   | { readonly ok: true; readonly pdf: Uint8Array; readonly documents: number; readonly fileName: string }

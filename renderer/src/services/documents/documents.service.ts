@@ -49,6 +49,7 @@ import {
   preservationInput,
 } from './documents.order-inputs.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
+import { formDraftOperations } from './documents.drafts.js';
 import type { Runtime } from '../runtime.js';
 
 export interface DocumentsDeps {
@@ -176,6 +177,23 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
     return pdf;
   }
 
+  /** Form defaults from the task, the credit file, the result and the session. */
+  const defaults: DocumentsService['defaults'] = async (taskId, kind) => {
+    const ctx = await context(taskId);
+    const byKind = {
+      notice: noticeDefaults,
+      record: recordDefaults,
+      rectification: rectificationDefaults,
+      questioning: questioningDefaults,
+      evidence: evidenceListDefaults,
+      service: serviceProofDefaults,
+      foodResult: foodResultDefaults,
+      directive: directiveDefaults,
+      preservation: preservationDefaults,
+    };
+    return byKind[kind](ctx) as never;
+  };
+
   async function issue(
     taskId: string,
     req: DocumentRequest,
@@ -253,21 +271,8 @@ export function createDocumentsService(rt: Runtime, deps: DocumentsDeps): Docume
         blockedReason: blockedReason(kind, ctx),
       }));
     },
-    async defaults(taskId, kind) {
-      const ctx = await context(taskId);
-      const byKind = {
-        notice: noticeDefaults,
-        record: recordDefaults,
-        rectification: rectificationDefaults,
-        questioning: questioningDefaults,
-        evidence: evidenceListDefaults,
-        service: serviceProofDefaults,
-        foodResult: foodResultDefaults,
-        directive: directiveDefaults,
-        preservation: preservationDefaults,
-      };
-      return byKind[kind](ctx) as never;
-    },
+    defaults,
+    ...formDraftOperations({ field: rt.dbs.field, now: rt.now, defaults }),
     issue,
     async list(taskId) {
       const [rows, numbers] = await Promise.all([repo.issuedFor(taskId), repo.numbersFor(taskId)]);
