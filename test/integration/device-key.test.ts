@@ -73,6 +73,8 @@ describe('the device key through sign-in, lock and upload', () => {
     const app = laptop('dk1-');
     expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
     const rt = app.auth.scope()!.services.internals.runtime;
+    // The sign-in starts the registration without waiting for it; this joins the same request.
+    await rt.deviceKey.registered(false);
     const key = await rt.deviceKey.ensure();
     expect((key.handle as webcrypto.CryptoKey).extractable).toBe(false);
     await expect(webcrypto.subtle.exportKey('pkcs8', key.handle as webcrypto.CryptoKey)).rejects.toThrow();
@@ -103,6 +105,8 @@ describe('the device key through sign-in, lock and upload', () => {
     const app = laptop('dk2-', true);
     expect((await app.auth.signIn(b.certNo, b.password)).ok).toBe(true);
     const rt = app.auth.scope()!.services.internals.runtime;
+    // The sign-in's registration attempt (joined here) fails: the key stays unregistered.
+    await rt.deviceKey.registered(false);
     expect((await rt.repos.deviceKeys.current())?.keyId).toBeNull();
     expect(registrations).toEqual([]);
 
