@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startPlatform } from '../platform/server.js';
+import { storedCredits, type StoredCredits } from './cache-store.js';
 import { expect, test as base, type Browser } from './fixtures.js';
 import { signIn, syncAll } from './pages.js';
 
@@ -32,56 +33,8 @@ const test = base.extend({
 // while, so these waits are bounds, not expectations of speed.
 test.describe.configure({ timeout: 300_000 });
 
-interface Stored {
-  count: number;
-  cursor: string;
-  total: number;
-  quarantined: number;
-  /** Records physically stored (the directory rows' clear sizes; their USCC lists are sealed). */
-  stored: number;
-}
-
-/** What the cache database holds right now, read with plain IndexedDB from the page. */
-function stored(page: Page): Promise<Stored> {
-  return page.evaluate(async () => {
-    const empty = { count: 0, cursor: '0', total: 0, quarantined: 0, stored: 0 };
-    // Never create the database from here (the app's Dexie must make it): abort an upgrade.
-    const db = await new Promise<IDBDatabase | null>((resolve, reject) => {
-      const req = indexedDB.open('cache');
-      req.onupgradeneeded = () => req.transaction?.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () =>
-        req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed'));
-    });
-    if (!db) return empty;
-    if (!db.objectStoreNames.contains('entMeta')) {
-      db.close();
-      return empty;
-    }
-    const get = <T>(store: string, key: IDBValidKey | null): Promise<T> =>
-      new Promise((resolve, reject) => {
-        const tx = db.transaction(store, 'readonly');
-        const req = key === null ? tx.objectStore(store).getAll() : tx.objectStore(store).get(key);
-        req.onsuccess = () => resolve(req.result as T);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    try {
-      const meta = await get<{ count: number } | undefined>('entMeta', 'summary');
-      const state = await get<{ cursor: string; total: number } | undefined>('syncState', 'enterprises');
-      const quarantine = await get<{ stream: string }[]>('quarantine', null);
-      const dir = await get<{ size: number }[]>('entDir', null);
-      return {
-        count: meta?.count ?? 0,
-        cursor: state?.cursor ?? '0',
-        total: state?.total ?? 0,
-        quarantined: quarantine.filter((q) => q.stream === 'enterprises').length,
-        stored: dir.reduce((n, d) => n + d.size, 0),
-      };
-    } finally {
-      db.close();
-    }
-  });
-}
+type Stored = StoredCredits;
+const stored = storedCredits;
 
 /** Signs in (which starts the sync) and SIGKILLs the browser once `at` records are committed. */
 async function killMidSync(

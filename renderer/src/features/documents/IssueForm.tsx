@@ -22,7 +22,7 @@ import type {
 import { NoticeForm, RecordForm, RectificationForm } from './DocumentForms.js';
 import { DirectiveForm, EvidenceListForm, FoodResultForm, PreservationForm, ServiceProofForm } from './CaseForms.js';
 import { QuestioningForm } from './QuestioningForm.js';
-import { DraftStatusText } from './DraftStatus.js';
+import { SaveStatusText } from '../../ui/SaveStatusText.js';
 import { useFormDraft } from './useFormDraft.js';
 
 type Details = DocumentRequest['details'];
@@ -123,7 +123,9 @@ export function IssueForm({ taskId, kind, title, onIssued, onCancel }: Props) {
           {damaged}；已按任务资料重新填入，继续填写会覆盖损坏的草稿。
         </p>
       ) : null}
-      {details ? <DraftStatusText status={draft.status} /> : null}
+      {details ? (
+        <SaveStatusText status={draft.status} idleText="填写内容会自动保存在本机" testId="draft-status" asStatus />
+      ) : null}
       {details ? (
         <FormFor taskId={taskId} kind={kind} value={details} onChange={onChange} />
       ) : (

@@ -6,18 +6,14 @@
  * only after the service resolved (its transaction committed). A failed save keeps the form dirty
  * and retries. After the document is issued (its draft deleted with it) nothing is saved again.
  */
+import type { SaveStatus } from '../../ui/SaveStatusText.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { DocumentKindName, DocumentRequest, DocumentsService } from '../../services/index.js';
 
 type Details = DocumentRequest['details'];
 
-export type DraftStatus =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'dirty' }
-  | { readonly kind: 'saving' }
-  | { readonly kind: 'saved'; readonly savedAt: string }
-  | { readonly kind: 'error'; readonly message: string };
+export type DraftStatus = SaveStatus;
 
 export interface FormDraftSaver {
   readonly status: DraftStatus;

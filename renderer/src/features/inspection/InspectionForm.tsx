@@ -40,7 +40,7 @@ import {
   useProblemAria,
   type Reported,
 } from './problems.js';
-import { SaveStatusText } from './SaveStatus.js';
+import { SaveStatusText } from '../../ui/SaveStatusText.js';
 import { EvidencePanel } from './EvidencePanel.js';
 import { SignaturePanel } from './SignaturePanel.js';
 import { TemplateBar } from './TemplateBar.js';
@@ -376,7 +376,7 @@ function InspectionFormBody({
           />
 
           <div className="finalize-bar">
-            <SaveStatusText status={autosave.status} />
+            <SaveStatusText status={autosave.status} idleText="已打开草稿，修改会自动保存" testId="save-status" />
             {finalizeError ? (
               <p className="field-error" role="alert">
                 锁定失败：{finalizeError}

@@ -11,12 +11,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { Draft } from '../../services/index.js';
 
-export type SaveStatus =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'dirty' }
-  | { readonly kind: 'saving' }
-  | { readonly kind: 'saved'; readonly savedAt: string }
-  | { readonly kind: 'error'; readonly message: string };
+import type { SaveStatus } from '../../ui/SaveStatusText.js';
+
+export type { SaveStatus };
 
 export interface Autosave {
   readonly status: SaveStatus;
