@@ -16,7 +16,8 @@ export function DocumentPreview({ doc, onClose }: { doc: IssuedDocument; onClose
       const bytes = await services.documents.pdf(doc.docId);
       if (!bytes || !host.current) throw new Error('本机找不到该文书的 PDF');
       const pages = await renderPreview(bytes, host.current, ctl.signal);
-      if (!ctl.signal.aborted) setStatus(`共 ${pages} 页`);
+      // Page 1 shows before the rest has rendered: a print or save the inspector started meanwhile keeps its message.
+      if (!ctl.signal.aborted) setStatus((s) => (s === '正在生成预览…' ? `共 ${pages} 页` : s));
     })().catch((e: unknown) => {
       if (!ctl.signal.aborted) setStatus(`预览失败：${e instanceof Error ? e.message : String(e)}`);
     });
