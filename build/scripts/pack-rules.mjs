@@ -30,6 +30,7 @@ export const BUNDLED_OR_DEV = [
   'fast-check',
   'exifr',
   'zxing-wasm',
+  'hash-wasm',
   'tsx',
   'eslint',
 ];
