@@ -16,9 +16,9 @@ import {
 import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, TasksRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
-import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
-import { enterprisePull } from './pull-enterprises.js';
-import type { SnapshotDeps } from './pull-snapshot.js';
+import { jsonFeed, type EnterpriseFeedFetcher } from '../credit-files/download/enterprise-feed.js';
+import { enterprisePull } from '../credit-files/download/pull-enterprises.js';
+import type { SnapshotDeps } from '../credit-files/download/pull-snapshot.js';
 
 export interface PullDeps {
   readonly http: HttpClient;

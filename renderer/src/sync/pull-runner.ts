@@ -10,7 +10,7 @@ import {
   tasksRepo,
   type Databases,
 } from '../db/index.js';
-import { timings } from './enterprise-timings.js';
+import { timings } from '../credit-files/timings.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { FromWorkerSchema, type ToWorker } from './pull-messages.js';

@@ -19,13 +19,13 @@ import {
   closeDatabases,
   snapshotRepo,
 } from '../db/index.js';
-import { timings } from './enterprise-timings.js';
+import { timings } from '../credit-files/timings.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
-import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
+import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from '../credit-files/download/enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
-import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
-import { prepareMember } from './snapshot-import.js';
+import { feedPool, type FeedPool, type FeedWorkerLike } from '../credit-files/import/feed-pool.js';
+import { prepareMember } from '../credit-files/import/snapshot-import.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -34,7 +34,9 @@ import { prepareMember } from './snapshot-import.js';
  */
 const FEED_WORKERS = 2;
 function spawnFeedWorker(): FeedWorkerLike {
-  return new Worker(new URL('./feed.worker.ts', import.meta.url), { type: 'module' }) as unknown as FeedWorkerLike;
+  return new Worker(new URL('../credit-files/import/feed.worker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as FeedWorkerLike;
 }
 
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */

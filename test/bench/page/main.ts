@@ -6,10 +6,10 @@
 import { Dexie } from 'dexie';
 import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.js';
 import { fromBase64Url } from '../../../renderer/src/vault/index.js';
-import { createSearchClient } from '../../../renderer/src/search/search-client.js';
+import { createSearchClient } from '../../../renderer/src/credit-files/search/search-client.js';
 import { runPull } from '../../../renderer/src/sync/pull-runner.js';
-import type { SearchFilters } from '../../../renderer/src/search/types.js';
-import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/sync/enterprise-timings.js';
+import type { SearchFilters } from '../../../renderer/src/credit-files/search/types.js';
+import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/credit-files/timings.js';
 
 const t0 = performance.now();
 const dbs = openDatabases('');
