@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { API, ErrorBodySchema, feedPageSchema } from '../../../../shared/protocol/index.js';
 import type { HttpClient, HttpError, TokenProvider } from '../../platform/http.js';
-import { timings } from '../timings.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import {
   PageHeaderSchema,
   PagePreparer,
@@ -166,7 +166,7 @@ export function parseNdjson(body: Uint8Array | string, at = new Date().toISOStri
 }
 
 /** Streams the body through the reader; returns the time spent in it (decode, parse, validate). */
-async function readNdjson(res: Response, reader: NdjsonPageReader): Promise<number> {
+async function readNdjson(res: Response, reader: NdjsonPageReader, timings: TimingSink): Promise<number> {
   let readMs = 0;
   const feed = (bytes: Uint8Array) => {
     const t = performance.now();
@@ -181,7 +181,7 @@ async function readNdjson(res: Response, reader: NdjsonPageReader): Promise<numb
   for (;;) {
     const { done, value } = await stream.read();
     if (done) break;
-    timings.bytes += value.byteLength;
+    timings.add('bytes', value.byteLength);
     feed(value);
   }
   return readMs;
@@ -194,6 +194,8 @@ export interface NdjsonFeedOptions {
   readonly timeoutMs?: number;
   /** Seal each page's chunks here (the station key and the cache database's name). */
   readonly seal?: SealContext | null;
+  /** Where the time of each phase goes (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 /** One attempt at a page with the current access token; a 401 is handed back, not handled. */
@@ -214,6 +216,7 @@ export function ndjsonFeed(o: NdjsonFeedOptions): EnterpriseFeedFetcher {
 /** One NDJSON GET, read and prepared as it streams (what a feed worker runs for the pull worker). */
 export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const timings = o.timings ?? NO_TIMINGS;
   return async function once(cursor, limit, signal, onHeader, at, chunkBase) {
     const url = new URL(API.enterprises, o.baseUrl().endsWith('/') ? o.baseUrl() : `${o.baseUrl()}/`);
     url.searchParams.set('cursor', cursor);
@@ -241,12 +244,13 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
         onHeader,
         (raw) => prep.addBytes(raw),
       );
-      const readMs = await readNdjson(res, reader);
+      const readMs = await readNdjson(res, reader, timings);
       const header = reader.end();
-      timings.responseMs += t1 - t0;
-      timings.bodyMs += performance.now() - t1 - readMs;
+      timings.add('responseMs', t1 - t0);
+      timings.add('bodyMs', performance.now() - t1 - readMs);
       // The reader's time less the validation inside it: decoding and JSON.parse.
-      timings.parseMs += readMs - prep.validateMs;
+      timings.add('parseMs', readMs - prep.validateMs);
+      timings.add('validateMs', prep.validateMs);
       if (!header)
         return {
           ok: false,
@@ -256,7 +260,7 @@ export function ndjsonPageAttempt(o: NdjsonFeedOptions): PageAttempt {
       if (!o.seal || chunkBase === undefined) return { ok: true, page };
       const s0 = performance.now();
       const sealed = await sealPageChunks(page, o.seal, chunkBase, limit);
-      timings.sealMs += performance.now() - s0;
+      timings.add('sealMs', performance.now() - s0);
       return { ok: true, page: { ...page, sealed } };
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };

@@ -8,7 +8,7 @@ import type { EnterprisesRepo } from '../../db/index.js';
 import type { HttpError } from '../../platform/http.js';
 import type { EnterpriseFeedFetcher, PageHeader, PageResult } from './enterprise-feed.js';
 import type { PullProgressPort } from '../pull-progress.js';
-import { publishTimings, resetTimings, timings } from '../timings.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { chunksPerPage } from '../import/enterprise-seal.js';
 import { pullSnapshot, wantsSnapshot, type SnapshotDeps } from './pull-snapshot.js';
 
@@ -22,6 +22,8 @@ export interface EnterprisePullDeps {
   readonly signal?: AbortSignal;
   /** The platform's snapshot for an initial download (absent: the paged feed does it all). */
   readonly snapshot?: SnapshotDeps;
+  /** Where the time of each phase goes (the bench's figures, also handed to the snapshot); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 /** One page request; `follow` arranges for the request after it to start once its header is known. */
@@ -42,7 +44,6 @@ export function enterprisePull(d: EnterprisePullDeps): {
   run(tracker: PullProgressPort): Promise<HttpError | null>;
   cancel(): void;
 } {
-  resetTimings();
   const controller = new AbortController();
   const deps: EnterprisePullDeps = {
     ...d,
@@ -63,15 +64,15 @@ export function enterprisePull(d: EnterprisePullDeps): {
         let first = await head;
         let continuing = false;
         if (first === null && d.snapshot) {
-          const outcome = await pullSnapshot(deps, d.snapshot, tracker);
+          const snapshot = d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
+          const outcome = await pullSnapshot(deps, snapshot, tracker);
           if (typeof outcome === 'object') return outcome.error;
           continuing = outcome === 'imported';
           first = await firstPage(deps, pages);
         }
         return await pullLoop(deps, tracker, pages, first ?? (await firstPage(deps, pages)), continuing);
       } finally {
-        timings.totalMs = performance.now() - started;
-        publishTimings();
+        (d.timings ?? NO_TIMINGS).add('totalMs', performance.now() - started);
       }
     },
     cancel: () => controller.abort(),
@@ -155,6 +156,7 @@ async function pullLoop(
   continuing = false,
 ): Promise<HttpError | null> {
   let restarts = 0;
+  const timings = d.timings ?? NO_TIMINGS;
   const { state } = head;
   const have = state.cursor === '0' ? 0 : await d.repo.count();
   // A resumed initial download continues its count; a delta counts its own changes from 0. The
@@ -186,7 +188,7 @@ async function pullLoop(
       await Promise.allSettled(writes);
       throw e;
     }
-    timings.waitMs += performance.now() - w0;
+    timings.add('waitMs', performance.now() - w0);
     if (!res.ok) {
       await settle();
       if (res.error.kind === 'http' && res.error.status === 410 && restarts < MAX_RESTARTS) {
@@ -221,9 +223,9 @@ async function pullLoop(
         total: page.total,
         at,
       });
-      timings.writeMs += performance.now() - t0;
-      timings.pages += 1;
-      timings.records += lines;
+      timings.add('writeMs', performance.now() - t0);
+      timings.add('pages', 1);
+      timings.add('records', lines);
       done += good;
       tracker.advance(good, isDelta ? done + (page.hasMore ? d.pageSize : 0) : page.total, page.bad.length);
     };

@@ -14,7 +14,7 @@ import type { HttpClient, HttpError } from '../../platform/http.js';
 import type { SealContext } from '../import/enterprise-seal.js';
 import type { PullProgressPort } from '../pull-progress.js';
 import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
-import { timings } from '../timings.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
@@ -30,6 +30,8 @@ export interface SnapshotDeps {
   readonly seal: SealContext | null;
   /** Validates and seals pages elsewhere (the feed workers); default: on the pull's thread. */
   readonly prepare?: SnapshotImportDeps['prepare'];
+  /** Where the time of each phase goes (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 export type SnapshotOutcome = 'imported' | 'unavailable' | { readonly error: HttpError };
@@ -131,6 +133,7 @@ async function run(
       repo: d.repo,
       seal: s.seal,
       ...(s.prepare ? { prepare: s.prepare } : {}),
+      ...(s.timings ? { timings: s.timings } : {}),
       pageSize: d.pageSize,
       now: d.now,
       onPage: (good, bad) => tracker.advance(good, manifest.records, bad),
@@ -164,7 +167,7 @@ async function run(
   };
   try {
     const got = await downloadSnapshot(
-      s.fetch,
+      s.timings ? { ...s.fetch, timings: s.timings } : s.fetch,
       s.store,
       manifest,
       (done, total) => tracker.bytes(done, total),
@@ -183,7 +186,7 @@ async function run(
     if (!marked) await s.store.markImporting(manifest.sha256);
     await importer.push(last, held.last);
     await importer.finish();
-    timings.snapshotImportMs += performance.now() - tail0;
+    (s.timings ?? NO_TIMINGS).add('snapshotImportMs', performance.now() - tail0);
   } catch (e) {
     await importer.settle();
     throw e;

@@ -16,7 +16,6 @@ import {
 import type { EnterpriseSummary, QuarantineRow, SealedPageChunk, SummaryChange } from '../../db/index.js';
 import { compileByteValidator } from '../validate/byte-validator.js';
 import { compileValidator } from '../validate/compiled-validator.js';
-import { timings } from '../timings.js';
 
 /** Compiled once from the shared schema (agreement tested in compiled-validator.test.ts). */
 const validEnterprise = compileValidator(EnterpriseSchema);
@@ -107,7 +106,6 @@ export class PagePreparer {
     this.classify(value, raw, text);
     const ms = performance.now() - t0;
     this.validateMs += ms;
-    timings.validateMs += ms;
   }
 
   /**
@@ -149,7 +147,6 @@ export class PagePreparer {
     }
     const ms = performance.now() - t0;
     this.validateMs += ms;
-    timings.validateMs += ms;
     return ok;
   }
 

@@ -17,7 +17,7 @@ import {
   type PageHeader,
   type PageResult,
 } from '../download/enterprise-feed.js';
-import { timings } from '../timings.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import type { SealContext } from './enterprise-seal.js';
 import type { PreparedPage } from './enterprise-prepare.js';
 import {
@@ -53,6 +53,8 @@ export interface FeedPoolOptions {
   readonly seal?: SealContext | null;
   /** Where snapshot pages go once a worker has failed (the calling thread). */
   readonly localLines?: LinesPreparer;
+  /** Where the workers' phase times go (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 /** Prepares one snapshot member (gunzip when `gzip`, validate, seal) on some thread. */
@@ -90,13 +92,14 @@ interface Slot {
 
 const ZERO: FeedTimings = { responseMs: 0, bodyMs: 0, parseMs: 0, validateMs: 0, sealMs: 0, bytes: 0 };
 
-function addTimings(slot: Slot, now: FeedTimings): void {
-  timings.responseMs += now.responseMs - slot.last.responseMs;
-  timings.bodyMs += now.bodyMs - slot.last.bodyMs;
-  timings.parseMs += now.parseMs - slot.last.parseMs;
-  timings.validateMs += now.validateMs - slot.last.validateMs;
-  timings.sealMs += (now.sealMs ?? 0) - (slot.last.sealMs ?? 0);
-  timings.bytes += now.bytes - slot.last.bytes;
+/** A worker reports its totals so far: the sink gets the increase since its last report. */
+function addTimings(timings: TimingSink, slot: Slot, now: FeedTimings): void {
+  timings.add('responseMs', now.responseMs - slot.last.responseMs);
+  timings.add('bodyMs', now.bodyMs - slot.last.bodyMs);
+  timings.add('parseMs', now.parseMs - slot.last.parseMs);
+  timings.add('validateMs', now.validateMs - slot.last.validateMs);
+  timings.add('sealMs', (now.sealMs ?? 0) - (slot.last.sealMs ?? 0));
+  timings.add('bytes', now.bytes - slot.last.bytes);
   slot.last = now;
 }
 
@@ -143,7 +146,7 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
       return;
     }
     slot.pending.delete(msg.id);
-    addTimings(slot, msg.timings);
+    addTimings(o.timings ?? NO_TIMINGS, slot, msg.timings);
     if (msg.type === 'unauthorized') p.resolve('unauthorized');
     else if (msg.type === 'failed') p.resolve({ ok: false, error: msg.error });
     else {

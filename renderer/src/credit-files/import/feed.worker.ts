@@ -8,7 +8,7 @@
  */
 import { ndjsonPageAttempt } from '../download/enterprise-feed.js';
 import { prepareMember } from './snapshot-import.js';
-import { timings } from '../timings.js';
+import { collectingSink } from '../timing-sink.js';
 import {
   ToFeedWorkerSchema,
   toWire,
@@ -23,8 +23,11 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 const running = new Map<number, AbortController>();
+/** This worker's phase times, reported with every answer: the pool adds them to the pull's sink. */
+const sink = collectingSink();
 
 function soFar(): FeedTimings {
+  const timings = sink.totals;
   return {
     responseMs: timings.responseMs,
     bodyMs: timings.bodyMs,
@@ -55,6 +58,7 @@ async function fetchPage(msg: {
       baseUrl: () => msg.baseUrl,
       tokens: { accessToken: () => msg.token, refresh: async () => 'rejected' },
       seal: msg.seal ? { dbName: msg.seal.dbName, key: { keyId: msg.seal.keyId, key: msg.seal.key } } : null,
+      timings: sink,
     });
     const result = await attempt(
       msg.cursor,
@@ -97,6 +101,7 @@ async function preparePage(msg: Extract<ToFeedWorker, { type: 'prepare' }>): Pro
       msg.seal?.chunkBase ?? 0,
       msg.limit,
       msg.gzip ?? false,
+      sink,
     );
     const { wire, transfer } = toWire(page);
     post({ type: 'page', id: msg.id, page: wire, timings: soFar() }, transfer);

@@ -13,7 +13,7 @@ import type { SnapshotManifest, SnapshotMember } from '../../../../shared/protoc
 import type { EnterprisesRepo } from '../../db/index.js';
 import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
-import { timings } from '../timings.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 
 /** Prepares one member (gzip bytes) or one page of lines (plain) on some thread. */
 export type MemberPreparer = (
@@ -32,6 +32,8 @@ export interface SnapshotImportDeps {
   readonly now: () => Date;
   /** Gunzips, validates and seals one member elsewhere (feed workers); default: on this thread. */
   readonly prepare?: MemberPreparer;
+  /** Where the time of each phase goes (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
   /** After each member is written: its stored records and its quarantined lines. */
   readonly onPage: (good: number, bad: number) => void;
 }
@@ -57,6 +59,7 @@ export async function prepareLines(
   seal: SealContext | null,
   chunkBase: number,
   limit: number,
+  timings: TimingSink = NO_TIMINGS,
 ): Promise<PreparedPage> {
   const prep = new PagePreparer(at);
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -73,10 +76,11 @@ export async function prepareLines(
     prep.add(value, line, text);
   });
   const page = prep.finish(header);
+  timings.add('validateMs', prep.validateMs);
   if (!seal) return page;
   const s0 = performance.now();
   const sealed = await sealPageChunks(page, seal, chunkBase, limit);
-  timings.sealMs += performance.now() - s0;
+  timings.add('sealMs', performance.now() - s0);
   return { ...page, sealed };
 }
 
@@ -95,11 +99,12 @@ export async function prepareMember(
   chunkBase: number,
   limit: number,
   gzip = true,
+  timings: TimingSink = NO_TIMINGS,
 ): Promise<PreparedPage> {
   const g0 = performance.now();
   const lines = gzip ? await gunzip(bytes) : bytes;
-  timings.bodyMs += performance.now() - g0;
-  return prepareLines(lines, header, at, seal, chunkBase, limit);
+  timings.add('bodyMs', performance.now() - g0);
+  return prepareLines(lines, header, at, seal, chunkBase, limit, timings);
 }
 
 /** Members being prepared or written at once before `push` waits (two workers, one write queued). */
@@ -115,6 +120,7 @@ export class MemberImport {
   private chunkBase: number;
   private tail: Promise<void> = Promise.resolve();
   private readonly inFlight: Promise<void>[] = [];
+  private readonly timings: TimingSink;
   private readonly at: string;
   private readonly prepare: MemberPreparer;
 
@@ -130,8 +136,10 @@ export class MemberImport {
     this.cursor = cursor;
     this.chunkBase = chunkBase;
     this.at = d.now().toISOString();
+    this.timings = d.timings ?? NO_TIMINGS;
     this.prepare =
-      d.prepare ?? ((bytes, h, when, base, limit, gzip) => prepareMember(bytes, h, when, d.seal, base, limit, gzip));
+      d.prepare ??
+      ((bytes, h, when, base, limit, gzip) => prepareMember(bytes, h, when, d.seal, base, limit, gzip, this.timings));
   }
 
   /** The index of the member `push` takes next. */
@@ -166,9 +174,9 @@ export class MemberImport {
         total: this.manifest.records,
         at: this.at,
       });
-      timings.writeMs += performance.now() - w0;
-      timings.pages += 1;
-      timings.records += page.lineCount;
+      this.timings.add('writeMs', performance.now() - w0);
+      this.timings.add('pages', 1);
+      this.timings.add('records', page.lineCount);
       this.d.onPage(page.changes.length, page.bad.length);
     });
     writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile

@@ -34,6 +34,7 @@ import {
   sealSearchSync,
 } from './enterprises.store.js';
 import { KEY_CHECK_PLAIN, openCacheAsync, sealCache } from './enterprises.seal.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 
 interface PageMeta {
   readonly quarantined: readonly QuarantineRow[];
@@ -79,19 +80,6 @@ export interface DirectorySnapshot {
   /** The next chunk id to be used: ids only grow, unless the cache was wiped and filled again. */
   readonly nextChunk: number;
   readonly dir: readonly EntDirRow[];
-}
-
-/**
- * Where a page write spends its time, for the download benchmark's diagnostics (never for logic).
- * The pull passes its thread's accumulator; other callers leave it out.
- */
-export interface WriteTimings {
-  /** Packing the page into chunk/search/dir rows. */
-  packMs: number;
-  /** The transaction's first reads (waiting for the previous page's commit). */
-  startMs: number;
-  /** From the page's puts being issued to their success. */
-  commitMs: number;
 }
 
 /** The outcome of checking the station cache key against the cache; not ok = the cache was emptied. */
@@ -152,8 +140,12 @@ interface PageRow {
   readonly dir?: SealedDirRow;
 }
 
-export function enterprisesRepo(db: CacheDb, options: { readonly timings?: WriteTimings } = {}): EnterprisesRepo {
-  const timings: WriteTimings = options.timings ?? { packMs: 0, startMs: 0, commitMs: 0 };
+/**
+ * `timings` receives where a page write spends its time (packMs, startMs, commitMs) for the
+ * download benchmark's diagnostics, never for logic; left out, the figures are dropped.
+ */
+export function enterprisesRepo(db: CacheDb, options: { readonly timings?: TimingSink } = {}): EnterprisesRepo {
+  const timings = options.timings ?? NO_TIMINGS;
   const dir = new Directory();
   const channel = `${db.name}:enterprises-committed`;
   /** Decoded chunk cache for get(): key `${stamp}:${chunkId}`. */
@@ -258,7 +250,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
     let next = first;
     for (let start = 0; start < fresh.length; start += CHUNK_SIZE)
       rows.push(packChunk(next++, generation, fresh.slice(start, start + CHUNK_SIZE)));
-    timings.packMs += performance.now() - p0;
+    timings.add('packMs', performance.now() - p0);
     return { rows, next };
   }
 
@@ -411,7 +403,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
           async () => {
             const s0 = performance.now();
             const [state, meta] = await Promise.all([currentState(), currentMeta()]);
-            timings.startMs += performance.now() - s0;
+            timings.add('startMs', performance.now() - s0);
             if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
               throw new Error(
                 `企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`,
@@ -460,7 +452,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Write
             dir.stamp = stamp;
             const c0 = performance.now();
             await Promise.all(writes);
-            timings.commitMs += performance.now() - c0;
+            timings.add('commitMs', performance.now() - c0);
             const changes: readonly SummaryChange[] = page.changes;
             return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
           },

@@ -1,7 +1,9 @@
 /**
- * Where the time of an enterprise download goes (diagnostics for the bench, never for logic):
- * accumulated per phase inside the worker and, at the end of the phase, published on the
- * BroadcastChannel `sync-diagnostics` so a page of the same origin (the bench page) can read it.
+ * Where the time of a credit-file download goes (diagnostics for the bench, never for logic). The
+ * pipeline reports each phase's time to a TimingSink it is given; the default drops everything, so
+ * the app pays nothing for it. A run that wants the figures (the bench asks the pull worker for
+ * them) passes a collecting sink and, at the end of the phase, publishes its totals on the
+ * BroadcastChannel `sync-diagnostics` so a page of the same origin (the bench page) can read them.
  * Phases overlap (the next page downloads while the current one is validated and written), so the
  * parts do not add up to the total; `waitMs` is the time the worker sat idle waiting for the network.
  */
@@ -63,17 +65,39 @@ export function emptyTimings(): EnterpriseTimings {
   };
 }
 
-/** The timings of the running (or last) enterprise download in this thread. */
-export const timings: EnterpriseTimings = emptyTimings();
+export type TimingPhase = keyof EnterpriseTimings;
 
-export function resetTimings(): void {
-  Object.assign(timings, emptyTimings());
+/** Receives the time (or count) spent in each phase of the pipeline. */
+export interface TimingSink {
+  add(phase: TimingPhase, amount: number): void;
 }
 
-/** Publishes the timings (no-op where BroadcastChannel does not exist). */
-export function publishTimings(): void {
+/** The default: the figures go nowhere. */
+export const NO_TIMINGS: TimingSink = { add: () => undefined };
+
+/** A sink that sums what it is given; `totals` is read (and published) by whoever made it. */
+export interface CollectingSink extends TimingSink {
+  readonly totals: Readonly<EnterpriseTimings>;
+  reset(): void;
+}
+
+export function collectingSink(): CollectingSink {
+  const totals = emptyTimings();
+  return {
+    totals,
+    add: (phase, amount) => {
+      totals[phase] += amount;
+    },
+    reset: () => {
+      Object.assign(totals, emptyTimings());
+    },
+  };
+}
+
+/** Publishes the totals (no-op where BroadcastChannel does not exist). */
+export function publishTimings(totals: Readonly<EnterpriseTimings>): void {
   if (typeof BroadcastChannel === 'undefined') return;
   const channel = new BroadcastChannel(DIAGNOSTICS_CHANNEL);
-  channel.postMessage({ type: 'enterprise-timings', timings: { ...timings } });
+  channel.postMessage({ type: 'enterprise-timings', timings: { ...totals } });
   channel.close();
 }
