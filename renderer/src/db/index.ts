@@ -30,7 +30,6 @@ export * from './repos/transparency.repo.js';
 export * from './repos/devkey.repo.js';
 export {
   CHUNK_SIZE,
-  COLOR_BY_CODE,
   chunkPlainOf,
   dirPlain,
   packColumns,

@@ -15,6 +15,7 @@ import {
 } from '../../../../shared/protocol/index.js';
 import type { EnterpriseSummary, QuarantineRow, SealedPageChunk, SummaryChange } from '../../db/index.js';
 import { compileByteValidator } from '../validate/byte-validator.js';
+import { SUMMARY_CAPTURES, summaryOf } from '../summary-columns.js';
 import { compileValidator } from '../validate/compiled-validator.js';
 
 /** Compiled once from the shared schema (agreement tested in compiled-validator.test.ts). */
@@ -24,36 +25,17 @@ function isEnterprise(v: unknown): v is Enterprise {
 }
 
 /**
- * Upsert lines checked as bytes against the shared schema. The captures are the summary's fields
- * (the same ones `summarize` keeps), read without decoding the rest of the line.
+ * Upsert lines checked as bytes against the shared schema. The captures are the seq, the version
+ * and the summary columns, read without decoding the rest of the line.
  */
-export const SUMMARY_CAPTURES = [
-  ['seq'],
-  ['enterprise', 'uscc'],
-  ['enterprise', 'version'],
-  ['enterprise', 'name'],
-  ['enterprise', 'legalRep'],
-  ['enterprise', 'address'],
-  ['enterprise', 'region'],
-  ['enterprise', 'status'],
-  ['enterprise', 'internal', 'creditClass'],
-  ['enterprise', 'internal', 'warningColor'],
-] as const;
 const validUpsertLine = compileByteValidator(EnterpriseUpsertSchema, SUMMARY_CAPTURES);
 const captured: unknown[] = [];
+/** Captured slots before the columns': the seq and the version. */
+const FIRST_COLUMN_SLOT = 2;
 
 /** Copies only the summary fields, so the parsed record's object tree is not kept alive. */
 export function summarize(e: EnterpriseSummary): EnterpriseSummary {
-  return {
-    uscc: e.uscc,
-    version: e.version,
-    name: e.name,
-    legalRep: e.legalRep,
-    address: e.address,
-    region: e.region,
-    status: e.status,
-    internal: { creditClass: e.internal.creditClass, warningColor: e.internal.warningColor },
-  };
+  return summaryOf(e.version, (c) => c.fromText(c.read(e)));
 }
 
 /** The first line of an NDJSON page (and the header of a page crossing between workers). */
@@ -116,32 +98,11 @@ export class PagePreparer {
     const t0 = performance.now();
     const ok = validUpsertLine(raw, 0, raw.byteLength, captured);
     if (ok) {
-      const c = captured as [
-        number,
-        string,
-        number,
-        string,
-        string,
-        string,
-        string,
-        Enterprise['status'],
-        Enterprise['internal']['creditClass'],
-        Enterprise['internal']['warningColor'],
-      ];
       this.lineCount += 1;
       this.changes.push({
         kind: 'upsert',
-        seq: c[0],
-        enterprise: {
-          uscc: c[1],
-          version: c[2],
-          name: c[3],
-          legalRep: c[4],
-          address: c[5],
-          region: c[6],
-          status: c[7],
-          internal: { creditClass: c[8], warningColor: c[9] },
-        },
+        seq: captured[0] as number,
+        enterprise: summaryOf(captured[1] as number, (_, k) => captured[FIRST_COLUMN_SLOT + k]),
       });
       this.raws.push(raw);
     }

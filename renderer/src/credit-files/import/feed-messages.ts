@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import type { HttpError } from '../../platform/http.js';
-import type { EnterpriseSummary, QuarantineRow, SealedPageChunk, SummaryChange } from '../../db/index.js';
+import type { QuarantineRow, SealedPageChunk, SummaryChange } from '../../db/index.js';
+import { SUMMARY_COLUMNS, SUMMARY_FIELDS, summaryOf, type SummaryField } from '../summary-columns.js';
 import { PageHeaderSchema, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 
 export const ToFeedWorkerSchema = z.discriminatedUnion('type', [
@@ -64,14 +65,8 @@ export interface WireChanges {
   readonly kinds: Uint8Array<ArrayBuffer>;
   readonly seqs: Float64Array<ArrayBuffer>;
   readonly versions: Float64Array<ArrayBuffer>;
-  readonly usccs: readonly string[];
-  readonly names: readonly string[];
-  readonly legalReps: readonly string[];
-  readonly addresses: readonly string[];
-  readonly regions: readonly string[];
-  readonly statuses: readonly string[];
-  readonly creditClasses: readonly string[];
-  readonly warningColors: readonly string[];
+  /** One array per summary column, by field: each value as the column's text. */
+  readonly columns: Readonly<Record<SummaryField, readonly string[]>>;
 }
 
 /** A sealed chunk as it crosses threads (its buffers transferred). */
@@ -124,14 +119,7 @@ export const FromFeedWorkerSchema = z.discriminatedUnion('type', [
         kinds: z.instanceof(Uint8Array),
         seqs: z.instanceof(Float64Array),
         versions: z.instanceof(Float64Array),
-        usccs: z.array(z.string()),
-        names: z.array(z.string()),
-        legalReps: z.array(z.string()),
-        addresses: z.array(z.string()),
-        regions: z.array(z.string()),
-        statuses: z.array(z.string()),
-        creditClasses: z.array(z.string()),
-        warningColors: z.array(z.string()),
+        columns: z.record(z.enum(SUMMARY_FIELDS), z.array(z.string())),
       }),
       bad: z.array(z.unknown()),
       lineCount: z.number().int().nonnegative(),
@@ -165,48 +153,26 @@ const TOMBSTONE = 2;
 
 function toColumns(changes: readonly SummaryChange[]): WireChanges {
   const n = changes.length;
-  const c = {
-    kinds: new Uint8Array(n),
-    seqs: new Float64Array(n),
-    versions: new Float64Array(n),
-    usccs: new Array<string>(n),
-    names: new Array<string>(n),
-    legalReps: new Array<string>(n),
-    addresses: new Array<string>(n),
-    regions: new Array<string>(n),
-    statuses: new Array<string>(n),
-    creditClasses: new Array<string>(n),
-    warningColors: new Array<string>(n),
-  };
+  const kinds = new Uint8Array(n);
+  const seqs = new Float64Array(n);
+  const versions = new Float64Array(n);
+  const columns = {} as Record<SummaryField, string[]>;
+  for (const c of SUMMARY_COLUMNS) columns[c.field] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const ch = changes[i]!;
-    c.seqs[i] = ch.seq;
+    seqs[i] = ch.seq;
     if (ch.kind === 'tombstone') {
-      c.kinds[i] = TOMBSTONE;
-      c.usccs[i] = ch.uscc;
-      c.names[i] =
-        c.legalReps[i] =
-        c.addresses[i] =
-        c.regions[i] =
-        c.statuses[i] =
-        c.creditClasses[i] =
-        c.warningColors[i] =
-          '';
+      // A tombstone carries only its USCC ('' in the other columns).
+      kinds[i] = TOMBSTONE;
+      for (const c of SUMMARY_COLUMNS) columns[c.field][i] = c.field === 'uscc' ? ch.uscc : '';
       continue;
     }
     const e = ch.enterprise;
-    c.kinds[i] = UPSERT;
-    c.versions[i] = e.version;
-    c.usccs[i] = e.uscc;
-    c.names[i] = e.name;
-    c.legalReps[i] = e.legalRep;
-    c.addresses[i] = e.address;
-    c.regions[i] = e.region;
-    c.statuses[i] = e.status;
-    c.creditClasses[i] = e.internal.creditClass;
-    c.warningColors[i] = e.internal.warningColor ?? ''; // '' = no colour (outside food / special equipment)
+    kinds[i] = UPSERT;
+    versions[i] = e.version;
+    for (const c of SUMMARY_COLUMNS) columns[c.field][i] = c.read(e);
   }
-  return c;
+  return { kinds, seqs, versions, columns };
 }
 
 /** Packs a page for transfer: summaries as columns, record bytes in one exactly-sized buffer. */
@@ -257,19 +223,9 @@ export function toWire(page: PreparedPage): { wire: WirePage; transfer: ArrayBuf
 export function fromWire(w: WirePage): PreparedPage | null {
   const c = w.changes;
   const n = c.kinds.length;
-  const columns = [
-    c.seqs,
-    c.versions,
-    c.usccs,
-    c.names,
-    c.legalReps,
-    c.addresses,
-    c.regions,
-    c.statuses,
-    c.creditClasses,
-    c.warningColors,
-  ];
+  const columns = [c.seqs, c.versions, ...SUMMARY_FIELDS.map((f) => c.columns[f])];
   if (columns.some((col) => col.length !== n)) return null;
+  const usccs = c.columns.uscc;
   if (
     w.offsets.length !== n + 1 ||
     w.offsets[n] !== w.buffer.byteLength ||
@@ -283,29 +239,17 @@ export function fromWire(w: WirePage): PreparedPage | null {
     const start = w.offsets[i]!;
     const end = w.offsets[i + 1]!;
     const seq = c.seqs[i]!;
-    if (end < start || !Number.isSafeInteger(seq) || c.usccs[i] === '') return null;
+    if (end < start || !Number.isSafeInteger(seq) || usccs[i] === '') return null;
     if (c.kinds[i] === TOMBSTONE) {
       if (end !== start) return null;
-      changes[i] = { kind: 'tombstone', seq, uscc: c.usccs[i]! };
+      changes[i] = { kind: 'tombstone', seq, uscc: usccs[i]! };
       raws[i] = null;
     } else {
       if (c.kinds[i] !== UPSERT || (end === start && !w.sealed) || !Number.isSafeInteger(c.versions[i])) return null;
       changes[i] = {
         kind: 'upsert',
         seq,
-        enterprise: {
-          uscc: c.usccs[i]!,
-          version: c.versions[i]!,
-          name: c.names[i]!,
-          legalRep: c.legalReps[i]!,
-          address: c.addresses[i]!,
-          region: c.regions[i]!,
-          status: c.statuses[i] as EnterpriseSummary['status'],
-          internal: {
-            creditClass: c.creditClasses[i] as EnterpriseSummary['internal']['creditClass'],
-            warningColor: (c.warningColors[i] || null) as EnterpriseSummary['internal']['warningColor'],
-          },
-        },
+        enterprise: summaryOf(c.versions[i]!, (col) => col.fromText(c.columns[col.field][i]!)),
       };
       // A sealed page carries no clear bytes: its upserts are stored from the sealed chunks.
       raws[i] = w.sealed ? SEALED_RAW : new Uint8Array(w.buffer, start, end - start);

@@ -5,6 +5,7 @@
  * worker error fails only that worker's pages and the next request gets a fresh worker; cancel
  * reaches the worker.
  */
+import { SUMMARY_FIELDS } from '../summary-columns.js';
 import { describe, expect, it } from 'vitest';
 import { makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { parseNdjson, type PageAttempt, type PageHeader } from '../download/enterprise-feed.js';
@@ -195,11 +196,15 @@ describe('wire form', () => {
       wire.changes.seqs.buffer,
       wire.changes.versions.buffer,
     ]);
-    expect(wire.changes.usccs).toEqual([makeUscc(1), makeUscc(2), makeUscc(3)]);
+    expect(wire.changes.columns.uscc).toEqual([makeUscc(1), makeUscc(2), makeUscc(3)]);
     expect(fromWire(wire)).toEqual(prepared);
     expect(fromWire({ ...wire, offsets: new Uint32Array(wire.offsets.length) })).toBeNull();
     expect(fromWire({ ...wire, lineCount: 0 })).toBeNull();
-    expect(fromWire({ ...wire, changes: { ...wire.changes, names: wire.changes.names.slice(1) } })).toBeNull();
+    // Any one summary column shorter than the page: refused.
+    for (const f of SUMMARY_FIELDS) {
+      const columns = { ...wire.changes.columns, [f]: wire.changes.columns[f].slice(1) };
+      expect(fromWire({ ...wire, changes: { ...wire.changes, columns } }), f).toBeNull();
+    }
     expect(fromWire({ ...wire, changes: { ...wire.changes, kinds: Uint8Array.of(1, 1, 1) } })).toBeNull(); // a tombstone has no bytes
     expect(fromWire({ ...wire, changes: { ...wire.changes, kinds: Uint8Array.of(1, 2, 7) } })).toBeNull();
     expect(fromWire({ ...wire, changes: { ...wire.changes, versions: Float64Array.of(1.5, 0, 1) } })).toBeNull();

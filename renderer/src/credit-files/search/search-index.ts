@@ -5,9 +5,16 @@
  * middle), so a substring index rather than a prefix index. Candidates from the posting lists are
  * verified with `includes`, filtered by class / colour / status / region, then ranked.
  */
-import { CREDIT_CLASSES, type CreditClass } from '../../../../shared/domain/credit.js';
 import { ENTERPRISE_STATUSES } from '../../../../shared/protocol/index.js';
-import { COLOR_BY_CODE, type EntDirRow, type EntSearchRow } from '../../db/index.js';
+import type { EntDirRow, EntSearchRow } from '../../db/index.js';
+import {
+  CODE_COLUMNS,
+  TEXT_COLUMNS,
+  codePosition,
+  flatSummary,
+  type CodeSummaryColumn,
+  type TextSummaryColumn,
+} from '../summary-columns.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import {
   assemblePostings,
@@ -27,26 +34,24 @@ const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
 /** Common prefix of every address in the station: indexing it would only make huge lists. */
 const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
 
+type TextKey = TextSummaryColumn['search'];
+type CodeKey = CodeSummaryColumn['search'];
+/** Each code column as positions in its column's `values` (one byte per record). */
+type Codes = Record<CodeKey, Uint8Array>;
+
 /** A chunk's search row with its pass-one keys and its coded columns, made once per chunk. */
 export interface IndexedChunk {
   readonly row: EntSearchRow;
   readonly keys: DocKeys;
-  readonly classes: Uint8Array;
-  readonly statuses: Uint8Array;
-  readonly colors: readonly string[];
+  readonly codes: Codes;
   /** The USCCs' radix digits (uscc-order.ts), or null when one is irregular. */
   readonly digits: Uint16Array | null;
 }
 
+/** The index's copy of the summary columns (from summary-columns.ts), one entry per live record. */
 interface Columns {
-  usccs: string[];
-  names: string[];
-  reps: string[];
-  addrs: string[];
-  regions: string[];
-  classes: Uint8Array;
-  colors: string[];
-  statuses: Uint8Array;
+  readonly text: Record<TextKey, string[]>;
+  readonly codes: Codes;
 }
 
 export class EnterpriseSearchIndex {
@@ -57,7 +62,7 @@ export class EnterpriseSearchIndex {
   ) {}
 
   get size(): number {
-    return this.c.usccs.length;
+    return this.c.text.usccs.length;
   }
 
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
@@ -68,15 +73,15 @@ export class EnterpriseSearchIndex {
       [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false],
     ]);
     const n = row.usccs.length;
-    const classes = new Uint8Array(n);
-    const statuses = new Uint8Array(n);
-    const colors = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      classes[i] = Math.max(0, CREDIT_CLASSES.indexOf(row.classes.charAt(i) as CreditClass));
-      statuses[i] = Number(row.statuses.charAt(i)) || 0;
-      colors[i] = COLOR_BY_CODE[row.colors.charAt(i)] ?? ''; // '' = no colour: matches no colour filter
+    const codes = {} as Codes;
+    for (const col of CODE_COLUMNS) {
+      const stored = row[col.search];
+      const at = new Uint8Array(n);
+      // An unknown character reads as the column's first value (decode); '' colour matches no colour filter.
+      for (let i = 0; i < n; i++) at[i] = Math.max(0, codePosition(col, col.decode(stored.charAt(i))));
+      codes[col.search] = at;
     }
-    return { row, keys, classes, statuses, colors, digits: usccDigits(row.usccs) };
+    return { row, keys, codes, digits: usccDigits(row.usccs) };
   }
 
   /**
@@ -101,16 +106,9 @@ export class EnterpriseSearchIndex {
     chunks.forEach(({ chunk }, k) => {
       total += takes[k]?.length ?? chunk.row.usccs.length;
     });
-    const c: Columns = {
-      usccs: new Array<string>(total),
-      names: new Array<string>(total),
-      reps: new Array<string>(total),
-      addrs: new Array<string>(total),
-      regions: new Array<string>(total),
-      classes: new Uint8Array(total),
-      colors: new Array<string>(total),
-      statuses: new Uint8Array(total),
-    };
+    const c: Columns = { text: {} as Record<TextKey, string[]>, codes: {} as Codes };
+    for (const col of TEXT_COLUMNS) c.text[col.search] = new Array<string>(total);
+    for (const col of CODE_COLUMNS) c.codes[col.search] = new Uint8Array(total);
     const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null)
       ? new Uint16Array(total * DIGITS)
       : null;
@@ -121,22 +119,26 @@ export class EnterpriseSearchIndex {
       const take = takes[k] ?? null;
       const count = take === null ? row.usccs.length : take.length;
       if (digits !== null && take === null) digits.set(chunk.digits!, at * DIGITS);
-      for (let j = 0; j < count; j++, at++) {
-        const i = take === null ? j : take[j]!;
-        c.usccs[at] = row.usccs[i]!;
-        c.names[at] = row.names[i]!;
-        c.reps[at] = row.legalReps[i]!;
-        c.addrs[at] = row.addresses[i]!;
-        c.regions[at] = row.regions[i]!;
-        c.colors[at] = chunk.colors[i]!;
-        c.classes[at] = chunk.classes[i]!;
-        c.statuses[at] = chunk.statuses[i]!;
-        if (digits !== null && take !== null)
-          digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), at * DIGITS);
+      for (const col of TEXT_COLUMNS) {
+        const from = row[col.search];
+        const to = c.text[col.search];
+        for (let j = 0; j < count; j++) to[at + j] = from[take === null ? j : take[j]!]!;
       }
+      for (const col of CODE_COLUMNS) {
+        const from = chunk.codes[col.search];
+        const to = c.codes[col.search];
+        if (take === null) to.set(from, at);
+        else for (let j = 0; j < count; j++) to[at + j] = from[take[j]!]!;
+      }
+      if (digits !== null && take !== null)
+        for (let j = 0; j < count; j++) {
+          const i = take[j]!;
+          digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), (at + j) * DIGITS);
+        }
+      at += count;
       parts.push({ keys: chunk.keys, take });
     });
-    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.usccs, digits));
+    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.text.usccs, digits));
   }
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
@@ -146,14 +148,14 @@ export class EnterpriseSearchIndex {
       .split(/\s+/)
       .filter((t) => t.length > 0);
     const pass = this.filterFn(filters);
-    const top = new TopK(limit, (a, b) => (this.c.usccs[a]! < this.c.usccs[b]! ? a : b));
+    const top = new TopK(limit, (a, b) => (this.c.text.usccs[a]! < this.c.text.usccs[b]! ? a : b));
     let total = 0;
     if (terms.length === 0) {
       if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
       for (let d = 0; d < this.size; d++)
         if (pass(d)) {
           total += 1;
-          top.offer(d, FILTER_SCORE - this.c.names[d]!.length);
+          top.offer(d, FILTER_SCORE - this.c.text.names[d]!.length);
         }
     } else {
       const upper = terms.map((t) => t.toUpperCase());
@@ -190,7 +192,7 @@ export class EnterpriseSearchIndex {
   }
 
   private usccPrefix(prefix: string): Uint32Array {
-    const u = this.c.usccs;
+    const u = this.c.text.usccs;
     let lo = 0;
     let hi = this.byUscc.length;
     while (lo < hi) {
@@ -211,36 +213,40 @@ export class EnterpriseSearchIndex {
       if (r === 0) return 0;
       total += r;
     }
-    return ENTERPRISE_STATUSES[this.c.statuses[d]!] === '存续' ? total + 5 : total;
+    return ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? total + 5 : total;
   }
 
   private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
-    const cls = f.creditClasses?.length ? new Set(f.creditClasses.map((x) => CREDIT_CLASSES.indexOf(x))) : null;
-    const colors = f.warningColors?.length ? new Set<string>(f.warningColors) : null;
-    const st = f.statuses?.length ? new Set(f.statuses.map((s) => ENTERPRISE_STATUSES.indexOf(s))) : null;
+    // Each filter as the set of positions in its column's values.
+    const positions = (col: CodeSummaryColumn, wanted: readonly string[] | undefined) =>
+      wanted?.length ? new Set(wanted.map((w) => codePosition(col, w))) : null;
+    const [classCol, colorCol, statusCol] = [columnOf('classes'), columnOf('colors'), columnOf('statuses')];
+    const cls = positions(classCol, f.creditClasses);
+    const colors = positions(colorCol, f.warningColors);
+    const st = positions(statusCol, f.statuses);
     const regions = f.regions?.length ? new Set(f.regions) : null;
     if (!cls && !colors && !st && !regions) return null;
+    const { codes, text } = this.c;
     return (d) =>
-      (!cls || cls.has(this.c.classes[d]!)) &&
-      (!colors || colors.has(this.c.colors[d]!)) &&
-      (!st || st.has(this.c.statuses[d]!)) &&
-      (!regions || regions.has(this.c.regions[d]!));
+      (!cls || cls.has(codes.classes[d]!)) &&
+      (!colors || colors.has(codes.colors[d]!)) &&
+      (!st || st.has(codes.statuses[d]!)) &&
+      (!regions || regions.has(text.regions[d]!));
   }
 
   private hit(d: number, matchedIn: MatchField): SearchHit {
-    const c = this.c;
-    return {
-      uscc: c.usccs[d]!,
-      name: c.names[d]!,
-      legalRep: c.reps[d]!,
-      address: c.addrs[d]!,
-      region: c.regions[d]!,
-      creditClass: CREDIT_CLASSES[c.classes[d]!] ?? 'A',
-      warningColor: (c.colors[d] || null) as SearchHit['warningColor'],
-      status: ENTERPRISE_STATUSES[c.statuses[d]!] ?? '存续',
-      matchedIn,
-    };
+    const { text, codes } = this.c;
+    const summary = flatSummary((col) =>
+      col.kind === 'text' ? text[col.search][d]! : (col.values[codes[col.search][d]!] ?? col.values[0]!),
+    );
+    return { ...summary, matchedIn };
   }
+}
+
+function columnOf(key: CodeKey): CodeSummaryColumn {
+  const col = CODE_COLUMNS.find((c) => c.search === key);
+  if (!col) throw new Error(`no summary column ${key}`);
+  return col;
 }
 
 const FILTER_SCORE = 100;
@@ -253,14 +259,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
 function termScore(c: Columns, d: number, term: string, upper = term.toUpperCase()): number {
-  if (c.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
-  const name = c.names[d]!;
+  if (c.text.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
+  const name = c.text.names[d]!;
   const at = name.indexOf(term);
   if (at >= 0) return (name === term ? 2500 : 2100) - Math.min(at, 40) * 2 - Math.min(name.length, 60);
-  const rep = c.reps[d]!;
+  const rep = c.text.legalReps[d]!;
   if (rep === term) return 1500;
   if (term.length >= 2 && rep.includes(term)) return 1200;
-  if (term.length >= 2 && c.addrs[d]!.includes(term)) return 800;
+  if (term.length >= 2 && c.text.addresses[d]!.includes(term)) return 800;
   return 0;
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CREDIT_CLASSES, WARNING_COLORS } from '../../../../shared/domain/credit.js';
 import { ENTERPRISE_STATUSES } from '../../../../shared/protocol/index.js';
+import type { Exactly, SummaryField } from '../summary-columns.js';
 
 export const SearchFiltersSchema = z.object({
   creditClasses: z.array(z.enum(CREDIT_CLASSES)).readonly().optional(),
@@ -49,6 +50,10 @@ const HitSchema = z.object({
   status: z.enum(ENTERPRISE_STATUSES),
   matchedIn: z.enum(['uscc', 'name', 'legalRep', 'address', 'filter']),
 });
+
+// The hit's fields are the summary columns: a column added there must be added here too.
+const hitHasEveryColumn: Exactly<keyof z.infer<typeof HitSchema>, SummaryField | 'matchedIn'> = true;
+void hitHasEveryColumn;
 
 export const FromSearchWorkerSchema = z.discriminatedUnion('type', [
   z.object({

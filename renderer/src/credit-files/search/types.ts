@@ -1,6 +1,7 @@
 /** What a search asks and answers (shared by the worker, the in-process engine and the UI). */
 import type { CreditClass, WarningColor } from '../../../../shared/domain/credit.js';
 import type { Enterprise } from '../../../../shared/protocol/index.js';
+import type { FlatSummary } from '../summary-columns.js';
 
 export interface SearchFilters {
   readonly creditClasses?: readonly CreditClass[];
@@ -12,18 +13,8 @@ export interface SearchFilters {
 
 export type MatchField = 'uscc' | 'name' | 'legalRep' | 'address' | 'filter';
 
-export interface SearchHit {
-  readonly uscc: string;
-  readonly name: string;
-  readonly legalRep: string;
-  readonly address: string;
-  readonly region: string;
-  readonly creditClass: CreditClass;
-  /** Null for enterprises outside the fields that use the four-colour warning. */
-  readonly warningColor: WarningColor | null;
-  readonly status: Enterprise['status'];
-  readonly matchedIn: MatchField;
-}
+/** A hit: the record's summary columns (declared in summary-columns.ts) and where the query matched. */
+export type SearchHit = FlatSummary & { readonly matchedIn: MatchField };
 
 export interface SearchAnswer {
   readonly hits: readonly SearchHit[];

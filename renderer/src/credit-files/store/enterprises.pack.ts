@@ -4,28 +4,18 @@
  * decoding a stored record (the change line as received) back into a domain Enterprise with the
  * shared schema (so records stored before an additive schema change still read correctly).
  */
-import { ENTERPRISE_STATUSES, EnterpriseSchema, type Enterprise } from '../../../../shared/protocol/index.js';
-import type { WarningColor } from '../../../../shared/domain/credit.js';
+import { EnterpriseSchema, type Enterprise } from '../../../../shared/protocol/index.js';
+import {
+  SUMMARY_COLUMNS,
+  type EnterpriseSummary,
+  type SummaryColumn,
+  type SummarySearchColumns,
+} from '../summary-columns.js';
 import { chunkRecords, type EntChunkRow, type EntDirRow, type EntSearchRow } from './enterprises.rows.js';
 
+export type { EnterpriseSummary } from '../summary-columns.js';
+
 export const CHUNK_SIZE = 1000;
-
-export const COLOR_CODES: Readonly<Record<WarningColor, string>> = { red: 'r', orange: 'o', blue: 'b', green: 'g' };
-export const COLOR_BY_CODE: Readonly<Record<string, WarningColor>> = { r: 'red', o: 'orange', b: 'blue', g: 'green' };
-/** An enterprise outside the fields that use the four-colour warning has no colour: one character, like the others. */
-export const NO_COLOR_CODE = '-';
-
-/**
- * What the download keeps of a validated record: the fields the directory and the search columns
- * need. The full record lives on only as its bytes, so the parsed object tree dies young (cheap
- * for the garbage collector) and a page can cross between threads without cloning whole records.
- */
-export type EnterpriseSummary = Pick<
-  Enterprise,
-  'uscc' | 'version' | 'name' | 'legalRep' | 'address' | 'region' | 'status'
-> & {
-  readonly internal: Pick<Enterprise['internal'], 'creditClass' | 'warningColor'>;
-};
 
 export type SummaryChange =
   | { readonly kind: 'upsert'; readonly seq: number; readonly enterprise: EnterpriseSummary }
@@ -64,10 +54,6 @@ function joinAfter(head: Uint8Array | null, raws: readonly (Uint8Array | string)
   return out;
 }
 
-export function statusCode(status: EnterpriseSummary['status']): string {
-  return String(ENTERPRISE_STATUSES.indexOf(status));
-}
-
 export function packChunk(
   id: number,
   generation: number,
@@ -93,22 +79,11 @@ export function packColumns(
   records: readonly PackedRecord[],
 ): { search: EntSearchRow; dir: EntDirRow } {
   const usccs = records.map((r) => r.enterprise.uscc);
-  const search: EntSearchRow = {
-    id,
-    generation,
-    usccs,
-    names: records.map((r) => r.enterprise.name),
-    legalReps: records.map((r) => r.enterprise.legalRep),
-    addresses: records.map((r) => r.enterprise.address),
-    regions: records.map((r) => r.enterprise.region),
-    classes: records.map((r) => r.enterprise.internal.creditClass).join(''),
-    colors: records
-      .map((r) =>
-        r.enterprise.internal.warningColor ? COLOR_CODES[r.enterprise.internal.warningColor] : NO_COLOR_CODE,
-      )
-      .join(''),
-    statuses: records.map((r) => statusCode(r.enterprise.status)).join(''),
-  };
+  const columns = searchColumns((c) => {
+    if (c.kind === 'text') return c.field === 'uscc' ? usccs : records.map((r) => c.read(r.enterprise));
+    return records.map((r) => c.code(c.read(r.enterprise))).join('');
+  });
+  const search: EntSearchRow = { id, generation, ...columns };
   const dir: EntDirRow = {
     id,
     generation,
@@ -135,15 +110,9 @@ export function keepPositions(
       bytes: joinRecords(pick(chunkRecords(chunk))),
     },
     search: {
-      ...search,
-      usccs: pick(search.usccs),
-      names: pick(search.names),
-      legalReps: pick(search.legalReps),
-      addresses: pick(search.addresses),
-      regions: pick(search.regions),
-      classes: pickStr(search.classes),
-      colors: pickStr(search.colors),
-      statuses: pickStr(search.statuses),
+      id: search.id,
+      generation: search.generation,
+      ...searchColumns((c) => (c.kind === 'text' ? pick(search[c.search]) : pickStr(search[c.search]))),
     },
   };
 }
@@ -178,23 +147,34 @@ export function parseChunkPlain(id: number, generation: number, plain: Uint8Arra
   return { id, generation, usccs: head === '' ? [] : head.split(','), bytes: plain.subarray(nl + 1) };
 }
 
+/**
+ * A chunk's search columns, each made by `make` (an array for a text column, one string of codes
+ * for a code column). The one place that turns the column list into a search row's shape.
+ */
+function searchColumns(make: (c: SummaryColumn) => readonly string[] | string): SummarySearchColumns {
+  const out: Record<string, readonly string[] | string> = {};
+  for (const c of SUMMARY_COLUMNS) out[c.search] = make(c);
+  return out as unknown as SummarySearchColumns;
+}
+
+/** A search row's plaintext: its columns by position, in the declared order. */
 export function searchPlain(row: EntSearchRow): unknown {
-  return [row.usccs, row.names, row.legalReps, row.addresses, row.regions, row.classes, row.colors, row.statuses];
+  return SUMMARY_COLUMNS.map((c) => row[c.search]);
 }
 
 export function parseSearchPlain(id: number, generation: number, value: unknown): EntSearchRow {
-  if (!Array.isArray(value) || value.length !== 8) throw new Error(`企业检索分块 ${id} 的内容格式不正确`);
-  const [usccs, names, legalReps, addresses, regions, classes, colors, statuses] = value as [
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string,
-    string,
-    string,
-  ];
-  return { id, generation, usccs, names, legalReps, addresses, regions, classes, colors, statuses };
+  const fail = () => new Error(`企业检索分块 ${id} 的内容格式不正确`);
+  if (!Array.isArray(value) || value.length !== SUMMARY_COLUMNS.length) throw fail();
+  const columns = searchColumns((c) => {
+    const v: unknown = value[SUMMARY_COLUMNS.indexOf(c)];
+    if (c.kind === 'code') {
+      if (typeof v !== 'string') throw fail();
+      return v;
+    }
+    if (!Array.isArray(v)) throw fail();
+    return v as string[];
+  });
+  return { id, generation, ...columns };
 }
 
 export function dirPlain(usccs: readonly string[], versions: readonly number[]): unknown {

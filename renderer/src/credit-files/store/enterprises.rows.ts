@@ -10,6 +10,7 @@
  *  - entMeta:   one summary row: live count, next chunk id, and a stamp bumped by every write so
  *               readers (the search worker, get()) know when their in-memory copies are stale.
  */
+import type { SummarySearchColumns } from '../summary-columns.js';
 
 export interface EntChunkRow {
   readonly id: number;
@@ -29,21 +30,8 @@ export interface EntChunkRow {
   readonly records?: readonly string[];
 }
 
-export interface EntSearchRow {
-  readonly id: number;
-  readonly generation: number;
-  readonly usccs: readonly string[];
-  readonly names: readonly string[];
-  readonly legalReps: readonly string[];
-  readonly addresses: readonly string[];
-  readonly regions: readonly string[];
-  /** One character per record: credit class A–E. */
-  readonly classes: string;
-  /** One character per record: r / o / b / g (red, orange, blue, green). */
-  readonly colors: string;
-  /** One digit per record: index into ENTERPRISE_STATUSES. */
-  readonly statuses: string;
-}
+/** A chunk's search columns (declared once in summary-columns.ts), one entry per record of the chunk. */
+export type EntSearchRow = { readonly id: number; readonly generation: number } & SummarySearchColumns;
 
 export interface EntDirRow {
   readonly id: number;

@@ -11,7 +11,7 @@ import { EnterpriseChangeSchema, EnterpriseUpsertSchema, type Enterprise } from 
 import { generateUsccs, makeEnterprise } from '../../../../test/platform/gen/enterprises.js';
 import { createRng, type Rng } from '../../../../test/platform/gen/prng.js';
 import { compileByteValidator, type ByteValidator } from './byte-validator.js';
-import { SUMMARY_CAPTURES } from '../import/enterprise-prepare.js';
+import { SUMMARY_CAPTURES } from '../summary-columns.js';
 
 const SEED = Number(process.env['BYTE_VALIDATOR_SEED'] ?? '20260301');
 
