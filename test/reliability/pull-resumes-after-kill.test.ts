@@ -15,7 +15,7 @@ import {
   ENTERPRISE_PAGE_SIZE,
   ndjsonFeed,
   type EnterpriseFeedFetcher,
-} from '../../renderer/src/sync/enterprise-feed.js';
+} from '../../renderer/src/credit-files/download/enterprise-feed.js';
 import { pullAll } from '../../renderer/src/sync/pull-engine.js';
 import { startPlatform } from '../platform/server.js';
 import { finalizeWith, rig, type Rig } from './harness.js';

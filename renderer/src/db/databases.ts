@@ -17,9 +17,14 @@ import type {
 } from './rows.js';
 import type { SealingKeySource } from './sealing.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
-import type { SealedChunkRow, SealedDirRow, SealedSearchRow, StoredMetaRow } from './repos/enterprises.rows.js';
-import type { StoredQuarantineRow } from './repos/enterprises.store.js';
-import type { CacheKey } from './repos/enterprises.seal.js';
+import type {
+  SealedChunkRow,
+  SealedDirRow,
+  SealedSearchRow,
+  StoredMetaRow,
+} from '../credit-files/store/enterprises.rows.js';
+import type { StoredQuarantineRow } from '../credit-files/store/enterprises.store.js';
+import type { CacheKey } from '../credit-files/store/enterprises.seal.js';
 import type { SnapshotMetaRow, SnapshotPartRow } from './repos/snapshot.repo.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';

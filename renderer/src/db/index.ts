@@ -15,7 +15,7 @@ export * from './repos/drafts.repo.js';
 export * from './repos/results.repo.js';
 export * from './repos/outbox.repo.js';
 export * from './repos/audit.repo.js';
-export * from './repos/enterprises.repo.js';
+export * from '../credit-files/store/enterprises.repo.js';
 export * from './repos/snapshot.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';
@@ -30,7 +30,6 @@ export * from './repos/transparency.repo.js';
 export * from './repos/devkey.repo.js';
 export {
   CHUNK_SIZE,
-  COLOR_BY_CODE,
   chunkPlainOf,
   dirPlain,
   packColumns,
@@ -38,7 +37,7 @@ export {
   type EnterpriseSummary,
   type PackedRecord,
   type SummaryChange,
-} from './repos/enterprises.pack.js';
-export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from './repos/enterprises.seal.js';
-export type { EntDirRow, EntSearchRow } from './repos/enterprises.rows.js';
+} from '../credit-files/store/enterprises.pack.js';
+export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from '../credit-files/store/enterprises.seal.js';
+export type { EntDirRow, EntSearchRow } from '../credit-files/store/enterprises.rows.js';
 export type { ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';

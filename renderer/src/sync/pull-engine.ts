@@ -16,9 +16,10 @@ import {
 import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, TasksRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
-import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
-import { enterprisePull } from './pull-enterprises.js';
-import type { SnapshotDeps } from './pull-snapshot.js';
+import { jsonFeed, type EnterpriseFeedFetcher } from '../credit-files/download/enterprise-feed.js';
+import { enterprisePull } from '../credit-files/download/pull-enterprises.js';
+import type { TimingSink } from '../credit-files/timing-sink.js';
+import type { SnapshotDeps } from '../credit-files/download/pull-snapshot.js';
 
 export interface PullDeps {
   readonly http: HttpClient;
@@ -36,6 +37,8 @@ export interface PullDeps {
   readonly enterprisePageSize?: number;
   /** The initial credit-file download from the platform's snapshot, when it offers one. */
   readonly snapshot?: SnapshotDeps;
+  /** Where the credit-file pipeline's phase times go (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 export type PullOutcome =
@@ -190,6 +193,7 @@ export async function pullAll(
     now: deps.now ?? (() => new Date()),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.snapshot ? { snapshot: deps.snapshot } : {}),
+    ...(deps.timings ? { timings: deps.timings } : {}),
   });
   tracker.start('reference');
   const refError = await pullReference(deps);

@@ -10,7 +10,7 @@ import {
   tasksRepo,
   type Databases,
 } from '../db/index.js';
-import { timings } from './enterprise-timings.js';
+import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
 import { pullAll } from './pull-engine.js';
 import { FromWorkerSchema, type ToWorker } from './pull-messages.js';
@@ -28,6 +28,11 @@ export interface PullRunOptions {
   readonly dbPrefix: string;
   readonly pageSize: number;
   readonly useWorker: boolean;
+  /**
+   * Collect the credit-file pipeline's phase times and publish them on the diagnostics channel when
+   * the pull ends (the bench reads them there); off in the app, which pays nothing for them.
+   */
+  readonly diagnostics?: boolean;
   readonly fetch?: typeof fetch;
   readonly onProgress: (p: PullProgress) => void;
 }
@@ -44,23 +49,26 @@ export function runPull(o: PullRunOptions): PullRun {
 function runInProcess(o: PullRunOptions): PullRun {
   const controller = new AbortController();
   const http = createHttpClient({ baseUrl: () => o.baseUrl, tokens: o.tokens, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const sink = o.diagnostics ? collectingSink() : null;
   const done = pullAll(
     {
       http,
       tasks: tasksRepo(o.dbs.field),
       taskState: syncStateRepo(o.dbs.field.syncState),
-      enterprises: enterprisesRepo(o.dbs.cache, { timings }),
+      enterprises: enterprisesRepo(o.dbs.cache, sink ? { timings: sink } : {}),
       reference: referenceRepo(o.dbs.cache),
       pageSize: o.pageSize,
       signal: controller.signal,
       onProgress: o.onProgress,
+      ...(sink ? { timings: sink } : {}),
     },
     (rows) => quarantineRepo(o.dbs.cache).put(rows),
-  ).then((outcome) =>
-    outcome.ok
+  ).then((outcome) => {
+    if (sink) publishTimings(sink.totals);
+    return outcome.ok
       ? { ok: true, message: '同步完成', sessionExpired: false }
-      : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' },
-  );
+      : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' };
+  });
   return { done, cancel: () => controller.abort() };
 }
 
@@ -99,6 +107,7 @@ function runInWorker(o: PullRunOptions): PullRun {
     cacheKey: o.dbs.cache.cacheKey
       ? { keyId: o.dbs.cache.cacheKey.keyId, key: new Uint8Array(o.dbs.cache.cacheKey.key) }
       : null,
+    ...(o.diagnostics ? { diagnostics: true } : {}),
   });
   return { done, cancel: () => send({ type: 'cancel' }) };
 }
