@@ -13,6 +13,7 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../state/routes.js';
 import { OUTBOX_STATE_TONES, isPending, stateLabel } from './outbox-text.js';
 import { ReviewPanel } from './ReviewPanel.js';
+import { LogAlarmPanel } from './LogAlarmPanel.js';
 
 function Row({ e }: { e: OutboxEntry }) {
   return (
@@ -109,6 +110,7 @@ export function OutboxScreen() {
           {alarm}。本检查员的上传已全部停止，本地记录已完整保留，请立即联系管理员。
         </p>
       ) : null}
+      {alarm ? <LogAlarmPanel /> : null}
       {pushError ? (
         <p className="alert alert-danger" role="alert">
           上传失败：{pushError}

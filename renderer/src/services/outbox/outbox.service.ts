@@ -7,6 +7,7 @@ import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
 import { createReceiptVerifier } from '../../sync/receipt-verify.js';
+import { createLogAlarmReview } from './log-alarm.js';
 import { transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
@@ -198,6 +199,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     async logAlarm() {
       return (await logVerifier.alarm())?.message ?? null;
     },
+    alarmReview: createLogAlarmReview(rt),
     async pushNow() {
       await outbox.makeAllDue();
       await drain();
