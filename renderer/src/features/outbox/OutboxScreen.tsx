@@ -29,6 +29,11 @@ function Row({ e }: { e: OutboxEntry }) {
             平台日志已验证（第 {e.logIndex + 1} 条）
           </div>
         ) : null}
+        {e.unlogged ? (
+          <div className="small muted" data-testid="log-pending">
+            未入公开日志（旧版回执，正在向平台索取日志证明）
+          </div>
+        ) : null}
       </td>
       <td className="num">{e.attempts}</td>
       <td>{formatDateTime(e.lastAttemptAt)}</td>

@@ -38,6 +38,11 @@ export interface OutboxEntry {
    * signature and inclusion proof verified against the pinned key; null otherwise.
    */
   readonly logIndex: number | null;
+  /**
+   * Accepted under the older rule on a receipt stored before the platform kept its log (未入公开日志):
+   * the app asks the platform again until a logged receipt verifies. Absent means false.
+   */
+  readonly unlogged?: boolean;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;

@@ -8,7 +8,7 @@ import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type Uploa
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
 import { createReceiptVerifier } from '../../sync/receipt-verify.js';
 import { createLogAlarmReview } from './log-alarm.js';
-import { transparencyRepo } from '../../db/index.js';
+import { isLegacyReceipt, transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
@@ -53,6 +53,7 @@ function toEntry(
     // Receipts are stored only after they verified, so an accepted op's logged receipt is a verified one.
     logIndex:
       (row.state === 'accepted' || row.state === 'published') && row.receipt?.log ? row.receipt.log.index : null,
+    unlogged: (row.state === 'accepted' || row.state === 'published') && isLegacyReceipt(row.receipt),
   };
 }
 
