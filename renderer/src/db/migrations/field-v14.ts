@@ -6,6 +6,10 @@
  *   the audit entry that records it, signed by the device key. Only then do uploads resume, and the
  *   next checkpoint must extend the one that raised the alarm.
  * The alarm row itself (field v7 `logAlarm`) gains optional evidence (rows raised before have none).
+ * - `evidenceIndex`: a small sealed summary of each attachment (size, hash, name, thumbnail, reclaimed),
+ *   so the storage overview never opens the rows that hold the bytes. Written with the attachment in
+ *   the same transaction; attachments stored before (or copied by a correction) get theirs the first
+ *   time the overview meets them, which is the migration.
  * Frozen: a later change is a new version module. Row types live here with their version.
  */
 import type { Dexie } from 'dexie';
@@ -15,7 +19,24 @@ export const FIELD_V14_VERSION = 14;
 
 export const FIELD_V14_STORES = {
   logAlarmReviews: 'id',
+  evidenceIndex: 'id, taskId, resultId',
 } as const;
+
+export interface EvidenceIndexRow {
+  readonly id: string;
+  readonly taskId: string;
+  readonly resultId: string;
+  readonly kind: 'photo' | 'scan' | 'signature';
+  readonly fileName: string;
+  readonly mime: string;
+  /** Bytes of the original as captured (kept after a reclaim). */
+  readonly size: number;
+  readonly sha256: string;
+  readonly capturedAt: string;
+  readonly reclaimedAt: string | null;
+  /** The thumbnail as the attachment row stores it (a Blob, or its bytes in a sealed partition). */
+  readonly thumbnail: unknown;
+}
 
 /** What anyone can re-verify with the pinned platform key: two signed checkpoints that do not fit. */
 export interface LogAlarmEvidence {
