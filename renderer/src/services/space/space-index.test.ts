@@ -52,7 +52,9 @@ async function scrambleAttachmentRows(): Promise<number> {
 
 describe('storage overview from the evidence summaries', () => {
   it('lists sizes without opening the rows that hold the bytes; older rows are summarised once', async () => {
-    const s = testServices(dbs, { now: () => new Date('2026-05-06T02:00:00Z') });
+    // A second between captures, so the evidence is listed in a fixed order.
+    let t = Date.parse('2026-05-06T02:00:00Z');
+    const s = testServices(dbs, { now: () => new Date((t += 1000)) });
     const draft = await s.inspection.openDraft('task-1');
     const a = await s.inspection.addEvidence('task-1', tinyPng('photo-a'), 'photo', 'a.png');
     const b = await s.inspection.addEvidence('task-1', tinyPng('photo-b-longer'), 'photo', 'b.png');
