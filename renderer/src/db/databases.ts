@@ -30,7 +30,8 @@ import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 import type { JournalRow } from './migrations/field-v5.js';
-import type { LogAlarmRow, LogCheckpointRow } from './migrations/field-v7.js';
+import type { LogCheckpointRow } from './migrations/field-v7.js';
+import type { EvidenceIndexRow, LogAlarmRecord, LogAlarmReviewRow } from './migrations/field-v14.js';
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 import type { DocDraftRow } from './migrations/field-v10.js';
 
@@ -53,7 +54,9 @@ export class FieldDb extends Dexie {
   declare setAside: Table<SetAsideRow, string>;
   declare journal: Table<JournalRow, string>;
   declare logCheckpoints: Table<LogCheckpointRow, number>;
-  declare logAlarm: Table<LogAlarmRow, 'current'>;
+  declare logAlarm: Table<LogAlarmRecord, 'current'>;
+  declare logAlarmReviews: Table<LogAlarmReviewRow, string>;
+  declare evidenceIndex: Table<EvidenceIndexRow, string>;
   declare deviceKeys: Table<DeviceKeyRow, 'current'>;
   declare checkpoints: Table<CheckpointRow, string>;
   declare docDrafts: Table<DocDraftRow, [string, string]>;

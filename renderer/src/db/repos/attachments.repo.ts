@@ -20,6 +20,7 @@ import type { FieldDb } from '../databases.js';
 import type { AttachmentRow } from '../evidence-rows.js';
 import { auditRepo, type AuditInput } from './audit.repo.js';
 import { DraftFrozenError } from './drafts.repo.js';
+import { summaryOf } from './evidence-index.repo.js';
 
 export class StorageFullError extends Error {
   constructor() {
@@ -152,9 +153,10 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         : row;
       try {
         await audit.recording([addedEntry(row)], (entries) =>
-          db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+          db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit], async () => {
             await assertOpen(row);
             await db.attachments.add(stored);
+            await db.evidenceIndex.put(summaryOf(stored));
             for (const e of entries) await audit.writeInTx(e);
           }),
         );
@@ -183,11 +185,12 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         },
       };
       await audit.recording([entry], (entries) =>
-        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+        db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit], async () => {
           const row = await db.attachments.get(id);
           if (!row) return; // removed meanwhile: that removal recorded itself
           await assertOpen(row);
           await db.attachments.delete(id);
+          await db.evidenceIndex.delete(id);
           for (const e of entries) await audit.writeInTx(e);
         }),
       );
@@ -209,7 +212,7 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         },
       };
       return audit.recording([entry], (entries) =>
-        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+        db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit], async () => {
           const row = await db.attachments.get(id);
           if (!row) throw new Error(`找不到附件 ${id}`);
           if (row.reclaimed) return 0; // reclaimed meanwhile: that reclaim recorded itself
@@ -220,7 +223,9 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
           const empty = db.sealingKeys
             ? { bytes: new Uint8Array(0), type: row.mime }
             : new Blob([], { type: row.mime });
-          await db.attachments.put({ ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } });
+          const emptied: AttachmentRow = { ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } };
+          await db.attachments.put(emptied);
+          await db.evidenceIndex.put(summaryOf(emptied));
           for (const e of entries) await audit.writeInTx(e);
           return row.size;
         }),

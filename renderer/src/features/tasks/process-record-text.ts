@@ -74,6 +74,8 @@ export function eventText(entry: ProcessRecordEntry, team: Task['team']): string
       return `上传至平台（平台接收时间 ${chinaTime(text(d['receivedAt']))}）`;
     case 'result.published':
       return '平台已公示检查结果';
+    case 'log.alarm.acknowledged':
+      return `确认平台记录被改写警报并恢复上传（原因：${text(d['reason'])}）`;
     default:
       return `其他记录（${entry.kind}）`;
   }
