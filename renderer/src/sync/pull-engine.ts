@@ -94,6 +94,16 @@ export async function pullReference(deps: PullDeps): Promise<HttpError | null> {
 }
 
 /** Splits a page into valid task changes and quarantined records. */
+/**
+ * A failure of the link rather than of the data or the session: dropped or refused connections,
+ * timeouts, and the platform saying it is busy or failing for now. Such a pull is worth trying again
+ * without the inspector, and it continues from the stored cursors and snapshot bytes.
+ */
+export function isTransient(error: HttpError): boolean {
+  if (error.kind === 'network' || error.kind === 'timeout') return true;
+  return error.kind === 'http' && (error.status === 408 || error.status === 429 || error.status >= 500);
+}
+
 export function parseTaskChanges(raw: readonly unknown[], at: string): { changes: TaskChange[]; bad: QuarantineRow[] } {
   const changes: TaskChange[] = [];
   const bad: QuarantineRow[] = [];

@@ -54,6 +54,8 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
     ok: z.boolean(),
     message: z.string(),
     sessionExpired: z.boolean(),
+    /** The link failed (dropped, timed out, platform busy): the same pull may be tried again later. */
+    transient: z.boolean(),
   }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

@@ -12,12 +12,20 @@ import {
 } from '../db/index.js';
 import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
-import { pullAll } from './pull-engine.js';
+import { isTransient, pullAll } from './pull-engine.js';
 import { FromWorkerSchema, type ToWorker } from './pull-messages.js';
 import type { PullProgress } from './progress.js';
 
+export interface PullOutcomeSummary {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly sessionExpired: boolean;
+  /** The link failed, not the data or the session: trying again later continues where this stopped. */
+  readonly transient: boolean;
+}
+
 export interface PullRun {
-  readonly done: Promise<{ ok: boolean; message: string; sessionExpired: boolean }>;
+  readonly done: Promise<PullOutcomeSummary>;
   cancel(): void;
 }
 
@@ -66,8 +74,13 @@ function runInProcess(o: PullRunOptions): PullRun {
   ).then((outcome) => {
     if (sink) publishTimings(sink.totals);
     return outcome.ok
-      ? { ok: true, message: '同步完成', sessionExpired: false }
-      : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' };
+      ? { ok: true, message: '同步完成', sessionExpired: false, transient: false }
+      : {
+          ok: false,
+          message: outcome.error.message,
+          sessionExpired: outcome.error.kind === 'session-expired',
+          transient: isTransient(outcome.error),
+        };
   });
   return { done, cancel: () => controller.abort() };
 }
@@ -75,7 +88,7 @@ function runInProcess(o: PullRunOptions): PullRun {
 function runInWorker(o: PullRunOptions): PullRun {
   const worker = new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
   const send = (m: ToWorker) => worker.postMessage(m);
-  const done = new Promise<{ ok: boolean; message: string; sessionExpired: boolean }>((resolve) => {
+  const done = new Promise<PullOutcomeSummary>((resolve) => {
     worker.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = FromWorkerSchema.safeParse(event.data);
       if (!parsed.success) return;
@@ -86,12 +99,12 @@ function runInWorker(o: PullRunOptions): PullRun {
           .refresh()
           .then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
       else {
-        resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired });
+        resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired, transient: msg.transient });
         worker.terminate();
       }
     });
     worker.addEventListener('error', (e) => {
-      resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false });
+      resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false, transient: false });
       worker.terminate();
     });
   });

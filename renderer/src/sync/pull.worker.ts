@@ -21,7 +21,7 @@ import {
 } from '../db/index.js';
 import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
-import { pullAll } from './pull-engine.js';
+import { isTransient, pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from '../credit-files/download/enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from '../credit-files/import/feed-pool.js';
@@ -150,12 +150,13 @@ async function run(start: {
       (rows) => quarantineRepo(dbs.cache).put(rows),
     );
     done = outcome.ok
-      ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false }
+      ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false, transient: false }
       : {
           type: 'done',
           ok: false,
           message: outcome.error.message,
           sessionExpired: outcome.error.kind === 'session-expired',
+          transient: isTransient(outcome.error),
         };
   } catch (e) {
     done = {
@@ -163,6 +164,7 @@ async function run(start: {
       ok: false,
       message: `同步出错：${e instanceof Error ? e.message : String(e)}`,
       sessionExpired: false,
+      transient: false,
     };
   }
   // 'done' only after the feed workers and the connections are closed (the app terminates this worker

@@ -53,9 +53,14 @@ export function enterprisePull(d: EnterprisePullDeps): {
   // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
   // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
   // An initial download through a snapshot asks for no page up front: the snapshot covers them.
+  // A pull that failed or was cancelled before this resolves asks for nothing (run() is never called).
   const head = d.repo
     .verifyKey()
-    .then(async () => (d.snapshot && (await wantsSnapshot(d.repo, d.snapshot.store)) ? null : firstPage(d, pages)));
+    .then(async () =>
+      controller.signal.aborted || (d.snapshot && (await wantsSnapshot(d.repo, d.snapshot.store)))
+        ? null
+        : firstPage(d, pages),
+    );
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {
