@@ -109,6 +109,11 @@ export const DeploymentConfigSchema = z.object({
   stationCode: z.string().nullable(),
   /** The platform's transparency-log verifier key (C2SP signed-note form) receipts are checked against. */
   platformLogKey: z.string().max(300).optional(),
+  /** The platform's USB bundle key (raw X25519, hex) results bundles are encrypted to. */
+  platformBundleKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Absolute path of the file read, or null in demo mode. */
   source: z.string().nullable(),
   /** Minutes without input after which the renderer locks the inspector's vault. */

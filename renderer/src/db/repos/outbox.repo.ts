@@ -38,7 +38,7 @@ export interface OutboxRepo {
   setAsideInfo(opId: string): Promise<SetAsideRow | null>;
 }
 
-function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
+export function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
   const was = op.state;
   const detail = { taskId: op.taskId, resultId: op.resultId, opId: op.opId };
   const out: AuditInput[] = [];
