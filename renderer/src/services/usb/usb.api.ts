@@ -42,7 +42,14 @@ export type UsbReceiptsResult =
   | { readonly ok: true; readonly marked: number; readonly published: number }
   | { readonly ok: false; readonly error: UsbError };
 
+export type { PickedBundle, SavedBundle } from '../../platform/bundle-files.js';
+import type { PickedBundle, SavedBundle } from '../../platform/bundle-files.js';
+
 export interface UsbResultsService {
+  /** Asks the inspector for a bundle file (native dialog in Electron, a file input in the browser). */
+  pickFile(): Promise<PickedBundle>;
+  /** Saves bundle bytes where the inspector chooses (Electron) or as a download (browser). */
+  saveFile(bytes: Uint8Array, fileName: string): Promise<SavedBundle>;
   /** Results that an export would carry now (unsent, not set aside or paused). */
   pendingCount(): Promise<number>;
   exportResults(options?: UsbStepOptions): Promise<UsbExportResult>;

@@ -1,4 +1,5 @@
 /** The USB results transfer as the UI sees it (usb.api.ts); export and receipts live in their own modules. */
+import { pickBundleFile, saveBundleFile } from '../../platform/bundle-files.js';
 import type { Runtime } from '../runtime.js';
 import type { UsbResultsService } from './usb.api.js';
 import { exportResults, exportable } from './usb.export.js';
@@ -6,6 +7,8 @@ import { importReceipts } from './usb.receipts.js';
 
 export function createUsbResultsService(rt: Runtime): UsbResultsService {
   return {
+    pickFile: pickBundleFile,
+    saveFile: saveBundleFile,
     async pendingCount() {
       return (await rt.repos.outbox.list()).filter(exportable).length;
     },
