@@ -102,7 +102,7 @@ describe('USB results transfer', () => {
     const out = await s.usbResults.exportResults({ onProgress: (p) => steps.add(p.step) });
     if (!out.ok) throw new Error(out.error.message);
     expect(out.count).toBe(2);
-    expect(out.fileName).toMatch(/^检查结果-\d{8}-\d{4}\.sibundle$/);
+    expect(out.fileName).toMatch(/^results-\d{8}-\d{4}\.sibundle$/);
     expect([...steps]).toEqual(['collect', 'seal']);
     expect(await outboxRepo(dbs.field).list()).toEqual(before);
     const entries = await auditRepo(dbs.field).list();

@@ -30,7 +30,7 @@ export const exportable = (op: OutboxRow): boolean => op.state === 'waiting' || 
 
 function fileNameAt(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `检查结果-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}.sibundle`;
+  return `results-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}.sibundle`;
 }
 
 const cancelled: UsbExportResult = { ok: false, error: { kind: 'cancelled', message: '已取消导出，未生成文件' } };
