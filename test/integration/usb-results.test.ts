@@ -98,6 +98,15 @@ describe('USB results transfer', () => {
     const before = await outboxRepo(dbs.field).list();
     const auditBefore = await auditRepo(dbs.field).count();
     expect(await s.usbResults.pendingCount()).toBe(2);
+    // Cancelled while sealing: no file, no export row, no audit entry.
+    const abort = new AbortController();
+    const cancelled = await s.usbResults.exportResults({
+      signal: abort.signal,
+      onProgress: (p) => (p.step === 'seal' ? abort.abort() : undefined),
+    });
+    expect(cancelled).toEqual({ ok: false, error: { kind: 'cancelled', message: '已取消导出，未生成文件' } });
+    expect(await dbs.field.usbBundles.count()).toBe(0);
+    expect(await auditRepo(dbs.field).count()).toBe(auditBefore);
     const steps = new Set<string>();
     const out = await s.usbResults.exportResults({ onProgress: (p) => steps.add(p.step) });
     if (!out.ok) throw new Error(out.error.message);
@@ -198,6 +207,17 @@ describe('USB results transfer', () => {
         expect(await partitionState(dbs)).toEqual(before);
       });
     }
+  });
+
+  it('a receipts import cancelled while verifying changes nothing', async () => {
+    const before = await partitionState(dbs);
+    const abort = new AbortController();
+    const out = await s.usbResults.importReceipts(receipts, {
+      signal: abort.signal,
+      onProgress: (p) => (p.step === 'verify' && p.done === 1 ? abort.abort() : undefined),
+    });
+    expect(out).toEqual({ ok: false, error: { kind: 'cancelled', message: '已取消导入，未作任何更改' } });
+    expect(await partitionState(dbs)).toEqual(before);
   });
 
   it('marks the results safe as network receipts do, once; the network then sends nothing again', async () => {
