@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ConsistencyProofResponseSchema } from '../protocol/log.js';
 import { IdSchema } from '../protocol/common.js';
+import { ReportRequestSchema } from '../protocol/docnumbers.js';
 import { ReceiptSchema, ResultUploadSchema } from '../protocol/results.js';
 
 export const INDEX_ENTRY = 'index.json';
@@ -35,6 +36,8 @@ export const ResultsIndexSchema = z
     /** The largest log checkpoint this device has verified, so the receipts can prove they extend it. */
     logSeenSize: z.number().int().nonnegative().nullable(),
     results: z.array(BundledResultSchema).max(MAX_BUNDLE_RESULTS),
+    /** The document numbers used or voided since the last report: the body of the report request. */
+    docReport: ReportRequestSchema.nullable(),
   })
   .strict();
 export type ResultsIndex = z.infer<typeof ResultsIndexSchema>;
@@ -48,6 +51,8 @@ export const ReceiptsIndexSchema = z
     deviceId: IdSchema,
     receipts: z.array(ReceiptSchema).max(MAX_BUNDLE_RESULTS),
     consistency: z.array(ConsistencyProofResponseSchema).max(2 * MAX_BUNDLE_RESULTS + 2),
+    /** What became of the bundle's document-number report; null when it carried none. */
+    docReport: z.object({ accepted: z.boolean(), message: z.string().nullable() }).strict().nullable(),
   })
   .strict();
 export type ReceiptsIndex = z.infer<typeof ReceiptsIndexSchema>;

@@ -16,6 +16,7 @@ import {
   sealBundleToBytes,
 } from '../../shared/bundle/index.js';
 import { INDEX_ENTRY, ReceiptsIndexSchema, type ReceiptsIndex } from '../../shared/bundle/usb-contents.js';
+import type { DocType } from '../../shared/protocol/index.js';
 import { auditRepo, outboxRepo, usbBundlesRepo, type Databases } from '../../renderer/src/db/index.js';
 import type { CreatedServices } from '../../renderer/src/services/compose.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
@@ -95,6 +96,12 @@ describe('USB results transfer', () => {
     network.set(false);
     const tasks = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned').slice(0, 2);
     resultIds = [await finalizeOne(tasks[0]!.id), await finalizeOne(tasks[1]!.id)];
+    // A document number used offline: its report travels in the bundle too.
+    const numbers = s.internals.runtime.repos.docNumbers;
+    const docType = Object.entries(await numbers.remaining()).find(([, n]) => n > 0)?.[0] as DocType | undefined;
+    if (!docType) throw new Error('the sync reserved no document numbers');
+    await numbers.take({ docType, taskId: tasks[0]!.id, resultId: resultIds[0]!, at: new Date().toISOString() });
+    expect(await numbers.unreported()).toHaveLength(1);
     const before = await outboxRepo(dbs.field).list();
     const auditBefore = await auditRepo(dbs.field).count();
     expect(await s.usbResults.pendingCount()).toBe(2);
@@ -119,6 +126,7 @@ describe('USB results transfer', () => {
     expect(entries.at(-1)).toMatchObject({ kind: 'results.exported', subjectId: out.bundleId });
     expect(await auditRepo(dbs.field).verify()).toBeNull();
     exported = out.bytes;
+    expect(await s.internals.runtime.repos.docNumbers.unreported()).toHaveLength(1);
     replyKey = (await usbBundlesRepo(dbs.field).exports())[0]!.replyPublicKey;
   });
 
@@ -126,6 +134,7 @@ describe('USB results transfer', () => {
     const imported = await platform.usb.importResults(exported);
     if (!imported.ok) throw new Error(imported.error.message);
     expect(imported.outcomes.map((o) => [o.resultId, o.status])).toEqual(resultIds.map((id) => [id, 201]));
+    expect(imported.docReport).toEqual({ accepted: true, message: null });
     platform.admin.publishNow();
     for (const id of resultIds) expect(platform.admin.counts(id)).toEqual({ results: 1, publications: 1 });
     const back = await platform.usb.receipts(imported.bundleId);
@@ -224,6 +233,8 @@ describe('USB results transfer', () => {
     const out = await s.usbResults.importReceipts(receipts);
     if (!out.ok) throw new Error(out.error.message);
     expect(out).toEqual({ ok: true, marked: 2, published: 2 });
+    // The platform took the document-number report: the number counts as reported, as after a network report.
+    expect(await s.internals.runtime.repos.docNumbers.unreported()).toEqual([]);
     const rows = await s.outbox.list();
     expect(rows.map((r) => [r.resultId, r.state])).toEqual(resultIds.map((id) => [id, 'published']));
     expect(rows.every((r) => r.logIndex !== null)).toBe(true);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   inspectorId = first.inspectorId;
   call = authed(h.platform.url, (await login(h.platform.url, first.certNo, 'demo1234', DEVICE)).accessToken);
   tasks = (await allTasks(call)).filter((t) => t.status === 'assigned');
-  expect(tasks.length).toBeGreaterThanOrEqual(9);
+  expect(tasks.length).toBeGreaterThanOrEqual(11);
   device = await deviceKeyFor(call, DEVICE);
   reply = await generateRecipientKeyPair();
   replyRaw = await exportPublicKey(reply.publicKey);
@@ -83,7 +83,12 @@ async function item(task: Task, resultId: string, key: string, withPhoto = true)
 
 async function seal(
   items: readonly Item[],
-  over: { signer?: { key: BundleKey; publicKey: Uint8Array }; recipient?: Uint8Array; deviceId?: string } = {},
+  over: {
+    signer?: { key: BundleKey; publicKey: Uint8Array };
+    recipient?: Uint8Array;
+    deviceId?: string;
+    docReport?: ResultsIndex['docReport'];
+  } = {},
 ): Promise<Uint8Array> {
   const index: ResultsIndex = {
     v: 1,
@@ -92,6 +97,7 @@ async function seal(
     replyKey: Buffer.from(replyRaw).toString('hex'),
     logSeenSize: null,
     results: items.map((i) => ({ idempotencyKey: i.key, upload: i.upload })),
+    docReport: over.docReport ?? null,
   };
   const entries = [
     { name: INDEX_ENTRY, data: new TextEncoder().encode(JSON.stringify(index)) },
@@ -106,8 +112,13 @@ async function seal(
   });
 }
 
-/** Every table's row count and the uploads folder, read through a second connection. */
+/**
+ * Every table's row count and the uploads folder, read through a second connection. Due
+ * publications are made first, so the simulator's own publishing timer cannot change a count
+ * between two snapshots (a wrongly imported result would still add rows of its own).
+ */
 function snapshot(): Record<string, number | string> {
+  h.platform.admin.publishNow();
   const db = new Database(join(h.dataDir, 'platform.sqlite'), { readonly: true });
   try {
     const names = (
@@ -191,6 +202,36 @@ describe('USB results import', () => {
       ['usb-r6', 201, null],
     ]);
     expect(h.platform.admin.counts('usb-r5').results).toBe(0);
+  });
+
+  it('carries the document-number report with the report endpoint’s own checks', async () => {
+    const reserved = await call('/v1/doc-numbers/reserve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: 'req-usb-1', deviceId: DEVICE, docType: 'notice', count: 2 }),
+    });
+    expect(reserved.status).toBe(200);
+    const { from } = (await reserved.json()) as { from: number };
+    const withDocs = await item(tasks[9]!, 'usb-r10', 'op-usb-10', false);
+    const used = {
+      deviceId: DEVICE,
+      used: [{ docType: 'notice' as const, serial: from, resultId: 'usb-r10' }],
+      voided: [],
+    };
+    const out = await h.platform.usb.importResults(await seal([withDocs], { docReport: used }));
+    expect(out.ok && [out.outcomes[0]?.status, out.docReport]).toEqual([201, { accepted: true, message: null }]);
+    // A number this device never reserved is refused as the endpoint refuses it; the result still counts.
+    const foreign = await item(tasks[10]!, 'usb-r11', 'op-usb-11', false);
+    const notOwned = {
+      deviceId: DEVICE,
+      used: [{ docType: 'notice' as const, serial: 999_999, resultId: 'usb-r11' }],
+      voided: [],
+    };
+    const refused = await h.platform.usb.importResults(await seal([foreign], { docReport: notOwned }));
+    if (!refused.ok) throw new Error(refused.error.message);
+    expect(refused.outcomes[0]?.status).toBe(201);
+    expect(refused.docReport?.accepted).toBe(false);
+    expect(refused.docReport?.message).toContain('编号未分配给本人在该设备上的申请');
   });
 
   describe('refusals leave every table and the uploads folder unchanged', () => {

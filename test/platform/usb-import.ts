@@ -25,6 +25,7 @@ import { platformBundleKeys, type PlatformBundleKeys } from './bundle-key.js';
 import type { Db } from './db.js';
 import { HttpError } from './http.js';
 import { requireSignedCheckpoint } from './routes/devices.js';
+import { applyReport, type ReportRequest } from './routes/docnumbers.js';
 import { accept, checkUpload, claimKey, finishKey, requestHashOf } from './routes/results.js';
 import type { Platform } from './state.js';
 
@@ -36,6 +37,11 @@ export interface ImportOutcome {
   readonly message: string | null;
   /** Answered from the stored outcome of the same Idempotency-Key (already uploaded or imported). */
   readonly replayed: boolean;
+}
+
+export interface DocReportOutcome {
+  readonly accepted: boolean;
+  readonly message: string | null;
 }
 
 export type ImportRefusalKind =
@@ -57,6 +63,8 @@ export type ImportResult =
       readonly inspectorId: string;
       readonly deviceId: string;
       readonly outcomes: readonly ImportOutcome[];
+      /** The document-number report the bundle carried, as the report endpoint would have answered it. */
+      readonly docReport: DocReportOutcome | null;
     }
   | { readonly ok: false; readonly error: { readonly kind: ImportRefusalKind; readonly message: string } };
 
@@ -67,7 +75,8 @@ export function ensureUsbTables(db: Db): void {
   if (tables.has(db)) return;
   db.exec(`CREATE TABLE IF NOT EXISTS usb_imports (
     bundle_id TEXT PRIMARY KEY, kind TEXT NOT NULL, inspector_id TEXT NOT NULL, device_id TEXT NOT NULL,
-    reply_key TEXT NOT NULL, log_seen_size INTEGER, result_ids_json TEXT NOT NULL, imported_at TEXT NOT NULL)`);
+    reply_key TEXT NOT NULL, log_seen_size INTEGER, result_ids_json TEXT NOT NULL, imported_at TEXT NOT NULL,
+    doc_report_json TEXT)`);
   tables.add(db);
 }
 
@@ -222,7 +231,7 @@ export async function importResultsBundle(
         written.push(uploadId);
       }
     }
-    const outcomes = p.db.transaction((): ImportOutcome[] => {
+    const outcomes = p.db.transaction((): { out: ImportOutcome[]; docs: DocReportOutcome | null } => {
       const claimed = p.db
         .prepare(
           'INSERT OR IGNORE INTO usb_imports (bundle_id, kind, inspector_id, device_id, reply_key, log_seen_size, result_ids_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -239,16 +248,40 @@ export async function importResultsBundle(
         ).changes;
       if (claimed !== 1) throw new ImportRefused('replayed', '该文件已导入过（重复）');
       const out = index.results.map((r) => importOne(p, me, header.bundleId, r, pre, kept));
+      const docs = index.docReport ? importReport(p, me, deviceId, index.docReport) : null;
+      p.db
+        .prepare('UPDATE usb_imports SET doc_report_json = ? WHERE bundle_id = ?')
+        .run(docs ? JSON.stringify(docs) : null, header.bundleId);
       options.beforeCommit?.();
-      return out;
+      return { out, docs };
     })();
-    return { ok: true, bundleId: header.bundleId, inspectorId: me.id, deviceId, outcomes };
+    return {
+      ok: true,
+      bundleId: header.bundleId,
+      inspectorId: me.id,
+      deviceId,
+      outcomes: outcomes.out,
+      docReport: outcomes.docs,
+    };
   } catch (e) {
     kept.clear();
     if (e instanceof ImportRefused) return refused(e.kind, e.message);
     throw e;
   } finally {
     for (const f of written) if (!kept.has(f)) rmSync(join(p.uploadsDir, f), { force: true });
+  }
+}
+
+/** The report endpoint's semantics after the results (its team check sees them), in a savepoint of its own. */
+function importReport(p: Platform, me: Inspector, deviceId: string, body: ReportRequest): DocReportOutcome {
+  if (body.deviceId !== deviceId)
+    return { accepted: false, message: `deviceId（${body.deviceId}）与签名设备（${deviceId}）不一致` };
+  try {
+    p.db.transaction(() => applyReport(p, me, body))();
+    return { accepted: true, message: null };
+  } catch (e) {
+    if (!(e instanceof HttpError)) throw e;
+    return { accepted: false, message: e.message };
   }
 }
 

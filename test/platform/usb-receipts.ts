@@ -25,6 +25,7 @@ interface ImportRow {
   reply_key: string;
   log_seen_size: number | null;
   result_ids_json: string;
+  doc_report_json: string | null;
 }
 
 /** The proofs the app asks for while it checks `sizes` in ascending order after having seen `seen`. */
@@ -47,7 +48,7 @@ export async function writeReceiptsBundle(p: Platform, bundleId: string): Promis
   ensureUsbTables(p.db);
   const row = p.db
     .prepare(
-      'SELECT inspector_id, device_id, reply_key, log_seen_size, result_ids_json FROM usb_imports WHERE bundle_id = ?',
+      'SELECT inspector_id, device_id, reply_key, log_seen_size, result_ids_json, doc_report_json FROM usb_imports WHERE bundle_id = ?',
     )
     .get(bundleId) as ImportRow | undefined;
   if (!row) return { ok: false, error: { kind: 'unknown-bundle', message: `平台没有导入过数据包 ${bundleId}` } };
@@ -58,7 +59,8 @@ export async function writeReceiptsBundle(p: Platform, bundleId: string): Promis
     // Only receipts the network would give: none while evidence is missing on the platform.
     if (receipt?.log && lostAttachments(p, id).length === 0) receipts.push(receipt);
   }
-  if (receipts.length === 0)
+  const docReport = row.doc_report_json ? (JSON.parse(row.doc_report_json) as ReceiptsIndex['docReport']) : null;
+  if (receipts.length === 0 && !docReport?.accepted)
     return { ok: false, error: { kind: 'nothing', message: '该数据包中没有已被平台接收的结果，无回执可导出' } };
   receipts.sort((a, b) => a.log!.treeSize - b.log!.treeSize);
   const tree = logTree(p.db);
@@ -72,6 +74,7 @@ export async function writeReceiptsBundle(p: Platform, bundleId: string): Promis
       row.log_seen_size,
       receipts.map((r) => r.log!.treeSize),
     ).map(([from, to]) => ({ from, to, proof: tree.consistency(from, to).map((h) => h.toString('hex')) })),
+    docReport,
   };
   const keys = await bundleKeysOf(p);
   const bytes = await sealBundleToBytes(

@@ -25,6 +25,13 @@ export type UsbBundleRow =
       /** PKCS8 of the reply key's private half. */
       readonly replyPkcs8: Uint8Array;
       readonly replyPublicKey: Uint8Array;
+      /** The document-number entries the bundle reported (marked reported once the platform took them). */
+      readonly docEntries: readonly {
+        readonly docType: string;
+        readonly serial: number;
+        readonly state: string;
+        readonly docHash: string | null;
+      }[];
     }
   | {
       readonly id: string;

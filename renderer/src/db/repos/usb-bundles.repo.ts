@@ -5,7 +5,7 @@
  * entries, the log checkpoints it was verified against and the bundle id in ONE transaction, so a
  * receipts file is applied whole or not at all, and only once.
  */
-import type { Receipt } from '../../../../shared/protocol/index.js';
+import type { DocType, Receipt } from '../../../../shared/protocol/index.js';
 import type { FieldDb } from '../databases.js';
 import type { LogCheckpointRow } from '../migrations/field-v7.js';
 import type { UsbBundleRow } from '../migrations/field-v12.js';
@@ -39,6 +39,8 @@ export interface UsbBundlesRepo {
     bundle: UsbReceiptsRow,
     items: readonly { readonly opId: string; readonly receipt: Receipt }[],
     checkpoints: readonly LogCheckpointRow[],
+    /** Document numbers the platform took with the bundle's report: marked reported, as the network report does. */
+    reportedDocs: UsbExportRow['docEntries'],
   ): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export function usbBundlesRepo(db: FieldDb): UsbBundlesRepo {
         }),
       );
     },
-    async applyReceipts(bundle, items, checkpoints) {
+    async applyReceipts(bundle, items, checkpoints, reportedDocs) {
       const at = new Date().toISOString();
       let seen: OutboxStateRow[] = [];
       const entries = async (): Promise<AuditInput[]> => {
@@ -84,7 +86,7 @@ export function usbBundlesRepo(db: FieldDb): UsbBundlesRepo {
       await audit.recording(entries, (prepared) =>
         db.transaction(
           'rw',
-          [db.outbox, db.results, db.receipts, db.setAside, db.audit, db.usbBundles, db.logCheckpoints],
+          [db.outbox, db.results, db.receipts, db.setAside, db.audit, db.usbBundles, db.logCheckpoints, db.docNumbers],
           async () => {
             if (await db.usbBundles.get(bundle.id)) throw new ReceiptsAlreadyImportedError(bundle.id);
             for (const [i, { opId, receipt }] of items.entries()) {
@@ -99,6 +101,12 @@ export function usbBundlesRepo(db: FieldDb): UsbBundlesRepo {
             }
             for (const e of prepared) await audit.writeInTx(e);
             for (const c of checkpoints) if (!(await db.logCheckpoints.get(c.size))) await db.logCheckpoints.put(c);
+            for (const s of reportedDocs) {
+              const row = await db.docNumbers.get([s.docType as DocType, s.serial]);
+              // Only a number still in the state that was reported: a later void is reported again.
+              if (row && row.state === s.state && (row.docHash ?? null) === s.docHash && !row.reportedAt)
+                await db.docNumbers.put({ ...row, reportedAt: at });
+            }
             await db.usbBundles.put(bundle);
           },
         ),

@@ -16,7 +16,7 @@ import {
 } from '../../../../shared/bundle/index.js';
 import { INDEX_ENTRY, MAX_BUNDLE_RESULTS, attachmentEntryName } from '../../../../shared/bundle/usb-contents.js';
 import type { BundledResult, ResultsIndex } from '../../../../shared/bundle/usb-contents.js';
-import { transparencyRepo, usbBundlesRepo, type OutboxRow } from '../../db/index.js';
+import { transparencyRepo, usbBundlesRepo, type OutboxRow, type ReportEntry } from '../../db/index.js';
 import { buildUpload } from '../../sync/push-engine.js';
 import type { Runtime } from '../runtime.js';
 import { pushSigning } from '../storage/signed-checkpoints.js';
@@ -104,6 +104,9 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
   const reply = await generateRecipientKeyPair(true);
   const replyPublicKey = await exportPublicKey(reply.publicKey);
   const latest = await transparencyRepo(rt.dbs.field).latest();
+  // Numbers used or voided since the last report travel too; they are marked reported when the
+  // receipts file says the platform took the report, as the network report does on its answer.
+  const docEntries = await rt.repos.docNumbers.unreported();
   const index: ResultsIndex = {
     v: 1,
     inspectorId: session.inspector.id,
@@ -111,6 +114,7 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
     replyKey: hex(replyPublicKey),
     logSeenSize: latest?.size ?? null,
     results: bundled,
+    docReport: docEntries.length === 0 ? null : reportBody(deviceId, docEntries),
   };
   const device = await rt.deviceKey.ensure();
   const entries: BundleEntryInput[] = [
@@ -151,6 +155,12 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
       resultIds,
       replyPkcs8: await exportPrivateKey(reply.privateKey),
       replyPublicKey,
+      docEntries: docEntries.map((e) => ({
+        docType: e.docType,
+        serial: e.serial,
+        state: e.state,
+        docHash: e.docHash ?? null,
+      })),
     },
     {
       at: now.toISOString(),
@@ -160,6 +170,25 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
     },
   );
   return { ok: true, bytes, fileName: fileNameAt(now), count: bundled.length, bundleId, skipped };
+}
+
+/** The report request for these entries, exactly as the network report builds it. */
+function reportBody(deviceId: string, entries: readonly ReportEntry[]): NonNullable<ResultsIndex['docReport']> {
+  return {
+    deviceId,
+    used: entries
+      .filter((e) => e.state === 'used')
+      .map((e) => ({
+        docType: e.docType,
+        serial: e.serial,
+        resultId: e.resultId,
+        ...(e.docHash ? { docHash: e.docHash } : {}),
+        ...(e.fileHash ? { fileHash: e.fileHash } : {}),
+      })),
+    voided: entries
+      .filter((e) => e.state === 'voided')
+      .map((e) => ({ docType: e.docType, serial: e.serial, reason: e.voidReason ?? '作废' })),
+  };
 }
 
 /** The bundle id from the clear header the sealer yields first (magic, version, length, JSON). */

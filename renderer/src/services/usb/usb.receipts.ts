@@ -161,6 +161,7 @@ export async function importReceipts(
       },
       items,
       repo.added(),
+      index.docReport?.accepted ? exported.docEntries : [],
     );
   } catch (e) {
     if (e instanceof ReceiptsAlreadyImportedError) return refused('该文件已导入过（重复）');
