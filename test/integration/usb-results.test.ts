@@ -255,4 +255,23 @@ describe('USB results transfer', () => {
     for (const id of resultIds) expect(platform.admin.counts(id)).toEqual({ results: 1, publications: 1 });
     expect((await s.outbox.list()).map((r) => r.state)).toEqual(['published', 'published']);
   });
+
+  it('a later export is answered by one receipts file for the whole inspector', async () => {
+    network.set(false);
+    const task = (await s.tasks.list()).find((t) => t.taskStatus === 'assigned' && t.localState === 'new');
+    if (!task) throw new Error('no task left to inspect');
+    const third = await finalizeOne(task.id);
+    const out = await s.usbResults.exportResults();
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.count).toBe(1);
+    const imported = await platform.usb.importResults(out.bytes);
+    expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[third, 201]]);
+    const back = await platform.usb.inspectorReceipts(platform.logins[0]!.inspectorId);
+    if (!back.ok) throw new Error(back.error.message);
+    expect(back.receipts).toBe(3);
+    const applied = await s.usbResults.importReceipts(back.bytes);
+    // The two earlier results are already safe; only the new one changes.
+    expect(applied).toEqual({ ok: true, marked: 1, published: 1 });
+    expect((await s.outbox.list()).find((r) => r.resultId === third)?.state).toBe('published');
+  });
 });

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
+      inspector: { type: 'string' },
       port: { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string' },

@@ -79,6 +79,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
     { method: 'GET', path: /^\/v1\/admin\/reviews$/, handler: (c) => listReviews(p, c) },
     { method: 'POST', path: /^\/v1\/admin\/usb\/import$/, handler: (c) => adminUsbImport(p, c) },
+    { method: 'GET', path: /^\/v1\/admin\/usb\/receipts$/, handler: (c) => adminUsbReceipts(p, c) },
     {
       method: 'GET',
       path: /^\/v1\/admin\/usb\/receipts\/(?<bundleId>[^/]+)$/,

@@ -23,7 +23,7 @@ import type { Platform } from './state.js';
 import { createTus } from './routes/uploads.js';
 import { bundlePublicKeyHex } from './bundle-key.js';
 import { importResultsBundle, type ImportOptions, type ImportResult } from './usb-import.js';
-import { writeReceiptsBundle, type ReceiptsBundleResult } from './usb-receipts.js';
+import { writeInspectorReceipts, writeReceiptsBundle, type ReceiptsBundleResult } from './usb-receipts.js';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -70,6 +70,7 @@ export interface StartedPlatform {
   usb: {
     importResults(bytes: Uint8Array, options?: ImportOptions): Promise<ImportResult>;
     receipts(bundleId: string): Promise<ReceiptsBundleResult>;
+    inspectorReceipts(inspectorId: string): Promise<ReceiptsBundleResult>;
   };
   /** TEST-ONLY: makes the platform rewrite its log history (drop or reorder an entry). */
   rewriteLog(kind: 'drop' | 'reorder', index: number): void;
@@ -140,6 +141,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     usb: {
       importResults: (bytes, options) => importResultsBundle(p, bytes, options),
       receipts: (bundleId) => writeReceiptsBundle(p, bundleId),
+      inspectorReceipts: (inspectorId) => writeInspectorReceipts(p, inspectorId),
     },
     rewriteLog: (kind, index) => rewriteLog(db, kind, index),
     async close() {

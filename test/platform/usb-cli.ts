@@ -1,6 +1,7 @@
 /**
  * `npm run platform -- import <file> [--data dir] [--review]` and
- * `npm run platform -- receipts <bundleId> --out <file> [--data dir]`: the USB transfer on the
+ * `npm run platform -- receipts <bundleId> --out <file> [--data dir]` (or `receipts --inspector <id>`
+ * for every result an inspector's laptop brought in, answered to its latest bundle): the USB transfer on the
  * platform's own data directory, without starting the HTTP server (a running simulator on the same
  * directory sees the imported rows at once: sqlite in WAL mode). Exit code 0 imported / written,
  * 1 refused, 2 bad arguments.
@@ -13,7 +14,7 @@ import { logSigner } from './log-key.js';
 import { loadMasterKey } from './master-key.js';
 import type { Platform } from './state.js';
 import { importResultsBundle } from './usb-import.js';
-import { writeReceiptsBundle } from './usb-receipts.js';
+import { writeInspectorReceipts, writeReceiptsBundle } from './usb-receipts.js';
 
 function openState(dataDir: string, review: boolean): Platform | string {
   if (!existsSync(join(dataDir, 'platform.sqlite'))) return `数据目录 ${dataDir} 中没有平台数据，请先启动一次模拟器`;
@@ -42,9 +43,14 @@ function openState(dataDir: string, review: boolean): Platform | string {
 export async function runUsbCommand(
   command: 'import' | 'receipts',
   arg: string | undefined,
-  options: { data?: string | undefined; out?: string | undefined; review?: boolean | undefined },
+  options: {
+    data?: string | undefined;
+    out?: string | undefined;
+    review?: boolean | undefined;
+    inspector?: string | undefined;
+  },
 ): Promise<number> {
-  if (!arg) {
+  if (!arg && !(command === 'receipts' && options.inspector)) {
     console.error(command === 'import' ? '用法：import <数据包文件>' : '用法：receipts <数据包编号> --out <文件>');
     return 2;
   }
@@ -55,7 +61,7 @@ export async function runUsbCommand(
   }
   try {
     if (command === 'import') {
-      const out = await importResultsBundle(state, readFileSync(resolve(arg)));
+      const out = await importResultsBundle(state, readFileSync(resolve(arg ?? '')));
       if (!out.ok) {
         console.error(`数据包被拒收：${out.error.message}（${out.error.kind}），未导入任何数据`);
         return 1;
@@ -71,7 +77,9 @@ export async function runUsbCommand(
       console.error('请用 --out <文件> 指定回执数据包的保存位置');
       return 2;
     }
-    const out = await writeReceiptsBundle(state, arg);
+    const out = options.inspector
+      ? await writeInspectorReceipts(state, options.inspector)
+      : await writeReceiptsBundle(state, arg ?? '');
     if (!out.ok) {
       console.error(out.error.message);
       return 1;

@@ -366,6 +366,14 @@ describe('USB results import', () => {
     const out = join(h.dataDir, 'receipts.sibundle');
     expect(await runUsbCommand('receipts', body.bundleId, { data: h.dataDir, out })).toBe(0);
     expect(readFileSync(out).subarray(0, 8).toString('latin1')).toBe('SIBUNDLE');
+    const byInspector = await fetch(`${h.platform.url}/v1/admin/usb/receipts?inspectorId=${inspectorId}`, {
+      headers: { 'x-admin-secret': h.platform.adminSecret },
+    });
+    expect(byInspector.status).toBe(200);
+    await byInspector.arrayBuffer();
+    const all = join(h.dataDir, 'all-receipts.sibundle');
+    expect(await runUsbCommand('receipts', undefined, { data: h.dataDir, out: all, inspector: inspectorId })).toBe(0);
+    expect(await runUsbCommand('receipts', undefined, { data: h.dataDir, out: all, inspector: 'nobody' })).toBe(1);
     const viaCli = await item(tasks[8]!, 'usb-r9', 'op-usb-9', false);
     const file = join(h.dataDir, 'results.sibundle');
     writeFileSync(file, await seal([viaCli]));

@@ -20,6 +20,7 @@ export type ReceiptsBundleResult =
   | { readonly ok: false; readonly error: { readonly kind: 'unknown-bundle' | 'nothing'; readonly message: string } };
 
 interface ImportRow {
+  bundle_id: string;
   inspector_id: string;
   device_id: string;
   reply_key: string;
@@ -44,17 +45,39 @@ export function neededProofs(seen: number | null, sizes: readonly number[]): [nu
   return [...pairs.values()];
 }
 
+const COLUMNS = 'bundle_id, inspector_id, device_id, reply_key, log_seen_size, result_ids_json, doc_report_json';
+
+/** The receipts of one imported results bundle, encrypted to that bundle's reply key. */
 export async function writeReceiptsBundle(p: Platform, bundleId: string): Promise<ReceiptsBundleResult> {
   ensureUsbTables(p.db);
-  const row = p.db
-    .prepare(
-      'SELECT inspector_id, device_id, reply_key, log_seen_size, result_ids_json, doc_report_json FROM usb_imports WHERE bundle_id = ?',
-    )
-    .get(bundleId) as ImportRow | undefined;
+  const row = p.db.prepare(`SELECT ${COLUMNS} FROM usb_imports WHERE bundle_id = ?`).get(bundleId) as
+    ImportRow | undefined;
   if (!row) return { ok: false, error: { kind: 'unknown-bundle', message: `平台没有导入过数据包 ${bundleId}` } };
+  return receiptsFor(p, row, JSON.parse(row.result_ids_json) as string[]);
+}
+
+/**
+ * The receipts of every result an inspector's laptop brought in by stick, answered to the latest
+ * bundle from it (its reply key and device): one file catches up a laptop that missed earlier ones.
+ */
+export async function writeInspectorReceipts(p: Platform, inspectorId: string): Promise<ReceiptsBundleResult> {
+  ensureUsbTables(p.db);
+  const latest = p.db
+    .prepare(`SELECT ${COLUMNS} FROM usb_imports WHERE inspector_id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1`)
+    .get(inspectorId) as ImportRow | undefined;
+  if (!latest)
+    return { ok: false, error: { kind: 'unknown-bundle', message: `平台没有导入过检查人员 ${inspectorId} 的数据包` } };
+  const rows = p.db
+    .prepare('SELECT result_ids_json FROM usb_imports WHERE inspector_id = ? AND device_id = ?')
+    .all(inspectorId, latest.device_id) as { result_ids_json: string }[];
+  const ids = [...new Set(rows.flatMap((r) => JSON.parse(r.result_ids_json) as string[]))];
+  return receiptsFor(p, latest, ids);
+}
+
+async function receiptsFor(p: Platform, row: ImportRow, resultIds: readonly string[]): Promise<ReceiptsBundleResult> {
   publishDue(p);
   const receipts: Receipt[] = [];
-  for (const id of JSON.parse(row.result_ids_json) as string[]) {
+  for (const id of resultIds) {
     const receipt = currentReceipt(p, id);
     // Only receipts the network would give: none while evidence is missing on the platform.
     if (receipt?.log && lostAttachments(p, id).length === 0) receipts.push(receipt);
@@ -66,7 +89,7 @@ export async function writeReceiptsBundle(p: Platform, bundleId: string): Promis
   const tree = logTree(p.db);
   const index: ReceiptsIndex = {
     v: 1,
-    forBundleId: bundleId,
+    forBundleId: row.bundle_id,
     inspectorId: row.inspector_id,
     deviceId: row.device_id,
     receipts,

@@ -116,7 +116,8 @@ export async function importReceipts(
   const deviceId = await rt.repos.meta.deviceId();
   if (index.deviceId !== deviceId || index.forBundleId !== exported.bundleId)
     return refused('回执不是本机导出的这批结果的回执');
-  const exportedIds = new Set(exported.resultIds);
+  // A file for the whole inspector answers the latest export but may carry receipts of earlier ones.
+  const exportedIds = new Set(exports.flatMap((e) => e.resultIds));
   if (index.receipts.some((r) => !exportedIds.has(r.resultId))) return refused('回执中有本机未导出的结果');
 
   const signing = await rt.deviceKey.registered(false);
