@@ -385,4 +385,14 @@ describe('USB results import', () => {
     expect(await runUsbCommand('import', cut, { data: h.dataDir })).toBe(1);
     expect(snapshot()).toEqual(rows);
   });
+
+  it('refuses a bundle from a device revoked since (a lost laptop), changing nothing', async () => {
+    const late = await item(tasks[11] ?? tasks[10]!, 'usb-r12', 'op-usb-12', false);
+    const bytes = await seal([late]);
+    h.platform.admin.revokeDevice(DEVICE);
+    const before = snapshot();
+    const out = await h.platform.usb.importResults(bytes);
+    expect(out).toEqual({ ok: false, error: { kind: 'untrusted-sender', message: '签名设备未登记/不受信任' } });
+    expect(snapshot()).toEqual(before);
+  });
 });
