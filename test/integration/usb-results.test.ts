@@ -170,6 +170,7 @@ describe('USB results transfer', () => {
     }
 
     const cases: [string, () => Promise<Uint8Array>, string][] = [
+      ['the results file itself (meant for the platform)', async () => exported, '请交平台导入'],
       ['cut short', async () => receipts.slice(0, receipts.length - 25), '文件不完整（已截断）'],
       [
         'a bit flipped',

@@ -27,14 +27,18 @@ import type { UsbReceiptsResult, UsbStepOptions } from './usb.api.js';
 
 const refused = (message: string): UsbReceiptsResult => ({ ok: false, error: { kind: 'refused', message } });
 
-/** The recipient key id in a bundle's clear header, or null when the bytes do not start like a bundle. */
-function recipientKeyIdOf(bytes: Uint8Array): string | null {
+/** Kind and recipient key id from a bundle's clear header (unauthenticated: only to route and explain). */
+function peekHeader(bytes: Uint8Array): { kind: unknown; recipientKeyId: string | null } | null {
   try {
     const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(9, false);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(13, 13 + length))) as {
+      kind?: unknown;
       recipientKeyId?: unknown;
     };
-    return typeof header.recipientKeyId === 'string' ? header.recipientKeyId : null;
+    return {
+      kind: header.kind,
+      recipientKeyId: typeof header.recipientKeyId === 'string' ? header.recipientKeyId : null,
+    };
   } catch {
     return null;
   }
@@ -92,7 +96,11 @@ export async function importReceipts(
   const exports = await usb.exports();
   if (exports.length === 0)
     return { ok: false, error: { kind: 'no-export', message: '本机没有导出过待上传结果，无法导入回执' } };
-  const keyId = recipientKeyIdOf(bytes);
+  const peeked = peekHeader(bytes);
+  // The inspector picked the file meant for the platform: say so instead of "not for this device".
+  if (peeked?.kind === 'results')
+    return refused('这是导出给平台的检查结果文件，请交平台导入；本机只能导入平台回执文件');
+  const keyId = peeked?.recipientKeyId ?? null;
   // Unknown recipient: open with any export's key so the opener gives its own reason (not for this device, cut short ...).
   const exported: UsbExportRow = (keyId ? await usb.exportByKeyId(keyId) : null) ?? exports[exports.length - 1]!;
   const pinned = parseVerifierKey((await rt.deps.adapter.config()).platformLogKey ?? '');
