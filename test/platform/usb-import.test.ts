@@ -22,6 +22,7 @@ import {
   attachmentEntryName,
   type ResultsIndex,
 } from '../../shared/bundle/usb-contents.js';
+import { DEMO_PLATFORM_BUNDLE_KEY } from '../../shared/bundle/demo-bundle-key.js';
 import { fromBase64Url } from '../../shared/integrity/encoding.js';
 import { verifyReceipt } from '../../shared/transparency/receipt-verify.js';
 import { parseVerifierKey } from '../../shared/transparency/signed-note.js';
@@ -134,6 +135,11 @@ function snapshot(): Record<string, number | string> {
 }
 
 describe('USB results import', () => {
+  it('the committed demo key the app pins is the simulator's default bundle key', () => {
+    expect(h.platform.bundleKey).toBe(DEMO_PLATFORM_BUNDLE_KEY);
+  });
+
+
   let first: Uint8Array;
   let a: Item;
   let b: Item;
