@@ -135,10 +135,9 @@ function snapshot(): Record<string, number | string> {
 }
 
 describe('USB results import', () => {
-  it('the committed demo key the app pins is the simulator's default bundle key', () => {
+  it('the committed demo key the app pins is the simulator’s default bundle key', () => {
     expect(h.platform.bundleKey).toBe(DEMO_PLATFORM_BUNDLE_KEY);
   });
-
 
   let first: Uint8Array;
   let a: Item;
