@@ -2,10 +2,12 @@
  * `npm run platform -- --port <p> --data <dir> --seed <n> --enterprises <count> [--host 127.0.0.1]
  * [--faults] [--publish-delay-ms N] [--token-ttl S] [--invalid-records N]`
  * Starts the simulator, prints `PLATFORM_READY <url>` and the demo logins (zh-CN).
+ * USB transfer (usb-cli.ts): `import <file> [--data dir]`, `receipts <bundleId> --out <file> [--data dir]`.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPlatform } from './server.js';
+import { runUsbCommand } from './usb-cli.js';
 
 function int(name: string, raw: string | undefined, def: number, min: number): number {
   if (raw === undefined) return def;
@@ -18,8 +20,11 @@ function int(name: string, raw: string | undefined, def: number, min: number): n
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
+      out: { type: 'string' },
+      inspector: { type: 'string' },
       port: { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string' },
@@ -33,6 +38,15 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  const [command, arg] = positionals;
+  if (command === 'import' || command === 'receipts') {
+    process.exitCode = await runUsbCommand(command, arg, values);
+    return;
+  }
+  if (command !== undefined) {
+    console.error(`未知命令：${command}（可用：import、receipts）`);
+    process.exit(2);
+  }
   const started = Date.now();
   const platform = await startPlatform({
     dataDir: resolve(values.data ?? '.platform-data'),

@@ -34,6 +34,7 @@ import type { LogCheckpointRow } from './migrations/field-v7.js';
 import type { EvidenceIndexRow, LogAlarmRecord, LogAlarmReviewRow } from './migrations/field-v14.js';
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 import type { DocDraftRow } from './migrations/field-v10.js';
+import type { UsbBundleRow } from './migrations/field-v12.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -60,6 +61,8 @@ export class FieldDb extends Dexie {
   declare deviceKeys: Table<DeviceKeyRow, 'current'>;
   declare checkpoints: Table<CheckpointRow, string>;
   declare docDrafts: Table<DocDraftRow, [string, string]>;
+  /** v12: USB results bundles exported and receipts bundles imported. */
+  declare usbBundles: Table<UsbBundleRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

@@ -17,6 +17,7 @@ import type { IntegrityService, StorageService } from './storage/storage.api.js'
 import type { SyncService } from './sync/sync.api.js';
 import type { TaskService } from './tasks/tasks.api.js';
 import type { UpdatesService } from './updates/updates.api.js';
+import type { UsbResultsService } from './usb/usb.api.js';
 
 export interface Services {
   readonly deployment: DeploymentService;
@@ -33,6 +34,7 @@ export interface Services {
   readonly documents: DocumentsService;
   readonly space: SpaceService;
   readonly updates: UpdatesService;
+  readonly usbResults: UsbResultsService;
 }
 
 export type { Unsubscribe } from './runtime.js';
@@ -48,3 +50,4 @@ export type * from './storage/storage.api.js';
 export type * from './sync/sync.api.js';
 export type * from './tasks/tasks.api.js';
 export type * from './updates/updates.api.js';
+export type * from './usb/usb.api.js';

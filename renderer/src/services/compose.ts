@@ -42,6 +42,7 @@ import { createSyncService } from './sync/sync.service.js';
 import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
+import { createUsbResultsService } from './usb/usb.service.js';
 
 /** One partition's services: its own auth is the partition session, not the device-level vault. */
 export interface CreatedServices extends Omit<Services, 'auth'> {
@@ -112,6 +113,7 @@ export function createServices(
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
     space: createSpaceService(rt),
+    usbResults: createUsbResultsService(rt),
     internals: {
       runtime: rt,
       outbox,

@@ -52,7 +52,7 @@ export function isLegacyReceipt(receipt: Receipt | null): receipt is Receipt {
 /** What an op paused by an earlier version for a receipt without a log proof says (it is polled again). */
 export const MISSING_LOG_PROOF = '平台回执缺少签名或日志证明';
 
-function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
+export function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
   const was = op.state;
   const detail = { taskId: op.taskId, resultId: op.resultId, opId: op.opId };
   const out: AuditInput[] = [];
