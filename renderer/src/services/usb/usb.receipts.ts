@@ -83,6 +83,9 @@ function overlay(repo: TransparencyRepo): TransparencyRepo & { added(): LogCheck
     alarm: () => repo.alarm(),
     // A rewrite found in a file is reported as its refusal; the alarm is the network check's to raise.
     async raise() {},
+    // Acknowledging an alarm is the inspector's act on the outbox screen, never part of an import.
+    acknowledge: () => Promise.reject(new Error('a receipts file cannot acknowledge a log alarm')),
+    reviews: () => repo.reviews(),
     added: () => [...mem.values()],
   };
 }
