@@ -72,6 +72,7 @@ describe('a sync the link broke', () => {
       await s.sync.start();
       expect(s.sync.progress().phase).toBe('error');
       expect(s.sync.progress().message).toMatch(/秒后自动继续/);
+      expect(s.sync.progress().retrying).toBe(true);
       link.up = true;
       await vi.waitFor(() => expect(s.sync.progress().phase).toBe('done'), { timeout: 20_000, interval: 20 });
       expect(await s.enterprises.count()).toBeGreaterThan(0);
@@ -110,7 +111,7 @@ describe('a sync the link broke', () => {
       const tried = link.tried;
       await new Promise((r) => setTimeout(r, 150));
       expect(link.tried).toBe(tried);
-      expect(s.sync.progress().phase).toBe('error');
+      expect(s.sync.progress()).toMatchObject({ phase: 'error', retrying: false });
     } finally {
       await dispose();
     }

@@ -34,8 +34,8 @@ export function createSyncService(
     retryOnline = null;
   };
 
-  const set = (p: PullProgress, lastSyncedAt = progress.lastSyncedAt) => {
-    progress = { ...p, lastSyncedAt };
+  const set = (p: PullProgress, lastSyncedAt = progress.lastSyncedAt, retrying = false) => {
+    progress = { ...p, lastSyncedAt, retrying };
     for (const l of listeners) l(progress);
     if (p.phase === 'tasks' || p.phase === 'done') rt.emit('tasks');
   };
@@ -98,13 +98,17 @@ export function createSyncService(
       void service.start().catch(() => undefined);
     };
     const online = rt.deps.network.online();
-    set({
-      ...progress,
-      phase: 'error',
-      message: online
-        ? `同步中断：${reason}。约 ${Math.max(1, Math.round(delayMs / 1000))} 秒后自动继续，已下载的部分不会重新下载`
-        : `同步中断：${reason}。网络恢复后自动继续，已下载的部分不会重新下载`,
-    });
+    set(
+      {
+        ...progress,
+        phase: 'error',
+        message: online
+          ? `同步中断：${reason}。约 ${Math.max(1, Math.round(delayMs / 1000))} 秒后自动继续，已下载的部分不会重新下载`
+          : `同步中断：${reason}。网络恢复后自动继续，已下载的部分不会重新下载`,
+      },
+      progress.lastSyncedAt,
+      true,
+    );
     retryOnline = rt.deps.network.subscribe((up) => {
       if (up) again();
     });
