@@ -13,6 +13,10 @@ import { chunksPerPage } from '../import/enterprise-seal.js';
 import { pullSnapshot, wantsSnapshot, type SnapshotDeps } from './pull-snapshot.js';
 
 const MAX_RESTARTS = 2;
+/** The feed answered 410 and the snapshot is there: the stream starts again from the snapshot. */
+interface RestartFromSnapshot {
+  readonly gone: HttpError;
+}
 
 export interface EnterprisePullDeps {
   readonly repo: EnterprisesRepo;
@@ -67,15 +71,22 @@ export function enterprisePull(d: EnterprisePullDeps): {
       const started = performance.now();
       try {
         let first = await head;
-        let continuing = false;
-        if (first === null && d.snapshot) {
-          const snapshot = d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
-          const outcome = await pullSnapshot(deps, snapshot, tracker);
-          if (typeof outcome === 'object') return outcome.error;
-          continuing = outcome === 'imported';
-          first = await firstPage(deps, pages);
+        for (let restarts = 0; ; restarts += 1) {
+          let continuing = false;
+          if (first === null && d.snapshot) {
+            const snapshot = d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
+            const outcome = await pullSnapshot(deps, snapshot, tracker);
+            if (typeof outcome === 'object') return outcome.error;
+            continuing = outcome === 'imported';
+            first = await firstPage(deps, pages);
+          }
+          const out = await pullLoop(deps, tracker, pages, first ?? (await firstPage(deps, pages)), continuing);
+          if (out === null || !('gone' in out)) return out;
+          // A 410 restart downloads everything again: through the snapshot (one static file, resumable
+          // by byte) rather than the pages; the new generation replaces the old one when it completes.
+          if (restarts >= MAX_RESTARTS) return out.gone;
+          first = null;
         }
-        return await pullLoop(deps, tracker, pages, first ?? (await firstPage(deps, pages)), continuing);
       } finally {
         (d.timings ?? NO_TIMINGS).add('totalMs', performance.now() - started);
       }
@@ -159,7 +170,7 @@ async function pullLoop(
   pages: Pages,
   head: { state: SyncState; first: PageRequest },
   continuing = false,
-): Promise<HttpError | null> {
+): Promise<HttpError | null | RestartFromSnapshot> {
   let restarts = 0;
   const timings = d.timings ?? NO_TIMINGS;
   const { state } = head;
@@ -196,6 +207,10 @@ async function pullLoop(
     timings.add('waitMs', performance.now() - w0);
     if (!res.ok) {
       await settle();
+      if (res.error.kind === 'http' && res.error.status === 410 && d.snapshot) {
+        await d.repo.restart();
+        return { gone: res.error };
+      }
       if (res.error.kind === 'http' && res.error.status === 410 && restarts < MAX_RESTARTS) {
         restarts += 1;
         await d.repo.restart();
