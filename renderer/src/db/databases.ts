@@ -28,6 +28,7 @@ import type { JournalRow } from './migrations/field-v5.js';
 import type { LogAlarmRow, LogCheckpointRow } from './migrations/field-v7.js';
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 import type { DocDraftRow } from './migrations/field-v10.js';
+import type { MediaChunkRow, MediaClipRow } from './migrations/field-v11.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -52,6 +53,8 @@ export class FieldDb extends Dexie {
   declare deviceKeys: Table<DeviceKeyRow, 'current'>;
   declare checkpoints: Table<CheckpointRow, string>;
   declare docDrafts: Table<DocDraftRow, [string, string]>;
+  declare mediaChunks: Table<MediaChunkRow, [string, number]>;
+  declare mediaClips: Table<MediaClipRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

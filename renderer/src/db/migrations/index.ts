@@ -13,6 +13,7 @@ import { FIELD_V6_VERSION, fieldV6 } from './field-v6.js';
 import { FIELD_V7_VERSION, fieldV7 } from './field-v7.js';
 import { FIELD_V8_VERSION, fieldV8 } from './field-v8.js';
 import { FIELD_V10_VERSION, fieldV10 } from './field-v10.js';
+import { FIELD_V11_VERSION, fieldV11 } from './field-v11.js';
 
 export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV1,
@@ -24,6 +25,7 @@ export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV7,
   fieldV8,
   fieldV10,
+  fieldV11,
 ];
 export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [cacheV1, cacheV2, cacheV3, cacheV4];
 /** The highest declared field version (Dexie allows gaps: v2 and v3 belong to other issues). */
@@ -34,5 +36,6 @@ export const FIELD_SCHEMA_VERSION = Math.max(
   FIELD_V7_VERSION,
   FIELD_V8_VERSION,
   FIELD_V10_VERSION,
+  FIELD_V11_VERSION,
 );
 export const CACHE_SCHEMA_VERSION = CACHE_MIGRATIONS.length;
