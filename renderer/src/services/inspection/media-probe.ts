@@ -94,10 +94,11 @@ export async function readWavDuration(file: Blob): Promise<number | null> {
   let at = 12;
   let byteRate = 0;
   for (let i = 0; i < 64 && at + 8 <= file.size; i += 1) {
-    const h = await bytesAt(file, at, 16);
+    const h = await bytesAt(file, at, 20);
     const id = fourcc(h, 0);
     const size = h.getUint32(4, true);
-    if (id === 'fmt ' && h.byteLength >= 16) byteRate = h.getUint32(8 + 8, true);
+    // 'fmt ' body: format (2), channels (2), sample rate (4), byte rate (4).
+    if (id === 'fmt ' && h.byteLength >= 20) byteRate = h.getUint32(8 + 8, true);
     if (id === 'data') return byteRate > 0 ? Math.min(size, file.size - at - 8) / byteRate : null;
     at += 8 + size + (size % 2);
   }
