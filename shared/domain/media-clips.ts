@@ -95,3 +95,26 @@ export function mediaTiming(
   }
   return { durationS: d, startedAt: null, endedAt: null, startSource: 'unknown' };
 }
+
+/** An instant as China Standard Time (UTC+8, no daylight saving), e.g. 2026-05-06 09:00:00. */
+function chinaTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+const START_SOURCE_TEXT: Record<MediaStartSource, string> = {
+  mvhd: '录像文件记录的时间',
+  'file-modified': '按文件修改时间推算',
+  unknown: '',
+};
+
+/** 时长 and 起止时间 in words, for the evidence list on screen and on paper. */
+export function mediaTimeText(m: MediaTiming): string {
+  const length = m.durationS === null ? '时长不详' : `时长 ${formatSeconds(m.durationS)}`;
+  if (!m.startedAt || !m.endedAt) return `${length}，录制时间不详`;
+  return `${length}，${chinaTime(m.startedAt)} 至 ${chinaTime(m.endedAt)}（${START_SOURCE_TEXT[m.startSource]}）`;
+}
+
+/** One clip mark in words: 0:05–0:30 出示执法证. */
+export function clipText(c: ClipMark): string {
+  return `${formatSeconds(c.fromS)}–${formatSeconds(c.toS)} ${c.note}`;
+}

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
 import { createReceiptVerifier } from '../../sync/receipt-verify.js';
-import { transparencyRepo } from '../../db/index.js';
+import { mediaChunksRepo, transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
@@ -70,6 +70,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     tokens: rt.tokens,
     uploads,
     source: attachments,
+    media: mediaChunksRepo(rt.dbs.field),
     now: () => rt.now().getTime(),
     onProgress: () => rt.emit('outbox'),
   });

@@ -40,7 +40,8 @@ function browserEstimate(): Promise<{ usage?: number; quota?: number }> {
 }
 
 type Evidence = AttachmentRow & { readonly kind: 'photo' | 'scan' };
-const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
+// Recordings are not reclaimed (their bytes are chunked; the reclaim path hashes one Blob).
+const isEvidence = (a: AttachmentRow): a is Evidence => a.kind === 'photo' || a.kind === 'scan';
 
 export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
   const { attachments, results, tasks } = rt.repos;
