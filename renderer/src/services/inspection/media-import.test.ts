@@ -193,6 +193,16 @@ describe('streamed media import', () => {
     expect((await files.get('att-v'))?.clips).toEqual([]);
   });
 
+  it('an import cut short by a crash leaves chunks without a row; the next import deletes them', async () => {
+    const chunks = mediaChunksRepo(field);
+    await chunks.put('att-killed', 0, new Uint8Array(64));
+    await chunks.put('att-killed', 1, new Uint8Array(64));
+    const r = await importMedia(deps({ chunkBytes: 1024 }), input(bigBlob(1)));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(await chunks.attachmentIds()).toEqual([r.file.id]);
+    expect(await chunks.count(r.file.id)).toBe(1024);
+  });
+
   it('refuses what is not video or audio, and an empty file', async () => {
     const a = await importMedia(deps(), input(new Blob(['x'], { type: 'text/plain' }), 'notes.txt'));
     expect(a.ok ? '' : a.error.kind).toBe('not-media');

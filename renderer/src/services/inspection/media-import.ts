@@ -100,6 +100,23 @@ async function storageFullMessage(size: number, estimate: MediaImportDeps['estim
   return `${base}，请清理磁盘后重试。`;
 }
 
+/** Imports running in this window: their chunks have no row yet and must not be swept. */
+const importing = new Set<string>();
+
+/**
+ * Deletes the chunks of imports that never finished (the app was killed or the power cut mid-import):
+ * chunks whose file has no attachment row and that no running import is writing.
+ */
+export async function sweepUnfinished(files: AttachmentsRepo, chunks: MediaChunksRepo): Promise<number> {
+  let swept = 0;
+  for (const id of await chunks.attachmentIds()) {
+    if (importing.has(id) || (await files.get(id))) continue;
+    await chunks.drop(id);
+    swept += 1;
+  }
+  return swept;
+}
+
 export async function importMedia(
   deps: MediaImportDeps,
   input: MediaImportInput,
@@ -124,8 +141,10 @@ export async function importMedia(
     deps.now(),
     deps.player,
   );
+  await sweepUnfinished(deps.files, deps.chunks);
   const hasher = await createSHA256();
   hasher.init();
+  importing.add(id);
   const read = (i: number): Promise<ArrayBuffer> =>
     file.slice(i * chunkSize, Math.min(file.size, (i + 1) * chunkSize)).arrayBuffer();
   try {
@@ -164,6 +183,8 @@ export async function importMedia(
         error: { kind: 'storage-full', message: await storageFullMessage(file.size, deps.estimate) },
       };
     throw e;
+  } finally {
+    importing.delete(id);
   }
 }
 
