@@ -145,18 +145,26 @@ export async function importMedia(
   const hasher = await createSHA256();
   hasher.init();
   importing.add(id);
+  let writing: Promise<void> = Promise.resolve();
   const read = (i: number): Promise<ArrayBuffer> =>
     file.slice(i * chunkSize, Math.min(file.size, (i + 1) * chunkSize)).arrayBuffer();
   try {
     let next = read(0);
     for (let i = 0; i < chunkCount; i += 1) {
       const bytes = new Uint8Array(await next);
-      // Read ahead while this chunk is hashed, sealed and written.
+      // Three stages overlap: chunk i+1 is read and chunk i hashed while chunk i−1 is sealed and
+      // written. At most three chunks are in memory.
       if (i + 1 < chunkCount) next = read(i + 1);
       hasher.update(bytes);
-      await deps.chunks.put(id, i, bytes);
-      onProgress?.({ bytesDone: Math.min(file.size, (i + 1) * chunkSize), bytesTotal: file.size });
+      await writing;
+      if (i > 0) onProgress?.({ bytesDone: i * chunkSize, bytesTotal: file.size });
+      writing = deps.chunks.put(id, i, bytes);
+      // Marked handled now (it is awaited at the next chunk or in the catch below), so a failure
+      // while the next chunk is read is not reported as unhandled.
+      writing.catch(() => undefined);
     }
+    await writing;
+    onProgress?.({ bytesDone: file.size, bytesTotal: file.size });
     const row: AttachmentRow = {
       id,
       resultId: input.resultId,
@@ -175,7 +183,9 @@ export async function importMedia(
     };
     return { ok: true, file: toEvidenceFile(await deps.files.add(row)) };
   } catch (e) {
-    // Whatever went wrong, no partial recording stays behind; the draft and earlier evidence are untouched.
+    // Whatever went wrong, no partial recording stays behind; the draft and earlier evidence are
+    // untouched. A write still in flight is let finish first, so it cannot land after the drop.
+    await writing.catch(() => undefined);
     await deps.chunks.drop(id).catch(() => undefined);
     if (isQuotaError(e) || (e instanceof Error && e.name === 'StorageFullError'))
       return {
