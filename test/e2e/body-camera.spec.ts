@@ -56,7 +56,8 @@ function heapSampler(cdp: CDPSession): { stop(): Promise<number> } {
  * File backed by the file on disk. (Playwright's setInputFiles copies the bytes over the wire and
  * refuses more than 50 MB to a browser it reaches over CDP.)
  */
-async function pickLocalFile(cdp: CDPSession, selector: string, path: string): Promise<void> {
+async function pickLocalFile(page: Page, cdp: CDPSession, selector: string, path: string): Promise<void> {
+  await page.locator(selector).waitFor({ state: 'attached' });
   const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
   const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
   await cdp.send('DOM.setFileInputFiles', { nodeId, files: [path] });
@@ -111,18 +112,30 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     const cdp = await app.context.newCDPSession(page);
     const importHeap = heapSampler(cdp);
 
-    // A real, short recording: imported, listed with its length, and played.
-    const input = page.getByLabel('导入录像/录音');
-    await input.setInputFiles({ name: '录音0001.wav', mimeType: 'audio/wav', buffer: wavTone(2) });
+    // A real, short recording picked with its folder's contents (a camera's or USB stick's folder
+    // holds an index file beside it, which is not taken): imported, listed with its length, played.
+    // The folder's files are put into the input as the picker would (Playwright wants a folder path
+    // for a folder input, and a folder path given over CDP arrives as empty Files).
+    await page.getByLabel('从文件夹导入录像/录音').evaluate(
+      (el: HTMLInputElement, wav: number[]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['camera index'], 'INDEX.DAT'));
+        dt.items.add(new File([new Uint8Array(wav)], '录音0001.wav'));
+        el.files = dt.files;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      [...wavTone(2)],
+    );
     const audio = card(page, '录音 1');
     await expect(audio.getByTestId('media-time')).toContainText('时长 0:02');
+    await expect(page.getByTestId('evidence-panel').getByRole('listitem')).toHaveCount(1);
     await audio.getByRole('button', { name: '播放录音 1' }).click();
     const player = audio.getByTestId('media-player');
     await player.evaluate((el: HTMLMediaElement) => el.play());
     await expect.poll(() => player.evaluate((el: HTMLMediaElement) => el.currentTime)).toBeGreaterThan(0);
 
     // The 1 GB recording from disk, streamed in; the hash is Node's, taken while writing the file.
-    await pickLocalFile(cdp, '#evidence-media', rec.path);
+    await pickLocalFile(page, cdp, '#evidence-media', rec.path);
     await expect(page.getByTestId('media-import-progress')).toBeVisible();
     const video = card(page, '录像 2');
     await expect(video.getByTestId('media-sha256')).toHaveText(`SHA-256 ${rec.sha256}`, { timeout: 300_000 });
@@ -157,23 +170,32 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     await finalize(page);
     await openOutbox(page);
 
-    // Upload; once a third is on the server, the next PATCH is cut mid-body.
+    // Upload; the PATCH that would carry the recording past a third is cut mid-body.
     // The recording's PATCHes (the WAV and the signature PNGs have their own, smaller uploads).
     const patches: { url: string; offset: number; length: number }[] = [];
     page.on('request', (r) => {
       if (r.method() === 'PATCH' && r.url().includes('/v1/uploads/'))
         patches.push({ url: r.url(), offset: Number(r.headers()['upload-offset']), length: 0 });
     });
-    const offsets = (): number[] => patches.map((p) => p.offset);
+    // Attachments go in capture order: the WAV (one PATCH), then the recording in 4 MiB PATCHes.
+    const cutAt = 1 + Math.floor(Math.ceil(rec.size / (4 * 1024 * 1024)) / 3);
+    const drop = platform.admin.addFault({
+      kind: 'drop-mid-body',
+      method: 'PATCH',
+      path: '^/v1/uploads/',
+      ms: 30,
+      skip: cutAt,
+    });
     const uploadHeap = heapSampler(cdp);
     await app.context.setOffline(false);
     await page.getByRole('button', { name: '立即上传' }).click();
-    await expect.poll(() => Math.max(0, ...offsets()), { timeout: 300_000 }).toBeGreaterThan(rec.size / 3);
-    const videoUrl = patches.find((p) => p.offset > rec.size / 3)?.url ?? '';
-    const drop = platform.admin.addFault({ kind: 'drop-mid-body', method: 'PATCH', path: '^/v1/uploads/', ms: 30 });
-    await expect.poll(() => drop.fired, { timeout: 120_000 }).toBe(1);
+    await expect.poll(() => drop.fired, { timeout: 300_000 }).toBe(1);
+    await expect.poll(() => patches.length).toBeGreaterThan(cutAt);
+    const cut = patches[cutAt]!;
+    const videoUrl = cut.url;
+    expect(cut.offset).toBe((cutAt - 1) * 4 * 1024 * 1024);
     const uploadPeak = await uploadHeap.stop();
-    const sentBefore = Math.max(...patches.filter((p) => p.url === videoUrl).map((p) => p.offset));
+    const sentBefore = cut.offset;
 
     // The app dies (SIGKILL) and is started again: the upload continues on the stored URL.
     page = await app.crash();
@@ -220,7 +242,7 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
     console.log(
       `body-camera ${MIB} MiB: peak JS heap import ${mb(importPeak)}, playback ${mb(playPeak)}, upload ${mb(uploadPeak)}; ` +
-        `resumed at byte ${heads[0]} of ${rec.size} (last PATCH before the drop started at ${sentBefore})`,
+        `resumed at byte ${heads[0]} of ${rec.size} (the cut PATCH started at ${sentBefore})`,
     );
     for (const peak of [importPeak, playPeak, uploadPeak]) expect(peak).toBeLessThan(HEAP_LIMIT_BYTES);
   } finally {

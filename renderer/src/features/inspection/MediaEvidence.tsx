@@ -10,6 +10,14 @@ import type { EvidenceFile, StoredClipMark } from '../../services/index.js';
 import { currentLocation } from './geolocation.js';
 
 const ACCEPT = 'video/*,audio/*,.mp4,.mov,.m4v,.m4a,.mp3,.wav,.aac';
+const MEDIA_NAME = /\.(mp4|mov|m4v|m4a|mp3|wav|aac)$/i;
+
+/** A body camera's or USB stick's folder holds index files and thumbnails too: only recordings are taken. */
+function recordingsIn(list: readonly File[]): File[] {
+  return list
+    .filter((f) => f.type.startsWith('video/') || f.type.startsWith('audio/') || MEDIA_NAME.test(f.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
 
 function percent(done: number, total: number): number {
   return total > 0 ? Math.floor((done / total) * 100) : 0;
@@ -26,6 +34,10 @@ export function MediaImport({ taskId, onStored }: { taskId: string; onStored: (f
 
   const run = async (list: readonly File[]): Promise<void> => {
     setError(null);
+    if (list.length === 0) {
+      setError('所选文件夹中没有录像或录音文件（mp4、mov、m4a、mp3、wav）');
+      return;
+    }
     const location = await currentLocation();
     for (const f of list) {
       setProgress({ name: f.name, done: 0, total: f.size });
@@ -61,6 +73,22 @@ export function MediaImport({ taskId, onStored }: { taskId: string; onStored: (f
         disabled={progress !== null}
         onChange={(e) => {
           void run([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
+      <label className="btn" htmlFor="evidence-media-folder">
+        从文件夹导入（执法记录仪/U 盘）
+      </label>
+      <input
+        id="evidence-media-folder"
+        className="visually-hidden"
+        type="file"
+        // Chromium's folder picker: every file under the chosen folder, as Files read from disk.
+        {...{ webkitdirectory: '' }}
+        aria-label="从文件夹导入录像/录音"
+        disabled={progress !== null}
+        onChange={(e) => {
+          void run(recordingsIn([...(e.target.files ?? [])]));
           e.target.value = '';
         }}
       />
