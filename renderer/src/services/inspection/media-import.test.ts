@@ -169,7 +169,7 @@ describe('streamed media import', () => {
     expect(r.ok ? '' : r.error.message).toContain('还需腾出约 3.0 MB');
   });
 
-  it('refuses the attachment row while a chunk it names is missing', async () => {
+  it('refuses the attachment row while a chunk it names is missing; removal takes the chunks too', async () => {
     const files = attachmentsRepo(field);
     const chunks = mediaChunksRepo(field);
     await chunks.put('att-v', 0, new Uint8Array(10));
@@ -191,6 +191,10 @@ describe('streamed media import', () => {
     await chunks.put('att-v', 1, new Uint8Array(10));
     await files.add(row);
     expect((await files.get('att-v'))?.clips).toEqual([]);
+    // Removing the evidence removes its bytes with it, in the same transaction as the audit entry.
+    await files.remove('att-v', { reason: '误导入', at: '2026-05-06T01:01:00Z' });
+    expect(await chunks.count('att-v')).toBe(0);
+    expect(await files.get('att-v')).toBeNull();
   });
 
   it('an import cut short by a crash leaves chunks without a row; the next import deletes them', async () => {
