@@ -2,9 +2,11 @@
  * Importing a body-camera recording against reading it: a 1 GB mp4 (BENCH_VIDEO_MB to change it)
  * is generated once; then, 3 times, a fresh on-disk Chromium profile picks the file and (1) reads it
  * in the importer's 4 MiB slices doing nothing else (the raw read floor) and (2) imports it with the
- * app's own code (hash-wasm SHA-256, WebCrypto AES-GCM per chunk, strict IndexedDB writes, in a
- * sealed partition). Both read the same file in the same run; the OS page cache holds it for both
- * (it was just written), so the gap is the importer's own cost. Median and range of the 3 runs.
+ * app's own code (hash-wasm SHA-256, WebCrypto AES-GCM per chunk, IndexedDB writes, in a sealed
+ * partition), and times each stage alone on the first 256 MiB (read + hash, read + seal, read +
+ * seal + write) to show where the import's time goes. Both read the same file in the same run; the
+ * OS page cache holds it for both (it was just written), so the gap is the importer's own cost.
+ * Median and range of the 3 runs.
  *
  * `npx tsx test/bench/video-import.bench.ts` writes test/bench/results/video-import.json; `npm run
  * bench -- video` runs it through the runner and merges `evidence.videoImportMBps` into latest.json.
@@ -26,6 +28,8 @@ const PAGE_ENTRY = `
 import { attachmentsRepo, mediaChunksRepo, openPartition } from './renderer/src/db/index.ts';
 import { KeySlot, newDataKey } from './renderer/src/vault/index.ts';
 import { importMedia } from './renderer/src/services/inspection/media-import.ts';
+import { sealJsonAsync } from './renderer/src/vault/sealed-json.ts';
+import { createSHA256 } from 'hash-wasm';
 const CHUNK = 4 * 1024 * 1024;
 const file = () => document.querySelector('#pick').files[0];
 globalThis.videoBench = {
@@ -35,6 +39,33 @@ globalThis.videoBench = {
     let bytes = 0;
     for (let at = 0; at < f.size; at += CHUNK) bytes += (await f.slice(at, at + CHUNK).arrayBuffer()).byteLength;
     return { ms: performance.now() - t0, bytes };
+  },
+  // Where the import's time goes: each stage alone over the file's first 256 MiB (read included).
+  async stages() {
+    const f = file();
+    const n = Math.min(64, Math.ceil(f.size / CHUNK));
+    const bytesOf = async (i) => new Uint8Array(await f.slice(i * CHUNK, (i + 1) * CHUNK).arrayBuffer());
+    const timed = async (step) => {
+      const t0 = performance.now();
+      let total = 0;
+      for (let i = 0; i < n; i++) { const b = await bytesOf(i); total += b.length; await step(b, i); }
+      return total / 1024 / 1024 / ((performance.now() - t0) / 1000);
+    };
+    const h = await createSHA256();
+    h.init();
+    const key = newDataKey();
+    const aad = new TextEncoder().encode('bench');
+    const slot = new KeySlot();
+    slot.unlock(newDataKey());
+    const db = openPartition('field-stages', slot);
+    const chunks = mediaChunksRepo(db);
+    const out = {
+      hashMBps: await timed(async (b) => { h.update(b); }),
+      sealMBps: await timed(async (b) => { await sealJsonAsync(key, { attachmentId: 'a', index: 0, bytes: b }, aad); }),
+      sealAndWriteMBps: await timed(async (b, i) => { await chunks.put('att-stage', i, b); }),
+    };
+    db.close();
+    return out;
   },
   async importFile() {
     const f = file();
@@ -89,6 +120,7 @@ interface Measured {
   readonly rawReadMBps: Stats;
   readonly importMBps: Stats;
   readonly importPeakHeapMB: Stats;
+  readonly stagesOnFirst256MiB: { readHashMBps: Stats; readSealMBps: Stats; readSealWriteMBps: Stats };
 }
 
 async function measure(ctx: BenchContext): Promise<Measured> {
@@ -98,6 +130,9 @@ async function measure(ctx: BenchContext): Promise<Measured> {
   const raw: number[] = [];
   const imported: number[] = [];
   const heap: number[] = [];
+  const hash: number[] = [];
+  const seal: number[] = [];
+  const sealWrite: number[] = [];
   for (let i = 0; i < REPEATS; i += 1) {
     const { context } = await launchProfile(ctx);
     try {
@@ -114,6 +149,16 @@ async function measure(ctx: BenchContext): Promise<Measured> {
           globalThis as unknown as { videoBench: { rawRead(): Promise<{ ms: number; bytes: number }> } }
         ).videoBench.rawRead(),
       );
+      const st = await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            videoBench: { stages(): Promise<{ hashMBps: number; sealMBps: number; sealAndWriteMBps: number }> };
+          }
+        ).videoBench.stages(),
+      );
+      hash.push(st.hashMBps);
+      seal.push(st.sealMBps);
+      sealWrite.push(st.sealAndWriteMBps);
       const m = await page.evaluate(() =>
         (
           globalThis as unknown as {
@@ -127,12 +172,21 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       raw.push(mbps(r.bytes, r.ms));
       imported.push(mbps(m.bytes, m.ms));
       heap.push(m.peakHeap / 1024 / 1024);
-      ctx.log(`run ${i + 1}: raw read ${raw.at(-1)!.toFixed(0)} MB/s, import ${imported.at(-1)!.toFixed(1)} MB/s`);
+      ctx.log(
+        `run ${i + 1}: raw read ${raw.at(-1)!.toFixed(0)} MB/s, import ${imported.at(-1)!.toFixed(1)} MB/s ` +
+          `(alone: read+hash ${st.hashMBps.toFixed(0)}, read+seal ${st.sealMBps.toFixed(0)}, read+seal+write ${st.sealAndWriteMBps.toFixed(0)} MB/s)`,
+      );
     } finally {
       await context.close();
     }
   }
-  return { fileBytes: rec.size, rawReadMBps: stats(raw), importMBps: stats(imported), importPeakHeapMB: stats(heap) };
+  return {
+    fileBytes: rec.size,
+    rawReadMBps: stats(raw),
+    importMBps: stats(imported),
+    importPeakHeapMB: stats(heap),
+    stagesOnFirst256MiB: { readHashMBps: stats(hash), readSealMBps: stats(seal), readSealWriteMBps: stats(sealWrite) },
+  };
 }
 
 function save(m: Measured): void {
