@@ -35,6 +35,7 @@ import type { EvidenceIndexRow, LogAlarmRecord, LogAlarmReviewRow } from './migr
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 import type { DocDraftRow } from './migrations/field-v10.js';
 import type { UsbBundleRow } from './migrations/field-v12.js';
+import type { MediaChunkRow, MediaClipRow } from './migrations/field-v11.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -63,6 +64,8 @@ export class FieldDb extends Dexie {
   declare docDrafts: Table<DocDraftRow, [string, string]>;
   /** v12: USB results bundles exported and receipts bundles imported. */
   declare usbBundles: Table<UsbBundleRow, string>;
+  declare mediaChunks: Table<MediaChunkRow, [string, number]>;
+  declare mediaClips: Table<MediaClipRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

@@ -24,6 +24,7 @@ export * from './repos/doc-drafts.repo.js';
 export * from './evidence-rows.js';
 export * from './repos/attachments.repo.js';
 export * from './repos/evidence-index.repo.js';
+export * from './repos/media-chunks.repo.js';
 export * from './repos/journal.repo.js';
 export * from './repos/outbox-uploads.repo.js';
 export * from './repos/outbox-review.repo.js';

@@ -13,6 +13,7 @@ import { FIELD_V6_VERSION, fieldV6 } from './field-v6.js';
 import { FIELD_V7_VERSION, fieldV7 } from './field-v7.js';
 import { FIELD_V8_VERSION, fieldV8 } from './field-v8.js';
 import { FIELD_V10_VERSION, fieldV10 } from './field-v10.js';
+import { FIELD_V11_VERSION, fieldV11 } from './field-v11.js';
 import { FIELD_V12_VERSION, fieldV12 } from './field-v12.js';
 import { FIELD_V14_VERSION, fieldV14 } from './field-v14.js';
 
@@ -26,6 +27,7 @@ export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV7,
   fieldV8,
   fieldV10,
+  fieldV11,
   fieldV12,
   fieldV14,
 ];
@@ -38,6 +40,7 @@ export const FIELD_SCHEMA_VERSION = Math.max(
   FIELD_V7_VERSION,
   FIELD_V8_VERSION,
   FIELD_V10_VERSION,
+  FIELD_V11_VERSION,
   FIELD_V12_VERSION,
   FIELD_V14_VERSION,
 );

@@ -8,7 +8,7 @@ import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type Uploa
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
 import { createReceiptVerifier } from '../../sync/receipt-verify.js';
 import { createLogAlarmReview } from './log-alarm.js';
-import { isLegacyReceipt, transparencyRepo } from '../../db/index.js';
+import { isLegacyReceipt, mediaChunksRepo, transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
@@ -72,6 +72,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     tokens: rt.tokens,
     uploads,
     source: attachments,
+    media: mediaChunksRepo(rt.dbs.field),
     now: () => rt.now().getTime(),
     onProgress: () => rt.emit('outbox'),
   });

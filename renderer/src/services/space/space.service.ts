@@ -47,9 +47,10 @@ function browserEstimate(): Promise<{ usage?: number; quota?: number }> {
 }
 
 type Evidence = AttachmentRow & { readonly kind: 'photo' | 'scan' };
-const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
+// Recordings are not reclaimed (their bytes are chunked; the reclaim path hashes one Blob).
+const isEvidence = (a: AttachmentRow): a is Evidence => a.kind === 'photo' || a.kind === 'scan';
 type Summary = EvidenceSummary & { readonly kind: 'photo' | 'scan' };
-const isEvidenceSummary = (a: EvidenceSummary): a is Summary => a.kind !== 'signature';
+const isEvidenceSummary = (a: EvidenceSummary): a is Summary => a.kind === 'photo' || a.kind === 'scan';
 
 export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
   const { attachments, results, tasks } = rt.repos;
