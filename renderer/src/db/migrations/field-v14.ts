@@ -14,6 +14,7 @@
  */
 import type { Dexie } from 'dexie';
 import type { LogAlarmRow, LogCheckpointRow } from './field-v7.js';
+import type { AttachmentRow } from '../evidence-rows.js';
 
 export const FIELD_V14_VERSION = 14;
 
@@ -26,7 +27,7 @@ export interface EvidenceIndexRow {
   readonly id: string;
   readonly taskId: string;
   readonly resultId: string;
-  readonly kind: 'photo' | 'scan' | 'signature';
+  readonly kind: AttachmentRow['kind'];
   readonly fileName: string;
   readonly mime: string;
   /** Bytes of the original as captured (kept after a reclaim). */
