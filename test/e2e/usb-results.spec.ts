@@ -46,7 +46,7 @@ test('results out and receipts back on a USB stick: published once, nothing sent
 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '传输（U盘）' }).click();
   await expect(page.getByRole('heading', { name: '传输（U盘）', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('usb-pending')).toHaveText('待上传结果：1 条');
+  await expect(page.getByTestId('usb-pending')).toHaveText('可导出的待上传结果：1 条');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: '导出待上传结果' }).click();
   const file = await download;
@@ -79,7 +79,7 @@ test('results out and receipts back on a USB stick: published once, nothing sent
   await expect(page.getByTestId('usb-receipts-outcome')).toHaveText(
     '回执已核验：1 条结果已被平台接收（其中 1 条已公示）。',
   );
-  await expect(page.getByTestId('usb-pending')).toHaveText('待上传结果：0 条');
+  await expect(page.getByTestId('usb-pending')).toHaveText('可导出的待上传结果：0 条');
   await openOutbox(page);
   await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText('已公示');
   await expect(page.getByRole('table', { name: '已上传的检查结果' }).getByTestId('log-verified')).toHaveText(

@@ -205,6 +205,9 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await shot(page, 'sync-again');
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '传输（U盘）' }).click();
   await expect(page.getByRole('heading', { name: '传输（U盘）', level: 1 })).toBeVisible();
+  // The result set aside for review counts in 待上传 but cannot go on a stick: the screen says why.
+  await expect(page.getByTestId('usb-pending')).toHaveText('可导出的待上传结果：0 条');
+  await expect(page.getByTestId('usb-held')).toContainText('另有 1 条需先在「待上传」中处理');
   await shot(page, 'usb');
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '存储空间' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('存储空间');

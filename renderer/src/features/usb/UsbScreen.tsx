@@ -8,6 +8,7 @@ import { useRef, useState } from 'react';
 import { services } from '../../services/index.js';
 import type { UsbProgress } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
+import { useUi } from '../../state/ui.js';
 import { exportedText, progressText, receiptsText } from './usb-text.js';
 
 type Outcome = { readonly ok: boolean; readonly text: string } | null;
@@ -68,6 +69,10 @@ export function UsbScreen() {
     (l) => services.outbox.subscribe(l),
     [],
   );
+  // The navigation's 待上传 count also holds results that wait for the inspector (需处理, paused):
+  // those cannot be exported, and the screen says so rather than contradict the badge.
+  const waiting = useUi((s) => s.pendingCount);
+  const held = pending === undefined || pending === null ? 0 : Math.max(0, waiting - pending);
   const out = useStep();
   const back = useStep();
   const [exported, setExported] = useState<Outcome>(null);
@@ -115,7 +120,12 @@ export function UsbScreen() {
       </p>
       <section className="card" aria-labelledby="usb-export-title">
         <h2 id="usb-export-title">导出待上传结果</h2>
-        <p data-testid="usb-pending">待上传结果：{pending ?? '…'} 条</p>
+        <p data-testid="usb-pending">可导出的待上传结果：{pending ?? '…'} 条</p>
+        {held > 0 ? (
+          <p className="small muted" data-testid="usb-held">
+            另有 {held} 条需先在「待上传」中处理，不能导出。
+          </p>
+        ) : null}
         <button
           type="button"
           className="btn btn-primary"
