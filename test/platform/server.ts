@@ -21,6 +21,7 @@ import { startPublisher } from './publisher.js';
 import { createRouter } from './router.js';
 import type { Platform } from './state.js';
 import { createTus } from './routes/uploads.js';
+import { buildStationBundle, type BuiltStationBundle, type StationBundleRequest } from './station-bundle.js';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -59,6 +60,8 @@ export interface StartedPlatform {
   adminSecret: string;
   /** The log's verifier key (C2SP signed-note form): what the app pins as `platformLogKey`. */
   logKey: string;
+  /** A signed station bundle for the named inspectors (what the admin route and the CLI hand out). */
+  stationBundle(req: StationBundleRequest): Promise<BuiltStationBundle>;
   /** TEST-ONLY: makes the platform rewrite its log history (drop or reorder an entry). */
   rewriteLog(kind: 'drop' | 'reorder', index: number): void;
 }
@@ -123,6 +126,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     adminSecret: p.adminSecret,
     logKey: p.logKey.verifierKey,
     rewriteLog: (kind, index) => rewriteLog(db, kind, index),
+    stationBundle: (req) => buildStationBundle(p, req),
     async close() {
       if (closed) return;
       closed = true;
