@@ -39,6 +39,7 @@ import { createOutboxService, type OutboxController } from './outbox/outbox.serv
 import { createRuntime, type Repositories, type Runtime, type ServiceDeps } from './runtime.js';
 import { createIntegrityService, createStorageService, type LedgerStore } from './storage/storage.service.js';
 import { createSyncService } from './sync/sync.service.js';
+import { createStationBundleService } from './station-bundle/station-bundle.service.js';
 import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
@@ -112,6 +113,10 @@ export function createServices(
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
     space: createSpaceService(rt),
+    stationBundle: createStationBundleService(rt, {
+      beforeCreditFiles: () => enterprises.followSearch(),
+      syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
+    }),
     internals: {
       runtime: rt,
       outbox,
