@@ -24,6 +24,7 @@ interface Figures {
   readonly message: string;
   readonly tasks: number;
   readonly records: number;
+  readonly steps?: Record<string, number>;
 }
 interface StationBench {
   setup(url: string, certNo: string, password: string, logKey: string): Promise<void>;
@@ -95,7 +96,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
           what,
         );
         if (!f.ok) throw new Error(`${what} failed: ${f.message}`);
-        ctx.log(`${what}: ${f.records} credit files, ${f.tasks} tasks, searchable in ${f.seconds.toFixed(1)} s`);
+        const steps = Object.entries(f.steps ?? {})
+          .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+          .join(', ');
+        ctx.log(
+          `${what}: ${f.records} credit files, ${f.tasks} tasks, searchable in ${f.seconds.toFixed(1)} s${steps ? ` (${steps})` : ''}`,
+        );
         return f;
       } finally {
         await x.context.close();

@@ -12,12 +12,27 @@ import { fromBase64Url } from '../../../renderer/src/vault/index.js';
 
 let s: CreatedServices | null = null;
 
+/** Workers started by this page, by script name: shows that the import prepared pages in feed workers. */
+const started: Record<string, number> = {};
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class extends NativeWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    const name = String(url)
+      .replace(/^.*\//, '')
+      .replace(/-[A-Za-z0-9_-]{8}\.js$/, '');
+    started[name] = (started[name] ?? 0) + 1;
+  }
+};
+
 interface Figures {
   readonly seconds: number;
   readonly ok: boolean;
   readonly message: string;
   readonly tasks: number;
   readonly records: number;
+  /** Seconds from the start to the first progress report of each import step. */
+  readonly steps?: Record<string, number>;
 }
 
 /** Signs in online and hands the station key to the cache, as the vault's unlock does. */
@@ -84,8 +99,17 @@ async function importFile(): Promise<Figures> {
   const file = (document.getElementById('bundle') as HTMLInputElement).files?.[0];
   if (!file) throw new Error('no bundle file picked');
   const start = performance.now();
-  const result = await services().stationBundle.importFile(file);
-  return figures(start, result.ok, result.ok ? '导入完成' : result.error.message);
+  const steps: Record<string, number> = {};
+  const result = await services().stationBundle.importFile(file, {
+    onProgress: (p) => {
+      steps[p.step] ??= (performance.now() - start) / 1000;
+    },
+  });
+  const f = await figures(start, result.ok, result.ok ? '导入完成' : result.error.message);
+  return {
+    ...f,
+    steps: { ...steps, ...Object.fromEntries(Object.entries(started).map(([k, n]) => [`worker:${k}`, n])) },
+  };
 }
 
 const api = { setup, syncNetwork, importFile };

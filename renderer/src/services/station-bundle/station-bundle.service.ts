@@ -14,7 +14,7 @@ import type {
   StationImportResult,
 } from './station-bundle.api.js';
 import { applyBlocks, applyReference, applyTasks } from './station-bundle.apply.js';
-import { importCreditFiles } from './station-bundle.credit.js';
+import { runCreditImport } from './station-bundle.runner.js';
 import { openStationBundle } from './station-bundle.open.js';
 
 export interface StationBundleHooks {
@@ -55,12 +55,13 @@ export function createStationBundleService(rt: Runtime, hooks: StationBundleHook
 
     hooks.beforeCreditFiles?.();
     const records = c.info.enterprises.records;
-    const credit = await importCreditFiles(
+    const credit = await runCreditImport(
       {
+        cache: rt.dbs.cache,
         repo: rt.repos.enterprises,
-        seal: rt.dbs.cache.cacheKey ? { dbName: rt.dbs.cache.name, key: rt.dbs.cache.cacheKey } : null,
         pageSize: rt.deps.pageSize ?? 1000,
         now: rt.now,
+        useWorker: rt.deps.useWorker ?? false,
         ...(o.signal ? { signal: o.signal } : {}),
         onProgress: (done) =>
           progress({ step: 'enterprises', message: `正在导入企业档案 ${done}/${records}`, done, total: records }),
