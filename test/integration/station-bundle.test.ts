@@ -194,4 +194,41 @@ describe('station bundle import', () => {
     expect(requests.some((u) => u.pathname.startsWith(`${API.enterprises}/snapshot`))).toBe(false);
     expect(await s.enterprises.count()).toBe(info.enterprises.records);
   });
+
+  it('cancelled while verifying writes nothing; cancelled in the credit files resumes from the last page written', async () => {
+    const { s, dbs } = await freshProfile();
+    const { bytes, info } = await bundleFor([me.inspectorId]);
+    expect(info.enterprises.members.length).toBeGreaterThan(2);
+
+    const early = new AbortController();
+    const first = await s.stationBundle.importFile(blob(bytes), {
+      signal: early.signal,
+      onProgress: (p) => {
+        if (p.step === 'reading') early.abort();
+      },
+    });
+    expect(first).toEqual({ ok: false, error: { kind: 'cancelled', message: '已取消导入，未写入任何数据' } });
+    expect(await state(s, dbs)).toMatchObject({ tasks: 0, enterprises: 0, taskCursor: '0', blocks: 0 });
+
+    const late = new AbortController();
+    const second = await s.stationBundle.importFile(blob(bytes), {
+      signal: late.signal,
+      onProgress: (p) => {
+        if (p.step === 'enterprises' && p.done > 0) late.abort();
+      },
+    });
+    expect(second).toMatchObject({ ok: false, error: { kind: 'cancelled' } });
+    const partial = await s.enterprises.count();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(info.enterprises.records);
+    const cursor = (await syncStateRepo(dbs.cache.syncState).get('enterprises')).cursor;
+    expect(info.enterprises.members.map((m) => m.cursor)).toContain(cursor);
+
+    // Not recorded as imported: the same file again continues after the last member written.
+    const third = await s.stationBundle.importFile(blob(bytes));
+    if (!third.ok) throw new Error(third.error.message);
+    expect(third.summary.enterprises).toBe(info.enterprises.records - partial);
+    expect(await s.enterprises.count()).toBe(info.enterprises.records);
+    expect((await syncStateRepo(dbs.cache.syncState).get('enterprises')).cursor).toBe(info.enterprises.cursor);
+  });
 });
