@@ -97,7 +97,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
         );
         if (!f.ok) throw new Error(`${what} failed: ${f.message}`);
         const steps = Object.entries(f.steps ?? {})
-          .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+          .map(([k, v]) => (k.startsWith('worker:') ? `${k} ×${v}` : `${k} ${v.toFixed(1)} s`))
           .join(', ');
         ctx.log(
           `${what}: ${f.records} credit files, ${f.tasks} tasks, searchable in ${f.seconds.toFixed(1)} s${steps ? ` (${steps})` : ''}`,
