@@ -26,7 +26,6 @@ export {
 } from './webcrypto.js';
 export {
   ADMIN_STATION_BUNDLE_PATH,
-  PLATFORM_SENDER_ID,
   STATION_ENTRY,
   StationDocBlocksSchema,
   StationInfoSchema,

@@ -14,8 +14,6 @@ import { SnapshotManifestSchema } from '../protocol/index.js';
 import { concat } from './bundle.format.js';
 import { subtle, utf8Encode, type BundleKey } from './webcrypto.js';
 
-/** The platform's sender id in station (and receipts) bundle headers. */
-export const PLATFORM_SENDER_ID = 'platform';
 /** The admin route that hands out a station bundle (query: inspectors=<id>,<id>). */
 export const ADMIN_STATION_BUNDLE_PATH = '/v1/admin/station-bundle';
 

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  PLATFORM_SENDER_ID,
   generateSigningKeyPair,
   exportPublicKey,
   sealBundleToBytes,
@@ -24,6 +23,7 @@ import type { CreatedServices } from '../../renderer/src/services/index.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import { fromBase64Url } from '../../renderer/src/vault/index.js';
+import { parseVerifierKey } from '../../shared/transparency/signed-note.js';
 import { startPlatform, type DemoLogin, type StartedPlatform } from '../platform/server.js';
 import { authed, login } from '../platform/testkit.js';
 
@@ -80,6 +80,13 @@ async function bundleFor(inspectorIds: string[]): Promise<{ bytes: Uint8Array; i
   return { bytes: new Uint8Array(Buffer.concat(parts)), info: built.info };
 }
 
+/** The name the platform signs bundles under: its log's origin, from the pinned verifier key. */
+function platformName(): string {
+  const v = parseVerifierKey(platform.logKey);
+  if (!v.ok) throw new Error(v.error.message);
+  return v.value.name;
+}
+
 const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
 
 /** What an import may change, to show that a refused one changed none of it. */
@@ -114,7 +121,7 @@ describe('station bundle import', () => {
     const recipient = await stationRecipientKeys(stationKey.key, stationKey.keyId);
     const forged = await sealBundleToBytes([{ name: 'station.json', data: new Uint8Array(2) }], {
       kind: 'station',
-      senderId: PLATFORM_SENDER_ID,
+      senderId: platformName(),
       signingKey: forger.privateKey,
       senderPublicKey: await exportPublicKey(forger.publicKey),
       recipientPublicKey: recipient.publicKey,
@@ -132,7 +139,7 @@ describe('station bundle import', () => {
       blob(
         await sealBundleToBytes([{ name: 'station.json', data: new Uint8Array(2) }], {
           kind: 'station',
-          senderId: PLATFORM_SENDER_ID,
+          senderId: platformName(),
           signingKey: forger.privateKey,
           senderPublicKey: await exportPublicKey(forger.publicKey),
           recipientPublicKey: other.publicKey,

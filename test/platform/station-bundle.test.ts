@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_STATION_BUNDLE_PATH,
-  PLATFORM_SENDER_ID,
   STATION_ENTRY,
   StationDocBlocksSchema,
   StationInfoSchema,
@@ -51,7 +50,7 @@ async function openOptions(call: Call): Promise<OpenOptions> {
   if (!verifier.ok) throw new Error(verifier.error.message);
   return {
     recipient,
-    trustedSenders: [{ senderId: PLATFORM_SENDER_ID, publicKey: verifier.value.publicKey }],
+    trustedSenders: [{ senderId: verifier.value.name, publicKey: verifier.value.publicKey }],
     seenBundleIds: new Set<string>(),
     expectKind: 'station',
   };

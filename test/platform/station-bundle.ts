@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { DOC_TYPES, type DocType } from '../../shared/protocol/index.js';
 import {
-  PLATFORM_SENDER_ID,
   STATION_ENTRY,
   sealBundle,
   stationRecipientKeys,
@@ -153,7 +152,7 @@ export async function buildStationBundle(p: Platform, req: StationBundleRequest)
   const signingKey = await importSigningPrivateKey(new Uint8Array(p.logKey.pkcs8));
   const bytes = sealBundle(entries, {
     kind: 'station',
-    senderId: PLATFORM_SENDER_ID,
+    senderId: p.logKey.origin,
     signingKey,
     senderPublicKey: new Uint8Array(p.logKey.publicKey),
     recipientPublicKey: recipient.publicKey,

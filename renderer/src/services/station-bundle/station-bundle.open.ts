@@ -6,7 +6,6 @@
  * reason and nothing has been touched.
  */
 import {
-  PLATFORM_SENDER_ID,
   STATION_ENTRY,
   StationDocBlocksSchema,
   StationInfoSchema,
@@ -106,7 +105,8 @@ export async function openStationBundle(file: Blob, d: OpenDeps): Promise<OpenOu
   try {
     opened = await openBundle(readFile(file, d), {
       recipient: await stationRecipientKeys(d.stationKey.key, d.stationKey.keyId),
-      trustedSenders: [{ senderId: PLATFORM_SENDER_ID, publicKey: verifier.value.publicKey }],
+      // The platform signs as its log (name and key of the pinned verifier key), as for receipts bundles.
+      trustedSenders: [{ senderId: verifier.value.name, publicKey: verifier.value.publicKey }],
       seenBundleIds: { has: d.seen },
       expectKind: 'station',
     });
