@@ -27,15 +27,34 @@ const restrict = (patterns) => ['error', { patterns }];
 const RENDERER_SRC = path.join(import.meta.dirname, 'renderer', 'src');
 
 // The renderer's layers, top to bottom:
-//   app → features → ui, state → services → sync, search, print, platform → db → vault
+//   app → features → ui, state → services → sync, credit-files, print, platform → db → vault
 // A file in the folder on the left may import only the folders listed (its own included); shared/
-// and libraries are governed by the rules further down. Among sync, search, print and platform only
+// and libraries are governed by the rules further down. Among sync, print and platform only
 // sync → platform is allowed (the pull and push engines talk through the HTTP client and tokens);
 // the others stay independent so each can run on its own thread without dragging the rest in.
+// credit-files/ is the credit-file pipeline, one folder whose parts are layers of their own:
+// download/ and import/ (the pull worker and its feed workers; they call each other: a feed worker
+// downloads and prepares one page) sit where sync/ sits; search/ (the search worker) sits beside
+// them and reaches neither; store/ belongs to the db layer (the barrel db/index.ts re-exports it, and
+// everything outside the db layer goes through that barrel); validate/ (the zod compilers) and the
+// folder's own root files (the summary columns, the timing sink, the progress port) import nothing
+// else from the renderer, so every part may use them.
 // sw/ (the service worker's own thread) and vault/ (key hierarchy, sealing; any thread) import
 // nothing else from the renderer. testing/ (test builders) may import anything but only tests
 // import it; *.test.ts(x) may import any layer (they build fixtures), still only through the barrels.
-const BELOW_SERVICES = ['sync', 'search', 'print', 'platform', 'db', 'vault'];
+const PIPELINE_BASE = ['credit-files', 'credit-files/validate'];
+const PIPELINE_WORKERS = ['credit-files/download', 'credit-files/import'];
+const BELOW_SERVICES = [
+  'sync',
+  ...PIPELINE_WORKERS,
+  'credit-files/search',
+  'credit-files/store',
+  ...PIPELINE_BASE,
+  'print',
+  'platform',
+  'db',
+  'vault',
+];
 const RENDERER_LAYERS = {
   'main.tsx': ['app', 'sw', 'styles'],
   app: ['app', 'features', 'ui', 'state', 'services', 'styles'],
@@ -43,26 +62,41 @@ const RENDERER_LAYERS = {
   ui: ['ui'],
   state: ['state', 'services'],
   services: ['services', ...BELOW_SERVICES],
-  sync: ['sync', 'platform', 'db', 'vault'],
-  search: ['search', 'db', 'vault'],
+  sync: ['sync', ...PIPELINE_WORKERS, ...PIPELINE_BASE, 'platform', 'db', 'vault'],
+  'credit-files/download': [...PIPELINE_WORKERS, ...PIPELINE_BASE, 'platform', 'db', 'vault'],
+  'credit-files/import': [...PIPELINE_WORKERS, ...PIPELINE_BASE, 'platform', 'db', 'vault'],
+  'credit-files/search': ['credit-files/search', ...PIPELINE_BASE, 'db', 'vault'],
+  'credit-files/store': ['credit-files/store', ...PIPELINE_BASE, 'db', 'vault'],
+  'credit-files/validate': ['credit-files/validate'],
+  'credit-files': ['credit-files'],
   print: ['print', 'db', 'vault'],
   platform: ['platform', 'db', 'vault'],
-  db: ['db', 'vault'],
+  db: ['db', 'credit-files/store', ...PIPELINE_BASE, 'vault'],
   vault: ['vault'],
   sw: ['sw'],
   testing: ['testing', 'app', 'features', 'ui', 'state', 'services', ...BELOW_SERVICES],
 };
+/** The db layer: db/ and the pipeline's store, reached from outside only through db/index.ts. */
+const DB_LAYERS = new Set(['db', 'credit-files/store']);
 /** Layers above services reach the data layer only through the services barrel (the singleton + contract types). */
 const UI_LAYERS = new Set(['app', 'features', 'state']);
 
 const isTest = (file) => /\.test\.tsx?$/.test(file);
 const withoutExt = (file) => file.replace(/\.(js|jsx|ts|tsx|mjs|cjs)$/, '');
 
-/** 'db/repos/x.ts' → { layer: 'db', rest: 'repos/x' }; 'main.tsx' → { layer: 'main.tsx', rest: '' }; null outside renderer/src. */
+/**
+ * 'db/repos/x.ts' → { layer: 'db', rest: 'repos/x' }; 'main.tsx' → { layer: 'main.tsx', rest: '' };
+ * 'credit-files/store/x.ts' → { layer: 'credit-files/store', rest: 'x' } (the pipeline's parts are
+ * layers; its root files are the layer 'credit-files'); null outside renderer/src.
+ */
 function rendererPlace(absolute) {
   const rel = path.relative(RENDERER_SRC, absolute);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
   const [layer = '', ...rest] = rel.split(path.sep);
+  if (layer === 'credit-files' && rest.length > 1) {
+    const [part = '', ...inner] = rest;
+    return { layer: `${layer}/${part}`, rest: withoutExt(inner.join('/')) };
+  }
   return { layer, rest: withoutExt(rest.join('/')) };
 }
 
@@ -133,10 +167,10 @@ const layersPlugin = {
           if (typeof source !== 'string' || !source.startsWith('.')) return;
           const to = rendererPlace(path.resolve(path.dirname(file), source));
           if (!to) return;
-          if (to.layer === 'db' && from?.layer !== 'db' && to.rest !== 'index') {
+          if (DB_LAYERS.has(to.layer) && !DB_LAYERS.has(from?.layer) && !(to.layer === 'db' && to.rest === 'index')) {
             context.report({
               node,
-              message: `Import the db layer through renderer/src/db/index.ts, not its internal module db/${to.rest}: repositories, rows and migrations stay private to db/.`,
+              message: `Import the db layer through renderer/src/db/index.ts, not its internal module ${to.layer}/${to.rest}: repositories, rows and migrations stay private to the db layer (db/ and credit-files/store/).`,
             });
             return;
           }
@@ -150,7 +184,7 @@ const layersPlugin = {
           if (allowed && !allowed.includes(to.layer)) {
             context.report({
               node,
-              message: `Renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault): ${from.layer}/ may import only ${allowed.map((l) => `${l}/`).join(', ')}, not ${to.layer}/.`,
+              message: `Renderer layers (app → features → ui, state → services → sync, credit-files, print, platform → db → vault): ${from.layer}/ may import only ${allowed.map((l) => `${l}/`).join(', ')}, not ${to.layer}/.`,
             });
             return;
           }

@@ -123,6 +123,14 @@ function handlerDeps(
           owner === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(owner, options),
       };
     },
+    open: ({ sender }: { sender: Electron.WebContents }) => {
+      const owner = BrowserWindow.fromWebContents(sender);
+      return {
+        documentsDir: app.getPath('documents'),
+        showOpenDialog: (options: Electron.OpenDialogOptions) =>
+          owner === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(owner, options),
+      };
+    },
     update: createUpdateService({
       running: { version: app.getVersion(), platform: process.platform, arch: process.arch },
       publicKeys: UPDATE_PUBLIC_KEYS,

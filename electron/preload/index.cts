@@ -25,6 +25,8 @@ const METHODS = {
   'vault:locked': 'reportLocked',
   'print:pdf': 'printPdf',
   'file:save-pdf': 'savePdf',
+  'file:save-bundle': 'saveBundle',
+  'file:open-bundle': 'openBundle',
   'update:pick-package': 'pickUpdatePackage',
   'update:install-staged': 'installStagedUpdate',
 } as const;

@@ -11,6 +11,8 @@ import { IdSchema } from '../protocol/common.js';
 
 /** Largest PDF accepted over IPC (print or save). A4 inspection documents are far smaller. */
 export const MAX_PDF_BYTES = 50 * 1024 * 1024;
+/** Largest USB bundle file main reads or writes for the renderer (results with evidence, station data). */
+export const MAX_BUNDLE_FILE_BYTES = 1024 * 1024 * 1024;
 /** Largest wrapped data key (opaque JSON from the renderer's vault) main stores for an inspector. */
 export const MAX_WRAPPED_KEY_CHARS = 4 * 1024;
 /** Largest access token the renderer may hand back when it reports one as rejected. */
@@ -64,6 +66,21 @@ function isPdfMagic(b: Uint8Array): boolean {
   return b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46 && b[4] === 0x2d;
 }
 
+/** "SIBUNDLE": the first bytes of every sealed bundle file (shared/bundle/bundle.format.ts). */
+export function isBundleMagic(b: Uint8Array): boolean {
+  const magic = [0x53, 0x49, 0x42, 0x55, 0x4e, 0x44, 0x4c, 0x45];
+  return b.byteLength >= magic.length && magic.every((m, i) => b[i] === m);
+}
+
+const bundleBytes = z
+  .instanceof(Uint8Array, { message: '应为数据包字节（Uint8Array）' })
+  .refine((b) => b.byteLength <= MAX_BUNDLE_FILE_BYTES, {
+    message: `数据包超过 ${MAX_BUNDLE_FILE_BYTES / 1024 / 1024} MB 上限`,
+    params: { [TOO_LARGE_PARAM]: true },
+    abort: true,
+  })
+  .refine(isBundleMagic, { message: '不是数据包文件（缺少 SIBUNDLE 文件头）' });
+
 /** Whose tokens or wrapped key a call is about: the platform's inspector id. */
 export const InspectorIdSchema = IdSchema;
 
@@ -109,6 +126,11 @@ export const DeploymentConfigSchema = z.object({
   stationCode: z.string().nullable(),
   /** The platform's transparency-log verifier key (C2SP signed-note form) receipts are checked against. */
   platformLogKey: z.string().max(300).optional(),
+  /** The platform's USB bundle key (raw X25519, hex) results bundles are encrypted to. */
+  platformBundleKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Absolute path of the file read, or null in demo mode. */
   source: z.string().nullable(),
   /** Minutes without input after which the renderer locks the inspector's vault. */
@@ -230,6 +252,20 @@ export const IPC_CONTRACT = {
     request: z.object({ bytes: pdfBytes, suggestedName: SuggestedFileNameSchema }).strict(),
     /** saved:false when the inspector cancelled the save dialog. */
     response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /** Save dialog for a sealed USB bundle; main writes the bytes only after the inspector chose the file. */
+  'file:save-bundle': {
+    method: 'saveBundle',
+    request: z.object({ bytes: bundleBytes, suggestedName: SuggestedFileNameSchema }).strict(),
+    /** saved:false when the inspector cancelled the save dialog. */
+    response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /** Open dialog for a sealed USB bundle; main reads the chosen file (size and magic checked) and returns its bytes. */
+  'file:open-bundle': {
+    method: 'openBundle',
+    request: NoArgs,
+    /** bytes:null when the inspector cancelled the open dialog. */
+    response: z.object({ bytes: bundleBytes.nullable(), name: z.string().max(300).nullable() }),
   },
   /** Folder dialog → verify signature, version, platform, size and SHA-256 → stage. UPDATE_REJECTED otherwise. */
   'update:pick-package': {

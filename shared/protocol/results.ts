@@ -12,6 +12,7 @@ import {
   resultCodesError,
 } from '../domain/results.js';
 import { FINDING_FOLLOW_UP_STATES } from '../domain/follow-up.js';
+import { CLIPS_PER_FILE_MAX, CLIP_NOTE_MAX, MEDIA_START_SOURCES } from '../domain/media-clips.js';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema, Sha256Schema, UsccSchema } from './common.js';
 import { SignatureB64Schema } from './devices.js';
 
@@ -101,27 +102,64 @@ export const ExifSummarySchema = z.object({
   device: z.string().max(200).nullable(),
 });
 
+/**
+ * A body-camera or audio file: its length and recorded time range, and the clips the inspector
+ * marked (seconds from the start, inside the recording, with a note). The file stays whole.
+ */
+export const MediaRefSchema = z
+  .object({
+    durationS: z.number().nonnegative().nullable(),
+    startedAt: IsoDateTimeSchema.nullable(),
+    endedAt: IsoDateTimeSchema.nullable(),
+    startSource: z.enum(MEDIA_START_SOURCES),
+    clips: z
+      .array(
+        z.object({
+          fromS: z.number().nonnegative(),
+          toS: z.number().positive(),
+          note: z.string().trim().min(1, '片段须有说明').max(CLIP_NOTE_MAX),
+        }),
+      )
+      .max(CLIPS_PER_FILE_MAX),
+  })
+  .superRefine((m, ctx) => {
+    m.clips.forEach((c, i) => {
+      if (c.toS <= c.fromS) ctx.addIssue({ code: 'custom', path: ['clips', i], message: '片段结束时间须晚于开始时间' });
+      else if (m.durationS !== null && c.toS > m.durationS + 0.001)
+        ctx.addIssue({ code: 'custom', path: ['clips', i], message: '片段超出录像时长' });
+    });
+  });
+export type MediaRef = z.infer<typeof MediaRefSchema>;
+
 /** Evidence listed in the payload, so the content hash covers each file's SHA-256. */
-export const EvidenceRefSchema = z.object({
-  id: IdSchema,
-  kind: z.enum(['photo', 'scan']),
-  sha256: Sha256Schema,
-  size: z.number().int().nonnegative(),
-  mime: z.string(),
-  caption: z.string().max(500),
-  capturedAt: IsoDateTimeSchema,
-  /*
-   * Place, clock and EXIF were added later: optional, so earlier payloads parse and hash unchanged.
-   * `clockSkewMs` is platform − device clock (ms) as last measured, null when never measured.
-   */
-  clockSkewMs: z.number().int().nullable().optional(),
-  place: EvidencePlaceSchema.optional(),
-  exif: ExifSummarySchema.nullable().optional(),
-  /** How the photo's EXIF disagrees with this record, in words (shown, never hidden). */
-  exifDifferences: z.array(z.string()).optional(),
-  /** A marked-up copy names the evidence it was drawn on; that original stays in the record unaltered. */
-  annotationOf: z.object({ id: IdSchema, sha256: Sha256Schema }).optional(),
-});
+export const EvidenceRefSchema = z
+  .object({
+    id: IdSchema,
+    kind: z.enum(['photo', 'scan', 'video', 'audio']),
+    sha256: Sha256Schema,
+    size: z.number().int().nonnegative(),
+    mime: z.string(),
+    caption: z.string().max(500),
+    capturedAt: IsoDateTimeSchema,
+    /*
+     * Place, clock and EXIF were added later: optional, so earlier payloads parse and hash unchanged.
+     * `clockSkewMs` is platform − device clock (ms) as last measured, null when never measured.
+     */
+    clockSkewMs: z.number().int().nullable().optional(),
+    place: EvidencePlaceSchema.optional(),
+    exif: ExifSummarySchema.nullable().optional(),
+    /** How the photo's EXIF disagrees with this record, in words (shown, never hidden). */
+    exifDifferences: z.array(z.string()).optional(),
+    /** A marked-up copy names the evidence it was drawn on; that original stays in the record unaltered. */
+    annotationOf: z.object({ id: IdSchema, sha256: Sha256Schema }).optional(),
+    /** Video and audio only (present exactly for those kinds). */
+    media: MediaRefSchema.optional(),
+  })
+  .superRefine((e, ctx) => {
+    const isMedia = e.kind === 'video' || e.kind === 'audio';
+    if (isMedia !== (e.media !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['media'], message: '录像和录音须带时长与片段信息，照片和扫描件不带' });
+  });
 export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 
 /** Longest note on how an irregular USCC compares with the licence (usccCheck.note). */

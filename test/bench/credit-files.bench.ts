@@ -20,7 +20,7 @@ import { startPlatform } from '../platform/server.js';
 import { feedStats } from '../platform/routes/sync.js';
 import { SnapshotManifestSchema } from '../../shared/protocol/index.js';
 import { gzipSync } from 'node:zlib';
-import type { EnterpriseTimings } from '../../renderer/src/sync/enterprise-timings.js';
+import type { EnterpriseTimings } from '../../renderer/src/credit-files/timing-sink.js';
 import { launchProfile, type BenchContext } from './context.js';
 
 const COUNT = Number(process.env['BENCH_ENTERPRISES'] ?? '200000');

@@ -3,7 +3,7 @@
  * dotted keys they return into test/bench/results/latest.json and prints a table. Figures, never
  * assertions: each module measures its own baseline in the same run.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,10 +47,15 @@ async function main(): Promise<void> {
   }
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const out = join(import.meta.dirname, 'results', 'latest.json');
+  // A filtered run (`npm run bench -- name`) replaces only its own figures; the others stay.
+  const merged: Record<string, number> = {
+    ...(existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>) : {}),
+    ...results,
+  };
   const sorted = Object.fromEntries(
-    Object.keys(results)
+    Object.keys(merged)
       .sort()
-      .map((k) => [k, results[k]!]),
+      .map((k) => [k, merged[k]!]),
   );
   writeFileSync(out, `${JSON.stringify(sorted, null, 2)}\n`);
   console.log(`\n${table(results)}\n\nwritten to ${out}`);

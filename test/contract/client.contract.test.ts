@@ -30,6 +30,8 @@ import {
   ReserveResponseSchema,
   TaskFeedPageSchema,
   VerifyResponseSchema,
+  SNAPSHOT_PATH,
+  SnapshotManifestSchema,
 } from '../../shared/protocol/index.js';
 import { createHttpClient } from '../../renderer/src/platform/http.js';
 import type { RequestSpec, TokenProvider } from '../../renderer/src/platform/http.js';
@@ -93,6 +95,11 @@ function callFor(f: Fixture): Call | null {
           };
     case 'devices':
       return { method: 'POST', path: API.deviceKeys, body: {}, schema: RegisterDeviceKeyResponseSchema };
+    case 'snapshots':
+      // The file itself is read with Range by the snapshot downloader, not this client.
+      return f.request.path === SNAPSHOT_PATH
+        ? { method: 'GET', path: SNAPSHOT_PATH, schema: SnapshotManifestSchema }
+        : null;
     default:
       // Uploads go through the tus client, not this one; the platform side covers them.
       return null;
@@ -160,6 +167,7 @@ describe('the app client reads every golden answer as the protocol says', () => 
         'receipts',
         'reference',
         'results',
+        'snapshots',
         'tasks',
         'uploads',
       ].sort(),

@@ -84,6 +84,12 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
     password: me.password,
   });
 
+  /** The current snapshot as the manifest names it: its hash, ETag and size fill the file requests. */
+  async function snapshotCase(): Promise<Ctx> {
+    const manifest = (await (await call('/v1/sync/enterprises/snapshot')).json()) as { sha256: string; bytes: number };
+    return { ...base(), sha: manifest.sha256, etag: `"${manifest.sha256}"`, size: manifest.bytes };
+  }
+
   function unsigned(task: Task, resultId: string, note?: string): UnsignedUpload {
     return buildUpload(task, resultId, { deviceId: DEVICE, ...(note === undefined ? {} : { note }) });
   }
@@ -419,6 +425,12 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
       h.platform.admin.revokeDevice('dev-contract-keys-lost');
       return { accessToken: lost.accessToken, publicKey: await freshPublicKey() };
     },
+    'snapshots/manifest-200': () => Promise.resolve(base()),
+    'snapshots/manifest-401': () => Promise.resolve(base()),
+    'snapshots/file-206': snapshotCase,
+    'snapshots/file-200-if-range-stale': snapshotCase,
+    'snapshots/file-416': snapshotCase,
+    'snapshots/file-404': () => Promise.resolve({ ...base(), goneSha: '0'.repeat(64) }),
     'tasks/feed-200': () => Promise.resolve(base()),
     'tasks/feed-400-cursor': () => Promise.resolve(base()),
     'tasks/feed-401-expired': () => Promise.resolve(base()),

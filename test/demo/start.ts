@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const configured = process.env.PLATFORM_URL?.trim();
   let platformUrl = configured ?? '';
   let stop: (() => Promise<void>) | null = null;
+  /** The demo platform's public keys the app pins (receipts and USB bundles); a real platform's come from its config. */
+  let keys: { platformLogKey?: string; platformBundleKey?: string } = {};
   if (!configured) {
     const platform = await startPlatform({
       dataDir: resolve(root, process.env.PLATFORM_DATA ?? '.platform-data'),
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     });
     platformUrl = platform.url;
     stop = platform.close;
+    keys = { platformLogKey: platform.logKey, platformBundleKey: platform.bundleKey };
     console.log(`\n演示平台（模拟数据，非真实企业）: ${platform.url}`);
     console.log('演示账号（执法证号 / 密码 / 姓名）:');
     for (const l of platform.logins.slice(0, 6)) console.log(`  ${l.certNo} / ${l.password} / ${l.name}`);
@@ -63,7 +66,12 @@ async function main(): Promise<void> {
   const web = await serveStatic({
     root: join(root, 'dist/renderer'),
     port: Number(process.env.APP_PORT ?? 5173),
-    appConfig: { platformUrl, demo: !configured, stationName: configured ? '' : '演示：威海市环翠区市场监管所' },
+    appConfig: {
+      platformUrl,
+      demo: !configured,
+      stationName: configured ? '' : '演示：威海市环翠区市场监管所',
+      ...keys,
+    },
   });
   console.log('此机器无法获取 Electron 可执行文件（Electron binary not available here），改为提供浏览器版本。');
   console.log(`请在 Chromium 中打开: ${web.url}/`);

@@ -79,6 +79,7 @@ export const test = base.extend<{
         demo: true,
         stationName: '演示：威海市环翠区市场监管所',
         platformLogKey: platform.logKey,
+        platformBundleKey: platform.bundleKey,
       },
     });
     await use(web);

@@ -4,7 +4,7 @@
  * The second test SIGKILLs the browser after the platform committed the upload but before the
  * answer arrived, and checks that the relaunch ends with exactly one result and one publication.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { PublicResultsResponseSchema } from '../../shared/protocol/index.js';
 import { expect, test } from './fixtures.js';
 import { fillAllCompliant, finalize, networkStatus, openMyTask, openOutbox, signIn } from './pages.js';
@@ -79,6 +79,34 @@ test('sign in, sync, inspect offline, reload offline, reconnect: published exact
   await page.getByRole('button', { name: '立即上传' }).click();
   await expect(page.getByTestId('log-alarm-status')).toHaveText('平台记录被改写，上传已停止');
   await expect(page.getByTestId('log-alarm')).toContainText('平台记录被改写：');
+
+  // The review: both signed checkpoints, the evidence file, and resuming only with a reason.
+  const review = page.getByTestId('log-alarm-review');
+  const checkpoints = review.getByRole('table', { name: '相互矛盾的签名检查点' });
+  await expect(checkpoints.getByRole('row', { name: /本机此前验证的检查点/ })).toContainText(/[0-9a-f]{64}/);
+  await expect(checkpoints.getByRole('row', { name: /平台现在给出的检查点/ })).toContainText(/[0-9a-f]{64}/);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    review.getByRole('button', { name: '导出证据（JSON）' }).click(),
+  ]);
+  const evidence = JSON.parse(readFileSync(await file.path(), 'utf8')) as Record<string, unknown>;
+  expect(evidence).toMatchObject({
+    platformLogKey: platform.logKey,
+    seen: { signedCheckpoint: expect.stringContaining('\n\u2014 ') },
+    new: { signedCheckpoint: expect.stringContaining('\n\u2014 ') },
+  });
+  const form = review.getByRole('form', { name: '确认后恢复上传' });
+  const resume = form.getByRole('button', { name: '确认并恢复上传' });
+  await expect(resume).toBeDisabled();
+  await form.getByRole('checkbox').check();
+  await form.getByLabel(/恢复上传的原因/).fill('好');
+  await resume.click();
+  await expect(form.getByRole('alert')).toContainText('请填写恢复上传的原因');
+  await expect(page.getByTestId('log-alarm-status')).toBeVisible();
+  await form.getByLabel(/恢复上传的原因/).fill('管理员已核查：平台维护时回滚了日志，已书面说明');
+  await resume.click();
+  await expect(page.getByTestId('log-alarm-status')).toHaveCount(0);
+  await expect(review).toHaveCount(0);
 });
 
 test('SIGKILLed after the platform committed but before the answer: one result after the relaunch', async ({

@@ -203,6 +203,12 @@ test('every screen at 1366×768 and 1280×720: nothing off-screen, every control
   await shot(page, 'settings-full', { fullPage: true });
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '同步' }).click();
   await shot(page, 'sync-again');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '传输（U盘）' }).click();
+  await expect(page.getByRole('heading', { name: '传输（U盘）', level: 1 })).toBeVisible();
+  await shot(page, 'usb');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '存储空间' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('存储空间');
+  await shot(page, 'storage');
   await openTasks(page);
   expect(await page.getByRole('table', { name: '任务列表' }).count()).toBe(1);
 });

@@ -72,16 +72,11 @@ test('a 20 Mbit/s, 80 ms link that drops once mid-sync: the sync completes with 
   const atDrop = await storedCredits(page);
   expect(atDrop.count).toBeLessThan(RECORDS);
 
+  // Nobody presses anything: a run the drop broke is tried again by the app, from its committed cursor.
   const phase = page.getByTestId('sync-phase');
-  await expect(phase).toHaveText(/同步完成|同步失败/, { timeout: 60_000 });
+  const first = (await phase.innerText()).trim();
+  await expect(phase).toContainText('同步完成', { timeout: 90_000 });
   expect(link.counters().drops).toBe(1);
-  const first = await phase.innerText();
-  if (first.includes('同步失败')) {
-    // The inspector presses 开始同步 again; the pull goes on from its committed cursor.
-    test.info().annotations.push({ type: 'after the drop', description: first });
-    await page.getByRole('button', { name: '开始同步' }).click();
-    await expect(phase).toContainText('同步完成', { timeout: 60_000 });
-  }
 
   const final = await storedCredits(page);
   const live = liveOnPlatform(platformDir);

@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly stationName?: string;
   /** The platform's log verifier key the app pins (the simulator's `logKey`). */
   readonly platformLogKey?: string;
+  /** The platform's USB bundle key the app pins (the simulator's `bundleKey`). */
+  readonly platformBundleKey?: string;
 }
 
 export interface StaticServer {

@@ -67,7 +67,7 @@ describe('import boundaries', () => {
     ).toHaveLength(0);
   });
 
-  describe('renderer layers (app → features → ui, state → services → sync, search, print, platform → db → vault)', () => {
+  describe('renderer layers (app → features → ui, state → services → sync, credit-files, print, platform → db → vault)', () => {
     const cases: readonly (readonly [from: string, spec: string, allowed: boolean])[] = [
       ['renderer/src/app/x.ts', '../features/tasks/TaskListScreen.js', true],
       ['renderer/src/features/tasks/x.ts', '../../app/App.js', false],
@@ -84,13 +84,27 @@ describe('import boundaries', () => {
       ['renderer/src/services/x.ts', '../features/tasks/task-text.js', false],
       ['renderer/src/sync/x.ts', '../services/index.js', false],
       ['renderer/src/sync/x.ts', '../platform/http.js', true],
-      ['renderer/src/sync/x.ts', '../search/engine.js', false],
-      ['renderer/src/search/x.ts', '../sync/progress.js', false],
-      ['renderer/src/search/x.ts', '../db/index.js', true],
+      ['renderer/src/sync/x.ts', '../credit-files/search/engine.js', false],
+      ['renderer/src/sync/x.ts', '../credit-files/download/pull-enterprises.js', true],
+      ['renderer/src/credit-files/search/x.ts', '../../sync/progress.js', false],
+      ['renderer/src/credit-files/search/x.ts', '../../db/index.js', true],
+      ['renderer/src/credit-files/search/x.ts', '../import/enterprise-prepare.js', false],
+      ['renderer/src/credit-files/search/x.ts', '../summary-columns.js', true],
+      ['renderer/src/credit-files/download/x.ts', '../../sync/progress.js', false],
+      ['renderer/src/credit-files/download/x.ts', '../import/snapshot-import.js', true],
+      ['renderer/src/credit-files/import/x.ts', '../validate/byte-validator.js', true],
+      ['renderer/src/credit-files/import/x.ts', '../search/engine.js', false],
+      ['renderer/src/credit-files/validate/x.ts', '../../db/index.js', false],
+      ['renderer/src/credit-files/x.ts', '../db/index.js', false],
+      ['renderer/src/credit-files/store/x.ts', '../../sync/progress.js', false],
+      ['renderer/src/credit-files/store/x.ts', '../download/pull-enterprises.js', false],
+      ['renderer/src/credit-files/store/x.ts', '../timing-sink.js', true],
       ['renderer/src/print/x.ts', '../platform/adapter.js', false],
       ['renderer/src/platform/x.ts', '../sync/progress.js', false],
       ['renderer/src/platform/x.ts', '../db/index.js', true],
-      ['renderer/src/db/x.ts', '../sync/enterprise-timings.js', false],
+      ['renderer/src/db/x.ts', '../sync/progress.js', false],
+      ['renderer/src/db/x.ts', '../credit-files/download/pull-enterprises.js', false],
+      ['renderer/src/db/x.ts', '../credit-files/store/enterprises.repo.js', true],
       ['renderer/src/db/x.ts', '../vault/seal.js', true],
       ['renderer/src/vault/x.ts', '../db/index.js', false],
       ['renderer/src/vault/x.ts', './seal.js', true],
@@ -105,8 +119,11 @@ describe('import boundaries', () => {
   });
 
   it('the db layer is imported only through db/index.ts; db-internal files import each other', async () => {
-    expect(await layerErrors('renderer/src/search/x.ts', '../db/repos/enterprises.rows.js')).toEqual([
-      expect.stringContaining('db/repos/enterprises.rows'),
+    expect(await layerErrors('renderer/src/credit-files/search/x.ts', '../store/enterprises.rows.js')).toEqual([
+      expect.stringContaining('credit-files/store/enterprises.rows'),
+    ]);
+    expect(await layerErrors('renderer/src/sync/x.ts', '../db/repos/snapshot.repo.js')).toEqual([
+      expect.stringContaining('db/repos/snapshot.repo'),
     ]);
     expect(await layerErrors('renderer/src/services/x.ts', '../db/migrations/field-v3.js')).toEqual([
       expect.stringContaining('db/index.ts'),
@@ -114,7 +131,8 @@ describe('import boundaries', () => {
     expect(await layerErrors('test/reliability/x.ts', '../../renderer/src/db/repos/outbox-uploads.repo.js')).toEqual([
       expect.stringContaining('db/index.ts'),
     ]);
-    expect(await layerErrors('renderer/src/search/x.ts', '../db/index.js')).toEqual([]);
+    expect(await layerErrors('renderer/src/credit-files/search/x.ts', '../../db/index.js')).toEqual([]);
+    expect(await layerErrors('renderer/src/credit-files/store/x.ts', '../../db/repos/sync-state.repo.js')).toEqual([]);
     expect(await layerErrors('test/reliability/x.ts', '../../renderer/src/db/index.js')).toEqual([]);
     expect(await layerErrors('renderer/src/db/repos/x.ts', '../migrations/field-v3.js')).toEqual([]);
   });

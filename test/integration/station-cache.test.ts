@@ -17,8 +17,8 @@ import {
   type Databases,
 } from '../../renderer/src/db/index.js';
 import { fromBase64Url, isVaultError } from '../../renderer/src/vault/index.js';
-import { ndjsonFeed } from '../../renderer/src/sync/enterprise-feed.js';
-import { pullEnterprises } from '../../renderer/src/sync/pull-enterprises.js';
+import { ndjsonFeed } from '../../renderer/src/credit-files/download/enterprise-feed.js';
+import { pullEnterprises } from '../../renderer/src/credit-files/download/pull-enterprises.js';
 import { ProgressTracker } from '../../renderer/src/sync/progress.js';
 import { login, startTemp, type Harness } from '../platform/testkit.js';
 

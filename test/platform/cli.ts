@@ -2,6 +2,7 @@
  * `npm run platform -- --port <p> --data <dir> --seed <n> --enterprises <count> [--host 127.0.0.1]
  * [--faults] [--publish-delay-ms N] [--token-ttl S] [--invalid-records N]`
  * Starts the simulator, prints `PLATFORM_READY <url>` and the demo logins (zh-CN).
+ * USB transfer (usb-cli.ts): `import <file> [--data dir]`, `receipts <bundleId> --out <file> [--data dir]`.
  *
  * `npm run platform -- station --inspectors <id>,<id> --out <file> [--data <dir>] [--block-size n]`
  * writes a signed station bundle for those inspectors (USB transfer to a station without network).
@@ -12,6 +13,7 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { startPlatform } from './server.js';
+import { runUsbCommand } from './usb-cli.js';
 
 function int(name: string, raw: string | undefined, def: number, min: number): number {
   if (raw === undefined) return def;
@@ -69,8 +71,11 @@ async function main(): Promise<void> {
     });
     return;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
+      out: { type: 'string' },
+      inspector: { type: 'string' },
       port: { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string' },
@@ -84,6 +89,15 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  const [command, arg] = positionals;
+  if (command === 'import' || command === 'receipts') {
+    process.exitCode = await runUsbCommand(command, arg, values);
+    return;
+  }
+  if (command !== undefined) {
+    console.error(`未知命令：${command}（可用：import、receipts）`);
+    process.exit(2);
+  }
   const started = Date.now();
   const platform = await startPlatform({
     dataDir: resolve(values.data ?? '.platform-data'),

@@ -27,6 +27,8 @@ export const FaultRuleInputSchema = z.object({
   /** Regular expression tested against the request path (without the query). */
   path: z.string().min(1),
   times: z.number().int().positive().default(1),
+  /** Matching requests let through untouched before the rule starts firing (e.g. cut the 10th PATCH). */
+  skip: z.number().int().nonnegative().default(0),
   ms: z.number().int().nonnegative().max(600_000).default(0),
   status: z.number().int().min(400).max(599).default(503),
   retryAfter: z.number().int().nonnegative().nullable().default(null),
@@ -42,6 +44,7 @@ export interface FaultRule {
   readonly status: number;
   readonly retryAfter: number | null;
   remaining: number;
+  skip: number;
   fired: number;
 }
 
@@ -60,6 +63,7 @@ export class Faults {
       status: r.status,
       retryAfter: r.retryAfter,
       remaining: r.times,
+      skip: r.skip,
       fired: 0,
     };
     this.rules.push(rule);
@@ -80,6 +84,10 @@ export class Faults {
       (r) => r.remaining > 0 && (r.method === '*' || r.method === method) && r.path.test(path),
     );
     if (!rule) return null;
+    if (rule.skip > 0) {
+      rule.skip -= 1;
+      return null;
+    }
     rule.remaining -= 1;
     rule.fired += 1;
     return rule;

@@ -21,6 +21,7 @@ import { checkHtml, checkScript, verify, verifyHash } from './routes/public-veri
 import { reference } from './routes/reference.js';
 import { getDataKey, getStationCacheKey, putDataKey } from './routes/keys.js';
 import { registerDeviceKey } from './routes/devices.js';
+import { adminUsbImport, adminUsbReceipts } from './routes/usb.js';
 import { getReceipt, putResult } from './routes/results.js';
 import { getCheckpoint, getConsistencyProof, getInclusionProof } from './routes/log.js';
 import { authorizeUpload } from './routes/uploads.js';
@@ -79,6 +80,13 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
     { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
     { method: 'GET', path: /^\/v1\/admin\/station-bundle$/, handler: (c) => adminStationBundle(p, c) },
     { method: 'GET', path: /^\/v1\/admin\/reviews$/, handler: (c) => listReviews(p, c) },
+    { method: 'POST', path: /^\/v1\/admin\/usb\/import$/, handler: (c) => adminUsbImport(p, c) },
+    { method: 'GET', path: /^\/v1\/admin\/usb\/receipts$/, handler: (c) => adminUsbReceipts(p, c) },
+    {
+      method: 'GET',
+      path: /^\/v1\/admin\/usb\/receipts\/(?<bundleId>[^/]+)$/,
+      handler: (c) => adminUsbReceipts(p, c),
+    },
     { method: 'GET', path: /^\/review$/, handler: () => reviewPage() },
     { method: 'POST', path: /^\/v1\/admin\/results\/(?<id>[^/]+)\/review$/, handler: (c) => postReview(p, c) },
     {

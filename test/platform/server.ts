@@ -22,6 +22,9 @@ import { createRouter } from './router.js';
 import type { Platform } from './state.js';
 import { createTus } from './routes/uploads.js';
 import { buildStationBundle, type BuiltStationBundle, type StationBundleRequest } from './station-bundle.js';
+import { bundlePublicKeyHex } from './bundle-key.js';
+import { importResultsBundle, type ImportOptions, type ImportResult } from './usb-import.js';
+import { writeInspectorReceipts, writeReceiptsBundle, type ReceiptsBundleResult } from './usb-receipts.js';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -40,6 +43,8 @@ export interface PlatformOptions {
   adminSecret?: string;
   /** 32-byte hex seed of the log key; the committed demo seed unless given (tests use another to show a mismatch). */
   logKeySeed?: string;
+  /** 32-byte hex seed of the USB bundle key (X25519); the committed demo seed unless given. */
+  bundleKeySeed?: string;
   /** Lines per gzip member of the credit-file snapshot (default: one feed page). */
   snapshotMemberLines?: number;
 }
@@ -62,6 +67,14 @@ export interface StartedPlatform {
   logKey: string;
   /** A signed station bundle for the named inspectors (what the admin route and the CLI hand out). */
   stationBundle(req: StationBundleRequest): Promise<BuiltStationBundle>;
+  /** The raw X25519 public key (hex) results bundles are encrypted to: what the app pins as `platformBundleKey`. */
+  bundleKey: string;
+  /** USB transfer, in process (the same functions the admin routes and the CLI call). */
+  usb: {
+    importResults(bytes: Uint8Array, options?: ImportOptions): Promise<ImportResult>;
+    receipts(bundleId: string): Promise<ReceiptsBundleResult>;
+    inspectorReceipts(inspectorId: string): Promise<ReceiptsBundleResult>;
+  };
   /** TEST-ONLY: makes the platform rewrite its log history (drop or reorder an entry). */
   rewriteLog(kind: 'drop' | 'reorder', index: number): void;
 }
@@ -105,6 +118,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     adminSecret: opts.adminSecret ?? randomBytes(18).toString('base64url'),
     review: opts.review ?? false,
     logKey: logSigner(opts.logKeySeed),
+    ...(opts.logKeySeed ? { logKeySeed: opts.logKeySeed } : {}),
+    ...(opts.bundleKeySeed ? { bundleKeySeed: opts.bundleKeySeed } : {}),
     ...(opts.snapshotMemberLines ? { snapshotMemberLines: opts.snapshotMemberLines } : {}),
   };
   const admin = createAdmin(p);
@@ -125,6 +140,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
     admin,
     adminSecret: p.adminSecret,
     logKey: p.logKey.verifierKey,
+    bundleKey: bundlePublicKeyHex(opts.bundleKeySeed),
+    usb: {
+      importResults: (bytes, options) => importResultsBundle(p, bytes, options),
+      receipts: (bundleId) => writeReceiptsBundle(p, bundleId),
+      inspectorReceipts: (inspectorId) => writeInspectorReceipts(p, inspectorId),
+    },
     rewriteLog: (kind, index) => rewriteLog(db, kind, index),
     stationBundle: (req) => buildStationBundle(p, req),
     async close() {

@@ -19,6 +19,9 @@ export interface Platform {
   readonly review: boolean;
   /** Signs the transparency log's checkpoints and every receipt. */
   readonly logKey: LogSigner;
+  /** 32-byte hex seeds of the USB bundle key and the log key (the committed demo seeds when absent). */
+  readonly bundleKeySeed?: string;
+  readonly logKeySeed?: string;
   /** Lines per gzip member of the credit-file snapshot (tests use small ones); default one feed page. */
   readonly snapshotMemberLines?: number;
 }

@@ -16,7 +16,7 @@ import {
   type Databases,
 } from '../../renderer/src/db/index.js';
 import { createHttpClient, type HttpClient, type TokenProvider } from '../../renderer/src/platform/http.js';
-import { jsonFeed } from '../../renderer/src/sync/enterprise-feed.js';
+import { jsonFeed } from '../../renderer/src/credit-files/download/enterprise-feed.js';
 import type { PullDeps } from '../../renderer/src/sync/pull-engine.js';
 import type { StartedPlatform } from '../platform/server.js';
 import { TEST_CACHE_KEY } from '../../renderer/src/testing/builders.js';

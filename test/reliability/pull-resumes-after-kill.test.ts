@@ -10,12 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterprisesRepo, quarantineRepo, type Databases } from '../../renderer/src/db/index.js';
+import { enterprisesRepo, quarantineRepo, snapshotRepo, type Databases } from '../../renderer/src/db/index.js';
+import { SNAPSHOT_PATH } from '../../shared/protocol/index.js';
 import {
   ENTERPRISE_PAGE_SIZE,
   ndjsonFeed,
   type EnterpriseFeedFetcher,
-} from '../../renderer/src/sync/enterprise-feed.js';
+} from '../../renderer/src/credit-files/download/enterprise-feed.js';
 import { pullAll } from '../../renderer/src/sync/pull-engine.js';
 import { startPlatform } from '../platform/server.js';
 import { finalizeWith, rig, type Rig } from './harness.js';
@@ -138,6 +139,42 @@ describe('credit-file pull interrupted', () => {
       attachments: await field.attachments.count(),
       drafts: await field.drafts.toArray(),
     }).toEqual(before);
+  }, 60_000);
+});
+
+describe('a 410 with the snapshot at hand', () => {
+  it('the restart downloads the snapshot file again, not the pages from 0, and ends identical to the server', async () => {
+    const f = cursorFetch();
+    const snapshotGets: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname.startsWith(`${SNAPSHOT_PATH}/`)) snapshotGets.push(url.pathname);
+      return f.fetch(input, init);
+    };
+    const tokens = r.s.internals.runtime.tokens;
+    const http = httpFor(r.platform, tokens, counting);
+    const withSnapshot = () =>
+      pullDeps(r.dbs, http, {
+        snapshot: {
+          http,
+          fetch: { baseUrl: () => r.platform.url, tokens, fetch: counting, retryDelayMs: 0 },
+          store: snapshotRepo(r.dbs.cache),
+          seal: null,
+        },
+      });
+    // Synced once (a delta from the stored cursor), then the platform purges past that cursor.
+    expect(await pullAll(withSnapshot(), quarantine(r.dbs))).toMatchObject({ ok: true });
+    const removed = r.platform.admin.removeEnterprises(2);
+    r.platform.admin.advanceTombstoneHorizon();
+    f.cursors.length = 0;
+    snapshotGets.length = 0;
+    const outcome = await pullAll(withSnapshot(), quarantine(r.dbs));
+    expect(outcome).toMatchObject({ ok: true });
+    expect(f.cursors[0]).not.toBe('0'); // the delta that met the 410
+    expect(snapshotGets.length).toBeGreaterThan(0); // then the snapshot file…
+    expect(f.cursors.slice(1)).not.toContain('0'); // …and no page from 0
+    for (const u of removed) expect(await enterprisesRepo(r.dbs.cache).get(u)).toBeNull();
+    expect(await localFiles(r.dbs)).toEqual(await serverTruth(http));
   }, 60_000);
 });
 

@@ -4,6 +4,7 @@
  */
 import type { AppInfo } from '../../../shared/ipc/contract.js';
 import type { LoadedConfig } from '../services/config.js';
+import { openBundleFile, saveBundle, type OpenDeps } from '../services/bundle-files.js';
 import { savePdf, type SaveDeps } from '../services/files.js';
 import { printPdf, type PrintDeps } from '../services/print.js';
 import type { AuthResult, MainAuthService } from '../services/auth.service.js';
@@ -19,6 +20,8 @@ export interface HandlerDeps {
   readonly print: PrintDeps;
   /** Save-dialog dependencies for the window that sent the request (dialogs are modal to it). */
   readonly save: (ctx: HandlerContext) => SaveDeps;
+  /** Open-dialog dependencies for the window that sent the request. */
+  readonly open: (ctx: HandlerContext) => OpenDeps;
   readonly update: UpdateService;
   /** Folder dialog for the window that sent the request; null when cancelled. */
   readonly pickUpdateFolder: (ctx: HandlerContext) => () => Promise<string | null>;
@@ -50,6 +53,8 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'print:pdf': async ({ bytes, title }) => printPdf(deps.print, bytes, title),
     'file:save-pdf': async ({ bytes, suggestedName }, ctx) => savePdf(deps.save(ctx), bytes, suggestedName),
+    'file:save-bundle': async ({ bytes, suggestedName }, ctx) => saveBundle(deps.save(ctx), bytes, suggestedName),
+    'file:open-bundle': async (_request, ctx) => openBundleFile(deps.open(ctx)),
     'update:pick-package': async (_request, ctx) => ({
       staged: await deps.update.pickAndStage(deps.pickUpdateFolder(ctx)),
     }),

@@ -65,6 +65,7 @@ function spyHandlers() {
     },
     print: { registry: new Map(), createWindow: vi.fn() },
     save: vi.fn(),
+    open: vi.fn(),
     update: { pickAndStage: vi.fn(async () => null), installStaged: vi.fn() },
     pickUpdateFolder: vi.fn(),
   };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeploymentConfigSchema } from '../../../shared/ipc/contract.js';
+import { DEMO_PLATFORM_BUNDLE_KEY } from '../../../shared/bundle/demo-bundle-key.js';
 import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { CONFIG_FILE_NAME, loadDeploymentConfig, type ConfigSources } from './config.js';
 
@@ -102,6 +103,18 @@ describe('deployment config', () => {
     );
     const bad = await loadDeploymentConfig(sources);
     expect(bad.ok ? null : bad.message).toContain('platformLogKey: platformLogKey 不是有效的平台日志公钥');
+  });
+
+  it('pins the demo bundle key in demo mode, and reads or refuses a configured platformBundleKey', async () => {
+    const demo = await loadDeploymentConfig(sources);
+    expect(demo.ok && demo.config.platformBundleKey).toBe(DEMO_PLATFORM_BUNDLE_KEY);
+    const key = 'ab'.repeat(32);
+    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, platformBundleKey: key }));
+    const loaded = await loadDeploymentConfig(sources);
+    expect(loaded.ok && loaded.config.platformBundleKey).toBe(key);
+    writeFileSync(path.join(sources.exeDir, CONFIG_FILE_NAME), JSON.stringify({ ...good, platformBundleKey: 'AB12' }));
+    const bad = await loadDeploymentConfig(sources);
+    expect(bad.ok ? null : bad.message).toContain('platformBundleKey: platformBundleKey 不是有效的平台数据包公钥');
   });
 
   it('names the offending field and its bounds', async () => {

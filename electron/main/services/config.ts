@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DeploymentConfig } from '../../../shared/ipc/contract.js';
 import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
+import { BUNDLE_KEY_PATTERN, DEMO_PLATFORM_BUNDLE_KEY } from '../../../shared/bundle/demo-bundle-key.js';
 import { isAllowedPlatformUrl, parseUrl } from '../trusted-url.js';
 
 export const CONFIG_FILE_NAME = 'smart-inspect.config.json';
@@ -40,6 +41,10 @@ export const ConfigFileSchema = z
         /^[^\s+]+\+[0-9a-f]{8}\+A[QRST][A-Za-z0-9+/]{42}$/,
         'platformLogKey 不是有效的平台日志公钥（名称+密钥哈希+公钥）',
       )
+      .optional(),
+    platformBundleKey: z
+      .string()
+      .regex(BUNDLE_KEY_PATTERN, 'platformBundleKey 不是有效的平台数据包公钥（64 位小写十六进制）')
       .optional(),
     lockIdleMinutes: z
       .number('lockIdleMinutes 必须是数字')
@@ -90,6 +95,7 @@ export function demoConfig(): DeploymentConfig {
     stationCode: null,
     source: null,
     platformLogKey: DEMO_PLATFORM_LOG_KEY,
+    platformBundleKey: DEMO_PLATFORM_BUNDLE_KEY,
     lockIdleMinutes: DEFAULT_LOCK_IDLE_MINUTES,
     offlineCredentialDays: DEFAULT_OFFLINE_CREDENTIAL_DAYS,
   };
@@ -118,6 +124,7 @@ export function parseConfigFile(file: string, text: string): LoadedConfig {
       stationCode: c.station.code ?? null,
       source: file,
       ...(c.platformLogKey ? { platformLogKey: c.platformLogKey } : {}),
+      ...(c.platformBundleKey ? { platformBundleKey: c.platformBundleKey } : {}),
       lockIdleMinutes: c.lockIdleMinutes ?? DEFAULT_LOCK_IDLE_MINUTES,
       offlineCredentialDays: c.offlineCredentialDays ?? DEFAULT_OFFLINE_CREDENTIAL_DAYS,
     },

@@ -7,6 +7,7 @@ import { InspectionScreen } from '../features/inspection/InspectionScreen.js';
 import { OutboxScreen } from '../features/outbox/OutboxScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { StorageScreen } from '../features/storage/StorageScreen.js';
+import { UsbScreen } from '../features/usb/UsbScreen.js';
 import { EnterpriseSearchScreen } from '../features/enterprises/EnterpriseSearchScreen.js';
 import { EnterpriseScreen } from '../features/enterprises/EnterpriseScreen.js';
 
@@ -29,6 +30,8 @@ export function RouteView() {
       return <SettingsScreen />;
     case 'storage':
       return <StorageScreen />;
+    case 'usb':
+      return <UsbScreen />;
     case 'login':
     case 'tasks':
       return <TaskListScreen />;

@@ -20,6 +20,7 @@ const NAV: readonly NavItem[] = [
   { route: { name: 'enterprises' }, label: '企业检索', matches: ['enterprises', 'enterprise'] },
   { route: { name: 'sync' }, label: '同步', matches: ['sync'] },
   { route: { name: 'outbox' }, label: '待上传', matches: ['outbox'] },
+  { route: { name: 'usb' }, label: '传输（U盘）', matches: ['usb'] },
   { route: { name: 'storage' }, label: '存储空间', matches: ['storage'] },
   { route: { name: 'settings' }, label: '设置', matches: ['settings'] },
 ];

@@ -44,11 +44,13 @@ export function StartupGuard({ children }: { children: ReactNode }) {
   }, []);
 
   const ready = check.phase === 'ready';
+  // Subscribed, not read once: the sign-in may ask for the sync before or after these checks finish.
+  const syncWhenReady = useUi((s) => s.syncWhenReady);
   useEffect(() => {
-    if (!ready || !useUi.getState().syncWhenReady) return;
+    if (!ready || !syncWhenReady) return;
     useUi.getState().setSyncWhenReady(false);
     services.sync.start().catch((err: unknown) => console.warn('sync after sign-in failed', err));
-  }, [ready]);
+  }, [ready, syncWhenReady]);
   useEffect(() => {
     if (!ready) return;
     const mirror = (): void => {

@@ -17,17 +17,25 @@ import type {
 } from './rows.js';
 import type { SealingKeySource } from './sealing.js';
 import { CACHE_MIGRATIONS, FIELD_MIGRATIONS } from './migrations/index.js';
-import type { SealedChunkRow, SealedDirRow, SealedSearchRow, StoredMetaRow } from './repos/enterprises.rows.js';
-import type { StoredQuarantineRow } from './repos/enterprises.store.js';
-import type { CacheKey } from './repos/enterprises.seal.js';
+import type {
+  SealedChunkRow,
+  SealedDirRow,
+  SealedSearchRow,
+  StoredMetaRow,
+} from '../credit-files/store/enterprises.rows.js';
+import type { StoredQuarantineRow } from '../credit-files/store/enterprises.store.js';
+import type { CacheKey } from '../credit-files/store/enterprises.seal.js';
 import type { SnapshotMetaRow, SnapshotPartRow } from './repos/snapshot.repo.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
 import type { ReceiptRow, ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';
 import type { JournalRow } from './migrations/field-v5.js';
-import type { LogAlarmRow, LogCheckpointRow } from './migrations/field-v7.js';
+import type { LogCheckpointRow } from './migrations/field-v7.js';
+import type { EvidenceIndexRow, LogAlarmRecord, LogAlarmReviewRow } from './migrations/field-v14.js';
 import type { CheckpointRow, DeviceKeyRow } from './migrations/field-v8.js';
 import type { DocDraftRow } from './migrations/field-v10.js';
+import type { UsbBundleRow } from './migrations/field-v12.js';
+import type { MediaChunkRow, MediaClipRow } from './migrations/field-v11.js';
 
 export class FieldDb extends Dexie {
   declare meta: Table<MetaRow, MetaRow['key']>;
@@ -48,10 +56,16 @@ export class FieldDb extends Dexie {
   declare setAside: Table<SetAsideRow, string>;
   declare journal: Table<JournalRow, string>;
   declare logCheckpoints: Table<LogCheckpointRow, number>;
-  declare logAlarm: Table<LogAlarmRow, 'current'>;
+  declare logAlarm: Table<LogAlarmRecord, 'current'>;
+  declare logAlarmReviews: Table<LogAlarmReviewRow, string>;
+  declare evidenceIndex: Table<EvidenceIndexRow, string>;
   declare deviceKeys: Table<DeviceKeyRow, 'current'>;
   declare checkpoints: Table<CheckpointRow, string>;
   declare docDrafts: Table<DocDraftRow, [string, string]>;
+  /** v12: USB results bundles exported and receipts bundles imported. */
+  declare usbBundles: Table<UsbBundleRow, string>;
+  declare mediaChunks: Table<MediaChunkRow, [string, number]>;
+  declare mediaClips: Table<MediaClipRow, string>;
 
   /**
    * The key source of a sealed partition (set by openPartition), for repositories that write

@@ -7,8 +7,9 @@
  * Node 20 structured-clones Blob too (tested in attachments.repo.test.ts), so no ArrayBuffer detour.
  */
 import type { EvidencePlace, ExifSummary } from '../../../shared/domain/evidence-meta.js';
+import type { ClipMark, MediaTiming } from '../../../shared/domain/media-clips.js';
 
-export const ATTACHMENT_KINDS = ['photo', 'scan', 'signature'] as const;
+export const ATTACHMENT_KINDS = ['photo', 'scan', 'signature', 'video', 'audio'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export interface AttachmentRow {
@@ -45,4 +46,22 @@ export interface AttachmentRow {
   readonly place?: EvidencePlace;
   readonly exif?: ExifSummary | null;
   readonly annotationOf?: { readonly id: string; readonly sha256: string };
+  /**
+   * Video and audio: the bytes are not in `blob` (empty) but in `mediaChunks`, `chunkCount` chunks
+   * of `chunkSize` bytes (the last one shorter), each sealed on its own; plus the recording's
+   * length and time range.
+   */
+  readonly media?: MediaInfo;
+  /** Read-only: the clips marked on a recording, attached when the row is read (stored in `mediaClips`). */
+  readonly clips?: readonly StoredClip[];
+}
+
+export interface MediaInfo extends MediaTiming {
+  readonly chunkSize: number;
+  readonly chunkCount: number;
+}
+
+export interface StoredClip extends ClipMark {
+  readonly id: string;
+  readonly markedAt: string;
 }

@@ -15,7 +15,7 @@ export * from './repos/drafts.repo.js';
 export * from './repos/results.repo.js';
 export * from './repos/outbox.repo.js';
 export * from './repos/audit.repo.js';
-export * from './repos/enterprises.repo.js';
+export * from '../credit-files/store/enterprises.repo.js';
 export * from './repos/snapshot.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';
@@ -23,15 +23,17 @@ export * from './repos/docnumbers.repo.js';
 export * from './repos/doc-drafts.repo.js';
 export * from './evidence-rows.js';
 export * from './repos/attachments.repo.js';
+export * from './repos/evidence-index.repo.js';
+export * from './repos/media-chunks.repo.js';
 export * from './repos/journal.repo.js';
 export * from './repos/outbox-uploads.repo.js';
 export * from './repos/outbox-review.repo.js';
 export * from './repos/transparency.repo.js';
 export * from './repos/devkey.repo.js';
 export * from './repos/station-bundles.repo.js';
+export * from './repos/usb-bundles.repo.js';
 export {
   CHUNK_SIZE,
-  COLOR_BY_CODE,
   chunkPlainOf,
   dirPlain,
   packColumns,
@@ -39,7 +41,7 @@ export {
   type EnterpriseSummary,
   type PackedRecord,
   type SummaryChange,
-} from './repos/enterprises.pack.js';
-export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from './repos/enterprises.seal.js';
-export type { EntDirRow, EntSearchRow } from './repos/enterprises.rows.js';
+} from '../credit-files/store/enterprises.pack.js';
+export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from '../credit-files/store/enterprises.seal.js';
+export type { EntDirRow, EntSearchRow } from '../credit-files/store/enterprises.rows.js';
 export type { ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';

@@ -44,6 +44,7 @@ describe('browser adapter config', () => {
         demo: true,
         stationName: '城东所',
         platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+        platformBundleKey: '97fbd891d0d351c4ab4d8479191e9f9360d4c1673053024ec81de9b5795f7963',
         lockIdleMinutes: 5,
       }),
     });
@@ -52,6 +53,7 @@ describe('browser adapter config', () => {
       demo: true,
       stationName: '城东所',
       platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+      platformBundleKey: '97fbd891d0d351c4ab4d8479191e9f9360d4c1673053024ec81de9b5795f7963',
       lockIdleMinutes: 5,
       offlineCredentialDays: 30,
     });
@@ -143,6 +145,7 @@ describe('Electron adapter', () => {
       demo: false,
       stationName: '鲸园所',
       platformLogKey: 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+      platformBundleKey: null,
       lockIdleMinutes: 10,
       offlineCredentialDays: 30,
     });

@@ -6,6 +6,7 @@
  * the renderer keeps its tokens in the session row, which the inspector's partition seals whole.
  */
 import { z } from 'zod';
+import { BUNDLE_KEY_PATTERN } from '../../../shared/bundle/demo-bundle-key.js';
 import { BRIDGE_GLOBAL, type BridgeApi } from '../../../shared/ipc/bridge.js';
 import type { SessionRepo } from '../db/index.js';
 import { mainTokenSource } from './main-token-source.js';
@@ -19,6 +20,8 @@ export interface AppConfig {
   readonly stationName: string;
   /** The pinned transparency-log verifier key of the platform; null when the deployment names none. */
   readonly platformLogKey: string | null;
+  /** The platform's USB bundle key (raw X25519, hex) results bundles are encrypted to; null when none. */
+  readonly platformBundleKey: string | null;
   /** Minutes without input before the vault locks (deployment config; default 10). */
   readonly lockIdleMinutes: number;
   /** Days an offline unlock stays allowed after the last online sign-in (default 30). */
@@ -36,6 +39,7 @@ const AppConfigFileSchema = z.object({
   demo: z.boolean().default(false),
   stationName: z.string().default(''),
   platformLogKey: z.string().max(300).optional(),
+  platformBundleKey: z.string().regex(BUNDLE_KEY_PATTERN, 'platformBundleKey 应为 64 位小写十六进制').optional(),
   lockIdleMinutes: z.number().int().min(1).max(240).default(10),
   offlineCredentialDays: z.number().int().min(1).max(365).default(30),
 });
@@ -58,6 +62,7 @@ function electronAdapter(api: BridgeApi): PlatformAdapter {
         demo: r.value.demo,
         stationName: r.value.stationName,
         platformLogKey: r.value.platformLogKey ?? null,
+        platformBundleKey: r.value.platformBundleKey ?? null,
         lockIdleMinutes: r.value.lockIdleMinutes,
         offlineCredentialDays: r.value.offlineCredentialDays,
       };
@@ -150,6 +155,7 @@ export function browserAdapter(env: BrowserEnv = defaultBrowserEnv()): PlatformA
         demo: file?.demo ?? false,
         stationName: file?.stationName ?? '',
         platformLogKey: file?.platformLogKey ?? null,
+        platformBundleKey: file?.platformBundleKey ?? null,
         lockIdleMinutes: file?.lockIdleMinutes ?? 10,
         offlineCredentialDays: file?.offlineCredentialDays ?? 30,
       };

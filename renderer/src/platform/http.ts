@@ -130,6 +130,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const onAbort = () => controller.abort();
     spec.signal?.addEventListener('abort', onAbort);
     try {
+      // An abort that came before this call fires no event: such a request is never sent.
+      if (spec.signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '请求已取消' } };
       const init: RequestInit = { method: spec.method, headers, signal: controller.signal };
       if (spec.body !== undefined) init.body = JSON.stringify(spec.body);
       const res = await doFetch(buildUrl(options.baseUrl(), spec.path, spec.query), init);

@@ -12,6 +12,7 @@ import {
   ITEM_OUTCOME_LABELS,
   resultSummary,
 } from '../../../shared/domain/results.js';
+import { clipText, mediaTimeText } from '../../../shared/domain/media-clips.js';
 import type { EvidenceRef, ItemResult } from '../../../shared/protocol/results.js';
 import { findItem, inspectorsLine, inspectorsOf } from './facts.js';
 import { checkbox, formatDateCn, formatDateTimeCn, formatTimeRangeCn } from './format.js';
@@ -139,6 +140,20 @@ function evidencePlace(e: EvidenceRef): string {
   return `定位 ${p.lat.toFixed(5)},${p.lon.toFixed(5)}（±${Math.round(p.accuracyM)}米）`;
 }
 
+const EVIDENCE_REF_KINDS: Readonly<Record<EvidenceRef['kind'], string>> = {
+  photo: '照片',
+  scan: '扫描件',
+  video: '录像',
+  audio: '录音',
+};
+
+/** A recording's length, time range and marked clips (the file itself stays whole). */
+function mediaLine(e: EvidenceRef): string {
+  if (!e.media) return '';
+  const clips = e.media.clips.length > 0 ? `；标记片段：${e.media.clips.map(clipText).join('；')}` : '';
+  return `；${mediaTimeText(e.media)}${clips}`;
+}
+
 /**
  * Each stored file by kind, time, place and SHA-256, so the printed record names the very files
  * the content hash covers; a marked-up copy names its original's hash.
@@ -149,8 +164,8 @@ function evidenceItems(items: readonly EvidenceRef[]): Content[] {
     paragraph('证据清单（类别、时间、地点、SHA-256 校验值）：', false),
     numberedList(
       items.map((e) => {
-        const kind = e.annotationOf ? '标注照片' : e.kind === 'scan' ? '扫描件' : '照片';
-        const of = e.annotationOf ? `；原件 SHA-256 ${e.annotationOf.sha256}` : '';
+        const kind = e.annotationOf ? '标注照片' : EVIDENCE_REF_KINDS[e.kind];
+        const of = e.annotationOf ? `；原件 SHA-256 ${e.annotationOf.sha256}` : mediaLine(e);
         const caption = e.caption.trim() ? `（${e.caption.trim()}）` : '';
         return `${kind}${caption}，${formatDateTimeCn(e.capturedAt)}，${evidencePlace(e)}；SHA-256 ${e.sha256}${of}`;
       }),

@@ -18,6 +18,7 @@ import type { IntegrityService, StorageService } from './storage/storage.api.js'
 import type { SyncService } from './sync/sync.api.js';
 import type { TaskService } from './tasks/tasks.api.js';
 import type { UpdatesService } from './updates/updates.api.js';
+import type { UsbResultsService } from './usb/usb.api.js';
 
 export interface Services {
   readonly deployment: DeploymentService;
@@ -35,6 +36,7 @@ export interface Services {
   readonly space: SpaceService;
   readonly updates: UpdatesService;
   readonly stationBundle: StationBundleService;
+  readonly usbResults: UsbResultsService;
 }
 
 export type { Unsubscribe } from './runtime.js';
@@ -51,3 +53,4 @@ export type * from './storage/storage.api.js';
 export type * from './sync/sync.api.js';
 export type * from './tasks/tasks.api.js';
 export type * from './updates/updates.api.js';
+export type * from './usb/usb.api.js';

@@ -43,6 +43,7 @@ import { createStationBundleService } from './station-bundle/station-bundle.serv
 import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
+import { createUsbResultsService } from './usb/usb.service.js';
 
 /** One partition's services: its own auth is the partition session, not the device-level vault. */
 export interface CreatedServices extends Omit<Services, 'auth'> {
@@ -117,6 +118,7 @@ export function createServices(
       beforeCreditFiles: () => enterprises.followSearch(),
       syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
     }),
+    usbResults: createUsbResultsService(rt),
     internals: {
       runtime: rt,
       outbox,

@@ -58,6 +58,7 @@ export function createAppServices(deps: VaultDeps): AppServices {
     documents: scoped(vault, 'documents'),
     space: scoped(vault, 'space'),
     stationBundle: scoped(vault, 'stationBundle'),
+    usbResults: scoped(vault, 'usbResults'),
   };
 }
 

@@ -56,6 +56,11 @@ export interface ServiceDeps {
   readonly useWorker?: boolean;
   /** Start timers and reconnect listeners (the app); tests drive everything by hand. */
   readonly background?: boolean;
+  /**
+   * Waits before each automatic retry of a sync the link broke (then the inspector is asked to try
+   * again); by default the app's schedule when `background` is on, none otherwise.
+   */
+  readonly syncRetryDelaysMs?: readonly number[];
   readonly pageSize?: number;
   readonly verifierIterations?: number;
 }

@@ -12,6 +12,7 @@ describe('hash routes', () => {
       { name: 'outbox' },
       { name: 'settings' },
       { name: 'storage' },
+      { name: 'usb' },
     ];
     for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r);
   });

@@ -12,7 +12,8 @@ export type Route =
   | { readonly name: 'enterprise'; readonly uscc: string }
   | { readonly name: 'outbox' }
   | { readonly name: 'settings' }
-  | { readonly name: 'storage' };
+  | { readonly name: 'storage' }
+  | { readonly name: 'usb' };
 
 export const DEFAULT_ROUTE: Route = { name: 'tasks' };
 
@@ -48,6 +49,8 @@ export function parseHash(hash: string): Route {
       return { name: 'settings' };
     case 'storage':
       return { name: 'storage' };
+    case 'usb':
+      return { name: 'usb' };
     case 'tasks': {
       const taskId = decode(id);
       if (!taskId) return { name: 'tasks' };

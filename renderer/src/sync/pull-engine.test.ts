@@ -11,6 +11,7 @@ import {
   makeTask,
   makeUscc,
 } from '../testing/builders.js';
+import { collectingSink, type TimingSink } from '../credit-files/timing-sink.js';
 import { pullAll, type PullDeps } from './pull-engine.js';
 import type { PullProgress } from './progress.js';
 
@@ -108,6 +109,30 @@ describe('pullAll', () => {
     expect((await referenceRepo(dbs.cache).get())?.etag).toBe('"r1"');
     expect(seen.filter((p) => p.phase === 'enterprises').map((p) => p.done)).toEqual([0, 2, 4, 5]);
     expect(seen.at(-1)?.phase).toBe('done');
+  });
+
+  it('reports the credit-file phases to the timing sink it is given, the repo writes included', async () => {
+    const totals = collectingSink();
+    const phases = new Set<string>();
+    const sink: TimingSink = {
+      add: (phase, amount) => {
+        phases.add(phase);
+        totals.add(phase, amount);
+      },
+    };
+    const { http } = platform({ tasks: emptyTasks, enterprises: enterprisePages(5, [3]) });
+    const outcome = await pullAll(
+      deps(http, { enterprises: enterprisesRepo(dbs.cache, { timings: sink }), timings: sink }),
+      quarantine,
+    );
+    expect(outcome.ok).toBe(true);
+    // Three pages of two, two and one lines (one of them quarantined), each written once.
+    expect(totals.totals.pages).toBe(3);
+    expect(totals.totals.records).toBe(5);
+    // Which phases were reported, not how long they took.
+    expect([...phases].sort()).toEqual(
+      ['commitMs', 'packMs', 'pages', 'records', 'startMs', 'totalMs', 'waitMs', 'writeMs'].sort(),
+    );
   });
 
   it('quarantines a bad record with the reason and keeps going', async () => {

@@ -16,9 +16,10 @@ import {
 import type { EnterprisesRepo, QuarantineRow, ReferenceRepo, SyncStateRepo, TasksRepo } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
-import { jsonFeed, type EnterpriseFeedFetcher } from './enterprise-feed.js';
-import { enterprisePull } from './pull-enterprises.js';
-import type { SnapshotDeps } from './pull-snapshot.js';
+import { jsonFeed, type EnterpriseFeedFetcher } from '../credit-files/download/enterprise-feed.js';
+import { enterprisePull } from '../credit-files/download/pull-enterprises.js';
+import type { TimingSink } from '../credit-files/timing-sink.js';
+import type { SnapshotDeps } from '../credit-files/download/pull-snapshot.js';
 
 export interface PullDeps {
   readonly http: HttpClient;
@@ -36,6 +37,8 @@ export interface PullDeps {
   readonly enterprisePageSize?: number;
   /** The initial credit-file download from the platform's snapshot, when it offers one. */
   readonly snapshot?: SnapshotDeps;
+  /** Where the credit-file pipeline's phase times go (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
 }
 
 export type PullOutcome =
@@ -91,6 +94,16 @@ export async function pullReference(deps: PullDeps): Promise<HttpError | null> {
 }
 
 /** Splits a page into valid task changes and quarantined records. */
+/**
+ * A failure of the link rather than of the data or the session: dropped or refused connections,
+ * timeouts, and the platform saying it is busy or failing for now. Such a pull is worth trying again
+ * without the inspector, and it continues from the stored cursors and snapshot bytes.
+ */
+export function isTransient(error: HttpError): boolean {
+  if (error.kind === 'network' || error.kind === 'timeout') return true;
+  return error.kind === 'http' && (error.status === 408 || error.status === 429 || error.status >= 500);
+}
+
 export function parseTaskChanges(raw: readonly unknown[], at: string): { changes: TaskChange[]; bad: QuarantineRow[] } {
   const changes: TaskChange[] = [];
   const bad: QuarantineRow[] = [];
@@ -190,6 +203,7 @@ export async function pullAll(
     now: deps.now ?? (() => new Date()),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.snapshot ? { snapshot: deps.snapshot } : {}),
+    ...(deps.timings ? { timings: deps.timings } : {}),
   });
   tracker.start('reference');
   const refError = await pullReference(deps);

@@ -33,6 +33,8 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
         key: z.instanceof(Uint8Array).refine((k) => k.length === 32, '站点缓存密钥应为32字节'),
       })
       .nullable(),
+    /** Collect the credit-file pipeline's phase times and publish them on the diagnostics channel (the bench). */
+    diagnostics: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('token'),
@@ -52,6 +54,8 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
     ok: z.boolean(),
     message: z.string(),
     sessionExpired: z.boolean(),
+    /** The link failed (dropped, timed out, platform busy): the same pull may be tried again later. */
+    transient: z.boolean(),
   }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

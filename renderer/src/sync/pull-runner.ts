@@ -10,14 +10,22 @@ import {
   tasksRepo,
   type Databases,
 } from '../db/index.js';
-import { timings } from './enterprise-timings.js';
+import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
 import { createHttpClient, type TokenProvider } from '../platform/http.js';
-import { pullAll } from './pull-engine.js';
+import { isTransient, pullAll } from './pull-engine.js';
 import { FromWorkerSchema, type ToWorker } from './pull-messages.js';
 import type { PullProgress } from './progress.js';
 
+export interface PullOutcomeSummary {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly sessionExpired: boolean;
+  /** The link failed, not the data or the session: trying again later continues where this stopped. */
+  readonly transient: boolean;
+}
+
 export interface PullRun {
-  readonly done: Promise<{ ok: boolean; message: string; sessionExpired: boolean }>;
+  readonly done: Promise<PullOutcomeSummary>;
   cancel(): void;
 }
 
@@ -28,6 +36,11 @@ export interface PullRunOptions {
   readonly dbPrefix: string;
   readonly pageSize: number;
   readonly useWorker: boolean;
+  /**
+   * Collect the credit-file pipeline's phase times and publish them on the diagnostics channel when
+   * the pull ends (the bench reads them there); off in the app, which pays nothing for them.
+   */
+  readonly diagnostics?: boolean;
   readonly fetch?: typeof fetch;
   readonly onProgress: (p: PullProgress) => void;
 }
@@ -44,30 +57,38 @@ export function runPull(o: PullRunOptions): PullRun {
 function runInProcess(o: PullRunOptions): PullRun {
   const controller = new AbortController();
   const http = createHttpClient({ baseUrl: () => o.baseUrl, tokens: o.tokens, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const sink = o.diagnostics ? collectingSink() : null;
   const done = pullAll(
     {
       http,
       tasks: tasksRepo(o.dbs.field),
       taskState: syncStateRepo(o.dbs.field.syncState),
-      enterprises: enterprisesRepo(o.dbs.cache, { timings }),
+      enterprises: enterprisesRepo(o.dbs.cache, sink ? { timings: sink } : {}),
       reference: referenceRepo(o.dbs.cache),
       pageSize: o.pageSize,
       signal: controller.signal,
       onProgress: o.onProgress,
+      ...(sink ? { timings: sink } : {}),
     },
     (rows) => quarantineRepo(o.dbs.cache).put(rows),
-  ).then((outcome) =>
-    outcome.ok
-      ? { ok: true, message: '同步完成', sessionExpired: false }
-      : { ok: false, message: outcome.error.message, sessionExpired: outcome.error.kind === 'session-expired' },
-  );
+  ).then((outcome) => {
+    if (sink) publishTimings(sink.totals);
+    return outcome.ok
+      ? { ok: true, message: '同步完成', sessionExpired: false, transient: false }
+      : {
+          ok: false,
+          message: outcome.error.message,
+          sessionExpired: outcome.error.kind === 'session-expired',
+          transient: isTransient(outcome.error),
+        };
+  });
   return { done, cancel: () => controller.abort() };
 }
 
 function runInWorker(o: PullRunOptions): PullRun {
   const worker = new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
   const send = (m: ToWorker) => worker.postMessage(m);
-  const done = new Promise<{ ok: boolean; message: string; sessionExpired: boolean }>((resolve) => {
+  const done = new Promise<PullOutcomeSummary>((resolve) => {
     worker.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = FromWorkerSchema.safeParse(event.data);
       if (!parsed.success) return;
@@ -78,12 +99,12 @@ function runInWorker(o: PullRunOptions): PullRun {
           .refresh()
           .then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
       else {
-        resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired });
+        resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired, transient: msg.transient });
         worker.terminate();
       }
     });
     worker.addEventListener('error', (e) => {
-      resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false });
+      resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false, transient: false });
       worker.terminate();
     });
   });
@@ -99,6 +120,7 @@ function runInWorker(o: PullRunOptions): PullRun {
     cacheKey: o.dbs.cache.cacheKey
       ? { keyId: o.dbs.cache.cacheKey.keyId, key: new Uint8Array(o.dbs.cache.cacheKey.key) }
       : null,
+    ...(o.diagnostics ? { diagnostics: true } : {}),
   });
   return { done, cancel: () => send({ type: 'cancel' }) };
 }

@@ -19,13 +19,13 @@ import {
   closeDatabases,
   snapshotRepo,
 } from '../db/index.js';
-import { timings } from './enterprise-timings.js';
+import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
-import { pullAll } from './pull-engine.js';
-import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from './enterprise-feed.js';
+import { isTransient, pullAll } from './pull-engine.js';
+import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from '../credit-files/download/enterprise-feed.js';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
-import { feedPool, type FeedPool, type FeedWorkerLike } from './feed-pool.js';
-import { prepareMember } from './snapshot-import.js';
+import { feedPool, type FeedPool, type FeedWorkerLike } from '../credit-files/import/feed-pool.js';
+import { prepareMember } from '../credit-files/import/snapshot-import.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -34,7 +34,9 @@ import { prepareMember } from './snapshot-import.js';
  */
 const FEED_WORKERS = 2;
 function spawnFeedWorker(): FeedWorkerLike {
-  return new Worker(new URL('./feed.worker.ts', import.meta.url), { type: 'module' }) as unknown as FeedWorkerLike;
+  return new Worker(new URL('../credit-files/import/feed.worker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as FeedWorkerLike;
 }
 
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
@@ -60,6 +62,7 @@ async function run(start: {
   pageSize: number;
   cacheName: string;
   cacheKey: { keyId: string; key: Uint8Array } | null;
+  diagnostics?: boolean | undefined;
 }): Promise<void> {
   accessToken = start.accessToken;
   controller = new AbortController();
@@ -90,6 +93,8 @@ async function run(start: {
       })),
   };
   const http = createHttpClient({ baseUrl: () => start.baseUrl, tokens });
+  // The pipeline's phase times, only when the starter asked for them (the bench).
+  const sink = start.diagnostics ? collectingSink() : null;
   // Credit files as NDJSON pages (gzip on the wire): each line validated and stored as received.
   const pool: FeedPool | null =
     typeof Worker === 'undefined'
@@ -99,13 +104,20 @@ async function run(start: {
           tokens,
           size: FEED_WORKERS,
           spawn: spawnFeedWorker,
-          fallback: ndjsonPageAttempt({ baseUrl: () => start.baseUrl, tokens, seal }),
+          fallback: ndjsonPageAttempt({
+            baseUrl: () => start.baseUrl,
+            tokens,
+            seal,
+            ...(sink ? { timings: sink } : {}),
+          }),
           prestart: true,
           seal,
+          ...(sink ? { timings: sink } : {}),
           localLines: (bytes, header, at, chunkBase, limit, gzip) =>
-            prepareMember(bytes, header, at, seal, chunkBase, limit, gzip),
+            prepareMember(bytes, header, at, seal, chunkBase, limit, gzip, sink ?? undefined),
         });
-  const enterpriseFeed = pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal });
+  const enterpriseFeed =
+    pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal, ...(sink ? { timings: sink } : {}) });
   let done: FromWorker;
   try {
     const outcome = await pullAll(
@@ -113,7 +125,8 @@ async function run(start: {
         http,
         tasks: tasksRepo(dbs.field),
         taskState: syncStateRepo(dbs.field.syncState),
-        enterprises: enterprisesRepo(dbs.cache, { timings }),
+        enterprises: enterprisesRepo(dbs.cache, sink ? { timings: sink } : {}),
+        ...(sink ? { timings: sink } : {}),
         reference: referenceRepo(dbs.cache),
         pageSize: start.pageSize,
         signal: controller.signal,
@@ -137,12 +150,13 @@ async function run(start: {
       (rows) => quarantineRepo(dbs.cache).put(rows),
     );
     done = outcome.ok
-      ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false }
+      ? { type: 'done', ok: true, message: '同步完成', sessionExpired: false, transient: false }
       : {
           type: 'done',
           ok: false,
           message: outcome.error.message,
           sessionExpired: outcome.error.kind === 'session-expired',
+          transient: isTransient(outcome.error),
         };
   } catch (e) {
     done = {
@@ -150,6 +164,7 @@ async function run(start: {
       ok: false,
       message: `同步出错：${e instanceof Error ? e.message : String(e)}`,
       sessionExpired: false,
+      transient: false,
     };
   }
   // 'done' only after the feed workers and the connections are closed (the app terminates this worker
@@ -158,6 +173,7 @@ async function run(start: {
     pool?.close();
     closeDatabases(dbs);
   } finally {
+    if (sink) publishTimings(sink.totals);
     slot.lock();
     post(done);
   }

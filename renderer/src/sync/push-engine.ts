@@ -10,7 +10,14 @@
  * and a log whose history was rewritten stops them until an administrator has looked.
  */
 import { API, ReceiptSchema, type Receipt, type ResultUpload } from '../../../shared/protocol/index.js';
-import { REVIEW_RETURNED, type OutboxRepo, type OutboxRow, type ResultRow, type ResultsRepo } from '../db/index.js';
+import {
+  REVIEW_RETURNED,
+  isLegacyReceipt,
+  type OutboxRepo,
+  type OutboxRow,
+  type ResultRow,
+  type ResultsRepo,
+} from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 import { backoffDelay, decide, type PushDecision } from './push-answers.js';
 import { signaturePauseReason, type PushSigning } from './push-signing.js';
@@ -102,6 +109,35 @@ export function createPushEngine(deps: PushDeps): PushEngine {
       return { action: 'retry', reason: v.reason, delayMs: backoffDelay(1, random), stopDrain: true };
     logPause = { lastError: v.reason, advice: v.advice };
     return { action: 'pause', reason: v.reason, advice: v.advice };
+  }
+
+  /**
+   * A result whose stored receipt predates the platform's log, answered again without a log proof:
+   * it stays accepted under the older rule (the receipt names this result with its content hash),
+   * shown as 未入公开日志, and is asked again at every poll until a logged receipt verifies. Only a
+   * receipt already stored gets this: a new upload must come back with a verified log proof.
+   */
+  async function legacyReceipt(op: OutboxRow, result: ResultRow, receipt: Receipt): Promise<'kept' | 'published'> {
+    if (receipt.resultId !== result.resultId || receipt.contentHash !== result.contentHash) {
+      await deps.outbox.update(op.opId, {
+        state: 'paused',
+        lastError: '平台回执与本机结果不一致（旧版回执，内容哈希不同）',
+        advice: '本地记录已完整保留。请联系管理员核对平台保存的该检查结果。',
+      });
+      changed();
+      return 'kept';
+    }
+    if (op.state === 'paused') {
+      // Paused by an earlier version for the missing proof: accepted again, without a second upload entry.
+      await deps.outbox.update(op.opId, { state: 'accepted', lastError: null, advice: null, nextAttemptAt: null });
+      changed();
+    }
+    if (op.state === 'paused' || op.receipt?.publication.state !== receipt.publication.state) {
+      await deps.outbox.acknowledge(op.opId, receipt);
+      changed();
+    }
+    if (receipt.publication.state === 'returned') await setAsideReturned(op, receipt);
+    return receipt.publication.state === 'published' && op.state !== 'published' ? 'published' : 'kept';
   }
 
   /** Stores the receipt if the log verifies it; otherwise what to do instead. */
@@ -322,6 +358,8 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     async pollReceipts() {
       let published = 0;
       for (const op of await deps.outbox.awaitingPublication()) {
+        // Without a log to check (tests of the bare engine), a published receipt is final.
+        if (!deps.logVerifier && op.state !== 'accepted') continue;
         const res = await deps.http.request({ method: 'GET', path: API.receipt(op.resultId), schema: ReceiptSchema });
         if (!res.ok && res.error.kind === 'http' && res.error.code === 'ATTACHMENTS_MISSING' && deps.uploader) {
           // The platform lost evidence after accepting: publication is blocked until it is re-sent.
@@ -348,6 +386,10 @@ export function createPushEngine(deps: PushDeps): PushEngine {
         if (!res.ok || res.notModified) continue;
         const result = await deps.results.get(op.resultId);
         if (!result) continue;
+        if (deps.logVerifier && isLegacyReceipt(op.receipt) && !res.value.log) {
+          if ((await legacyReceipt(op, result, res.value)) === 'published') published += 1;
+          continue;
+        }
         const refused = await acknowledgeVerified(op, result, res.value);
         if (refused?.action === 'pause') {
           // A receipt that no longer verifies: the result is not called safe any more; it stays stored

@@ -14,7 +14,7 @@ import { verifyReceipt } from '../../../shared/transparency/receipt-verify.js';
 import type { SentResult } from '../../../shared/transparency/receipt-verify.js';
 import { openCheckpoint, parseVerifierKey } from '../../../shared/transparency/signed-note.js';
 import type { Checkpoint, Ed25519Verify, VerifierKey } from '../../../shared/transparency/signed-note.js';
-import type { LogAlarmRow, TransparencyRepo } from '../db/index.js';
+import type { LogAlarmEvidence, LogAlarmRecord, LogCheckpointRow, TransparencyRepo } from '../db/index.js';
 import type { HttpClient } from '../platform/http.js';
 
 export type LogVerdict =
@@ -32,7 +32,7 @@ export interface ReceiptVerifier {
   check(receipt: Receipt, sent: SentResult): Promise<LogVerdict>;
   /** Fetches the platform's latest checkpoint and checks that it extends the ones seen. */
   monitor(): Promise<LogVerdict>;
-  alarm(): Promise<LogAlarmRow | null>;
+  alarm(): Promise<LogAlarmRecord | null>;
 }
 
 export interface ReceiptVerifierDeps {
@@ -83,7 +83,13 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
     return parsed.ok ? { ok: true, key: parsed.value } : { ok: false, verdict: unverifiable(parsed.error.message) };
   }
 
-  async function rewritten(seen: { size: number; rootHash: string }, cp: Checkpoint, why: string): Promise<LogVerdict> {
+  async function rewritten(
+    seen: LogCheckpointRow,
+    cp: Checkpoint,
+    newNote: string,
+    why: string,
+    proof: LogAlarmEvidence['proof'],
+  ): Promise<LogVerdict> {
     const reason = `${LOG_REWRITTEN}：平台日志与本机此前验证过的记录不一致（已验证 ${seen.size} 条，平台现称 ${cp.size} 条；${why}）`;
     await deps.repo.raise({
       message: reason,
@@ -92,6 +98,8 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
       seenRoot: seen.rootHash,
       newSize: cp.size,
       newRoot: bytesToHex(cp.rootHash),
+      // Both signed notes and the failed proof: anyone with the pinned key can check the contradiction.
+      evidence: { seenNote: seen.note, seenAt: seen.seenAt, newNote, proof },
     });
     return {
       ok: false,
@@ -105,7 +113,7 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
   async function consistent(
     older: { size: number; rootHash: Uint8Array },
     newer: { size: number; rootHash: Uint8Array },
-  ): Promise<{ ok: true } | { ok: false; unreachable: boolean; message: string }> {
+  ): Promise<{ ok: true } | { ok: false; unreachable: boolean; message: string; proof?: LogAlarmEvidence['proof'] }> {
     const res = await deps.http.request({
       method: 'GET',
       path: API.logConsistency,
@@ -120,7 +128,14 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
     if (res.notModified) return { ok: false, unreachable: true, message: '平台未给出一致性证明' };
     const proof = res.value.proof.map((h) => hexToBytes(h));
     const checked = verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash);
-    return checked.ok ? { ok: true } : { ok: false, unreachable: false, message: checked.error.message };
+    return checked.ok
+      ? { ok: true }
+      : {
+          ok: false,
+          unreachable: false,
+          message: checked.error.message,
+          proof: { from: older.size, to: newer.size, hashes: res.value.proof },
+        };
   }
 
   /** Records a verified checkpoint if it is consistent with every one seen. */
@@ -132,14 +147,18 @@ export function createReceiptVerifier(deps: ReceiptVerifierDeps): ReceiptVerifie
       return null;
     }
     const same = await deps.repo.get(cp.size);
-    if (same) return same.rootHash === row.rootHash ? null : rewritten(same, cp, '同一大小的日志根哈希不同');
+    if (same)
+      return same.rootHash === row.rootHash ? null : rewritten(same, cp, note, '同一大小的日志根哈希不同', null);
     const latestRoot = hexToBytes(latest.rootHash);
     const [older, newer] =
       cp.size > latest.size
         ? [{ size: latest.size, rootHash: latestRoot }, cp]
         : [cp, { size: latest.size, rootHash: latestRoot }];
     const proof = await consistent(older, newer);
-    if (!proof.ok) return proof.unreachable ? unreachable(proof.message) : rewritten(latest, cp, proof.message);
+    if (!proof.ok)
+      return proof.unreachable
+        ? unreachable(proof.message)
+        : rewritten(latest, cp, note, proof.message, proof.proof ?? null);
     await deps.repo.put(row);
     return null;
   }

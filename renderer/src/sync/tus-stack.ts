@@ -129,6 +129,51 @@ export const blobReader: FileReader = {
   },
 };
 
+/** Where the chunks of a sealed recording are read from (the media chunks repository). */
+export interface MediaChunkSource {
+  read(attachmentId: string, index: number): Promise<Uint8Array>;
+}
+
+/**
+ * Reads a recording stored as sealed chunks for tus: each slice is assembled from the chunks it
+ * covers, opened one at a time, so a multi-GB file never sits in memory. The last opened chunk is
+ * kept, because tus asks for consecutive slices that may share a chunk.
+ */
+export function sealedMediaReader(
+  source: MediaChunkSource,
+  file: { readonly id: string; readonly size: number; readonly chunkSize: number },
+): FileReader {
+  let cached: { index: number; bytes: Uint8Array } | null = null;
+  const chunk = async (index: number): Promise<Uint8Array> => {
+    if (cached?.index !== index) cached = { index, bytes: await source.read(file.id, index) };
+    return cached.bytes;
+  };
+  return {
+    async openFile() {
+      return {
+        size: file.size,
+        async slice(start: number, end: number) {
+          const stop = Math.min(end, file.size);
+          const parts: Uint8Array<ArrayBuffer>[] = [];
+          for (let at = start; at < stop;) {
+            const index = Math.floor(at / file.chunkSize);
+            const bytes = await chunk(index);
+            const from = at - index * file.chunkSize;
+            const to = Math.min(bytes.length, stop - index * file.chunkSize);
+            if (to <= from) throw new Error(`录像/录音 ${file.id} 第 ${index + 1} 段比记录的短`);
+            parts.push(bytes.slice(from, to) as Uint8Array<ArrayBuffer>);
+            at += to - from;
+          }
+          return { value: new Blob(parts), done: stop >= file.size };
+        },
+        close() {
+          cached = null;
+        },
+      };
+    },
+  };
+}
+
 /** The fingerprint of an attachment is its id: one upload resource per attachment, ever. */
 export const fingerprintOf = (attachmentId: string): string => `att:${attachmentId}`;
 const attachmentOf = (fingerprint: string): string => fingerprint.replace(/^att:/, '');

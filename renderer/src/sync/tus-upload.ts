@@ -12,10 +12,18 @@ import {
   type ErrorBody,
   type ResultUpload,
 } from '../../../shared/protocol/index.js';
-import type { AttachmentRow, UploadsRepo } from '../db/index.js';
+import { DEFAULT_CHUNK_SIZE, type AttachmentRow, type UploadsRepo } from '../db/index.js';
 import type { HttpError, TokenProvider } from '../platform/http.js';
 import { parseRetryAfter } from '../platform/http.js';
-import { FetchHttpStack, HELD_STATUS_HEADER, blobReader, dexieUrlStorage, fingerprintOf } from './tus-stack.js';
+import {
+  FetchHttpStack,
+  HELD_STATUS_HEADER,
+  blobReader,
+  dexieUrlStorage,
+  fingerprintOf,
+  sealedMediaReader,
+  type MediaChunkSource,
+} from './tus-stack.js';
 
 export type AttachmentRef = ResultUpload['attachments'][number];
 export type Prepared =
@@ -31,6 +39,8 @@ export interface TusUploaderDeps {
   readonly tokens: TokenProvider | null;
   readonly uploads: UploadsRepo;
   readonly source: AttachmentSource;
+  /** The sealed chunks of video/audio attachments (their row's `blob` is empty). */
+  readonly media?: MediaChunkSource;
   readonly now: () => number;
   readonly timeoutMs?: number;
   /** Bytes confirmed by the server for this result so far / total (for 上传中 n%). */
@@ -88,12 +98,23 @@ function toHttpError(f: Extract<TusAttempt, { ok: false }>): HttpError {
   };
 }
 
+/**
+ * A recording goes in PATCHes of its own chunk size (one chunk opened per request) until a 413
+ * has shrunk the stored size below the default; everything else uses the stored size.
+ */
+function chunkSizeFor(att: AttachmentRow, stored: number | null): number {
+  const size = stored ?? DEFAULT_CHUNK_SIZE;
+  return att.media && size >= DEFAULT_CHUNK_SIZE ? att.media.chunkSize : size;
+}
+
 export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   const iso = () => new Date(deps.now()).toISOString();
   const urlStorage = dexieUrlStorage(deps.uploads, iso);
   const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
 
   function once(att: AttachmentRow, chunkSize: number): Promise<TusAttempt> {
+    const media = att.media;
+    if (media && !deps.media) throw new Error('上传录像/录音需要读取其分段数据');
     return new Promise((resolve) => {
       const upload = new Upload(att.blob, {
         endpoint: platformEndpoint(deps.baseUrl(), API.uploads),
@@ -110,7 +131,11 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         removeFingerprintOnSuccess: false,
         fingerprint: async () => fingerprintOf(att.id),
         urlStorage,
-        fileReader: blobReader,
+        // A recording is read from its sealed chunks, one chunk opened at a time.
+        fileReader:
+          media && deps.media
+            ? sealedMediaReader(deps.media, { id: att.id, size: att.size, chunkSize: media.chunkSize })
+            : blobReader,
         httpStack: stack,
         onBeforeRequest: (req) => {
           const token = deps.tokens?.accessToken();
@@ -140,7 +165,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
     for (let round = 0; round < 8; round += 1) {
       const row = await deps.uploads.get(att.id);
       if (row?.done) return null;
-      const attempt = await once(att, row?.chunkSize ?? 1024 * 1024);
+      const attempt = await once(att, chunkSizeFor(att, row?.chunkSize ?? null));
       if (attempt.ok) {
         await deps.uploads.markDone(att.id, iso());
         deps.onProgress?.(att.resultId);

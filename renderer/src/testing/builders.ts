@@ -7,6 +7,7 @@ import { DOC_TEMPLATE_VERSIONS, DOC_TYPES } from '../../../shared/protocol/index
 import type { Enterprise, Reference, Task, TeamMember } from '../../../shared/protocol/index.js';
 import { closeDatabases, openDatabases, type Databases } from '../db/index.js';
 import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
+import { DEMO_PLATFORM_BUNDLE_KEY } from '../../../shared/bundle/demo-bundle-key.js';
 import { sealedVault, type PlatformAdapter } from '../platform/adapter.js';
 import { createServices, type CreatedServices, type ServiceDeps } from '../services/index.js';
 import { manualNetwork } from '../services/network/network.service.js';
@@ -155,6 +156,7 @@ export function testAdapter(platformUrl = 'http://127.0.0.1:9'): PlatformAdapter
       stationName: '测试所',
       // The simulator signs its log with the demo key unless a test starts it with another one.
       platformLogKey: DEMO_PLATFORM_LOG_KEY,
+      platformBundleKey: DEMO_PLATFORM_BUNDLE_KEY,
       lockIdleMinutes: 10,
       offlineCredentialDays: 30,
     }),

@@ -6,10 +6,10 @@
 import { Dexie } from 'dexie';
 import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.js';
 import { fromBase64Url } from '../../../renderer/src/vault/index.js';
-import { createSearchClient } from '../../../renderer/src/search/search-client.js';
+import { createSearchClient } from '../../../renderer/src/credit-files/search/search-client.js';
 import { runPull } from '../../../renderer/src/sync/pull-runner.js';
-import type { SearchFilters } from '../../../renderer/src/search/types.js';
-import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/sync/enterprise-timings.js';
+import type { SearchFilters } from '../../../renderer/src/credit-files/search/types.js';
+import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/credit-files/timing-sink.js';
 
 const t0 = performance.now();
 const dbs = openDatabases('');
@@ -88,6 +88,8 @@ async function sync(url: string, token: string): Promise<SyncFigures> {
     dbPrefix: '',
     pageSize: 1000,
     useWorker: true,
+    // The pull worker collects its phase times only when asked, and publishes them on the channel above.
+    diagnostics: true,
     onProgress: (p) => {
       sampleHeap();
       if (p.phase === 'enterprises' && beforeEnterprisesMs < 0) beforeEnterprisesMs = performance.now() - start;

@@ -59,6 +59,7 @@ async function setup(url: string, certNo: string, password: string, logKey: stri
         demo: true,
         stationName: 'bench',
         platformLogKey: logKey,
+        platformBundleKey: null,
         lockIdleMinutes: 10,
         offlineCredentialDays: 30,
       }),

@@ -8,7 +8,8 @@
  * can vouch for a forged paper under somebody else's result.
  */
 import { DOC_TYPE_LABELS, ReportRequestSchema, ReserveRequestSchema } from '../../../shared/protocol/index.js';
-import type { DocType } from '../../../shared/protocol/index.js';
+import type { DocType, Inspector } from '../../../shared/protocol/index.js';
+import type { z } from 'zod';
 import { requireCaller } from '../auth.js';
 import type { Ctx, Reply } from '../http.js';
 import { HttpError, json, parseWith, readJson } from '../http.js';
@@ -170,6 +171,16 @@ export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
 export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
   const { inspector: me, deviceId } = requireCaller(p, ctx);
   const body = sameDevice(parseWith(ReportRequestSchema, await readJson(ctx), '文书编号使用报告'), deviceId);
+  return json(200, { accepted: applyReport(p, me, body) });
+}
+
+/**
+ * Records a report of used and voided numbers for `me` (throws the refusal as HttpError); shared
+ * with the USB import, where the device comes from the bundle's verified signature.
+ */
+export type ReportRequest = z.infer<typeof ReportRequestSchema>;
+
+export function applyReport(p: Platform, me: Inspector, body: ReportRequest): number {
   const owned = p.db.prepare(
     'SELECT 1 FROM doc_reservations WHERE device_id = ? AND inspector_id = ? AND doc_type = ? AND ? BETWEEN from_no AND to_no',
   );
@@ -232,5 +243,5 @@ export async function report(p: Platform, ctx: Ctx): Promise<Reply> {
     }
     for (const v of body.voided) dropHashes.run(v.docType, v.serial);
   })();
-  return json(200, { accepted: entries.length });
+  return entries.length;
 }

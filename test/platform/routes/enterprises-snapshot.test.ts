@@ -19,13 +19,13 @@ import {
   type EnterprisesRepo,
 } from '../../../renderer/src/db/index.js';
 import { createHttpClient, type TokenProvider } from '../../../renderer/src/platform/http.js';
-import { ndjsonFeed } from '../../../renderer/src/sync/enterprise-feed.js';
-import { pullEnterprises } from '../../../renderer/src/sync/pull-enterprises.js';
-import type { SnapshotDeps } from '../../../renderer/src/sync/pull-snapshot.js';
+import { ndjsonFeed } from '../../../renderer/src/credit-files/download/enterprise-feed.js';
+import { pullEnterprises } from '../../../renderer/src/credit-files/download/pull-enterprises.js';
+import type { SnapshotDeps } from '../../../renderer/src/credit-files/download/pull-snapshot.js';
 import { ProgressTracker, type PullProgress } from '../../../renderer/src/sync/progress.js';
-import { feedPool, type FeedWorkerLike } from '../../../renderer/src/sync/feed-pool.js';
-import { toWire, type ToFeedWorker } from '../../../renderer/src/sync/feed-messages.js';
-import { prepareMember } from '../../../renderer/src/sync/snapshot-import.js';
+import { feedPool, type FeedWorkerLike } from '../../../renderer/src/credit-files/import/feed-pool.js';
+import { toWire, type ToFeedWorker } from '../../../renderer/src/credit-files/import/feed-messages.js';
+import { prepareMember } from '../../../renderer/src/credit-files/import/snapshot-import.js';
 import { TEST_CACHE_KEY, disposeDatabases, freshDatabases } from '../../../renderer/src/testing/builders.js';
 import { authed, login, startTemp, type Harness } from '../testkit.js';
 

@@ -7,9 +7,9 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterprisesRepo, quarantineRepo, type EnterprisesRepo } from '../../../renderer/src/db/index.js';
-import { createSearchEngine } from '../../../renderer/src/search/engine.js';
-import { ndjsonFeed, type EnterpriseFeedFetcher } from '../../../renderer/src/sync/enterprise-feed.js';
-import { pullEnterprises } from '../../../renderer/src/sync/pull-enterprises.js';
+import { createSearchEngine } from '../../../renderer/src/credit-files/search/engine.js';
+import { ndjsonFeed, type EnterpriseFeedFetcher } from '../../../renderer/src/credit-files/download/enterprise-feed.js';
+import { pullEnterprises } from '../../../renderer/src/credit-files/download/pull-enterprises.js';
 import { ProgressTracker, type PullProgress } from '../../../renderer/src/sync/progress.js';
 import { disposeDatabases, freshDatabases } from '../../../renderer/src/testing/builders.js';
 import { login, startTemp, type Harness } from '../testkit.js';

@@ -79,7 +79,7 @@ function replay(p: Platform, row: KeyRow): Reply {
   return json(stored.status, stored.body, { 'Idempotent-Replayed': 'true' });
 }
 
-function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, resultId: string): Reply | null {
+export function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, resultId: string): Reply | null {
   return p.db.transaction((): Reply | null => {
     const row = p.db.prepare('SELECT * FROM idempotency WHERE key = ?').get(key) as KeyRow | undefined;
     if (!row) {
@@ -113,7 +113,7 @@ function claimKey(p: Platform, key: string, me: Inspector, requestHash: string, 
   })();
 }
 
-function finishKey(p: Platform, key: string, res: StoredResponse, store: boolean): void {
+export function finishKey(p: Platform, key: string, res: StoredResponse, store: boolean): void {
   if (store)
     p.db
       .prepare("UPDATE idempotency SET state = 'done', status = ?, response_json = ? WHERE key = ?")
@@ -163,7 +163,7 @@ function recordCheckpoint(p: Platform, up: ResultUpload): void {
 }
 
 /** Every check and the write; runs inside the caller's transaction. Returns the response and whether to store it under the key. */
-function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResponse; store: boolean } {
+export function accept(p: Platform, me: Inspector, up: ResultUpload): { res: StoredResponse; store: boolean } {
   const id = up.payload.resultId;
   const task = p.db.prepare('SELECT status FROM tasks WHERE id = ?').get(up.taskId) as { status: string } | undefined;
   if (!task) return { res: { status: 422, body: errorBody('VALIDATION', `任务 ${up.taskId} 不存在`) }, store: false };
@@ -297,15 +297,12 @@ function heldMessage(code: string): string {
     : '任务已改派：结果已保存但暂不公示，请复核';
 }
 
-export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
-  const { inspector: me, deviceId } = requireCaller(p, ctx);
-  const idCheck = IdSchema.safeParse(ctx.params['id'] ?? '');
-  if (!idCheck.success) throw new HttpError(400, 'BAD_REQUEST', '结果编号格式不正确');
-  const key = ctx.req.headers['idempotency-key'];
-  if (typeof key !== 'string' || !IdSchema.safeParse(key).success)
-    throw new HttpError(400, 'BAD_REQUEST', '缺少或无效的 Idempotency-Key 请求头');
-  const up = parseWith(ResultUploadSchema, await readJson(ctx), '检查结果');
-  if (up.payload.resultId !== idCheck.data)
+/**
+ * The body checks that need no database: path id, task id, device and content hash. Shared with the
+ * USB import, where the device comes from the bundle's verified signature instead of a token.
+ */
+export function checkUpload(up: ResultUpload, resultId: string, deviceId: string): void {
+  if (up.payload.resultId !== resultId)
     throw new HttpError(422, 'VALIDATION', '路径中的结果编号与 payload.resultId 不一致');
   if (up.payload.taskId !== up.taskId) throw new HttpError(422, 'VALIDATION', 'payload.taskId 与 taskId 不一致');
   // The audit checkpoints are kept per device: a body naming another device would write to its record.
@@ -314,16 +311,28 @@ export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
   if (sha256(canonicalJson(up.payload)) !== up.contentHash)
     throw new HttpError(422, 'VALIDATION', 'contentHash 与结果内容的 SHA-256 不符');
   requireEvidenceUploaded(up);
+}
+
+/** The stored request identity: upload URLs are transport detail (a re-uploaded attachment gets a new one). */
+export function requestHashOf(resultId: string, up: ResultUpload): string {
+  return sha256(
+    canonicalJson({ resultId, body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) } }),
+  );
+}
+
+export async function putResult(p: Platform, ctx: Ctx): Promise<Reply> {
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
+  const idCheck = IdSchema.safeParse(ctx.params['id'] ?? '');
+  if (!idCheck.success) throw new HttpError(400, 'BAD_REQUEST', '结果编号格式不正确');
+  const key = ctx.req.headers['idempotency-key'];
+  if (typeof key !== 'string' || !IdSchema.safeParse(key).success)
+    throw new HttpError(400, 'BAD_REQUEST', '缺少或无效的 Idempotency-Key 请求头');
+  const up = parseWith(ResultUploadSchema, await readJson(ctx), '检查结果');
+  checkUpload(up, idCheck.data, deviceId);
   // Before the key is claimed: a refused signature is about this body only, and the device that
   // registers its key (or an honest resend) must not meet a stored refusal under the same key.
   await requireSignedCheckpoint(p, me.id, deviceId, up);
-  // The upload URLs are transport detail: a re-uploaded attachment gets a new URL, same request.
-  const requestHash = sha256(
-    canonicalJson({
-      resultId: idCheck.data,
-      body: { ...up, attachments: up.attachments.map((a) => ({ ...a, uploadUrl: null })) },
-    }),
-  );
+  const requestHash = requestHashOf(idCheck.data, up);
   const replayed = claimKey(p, key, me, requestHash, idCheck.data);
   if (replayed) return replayed;
   try {

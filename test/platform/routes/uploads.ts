@@ -21,7 +21,8 @@ type Upload = Parameters<NonNullable<ServerOptions['onUploadFinish']>>[1];
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadFinish']>>[0];
 
 export const UPLOADS_PATH = '/v1/uploads';
-const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** A shift's body-camera recording runs to several GB; photos and scans are far below this. */
+const MAX_UPLOAD_BYTES = 16 * 1024 * 1024 * 1024;
 
 function tusError(status: number, message: string): { status_code: number; body: string } {
   return { status_code: status, body: `${message}\n` };

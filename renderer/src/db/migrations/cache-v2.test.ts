@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheDb } from '../databases.js';
-import { enterprisesRepo } from '../repos/enterprises.repo.js';
+import { enterprisesRepo } from '../../credit-files/store/enterprises.repo.js';
 import { TEST_CACHE_KEY, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { cacheV1 } from './cache-v1.js';
 import { CACHE_V2_STORES, CACHE_V2_VERSION, cacheV2 } from './cache-v2.js';

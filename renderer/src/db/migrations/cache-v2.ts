@@ -1,6 +1,6 @@
 /**
  * Cache database, schema version 2: credit files packed ~1,000 per chunk row with compact
- * search columns and a per-chunk directory (see repos/enterprises.rows.ts), replacing v1's one row
+ * search columns and a per-chunk directory (see credit-files/store/enterprises.rows.ts), replacing v1's one row
  * per enterprise. The cache is re-downloadable: the upgrade drops the v1 rows and resets the
  * enterprise stream's cursor to 0 in the same versionchange transaction, so the next sync does one
  * full download into the new layout. Tasks, reference data and the quarantine are kept.

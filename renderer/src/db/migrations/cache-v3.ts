@@ -1,6 +1,6 @@
 /**
  * Cache database, schema version 3: the credit-file rows, the summary row and the quarantine are
- * sealed under the station cache key (repos/enterprises.seal.ts). Rows of the clear v2 layout can
+ * sealed under the station cache key (credit-files/store/enterprises.seal.ts). Rows of the clear v2 layout can
  * never be opened, and they hold confidential text: the upgrade deletes them and resets the
  * enterprise cursor in the same versionchange transaction (the cache is re-downloadable), so the
  * next sync does one full download into the sealed layout. Reference data (public codes, the item

@@ -13,6 +13,9 @@ import { FIELD_V6_VERSION, fieldV6 } from './field-v6.js';
 import { FIELD_V7_VERSION, fieldV7 } from './field-v7.js';
 import { FIELD_V8_VERSION, fieldV8 } from './field-v8.js';
 import { FIELD_V10_VERSION, fieldV10 } from './field-v10.js';
+import { FIELD_V11_VERSION, fieldV11 } from './field-v11.js';
+import { FIELD_V12_VERSION, fieldV12 } from './field-v12.js';
+import { FIELD_V14_VERSION, fieldV14 } from './field-v14.js';
 
 export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV1,
@@ -24,6 +27,9 @@ export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV7,
   fieldV8,
   fieldV10,
+  fieldV11,
+  fieldV12,
+  fieldV14,
 ];
 export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [cacheV1, cacheV2, cacheV3, cacheV4];
 /** The highest declared field version (Dexie allows gaps: v2 and v3 belong to other issues). */
@@ -34,5 +40,8 @@ export const FIELD_SCHEMA_VERSION = Math.max(
   FIELD_V7_VERSION,
   FIELD_V8_VERSION,
   FIELD_V10_VERSION,
+  FIELD_V11_VERSION,
+  FIELD_V12_VERSION,
+  FIELD_V14_VERSION,
 );
 export const CACHE_SCHEMA_VERSION = CACHE_MIGRATIONS.length;

@@ -9,6 +9,10 @@
  *   attachmentsRepo(db).reclaim(id, proof)  → empties the original of a FINALIZED result's photo or scan
  *                                             (the caller has checked the receipt, retention and the
  *                                             bytes' hash); the row, its hash and thumbnail stay
+ *   attachmentsRepo(db).markClip(clip)      → a clip mark on a recording of an open draft (+ audit entry)
+ *   attachmentsRepo(db).removeClip(id, at)  → removes one (+ audit entry)
+ * A video/audio row's bytes are in mediaChunks (media-chunks.repo.ts); `add` writes the row only
+ * when every chunk it names is stored, and read rows carry their clip marks in `clips`.
  * Each add and remove appends its audit entry (evidence.added / signature.added / evidence.removed)
  * in the same transaction as the write, so the inspector's chain holds every capture and removal.
  *   hashBlob(blob)                          → lower-case hex SHA-256 (call before add, outside any tx)
@@ -17,9 +21,11 @@
  */
 import { toHex } from '../../../../shared/domain/canonical.js';
 import type { FieldDb } from '../databases.js';
-import type { AttachmentRow } from '../evidence-rows.js';
+import type { AttachmentRow, StoredClip } from '../evidence-rows.js';
+import type { MediaClipRow } from '../migrations/field-v11.js';
 import { auditRepo, type AuditInput } from './audit.repo.js';
 import { DraftFrozenError } from './drafts.repo.js';
+import { summaryOf } from './evidence-index.repo.js';
 
 export class StorageFullError extends Error {
   constructor() {
@@ -80,6 +86,9 @@ export interface AttachmentsRepo {
    * signature, its result is not finalized or its stored hash is not the one proven.
    */
   reclaim(id: string, proof: ReclaimProof): Promise<number>;
+  /** Stores a checked clip mark (the caller validated it against the duration); refuses after finalize. */
+  markClip(clip: MediaClipRow): Promise<void>;
+  removeClip(id: string, at: string): Promise<void>;
 }
 
 export interface ReclaimProof {
@@ -93,6 +102,19 @@ export interface ReclaimProof {
 /** A signature's file is named after its slot (`inspector-<id>.png`, `party.png`): whose it is. */
 function signer(row: AttachmentRow): string {
   return row.fileName.replace(/\.png$/, '');
+}
+
+function clipOf(c: MediaClipRow): StoredClip {
+  return { id: c.id, fromS: c.fromS, toS: c.toS, note: c.note, markedAt: c.markedAt };
+}
+
+function clipEntry(kind: 'media.clip-marked' | 'media.clip-removed', c: MediaClipRow, at: string): AuditInput {
+  return {
+    at,
+    kind,
+    subjectId: c.id,
+    detail: { taskId: c.taskId, resultId: c.resultId, attachmentId: c.attachmentId, fromS: c.fromS, toS: c.toS },
+  };
 }
 
 function addedEntry(row: AttachmentRow): AuditInput {
@@ -112,6 +134,7 @@ function addedEntry(row: AttachmentRow): AuditInput {
           // holds both hashes even if a later record is disputed.
           ...(row.place ? { placeSource: row.place.source } : {}),
           ...(row.annotationOf ? { annotationOf: row.annotationOf.id, originalSha256: row.annotationOf.sha256 } : {}),
+          ...(row.media ? { durationS: row.media.durationS, startedAt: row.media.startedAt } : {}),
         },
       };
 }
@@ -129,20 +152,31 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
     if (await db.results.get(row.resultId)) throw new DraftFrozenError(row.taskId);
   }
   const audit = auditRepo(db);
+  /** A recording's clip marks ride on its row when read; other rows are returned as stored. */
+  async function withClips(row: AttachmentRow): Promise<AttachmentRow> {
+    const opened = fromStored(row);
+    if (!opened.media) return opened;
+    const clips = await db.mediaClips.where('attachmentId').equals(row.id).sortBy('fromS');
+    return { ...opened, clips: clips.map(clipOf) };
+  }
   return {
     async get(id) {
       const row = await db.attachments.get(id);
-      return row ? fromStored(row) : null;
+      return row ? withClips(row) : null;
     },
     async forResult(resultId) {
-      return (await db.attachments.where('resultId').equals(resultId).sortBy('capturedAt')).map(fromStored);
+      return Promise.all((await db.attachments.where('resultId').equals(resultId).sortBy('capturedAt')).map(withClips));
     },
     async forTask(taskId) {
-      return (await db.attachments.where('taskId').equals(taskId).sortBy('capturedAt')).map(fromStored);
+      return Promise.all((await db.attachments.where('taskId').equals(taskId).sortBy('capturedAt')).map(withClips));
     },
     async add(row) {
       if (!/^[0-9a-f]{64}$/.test(row.sha256)) throw new Error(`附件 ${row.id} 缺少有效的 SHA-256`);
-      if (row.size !== row.blob.size) throw new Error(`附件 ${row.id} 的大小与内容不一致`);
+      const media = row.media;
+      if (media) {
+        if (row.blob.size !== 0 || media.chunkCount !== Math.ceil(row.size / media.chunkSize))
+          throw new Error(`录像/录音 ${row.id} 的大小与分段数不一致`);
+      } else if (row.size !== row.blob.size) throw new Error(`附件 ${row.id} 的大小与内容不一致`);
       const stored: AttachmentRow = db.sealingKeys
         ? ({
             ...row,
@@ -151,10 +185,15 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
           } as unknown as AttachmentRow)
         : row;
       try {
+        const { clips: _derived, ...toStore } = stored;
         await audit.recording([addedEntry(row)], (entries) =>
-          db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+          db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit, db.mediaChunks], async () => {
             await assertOpen(row);
-            await db.attachments.add(stored);
+            // The row says the recording is here: only once every chunk is.
+            if (media && (await db.mediaChunks.where('attachmentId').equals(row.id).count()) !== media.chunkCount)
+              throw new Error(`录像/录音 ${row.id} 的数据未全部保存`);
+            await db.attachments.add(toStore);
+            await db.evidenceIndex.put(summaryOf(stored));
             for (const e of entries) await audit.writeInTx(e);
           }),
         );
@@ -183,13 +222,20 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         },
       };
       await audit.recording([entry], (entries) =>
-        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
-          const row = await db.attachments.get(id);
-          if (!row) return; // removed meanwhile: that removal recorded itself
-          await assertOpen(row);
-          await db.attachments.delete(id);
-          for (const e of entries) await audit.writeInTx(e);
-        }),
+        db.transaction(
+          'rw',
+          [db.attachments, db.evidenceIndex, db.results, db.audit, db.mediaChunks, db.mediaClips],
+          async () => {
+            const row = await db.attachments.get(id);
+            if (!row) return; // removed meanwhile: that removal recorded itself
+            await assertOpen(row);
+            await db.attachments.delete(id);
+            await db.evidenceIndex.delete(id);
+            await db.mediaChunks.where('attachmentId').equals(id).delete();
+            await db.mediaClips.where('attachmentId').equals(id).delete();
+            for (const e of entries) await audit.writeInTx(e);
+          },
+        ),
       );
     },
     async reclaim(id, proof) {
@@ -209,20 +255,49 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         },
       };
       return audit.recording([entry], (entries) =>
-        db.transaction('rw', db.attachments, db.results, db.audit, async () => {
+        db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit], async () => {
           const row = await db.attachments.get(id);
           if (!row) throw new Error(`找不到附件 ${id}`);
           if (row.reclaimed) return 0; // reclaimed meanwhile: that reclaim recorded itself
           if (row.kind === 'signature') throw new Error('签名不能清理');
+          if (row.media) throw new Error('录像和录音暂不能清理');
           if (!(await db.results.get(row.resultId))) throw new Error('检查记录尚未定稿，原件不能清理');
           if (row.sha256 !== proof.sha256) throw new Error(`附件 ${id} 的校验值与回执不符，未清理`);
           // The row keeps its place, hash and thumbnail: only the original's bytes go.
           const empty = db.sealingKeys
             ? { bytes: new Uint8Array(0), type: row.mime }
             : new Blob([], { type: row.mime });
-          await db.attachments.put({ ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } });
+          const emptied: AttachmentRow = { ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } };
+          await db.attachments.put(emptied);
+          await db.evidenceIndex.put(summaryOf(emptied));
           for (const e of entries) await audit.writeInTx(e);
           return row.size;
+        }),
+      );
+    },
+    async markClip(clip) {
+      await audit.recording([clipEntry('media.clip-marked', clip, clip.markedAt)], (entries) =>
+        db.transaction('rw', db.attachments, db.results, db.audit, db.mediaClips, async () => {
+          const row = await db.attachments.get(clip.attachmentId);
+          if (!row?.media) throw new Error(`找不到录像/录音 ${clip.attachmentId}`);
+          if (row.resultId !== clip.resultId || row.taskId !== clip.taskId)
+            throw new Error(`片段与录像 ${clip.attachmentId} 不属于同一检查记录`);
+          await assertOpen(row);
+          await db.mediaClips.add(clip);
+          for (const e of entries) await audit.writeInTx(e);
+        }),
+      );
+    },
+    async removeClip(id, at) {
+      const before = await db.mediaClips.get(id);
+      if (!before) return;
+      await audit.recording([clipEntry('media.clip-removed', before, at)], (entries) =>
+        db.transaction('rw', db.results, db.audit, db.mediaClips, async () => {
+          const clip = await db.mediaClips.get(id);
+          if (!clip) return;
+          await assertOpen(clip);
+          await db.mediaClips.delete(id);
+          for (const e of entries) await audit.writeInTx(e);
         }),
       );
     },

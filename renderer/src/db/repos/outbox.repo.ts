@@ -20,7 +20,10 @@ export interface OutboxRepo {
   get(opId: string): Promise<OutboxRow | null>;
   /** Ops to send now, in queue order: waiting (due) ones. */
   due(nowMs: number): Promise<readonly OutboxRow[]>;
-  /** Accepted ops whose receipt does not say published yet. */
+  /**
+   * Accepted ops whose receipt does not say published yet, and ops whose stored receipt predates the
+   * platform's transparency log (no log proof): those are asked again until a logged receipt verifies.
+   */
   awaitingPublication(): Promise<readonly OutboxRow[]>;
   update(opId: string, patch: OutboxPatch): Promise<void>;
   /** Stores the receipt on the op and the result together; state from the publication state. */
@@ -38,7 +41,18 @@ export interface OutboxRepo {
   setAsideInfo(opId: string): Promise<SetAsideRow | null>;
 }
 
-function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
+/**
+ * A receipt stored before the platform kept its transparency log: it carries no log proof. Such a
+ * result was accepted under the older rule (the receipt names it with the same content hash).
+ */
+export function isLegacyReceipt(receipt: Receipt | null): receipt is Receipt {
+  return receipt !== null && !receipt.log;
+}
+
+/** What an op paused by an earlier version for a receipt without a log proof says (it is polled again). */
+export const MISSING_LOG_PROOF = '平台回执缺少签名或日志证明';
+
+export function receiptEntries(op: OutboxRow, receipt: Receipt, at: string): AuditInput[] {
   const was = op.state;
   const detail = { taskId: op.taskId, resultId: op.resultId, opId: op.opId };
   const out: AuditInput[] = [];
@@ -78,7 +92,12 @@ export function outboxRepo(db: FieldDb): OutboxRepo {
       return rows.filter((r) => (r.state === 'waiting' || r.state === 'uploading') && (r.nextAttemptAt ?? 0) <= nowMs);
     },
     async awaitingPublication() {
-      return (await db.outbox.orderBy('order').toArray()).filter((r) => r.state === 'accepted');
+      return (await db.outbox.orderBy('order').toArray()).filter(
+        (r) =>
+          r.state === 'accepted' ||
+          (isLegacyReceipt(r.receipt) &&
+            (r.state === 'published' || (r.state === 'paused' && (r.lastError ?? '').includes(MISSING_LOG_PROOF)))),
+      );
     },
     async update(opId, patch) {
       await db.outbox.update(opId, patch);

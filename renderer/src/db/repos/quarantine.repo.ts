@@ -5,7 +5,7 @@
  */
 import type { CacheDb } from '../databases.js';
 import type { QuarantineRow } from '../rows.js';
-import { openQuarantine, sealQuarantineSync } from './enterprises.store.js';
+import { openQuarantine, sealQuarantineSync } from '../../credit-files/store/enterprises.store.js';
 
 export interface QuarantineRepo {
   list(): Promise<readonly QuarantineRow[]>;

@@ -7,8 +7,8 @@
  */
 import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { CacheDb } from '../databases.js';
-import { cacheKeyOf } from './enterprises.store.js';
-import { openCacheAsync, sealCacheAsync } from './enterprises.seal.js';
+import { cacheKeyOf } from '../../credit-files/store/enterprises.store.js';
+import { openCacheAsync, sealCacheAsync } from '../../credit-files/store/enterprises.seal.js';
 
 export interface SnapshotMetaRow {
   readonly key: 'current';

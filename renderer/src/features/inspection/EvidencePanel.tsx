@@ -11,6 +11,7 @@ import type { Draft, EvidenceFile } from '../../services/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { CameraCapture } from './CameraCapture.js';
 import { EvidenceWhere, OriginalLink } from './EvidenceDetails.js';
+import { MediaDetails, MediaImport } from './MediaEvidence.js';
 import { currentLocation } from './geolocation.js';
 import { PhotoAnnotator } from './PhotoAnnotator.js';
 import { useObjectUrl } from './useObjectUrl.js';
@@ -25,6 +26,7 @@ interface Props {
 
 function Thumb({ file }: { file: EvidenceFile }) {
   const src = useObjectUrl(file.thumbnail ?? (file.mime.startsWith('image/') ? file.blob : null));
+  if (file.media) return <div className="evidence-thumb">{file.kind === 'audio' ? '录音' : '录像'}</div>;
   if (!src) return <div className="evidence-thumb">PDF 扫描件</div>;
   return <img className="evidence-thumb" src={src} alt={`证据 ${file.fileName}`} />;
 }
@@ -35,7 +37,8 @@ function Thumb({ file }: { file: EvidenceFile }) {
  * of why a capture is missing from the record.
  */
 function evidenceLabel(f: EvidenceFile, n: number): string {
-  return `${f.annotationOf ? '标注照片' : f.kind === 'scan' ? '扫描件' : '照片'} ${n}`;
+  const kind = { photo: '照片', scan: '扫描件', video: '录像', audio: '录音', signature: '签名' }[f.kind];
+  return `${f.annotationOf ? '标注照片' : kind} ${n}`;
 }
 
 function EvidenceCard({
@@ -45,9 +48,11 @@ function EvidenceCard({
   register,
   onRemove,
   onAnnotate,
+  resultId,
 }: {
   file: EvidenceFile;
   n: number;
+  resultId: string;
   /** For a marked-up copy: how the original is labelled in this list (null when it is not listed). */
   original: string | null;
   register: UseFormRegister<Draft>;
@@ -73,8 +78,9 @@ function EvidenceCard({
         </span>
       ) : null}
       <EvidenceWhere file={f} />
+      {f.media ? <MediaDetails file={f} label={what} resultId={resultId} /> : null}
       <span className="evidence-actions">
-        <OriginalLink file={f} />
+        {f.media ? null : <OriginalLink file={f} />}
         {f.mime.startsWith('image/') && !f.annotationOf ? (
           <button type="button" className="btn btn-small" aria-label={`标注${what}…`} onClick={onAnnotate}>
             标注…
@@ -221,6 +227,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
         <CameraCapture
           onCapture={(blob) => add([new File([blob], `camera-${Date.now()}.jpg`, { type: blob.type })], 'photo')}
         />
+        <MediaImport taskId={taskId} onStored={(f) => setFiles((prev) => [...prev, f])} />
         {busy ? <span role="status">正在保存…</span> : null}
       </div>
       {error ? (
@@ -242,6 +249,7 @@ export function EvidencePanel({ taskId, resultId, register }: Props) {
               register={register}
               onRemove={(reason) => remove(f.id, reason)}
               onAnnotate={() => setAnnotating(f.id)}
+              resultId={resultId}
             />
           );
         })}

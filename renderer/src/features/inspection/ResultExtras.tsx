@@ -3,9 +3,17 @@
  * SHA-256 (a markup names its original's) and EXIF disagreements, read from the frozen payload
  * (what the content hash covers).
  */
-import type { ResultPayload } from '../../../../shared/protocol/index.js';
+import { clipText, mediaTimeText } from '../../../../shared/domain/media-clips.js';
+import type { EvidenceRef, ResultPayload } from '../../../../shared/protocol/index.js';
 import { formatDateTime } from '../../ui/format.js';
 import { placeText } from './evidence-text.js';
+
+const EVIDENCE_KIND_TEXT: Readonly<Record<EvidenceRef['kind'], string>> = {
+  photo: '照片',
+  scan: '扫描件',
+  video: '录像',
+  audio: '录音',
+};
 
 export function ResultExtras({ payload }: { payload: ResultPayload }) {
   const sigs = payload.signatures ?? [];
@@ -41,12 +49,15 @@ export function ResultExtras({ payload }: { payload: ResultPayload }) {
             {evidence.map((e, i) => (
               <tr key={e.id}>
                 <td>
-                  {e.annotationOf ? '标注照片' : e.kind === 'scan' ? '扫描件' : '照片'} {i + 1}（
-                  {(e.size / 1024).toFixed(1)} KB）
+                  {e.annotationOf ? '标注照片' : EVIDENCE_KIND_TEXT[e.kind]} {i + 1}（{(e.size / 1024).toFixed(1)} KB）
                 </td>
                 <td>{e.caption || '—'}</td>
                 <td className="small">
                   {formatDateTime(e.capturedAt)}
+                  {e.media ? <div data-testid="result-media-time">{mediaTimeText(e.media)}</div> : null}
+                  {e.media?.clips.map((c) => (
+                    <div key={`${c.fromS}-${c.toS}`}>片段 {clipText(c)}</div>
+                  ))}
                   {e.place ? <div>{placeText(e.place)}</div> : null}
                   {e.exifDifferences?.length ? (
                     <div className="field-error">EXIF 与采集记录不一致：{e.exifDifferences.join('；')}</div>

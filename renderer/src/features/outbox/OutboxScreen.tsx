@@ -13,6 +13,7 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { formatRoute } from '../../state/routes.js';
 import { OUTBOX_STATE_TONES, isPending, stateLabel } from './outbox-text.js';
 import { ReviewPanel } from './ReviewPanel.js';
+import { LogAlarmPanel } from './LogAlarmPanel.js';
 
 function Row({ e }: { e: OutboxEntry }) {
   return (
@@ -26,6 +27,11 @@ function Row({ e }: { e: OutboxEntry }) {
         {e.logIndex !== null ? (
           <div className="small muted" data-testid="log-verified">
             平台日志已验证（第 {e.logIndex + 1} 条）
+          </div>
+        ) : null}
+        {e.unlogged ? (
+          <div className="small muted" data-testid="log-pending">
+            未入公开日志（旧版回执，正在向平台索取日志证明）
           </div>
         ) : null}
       </td>
@@ -109,6 +115,7 @@ export function OutboxScreen() {
           {alarm}。本检查员的上传已全部停止，本地记录已完整保留，请立即联系管理员。
         </p>
       ) : null}
+      {alarm ? <LogAlarmPanel /> : null}
       {pushError ? (
         <p className="alert alert-danger" role="alert">
           上传失败：{pushError}

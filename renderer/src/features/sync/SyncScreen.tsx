@@ -79,7 +79,7 @@ export function SyncScreen() {
       <div className="card">
         <PhaseSteps phase={p.phase} />
         <p className="sync-phase" aria-live="polite" data-testid="sync-phase">
-          {running ? `正在同步：${PHASE_LABELS[p.phase]}` : PHASE_LABELS[p.phase]}
+          {running ? `正在同步：${PHASE_LABELS[p.phase]}` : p.retrying ? '同步中断，将自动继续' : PHASE_LABELS[p.phase]}
           {p.message && !p.message.includes(PHASE_LABELS[p.phase]) ? (
             <span className="muted"> · {p.message}</span>
           ) : null}

@@ -30,6 +30,9 @@ describe('执法过程记录 wording', () => {
       '出具文书：现场检查笔录 X1号',
     );
     expect(eventText(entry('result.finalized', { replaces: null }), t)).toBe('检查记录定稿');
+    expect(eventText(entry('evidence.added', { evidenceKind: 'video' }), t)).toBe('采集证据：录像');
+    expect(eventText(entry('media.clip-marked', { fromS: 60, toS: 95.5 }), t)).toBe('标记录像/录音片段：1:00–1:35');
+    expect(eventText(entry('media.clip-removed', { fromS: 0, toS: 5 }), t)).toBe('删除录像/录音片段：0:00–0:05');
     expect(
       eventText(
         entry('evidence.added', { evidenceKind: 'photo', annotationOf: 'ev-1', originalSha256: 'cd'.repeat(32) }),

@@ -3,6 +3,7 @@
  * (the legal record is read against Beijing time whatever the laptop's zone), and which hash
  * identifies the thing it is about.
  */
+import { formatSeconds } from '../../../../shared/domain/media-clips.js';
 import { DOC_TYPE_LABELS, type DocType } from '../../../../shared/protocol/docnumbers.js';
 import type { Task } from '../../../../shared/protocol/index.js';
 import type { ProcessRecordEntry } from '../../services/index.js';
@@ -24,7 +25,13 @@ export function chinaTime(iso: string): string {
   );
 }
 
-const EVIDENCE_KIND: Readonly<Record<string, string>> = { photo: '照片', scan: '扫描件', signature: '签名' };
+const EVIDENCE_KIND: Readonly<Record<string, string>> = {
+  photo: '照片',
+  scan: '扫描件',
+  signature: '签名',
+  video: '录像',
+  audio: '录音',
+};
 
 function text(v: string | number | boolean | null | undefined): string {
   return v === null || v === undefined ? '' : String(v);
@@ -45,6 +52,10 @@ export function signerName(slot: string, team: Task['team']): string {
   return member ? `检查人员 ${member.name}` : `检查人员（${id}）`;
 }
 
+function seconds(v: unknown): string {
+  return typeof v === 'number' ? formatSeconds(v) : '?';
+}
+
 /** The event in zh-CN. */
 export function eventText(entry: ProcessRecordEntry, team: Task['team']): string {
   const d = entry.detail;
@@ -58,6 +69,10 @@ export function eventText(entry: ProcessRecordEntry, team: Task['team']): string
       return `删除证据：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}（原因：${text(d['reason'])}）`;
     case 'evidence.reclaimed':
       return `清理证据原件以释放空间：${EVIDENCE_KIND[text(d['evidenceKind'])] ?? '附件'}（平台回执已覆盖其 SHA-256，记录保留）`;
+    case 'media.clip-marked':
+      return `标记录像/录音片段：${seconds(d['fromS'])}–${seconds(d['toS'])}`;
+    case 'media.clip-removed':
+      return `删除录像/录音片段：${seconds(d['fromS'])}–${seconds(d['toS'])}`;
     case 'signature.added':
       return `签名：${signerName(text(d['signer']), team)}`;
     case 'result.finalized':
@@ -74,6 +89,8 @@ export function eventText(entry: ProcessRecordEntry, team: Task['team']): string
       return `上传至平台（平台接收时间 ${chinaTime(text(d['receivedAt']))}）`;
     case 'result.published':
       return '平台已公示检查结果';
+    case 'log.alarm.acknowledged':
+      return `确认平台记录被改写警报并恢复上传（原因：${text(d['reason'])}）`;
     default:
       return `其他记录（${entry.kind}）`;
   }

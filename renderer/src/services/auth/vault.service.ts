@@ -261,8 +261,9 @@ export function createVaultService(deps: VaultDeps): VaultService {
       if (!row) await adoptLegacyField(deps.prefix, inspector.id, s.field);
       return s.services.auth.completeOnline(certNo, inspector, url);
     });
-    // Registered while online, without holding the sign-in (and the sync it starts) on it; when this
-    // fails (the network went away) the uploader registers the key before the first upload.
+    // Registered while online, without holding the sign-in on it (a slow platform would keep the
+    // inspector at the login form); when this fails (the network went away) the uploader registers
+    // the key before the first upload.
     if (entered.ok) void s.services.internals.runtime.deviceKey.registered(false).catch(() => undefined);
     return entered;
   }

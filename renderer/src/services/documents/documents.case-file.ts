@@ -20,6 +20,7 @@ import {
 } from '../../print/index.js';
 import type { CaseFileOutcome, OutputOutcome } from '../api.js';
 import { partyOf, type DocumentContext } from './documents.inputs.js';
+import { evidenceDescription } from './documents.media.js';
 import { pdfFileName, printPdf, savePdf } from './documents.output.js';
 
 function part<K extends DocumentKind>(kind: K, input: DocumentInputs[K], row: IssuedDocRow, voided: boolean) {
@@ -77,7 +78,7 @@ export function caseFileInput(ctx: DocumentContext): CaseFileInput {
     evidence: (r?.evidence ?? []).map((e) => ({
       id: e.id,
       kind: e.kind,
-      description: e.caption.trim() || (e.kind === 'photo' ? '现场照片' : '扫描件'),
+      description: evidenceDescription(e),
       capturedAt: e.capturedAt,
       sha256: e.sha256,
       count: 1,

@@ -9,6 +9,7 @@
 import { chinaDate } from '../../../../shared/domain/dates.js';
 import type { DocumentInputs } from '../../print/index.js';
 import type { EvidenceListDetails, FoodResultDetails, QuestioningDetails, ServiceProofDetails } from '../api.js';
+import { evidenceDescription } from './documents.media.js';
 import { documentMeta, partyOf, requireResult, type DocumentContext, type Numbering } from './documents.inputs.js';
 
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -63,7 +64,7 @@ export function evidenceListInput(
     items: (result.evidence ?? []).map((e) => ({
       id: e.id,
       kind: e.kind,
-      description: e.caption.trim() || (e.kind === 'photo' ? '现场照片' : '有关证照及资料的扫描件'),
+      description: evidenceDescription(e, '有关证照及资料的扫描件'),
       capturedAt: e.capturedAt,
       sha256: e.sha256,
       count: 1,

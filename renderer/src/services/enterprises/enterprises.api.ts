@@ -4,7 +4,7 @@ import type {
   SearchAnswer as EnterpriseSearchAnswer,
   SearchFilters as EnterpriseSearchFilters,
   SearchHit as EnterpriseSearchHit,
-} from '../../search/types.js';
+} from '../../credit-files/search/types.js';
 
 export interface EnterpriseService {
   get(uscc: string): Promise<Enterprise | null>;

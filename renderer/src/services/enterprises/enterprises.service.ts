@@ -2,8 +2,8 @@
  * Credit files and reference data from the cache database. Search goes to one engine per app,
  * created on first use: a Web Worker in the app, in-process in tests.
  */
-import { createSearchClient } from '../../search/search-client.js';
-import type { SearchEngine } from '../../search/engine.js';
+import { createSearchClient } from '../../credit-files/search/search-client.js';
+import type { SearchEngine } from '../../credit-files/search/engine.js';
 import type { EnterpriseService, ReferenceService } from './enterprises.api.js';
 import type { Runtime } from '../runtime.js';
 import { ensureStationCacheKey } from '../sync/station-key.js';

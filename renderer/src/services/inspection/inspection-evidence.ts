@@ -47,6 +47,17 @@ export function toEvidenceFile(row: AttachmentRow): EvidenceFile {
     ...(row.place ? { place: row.place } : {}),
     ...(row.exif !== undefined ? { exif: row.exif } : {}),
     ...(row.annotationOf ? { annotationOf: row.annotationOf } : {}),
+    ...(row.media
+      ? {
+          media: {
+            durationS: row.media.durationS,
+            startedAt: row.media.startedAt,
+            endedAt: row.media.endedAt,
+            startSource: row.media.startSource,
+          },
+          clips: row.clips ?? [],
+        }
+      : {}),
     exifDifferences: exifDifferences(row.exif, { capturedAt: row.capturedAt, place: row.place }),
   };
 }
@@ -65,6 +76,7 @@ export interface CaptureInput {
 }
 
 export function evidenceKindError(kind: AttachmentKind, file: Blob): string | null {
+  if (kind === 'video' || kind === 'audio') return '录像和录音请用「导入录像/录音」添加';
   if (file.size === 0) return '文件是空的，未保存';
   if (file.size > MAX_EVIDENCE_BYTES) return `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB，请压缩后再添加`;
   const image = file.type.startsWith('image/');

@@ -170,6 +170,17 @@ function evidenceMeta(f: AttachmentRow): Partial<EvidenceRef> {
     ...(f.exif !== undefined ? { exif: f.exif } : {}),
     ...(differences.length > 0 ? { exifDifferences: differences } : {}),
     ...(f.annotationOf ? { annotationOf: f.annotationOf } : {}),
+    ...(f.media
+      ? {
+          media: {
+            durationS: f.media.durationS,
+            startedAt: f.media.startedAt,
+            endedAt: f.media.endedAt,
+            startSource: f.media.startSource,
+            clips: (f.clips ?? []).map((c) => ({ fromS: c.fromS, toS: c.toS, note: c.note })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -223,7 +234,7 @@ export function buildPayload({
       .filter((f) => f.kind !== 'signature')
       .map((f) => ({
         id: f.id,
-        kind: f.kind === 'scan' ? 'scan' : 'photo',
+        kind: f.kind === 'scan' || f.kind === 'video' || f.kind === 'audio' ? f.kind : 'photo',
         sha256: f.sha256,
         size: f.size,
         mime: f.mime,

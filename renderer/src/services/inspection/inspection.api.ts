@@ -1,5 +1,6 @@
 /** The inspection form's state (autosaved drafts), evidence files, and finalized results. */
 import type { EvidencePlace, ExifSummary, GeoFix } from '../../../../shared/domain/evidence-meta.js';
+import type { ClipMark, MediaTiming } from '../../../../shared/domain/media-clips.js';
 import type { Receipt, ResultPayload } from '../../../../shared/protocol/index.js';
 import type {
   CheckMethod,
@@ -75,7 +76,7 @@ export interface Draft {
 /** A stored photo/scan/signature as the UI sees it (thumbnail as a Blob for an object URL). */
 export interface EvidenceFile {
   readonly id: string;
-  readonly kind: 'photo' | 'scan' | 'signature';
+  readonly kind: 'photo' | 'scan' | 'signature' | 'video' | 'audio';
   readonly mime: string;
   readonly size: number;
   readonly sha256: string;
@@ -92,7 +93,26 @@ export interface EvidenceFile {
   /** How the EXIF disagrees with the capture record (empty when it agrees or there is none). */
   readonly exifDifferences: readonly string[];
   readonly annotationOf?: { readonly id: string; readonly sha256: string };
+  /** Video and audio: length and time range (`blob` is empty; openMedia gives the bytes), and the marked clips. */
+  readonly media?: MediaTiming;
+  readonly clips?: readonly StoredClipMark[];
 }
+
+export interface StoredClipMark extends ClipMark {
+  readonly id: string;
+  readonly markedAt: string;
+}
+
+export type MediaImportResult =
+  | { readonly ok: true; readonly file: EvidenceFile }
+  | {
+      readonly ok: false;
+      readonly error: { readonly kind: 'not-media' | 'empty' | 'storage-full'; readonly message: string };
+    };
+
+export type ClipOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: { readonly kind: 'invalid'; readonly message: string } };
 
 /** Where the device was when evidence was added: a fix, or why there is none. */
 export type CaptureLocation =
@@ -157,6 +177,23 @@ export interface InspectionService {
   evidenceFor(resultId: string): Promise<readonly EvidenceFile[]>;
   /** Stores a marked-up copy of a photo as new evidence naming the original (id and SHA-256); the original is untouched. */
   annotateEvidence(originalId: string, marked: Blob): Promise<AnnotateOutcome>;
+  /**
+   * Imports a body-camera video or audio file of any size in one streamed pass (hash, seal and store
+   * chunk by chunk); a full disk keeps everything saved before and says how much room is needed.
+   */
+  importMedia(
+    taskId: string,
+    file: Blob,
+    fileName: string,
+    lastModified: number | null,
+    location?: CaptureLocation,
+    onProgress?: (p: { readonly bytesDone: number; readonly bytesTotal: number }) => void,
+  ): Promise<MediaImportResult>;
+  /** The recording for the player, decrypted chunk by chunk into a Blob. */
+  openMedia(attachmentId: string): Promise<Blob>;
+  /** Marks a clip (from–to seconds, a note) on a recording of the open draft; checked against its duration. */
+  markClip(attachmentId: string, clip: ClipMark): Promise<ClipOutcome>;
+  removeClip(clipId: string): Promise<void>;
   /** Every finalized record of the task, newest first (corrections name the one they replace). */
   resultsForTask(taskId: string): Promise<readonly StoredResult[]>;
   /** Opens a correction draft: a new resultId that `replaces` the latest finalized one. */

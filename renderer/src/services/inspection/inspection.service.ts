@@ -31,6 +31,7 @@ import {
 import { validateDraft } from './finalize-validation.js';
 import { annotateEvidence } from './evidence-annotate.js';
 import { captureEvidence, toEvidenceFile } from './inspection-evidence.js';
+import { mediaMethods } from './inspection-media.js';
 import { buildPayload, signatureSlots, toDraft, withSlots } from './inspection-payload.js';
 import type { Runtime } from '../runtime.js';
 
@@ -247,6 +248,7 @@ export function createInspectionService(rt: Runtime, hooks: { beforeCommit?: () 
       await files.remove(id, { reason: text, at: rt.now().toISOString() });
       return { ok: true };
     },
+    ...mediaMethods(rt, evidenceWhere),
     annotateEvidence: (originalId, marked) =>
       annotateEvidence({ files, now: rt.now, clockSkewMs: () => rt.tokens.skewMs() }, originalId, marked),
     async processRecord(taskId) {

@@ -1,5 +1,8 @@
 /** Finalized results on their way to the platform, and the review of set-aside ones. */
 import type { Unsubscribe } from '../runtime.js';
+import type { LogAlarmReview } from './log-alarm.js';
+
+export type { AcknowledgeOutcome, LogAlarmAck, LogAlarmView } from './log-alarm.js';
 
 export type OutboxState = 'waiting' | 'uploading' | 'accepted' | 'published' | 'needs_review' | 'paused';
 export interface OutboxEntry {
@@ -35,11 +38,18 @@ export interface OutboxEntry {
    * signature and inclusion proof verified against the pinned key; null otherwise.
    */
   readonly logIndex: number | null;
+  /**
+   * Accepted under the older rule on a receipt stored before the platform kept its log (未入公开日志):
+   * the app asks the platform again until a logged receipt verifies. Absent means false.
+   */
+  readonly unlogged?: boolean;
 }
 export interface OutboxService {
   list(): Promise<readonly OutboxEntry[]>;
   /** zh-CN: why this inspector's uploads stopped because the platform rewrote its log; null when all is well. */
   logAlarm(): Promise<string | null>;
+  /** The alarm's two checkpoints, their export as evidence, and resuming with an acknowledged reason. */
+  readonly alarmReview: LogAlarmReview;
   /** Drain now (also runs on reconnect and on a timer). Single-flight. */
   pushNow(): Promise<void>;
   subscribe(listener: () => void): Unsubscribe;

@@ -7,7 +7,8 @@ import { canonicalJson } from '../../../../shared/domain/canonical.js';
 import { sha256Hex, type OutboxRow, type ReviewRow, type SetAsideRow, type UploadRow } from '../../db/index.js';
 import { createPushEngine, type DrainReport, type PushEngine } from '../../sync/push-engine.js';
 import { createReceiptVerifier } from '../../sync/receipt-verify.js';
-import { transparencyRepo } from '../../db/index.js';
+import { createLogAlarmReview } from './log-alarm.js';
+import { isLegacyReceipt, mediaChunksRepo, transparencyRepo } from '../../db/index.js';
 import { createTusUploader } from '../../sync/tus-upload.js';
 import type { OutboxEntry, OutboxService } from './outbox.api.js';
 import type { Runtime } from '../runtime.js';
@@ -52,6 +53,7 @@ function toEntry(
     // Receipts are stored only after they verified, so an accepted op's logged receipt is a verified one.
     logIndex:
       (row.state === 'accepted' || row.state === 'published') && row.receipt?.log ? row.receipt.log.index : null,
+    unlogged: (row.state === 'accepted' || row.state === 'published') && isLegacyReceipt(row.receipt),
   };
 }
 
@@ -70,6 +72,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     tokens: rt.tokens,
     uploads,
     source: attachments,
+    media: mediaChunksRepo(rt.dbs.field),
     now: () => rt.now().getTime(),
     onProgress: () => rt.emit('outbox'),
   });
@@ -198,6 +201,7 @@ export function createOutboxService(rt: Runtime): OutboxController {
     async logAlarm() {
       return (await logVerifier.alarm())?.message ?? null;
     },
+    alarmReview: createLogAlarmReview(rt),
     async pushNow() {
       await outbox.makeAllDue();
       await drain();

@@ -11,7 +11,12 @@ import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices
 import { signDraft, tinyPng } from '../../testing/inspection.testkit.js';
 import type { Draft, EvidenceFile } from '../api.js';
 import { deviceKeysRepo } from '../../db/index.js';
-import { receiptCoversAttachment } from './receipt-proof.js';
+import { verifyReceipt } from '../../../../shared/transparency/receipt-verify.js';
+import { metaRepo, resultsRepo } from '../../db/index.js';
+import { buildUpload } from '../../sync/push-engine.js';
+import { testAdapter } from '../../testing/builders.js';
+import { createTestLogKey } from '../../testing/signed-receipt.js';
+import { provenReceipt, receiptCoversAttachment } from './receipt-proof.js';
 import { createSpaceService, type SpaceOptions } from './space.service.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
@@ -191,5 +196,73 @@ describe('reclaiming evidence originals', () => {
     const o = await space.overview();
     expect(o).toMatchObject({ usage: 1000, quota: 9000, retentionDays: 90 });
     expect(o.tasks[0]).toMatchObject({ originalsBytes: a.size, draftBytes: a.size, results: [] });
+  });
+
+  it('verifies a result’s receipt once, not once per evidence item, and again only when the receipt changes', async () => {
+    const logKey = await createTestLogKey();
+    const adapter = testAdapter();
+    const s = testServices(dbs, {
+      now: () => clock,
+      adapter: {
+        ...adapter,
+        config: async () => ({ ...(await adapter.config()), platformLogKey: logKey.verifierKey }),
+      },
+    });
+    const draft = await s.inspection.openDraft('task-1');
+    const files = [];
+    for (const tag of ['a', 'b', 'c'])
+      files.push(await s.inspection.addEvidence('task-1', tinyPng(tag), 'photo', `${tag}.png`));
+    await s.inspection.saveDraft(await signDraft(s.inspection, passed(draft)));
+    const done = await s.inspection.finalize('task-1');
+    if (!done.ok) throw new Error(JSON.stringify(done.problems));
+    const rt = s.internals.runtime;
+    const key = (await deviceKeysRepo(dbs.field).current())!;
+    await deviceKeysRepo(dbs.field).setRegistered(key.publicKey, 'dk-test', '2026-05-06T03:00:00Z');
+    const row = (await resultsRepo(dbs.field).get(done.result.resultId))!;
+    const signature = (await rt.repos.checkpoints.get(row.resultId))!.signature;
+    const up = buildUpload(
+      row,
+      await metaRepo(dbs.field).deviceId(),
+      { keyId: 'dk-test', signature },
+      files.map((f) => ({ id: f.id, sha256: f.sha256, size: f.size, mime: 'image/png', uploadUrl: null })),
+    );
+    const base = {
+      resultId: row.resultId,
+      receivedAt: '2026-05-06T03:00:00Z',
+      contentHash: row.contentHash,
+      attachmentHashes: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
+      publication: { state: 'accepted' as const, publishedAt: null, deadline: '2026-06-02' },
+      clockSkewFlagged: false,
+    };
+    const [op] = await outboxRepo(dbs.field).list();
+    await outboxRepo(dbs.field).acknowledge(op!.opId, await logKey.receiptFor(up, base));
+    later(31);
+
+    let checks = 0;
+    const counting: typeof verifyReceipt = (...args) => {
+      checks += 1;
+      return verifyReceipt(...args);
+    };
+    const space = createSpaceService(rt, {
+      retentionDays: 30,
+      estimate: async () => ({}),
+      receiptVerified: provenReceipt(rt, { verify: counting }),
+    });
+    const first = (await space.overview()).tasks[0]!.results[0]!;
+    expect(first.evidence.map((e) => e.state)).toEqual(['reclaimable', 'reclaimable', 'reclaimable']);
+    expect(checks).toBe(1);
+    await space.overview();
+    expect(checks).toBe(1);
+
+    // A new receipt (published now) is a new input: verified once more, then reclaim reuses it.
+    const published = await logKey.receiptFor(up, {
+      ...base,
+      publication: { state: 'published', publishedAt: '2026-05-07T03:00:00Z', deadline: '2026-06-02' },
+    });
+    await outboxRepo(dbs.field).acknowledge(op!.opId, published);
+    await space.overview();
+    expect(checks).toBe(2);
+    expect(await space.reclaim(row.resultId)).toMatchObject({ ok: true, reclaimed: 3 });
+    expect(checks).toBe(2);
   });
 });

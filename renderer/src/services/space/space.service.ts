@@ -7,7 +7,14 @@
  * and every hash stay; each reclaim is an `evidence.reclaimed` entry on the audit chain.
  */
 import type { Receipt } from '../../../../shared/protocol/index.js';
-import { hashBlob, originalBytes, type AttachmentRow, type ResultRow } from '../../db/index.js';
+import {
+  evidenceIndexRepo,
+  hashBlob,
+  summaryBytes,
+  type AttachmentRow,
+  type EvidenceSummary,
+  type ResultRow,
+} from '../../db/index.js';
 import { EVIDENCE_RETENTION_DAYS, evidenceDeletable, type RetentionVerdict } from '../../sync/push-retention.js';
 import type { Runtime } from '../runtime.js';
 import { provenReceipt } from './receipt-proof.js';
@@ -40,10 +47,15 @@ function browserEstimate(): Promise<{ usage?: number; quota?: number }> {
 }
 
 type Evidence = AttachmentRow & { readonly kind: 'photo' | 'scan' };
-const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
+// Recordings are not reclaimed (their bytes are chunked; the reclaim path hashes one Blob).
+const isEvidence = (a: AttachmentRow): a is Evidence => a.kind === 'photo' || a.kind === 'scan';
+type Summary = EvidenceSummary & { readonly kind: 'photo' | 'scan' };
+const isEvidenceSummary = (a: EvidenceSummary): a is Summary => a.kind === 'photo' || a.kind === 'scan';
 
 export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
   const { attachments, results, tasks } = rt.repos;
+  // The overview reads summaries only: the rows holding the bytes are opened by a reclaim alone.
+  const index = evidenceIndexRepo(rt.dbs.field);
   const retentionDays = options.retentionDays ?? EVIDENCE_RETENTION_DAYS;
   const verified = options.receiptVerified ?? provenReceipt(rt);
   const estimate = options.estimate ?? browserEstimate;
@@ -56,7 +68,7 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
     return (await verified(receipt, a, result)) ? rule : { deletable: false, reason: UNVERIFIED };
   }
 
-  async function evidenceOf(row: Evidence, result: ResultRow | null): Promise<EvidenceSpace> {
+  async function evidenceOf(row: Summary, result: ResultRow | null): Promise<EvidenceSpace> {
     const base = {
       id: row.id,
       kind: row.kind,
@@ -66,29 +78,29 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
       capturedAt: row.capturedAt,
       thumbnail: row.thumbnail,
     };
-    if (row.reclaimed) return { ...base, state: 'reclaimed', reason: null, reclaimedAt: row.reclaimed.at };
+    if (row.reclaimedAt) return { ...base, state: 'reclaimed', reason: null, reclaimedAt: row.reclaimedAt };
     const v = result ? await verdict(result, row) : { deletable: false as const, reason: NOT_FINAL };
     return v.deletable
       ? { ...base, state: 'reclaimable', reason: null, reclaimedAt: null }
       : { ...base, state: 'kept', reason: v.reason, reclaimedAt: null };
   }
 
-  async function taskSpace(taskId: string, enterpriseName: string, rows: readonly Evidence[]): Promise<TaskSpace> {
-    const byResult = new Map<string, Evidence[]>();
+  async function taskSpace(taskId: string, enterpriseName: string, rows: readonly Summary[]): Promise<TaskSpace> {
+    const byResult = new Map<string, Summary[]>();
     for (const r of rows) byResult.set(r.resultId, [...(byResult.get(r.resultId) ?? []), r]);
     const out: ResultSpace[] = [];
     let draftBytes = 0;
     for (const [resultId, files] of byResult) {
       const result = await results.get(resultId);
       if (!result) {
-        draftBytes += files.reduce((n, f) => n + originalBytes(f), 0);
+        draftBytes += files.reduce((n, f) => n + summaryBytes(f), 0);
         continue;
       }
       const evidence = await Promise.all(files.map((f) => evidenceOf(f, result)));
       out.push({
         resultId,
         finalizedAt: result.finalizedAt,
-        originalsBytes: files.reduce((n, f) => n + originalBytes(f), 0),
+        originalsBytes: files.reduce((n, f) => n + summaryBytes(f), 0),
         reclaimableBytes: evidence.filter((e) => e.state === 'reclaimable').reduce((n, e) => n + e.size, 0),
         evidence,
         reasons: [...new Set(evidence.flatMap((e) => (e.reason ? [e.reason] : [])))],
@@ -111,7 +123,7 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
       for (const r of finalized) if (!names.has(r.taskId)) names.set(r.taskId, r.payload.enterpriseUscc);
       const out: TaskSpace[] = [];
       for (const [taskId, name] of names) {
-        const rows = (await attachments.forTask(taskId)).filter(isEvidence);
+        const rows = (await index.forTask(taskId)).filter(isEvidenceSummary);
         if (rows.length > 0) out.push(await taskSpace(taskId, name, rows));
       }
       out.sort((a, b) => b.originalsBytes - a.originalsBytes || a.taskId.localeCompare(b.taskId));

@@ -7,9 +7,9 @@
  */
 import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { EnterprisesRepo } from '../../db/index.js';
-import type { SealContext } from '../../sync/enterprise-seal.js';
-import { feedPool, type FeedWorkerLike } from '../../sync/feed-pool.js';
-import { MemberImport, prepareMember, type MemberPreparer } from '../../sync/snapshot-import.js';
+import type { SealContext } from '../../credit-files/import/enterprise-seal.js';
+import { feedPool, type FeedWorkerLike } from '../../credit-files/import/feed-pool.js';
+import { MemberImport, prepareMember, type MemberPreparer } from '../../credit-files/import/snapshot-import.js';
 
 export interface CreditImportDeps {
   readonly repo: EnterprisesRepo;
@@ -29,7 +29,7 @@ export type CreditImportOutcome =
 const FEED_WORKERS = 2;
 
 function spawnFeedWorker(): FeedWorkerLike {
-  return new Worker(new URL('../../sync/feed.worker.ts', import.meta.url), {
+  return new Worker(new URL('../../credit-files/import/feed.worker.ts', import.meta.url), {
     type: 'module',
   }) as unknown as FeedWorkerLike;
 }

@@ -6,6 +6,8 @@ export type SyncPhase = PullPhase;
 /** The pull engine's progress plus when the last complete sync ended. */
 export interface SyncProgress extends PullProgress {
   readonly lastSyncedAt: string | null;
+  /** The link broke the last run and the service will continue by itself (see `message` for when). */
+  readonly retrying?: boolean;
 }
 export interface SyncService {
   /** Pulls reference data, tasks and credit files; resumable from the stored cursors. */

@@ -1,0 +1,196 @@
+/**
+ * The initial credit-file download from the platform's snapshot, when it offers one: fetch the
+ * manifest, download the file with Range (resuming at the stored byte count) and, while it
+ * downloads, import each gzip member whose bytes match its own SHA-256 through the feed's
+ * validate → seal → write path, leaving the cursor at the sequence the snapshot covers so the
+ * paged feed continues with the delta. A member failing its hash is fetched again; a file replaced
+ * meanwhile, or one whose whole hash fails, is discarded (fetched again when nothing of it was
+ * imported, else the paged feed continues from the last imported member); after repeated
+ * failures, or when the platform has no snapshot, the paged feed does the whole download.
+ */
+import { SNAPSHOT_PATH, SnapshotManifestSchema, type SnapshotManifest } from '../../../../shared/protocol/index.js';
+import type { EnterprisesRepo, SnapshotRepo } from '../../db/index.js';
+import type { HttpClient, HttpError } from '../../platform/http.js';
+import type { SealContext } from '../import/enterprise-seal.js';
+import type { PullProgressPort } from '../pull-progress.js';
+import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
+import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
+
+/** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
+const MAX_ATTEMPTS = 3;
+
+export interface SnapshotDeps {
+  /** For the manifest (JSON, refresh-once, typed errors). */
+  readonly http: HttpClient;
+  /** For the file's bytes (Range requests). */
+  readonly fetch: SnapshotFetchOptions;
+  readonly store: SnapshotRepo;
+  /** Seal each imported page's chunks before its write (null: the write seals them). */
+  readonly seal: SealContext | null;
+  /** Validates and seals pages elsewhere (the feed workers); default: on the pull's thread. */
+  readonly prepare?: SnapshotImportDeps['prepare'];
+  /** Where the time of each phase goes (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
+}
+
+export type SnapshotOutcome = 'imported' | 'unavailable' | { readonly error: HttpError };
+
+interface PullContext {
+  readonly repo: EnterprisesRepo;
+  readonly pageSize: number;
+  readonly now: () => Date;
+  readonly signal?: AbortSignal;
+}
+
+/** Whether this pull should go through the snapshot: an initial download, or an import to resume. */
+export async function wantsSnapshot(repo: EnterprisesRepo, store: SnapshotRepo): Promise<boolean> {
+  const [state, stored] = await Promise.all([repo.state(), store.current()]);
+  if (state.cursor === '0') return true;
+  return (stored?.importing ?? false) && !(await repo.complete());
+}
+
+const aborted: HttpError = { kind: 'aborted', message: '同步已取消' };
+
+async function fetchManifest(s: SnapshotDeps, signal?: AbortSignal): Promise<SnapshotManifest | null | HttpError> {
+  const res = await s.http.request({
+    method: 'GET',
+    path: SNAPSHOT_PATH,
+    schema: SnapshotManifestSchema,
+    ...(signal ? { signal } : {}),
+  });
+  if (res.ok) return res.notModified ? null : res.value;
+  // A platform without snapshots (or one not ready) leaves the download to the paged feed.
+  if (res.error.kind === 'http' && [404, 405, 501, 503].includes(res.error.status)) return null;
+  return res.error;
+}
+
+type RunOutcome =
+  | 'imported'
+  | { readonly error: HttpError }
+  /** The download was discarded; `committed`: verified members of it are already in. */
+  | { readonly discarded: true; readonly committed: boolean };
+
+export async function pullSnapshot(
+  d: PullContext,
+  s: SnapshotDeps,
+  tracker: PullProgressPort,
+): Promise<SnapshotOutcome> {
+  const stored = await s.store.current();
+  const state = await d.repo.state();
+  try {
+    // An import a kill interrupted: finish it after the member whose cursor is stored, downloading
+    // whatever of the same file is still missing.
+    if (stored?.importing && state.cursor !== '0') {
+      const got = await run(d, s, tracker, stored.manifest, state.cursor);
+      if (got === 'imported' || 'error' in got) return got;
+      // The records up to the cursor are in; the paged feed from that cursor brings the rest.
+      await s.store.discard();
+      return 'unavailable';
+    }
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const manifest = await fetchManifest(s, d.signal);
+      if (manifest === null) return 'unavailable';
+      if ('kind' in manifest) return { error: manifest };
+      const got = await run(d, s, tracker, manifest, '0');
+      if (got === 'imported' || 'error' in got) return got;
+      // Verified members are in under their cursor: the paged feed continues from there.
+      if (got.committed) return 'unavailable';
+      // Discarded before anything was imported: the next attempt asks for the manifest again.
+    }
+    tracker.endBytes();
+    return 'unavailable';
+  } catch (e) {
+    if (d.signal?.aborted) return { error: aborted };
+    throw e;
+  }
+}
+
+/**
+ * Downloads `manifest` (resuming at the stored bytes) and imports each member as soon as its bytes
+ * are in and match the member's hash, from the member after `cursor`. The last member is written
+ * only after the whole file matched its hash: only then does the snapshot count as complete.
+ */
+async function run(
+  d: PullContext,
+  s: SnapshotDeps,
+  tracker: PullProgressPort,
+  manifest: SnapshotManifest,
+  cursor: string,
+): Promise<RunOutcome> {
+  const members = manifest.members;
+  const from = cursor === '0' ? 0 : members.findIndex((m) => m.cursor === cursor) + 1;
+  // A stored cursor that is no member's end: this file cannot continue the import.
+  if (cursor !== '0' && from === 0) return { discarded: true, committed: true };
+  if (from >= members.length) {
+    await s.store.discard();
+    return 'imported';
+  }
+  const have = cursor === '0' ? 0 : await d.repo.count();
+  tracker.start('enterprises', manifest.records, have, '正在下载企业档案快照');
+  const importer = new MemberImport(
+    {
+      repo: d.repo,
+      seal: s.seal,
+      ...(s.prepare ? { prepare: s.prepare } : {}),
+      ...(s.timings ? { timings: s.timings } : {}),
+      pageSize: d.pageSize,
+      now: d.now,
+      onPage: (good, bad) => tracker.advance(good, manifest.records, bad),
+    },
+    manifest,
+    from,
+    cursor,
+    await d.repo.nextChunkId(),
+  );
+  let marked = cursor !== '0';
+  const held: { last: Uint8Array | null } = { last: null };
+  const last = members.length - 1;
+  // Every member is verified against its own hash BEFORE it is handed to the import.
+  const check: StoredCheck = async (received, read) => {
+    for (let i = importer.expected; i <= last && held.last === null; i = importer.expected) {
+      const m = members[i]!;
+      if (m.offset + m.bytes > received) return null;
+      const bytes = read(m.offset, m.offset + m.bytes);
+      if ((await sha256Hex(bytes)) !== m.sha256) return m.offset;
+      if (i === last) {
+        held.last = bytes;
+        return null;
+      }
+      if (!marked) {
+        marked = true;
+        await s.store.markImporting(manifest.sha256);
+      }
+      await importer.push(i, bytes);
+    }
+    return null;
+  };
+  try {
+    const got = await downloadSnapshot(
+      s.timings ? { ...s.fetch, timings: s.timings } : s.fetch,
+      s.store,
+      manifest,
+      (done, total) => tracker.bytes(done, total),
+      d.signal,
+      check,
+    );
+    tracker.endBytes();
+    if (!got.ok) {
+      await importer.finish();
+      if ('error' in got) return { error: got.error };
+      return { discarded: true, committed: marked };
+    }
+    if (held.last === null) throw new Error('快照下载完成，但最后一段没有经过校验');
+    // What the import still takes once every byte is in: the part the download did not hide.
+    const tail0 = performance.now();
+    if (!marked) await s.store.markImporting(manifest.sha256);
+    await importer.push(last, held.last);
+    await importer.finish();
+    (s.timings ?? NO_TIMINGS).add('snapshotImportMs', performance.now() - tail0);
+  } catch (e) {
+    await importer.settle();
+    throw e;
+  }
+  await s.store.discard();
+  return 'imported';
+}

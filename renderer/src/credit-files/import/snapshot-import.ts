@@ -1,0 +1,197 @@
+/**
+ * Importing a credit-file snapshot member by member, through the same path as the paged feed.
+ * The file is a run of gzip members, one feed page each; as soon as a member's bytes are in and
+ * match the member's own SHA-256 (checked by the caller, before `push`), it goes to `prepare` (the
+ * feed workers: gunzip, byte validator else zod and the quarantine, seal) and is then written with
+ * `applyPage`, in member order, each with the member's cursor in one transaction. So the import
+ * runs while later members still download, and the end state is the one the paged download
+ * would leave. After a kill the import resumes after the member whose cursor is stored.
+ *
+ * The pull's thread only writes; decompression and validation happen in the workers.
+ */
+import type { SnapshotManifest, SnapshotMember } from '../../../../shared/protocol/index.js';
+import type { EnterprisesRepo } from '../../db/index.js';
+import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
+import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
+import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
+
+/** Prepares one member (gzip bytes) or one page of lines (plain) on some thread. */
+export type MemberPreparer = (
+  bytes: Uint8Array,
+  header: PageHeader,
+  at: string,
+  chunkBase: number,
+  limit: number,
+  gzip?: boolean,
+) => Promise<PreparedPage>;
+
+export interface SnapshotImportDeps {
+  readonly repo: EnterprisesRepo;
+  readonly seal: SealContext | null;
+  readonly pageSize: number;
+  readonly now: () => Date;
+  /** Gunzips, validates and seals one member elsewhere (feed workers); default: on this thread. */
+  readonly prepare?: MemberPreparer;
+  /** Where the time of each phase goes (the bench's figures); dropped by default. */
+  readonly timings?: TimingSink;
+  /** After each member is written: its stored records and its quarantined lines. */
+  readonly onPage: (good: number, bad: number) => void;
+}
+
+/** Calls `line` for each line of `bytes` (newline-separated; the last may lack its newline). */
+function eachLine(bytes: Uint8Array, line: (b: Uint8Array) => void): void {
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    line(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  if (start < bytes.byteLength) line(bytes.subarray(start));
+}
+
+/**
+ * One page of snapshot lines validated (byte validator, else zod and the quarantine) and, with a
+ * seal context, sealed into its chunks: what a feed worker does with a downloaded page.
+ */
+export async function prepareLines(
+  lines: Uint8Array,
+  header: PageHeader,
+  at: string,
+  seal: SealContext | null,
+  chunkBase: number,
+  limit: number,
+  timings: TimingSink = NO_TIMINGS,
+): Promise<PreparedPage> {
+  const prep = new PagePreparer(at);
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  eachLine(lines, (line) => {
+    if (line.byteLength === 0 || (line.byteLength === 1 && line[0] === 13)) return;
+    if (prep.addBytes(line)) return;
+    const text = decoder.decode(line);
+    let value: unknown;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      value = undefined;
+    }
+    prep.add(value, line, text);
+  });
+  const page = prep.finish(header);
+  timings.add('validateMs', prep.validateMs);
+  if (!seal) return page;
+  const s0 = performance.now();
+  const sealed = await sealPageChunks(page, seal, chunkBase, limit);
+  timings.add('sealMs', performance.now() - s0);
+  return { ...page, sealed };
+}
+
+/** The bytes of one gzip member, decompressed (DecompressionStream, native). */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** One member as a feed worker handles it: gunzipped (when `gzip`), validated and sealed. */
+export async function prepareMember(
+  bytes: Uint8Array,
+  header: PageHeader,
+  at: string,
+  seal: SealContext | null,
+  chunkBase: number,
+  limit: number,
+  gzip = true,
+  timings: TimingSink = NO_TIMINGS,
+): Promise<PreparedPage> {
+  const g0 = performance.now();
+  const lines = gzip ? await gunzip(bytes) : bytes;
+  timings.add('bodyMs', performance.now() - g0);
+  return prepareLines(lines, header, at, seal, chunkBase, limit, timings);
+}
+
+/** Members being prepared or written at once before `push` waits (two workers, one write queued). */
+const IN_FLIGHT = 2;
+
+/**
+ * Imports the members of one snapshot in order. `push` the next verified member; it returns once
+ * there is room for another, so a fast download waits for the import instead of piling up pages.
+ */
+export class MemberImport {
+  private next: number;
+  private cursor: string;
+  private chunkBase: number;
+  private tail: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
+  private readonly timings: TimingSink;
+  private readonly at: string;
+  private readonly prepare: MemberPreparer;
+
+  /** `from`: the first member to import; `cursor`: the stored cursor (the member before's). */
+  constructor(
+    private readonly d: SnapshotImportDeps,
+    private readonly manifest: SnapshotManifest,
+    from: number,
+    cursor: string,
+    chunkBase: number,
+  ) {
+    this.next = from;
+    this.cursor = cursor;
+    this.chunkBase = chunkBase;
+    this.at = d.now().toISOString();
+    this.timings = d.timings ?? NO_TIMINGS;
+    this.prepare =
+      d.prepare ??
+      ((bytes, h, when, base, limit, gzip) => prepareMember(bytes, h, when, d.seal, base, limit, gzip, this.timings));
+  }
+
+  /** The index of the member `push` takes next. */
+  get expected(): number {
+    return this.next;
+  }
+
+  async push(index: number, bytes: Uint8Array): Promise<void> {
+    if (index !== this.next) throw new Error(`快照分段应按顺序导入：应为第 ${this.next} 段，收到第 ${index} 段`);
+    const member: SnapshotMember = this.manifest.members[index]!;
+    const last = index === this.manifest.members.length - 1;
+    this.next += 1;
+    const header: PageHeader = { nextCursor: member.cursor, hasMore: !last, total: this.manifest.records };
+    const limit = Math.max(this.d.pageSize, member.records);
+    // Chunk ids are reserved in member order (the ids are in the sealed values' AAD).
+    const preparing = this.prepare(bytes, header, this.at, this.chunkBase, limit, true);
+    preparing.catch(() => undefined); // awaited in order below; never unhandled meanwhile
+    this.chunkBase += chunksPerPage(limit);
+    const fromCursor = this.cursor;
+    this.cursor = member.cursor;
+    const writing = this.tail.then(async () => {
+      const page = await preparing;
+      const w0 = performance.now();
+      await this.d.repo.applyPage({
+        changes: page.changes,
+        raws: page.raws,
+        ...(page.sealed ? { sealed: page.sealed } : {}),
+        quarantined: page.bad,
+        fromCursor,
+        nextCursor: member.cursor,
+        hasMore: !last,
+        total: this.manifest.records,
+        at: this.at,
+      });
+      this.timings.add('writeMs', performance.now() - w0);
+      this.timings.add('pages', 1);
+      this.timings.add('records', page.lineCount);
+      this.d.onPage(page.changes.length, page.bad.length);
+    });
+    writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile
+    this.tail = writing;
+    this.inFlight.push(writing);
+    while (this.inFlight.length > IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  /** Waits for every pushed member to be written (throws the first failure). */
+  async finish(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+  }
+
+  /** Lets whatever is running settle (after a failure elsewhere). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0));
+  }
+}

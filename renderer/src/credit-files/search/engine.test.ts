@@ -1,0 +1,151 @@
+/**
+ * The engine that follows a sync: chunks indexed as their pages commit are reused, so the build
+ * after the last page reads no search rows; and whatever happened in between (updates that move
+ * records to new chunks, tombstones, compaction, a cache wiped and filled again with reused chunk
+ * ids) it answers exactly like an engine that builds from scratch.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
+import { enterprisesRepo, type Databases, type EnterprisesRepo } from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
+import { createSearchEngine } from './engine.js';
+
+let dbs: Databases;
+let repo: EnterprisesRepo;
+beforeEach(() => {
+  dbs = freshDatabases();
+  repo = enterprisesRepo(dbs.cache);
+});
+afterEach(() => disposeDatabases(dbs));
+
+const PLACES = ['海润', '鑫源', '华通', '晨光', '浩瀚', '润丰'];
+const KINDS = ['食品有限公司', '水产有限公司', '商贸有限公司', '超市', '百货店'];
+let seq = 0;
+const upsert = (n: number, version = 1, word = PLACES[n % PLACES.length]!): EnterpriseChange => ({
+  kind: 'upsert',
+  seq: ++seq,
+  enterprise: makeEnterprise(n, {
+    version,
+    name: `威海市${word}${KINDS[n % KINDS.length]!}${n}`,
+    legalRep: `王${'一二三四五'[n % 5]!}`,
+    address: `山东省威海市环翠区统一路${n}号`,
+  }),
+});
+
+async function page(changes: EnterpriseChange[], hasMore = true): Promise<void> {
+  await repo.applyPage({
+    changes,
+    quarantined: [],
+    nextCursor: String(seq),
+    hasMore,
+    total: 0,
+    at: '2026-05-01T00:00:00Z',
+  });
+}
+
+const QUERIES = ['海润', '鑫源水', '润', '王三', '统一路1', makeUscc(7).slice(0, 12), '有限公司', '威海市晨光'];
+
+async function answers(engine: ReturnType<typeof createSearchEngine>) {
+  await engine.warm();
+  return Promise.all(
+    QUERIES.map(async (q) => (await engine.search(q, {}, 500)).hits.map((h) => `${h.uscc}:${h.name}`)),
+  );
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe('search engine following a sync', () => {
+  it('indexes chunks as pages commit; the final build reads no search rows and answers like a fresh build', async () => {
+    const rowsAfter = vi.spyOn(repo, 'searchRowsAfter');
+    const rowsById = vi.spyOn(repo, 'searchRows');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    for (let p = 0; p < 3; p++) {
+      await page(
+        Array.from({ length: 1500 }, (_, i) => upsert(p * 1500 + i + 1)),
+        p < 2,
+      );
+      await until(() => rowsAfter.mock.calls.length >= p + 2); // the initial prime + one per page
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const followed = await answers(engine);
+    expect(rowsById).not.toHaveBeenCalled();
+    expect(followed).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    expect(followed[0]!.length).toBeGreaterThan(100);
+  });
+
+  it('stays exact through updates, tombstones and compaction after chunks were indexed', async () => {
+    const engine = createSearchEngine(repo);
+    await page(Array.from({ length: 2000 }, (_, i) => upsert(i + 1)));
+    await engine.warm();
+    // Most of the first chunk changes: its stale copies are compacted away; some leave scope.
+    await page(
+      [
+        ...Array.from({ length: 700 }, (_, i) => upsert(i + 1, 2, '新名')),
+        ...Array.from({ length: 50 }, (_, i): EnterpriseChange => ({
+          kind: 'tombstone',
+          seq: ++seq,
+          uscc: makeUscc(1001 + i),
+        })),
+      ],
+      false,
+    );
+    const now = await answers(engine);
+    expect(now).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    expect((await engine.search('新名', {}, 1000)).total).toBe(700);
+    expect((await engine.search(makeUscc(1001))).total).toBe(0);
+  });
+
+  it('starts over when the cache was wiped and filled again (chunk ids reused)', async () => {
+    const engine = createSearchEngine(repo);
+    await page(Array.from({ length: 1200 }, (_, i) => upsert(i + 1)));
+    await engine.warm();
+    expect((await engine.search('海润')).total).toBeGreaterThan(0);
+    await dbs.cache.transaction(
+      'rw',
+      [dbs.cache.entChunks, dbs.cache.entSearch, dbs.cache.entDir, dbs.cache.entMeta, dbs.cache.syncState],
+      async () => {
+        await Promise.all([
+          dbs.cache.entChunks.clear(),
+          dbs.cache.entSearch.clear(),
+          dbs.cache.entDir.clear(),
+          dbs.cache.entMeta.clear(),
+          dbs.cache.syncState.clear(),
+        ]);
+      },
+    );
+    const fresh = enterprisesRepo(dbs.cache);
+    await fresh.applyPage({
+      changes: Array.from({ length: 300 }, (_, i) => upsert(5000 + i, 1, '乳山')),
+      quarantined: [],
+      nextCursor: String(seq),
+      hasMore: false,
+      total: 300,
+      at: '2026-05-01T00:00:00Z',
+    });
+    await engine.warm();
+    expect((await engine.search('海润')).total).toBe(0);
+    expect((await engine.search('乳山', {}, 1000)).total).toBe(300);
+  });
+
+  it('close drops the index: the next search builds it again from the stored rows', async () => {
+    const engine = createSearchEngine(repo);
+    await page(
+      Array.from({ length: 300 }, (_, i) => upsert(i + 1)),
+      false,
+    );
+    const before = await answers(engine);
+    const after = vi.spyOn(repo, 'searchRowsAfter');
+    const byId = vi.spyOn(repo, 'searchRows');
+    const reads = () => after.mock.calls.length + byId.mock.calls.length;
+    await engine.search('海润');
+    expect(reads()).toBe(0); // built once, kept
+    engine.close();
+    expect(await answers(engine)).toEqual(before);
+    expect(reads()).toBeGreaterThan(0); // nothing was kept: read again
+  });
+});

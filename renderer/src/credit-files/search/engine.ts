@@ -1,0 +1,167 @@
+/**
+ * The search engine: keeps an EnterpriseSearchIndex in memory and rebuilds it when the cache's
+ * stamp moved (after a sync page or a delta). While a rebuild runs, queries are answered from the
+ * previous index, so typing never waits on a sync. Runs inside the search worker (the app) or
+ * in-process (tests).
+ *
+ * Building is split in two. Pass one (hashing every character pair of a chunk's names, legal
+ * representatives and addresses) is done once per chunk and kept; when the engine follows a sync
+ * (`follow`), it runs on each chunk as soon as its page commits, while the next pages download.
+ * A rebuild then reads the directory, runs pass one only for chunks it has not seen, and puts the
+ * index together from the kept keys (pass two: counting and scattering, no hashing). So the index
+ * is ready moments after the last page instead of a full build later, and a delta re-indexes only
+ * its new chunks.
+ */
+import type { EnterprisesRepo } from '../../db/index.js';
+import type { EntDirRow } from '../../db/index.js';
+import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
+import { KeyCollector } from './postings.js';
+import type { SearchAnswer, SearchFilters } from './types.js';
+
+export interface SearchEngine {
+  search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchAnswer>;
+  /** Build (or refresh) the index now; resolves when it is ready. */
+  warm(): Promise<void>;
+  /** Index chunks as their pages commit (during a sync), so the index is ready when it ends. */
+  follow(): void;
+  /**
+   * Drops the index (names, USCCs, addresses) and, for the worker, the worker with its copy of the
+   * station key: after a lock nothing of the credit files stays readable in memory.
+   */
+  close(): void;
+}
+
+type Repo = Pick<EnterprisesRepo, 'stamp' | 'directory' | 'searchRowsAfter' | 'searchRows' | 'watch'>;
+
+/** A kept chunk still describes the directory's chunk of that id (not a reused id after a wipe). */
+function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is IndexedChunk {
+  if (!chunk || chunk.row.generation !== dir.generation) return false;
+  const have = chunk.row.usccs;
+  if (have.length === dir.usccs.length && have.every((u, i) => u === dir.usccs[i])) return true;
+  const set = new Set(have);
+  return dir.usccs.every((u) => set.has(u));
+}
+
+/** Chunks read and opened per step of a rebuild (see keepInBatches). */
+const OPEN_BATCH = 16;
+
+export function createSearchEngine(repo: Repo): SearchEngine {
+  let index: EnterpriseSearchIndex | null = null;
+  let builtStamp = -1;
+  let building: Promise<void> | null = null;
+  let collector = new KeyCollector();
+  const chunks = new Map<number, IndexedChunk>();
+  /** The highest chunk id read so far (chunk ids only grow, unless the store was wiped). */
+  let primedUpTo = 0;
+  let following = false;
+  let priming = false;
+  let primeAgain = false;
+  /** prime and rebuild share the kept chunks: they run one after the other, never interleaved. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  function keep(rows: Awaited<ReturnType<Repo['searchRows']>>): void {
+    for (const row of rows) {
+      chunks.set(row.id, EnterpriseSearchIndex.indexChunk(collector, row));
+      primedUpTo = Math.max(primedUpTo, row.id);
+    }
+  }
+
+  async function prime(): Promise<void> {
+    keep(await repo.searchRowsAfter(primedUpTo));
+  }
+
+  function schedulePrime(): void {
+    if (priming) {
+      primeAgain = true;
+      return;
+    }
+    priming = true;
+    void serial(prime)
+      .catch(() => undefined)
+      .finally(() => {
+        priming = false;
+        if (primeAgain) {
+          primeAgain = false;
+          schedulePrime();
+        }
+      });
+  }
+
+  /**
+   * Reads and indexes the given chunks a batch at a time, asking for the next batch before indexing
+   * this one: the rows are sealed, so opening batch k+1 (WebCrypto, off this thread) overlaps with
+   * pass one over batch k instead of every row being opened before the first is indexed.
+   */
+  async function keepInBatches(ids: readonly number[]): Promise<void> {
+    const batches: number[][] = [];
+    for (let i = 0; i < ids.length; i += OPEN_BATCH) batches.push(ids.slice(i, i + OPEN_BATCH));
+    let next = batches.length > 0 ? repo.searchRows(batches[0]!) : null;
+    for (let b = 0; next; b++) {
+      const rows = await next;
+      next = b + 1 < batches.length ? repo.searchRows(batches[b + 1]!) : null;
+      next?.catch(() => undefined); // awaited on the next turn; never unhandled if indexing throws first
+      keep(rows);
+    }
+  }
+
+  async function rebuild(): Promise<void> {
+    const snap = await repo.directory();
+    if (snap.nextChunk <= primedUpTo) {
+      // Chunk ids went back: the cache was wiped and filled again. Start over.
+      collector = new KeyCollector();
+      chunks.clear();
+      primedUpTo = 0;
+    }
+    const live = new Set(snap.dir.map((d) => d.id));
+    for (const id of chunks.keys()) if (!live.has(id)) chunks.delete(id);
+    const missing = snap.dir.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id);
+    await keepInBatches(missing);
+    index = EnterpriseSearchIndex.assemble(
+      collector,
+      snap.dir.flatMap((d) => {
+        const chunk = chunks.get(d.id);
+        return usable(chunk, d) ? [{ chunk, dir: d }] : [];
+      }),
+    );
+    builtStamp = snap.stamp;
+  }
+
+  async function ensure(wait: boolean): Promise<void> {
+    const stamp = await repo.stamp();
+    if (index && stamp === builtStamp) return;
+    if (!building) {
+      building = serial(rebuild).finally(() => {
+        building = null;
+      });
+      building.catch(() => undefined); // a background refresh that fails leaves the previous index
+    }
+    if (!index || wait) await building;
+  }
+
+  return {
+    close() {
+      index = null;
+      builtStamp = -1;
+      chunks.clear();
+      collector = new KeyCollector();
+      primedUpTo = 0;
+      following = false;
+    },
+    async search(query, filters = {}, limit = 50) {
+      await ensure(false);
+      return index ? index.search(query, filters, limit) : { hits: [], total: 0, indexed: 0, tookMs: 0 };
+    },
+    warm: () => ensure(true),
+    follow() {
+      if (following) return;
+      following = true;
+      repo.watch(schedulePrime);
+      schedulePrime();
+    },
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * In-memory search over the compact search rows: character bigrams (and unigrams for one-character
+ * queries) of name, legal representative and address → sorted posting lists in typed arrays, plus
+ * a sorted USCC list for prefix lookups. Chinese names are searched by fragments (海润 from the
+ * middle), so a substring index rather than a prefix index. Candidates from the posting lists are
+ * verified with `includes`, filtered by class / colour / status / region, then ranked.
+ */
+import { ENTERPRISE_STATUSES } from '../../../../shared/protocol/index.js';
+import type { EntDirRow, EntSearchRow } from '../../db/index.js';
+import {
+  CODE_COLUMNS,
+  TEXT_COLUMNS,
+  codePosition,
+  flatSummary,
+  type CodeSummaryColumn,
+  type TextSummaryColumn,
+} from '../summary-columns.js';
+import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
+import {
+  assemblePostings,
+  intersect,
+  type DocKeys,
+  type DocPart,
+  type KeyCollector,
+  type Postings,
+} from './postings.js';
+import { TopK } from './top-k.js';
+import { usccDigits, usccOrder } from './uscc-order.js';
+
+/** Radix digits per USCC (uscc-order.ts). */
+const DIGITS = 6;
+
+const USCC_QUERY = /^[0-9A-HJ-NP-RTUW-Y]{2,18}$/;
+/** Common prefix of every address in the station: indexing it would only make huge lists. */
+const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
+
+type TextKey = TextSummaryColumn['search'];
+type CodeKey = CodeSummaryColumn['search'];
+/** Each code column as positions in its column's `values` (one byte per record). */
+type Codes = Record<CodeKey, Uint8Array>;
+
+/** A chunk's search row with its pass-one keys and its coded columns, made once per chunk. */
+export interface IndexedChunk {
+  readonly row: EntSearchRow;
+  readonly keys: DocKeys;
+  readonly codes: Codes;
+  /** The USCCs' radix digits (uscc-order.ts), or null when one is irregular. */
+  readonly digits: Uint16Array | null;
+}
+
+/** The index's copy of the summary columns (from summary-columns.ts), one entry per live record. */
+interface Columns {
+  readonly text: Record<TextKey, string[]>;
+  readonly codes: Codes;
+}
+
+export class EnterpriseSearchIndex {
+  private constructor(
+    private readonly c: Columns,
+    private readonly postings: Postings,
+    private readonly byUscc: Uint32Array,
+  ) {}
+
+  get size(): number {
+    return this.c.text.usccs.length;
+  }
+
+  /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
+  static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
+    const keys = collector.collect(row.usccs.length, (i) => [
+      [row.names[i]!, true],
+      [row.legalReps[i]!, false],
+      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false],
+    ]);
+    const n = row.usccs.length;
+    const codes = {} as Codes;
+    for (const col of CODE_COLUMNS) {
+      const stored = row[col.search];
+      const at = new Uint8Array(n);
+      // An unknown character reads as the column's first value (decode); '' colour matches no colour filter.
+      for (let i = 0; i < n; i++) at[i] = Math.max(0, codePosition(col, col.decode(stored.charAt(i))));
+      codes[col.search] = at;
+    }
+    return { row, keys, codes, digits: usccDigits(row.usccs) };
+  }
+
+  /**
+   * Puts indexed chunks together, in the directory's order, keeping only the entries the
+   * directory says are live in that chunk (an updated record lives on in its newest chunk only).
+   */
+  static assemble(
+    collector: KeyCollector,
+    chunks: readonly { readonly chunk: IndexedChunk; readonly dir: EntDirRow }[],
+  ): EnterpriseSearchIndex {
+    // Which entries of each chunk are live (null: all of them, the usual case, copied in bulk).
+    const takes = chunks.map(({ chunk: { row }, dir: d }) => {
+      if (sameList(d.usccs, row.usccs)) return null;
+      const alive = new Set(d.usccs);
+      const take: number[] = [];
+      row.usccs.forEach((u, i) => {
+        if (alive.delete(u)) take.push(i); // a chunk never lists one USCC twice; guard anyway
+      });
+      return take;
+    });
+    let total = 0;
+    chunks.forEach(({ chunk }, k) => {
+      total += takes[k]?.length ?? chunk.row.usccs.length;
+    });
+    const c: Columns = { text: {} as Record<TextKey, string[]>, codes: {} as Codes };
+    for (const col of TEXT_COLUMNS) c.text[col.search] = new Array<string>(total);
+    for (const col of CODE_COLUMNS) c.codes[col.search] = new Uint8Array(total);
+    const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null)
+      ? new Uint16Array(total * DIGITS)
+      : null;
+    let at = 0;
+    const parts: DocPart[] = [];
+    chunks.forEach(({ chunk }, k) => {
+      const { row } = chunk;
+      const take = takes[k] ?? null;
+      const count = take === null ? row.usccs.length : take.length;
+      if (digits !== null && take === null) digits.set(chunk.digits!, at * DIGITS);
+      for (const col of TEXT_COLUMNS) {
+        const from = row[col.search];
+        const to = c.text[col.search];
+        for (let j = 0; j < count; j++) to[at + j] = from[take === null ? j : take[j]!]!;
+      }
+      for (const col of CODE_COLUMNS) {
+        const from = chunk.codes[col.search];
+        const to = c.codes[col.search];
+        if (take === null) to.set(from, at);
+        else for (let j = 0; j < count; j++) to[at + j] = from[take[j]!]!;
+      }
+      if (digits !== null && take !== null)
+        for (let j = 0; j < count; j++) {
+          const i = take[j]!;
+          digits.set(chunk.digits!.subarray(i * DIGITS, (i + 1) * DIGITS), (at + j) * DIGITS);
+        }
+      at += count;
+      parts.push({ keys: chunk.keys, take });
+    });
+    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.text.usccs, digits));
+  }
+
+  search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
+    const t0 = performance.now();
+    const terms = query
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t.length > 0);
+    const pass = this.filterFn(filters);
+    const top = new TopK(limit, (a, b) => (this.c.text.usccs[a]! < this.c.text.usccs[b]! ? a : b));
+    let total = 0;
+    if (terms.length === 0) {
+      if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
+      for (let d = 0; d < this.size; d++)
+        if (pass(d)) {
+          total += 1;
+          top.offer(d, FILTER_SCORE - this.c.text.names[d]!.length);
+        }
+    } else {
+      const upper = terms.map((t) => t.toUpperCase());
+      for (const d of this.candidates(terms)) {
+        if (pass && !pass(d)) continue;
+        const score = this.score(d, terms, upper);
+        if (score > 0) {
+          total += 1;
+          top.offer(d, score);
+        }
+      }
+    }
+    const hits = top.sorted().map(([d, score]) => this.hit(d, fieldOf(score, d, terms, this.c)));
+    return { hits, total, indexed: this.size, tookMs: performance.now() - t0 };
+  }
+
+  /** Documents that may match every term (verified later by `score`). */
+  private candidates(terms: readonly string[]): Iterable<number> {
+    let acc: Uint32Array | null = null;
+    for (const term of terms) {
+      const docs = this.termDocs(term);
+      acc = acc === null ? docs : intersect(acc, docs);
+      if (acc.length === 0) break;
+    }
+    return acc ?? new Uint32Array(0);
+  }
+
+  private termDocs(term: string): Uint32Array {
+    const upper = term.toUpperCase();
+    const text = this.postings.lookup(term);
+    if (!USCC_QUERY.test(upper)) return text;
+    const prefix = this.usccPrefix(upper);
+    return text.length === 0 ? prefix : union(text, prefix);
+  }
+
+  private usccPrefix(prefix: string): Uint32Array {
+    const u = this.c.text.usccs;
+    let lo = 0;
+    let hi = this.byUscc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (u[this.byUscc[mid]!]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < this.byUscc.length && u[this.byUscc[i]!]!.startsWith(prefix); i++) out.push(this.byUscc[i]!);
+    return Uint32Array.from(out).sort();
+  }
+
+  /** 0 = no match; otherwise the sum of the terms' scores (see termScore). */
+  private score(d: number, terms: readonly string[], upper: readonly string[]): number {
+    let total = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const r = termScore(this.c, d, terms[i]!, upper[i]!);
+      if (r === 0) return 0;
+      total += r;
+    }
+    return ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? total + 5 : total;
+  }
+
+  private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
+    // Each filter as the set of positions in its column's values.
+    const positions = (col: CodeSummaryColumn, wanted: readonly string[] | undefined) =>
+      wanted?.length ? new Set(wanted.map((w) => codePosition(col, w))) : null;
+    const [classCol, colorCol, statusCol] = [columnOf('classes'), columnOf('colors'), columnOf('statuses')];
+    const cls = positions(classCol, f.creditClasses);
+    const colors = positions(colorCol, f.warningColors);
+    const st = positions(statusCol, f.statuses);
+    const regions = f.regions?.length ? new Set(f.regions) : null;
+    if (!cls && !colors && !st && !regions) return null;
+    const { codes, text } = this.c;
+    return (d) =>
+      (!cls || cls.has(codes.classes[d]!)) &&
+      (!colors || colors.has(codes.colors[d]!)) &&
+      (!st || st.has(codes.statuses[d]!)) &&
+      (!regions || regions.has(text.regions[d]!));
+  }
+
+  private hit(d: number, matchedIn: MatchField): SearchHit {
+    const { text, codes } = this.c;
+    const summary = flatSummary((col) =>
+      col.kind === 'text' ? text[col.search][d]! : (col.values[codes[col.search][d]!] ?? col.values[0]!),
+    );
+    return { ...summary, matchedIn };
+  }
+}
+
+function columnOf(key: CodeKey): CodeSummaryColumn {
+  const col = CODE_COLUMNS.find((c) => c.search === key);
+  if (!col) throw new Error(`no summary column ${key}`);
+  return col;
+}
+
+const FILTER_SCORE = 100;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
+function termScore(c: Columns, d: number, term: string, upper = term.toUpperCase()): number {
+  if (c.text.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
+  const name = c.text.names[d]!;
+  const at = name.indexOf(term);
+  if (at >= 0) return (name === term ? 2500 : 2100) - Math.min(at, 40) * 2 - Math.min(name.length, 60);
+  const rep = c.text.legalReps[d]!;
+  if (rep === term) return 1500;
+  if (term.length >= 2 && rep.includes(term)) return 1200;
+  if (term.length >= 2 && c.text.addresses[d]!.includes(term)) return 800;
+  return 0;
+}
+
+/** The field of the best-matching term (for the hit's label). */
+function fieldOf(score: number, d: number, terms: readonly string[], c: Columns): MatchField {
+  if (score < FILTER_SCORE + 1 && terms.length === 0) return 'filter';
+  const best = Math.max(...terms.map((t) => termScore(c, d, t)));
+  return best >= 3000 ? 'uscc' : best >= 1900 ? 'name' : best >= 1200 ? 'legalRep' : 'address';
+}
+
+function union(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0,
+    j = 0,
+    k = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    const v = x <= y ? x : y;
+    if (x === v) i++;
+    if (y === v) j++;
+    out[k++] = v;
+  }
+  return out.subarray(0, k);
+}

@@ -1,0 +1,57 @@
+/**
+ * Thread: search worker (dedicated Web Worker, started from the window by search-client.ts).
+ *
+ * Web Worker entry of enterprise search: builds the bigram index off the main thread and answers
+ * queries, so typing never freezes the UI; while following a sync it indexes each chunk as its page
+ * commits (engine.ts). Opens its own Dexie connection to the cache database by name.
+ */
+import { CacheDb, enterprisesRepo } from '../../db/index.js';
+import { createSearchEngine, type SearchEngine } from './engine.js';
+import { FromSearchWorkerSchema, ToSearchWorkerSchema, type FromSearchWorker } from './search-messages.js';
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+let engine: SearchEngine | null = null;
+let cache: CacheDb | null = null;
+
+function post(message: FromSearchWorker): void {
+  scope.postMessage(FromSearchWorkerSchema.parse(message));
+}
+
+function fail(id: number, e: unknown): void {
+  post({ type: 'failed', id, message: `企业检索出错：${e instanceof Error ? e.message : String(e)}` });
+}
+
+scope.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = ToSearchWorkerSchema.safeParse(event.data);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  if (msg.type === 'init') {
+    cache = new CacheDb(msg.cacheName);
+    engine = createSearchEngine(enterprisesRepo(cache));
+    return;
+  }
+  if (msg.type === 'key') {
+    cache?.setCacheKey(msg.cacheKey);
+    return;
+  }
+  if (msg.type === 'follow') {
+    engine?.follow();
+    return;
+  }
+  if (!engine) return fail(msg.id, new Error('检索线程尚未初始化'));
+  if (msg.type === 'warm') {
+    engine.warm().then(
+      () => post({ type: 'ready', id: msg.id }),
+      (e: unknown) => fail(msg.id, e),
+    );
+    return;
+  }
+  engine.search(msg.query, msg.filters, msg.limit).then(
+    (answer) => post({ type: 'answer', id: msg.id, answer }),
+    (e: unknown) => fail(msg.id, e),
+  );
+});

@@ -1,0 +1,278 @@
+/**
+ * USB results transfer end to end on the data layer (fake-indexeddb) against the real simulator:
+ * finalize offline, export (outbox untouched), import on the platform, receipts bundle back, and the
+ * outbox shows the results safe exactly as a network receipt would; then the network returns and
+ * nothing is sent twice. Every refused receipts file leaves the partition as it was.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  exportPublicKey,
+  generateRecipientKeyPair,
+  generateSigningKeyPair,
+  sealBundleToBytes,
+} from '../../shared/bundle/index.js';
+import { INDEX_ENTRY, ReceiptsIndexSchema, type ReceiptsIndex } from '../../shared/bundle/usb-contents.js';
+import type { DocType } from '../../shared/protocol/index.js';
+import { auditRepo, outboxRepo, usbBundlesRepo, type Databases } from '../../renderer/src/db/index.js';
+import type { CreatedServices } from '../../renderer/src/services/compose.js';
+import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
+import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
+import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
+import { platformBundleKeys } from '../platform/bundle-key.js';
+import { DEMO_LOG_ORIGIN } from '../platform/log-key.js';
+import { startPlatform, type StartedPlatform } from '../platform/server.js';
+
+let platform: StartedPlatform;
+let dataDir: string;
+let s: CreatedServices;
+const dbs = freshDatabases();
+const network = manualNetwork(true);
+/** Every result PUT the app sends to the platform. */
+const puts: string[] = [];
+const countingFetch: typeof fetch = (input, init) => {
+  if (init?.method === 'PUT' && String(input).includes('/v1/results/')) puts.push(String(input));
+  return fetch(input, init);
+};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'usb-results-'));
+  platform = await startPlatform({ dataDir, seed: 7, enterprises: 150, port: 0 });
+  s = testServices(dbs, {
+    adapter: testAdapter(platform.url),
+    network,
+    now: () => new Date(),
+    fetch: countingFetch,
+  });
+  const login = platform.logins[0]!;
+  const signedIn = await s.auth.signIn(login.certNo, login.password);
+  if (!signedIn.ok) throw new Error('sign-in failed');
+  await s.sync.start();
+});
+afterAll(async () => {
+  await disposeDatabases(dbs);
+  await platform.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function finalizeOne(taskId: string): Promise<string> {
+  const draft = await s.inspection.openDraft(taskId);
+  await s.inspection.saveDraft(
+    await signDraft(s.inspection, {
+      ...draft,
+      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
+      resultCodes: ['NO_PROBLEM'],
+      checkMethods: ['ON_SITE'],
+      followUps: ['NONE'],
+    }),
+  );
+  const finalized = await s.inspection.finalize(taskId);
+  if (!finalized.ok) throw new Error(JSON.stringify(finalized.problems));
+  return finalized.result.resultId;
+}
+
+/** What a receipts import may change: outbox, receipts, audit chain, checkpoints, USB bundle rows. */
+async function partitionState(d: Databases): Promise<unknown> {
+  return {
+    outbox: await outboxRepo(d.field).list(),
+    receipts: await d.field.receipts.toArray(),
+    audit: await auditRepo(d.field).count(),
+    checkpoints: await d.field.logCheckpoints.toArray(),
+    usb: await d.field.usbBundles.toArray(),
+    results: (await d.field.results.toArray()).map((r) => r.receipt),
+  };
+}
+
+describe('USB results transfer', () => {
+  let resultIds: string[];
+  let exported: Uint8Array;
+  let receipts: Uint8Array;
+  let replyKey: Uint8Array;
+
+  it('exports the unsent results without touching the outbox, and records the export on the audit chain', async () => {
+    network.set(false);
+    const tasks = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned').slice(0, 2);
+    resultIds = [await finalizeOne(tasks[0]!.id), await finalizeOne(tasks[1]!.id)];
+    // A document number used offline: its report travels in the bundle too.
+    const numbers = s.internals.runtime.repos.docNumbers;
+    const docType = Object.entries(await numbers.remaining()).find(([, n]) => n > 0)?.[0] as DocType | undefined;
+    if (!docType) throw new Error('the sync reserved no document numbers');
+    await numbers.take({ docType, taskId: tasks[0]!.id, resultId: resultIds[0]!, at: new Date().toISOString() });
+    expect(await numbers.unreported()).toHaveLength(1);
+    const before = await outboxRepo(dbs.field).list();
+    const auditBefore = await auditRepo(dbs.field).count();
+    expect(await s.usbResults.pendingCount()).toBe(2);
+    // Cancelled while sealing: no file, no export row, no audit entry.
+    const abort = new AbortController();
+    const cancelled = await s.usbResults.exportResults({
+      signal: abort.signal,
+      onProgress: (p) => (p.step === 'seal' ? abort.abort() : undefined),
+    });
+    expect(cancelled).toEqual({ ok: false, error: { kind: 'cancelled', message: '已取消导出，未生成文件' } });
+    expect(await dbs.field.usbBundles.count()).toBe(0);
+    expect(await auditRepo(dbs.field).count()).toBe(auditBefore);
+    const steps = new Set<string>();
+    const out = await s.usbResults.exportResults({ onProgress: (p) => steps.add(p.step) });
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.count).toBe(2);
+    expect(out.fileName).toMatch(/^results-\d{8}-\d{4}\.sibundle$/);
+    expect([...steps]).toEqual(['collect', 'seal']);
+    expect(await outboxRepo(dbs.field).list()).toEqual(before);
+    const entries = await auditRepo(dbs.field).list();
+    expect(entries.length).toBe(auditBefore + 1);
+    expect(entries.at(-1)).toMatchObject({ kind: 'results.exported', subjectId: out.bundleId });
+    expect(await auditRepo(dbs.field).verify()).toBeNull();
+    exported = out.bytes;
+    expect(await s.internals.runtime.repos.docNumbers.unreported()).toHaveLength(1);
+    replyKey = (await usbBundlesRepo(dbs.field).exports())[0]!.replyPublicKey;
+  });
+
+  it('imports on the platform as uploads; the receipts bundle comes back', async () => {
+    const imported = await platform.usb.importResults(exported);
+    if (!imported.ok) throw new Error(imported.error.message);
+    expect(imported.outcomes.map((o) => [o.resultId, o.status])).toEqual(resultIds.map((id) => [id, 201]));
+    expect(imported.docReport).toEqual({ accepted: true, message: null });
+    platform.admin.publishNow();
+    for (const id of resultIds) expect(platform.admin.counts(id)).toEqual({ results: 1, publications: 1 });
+    const back = await platform.usb.receipts(imported.bundleId);
+    if (!back.ok) throw new Error(back.error.message);
+    receipts = back.bytes;
+  });
+
+  describe('refuses receipts files that do not hold, changing nothing', () => {
+    const forged = async (edit: (index: ReceiptsIndex) => ReceiptsIndex, signer?: 'stranger'): Promise<Uint8Array> => {
+      const keys = await platformBundleKeys(DEMO_LOG_ORIGIN);
+      const index = ReceiptsIndexSchema.parse(JSON.parse(new TextDecoder().decode((await openAsApp(receipts)).bytes)));
+      const stranger = await generateSigningKeyPair();
+      return sealBundleToBytes([{ name: INDEX_ENTRY, data: new TextEncoder().encode(JSON.stringify(edit(index))) }], {
+        kind: 'receipts',
+        senderId: keys.senderId,
+        signingKey: signer ? stranger.privateKey : keys.signing.privateKey,
+        senderPublicKey: signer ? await exportPublicKey(stranger.publicKey) : keys.signing.publicKey,
+        recipientPublicKey: replyKey,
+      });
+    };
+    /** The receipts bundle opened with the export's reply key (what the platform sent, for forging). */
+    async function openAsApp(bytes: Uint8Array): Promise<{ bytes: Uint8Array }> {
+      const { openBundle, importRecipientPrivateKey } = await import('../../shared/bundle/index.js');
+      const row = (await usbBundlesRepo(dbs.field).exports())[0]!;
+      const keys = await platformBundleKeys(DEMO_LOG_ORIGIN);
+      const opened = await openBundle(bytes, {
+        recipient: { privateKey: await importRecipientPrivateKey(row.replyPkcs8), publicKey: row.replyPublicKey },
+        trustedSenders: [{ senderId: keys.senderId, publicKey: keys.signing.publicKey }],
+        seenBundleIds: new Set(),
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      return opened.entries[0]!;
+    }
+
+    const cases: [string, () => Promise<Uint8Array>, string][] = [
+      ['the results file itself (meant for the platform)', async () => exported, '请交平台导入'],
+      ['cut short', async () => receipts.slice(0, receipts.length - 25), '文件不完整（已截断）'],
+      [
+        'a bit flipped',
+        async () => {
+          const b = receipts.slice();
+          b[b.length - 20]! ^= 0x10;
+          return b;
+        },
+        '文件已被改动',
+      ],
+      ['signed by a key that is not the platform’s', () => forged((i) => i, 'stranger'), '签名设备未登记/不受信任'],
+      [
+        'encrypted for another device',
+        async () => {
+          const keys = await platformBundleKeys(DEMO_LOG_ORIGIN);
+          const other = await exportPublicKey((await generateRecipientKeyPair()).publicKey);
+          return sealBundleToBytes([{ name: INDEX_ENTRY, data: new Uint8Array([123, 125]) }], {
+            kind: 'receipts',
+            senderId: keys.senderId,
+            signingKey: keys.signing.privateKey,
+            senderPublicKey: keys.signing.publicKey,
+            recipientPublicKey: other,
+          });
+        },
+        '不是发给本设备的',
+      ],
+      [
+        'a receipt whose content hash was changed (the log does not vouch for it)',
+        () =>
+          forged((i) => ({
+            ...i,
+            receipts: i.receipts.map((r, n) => (n === 0 ? { ...r, contentHash: 'f'.repeat(64) } : r)),
+          })),
+        '平台日志校验失败',
+      ],
+    ];
+    for (const [name, make, message] of cases) {
+      it(name, async () => {
+        const bytes = await make();
+        const before = await partitionState(dbs);
+        const out = await s.usbResults.importReceipts(bytes);
+        expect(out.ok).toBe(false);
+        expect(!out.ok && out.error.message).toContain(message);
+        expect(await partitionState(dbs)).toEqual(before);
+      });
+    }
+  });
+
+  it('a receipts import cancelled while verifying changes nothing', async () => {
+    const before = await partitionState(dbs);
+    const abort = new AbortController();
+    const out = await s.usbResults.importReceipts(receipts, {
+      signal: abort.signal,
+      onProgress: (p) => (p.step === 'verify' && p.done === 1 ? abort.abort() : undefined),
+    });
+    expect(out).toEqual({ ok: false, error: { kind: 'cancelled', message: '已取消导入，未作任何更改' } });
+    expect(await partitionState(dbs)).toEqual(before);
+  });
+
+  it('marks the results safe as network receipts do, once; the network then sends nothing again', async () => {
+    const out = await s.usbResults.importReceipts(receipts);
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out).toEqual({ ok: true, marked: 2, published: 2 });
+    // The platform took the document-number report: the number counts as reported, as after a network report.
+    expect(await s.internals.runtime.repos.docNumbers.unreported()).toEqual([]);
+    const rows = await s.outbox.list();
+    expect(rows.map((r) => [r.resultId, r.state])).toEqual(resultIds.map((id) => [id, 'published']));
+    expect(rows.every((r) => r.logIndex !== null)).toBe(true);
+    const kinds = (await auditRepo(dbs.field).list()).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'result.uploaded')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'result.published')).toHaveLength(2);
+    expect(await auditRepo(dbs.field).verify()).toBeNull();
+
+    const before = await partitionState(dbs);
+    const again = await s.usbResults.importReceipts(receipts);
+    expect(again).toEqual({ ok: false, error: { kind: 'refused', message: '该文件已导入过（重复）' } });
+    expect(await partitionState(dbs)).toEqual(before);
+    expect(await s.usbResults.pendingCount()).toBe(0);
+
+    network.set(true);
+    await s.outbox.pushNow();
+    expect(puts).toEqual([]);
+    for (const id of resultIds) expect(platform.admin.counts(id)).toEqual({ results: 1, publications: 1 });
+    expect((await s.outbox.list()).map((r) => r.state)).toEqual(['published', 'published']);
+  });
+
+  it('a later export is answered by one receipts file for the whole inspector', async () => {
+    network.set(false);
+    const task = (await s.tasks.list()).find((t) => t.taskStatus === 'assigned' && t.localState === 'new');
+    if (!task) throw new Error('no task left to inspect');
+    const third = await finalizeOne(task.id);
+    const out = await s.usbResults.exportResults();
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.count).toBe(1);
+    const imported = await platform.usb.importResults(out.bytes);
+    expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[third, 201]]);
+    const back = await platform.usb.inspectorReceipts(platform.logins[0]!.inspectorId);
+    if (!back.ok) throw new Error(back.error.message);
+    expect(back.receipts).toBe(3);
+    const applied = await s.usbResults.importReceipts(back.bytes);
+    // The two earlier results are already safe; only the new one changes.
+    expect(applied).toEqual({ ok: true, marked: 1, published: 1 });
+    expect((await s.outbox.list()).find((r) => r.resultId === third)?.state).toBe('published');
+  });
+});
