@@ -117,6 +117,8 @@ export function createServices(
     stationBundle: createStationBundleService(rt, {
       beforeCreditFiles: () => enterprises.followSearch(),
       syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
+      // Ends a retry the sync service is waiting to make (nothing is running: that was checked).
+      beforeImport: () => sync.cancel(),
     }),
     usbResults: createUsbResultsService(rt),
     internals: {

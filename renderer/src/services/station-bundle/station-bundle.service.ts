@@ -22,6 +22,8 @@ export interface StationBundleHooks {
   readonly beforeCreditFiles?: () => void;
   /** Busy while a network sync runs: both would write the same cursors. */
   readonly syncRunning?: () => boolean;
+  /** Called as an import starts: a sync waiting to retry must not start in the middle of it. */
+  readonly beforeImport?: () => void;
 }
 
 export function createStationBundleService(rt: Runtime, hooks: StationBundleHooks = {}): StationBundleService {
@@ -89,6 +91,7 @@ export function createStationBundleService(rt: Runtime, hooks: StationBundleHook
       if (running || hooks.syncRunning?.())
         return { ok: false, error: { kind: 'busy', message: '正在同步或导入，请完成后再导入数据包' } };
       running = true;
+      hooks.beforeImport?.();
       try {
         return await run(file, o);
       } finally {
