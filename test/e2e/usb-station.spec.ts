@@ -44,7 +44,8 @@ test('station bundle on a fresh profile, network off: tasks and search work; net
     const phase = page.getByTestId('sync-phase');
     await expect(phase).not.toHaveText('', { timeout: 5_000 });
     if ((await phase.innerText()).includes('未开始')) await page.getByRole('button', { name: '开始同步' }).click();
-    await expect(phase).toContainText('同步出错', { timeout: 60_000 });
+    // It fails (and, the failure being the link's, waits to retry): nothing of it was stored.
+    await expect(phase).toContainText(/同步出错|同步中断/, { timeout: 60_000 });
     await app.context.setOffline(true);
     await expect.poll(() => networkStatus(page)).toBe('离线');
 
