@@ -24,3 +24,15 @@ export {
   type BundleKey,
   type BundleKeyPair,
 } from './webcrypto.js';
+export {
+  ADMIN_STATION_BUNDLE_PATH,
+  STATION_ENTRY,
+  StationDocBlocksSchema,
+  StationInfoSchema,
+  StationTasksSchema,
+  stationRecipientKeys,
+  type StationDocBlock,
+  type StationInfo,
+  type StationInspector,
+  type StationTasks,
+} from './station.js';

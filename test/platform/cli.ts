@@ -3,8 +3,14 @@
  * [--faults] [--publish-delay-ms N] [--token-ttl S] [--invalid-records N]`
  * Starts the simulator, prints `PLATFORM_READY <url>` and the demo logins (zh-CN).
  * USB transfer (usb-cli.ts): `import <file> [--data dir]`, `receipts <bundleId> --out <file> [--data dir]`.
+ *
+ * `npm run platform -- station --inspectors <id>,<id> --out <file> [--data <dir>] [--block-size n]`
+ * writes a signed station bundle for those inspectors (USB transfer to a station without network).
  */
+import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { startPlatform } from './server.js';
 import { runUsbCommand } from './usb-cli.js';
@@ -19,7 +25,52 @@ function int(name: string, raw: string | undefined, def: number, min: number): n
   return n;
 }
 
+/** `station`: opens the data directory without serving it, writes the bundle beside `--out`, then renames. */
+async function station(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      inspectors: { type: 'string' },
+      out: { type: 'string' },
+      'block-size': { type: 'string' },
+    },
+    strict: true,
+  });
+  const ids = (values.inspectors ?? '').split(',').filter((s) => s.length > 0);
+  if (ids.length === 0 || !values.out) {
+    console.error('用法：npm run platform -- station --inspectors <执法人员编号,…> --out <文件> [--data <目录>]');
+    process.exit(2);
+  }
+  const out = resolve(values.out);
+  const platform = await startPlatform({ dataDir: resolve(values.data ?? '.platform-data'), port: 0 });
+  try {
+    const built = await platform.stationBundle({
+      inspectorIds: ids,
+      blockSize: int('block-size', values['block-size'], 20, 1),
+    });
+    const tmp = `${out}.part`;
+    const file = createWriteStream(tmp);
+    for await (const part of built.bytes)
+      if (!file.write(part)) await new Promise<void>((r) => file.once('drain', () => r()));
+    file.end();
+    await finished(file);
+    await rename(tmp, out);
+    const records = built.info.enterprises.records;
+    console.log(`站所数据包已写入：${out}（${built.info.inspectors.length} 名执法人员，企业档案 ${records} 条）`);
+  } finally {
+    await platform.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'station') {
+    await station(process.argv.slice(3)).catch((e: unknown) => {
+      console.error('站所数据包导出失败：', e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
+    return;
+  }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {

@@ -20,6 +20,10 @@ export interface LogSigner {
   /** `<name>+<key hash>+<base64(0x01 ‖ public key)>`, what the app pins. */
   readonly verifierKey: string;
   sign(message: Buffer): Buffer;
+  /** The raw Ed25519 public key (what the verifier key carries after its 0x01 byte). */
+  readonly publicKey: Buffer;
+  /** The private key as PKCS#8, for WebCrypto signers (the station bundle is sealed with WebCrypto). */
+  readonly pkcs8: Buffer;
   /** The note text followed by a blank line and this key's signature line. */
   signNote(text: string): string;
 }
@@ -47,6 +51,8 @@ export function logSigner(seedHex: string = DEMO_LOG_SEED_HEX, origin: string = 
     origin,
     verifierKey: `${origin}+${hash.toString('hex')}+${Buffer.concat([Buffer.from([1]), pub]).toString('base64')}`,
     sign: signMessage,
+    publicKey: Buffer.from(pub),
+    pkcs8: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
     signNote(text) {
       if (!text.endsWith('\n')) throw new Error('note text must end with a newline');
       const sig = signMessage(Buffer.from(text, 'utf8'));

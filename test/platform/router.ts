@@ -12,6 +12,7 @@ import { sleep } from './faults.js';
 import type { Ctx, Reply } from './http.js';
 import { ConnectionDropped, HttpError, applyCors, html, preflight, sendReply } from './http.js';
 import { adminRoute } from './routes/admin.js';
+import { adminStationBundle } from './routes/station.js';
 import { listReviews, postReview, reviewPage } from './routes/review.js';
 import { adminDevice, adminInspectorPassword, adminKeyReleases, requireAdminSecret } from './routes/admin-v1.js';
 import { report, reserve } from './routes/docnumbers.js';
@@ -77,6 +78,7 @@ function routes(p: Platform, admin: Admin, tus: TusServer): Route[] {
       handler: (c) => adminDevice(p, admin, c, 'reinstate'),
     },
     { method: 'GET', path: /^\/v1\/admin\/key-releases$/, handler: (c) => adminKeyReleases(p, admin, c) },
+    { method: 'GET', path: /^\/v1\/admin\/station-bundle$/, handler: (c) => adminStationBundle(p, c) },
     { method: 'GET', path: /^\/v1\/admin\/reviews$/, handler: (c) => listReviews(p, c) },
     { method: 'POST', path: /^\/v1\/admin\/usb\/import$/, handler: (c) => adminUsbImport(p, c) },
     { method: 'GET', path: /^\/v1\/admin\/usb\/receipts$/, handler: (c) => adminUsbReceipts(p, c) },

@@ -21,6 +21,7 @@ import { startPublisher } from './publisher.js';
 import { createRouter } from './router.js';
 import type { Platform } from './state.js';
 import { createTus } from './routes/uploads.js';
+import { buildStationBundle, type BuiltStationBundle, type StationBundleRequest } from './station-bundle.js';
 import { bundlePublicKeyHex } from './bundle-key.js';
 import { importResultsBundle, type ImportOptions, type ImportResult } from './usb-import.js';
 import { writeInspectorReceipts, writeReceiptsBundle, type ReceiptsBundleResult } from './usb-receipts.js';
@@ -64,6 +65,8 @@ export interface StartedPlatform {
   adminSecret: string;
   /** The log's verifier key (C2SP signed-note form): what the app pins as `platformLogKey`. */
   logKey: string;
+  /** A signed station bundle for the named inspectors (what the admin route and the CLI hand out). */
+  stationBundle(req: StationBundleRequest): Promise<BuiltStationBundle>;
   /** The raw X25519 public key (hex) results bundles are encrypted to: what the app pins as `platformBundleKey`. */
   bundleKey: string;
   /** USB transfer, in process (the same functions the admin routes and the CLI call). */
@@ -144,6 +147,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<StartedPlatf
       inspectorReceipts: (inspectorId) => writeInspectorReceipts(p, inspectorId),
     },
     rewriteLog: (kind, index) => rewriteLog(db, kind, index),
+    stationBundle: (req) => buildStationBundle(p, req),
     async close() {
       if (closed) return;
       closed = true;

@@ -30,6 +30,7 @@ export * from './repos/outbox-uploads.repo.js';
 export * from './repos/outbox-review.repo.js';
 export * from './repos/transparency.repo.js';
 export * from './repos/devkey.repo.js';
+export * from './repos/station-bundles.repo.js';
 export * from './repos/usb-bundles.repo.js';
 export {
   CHUNK_SIZE,

@@ -14,7 +14,8 @@ import type {
 
 // ---------------------------------------------------------------- field database (strict)
 export interface MetaRow {
-  readonly key: 'deviceId' | 'deviceSeq' | 'marker' | 'schema';
+  /** `stationBundle:<bundle id>`: a station bundle this inspector imported (its replay guard). */
+  readonly key: 'deviceId' | 'deviceSeq' | 'marker' | 'schema' | `stationBundle:${string}`;
   readonly value: string | number;
 }
 

@@ -13,6 +13,7 @@ import type { InspectionService } from './inspection/inspection.api.js';
 import type { NetworkService } from './network/network.api.js';
 import type { OutboxService } from './outbox/outbox.api.js';
 import type { SpaceService } from './space/space.api.js';
+import type { StationBundleService } from './station-bundle/station-bundle.api.js';
 import type { IntegrityService, StorageService } from './storage/storage.api.js';
 import type { SyncService } from './sync/sync.api.js';
 import type { TaskService } from './tasks/tasks.api.js';
@@ -34,6 +35,7 @@ export interface Services {
   readonly documents: DocumentsService;
   readonly space: SpaceService;
   readonly updates: UpdatesService;
+  readonly stationBundle: StationBundleService;
   readonly usbResults: UsbResultsService;
 }
 
@@ -46,6 +48,7 @@ export type * from './inspection/inspection.api.js';
 export type * from './network/network.api.js';
 export type * from './outbox/outbox.api.js';
 export type * from './space/space.api.js';
+export type * from './station-bundle/station-bundle.api.js';
 export type * from './storage/storage.api.js';
 export type * from './sync/sync.api.js';
 export type * from './tasks/tasks.api.js';

@@ -39,6 +39,7 @@ import { createOutboxService, type OutboxController } from './outbox/outbox.serv
 import { createRuntime, type Repositories, type Runtime, type ServiceDeps } from './runtime.js';
 import { createIntegrityService, createStorageService, type LedgerStore } from './storage/storage.service.js';
 import { createSyncService } from './sync/sync.service.js';
+import { createStationBundleService } from './station-bundle/station-bundle.service.js';
 import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
@@ -113,6 +114,12 @@ export function createServices(
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
     space: createSpaceService(rt),
+    stationBundle: createStationBundleService(rt, {
+      beforeCreditFiles: () => enterprises.followSearch(),
+      syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
+      // Ends a retry the sync service is waiting to make (nothing is running: that was checked).
+      beforeImport: () => sync.cancel(),
+    }),
     usbResults: createUsbResultsService(rt),
     internals: {
       runtime: rt,

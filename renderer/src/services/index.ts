@@ -57,6 +57,7 @@ export function createAppServices(deps: VaultDeps): AppServices {
     outbox: scoped(vault, 'outbox'),
     documents: scoped(vault, 'documents'),
     space: scoped(vault, 'space'),
+    stationBundle: scoped(vault, 'stationBundle'),
     usbResults: scoped(vault, 'usbResults'),
   };
 }

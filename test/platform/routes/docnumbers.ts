@@ -102,38 +102,70 @@ function sameDevice<T extends { deviceId: string }>(body: T, deviceId: string): 
   return body;
 }
 
-export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
-  const { inspector: me, deviceId } = requireCaller(p, ctx);
-  const body = sameDevice(parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请'), deviceId);
+export interface BlockRequest {
+  readonly requestId: string;
+  readonly deviceId: string;
+  readonly inspectorId: string;
+  readonly docType: DocType;
+  readonly count: number;
+}
+
+export interface ReservedBlock {
+  readonly docType: DocType;
+  readonly prefix: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Reserves a block for one inspector on one device (the network route and the station bundle both
+ * come here, so no number is handed out twice); the same requestId answers the same block. Runs in
+ * its own transaction, or joins the caller's.
+ */
+export function reserveBlock(p: Platform, req: BlockRequest): ReservedBlock {
   const year = p.now().getUTCFullYear();
-  const out = p.db.transaction(() => {
+  return p.db.transaction((): ReservedBlock => {
     const prior = p.db
       .prepare('SELECT device_id, inspector_id, doc_type, response_json FROM doc_reservations WHERE request_id = ?')
-      .get(body.requestId) as
+      .get(req.requestId) as
       { device_id: string; inspector_id: string; doc_type: string; response_json: string } | undefined;
     if (prior) {
-      if (prior.device_id !== body.deviceId || prior.inspector_id !== me.id || prior.doc_type !== body.docType)
+      if (prior.device_id !== req.deviceId || prior.inspector_id !== req.inspectorId || prior.doc_type !== req.docType)
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'requestId 已用于其他设备、其他检查人员或文书类型');
-      return JSON.parse(prior.response_json) as unknown;
+      return JSON.parse(prior.response_json) as ReservedBlock;
     }
-    const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(body.docType) as
+    const row = p.db.prepare('SELECT next FROM doc_counters WHERE doc_type = ?').get(req.docType) as
       { next: number } | undefined;
     const from = row?.next ?? 1;
-    const to = from + body.count - 1;
+    const to = from + req.count - 1;
     p.db
       .prepare(
         'INSERT INTO doc_counters (doc_type, next) VALUES (?, ?) ON CONFLICT(doc_type) DO UPDATE SET next = excluded.next',
       )
-      .run(body.docType, to + 1);
-    const res = { docType: body.docType, prefix: `${PREFIX[body.docType]}〔${year}〕`, from, to };
+      .run(req.docType, to + 1);
+    const res: ReservedBlock = { docType: req.docType, prefix: `${PREFIX[req.docType]}〔${year}〕`, from, to };
     p.db
       .prepare(
         'INSERT INTO doc_reservations (request_id, device_id, inspector_id, doc_type, from_no, to_no, response_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(body.requestId, body.deviceId, me.id, body.docType, from, to, JSON.stringify(res));
+      .run(req.requestId, req.deviceId, req.inspectorId, req.docType, from, to, JSON.stringify(res));
     return res;
   })();
-  return json(200, out);
+}
+
+export async function reserve(p: Platform, ctx: Ctx): Promise<Reply> {
+  const { inspector: me, deviceId } = requireCaller(p, ctx);
+  const body = sameDevice(parseWith(ReserveRequestSchema, await readJson(ctx), '文书编号申请'), deviceId);
+  return json(
+    200,
+    reserveBlock(p, {
+      requestId: body.requestId,
+      deviceId: body.deviceId,
+      inspectorId: me.id,
+      docType: body.docType,
+      count: body.count,
+    }),
+  );
 }
 
 export async function report(p: Platform, ctx: Ctx): Promise<Reply> {

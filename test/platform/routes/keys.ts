@@ -100,13 +100,27 @@ export function getDataKey(p: Platform, ctx: Ctx): Reply {
   return json(200, out);
 }
 
-function stationIdOf(inspector: Inspector): string {
+export function stationIdOf(inspector: Inspector): string {
   return inspector.stationId ?? stationIdFor(inspector.station);
 }
 
 interface StationKeyRow {
   key_id: string;
   wrapped: Buffer;
+}
+
+/** The station's cache key, made on first need; call inside a transaction. */
+export function stationCacheKey(p: Platform, stationId: string): { keyId: string; key: Buffer } {
+  let row = p.db.prepare('SELECT key_id, wrapped FROM station_keys WHERE station_id = ?').get(stationId) as
+    StationKeyRow | undefined;
+  if (!row) {
+    const keyId = `sck-${randomBytes(8).toString('hex')}`;
+    row = { key_id: keyId, wrapped: wrapKey(p.masterKey, randomBytes(32), stationKeyAad(stationId, keyId)) };
+    p.db
+      .prepare('INSERT INTO station_keys (station_id, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)')
+      .run(stationId, row.key_id, row.wrapped, p.now().toISOString());
+  }
+  return { keyId: row.key_id, key: unwrapKey(p.masterKey, row.wrapped, stationKeyAad(stationId, row.key_id)) };
 }
 
 /**
@@ -118,24 +132,15 @@ export function getStationCacheKey(p: Platform, ctx: Ctx): Reply {
   const caller = requireCaller(p, ctx);
   const stationId = stationIdOf(caller.inspector);
   const out = p.db.transaction((): StationCacheKeyResponse => {
-    let row = p.db.prepare('SELECT key_id, wrapped FROM station_keys WHERE station_id = ?').get(stationId) as
-      StationKeyRow | undefined;
-    if (!row) {
-      const keyId = `sck-${randomBytes(8).toString('hex')}`;
-      row = { key_id: keyId, wrapped: wrapKey(p.masterKey, randomBytes(32), stationKeyAad(stationId, keyId)) };
-      p.db
-        .prepare('INSERT INTO station_keys (station_id, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)')
-        .run(stationId, row.key_id, row.wrapped, p.now().toISOString());
-    }
-    const key = unwrapKey(p.masterKey, row.wrapped, stationKeyAad(stationId, row.key_id));
+    const { keyId, key } = stationCacheKey(p, stationId);
     logRelease(p, {
       kind: 'station-cache',
       inspectorId: caller.inspector.id,
       deviceId: caller.deviceId,
-      keyId: row.key_id,
+      keyId,
       releasedAt: p.now().toISOString(),
     });
-    return { stationId, keyId: row.key_id, key: key.toString('base64url') };
+    return { stationId, keyId, key: key.toString('base64url') };
   })();
   return json(200, out);
 }

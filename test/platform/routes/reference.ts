@@ -52,10 +52,15 @@ const TAGS = new Map([
   [REVIEWED, tagOf(REVIEWED)],
 ]);
 
+/** The reference data this deployment serves and its ETag. */
+export function currentReference(p: Platform): { reference: Reference; etag: string } {
+  const reference = p.review ? REVIEWED : PLAIN;
+  return { reference, etag: TAGS.get(reference) ?? tagOf(reference) };
+}
+
 export function reference(p: Platform, ctx: Ctx): Reply {
   requireInspector(p, ctx);
-  const REFERENCE = p.review ? REVIEWED : PLAIN;
-  const ETAG = TAGS.get(REFERENCE) ?? tagOf(REFERENCE);
+  const { reference: REFERENCE, etag: ETAG } = currentReference(p);
   const inm = ctx.req.headers['if-none-match'];
   if (
     inm &&

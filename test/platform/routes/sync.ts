@@ -32,12 +32,17 @@ interface TaskRow {
 export function tasksFeed(p: Platform, ctx: Ctx): Reply {
   const me = requireInspector(p, ctx);
   const { cursor, limit } = pageParams(ctx, 200, 1000);
+  return json(200, taskPage(p, me.id, cursor, limit));
+}
+
+/** One page of an inspector's task feed after `cursor` (the route's answer; the station bundle reads it too). */
+export function taskPage(p: Platform, inspectorId: string, cursor: number, limit: number): TaskFeedPage {
   const rows = p.db
     .prepare(
       `SELECT t.seq, t.id, t.version, t.json, tt.active FROM tasks t JOIN task_team tt ON tt.task_id = t.id
               WHERE tt.inspector_id = ? AND t.seq > ? ORDER BY t.seq LIMIT ?`,
     )
-    .all(me.id, cursor, limit + 1) as TaskRow[];
+    .all(inspectorId, cursor, limit + 1) as TaskRow[];
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   const changes: TaskChange[] = page.map((r) => {
@@ -45,11 +50,11 @@ export function tasksFeed(p: Platform, ctx: Ctx): Reply {
     // A former team member sees the task as reassigned (never silently vanished).
     return { kind: 'upsert', seq: r.seq, task: r.active ? task : { ...task, status: 'reassigned' } };
   });
-  const total = (p.db.prepare('SELECT COUNT(*) AS n FROM task_team WHERE inspector_id = ?').get(me.id) as { n: number })
-    .n;
+  const total = (
+    p.db.prepare('SELECT COUNT(*) AS n FROM task_team WHERE inspector_id = ?').get(inspectorId) as { n: number }
+  ).n;
   const last = page[page.length - 1];
-  const out: TaskFeedPage = { changes, nextCursor: String(last ? last.seq : cursor), hasMore, total };
-  return json(200, out);
+  return { changes, nextCursor: String(last ? last.seq : cursor), hasMore, total };
 }
 
 const CLOSE = Buffer.from('}');

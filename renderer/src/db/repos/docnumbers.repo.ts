@@ -57,6 +57,14 @@ export interface DocNumbersRepo {
   addRequest(row: Pick<DocBlockRow, 'requestId' | 'docType' | 'count' | 'requestedAt'>): Promise<void>;
   pendingRequests(): Promise<DocBlockRow[]>;
   applyReservation(requestId: string, block: { prefix: string; from: number; to: number }): Promise<void>;
+  /**
+   * Blocks the platform already reserved for this device (a station bundle), stored active in one
+   * transaction; a block whose requestId is already here is left as it is. Returns blocks added.
+   */
+  importReserved(
+    blocks: readonly { requestId: string; docType: DocType; prefix: string; from: number; to: number }[],
+    at: string,
+  ): Promise<number>;
   /** Numbers still available per type (active blocks only). */
   remaining(): Promise<Record<DocType, number>>;
   take(req: TakeRequest): Promise<DocNumberRow>;
@@ -102,6 +110,28 @@ export function docNumbersRepo(db: FieldDb): DocNumbersRepo {
           to: block.to,
           next: block.from,
         });
+      });
+    },
+    async importReserved(blocks, at) {
+      for (const b of blocks) if (b.to < b.from) throw new Error(`编号段无效：${b.from}–${b.to}`);
+      return db.transaction('rw', db.docBlocks, async () => {
+        let added = 0;
+        for (const b of blocks) {
+          if (await db.docBlocks.get(b.requestId)) continue;
+          await db.docBlocks.add({
+            requestId: b.requestId,
+            docType: b.docType,
+            count: b.to - b.from + 1,
+            requestedAt: at,
+            state: 'active',
+            prefix: b.prefix,
+            from: b.from,
+            to: b.to,
+            next: b.from,
+          });
+          added += 1;
+        }
+        return added;
       });
     },
     async remaining() {

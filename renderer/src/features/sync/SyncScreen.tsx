@@ -7,6 +7,7 @@ import { services } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
 import { formatDateTime, formatEta, formatRate } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
+import { StationImport } from '../station-bundle/StationImport.js';
 import { PHASE_LABELS, PHASE_ORDER, byteLine, isRunning, syncPercent } from './sync-text.js';
 import { useSyncProgress } from './useSyncProgress.js';
 
@@ -142,6 +143,8 @@ export function SyncScreen() {
           </p>
         ) : null}
       </div>
+
+      <StationImport />
 
       <div className="card">
         <h2>隔离记录</h2>
