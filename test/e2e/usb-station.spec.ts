@@ -61,7 +61,10 @@ test('station bundle on a fresh profile, network off: tasks and search work; net
       (await platform.stationBundle({ inspectorIds: [who.inspectorId] })).info,
     );
 
-    await page.getByLabel('站所数据包文件').setInputFiles(file);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '传输（U盘）' }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: '选择站所数据包文件…' }).click();
+    await (await chooser).setFiles(file);
     await expect(page.getByTestId('station-import-result')).toContainText('导入完成', { timeout: 60_000 });
     await expect(page.getByTestId('station-import-result')).toContainText(
       `企业档案 ${info.enterprises.records.toLocaleString('zh-CN')} 条`,

@@ -1,7 +1,7 @@
 /**
  * 导入站所数据包（U盘）: pick the station bundle file the platform exported, see it read and verified,
- * then imported (tasks, credit files, number blocks), with progress and 取消. The file is a Blob/File
- * from the file input here; the Electron build can hand over a file from its native dialog instead.
+ * then imported (tasks, credit files, number blocks), with progress and 取消. The screen hands over
+ * the picker: Electron's native dialog through main, or the browser's file input.
  */
 import { useRef, useState } from 'react';
 import { services, type StationImportProgress, type StationImportResult } from '../../services/index.js';
@@ -17,12 +17,11 @@ function percentOf(p: StationImportProgress): number | null {
   return p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : null;
 }
 
-export function StationImport({ source }: { source?: () => Promise<Blob | null> }) {
+export function StationImport({ source }: { source: () => Promise<Blob | null> }) {
   const [progress, setProgress] = useState<StationImportProgress | null>(null);
   const [result, setResult] = useState<StationImportResult | null>(null);
   const [running, setRunning] = useState(false);
   const abort = useRef<AbortController | null>(null);
-  const input = useRef<HTMLInputElement | null>(null);
 
   const run = async (file: Blob): Promise<void> => {
     const controller = new AbortController();
@@ -40,12 +39,17 @@ export function StationImport({ source }: { source?: () => Promise<Blob | null> 
     } finally {
       setRunning(false);
       abort.current = null;
-      if (input.current) input.current.value = '';
     }
   };
 
   const pick = async (): Promise<void> => {
-    const file = await source?.();
+    let file: Blob | null;
+    try {
+      file = await source();
+    } catch (e) {
+      setResult({ ok: false, error: { kind: 'bad-contents', message: e instanceof Error ? e.message : String(e) } });
+      return;
+    }
     if (file) await run(file);
   };
 
@@ -57,27 +61,9 @@ export function StationImport({ source }: { source?: () => Promise<Blob | null> 
         没有网络时，可导入平台导出的站所数据包（任务、企业信用档案、文书编号）。导入后联网同步只会下载之后的变化。
       </p>
       <div className="actions">
-        {source ? (
-          <button type="button" className="btn btn-primary" onClick={() => void pick()} disabled={running}>
-            选择数据包文件…
-          </button>
-        ) : (
-          <label className="btn btn-primary">
-            选择数据包文件…
-            <input
-              ref={input}
-              type="file"
-              aria-label="站所数据包文件"
-              accept=".sibundle,application/octet-stream"
-              disabled={running}
-              hidden
-              onChange={(e) => {
-                const file = e.currentTarget.files?.[0];
-                if (file) void run(file);
-              }}
-            />
-          </label>
-        )}
+        <button type="button" className="btn btn-primary" onClick={() => void pick()} disabled={running}>
+          选择站所数据包文件…
+        </button>
         <button type="button" className="btn" onClick={() => abort.current?.abort()} disabled={!running}>
           取消导入
         </button>

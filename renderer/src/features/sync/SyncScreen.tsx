@@ -5,9 +5,9 @@
 import { useState } from 'react';
 import { services } from '../../services/index.js';
 import { useUi } from '../../state/ui.js';
+import { formatRoute } from '../../state/routes.js';
 import { formatDateTime, formatEta, formatRate } from '../../ui/format.js';
 import { useServiceData } from '../../ui/useServiceData.js';
-import { StationImport } from '../station-bundle/StationImport.js';
 import { PHASE_LABELS, PHASE_ORDER, byteLine, isRunning, syncPercent } from './sync-text.js';
 import { useSyncProgress } from './useSyncProgress.js';
 
@@ -137,14 +137,20 @@ export function SyncScreen() {
             同步失败：{startError}
           </p>
         ) : null}
-        {p.phase === 'error' ? (
+        {p.phase === 'error' && p.retrying ? (
+          <p className="alert alert-info" role="status">
+            {p.message}
+          </p>
+        ) : p.phase === 'error' ? (
           <p className="alert alert-danger" role="alert">
             同步出错：{p.message || '未知错误'}。已下载的数据已保存，再次同步会从中断处继续。
           </p>
         ) : null}
       </div>
 
-      <StationImport />
+      <p className="small muted" data-testid="sync-usb-hint">
+        没有网络？可在「<a href={formatRoute({ name: 'usb' })}>传输（U盘）</a>」导入平台导出的站所数据包。
+      </p>
 
       <div className="card">
         <h2>隔离记录</h2>

@@ -9,6 +9,7 @@ import { services } from '../../services/index.js';
 import type { UsbProgress } from '../../services/index.js';
 import { useServiceData } from '../../ui/useServiceData.js';
 import { useUi } from '../../state/ui.js';
+import { StationImport } from '../station-bundle/StationImport.js';
 import { exportedText, progressText, receiptsText } from './usb-text.js';
 
 type Outcome = { readonly ok: boolean; readonly text: string } | null;
@@ -61,6 +62,16 @@ function useStep() {
     }
   }
   return { progress, busy, run, cancel: () => abort.current?.abort() };
+}
+
+/** The station bundle through the same picker as every bundle (Electron's native dialog, else a file input). */
+async function pickStationBundle(): Promise<Blob | null> {
+  const picked = await services.usbResults.pickFile();
+  if (!picked.ok) {
+    if (!picked.cancelled) throw new Error(picked.message);
+    return null;
+  }
+  return new Blob([picked.bytes as Uint8Array<ArrayBuffer>]);
 }
 
 export function UsbScreen() {
@@ -148,6 +159,7 @@ export function UsbScreen() {
         {back.progress ? <Progress p={back.progress} onCancel={back.cancel} /> : null}
         <OutcomeLine outcome={imported} testId="usb-receipts-outcome" />
       </section>
+      <StationImport source={pickStationBundle} />
     </section>
   );
 }
