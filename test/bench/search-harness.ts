@@ -125,19 +125,25 @@ void summaryOf;
 const qs = queries(rows);
 const byKind = new Map<string, number[]>();
 const all: number[] = [];
-const ROUNDS = Number(process.env['ROUNDS'] ?? '3');
-const slow: [number, string][] = [];
-for (let round = 0; round < ROUNDS; round++)
-  for (const { kind, q, filters } of qs) {
+/** Each query is timed ROUNDS times (after one warm-up round); its median stands for it. */
+const ROUNDS = Number(process.env['ROUNDS'] ?? '5');
+const times = qs.map(() => [] as number[]);
+const totals: number[] = [];
+for (let round = 0; round <= ROUNDS; round++)
+  qs.forEach(({ q, filters }, i) => {
     const s = performance.now();
     const a = index.search(q, filters, 50);
     const ms = performance.now() - s;
-    if (round === ROUNDS - 1) {
-      all.push(ms);
-      byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
-      slow.push([ms, `${kind} "${q}" total ${a.total}`]);
-    }
-  }
+    if (round > 0) times[i]!.push(ms);
+    totals[i] = a.total;
+  });
+const slow: [number, string][] = [];
+qs.forEach(({ kind, q }, i) => {
+  const ms = pct(times[i]!, 50);
+  all.push(ms);
+  byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+  slow.push([ms, `${kind} "${q}" total ${totals[i]}`]);
+});
 for (const [kind, xs] of byKind)
   console.log(
     `${kind.padEnd(11)} n=${String(xs.length).padStart(3)} p50 ${pct(xs, 50).toFixed(2)} p95 ${pct(xs, 95).toFixed(2)} max ${Math.max(...xs).toFixed(2)} ms`,

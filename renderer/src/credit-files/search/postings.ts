@@ -9,15 +9,22 @@
 
 const EMPTY = new Uint32Array(0);
 
-/** A key's first position in a document's name, when at least this far in (or in a longer name): "far". */
-export const POS_FAR = 250;
-/** The key is not in the document's name (only in its legal representative or address). */
-export const POS_NOT_IN_NAME = 255;
+/**
+ * Where a key first occurs in a document, one byte per posting: in the name (its position, up to
+ * POS_NAME_FAR), else in a text that tracks positions from POS_ADDRESS (the address), else
+ * POS_UNTRACKED (a text without positions: the legal representative). Texts are read in order, so
+ * a key in the name is never recorded as elsewhere.
+ */
+export const POS_NAME = 0;
+/** This far into the name or further: "far" (its exact position is unknown). */
+export const POS_NAME_FAR = 127;
+export const POS_ADDRESS = 128;
+export const POS_ADDRESS_FAR = 254;
+export const POS_UNTRACKED = 255;
 
-/** One key's posting list and, per posting, the key's first position in that document's name. */
+/** One key's posting list and, per posting, where the key first occurs in that document (POS_*). */
 export interface KeyList {
   readonly docs: Uint32Array;
-  /** min(position, POS_FAR), or POS_NOT_IN_NAME. */
   readonly pos: Uint8Array;
 }
 
@@ -31,8 +38,18 @@ export interface Postings {
   keyLists(term: string): KeyList[] | null;
 }
 
-/** The texts of one document: [text, with unigrams?]. */
-export type DocTexts = (doc: number) => readonly (readonly [string, boolean])[];
+/**
+ * The texts of one document: [text, with unigrams?, where its positions are recorded: POS_NAME,
+ * POS_ADDRESS, or none].
+ */
+export type DocTexts = (doc: number) => readonly (readonly [string, boolean, number?])[];
+
+/** The byte recording position `i` of a text whose positions start at `base` (see POS_NAME). */
+function posByte(base: number | undefined, i: number): number {
+  if (base === POS_NAME) return Math.min(i, POS_NAME_FAR);
+  if (base === POS_ADDRESS) return POS_ADDRESS + Math.min(i, POS_ADDRESS_FAR - POS_ADDRESS);
+  return POS_UNTRACKED;
+}
 
 /**
  * Key → dense id. Unigrams (one UTF-16 unit) index a direct table; bigrams (two units packed in 32
@@ -164,9 +181,8 @@ export class KeyCollector {
         this.last = l;
       }
       const last = this.last;
-      // The name comes first, so a key's first push carries its first position in the name.
-      let inName = true;
-      for (const [text, uni] of parts) {
+      // A key's first push carries its first position (texts come in order, the name first).
+      for (const [text, uni, base] of parts) {
         let prev = -1;
         for (let i = 0; i < text.length; i++) {
           const ch = text.charCodeAt(i);
@@ -175,7 +191,7 @@ export class KeyCollector {
             if (last[id] !== mark) {
               last[id] = mark;
               out.push(id);
-              outPos.push(inName ? Math.min(i, POS_FAR) : POS_NOT_IN_NAME);
+              outPos.push(posByte(base, i));
             }
           }
           if (prev >= 0) {
@@ -183,12 +199,11 @@ export class KeyCollector {
             if (last[id] !== mark) {
               last[id] = mark;
               out.push(id);
-              outPos.push(inName ? Math.min(i - 1, POS_FAR) : POS_NOT_IN_NAME);
+              outPos.push(posByte(base, i - 1));
             } // one posting per document and key
           }
           prev = ch;
         }
-        inName = false;
       }
       ends[d] = out.length;
     }

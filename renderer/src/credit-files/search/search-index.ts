@@ -17,8 +17,10 @@ import {
 } from '../summary-columns.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import {
-  POS_FAR,
-  POS_NOT_IN_NAME,
+  POS_ADDRESS,
+  POS_ADDRESS_FAR,
+  POS_NAME,
+  POS_NAME_FAR,
   assemblePostings,
   intersect,
   type DocKeys,
@@ -62,6 +64,9 @@ export class EnterpriseSearchIndex {
   private readonly nameLen: Uint16Array;
   /** The part of a name match's score that depends on the document only: -min(length, 60), +5 when 存续. */
   private readonly nameBase: Int16Array;
+  /** The index's distinct regions, and each document's as a position in them (for the region filter). */
+  private readonly regionNames: string[] = [];
+  private readonly regionOf: Uint32Array;
   /** Each document's place in USCC order: equal scores rank by USCC, compared as numbers. */
   private readonly usccRank: Uint32Array;
 
@@ -73,6 +78,18 @@ export class EnterpriseSearchIndex {
     const n = c.text.names.length;
     this.nameLen = new Uint16Array(n);
     this.nameBase = new Int16Array(n);
+    this.regionOf = new Uint32Array(n);
+    const regionAt = new Map<string, number>();
+    for (let d = 0; d < n; d++) {
+      const r = c.text.regions[d]!;
+      let at = regionAt.get(r);
+      if (at === undefined) {
+        at = this.regionNames.length;
+        regionAt.set(r, at);
+        this.regionNames.push(r);
+      }
+      this.regionOf[d] = at;
+    }
     this.usccRank = new Uint32Array(n);
     for (let i = 0; i < byUscc.length; i++) this.usccRank[byUscc[i]!] = i;
     const alive = ENTERPRISE_STATUSES.indexOf('存续');
@@ -90,9 +107,9 @@ export class EnterpriseSearchIndex {
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
   static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
     const keys = collector.collect(row.usccs.length, (i) => [
-      [row.names[i]!, true],
+      [row.names[i]!, true, POS_NAME],
       [row.legalReps[i]!, false],
-      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false],
+      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false, POS_ADDRESS],
     ]);
     const n = row.usccs.length;
     const codes = {} as Codes;
@@ -178,7 +195,8 @@ export class EnterpriseSearchIndex {
       for (let d = 0; d < this.size; d++)
         if (pass(d)) {
           total += 1;
-          top.offer(d, FILTER_SCORE - this.c.text.names[d]!.length);
+          const len = this.nameLen[d]! < 0xffff ? this.nameLen[d]! : this.c.text.names[d]!.length;
+          if (top.wants(d, FILTER_SCORE - len)) top.offer(d, FILTER_SCORE - len);
         }
     } else if (terms.length === 1 && this.canScanOne(terms[0]!)) {
       total = this.scanOne(terms[0]!, pass, top);
@@ -275,6 +293,10 @@ export class EnterpriseSearchIndex {
     if (lists === null) return 0;
     const single = lists.length === 1;
     const len = term.length;
+    const terms = [term];
+    const uppers = [upper];
+    const statuses = this.c.codes.statuses;
+    const aliveCode = ENTERPRISE_STATUSES.indexOf('存续');
     const usccs = this.c.text.usccs;
     const { nameLen, nameBase } = this;
     let total = 0;
@@ -282,26 +304,58 @@ export class EnterpriseSearchIndex {
       if (prefixSeen && usccs[d]!.startsWith(upper)) return;
       if (pass && !pass(d)) return;
       const at = pos[0]!;
-      let chained = at < POS_FAR;
-      for (let i = 1; chained && i < pos.length; i++) chained = pos[i] === at + i && pos[i]! < POS_FAR;
-      if (chained) {
-        total += 1;
-        const score = (at === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(at, 40) * 2 + nameBase[d]!;
-        if (top.wants(d, score)) top.offer(d, score);
-        return;
+      if (at < POS_NAME_FAR) {
+        let chained = true;
+        for (let i = 1; chained && i < pos.length; i++) chained = pos[i] === at + i && pos[i]! < POS_NAME_FAR;
+        if (chained) {
+          total += 1;
+          const score = (at === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(at, 40) * 2 + nameBase[d]!;
+          if (top.wants(d, score)) top.offer(d, score);
+          return;
+        }
+      } else if (at >= POS_ADDRESS && at < POS_ADDRESS_FAR) {
+        // Every key first in the address, one after the other: the term is in the address and,
+        // its keys being in neither, not in the name nor the legal representative.
+        let chained = true;
+        for (let i = 1; chained && i < pos.length; i++) chained = pos[i] === at + i && pos[i]! < POS_ADDRESS_FAR;
+        if (chained) {
+          total += 1;
+          const score = statuses[d] === aliveCode ? 805 : 800;
+          if (top.wants(d, score)) top.offer(d, score);
+          return;
+        }
       }
+      let notInName = false;
+      for (let i = 0; i < pos.length; i++) if (pos[i]! > POS_NAME_FAR) notInName = true;
       // Not in the name (one key's whole list is a match: its own legal rep or address holds it).
-      if (single && at === POS_NOT_IN_NAME && !top.accepts(REP_EXACT_MAX)) {
+      if (single && notInName && !top.accepts(REP_EXACT_MAX)) {
         total += 1;
         return;
       }
-      const score = this.score(d, [term], [upper]);
+      const score = notInName ? this.repOrAddressScore(d, term) : this.score(d, terms, uppers);
       if (score > 0) {
         total += 1;
         top.offer(d, score);
       }
     });
     return total;
+  }
+
+  /**
+   * `score` for a term some key of which is not in the name (so neither is the term) and which is
+   * no USCC prefix of the document: only the legal representative and the address can hold it.
+   */
+  private repOrAddressScore(d: number, term: string): number {
+    const rep = this.c.text.legalReps[d]!;
+    const s =
+      rep === term
+        ? 1500
+        : term.length >= 2 && rep.includes(term)
+          ? 1200
+          : term.length >= 2 && this.c.text.addresses[d]!.includes(term)
+            ? 800
+            : 0;
+    return s > 0 && ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? s + 5 : s;
   }
 
   /** Documents that may match every term (verified later by `score`). */
@@ -349,21 +403,37 @@ export class EnterpriseSearchIndex {
   }
 
   private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
-    // Each filter as the set of positions in its column's values.
-    const positions = (col: CodeSummaryColumn, wanted: readonly string[] | undefined) =>
-      wanted?.length ? new Set(wanted.map((w) => codePosition(col, w))) : null;
+    // Each filter as a mask over the positions in its column's values (regions: over the index's
+    // distinct regions), so the test per document reads typed arrays only.
+    const mask = (col: CodeSummaryColumn, wanted: readonly string[] | undefined): Uint8Array | null => {
+      if (!wanted?.length) return null;
+      const m = new Uint8Array(256);
+      for (const w of wanted) {
+        const at = codePosition(col, w);
+        if (at >= 0) m[at] = 1;
+      }
+      return m;
+    };
     const [classCol, colorCol, statusCol] = [columnOf('classes'), columnOf('colors'), columnOf('statuses')];
-    const cls = positions(classCol, f.creditClasses);
-    const colors = positions(colorCol, f.warningColors);
-    const st = positions(statusCol, f.statuses);
-    const regions = f.regions?.length ? new Set(f.regions) : null;
+    const cls = mask(classCol, f.creditClasses);
+    const colors = mask(colorCol, f.warningColors);
+    const st = mask(statusCol, f.statuses);
+    let regions: Uint8Array | null = null;
+    if (f.regions?.length) {
+      regions = new Uint8Array(this.regionNames.length);
+      for (const r of f.regions) {
+        const at = this.regionNames.indexOf(r);
+        if (at >= 0) regions[at] = 1;
+      }
+    }
     if (!cls && !colors && !st && !regions) return null;
-    const { codes, text } = this.c;
+    const { classes, colors: colorCodes, statuses } = this.c.codes;
+    const regionOf = this.regionOf;
     return (d) =>
-      (!cls || cls.has(codes.classes[d]!)) &&
-      (!colors || colors.has(codes.colors[d]!)) &&
-      (!st || st.has(codes.statuses[d]!)) &&
-      (!regions || regions.has(text.regions[d]!));
+      (!cls || cls[classes[d]!] === 1) &&
+      (!colors || colors[colorCodes[d]!] === 1) &&
+      (!st || st[statuses[d]!] === 1) &&
+      (!regions || regions[regionOf[d]!] === 1);
   }
 
   private hit(d: number, matchedIn: MatchField): SearchHit {
