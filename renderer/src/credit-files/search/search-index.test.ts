@@ -122,12 +122,28 @@ const docArb = fc.record({
   color: fc.constantFrom('', 'red', 'blue'),
   status: fc.constantFrom(...ENTERPRISE_STATUSES.slice(0, 3)),
 });
-const queryArb = fc.oneof(
+/** A query: literal text, or a fragment of one of the documents (resolved once they exist). */
+type QuerySpec = string | { doc: number; field: 'name' | 'rep' | 'address' | 'uscc'; from: number; len: number };
+const queryArb: fc.Arbitrary<QuerySpec> = fc.oneof(
   text(1, 4),
   fc.tuple(text(1, 3), text(1, 3)).map(([a, b]) => `${a} ${b}`),
-  fc.array(fc.constantFrom(...USCC_CHARS, 'a', 'm'), { minLength: 1, maxLength: 9 }).map((a) => `91${a.join('')}`),
+  fc.array(fc.constantFrom(...USCC_CHARS, 'a', 'm'), { minLength: 0, maxLength: 4 }).map((a) => `91${a.join('')}`),
   fc.constant(''),
+  fc.record({
+    doc: fc.nat(),
+    field: fc.constantFrom('name' as const, 'name' as const, 'rep' as const, 'address' as const, 'uscc' as const),
+    from: fc.nat({ max: 12 }),
+    len: fc.integer({ min: 1, max: 13 }),
+  }),
 );
+function resolve(spec: QuerySpec, docs: readonly Doc[]): string {
+  if (typeof spec === 'string') return spec;
+  const d = docs[spec.doc % docs.length]!;
+  const t = spec.field === 'name' ? d.name : spec.field === 'rep' ? d.rep : spec.field === 'uscc' ? d.uscc : d.address;
+  const from = spec.field === 'uscc' ? 0 : Math.min(spec.from, Math.max(0, t.length - 1));
+  const q = t.slice(from, from + spec.len);
+  return spec.field === 'uscc' && spec.len % 2 === 0 ? q.toLowerCase() : q;
+}
 const filterArb = fc.record(
   {
     creditClasses: fc.subarray(['A', 'B', 'C', 'D', 'E'] as const, { minLength: 1 }),
@@ -142,11 +158,15 @@ describe('EnterpriseSearchIndex against a brute-force reference', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(docArb, { minLength: 1, maxLength: 120, selector: (d) => d.uscc }),
-        fc.array(fc.tuple(queryArb, filterArb, fc.constantFrom(1, 3, 10, 50)), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(queryArb, fc.oneof(fc.constant({}), filterArb), fc.constantFrom(1, 3, 10, 50)), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.constantFrom(7, 50, 1000),
         (docs, queries, chunk) => {
           const index = build(docs, chunk);
-          for (const [q, f, limit] of queries) {
+          for (const [spec, f, limit] of queries) {
+            const q = resolve(spec, docs);
             const got = index.search(q, f, limit);
             const want = reference(docs, q, f, limit);
             expect({ q, f, total: got.total, usccs: got.hits.map((h) => h.uscc) }).toEqual({ q, f, ...want });
@@ -154,6 +174,29 @@ describe('EnterpriseSearchIndex against a brute-force reference', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('stays exact over thousands of documents (long lists, galloping joins, cut-off top lists)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(docArb, { minLength: 2000, maxLength: 4000, selector: (d) => d.uscc }),
+        fc.array(fc.tuple(queryArb, fc.oneof(fc.constant({}), filterArb), fc.constantFrom(1, 10, 50)), {
+          minLength: 20,
+          maxLength: 40,
+        }),
+        (docs, queries) => {
+          const index = build(docs, 1000);
+          for (const [spec, f, limit] of queries) {
+            const q = resolve(spec, docs);
+            const got = index.search(q, f, limit);
+            const want = reference(docs, q, f, limit);
+            expect({ q, f, total: got.total, usccs: got.hits.map((h) => h.uscc) }).toEqual({ q, f, ...want });
+          }
+        },
+      ),
+      // Shrinking thousands of documents takes minutes: report the first failing case as it is.
+      { numRuns: 8, endOnFailure: true },
     );
   });
 });
