@@ -9,13 +9,47 @@
 
 const EMPTY = new Uint32Array(0);
 
+/**
+ * Where a key first occurs in a document, one byte per posting: in the name (its position, up to
+ * POS_NAME_FAR), else in a text that tracks positions from POS_ADDRESS (the address), else
+ * POS_UNTRACKED (a text without positions: the legal representative). Texts are read in order, so
+ * a key in the name is never recorded as elsewhere.
+ */
+export const POS_NAME = 0;
+/** This far into the name or further: "far" (its exact position is unknown). */
+export const POS_NAME_FAR = 127;
+export const POS_ADDRESS = 128;
+export const POS_ADDRESS_FAR = 254;
+export const POS_UNTRACKED = 255;
+
+/** One key's posting list and, per posting, where the key first occurs in that document (POS_*). */
+export interface KeyList {
+  readonly docs: Uint32Array;
+  readonly pos: Uint8Array;
+}
+
 export interface Postings {
   /** Documents containing every bigram of `term` (or its only character): candidates, not verified. */
   lookup(term: string): Uint32Array;
+  /**
+   * The lists of `term`'s keys in term order (its bigrams, or its one character), or null when a
+   * key occurs nowhere (no document can match).
+   */
+  keyLists(term: string): KeyList[] | null;
 }
 
-/** The texts of one document: [text, with unigrams?]. */
-export type DocTexts = (doc: number) => readonly (readonly [string, boolean])[];
+/**
+ * The texts of one document: [text, with unigrams?, where its positions are recorded: POS_NAME,
+ * POS_ADDRESS, or none].
+ */
+export type DocTexts = (doc: number) => readonly (readonly [string, boolean, number?])[];
+
+/** The byte recording position `i` of a text whose positions start at `base` (see POS_NAME). */
+function posByte(base: number | undefined, i: number): number {
+  if (base === POS_NAME) return Math.min(i, POS_NAME_FAR);
+  if (base === POS_ADDRESS) return POS_ADDRESS + Math.min(i, POS_ADDRESS_FAR - POS_ADDRESS);
+  return POS_UNTRACKED;
+}
 
 /**
  * Key → dense id. Unigrams (one UTF-16 unit) index a direct table; bigrams (two units packed in 32
@@ -95,10 +129,26 @@ class IntBuffer {
   }
 }
 
+/** A growable byte buffer (the keys' positions in the name, beside their ids). */
+class ByteBuffer {
+  data = new Uint8Array(1 << 12);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
 /** Pass one for a batch of documents: each document's distinct key ids, in order. */
 export interface DocKeys {
   /** Every document's key ids, one after the other. */
   readonly ids: Int32Array;
+  /** Beside each id: the key's first position in the name (see KeyList.pos). */
+  readonly pos: Uint8Array;
   /** ends[d] = where document d's ids end in `ids` (they start where d-1's end). */
   readonly ends: Uint32Array;
 }
@@ -116,6 +166,7 @@ export class KeyCollector {
 
   collect(docCount: number, texts: DocTexts): DocKeys {
     const out = new IntBuffer();
+    const outPos = new ByteBuffer();
     const ends = new Uint32Array(docCount);
     const table = this.table;
     for (let d = 0; d < docCount; d++) {
@@ -130,7 +181,8 @@ export class KeyCollector {
         this.last = l;
       }
       const last = this.last;
-      for (const [text, uni] of parts) {
+      // A key's first push carries its first position (texts come in order, the name first).
+      for (const [text, uni, base] of parts) {
         let prev = -1;
         for (let i = 0; i < text.length; i++) {
           const ch = text.charCodeAt(i);
@@ -139,6 +191,7 @@ export class KeyCollector {
             if (last[id] !== mark) {
               last[id] = mark;
               out.push(id);
+              outPos.push(posByte(base, i));
             }
           }
           if (prev >= 0) {
@@ -146,6 +199,7 @@ export class KeyCollector {
             if (last[id] !== mark) {
               last[id] = mark;
               out.push(id);
+              outPos.push(posByte(base, i - 1));
             } // one posting per document and key
           }
           prev = ch;
@@ -153,7 +207,7 @@ export class KeyCollector {
       }
       ends[d] = out.length;
     }
-    return { ids: out.data.slice(0, out.length), ends };
+    return { ids: out.data.slice(0, out.length), pos: outPos.data.slice(0, outPos.length), ends };
   }
 }
 
@@ -166,16 +220,13 @@ export interface DocPart {
   readonly take: readonly number[] | null;
 }
 
-function eachDoc(
-  parts: readonly DocPart[],
-  visit: (d: number, ids: Int32Array, from: number, to: number) => void,
-): void {
+function eachDoc(parts: readonly DocPart[], visit: (d: number, keys: DocKeys, from: number, to: number) => void): void {
   let d = 0;
   for (const { keys, take } of parts) {
     const count = take === null ? keys.ends.length : take.length;
     for (let k = 0; k < count; k++) {
       const at = take === null ? k : take[k]!;
-      visit(d++, keys.ids, at === 0 ? 0 : keys.ends[at - 1]!, keys.ends[at]!);
+      visit(d++, keys, at === 0 ? 0 : keys.ends[at - 1]!, keys.ends[at]!);
     }
   }
 }
@@ -184,7 +235,7 @@ function eachDoc(
 export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Postings {
   const n = table.size;
   const counts = new Uint32Array(n);
-  eachDoc(parts, (_d, ids, from, to) => {
+  eachDoc(parts, (_d, { ids }, from, to) => {
     for (let p = from; p < to; p++) {
       const id = ids[p]!;
       counts[id] = counts[id]! + 1;
@@ -194,15 +245,31 @@ export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Po
   for (let i = 0; i < n; i++) start[i + 1] = start[i]! + counts[i]!;
   const fill = start.slice(0, n);
   const flat = new Uint32Array(start[n]!);
-  eachDoc(parts, (d, ids, from, to) => {
+  const flatPos = new Uint8Array(start[n]!);
+  eachDoc(parts, (d, { ids, pos }, from, to) => {
     for (let p = from; p < to; p++) {
       const id = ids[p]!;
       flat[fill[id]!] = d;
+      flatPos[fill[id]!] = pos[p]!;
       fill[id] = fill[id]! + 1;
     }
   });
   const list = (id: number): Uint32Array => (id < 0 ? EMPTY : flat.subarray(start[id]!, start[id + 1]!));
+  const keyList = (id: number): KeyList => ({
+    docs: flat.subarray(start[id]!, start[id + 1]!),
+    pos: flatPos.subarray(start[id]!, start[id + 1]!),
+  });
   return {
+    keyLists(term) {
+      if (term.length === 0) return null;
+      const ids =
+        term.length === 1
+          ? [table.knownUnigram(term.charCodeAt(0))]
+          : Array.from({ length: term.length - 1 }, (_, i) =>
+              table.bigramId(term.charCodeAt(i), term.charCodeAt(i + 1), false),
+            );
+      return ids.some((id) => id < 0) ? null : ids.map(keyList);
+    },
     lookup(term) {
       if (term.length === 0) return EMPTY;
       if (term.length === 1) return list(table.knownUnigram(term.charCodeAt(0)));

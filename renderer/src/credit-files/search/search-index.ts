@@ -17,6 +17,10 @@ import {
 } from '../summary-columns.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 import {
+  POS_ADDRESS,
+  POS_ADDRESS_FAR,
+  POS_NAME,
+  POS_NAME_FAR,
   assemblePostings,
   intersect,
   type DocKeys,
@@ -24,6 +28,7 @@ import {
   type KeyCollector,
   type Postings,
 } from './postings.js';
+import { joinKeys } from './key-join.js';
 import { TopK } from './top-k.js';
 import { usccDigits, usccOrder } from './uscc-order.js';
 
@@ -55,11 +60,45 @@ interface Columns {
 }
 
 export class EnterpriseSearchIndex {
+  /** Each name's length (saturating), to score a name match without reading the name. */
+  private readonly nameLen: Uint16Array;
+  /** The part of a name match's score that depends on the document only: -min(length, 60), +5 when 存续. */
+  private readonly nameBase: Int16Array;
+  /** The index's distinct regions, and each document's as a position in them (for the region filter). */
+  private readonly regionNames: string[] = [];
+  private readonly regionOf: Uint32Array;
+  /** Each document's place in USCC order: equal scores rank by USCC, compared as numbers. */
+  private readonly usccRank: Uint32Array;
+
   private constructor(
     private readonly c: Columns,
     private readonly postings: Postings,
     private readonly byUscc: Uint32Array,
-  ) {}
+  ) {
+    const n = c.text.names.length;
+    this.nameLen = new Uint16Array(n);
+    this.nameBase = new Int16Array(n);
+    this.regionOf = new Uint32Array(n);
+    const regionAt = new Map<string, number>();
+    for (let d = 0; d < n; d++) {
+      const r = c.text.regions[d]!;
+      let at = regionAt.get(r);
+      if (at === undefined) {
+        at = this.regionNames.length;
+        regionAt.set(r, at);
+        this.regionNames.push(r);
+      }
+      this.regionOf[d] = at;
+    }
+    this.usccRank = new Uint32Array(n);
+    for (let i = 0; i < byUscc.length; i++) this.usccRank[byUscc[i]!] = i;
+    const alive = ENTERPRISE_STATUSES.indexOf('存续');
+    for (let d = 0; d < n; d++) {
+      const len = c.text.names[d]!.length;
+      this.nameLen[d] = Math.min(len, 0xffff);
+      this.nameBase[d] = -Math.min(len, 60) + (c.codes.statuses[d] === alive ? 5 : 0);
+    }
+  }
 
   get size(): number {
     return this.c.text.usccs.length;
@@ -68,9 +107,9 @@ export class EnterpriseSearchIndex {
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
   static indexChunk(collector: KeyCollector, row: EntSearchRow): IndexedChunk {
     const keys = collector.collect(row.usccs.length, (i) => [
-      [row.names[i]!, true],
+      [row.names[i]!, true, POS_NAME],
       [row.legalReps[i]!, false],
-      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false],
+      [row.addresses[i]!.replace(ADDRESS_NOISE, ''), false, POS_ADDRESS],
     ]);
     const n = row.usccs.length;
     const codes = {} as Codes;
@@ -148,15 +187,19 @@ export class EnterpriseSearchIndex {
       .split(/\s+/)
       .filter((t) => t.length > 0);
     const pass = this.filterFn(filters);
-    const top = new TopK(limit, (a, b) => (this.c.text.usccs[a]! < this.c.text.usccs[b]! ? a : b));
+    const rank = this.usccRank;
+    const top = new TopK(limit, (a, b) => (rank[a]! < rank[b]! ? a : b));
     let total = 0;
     if (terms.length === 0) {
       if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
       for (let d = 0; d < this.size; d++)
         if (pass(d)) {
           total += 1;
-          top.offer(d, FILTER_SCORE - this.c.text.names[d]!.length);
+          const len = this.nameLen[d]! < 0xffff ? this.nameLen[d]! : this.c.text.names[d]!.length;
+          if (top.wants(d, FILTER_SCORE - len)) top.offer(d, FILTER_SCORE - len);
         }
+    } else if (terms.length === 1 && this.canScanOne(terms[0]!)) {
+      total = this.scanOne(terms[0]!, pass, top);
     } else {
       const upper = terms.map((t) => t.toUpperCase());
       for (const d of this.candidates(terms)) {
@@ -170,6 +213,149 @@ export class EnterpriseSearchIndex {
     }
     const hits = top.sorted().map(([d, score]) => this.hit(d, fieldOf(score, d, terms, this.c)));
     return { hits, total, indexed: this.size, tookMs: performance.now() - t0 };
+  }
+
+  /** The USCCs starting with `prefix`: a range of byUscc (lexicographic order keeps a prefix's together). */
+  private usccRange(prefix: string): [number, number] {
+    const u = this.c.text.usccs;
+    const find = (past: boolean) => {
+      let lo = 0;
+      let hi = this.byUscc.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = u[this.byUscc[mid]!]!;
+        if (v < prefix || (past && v.startsWith(prefix))) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return [find(false), find(true)];
+  }
+
+  /**
+   * scanOne answers exactly what the general path does, provided a USCC prefix match is a candidate
+   * (a USCC-shaped term): otherwise a prefix match counts only when the text lists offer it, which
+   * the general path handles.
+   */
+  private canScanOne(term: string): boolean {
+    const upper = term.toUpperCase();
+    const [lo, hi] = this.usccRange(upper);
+    return lo === hi || USCC_QUERY.test(upper);
+  }
+
+  /**
+   * One term, without reading a string for most documents. USCC prefix matches outrank every
+   * other match and tie among themselves, so they come straight from the USCC order (the first
+   * `limit` 存续 ones, then the others). For the text matches, each key's first position in the
+   * name tells where the term is in it when the positions follow one another (the first key's
+   * first occurrence starts the term there, so no earlier occurrence exists): the score is then
+   * exact from typed arrays. Only when the positions do not chain (the term is elsewhere, or only
+   * in the legal representative or address) is the document read and verified. A one- or
+   * two-character term matches every document its single list offers, so those are counted
+   * without reading them unless their score could still enter the best `limit`.
+   */
+  private scanOne(term: string, pass: ((d: number) => boolean) | null, top: TopK): number {
+    const upper = term.toUpperCase();
+    const [lo, hi] = this.usccRange(upper);
+    let total = 0;
+    if (lo < hi) {
+      const prefixScore = 3000 + upper.length;
+      let alive = 0;
+      let other = 0;
+      for (let i = lo; i < hi; i++) {
+        const d = this.byUscc[i]!;
+        if (pass && !pass(d)) continue;
+        total += 1;
+        const score = this.score(d, [term], [upper]);
+        if (score > prefixScore) {
+          if (alive < top.k) top.offer(d, score);
+          alive += 1;
+          if (alive >= top.k && pass === null)
+            return total + (hi - i - 1) + this.scanText(term, upper, pass, top, true);
+        } else if (other < top.k) {
+          top.offer(d, score);
+          other += 1;
+        }
+      }
+    }
+    return total + this.scanText(term, upper, pass, top, lo < hi);
+  }
+
+  /** The text matches of one term (prefix matches excluded when `prefixSeen`: they were counted). */
+  private scanText(
+    term: string,
+    upper: string,
+    pass: ((d: number) => boolean) | null,
+    top: TopK,
+    prefixSeen: boolean,
+  ): number {
+    const lists = this.postings.keyLists(term);
+    if (lists === null) return 0;
+    const single = lists.length === 1;
+    const len = term.length;
+    const terms = [term];
+    const uppers = [upper];
+    const statuses = this.c.codes.statuses;
+    const aliveCode = ENTERPRISE_STATUSES.indexOf('存续');
+    const usccs = this.c.text.usccs;
+    const { nameLen, nameBase } = this;
+    let total = 0;
+    joinKeys(lists, (d, pos) => {
+      if (prefixSeen && usccs[d]!.startsWith(upper)) return;
+      if (pass && !pass(d)) return;
+      const at = pos[0]!;
+      if (at < POS_NAME_FAR) {
+        let chained = true;
+        for (let i = 1; chained && i < pos.length; i++) chained = pos[i] === at + i && pos[i]! < POS_NAME_FAR;
+        if (chained) {
+          total += 1;
+          const score = (at === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(at, 40) * 2 + nameBase[d]!;
+          if (top.wants(d, score)) top.offer(d, score);
+          return;
+        }
+      } else if (at >= POS_ADDRESS && at < POS_ADDRESS_FAR) {
+        // Every key first in the address, one after the other: the term is in the address and,
+        // its keys being in neither, not in the name nor the legal representative.
+        let chained = true;
+        for (let i = 1; chained && i < pos.length; i++) chained = pos[i] === at + i && pos[i]! < POS_ADDRESS_FAR;
+        if (chained) {
+          total += 1;
+          const score = statuses[d] === aliveCode ? 805 : 800;
+          if (top.wants(d, score)) top.offer(d, score);
+          return;
+        }
+      }
+      let notInName = false;
+      for (let i = 0; i < pos.length; i++) if (pos[i]! > POS_NAME_FAR) notInName = true;
+      // Not in the name (one key's whole list is a match: its own legal rep or address holds it).
+      if (single && notInName && !top.accepts(REP_EXACT_MAX)) {
+        total += 1;
+        return;
+      }
+      const score = notInName ? this.repOrAddressScore(d, term) : this.score(d, terms, uppers);
+      if (score > 0) {
+        total += 1;
+        top.offer(d, score);
+      }
+    });
+    return total;
+  }
+
+  /**
+   * `score` for a term some key of which is not in the name (so neither is the term) and which is
+   * no USCC prefix of the document: only the legal representative and the address can hold it.
+   */
+  private repOrAddressScore(d: number, term: string): number {
+    const rep = this.c.text.legalReps[d]!;
+    const s =
+      rep === term
+        ? 1500
+        : term.length >= 2 && rep.includes(term)
+          ? 1200
+          : term.length >= 2 && this.c.text.addresses[d]!.includes(term)
+            ? 800
+            : 0;
+    return s > 0 && ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? s + 5 : s;
   }
 
   /** Documents that may match every term (verified later by `score`). */
@@ -217,21 +403,37 @@ export class EnterpriseSearchIndex {
   }
 
   private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
-    // Each filter as the set of positions in its column's values.
-    const positions = (col: CodeSummaryColumn, wanted: readonly string[] | undefined) =>
-      wanted?.length ? new Set(wanted.map((w) => codePosition(col, w))) : null;
+    // Each filter as a mask over the positions in its column's values (regions: over the index's
+    // distinct regions), so the test per document reads typed arrays only.
+    const mask = (col: CodeSummaryColumn, wanted: readonly string[] | undefined): Uint8Array | null => {
+      if (!wanted?.length) return null;
+      const m = new Uint8Array(256);
+      for (const w of wanted) {
+        const at = codePosition(col, w);
+        if (at >= 0) m[at] = 1;
+      }
+      return m;
+    };
     const [classCol, colorCol, statusCol] = [columnOf('classes'), columnOf('colors'), columnOf('statuses')];
-    const cls = positions(classCol, f.creditClasses);
-    const colors = positions(colorCol, f.warningColors);
-    const st = positions(statusCol, f.statuses);
-    const regions = f.regions?.length ? new Set(f.regions) : null;
+    const cls = mask(classCol, f.creditClasses);
+    const colors = mask(colorCol, f.warningColors);
+    const st = mask(statusCol, f.statuses);
+    let regions: Uint8Array | null = null;
+    if (f.regions?.length) {
+      regions = new Uint8Array(this.regionNames.length);
+      for (const r of f.regions) {
+        const at = this.regionNames.indexOf(r);
+        if (at >= 0) regions[at] = 1;
+      }
+    }
     if (!cls && !colors && !st && !regions) return null;
-    const { codes, text } = this.c;
+    const { classes, colors: colorCodes, statuses } = this.c.codes;
+    const regionOf = this.regionOf;
     return (d) =>
-      (!cls || cls.has(codes.classes[d]!)) &&
-      (!colors || colors.has(codes.colors[d]!)) &&
-      (!st || st.has(codes.statuses[d]!)) &&
-      (!regions || regions.has(text.regions[d]!));
+      (!cls || cls[classes[d]!] === 1) &&
+      (!colors || colors[colorCodes[d]!] === 1) &&
+      (!st || st[statuses[d]!] === 1) &&
+      (!regions || regions[regionOf[d]!] === 1);
   }
 
   private hit(d: number, matchedIn: MatchField): SearchHit {
@@ -250,6 +452,8 @@ function columnOf(key: CodeKey): CodeSummaryColumn {
 }
 
 const FILTER_SCORE = 100;
+/** The best score of a match outside the USCC and the name: the legal representative exactly, 存续. */
+const REP_EXACT_MAX = 1505;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;

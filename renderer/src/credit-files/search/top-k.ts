@@ -5,9 +5,21 @@ export class TopK {
 
   /** `tie` picks which of two equal-score documents ranks first (stable, deterministic order). */
   constructor(
-    private readonly k: number,
+    readonly k: number,
     private readonly tie: (a: number, b: number) => number,
   ) {}
+
+  /** False when a document of this score cannot enter (the heap is full of better ones): skip scoring it. */
+  accepts(score: number): boolean {
+    return this.k > 0 && (this.docs.length < this.k || score >= this.scores[0]!);
+  }
+
+  /** Whether offering this document would change the heap (exact, ties included). */
+  wants(doc: number, score: number): boolean {
+    if (this.k <= 0) return false;
+    if (this.docs.length < this.k) return true;
+    return this.better(doc, score, this.docs[0]!, this.scores[0]!);
+  }
 
   offer(doc: number, score: number): void {
     if (this.k <= 0) return;
