@@ -126,6 +126,10 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         },
         uploadSize: att.size,
         chunkSize,
+        // tus creation-with-upload: the first chunk rides on the POST, one round trip fewer per
+        // attachment (a photo up to one chunk goes in a single request). A drop during that POST
+        // leaves no stored URL, so the next attempt creates afresh: at most that chunk is sent twice.
+        uploadDataDuringCreation: true,
         retryDelays: null,
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: false,
