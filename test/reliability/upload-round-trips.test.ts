@@ -1,7 +1,7 @@
 /**
  * Round trips per attachment on a slow link: with tus creation-with-upload the first chunk rides on
  * the POST, so a photo no larger than one chunk is stored by a single request and a larger one needs
- * one PATCH fewer. A link that drops during that POST still ends with exactly one stored result.
+ * one PATCH fewer. A creation POST lost on the link still ends with exactly one stored result.
  * Node: the real simulator in-process, the renderer's outbox on fake-indexeddb.
  */
 import 'fake-indexeddb/auto';
@@ -42,15 +42,18 @@ describe('attachments ride on the creation request', () => {
     expect(requests(r, 'PATCH', PATCHES) - patches).toBe(1);
   });
 
-  it('the connection cut in the middle of a creation POST: the retry creates afresh, exactly 1 result', async () => {
+  it('a creation POST carrying bytes fails on the link: the retry creates afresh, exactly 1 result', async () => {
     const { resultId, opId } = await finalizeWith(r, task(), 2, 256 * 1024);
-    r.platform.admin.addFault({ kind: 'drop-mid-body', method: 'POST', path: '^/v1/uploads$' });
+    const posts = requests(r, 'POST', POSTS);
+    r.wire.failNext('POST', POSTS);
     await r.s.internals.outbox.drain();
     expect(r.platform.admin.counts(resultId).results).toBe(0);
     expect((await opOf(r, opId)).state).toBe('waiting');
     await settle(r);
     expect(r.platform.admin.counts(resultId).results).toBe(1);
     expect((await opOf(r, opId)).state).toMatch(/^(accepted|published)$/);
+    // The failed POST, then one for each attachment: no URL was stored for the failed one.
+    expect(requests(r, 'POST', POSTS) - posts).toBe(3);
     expect(
       new Set(r.wire.log.filter((l) => l.path === `/v1/results/${resultId}`).map((l) => l.headers['idempotency-key'])),
     ).toEqual(new Set([opId]));

@@ -107,12 +107,32 @@ function chunkSizeFor(att: AttachmentRow, stored: number | null): number {
   return att.media && size >= DEFAULT_CHUNK_SIZE ? att.media.chunkSize : size;
 }
 
+/**
+ * Whether the platform takes bytes on the creation POST (tus creation-with-upload), read from its
+ * OPTIONS answer. The protocol only promises creation then PATCH, and tus-js-client fails an upload
+ * whose creation answer lacks Upload-Offset, so the bytes ride on the POST only when advertised.
+ */
+export async function advertisesCreationWithUpload(doFetch: typeof fetch, endpoint: string): Promise<boolean> {
+  const res = await doFetch(endpoint, { method: 'OPTIONS', headers: { 'Tus-Resumable': '1.0.0' } });
+  await res.arrayBuffer();
+  return (res.headers.get('Tus-Extension') ?? '').split(',').some((e) => e.trim() === 'creation-with-upload');
+}
+
 export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   const iso = () => new Date(deps.now()).toISOString();
   const urlStorage = dexieUrlStorage(deps.uploads, iso);
   const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
+  /** Asked once per uploader; an unreachable platform is asked again at the next prepare. */
+  let withData: Promise<boolean> | null = null;
+  const creationWithUpload = (): Promise<boolean> => {
+    withData ??= advertisesCreationWithUpload(deps.fetch, platformEndpoint(deps.baseUrl(), API.uploads)).catch(() => {
+      withData = null;
+      return false;
+    });
+    return withData;
+  };
 
-  function once(att: AttachmentRow, chunkSize: number): Promise<TusAttempt> {
+  function once(att: AttachmentRow, chunkSize: number, withBytes: boolean): Promise<TusAttempt> {
     const media = att.media;
     if (media && !deps.media) throw new Error('上传录像/录音需要读取其分段数据');
     return new Promise((resolve) => {
@@ -129,7 +149,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         // tus creation-with-upload: the first chunk rides on the POST, one round trip fewer per
         // attachment (a photo up to one chunk goes in a single request). A drop during that POST
         // leaves no stored URL, so the next attempt creates afresh: at most that chunk is sent twice.
-        uploadDataDuringCreation: true,
+        uploadDataDuringCreation: withBytes,
         retryDelays: null,
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: false,
@@ -169,7 +189,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
     for (let round = 0; round < 8; round += 1) {
       const row = await deps.uploads.get(att.id);
       if (row?.done) return null;
-      const attempt = await once(att, chunkSizeFor(att, row?.chunkSize ?? null));
+      const attempt = await once(att, chunkSizeFor(att, row?.chunkSize ?? null), await creationWithUpload());
       if (attempt.ok) {
         await deps.uploads.markDone(att.id, iso());
         deps.onProgress?.(att.resultId);
