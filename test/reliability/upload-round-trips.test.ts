@@ -59,3 +59,42 @@ describe('attachments ride on the creation request', () => {
     ).toEqual(new Set([opId]));
   });
 });
+
+describe('attachments in flight together, results still one after another', () => {
+  it('three results of three photos: every PUT after all its attachments, in queue order, each once', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i += 1) made.push(await finalizeWith(r, task(), 3, 300 * 1024));
+    const mark = r.wire.log.length;
+    await settle(r);
+    const log = r.wire.log.slice(mark);
+    // The platform refuses a PUT naming an attachment it has not stored: none may have been tried early.
+    expect(log.filter((l) => l.method === 'PUT' && l.status === 409)).toEqual([]);
+    const puts = log.filter((l) => l.method === 'PUT' && l.path.startsWith('/v1/results/'));
+    expect(puts.map((l) => l.path)).toEqual(made.map((m) => `/v1/results/${m.resultId}`));
+    expect(puts.map((l) => l.headers['idempotency-key'])).toEqual(made.map((m) => m.opId));
+    for (const m of made) {
+      expect(r.platform.admin.counts(m.resultId).results).toBe(1);
+      expect((await opOf(r, m.opId)).state).toMatch(/^(accepted|published)$/);
+    }
+    expect(log.filter((l) => l.method === 'POST' && POSTS.test(l.path))).toHaveLength(9);
+  });
+
+  it('two uploads cut on the link while others run: each result stored exactly once, under its own key', async () => {
+    const made = [];
+    for (let i = 0; i < 2; i += 1) made.push(await finalizeWith(r, task(), 3, DEFAULT_CHUNK_SIZE + 4096));
+    const mark = r.wire.log.length;
+    r.wire.failNext('PATCH', PATCHES, 2);
+    await settle(r);
+    const log = r.wire.log.slice(mark);
+    expect(log.filter((l) => l.method === 'PATCH' && l.status === 'error')).toHaveLength(2);
+    for (const m of made) {
+      expect(r.platform.admin.counts(m.resultId).results).toBe(1);
+      expect((await opOf(r, m.opId)).state).toMatch(/^(accepted|published)$/);
+      expect(
+        new Set(log.filter((l) => l.path === `/v1/results/${m.resultId}`).map((l) => l.headers['idempotency-key'])),
+      ).toEqual(new Set([m.opId]));
+    }
+    // A cut upload resumes at the server's offset (HEAD) instead of creating a second resource.
+    expect(log.filter((l) => l.method === 'POST' && POSTS.test(l.path))).toHaveLength(6);
+  });
+});

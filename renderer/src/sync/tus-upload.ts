@@ -45,6 +45,8 @@ export interface TusUploaderDeps {
   readonly timeoutMs?: number;
   /** Bytes confirmed by the server for this result so far / total (for 上传中 n%). */
   readonly onProgress?: (resultId: string) => void;
+  /** Attachments sent at once, over all results being prepared (default 3). */
+  readonly parallel?: number;
 }
 
 export interface AttachmentUploader {
@@ -52,6 +54,28 @@ export interface AttachmentUploader {
   prepare(resultId: string): Promise<Prepared>;
   /** The server reported these missing: upload them afresh on the next prepare. */
   forget(attachmentIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * A first-come, first-served limit on concurrent work: the attachments of the result being sent
+ * queue before those of a result prepared ahead of its turn, so looking ahead never delays it.
+ */
+export function fifoLimit(slots: number): <T>(work: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(slots) || slots < 1) throw new Error(`并发上传数必须是正整数：${slots}`);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, so nobody can overtake the queue.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 type TusAttempt =
@@ -122,6 +146,9 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   const iso = () => new Date(deps.now()).toISOString();
   const urlStorage = dexieUrlStorage(deps.uploads, iso);
   const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
+  const limit = fifoLimit(deps.parallel ?? 3);
+  /** One upload per attachment at a time: a second prepare of the same result joins the running one. */
+  const sending = new Map<string, Promise<HttpError | null>>();
   /** Asked once per uploader; an unreachable platform is asked again at the next prepare. */
   let withData: Promise<boolean> | null = null;
   const creationWithUpload = (): Promise<boolean> => {
@@ -224,10 +251,19 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
         iso(),
       );
-      for (const att of atts) {
-        const error = await sendOne(att);
-        if (error) return { ok: false, error };
-      }
+      // Concurrent uploads keep a slow link busy through each request's round trip. Every attachment
+      // already started is awaited before answering, so nothing is left running behind the caller.
+      const outcomes = await Promise.all(
+        atts.map((att) => {
+          const running = sending.get(att.id);
+          if (running) return running;
+          const started = limit(() => sendOne(att)).finally(() => sending.delete(att.id));
+          sending.set(att.id, started);
+          return started;
+        }),
+      );
+      const error = outcomes.find((e) => e !== null);
+      if (error) return { ok: false, error };
       const rows = await deps.uploads.forResult(resultId);
       const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
       return {
