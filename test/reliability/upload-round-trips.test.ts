@@ -98,3 +98,24 @@ describe('attachments in flight together, results still one after another', () =
     expect(log.filter((l) => l.method === 'POST' && POSTS.test(l.path))).toHaveLength(6);
   });
 });
+
+// Last in this file: it breaks the audit chain of the shared rig for good.
+describe('looking ahead never sends what the queue holds back', () => {
+  it('a result paused by an altered audit log: none of its attachments leaves, while the earlier one goes', async () => {
+    const early = await finalizeWith(r, task(), 2);
+    const late = await finalizeWith(r, task(), 2);
+    const edited = (await r.dbs.field.results.get(late.resultId))!.auditCheckpoint.count;
+    const entry = await r.dbs.field.audit.get(edited);
+    await r.dbs.field.audit.put({ ...entry!, detail: { ...entry!.detail, contentHash: '0'.repeat(64) } });
+    await r.restart();
+    const mark = r.wire.log.length;
+    await settle(r);
+    expect((await opOf(r, early.opId)).state).toMatch(/^(accepted|published)$/);
+    expect((await opOf(r, late.opId)).state).toBe('paused');
+    const created = r.wire.log
+      .slice(mark)
+      .filter((l) => l.method === 'POST' && POSTS.test(l.path))
+      .map((l) => Buffer.from(/resultId (\S+?)(,|$)/.exec(l.headers['upload-metadata'] ?? '')?.[1] ?? '', 'base64'));
+    expect(created.map(String)).toEqual([early.resultId, early.resultId]);
+  }, 60_000);
+});
