@@ -176,7 +176,9 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         // tus creation-with-upload: the first chunk rides on the POST, one round trip fewer per
         // attachment (a photo up to one chunk goes in a single request). A drop during that POST
         // leaves no stored URL, so the next attempt creates afresh: at most that chunk is sent twice.
-        uploadDataDuringCreation: withBytes,
+        // A recording's chunk is large: re-sent whole after a drop during the creation POST, it would
+        // cost far more than the round trip saved, so recordings create first and PATCH from 0.
+        uploadDataDuringCreation: withBytes && !media,
         retryDelays: null,
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: false,
@@ -251,18 +253,23 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
         iso(),
       );
-      // Concurrent uploads keep a slow link busy through each request's round trip. Every attachment
-      // already started is awaited before answering, so nothing is left running behind the caller.
-      const outcomes = await Promise.all(
-        atts.map((att) => {
-          const running = sending.get(att.id);
-          if (running) return running;
-          const started = limit(() => sendOne(att)).finally(() => sending.delete(att.id));
-          sending.set(att.id, started);
-          return started;
-        }),
-      );
-      const error = outcomes.find((e) => e !== null);
+      const start = (att: AttachmentRow): Promise<HttpError | null> => {
+        const running = sending.get(att.id);
+        if (running) return running;
+        const started = limit(() => sendOne(att)).finally(() => sending.delete(att.id));
+        sending.set(att.id, started);
+        return started;
+      };
+      let error: HttpError | null = null;
+      if (atts.some((a) => a.media)) {
+        // A result with a recording goes one attachment after another, in capture order: the
+        // recording fills the link by itself, and its resume point stays one upload's offset.
+        for (const att of atts) if ((error = await start(att))) break;
+      } else {
+        // Concurrent uploads keep a slow link busy through each request's round trip. Every attachment
+        // already started is awaited before answering, so nothing is left running behind the caller.
+        error = (await Promise.all(atts.map(start))).find((e) => e !== null) ?? null;
+      }
       if (error) return { ok: false, error };
       const rows = await deps.uploads.forResult(resultId);
       const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
