@@ -307,45 +307,73 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     const brokenAt = deps.auditGate && due.length > 0 ? await deps.auditGate() : null;
     const refused =
       due.length > 0 ? await deps.signing.refused(due.map((op) => op.resultId)) : new Map<string, string>();
-    for (const [index, op] of due.entries()) {
-      if (brokenAt !== null && ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt) {
-        await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
-        report.paused = true;
-        changed();
-        continue;
-      }
-      const problem = refused.get(op.resultId);
-      if (problem !== undefined) {
-        await deps.outbox.update(op.opId, { state: 'paused', ...signaturePauseReason(problem) });
-        report.paused = true;
-        changed();
-        continue;
-      }
-      if (await waitsForOriginal(op)) {
-        report.retry += 1;
-        continue;
-      }
-      report.sent += 1;
-      const outcome = await sendOne(op, deviceId);
-      changed();
-      if (outcome === 'accepted') report.accepted += 1;
-      else if (outcome === 'review') report.review += 1;
-      else if (outcome === 'retry') report.retry += 1;
-      else if (outcome === 'stop') {
-        report.retry += 1;
-        break;
-      } else {
-        report.paused = true;
-        for (const rest of due.slice(index + 1))
-          await deps.outbox.update(rest.opId, {
-            state: 'paused',
-            ...(logPause ?? { lastError: '上传已暂停', advice: '请重新登录后继续。' }),
-          });
-        changed();
-        break;
-      }
+    /**
+     * The next sendable result's attachments go up while this one's last finish and its PUT is answered,
+     * so a slow link never idles between results. Only attachments move ahead: each PUT still goes
+     * in queue order, after all of its own attachments, with its own key. Nothing looks ahead while
+     * the audit log is broken, nor for a result whose signature is refused (both are held back).
+     */
+    let ahead: Promise<unknown> = Promise.resolve();
+    const lookAhead = (from: number): void => {
+      const uploader = deps.uploader;
+      if (!uploader || brokenAt !== null) return;
+      const next = due.slice(from).find((o) => !refused.has(o.resultId));
+      if (!next) return;
+      // Its outcome is ignored here: the result's own turn prepares it again and reports the failure.
+      ahead = Promise.all([ahead, uploader.prepare(next.resultId).catch(() => undefined)]);
+    };
+    try {
+      await sendInOrder();
+    } finally {
+      // The drain (and the lock it holds) ends only when nothing it started is still running.
+      await ahead;
     }
     return report;
+
+    async function sendInOrder(): Promise<void> {
+      for (const [index, op] of due.entries()) {
+        if (
+          brokenAt !== null &&
+          ((await deps.results.get(op.resultId))?.auditCheckpoint.count ?? brokenAt) >= brokenAt
+        ) {
+          await deps.outbox.update(op.opId, { state: 'paused', ...auditPauseReason(brokenAt) });
+          report.paused = true;
+          changed();
+          continue;
+        }
+        const problem = refused.get(op.resultId);
+        if (problem !== undefined) {
+          await deps.outbox.update(op.opId, { state: 'paused', ...signaturePauseReason(problem) });
+          report.paused = true;
+          changed();
+          continue;
+        }
+        if (await waitsForOriginal(op)) {
+          report.retry += 1;
+          continue;
+        }
+        report.sent += 1;
+        lookAhead(index + 1);
+        const outcome = await sendOne(op, deviceId);
+        changed();
+        if (outcome === 'accepted') report.accepted += 1;
+        else if (outcome === 'review') report.review += 1;
+        else if (outcome === 'retry') report.retry += 1;
+        else if (outcome === 'stop') {
+          report.retry += 1;
+          break;
+        } else {
+          report.paused = true;
+          for (const rest of due.slice(index + 1))
+            await deps.outbox.update(rest.opId, {
+              state: 'paused',
+              ...(logPause ?? { lastError: '上传已暂停', advice: '请重新登录后继续。' }),
+            });
+          changed();
+          break;
+        }
+      }
+    }
   }
 
   return {

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uploadsRepo, type AttachmentRow, type Databases } from '../db/index.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
-import { createTusUploader } from './tus-upload.js';
+import { createTusUploader, fifoLimit } from './tus-upload.js';
 
 let dbs: Databases | null = null;
 afterEach(async () => {
@@ -32,6 +32,8 @@ function uploader(answer: () => Response) {
   dbs = freshDatabases();
   const sent: string[] = [];
   const doFetch = (async (url: string | URL | Request, init?: RequestInit) => {
+    // The tus extensions probe: this platform offers plain creation then PATCH.
+    if (init?.method === 'OPTIONS') return new Response(null, { status: 204 });
     sent.push(`${init?.method ?? 'GET'} ${String(url)}`);
     return answer();
   }) as typeof fetch;
@@ -66,5 +68,53 @@ describe('tus uploader errors', () => {
     expect(prepared.ok).toBe(false);
     if (prepared.ok) return;
     expect(prepared.error).toMatchObject({ kind: 'http', status: 502, code: null });
+  });
+});
+
+/** Lets every pending promise callback and timer of this turn run. */
+const settleTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('attachments in flight together', () => {
+  it('a limit of 2 runs two at a time, and the next in line takes each freed slot first come, first served', async () => {
+    const limit = fifoLimit(2);
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const done = [0, 1, 2, 3].map((i) =>
+      limit(async () => {
+        started.push(i);
+        await new Promise<void>((resolve) => (release[i] = resolve));
+        return i;
+      }),
+    );
+    await settleTurn();
+    expect(started).toEqual([0, 1]);
+    release[1]!();
+    await settleTurn();
+    expect(started).toEqual([0, 1, 2]);
+    release[0]!();
+    release[2]!();
+    await settleTurn();
+    release[3]!();
+    expect(await Promise.all(done)).toEqual([0, 1, 2, 3]);
+    expect(started).toEqual([0, 1, 2, 3]);
+  });
+
+  it('refuses a limit that is not a positive whole number', () => {
+    expect(() => fifoLimit(0)).toThrow('并发上传数必须是正整数');
+    expect(() => fifoLimit(1.5)).toThrow('并发上传数必须是正整数');
+  });
+
+  it('two prepares of one result at once (the look-ahead and its own turn) create one upload per attachment', async () => {
+    let n = 0;
+    const { u, sent } = uploader(() => {
+      n += 1;
+      // Odd requests create (201 with a Location), even ones are the PATCH that completes the 3 bytes.
+      return n % 2 === 1
+        ? new Response(null, { status: 201, headers: { location: `http://platform.invalid/api/v1/uploads/u${n}` } })
+        : new Response(null, { status: 204, headers: { 'upload-offset': '3' } });
+    });
+    const [a, b] = await Promise.all([u.prepare('r-1'), u.prepare('r-1')]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(sent.filter((s) => s.startsWith('POST'))).toHaveLength(1);
   });
 });

@@ -45,6 +45,8 @@ export interface TusUploaderDeps {
   readonly timeoutMs?: number;
   /** Bytes confirmed by the server for this result so far / total (for 上传中 n%). */
   readonly onProgress?: (resultId: string) => void;
+  /** Attachments sent at once, over all results being prepared (default 3). */
+  readonly parallel?: number;
 }
 
 export interface AttachmentUploader {
@@ -52,6 +54,28 @@ export interface AttachmentUploader {
   prepare(resultId: string): Promise<Prepared>;
   /** The server reported these missing: upload them afresh on the next prepare. */
   forget(attachmentIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * A first-come, first-served limit on concurrent work: the attachments of the result being sent
+ * queue before those of a result prepared ahead of its turn, so looking ahead never delays it.
+ */
+export function fifoLimit(slots: number): <T>(work: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(slots) || slots < 1) throw new Error(`并发上传数必须是正整数：${slots}`);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, so nobody can overtake the queue.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 type TusAttempt =
@@ -107,12 +131,35 @@ function chunkSizeFor(att: AttachmentRow, stored: number | null): number {
   return att.media && size >= DEFAULT_CHUNK_SIZE ? att.media.chunkSize : size;
 }
 
+/**
+ * Whether the platform takes bytes on the creation POST (tus creation-with-upload), read from its
+ * OPTIONS answer. The protocol only promises creation then PATCH, and tus-js-client fails an upload
+ * whose creation answer lacks Upload-Offset, so the bytes ride on the POST only when advertised.
+ */
+export async function advertisesCreationWithUpload(doFetch: typeof fetch, endpoint: string): Promise<boolean> {
+  const res = await doFetch(endpoint, { method: 'OPTIONS', headers: { 'Tus-Resumable': '1.0.0' } });
+  await res.arrayBuffer();
+  return (res.headers.get('Tus-Extension') ?? '').split(',').some((e) => e.trim() === 'creation-with-upload');
+}
+
 export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   const iso = () => new Date(deps.now()).toISOString();
   const urlStorage = dexieUrlStorage(deps.uploads, iso);
   const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
+  const limit = fifoLimit(deps.parallel ?? 3);
+  /** One upload per attachment at a time: a second prepare of the same result joins the running one. */
+  const sending = new Map<string, Promise<HttpError | null>>();
+  /** Asked once per uploader; an unreachable platform is asked again at the next prepare. */
+  let withData: Promise<boolean> | null = null;
+  const creationWithUpload = (): Promise<boolean> => {
+    withData ??= advertisesCreationWithUpload(deps.fetch, platformEndpoint(deps.baseUrl(), API.uploads)).catch(() => {
+      withData = null;
+      return false;
+    });
+    return withData;
+  };
 
-  function once(att: AttachmentRow, chunkSize: number): Promise<TusAttempt> {
+  function once(att: AttachmentRow, chunkSize: number, withBytes: boolean): Promise<TusAttempt> {
     const media = att.media;
     if (media && !deps.media) throw new Error('上传录像/录音需要读取其分段数据');
     return new Promise((resolve) => {
@@ -126,6 +173,12 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         },
         uploadSize: att.size,
         chunkSize,
+        // tus creation-with-upload: the first chunk rides on the POST, one round trip fewer per
+        // attachment (a photo up to one chunk goes in a single request). A drop during that POST
+        // leaves no stored URL, so the next attempt creates afresh: at most that chunk is sent twice.
+        // A recording's chunk is large: re-sent whole after a drop during the creation POST, it would
+        // cost far more than the round trip saved, so recordings create first and PATCH from 0.
+        uploadDataDuringCreation: withBytes && !media,
         retryDelays: null,
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: false,
@@ -165,7 +218,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
     for (let round = 0; round < 8; round += 1) {
       const row = await deps.uploads.get(att.id);
       if (row?.done) return null;
-      const attempt = await once(att, chunkSizeFor(att, row?.chunkSize ?? null));
+      const attempt = await once(att, chunkSizeFor(att, row?.chunkSize ?? null), await creationWithUpload());
       if (attempt.ok) {
         await deps.uploads.markDone(att.id, iso());
         deps.onProgress?.(att.resultId);
@@ -200,10 +253,24 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
         iso(),
       );
-      for (const att of atts) {
-        const error = await sendOne(att);
-        if (error) return { ok: false, error };
+      const start = (att: AttachmentRow): Promise<HttpError | null> => {
+        const running = sending.get(att.id);
+        if (running) return running;
+        const started = limit(() => sendOne(att)).finally(() => sending.delete(att.id));
+        sending.set(att.id, started);
+        return started;
+      };
+      let error: HttpError | null = null;
+      if (atts.some((a) => a.media)) {
+        // A result with a recording goes one attachment after another, in capture order: the
+        // recording fills the link by itself, and its resume point stays one upload's offset.
+        for (const att of atts) if ((error = await start(att))) break;
+      } else {
+        // Concurrent uploads keep a slow link busy through each request's round trip. Every attachment
+        // already started is awaited before answering, so nothing is left running behind the caller.
+        error = (await Promise.all(atts.map(start))).find((e) => e !== null) ?? null;
       }
+      if (error) return { ok: false, error };
       const rows = await deps.uploads.forResult(resultId);
       const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
       return {
