@@ -7,6 +7,7 @@
  * answer was lost is sent again with the same id, and the platform answers with the same block.
  * Runs after the pull phases; one failing call never stops the others.
  */
+import type { z } from 'zod';
 import {
   API,
   DOC_TYPES,
@@ -14,8 +15,9 @@ import {
   ReportResponseSchema,
   ReserveResponseSchema,
   type DocType,
+  type ReportRequestSchema,
 } from '../../../shared/protocol/index.js';
-import type { DocNumbersRepo } from '../db/index.js';
+import type { DocNumbersRepo, ReportEntry } from '../db/index.js';
 import type { HttpClient, HttpError } from '../platform/http.js';
 
 /** Numbers asked for at a time, per type. */
@@ -89,10 +91,9 @@ async function sendReservations(
   return reserved;
 }
 
-async function sendReport(deps: DocNumberSyncDeps, deviceId: string, errors: string[]): Promise<number> {
-  const entries = await deps.repo.unreported();
-  if (entries.length === 0) return 0;
-  const body = {
+/** The report of used and voided numbers, as the network sends it and a USB results bundle carries it. */
+export function reportBody(deviceId: string, entries: readonly ReportEntry[]): z.infer<typeof ReportRequestSchema> {
+  return {
     deviceId,
     used: entries
       .filter((e) => e.state === 'used')
@@ -107,6 +108,12 @@ async function sendReport(deps: DocNumberSyncDeps, deviceId: string, errors: str
       .filter((e) => e.state === 'voided')
       .map((e) => ({ docType: e.docType, serial: e.serial, reason: e.voidReason ?? '作废' })),
   };
+}
+
+async function sendReport(deps: DocNumberSyncDeps, deviceId: string, errors: string[]): Promise<number> {
+  const entries = await deps.repo.unreported();
+  if (entries.length === 0) return 0;
+  const body = reportBody(deviceId, entries);
   const res = await deps.http.request({ method: 'POST', path: API.reportNumbers, schema: ReportResponseSchema, body });
   if (!res.ok) {
     errors.push(`上报文书编号使用情况失败：${describe(res.error)}`);

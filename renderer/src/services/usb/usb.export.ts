@@ -16,7 +16,8 @@ import {
 } from '../../../../shared/bundle/index.js';
 import { INDEX_ENTRY, MAX_BUNDLE_RESULTS, attachmentEntryName } from '../../../../shared/bundle/usb-contents.js';
 import type { BundledResult, ResultsIndex } from '../../../../shared/bundle/usb-contents.js';
-import { transparencyRepo, usbBundlesRepo, type OutboxRow, type ReportEntry } from '../../db/index.js';
+import { transparencyRepo, usbBundlesRepo, type OutboxRow } from '../../db/index.js';
+import { reportBody } from '../../sync/doc-numbers.js';
 import { buildUpload } from '../../sync/push-engine.js';
 import type { Runtime } from '../runtime.js';
 import { pushSigning } from '../storage/signed-checkpoints.js';
@@ -170,25 +171,6 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
     },
   );
   return { ok: true, bytes, fileName: fileNameAt(now), count: bundled.length, bundleId, skipped };
-}
-
-/** The report request for these entries, exactly as the network report builds it. */
-function reportBody(deviceId: string, entries: readonly ReportEntry[]): NonNullable<ResultsIndex['docReport']> {
-  return {
-    deviceId,
-    used: entries
-      .filter((e) => e.state === 'used')
-      .map((e) => ({
-        docType: e.docType,
-        serial: e.serial,
-        resultId: e.resultId,
-        ...(e.docHash ? { docHash: e.docHash } : {}),
-        ...(e.fileHash ? { fileHash: e.fileHash } : {}),
-      })),
-    voided: entries
-      .filter((e) => e.state === 'voided')
-      .map((e) => ({ docType: e.docType, serial: e.serial, reason: e.voidReason ?? '作废' })),
-  };
 }
 
 /** The bundle id from the clear header the sealer yields first (magic, version, length, JSON). */
