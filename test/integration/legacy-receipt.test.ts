@@ -8,18 +8,11 @@
  * upload answered without a log proof is never called safe (no downgrade).
  */
 import 'fake-indexeddb/auto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../shared/protocol/index.js';
 import { auditRepo, type FieldDb } from '../../renderer/src/db/index.js';
-import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
-import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
-import { startPlatform } from '../platform/server.js';
+import { finalizePassing, signedInLaptop, type Services } from './simulator-kit.js';
 
-type Services = ReturnType<typeof testServices>;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -45,45 +38,16 @@ const proxied: typeof fetch = async (input, init) => {
 };
 
 async function setUp() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'legacy-receipt-'));
-  const platform = await startPlatform({ dataDir, seed: 7, enterprises: 150, port: 0 });
-  const dbs = freshDatabases();
+  const laptop = await signedInLaptop({ dirPrefix: 'legacy-receipt-', minTasks: 4, fetch: proxied });
   cleanups.push(async () => {
     proxy.unlogged = false;
     proxy.wrongHashFor = null;
-    await disposeDatabases(dbs);
-    await platform.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await laptop.dispose();
   });
-  const login = platform.logins[0]!;
-  const s = testServices(dbs, {
-    adapter: testAdapter(platform.url),
-    network: manualNetwork(true),
-    now: () => new Date(),
-    fetch: proxied,
-  });
-  expect((await s.auth.signIn(login.certNo, login.password)).ok).toBe(true);
-  await s.sync.start();
-  const tasks = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned').map((t) => t.id);
-  expect(tasks.length).toBeGreaterThanOrEqual(4);
-  return { s, dbs, tasks };
+  return laptop;
 }
 
-async function finalize(s: Services, taskId: string): Promise<string> {
-  const draft = await s.inspection.openDraft(taskId);
-  await s.inspection.saveDraft(
-    await signDraft(s.inspection, {
-      ...draft,
-      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-      resultCodes: ['NO_PROBLEM'],
-      checkMethods: ['ON_SITE'],
-      followUps: ['NONE'],
-    }),
-  );
-  const r = await s.inspection.finalize(taskId);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.result.resultId;
-}
+const finalize = finalizePassing;
 
 /** Rewrites a stored receipt the way a version before the log stored it: no log proof, no signature. */
 async function makeLegacy(db: FieldDb, resultId: string, paused: boolean): Promise<void> {

@@ -8,62 +8,25 @@
  */
 import 'fake-indexeddb/auto';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyConsistency } from '../../shared/transparency/merkle-verify.js';
 import { openCheckpoint, parseVerifierKey } from '../../shared/transparency/signed-note.js';
 import { auditRepo } from '../../renderer/src/db/index.js';
-import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { webCryptoEd25519 } from '../../renderer/src/sync/receipt-verify.js';
-import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
-import { startPlatform } from '../platform/server.js';
+import { finalizePassing, signedInLaptop, type Services } from './simulator-kit.js';
 
-type Services = ReturnType<typeof testServices>;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function setUp() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tlog-ack-'));
-  const platform = await startPlatform({ dataDir, seed: 7, enterprises: 150, port: 0 });
-  const dbs = freshDatabases();
-  cleanups.push(async () => {
-    await disposeDatabases(dbs);
-    await platform.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const login = platform.logins[0]!;
-  const s = testServices(dbs, {
-    adapter: testAdapter(platform.url),
-    network: manualNetwork(true),
-    now: () => new Date(),
-  });
-  expect((await s.auth.signIn(login.certNo, login.password)).ok).toBe(true);
-  await s.sync.start();
-  const tasks = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned').map((t) => t.id);
-  expect(tasks.length).toBeGreaterThanOrEqual(5);
-  return { platform, s, dbs, tasks };
+  const laptop = await signedInLaptop({ dirPrefix: 'tlog-ack-', minTasks: 5 });
+  cleanups.push(laptop.dispose);
+  return laptop;
 }
 
-async function finalize(s: Services, taskId: string): Promise<string> {
-  const draft = await s.inspection.openDraft(taskId);
-  await s.inspection.saveDraft(
-    await signDraft(s.inspection, {
-      ...draft,
-      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-      resultCodes: ['NO_PROBLEM'],
-      checkMethods: ['ON_SITE'],
-      followUps: ['NONE'],
-    }),
-  );
-  const r = await s.inspection.finalize(taskId);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.result.resultId;
-}
+const finalize = finalizePassing;
 
 const stateOf = async (s: Services, resultId: string) =>
   (await s.outbox.list()).find((e) => e.resultId === resultId)?.state;

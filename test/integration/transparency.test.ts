@@ -5,64 +5,23 @@
  * signing with another key than the pinned one never gets a result called safe (平台日志校验失败).
  */
 import 'fake-indexeddb/auto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resultsRepo } from '../../renderer/src/db/index.js';
-import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
-import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
-import { startPlatform, type PlatformOptions, type StartedPlatform } from '../platform/server.js';
+import type { PlatformOptions } from '../platform/server.js';
+import { finalizePassing, signedInLaptop, type Services, type SignedInLaptop } from './simulator-kit.js';
 
-type Services = ReturnType<typeof testServices>;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setUp(opts: Partial<PlatformOptions> = {}): Promise<{
-  platform: StartedPlatform;
-  s: Services;
-  dbs: ReturnType<typeof freshDatabases>;
-  tasks: string[];
-}> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tlog-'));
-  const platform = await startPlatform({ dataDir, seed: 7, enterprises: 150, port: 0, ...opts });
-  const dbs = freshDatabases();
-  cleanups.push(async () => {
-    await disposeDatabases(dbs);
-    await platform.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const login = platform.logins[0]!;
-  const s = testServices(dbs, {
-    adapter: testAdapter(platform.url),
-    network: manualNetwork(true),
-    now: () => new Date(),
-  });
-  expect((await s.auth.signIn(login.certNo, login.password)).ok).toBe(true);
-  await s.sync.start();
-  const tasks = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned').map((t) => t.id);
-  expect(tasks.length).toBeGreaterThanOrEqual(3);
-  return { platform, s, dbs, tasks };
+async function setUp(opts: Partial<PlatformOptions> = {}): Promise<SignedInLaptop> {
+  const laptop = await signedInLaptop({ dirPrefix: 'tlog-', minTasks: 3, platform: opts });
+  cleanups.push(laptop.dispose);
+  return laptop;
 }
 
-async function finalize(s: Services, taskId: string): Promise<string> {
-  const draft = await s.inspection.openDraft(taskId);
-  await s.inspection.saveDraft(
-    await signDraft(s.inspection, {
-      ...draft,
-      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-      resultCodes: ['NO_PROBLEM'],
-      checkMethods: ['ON_SITE'],
-      followUps: ['NONE'],
-    }),
-  );
-  const r = await s.inspection.finalize(taskId);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.result.resultId;
-}
+const finalize = finalizePassing;
 
 const byResult = async (s: Services) => new Map((await s.outbox.list()).map((e) => [e.resultId, e]));
 
