@@ -52,6 +52,16 @@ describe('http client', () => {
     expect(seen[0]?.url).toBe('http://p.test/v1/x?cursor=5');
   });
 
+  it('never sends a request whose signal was aborted before the call', async () => {
+    const seen: Seen[] = [];
+    const c = createHttpClient({ baseUrl: () => 'http://p.test', fetch: fakeFetch([json(200, { n: 1 })], seen) });
+    const controller = new AbortController();
+    controller.abort();
+    const r = await c.request({ method: 'GET', path: '/v1/x', schema: Schema, signal: controller.signal, auth: false });
+    expect(r.ok ? null : r.error.kind).toBe('aborted');
+    expect(seen).toEqual([]);
+  });
+
   it('maps a body that breaks the protocol to invalid-response', async () => {
     const c = createHttpClient({ baseUrl: () => 'http://p.test', fetch: fakeFetch([json(200, { n: 'x' })], []) });
     const r = await c.request({ method: 'GET', path: '/v1/x', schema: Schema });
