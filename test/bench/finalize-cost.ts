@@ -11,7 +11,7 @@
  */
 import { CacheDb, openPartition, tasksRepo, referenceRepo, type Databases } from '../../renderer/src/db/index.js';
 import { makeReference, makeTask, TEST_CACHE_KEY, testServices } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
+import { filledWithFinding, signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import type { Draft } from '../../renderer/src/services/index.js';
 
 export interface FinalizeCostOptions {
@@ -33,30 +33,9 @@ export interface FinalizeCostRun {
   readonly finalizes: number;
 }
 
+/** A complete draft with one finding and its written summary, as an inspector finalizes it. */
 function filled(d: Draft): Draft {
-  return {
-    ...d,
-    items: d.items.map((i, n) =>
-      n === 0
-        ? { ...i, outcome: 'pass' }
-        : {
-            ...i,
-            outcome: 'fail',
-            finding: {
-              description: '未按时年报',
-              legalBasis: '条例',
-              severity: 'general',
-              handling: 'rectify',
-              rectifyDeadline: '2026-06-01',
-              lenient: null,
-            },
-          },
-    ),
-    findings: '现场检查发现未按时报送年度报告，已责令改正。',
-    resultCodes: ['CORRECTED'],
-    checkMethods: ['ON_SITE'],
-    followUps: ['ORDER_CORRECTION'],
-  };
+  return { ...filledWithFinding(d), findings: '现场检查发现未按时报送年度报告，已责令改正。' };
 }
 
 function photo(bytes: number, seed: number): Blob {

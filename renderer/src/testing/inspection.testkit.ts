@@ -35,3 +35,29 @@ export async function signDraft(
   }
   return { ...draft, signatures };
 }
+
+/** The first item passes, the others fail with one 责令改正 finding: a complete draft short of signatures. */
+export function filledWithFinding(d: Draft): Draft {
+  return {
+    ...d,
+    items: d.items.map((i, n) =>
+      n === 0
+        ? { ...i, outcome: 'pass' }
+        : {
+            ...i,
+            outcome: 'fail',
+            finding: {
+              description: '未按时年报',
+              legalBasis: '条例',
+              severity: 'general',
+              handling: 'rectify',
+              rectifyDeadline: '2026-06-01',
+              lenient: null,
+            },
+          },
+    ),
+    resultCodes: ['CORRECTED'],
+    checkMethods: ['ON_SITE'],
+    followUps: ['ORDER_CORRECTION'],
+  };
+}

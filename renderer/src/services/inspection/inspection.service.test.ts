@@ -19,7 +19,7 @@ import {
   testServices,
 } from '../../testing/builders.js';
 import type { Draft } from '../api.js';
-import { signDraft } from '../../testing/inspection.testkit.js';
+import { filledWithFinding, signDraft } from '../../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 beforeEach(async () => {
@@ -29,30 +29,7 @@ beforeEach(async () => {
 });
 afterEach(() => disposeDatabases(dbs));
 
-function filled(d: Draft): Draft {
-  return {
-    ...d,
-    items: d.items.map((i, n) =>
-      n === 0
-        ? { ...i, outcome: 'pass' }
-        : {
-            ...i,
-            outcome: 'fail',
-            finding: {
-              description: '未按时年报',
-              legalBasis: '条例',
-              severity: 'general',
-              handling: 'rectify',
-              rectifyDeadline: '2026-06-01',
-              lenient: null,
-            },
-          },
-    ),
-    resultCodes: ['CORRECTED'],
-    checkMethods: ['ON_SITE'],
-    followUps: ['ORDER_CORRECTION'],
-  };
-}
+const filled = filledWithFinding;
 
 async function complete(s: ReturnType<typeof testServices>, d: Draft): Promise<Draft> {
   return signDraft(s.inspection, filled(d));
