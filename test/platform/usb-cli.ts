@@ -61,7 +61,12 @@ export async function runUsbCommand(
   }
   try {
     if (command === 'import') {
-      const out = await importResultsBundle(state, readFileSync(resolve(arg ?? '')));
+      const file = resolve(arg ?? '');
+      if (!arg || !existsSync(file)) {
+        console.error(`找不到数据包文件：${arg ?? '（未指定）'}`);
+        return 2;
+      }
+      const out = await importResultsBundle(state, readFileSync(file));
       if (!out.ok) {
         console.error(`数据包被拒收：${out.error.message}（${out.error.kind}），未导入任何数据`);
         return 1;
