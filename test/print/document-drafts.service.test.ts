@@ -6,56 +6,17 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docNumbersRepo, referenceRepo, tasksRepo } from '../../renderer/src/db/index.js';
-import { createPdfRenderer } from '../../renderer/src/print/index.js';
-import type { AuthService, DocumentKindName, QuestioningDetails } from '../../renderer/src/services/api.js';
-import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
-import {
-  disposeDatabases,
-  freshDatabases,
-  makeEnterprise,
-  makeReference,
-  makeTask,
-  member,
-  testServices,
-} from '../../renderer/src/testing/builders.js';
-import { nodeFontSource } from './node-font-source.js';
+import type { DocumentKindName, QuestioningDetails } from '../../renderer/src/services/api.js';
+import { disposeDatabases, makeEnterprise, makeTask, member } from '../../renderer/src/testing/builders.js';
+import { documentsWorld, type DocumentsWorld } from './documents-kit.js';
 
-let dbs: ReturnType<typeof freshDatabases>;
-let s: ReturnType<typeof testServices>;
-const renderer = createPdfRenderer(nodeFontSource);
+let dbs: DocumentsWorld['dbs'];
 const task = makeTask(7, {
   enterprise: { uscc: makeEnterprise(7).uscc, name: '温州喆堃食品有限公司', address: '温州市鹿城区犇园路7号' },
   team: [member(1), member(2)],
 });
 
-const auth: Pick<AuthService, 'current'> = {
-  current: async () => ({
-    inspector: {
-      id: 'insp-1',
-      name: '张三',
-      certNo: '33030212345',
-      certExpiry: '2030-01-01',
-      unit: '温州市鹿城区市场监督管理局',
-      station: '五马所',
-      region: '330302',
-      domains: [],
-      expert: false,
-    },
-    deviceId: 'dev-1',
-    platformUrl: 'http://127.0.0.1:8787',
-    offlineUnlocked: true,
-  }),
-};
-
-const docs = () =>
-  createDocumentsService(s.internals.runtime, {
-    tasks: s.tasks,
-    enterprises: s.enterprises,
-    inspection: s.inspection,
-    auth,
-    renderer: () => renderer,
-  });
+let docs: DocumentsWorld['documents'];
 
 function typed(d: QuestioningDetails): QuestioningDetails {
   return {
@@ -74,13 +35,9 @@ function typed(d: QuestioningDetails): QuestioningDetails {
 }
 
 beforeAll(async () => {
-  dbs = freshDatabases();
-  await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 1, task }], '1', 1, 'x');
-  await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
-  s = testServices(dbs);
-  const repo = docNumbersRepo(dbs.field);
-  await repo.addRequest({ requestId: 'req-q', docType: 'questioning', count: 5, requestedAt: '2026-05-01T00:00:00Z' });
-  await repo.applyReservation('req-q', { prefix: '威环市监询笔〔2026〕', from: 1, to: 5 });
+  ({ dbs, documents: docs } = await documentsWorld(task, [
+    { docType: 'questioning', prefix: '威环市监询笔〔2026〕', from: 1, to: 5 },
+  ]));
 });
 afterAll(() => disposeDatabases(dbs));
 

@@ -5,75 +5,36 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docNumbersRepo, referenceRepo, sha256Hex as webSha, tasksRepo } from '../../renderer/src/db/index.js';
-import { createPdfRenderer, verificationUrl } from '../../renderer/src/print/index.js';
-import type { AuthService, Draft } from '../../renderer/src/services/api.js';
+import { docNumbersRepo, sha256Hex as webSha } from '../../renderer/src/db/index.js';
+import { verificationUrl } from '../../renderer/src/print/index.js';
+import type { Draft } from '../../renderer/src/services/api.js';
 import { createDocumentsService } from '../../renderer/src/services/documents/documents.service.js';
 import { hashText } from '../../renderer/src/services/documents/documents.inputs.js';
 import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
-import {
-  disposeDatabases,
-  freshDatabases,
-  makeEnterprise,
-  makeReference,
-  makeTask,
-  member,
-  testServices,
-} from '../../renderer/src/testing/builders.js';
-import { nodeFontSource } from './node-font-source.js';
+import { disposeDatabases, makeEnterprise, makeTask, member } from '../../renderer/src/testing/builders.js';
+import { documentsWorld, renderer, signedIn, type DocumentsWorld } from './documents-kit.js';
 import { decodeQr, PdfFile, squash } from './pdf-tools.js';
 
 const RARE = '喆堃犇㙟';
-let dbs: ReturnType<typeof freshDatabases>;
-let s: ReturnType<typeof testServices>;
-const renderer = createPdfRenderer(nodeFontSource);
+let dbs: DocumentsWorld['dbs'];
+let s: DocumentsWorld['s'];
 const task = makeTask(7, {
   enterprise: { uscc: makeEnterprise(7).uscc, name: `温州${RARE}五金有限公司`, address: `温州市鹿城区${RARE}路8号` },
   team: [member(1), member(2)],
 });
 
-function fakeAuth(): Pick<AuthService, 'current'> {
-  const inspector = {
-    id: 'insp-1',
-    name: '张三',
-    certNo: '33030212345',
-    certExpiry: '2030-01-01',
-    unit: '温州市鹿城区市场监督管理局',
-    station: '五马所',
-    region: '330302',
-    domains: [],
-    expert: false,
-  };
-  return {
-    current: async () => ({
-      inspector,
-      deviceId: 'dev-1',
-      platformUrl: 'http://127.0.0.1:8787',
-      offlineUnlocked: true,
-    }),
-  };
-}
-
-function service() {
-  return createDocumentsService(s.internals.runtime, {
-    tasks: s.tasks,
-    enterprises: s.enterprises,
-    inspection: s.inspection,
-    auth: fakeAuth(),
-    renderer: () => renderer,
-  });
-}
+let service: DocumentsWorld['documents'];
 
 beforeAll(async () => {
-  dbs = freshDatabases();
-  await tasksRepo(dbs.field).applyPage([{ kind: 'upsert', seq: 1, task }], '1', 1, 'x');
-  await referenceRepo(dbs.cache).put(makeReference(), '"e1"', 'x');
-  s = testServices(dbs);
-  const repo = docNumbersRepo(dbs.field);
-  for (const [i, docType] of (['notice', 'record', 'rectification'] as const).entries()) {
-    await repo.addRequest({ requestId: `req-${i}`, docType, count: 3, requestedAt: '2026-05-01T00:00:00Z' });
-    await repo.applyReservation(`req-${i}`, { prefix: `威环市监${i}〔2026〕`, from: 11, to: 13 });
-  }
+  const docTypes = ['notice', 'record', 'rectification'] as const;
+  ({
+    dbs,
+    s,
+    documents: service,
+  } = await documentsWorld(
+    task,
+    docTypes.map((docType, i) => ({ docType, prefix: `威环市监${i}〔2026〕`, from: 11, to: 13 })),
+  ));
 });
 afterAll(() => disposeDatabases(dbs));
 
@@ -218,7 +179,7 @@ describe('documents service', () => {
       tasks: s.tasks,
       enterprises: s.enterprises,
       inspection: s.inspection,
-      auth: fakeAuth(),
+      auth: signedIn,
       renderer: () => ({
         render: async () => {
           throw new Error('打印机驱动异常');
