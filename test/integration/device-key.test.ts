@@ -16,8 +16,8 @@ import { CacheDb, DeviceDb, deviceDbName, partitionDbName, vaultsRepo } from '..
 import { createAppServices, type AppServices } from '../../renderer/src/services/index.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { testAdapter } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
+import { finalizePassing } from './simulator-kit.js';
 
 let platform: StartedPlatform;
 let dataDir: string;
@@ -112,24 +112,13 @@ describe('the device key through sign-in, lock and upload', () => {
 
     await app.sync.start();
     const task = (await app.tasks.list()).find((t) => t.taskStatus === 'assigned')!;
-    const draft = await app.inspection.openDraft(task.id);
-    await app.inspection.saveDraft(
-      await signDraft(app.inspection, {
-        ...draft,
-        items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-        resultCodes: ['NO_PROBLEM'],
-        checkMethods: ['ON_SITE'],
-        followUps: ['NONE'],
-      }),
-    );
-    const finalized = await app.inspection.finalize(task.id);
-    if (!finalized.ok) throw new Error('finalize failed');
-    expect((await rt.repos.checkpoints.get(finalized.result.resultId))?.signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    const resultId = await finalizePassing(app, task.id);
+    expect((await rt.repos.checkpoints.get(resultId))?.signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
     await app.outbox.pushNow();
     expect(registrations).toEqual([201]);
     expect((await rt.repos.deviceKeys.current())?.keyId).toMatch(/^dk-/);
     expect((await app.outbox.list())[0]?.state).toMatch(/^(accepted|published)$/);
-    expect(platform.admin.counts(finalized.result.resultId).results).toBe(1);
+    expect(platform.admin.counts(resultId).results).toBe(1);
     await app.auth.lock('manual');
   });
 });

@@ -52,7 +52,7 @@ export async function signedInLaptop(options: {
 }
 
 /** Every item passes, signed, finalized: the result id. */
-export async function finalizePassing(s: Services, taskId: string): Promise<string> {
+export async function finalizePassing(s: Pick<Services, 'inspection'>, taskId: string): Promise<string> {
   const draft = await s.inspection.openDraft(taskId);
   await s.inspection.saveDraft(
     await signDraft(s.inspection, {

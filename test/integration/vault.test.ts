@@ -26,6 +26,7 @@ import { testAdapter } from '../../renderer/src/testing/builders.js';
 import { rewrapDataKey } from '../../renderer/src/vault/index.js';
 import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
+import { finalizePassing } from './simulator-kit.js';
 
 let platform: StartedPlatform;
 let dataDir: string;
@@ -336,24 +337,13 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
     await app.sync.start();
     const task = (await app.tasks.list()).find((t) => t.taskStatus === 'assigned')!;
-    const draft = await app.inspection.openDraft(task.id);
-    await app.inspection.saveDraft(
-      await signDraft(app.inspection, {
-        ...draft,
-        items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-        resultCodes: ['NO_PROBLEM'],
-        checkMethods: ['ON_SITE'],
-        followUps: ['NONE'],
-      }),
-    );
-    const finalized = await app.inspection.finalize(task.id);
-    if (!finalized.ok) throw new Error('finalize failed');
+    const resultId = await finalizePassing(app, task.id);
     const row = (await vaultsRepo(new DeviceDb(deviceDbName('v6-'))).get(a.inspectorId))!;
 
     const refused = await app.auth.signOut('remove');
     expect(refused).toMatchObject({
       ok: false,
-      error: { kind: 'unsent', unsent: [{ resultId: finalized.result.resultId, enterpriseName: task.enterpriseName }] },
+      error: { kind: 'unsent', unsent: [{ resultId, enterpriseName: task.enterpriseName }] },
     });
     expect(app.auth.state().phase).toBe('unlocked');
     expect(await Dexie.exists(partitionDbName('v6-', row.partitionId))).toBe(true);
