@@ -159,13 +159,14 @@ export async function allTasks(call: ReturnType<typeof authed>): Promise<Task[]>
   return page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.task] : []));
 }
 
-export function buildUpload(
+/** A finalized result of a task with every item passed (no finding), inspected today. */
+export function passingPayload(
   task: Task,
   resultId: string,
-  opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {},
-): UnsignedUpload {
+  opts: { note?: string; replaces?: string | null } = {},
+): ResultPayload {
   const today = chinaDate(new Date());
-  const payload: ResultPayload = {
+  return {
     resultId,
     taskId: task.id,
     enterpriseUscc: task.enterprise.uscc,
@@ -178,9 +179,17 @@ export function buildUpload(
     resultCodes: ['NO_PROBLEM'],
     checkMethods: ['ON_SITE'],
     followUps: ['NONE'],
-    replaces: null,
+    replaces: opts.replaces ?? null,
     publicationDeadline: addDays(today, 28),
   };
+}
+
+export function buildUpload(
+  task: Task,
+  resultId: string,
+  opts: { note?: string; attachments?: ResultUpload['attachments']; recordedAt?: string; deviceId?: string } = {},
+): UnsignedUpload {
+  const payload = passingPayload(task, resultId, { note: opts.note ?? '' });
   return {
     taskId: task.id,
     taskVersion: task.version,

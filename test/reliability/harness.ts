@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { signCheckpoint } from '../../shared/integrity/checkpoint.js';
 import { suiteFor } from '../../shared/integrity/suite.js';
-import { chinaDate, addDays } from '../../shared/domain/dates.js';
-import type { ResultPayload, Task } from '../../shared/protocol/index.js';
+import type { Task } from '../../shared/protocol/index.js';
+import { passingPayload } from '../platform/testkit.js';
 import {
   attachmentsRepo,
   auditRepo,
@@ -188,23 +188,7 @@ export async function finalizeWith(
       capturedAt: new Date(Date.now() + i).toISOString(),
     });
   }
-  const today = chinaDate(new Date());
-  const payload: ResultPayload = {
-    resultId,
-    taskId: task.id,
-    enterpriseUscc: task.enterprise.uscc,
-    inspectedOn: today,
-    startedAt: new Date(Date.now() - 3600_000).toISOString(),
-    finishedAt: new Date().toISOString(),
-    inspectorIds: task.team.map((m) => m.inspectorId),
-    itemResults: task.items.map((i) => ({ itemCode: i.code, outcome: 'pass', note: '', finding: null })),
-    findings: '',
-    resultCodes: ['NO_PROBLEM'],
-    checkMethods: ['ON_SITE'],
-    followUps: ['NONE'],
-    replaces,
-    publicationDeadline: addDays(today, 28),
-  };
+  const payload = passingPayload(task, resultId, { replaces });
   const contentHash = sha(canonicalJson(payload));
   const audit = await auditRepo(db).prepare({
     at: payload.finishedAt,
