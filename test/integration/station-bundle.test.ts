@@ -202,6 +202,30 @@ describe('station bundle import', () => {
     expect(await s.enterprises.count()).toBe(info.enterprises.records);
   });
 
+  it('a sync started while an import writes the credit files waits: no request, and it says why', async () => {
+    const requests: URL[] = [];
+    const { s } = await freshProfile(requests);
+    const { bytes, info } = await bundleFor([me.inspectorId]);
+    const pulls = () => requests.filter((u) => u.pathname.startsWith('/v1/sync/') || u.pathname === API.reference);
+    let during: Promise<void> | null = null;
+    const done = await s.stationBundle.importFile(blob(bytes), {
+      onProgress: (p) => {
+        if (p.step === 'enterprises' && !during) during = s.sync.start();
+      },
+    });
+    expect(done.ok).toBe(true);
+    expect(during).not.toBeNull();
+    await during;
+    expect(pulls()).toEqual([]);
+    expect(s.sync.progress()).toMatchObject({ phase: 'error', message: '正在导入站点数据包，导入完成后再同步' });
+
+    // Once the import is done the same button syncs, from the imported cursors.
+    await s.sync.start();
+    expect(s.sync.progress().phase).toBe('done');
+    expect(pulls().length).toBeGreaterThan(0);
+    expect(await s.enterprises.count()).toBe(info.enterprises.records);
+  });
+
   it('cancelled while verifying writes nothing; cancelled in the credit files resumes from the last page written', async () => {
     const { s, dbs } = await freshProfile();
     const { bytes, info } = await bundleFor([me.inspectorId]);

@@ -91,11 +91,21 @@ export function createServices(
   );
   let stopBackground: () => void = () => undefined;
   if (deps.background) stopBackground = outbox.startBackground();
+  // Station import and sync write the same cursors: whichever starts second waits for the other.
+  let stationImporting = (): boolean => false;
   const sync = createSyncService(
     rt,
     () => outbox.drain().catch(() => null),
     () => enterprises.followSearch(),
+    () => (stationImporting() ? '正在导入站点数据包，导入完成后再同步' : null),
   );
+  const stationBundle = createStationBundleService(rt, {
+    beforeCreditFiles: () => enterprises.followSearch(),
+    syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
+    // Ends a retry the sync service is waiting to make (nothing is running: that was checked).
+    beforeImport: () => sync.cancel(),
+  });
+  stationImporting = () => stationBundle.importing();
   return {
     deployment: createDeploymentService(deps.adapter),
     storage: createStorageService(rt, {
@@ -114,12 +124,7 @@ export function createServices(
     documents: createDocumentsService(rt, { tasks, enterprises, inspection, auth, renderer: appRenderer }),
     updates: createUpdatesService(),
     space: createSpaceService(rt),
-    stationBundle: createStationBundleService(rt, {
-      beforeCreditFiles: () => enterprises.followSearch(),
-      syncRunning: () => ['reference', 'tasks', 'enterprises'].includes(sync.progress().phase),
-      // Ends a retry the sync service is waiting to make (nothing is running: that was checked).
-      beforeImport: () => sync.cancel(),
-    }),
+    stationBundle,
     usbResults: createUsbResultsService(rt),
     internals: {
       runtime: rt,

@@ -51,4 +51,6 @@ export interface StationImportOptions {
 
 export interface StationBundleService {
   importFile(file: Blob, options?: StationImportOptions): Promise<StationImportResult>;
+  /** An import is running: a network sync would write the same cursors, so it waits. */
+  importing(): boolean;
 }

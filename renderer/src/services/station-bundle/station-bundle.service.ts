@@ -98,5 +98,6 @@ export function createStationBundleService(rt: Runtime, hooks: StationBundleHook
         running = false;
       }
     },
+    importing: () => running,
   };
 }

@@ -17,6 +17,8 @@ export function createSyncService(
   rt: Runtime,
   afterPull: () => Promise<unknown>,
   beforePull: () => void = () => undefined,
+  /** Why a pull may not start now (another writer of the same cursors), or null. */
+  blockedBy: () => string | null = () => null,
 ): SyncService {
   let progress: SyncProgress = { ...IDLE_PROGRESS, lastSyncedAt: null };
   let run: PullRun | null = null;
@@ -47,6 +49,11 @@ export function createSyncService(
     .catch(() => undefined);
 
   async function start(): Promise<void> {
+    const blocked = blockedBy();
+    if (blocked) {
+      set({ ...IDLE_PROGRESS, phase: 'error', message: blocked }, progress.lastSyncedAt);
+      return;
+    }
     if (!rt.baseUrl() || !rt.tokens.hasTokens()) {
       set({ ...IDLE_PROGRESS, phase: 'error', message: '请先联网登录后再同步' });
       return;
