@@ -6,7 +6,7 @@
  *   attachmentsRepo(db).get(id)             → one row or null
  *   attachmentsRepo(db).add(row)            → writes one immutable row (strict tx); refuses after finalize
  *   attachmentsRepo(db).remove(id, why)     → deletes a row of a draft that is not finalized
- *   attachmentsRepo(db).reclaim(id, proof)  → empties the original of a FINALIZED result's photo or scan
+ *   attachmentsRepo(db).reclaim(id, proof)  → empties the original of a FINALIZED result's photo, scan or recording
  *                                             (the caller has checked the receipt, retention and the
  *                                             bytes' hash); the row, its hash and thumbnail stay
  *   attachmentsRepo(db).markClip(clip)      → a clip mark on a recording of an open draft (+ audit entry)
@@ -81,7 +81,7 @@ export interface AttachmentsRepo {
   add(row: AttachmentRow): Promise<AttachmentRow>;
   remove(id: string, why: { reason: string; at: string }): Promise<void>;
   /**
-   * Frees the bytes of one original, recording `evidence.reclaimed` in the same transaction. Returns
+   * Frees the bytes of one original (a recording's chunks too), recording `evidence.reclaimed` in the same transaction. Returns
    * the bytes freed, 0 when it was reclaimed meanwhile. Throws when the row is missing, is a
    * signature, its result is not finalized or its stored hash is not the one proven.
    */
@@ -255,12 +255,11 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
         },
       };
       return audit.recording([entry], (entries) =>
-        db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit], async () => {
+        db.transaction('rw', [db.attachments, db.evidenceIndex, db.results, db.audit, db.mediaChunks], async () => {
           const row = await db.attachments.get(id);
           if (!row) throw new Error(`找不到附件 ${id}`);
           if (row.reclaimed) return 0; // reclaimed meanwhile: that reclaim recorded itself
           if (row.kind === 'signature') throw new Error('签名不能清理');
-          if (row.media) throw new Error('录像和录音暂不能清理');
           if (!(await db.results.get(row.resultId))) throw new Error('检查记录尚未定稿，原件不能清理');
           if (row.sha256 !== proof.sha256) throw new Error(`附件 ${id} 的校验值与回执不符，未清理`);
           // The row keeps its place, hash and thumbnail: only the original's bytes go.
@@ -270,6 +269,8 @@ export function attachmentsRepo(db: FieldDb): AttachmentsRepo {
           const emptied: AttachmentRow = { ...row, blob: empty as unknown as Blob, reclaimed: { at: proof.at } };
           await db.attachments.put(emptied);
           await db.evidenceIndex.put(summaryOf(emptied));
+          // A recording's bytes are its chunks; its clip marks stay with the record.
+          if (row.media) await db.mediaChunks.where('attachmentId').equals(id).delete();
           for (const e of entries) await audit.writeInTx(e);
           return row.size;
         }),

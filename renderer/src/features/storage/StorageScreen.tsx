@@ -12,9 +12,16 @@ import { useServiceData } from '../../ui/useServiceData.js';
 import { useObjectUrl } from '../inspection/useObjectUrl.js';
 import { formatBytes, reclaimedText } from './space-text.js';
 
+const KIND_LABEL: Record<EvidenceSpace['kind'], string> = {
+  photo: '照片',
+  scan: '扫描件',
+  video: '录像',
+  audio: '录音',
+};
+
 function EvidenceLine({ e }: { e: EvidenceSpace }) {
   const src = useObjectUrl(e.thumbnail);
-  const what = `${e.kind === 'scan' ? '扫描件' : '照片'} ${e.fileName}`;
+  const what = `${KIND_LABEL[e.kind]} ${e.fileName}`;
   return (
     <li className="space-evidence" data-testid="space-evidence" data-state={e.state}>
       {src ? <img className="evidence-thumb" src={src} alt={`证据 ${e.fileName} 的缩略图`} /> : null}

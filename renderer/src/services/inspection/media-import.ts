@@ -204,9 +204,22 @@ export async function importMedia(
  */
 export async function mediaBlob(row: AttachmentRow, chunks: MediaChunksRepo): Promise<Blob> {
   if (!row.media) throw new Error(`附件 ${row.id} 不是录像或录音`);
+  if (row.reclaimed) throw new Error('该文件的原件已在平台确认保存后从本机清理，不能在本机播放');
   const parts: Blob[] = [];
   for (let i = 0; i < row.media.chunkCount; i += 1) {
     parts.push(new Blob([(await chunks.read(row.id, i)) as Uint8Array<ArrayBuffer>]));
   }
   return new Blob(parts, { type: row.mime });
+}
+
+/**
+ * The SHA-256 of a stored recording, recomputed from its sealed chunks one at a time (a reclaim
+ * must prove the bytes on disk are still the bytes the receipt names, without holding the file).
+ */
+export async function hashMediaChunks(row: AttachmentRow, chunks: MediaChunksRepo): Promise<string> {
+  if (!row.media) throw new Error(`附件 ${row.id} 不是录像或录音`);
+  const hasher = await createSHA256();
+  hasher.init();
+  for (let i = 0; i < row.media.chunkCount; i += 1) hasher.update(await chunks.read(row.id, i));
+  return hasher.digest('hex');
 }

@@ -5,7 +5,8 @@
 
 export interface EvidenceSpace {
   readonly id: string;
-  readonly kind: 'photo' | 'scan';
+  /** Signatures are never listed: they are part of the record. */
+  readonly kind: 'photo' | 'scan' | 'video' | 'audio';
   readonly fileName: string;
   /** Bytes of the original as captured (kept after a reclaim: the record still names it). */
   readonly size: number;

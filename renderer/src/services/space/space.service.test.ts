@@ -6,9 +6,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../../shared/protocol/index.js';
-import { attachmentsRepo, auditRepo, outboxRepo, referenceRepo, tasksRepo } from '../../db/index.js';
+import { attachmentsRepo, auditRepo, mediaChunksRepo, outboxRepo, referenceRepo, tasksRepo } from '../../db/index.js';
 import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../../testing/builders.js';
 import { signDraft, tinyPng } from '../../testing/inspection.testkit.js';
+import { wavFile } from '../../testing/media.testkit.js';
 import type { Draft, EvidenceFile } from '../api.js';
 import { deviceKeysRepo } from '../../db/index.js';
 import { verifyReceipt } from '../../../../shared/transparency/receipt-verify.js';
@@ -264,5 +265,60 @@ describe('reclaiming evidence originals', () => {
     expect(checks).toBe(2);
     expect(await space.reclaim(row.resultId)).toMatchObject({ ok: true, reclaimed: 3 });
     expect(checks).toBe(2);
+  });
+});
+
+describe('reclaiming a body-camera recording', () => {
+  it('deletes its chunks once proven, keeping the row, hash and clip marks; an altered chunk keeps it', async () => {
+    const s = testServices(dbs, { now: () => clock });
+    const draft = await s.inspection.openDraft('task-1');
+    // Ten minutes of 8 kHz audio: more than two chunks, so the hash runs over several sealed rows.
+    const rec = await s.inspection.importMedia('task-1', wavFile(600), '录音0001.wav', null);
+    if (!rec.ok) throw new Error(rec.error.message);
+    const id = rec.file.id;
+    const chunks = mediaChunksRepo(dbs.field);
+    const stored = await chunks.count(id);
+    expect(stored).toBeGreaterThan(2);
+    expect(await s.inspection.markClip(id, { fromS: 1, toS: 5, note: '询问经过' })).toEqual({ ok: true });
+    await s.inspection.saveDraft(await signDraft(s.inspection, passed(draft)));
+    const done = await s.inspection.finalize('task-1');
+    if (!done.ok) throw new Error(JSON.stringify(done.problems));
+    const resultId = done.result.resultId;
+    const space = createSpaceService(s.internals.runtime, {
+      retentionDays: 30,
+      estimate: async () => ({}),
+      receiptVerified: receiptCoversAttachment,
+    });
+    await acknowledge(resultId, [rec.file]);
+    later(31);
+    const listed = (await space.overview()).tasks[0]!;
+    expect(listed.originalsBytes).toBe(rec.file.size);
+    expect(listed.results[0]?.evidence.map((e) => [e.kind, e.state])).toEqual([['audio', 'reclaimable']]);
+
+    // A chunk changed on disk: the bytes are no longer the ones the receipt names, so they stay.
+    const original = await chunks.read(id, 1);
+    const altered = original.slice();
+    altered[0] = altered[0]! ^ 1;
+    await chunks.put(id, 1, altered);
+    expect(await space.reclaim(resultId)).toEqual({
+      ok: false,
+      error: { kind: 'not-allowed', message: '原件不能清理：原件内容与保存时的校验值不符，未清理' },
+    });
+    expect(await chunks.count(id)).toBe(stored);
+    await chunks.put(id, 1, original);
+
+    expect(await space.reclaim(resultId)).toEqual({ ok: true, freed: rec.file.size, reclaimed: 1, kept: [] });
+    expect(await chunks.count(id)).toBe(0);
+    const row = await attachmentsRepo(dbs.field).get(id);
+    expect(row).toMatchObject({ sha256: rec.file.sha256, size: rec.file.size, reclaimed: { at: clock.toISOString() } });
+    expect(row?.clips?.map((c) => c.note)).toEqual(['询问经过']);
+    expect((await auditRepo(dbs.field).list()).at(-1)).toMatchObject({
+      kind: 'evidence.reclaimed',
+      subjectId: id,
+      detail: { resultId, evidenceKind: 'audio', sha256: rec.file.sha256, size: rec.file.size },
+    });
+    expect((await s.integrity.check()).ok).toBe(true);
+    await expect(s.inspection.openMedia(id)).rejects.toThrow('不能在本机播放');
+    expect((await space.overview()).tasks[0]?.originalsBytes).toBe(0);
   });
 });

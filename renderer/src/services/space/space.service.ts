@@ -10,6 +10,7 @@ import type { Receipt } from '../../../../shared/protocol/index.js';
 import {
   evidenceIndexRepo,
   hashBlob,
+  mediaChunksRepo,
   summaryBytes,
   type AttachmentRow,
   type EvidenceSummary,
@@ -17,6 +18,7 @@ import {
 } from '../../db/index.js';
 import { EVIDENCE_RETENTION_DAYS, evidenceDeletable, type RetentionVerdict } from '../../sync/push-retention.js';
 import type { Runtime } from '../runtime.js';
+import { hashMediaChunks } from '../inspection/media-import.js';
 import { provenReceipt } from './receipt-proof.js';
 import type { EvidenceSpace, ReclaimOutcome, ResultSpace, SpaceService, TaskSpace } from './space.api.js';
 
@@ -40,17 +42,19 @@ export interface SpaceOptions {
 const UNVERIFIED = '平台回执未通过验证';
 const HASH_CHANGED = '原件内容与保存时的校验值不符，未清理';
 const NOT_FINAL = '检查记录尚未定稿';
+const CHUNKS_BROKEN = '录像/录音数据不完整或无法读取，未清理';
 
 function browserEstimate(): Promise<{ usage?: number; quota?: number }> {
   if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return Promise.resolve({});
   return navigator.storage.estimate();
 }
 
-type Evidence = AttachmentRow & { readonly kind: 'photo' | 'scan' };
-// Recordings are not reclaimed (their bytes are chunked; the reclaim path hashes one Blob).
-const isEvidence = (a: AttachmentRow): a is Evidence => a.kind === 'photo' || a.kind === 'scan';
-type Summary = EvidenceSummary & { readonly kind: 'photo' | 'scan' };
-const isEvidenceSummary = (a: EvidenceSummary): a is Summary => a.kind === 'photo' || a.kind === 'scan';
+// Signatures are part of the record, never reclaimed; photos, scans and recordings are originals.
+type OriginalKind = EvidenceSpace['kind'];
+type Evidence = AttachmentRow & { readonly kind: OriginalKind };
+const isEvidence = (a: AttachmentRow): a is Evidence => a.kind !== 'signature';
+type Summary = EvidenceSummary & { readonly kind: OriginalKind };
+const isEvidenceSummary = (a: EvidenceSummary): a is Summary => a.kind !== 'signature';
 
 export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): SpaceService {
   const { attachments, results, tasks } = rt.repos;
@@ -59,6 +63,17 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
   const retentionDays = options.retentionDays ?? EVIDENCE_RETENTION_DAYS;
   const verified = options.receiptVerified ?? provenReceipt(rt);
   const estimate = options.estimate ?? browserEstimate;
+  const chunks = mediaChunksRepo(rt.dbs.field);
+
+  /** The bytes on disk as they are now: a photo's Blob, or a recording's chunks; null when unreadable. */
+  async function hashNow(row: Evidence): Promise<string | null> {
+    if (!row.media) return hashBlob(row.blob);
+    try {
+      return await hashMediaChunks(row, chunks);
+    } catch {
+      return null;
+    }
+  }
 
   /** The rule, then the one receipt predicate: both must allow it. */
   async function verdict(result: ResultRow, a: { id: string; sha256: string }): Promise<RetentionVerdict> {
@@ -145,7 +160,11 @@ export function createSpaceService(rt: Runtime, options: SpaceOptions = {}): Spa
           continue;
         }
         // The receipt covers the hash recorded at capture; the bytes must still be those bytes.
-        const sha256 = await hashBlob(row.blob);
+        const sha256 = await hashNow(row);
+        if (sha256 === null) {
+          kept.push({ id: row.id, reason: CHUNKS_BROKEN });
+          continue;
+        }
         const now = await verdict(result, { id: row.id, sha256 });
         if (sha256 !== row.sha256 || !now.deletable || !receipt) {
           kept.push({
