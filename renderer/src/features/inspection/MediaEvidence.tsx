@@ -4,6 +4,7 @@
  * (from–to in seconds and a note). The file itself always stays whole; the marks go into the record.
  */
 import { useEffect, useState } from 'react';
+import { formatDateTime } from '../../ui/format.js';
 import { clipText, mediaTimeText } from '../../../../shared/domain/media-clips.js';
 import { services } from '../../services/index.js';
 import type { EvidenceFile, StoredClipMark } from '../../services/index.js';
@@ -168,7 +169,11 @@ export function MediaDetails({ file, label, resultId }: { file: EvidenceFile; la
       <span className="small mono" data-testid="media-sha256">
         SHA-256 {file.sha256}
       </span>
-      {url ? (
+      {file.reclaimedAt ? (
+        <span className="small muted">
+          原件已在平台确认保存后从本机清理（{formatDateTime(file.reclaimedAt)}），不能在本机播放
+        </span>
+      ) : url ? (
         <Player className="media-player" src={url} controls aria-label={`播放${label}`} data-testid="media-player" />
       ) : (
         <button type="button" className="btn btn-small" disabled={opening} onClick={() => void play()}>
