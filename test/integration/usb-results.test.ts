@@ -22,6 +22,7 @@ import type { CreatedServices } from '../../renderer/src/services/compose.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
 import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
+import { wavFile } from '../../renderer/src/testing/media.testkit.js';
 import { platformBundleKeys } from '../platform/bundle-key.js';
 import { DEMO_LOG_ORIGIN } from '../platform/log-key.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
@@ -125,7 +126,7 @@ describe('USB results transfer', () => {
     expect(entries.length).toBe(auditBefore + 1);
     expect(entries.at(-1)).toMatchObject({ kind: 'results.exported', subjectId: out.bundleId });
     expect(await auditRepo(dbs.field).verify()).toBeNull();
-    exported = out.bytes;
+    exported = new Uint8Array(await out.file.arrayBuffer());
     expect(await s.internals.runtime.repos.docNumbers.unreported()).toHaveLength(1);
     replyKey = (await usbBundlesRepo(dbs.field).exports())[0]!.replyPublicKey;
   });
@@ -257,6 +258,32 @@ describe('USB results transfer', () => {
     expect((await s.outbox.list()).map((r) => r.state)).toEqual(['published', 'published']);
   });
 
+  it('carries a body-camera recording whole, streamed from its sealed chunks', async () => {
+    network.set(false);
+    const task = (await s.tasks.list()).find((t) => t.taskStatus === 'assigned' && t.localState === 'new');
+    if (!task) throw new Error('no task left to inspect');
+    await s.inspection.openDraft(task.id);
+    // Ten minutes of 8 kHz audio: three sealed chunks, and the row itself holds no bytes.
+    const wav = wavFile(600);
+    const rec = await s.inspection.importMedia(task.id, wav, '录音0002.wav', null);
+    if (!rec.ok) throw new Error(rec.error.message);
+    const resultId = await finalizeOne(task.id);
+    const out = await s.usbResults.exportResults();
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.count).toBe(1);
+    expect(out.file.size).toBeGreaterThan(wav.size);
+    // The platform checks every attachment against the hash its result names before it takes any.
+    const imported = await platform.usb.importResults(new Uint8Array(await out.file.arrayBuffer()));
+    expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[resultId, 201]]);
+    const back = await platform.usb.inspectorReceipts(platform.logins[0]!.inspectorId);
+    if (!back.ok) throw new Error(back.error.message);
+    expect(await s.usbResults.importReceipts(back.bytes)).toEqual({ ok: true, marked: 1, published: 1 });
+    const receipt = (await s.outbox.list()).find((r) => r.resultId === resultId);
+    expect(receipt?.state).toBe('published');
+    const held = (await s.internals.runtime.repos.results.get(resultId))?.receipt?.attachmentHashes;
+    expect(held).toContainEqual({ id: rec.file.id, sha256: rec.file.sha256 });
+  });
+
   it('a later export is answered by one receipts file for the whole inspector', async () => {
     network.set(false);
     const task = (await s.tasks.list()).find((t) => t.taskStatus === 'assigned' && t.localState === 'new');
@@ -265,14 +292,38 @@ describe('USB results transfer', () => {
     const out = await s.usbResults.exportResults();
     if (!out.ok) throw new Error(out.error.message);
     expect(out.count).toBe(1);
-    const imported = await platform.usb.importResults(out.bytes);
+    const imported = await platform.usb.importResults(new Uint8Array(await out.file.arrayBuffer()));
     expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[third, 201]]);
     const back = await platform.usb.inspectorReceipts(platform.logins[0]!.inspectorId);
     if (!back.ok) throw new Error(back.error.message);
-    expect(back.receipts).toBe(3);
+    expect(back.receipts).toBe(4);
     const applied = await s.usbResults.importReceipts(back.bytes);
-    // The two earlier results are already safe; only the new one changes.
+    // The three earlier results are already safe; only the new one changes.
     expect(applied).toEqual({ ok: true, marked: 1, published: 1 });
     expect((await s.outbox.list()).find((r) => r.resultId === third)?.state).toBe('published');
+  });
+
+  it('a result too large for one file stays for the network with the reason; the others still go', async () => {
+    network.set(false);
+    const fresh = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned' && t.localState === 'new');
+    if (fresh.length < 2) throw new Error('two tasks left to inspect are needed');
+    await s.inspection.openDraft(fresh[0]!.id);
+    const rec = await s.inspection.importMedia(fresh[0]!.id, wavFile(2), '录音0003.wav', null);
+    if (!rec.ok) throw new Error(rec.error.message);
+    const big = await finalizeOne(fresh[0]!.id);
+    // Stands for a recording of several GB (the row's size is what the export weighs).
+    const row = await dbs.field.attachments.get(rec.file.id);
+    await dbs.field.attachments.put({ ...row!, size: 3 * 1024 ** 3 });
+    const small = await finalizeOne(fresh[1]!.id);
+
+    const out = await s.usbResults.exportResults();
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.count).toBe(1);
+    expect(out.skipped).toEqual([
+      { resultId: big, reason: '证据文件合计 3.0 GB，超出本次数据包的容量（上限 1.0 GB），请联网上传或另行导出' },
+    ]);
+    const imported = await platform.usb.importResults(new Uint8Array(await out.file.arrayBuffer()));
+    expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[small, 201]]);
+    expect((await s.outbox.list()).find((r) => r.resultId === big)?.state).toBe('waiting');
   });
 });

@@ -14,13 +14,6 @@ export type SavedBundle =
   | { readonly ok: true; readonly saved: boolean; readonly message: string }
   | { readonly ok: false; readonly message: string };
 
-/** A copy on its own ArrayBuffer: IPC and Blob want exactly the bundle's bytes, not a larger backing buffer. */
-function plain(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(bytes.byteLength);
-  out.set(bytes);
-  return out;
-}
-
 function browserPick(): Promise<PickedBundle> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
@@ -55,11 +48,11 @@ export async function pickBundleFile(): Promise<PickedBundle> {
   return { ok: true, bytes: res.value.bytes, name: res.value.name ?? '' };
 }
 
-/** Saves bundle bytes where the inspector chooses (Electron) or as a download (browser). */
-export async function saveBundleFile(bytes: Uint8Array, fileName: string): Promise<SavedBundle> {
+/** Saves a bundle where the inspector chooses (Electron) or as a download (browser). */
+export async function saveBundleFile(file: Blob, fileName: string): Promise<SavedBundle> {
   const api = bridge();
   if (!api) {
-    const url = URL.createObjectURL(new Blob([plain(bytes)], { type: 'application/octet-stream' }));
+    const url = URL.createObjectURL(file.type ? file : new Blob([file], { type: 'application/octet-stream' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = fileName;
@@ -70,7 +63,9 @@ export async function saveBundleFile(bytes: Uint8Array, fileName: string): Promi
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
     return { ok: true, saved: true, message: `已下载 ${fileName}` };
   }
-  const res = await api.saveBundle({ bytes: plain(bytes), suggestedName: fileName.slice(0, 120) });
+  // IPC carries bytes, not Blobs: read once, on its own buffer (the contract caps the size).
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const res = await api.saveBundle({ bytes, suggestedName: fileName.slice(0, 120) });
   if (!res.ok) return { ok: false, message: `保存失败：${res.error.message}` };
   return res.value.saved
     ? { ok: true, saved: true, message: `已保存到 ${res.value.path ?? ''}` }

@@ -94,9 +94,10 @@ export function UsbScreen() {
     try {
       const res = await out.run((o) => services.usbResults.exportResults(o));
       if (!res.ok) return setExported({ ok: false, text: res.error.message });
-      const saved = await services.usbResults.saveFile(res.bytes, res.fileName);
+      const saved = await services.usbResults.saveFile(res.file, res.fileName);
       if (!saved.ok) return setExported({ ok: false, text: saved.message });
-      const skipped = res.skipped.length > 0 ? ` 另有 ${res.skipped.length} 条已暂停的结果未导出。` : '';
+      const reasons = [...new Set(res.skipped.map((k) => k.reason))].join('；');
+      const skipped = res.skipped.length > 0 ? ` 另有 ${res.skipped.length} 条结果未导出：${reasons}。` : '';
       setExported({
         ok: saved.saved,
         text: saved.saved ? exportedText(res.count, saved.message) + skipped : saved.message,

@@ -29,11 +29,12 @@ export interface UsbError {
 export type UsbExportResult =
   | {
       readonly ok: true;
-      readonly bytes: Uint8Array;
+      /** The sealed bundle (a Blob: a recording's bytes never sit whole in the JS heap). */
+      readonly file: Blob;
       readonly fileName: string;
       readonly count: number;
       readonly bundleId: string;
-      /** Results held back (paused: audit log or signature does not hold), with the reason. */
+      /** Results held back (audit log or signature does not hold, or too large for this file), with the reason. */
       readonly skipped: readonly { readonly resultId: string; readonly reason: string }[];
     }
   | { readonly ok: false; readonly error: UsbError };
@@ -49,7 +50,7 @@ export interface UsbResultsService {
   /** Asks the inspector for a bundle file (native dialog in Electron, a file input in the browser). */
   pickFile(): Promise<PickedBundle>;
   /** Saves bundle bytes where the inspector chooses (Electron) or as a download (browser). */
-  saveFile(bytes: Uint8Array, fileName: string): Promise<SavedBundle>;
+  saveFile(file: Blob, fileName: string): Promise<SavedBundle>;
   /** Results that an export would carry now (unsent, not set aside or paused). */
   pendingCount(): Promise<number>;
   exportResults(options?: UsbStepOptions): Promise<UsbExportResult>;

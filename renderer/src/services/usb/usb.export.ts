@@ -16,7 +16,15 @@ import {
 } from '../../../../shared/bundle/index.js';
 import { INDEX_ENTRY, MAX_BUNDLE_RESULTS, attachmentEntryName } from '../../../../shared/bundle/usb-contents.js';
 import type { BundledResult, ResultsIndex } from '../../../../shared/bundle/usb-contents.js';
-import { transparencyRepo, usbBundlesRepo, type OutboxRow } from '../../db/index.js';
+import { MAX_BUNDLE_FILE_BYTES } from '../../../../shared/ipc/contract.js';
+import {
+  mediaChunksRepo,
+  transparencyRepo,
+  usbBundlesRepo,
+  type AttachmentRow,
+  type MediaChunksRepo,
+  type OutboxRow,
+} from '../../db/index.js';
 import { reportBody } from '../../sync/doc-numbers.js';
 import { buildUpload } from '../../sync/push-engine.js';
 import type { Runtime } from '../runtime.js';
@@ -33,6 +41,31 @@ function fileNameAt(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `results-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}.sibundle`;
 }
+
+/** Room kept in a bundle for its index, header and the sealing's per-chunk overhead. */
+const BUNDLE_HEADROOM = 16 * 1024 * 1024;
+
+/**
+ * An attachment as a bundle entry. A recording streams from its sealed chunks, one opened at a time
+ * (its row holds no bytes); a photo or signature is small and goes as it is.
+ */
+async function attachmentEntry(a: AttachmentRow, chunks: MediaChunksRepo): Promise<BundleEntryInput> {
+  const name = attachmentEntryName(a.id);
+  const media = a.media;
+  if (media)
+    return {
+      name,
+      size: a.size,
+      async *read() {
+        for (let i = 0; i < media.chunkCount; i += 1) yield await chunks.read(a.id, i);
+      },
+    };
+  const data = new Uint8Array(await a.blob.arrayBuffer());
+  if (data.length !== a.size) throw new Error(`attachment ${a.id}: stored ${data.length} bytes, recorded ${a.size}`);
+  return { name, data };
+}
+
+const gib = (n: number): string => `${(n / 1024 ** 3).toFixed(1)} GB`;
 
 const cancelled: UsbExportResult = { ok: false, error: { kind: 'cancelled', message: '已取消导出，未生成文件' } };
 
@@ -66,6 +99,8 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
   const skipped: { resultId: string; reason: string }[] = [];
   const bundled: BundledResult[] = [];
   const files: BundleEntryInput[] = [];
+  const chunks = mediaChunksRepo(rt.dbs.field);
+  let carried = 0;
   for (const [i, op] of ops.entries()) {
     if (options.signal?.aborted) return cancelled;
     progress({ step: 'collect', done: i, total: ops.length });
@@ -81,6 +116,17 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
       continue;
     }
     const rows = await attachments.forResult(op.resultId);
+    const bytes = rows.reduce((n, a) => n + a.size, 0);
+    // The file must fit what the platform's import and the save dialog take; a result that would
+    // not fit waits for the network (or the next export) instead of failing the whole file.
+    if (carried + bytes > MAX_BUNDLE_FILE_BYTES - BUNDLE_HEADROOM) {
+      skipped.push({
+        resultId: op.resultId,
+        reason: `证据文件合计 ${gib(bytes)}，超出本次数据包的容量（上限 ${gib(MAX_BUNDLE_FILE_BYTES)}），请联网上传或另行导出`,
+      });
+      continue;
+    }
+    carried += bytes;
     const refs = rows.map((a) => ({
       id: a.id,
       sha256: a.sha256,
@@ -88,19 +134,20 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
       mime: a.mime || 'application/octet-stream',
       uploadUrl: null,
     }));
-    for (const a of rows) {
-      const data = new Uint8Array(await a.blob.arrayBuffer());
-      if (data.length !== a.size)
-        throw new Error(`attachment ${a.id}: stored ${data.length} bytes, recorded ${a.size}`);
-      files.push({ name: attachmentEntryName(a.id), data });
-    }
+    for (const a of rows) files.push(await attachmentEntry(a, chunks));
     bundled.push({
       idempotencyKey: op.opId,
       upload: buildUpload(result, deviceId, { keyId: key.keyId, signature }, refs),
     });
   }
   if (bundled.length === 0)
-    return { ok: false, error: { kind: 'nothing-to-export', message: '没有可导出的检查结果（均已暂停，见待上传）' } };
+    return {
+      ok: false,
+      error: {
+        kind: 'nothing-to-export',
+        message: `没有可导出的检查结果：${[...new Set(skipped.map((k) => k.reason))].join('；')}`,
+      },
+    };
 
   const reply = await generateRecipientKeyPair(true);
   const replyPublicKey = await exportPublicKey(reply.publicKey);
@@ -123,7 +170,9 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
     ...files,
   ];
   const total = entries.reduce((n, e) => n + ('data' in e ? e.data.length : e.size), 0);
-  const parts: Uint8Array[] = [];
+  // Each sealed part goes into a Blob at once: Chromium keeps large Blobs out of the JS heap (on
+  // disk past its memory limit), so a bundle carrying a recording never sits in memory twice.
+  const parts: Blob[] = [];
   let sealed = 0;
   let bundleId = '';
   for await (const part of sealBundle(entries, {
@@ -135,16 +184,11 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
   })) {
     if (options.signal?.aborted) return cancelled;
     if (parts.length === 0) bundleId = headerBundleId(part);
-    parts.push(part);
+    parts.push(new Blob([part as Uint8Array<ArrayBuffer>]));
     sealed += part.length;
     progress({ step: 'seal', done: Math.min(sealed, total), total });
   }
-  const bytes = new Uint8Array(sealed);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
+  const file = new Blob(parts, { type: 'application/octet-stream' });
   const now = rt.now();
   const resultIds = bundled.map((b) => b.upload.payload.resultId);
   await usbBundlesRepo(rt.dbs.field).recordExport(
@@ -167,10 +211,10 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
       at: now.toISOString(),
       kind: 'results.exported',
       subjectId: bundleId,
-      detail: { bundleId, resultIds: resultIds.join(','), count: resultIds.length, bytes: bytes.length },
+      detail: { bundleId, resultIds: resultIds.join(','), count: resultIds.length, bytes: file.size },
     },
   );
-  return { ok: true, bytes, fileName: fileNameAt(now), count: bundled.length, bundleId, skipped };
+  return { ok: true, file, fileName: fileNameAt(now), count: bundled.length, bundleId, skipped };
 }
 
 /** The bundle id from the clear header the sealer yields first (magic, version, length, JSON). */
