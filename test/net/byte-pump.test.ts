@@ -43,12 +43,20 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 /** The worker run in-process: messages cross asynchronously and in order, as postMessage does. */
 class InProcessPump implements PumpLike {
   readonly sent: ToPump[] = [];
+  /** Resolves once the pump has said how a body ended (and the message has been delivered). */
+  readonly settled: Promise<void>;
+  private onSettled!: () => void;
   private readonly messages: ((e: MessageEvent<unknown>) => void)[] = [];
   private readonly errors: ((e: ErrorEvent) => void)[] = [];
   private readonly handle = pumpHandler((m: FromPump) =>
-    setTimeout(() => this.messages.forEach((l) => l({ data: m } as MessageEvent<unknown>))),
+    setTimeout(() => {
+      this.messages.forEach((l) => l({ data: m } as MessageEvent<unknown>));
+      if (m.type === 'end' || m.type === 'error') this.onSettled();
+    }),
   );
-  constructor(private readonly broken = false) {}
+  constructor(private readonly broken = false) {
+    this.settled = new Promise((resolve) => (this.onSettled = resolve));
+  }
   postMessage(m: ToPump): void {
     this.sent.push(m);
     if (this.broken) setTimeout(() => this.errors.forEach((l) => l({ message: 'no worker' } as ErrorEvent)));
@@ -87,8 +95,12 @@ describe('the byte pump', () => {
   });
 
   it('a cut connection: every byte that arrived is handed on, then the body fails', async () => {
-    const f = pumpFetch(() => new InProcessPump());
-    const got = await readAll(await f.fetch(`${base}/cut`));
+    const pump = new InProcessPump();
+    const f = pumpFetch(() => pump);
+    const res = await f.fetch(`${base}/cut`);
+    // Nothing is read until the pump has seen the cut: the bytes before it must still be there.
+    await pump.settled;
+    const got = await readAll(res);
     expect(got.bytes).toBe(CUT);
     expect(got.error).toBeInstanceOf(TypeError);
     f.close();

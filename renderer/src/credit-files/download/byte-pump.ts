@@ -70,7 +70,44 @@ interface Pending {
   readonly reject: (e: unknown) => void;
   /** The request again through the plain fetch (the pump failed before answering). */
   readonly fallback: () => Promise<Response>;
-  stream: ReadableStreamDefaultController<Uint8Array> | null;
+  /** The head has come: the body is being streamed. */
+  streaming: boolean;
+  /**
+   * Chunks not yet read. They are kept here rather than in the stream's own queue because erroring
+   * a stream throws its queue away: the bytes before a drop must still be read.
+   */
+  readonly chunks: Uint8Array[];
+  /** How the body ended (null: not yet); given to the reader once every chunk is read. */
+  ended: { readonly error: unknown } | 'end' | null;
+  wake: (() => void) | null;
+}
+
+/** The body of a pumped response: the chunks in order, then its end or its failure. */
+function pumpedBody(p: Pending, cancel: () => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        while (p.chunks.length === 0 && p.ended === null) await new Promise<void>((resolve) => (p.wake = resolve));
+        p.wake = null;
+        const next = p.chunks.shift();
+        if (next) controller.enqueue(next);
+        else if (p.ended === 'end') controller.close();
+        else controller.error(p.ended!.error);
+      },
+      cancel,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** Ends a pumped body (after the chunks already there) or fails the request that has no head yet. */
+function settle(p: Pending, ended: { readonly error: unknown } | 'end'): void {
+  if (!p.streaming) {
+    if (ended !== 'end') p.reject(ended.error);
+    return;
+  }
+  p.ended = ended;
+  p.wake?.();
 }
 
 /** A `fetch` whose responses the pump reads; the plain fetch when the pump cannot be started or fails. */
@@ -86,22 +123,18 @@ export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close()
     const p = pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'head') {
-      const body = new ReadableStream<Uint8Array>({
-        start: (controller) => {
-          p.stream = controller;
-        },
-        cancel: () => {
-          pending.delete(msg.id);
-          pump?.postMessage({ type: 'cancel', id: msg.id });
-        },
+      p.streaming = true;
+      const body = pumpedBody(p, () => {
+        pending.delete(msg.id);
+        pump?.postMessage({ type: 'cancel', id: msg.id });
       });
       p.resolve(new Response(body, { status: msg.status, headers: msg.headers }));
-    } else if (msg.type === 'chunk') p.stream?.enqueue(msg.bytes);
-    else {
+    } else if (msg.type === 'chunk') {
+      p.chunks.push(msg.bytes);
+      p.wake?.();
+    } else {
       pending.delete(msg.id);
-      if (msg.type === 'end') p.stream?.close();
-      else if (p.stream) p.stream.error(new TypeError(msg.message));
-      else p.reject(new TypeError(msg.message));
+      settle(p, msg.type === 'end' ? 'end' : { error: new TypeError(msg.message) });
     }
   };
   const fail = (): void => {
@@ -110,7 +143,7 @@ export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close()
     pump = null;
     for (const [id, p] of pending) {
       pending.delete(id);
-      if (p.stream) p.stream.error(new TypeError('下载线程出错'));
+      if (p.streaming) settle(p, { error: new TypeError('下载线程出错') });
       else p.fallback().then(p.resolve, p.reject);
     }
   };
@@ -137,7 +170,15 @@ export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close()
     const id = nextId++;
     const url = input instanceof Request ? input.url : String(input);
     return new Promise<Response>((resolve, reject) => {
-      pending.set(id, { resolve, reject, fallback: () => plain(input, init), stream: null });
+      pending.set(id, {
+        resolve,
+        reject,
+        fallback: () => plain(input, init),
+        streaming: false,
+        chunks: [],
+        ended: null,
+        wake: null,
+      });
       signal?.addEventListener(
         'abort',
         () => {
@@ -145,8 +186,9 @@ export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close()
           if (!p) return;
           pending.delete(id);
           worker.postMessage({ type: 'cancel', id });
-          if (p.stream) p.stream.error(signal.reason);
-          else reject(signal.reason as unknown);
+          // An abort drops what was not read yet: the caller wants nothing more of this body.
+          p.chunks.length = 0;
+          settle(p, { error: signal.reason });
         },
         { once: true },
       );
