@@ -123,8 +123,9 @@ async function run(start: {
           localLines: (bytes, header, at, chunkBase, limit, gzip) =>
             prepareMember(bytes, header, at, seal, chunkBase, limit, gzip, sink ?? undefined),
         });
-  // The snapshot's bytes are read on a thread of their own (byte-pump.ts); the plain fetch without workers.
-  const pump = typeof Worker === 'undefined' ? null : pumpFetch(spawnBytePump);
+  // The snapshot's bytes are read on a thread of their own (byte-pump.ts), started now so that it is
+  // up by the first snapshot request; the plain fetch without workers or without the station key.
+  const pump = typeof Worker === 'undefined' || !start.cacheKey ? null : pumpFetch(spawnBytePump, true);
   const enterpriseFeed =
     pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal, ...(sink ? { timings: sink } : {}) });
   let done: FromWorker;

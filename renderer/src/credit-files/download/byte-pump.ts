@@ -110,8 +110,11 @@ function settle(p: Pending, ended: { readonly error: unknown } | 'end'): void {
   p.wake?.();
 }
 
-/** A `fetch` whose responses the pump reads; the plain fetch when the pump cannot be started or fails. */
-export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close(): void } {
+/**
+ * A `fetch` whose responses the pump reads; the plain fetch when the pump cannot be started or fails.
+ * `prestart`: start the pump now, so its start-up overlaps whatever comes before the first request.
+ */
+export function pumpFetch(spawn: () => PumpLike, prestart = false): { fetch: typeof fetch; close(): void } {
   const plain: typeof fetch = (input, init) => fetch(input, init);
   let pump: PumpLike | null = null;
   let broken = false;
@@ -161,6 +164,8 @@ export function pumpFetch(spawn: () => PumpLike): { fetch: typeof fetch; close()
     }
     return pump;
   };
+
+  if (prestart) started();
 
   const viaPump: typeof fetch = (input, init) => {
     const worker = started();
