@@ -36,6 +36,23 @@ const GZIP_LEVEL = 9;
  * still one valid gzip file.
  */
 export const SNAPSHOT_MEMBER_LINES = 5000;
+/** The smallest member the tapering end of the file splits into (see memberPlan). */
+const TAIL_MEMBER_LINES = 250;
+
+/**
+ * Lines per member for `records` records: full members, then the last full member's worth split in
+ * halves down to about TAIL_MEMBER_LINES. The client imports a member as soon as its bytes are in,
+ * except that the last one waits for the whole file; what it still has to do after the last byte
+ * is then a few hundred records, not a full member.
+ */
+export function memberPlan(records: number, perMember: number): number[] {
+  const plan: number[] = [];
+  let rest = records;
+  for (; rest > perMember; rest -= perMember) plan.push(perMember);
+  for (; rest > 2 * TAIL_MEMBER_LINES; rest -= Math.ceil(rest / 2)) plan.push(Math.ceil(rest / 2));
+  if (rest > 0) plan.push(rest);
+  return plan;
+}
 const gzipAsync = promisify(gzip);
 
 /** The simulator keeps snapshots beside the uploads, in its data directory. */
@@ -101,7 +118,10 @@ async function build(p: Platform): Promise<SnapshotManifest> {
   const epoch = Number(getMeta(p.db, 'purgeEpoch') ?? '0');
   const tmp = join(dir, `building-${process.pid}-${Date.now()}.tmp`);
   const hash = createHash('sha256');
-  const perMember = p.snapshotMemberLines ?? SNAPSHOT_MEMBER_LINES;
+  const live = p.db
+    .prepare('SELECT COUNT(*) AS n FROM enterprises WHERE deleted = 0 AND json IS NOT NULL AND seq <= ?')
+    .get(head) as { n: number };
+  const plan = memberPlan(live.n, p.snapshotMemberLines ?? SNAPSHOT_MEMBER_LINES);
   const members: SnapshotMember[] = [];
   let bytes = 0;
   let records = 0;
@@ -127,7 +147,7 @@ async function build(p: Platform): Promise<SnapshotManifest> {
     for (const { seq, line } of lines(p, head)) {
       batch.push(line);
       lastSeq = seq;
-      if (batch.length === perMember) await flush();
+      if (batch.length === (plan[members.length] ?? Infinity)) await flush();
     }
     // An empty scope still gets one (empty) member, so the file is never zero bytes.
     if (batch.length > 0 || members.length === 0) await flush();

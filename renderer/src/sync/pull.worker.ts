@@ -26,6 +26,7 @@ import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from '../credit-f
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './pull-messages.js';
 import { feedPool, type FeedPool, type FeedWorkerLike } from '../credit-files/import/feed-pool.js';
 import { prepareMember } from '../credit-files/import/snapshot-import.js';
+import { pumpFetch, type PumpLike } from '../credit-files/download/byte-pump.js';
 
 /**
  * Feed workers preparing pages in parallel. The pull asks for at most two pages at once (the one it
@@ -33,6 +34,12 @@ import { prepareMember } from '../credit-files/import/snapshot-import.js';
  * has failed, pages are prepared on this thread.
  */
 const FEED_WORKERS = 2;
+function spawnBytePump(): PumpLike {
+  return new Worker(new URL('../credit-files/download/byte-pump.worker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as PumpLike;
+}
+
 function spawnFeedWorker(): FeedWorkerLike {
   return new Worker(new URL('../credit-files/import/feed.worker.ts', import.meta.url), {
     type: 'module',
@@ -116,6 +123,9 @@ async function run(start: {
           localLines: (bytes, header, at, chunkBase, limit, gzip) =>
             prepareMember(bytes, header, at, seal, chunkBase, limit, gzip, sink ?? undefined),
         });
+  // The snapshot's bytes are read on a thread of their own (byte-pump.ts), started now so that it is
+  // up by the first snapshot request; the plain fetch without workers or without the station key.
+  const pump = typeof Worker === 'undefined' || !start.cacheKey ? null : pumpFetch(spawnBytePump, true);
   const enterpriseFeed =
     pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal, ...(sink ? { timings: sink } : {}) });
   let done: FromWorker;
@@ -138,7 +148,7 @@ async function run(start: {
           ? {
               snapshot: {
                 http,
-                fetch: { baseUrl: () => start.baseUrl, tokens },
+                fetch: { baseUrl: () => start.baseUrl, tokens, ...(pump ? { fetch: pump.fetch } : {}) },
                 store: snapshotRepo(dbs.cache),
                 seal,
                 ...(pool ? { prepare: pool.prepareLines } : {}),
@@ -171,6 +181,7 @@ async function run(start: {
   // on it), and whatever the closing does: the app must always hear the outcome.
   try {
     pool?.close();
+    pump?.close();
     closeDatabases(dbs);
   } finally {
     if (sink) publishTimings(sink.totals);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotManifestSchema, type SnapshotManifest } from '../../../shared/protocol/index.js';
 import { authed, login, sha256Hex, startTemp, type Harness } from '../testkit.js';
 import { parseRange } from './snapshot.js';
+import { memberPlan } from '../snapshot-build.js';
 
 let h: Harness;
 let call: ReturnType<typeof authed>;
@@ -74,6 +75,15 @@ describe('credit-file snapshot protocol', () => {
     expect(SnapshotManifestSchema.safeParse(gap).success).toBe(false);
     const short = { ...manifest, members: manifest.members.slice(0, -1) };
     expect(SnapshotManifestSchema.safeParse(short).success).toBe(false);
+  });
+
+  it('members taper at the end of the file, so the import left after the last byte is small', () => {
+    expect(memberPlan(50_000, 5000)).toEqual([...Array<number>(9).fill(5000), 2500, 1250, 625, 313, 312]);
+    expect(memberPlan(5001, 5000)).toEqual([5000, 1]);
+    expect(memberPlan(600, 250)).toEqual([250, 250, 100]); // members this small do not taper
+    expect(memberPlan(0, 5000)).toEqual([]);
+    // The served file follows the plan (its two invalid records are lines too).
+    expect(manifest.members.map((m) => m.records)).toEqual(memberPlan(602, 250));
   });
 
   it('serves the stored bytes untouched: no Content-Encoding, strong ETag, Accept-Ranges', async () => {

@@ -13,6 +13,9 @@ import { ConnectionDropped, HttpError, json } from '../http.js';
 import { currentSnapshot, snapshotFile } from '../snapshot-build.js';
 import type { Platform } from '../state.js';
 
+/** How long a dropped response's last bytes get to reach the client before its socket is destroyed. */
+const DROP_LINGER_MS = 250;
+
 export async function snapshotManifest(p: Platform, ctx: Ctx): Promise<Reply> {
   requireInspector(p, ctx);
   return json(200, await currentSnapshot(p));
@@ -81,8 +84,11 @@ export async function snapshotBytes(p: Platform, ctx: Ctx): Promise<Reply | null
     stream.pipe(ctx.res, { end: cut < 0 });
   });
   if (cut >= 0) {
-    // Let the bytes written so far reach the client before the socket goes.
+    // Let the bytes written so far reach the client before the socket goes: on loopback they and
+    // the reset would otherwise arrive together, and a browser errors the body without handing on
+    // the bytes still in its buffers (a real link spaces them by the time the bytes take to cross).
     await new Promise<void>((resolve) => ctx.res.write('', () => resolve()));
+    await new Promise<void>((resolve) => setTimeout(resolve, DROP_LINGER_MS));
     ctx.req.socket.destroy();
     throw new ConnectionDropped('fault: drop-mid-body (snapshot)');
   }

@@ -10,7 +10,7 @@ import type { EnterpriseFeedFetcher, PageHeader, PageResult } from './enterprise
 import type { PullProgressPort } from '../pull-progress.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { chunksPerPage } from '../import/enterprise-seal.js';
-import { pullSnapshot, wantsSnapshot, type SnapshotDeps } from './pull-snapshot.js';
+import { pullSnapshot, startSnapshot, wantsSnapshot, type SnapshotDeps } from './pull-snapshot.js';
 
 const MAX_RESTARTS = 2;
 /** The feed answered 410 and the snapshot is there: the stream starts again from the snapshot. */
@@ -54,17 +54,19 @@ export function enterprisePull(d: EnterprisePullDeps): {
     signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal,
   };
   const pages = pageRequests(deps);
+  const snapshot = d.snapshot && d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
+  /** The snapshot pull, started at once (see startSnapshot) when this is an initial download. */
+  let early: ReturnType<typeof startSnapshot> | null = null;
   // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
   // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
-  // An initial download through a snapshot asks for no page up front: the snapshot covers them.
-  // A pull that failed or was cancelled before this resolves asks for nothing (run() is never called).
-  const head = d.repo
-    .verifyKey()
-    .then(async () =>
-      controller.signal.aborted || (d.snapshot && (await wantsSnapshot(d.repo, d.snapshot.store)))
-        ? null
-        : firstPage(d, pages),
-    );
+  // An initial download through a snapshot asks for no page up front: the snapshot covers them,
+  // and it starts now. A pull that failed or was cancelled before this resolves asks for nothing.
+  const head = d.repo.verifyKey().then(async () => {
+    if (controller.signal.aborted) return null;
+    if (!snapshot || !(await wantsSnapshot(d.repo, snapshot.store))) return firstPage(d, pages);
+    if (!controller.signal.aborted) early = startSnapshot(deps, snapshot);
+    return null;
+  });
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {
@@ -73,9 +75,10 @@ export function enterprisePull(d: EnterprisePullDeps): {
         let first = await head;
         for (let restarts = 0; ; restarts += 1) {
           let continuing = false;
-          if (first === null && d.snapshot) {
-            const snapshot = d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
-            const outcome = await pullSnapshot(deps, snapshot, tracker);
+          if (first === null && snapshot) {
+            const started = early;
+            early = null;
+            const outcome = started ? await started.attach(tracker) : await pullSnapshot(deps, snapshot, tracker);
             if (typeof outcome === 'object') return outcome.error;
             continuing = outcome === 'imported';
             first = await firstPage(deps, pages);

@@ -16,6 +16,7 @@ import type { PullProgressPort } from '../pull-progress.js';
 import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
+import { DeferredProgress } from './deferred-progress.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
 const MAX_ATTEMPTS = 3;
@@ -63,6 +64,27 @@ async function fetchManifest(s: SnapshotDeps, signal?: AbortSignal): Promise<Sna
   // A platform without snapshots (or one not ready) leaves the download to the paged feed.
   if (res.error.kind === 'http' && [404, 405, 501, 503].includes(res.error.status)) return null;
   return res.error;
+}
+
+/**
+ * Starts the snapshot pull now, before the pull reaches the credit files: the manifest and the file
+ * come down (and members are imported) while reference data and tasks are still fetched, so those
+ * round trips do not leave the link idle. Its progress waits for `attach`, which hands over the
+ * pull's tracker and returns the outcome.
+ */
+export function startSnapshot(
+  d: PullContext,
+  s: SnapshotDeps,
+): { attach(tracker: PullProgressPort): Promise<SnapshotOutcome> } {
+  const progress = new DeferredProgress();
+  const outcome = pullSnapshot(d, s, progress);
+  outcome.catch(() => undefined); // awaited by attach; never unhandled when an earlier phase fails
+  return {
+    attach(tracker) {
+      progress.attach(tracker);
+      return outcome;
+    },
+  };
 }
 
 type RunOutcome =

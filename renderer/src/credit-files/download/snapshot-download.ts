@@ -1,25 +1,26 @@
 /**
- * Downloading the credit-file snapshot with HTTP Range, a few MiB per request. Every part is sealed
- * and stored with the new byte count before the next request, and whatever arrived of a part the
- * link dropped in the middle of is stored too: a dropped link or an app restart resumes at exactly
- * the stored byte count. If-Range carries the file's ETag, so a file the platform replaced meanwhile
+ * Downloading the credit-file snapshot with HTTP Range: one request for every byte still missing,
+ * its body sealed and stored part by part (with the new byte count) as it arrives, and whatever
+ * arrived of a part the link dropped in the middle of is stored too: a dropped link or an app
+ * restart resumes at exactly the stored byte count with a new Range request. If-Range carries the file's ETag, so a file the platform replaced meanwhile
  * comes back whole (200) instead of being glued onto the old bytes: then the download is discarded.
  * Each time stored bytes grow, `check` sees them: it verifies every member now complete against
  * its own hash (and hands it on to the import); a member that fails makes the download forget the
- * bytes from that member on and fetch them again. The SHA-256 of the whole file is checked at the
- * end, before the snapshot counts as complete.
+ * bytes from that member on and fetch them again. The SHA-256 of the whole file, computed as the
+ * parts are stored, is checked at the end, before the snapshot counts as complete.
  */
+import { createSHA256 } from 'hash-wasm';
 import { platformEndpoint, type SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../../db/index.js';
 import type { HttpError, TokenProvider } from '../../platform/http.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 
 /**
- * Bytes per Range request: large enough that request overhead vanishes (28 requests for 200,000
- * credit files), small enough that a part which must come again (a cut response whose bytes did
- * not all reach the page) costs little on a weak link.
+ * Bytes per stored part: the import sees a member only once the part that completes it is stored,
+ * so small parts keep the import close behind the link (a member is ~0.7 MB); large enough that
+ * the per-part seal and transaction stay negligible.
  */
-export const SNAPSHOT_PART_BYTES = 1024 * 1024;
+export const SNAPSHOT_PART_BYTES = 256 * 1024;
 /** Consecutive failed requests without a single new byte before the download gives up for now. */
 const MAX_FRUITLESS = 4;
 /** Members refetched after failing their hash before the download is discarded as corrupt. */
@@ -46,7 +47,7 @@ export interface SnapshotFetchOptions {
 }
 
 export type DownloadOutcome =
-  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: true }
   /** The stored bytes were thrown away: the file changed, vanished, or failed its hash. */
   | { readonly ok: false; readonly discarded: 'replaced' | 'corrupt' }
   | { readonly ok: false; readonly error: HttpError };
@@ -59,16 +60,6 @@ function resolveUrl(base: string, url: string): string {
   return /^https?:\/\//.test(url) ? url : platformEndpoint(base, url);
 }
 
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -76,9 +67,75 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Reads a response body on its own, so the link never waits for what is done with the bytes. */
+class BodyPump {
+  private readonly queue: Uint8Array[] = [];
+  private queued = 0;
+  private wake: (() => void) | null = null;
+  /** Every byte has been read (`failure`: the body ended early, e.g. the link dropped). */
+  ended = false;
+  failure: unknown = null;
+  /** Bytes read from this body so far. */
+  total = 0;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly done: Promise<void>;
+
+  constructor(body: ReadableStream<Uint8Array>) {
+    this.reader = body.getReader();
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        const { done, value } = await this.reader.read();
+        if (done) break;
+        this.queue.push(value);
+        this.queued += value.byteLength;
+        this.total += value.byteLength;
+        this.wake?.();
+      }
+    } catch (e) {
+      this.failure = e;
+    }
+    this.ended = true;
+    this.wake?.();
+  }
+
+  /** Waits until `bytes` are queued or the body ended; then takes up to `bytes` (empty: nothing more). */
+  async take(bytes: number): Promise<Uint8Array> {
+    while (this.queued < bytes && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    const size = Math.min(bytes, this.queued);
+    const out = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const head = this.queue[0]!;
+      const n = Math.min(head.byteLength, size - at);
+      out.set(head.subarray(0, n), at);
+      at += n;
+      if (n === head.byteLength) this.queue.shift();
+      else this.queue[0] = head.subarray(n);
+    }
+    this.queued -= size;
+    return out;
+  }
+
+  /** Stops reading (the bytes still queued are dropped) and waits for the reader to let go. */
+  async cancel(): Promise<void> {
+    await this.reader.cancel().catch(() => undefined);
+    await this.done;
+  }
+}
+
 /**
  * Brings the stored download of `manifest` to its full length and verifies it. Starts from the
  * stored bytes when the stored download is the same file; otherwise from byte 0.
+ *
+ * One Range request asks for everything still missing, so the link is never idle for a round trip
+ * between parts; the body is read as fast as it comes while each `partBytes` of it is sealed and
+ * stored and handed to `check` (the import) behind it. The file's SHA-256 is computed as the parts
+ * are stored, so the whole-file check costs nothing once the last byte is in.
  */
 export async function downloadSnapshot(
   o: SnapshotFetchOptions,
@@ -93,11 +150,18 @@ export async function downloadSnapshot(
   const timings = o.timings ?? NO_TIMINGS;
   const etag = `"${manifest.sha256}"`;
   const url = resolveUrl(o.baseUrl(), manifest.url);
+  const hasher = await createSHA256();
   let row = await repo.current();
   let parts: Uint8Array[] = [];
   if (row && row.manifest.sha256 === manifest.sha256) parts = await repo.openParts();
   else row = await repo.begin(manifest);
   let received = row.received;
+  /** The running hash covers the stored parts (bytes stored before this run are hashed once, here). */
+  const rehash = () => {
+    hasher.init();
+    for (const p of parts) hasher.update(p);
+  };
+  rehash();
   progress(received, manifest.bytes);
   const t0 = performance.now();
   let fruitless = 0;
@@ -106,6 +170,7 @@ export async function downloadSnapshot(
     const sealed = await repo.sealPart(manifest.sha256, parts.length, bytes);
     await repo.append(manifest.sha256, received, bytes.byteLength, sealed);
     parts.push(bytes);
+    hasher.update(bytes);
     received += bytes.byteLength;
     progress(received, manifest.bytes);
   };
@@ -141,6 +206,7 @@ export async function downloadSnapshot(
       at += p.byteLength;
     }
     parts = keep;
+    rehash();
     // The bytes before the failed member were fine: store them again from memory, not the network.
     if (bad > received) await store(before.subarray(received));
     progress(received, manifest.bytes);
@@ -149,13 +215,14 @@ export async function downloadSnapshot(
   if ((await verify()) === 'corrupt') return { ok: false, discarded: 'corrupt' };
   while (received < manifest.bytes) {
     if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
-    const end = Math.min(received + partBytes, manifest.bytes) - 1;
+    const from = received;
+    const end = manifest.bytes - 1;
     const token = o.tokens.accessToken();
     let res: Response;
     try {
       res = await doFetch(url, {
         headers: {
-          Range: `bytes=${received}-${end}`,
+          Range: `bytes=${from}-${end}`,
           'If-Range': etag,
           ...(token ? { Authorization: `Bearer ${token}` } : {}),
         },
@@ -203,57 +270,54 @@ export async function downloadSnapshot(
       };
     }
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
-    if (!range || Number(range[1]) !== received || Number(range[3]) !== manifest.bytes) {
+    if (!range || Number(range[1]) !== from || Number(range[3]) !== manifest.bytes || !res.body) {
       await res.body?.cancel();
       await repo.discard();
       return { ok: false, discarded: 'replaced' };
     }
-    // Read the part; if the link drops inside it, keep what arrived and ask for the rest next.
-    const got: Uint8Array[] = [];
-    let size = 0;
-    let failure: unknown = null;
-    try {
-      const reader = res.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        got.push(value);
-        size += value.byteLength;
+    // Store the body part by part as it arrives; if the link drops, what arrived is stored too and
+    // the next request asks for the rest.
+    const want = end - from + 1;
+    const body = new BodyPump(res.body);
+    let stop: 'refetch' | 'corrupt' | 'replaced' | null = null;
+    while (!signal?.aborted) {
+      const bytes = await body.take(Math.min(partBytes, manifest.bytes - received));
+      if (bytes.byteLength === 0) break;
+      await store(bytes);
+      const checked = await verify();
+      if (checked !== 'ok') {
+        stop = checked;
+        break;
       }
-    } catch (e) {
-      failure = e;
+      if (body.total > want) {
+        stop = 'replaced';
+        break;
+      }
     }
-    const want = end - received + 1;
-    if (size > want) {
+    if (stop !== null || signal?.aborted || body.total > want) await body.cancel();
+    if (stop === 'corrupt') return { ok: false, discarded: 'corrupt' };
+    if (stop === 'replaced' || body.total > want) {
       await repo.discard();
       return { ok: false, discarded: 'replaced' };
     }
-    if (size > 0) {
-      await store(concat(got, size));
-      const checked = await verify();
-      if (checked === 'corrupt') return { ok: false, discarded: 'corrupt' };
-      if (checked === 'refetch') continue;
-    }
-    if (failure === null && size === want) {
-      fruitless = 0;
-      continue;
-    }
+    if (stop === 'refetch') continue;
+    if (received >= manifest.bytes) break;
     if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
-    fruitless = size > 0 ? 0 : fruitless + 1;
-    if (fruitless >= MAX_FRUITLESS) return { ok: false, error: networkError(failure ?? new Error('连接提前结束')) };
+    fruitless = body.total > 0 ? 0 : fruitless + 1;
+    if (fruitless >= MAX_FRUITLESS)
+      return { ok: false, error: networkError(body.failure ?? new Error('连接提前结束')) };
     await sleep(o.retryDelayMs ?? 500);
   }
   const t1 = performance.now();
   timings.add('snapshotDownloadMs', t1 - t0);
   timings.add('bytes', received);
-  const bytes = concat(parts, received);
-  const verified = (await sha256Hex(bytes)) === manifest.sha256;
+  const verified = hasher.digest('hex') === manifest.sha256;
   timings.add('snapshotVerifyMs', performance.now() - t1);
   if (!verified) {
     await repo.discard();
     return { ok: false, discarded: 'corrupt' };
   }
-  return { ok: true, bytes };
+  return { ok: true };
 }
 
 function networkError(e: unknown): HttpError {
