@@ -5,8 +5,9 @@
  *
  * A header row in clear (`meta`: counters only, nothing of the credit files) says which state of
  * the cache the index was built from: the summary row's stamp (bumped by every write and never
- * repeated, even after a wipe), live count, next chunk id and station keyId. The blobs are used
- * only when all four still match the summary row; otherwise the caller rebuilds. Each part's AAD
+ * repeated, even after a wipe), live count, next chunk id and station keyId, and the stream's
+ * generation (moved on by a wipe and by a 410 restart). The blobs are used only when all of them
+ * still match; otherwise the caller rebuilds. Each part's AAD
  * names the write it belongs to, its number, the stamp and the total size, so a part of another
  * write, another state or another key fails to open rather than joining a wrong index.
  *
@@ -28,6 +29,8 @@ export interface SearchBlobMeta {
   readonly stamp: number;
   readonly count: number;
   readonly nextChunk: number;
+  /** The enterprise stream's generation (a wipe or a 410 restart moves it on). */
+  readonly generation: number;
   readonly keyId: string;
   readonly write: string;
   readonly parts: number;
@@ -66,15 +69,16 @@ const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.n
 export function searchBlobStore(db: CacheDb): SearchBlobStore {
   /** The summary row's state, or null when the cache holds nothing under the current key. */
   async function current(): Promise<Omit<SearchBlobMeta, 'name' | 'write' | 'parts' | 'bytes'> | null> {
-    const meta = await db.entMeta.get('summary');
+    const [meta, state] = await Promise.all([db.entMeta.get('summary'), db.syncState.get('enterprises')]);
     if (!meta?.keyId || meta.keyId !== cacheKeyOf(db).keyId) return null;
-    return { stamp: meta.stamp, count: meta.count, nextChunk: meta.nextChunk, keyId: meta.keyId };
+    const generation = state?.generation ?? 0;
+    return { stamp: meta.stamp, count: meta.count, nextChunk: meta.nextChunk, generation, keyId: meta.keyId };
   }
 
   return {
     async load() {
       const key = cacheKeyOf(db);
-      const [now, header] = await db.transaction('r', [db.entMeta, db.searchBlobs], () =>
+      const [now, header] = await db.transaction('r', [db.entMeta, db.syncState, db.searchBlobs], () =>
         Promise.all([current(), db.searchBlobs.get('meta')]),
       );
       if (!isMeta(header)) return { ok: false, error: { kind: 'none', message: '尚无检索索引数据' } };
@@ -83,6 +87,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         header.stamp !== now.stamp ||
         header.count !== now.count ||
         header.nextChunk !== now.nextChunk ||
+        header.generation !== now.generation ||
         header.keyId !== now.keyId
       )
         return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
@@ -131,15 +136,15 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         );
         await db.searchBlobs.bulkPut(ids.map((i, k) => ({ name: partName(write, i), sealed: sealed[k]! })));
       }
-      const switched = await db.transaction('rw', [db.entMeta, db.searchBlobs], async () => {
+      const switched = await db.transaction('rw', [db.entMeta, db.syncState, db.searchBlobs], async () => {
         const now = await current();
         const names = (await db.searchBlobs.toCollection().primaryKeys()) as string[];
         const mine = `part:${write}:`;
-        if (!now || now.stamp !== stamp || now.keyId !== key.keyId) {
+        if (!now || now.stamp !== stamp || now.keyId !== key.keyId || now.generation !== before.generation) {
           await db.searchBlobs.bulkDelete(names.filter((n) => n.startsWith(mine)));
           return false;
         }
-        await db.searchBlobs.put({ ...header, count: now.count, nextChunk: now.nextChunk });
+        await db.searchBlobs.put({ ...header, ...now });
         await db.searchBlobs.bulkDelete(names.filter((n) => n.startsWith('part:') && !n.startsWith(mine)));
         return true;
       });
