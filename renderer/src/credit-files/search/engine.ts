@@ -54,7 +54,7 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
 /** Documents of each text column turned into strings per step after a read-back (see text-column.ts). */
-const FILL_STEP = 20_000;
+const FILL_STEP = 5_000;
 
 export interface SearchEngineOptions {
   /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
@@ -141,7 +141,10 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
 
   /** The index from the blobs, when they match the cache as it is now (else false: build it). */
   async function readBack(store: SearchBlobStore): Promise<boolean> {
-    const loaded = await store.load();
+    const loaded = await store.load().catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${message}` } } as const;
+    });
     if (!loaded.ok) {
       if (loaded.error.kind === 'unreadable') log(`${loaded.error.message}；重新建立企业检索索引`);
       return false;
@@ -168,6 +171,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     pendingSave = { index: built, stamp };
     if (saveTimer !== null) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => void startSave(), saveDelayMs);
+    (saveTimer as { unref?: () => void }).unref?.(); // Node (tests): a waiting write never keeps the process alive
   }
 
   function startSave(): Promise<void> {
