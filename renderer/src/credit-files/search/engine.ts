@@ -69,7 +69,7 @@ export interface SearchEngineOptions {
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}): SearchEngine {
-  const { blobs, saveDelayMs = 2000 } = options;
+  const { blobs, saveDelayMs = 5000 } = options;
   const log = options.log ?? ((message: string) => console.warn(message));
   /** Whether this session already tried the blobs (only the first index of a session comes from them). */
   let blobsTried = false;
