@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import {
   enterprisesRepo,
+  PART_BYTES,
   searchBlobStore,
   type Databases,
   type EnterprisesRepo,
@@ -185,5 +186,30 @@ describe('search index blobs', () => {
     expect(await store.save(stamp, [new Uint8Array(16)])).toMatchObject({ ok: false, error: { kind: 'stale' } });
     dbs.cache.setCacheKey(null);
     await expect(store.load()).rejects.toThrow();
+  });
+
+  it('reads back blobs of many parts byte for byte, in batches, and refuses them with one part missing', async () => {
+    await page(1, NAMES.slice(0, 3));
+    // Segments that straddle the part boundaries, 5.6 parts in all (more than one batch; the last part short).
+    const sizes = [5, PART_BYTES - 3, PART_BYTES + 1, 2 * PART_BYTES, Math.floor(PART_BYTES * 1.6)];
+    let seed = 7;
+    const segments = sizes.map((n) =>
+      Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24),
+    );
+    const stamp = await repo.stamp();
+    expect(await store.save(stamp, segments)).toMatchObject({ ok: true });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const joined = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+    segments.reduce((at, seg) => (joined.set(seg, at), at + seg.length), 0);
+    expect(loaded.bytes.length).toBe(joined.length);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(joined))).toBe(true);
+    const names = (await dbs.cache.searchBlobs.toCollection().primaryKeys()).filter((n) => n !== 'meta');
+    expect(names).toHaveLength(6);
+    await dbs.cache.searchBlobs.delete(names.find((n) => n.endsWith(':1'))!);
+    expect(await store.load()).toMatchObject({
+      ok: false,
+      error: { kind: 'unreadable', message: expect.stringMatching(/缺少第 2\/6 块/) },
+    });
   });
 });

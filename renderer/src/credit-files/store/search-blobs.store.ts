@@ -92,9 +92,17 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       )
         return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
       const out = new Uint8Array(header.bytes);
-      for (let first = 0; first < header.parts; first += PARALLEL) {
-        const ids = Array.from({ length: Math.min(PARALLEL, header.parts - first) }, (_, k) => first + k);
-        const rows = await db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
+      const batch = (first: number) =>
+        Array.from({ length: Math.max(0, Math.min(PARALLEL, header.parts - first)) }, (_, k) => first + k);
+      const read = (ids: readonly number[]) =>
+        ids.length === 0 ? null : db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
+      // The next batch is read from the database while this one is opened (both off this thread).
+      let reading = read(batch(0));
+      for (let first = 0; reading; first += PARALLEL) {
+        const ids = batch(first);
+        const rows = await reading;
+        reading = read(batch(first + PARALLEL));
+        reading?.catch(() => undefined); // awaited on the next turn; never unhandled if this one fails
         const opened = await Promise.all(
           ids.map(async (i, k) => {
             const row = rows[k];
