@@ -11,6 +11,7 @@ import { generateUsccs, makeEnterprise } from '../platform/gen/enterprises.js';
 import { createRng } from '../platform/gen/prng.js';
 import { EnterpriseSearchIndex } from '../../renderer/src/credit-files/search/search-index.js';
 import { KeyCollector } from '../../renderer/src/credit-files/search/postings.js';
+import { decodeIndexImage, encodeIndexImage } from '../../renderer/src/credit-files/search/index-image.js';
 import { CODE_COLUMNS, summaryOf } from '../../renderer/src/credit-files/summary-columns.js';
 import type { EntDirRow, EntSearchRow } from '../../renderer/src/db/index.js';
 import type { SearchFilters } from '../../renderer/src/credit-files/search/types.js';
@@ -116,11 +117,39 @@ const chunks = toChunks(rows);
 const collector = new KeyCollector();
 const indexed = chunks.map(({ chunk, dir }) => ({ chunk: EnterpriseSearchIndex.indexChunk(collector, chunk), dir }));
 const t2 = performance.now();
-const index = EnterpriseSearchIndex.assemble(collector, indexed);
+const built = EnterpriseSearchIndex.assemble(collector, indexed);
 const t3 = performance.now();
 console.log(
-  `data ${((t1 - t0) / 1000).toFixed(1)} s; pass one ${(t2 - t1).toFixed(0)} ms; assemble ${(t3 - t2).toFixed(0)} ms; ${index.size} docs`,
+  `data ${((t1 - t0) / 1000).toFixed(1)} s; pass one ${(t2 - t1).toFixed(0)} ms; assemble ${(t3 - t2).toFixed(0)} ms; ${built.size} docs`,
 );
+/**
+ * IMAGE=1: the index as the index blobs hold it (index-image.ts), read back the way a start-up
+ * reads it, and the queries below answered by that copy (their totals compared with the built one).
+ */
+async function throughImage(): Promise<EnterpriseSearchIndex> {
+  const e0 = performance.now();
+  const segments = await encodeIndexImage(built.image());
+  const e1 = performance.now();
+  const bytes = new Uint8Array(segments.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  for (const s of segments) {
+    bytes.set(s, at);
+    at += s.length;
+  }
+  const d0 = performance.now();
+  const image = decodeIndexImage(bytes);
+  const d1 = performance.now();
+  const loaded = EnterpriseSearchIndex.fromImage(image);
+  const d2 = performance.now();
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  const texts = segments.filter((_, i) => i > 0).reduce((n, s) => n + s.length, 0);
+  console.log(
+    `image ${mb(bytes.length)} MB (${mb(texts)} MB after the header); encode ${(e1 - e0).toFixed(0)} ms; ` +
+      `decode ${(d1 - d0).toFixed(0)} ms; derive ${(d2 - d1).toFixed(0)} ms`,
+  );
+  return loaded;
+}
+const index = process.env['IMAGE'] === '1' ? await throughImage() : built;
 void summaryOf;
 const qs = queries(rows);
 const byKind = new Map<string, number[]>();
@@ -136,6 +165,8 @@ for (let round = 0; round <= ROUNDS; round++)
     const ms = performance.now() - s;
     if (round > 0) times[i]!.push(ms);
     totals[i] = a.total;
+    if (round === 0 && index !== built && built.search(q, filters, 50).total !== a.total)
+      throw new Error(`the index read back answers "${q}" unlike the built one`);
   });
 const slow: [number, string][] = [];
 qs.forEach(({ kind, q }, i) => {

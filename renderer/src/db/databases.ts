@@ -25,6 +25,7 @@ import type {
 } from '../credit-files/store/enterprises.rows.js';
 import type { StoredQuarantineRow } from '../credit-files/store/enterprises.store.js';
 import type { CacheKey } from '../credit-files/store/enterprises.seal.js';
+import type { SearchBlobRow } from '../credit-files/store/search-blobs.store.js';
 import type { SnapshotMetaRow, SnapshotPartRow } from './repos/snapshot.repo.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
@@ -91,6 +92,8 @@ export class CacheDb extends Dexie {
   /** v4: the credit-file snapshot download in progress (repos/snapshot.repo.ts). */
   declare snapMeta: Table<SnapshotMetaRow, 'current'>;
   declare snapParts: Table<SnapshotPartRow, number>;
+  /** v5: the search index, sealed, to be read back at unlock (credit-files/store/search-blobs.store.ts). */
+  declare searchBlobs: Table<SearchBlobRow, string>;
   /**
    * The station cache key the credit files are sealed under, in memory only; null until the vault
    * hands it over (then nothing of the credit files can be read or written).

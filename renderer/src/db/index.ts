@@ -16,6 +16,7 @@ export * from './repos/results.repo.js';
 export * from './repos/outbox.repo.js';
 export * from './repos/audit.repo.js';
 export * from '../credit-files/store/enterprises.repo.js';
+export * from '../credit-files/store/search-blobs.store.js';
 export * from './repos/snapshot.repo.js';
 export * from './repos/reference.repo.js';
 export * from './repos/quarantine.repo.js';

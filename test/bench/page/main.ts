@@ -200,6 +200,17 @@ async function baselineDexie(url: string, token: string) {
   });
 }
 
-const api = { login, unlock, sync, firstSearch, queries, baselineRaw, baselineDexie };
+/**
+ * Waits until the search worker has written its index blobs (the app writes them a moment after
+ * the index last changed; the bench quits the browser right after a sync, so it waits for them).
+ * Returns how long the wait took.
+ */
+async function settle(): Promise<number> {
+  const s = performance.now();
+  await search.settle();
+  return performance.now() - s;
+}
+
+const api = { login, unlock, sync, firstSearch, queries, baselineRaw, baselineDexie, settle };
 (globalThis as unknown as { bench: typeof api }).bench = api;
 document.getElementById('status')!.textContent = 'ready';

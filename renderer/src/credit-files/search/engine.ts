@@ -11,12 +11,19 @@
  * index together from the kept keys (pass two: counting and scattering, no hashing). So the index
  * is ready moments after the last page instead of a full build later, and a delta re-indexes only
  * its new chunks.
+ *
+ * Start-up does neither when it can: the first index of a session is read back from the index
+ * blobs (store/search-blobs.store.ts) when they were built from the cache as it is now, so an
+ * unlock costs reading and opening them, not hashing every record again. After every rebuild the
+ * new index is written back to the blobs, once the index has been left alone for a moment.
  */
 import type { EnterprisesRepo } from '../../db/index.js';
 import type { EntDirRow } from '../../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
+import type { SearchBlobStore } from '../../db/index.js';
+import { decodeIndexImage, encodeIndexImage } from './index-image.js';
 
 export interface SearchEngine {
   search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchAnswer>;
@@ -24,6 +31,8 @@ export interface SearchEngine {
   warm(): Promise<void>;
   /** Index chunks as their pages commit (during a sync), so the index is ready when it ends. */
   follow(): void;
+  /** Writes the index blobs now if a write is waiting; resolves when no write is left to do. */
+  settle(): Promise<void>;
   /**
    * Drops the index (names, USCCs, addresses) and, for the worker, the worker with its copy of the
    * station key: after a lock nothing of the credit files stays readable in memory.
@@ -44,8 +53,29 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
+/** Documents of each text column turned into strings per step after a read-back (see text-column.ts). */
+const FILL_STEP = 5_000;
 
-export function createSearchEngine(repo: Repo): SearchEngine {
+export interface SearchEngineOptions {
+  /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
+  readonly blobs?: SearchBlobStore;
+  /** How long the index must stay unchanged before it is written (a sync rebuilds it often). */
+  readonly saveDelayMs?: number;
+  /** Where the engine says why it could not use or write the blobs (it rebuilds; nothing is lost). */
+  readonly log?: (message: string) => void;
+}
+
+/** Lets the thread answer a query between long steps of background work. */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}): SearchEngine {
+  const { blobs, saveDelayMs = 5000 } = options;
+  const log = options.log ?? ((message: string) => console.warn(message));
+  /** Whether this session already tried the blobs (only the first index of a session comes from them). */
+  let blobsTried = false;
+  let pendingSave: { index: EnterpriseSearchIndex; stamp: number } | null = null;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  let saving: Promise<void> = Promise.resolve();
   let index: EnterpriseSearchIndex | null = null;
   let builtStamp = -1;
   let building: Promise<void> | null = null;
@@ -109,7 +139,64 @@ export function createSearchEngine(repo: Repo): SearchEngine {
     }
   }
 
+  /** The index from the blobs, when they match the cache as it is now (else false: build it). */
+  async function readBack(store: SearchBlobStore): Promise<boolean> {
+    const loaded = await store.load().catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${message}` } } as const;
+    });
+    if (!loaded.ok) {
+      if (loaded.error.kind === 'unreadable') log(`${loaded.error.message}；重新建立企业检索索引`);
+      return false;
+    }
+    try {
+      const read = EnterpriseSearchIndex.fromImage(decodeIndexImage(loaded.bytes));
+      index = read;
+      builtStamp = loaded.stamp;
+      void fillText(read);
+      return true;
+    } catch (e) {
+      log(`检索索引数据无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
+      return false;
+    }
+  }
+
+  /** Decodes a read-back index's text in slices while it is the current index (see text-column.ts). */
+  async function fillText(read: EnterpriseSearchIndex): Promise<void> {
+    while (index === read && !read.fillText(FILL_STEP)) await pause();
+  }
+
+  function scheduleSave(built: EnterpriseSearchIndex, stamp: number): void {
+    if (!blobs) return;
+    pendingSave = { index: built, stamp };
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => void startSave(), saveDelayMs);
+    (saveTimer as { unref?: () => void }).unref?.(); // Node (tests): a waiting write never keeps the process alive
+  }
+
+  function startSave(): Promise<void> {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
+    const job = pendingSave;
+    pendingSave = null;
+    if (!job || !blobs) return saving;
+    saving = saving.then(async () => {
+      try {
+        const segments = await encodeIndexImage(job.index.image(), pause);
+        const saved = await blobs.save(job.stamp, segments);
+        if (!saved.ok && saved.error.kind !== 'stale') log(saved.error.message);
+      } catch (e) {
+        log(`检索索引数据未能保存（${e instanceof Error ? e.message : String(e)}）；下次解锁时重新建立索引`);
+      }
+    });
+    return saving;
+  }
+
   async function rebuild(): Promise<void> {
+    if (index === null && blobs && !blobsTried) {
+      blobsTried = true;
+      if (await readBack(blobs)) return;
+    }
     const snap = await repo.directory();
     if (snap.nextChunk <= primedUpTo) {
       // Chunk ids went back: the cache was wiped and filled again. Start over.
@@ -129,6 +216,7 @@ export function createSearchEngine(repo: Repo): SearchEngine {
       }),
     );
     builtStamp = snap.stamp;
+    scheduleSave(index, snap.stamp);
   }
 
   async function ensure(wait: boolean): Promise<void> {
@@ -151,7 +239,13 @@ export function createSearchEngine(repo: Repo): SearchEngine {
       collector = new KeyCollector();
       primedUpTo = 0;
       following = false;
+      blobsTried = false;
+      // The key is gone: a waiting write could not seal anything.
+      if (saveTimer !== null) clearTimeout(saveTimer);
+      saveTimer = null;
+      pendingSave = null;
     },
+    settle: () => startSave(),
     async search(query, filters = {}, limit = 50) {
       await ensure(false);
       return index ? index.search(query, filters, limit) : { hits: [], total: 0, indexed: 0, tookMs: 0 };

@@ -7,6 +7,10 @@
  * only counts and scatters those ids into their lists. No per-key or per-posting JS objects.
  */
 
+import { KeyTable, type KeyTableImage } from './key-table.js';
+
+export { KeyTable };
+
 const EMPTY = new Uint32Array(0);
 
 /**
@@ -36,6 +40,16 @@ export interface Postings {
    * key occurs nowhere (no document can match).
    */
   keyLists(term: string): KeyList[] | null;
+  /** The arrays behind the lists (shared, not copied), to write them to the index blobs. */
+  image(): PostingsImage;
+}
+
+/** Posting lists as arrays: list k is docs/pos[start[k] … start[k+1]), keys numbered by `table`. */
+export interface PostingsImage {
+  readonly table: KeyTableImage;
+  readonly start: Uint32Array;
+  readonly docs: Uint32Array;
+  readonly pos: Uint8Array;
 }
 
 /**
@@ -49,70 +63,6 @@ function posByte(base: number | undefined, i: number): number {
   if (base === POS_NAME) return Math.min(i, POS_NAME_FAR);
   if (base === POS_ADDRESS) return POS_ADDRESS + Math.min(i, POS_ADDRESS_FAR - POS_ADDRESS);
   return POS_UNTRACKED;
-}
-
-/**
- * Key → dense id. Unigrams (one UTF-16 unit) index a direct table; bigrams (two units packed in 32
- * bits) live in an open-addressing hash table with linear probing, grown at half load.
- */
-export class KeyTable {
-  private readonly unigram = new Int32Array(0x10000).fill(-1);
-  private keys = new Uint32Array(1 << 16);
-  private ids = new Int32Array(1 << 16).fill(-1);
-  private mask = (1 << 16) - 1;
-  /** Fibonacci hashing: the product's TOP bits pick the slot (its low bits only mirror the key's). */
-  private shift = 16;
-  private bigrams = 0;
-  size = 0;
-
-  /** The id of a unigram, assigning the next one when new. */
-  unigramId(ch: number): number {
-    let id = this.unigram[ch]!;
-    if (id < 0) {
-      id = this.size++;
-      this.unigram[ch] = id;
-    }
-    return id;
-  }
-
-  /** The id of the bigram (a, b), assigning the next one when new (`add` false: -1 when unknown). */
-  bigramId(a: number, b: number, add = true): number {
-    const key = ((a << 16) | b) >>> 0;
-    let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const id = this.ids[slot]!;
-      if (id < 0) break;
-      if (this.keys[slot] === key) return id;
-      slot = (slot + 1) & this.mask;
-    }
-    if (!add) return -1;
-    const id = this.size++;
-    this.keys[slot] = key;
-    this.ids[slot] = id;
-    if (++this.bigrams * 2 > this.mask) this.grow();
-    return id;
-  }
-
-  knownUnigram(ch: number): number {
-    return this.unigram[ch]!;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const ids = this.ids;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.ids = new Int32Array(ids.length * 2).fill(-1);
-    this.mask = this.keys.length - 1;
-    this.shift -= 1;
-    for (let i = 0; i < keys.length; i++) {
-      const id = ids[i]!;
-      if (id < 0) continue;
-      let slot = Math.imul(keys[i]!, 0x9e3779b1) >>> this.shift;
-      while (this.ids[slot]! >= 0) slot = (slot + 1) & this.mask;
-      this.keys[slot] = keys[i]!;
-      this.ids[slot] = id;
-    }
-  }
 }
 
 /** A growable Int32 buffer (the documents' key ids between the two passes). */
@@ -254,28 +204,43 @@ export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Po
       fill[id] = fill[id]! + 1;
     }
   });
+  return postingsOf({ table: table.image(), start, docs: flat, pos: flatPos }, table);
+}
+
+/**
+ * Posting lists over an image (from assemblePostings, or read back from the index blobs): the
+ * arrays are used as they are. `table` saves rebuilding the key table when it is already at hand.
+ */
+export function postingsOf(img: PostingsImage, table = KeyTable.fromImage(img.table)): Postings {
+  const { start, docs: flat, pos: flatPos } = img;
+  const keys = table.size;
+  if (start.length !== keys + 1 || start[keys] !== flat.length || flatPos.length !== flat.length)
+    throw new RangeError('posting lists: the list bounds do not match the key table and the postings');
+  // A key the table learnt after these lists were assembled (the collector keeps indexing chunks
+  // during a sync) occurs in none of their documents.
+  const idOf = (id: number): number => (id < keys ? id : -1);
+  const unigram = (ch: number): number => idOf(table.knownUnigram(ch));
+  const bigram = (a: number, b: number): number => idOf(table.bigramId(a, b, false));
   const list = (id: number): Uint32Array => (id < 0 ? EMPTY : flat.subarray(start[id]!, start[id + 1]!));
   const keyList = (id: number): KeyList => ({
     docs: flat.subarray(start[id]!, start[id + 1]!),
     pos: flatPos.subarray(start[id]!, start[id + 1]!),
   });
   return {
+    image: () => img,
     keyLists(term) {
       if (term.length === 0) return null;
       const ids =
         term.length === 1
-          ? [table.knownUnigram(term.charCodeAt(0))]
-          : Array.from({ length: term.length - 1 }, (_, i) =>
-              table.bigramId(term.charCodeAt(i), term.charCodeAt(i + 1), false),
-            );
+          ? [unigram(term.charCodeAt(0))]
+          : Array.from({ length: term.length - 1 }, (_, i) => bigram(term.charCodeAt(i), term.charCodeAt(i + 1)));
       return ids.some((id) => id < 0) ? null : ids.map(keyList);
     },
     lookup(term) {
       if (term.length === 0) return EMPTY;
-      if (term.length === 1) return list(table.knownUnigram(term.charCodeAt(0)));
+      if (term.length === 1) return list(unigram(term.charCodeAt(0)));
       const lists: Uint32Array[] = [];
-      for (let i = 1; i < term.length; i++)
-        lists.push(list(table.bigramId(term.charCodeAt(i - 1), term.charCodeAt(i), false)));
+      for (let i = 1; i < term.length; i++) lists.push(list(bigram(term.charCodeAt(i - 1), term.charCodeAt(i))));
       lists.sort((a, b) => a.length - b.length);
       let acc: Uint32Array | null = null;
       for (const l of lists) {

@@ -2,7 +2,7 @@
  * Enterprise search for the app: in a Web Worker when the runtime has one, in-process otherwise
  * (Node tests). The worker is started lazily on the first query or warm-up and kept.
  */
-import { enterprisesRepo, type CacheDb } from '../../db/index.js';
+import { enterprisesRepo, searchBlobStore, type CacheDb } from '../../db/index.js';
 import { createSearchEngine, type SearchEngine } from './engine.js';
 import { FromSearchWorkerSchema, type ToSearchWorker } from './search-messages.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
@@ -15,7 +15,7 @@ export interface SearchClientOptions {
 export function createSearchClient(o: SearchClientOptions): SearchEngine {
   return o.useWorker && typeof Worker !== 'undefined'
     ? workerClient(o.cache)
-    : createSearchEngine(enterprisesRepo(o.cache));
+    : createSearchEngine(enterprisesRepo(o.cache), { blobs: searchBlobStore(o.cache) });
 }
 
 function workerClient(cache: CacheDb): SearchEngine {
@@ -73,6 +73,9 @@ function workerClient(cache: CacheDb): SearchEngine {
     },
     async warm() {
       await ask((id) => ({ type: 'warm', id }));
+    },
+    async settle() {
+      if (worker) await ask((id) => ({ type: 'settle', id }));
     },
     follow() {
       withKey().postMessage({ type: 'follow' } satisfies ToSearchWorker);

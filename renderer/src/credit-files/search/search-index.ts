@@ -23,13 +23,16 @@ import {
   POS_NAME_FAR,
   assemblePostings,
   intersect,
+  postingsOf,
   type DocKeys,
   type DocPart,
   type KeyCollector,
   type Postings,
+  type PostingsImage,
 } from './postings.js';
 import { joinKeys } from './key-join.js';
 import { TopK } from './top-k.js';
+import { ArrayText, PackedText, type TextColumn } from './text-column.js';
 import { usccDigits, usccOrder } from './uscc-order.js';
 
 /** Radix digits per USCC (uscc-order.ts). */
@@ -55,17 +58,37 @@ export interface IndexedChunk {
 
 /** The index's copy of the summary columns (from summary-columns.ts), one entry per live record. */
 interface Columns {
-  readonly text: Record<TextKey, string[]>;
+  readonly text: Record<TextKey, TextColumn>;
   readonly codes: Codes;
 }
 
-export class EnterpriseSearchIndex {
+/** Per-document figures derived from the columns (kept in the image so a load need not read the text). */
+export interface Derived {
   /** Each name's length (saturating), to score a name match without reading the name. */
-  private readonly nameLen: Uint16Array;
+  readonly nameLen: Uint16Array;
   /** The part of a name match's score that depends on the document only: -min(length, 60), +5 when 存续. */
-  private readonly nameBase: Int16Array;
+  readonly nameBase: Int16Array;
   /** The index's distinct regions, and each document's as a position in them (for the region filter). */
-  private readonly regionNames: string[] = [];
+  readonly regionNames: readonly string[];
+  readonly regionOf: Uint32Array;
+}
+
+/**
+ * What an index is made of, all of it needed to answer: the columns, the USCC order and the posting
+ * lists. Everything else the index keeps is derived from these in one pass over the documents.
+ */
+export interface IndexImage {
+  readonly text: Record<TextKey, TextColumn>;
+  readonly codes: Codes;
+  readonly byUscc: Uint32Array;
+  readonly postings: PostingsImage;
+  readonly derived: Derived;
+}
+
+export class EnterpriseSearchIndex {
+  private readonly nameLen: Uint16Array;
+  private readonly nameBase: Int16Array;
+  private readonly regionNames: readonly string[];
   private readonly regionOf: Uint32Array;
   /** Each document's place in USCC order: equal scores rank by USCC, compared as numbers. */
   private readonly usccRank: Uint32Array;
@@ -74,34 +97,55 @@ export class EnterpriseSearchIndex {
     private readonly c: Columns,
     private readonly postings: Postings,
     private readonly byUscc: Uint32Array,
+    private readonly derived: Derived = derive(c),
   ) {
-    const n = c.text.names.length;
-    this.nameLen = new Uint16Array(n);
-    this.nameBase = new Int16Array(n);
-    this.regionOf = new Uint32Array(n);
-    const regionAt = new Map<string, number>();
-    for (let d = 0; d < n; d++) {
-      const r = c.text.regions[d]!;
-      let at = regionAt.get(r);
-      if (at === undefined) {
-        at = this.regionNames.length;
-        regionAt.set(r, at);
-        this.regionNames.push(r);
-      }
-      this.regionOf[d] = at;
-    }
-    this.usccRank = new Uint32Array(n);
+    ({
+      nameLen: this.nameLen,
+      nameBase: this.nameBase,
+      regionNames: this.regionNames,
+      regionOf: this.regionOf,
+    } = derived);
+    this.usccRank = new Uint32Array(byUscc.length);
     for (let i = 0; i < byUscc.length; i++) this.usccRank[byUscc[i]!] = i;
-    const alive = ENTERPRISE_STATUSES.indexOf('存续');
-    for (let d = 0; d < n; d++) {
-      const len = c.text.names[d]!.length;
-      this.nameLen[d] = Math.min(len, 0xffff);
-      this.nameBase[d] = -Math.min(len, 60) + (c.codes.statuses[d] === alive ? 5 : 0);
-    }
   }
 
   get size(): number {
     return this.c.text.usccs.length;
+  }
+
+  /** The index's parts, shared (not copied): to write them to the index blobs. */
+  image(): IndexImage {
+    const { text, codes } = this.c;
+    return { text, codes, byUscc: this.byUscc, postings: this.postings.image(), derived: this.derived };
+  }
+
+  /**
+   * Turns up to `count` more documents of each packed text column into plain strings (an index
+   * read from the blobs; see text-column.ts); true once nothing is left.
+   */
+  fillText(count: number): boolean {
+    let done = true;
+    for (const col of TEXT_COLUMNS) {
+      const t = this.c.text[col.search];
+      if (t instanceof PackedText && !t.fill(count)) done = false;
+    }
+    return done;
+  }
+
+  /** An index from its parts (e.g. read back from the index blobs): no hashing, no assembling. */
+  static fromImage(img: IndexImage): EnterpriseSearchIndex {
+    const n = img.text.usccs.length;
+    const short = [
+      ...TEXT_COLUMNS.filter((col) => img.text[col.search].length !== n).map((col) => col.search),
+      ...CODE_COLUMNS.filter((col) => img.codes[col.search].length !== n).map((col) => col.search),
+      ...(img.byUscc.length === n ? [] : ['byUscc']),
+      ...(img.derived.nameLen.length === n && img.derived.nameBase.length === n && img.derived.regionOf.length === n
+        ? []
+        : ['derived']),
+    ];
+    if (short.length > 0) throw new RangeError(`search index image: ${short.join(', ')} not one entry per document`);
+    const c = { text: img.text, codes: img.codes };
+    return new EnterpriseSearchIndex(c, postingsOf(img.postings), img.byUscc, img.derived);
   }
 
   /** Pass one over a chunk's search row (done once per chunk, e.g. as a sync commits it). */
@@ -145,9 +189,10 @@ export class EnterpriseSearchIndex {
     chunks.forEach(({ chunk }, k) => {
       total += takes[k]?.length ?? chunk.row.usccs.length;
     });
-    const c: Columns = { text: {} as Record<TextKey, string[]>, codes: {} as Codes };
-    for (const col of TEXT_COLUMNS) c.text[col.search] = new Array<string>(total);
-    for (const col of CODE_COLUMNS) c.codes[col.search] = new Uint8Array(total);
+    const text = {} as Record<TextKey, string[]>;
+    const codes = {} as Codes;
+    for (const col of TEXT_COLUMNS) text[col.search] = new Array<string>(total);
+    for (const col of CODE_COLUMNS) codes[col.search] = new Uint8Array(total);
     const digits: Uint16Array | null = chunks.every(({ chunk }) => chunk.digits !== null)
       ? new Uint16Array(total * DIGITS)
       : null;
@@ -160,12 +205,12 @@ export class EnterpriseSearchIndex {
       if (digits !== null && take === null) digits.set(chunk.digits!, at * DIGITS);
       for (const col of TEXT_COLUMNS) {
         const from = row[col.search];
-        const to = c.text[col.search];
+        const to = text[col.search];
         for (let j = 0; j < count; j++) to[at + j] = from[take === null ? j : take[j]!]!;
       }
       for (const col of CODE_COLUMNS) {
         const from = chunk.codes[col.search];
-        const to = c.codes[col.search];
+        const to = codes[col.search];
         if (take === null) to.set(from, at);
         else for (let j = 0; j < count; j++) to[at + j] = from[take[j]!]!;
       }
@@ -177,7 +222,8 @@ export class EnterpriseSearchIndex {
       at += count;
       parts.push({ keys: chunk.keys, take });
     });
-    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(c.text.usccs, digits));
+    const c: Columns = { text: arrayColumns(text), codes };
+    return new EnterpriseSearchIndex(c, assemblePostings(collector.table, parts), usccOrder(text.usccs, digits));
   }
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
@@ -195,7 +241,7 @@ export class EnterpriseSearchIndex {
       for (let d = 0; d < this.size; d++)
         if (pass(d)) {
           total += 1;
-          const len = this.nameLen[d]! < 0xffff ? this.nameLen[d]! : this.c.text.names[d]!.length;
+          const len = this.nameLen[d]! < 0xffff ? this.nameLen[d]! : this.c.text.names.get(d).length;
           if (top.wants(d, FILTER_SCORE - len)) top.offer(d, FILTER_SCORE - len);
         }
     } else if (terms.length === 1 && this.canScanOne(terms[0]!)) {
@@ -223,7 +269,7 @@ export class EnterpriseSearchIndex {
       let hi = this.byUscc.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        const v = u[this.byUscc[mid]!]!;
+        const v = u.get(this.byUscc[mid]!);
         if (v < prefix || (past && v.startsWith(prefix))) lo = mid + 1;
         else hi = mid;
       }
@@ -301,7 +347,7 @@ export class EnterpriseSearchIndex {
     const { nameLen, nameBase } = this;
     let total = 0;
     joinKeys(lists, (d, pos) => {
-      if (prefixSeen && usccs[d]!.startsWith(upper)) return;
+      if (prefixSeen && usccs.get(d).startsWith(upper)) return;
       if (pass && !pass(d)) return;
       const at = pos[0]!;
       if (at < POS_NAME_FAR) {
@@ -346,13 +392,13 @@ export class EnterpriseSearchIndex {
    * no USCC prefix of the document: only the legal representative and the address can hold it.
    */
   private repOrAddressScore(d: number, term: string): number {
-    const rep = this.c.text.legalReps[d]!;
+    const rep = this.c.text.legalReps.get(d);
     const s =
       rep === term
         ? 1500
         : term.length >= 2 && rep.includes(term)
           ? 1200
-          : term.length >= 2 && this.c.text.addresses[d]!.includes(term)
+          : term.length >= 2 && this.c.text.addresses.get(d).includes(term)
             ? 800
             : 0;
     return s > 0 && ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? s + 5 : s;
@@ -383,11 +429,12 @@ export class EnterpriseSearchIndex {
     let hi = this.byUscc.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (u[this.byUscc[mid]!]! < prefix) lo = mid + 1;
+      if (u.get(this.byUscc[mid]!) < prefix) lo = mid + 1;
       else hi = mid;
     }
     const out: number[] = [];
-    for (let i = lo; i < this.byUscc.length && u[this.byUscc[i]!]!.startsWith(prefix); i++) out.push(this.byUscc[i]!);
+    for (let i = lo; i < this.byUscc.length && u.get(this.byUscc[i]!).startsWith(prefix); i++)
+      out.push(this.byUscc[i]!);
     return Uint32Array.from(out).sort();
   }
 
@@ -439,10 +486,43 @@ export class EnterpriseSearchIndex {
   private hit(d: number, matchedIn: MatchField): SearchHit {
     const { text, codes } = this.c;
     const summary = flatSummary((col) =>
-      col.kind === 'text' ? text[col.search][d]! : (col.values[codes[col.search][d]!] ?? col.values[0]!),
+      col.kind === 'text' ? text[col.search].get(d) : (col.values[codes[col.search][d]!] ?? col.values[0]!),
     );
     return { ...summary, matchedIn };
   }
+}
+
+function arrayColumns(text: Record<TextKey, readonly string[]>): Record<TextKey, TextColumn> {
+  const out = {} as Record<TextKey, TextColumn>;
+  for (const col of TEXT_COLUMNS) out[col.search] = new ArrayText(text[col.search]);
+  return out;
+}
+
+/** The per-document figures of `derive` (Derived), from the columns. */
+function derive(c: Columns): Derived {
+  const n = c.text.names.length;
+  const nameLen = new Uint16Array(n);
+  const nameBase = new Int16Array(n);
+  const regionOf = new Uint32Array(n);
+  const regionNames: string[] = [];
+  const regionAt = new Map<string, number>();
+  for (let d = 0; d < n; d++) {
+    const r = c.text.regions.get(d);
+    let at = regionAt.get(r);
+    if (at === undefined) {
+      at = regionNames.length;
+      regionAt.set(r, at);
+      regionNames.push(r);
+    }
+    regionOf[d] = at;
+  }
+  const alive = ENTERPRISE_STATUSES.indexOf('存续');
+  for (let d = 0; d < n; d++) {
+    const len = c.text.names.get(d).length;
+    nameLen[d] = Math.min(len, 0xffff);
+    nameBase[d] = -Math.min(len, 60) + (c.codes.statuses[d] === alive ? 5 : 0);
+  }
+  return { nameLen, nameBase, regionNames, regionOf };
 }
 
 function columnOf(key: CodeKey): CodeSummaryColumn {
@@ -463,14 +543,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** Score bands say where a term matched: USCC ≥ 3000 > name ≥ 1900 > legal rep ≥ 1200 > address 800. */
 function termScore(c: Columns, d: number, term: string, upper = term.toUpperCase()): number {
-  if (c.text.usccs[d]!.startsWith(upper)) return 3000 + upper.length;
-  const name = c.text.names[d]!;
+  if (c.text.usccs.get(d).startsWith(upper)) return 3000 + upper.length;
+  const name = c.text.names.get(d);
   const at = name.indexOf(term);
   if (at >= 0) return (name === term ? 2500 : 2100) - Math.min(at, 40) * 2 - Math.min(name.length, 60);
-  const rep = c.text.legalReps[d]!;
+  const rep = c.text.legalReps.get(d);
   if (rep === term) return 1500;
   if (term.length >= 2 && rep.includes(term)) return 1200;
-  if (term.length >= 2 && c.text.addresses[d]!.includes(term)) return 800;
+  if (term.length >= 2 && c.text.addresses.get(d).includes(term)) return 800;
   return 0;
 }
 

@@ -35,6 +35,8 @@ export const ToSearchWorkerSchema = z.discriminatedUnion('type', [
     limit: z.number().int().positive().max(1000),
   }),
   z.object({ type: z.literal('warm'), id: z.number().int() }),
+  /** Write the index blobs now if a write is waiting; answered with 'ready' once written. */
+  z.object({ type: z.literal('settle'), id: z.number().int() }),
   z.object({ type: z.literal('follow') }),
 ]);
 export type ToSearchWorker = z.infer<typeof ToSearchWorkerSchema>;

@@ -3,9 +3,10 @@
  *
  * Web Worker entry of enterprise search: builds the bigram index off the main thread and answers
  * queries, so typing never freezes the UI; while following a sync it indexes each chunk as its page
- * commits (engine.ts). Opens its own Dexie connection to the cache database by name.
+ * commits (engine.ts). Opens its own Dexie connection to the cache database by name, and keeps the
+ * index in the cache's index blobs between sessions.
  */
-import { CacheDb, enterprisesRepo } from '../../db/index.js';
+import { CacheDb, enterprisesRepo, searchBlobStore } from '../../db/index.js';
 import { createSearchEngine, type SearchEngine } from './engine.js';
 import { FromSearchWorkerSchema, ToSearchWorkerSchema, type FromSearchWorker } from './search-messages.js';
 
@@ -31,7 +32,7 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parsed.data;
   if (msg.type === 'init') {
     cache = new CacheDb(msg.cacheName);
-    engine = createSearchEngine(enterprisesRepo(cache));
+    engine = createSearchEngine(enterprisesRepo(cache), { blobs: searchBlobStore(cache) });
     return;
   }
   if (msg.type === 'key') {
@@ -43,8 +44,8 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   if (!engine) return fail(msg.id, new Error('检索线程尚未初始化'));
-  if (msg.type === 'warm') {
-    engine.warm().then(
+  if (msg.type === 'warm' || msg.type === 'settle') {
+    (msg.type === 'warm' ? engine.warm() : engine.settle()).then(
       () => post({ type: 'ready', id: msg.id }),
       (e: unknown) => fail(msg.id, e),
     );

@@ -18,7 +18,7 @@ export interface CacheKey {
   readonly key: Uint8Array;
 }
 
-export type SealedTable = 'entChunks' | 'entSearch' | 'entDir' | 'entMeta' | 'quarantine' | 'snapParts';
+export type SealedTable = 'entChunks' | 'entSearch' | 'entDir' | 'entMeta' | 'quarantine' | 'snapParts' | 'searchBlobs';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

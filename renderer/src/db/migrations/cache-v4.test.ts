@@ -6,7 +6,7 @@ import { TEST_CACHE_KEY } from '../../testing/builders.js';
 import { cacheV1 } from './cache-v1.js';
 import { cacheV2 } from './cache-v2.js';
 import { cacheV3 } from './cache-v3.js';
-import { CACHE_V4_VERSION } from './cache-v4.js';
+import { CACHE_V4_VERSION, cacheV4 } from './cache-v4.js';
 import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 
 const open: CacheDb[] = [];
@@ -47,7 +47,7 @@ describe('cache v3 → v4 (snapshot download)', () => {
       lastSyncedAt: 'a',
     });
     v3.close();
-    const v4 = new CacheDb(name, undefined, TEST_CACHE_KEY);
+    const v4 = new CacheDb(name, [cacheV1, cacheV2, cacheV3, cacheV4], TEST_CACHE_KEY);
     open.push(v4);
     await v4.open();
     expect(v4.verno).toBe(CACHE_V4_VERSION);

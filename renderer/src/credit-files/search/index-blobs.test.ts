@@ -1,0 +1,215 @@
+/**
+ * The search index blobs through the engine: a new session reads the index back instead of
+ * building it, and answers like the built one; blobs of another state of the cache (a delta, a
+ * wipe, another station key) are never used; damaged or cut-short blobs are logged and the index
+ * is rebuilt, never a crash and never a wrong answer.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
+import {
+  enterprisesRepo,
+  PART_BYTES,
+  searchBlobStore,
+  type Databases,
+  type EnterprisesRepo,
+  type SearchBlobStore,
+} from '../../db/index.js';
+import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
+import { createSearchEngine, type SearchEngine } from './engine.js';
+
+let dbs: Databases;
+let repo: EnterprisesRepo;
+let store: SearchBlobStore;
+beforeEach(() => {
+  dbs = freshDatabases();
+  repo = enterprisesRepo(dbs.cache);
+  store = searchBlobStore(dbs.cache);
+});
+afterEach(() => disposeDatabases(dbs));
+
+const QUERIES = ['海润', '有限公司', '王', '公司 海', makeUscc(7).slice(0, 12), '统一路', '不存在'];
+
+async function page(from: number, names: readonly string[], seq = from): Promise<void> {
+  const changes: EnterpriseChange[] = names.map((name, i) => ({
+    kind: 'upsert',
+    seq: seq + i,
+    enterprise: makeEnterprise(from + i, {
+      name,
+      legalRep: ['王海', '李娜', '张伟'][i % 3]!,
+      address: `山东省威海市环翠区${['统一路', '成山大道', '胜利街'][i % 3]!}${i + 10}号`,
+    }),
+  }));
+  await repo.applyPage({
+    changes,
+    quarantined: [],
+    nextCursor: String(seq + names.length),
+    hasMore: false,
+    total: from + names.length,
+    at: '2026-05-01T00:00:00Z',
+  });
+}
+
+const NAMES = Array.from({ length: 40 }, (_, i) => `${['威海市', '荣成市', '乳山市'][i % 3]!}海润${i}号食品有限公司`);
+
+/** A session that counts how often the engine opened search rows (the work the blobs spare). */
+function session(log: (m: string) => void = () => undefined): { engine: SearchEngine; opened: () => number } {
+  let opened = 0;
+  const counting: EnterprisesRepo = {
+    ...repo,
+    searchRows: (ids) => ((opened += ids.length), repo.searchRows(ids)),
+    searchRowsAfter: (id) => ((opened += 1), repo.searchRowsAfter(id)),
+  };
+  return { engine: createSearchEngine(counting, { blobs: store, log, saveDelayMs: 0 }), opened: () => opened };
+}
+
+async function answers(engine: SearchEngine): Promise<unknown[]> {
+  return Promise.all(QUERIES.map((q) => engine.search(q).then((a) => ({ q, total: a.total, hits: a.hits }))));
+}
+
+/** A first session builds the index and writes the blobs; returns its answers. */
+async function firstSession(): Promise<unknown[]> {
+  const first = session();
+  await first.engine.warm();
+  await first.engine.settle();
+  expect(first.opened()).toBeGreaterThan(0);
+  const want = await answers(first.engine);
+  first.engine.close();
+  return want;
+}
+
+describe('search index blobs', () => {
+  it('a new session reads the index back, opening no search row, and answers exactly like the built one', async () => {
+    await page(1, NAMES);
+    const want = await firstSession();
+    const next = session();
+    await next.engine.warm();
+    expect(await answers(next.engine)).toEqual(want);
+    expect(next.opened()).toBe(0);
+  });
+
+  it('never uses blobs written before a delta: the next session rebuilds and sees the delta', async () => {
+    await page(1, NAMES);
+    await firstSession();
+    await page(100, ['文登区海润新开超市'], 41);
+    const next = session();
+    expect((await next.engine.search('新开')).hits.map((h) => h.uscc)).toEqual([makeUscc(100)]);
+    expect(next.opened()).toBeGreaterThan(0);
+    // It writes the blobs of the new state, which the session after it reads back.
+    await next.engine.settle();
+    const third = session();
+    expect((await third.engine.search('新开')).total).toBe(1);
+    expect(third.opened()).toBe(0);
+  });
+
+  it('never uses blobs of a wiped cache (other station key), even filled again to the same count', async () => {
+    await page(1, NAMES);
+    await firstSession();
+    dbs.cache.setCacheKey({ keyId: 'rotated-station-key', key: new Uint8Array(32).fill(9) });
+    expect((await repo.verifyKey()).ok).toBe(false); // the cache is emptied under the new key
+    await page(
+      1,
+      NAMES.map((n) => n.replace('海润', '金桥')),
+    );
+    // Even were the new stamp to repeat the old one, the blobs are refused before anything is opened.
+    const { stamp } = (await dbs.cache.searchBlobs.get('meta')) as { stamp: number };
+    await dbs.cache.entMeta.update('summary', { stamp });
+    expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'stale' } });
+    const next = session();
+    expect((await next.engine.search('海润')).total).toBe(0);
+    expect((await next.engine.search('金桥')).total).toBe(NAMES.length);
+  });
+
+  it('never uses blobs of a cache emptied and filled again under the same key', async () => {
+    await page(1, NAMES);
+    await firstSession();
+    // Emptied as a failed key check does it (the stream's generation moves on), then filled again
+    // with the same count in the same chunks, under a stamp that happens to repeat the old one.
+    const { stamp } = (await dbs.cache.searchBlobs.get('meta')) as { stamp: number };
+    const c = dbs.cache;
+    await c.transaction('rw', [c.entChunks, c.entSearch, c.entDir, c.entMeta, c.syncState], async () => {
+      await Promise.all([c.entChunks.clear(), c.entSearch.clear(), c.entDir.clear(), c.entMeta.clear()]);
+      await c.syncState.update('enterprises', { generation: 2, cursor: '0' });
+    });
+    repo = enterprisesRepo(c);
+    await page(
+      1,
+      NAMES.map((n) => n.replace('海润', '金桥')),
+    );
+    await c.entMeta.update('summary', { stamp });
+    expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'stale' } });
+    const next = session();
+    expect((await next.engine.search('金桥')).total).toBe(NAMES.length);
+  });
+
+  it('falls back to a rebuild, with a log, when a part is damaged, missing, or holds no index', async () => {
+    await page(1, NAMES);
+    const want = await firstSession();
+    const parts = (await dbs.cache.searchBlobs.toArray()).filter((r) => r.name !== 'meta');
+    expect(parts.length).toBeGreaterThan(0);
+
+    const damaged = parts[0]! as { name: string; sealed: Uint8Array };
+    const flipped = damaged.sealed.slice();
+    flipped[flipped.length >> 1]! ^= 0x40;
+    await dbs.cache.searchBlobs.put({ name: damaged.name, sealed: flipped });
+    const logs: string[] = [];
+    const a = session((m) => logs.push(m));
+    expect(await answers(a.engine)).toEqual(want);
+    expect(a.opened()).toBeGreaterThan(0);
+    expect(logs).toEqual([expect.stringMatching(/检索索引数据无法读取.*重新建立企业检索索引/)]);
+    a.engine.close();
+
+    await dbs.cache.searchBlobs.delete(damaged.name); // cut short: a part is gone
+    const b = session((m) => logs.push(m));
+    expect(await answers(b.engine)).toEqual(want);
+    expect(logs[1]).toMatch(/缺少第 1\/\d+ 块/);
+    b.engine.close();
+
+    // Sealed correctly, for the current state, but not an index: the image is refused.
+    const stamp = await repo.stamp();
+    expect((await store.save(stamp, [new Uint8Array([0x53, 0x49, 0x58, 0x31, 0xff, 0xff, 0, 0])])).ok).toBe(true);
+    const c = session((m) => logs.push(m));
+    expect(await answers(c.engine)).toEqual(want);
+    expect(logs[2]).toMatch(/检索索引数据无法使用.*头部被截断/);
+  });
+
+  it('keeps nothing readable without the key, and writes nothing for a state the cache has left', async () => {
+    await page(1, NAMES);
+    await firstSession();
+    const rows = await dbs.cache.searchBlobs.toArray();
+    const clear = new TextDecoder().decode(
+      Uint8Array.from(rows.flatMap((r) => ('sealed' in r ? [...(r as { sealed: Uint8Array }).sealed] : []))),
+    );
+    expect(clear).not.toContain('海润');
+    const stamp = await repo.stamp();
+    await page(200, ['新的企业有限公司'], 41);
+    expect(await store.save(stamp, [new Uint8Array(16)])).toMatchObject({ ok: false, error: { kind: 'stale' } });
+    dbs.cache.setCacheKey(null);
+    await expect(store.load()).rejects.toThrow();
+  });
+
+  it('reads back blobs of many parts byte for byte, in batches, and refuses them with one part missing', async () => {
+    await page(1, NAMES.slice(0, 3));
+    // Segments that straddle the part boundaries, 5.6 parts in all (more than one batch; the last part short).
+    const sizes = [5, PART_BYTES - 3, PART_BYTES + 1, 2 * PART_BYTES, Math.floor(PART_BYTES * 1.6)];
+    let seed = 7;
+    const segments = sizes.map((n) =>
+      Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24),
+    );
+    const stamp = await repo.stamp();
+    expect(await store.save(stamp, segments)).toMatchObject({ ok: true });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const joined = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+    segments.reduce((at, seg) => (joined.set(seg, at), at + seg.length), 0);
+    expect(loaded.bytes.length).toBe(joined.length);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(joined))).toBe(true);
+    const names = (await dbs.cache.searchBlobs.toCollection().primaryKeys()).filter((n) => n !== 'meta');
+    expect(names).toHaveLength(6);
+    await dbs.cache.searchBlobs.delete(names.find((n) => n.endsWith(':1'))!);
+    expect(await store.load()).toMatchObject({
+      ok: false,
+      error: { kind: 'unreadable', message: expect.stringMatching(/缺少第 2\/6 块/) },
+    });
+  });
+});

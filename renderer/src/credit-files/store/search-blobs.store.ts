@@ -1,0 +1,185 @@
+/**
+ * The search index blobs (cache v5): the search worker's assembled index as bytes
+ * (search/index-image.ts), sealed under the station cache key in parts of PART_BYTES, so an unlock
+ * reads the index back instead of opening every search row and building it again.
+ *
+ * A header row in clear (`meta`: counters only, nothing of the credit files) says which state of
+ * the cache the index was built from: the summary row's stamp (bumped by every write and never
+ * repeated, even after a wipe), live count, next chunk id and station keyId, and the stream's
+ * generation (moved on by a wipe and by a 410 restart). The blobs are used only when all of them
+ * still match; otherwise the caller rebuilds. Each part's AAD
+ * names the write it belongs to, its number, the stamp and the total size, so a part of another
+ * write, another state or another key fails to open rather than joining a wrong index.
+ *
+ * Parts are written first under a fresh write id, then the header switches to them in one
+ * transaction that also checks the summary row still has the stamp the index was built from, and
+ * deletes every other write's parts. A crash in between leaves the previous header and its parts.
+ */
+import type { CacheDb } from '../../db/databases.js';
+import { cacheKeyOf } from './enterprises.store.js';
+import { openCacheAsync, sealCacheAsync } from './enterprises.seal.js';
+
+/** Parts this large: a 300 MB index in ~40 rows, each sealed and opened on its own. */
+export const PART_BYTES = 8 * 1024 * 1024;
+/** Parts opened (or sealed) at the same time: bounds the memory beside the index being read. */
+const PARALLEL = 4;
+
+export interface SearchBlobMeta {
+  readonly name: 'meta';
+  readonly stamp: number;
+  readonly count: number;
+  readonly nextChunk: number;
+  /** The enterprise stream's generation (a wipe or a 410 restart moves it on). */
+  readonly generation: number;
+  readonly keyId: string;
+  readonly write: string;
+  readonly parts: number;
+  readonly bytes: number;
+}
+export interface SearchBlobPart {
+  readonly name: string;
+  readonly sealed: Uint8Array;
+}
+export type SearchBlobRow = SearchBlobMeta | SearchBlobPart;
+
+export type SearchBlobLoad =
+  | { readonly ok: true; readonly stamp: number; readonly bytes: Uint8Array }
+  | {
+      readonly ok: false;
+      /** none: never written; stale: built from another state or key; unreadable: missing, damaged or cut short. */
+      readonly error: { readonly kind: 'none' | 'stale' | 'unreadable'; readonly message: string };
+    };
+
+export type SearchBlobSave =
+  | { readonly ok: true; readonly bytes: number }
+  | { readonly ok: false; readonly error: { readonly kind: 'stale'; readonly message: string } };
+
+export interface SearchBlobStore {
+  /** The bytes of the blobs when they were built from the cache as it is now. */
+  load(): Promise<SearchBlobLoad>;
+  /** Writes `segments` (joined) as the blobs of the index built at `stamp`, unless the cache moved on. */
+  save(stamp: number, segments: readonly Uint8Array[]): Promise<SearchBlobSave>;
+}
+
+const partName = (write: string, i: number) => `part:${write}:${i}`;
+const partAad = (m: Pick<SearchBlobMeta, 'write' | 'stamp' | 'parts' | 'bytes'>, i: number) =>
+  `${m.write}:${i}/${m.parts}:${m.stamp}:${m.bytes}`;
+const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.name === 'meta';
+
+export function searchBlobStore(db: CacheDb): SearchBlobStore {
+  /** The summary row's state, or null when the cache holds nothing under the current key. */
+  async function current(): Promise<Omit<SearchBlobMeta, 'name' | 'write' | 'parts' | 'bytes'> | null> {
+    const [meta, state] = await Promise.all([db.entMeta.get('summary'), db.syncState.get('enterprises')]);
+    if (!meta?.keyId || meta.keyId !== cacheKeyOf(db).keyId) return null;
+    const generation = state?.generation ?? 0;
+    return { stamp: meta.stamp, count: meta.count, nextChunk: meta.nextChunk, generation, keyId: meta.keyId };
+  }
+
+  return {
+    async load() {
+      const key = cacheKeyOf(db);
+      const [now, header] = await db.transaction('r', [db.entMeta, db.syncState, db.searchBlobs], () =>
+        Promise.all([current(), db.searchBlobs.get('meta')]),
+      );
+      if (!isMeta(header)) return { ok: false, error: { kind: 'none', message: '尚无检索索引数据' } };
+      if (
+        !now ||
+        header.stamp !== now.stamp ||
+        header.count !== now.count ||
+        header.nextChunk !== now.nextChunk ||
+        header.generation !== now.generation ||
+        header.keyId !== now.keyId
+      )
+        return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
+      const out = new Uint8Array(header.bytes);
+      const batch = (first: number) =>
+        Array.from({ length: Math.max(0, Math.min(PARALLEL, header.parts - first)) }, (_, k) => first + k);
+      const read = (ids: readonly number[]) =>
+        ids.length === 0 ? null : db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
+      // The next batch is read from the database while this one is opened (both off this thread).
+      let reading = read(batch(0));
+      for (let first = 0; reading; first += PARALLEL) {
+        const ids = batch(first);
+        const rows = await reading;
+        reading = read(batch(first + PARALLEL));
+        reading?.catch(() => undefined); // awaited on the next turn; never unhandled if this one fails
+        const opened = await Promise.all(
+          ids.map(async (i, k) => {
+            const row = rows[k];
+            if (!row || isMeta(row)) throw new Error(`检索索引数据缺少第 ${i + 1}/${header.parts} 块`);
+            return openCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), row.sealed);
+          }),
+        ).catch((e: unknown) => e as Error);
+        if (opened instanceof Error)
+          return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${opened.message}` } };
+        for (const [k, plain] of opened.entries()) {
+          const i = ids[k]!;
+          const want = Math.min(PART_BYTES, header.bytes - i * PART_BYTES);
+          if (plain.length !== want)
+            return {
+              ok: false,
+              error: { kind: 'unreadable', message: `检索索引数据第 ${i + 1} 块长度不符（${plain.length}/${want}）` },
+            };
+          out.set(plain, i * PART_BYTES);
+        }
+      }
+      return { ok: true, stamp: header.stamp, bytes: out };
+    },
+
+    async save(stamp, segments) {
+      const key = cacheKeyOf(db);
+      const stale = { ok: false, error: { kind: 'stale', message: '企业档案已更新，这份检索索引不再写入' } } as const;
+      const before = await current();
+      if (!before || before.stamp !== stamp) return stale;
+      const bytes = segments.reduce((n, s) => n + s.length, 0);
+      const parts = Math.max(1, Math.ceil(bytes / PART_BYTES));
+      const write = `${stamp}-${Math.random().toString(36).slice(2, 10)}`;
+      const header: SearchBlobMeta = { name: 'meta', ...before, write, parts, bytes };
+      const reader = segmentReader(segments);
+      for (let first = 0; first < parts; first += PARALLEL) {
+        const ids = Array.from({ length: Math.min(PARALLEL, parts - first) }, (_, k) => first + k);
+        const plains = ids.map((i) => reader(Math.min(PART_BYTES, bytes - i * PART_BYTES)));
+        const sealed = await Promise.all(
+          ids.map((i, k) => sealCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), plains[k]!)),
+        );
+        await db.searchBlobs.bulkPut(ids.map((i, k) => ({ name: partName(write, i), sealed: sealed[k]! })));
+      }
+      const switched = await db.transaction('rw', [db.entMeta, db.syncState, db.searchBlobs], async () => {
+        const now = await current();
+        const names = (await db.searchBlobs.toCollection().primaryKeys()) as string[];
+        const mine = `part:${write}:`;
+        if (!now || now.stamp !== stamp || now.keyId !== key.keyId || now.generation !== before.generation) {
+          await db.searchBlobs.bulkDelete(names.filter((n) => n.startsWith(mine)));
+          return false;
+        }
+        await db.searchBlobs.put({ ...header, ...now });
+        await db.searchBlobs.bulkDelete(names.filter((n) => n.startsWith('part:') && !n.startsWith(mine)));
+        return true;
+      });
+      return switched ? { ok: true, bytes } : stale;
+    },
+  };
+}
+
+/** Hands out the joined segments `size` bytes at a time, as fresh arrays (sealing reads them later). */
+function segmentReader(segments: readonly Uint8Array[]): (size: number) => Uint8Array {
+  let seg = 0;
+  let at = 0;
+  return (size) => {
+    const out = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const s = segments[seg];
+      if (!s) throw new RangeError('search blobs: fewer bytes than announced');
+      const take = Math.min(size - filled, s.length - at);
+      out.set(s.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (at === s.length) {
+        seg += 1;
+        at = 0;
+      }
+    }
+    return out;
+  };
+}
