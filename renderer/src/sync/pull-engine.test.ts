@@ -131,7 +131,22 @@ describe('pullAll', () => {
     expect(totals.totals.records).toBe(5);
     // Which phases were reported, not how long they took.
     expect([...phases].sort()).toEqual(
-      ['commitMs', 'packMs', 'pages', 'records', 'startMs', 'totalMs', 'waitMs', 'writeMs'].sort(),
+      [
+        'commitMs',
+        'packMs',
+        'pages',
+        'records',
+        'startMs',
+        'totalMs',
+        'waitMs',
+        'writeMs',
+        'referenceMs',
+        'tasksMs',
+        'headMs',
+        'dirOpenMs',
+        'removalsMs',
+        'dirRowsRewritten',
+      ].sort(),
     );
   });
 

@@ -54,17 +54,24 @@ export function enterprisePull(d: EnterprisePullDeps): {
     signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal,
   };
   const pages = pageRequests(deps);
+  const h0 = performance.now();
   // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
   // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
   // An initial download through a snapshot asks for no page up front: the snapshot covers them.
   // A pull that failed or was cancelled before this resolves asks for nothing (run() is never called).
+  // A delta's first write looks every record of its page up in the directory: it is opened now,
+  // while reference data and tasks are fetched, instead of after the page arrives.
   const head = d.repo
     .verifyKey()
+    .then(async () => {
+      d.repo.openDirectory().catch(() => undefined); // the write opens it itself if this failed
+    })
     .then(async () =>
       controller.signal.aborted || (d.snapshot && (await wantsSnapshot(d.repo, d.snapshot.store)))
         ? null
         : firstPage(d, pages),
-    );
+    )
+    .finally(() => (d.timings ?? NO_TIMINGS).add('headMs', performance.now() - h0));
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {

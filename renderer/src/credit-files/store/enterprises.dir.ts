@@ -7,44 +7,106 @@
 import type { CacheDb } from '../../db/databases.js';
 import type { EntDirRow } from './enterprises.rows.js';
 import { keepPositions } from './enterprises.pack.js';
-import {
-  openChunkSync,
-  openDirSync,
-  openSearchSync,
-  sealChunkSync,
-  sealDirSync,
-  sealSearchSync,
-} from './enterprises.store.js';
+import { openChunkSync, openSearchSync, sealChunkSync, sealDirSync, sealSearchSync } from './enterprises.store.js';
 
+/** Where a live record is: its chunk and the version stored there. */
+export interface Location {
+  readonly chunk: number;
+  readonly version: number;
+}
+
+/**
+ * The directory rows in memory. Opening it builds no per-record index: a delta's write looks up only
+ * its own page's records (`locate` scans the rows' arrays, no allocation per record), since building
+ * a map of 200,000 entries costs more than the rest of a small delta's write. `find` (single reads,
+ * `get`) builds that map once, on first use, and keeps it in step afterwards.
+ */
 export class Directory {
   stamp = -1;
   loaded = false;
-  readonly loc = new Map<string, { chunk: number; version: number }>();
-  private readonly gens = new Map<number, number>();
+  /** Live records over all rows (each live record is listed by exactly one row). */
+  size = 0;
+  private readonly rows = new Map<number, EntDirRow>();
+  private index: Map<string, number> | null = null;
 
   load(stamp: number, rows: readonly EntDirRow[]): void {
-    this.loc.clear();
-    this.gens.clear();
+    this.rows.clear();
+    this.index = null;
+    this.size = 0;
     for (const row of rows) this.addChunk(row);
     this.stamp = stamp;
     this.loaded = true;
   }
 
   addChunk(row: EntDirRow): void {
-    this.gens.set(row.id, row.generation);
-    row.usccs.forEach((u, i) => this.loc.set(u, { chunk: row.id, version: row.versions[i]! }));
+    const before = this.rows.get(row.id);
+    if (before) this.size -= before.usccs.length;
+    this.rows.set(row.id, row);
+    this.size += row.usccs.length;
+    if (this.index) for (const u of row.usccs) this.index.set(u, row.id);
+  }
+
+  /** The row of a chunk as it stands (the stored row, opened). */
+  row(id: number): EntDirRow | undefined {
+    return this.rows.get(id);
+  }
+
+  /** Replaces a chunk's row by one listing fewer records (the others left it). */
+  shrink(next: EntDirRow): void {
+    const before = this.rows.get(next.id);
+    if (!before) throw new Error(`企业目录分块 ${next.id} 不在目录中`);
+    this.rows.set(next.id, next);
+    this.size -= before.usccs.length - next.usccs.length;
+    if (this.index) {
+      const keep = new Set(next.usccs);
+      for (const u of before.usccs) if (!keep.has(u) && this.index.get(u) === next.id) this.index.delete(u);
+    }
   }
 
   dropChunk(id: number): void {
-    this.gens.delete(id);
+    const before = this.rows.get(id);
+    if (!before) return;
+    this.rows.delete(id);
+    this.size -= before.usccs.length;
+    if (this.index) for (const u of before.usccs) if (this.index.get(u) === id) this.index.delete(u);
+  }
+
+  /** Where each of `usccs` lives now (absent: not stored); the last row listing one wins. */
+  locate(usccs: ReadonlySet<string>): Map<string, Location> {
+    const out = new Map<string, Location>();
+    if (usccs.size === 0) return out;
+    if (this.index) {
+      for (const u of usccs) {
+        const at = this.find(u);
+        if (at) out.set(u, at);
+      }
+      return out;
+    }
+    for (const row of this.rows.values())
+      row.usccs.forEach((u, i) => {
+        if (usccs.has(u)) out.set(u, { chunk: row.id, version: row.versions[i]! });
+      });
+    return out;
+  }
+
+  /** One record's location, through the map of every record (built on first use). */
+  find(uscc: string): Location | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      for (const row of this.rows.values()) for (const u of row.usccs) this.index.set(u, row.id);
+    }
+    const chunk = this.index.get(uscc);
+    if (chunk === undefined) return undefined;
+    const row = this.rows.get(chunk)!;
+    return { chunk, version: row.versions[row.usccs.indexOf(uscc)]! };
   }
 
   generationOf(chunk: number): number {
-    return this.gens.get(chunk) ?? -1;
+    return this.rows.get(chunk)?.generation ?? -1;
   }
 
   chunkIds(): number[] {
-    return [...this.gens.keys()];
+    return [...this.rows.keys()];
   }
 
   invalidate(): void {
@@ -61,15 +123,11 @@ export async function applyRemovals(
   db: CacheDb,
   dir: Directory,
   removals: ReadonlyMap<number, ReadonlySet<string>>,
-): Promise<void> {
-  if (removals.size === 0) return;
-  const ids = [...removals.keys()];
-  const sealedRows = await db.entDir.bulkGet(ids);
-  for (const [k, sealedRow] of sealedRows.entries()) {
-    const id = ids[k]!;
-    const row = sealedRow ? openDirSync(db, sealedRow) : undefined;
-    const gone = removals.get(id)!;
-    for (const u of gone) dir.loc.delete(u);
+): Promise<number> {
+  // The rows come from the directory in memory, which the write transaction has checked against
+  // the stored stamp: no read and no opening here, only the rows that change are sealed again.
+  for (const [id, gone] of removals) {
+    const row = dir.row(id);
     if (!row) continue;
     const keep = row.usccs.flatMap((u, i) => (gone.has(u) ? [] : [i]));
     if (keep.length === 0) {
@@ -84,12 +142,14 @@ export async function applyRemovals(
     };
     if (next.usccs.length * 2 >= row.size) {
       await db.entDir.put(sealDirSync(db, next));
+      dir.shrink(next);
       continue;
     }
     // Compaction: rewrite the chunk and its search row with the live records only.
     const [sealedChunk, sealedSearch] = await Promise.all([db.entChunks.get(id), db.entSearch.get(id)]);
     if (!sealedChunk || !sealedSearch) {
       await db.entDir.put(sealDirSync(db, next));
+      dir.shrink(next);
       continue;
     }
     const chunk = openChunkSync(db, sealedChunk);
@@ -97,12 +157,15 @@ export async function applyRemovals(
     const live = new Set(next.usccs);
     const positions = chunk.usccs.flatMap((u, i) => (live.has(u) ? [i] : []));
     const packed = keepPositions(chunk, search, positions);
+    const compacted = { ...next, size: positions.length };
     await Promise.all([
       db.entChunks.put(sealChunkSync(db, packed.chunk)),
       db.entSearch.put(sealSearchSync(db, packed.search)),
-      db.entDir.put(sealDirSync(db, { ...next, size: positions.length })),
+      db.entDir.put(sealDirSync(db, compacted)),
     ]);
+    dir.shrink(compacted);
   }
+  return removals.size;
 }
 
 /** A 410 restart completed: every chunk of an older generation holds only records that left scope. */
@@ -110,8 +173,6 @@ export async function dropOldGenerations(db: CacheDb, dir: Directory, generation
   const old = dir.chunkIds().filter((id) => dir.generationOf(id) < generation);
   if (old.length === 0) return;
   // The in-memory directory knows which entries point into the old chunks: no need to open them.
-  const gone = new Set(old);
-  for (const [u, at] of dir.loc) if (gone.has(at.chunk)) dir.loc.delete(u);
   await Promise.all([db.entDir.bulkDelete(old), db.entChunks.bulkDelete(old), db.entSearch.bulkDelete(old)]);
   for (const id of old) dir.dropChunk(id);
 }

@@ -96,6 +96,12 @@ export interface EnterprisesRepo {
   verifyKey(): Promise<CacheKeyCheck>;
   /** The next chunk id (the pull reserves ids from it for chunks sealed before their write). */
   nextChunkId(): Promise<number>;
+  /**
+   * Opens the stored directory now, so the first page write finds it open. A delta's first write
+   * needs it whole (every record of the page is looked up in it); opening it is the costliest step
+   * of a small delta, and the pull starts it while reference data and tasks are still fetched.
+   */
+  openDirectory(): Promise<void>;
   get(uscc: string): Promise<Enterprise | null>;
   count(): Promise<number>;
   state(): Promise<SyncStateRow>;
@@ -177,12 +183,30 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     const rows: SealedDirRow[] = meta === EMPTY_ENT_META ? [] : sealed;
     return { meta, rows: await Promise.all(rows.map((r) => openDir(db, r))) };
   }
+  /**
+   * One load at a time: the pull opens the directory while its earlier phases run (`openDirectory`
+   * on the interface), and a first write that arrives meanwhile waits for that load, not a second.
+   */
+  let loading: Promise<StoredMetaRow> | null = null;
   async function freshDir(): Promise<StoredMetaRow> {
     const meta = await currentMeta();
     if (dir.stamp === meta.stamp && dir.loaded) return meta;
-    const opened = await openDirectory();
-    dir.load(opened.meta.stamp, opened.rows);
-    return opened.meta;
+    loading ??= openDirectory()
+      .then((opened) => {
+        dir.load(opened.meta.stamp, opened.rows);
+        return opened.meta;
+      })
+      .finally(() => {
+        loading = null;
+      });
+    return loading;
+  }
+
+  async function openDirectoryEarly(): Promise<void> {
+    if (!db.cacheKey) return;
+    const d0 = performance.now();
+    await freshDir();
+    timings.add('dirOpenMs', performance.now() - d0);
   }
 
   async function chunkTexts(stamp: number, id: number): Promise<Map<string, string> | null> {
@@ -206,14 +230,15 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
   ): { fresh: Map<string, PackedRecord & { index: number }>; removals: Map<number, Set<string>> } {
     const fresh = new Map<string, PackedRecord & { index: number }>();
     const removals = new Map<number, Set<string>>();
+    const changes: readonly SummaryChange[] = page.changes;
+    const located = dir.locate(new Set(changes.map((c) => (c.kind === 'tombstone' ? c.uscc : c.enterprise.uscc))));
     const remove = (uscc: string) => {
-      const at = dir.loc.get(uscc);
+      const at = located.get(uscc);
       if (!at) return;
       const set = removals.get(at.chunk) ?? new Set<string>();
       set.add(uscc);
       removals.set(at.chunk, set);
     };
-    const changes: readonly SummaryChange[] = page.changes;
     changes.forEach((change, i) => {
       if (change.kind === 'tombstone') {
         remove(change.uscc);
@@ -221,7 +246,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
         return;
       }
       const e = change.enterprise;
-      const at = dir.loc.get(e.uscc);
+      const at = located.get(e.uscc);
       const pending = fresh.get(e.uscc);
       const localVersion =
         pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
@@ -369,12 +394,13 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     async nextChunkId() {
       return (await currentMeta()).nextChunk;
     },
+    openDirectory: openDirectoryEarly,
     async get(uscc) {
       // Without the station key the credit file is not at hand (as if not cached): callers already
       // show a task without its credit file; nothing is read, nothing is guessed.
       if (!db.cacheKey) return null;
       const meta = await freshDir();
-      const at = dir.loc.get(uscc);
+      const at = dir.find(uscc);
       if (!at) return null;
       const text = (await chunkTexts(meta.stamp, at.chunk))?.get(uscc);
       return text === undefined ? null : decodeRecord(text);
@@ -394,7 +420,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       // Open the directory with WebCrypto before the first write (inside a transaction only noble may
       // run). Later pages skip this read: queued behind the previous page's commit it would put a
       // round trip between two commits; the transaction still checks the stamp and reloads if stale.
-      if (!dir.loaded) await freshDir();
+      if (!dir.loaded) await openDirectoryEarly();
       const key = cacheKeyOf(db);
       return db
         .transaction(
@@ -414,7 +440,9 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
               throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
             await freshDirSync(meta);
             const { fresh, removals } = collect(page, state.generation);
-            await applyRemovals(db, dir, removals);
+            const r0 = performance.now();
+            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals));
+            timings.add('removalsMs', performance.now() - r0);
             const { rows, next: nextChunk } = page.sealed
               ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
               : sealPacked(packFresh([...fresh.values()], state.generation, meta.nextChunk));
@@ -432,7 +460,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
               db.entDir.bulkPut(rows.flatMap((r) => (r.dir ? [r.dir] : []))),
               db.entMeta.put({
                 key: 'summary',
-                count: dir.loc.size,
+                count: dir.size,
                 nextChunk,
                 stamp,
                 complete,
