@@ -243,6 +243,9 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       if (change.kind === 'tombstone') {
         remove(change.uscc);
         fresh.delete(change.uscc);
+        // Gone from here on: an upsert later in the same page is a new record, as on the next page,
+        // not one to compare with the version just removed.
+        located.delete(change.uscc);
         return;
       }
       const e = change.enterprise;
