@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { enterprisesRepo, type EnterprisePage } from './enterprises.repo.js';
+import { sealDirSync } from './enterprises.store.js';
 
 type Op =
   { readonly kind: 'up'; readonly n: number; readonly version: number } | { readonly kind: 'del'; readonly n: number };
@@ -56,6 +57,8 @@ describe('the directory through deltas', () => {
         const dbs = freshDatabases();
         try {
           const writer = enterprisesRepo(dbs.cache);
+          // A reader that stays open across the deltas (the search index's): it reopens only changed rows.
+          const follower = enterprisesRepo(dbs.cache);
           const model = new Map<number, { version: number; name: string }>();
           let seq = 0;
           for (const [p, spec] of pages.entries()) {
@@ -73,6 +76,8 @@ describe('the directory through deltas', () => {
             });
             await writer.applyPage(page(changes, from, String(seq)));
             expect(await writer.count()).toBe(model.size);
+            const followed = (await follower.directory()).dir.flatMap((d) => d.usccs);
+            expect(followed.sort()).toEqual([...model.keys()].map(makeUscc).sort());
             if (spec.probe) await writer.get(makeUscc(1));
           }
           const reader = enterprisesRepo(dbs.cache);
@@ -91,5 +96,27 @@ describe('the directory through deltas', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('a reader that opened the directory before opens again a row rewritten to the same length', async () => {
+    const dbs = freshDatabases();
+    try {
+      const writer = enterprisesRepo(dbs.cache);
+      const changes: EnterpriseChange[] = [1, 2].map((n) => ({
+        kind: 'upsert',
+        seq: n,
+        enterprise: makeEnterprise(n),
+      }));
+      await writer.applyPage(page(changes, '0', '2'));
+      const reader = enterprisesRepo(dbs.cache);
+      const [row] = (await reader.directory()).dir;
+      if (!row) throw new Error('no directory row');
+      // Same chunk, generation and size, sealed bytes of the same length: only the tag differs.
+      const swapped = { ...row, usccs: [row.usccs[0]!, makeUscc(3)] };
+      await dbs.cache.entDir.put(sealDirSync(dbs.cache, swapped));
+      expect((await reader.directory()).dir[0]?.usccs).toEqual(swapped.usccs);
+    } finally {
+      await disposeDatabases(dbs);
+    }
   });
 });

@@ -137,6 +137,8 @@ function announce(channel: string): void {
 }
 
 const RECENT_CHUNKS = 4;
+/** AES-GCM's tag: the last 16 bytes of every sealed value. */
+const TAG_BYTES = 16;
 
 /** One chunk of a page as written: its opened directory row and its sealed rows (none if it holds nothing live). */
 interface PageRow {
@@ -175,13 +177,44 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       );
     }
   }
-  /** Outside a transaction: reads the directory and opens it with WebCrypto. */
+  /**
+   * Directory rows opened before, by chunk id, with the sealed bytes' tag they were opened from. A
+   * delta re-seals only the rows it changed; a reader that opens the directory again after it (the
+   * search index's refresh, get()) opens those and reuses the others instead of decrypting and
+   * parsing the whole directory again. A row whose stored bytes end in the same AES-GCM tag, under
+   * the same key, is the same row: the tag authenticates nonce, place and content together.
+   */
+  const openedRows = new Map<number, { keyId: string; length: number; tag: Uint8Array; row: EntDirRow }>();
+  function sameTag(tag: Uint8Array, sealed: Uint8Array): boolean {
+    const from = sealed.length - TAG_BYTES;
+    for (let i = 0; i < TAG_BYTES; i++) if (tag[i] !== sealed[from + i]) return false;
+    return true;
+  }
+  async function openDirRow(r: SealedDirRow, keyId: string): Promise<EntDirRow> {
+    const had = openedRows.get(r.id);
+    if (
+      had &&
+      had.keyId === keyId &&
+      had.length === r.sealed.length &&
+      had.row.generation === r.generation &&
+      had.row.size === r.size &&
+      sameTag(had.tag, r.sealed)
+    )
+      return had.row;
+    const row = await openDir(db, r);
+    openedRows.set(r.id, { keyId, length: r.sealed.length, tag: r.sealed.slice(-TAG_BYTES), row });
+    return row;
+  }
+  /** Outside a transaction: reads the directory and opens it with WebCrypto (rows opened before are reused). */
   async function openDirectory(): Promise<{ meta: StoredMetaRow; rows: EntDirRow[] }> {
     const [meta, sealed] = await db.transaction('r', [db.entDir, db.entMeta], () =>
       Promise.all([currentMeta(), db.entDir.toArray()]),
     );
     const rows: SealedDirRow[] = meta === EMPTY_ENT_META ? [] : sealed;
-    return { meta, rows: await Promise.all(rows.map((r) => openDir(db, r))) };
+    const keyId = cacheKeyOf(db).keyId;
+    const live = new Set(rows.map((r) => r.id));
+    for (const id of openedRows.keys()) if (!live.has(id)) openedRows.delete(id);
+    return { meta, rows: await Promise.all(rows.map((r) => openDirRow(r, keyId))) };
   }
   /**
    * One load at a time: the pull opens the directory while its earlier phases run (`openDirectory`
@@ -366,6 +399,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     );
     dir.invalidate();
     recent.clear();
+    openedRows.clear();
   }
 
   return {
