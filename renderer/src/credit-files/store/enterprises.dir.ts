@@ -123,15 +123,18 @@ export async function applyRemovals(
   db: CacheDb,
   dir: Directory,
   removals: ReadonlyMap<number, ReadonlySet<string>>,
+  writes: Promise<unknown>[],
 ): Promise<number> {
   // The rows come from the directory in memory, which the write transaction has checked against
   // the stored stamp: no read and no opening here, only the rows that change are sealed again.
+  // Their puts and deletes are queued with the page's other writes, not awaited one by one: each
+  // await inside the transaction is a round trip to IndexedDB, and a delta may touch many rows.
   for (const [id, gone] of removals) {
     const row = dir.row(id);
     if (!row) continue;
     const keep = row.usccs.flatMap((u, i) => (gone.has(u) ? [] : [i]));
     if (keep.length === 0) {
-      await Promise.all([db.entDir.delete(id), db.entChunks.delete(id), db.entSearch.delete(id)]);
+      writes.push(db.entDir.delete(id), db.entChunks.delete(id), db.entSearch.delete(id));
       dir.dropChunk(id);
       continue;
     }
@@ -141,14 +144,14 @@ export async function applyRemovals(
       versions: keep.map((i) => row.versions[i]!),
     };
     if (next.usccs.length * 2 >= row.size) {
-      await db.entDir.put(sealDirSync(db, next));
+      writes.push(db.entDir.put(sealDirSync(db, next)));
       dir.shrink(next);
       continue;
     }
     // Compaction: rewrite the chunk and its search row with the live records only.
     const [sealedChunk, sealedSearch] = await Promise.all([db.entChunks.get(id), db.entSearch.get(id)]);
     if (!sealedChunk || !sealedSearch) {
-      await db.entDir.put(sealDirSync(db, next));
+      writes.push(db.entDir.put(sealDirSync(db, next)));
       dir.shrink(next);
       continue;
     }
@@ -158,11 +161,11 @@ export async function applyRemovals(
     const positions = chunk.usccs.flatMap((u, i) => (live.has(u) ? [i] : []));
     const packed = keepPositions(chunk, search, positions);
     const compacted = { ...next, size: positions.length };
-    await Promise.all([
+    writes.push(
       db.entChunks.put(sealChunkSync(db, packed.chunk)),
       db.entSearch.put(sealSearchSync(db, packed.search)),
       db.entDir.put(sealDirSync(db, compacted)),
-    ]);
+    );
     dir.shrink(compacted);
   }
   return removals.size;

@@ -478,7 +478,8 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
             await freshDirSync(meta);
             const { fresh, removals } = collect(page, state.generation);
             const r0 = performance.now();
-            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals));
+            const removing: Promise<unknown>[] = [];
+            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing));
             timings.add('removalsMs', performance.now() - r0);
             const { rows, next: nextChunk } = page.sealed
               ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
@@ -492,6 +493,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
             const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
             const check = stored?.check ?? sealCache(key, db.name, 'entMeta', 'summary', KEY_CHECK_PLAIN);
             const writes: Promise<unknown>[] = [
+              ...removing,
               db.entChunks.bulkPut(rows.flatMap((r) => (r.chunk ? [r.chunk] : []))),
               db.entSearch.bulkPut(rows.flatMap((r) => (r.search ? [r.search] : []))),
               db.entDir.bulkPut(rows.flatMap((r) => (r.dir ? [r.dir] : []))),
