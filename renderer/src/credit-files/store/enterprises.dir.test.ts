@@ -12,6 +12,8 @@ interface PageSpec {
   readonly ops: readonly Op[];
   /** Read one record through the writing repo after this page: builds its map of every record. */
   readonly probe: boolean;
+  /** Write this page through a repo opened afresh (it finds the page's records by scanning). */
+  readonly fresh: boolean;
 }
 
 const KEYS = 12;
@@ -26,10 +28,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('del' as const), n: fc.integer({ min: 1, max: KEYS }) }) },
 );
-const pagesArb = fc.array(fc.record({ ops: fc.array(opArb, { minLength: 1, maxLength: 8 }), probe: fc.boolean() }), {
-  minLength: 1,
-  maxLength: 6,
-});
+const pagesArb = fc.array(
+  fc.record({ ops: fc.array(opArb, { minLength: 1, maxLength: 8 }), probe: fc.boolean(), fresh: fc.boolean() }),
+  {
+    minLength: 1,
+    maxLength: 6,
+  },
+);
 
 function page(changes: EnterpriseChange[], from: string, next: string): EnterprisePage {
   return {
@@ -56,7 +61,7 @@ describe('the directory through deltas', () => {
       fc.asyncProperty(pagesArb, async (pages: readonly PageSpec[]) => {
         const dbs = freshDatabases();
         try {
-          const writer = enterprisesRepo(dbs.cache);
+          let writer = enterprisesRepo(dbs.cache);
           // A reader that stays open across the deltas (the search index's): it reopens only changed rows.
           const follower = enterprisesRepo(dbs.cache);
           const model = new Map<number, { version: number; name: string }>();
@@ -74,6 +79,7 @@ describe('the directory through deltas', () => {
               if (!have || have.version <= op.version) model.set(op.n, { version: op.version, name });
               return { kind: 'upsert', seq, enterprise: makeEnterprise(op.n, { version: op.version, name }) };
             });
+            if (spec.fresh) writer = enterprisesRepo(dbs.cache);
             await writer.applyPage(page(changes, from, String(seq)));
             expect(await writer.count()).toBe(model.size);
             const followed = (await follower.directory()).dir.flatMap((d) => d.usccs);

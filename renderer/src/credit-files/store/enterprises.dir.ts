@@ -19,7 +19,7 @@ export interface Location {
  * The directory rows in memory. Opening it builds no per-record index: a delta's write looks up only
  * its own page's records (`locate` scans the rows' arrays, no allocation per record), since building
  * a map of 200,000 entries costs more than the rest of a small delta's write. `find` (single reads,
- * `get`) builds that map once, on first use, and keeps it in step afterwards.
+ * `get`) and a second page build that map once and keep it in step afterwards.
  */
 export class Directory {
   stamp = -1;
@@ -28,10 +28,13 @@ export class Directory {
   size = 0;
   private readonly rows = new Map<number, EntDirRow>();
   private index: Map<string, number> | null = null;
+  /** Pages looked up by scanning since the load: a second one builds the map (a download has many). */
+  private scans = 0;
 
   load(stamp: number, rows: readonly EntDirRow[]): void {
     this.rows.clear();
     this.index = null;
+    this.scans = 0;
     this.size = 0;
     for (const row of rows) this.addChunk(row);
     this.stamp = stamp;
@@ -75,6 +78,9 @@ export class Directory {
   locate(usccs: ReadonlySet<string>): Map<string, Location> {
     const out = new Map<string, Location>();
     if (usccs.size === 0) return out;
+    // One scan costs about what building the map costs: a delta's single page scans, a download's
+    // second page builds the map, which later pages then keep in step instead of scanning each time.
+    if (!this.index && this.scans++ > 0) this.buildIndex();
     if (this.index) {
       for (const u of usccs) {
         const at = this.find(u);
@@ -91,14 +97,18 @@ export class Directory {
 
   /** One record's location, through the map of every record (built on first use). */
   find(uscc: string): Location | undefined {
+    const chunk = this.buildIndex().get(uscc);
+    if (chunk === undefined) return undefined;
+    const row = this.rows.get(chunk)!;
+    return { chunk, version: row.versions[row.usccs.indexOf(uscc)]! };
+  }
+
+  private buildIndex(): Map<string, number> {
     if (!this.index) {
       this.index = new Map();
       for (const row of this.rows.values()) for (const u of row.usccs) this.index.set(u, row.id);
     }
-    const chunk = this.index.get(uscc);
-    if (chunk === undefined) return undefined;
-    const row = this.rows.get(chunk)!;
-    return { chunk, version: row.versions[row.usccs.indexOf(uscc)]! };
+    return this.index;
   }
 
   generationOf(chunk: number): number {
