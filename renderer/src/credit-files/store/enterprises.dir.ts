@@ -5,9 +5,16 @@
  * it is stale), and dropping older generations when a 410 restart completes.
  */
 import type { CacheDb } from '../../db/databases.js';
-import type { EntDirRow } from './enterprises.rows.js';
+import type { EntDirRow, SealedDirRow } from './enterprises.rows.js';
 import { keepPositions } from './enterprises.pack.js';
-import { openChunkSync, openSearchSync, sealChunkSync, sealDirSync, sealSearchSync } from './enterprises.store.js';
+import {
+  openChunkSync,
+  openSearchSync,
+  sealChunkSync,
+  sealDir,
+  sealDirSync,
+  sealSearchSync,
+} from './enterprises.store.js';
 
 /** Where a live record is: its chunk and the version stored there. */
 export interface Location {
@@ -30,8 +37,11 @@ export class Directory {
   private index: Map<string, number> | null = null;
   /** Pages looked up by scanning since the load: a second one builds the map (a download has many). */
   private scans = 0;
+  /** Bumped by every change: a lookup made ahead of a write is reused only if nothing changed since. */
+  changes = 0;
 
   load(stamp: number, rows: readonly EntDirRow[]): void {
+    this.changes += 1;
     this.rows.clear();
     this.index = null;
     this.scans = 0;
@@ -42,6 +52,7 @@ export class Directory {
   }
 
   addChunk(row: EntDirRow): void {
+    this.changes += 1;
     const before = this.rows.get(row.id);
     if (before) this.size -= before.usccs.length;
     this.rows.set(row.id, row);
@@ -56,6 +67,7 @@ export class Directory {
 
   /** Replaces a chunk's row by one listing fewer records (the others left it). */
   shrink(next: EntDirRow): void {
+    this.changes += 1;
     const before = this.rows.get(next.id);
     if (!before) throw new Error(`企业目录分块 ${next.id} 不在目录中`);
     this.rows.set(next.id, next);
@@ -67,6 +79,7 @@ export class Directory {
   }
 
   dropChunk(id: number): void {
+    this.changes += 1;
     const before = this.rows.get(id);
     if (!before) return;
     this.rows.delete(id);
@@ -120,6 +133,7 @@ export class Directory {
   }
 
   invalidate(): void {
+    this.changes += 1;
     this.loaded = false;
     this.stamp = -1;
   }
@@ -129,11 +143,59 @@ export class Directory {
  * Removes entries from their chunks' dir rows; empty chunks are deleted, mostly-stale ones compacted.
  * Runs inside the page's write transaction, so rows are opened and sealed with the synchronous engine.
  */
+/** A row without the records in `gone`. */
+export function without(row: EntDirRow, gone: ReadonlySet<string>): EntDirRow {
+  const keep = row.usccs.flatMap((u, i) => (gone.has(u) ? [] : [i]));
+  return { ...row, usccs: keep.map((i) => row.usccs[i]!), versions: keep.map((i) => row.versions[i]!) };
+}
+
+/** A shrunk directory row sealed ahead of the write transaction, with the row it was sealed from. */
+export interface PresealedDirRow {
+  readonly open: EntDirRow;
+  readonly sealed: SealedDirRow;
+}
+
+function sameRow(a: EntDirRow, b: EntDirRow): boolean {
+  return (
+    a.id === b.id &&
+    a.generation === b.generation &&
+    a.size === b.size &&
+    a.usccs.length === b.usccs.length &&
+    a.usccs.every((u, i) => u === b.usccs[i] && a.versions[i] === b.versions[i])
+  );
+}
+
+/**
+ * Seals, with WebCrypto and before the write transaction, the directory rows the page's removals
+ * will shrink, as the directory stands now. A delta spread over the city shrinks hundreds of rows
+ * of ~1,000 records; sealed one by one with the synchronous engine inside the transaction they were
+ * the largest part of its write. The transaction uses a presealed row only if it computes the very
+ * same row (the directory may have moved meanwhile); any other it seals itself.
+ */
+export async function presealRemovals(
+  db: CacheDb,
+  dir: Directory,
+  removals: ReadonlyMap<number, ReadonlySet<string>>,
+): Promise<Map<number, PresealedDirRow>> {
+  const out = new Map<number, PresealedDirRow>();
+  const jobs: Promise<void>[] = [];
+  for (const [id, gone] of removals) {
+    const row = dir.row(id);
+    if (!row) continue;
+    const next = without(row, gone);
+    if (next.usccs.length === 0 || next.usccs.length * 2 < row.size) continue; // deleted or compacted
+    jobs.push(sealDir(db, next).then((sealed) => void out.set(id, { open: next, sealed })));
+  }
+  await Promise.all(jobs);
+  return out;
+}
+
 export async function applyRemovals(
   db: CacheDb,
   dir: Directory,
   removals: ReadonlyMap<number, ReadonlySet<string>>,
   writes: Promise<unknown>[],
+  presealed: ReadonlyMap<number, PresealedDirRow> = new Map(),
 ): Promise<number> {
   // The rows come from the directory in memory, which the write transaction has checked against
   // the stored stamp: no read and no opening here, only the rows that change are sealed again.
@@ -142,19 +204,15 @@ export async function applyRemovals(
   for (const [id, gone] of removals) {
     const row = dir.row(id);
     if (!row) continue;
-    const keep = row.usccs.flatMap((u, i) => (gone.has(u) ? [] : [i]));
-    if (keep.length === 0) {
+    const next = without(row, gone);
+    if (next.usccs.length === 0) {
       writes.push(db.entDir.delete(id), db.entChunks.delete(id), db.entSearch.delete(id));
       dir.dropChunk(id);
       continue;
     }
-    const next: EntDirRow = {
-      ...row,
-      usccs: keep.map((i) => row.usccs[i]!),
-      versions: keep.map((i) => row.versions[i]!),
-    };
     if (next.usccs.length * 2 >= row.size) {
-      writes.push(db.entDir.put(sealDirSync(db, next)));
+      const pre = presealed.get(id);
+      writes.push(db.entDir.put(pre && sameRow(pre.open, next) ? pre.sealed : sealDirSync(db, next)));
       dir.shrink(next);
       continue;
     }

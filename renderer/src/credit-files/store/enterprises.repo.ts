@@ -21,7 +21,14 @@ import {
   type StoredMetaRow,
 } from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
-import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
+import {
+  Directory,
+  applyRemovals,
+  dropOldGenerations,
+  presealRemovals,
+  type Location,
+  type PresealedDirRow,
+} from './enterprises.dir.js';
 import {
   cacheKeyOf,
   openChunk,
@@ -184,6 +191,8 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
    * parsing the whole directory again. A row whose stored bytes end in the same AES-GCM tag, under
    * the same key, is the same row: the tag authenticates nonce, place and content together.
    */
+  /** The stream's generation as last seen with the directory (a hint for sealing ahead; the write checks). */
+  let dirGeneration: number | null = null;
   const openedRows = new Map<number, { keyId: string; length: number; tag: Uint8Array; row: EntDirRow }>();
   function sameTag(tag: Uint8Array, sealed: Uint8Array): boolean {
     const from = sealed.length - TAG_BYTES;
@@ -207,9 +216,10 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
   }
   /** Outside a transaction: reads the directory and opens it with WebCrypto (rows opened before are reused). */
   async function openDirectory(): Promise<{ meta: StoredMetaRow; rows: EntDirRow[] }> {
-    const [meta, sealed] = await db.transaction('r', [db.entDir, db.entMeta], () =>
-      Promise.all([currentMeta(), db.entDir.toArray()]),
+    const [meta, sealed, state] = await db.transaction('r', [db.entDir, db.entMeta, db.syncState], () =>
+      Promise.all([currentMeta(), db.entDir.toArray(), currentState()]),
     );
+    dirGeneration = state.generation;
     const rows: SealedDirRow[] = meta === EMPTY_ENT_META ? [] : sealed;
     const keyId = cacheKeyOf(db).keyId;
     const live = new Set(rows.map((r) => r.id));
@@ -257,14 +267,21 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     return map;
   }
 
+  function pageUsccs(page: EnterprisePage): Set<string> {
+    const changes: readonly SummaryChange[] = page.changes;
+    return new Set(changes.map((c) => (c.kind === 'tombstone' ? c.uscc : c.enterprise.uscc)));
+  }
+
+  /** `located`: where the page's records are, if already looked up (a copy is used). */
   function collect(
     page: EnterprisePage,
     generation: number,
+    lookedUp?: ReadonlyMap<string, Location>,
   ): { fresh: Map<string, PackedRecord & { index: number }>; removals: Map<number, Set<string>> } {
     const fresh = new Map<string, PackedRecord & { index: number }>();
     const removals = new Map<number, Set<string>>();
     const changes: readonly SummaryChange[] = page.changes;
-    const located = dir.locate(new Set(changes.map((c) => (c.kind === 'tombstone' ? c.uscc : c.enterprise.uscc))));
+    const located = new Map(lookedUp ?? dir.locate(pageUsccs(page)));
     const remove = (uscc: string) => {
       const at = located.get(uscc);
       if (!at) return;
@@ -459,6 +476,17 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       // round trip between two commits; the transaction still checks the stamp and reloads if stale.
       if (!dir.loaded) await openDirectoryEarly();
       const key = cacheKeyOf(db);
+      // Ahead of the transaction: where the page's records are now, and the directory rows their
+      // removal shrinks, sealed with WebCrypto. The transaction reuses the lookup only if the
+      // directory did not change since, and a sealed row only if it computes the very same row.
+      const ahead =
+        dir.loaded && dirGeneration !== null
+          ? { changes: dir.changes, located: dir.locate(pageUsccs(page)), generation: dirGeneration }
+          : null;
+      const presealed = ahead
+        ? await presealRemovals(db, dir, collect(page, ahead.generation, ahead.located).removals)
+        : new Map<number, PresealedDirRow>();
+      if (ahead && ahead.changes !== dir.changes) ahead.located.clear(); // stale: looked up again below
       return db
         .transaction(
           'rw',
@@ -476,10 +504,12 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
             if (stored?.keyId !== undefined && stored.keyId !== key.keyId)
               throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
             await freshDirSync(meta);
-            const { fresh, removals } = collect(page, state.generation);
+            dirGeneration = state.generation;
+            const reuse = ahead !== null && ahead.changes === dir.changes;
+            const { fresh, removals } = collect(page, state.generation, reuse ? ahead.located : undefined);
             const r0 = performance.now();
             const removing: Promise<unknown>[] = [];
-            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing));
+            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing, presealed));
             timings.add('removalsMs', performance.now() - r0);
             const { rows, next: nextChunk } = page.sealed
               ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
