@@ -41,6 +41,18 @@ export interface EnterpriseTimings {
   snapshotVerifyMs: number;
   /** Snapshot path: gunzip + validate + seal + write of every page, until the last commit. */
   snapshotImportMs: number;
+  /** The pull's fixed costs before the credit files: reference data (ETag round trip). */
+  referenceMs: number;
+  /** The pull's fixed costs before the credit files: the task feed's pages. */
+  tasksMs: number;
+  /** From the start of the enterprise part to its first page request (key check, cursor reads). */
+  headMs: number;
+  /** Opening the stored directory before the first write (WebCrypto, once per pull). */
+  dirOpenMs: number;
+  /** Inside the write: dropping superseded and removed records from the directory rows of their old chunks. */
+  removalsMs: number;
+  /** Directory rows re-sealed by those removals (a count). */
+  dirRowsRewritten: number;
 }
 
 export function emptyTimings(): EnterpriseTimings {
@@ -62,6 +74,12 @@ export function emptyTimings(): EnterpriseTimings {
     snapshotDownloadMs: 0,
     snapshotVerifyMs: 0,
     snapshotImportMs: 0,
+    referenceMs: 0,
+    tasksMs: 0,
+    headMs: 0,
+    dirOpenMs: 0,
+    removalsMs: 0,
+    dirRowsRewritten: 0,
   };
 }
 

@@ -131,8 +131,53 @@ describe('pullAll', () => {
     expect(totals.totals.records).toBe(5);
     // Which phases were reported, not how long they took.
     expect([...phases].sort()).toEqual(
-      ['commitMs', 'packMs', 'pages', 'records', 'startMs', 'totalMs', 'waitMs', 'writeMs'].sort(),
+      [
+        'commitMs',
+        'packMs',
+        'pages',
+        'records',
+        'startMs',
+        'totalMs',
+        'waitMs',
+        'writeMs',
+        'referenceMs',
+        'tasksMs',
+        'headMs',
+        'dirOpenMs',
+        'removalsMs',
+        'dirRowsRewritten',
+      ].sort(),
     );
+  });
+
+  it('asks for the tasks without waiting for the reference data, and opens the credit-file directory meanwhile', async () => {
+    const base = platform({ tasks: emptyTasks, enterprises: enterprisePages(3) });
+    const repo = enterprisesRepo(dbs.cache);
+    let opened = false;
+    let tasksAsked = false;
+    let whenReferenceAnswered: { tasksAsked: boolean; opened: boolean } | null = null;
+    const http: HttpClient = {
+      async request(spec) {
+        if (spec.path === '/v1/sync/tasks') tasksAsked = true;
+        if (spec.path === '/v1/reference') {
+          // The reference data answers once both happened, or anyway after a bounded wait (a
+          // pull that asks for the tasks only after this answer would otherwise never finish).
+          for (let i = 0; i < 200 && !(tasksAsked && opened); i++) await new Promise((r) => setTimeout(r, 1));
+          whenReferenceAnswered = { tasksAsked, opened };
+        }
+        return base.http.request(spec);
+      },
+    };
+    const watched = {
+      ...repo,
+      openDirectory: () => {
+        opened = true;
+        return repo.openDirectory();
+      },
+    };
+    expect((await pullAll(deps(http, { enterprises: watched }), quarantine)).ok).toBe(true);
+    expect(whenReferenceAnswered).toEqual({ tasksAsked: true, opened: true });
+    expect(await repo.count()).toBe(3);
   });
 
   it('quarantines a bad record with the reason and keeps going', async () => {

@@ -18,7 +18,7 @@ import type { HttpClient, HttpError } from '../platform/http.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
 import { jsonFeed, type EnterpriseFeedFetcher } from '../credit-files/download/enterprise-feed.js';
 import { enterprisePull } from '../credit-files/download/pull-enterprises.js';
-import type { TimingSink } from '../credit-files/timing-sink.js';
+import { NO_TIMINGS, type TimingSink } from '../credit-files/timing-sink.js';
 import type { SnapshotDeps } from '../credit-files/download/pull-snapshot.js';
 
 export interface PullDeps {
@@ -205,13 +205,24 @@ export async function pullAll(
     ...(deps.snapshot ? { snapshot: deps.snapshot } : {}),
     ...(deps.timings ? { timings: deps.timings } : {}),
   });
+  const timings = deps.timings ?? NO_TIMINGS;
   tracker.start('reference');
-  const refError = await pullReference(deps);
+  const t0 = performance.now();
+  // Reference data and the task feed do not depend on each other: their requests go out together
+  // (usually a 304 and one small page), so the pull waits for one round trip instead of two.
+  const referenceDone = pullReference(deps).finally(() => timings.add('referenceMs', performance.now() - t0));
+  referenceDone.catch(() => undefined); // awaited below, after the tasks; never unhandled meanwhile
+  const tasksDone = pullFeed(deps, taskStream(deps, quarantine), tracker).finally(() =>
+    timings.add('tasksMs', performance.now() - t0),
+  );
+  tasksDone.catch(() => undefined);
+  const refError = await referenceDone;
   if (refError) {
+    await tasksDone.catch(() => undefined);
     enterprises.cancel();
     return fail(tracker, 'reference', refError);
   }
-  const taskError = await pullFeed(deps, taskStream(deps, quarantine), tracker);
+  const taskError = await tasksDone;
   if (taskError) {
     enterprises.cancel();
     return fail(tracker, 'tasks', taskError);

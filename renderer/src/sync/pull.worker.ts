@@ -118,6 +118,7 @@ async function run(start: {
             ...(sink ? { timings: sink } : {}),
           }),
           prestart: true,
+          firstPageHere: true,
           seal,
           ...(sink ? { timings: sink } : {}),
           localLines: (bytes, header, at, chunkBase, limit, gzip) =>

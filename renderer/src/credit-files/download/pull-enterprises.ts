@@ -57,16 +57,23 @@ export function enterprisePull(d: EnterprisePullDeps): {
   const snapshot = d.snapshot && d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
   /** The snapshot pull, started at once (see startSnapshot) when this is an initial download. */
   let early: ReturnType<typeof startSnapshot> | null = null;
+  const h0 = performance.now();
   // A cache the station key does not open is emptied first (its cursor back to 0): re-downloaded,
   // never read as garbage. Chunk ids for pages sealed before their write are reserved from here on.
   // An initial download through a snapshot asks for no page up front: the snapshot covers them,
   // and it starts now. A pull that failed or was cancelled before this resolves asks for nothing.
-  const head = d.repo.verifyKey().then(async () => {
-    if (controller.signal.aborted) return null;
-    if (!snapshot || !(await wantsSnapshot(d.repo, snapshot.store))) return firstPage(d, pages);
-    if (!controller.signal.aborted) early = startSnapshot(deps, snapshot);
-    return null;
-  });
+  // A delta's first write looks every record of its page up in the directory: it is opened now,
+  // while reference data and tasks are fetched, instead of after the page arrives.
+  const head = d.repo
+    .verifyKey()
+    .then(async () => {
+      if (controller.signal.aborted) return null;
+      d.repo.openDirectory().catch(() => undefined); // the write opens it itself if this failed
+      if (!snapshot || !(await wantsSnapshot(d.repo, snapshot.store))) return firstPage(d, pages);
+      if (!controller.signal.aborted) early = startSnapshot(deps, snapshot);
+      return null;
+    })
+    .finally(() => (d.timings ?? NO_TIMINGS).add('headMs', performance.now() - h0));
   head.catch(() => undefined); // awaited by run(); never unhandled when an earlier phase fails
   return {
     async run(tracker) {

@@ -67,6 +67,7 @@ function pool(
   tokens = { accessToken: () => 'tok' as string | null, refresh: async () => 'refreshed' as const },
   fallback?: PageAttempt,
   prestart = false,
+  firstPageHere = false,
 ) {
   const workers: FakeWorker[] = [];
   const p = feedPool({
@@ -80,6 +81,7 @@ function pool(
     },
     ...(fallback ? { fallback } : {}),
     prestart,
+    firstPageHere,
   });
   return { ...p, workers };
 }
@@ -100,6 +102,23 @@ describe('feed pool', () => {
     const [a, b] = await Promise.all([p.feed('0', 10), p.feed('3', 10)]);
     expect(a.ok && b.ok).toBe(true);
     expect(p.workers).toHaveLength(2);
+    expect(p.workers.map((w) => w.seen.length)).toEqual([1, 1]);
+  });
+
+  it('prepares the first page on the calling thread when asked to, while the workers load; later pages go to them', async () => {
+    const here: string[] = [];
+    const fallback: PageAttempt = async (cursor) => {
+      here.push(cursor);
+      return { ok: true, page: prepared };
+    };
+    const p = pool(answerPage, undefined, fallback, true, true);
+    const headers: PageHeader[] = [];
+    expect(await p.feed('0', 10, undefined, (h) => headers.push(h))).toEqual({ ok: true, page: prepared });
+    expect(here).toEqual(['0']);
+    expect(p.workers.map((w) => w.seen.length)).toEqual([0, 0]);
+    const [a, b] = await Promise.all([p.feed('3', 10), p.feed('6', 10)]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(here).toEqual(['0']);
     expect(p.workers.map((w) => w.seen.length)).toEqual([1, 1]);
   });
 

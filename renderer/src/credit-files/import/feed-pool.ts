@@ -49,6 +49,12 @@ export interface FeedPoolOptions {
    * record validator (~0.1 s) while the pull opens its databases and fetches reference data.
    */
   readonly prestart?: boolean;
+  /**
+   * The first page goes to the fallback (the calling thread) while the workers load. A delta is
+   * usually that one page: sent to a worker still loading its code and compiling the validator, its
+   * request would leave ~0.1 s later than from the calling thread, which has both at hand.
+   */
+  readonly firstPageHere?: boolean;
   /** The station key and cache database: workers seal each page's chunks (the fallback must too). */
   readonly seal?: SealContext | null;
   /** Where snapshot pages go once a worker has failed (the calling thread). */
@@ -113,6 +119,7 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
   }));
   let nextId = 1;
   let workersFailed = false;
+  let firstHere = o.firstPageHere === true;
 
   function fail(slot: Slot, message: string): void {
     slot.worker?.terminate();
@@ -181,7 +188,9 @@ export function feedPool(o: FeedPoolOptions): FeedPool {
         return;
       }
       const retry = o.fallback ? () => o.fallback!(cursor, limit, signal, onHeader, at, chunkBase) : null;
-      if (workersFailed && retry) {
+      const here = firstHere;
+      firstHere = false;
+      if ((workersFailed || here) && retry) {
         void retry().then(resolve, (e: unknown) => resolve(broken(e instanceof Error ? e.message : String(e))));
         return;
       }

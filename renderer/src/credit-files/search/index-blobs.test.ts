@@ -102,18 +102,22 @@ describe('search index blobs', () => {
     expect(third.opened()).toBe(0);
   });
 
-  it('never uses blobs of a wiped cache (other station key), even filled again to the same count', async () => {
+  it('never uses blobs of a wiped cache (other station key): the wipe removes them, and a lone header is refused', async () => {
     await page(1, NAMES);
     await firstSession();
+    const oldHeader = await dbs.cache.searchBlobs.get('meta');
+    expect(oldHeader).toBeDefined();
     dbs.cache.setCacheKey({ keyId: 'rotated-station-key', key: new Uint8Array(32).fill(9) });
     expect((await repo.verifyKey()).ok).toBe(false); // the cache is emptied under the new key
+    expect(await dbs.cache.searchBlobs.count()).toBe(0);
     await page(
       1,
       NAMES.map((n) => n.replace('海润', '金桥')),
     );
-    // Even were the new stamp to repeat the old one, the blobs are refused before anything is opened.
-    const { stamp } = (await dbs.cache.searchBlobs.get('meta')) as { stamp: number };
-    await dbs.cache.entMeta.update('summary', { stamp });
+    // Even a header of the old key put back, under a stamp that repeats the old one, is refused
+    // before anything is opened.
+    await dbs.cache.searchBlobs.put(oldHeader!);
+    await dbs.cache.entMeta.update('summary', { stamp: (oldHeader as unknown as { stamp: number }).stamp });
     expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'stale' } });
     const next = session();
     expect((await next.engine.search('海润')).total).toBe(0);

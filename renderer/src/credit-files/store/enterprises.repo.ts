@@ -21,7 +21,14 @@ import {
   type StoredMetaRow,
 } from './enterprises.rows.js';
 import { CHUNK_SIZE, decodeRecord, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
-import { Directory, applyRemovals, dropOldGenerations } from './enterprises.dir.js';
+import {
+  Directory,
+  applyRemovals,
+  dropOldGenerations,
+  presealRemovals,
+  type Location,
+  type PresealedDirRow,
+} from './enterprises.dir.js';
 import {
   cacheKeyOf,
   openChunk,
@@ -96,6 +103,12 @@ export interface EnterprisesRepo {
   verifyKey(): Promise<CacheKeyCheck>;
   /** The next chunk id (the pull reserves ids from it for chunks sealed before their write). */
   nextChunkId(): Promise<number>;
+  /**
+   * Opens the stored directory now, so the first page write finds it open. A delta's first write
+   * needs it whole (every record of the page is looked up in it); opening it is the costliest step
+   * of a small delta, and the pull starts it while reference data and tasks are still fetched.
+   */
+  openDirectory(): Promise<void>;
   get(uscc: string): Promise<Enterprise | null>;
   count(): Promise<number>;
   state(): Promise<SyncStateRow>;
@@ -131,6 +144,8 @@ function announce(channel: string): void {
 }
 
 const RECENT_CHUNKS = 4;
+/** AES-GCM's tag: the last 16 bytes of every sealed value. */
+const TAG_BYTES = 16;
 
 /** One chunk of a page as written: its opened directory row and its sealed rows (none if it holds nothing live). */
 interface PageRow {
@@ -169,20 +184,72 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       );
     }
   }
-  /** Outside a transaction: reads the directory and opens it with WebCrypto. */
-  async function openDirectory(): Promise<{ meta: StoredMetaRow; rows: EntDirRow[] }> {
-    const [meta, sealed] = await db.transaction('r', [db.entDir, db.entMeta], () =>
-      Promise.all([currentMeta(), db.entDir.toArray()]),
-    );
-    const rows: SealedDirRow[] = meta === EMPTY_ENT_META ? [] : sealed;
-    return { meta, rows: await Promise.all(rows.map((r) => openDir(db, r))) };
+  /**
+   * Directory rows opened before, by chunk id, with the sealed bytes' tag they were opened from. A
+   * delta re-seals only the rows it changed; a reader that opens the directory again after it (the
+   * search index's refresh, get()) opens those and reuses the others instead of decrypting and
+   * parsing the whole directory again. A row whose stored bytes end in the same AES-GCM tag, under
+   * the same key, is the same row: the tag authenticates nonce, place and content together.
+   */
+  /** The stream's generation as last seen with the directory (a hint for sealing ahead; the write checks). */
+  let dirGeneration: number | null = null;
+  const openedRows = new Map<number, { keyId: string; length: number; tag: Uint8Array; row: EntDirRow }>();
+  function sameTag(tag: Uint8Array, sealed: Uint8Array): boolean {
+    const from = sealed.length - TAG_BYTES;
+    for (let i = 0; i < TAG_BYTES; i++) if (tag[i] !== sealed[from + i]) return false;
+    return true;
   }
+  async function openDirRow(r: SealedDirRow, keyId: string): Promise<EntDirRow> {
+    const had = openedRows.get(r.id);
+    if (
+      had &&
+      had.keyId === keyId &&
+      had.length === r.sealed.length &&
+      had.row.generation === r.generation &&
+      had.row.size === r.size &&
+      sameTag(had.tag, r.sealed)
+    )
+      return had.row;
+    const row = await openDir(db, r);
+    openedRows.set(r.id, { keyId, length: r.sealed.length, tag: r.sealed.slice(-TAG_BYTES), row });
+    return row;
+  }
+  /** Outside a transaction: reads the directory and opens it with WebCrypto (rows opened before are reused). */
+  async function openDirectory(): Promise<{ meta: StoredMetaRow; rows: EntDirRow[] }> {
+    const [meta, sealed, state] = await db.transaction('r', [db.entDir, db.entMeta, db.syncState], () =>
+      Promise.all([currentMeta(), db.entDir.toArray(), currentState()]),
+    );
+    dirGeneration = state.generation;
+    const rows: SealedDirRow[] = meta === EMPTY_ENT_META ? [] : sealed;
+    const keyId = cacheKeyOf(db).keyId;
+    const live = new Set(rows.map((r) => r.id));
+    for (const id of openedRows.keys()) if (!live.has(id)) openedRows.delete(id);
+    return { meta, rows: await Promise.all(rows.map((r) => openDirRow(r, keyId))) };
+  }
+  /**
+   * One load at a time: the pull opens the directory while its earlier phases run (`openDirectory`
+   * on the interface), and a first write that arrives meanwhile waits for that load, not a second.
+   */
+  let loading: Promise<StoredMetaRow> | null = null;
   async function freshDir(): Promise<StoredMetaRow> {
     const meta = await currentMeta();
     if (dir.stamp === meta.stamp && dir.loaded) return meta;
-    const opened = await openDirectory();
-    dir.load(opened.meta.stamp, opened.rows);
-    return opened.meta;
+    loading ??= openDirectory()
+      .then((opened) => {
+        dir.load(opened.meta.stamp, opened.rows);
+        return opened.meta;
+      })
+      .finally(() => {
+        loading = null;
+      });
+    return loading;
+  }
+
+  async function openDirectoryEarly(): Promise<void> {
+    if (!db.cacheKey) return;
+    const d0 = performance.now();
+    await freshDir();
+    timings.add('dirOpenMs', performance.now() - d0);
   }
 
   async function chunkTexts(stamp: number, id: number): Promise<Map<string, string> | null> {
@@ -200,28 +267,39 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     return map;
   }
 
+  function pageUsccs(page: EnterprisePage): Set<string> {
+    const changes: readonly SummaryChange[] = page.changes;
+    return new Set(changes.map((c) => (c.kind === 'tombstone' ? c.uscc : c.enterprise.uscc)));
+  }
+
+  /** `located`: where the page's records are, if already looked up (a copy is used). */
   function collect(
     page: EnterprisePage,
     generation: number,
+    lookedUp?: ReadonlyMap<string, Location>,
   ): { fresh: Map<string, PackedRecord & { index: number }>; removals: Map<number, Set<string>> } {
     const fresh = new Map<string, PackedRecord & { index: number }>();
     const removals = new Map<number, Set<string>>();
+    const changes: readonly SummaryChange[] = page.changes;
+    const located = new Map(lookedUp ?? dir.locate(pageUsccs(page)));
     const remove = (uscc: string) => {
-      const at = dir.loc.get(uscc);
+      const at = located.get(uscc);
       if (!at) return;
       const set = removals.get(at.chunk) ?? new Set<string>();
       set.add(uscc);
       removals.set(at.chunk, set);
     };
-    const changes: readonly SummaryChange[] = page.changes;
     changes.forEach((change, i) => {
       if (change.kind === 'tombstone') {
         remove(change.uscc);
         fresh.delete(change.uscc);
+        // Gone from here on: an upsert later in the same page is a new record, as on the next page,
+        // not one to compare with the version just removed.
+        located.delete(change.uscc);
         return;
       }
       const e = change.enterprise;
-      const at = dir.loc.get(e.uscc);
+      const at = located.get(e.uscc);
       const pending = fresh.get(e.uscc);
       const localVersion =
         pending?.enterprise.version ?? (at && dir.generationOf(at.chunk) === generation ? at.version : -1);
@@ -317,15 +395,17 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
   async function emptyCache(): Promise<void> {
     await db.transaction(
       'rw',
-      [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState],
+      [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState, db.searchBlobs],
       async () => {
         const state = await currentState();
+        // The search index's blobs describe the cache being emptied: never usable again, so gone too.
         await Promise.all([
           db.entChunks.clear(),
           db.entSearch.clear(),
           db.entDir.clear(),
           db.entMeta.clear(),
           db.quarantine.clear(),
+          db.searchBlobs.clear(),
         ]);
         await db.syncState.put({
           ...state,
@@ -338,6 +418,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     );
     dir.invalidate();
     recent.clear();
+    openedRows.clear();
   }
 
   return {
@@ -369,12 +450,13 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     async nextChunkId() {
       return (await currentMeta()).nextChunk;
     },
+    openDirectory: openDirectoryEarly,
     async get(uscc) {
       // Without the station key the credit file is not at hand (as if not cached): callers already
       // show a task without its credit file; nothing is read, nothing is guessed.
       if (!db.cacheKey) return null;
       const meta = await freshDir();
-      const at = dir.loc.get(uscc);
+      const at = dir.find(uscc);
       if (!at) return null;
       const text = (await chunkTexts(meta.stamp, at.chunk))?.get(uscc);
       return text === undefined ? null : decodeRecord(text);
@@ -394,8 +476,19 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
       // Open the directory with WebCrypto before the first write (inside a transaction only noble may
       // run). Later pages skip this read: queued behind the previous page's commit it would put a
       // round trip between two commits; the transaction still checks the stamp and reloads if stale.
-      if (!dir.loaded) await freshDir();
+      if (!dir.loaded) await openDirectoryEarly();
       const key = cacheKeyOf(db);
+      // Ahead of the transaction: where the page's records are now, and the directory rows their
+      // removal shrinks, sealed with WebCrypto. The transaction reuses the lookup only if the
+      // directory did not change since, and a sealed row only if it computes the very same row.
+      const ahead =
+        dir.loaded && dirGeneration !== null
+          ? { changes: dir.changes, located: dir.locate(pageUsccs(page)), generation: dirGeneration }
+          : null;
+      const presealed = ahead
+        ? await presealRemovals(db, dir, collect(page, ahead.generation, ahead.located).removals)
+        : new Map<number, PresealedDirRow>();
+      if (ahead && ahead.changes !== dir.changes) ahead.located.clear(); // stale: looked up again below
       return db
         .transaction(
           'rw',
@@ -413,8 +506,13 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
             if (stored?.keyId !== undefined && stored.keyId !== key.keyId)
               throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
             await freshDirSync(meta);
-            const { fresh, removals } = collect(page, state.generation);
-            await applyRemovals(db, dir, removals);
+            dirGeneration = state.generation;
+            const reuse = ahead !== null && ahead.changes === dir.changes;
+            const { fresh, removals } = collect(page, state.generation, reuse ? ahead.located : undefined);
+            const r0 = performance.now();
+            const removing: Promise<unknown>[] = [];
+            timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing, presealed));
+            timings.add('removalsMs', performance.now() - r0);
             const { rows, next: nextChunk } = page.sealed
               ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
               : sealPacked(packFresh([...fresh.values()], state.generation, meta.nextChunk));
@@ -427,12 +525,13 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
             const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
             const check = stored?.check ?? sealCache(key, db.name, 'entMeta', 'summary', KEY_CHECK_PLAIN);
             const writes: Promise<unknown>[] = [
+              ...removing,
               db.entChunks.bulkPut(rows.flatMap((r) => (r.chunk ? [r.chunk] : []))),
               db.entSearch.bulkPut(rows.flatMap((r) => (r.search ? [r.search] : []))),
               db.entDir.bulkPut(rows.flatMap((r) => (r.dir ? [r.dir] : []))),
               db.entMeta.put({
                 key: 'summary',
-                count: dir.loc.size,
+                count: dir.size,
                 nextChunk,
                 stamp,
                 complete,
