@@ -18,7 +18,7 @@ import {
   type ResultRow,
   type ResultsRepo,
 } from '../db/index.js';
-import type { HttpClient } from '../platform/http.js';
+import type { HttpClient, HttpResult } from '../platform/http.js';
 import { backoffDelay, decide, type PushDecision } from './push-answers.js';
 import { signaturePauseReason, type PushSigning } from './push-signing.js';
 import type { LogVerdict, ReceiptVerifier } from './receipt-verify.js';
@@ -82,6 +82,9 @@ export interface PushEngine {
 }
 
 export const OUTBOX_LOCK = 'smart-inspect-outbox';
+
+/** Receipt polls in flight at once (a browser opens up to six connections to one host). */
+export const RECEIPT_PREFETCH = 4;
 
 export function buildUpload(
   result: ResultRow,
@@ -408,10 +411,27 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     },
     async pollReceipts() {
       let published = 0;
-      for (const op of await deps.outbox.awaitingPublication()) {
-        // Without a log to check (tests of the bare engine), a published receipt is final.
-        if (!deps.logVerifier && op.state !== 'accepted') continue;
-        const res = await deps.http.request({ method: 'GET', path: API.receipt(op.resultId), schema: ReceiptSchema });
+      // Without a log to check (tests of the bare engine), a published receipt is final.
+      const polled = (await deps.outbox.awaitingPublication()).filter(
+        (op) => deps.logVerifier || op.state === 'accepted',
+      );
+      // A backlog's receipts would cost one round trip each: up to RECEIPT_PREFETCH requests go out
+      // ahead, while the answers are still handled one at a time in queue order.
+      const asked: Promise<HttpResult<Receipt>>[] = [];
+      const ask = (upTo: number): void => {
+        while (asked.length < Math.min(upTo, polled.length)) {
+          const answer = deps.http.request({
+            method: 'GET',
+            path: API.receipt(polled[asked.length]!.resultId),
+            schema: ReceiptSchema,
+          });
+          answer.catch(() => undefined); // a throw is reported where it is awaited, not as unhandled
+          asked.push(answer);
+        }
+      };
+      for (const [index, op] of polled.entries()) {
+        ask(index + RECEIPT_PREFETCH);
+        const res = await asked[index]!;
         if (!res.ok && res.error.kind === 'http' && res.error.code === 'ATTACHMENTS_MISSING' && deps.uploader) {
           // The platform lost evidence after accepting: publication is blocked until it is re-sent.
           await deps.uploader.forget(res.error.missing);

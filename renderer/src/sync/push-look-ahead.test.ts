@@ -1,8 +1,8 @@
 /**
- * The push engine looks ahead: the attachments of the next two sendable results are queued while one
+ * The push engine asks ahead. The attachments of the next two sendable results are queued while one
  * result is sent, each result's own prepare is asked for before them, every PUT still goes in queue
  * order after its own prepare, a result whose signature is refused is never looked ahead to, and the
- * look-ahead is called off when the drain ends.
+ * look-ahead is called off when the drain ends. Receipt polls go out four at a time.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ let dbs: ReturnType<typeof freshDatabases>;
 /** Everything the engine asked for, in order: `own r1`, `ahead r2`, `PUT r1`. */
 const events: string[] = [];
 const signals: AbortSignal[] = [];
-let putAnswer: (resultId: string) => HttpResult<unknown>;
+let putAnswer: (resultId: string) => HttpResult<unknown> | Promise<HttpResult<unknown>>;
 let names = new Map<string, string>();
 const name = (resultId: string) => names.get(resultId) ?? resultId;
 
@@ -39,7 +39,7 @@ const fakeHttp: HttpClient = {
   async request(spec) {
     const resultId = decodeURIComponent(spec.path.split('/')[3] ?? '');
     events.push(`${spec.method} ${name(resultId)}`);
-    return putAnswer(resultId) as never;
+    return (await putAnswer(resultId)) as never;
   },
 };
 
@@ -134,5 +134,49 @@ describe('looking ahead while a result is sent', () => {
     expect(events).toEqual(['own r1', 'ahead r2', 'ahead r3', 'PUT r1']);
     expect(signals.length).toBe(2);
     expect(signals.every((s) => s.aborted)).toBe(true);
+  });
+});
+
+describe('receipt polls of a backlog', () => {
+  it('four go out before the first is answered; every answer is still handled, in queue order', async () => {
+    await finalized(6);
+    const e = engine();
+    expect(await e.drain()).toMatchObject({ accepted: 6 });
+    events.length = 0;
+    const release = new Map<string, () => void>();
+    putAnswer = async (resultId) => {
+      await new Promise<void>((resolve) => release.set(name(resultId), resolve));
+      const receipt = accepted(resultId);
+      if (!receipt.ok) throw new Error('unreachable');
+      return {
+        ...receipt,
+        value: { ...receipt.value, publication: { ...receipt.value.publication, state: 'published' } },
+      };
+    };
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    /** Waits (in turns of the event loop, never in time) until the engine has asked for `id`. */
+    const asked = async (id: string) => {
+      for (let i = 0; i < 500 && !release.has(id); i += 1) await turn();
+      return release.has(id);
+    };
+    const stateOf = async (i: number) => (await outboxRepo(dbs.field).list())[i]!.state;
+    const polled = e.pollReceipts();
+    expect(await asked('r4')).toBe(true);
+    await turn();
+    expect(events).toEqual(['GET r1', 'GET r2', 'GET r3', 'GET r4']);
+    release.get('r1')!();
+    expect(await asked('r5')).toBe(true);
+    expect(events).toEqual(['GET r1', 'GET r2', 'GET r3', 'GET r4', 'GET r5']);
+    // r5 answered before r2: it waits its turn.
+    release.get('r5')!();
+    for (let i = 0; i < 20; i += 1) await turn();
+    expect(await stateOf(0)).toBe('published');
+    expect(await stateOf(4)).toBe('accepted');
+    for (const id of ['r2', 'r3', 'r4', 'r6']) {
+      expect(await asked(id)).toBe(true);
+      release.get(id)!();
+    }
+    expect(await polled).toBe(6);
+    expect((await outboxRepo(dbs.field).list()).map((o) => o.state)).toEqual(Array(6).fill('published'));
   });
 });
