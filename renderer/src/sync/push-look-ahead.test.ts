@@ -23,13 +23,13 @@ let putAnswer: (resultId: string) => HttpResult<unknown> | Promise<HttpResult<un
 let names = new Map<string, string>();
 const name = (resultId: string) => names.get(resultId) ?? resultId;
 
-const accepted = (resultId: string): HttpResult<unknown> => {
+const accepted = (resultId: string, state: Receipt['publication']['state'] = 'accepted'): HttpResult<unknown> => {
   const receipt: Receipt = {
     resultId,
     receivedAt: '2026-05-06T03:00:00Z',
     contentHash: 'a'.repeat(64),
     attachmentHashes: [],
-    publication: { state: 'accepted', publishedAt: null, deadline: '2026-06-02' },
+    publication: { state, publishedAt: null, deadline: '2026-06-02' },
     clockSkewFlagged: false,
   };
   return { ok: true, notModified: false, status: 201, etag: null, serverDate: null, value: receipt };
@@ -146,12 +146,7 @@ describe('receipt polls of a backlog', () => {
     const release = new Map<string, () => void>();
     putAnswer = async (resultId) => {
       await new Promise<void>((resolve) => release.set(name(resultId), resolve));
-      const receipt = accepted(resultId);
-      if (!receipt.ok) throw new Error('unreachable');
-      return {
-        ...receipt,
-        value: { ...receipt.value, publication: { ...receipt.value.publication, state: 'published' } },
-      };
+      return accepted(resultId, 'published');
     };
     const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
     /** Waits (in turns of the event loop, never in time) until the engine has asked for `id`. */
