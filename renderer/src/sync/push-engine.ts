@@ -18,7 +18,7 @@ import {
   type ResultRow,
   type ResultsRepo,
 } from '../db/index.js';
-import type { HttpClient } from '../platform/http.js';
+import type { HttpClient, HttpResult } from '../platform/http.js';
 import { backoffDelay, decide, type PushDecision } from './push-answers.js';
 import { signaturePauseReason, type PushSigning } from './push-signing.js';
 import type { LogVerdict, ReceiptVerifier } from './receipt-verify.js';
@@ -48,7 +48,16 @@ export interface PushDeps {
   readonly logVerifier?: ReceiptVerifier | null;
   /** The device key: every result goes with its signed checkpoint and the key's registered id. */
   readonly signing: PushSigning;
+  /** How many results after the one being sent have their attachments queued (default LOOK_AHEAD). */
+  readonly lookAhead?: number;
 }
+
+/**
+ * Results whose attachments are queued behind the one being sent. One was not enough: the next
+ * result's uploads then start only when the current one's PUT has been answered, so every result
+ * paid an idle round trip on the link. Two keep a queued attachment ready for every freed slot.
+ */
+export const LOOK_AHEAD = 2;
 
 /** zh-CN reason on a result held back because the audit log it is anchored in was altered. */
 export function auditPauseReason(brokenAt: number): { lastError: string; advice: string } {
@@ -73,6 +82,9 @@ export interface PushEngine {
 }
 
 export const OUTBOX_LOCK = 'smart-inspect-outbox';
+
+/** Receipt polls in flight at once (a browser opens up to six connections to one host). */
+export const RECEIPT_PREFETCH = 4;
 
 export function buildUpload(
   result: ResultRow,
@@ -204,7 +216,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
   }
 
   /** Attachments, then the PUT; an ATTACHMENTS_MISSING answer re-uploads and resends once with the same key. */
-  async function sendOne(op: OutboxRow, deviceId: string): Promise<Outcome> {
+  async function sendOne(op: OutboxRow, deviceId: string, lookAhead: () => void): Promise<Outcome> {
     const result = await deps.results.get(op.resultId);
     if (!result) {
       await deps.outbox.setAside(op.opId, {
@@ -231,7 +243,10 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     let reuploaded = false;
     for (;;) {
       if (!key.ok) return apply(op, decide(key.error, op.attempts, random));
-      const prepared = deps.uploader ? await deps.uploader.prepare(op.resultId) : { ok: true as const, refs: [] };
+      // Its own prepare is asked for first, so its uploads queue before those looked ahead to.
+      const preparing = deps.uploader ? deps.uploader.prepare(op.resultId) : null;
+      lookAhead();
+      const prepared = preparing ? await preparing : { ok: true as const, refs: [] };
       if (!prepared.ok) return apply(op, decide(prepared.error, op.attempts, random));
       const body = buildUpload(result, deviceId, { keyId: key.keyId, signature }, prepared.refs);
       const res = await deps.http.request({
@@ -308,23 +323,35 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     const refused =
       due.length > 0 ? await deps.signing.refused(due.map((op) => op.resultId)) : new Map<string, string>();
     /**
-     * The next sendable result's attachments go up while this one's last finish and its PUT is answered,
-     * so a slow link never idles between results. Only attachments move ahead: each PUT still goes
-     * in queue order, after all of its own attachments, with its own key. Nothing looks ahead while
-     * the audit log is broken, nor for a result whose signature is refused (both are held back).
+     * The attachments of the next sendable results go up while this one's last finish and its PUT is
+     * answered, so a slow link never idles between results. Only attachments move ahead: each PUT still
+     * goes in queue order, after all of its own attachments, with its own key. Nothing looks ahead while
+     * the audit log is broken, nor for a result whose signature is refused (both are held back); once
+     * the drain stops early, queued look-ahead uploads that have not started are dropped.
      */
     let ahead: Promise<unknown> = Promise.resolve();
+    const queued = new Set<string>();
+    const stopped = new AbortController();
+    const depth = deps.lookAhead ?? LOOK_AHEAD;
     const lookAhead = (from: number): void => {
       const uploader = deps.uploader;
       if (!uploader || brokenAt !== null) return;
-      const next = due.slice(from).find((o) => !refused.has(o.resultId));
-      if (!next) return;
-      // Its outcome is ignored here: the result's own turn prepares it again and reports the failure.
-      ahead = Promise.all([ahead, uploader.prepare(next.resultId).catch(() => undefined)]);
+      const next = due
+        .slice(from)
+        .filter((o) => !refused.has(o.resultId))
+        .slice(0, depth);
+      for (const o of next) {
+        if (queued.has(o.resultId)) continue;
+        queued.add(o.resultId);
+        // Its outcome is ignored here: the result's own turn prepares it again and reports the failure.
+        const prepared = uploader.prepare(o.resultId, { ahead: true, signal: stopped.signal }).catch(() => undefined);
+        ahead = Promise.all([ahead, prepared]);
+      }
     };
     try {
       await sendInOrder();
     } finally {
+      stopped.abort();
       // The drain (and the lock it holds) ends only when nothing it started is still running.
       await ahead;
     }
@@ -353,8 +380,7 @@ export function createPushEngine(deps: PushDeps): PushEngine {
           continue;
         }
         report.sent += 1;
-        lookAhead(index + 1);
-        const outcome = await sendOne(op, deviceId);
+        const outcome = await sendOne(op, deviceId, () => lookAhead(index + 1));
         changed();
         if (outcome === 'accepted') report.accepted += 1;
         else if (outcome === 'review') report.review += 1;
@@ -385,10 +411,27 @@ export function createPushEngine(deps: PushDeps): PushEngine {
     },
     async pollReceipts() {
       let published = 0;
-      for (const op of await deps.outbox.awaitingPublication()) {
-        // Without a log to check (tests of the bare engine), a published receipt is final.
-        if (!deps.logVerifier && op.state !== 'accepted') continue;
-        const res = await deps.http.request({ method: 'GET', path: API.receipt(op.resultId), schema: ReceiptSchema });
+      // Without a log to check (tests of the bare engine), a published receipt is final.
+      const polled = (await deps.outbox.awaitingPublication()).filter(
+        (op) => deps.logVerifier || op.state === 'accepted',
+      );
+      // A backlog's receipts would cost one round trip each: up to RECEIPT_PREFETCH requests go out
+      // ahead, while the answers are still handled one at a time in queue order.
+      const asked: Promise<HttpResult<Receipt>>[] = [];
+      const ask = (upTo: number): void => {
+        while (asked.length < Math.min(upTo, polled.length)) {
+          const answer = deps.http.request({
+            method: 'GET',
+            path: API.receipt(polled[asked.length]!.resultId),
+            schema: ReceiptSchema,
+          });
+          answer.catch(() => undefined); // a throw is reported where it is awaited, not as unhandled
+          asked.push(answer);
+        }
+      };
+      for (const [index, op] of polled.entries()) {
+        ask(index + RECEIPT_PREFETCH);
+        const res = await asked[index]!;
         if (!res.ok && res.error.kind === 'http' && res.error.code === 'ATTACHMENTS_MISSING' && deps.uploader) {
           // The platform lost evidence after accepting: publication is blocked until it is re-sent.
           await deps.uploader.forget(res.error.missing);

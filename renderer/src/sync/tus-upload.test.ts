@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uploadsRepo, type AttachmentRow, type Databases } from '../db/index.js';
 import { disposeDatabases, freshDatabases } from '../testing/builders.js';
-import { createTusUploader, fifoLimit } from './tus-upload.js';
+import { createTusUploader } from './tus-upload.js';
 
 let dbs: Databases | null = null;
 afterEach(async () => {
@@ -71,39 +71,7 @@ describe('tus uploader errors', () => {
   });
 });
 
-/** Lets every pending promise callback and timer of this turn run. */
-const settleTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 describe('attachments in flight together', () => {
-  it('a limit of 2 runs two at a time, and the next in line takes each freed slot first come, first served', async () => {
-    const limit = fifoLimit(2);
-    const started: number[] = [];
-    const release: (() => void)[] = [];
-    const done = [0, 1, 2, 3].map((i) =>
-      limit(async () => {
-        started.push(i);
-        await new Promise<void>((resolve) => (release[i] = resolve));
-        return i;
-      }),
-    );
-    await settleTurn();
-    expect(started).toEqual([0, 1]);
-    release[1]!();
-    await settleTurn();
-    expect(started).toEqual([0, 1, 2]);
-    release[0]!();
-    release[2]!();
-    await settleTurn();
-    release[3]!();
-    expect(await Promise.all(done)).toEqual([0, 1, 2, 3]);
-    expect(started).toEqual([0, 1, 2, 3]);
-  });
-
-  it('refuses a limit that is not a positive whole number', () => {
-    expect(() => fifoLimit(0)).toThrow('并发上传数必须是正整数');
-    expect(() => fifoLimit(1.5)).toThrow('并发上传数必须是正整数');
-  });
-
   it('two prepares of one result at once (the look-ahead and its own turn) create one upload per attachment', async () => {
     let n = 0;
     const { u, sent } = uploader(() => {

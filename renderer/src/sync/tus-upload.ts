@@ -24,6 +24,7 @@ import {
   sealedMediaReader,
   type MediaChunkSource,
 } from './tus-stack.js';
+import { uploadSlots, type SlotTicket } from './upload-slots.js';
 
 export type AttachmentRef = ResultUpload['attachments'][number];
 export type Prepared =
@@ -49,33 +50,21 @@ export interface TusUploaderDeps {
   readonly parallel?: number;
 }
 
-export interface AttachmentUploader {
-  /** Makes sure every attachment of the result is stored on the server; returns the refs for the PUT body. */
-  prepare(resultId: string): Promise<Prepared>;
-  /** The server reported these missing: upload them afresh on the next prepare. */
-  forget(attachmentIds: readonly string[]): Promise<void>;
+export interface AheadOptions {
+  readonly ahead?: boolean;
+  /** Aborted when the drain that looked ahead is over: uploads still waiting for a slot are dropped. */
+  readonly signal?: AbortSignal;
 }
 
-/**
- * A first-come, first-served limit on concurrent work: the attachments of the result being sent
- * queue before those of a result prepared ahead of its turn, so looking ahead never delays it.
- */
-export function fifoLimit(slots: number): <T>(work: () => Promise<T>) => Promise<T> {
-  if (!Number.isInteger(slots) || slots < 1) throw new Error(`并发上传数必须是正整数：${slots}`);
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next in line, so nobody can overtake the queue.
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
-    }
-  };
+export interface AttachmentUploader {
+  /**
+   * Makes sure every attachment of the result is stored on the server; returns the refs for the PUT
+   * body. `ahead`: started before the result's turn, its uploads wait behind those of the result
+   * being sent, until that result's own prepare moves them forward.
+   */
+  prepare(resultId: string, opts?: AheadOptions): Promise<Prepared>;
+  /** The server reported these missing: upload them afresh on the next prepare. */
+  forget(attachmentIds: readonly string[]): Promise<void>;
 }
 
 type TusAttempt =
@@ -142,13 +131,18 @@ export async function advertisesCreationWithUpload(doFetch: typeof fetch, endpoi
   return (res.headers.get('Tus-Extension') ?? '').split(',').some((e) => e.trim() === 'creation-with-upload');
 }
 
+/** What a look-ahead upload that never started answers (its result's own turn uploads it). */
+const DROPPED: HttpError = { kind: 'network', message: '提前上传已取消，轮到该结果时再上传' };
+
 export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   const iso = () => new Date(deps.now()).toISOString();
   const urlStorage = dexieUrlStorage(deps.uploads, iso);
   const stack = new FetchHttpStack(deps.fetch, deps.timeoutMs ?? 60_000);
-  const limit = fifoLimit(deps.parallel ?? 3);
+  const slots = uploadSlots(deps.parallel ?? 3);
   /** One upload per attachment at a time: a second prepare of the same result joins the running one. */
-  const sending = new Map<string, Promise<HttpError | null>>();
+  const sending = new Map<string, SlotTicket<HttpError | null>>();
+  /** Settles once every prepare for a result's own turn made so far has queued its uploads. */
+  let nowQueued: Promise<void> = Promise.resolve();
   /** Asked once per uploader; an unreachable platform is asked again at the next prepare. */
   let withData: Promise<boolean> | null = null;
   const creationWithUpload = (): Promise<boolean> => {
@@ -247,18 +241,53 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
   }
 
   return {
-    async prepare(resultId) {
-      const atts = await deps.source.forResult(resultId);
-      await deps.uploads.ensure(
-        atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
-        iso(),
-      );
+    async prepare(resultId, opts) {
+      const line = opts?.ahead ? 'ahead' : 'now';
+      // The result being sent queues its uploads before any look-ahead asked for after it, even though
+      // both first read the database: look-ahead prepares wait here until it has queued.
+      let queued = (): void => undefined;
+      if (line === 'now') {
+        const own = new Promise<void>((resolve) => (queued = resolve));
+        const before = nowQueued;
+        nowQueued = Promise.all([before, own]).then(() => undefined);
+      }
+      const gate = nowQueued;
+      let atts: readonly AttachmentRow[];
+      let stored: ReadonlySet<string>;
+      try {
+        atts = await deps.source.forResult(resultId);
+        const rows = await deps.uploads.ensure(
+          atts.map((a) => ({ attachmentId: a.id, resultId, sha256: a.sha256, size: a.size, mime: a.mime })),
+          iso(),
+        );
+        // Stored already (e.g. by the look-ahead): nothing to queue, so the PUT never waits for a slot.
+        stored = new Set(rows.filter((r) => r.done).map((r) => r.attachmentId));
+        if (line === 'ahead') await gate;
+      } finally {
+        // Waiters resume only after this job, which queues the uploads below without awaiting first.
+        queued();
+      }
       const start = (att: AttachmentRow): Promise<HttpError | null> => {
         const running = sending.get(att.id);
-        if (running) return running;
-        const started = limit(() => sendOne(att)).finally(() => sending.delete(att.id));
-        sending.set(att.id, started);
-        return started;
+        if (running) {
+          if (line === 'now') running.promote();
+          return running.done;
+        }
+        if (stored.has(att.id)) return Promise.resolve(null);
+        let promoted = line === 'now';
+        const ticket = slots(
+          () => (opts?.signal?.aborted && !promoted ? Promise.resolve(DROPPED) : sendOne(att)),
+          line,
+        );
+        const entry = {
+          done: ticket.done.finally(() => sending.delete(att.id)),
+          promote: () => {
+            promoted = true;
+            ticket.promote();
+          },
+        };
+        sending.set(att.id, entry);
+        return entry.done;
       };
       let error: HttpError | null = null;
       if (atts.some((a) => a.media)) {
@@ -271,8 +300,7 @@ export function createTusUploader(deps: TusUploaderDeps): AttachmentUploader {
         error = (await Promise.all(atts.map(start))).find((e) => e !== null) ?? null;
       }
       if (error) return { ok: false, error };
-      const rows = await deps.uploads.forResult(resultId);
-      const urlOf = new Map(rows.map((r) => [r.attachmentId, r.uploadUrl]));
+      const urlOf = new Map((await deps.uploads.forResult(resultId)).map((r) => [r.attachmentId, r.uploadUrl]));
       return {
         ok: true,
         refs: atts.map((a) => ({
