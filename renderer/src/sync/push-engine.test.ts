@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../shared/protocol/index.js';
-import { checkpointsRepo, metaRepo, outboxRepo, resultsRepo, tasksRepo, referenceRepo } from '../db/index.js';
+import { checkpointsRepo, metaRepo, outboxRepo, resultsRepo } from '../db/index.js';
 import {
   createHttpClient,
   type HttpClient,
@@ -9,11 +9,11 @@ import {
   type HttpResult,
   type RequestSpec,
 } from '../platform/http.js';
-import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
+import { disposeDatabases, freshDatabases } from '../testing/builders.js';
 import { backoffDelay, MAX_BACKOFF_MS } from './push-answers.js';
 import { createPushEngine, type PushEngine } from './push-engine.js';
 import type { PushSigning } from './push-signing.js';
-import { signDraft } from '../testing/inspection.testkit.js';
+import { finalizePassingTasks } from '../testing/inspection.testkit.js';
 
 let dbs: ReturnType<typeof freshDatabases>;
 let clock = 1_000_000;
@@ -64,33 +64,7 @@ const http = (
   missing: [],
 });
 
-async function finalizeTasks(n: number): Promise<string[]> {
-  const tasks = Array.from({ length: n }, (_, i) => makeTask(i + 1));
-  await tasksRepo(dbs.field).applyPage(
-    tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })),
-    String(n),
-    n,
-    'x',
-  );
-  await referenceRepo(dbs.cache).put(makeReference(), null, 'x');
-  const s = testServices(dbs);
-  const ids: string[] = [];
-  for (const t of tasks) {
-    const d = await s.inspection.openDraft(t.id);
-    await s.inspection.saveDraft(
-      await signDraft(s.inspection, {
-        ...d,
-        items: d.items.map((i) => ({ ...i, outcome: 'pass' })),
-        resultCodes: ['NO_PROBLEM'],
-        checkMethods: ['ON_SITE'],
-      }),
-    );
-    const r = await s.inspection.finalize(t.id);
-    if (!r.ok) throw new Error('finalize failed');
-    ids.push(r.result.resultId);
-  }
-  return ids;
-}
+const finalizeTasks = (n: number): Promise<string[]> => finalizePassingTasks(dbs, n);
 
 /** Registrations the engine asked for (force flag each time). */
 const registrations: boolean[] = [];

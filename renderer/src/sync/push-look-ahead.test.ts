@@ -7,10 +7,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../shared/protocol/index.js';
-import { metaRepo, outboxRepo, referenceRepo, resultsRepo, tasksRepo } from '../db/index.js';
+import { metaRepo, outboxRepo, resultsRepo } from '../db/index.js';
 import type { HttpClient, HttpResult } from '../platform/http.js';
-import { disposeDatabases, freshDatabases, makeReference, makeTask, testServices } from '../testing/builders.js';
-import { signDraft } from '../testing/inspection.testkit.js';
+import { disposeDatabases, freshDatabases } from '../testing/builders.js';
+import { finalizePassingTasks } from '../testing/inspection.testkit.js';
 import { storedSigning } from '../testing/stored-signing.js';
 import { createPushEngine } from './push-engine.js';
 import type { AttachmentUploader } from './tus-upload.js';
@@ -62,26 +62,7 @@ afterEach(() => disposeDatabases(dbs));
 
 /** Finalizes n passing results in queue order; they are called r1 … rn in the events. */
 async function finalized(n: number): Promise<string[]> {
-  const tasks = Array.from({ length: n }, (_, i) => makeTask(i + 1));
-  await tasksRepo(dbs.field).applyPage(
-    tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })),
-    String(n),
-    n,
-    'x',
-  );
-  await referenceRepo(dbs.cache).put(makeReference(), null, 'x');
-  const s = testServices(dbs);
-  const ids: string[] = [];
-  for (const t of tasks) {
-    const d = await s.inspection.openDraft(t.id);
-    const items = d.items.map((i) => ({ ...i, outcome: 'pass' as const }));
-    await s.inspection.saveDraft(
-      await signDraft(s.inspection, { ...d, items, resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] }),
-    );
-    const r = await s.inspection.finalize(t.id);
-    if (!r.ok) throw new Error('finalize failed');
-    ids.push(r.result.resultId);
-  }
+  const ids = await finalizePassingTasks(dbs, n);
   names = new Map(ids.map((id, i) => [id, `r${i + 1}`]));
   return ids;
 }

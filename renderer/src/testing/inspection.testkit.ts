@@ -2,7 +2,9 @@
  * Test helper (not imported by app code): signs a draft the way the signature pad does — a PNG
  * attachment per inspector slot and for the party — so data-layer tests can finalize.
  */
+import { referenceRepo, tasksRepo } from '../db/index.js';
 import type { Draft, InspectionService } from '../services/index.js';
+import { makeReference, makeTask, testServices, type freshDatabases } from './builders.js';
 
 /** A valid 1×1 PNG (bytes differ per call through the trailing text chunk name, so hashes differ). */
 export function tinyPng(tag = 'x'): Blob {
@@ -60,4 +62,32 @@ export function filledWithFinding(d: Draft): Draft {
     checkMethods: ['ON_SITE'],
     followUps: ['ORDER_CORRECTION'],
   };
+}
+
+/**
+ * Stores tasks 1…n with the reference data and finalizes a passing, signed result for each, in that
+ * order (so the outbox holds them in queue order); returns their result ids.
+ */
+export async function finalizePassingTasks(dbs: ReturnType<typeof freshDatabases>, n: number): Promise<string[]> {
+  const tasks = Array.from({ length: n }, (_, i) => makeTask(i + 1));
+  await tasksRepo(dbs.field).applyPage(
+    tasks.map((task, i) => ({ kind: 'upsert' as const, seq: i + 1, task })),
+    String(n),
+    n,
+    'x',
+  );
+  await referenceRepo(dbs.cache).put(makeReference(), null, 'x');
+  const s = testServices(dbs);
+  const ids: string[] = [];
+  for (const t of tasks) {
+    const d = await s.inspection.openDraft(t.id);
+    const items = d.items.map((i) => ({ ...i, outcome: 'pass' as const }));
+    await s.inspection.saveDraft(
+      await signDraft(s.inspection, { ...d, items, resultCodes: ['NO_PROBLEM'], checkMethods: ['ON_SITE'] }),
+    );
+    const r = await s.inspection.finalize(t.id);
+    if (!r.ok) throw new Error('finalize failed');
+    ids.push(r.result.resultId);
+  }
+  return ids;
 }
