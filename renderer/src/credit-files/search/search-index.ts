@@ -346,7 +346,7 @@ export class EnterpriseSearchIndex {
     const usccs = this.c.text.usccs;
     const { nameLen, nameBase } = this;
     let total = 0;
-    joinKeys(lists, (d, pos) => {
+    const visit = (d: number, pos: Int32Array): void => {
       if (prefixSeen && usccs.get(d).startsWith(upper)) return;
       if (pass && !pass(d)) return;
       const at = pos[0]!;
@@ -383,7 +383,36 @@ export class EnterpriseSearchIndex {
         total += 1;
         top.offer(d, score);
       }
-    });
+    };
+    if (!single || prefixSeen) {
+      joinKeys(lists, visit);
+      return total;
+    }
+    // One list (a one- or two-character term): the common case of a short fragment whose list may
+    // hold most of the station. The name and address matches are scored inline from typed arrays
+    // against the best `limit`'s lowest score, without a call per document; the rest as above.
+    const { docs, pos: at } = lists[0]!;
+    const one = new Int32Array(1);
+    let floor = top.floor();
+    for (let k = 0; k < docs.length; k++) {
+      const d = docs[k]!;
+      if (pass && !pass(d)) continue;
+      const p = at[k]!;
+      let score: number;
+      if (p < POS_NAME_FAR) score = (p === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(p, 40) * 2 + nameBase[d]!;
+      else if (p >= POS_ADDRESS && p < POS_ADDRESS_FAR) score = statuses[d] === aliveCode ? 805 : 800;
+      else {
+        one[0] = p;
+        visit(d, one);
+        floor = top.floor();
+        continue;
+      }
+      total += 1;
+      if (score >= floor && top.wants(d, score)) {
+        top.offer(d, score);
+        floor = top.floor();
+      }
+    }
     return total;
   }
 
