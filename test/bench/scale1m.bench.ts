@@ -58,6 +58,14 @@ function percentile(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** The page's port in a kept profile (its IndexedDB directory is named after the origin). */
+function keptPort(profileDir: string): number {
+  const dirs = readdirSync(join(profileDir, 'Default', 'IndexedDB'));
+  const ports = new Set(dirs.map((d) => /^http_127\.0\.0\.1_(\d+)\.indexeddb/.exec(d)?.[1]).filter(Boolean));
+  if (ports.size !== 1) throw new Error(`kept profile ${profileDir}: expected one origin, found ${dirs.join(', ')}`);
+  return Number([...ports][0]);
+}
+
 /** Bytes of every file under `dir`. */
 function du(dir: string): number {
   let n = 0;
@@ -124,7 +132,13 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       ? `reusing the synced profile in ${keepDir}`
       : `simulator: ${COUNT} enterprises in ${generateSeconds.toFixed(0)} s`,
   );
-  const web = await serveStatic({ root: await buildPage(ctx), appConfig: { platformUrl: platform.url, demo: true } });
+  // IndexedDB belongs to the page's origin: a kept profile is opened on the port it was synced on.
+  const port = reuse ? keptPort(profileDir!) : undefined;
+  const web = await serveStatic({
+    root: await buildPage(ctx),
+    port,
+    appConfig: { platformUrl: platform.url, demo: true },
+  });
   const { certNo, password } = platform.logins[0]!;
   try {
     const synced = reuse
