@@ -160,7 +160,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     await p2.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, t2] as const);
     const startSampler = samplePeaks(again.profileDir);
     const first = await p2.evaluate((q) => bench.firstSearch(q), '海润');
-    const times = await p2.evaluate((list) => bench.queries(list), makeQueries(dataDir));
+    const asked = makeQueries(dataDir);
+    const times = await p2.evaluate((list) => bench.queries(list), asked);
+    const slowest = times
+      .map((ms, i) => ({ ms, i }))
+      .sort((x, y) => y.ms - x.ms)
+      .slice(0, 12);
+    ctx.log(
+      `slowest: ${slowest.map(({ ms, i }) => `#${i} "${asked[i]!.q}"${Object.keys(asked[i]!.filters).length ? '+filters' : ''} ${ms.toFixed(1)}`).join(', ')}`,
+    );
     const startPeak = startSampler.stop();
     // Not measured: lets a rebuild (blobs of an older layout in a kept profile) write its blobs, so
     // the next start-up-only run reads them back.

@@ -176,6 +176,12 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   /** Decodes a read-back index's text in slices while it is the current index (see text-column.ts). */
   async function fillText(read: EnterpriseSearchIndex): Promise<void> {
     while (index === read && !read.fillText(FILL_STEP)) await pause();
+    await prepareFilters(read);
+  }
+
+  /** Groups the current index's documents per filter column, one column per step (see code-groups.ts). */
+  async function prepareFilters(built: EnterpriseSearchIndex): Promise<void> {
+    while (index === built && !built.prepareFilters()) await pause();
   }
 
   function scheduleSave(built: EnterpriseSearchIndex, stamp: number): void {
@@ -229,6 +235,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     );
     builtStamp = snap.stamp;
     scheduleSave(index, snap.stamp);
+    void prepareFilters(index);
   }
 
   async function ensure(wait: boolean): Promise<void> {

@@ -53,6 +53,8 @@ interface FilterMasks {
   readonly regions: Uint8Array | null;
 }
 
+const FILTER_KEYS = ['classes', 'colors', 'statuses', 'regions'] as const;
+
 /** Each code column as positions in its column's `values` (one byte per record). */
 type Codes = Record<CodeKey, Uint8Array>;
 
@@ -546,7 +548,7 @@ export class EnterpriseSearchIndex {
   private narrowest(masks: FilterMasks): { groups: CodeGroups; wanted: Uint8Array } {
     let best: { groups: CodeGroups; wanted: Uint8Array } | null = null;
     let bestCount = Infinity;
-    for (const key of ['classes', 'colors', 'statuses', 'regions'] as const) {
+    for (const key of FILTER_KEYS) {
       const wanted = masks[key];
       if (!wanted) continue;
       const groups = this.groupsOf(key);
@@ -558,6 +560,19 @@ export class EnterpriseSearchIndex {
     }
     if (!best) throw new Error('narrowest: no filter asked');
     return best;
+  }
+
+  /**
+   * Groups the documents by every filterable column now (see code-groups.ts), so the first
+   * filter-only query of a session does not pay for it; true when done (call again until then).
+   */
+  prepareFilters(): boolean {
+    for (const key of FILTER_KEYS)
+      if (!this.groups.has(key)) {
+        this.groupsOf(key);
+        return this.groups.size === FILTER_KEYS.length;
+      }
+    return true;
   }
 
   private groupsOf(key: keyof FilterMasks): CodeGroups {
