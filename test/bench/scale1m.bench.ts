@@ -170,6 +170,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       `slowest: ${slowest.map(({ ms, i }) => `#${i} "${asked[i]!.q}"${Object.keys(asked[i]!.filters).length ? '+filters' : ''} ${ms.toFixed(1)}`).join(', ')}`,
     );
     const startPeak = startSampler.stop();
+    ctx.log(`200 queries took ${times.reduce((a, b) => a + b, 0).toFixed(0)} ms in all`);
     // Not measured: lets a rebuild (blobs of an older layout in a kept profile) write its blobs, so
     // the next start-up-only run reads them back.
     if (keepDir) await p2.evaluate(() => bench.settle());

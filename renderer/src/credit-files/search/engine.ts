@@ -53,8 +53,6 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
-/** Documents of each text column turned into strings per step after a read-back (see text-column.ts). */
-const FILL_STEP = 5_000;
 
 export interface SearchEngineOptions {
   /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
@@ -165,18 +163,15 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       trace('index.fromImage', performance.now() - t2);
       index = read;
       builtStamp = loaded.stamp;
-      void fillText(read);
+      // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
+      // decoding all of it in the background made five million strings while the first queries
+      // ran, and their garbage collection doubled the slowest answers of the first seconds.
+      void prepareFilters(read);
       return true;
     } catch (e) {
       log(`检索索引数据无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
       return false;
     }
-  }
-
-  /** Decodes a read-back index's text in slices while it is the current index (see text-column.ts). */
-  async function fillText(read: EnterpriseSearchIndex): Promise<void> {
-    while (index === read && !read.fillText(FILL_STEP)) await pause();
-    await prepareFilters(read);
   }
 
   /** Groups the current index's documents per filter column, one column per step (see code-groups.ts). */

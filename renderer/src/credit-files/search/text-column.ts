@@ -3,8 +3,9 @@
  * indexes hold plain string arrays. An index read back from the index blobs holds the column as
  * UTF-8 bytes with each entry's byte offsets: turning a million entries of each column into strings
  * takes longer than the whole start-up budget at city scale, and a query reads only the entries
- * of its candidates and hits. Those are decoded when read; the rest is decoded in the background
- * (`fill`), in slices, after the index is ready, so later queries read plain strings again.
+ * of its candidates and hits. Those are decoded when read. `fill` turns entries into plain strings
+ * ahead, a slice at a time, for a caller that will read most of them; the search engine does not
+ * (millions of strings made while queries run cost them more in garbage collection than they save).
  */
 
 export interface TextColumn {
