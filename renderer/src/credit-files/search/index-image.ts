@@ -1,11 +1,12 @@
 /**
  * The search index as bytes, for the index blobs (store/search-blobs.store.ts): every typed array
  * of the index as it is in memory (the posting ids packed: packed-docs.ts), and each text column
- * as UTF-8 or UTF-16, whichever is smaller, with each entry's end offset. Reading it back is views over one buffer: no hashing, no counting, no sorting, and no
- * text decoded (text-column.ts decodes entries as queries read them). Layout: "SIX3", the header's
- * length (u32, little-endian), the header (JSON: the document count, the key table's counters, the
- * region names, and every array's name, element type and length in order), then the arrays one
- * after the other, each starting on 8 bytes.
+ * as UTF-8 or UTF-16, whichever is smaller, with each entry's end offset. Reading it back is views
+ * over one buffer: no hashing, no counting, no sorting, and no text decoded (text-column.ts
+ * decodes entries as queries read them). Layout: "SIX3", the header's length (u32,
+ * little-endian), the header (JSON: the document count, the key table's counters, the region
+ * names, and every array's name, element type and length in order), then the arrays one after the
+ * other, each starting on 8 bytes.
  */
 import { CODE_COLUMNS, TEXT_COLUMNS } from '../summary-columns.js';
 import type { IndexImage } from './search-index.js';
