@@ -53,8 +53,6 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
-/** Documents of each text column turned into strings per step after a read-back (see text-column.ts). */
-const FILL_STEP = 5_000;
 
 export interface SearchEngineOptions {
   /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
@@ -63,6 +61,8 @@ export interface SearchEngineOptions {
   readonly saveDelayMs?: number;
   /** Where the engine says why it could not use or write the blobs (it rebuilds; nothing is lost). */
   readonly log?: (message: string) => void;
+  /** Where the engine reports how long each step of a start-up took (benchmarks break it down with it). */
+  readonly trace?: (step: string, ms: number) => void;
 }
 
 /** Lets the thread answer a query between long steps of background work. */
@@ -71,6 +71,7 @@ const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}): SearchEngine {
   const { blobs, saveDelayMs = 5000 } = options;
   const log = options.log ?? ((message: string) => console.warn(message));
+  const trace = options.trace ?? (() => undefined);
   /** Whether this session already tried the blobs (only the first index of a session comes from them). */
   let blobsTried = false;
   let pendingSave: { index: EnterpriseSearchIndex; stamp: number } | null = null;
@@ -141,6 +142,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
 
   /** The index from the blobs, when they match the cache as it is now (else false: build it). */
   async function readBack(store: SearchBlobStore): Promise<boolean> {
+    const t0 = performance.now();
     const loaded = await store.load().catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${message}` } } as const;
@@ -149,11 +151,22 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       if (loaded.error.kind === 'unreadable') log(`${loaded.error.message}；重新建立企业检索索引`);
       return false;
     }
+    const t1 = performance.now();
+    trace('blobs.load', t1 - t0);
+    trace('blobs.readWait', loaded.took.readWaitMs);
+    trace('blobs.open', loaded.took.openMs);
     try {
-      const read = EnterpriseSearchIndex.fromImage(decodeIndexImage(loaded.bytes));
+      const image = decodeIndexImage(loaded.bytes);
+      const t2 = performance.now();
+      const read = EnterpriseSearchIndex.fromImage(image);
+      trace('image.decode', t2 - t1);
+      trace('index.fromImage', performance.now() - t2);
       index = read;
       builtStamp = loaded.stamp;
-      void fillText(read);
+      // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
+      // decoding all of it in the background made five million strings while the first queries
+      // ran, and their garbage collection doubled the slowest answers of the first seconds.
+      void prepareFilters(read);
       return true;
     } catch (e) {
       log(`检索索引数据无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
@@ -161,9 +174,9 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     }
   }
 
-  /** Decodes a read-back index's text in slices while it is the current index (see text-column.ts). */
-  async function fillText(read: EnterpriseSearchIndex): Promise<void> {
-    while (index === read && !read.fillText(FILL_STEP)) await pause();
+  /** Groups the current index's documents per filter column, one column per step (see code-groups.ts). */
+  async function prepareFilters(built: EnterpriseSearchIndex): Promise<void> {
+    while (index === built && !built.prepareFilters()) await pause();
   }
 
   function scheduleSave(built: EnterpriseSearchIndex, stamp: number): void {
@@ -217,6 +230,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     );
     builtStamp = snap.stamp;
     scheduleSave(index, snap.stamp);
+    void prepareFilters(index);
   }
 
   async function ensure(wait: boolean): Promise<void> {

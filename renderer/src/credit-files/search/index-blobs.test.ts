@@ -171,10 +171,17 @@ describe('search index blobs', () => {
 
     // Sealed correctly, for the current state, but not an index: the image is refused.
     const stamp = await repo.stamp();
-    expect((await store.save(stamp, [new Uint8Array([0x53, 0x49, 0x58, 0x31, 0xff, 0xff, 0, 0])])).ok).toBe(true);
+    expect((await store.save(stamp, [new Uint8Array([0x53, 0x49, 0x58, 0x33, 0xff, 0xff, 0, 0])])).ok).toBe(true);
     const c = session((m) => logs.push(m));
     expect(await answers(c.engine)).toEqual(want);
     expect(logs[2]).toMatch(/检索索引数据无法使用.*头部被截断/);
+    c.engine.close();
+
+    // Blobs of the previous layout ("SIX1": plain u32 posting ids, UTF-8 text) are not read as this one: rebuilt.
+    expect((await store.save(stamp, [new Uint8Array([0x53, 0x49, 0x58, 0x31, 0, 0, 0, 0])])).ok).toBe(true);
+    const d = session((m) => logs.push(m));
+    expect(await answers(d.engine)).toEqual(want);
+    expect(logs[3]).toMatch(/检索索引数据无法使用（不是检索索引数据）/);
   });
 
   it('keeps nothing readable without the key, and writes nothing for a state the cache has left', async () => {

@@ -1,17 +1,20 @@
 /**
  * The search index as bytes, for the index blobs (store/search-blobs.store.ts): every typed array
- * of the index as it is in memory, and each text column as UTF-8 bytes with each entry's end
- * offset. Reading it back is views over one buffer: no hashing, no counting, no sorting, and no
- * text decoded (text-column.ts decodes entries as queries read them). Layout: "SIX1", the header's
- * length (u32, little-endian), the header (JSON: the document count, the key table's counters, the
- * region names, and every array's name, element type and length in order), then the arrays one
- * after the other, each starting on 8 bytes.
+ * of the index as it is in memory (the posting ids packed: packed-docs.ts), and each text column
+ * as UTF-8 or UTF-16, whichever is smaller, with each entry's end offset. Reading it back is views
+ * over one buffer: no hashing, no counting, no sorting, and no text decoded (text-column.ts
+ * decodes entries as queries read them). Layout: "SIX3", the header's length (u32,
+ * little-endian), the header (JSON: the document count, the key table's counters, the region
+ * names, and every array's name, element type and length in order), then the arrays one after the
+ * other, each starting on 8 bytes.
  */
 import { CODE_COLUMNS, TEXT_COLUMNS } from '../summary-columns.js';
 import type { IndexImage } from './search-index.js';
 import { PackedText, packText, type TextColumn } from './text-column.js';
+import { packDocs } from './packed-docs.js';
 
-const MAGIC = [0x53, 0x49, 0x58, 0x31]; // "SIX1"
+// "SIX3": posting ids packed, text in UTF-8 or UTF-16. Blobs of another layout are not read: rebuilt.
+const MAGIC = [0x53, 0x49, 0x58, 0x33];
 const ALIGN = 8;
 
 type Kind = 'u8' | 'u16' | 'i16' | 'u32' | 'i32';
@@ -52,19 +55,23 @@ async function arraysOf(img: IndexImage, pause: () => Promise<void>): Promise<[s
   for (const col of TEXT_COLUMNS) {
     await pause();
     const { bytes, ends } = packText(img.text[col.search]);
-    out.push([`ends.${col.search}`, ends], [`utf8.${col.search}`, bytes]);
+    const kind = bytes instanceof Uint16Array ? 'utf16' : 'utf8';
+    out.push([`ends.${col.search}`, ends], [`${kind}.${col.search}`, bytes]);
   }
   const { nameLen, nameBase, regionOf } = img.derived;
   out.push(['nameLen', nameLen], ['nameBase', nameBase], ['regionOf', regionOf]);
   for (const col of CODE_COLUMNS) out.push([`code.${col.search}`, img.codes[col.search]]);
   const p = img.postings;
+  await pause();
+  const packed = p.docs instanceof Uint32Array ? packDocs(p.start, p.docs) : p.docs;
   out.push(
     ['byUscc', img.byUscc],
     ['unigram', p.table.unigram],
     ['keys', p.table.keys],
     ['ids', p.table.ids],
     ['start', p.start],
-    ['docs', p.docs],
+    ['docsAt', packed.at],
+    ['docsPacked', packed.bytes],
     ['pos', p.pos],
   );
   return out;
@@ -144,7 +151,9 @@ export function decodeIndexImage(bytes: Uint8Array): IndexImage {
     const ends = get(`ends.${col.search}`, Uint32Array);
     if (ends.length !== header.n) throw new IndexImageError(`检索索引数据的 ${col.search} 条数不符`);
     try {
-      text[col.search] = new PackedText(get(`utf8.${col.search}`, Uint8Array), ends);
+      const units = byName.get(`utf16.${col.search}`);
+      const packed = units instanceof Uint16Array ? units : get(`utf8.${col.search}`, Uint8Array);
+      text[col.search] = new PackedText(packed, ends);
     } catch {
       throw new IndexImageError(`检索索引数据的 ${col.search} 偏移不符`);
     }
@@ -170,7 +179,7 @@ export function decodeIndexImage(bytes: Uint8Array): IndexImage {
         size: header.keys,
       },
       start: get('start', Uint32Array),
-      docs: get('docs', Uint32Array),
+      docs: { at: get('docsAt', Uint32Array), bytes: get('docsPacked', Uint8Array) },
       pos: get('pos', Uint8Array),
     },
   };

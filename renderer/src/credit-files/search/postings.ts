@@ -8,6 +8,7 @@
  */
 
 import { KeyTable, type KeyTableImage } from './key-table.js';
+import { packedLists, type PackedDocs } from './packed-docs.js';
 
 export { KeyTable };
 
@@ -44,11 +45,14 @@ export interface Postings {
   image(): PostingsImage;
 }
 
-/** Posting lists as arrays: list k is docs/pos[start[k] … start[k+1]), keys numbered by `table`. */
+/**
+ * Posting lists as arrays: list k is docs/pos[start[k] … start[k+1]), keys numbered by `table`.
+ * The ids are plain (an index built here) or packed (read back from the index blobs: packed-docs.ts).
+ */
 export interface PostingsImage {
   readonly table: KeyTableImage;
   readonly start: Uint32Array;
-  readonly docs: Uint32Array;
+  readonly docs: Uint32Array | PackedDocs;
   readonly pos: Uint8Array;
 }
 
@@ -212,18 +216,24 @@ export function assemblePostings(table: KeyTable, parts: readonly DocPart[]): Po
  * arrays are used as they are. `table` saves rebuilding the key table when it is already at hand.
  */
 export function postingsOf(img: PostingsImage, table = KeyTable.fromImage(img.table)): Postings {
-  const { start, docs: flat, pos: flatPos } = img;
+  const { start, docs, pos: flatPos } = img;
   const keys = table.size;
-  if (start.length !== keys + 1 || start[keys] !== flat.length || flatPos.length !== flat.length)
+  const count = docs instanceof Uint32Array ? docs.length : start[keys];
+  if (
+    start.length !== keys + 1 ||
+    start[keys] !== count ||
+    flatPos.length !== count ||
+    (!(docs instanceof Uint32Array) && docs.at.length !== keys + 1)
+  )
     throw new RangeError('posting lists: the list bounds do not match the key table and the postings');
-  // A key the table learnt after these lists were assembled (the collector keeps indexing chunks
-  // during a sync) occurs in none of their documents.
+  const docsOf =
+    docs instanceof Uint32Array ? (id: number) => docs.subarray(start[id]!, start[id + 1]!) : packedLists(docs, start);
   const idOf = (id: number): number => (id < keys ? id : -1);
   const unigram = (ch: number): number => idOf(table.knownUnigram(ch));
   const bigram = (a: number, b: number): number => idOf(table.bigramId(a, b, false));
-  const list = (id: number): Uint32Array => (id < 0 ? EMPTY : flat.subarray(start[id]!, start[id + 1]!));
+  const list = (id: number): Uint32Array => (id < 0 ? EMPTY : docsOf(id));
   const keyList = (id: number): KeyList => ({
-    docs: flat.subarray(start[id]!, start[id + 1]!),
+    docs: docsOf(id),
     pos: flatPos.subarray(start[id]!, start[id + 1]!),
   });
   return {

@@ -164,8 +164,11 @@ describe('EnterpriseSearchIndex against a brute-force reference', () => {
           maxLength: 12,
         }),
         fc.constantFrom(7, 50, 1000),
-        (docs, queries, chunk) => {
+        fc.boolean(),
+        (docs, queries, chunk, prepared) => {
           const index = build(docs, chunk);
+          // Filter groups made ahead (as the engine does in the background) or on first use.
+          if (prepared) while (!index.prepareFilters());
           for (const [spec, f, limit] of queries) {
             const q = resolve(spec, docs);
             const got = index.search(q, f, limit);

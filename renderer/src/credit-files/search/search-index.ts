@@ -32,6 +32,7 @@ import {
 } from './postings.js';
 import { joinKeys } from './key-join.js';
 import { TopK } from './top-k.js';
+import { groupByCode, groupedCount, type CodeGroups } from './code-groups.js';
 import { ArrayText, PackedText, type TextColumn } from './text-column.js';
 import { usccDigits, usccOrder } from './uscc-order.js';
 
@@ -44,6 +45,16 @@ const ADDRESS_NOISE = /^(山东省)?(威海市|烟台市)?/;
 
 type TextKey = TextSummaryColumn['search'];
 type CodeKey = CodeSummaryColumn['search'];
+/** The asked filters as masks over their column's value positions (regions: the index's regions). */
+interface FilterMasks {
+  readonly classes: Uint8Array | null;
+  readonly colors: Uint8Array | null;
+  readonly statuses: Uint8Array | null;
+  readonly regions: Uint8Array | null;
+}
+
+const FILTER_KEYS = ['classes', 'colors', 'statuses', 'regions'] as const;
+
 /** Each code column as positions in its column's `values` (one byte per record). */
 type Codes = Record<CodeKey, Uint8Array>;
 
@@ -92,6 +103,8 @@ export class EnterpriseSearchIndex {
   private readonly regionOf: Uint32Array;
   /** Each document's place in USCC order: equal scores rank by USCC, compared as numbers. */
   private readonly usccRank: Uint32Array;
+  /** The documents grouped by each filtered column, made when a filter-only query first needs it. */
+  private readonly groups = new Map<keyof FilterMasks, CodeGroups>();
 
   private constructor(
     private readonly c: Columns,
@@ -232,18 +245,31 @@ export class EnterpriseSearchIndex {
       .trim()
       .split(/\s+/)
       .filter((t) => t.length > 0);
-    const pass = this.filterFn(filters);
+    const masks = this.filterMasks(filters);
+    const pass = this.filterFn(masks);
     const rank = this.usccRank;
     const top = new TopK(limit, (a, b) => (rank[a]! < rank[b]! ? a : b));
     let total = 0;
     if (terms.length === 0) {
       if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
-      for (let d = 0; d < this.size; d++)
-        if (pass(d)) {
+      // Only the documents of the most selective filter's wanted values are visited (in any order:
+      // the top list's order does not depend on it); the other filters are tested on them.
+      const { groups, wanted } = this.narrowest(masks);
+      let floor = top.floor();
+      for (let g = 0; g < wanted.length; g++) {
+        if (wanted[g] !== 1) continue;
+        for (let k = groups.start[g]!, end = groups.start[g + 1]!; k < end; k++) {
+          const d = groups.docs[k]!;
+          if (!pass(d)) continue;
           total += 1;
           const len = this.nameLen[d]! < 0xffff ? this.nameLen[d]! : this.c.text.names.get(d).length;
-          if (top.wants(d, FILTER_SCORE - len)) top.offer(d, FILTER_SCORE - len);
+          const score = FILTER_SCORE - len;
+          if (score >= floor && top.wants(d, score)) {
+            top.offer(d, score);
+            floor = top.floor();
+          }
         }
+      }
     } else if (terms.length === 1 && this.canScanOne(terms[0]!)) {
       total = this.scanOne(terms[0]!, pass, top);
     } else {
@@ -346,7 +372,7 @@ export class EnterpriseSearchIndex {
     const usccs = this.c.text.usccs;
     const { nameLen, nameBase } = this;
     let total = 0;
-    joinKeys(lists, (d, pos) => {
+    const visit = (d: number, pos: Int32Array): void => {
       if (prefixSeen && usccs.get(d).startsWith(upper)) return;
       if (pass && !pass(d)) return;
       const at = pos[0]!;
@@ -383,7 +409,36 @@ export class EnterpriseSearchIndex {
         total += 1;
         top.offer(d, score);
       }
-    });
+    };
+    if (!single || prefixSeen) {
+      joinKeys(lists, visit);
+      return total;
+    }
+    // One list (a one- or two-character term): the common case of a short fragment whose list may
+    // hold most of the station. The name and address matches are scored inline from typed arrays
+    // against the best `limit`'s lowest score, without a call per document; the rest as above.
+    const { docs, pos: at } = lists[0]!;
+    const one = new Int32Array(1);
+    let floor = top.floor();
+    for (let k = 0; k < docs.length; k++) {
+      const d = docs[k]!;
+      if (pass && !pass(d)) continue;
+      const p = at[k]!;
+      let score: number;
+      if (p < POS_NAME_FAR) score = (p === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(p, 40) * 2 + nameBase[d]!;
+      else if (p >= POS_ADDRESS && p < POS_ADDRESS_FAR) score = statuses[d] === aliveCode ? 805 : 800;
+      else {
+        one[0] = p;
+        visit(d, one);
+        floor = top.floor();
+        continue;
+      }
+      total += 1;
+      if (score >= floor && top.wants(d, score)) {
+        top.offer(d, score);
+        floor = top.floor();
+      }
+    }
     return total;
   }
 
@@ -449,9 +504,11 @@ export class EnterpriseSearchIndex {
     return ENTERPRISE_STATUSES[this.c.codes.statuses[d]!] === '存续' ? total + 5 : total;
   }
 
-  private filterFn(f: SearchFilters): ((d: number) => boolean) | null {
-    // Each filter as a mask over the positions in its column's values (regions: over the index's
-    // distinct regions), so the test per document reads typed arrays only.
+  /**
+   * Each filter as a mask over the positions in its column's values (regions: over the index's
+   * distinct regions), so the test per document reads typed arrays only; null when not asked.
+   */
+  private filterMasks(f: SearchFilters): FilterMasks {
     const mask = (col: CodeSummaryColumn, wanted: readonly string[] | undefined): Uint8Array | null => {
       if (!wanted?.length) return null;
       const m = new Uint8Array(256);
@@ -473,6 +530,10 @@ export class EnterpriseSearchIndex {
         if (at >= 0) regions[at] = 1;
       }
     }
+    return { classes: cls, colors, statuses: st, regions };
+  }
+
+  private filterFn({ classes: cls, colors, statuses: st, regions }: FilterMasks): ((d: number) => boolean) | null {
     if (!cls && !colors && !st && !regions) return null;
     const { classes, colors: colorCodes, statuses } = this.c.codes;
     const regionOf = this.regionOf;
@@ -481,6 +542,46 @@ export class EnterpriseSearchIndex {
       (!colors || colors[colorCodes[d]!] === 1) &&
       (!st || st[statuses[d]!] === 1) &&
       (!regions || regions[regionOf[d]!] === 1);
+  }
+
+  /** The asked filter whose wanted values hold the fewest documents, with its groups (see code-groups.ts). */
+  private narrowest(masks: FilterMasks): { groups: CodeGroups; wanted: Uint8Array } {
+    let best: { groups: CodeGroups; wanted: Uint8Array } | null = null;
+    let bestCount = Infinity;
+    for (const key of FILTER_KEYS) {
+      const wanted = masks[key];
+      if (!wanted) continue;
+      const groups = this.groupsOf(key);
+      const count = groupedCount(groups, wanted);
+      if (count < bestCount) {
+        best = { groups, wanted };
+        bestCount = count;
+      }
+    }
+    if (!best) throw new Error('narrowest: no filter asked');
+    return best;
+  }
+
+  /**
+   * Groups the documents by every filterable column now (see code-groups.ts), so the first
+   * filter-only query of a session does not pay for it; true when done (call again until then).
+   */
+  prepareFilters(): boolean {
+    for (const key of FILTER_KEYS)
+      if (!this.groups.has(key)) {
+        this.groupsOf(key);
+        return this.groups.size === FILTER_KEYS.length;
+      }
+    return true;
+  }
+
+  private groupsOf(key: keyof FilterMasks): CodeGroups {
+    let g = this.groups.get(key);
+    if (!g) {
+      g = key === 'regions' ? groupByCode(this.regionOf, this.regionNames.length) : groupByCode(this.c.codes[key], 256);
+      this.groups.set(key, g);
+    }
+    return g;
   }
 
   private hit(d: number, matchedIn: MatchField): SearchHit {

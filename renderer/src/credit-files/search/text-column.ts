@@ -3,8 +3,9 @@
  * indexes hold plain string arrays. An index read back from the index blobs holds the column as
  * UTF-8 bytes with each entry's byte offsets: turning a million entries of each column into strings
  * takes longer than the whole start-up budget at city scale, and a query reads only the entries
- * of its candidates and hits. Those are decoded when read; the rest is decoded in the background
- * (`fill`), in slices, after the index is ready, so later queries read plain strings again.
+ * of its candidates and hits. Those are decoded when read. `fill` turns entries into plain strings
+ * ahead, a slice at a time, for a caller that will read most of them; the search engine does not
+ * (millions of strings made while queries run cost them more in garbage collection than they save).
  */
 
 export interface TextColumn {
@@ -24,14 +25,25 @@ export class ArrayText implements TextColumn {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** An entry of UTF-16 code units as a string (exact, lone surrogates included). */
+function fromUnits(units: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < units.length; i += 8192)
+    out += String.fromCharCode(...units.subarray(i, Math.min(units.length, i + 8192)));
+  return out;
+}
+
 export class PackedText implements TextColumn {
   private strings: string[] | null = null;
   private filled = 0;
   private partial: string[] = [];
 
-  /** `ends[d]` is where entry d's bytes end in `bytes` (they start where d-1's end). */
+  /**
+   * `ends[d]` is where entry d ends in `bytes` (it starts where d-1's ends): UTF-8 bytes, or
+   * UTF-16 code units (two bytes for a Chinese character where UTF-8 takes three).
+   */
   constructor(
-    private bytes: Uint8Array,
+    private bytes: Uint8Array | Uint16Array,
     private readonly ends: Uint32Array,
   ) {
     if (ends.length > 0 && ends[ends.length - 1] !== bytes.length)
@@ -45,7 +57,8 @@ export class PackedText implements TextColumn {
   get(d: number): string {
     if (this.strings !== null) return this.strings[d]!;
     if (d < this.filled) return this.partial[d]!;
-    return decoder.decode(this.bytes.subarray(d === 0 ? 0 : this.ends[d - 1]!, this.ends[d]!));
+    const part = this.bytes.subarray(d === 0 ? 0 : this.ends[d - 1]!, this.ends[d]!);
+    return part instanceof Uint16Array ? fromUnits(part) : decoder.decode(part);
   }
 
   /** Whether every entry is a plain string now (the bytes are dropped then). */
@@ -61,6 +74,10 @@ export class PackedText implements TextColumn {
     if (this.strings !== null) return true;
     const from = this.filled;
     const to = Math.min(this.ends.length, from + count);
+    if (this.bytes instanceof Uint16Array) {
+      for (let d = from; d < to; d++) this.partial.push(this.get(d));
+      return this.filledTo(to);
+    }
     const base = from === 0 ? 0 : this.ends[from - 1]!;
     const slice = decoder.decode(this.bytes.subarray(base, to === 0 ? 0 : this.ends[to - 1]!));
     // Entry boundaries in UTF-16 units: walk the slice's bytes once (an entry never splits a character).
@@ -77,6 +94,10 @@ export class PackedText implements TextColumn {
       }
       this.partial.push(slice.substring(start, unit));
     }
+    return this.filledTo(to);
+  }
+
+  private filledTo(to: number): boolean {
     this.filled = to;
     if (to === this.ends.length) {
       this.strings = this.partial;
@@ -88,8 +109,36 @@ export class PackedText implements TextColumn {
   }
 }
 
-/** A column's entries as UTF-8 bytes and their end offsets (for the index blobs). */
-export function packText(column: TextColumn): { bytes: Uint8Array; ends: Uint32Array } {
+/**
+ * A column's entries for the index blobs, in whichever of UTF-8 and UTF-16 is smaller for it
+ * (USCCs and region codes: UTF-8; names and addresses, mostly Chinese: UTF-16), with their ends.
+ */
+export function packText(column: TextColumn): { bytes: Uint8Array | Uint16Array; ends: Uint32Array } {
+  const n = column.length;
+  let units = 0;
+  let utf8 = 0;
+  for (let d = 0; d < n; d++) {
+    const s = column.get(d);
+    units += s.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3; // a surrogate pair: 4
+    }
+  }
+  if (2 * units >= utf8) return packUtf8(column);
+  const ends = new Uint32Array(n);
+  const out = new Uint16Array(units);
+  let at = 0;
+  for (let d = 0; d < n; d++) {
+    const s = column.get(d);
+    for (let i = 0; i < s.length; i++) out[at++] = s.charCodeAt(i);
+    ends[d] = at;
+  }
+  return { bytes: out, ends };
+}
+
+/** A column's entries as UTF-8 bytes and their end offsets. */
+function packUtf8(column: TextColumn): { bytes: Uint8Array; ends: Uint32Array } {
   const n = column.length;
   const ends = new Uint32Array(n);
   const parts = new Array<string>(n);

@@ -14,6 +14,12 @@ export class TopK {
     return this.k > 0 && (this.docs.length < this.k || score >= this.scores[0]!);
   }
 
+  /** The lowest score that may still enter (-Infinity until the heap is full): below it, \`wants\` is false. */
+  floor(): number {
+    if (this.k <= 0) return Infinity;
+    return this.docs.length < this.k ? -Infinity : this.scores[0]!;
+  }
+
   /** Whether offering this document would change the heap (exact, ties included). */
   wants(doc: number, score: number): boolean {
     if (this.k <= 0) return false;

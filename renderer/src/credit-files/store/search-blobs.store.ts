@@ -43,7 +43,13 @@ export interface SearchBlobPart {
 export type SearchBlobRow = SearchBlobMeta | SearchBlobPart;
 
 export type SearchBlobLoad =
-  | { readonly ok: true; readonly stamp: number; readonly bytes: Uint8Array }
+  | {
+      readonly ok: true;
+      readonly stamp: number;
+      readonly bytes: Uint8Array;
+      /** Where the load's time went: waiting on IndexedDB reads, and opening (AES-GCM) the parts. */
+      readonly took: { readonly readWaitMs: number; readonly openMs: number };
+    }
   | {
       readonly ok: false;
       /** none: never written; stale: built from another state or key; unreadable: missing, damaged or cut short. */
@@ -97,10 +103,15 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const read = (ids: readonly number[]) =>
         ids.length === 0 ? null : db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
       // The next batch is read from the database while this one is opened (both off this thread).
+      let readWaitMs = 0;
+      let openMs = 0;
       let reading = read(batch(0));
       for (let first = 0; reading; first += PARALLEL) {
         const ids = batch(first);
+        const r0 = performance.now();
         const rows = await reading;
+        const o0 = performance.now();
+        readWaitMs += o0 - r0;
         reading = read(batch(first + PARALLEL));
         reading?.catch(() => undefined); // awaited on the next turn; never unhandled if this one fails
         const opened = await Promise.all(
@@ -110,6 +121,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
             return openCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), row.sealed);
           }),
         ).catch((e: unknown) => e as Error);
+        openMs += performance.now() - o0;
         if (opened instanceof Error)
           return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${opened.message}` } };
         for (const [k, plain] of opened.entries()) {
@@ -123,7 +135,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
           out.set(plain, i * PART_BYTES);
         }
       }
-      return { ok: true, stamp: header.stamp, bytes: out };
+      return { ok: true, stamp: header.stamp, bytes: out, took: { readWaitMs, openMs } };
     },
 
     async save(stamp, segments) {
