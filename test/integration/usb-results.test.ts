@@ -21,11 +21,11 @@ import { auditRepo, outboxRepo, usbBundlesRepo, type Databases } from '../../ren
 import type { CreatedServices } from '../../renderer/src/services/compose.js';
 import { manualNetwork } from '../../renderer/src/services/network/network.service.js';
 import { disposeDatabases, freshDatabases, testAdapter, testServices } from '../../renderer/src/testing/builders.js';
-import { signDraft } from '../../renderer/src/testing/inspection.testkit.js';
 import { wavFile } from '../../renderer/src/testing/media.testkit.js';
 import { platformBundleKeys } from '../platform/bundle-key.js';
 import { DEMO_LOG_ORIGIN } from '../platform/log-key.js';
 import { startPlatform, type StartedPlatform } from '../platform/server.js';
+import { finalizePassing } from './simulator-kit.js';
 
 let platform: StartedPlatform;
 let dataDir: string;
@@ -59,21 +59,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function finalizeOne(taskId: string): Promise<string> {
-  const draft = await s.inspection.openDraft(taskId);
-  await s.inspection.saveDraft(
-    await signDraft(s.inspection, {
-      ...draft,
-      items: draft.items.map((i) => ({ ...i, outcome: 'pass' })),
-      resultCodes: ['NO_PROBLEM'],
-      checkMethods: ['ON_SITE'],
-      followUps: ['NONE'],
-    }),
-  );
-  const finalized = await s.inspection.finalize(taskId);
-  if (!finalized.ok) throw new Error(JSON.stringify(finalized.problems));
-  return finalized.result.resultId;
-}
+const finalizeOne = (taskId: string): Promise<string> => finalizePassing(s, taskId);
 
 /** What a receipts import may change: outbox, receipts, audit chain, checkpoints, USB bundle rows. */
 async function partitionState(d: Databases): Promise<unknown> {
@@ -320,7 +306,7 @@ describe('USB results transfer', () => {
     if (!out.ok) throw new Error(out.error.message);
     expect(out.count).toBe(1);
     expect(out.skipped).toEqual([
-      { resultId: big, reason: '证据文件合计 3.0 GB，超出本次数据包的容量（上限 1.0 GB），请联网上传或另行导出' },
+      { resultId: big, reason: '证据文件合计 3.0 GB，超过U盘数据包上限（1.0 GB），只能联网上传' },
     ]);
     const imported = await platform.usb.importResults(new Uint8Array(await out.file.arrayBuffer()));
     expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[small, 201]]);

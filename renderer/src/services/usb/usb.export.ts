@@ -120,9 +120,12 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
     // The file must fit what the platform's import and the save dialog take; a result that would
     // not fit waits for the network (or the next export) instead of failing the whole file.
     if (carried + bytes > MAX_BUNDLE_FILE_BYTES - BUNDLE_HEADROOM) {
+      const alone = bytes > MAX_BUNDLE_FILE_BYTES - BUNDLE_HEADROOM;
       skipped.push({
         resultId: op.resultId,
-        reason: `证据文件合计 ${gib(bytes)}，超出本次数据包的容量（上限 ${gib(MAX_BUNDLE_FILE_BYTES)}），请联网上传或另行导出`,
+        reason: alone
+          ? `证据文件合计 ${gib(bytes)}，超过U盘数据包上限（${gib(MAX_BUNDLE_FILE_BYTES)}），只能联网上传`
+          : `本次数据包已满（上限 ${gib(MAX_BUNDLE_FILE_BYTES)}），下次导出时带出`,
       });
       continue;
     }
