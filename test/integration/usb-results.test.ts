@@ -312,4 +312,55 @@ describe('USB results transfer', () => {
     expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toEqual([[small, 201]]);
     expect((await s.outbox.list()).find((r) => r.resultId === big)?.state).toBe('waiting');
   });
+
+  it('a result that fits a file alone but not beside the others goes with the next export', async () => {
+    network.set(false);
+    const fresh = (await s.tasks.list()).filter((t) => t.taskStatus === 'assigned' && t.localState === 'new');
+    if (fresh.length < 2) throw new Error('two tasks left to inspect are needed');
+    const withRecording = async (taskId: string, name: string): Promise<{ resultId: string; fileId: string }> => {
+      await s.inspection.openDraft(taskId);
+      const rec = await s.inspection.importMedia(taskId, wavFile(1), name, null);
+      if (!rec.ok) throw new Error(rec.error.message);
+      return { resultId: await finalizeOne(taskId), fileId: rec.file.id };
+    };
+    // Makes a recording stand for one that brings its result one byte short of what a file takes alone
+    // (1 GB less 16 MB headroom): it fits an export of its own, not one that already carries another.
+    const real = new Map<string, number>();
+    const weigh = async (r: { resultId: string; fileId: string }, heavy: boolean): Promise<void> => {
+      const rows = await dbs.field.attachments.where('resultId').equals(r.resultId).toArray();
+      const others = rows.filter((a) => a.id !== r.fileId).reduce((n, a) => n + a.size, 0);
+      const row = rows.find((a) => a.id === r.fileId)!;
+      if (heavy) real.set(r.fileId, row.size);
+      const size = heavy ? 1024 ** 3 - 16 * 1024 ** 2 - 1 - others : real.get(r.fileId)!;
+      await dbs.field.attachments.put({ ...row, size });
+    };
+    // The earlier exports' receipts come back first, so only the results below (and the one too large
+    // for any file) are waiting.
+    const back = await platform.usb.inspectorReceipts(platform.logins[0]!.inspectorId);
+    if (!back.ok) throw new Error(back.error.message);
+    expect((await s.usbResults.importReceipts(back.bytes)).ok).toBe(true);
+    const first = await withRecording(fresh[0]!.id, '录音0004.wav');
+    const second = await withRecording(fresh[1]!.id, '录音0005.wav');
+    await weigh(second, true);
+
+    const out = await s.usbResults.exportResults();
+    if (!out.ok) throw new Error(out.error.message);
+    const full = '本次数据包已满（上限 1.0 GB），下次导出时带出';
+    expect(out.skipped.find((k) => k.resultId === first.resultId)).toBeUndefined();
+    expect(out.skipped.find((k) => k.resultId === second.resultId)?.reason).toBe(full);
+    const imported = await platform.usb.importResults(new Uint8Array(await out.file.arrayBuffer()));
+    expect(imported.ok && imported.outcomes.map((o) => [o.resultId, o.status])).toContainEqual([first.resultId, 201]);
+    expect((await s.outbox.list()).find((r) => r.resultId === second.resultId)?.state).toBe('waiting');
+
+    // No receipts came back for this file yet, and now the first is the heavy one: the result left behind rides the
+    // next file ahead of those already on a stick.
+    await weigh(second, false);
+    await weigh(first, true);
+    const next = await s.usbResults.exportResults();
+    if (!next.ok) throw new Error(next.error.message);
+    expect(next.skipped.find((k) => k.resultId === second.resultId)).toBeUndefined();
+    expect(next.skipped.find((k) => k.resultId === first.resultId)?.reason).toBe(full);
+    const again = await platform.usb.importResults(new Uint8Array(await next.file.arrayBuffer()));
+    expect(again.ok && again.outcomes.map((o) => [o.resultId, o.status])).toContainEqual([second.resultId, 201]);
+  });
 });

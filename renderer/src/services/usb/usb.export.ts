@@ -78,7 +78,14 @@ export async function exportResults(rt: Runtime, options: UsbStepOptions = {}): 
       ok: false,
       error: { kind: 'no-platform-key', message: '本机未配置平台数据包公钥（platformBundleKey），无法导出' },
     };
-  const ops = (await outbox.list()).filter(exportable).slice(0, MAX_BUNDLE_RESULTS);
+  // Results no earlier file carried go first: a result left out of a full file then rides the next
+  // export even before the platform's receipts clear the ones already on a stick.
+  const carriedBefore = new Set((await usbBundlesRepo(rt.dbs.field).exports()).flatMap((e) => e.resultIds));
+  const waiting = (await outbox.list()).filter(exportable);
+  const ops = [
+    ...waiting.filter((o) => !carriedBefore.has(o.resultId)),
+    ...waiting.filter((o) => carriedBefore.has(o.resultId)),
+  ].slice(0, MAX_BUNDLE_RESULTS);
   if (ops.length === 0) return { ok: false, error: { kind: 'nothing-to-export', message: '没有待上传的检查结果' } };
   const session = await rt.repos.session.current();
   if (!session) throw new Error('export without a signed-in session');
