@@ -1,45 +1,36 @@
 /**
  * 检查表单: the task's items grouped by department, findings text, result codes (未发现问题
  * exclusive), check methods and follow-ups. Every change autosaves; 完成并锁定 flushes the last
- * change, then finalizes; problems come back next to their fields.
+ * change, then finalizes; problems come back next to their fields. Its sections sit beside it: the
+ * head (FormHead.tsx), the problem list (ProblemSummary.tsx), the result fields (ResultSection.tsx).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Controller, useForm, useWatch, type Control } from 'react-hook-form';
+import { useEffect, useMemo, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { USCC_NOTE_MAX, type Enterprise, type Reference, type Task } from '../../../../shared/protocol/index.js';
-import {
-  CHECK_METHODS,
-  CHECK_METHOD_LABELS,
-  FOLLOW_UPS,
-  FOLLOW_UP_LABELS,
-  RESULT_CODES,
-  RESULT_CODE_LABELS,
-  toggleResultCode,
-} from '../../../../shared/domain/results.js';
 import { publicationDeadline, isValidIsoDate, chinaDate } from '../../../../shared/domain/dates.js';
 import { matchLenient, type LenientHistory } from '../../../../shared/domain/lenient.js';
 import { findTemplate, templateCheckItems } from '../../../../shared/domain/check-template.js';
 import { SE525_TEMPLATE_ID, isSpecialEquipmentUser } from '../../../../shared/domain/se-525.js';
 import { services } from '../../services/index.js';
-import { DateInput } from '../../ui/DateInput.js';
-import type { Draft, FinalizeProblem, StoredResult } from '../../services/index.js';
+import type { Draft, StoredResult } from '../../services/index.js';
 import { EnterpriseAside } from '../enterprises/EnterpriseAside.js';
 import { usccCheckFailure } from '../../../../shared/domain/uscc.js';
 import { UsccCheck } from '../../ui/UsccCheck.js';
 import { groupByDepartment } from '../tasks/group-items.js';
-import { CodeCheckboxes, toggleIn } from './CodeCheckboxes.js';
+import { FormHead } from './FormHead.js';
 import { ItemFieldset } from './ItemFieldset.js';
 import { lookHereReasons } from './look-here.js';
 import {
   FieldProblem,
   ProblemsContext,
   problemAria,
-  problemId,
   report,
   stillOpen,
   toProblemMap,
-  useProblemAria,
   type Reported,
 } from './problems.js';
+import { ProblemSummary } from './ProblemSummary.js';
+import { ResultSection } from './ResultSection.js';
 import { SaveStatusText } from '../../ui/SaveStatusText.js';
 import { EvidencePanel } from './EvidencePanel.js';
 import { SignaturePanel } from './SignaturePanel.js';
@@ -53,52 +44,6 @@ interface Props {
   readonly enterprise: Enterprise | null;
   readonly reference: Reference | null;
   readonly onFinalized: (result: StoredResult) => void;
-}
-
-/** Scrolls to the field a problem belongs to and focuses its first control. */
-function focusProblem(path: string): void {
-  const message = document.getElementById(problemId(path));
-  const container = message?.closest('fieldset, .field') ?? message;
-  if (!container) return;
-  container.scrollIntoView({ block: 'center' });
-  container.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
-}
-
-function ProblemSummary({ problems, attempt }: { problems: readonly FinalizeProblem[]; attempt: number }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), [attempt]);
-  if (problems.length === 0) return null;
-  return (
-    <div className="alert alert-danger" role="alert" tabIndex={-1} ref={ref}>
-      <strong>还不能锁定，请先处理以下 {problems.length} 个问题：</strong>
-      <ul>
-        {problems.map((p, i) => (
-          <li key={`${p.path}-${i}`}>
-            <button type="button" className="linklike" onClick={() => focusProblem(p.path)}>
-              {p.message}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function InspectedOnField({ control }: { control: Control<Draft> }) {
-  const aria = useProblemAria('inspectedOn');
-  return (
-    <div className="field">
-      <label htmlFor="inspected-on">检查日期</label>
-      <Controller
-        control={control}
-        name="inspectedOn"
-        render={({ field }) => (
-          <DateInput id="inspected-on" value={field.value} onChange={field.onChange} onBlur={field.onBlur} {...aria} />
-        )}
-      />
-      <FieldProblem path="inspectedOn" />
-    </div>
-  );
 }
 
 /**
@@ -243,22 +188,12 @@ function InspectionFormBody({
           aria-labelledby="inspect-title"
           noValidate
         >
-          <div className="form-head card">
-            <div className="field-row">
-              <InspectedOnField control={control} />
-              <div className="field">
-                <span className="label">公示截止日期</span>
-                <p className="value" data-testid="publication-deadline">
-                  {deadline ?? '—'}{' '}
-                  <span className="muted small">（检查日起 {reference?.publicationWorkingDays ?? 20} 个工作日）</span>
-                </p>
-              </div>
-            </div>
-            <p className="small muted">
-              检查人员：
-              {task.team.map((m) => `${m.name}（${m.certNo}）${m.role === 'leader' ? '·组长' : ''}`).join('，')}
-            </p>
-          </div>
+          <FormHead
+            control={control}
+            deadline={deadline}
+            workingDays={reference?.publicationWorkingDays}
+            team={task.team}
+          />
           {journaled ? (
             <p className="alert alert-info" role="status" data-testid="journal-restored">
               已恢复上次关闭前未及保存的输入，请核对。
@@ -309,63 +244,7 @@ function InspectionFormBody({
 
           <EvidencePanel taskId={task.id} resultId={draft.resultId} register={register} />
 
-          <section aria-labelledby="result-title" className="card">
-            <h2 id="result-title">检查结果</h2>
-            <div className="field">
-              <label htmlFor="findings">发现问题情况</label>
-              <textarea id="findings" rows={4} placeholder="检查中发现的问题、现场情况说明" {...register('findings')} />
-              <FieldProblem path="findings" />
-            </div>
-            <Controller
-              control={control}
-              name="resultCodes"
-              render={({ field }) => (
-                <CodeCheckboxes
-                  legend="检查结果"
-                  path="resultCodes"
-                  codes={RESULT_CODES}
-                  labels={RESULT_CODE_LABELS}
-                  value={field.value}
-                  toggle={toggleResultCode}
-                  onChange={field.onChange}
-                  onBlur={field.onBlur}
-                  hint="可多选；“未发现问题”不能与其他结果同时选择。"
-                />
-              )}
-            />
-            <Controller
-              control={control}
-              name="checkMethods"
-              render={({ field }) => (
-                <CodeCheckboxes
-                  legend="核查方式"
-                  path="checkMethods"
-                  codes={CHECK_METHODS}
-                  labels={CHECK_METHOD_LABELS}
-                  value={field.value}
-                  toggle={toggleIn(CHECK_METHODS)}
-                  onChange={field.onChange}
-                  onBlur={field.onBlur}
-                />
-              )}
-            />
-            <Controller
-              control={control}
-              name="followUps"
-              render={({ field }) => (
-                <CodeCheckboxes
-                  legend="后续处置措施"
-                  path="followUps"
-                  codes={FOLLOW_UPS}
-                  labels={FOLLOW_UP_LABELS}
-                  value={field.value}
-                  toggle={toggleIn(FOLLOW_UPS)}
-                  onChange={field.onChange}
-                  onBlur={field.onBlur}
-                />
-              )}
-            />
-          </section>
+          <ResultSection control={control} register={register} />
 
           <SignaturePanel
             taskId={task.id}
