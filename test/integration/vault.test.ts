@@ -331,6 +331,43 @@ describe('vault: key hierarchy, partitions, lock', () => {
     expect((await app.tasks.list()).length).toBe(tasks);
   });
 
+  it('a device revoked while the laptop was away: the next online sign-in destroys the copies it kept', async () => {
+    const a = platform.logins[2]!;
+    const app = laptop('v7-');
+    expect((await app.auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    const session = await app.auth.current();
+    await app.auth.lock('manual');
+    const vaults = vaultsRepo(new DeviceDb(deviceDbName('v7-')));
+    expect((await vaults.get(a.inspectorId))?.wrapped).not.toBeNull();
+    expect((await admin(API.adminRevokeDevice(session!.deviceId))).status).toBe(200);
+    // Nothing ran on this laptop while it was revoked: the login's own answer is the first it hears.
+    expect(await app.auth.signIn(a.certNo, a.password)).toMatchObject({ ok: false, error: { kind: 'device-revoked' } });
+    expect(await vaults.get(a.inspectorId)).toMatchObject({ destroyed: true, wrapped: null, stationKey: null });
+    const offline = laptop('v7-', 'http://127.0.0.1:9');
+    expect(await offline.auth.signIn(a.certNo, a.password)).toMatchObject({
+      ok: false,
+      error: { kind: 'online-required' },
+    });
+    expect((await admin(API.adminReinstateDevice(session!.deviceId))).status).toBe(200);
+  });
+
+  it('offline: the right password clears the count, so earlier wrong ones cost no wait later', async () => {
+    const a = platform.logins[2]!;
+    expect((await laptop('v8-').auth.signIn(a.certNo, a.password)).ok).toBe(true);
+    const off = laptop('v8-', 'http://127.0.0.1:9');
+    for (let i = 1; i <= 3; i++)
+      expect(await off.auth.signIn(a.certNo, `wrong-${i}`)).toMatchObject({
+        ok: false,
+        error: { kind: 'bad-credentials' },
+      });
+    expect(await off.auth.signIn(a.certNo, a.password)).toMatchObject({ ok: true, session: { offlineUnlocked: true } });
+    const vaults = vaultsRepo(new DeviceDb(deviceDbName('v8-')));
+    expect(await vaults.get(a.inspectorId)).toMatchObject({ failedAttempts: 0, lastFailureAt: null });
+    await off.auth.lock('manual');
+    // A fourth wrong password in a row would wait; after the reset it is the first.
+    expect(await off.auth.signIn(a.certNo, 'wrong-4')).toMatchObject({ ok: false, error: { kind: 'bad-credentials' } });
+  });
+
   it('sign-out with removal is refused while results are unsent, and removes everything when allowed', async () => {
     const a = platform.logins[2]!;
     const app = laptop('v6-');
