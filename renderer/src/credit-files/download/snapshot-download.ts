@@ -67,11 +67,20 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Bytes of a body read ahead of what is stored before reading stops until the store catches up:
+ * the link never waits for one slow part, yet a download far ahead of its import does not pile the
+ * file up in memory (the rest waits in the byte pump's window and the network buffers).
+ */
+export const BODY_AHEAD_BYTES = 2 * 1024 * 1024;
+
 /** Reads a response body on its own, so the link never waits for what is done with the bytes. */
-class BodyPump {
+export class BodyPump {
   private readonly queue: Uint8Array[] = [];
   private queued = 0;
   private wake: (() => void) | null = null;
+  private room: (() => void) | null = null;
+  private cancelled = false;
   /** Every byte has been read (`failure`: the body ended early, e.g. the link dropped). */
   ended = false;
   failure: unknown = null;
@@ -80,14 +89,25 @@ class BodyPump {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly done: Promise<void>;
 
-  constructor(body: ReadableStream<Uint8Array>) {
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly aheadBytes = BODY_AHEAD_BYTES,
+  ) {
     this.reader = body.getReader();
     this.done = this.run();
+  }
+
+  /** Bytes read and not yet taken. */
+  get buffered(): number {
+    return this.queued;
   }
 
   private async run(): Promise<void> {
     try {
       for (;;) {
+        while (this.queued >= this.aheadBytes && !this.cancelled)
+          await new Promise<void>((resolve) => (this.room = resolve));
+        if (this.cancelled) break;
         const { done, value } = await this.reader.read();
         if (done) break;
         this.queue.push(value);
@@ -118,11 +138,15 @@ class BodyPump {
       else this.queue[0] = head.subarray(n);
     }
     this.queued -= size;
+    this.room?.();
+    this.room = null;
     return out;
   }
 
   /** Stops reading (the bytes still queued are dropped) and waits for the reader to let go. */
   async cancel(): Promise<void> {
+    this.cancelled = true;
+    this.room?.();
     await this.reader.cancel().catch(() => undefined);
     await this.done;
   }
@@ -278,7 +302,7 @@ export async function downloadSnapshot(
     // Store the body part by part as it arrives; if the link drops, what arrived is stored too and
     // the next request asks for the rest.
     const want = end - from + 1;
-    const body = new BodyPump(res.body);
+    const body = new BodyPump(res.body, Math.max(BODY_AHEAD_BYTES, partBytes));
     let stop: 'refetch' | 'corrupt' | 'replaced' | null = null;
     while (!signal?.aborted) {
       const bytes = await body.take(Math.min(partBytes, manifest.bytes - received));
