@@ -13,7 +13,15 @@ import type { EnterprisesRepo, SnapshotRepo } from '../../db/index.js';
 import type { HttpClient, HttpError } from '../../platform/http.js';
 import type { SealContext } from '../import/enterprise-seal.js';
 import type { PullProgressPort } from '../pull-progress.js';
-import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
+import {
+  downloadSnapshot,
+  dropEarly,
+  requestCurrentSnapshot,
+  sha256Hex,
+  type EarlyRequest,
+  type SnapshotFetchOptions,
+  type StoredCheck,
+} from './snapshot-download.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
 import { DeferredProgress } from './deferred-progress.js';
@@ -111,10 +119,15 @@ export async function pullSnapshot(
       return 'unavailable';
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Nothing stored yet: the file's first bytes are asked for with the manifest, not after it.
+      const early = attempt === 1 && stored === null ? requestCurrentSnapshot(s.fetch, d.signal) : undefined;
       const manifest = await fetchManifest(s, d.signal);
-      if (manifest === null) return 'unavailable';
-      if ('kind' in manifest) return { error: manifest };
-      const got = await run(d, s, tracker, manifest, '0');
+      if (manifest === null || 'kind' in manifest) {
+        dropEarly(early);
+        if (manifest === null) return 'unavailable';
+        return { error: manifest };
+      }
+      const got = await run(d, s, tracker, manifest, '0', early).finally(() => dropEarly(early));
       if (got === 'imported' || 'error' in got) return got;
       // Verified members are in under their cursor: the paged feed continues from there.
       if (got.committed) return 'unavailable';
@@ -139,6 +152,7 @@ async function run(
   tracker: PullProgressPort,
   manifest: SnapshotManifest,
   cursor: string,
+  early?: EarlyRequest,
 ): Promise<RunOutcome> {
   const members = manifest.members;
   const from = cursor === '0' ? 0 : members.findIndex((m) => m.cursor === cursor) + 1;
@@ -195,6 +209,7 @@ async function run(
       (done, total) => tracker.bytes(done, total),
       d.signal,
       check,
+      early,
     );
     tracker.endBytes();
     if (!got.ok) {

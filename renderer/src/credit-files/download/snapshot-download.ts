@@ -10,7 +10,7 @@
  * parts are stored, is checked at the end, before the snapshot counts as complete.
  */
 import { createSHA256 } from 'hash-wasm';
-import { platformEndpoint, type SnapshotManifest } from '../../../../shared/protocol/index.js';
+import { platformEndpoint, SNAPSHOT_CURRENT_PATH, type SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../../db/index.js';
 import type { HttpError, TokenProvider } from '../../platform/http.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
@@ -152,6 +152,46 @@ export class BodyPump {
   }
 }
 
+/** A request for the current snapshot's bytes from byte 0, sent before its manifest is in. */
+export interface EarlyRequest {
+  readonly response: Promise<Response | null>;
+}
+
+/**
+ * Asks for the current snapshot's bytes now, in the same round trip as the manifest: the download
+ * then starts with bytes already arriving instead of one more round trip after the manifest. The
+ * download takes the response only if it is the file the manifest names (its ETag and range).
+ */
+export function requestCurrentSnapshot(o: SnapshotFetchOptions, signal?: AbortSignal): EarlyRequest {
+  const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const token = o.tokens.accessToken();
+  const response = doFetch(resolveUrl(o.baseUrl(), SNAPSHOT_CURRENT_PATH), {
+    headers: { Range: 'bytes=0-', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    ...(signal ? { signal } : {}),
+  }).catch(() => null); // the download asks again the usual way
+  return { response };
+}
+
+/** The early response when it is `manifest`'s file from byte `from` to its end; else it is dropped. */
+async function adopt(early: EarlyRequest, manifest: SnapshotManifest, from: number): Promise<Response | null> {
+  const res = await early.response;
+  if (!res) return null;
+  const fits =
+    from === 0 &&
+    res.status === 206 &&
+    res.body !== null &&
+    res.headers.get('etag') === `"${manifest.sha256}"` &&
+    res.headers.get('content-range') === `bytes 0-${manifest.bytes - 1}/${manifest.bytes}`;
+  if (fits) return res;
+  await res.body?.cancel().catch(() => undefined);
+  return null;
+}
+
+/** Drops an early response nobody took (one the download took is left alone: its body is locked). */
+export function dropEarly(early: EarlyRequest | undefined): void {
+  void early?.response.then((res) => res?.body?.cancel().catch(() => undefined));
+}
+
 /**
  * Brings the stored download of `manifest` to its full length and verifies it. Starts from the
  * stored bytes when the stored download is the same file; otherwise from byte 0.
@@ -168,6 +208,28 @@ export async function downloadSnapshot(
   progress: DownloadProgress,
   signal?: AbortSignal,
   check?: StoredCheck,
+  early?: EarlyRequest,
+): Promise<DownloadOutcome> {
+  let first = early;
+  try {
+    return await download(o, repo, manifest, progress, signal, check, () => {
+      const taken = first;
+      first = undefined;
+      return taken;
+    });
+  } finally {
+    dropEarly(first);
+  }
+}
+
+async function download(
+  o: SnapshotFetchOptions,
+  repo: SnapshotRepo,
+  manifest: SnapshotManifest,
+  progress: DownloadProgress,
+  signal: AbortSignal | undefined,
+  check: StoredCheck | undefined,
+  takeEarly: () => EarlyRequest | undefined,
 ): Promise<DownloadOutcome> {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const partBytes = o.partBytes ?? SNAPSHOT_PART_BYTES;
@@ -242,16 +304,19 @@ export async function downloadSnapshot(
     const from = received;
     const end = manifest.bytes - 1;
     const token = o.tokens.accessToken();
+    const early = takeEarly();
     let res: Response;
     try {
-      res = await doFetch(url, {
-        headers: {
-          Range: `bytes=${from}-${end}`,
-          'If-Range': etag,
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        ...(signal ? { signal } : {}),
-      });
+      res =
+        (early ? await adopt(early, manifest, from) : null) ??
+        (await doFetch(url, {
+          headers: {
+            Range: `bytes=${from}-${end}`,
+            'If-Range': etag,
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+          ...(signal ? { signal } : {}),
+        }));
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
       if (++fruitless >= MAX_FRUITLESS) return { ok: false, error: networkError(e) };
