@@ -24,6 +24,7 @@ import {
 } from './snapshot-download.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
+import { chunksPerPage } from '../import/enterprise-seal.js';
 import { DeferredProgress } from './deferred-progress.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
@@ -50,6 +51,12 @@ interface PullContext {
   readonly pageSize: number;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
+  /**
+   * Told, as an import of `manifest` starts, the cursor the delta feed will continue from and the
+   * first chunk id after every chunk the import can take: the delta page can be asked for now
+   * instead of after the last byte.
+   */
+  readonly onImport?: (cursor: string, chunkEnd: number) => void;
 }
 
 /** Whether this pull should go through the snapshot: an initial download, or an import to resume. */
@@ -164,6 +171,12 @@ async function run(
   }
   const have = cursor === '0' ? 0 : await d.repo.count();
   tracker.start('enterprises', manifest.records, have, '正在下载企业档案快照');
+  const chunkBase = await d.repo.nextChunkId();
+  // Each member takes the chunk ids of one page of its size (see MemberImport.push).
+  d.onImport?.(
+    manifest.cursor,
+    members.slice(from).reduce((end, m) => end + chunksPerPage(Math.max(d.pageSize, m.records)), chunkBase),
+  );
   const importer = new MemberImport(
     {
       repo: d.repo,
@@ -177,7 +190,7 @@ async function run(
     manifest,
     from,
     cursor,
-    await d.repo.nextChunkId(),
+    chunkBase,
   );
   let marked = cursor !== '0';
   const held: { last: Uint8Array | null } = { last: null };
