@@ -8,6 +8,11 @@ import { z } from 'zod';
 import { CursorSchema } from './common.js';
 
 export const SNAPSHOT_PATH = '/v1/sync/enterprises/snapshot';
+/**
+ * The current snapshot's bytes under a fixed name (same ETag, Range and If-Range rules as the file's
+ * own URL), so a client can ask for them in the same round trip as the manifest.
+ */
+export const SNAPSHOT_CURRENT_PATH = `${SNAPSHOT_PATH}/current`;
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 

@@ -36,6 +36,8 @@ interface SyncOutcome {
   message: string;
   /** From the start of the pull to its credit-file phase (worker start, reference data, tasks). */
   beforeEnterprisesMs: number;
+  /** From the start of the pull to the worker's first message (its start-up, unless it was warm). */
+  workerStartMs: number;
   /** After the last page: the search index made ready. */
   searchWarmMs: number;
   /** The pull worker's own timers (waitMs = waiting for pages, writeMs = IndexedDB, snapshot*Ms …). */
@@ -165,6 +167,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
           [`${key}.ratioToRawTransfer`]: ratio,
           [`${key}.wireMB`]: clean.down / 1e6,
           [`${key}.breakdown.beforeEnterprisesMs`]: Math.round(result.beforeEnterprisesMs),
+          [`${key}.breakdown.workerStartMs`]: Math.round(result.workerStartMs),
           [`${key}.breakdown.searchWarmMs`]: Math.round(result.searchWarmMs),
         });
         if (result.timings) {

@@ -428,6 +428,7 @@ export function platformCases(env: PlatformEnv): Readonly<Record<string, CaseSet
     'snapshots/manifest-200': () => Promise.resolve(base()),
     'snapshots/manifest-401': () => Promise.resolve(base()),
     'snapshots/file-206': snapshotCase,
+    'snapshots/file-current-206': snapshotCase,
     'snapshots/file-200-if-range-stale': snapshotCase,
     'snapshots/file-416': snapshotCase,
     'snapshots/file-404': () => Promise.resolve({ ...base(), goneSha: '0'.repeat(64) }),

@@ -1,7 +1,8 @@
 /**
  * The byte pump (renderer/src/credit-files/download/byte-pump.ts) against a real HTTP server, with
  * the worker run in-process: responses stream through it whole, a cut connection hands on every
- * byte that arrived before failing, a pump that cannot run leaves the request to the plain fetch.
+ * byte that arrived before failing, a pump that cannot run leaves the request to the plain fetch,
+ * and a slow reader makes the pump stop reading instead of piling the body up in memory.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ import {
 } from '../../renderer/src/credit-files/download/byte-pump.js';
 
 const FILE = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+/** A body far larger than the pump's window, for the slow reader. */
+const BIG = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i * 13) % 253);
 /** Bytes the server sends of a request to /cut before it destroys the connection. */
 const CUT = 100_000;
 let server: http.Server;
@@ -22,6 +25,11 @@ let base = '';
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    if (req.url === '/big') {
+      res.writeHead(200, { 'Content-Length': String(BIG.length) });
+      res.end(BIG);
+      return;
+    }
     if (req.url === '/cut') {
       res.writeHead(200, { 'Content-Length': String(FILE.length) });
       res.write(FILE.subarray(0, CUT), () => setTimeout(() => res.socket?.destroy(), 50));
@@ -48,13 +56,28 @@ class InProcessPump implements PumpLike {
   private onSettled!: () => void;
   private readonly messages: ((e: MessageEvent<unknown>) => void)[] = [];
   private readonly errors: ((e: ErrorEvent) => void)[] = [];
-  private readonly handle = pumpHandler((m: FromPump) =>
-    setTimeout(() => {
-      this.messages.forEach((l) => l({ data: m } as MessageEvent<unknown>));
-      if (m.type === 'end' || m.type === 'error') this.onSettled();
-    }),
-  );
-  constructor(private readonly broken = false) {
+  /** Body bytes the pump has posted so far. */
+  posted = 0;
+  largestChunk = 0;
+  private readonly handle: (m: ToPump) => void;
+  constructor(
+    private readonly broken = false,
+    windowBytes?: number,
+  ) {
+    this.handle = pumpHandler(
+      (m: FromPump) => {
+        if (m.type === 'chunk') {
+          this.posted += m.bytes.byteLength;
+          this.largestChunk = Math.max(this.largestChunk, m.bytes.byteLength);
+        }
+        setTimeout(() => {
+          this.messages.forEach((l) => l({ data: m } as MessageEvent<unknown>));
+          if (m.type === 'end' || m.type === 'error') this.onSettled();
+        });
+      },
+      undefined,
+      windowBytes,
+    );
     this.settled = new Promise((resolve) => (this.onSettled = resolve));
   }
   postMessage(m: ToPump): void {
@@ -103,6 +126,33 @@ describe('the byte pump', () => {
     const got = await readAll(res);
     expect(got.bytes).toBe(CUT);
     expect(got.error).toBeInstanceOf(TypeError);
+    f.close();
+  });
+
+  it('a slow reader: the pump stops reading the network while a window of bytes waits to be read', async () => {
+    const windowBytes = 128 * 1024;
+    const pump = new InProcessPump(false, windowBytes);
+    const f = pumpFetch(() => pump);
+    const res = await f.fetch(`${base}/big`);
+    const reader = res.body!.getReader();
+    const got = new Uint8Array(BIG.length);
+    let read = 0;
+    let peak = 0;
+    for (;;) {
+      // Slower than loopback by far: without backpressure the whole body would be posted at once.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      peak = Math.max(peak, pump.posted - read);
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.set(value, read);
+      read += value.byteLength;
+    }
+    expect(read).toBe(BIG.length);
+    expect(Buffer.compare(got, BIG)).toBe(0); // (a byte-wise toEqual of megabytes takes minutes)
+    // Posted and not yet read: never more than the window and the one chunk that crossed it.
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(windowBytes + pump.largestChunk);
+    expect(pump.sent.filter((m) => m.type === 'ack').length).toBeGreaterThan(0);
     f.close();
   });
 

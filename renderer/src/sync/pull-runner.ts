@@ -85,11 +85,34 @@ function runInProcess(o: PullRunOptions): PullRun {
   return { done, cancel: () => controller.abort() };
 }
 
+/**
+ * A pull worker started before its sync (at unlock), and the one a sync used kept for the next:
+ * loading the worker's code and starting its own threads then costs the sync nothing.
+ */
+let spare: Worker | null = null;
+
+function spawnPullWorker(): Worker {
+  return new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** Starts a pull worker now, unless one is waiting already (or the runtime has no workers). */
+export function warmPullWorker(): void {
+  if (spare || typeof Worker === 'undefined') return;
+  spare = spawnPullWorker();
+}
+
+/** Ends the waiting pull worker (it holds no keys: a sync hands them over in its start message). */
+export function dropWarmPullWorker(): void {
+  spare?.terminate();
+  spare = null;
+}
+
 function runInWorker(o: PullRunOptions): PullRun {
-  const worker = new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
+  const worker = spare ?? spawnPullWorker();
+  spare = null;
   const send = (m: ToWorker) => worker.postMessage(m);
   const done = new Promise<PullOutcomeSummary>((resolve) => {
-    worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const onMessage = (event: MessageEvent<unknown>): void => {
       const parsed = FromWorkerSchema.safeParse(event.data);
       if (!parsed.success) return;
       const msg = parsed.data;
@@ -100,13 +123,21 @@ function runInWorker(o: PullRunOptions): PullRun {
           .then((outcome) => send({ type: 'token', accessToken: o.tokens.accessToken(), outcome }));
       else {
         resolve({ ok: msg.ok, message: msg.message, sessionExpired: msg.sessionExpired, transient: msg.transient });
-        worker.terminate();
+        // The worker has closed its databases and threads: it waits for the next sync.
+        worker.removeEventListener('message', onMessage);
+        worker.removeEventListener('error', onError);
+        if (spare) worker.terminate();
+        else spare = worker;
       }
-    });
-    worker.addEventListener('error', (e) => {
+    };
+    const onError = (e: ErrorEvent): void => {
       resolve({ ok: false, message: `同步线程出错：${e.message}`, sessionExpired: false, transient: false });
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
       worker.terminate();
-    });
+    };
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
   });
   send({
     type: 'start',

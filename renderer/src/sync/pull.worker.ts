@@ -46,6 +46,41 @@ function spawnFeedWorker(): FeedWorkerLike {
   }) as unknown as FeedWorkerLike;
 }
 
+/**
+ * The byte pump and the feed workers, started as soon as this worker is (a warm pull worker waits
+ * for its sync with them ready) and again after each sync for the next one; a sync takes these
+ * instead of starting its own.
+ */
+const ready: { pump: PumpLike | null; feeds: FeedWorkerLike[] } = { pump: null, feeds: [] };
+/** Started threads that failed while they waited (a sync must not be handed one: it would never answer). */
+const failed = new WeakSet<object>();
+function watched<T extends PumpLike | FeedWorkerLike>(worker: T): T {
+  worker.addEventListener('error', () => failed.add(worker));
+  return worker;
+}
+function warmThreads(): void {
+  if (typeof Worker === 'undefined') return;
+  try {
+    ready.pump ??= watched(spawnBytePump());
+    while (ready.feeds.length < FEED_WORKERS) ready.feeds.push(watched(spawnFeedWorker()));
+  } catch {
+    // No nested workers here: the sync starts (or does without) its own.
+  }
+}
+/** A waiting thread unless it failed meanwhile, else a new one. */
+function take<T extends PumpLike | FeedWorkerLike>(waiting: T | undefined, spawn: () => T): T {
+  if (waiting && !failed.has(waiting)) return waiting;
+  waiting?.terminate();
+  return spawn();
+}
+const takePump = (): PumpLike => {
+  const pump = take(ready.pump ?? undefined, spawnBytePump);
+  ready.pump = null;
+  return pump;
+};
+const takeFeedWorker = (): FeedWorkerLike => take(ready.feeds.shift(), spawnFeedWorker);
+warmThreads();
+
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -110,7 +145,7 @@ async function run(start: {
           baseUrl: () => start.baseUrl,
           tokens,
           size: FEED_WORKERS,
-          spawn: spawnFeedWorker,
+          spawn: takeFeedWorker,
           fallback: ndjsonPageAttempt({
             baseUrl: () => start.baseUrl,
             tokens,
@@ -126,7 +161,7 @@ async function run(start: {
         });
   // The snapshot's bytes are read on a thread of their own (byte-pump.ts), started now so that it is
   // up by the first snapshot request; the plain fetch without workers or without the station key.
-  const pump = typeof Worker === 'undefined' || !start.cacheKey ? null : pumpFetch(spawnBytePump, true);
+  const pump = typeof Worker === 'undefined' || !start.cacheKey ? null : pumpFetch(takePump, true);
   const enterpriseFeed =
     pool?.feed ?? ndjsonFeed({ baseUrl: () => start.baseUrl, tokens, seal, ...(sink ? { timings: sink } : {}) });
   let done: FromWorker;
@@ -188,6 +223,7 @@ async function run(start: {
     if (sink) publishTimings(sink.totals);
     slot.lock();
     post(done);
+    warmThreads();
   }
 }
 

@@ -7,7 +7,7 @@ import { Dexie } from 'dexie';
 import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.js';
 import { fromBase64Url } from '../../../renderer/src/vault/index.js';
 import { createSearchClient } from '../../../renderer/src/credit-files/search/search-client.js';
-import { runPull } from '../../../renderer/src/sync/pull-runner.js';
+import { runPull, warmPullWorker } from '../../../renderer/src/sync/pull-runner.js';
 import type { SearchFilters } from '../../../renderer/src/credit-files/search/types.js';
 import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/credit-files/timing-sink.js';
 
@@ -47,6 +47,7 @@ async function login(url: string, certNo: string, password: string): Promise<str
  * it sealed at rest); `firstSearch` measures from the moment it is in hand.
  */
 async function unlock(url: string, token: string): Promise<void> {
+  warmPullWorker(); // as the app's sync service does at unlock
   const res = await fetch(`${url}/v1/keys/station-cache`, { headers: { Authorization: `Bearer ${token}` } });
   const body = (await res.json()) as { keyId: string; key: string };
   const key = fromBase64Url(body.key);

@@ -229,12 +229,64 @@ describe('initial credit-file download through the snapshot', () => {
     expect(both[0]!.prepared + both[1]!.prepared).toBe(manifest.members.length);
   });
 
+  it('a fresh download asks for the file with the manifest and the delta page as it starts; one file request brings every byte', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    const events: string[] = [];
+    /** Records stored when the delta page after the snapshot was asked for. */
+    let storedAtDelta: number | null = null;
+    const f: typeof fetch = async (input, init) => {
+      const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      events.push(`sent ${path}`);
+      if (path === '/v1/sync/enterprises') storedAtDelta = await enterprisesRepo(dbs.cache).count();
+      const res = await w.fetch(input, init);
+      events.push(`answered ${path}`);
+      return res;
+    };
+    expect(await pull(dbs, { ...w, fetch: f })).toBeNull();
+    const file = events.indexOf('sent /v1/sync/enterprises/snapshot/current');
+    expect(file).toBeGreaterThanOrEqual(0);
+    expect(file).toBeLessThan(events.indexOf('answered /v1/sync/enterprises/snapshot'));
+    expect(w.ranges).toEqual([{ start: 0, stored: 0 }]);
+    expect(events.filter((e) => e.startsWith('sent /v1/sync/enterprises/snapshot/'))).toHaveLength(1);
+    // The delta page is asked for as the import starts, not a round trip after the last byte.
+    expect(w.pageCursors).toHaveLength(1);
+    expect(storedAtDelta).not.toBeNull();
+    expect(storedAtDelta!).toBeLessThan(manifest.records - INVALID);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('an early answer that is not the manifest’s file is dropped; the file is asked for by its own URL', async () => {
+    const dbs = fresh();
+    const w = watch(dbs);
+    const f: typeof fetch = async (input, init) => {
+      const res = await w.fetch(input, init);
+      if (!new URL(input instanceof Request ? input.url : String(input)).pathname.endsWith('/current')) return res;
+      // As if the platform replaced the file between the manifest and this answer.
+      const headers = new Headers(res.headers);
+      headers.set('etag', `"${'e'.repeat(64)}"`);
+      return new Response(res.body, { status: res.status, headers });
+    };
+    expect(await pull(dbs, { ...w, fetch: f })).toBeNull();
+    expect(w.ranges).toEqual([
+      { start: 0, stored: 0 },
+      { start: 0, stored: 0 },
+    ]);
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
   it('a platform without a snapshot (404): the paged feed does the whole download, as before', async () => {
     const dbs = fresh();
     const w = watch(dbs);
-    h.platform.admin.addFault({ kind: 'status', status: 404, method: 'GET', path: '^/v1/sync/enterprises/snapshot$' });
+    h.platform.admin.addFault({
+      kind: 'status',
+      status: 404,
+      method: 'GET',
+      path: '^/v1/sync/enterprises/snapshot(/current)?$',
+    });
     expect(await pull(dbs, w)).toBeNull();
-    expect(w.ranges).toHaveLength(0);
+    // Only the request sent with the manifest (answered 404): no file bytes come down.
+    expect(w.ranges).toEqual([{ start: 0, stored: 0 }]);
     expect(w.pageCursors[0]).toBe('0');
     expect(await endState(dbs)).toEqual(reference);
   });
@@ -342,7 +394,8 @@ describe('initial credit-file download through the snapshot', () => {
     // The verified members went in; the one that would complete the snapshot did not come from it:
     // the paged feed continued from the last verified member's cursor.
     expect(commits.slice(0, members.length - 1)).toEqual(members.slice(0, -1).map((m) => m.cursor));
-    expect(w.pageCursors[0]).toBe(members.at(-2)!.cursor);
+    // (The delta page asked for as the import started, at the snapshot's cursor, was dropped.)
+    expect(w.pageCursors.slice(0, 2)).toEqual([manifest.cursor, members.at(-2)!.cursor]);
     expect(await snapshotRepo(dbs.cache).current()).toBeNull();
     expect(await endState(dbs)).toEqual(reference);
   });

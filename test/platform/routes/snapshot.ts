@@ -3,6 +3,7 @@
  * immutable resource with a strong ETag (its SHA-256) and single byte ranges (RFC 9110): 206 with
  * Content-Range for a satisfiable range, 416 with `bytes *\/size` for one past the end, and the
  * whole file (200) when If-Range names another version, so a client never glues two files together.
+ * The current file also answers under `current`, with the same headers (its ETag says which file it is).
  * The body is never re-encoded: it is already gzip, and a Content-Encoding would make the browser
  * decode it and break byte offsets.
  */
@@ -42,7 +43,8 @@ export function parseRange(header: string | undefined, size: number): Range {
 
 export async function snapshotBytes(p: Platform, ctx: Ctx): Promise<Reply | null> {
   requireInspector(p, ctx);
-  const sha = ctx.params['sha'] ?? '';
+  // `current`: whichever file the manifest names now, so its bytes can be asked for with the manifest.
+  const sha = ctx.params['sha'] === 'current' ? (await currentSnapshot(p)).sha256 : (ctx.params['sha'] ?? '');
   if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(404, 'NOT_FOUND', '没有这个企业档案快照');
   let size: number;
   try {

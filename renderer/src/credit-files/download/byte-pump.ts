@@ -6,12 +6,25 @@
  * message queue instead, where a drop cannot take them. `pumpFetch` gives the download a `fetch`
  * whose responses stream from the pump; when the pump cannot run (no nested workers) it is the
  * plain fetch.
+ *
+ * The pump never runs far ahead of the download: the pull worker acknowledges each chunk as the
+ * download reads it, and the pump stops reading the network while more than `PUMP_WINDOW_BYTES` are
+ * unacknowledged. Bytes then wait in the network buffers (what a drop can lose is what those hold),
+ * but the pull worker's memory stays bounded when the import lags behind a fast link.
  */
+
+/**
+ * Bytes the pump hands on ahead of what the download has read. Large enough that a short pause of
+ * the reader (a page's transaction) never stalls the link; small against the file (28 MB at 200k).
+ */
+export const PUMP_WINDOW_BYTES = 2 * 1024 * 1024;
 
 /** Pull worker → pump. */
 export type ToPump =
   | { readonly type: 'fetch'; readonly id: number; readonly url: string; readonly headers: [string, string][] }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  /** The download has read `bytes` more of request `id`'s body: the pump may read that much further. */
+  | { readonly type: 'ack'; readonly id: number; readonly bytes: number };
 
 /** Pump → pull worker. */
 export type FromPump =
@@ -32,19 +45,35 @@ export interface PumpLike {
 export function pumpHandler(
   post: (message: FromPump, transfer?: Transferable[]) => void,
   doFetch: typeof fetch = (input, init) => fetch(input, init),
+  windowBytes = PUMP_WINDOW_BYTES,
 ): (message: ToPump) => void {
-  const running = new Map<number, AbortController>();
+  interface Running {
+    readonly controller: AbortController;
+    /** Bytes posted and not yet acknowledged. */
+    unacked: number;
+    room: (() => void) | null;
+  }
+  const running = new Map<number, Running>();
   const serve = async (id: number, url: string, headers: [string, string][]): Promise<void> => {
     const controller = new AbortController();
-    running.set(id, controller);
+    const state: Running = { controller, unacked: 0, room: null };
+    running.set(id, state);
     try {
       const res = await doFetch(url, { headers, signal: controller.signal });
       post({ type: 'head', id, status: res.status, headers: [...res.headers.entries()] });
       if (res.body) {
         const reader = res.body.getReader();
         for (;;) {
+          // Backpressure: wait for the download to catch up before reading (and posting) more.
+          while (state.unacked >= windowBytes && !controller.signal.aborted)
+            await new Promise<void>((resolve) => (state.room = resolve));
+          if (controller.signal.aborted) {
+            await reader.cancel().catch(() => undefined);
+            break;
+          }
           const { done, value } = await reader.read();
           if (done) break;
+          state.unacked += value.byteLength;
           const own =
             value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
               ? (value as Uint8Array<ArrayBuffer>)
@@ -61,7 +90,14 @@ export function pumpHandler(
   };
   return (message) => {
     if (message.type === 'fetch') void serve(message.id, message.url, message.headers);
-    else running.get(message.id)?.abort();
+    else {
+      const state = running.get(message.id);
+      if (!state) return;
+      if (message.type === 'ack') state.unacked -= message.bytes;
+      else state.controller.abort();
+      state.room?.();
+      state.room = null;
+    }
   };
 }
 
@@ -83,15 +119,17 @@ interface Pending {
 }
 
 /** The body of a pumped response: the chunks in order, then its end or its failure. */
-function pumpedBody(p: Pending, cancel: () => void): ReadableStream<Uint8Array> {
+function pumpedBody(p: Pending, cancel: () => void, read: (bytes: number) => void): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       pull: async (controller) => {
         while (p.chunks.length === 0 && p.ended === null) await new Promise<void>((resolve) => (p.wake = resolve));
         p.wake = null;
         const next = p.chunks.shift();
-        if (next) controller.enqueue(next);
-        else if (p.ended === 'end') controller.close();
+        if (next) {
+          controller.enqueue(next);
+          read(next.byteLength);
+        } else if (p.ended === 'end') controller.close();
         else controller.error(p.ended!.error);
       },
       cancel,
@@ -127,10 +165,16 @@ export function pumpFetch(spawn: () => PumpLike, prestart = false): { fetch: typ
     if (!p) return;
     if (msg.type === 'head') {
       p.streaming = true;
-      const body = pumpedBody(p, () => {
-        pending.delete(msg.id);
-        pump?.postMessage({ type: 'cancel', id: msg.id });
-      });
+      const body = pumpedBody(
+        p,
+        () => {
+          pending.delete(msg.id);
+          pump?.postMessage({ type: 'cancel', id: msg.id });
+        },
+        (bytes) => {
+          if (pending.has(msg.id)) pump?.postMessage({ type: 'ack', id: msg.id, bytes });
+        },
+      );
       p.resolve(new Response(body, { status: msg.status, headers: msg.headers }));
     } else if (msg.type === 'chunk') {
       p.chunks.push(msg.bytes);

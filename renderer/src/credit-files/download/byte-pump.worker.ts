@@ -16,6 +16,7 @@ function isToPump(data: unknown): data is ToPump {
   const m = data as Record<string, unknown>;
   if (typeof m['id'] !== 'number') return false;
   if (m['type'] === 'cancel') return true;
+  if (m['type'] === 'ack') return typeof m['bytes'] === 'number';
   return m['type'] === 'fetch' && typeof m['url'] === 'string' && Array.isArray(m['headers']);
 }
 

@@ -33,6 +33,8 @@ export interface EnterprisePullDeps {
 /** One page request; `follow` arranges for the request after it to start once its header is known. */
 interface PageRequest {
   readonly cursor: string;
+  /** The first chunk id its page may take. */
+  readonly base: number;
   readonly result: Promise<PageResult>;
   readonly hooks: { header: PageHeader | null; onHeader: ((header: PageHeader) => void) | null };
 }
@@ -49,9 +51,17 @@ export function enterprisePull(d: EnterprisePullDeps): {
   cancel(): void;
 } {
   const controller = new AbortController();
-  const deps: EnterprisePullDeps = {
+  /** The delta page after the snapshot, asked for as the snapshot's import starts (see onImport). */
+  let deltaAhead: PageRequest | null = null;
+  const deps: EnterprisePullDeps & { onImport: (cursor: string, chunkEnd: number) => void } = {
     ...d,
     signal: d.signal ? AbortSignal.any([d.signal, controller.signal]) : controller.signal,
+    // Its chunk ids come after every id the import can take, so ids still grow in write order; it
+    // is used only if the import ends at its cursor (else it is dropped: a gap in ids, no harm).
+    onImport: (cursor, chunkEnd) => {
+      pages.reserveFrom(chunkEnd);
+      deltaAhead = pages.request(cursor);
+    },
   };
   const pages = pageRequests(deps);
   const snapshot = d.snapshot && d.timings && !d.snapshot.timings ? { ...d.snapshot, timings: d.timings } : d.snapshot;
@@ -88,7 +98,9 @@ export function enterprisePull(d: EnterprisePullDeps): {
             const outcome = started ? await started.attach(tracker) : await pullSnapshot(deps, snapshot, tracker);
             if (typeof outcome === 'object') return outcome.error;
             continuing = outcome === 'imported';
-            first = await firstPage(deps, pages);
+            const ahead: PageRequest | null = deltaAhead;
+            deltaAhead = null;
+            first = await firstPage(deps, pages, continuing ? ahead : null);
           }
           const out = await pullLoop(deps, tracker, pages, first ?? (await firstPage(deps, pages)), continuing);
           if (out === null || !('gone' in out)) return out;
@@ -105,9 +117,16 @@ export function enterprisePull(d: EnterprisePullDeps): {
   };
 }
 
-async function firstPage(d: EnterprisePullDeps, pages: Pages): Promise<{ state: SyncState; first: PageRequest }> {
+/** The first page request from the stored cursor: `ahead` when it was made for that cursor already. */
+async function firstPage(
+  d: EnterprisePullDeps,
+  pages: Pages,
+  ahead: PageRequest | null = null,
+): Promise<{ state: SyncState; first: PageRequest }> {
   const [state, nextChunk] = await Promise.all([d.repo.state(), d.repo.nextChunkId()]);
   pages.reserveFrom(nextChunk);
+  // Taken only when its chunk ids lie past every stored chunk (they must grow in write order).
+  if (ahead && ahead.cursor === state.cursor && ahead.base >= nextChunk) return { state, first: ahead };
   return { state, first: pages.request(state.cursor) };
 }
 
@@ -141,7 +160,7 @@ function pageRequests(d: EnterprisePullDeps) {
       base,
     );
     result.catch(() => undefined); // awaited later; never an unhandled rejection when a write fails first
-    return { cursor, result, hooks };
+    return { cursor, base, result, hooks };
   };
   const follow = (req: PageRequest): PageRequest => {
     const go = (h: PageHeader) => {

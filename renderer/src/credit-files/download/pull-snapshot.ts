@@ -13,9 +13,18 @@ import type { EnterprisesRepo, SnapshotRepo } from '../../db/index.js';
 import type { HttpClient, HttpError } from '../../platform/http.js';
 import type { SealContext } from '../import/enterprise-seal.js';
 import type { PullProgressPort } from '../pull-progress.js';
-import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
+import {
+  downloadSnapshot,
+  dropEarly,
+  requestCurrentSnapshot,
+  sha256Hex,
+  type EarlyRequest,
+  type SnapshotFetchOptions,
+  type StoredCheck,
+} from './snapshot-download.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
+import { chunksPerPage } from '../import/enterprise-seal.js';
 import { DeferredProgress } from './deferred-progress.js';
 
 /** Downloads of a file that fail (replaced, corrupt, no progress) before the paged feed takes over. */
@@ -42,6 +51,12 @@ interface PullContext {
   readonly pageSize: number;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
+  /**
+   * Told, as an import of `manifest` starts, the cursor the delta feed will continue from and the
+   * first chunk id after every chunk the import can take: the delta page can be asked for now
+   * instead of after the last byte.
+   */
+  readonly onImport?: (cursor: string, chunkEnd: number) => void;
 }
 
 /** Whether this pull should go through the snapshot: an initial download, or an import to resume. */
@@ -111,10 +126,15 @@ export async function pullSnapshot(
       return 'unavailable';
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Nothing stored yet: the file's first bytes are asked for with the manifest, not after it.
+      const early = attempt === 1 && stored === null ? requestCurrentSnapshot(s.fetch, d.signal) : undefined;
       const manifest = await fetchManifest(s, d.signal);
-      if (manifest === null) return 'unavailable';
-      if ('kind' in manifest) return { error: manifest };
-      const got = await run(d, s, tracker, manifest, '0');
+      if (manifest === null || 'kind' in manifest) {
+        dropEarly(early);
+        if (manifest === null) return 'unavailable';
+        return { error: manifest };
+      }
+      const got = await run(d, s, tracker, manifest, '0', early).finally(() => dropEarly(early));
       if (got === 'imported' || 'error' in got) return got;
       // Verified members are in under their cursor: the paged feed continues from there.
       if (got.committed) return 'unavailable';
@@ -139,6 +159,7 @@ async function run(
   tracker: PullProgressPort,
   manifest: SnapshotManifest,
   cursor: string,
+  early?: EarlyRequest,
 ): Promise<RunOutcome> {
   const members = manifest.members;
   const from = cursor === '0' ? 0 : members.findIndex((m) => m.cursor === cursor) + 1;
@@ -150,6 +171,12 @@ async function run(
   }
   const have = cursor === '0' ? 0 : await d.repo.count();
   tracker.start('enterprises', manifest.records, have, '正在下载企业档案快照');
+  const chunkBase = await d.repo.nextChunkId();
+  // Each member takes the chunk ids of one page of its size (see MemberImport.push).
+  d.onImport?.(
+    manifest.cursor,
+    members.slice(from).reduce((end, m) => end + chunksPerPage(Math.max(d.pageSize, m.records)), chunkBase),
+  );
   const importer = new MemberImport(
     {
       repo: d.repo,
@@ -163,7 +190,7 @@ async function run(
     manifest,
     from,
     cursor,
-    await d.repo.nextChunkId(),
+    chunkBase,
   );
   let marked = cursor !== '0';
   const held: { last: Uint8Array | null } = { last: null };
@@ -195,6 +222,7 @@ async function run(
       (done, total) => tracker.bytes(done, total),
       d.signal,
       check,
+      early,
     );
     tracker.endBytes();
     if (!got.ok) {

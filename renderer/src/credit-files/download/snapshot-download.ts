@@ -10,7 +10,7 @@
  * parts are stored, is checked at the end, before the snapshot counts as complete.
  */
 import { createSHA256 } from 'hash-wasm';
-import { platformEndpoint, type SnapshotManifest } from '../../../../shared/protocol/index.js';
+import { platformEndpoint, SNAPSHOT_CURRENT_PATH, type SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../../db/index.js';
 import type { HttpError, TokenProvider } from '../../platform/http.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
@@ -67,11 +67,20 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Bytes of a body read ahead of what is stored before reading stops until the store catches up:
+ * the link never waits for one slow part, yet a download far ahead of its import does not pile the
+ * file up in memory (the rest waits in the byte pump's window and the network buffers).
+ */
+export const BODY_AHEAD_BYTES = 2 * 1024 * 1024;
+
 /** Reads a response body on its own, so the link never waits for what is done with the bytes. */
-class BodyPump {
+export class BodyPump {
   private readonly queue: Uint8Array[] = [];
   private queued = 0;
   private wake: (() => void) | null = null;
+  private room: (() => void) | null = null;
+  private cancelled = false;
   /** Every byte has been read (`failure`: the body ended early, e.g. the link dropped). */
   ended = false;
   failure: unknown = null;
@@ -80,14 +89,25 @@ class BodyPump {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly done: Promise<void>;
 
-  constructor(body: ReadableStream<Uint8Array>) {
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly aheadBytes = BODY_AHEAD_BYTES,
+  ) {
     this.reader = body.getReader();
     this.done = this.run();
+  }
+
+  /** Bytes read and not yet taken. */
+  get buffered(): number {
+    return this.queued;
   }
 
   private async run(): Promise<void> {
     try {
       for (;;) {
+        while (this.queued >= this.aheadBytes && !this.cancelled)
+          await new Promise<void>((resolve) => (this.room = resolve));
+        if (this.cancelled) break;
         const { done, value } = await this.reader.read();
         if (done) break;
         this.queue.push(value);
@@ -118,14 +138,58 @@ class BodyPump {
       else this.queue[0] = head.subarray(n);
     }
     this.queued -= size;
+    this.room?.();
+    this.room = null;
     return out;
   }
 
   /** Stops reading (the bytes still queued are dropped) and waits for the reader to let go. */
   async cancel(): Promise<void> {
+    this.cancelled = true;
+    this.room?.();
     await this.reader.cancel().catch(() => undefined);
     await this.done;
   }
+}
+
+/** A request for the current snapshot's bytes from byte 0, sent before its manifest is in. */
+export interface EarlyRequest {
+  readonly response: Promise<Response | null>;
+}
+
+/**
+ * Asks for the current snapshot's bytes now, in the same round trip as the manifest: the download
+ * then starts with bytes already arriving instead of one more round trip after the manifest. The
+ * download takes the response only if it is the file the manifest names (its ETag and range).
+ */
+export function requestCurrentSnapshot(o: SnapshotFetchOptions, signal?: AbortSignal): EarlyRequest {
+  const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const token = o.tokens.accessToken();
+  const response = doFetch(resolveUrl(o.baseUrl(), SNAPSHOT_CURRENT_PATH), {
+    headers: { Range: 'bytes=0-', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    ...(signal ? { signal } : {}),
+  }).catch(() => null); // the download asks again the usual way
+  return { response };
+}
+
+/** The early response when it is `manifest`'s file from byte `from` to its end; else it is dropped. */
+async function adopt(early: EarlyRequest, manifest: SnapshotManifest, from: number): Promise<Response | null> {
+  const res = await early.response;
+  if (!res) return null;
+  const fits =
+    from === 0 &&
+    res.status === 206 &&
+    res.body !== null &&
+    res.headers.get('etag') === `"${manifest.sha256}"` &&
+    res.headers.get('content-range') === `bytes 0-${manifest.bytes - 1}/${manifest.bytes}`;
+  if (fits) return res;
+  await res.body?.cancel().catch(() => undefined);
+  return null;
+}
+
+/** Drops an early response nobody took (one the download took is left alone: its body is locked). */
+export function dropEarly(early: EarlyRequest | undefined): void {
+  void early?.response.then((res) => res?.body?.cancel().catch(() => undefined));
 }
 
 /**
@@ -144,6 +208,28 @@ export async function downloadSnapshot(
   progress: DownloadProgress,
   signal?: AbortSignal,
   check?: StoredCheck,
+  early?: EarlyRequest,
+): Promise<DownloadOutcome> {
+  let first = early;
+  try {
+    return await download(o, repo, manifest, progress, signal, check, () => {
+      const taken = first;
+      first = undefined;
+      return taken;
+    });
+  } finally {
+    dropEarly(first);
+  }
+}
+
+async function download(
+  o: SnapshotFetchOptions,
+  repo: SnapshotRepo,
+  manifest: SnapshotManifest,
+  progress: DownloadProgress,
+  signal: AbortSignal | undefined,
+  check: StoredCheck | undefined,
+  takeEarly: () => EarlyRequest | undefined,
 ): Promise<DownloadOutcome> {
   const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const partBytes = o.partBytes ?? SNAPSHOT_PART_BYTES;
@@ -218,16 +304,19 @@ export async function downloadSnapshot(
     const from = received;
     const end = manifest.bytes - 1;
     const token = o.tokens.accessToken();
+    const early = takeEarly();
     let res: Response;
     try {
-      res = await doFetch(url, {
-        headers: {
-          Range: `bytes=${from}-${end}`,
-          'If-Range': etag,
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        ...(signal ? { signal } : {}),
-      });
+      res =
+        (early ? await adopt(early, manifest, from) : null) ??
+        (await doFetch(url, {
+          headers: {
+            Range: `bytes=${from}-${end}`,
+            'If-Range': etag,
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+          ...(signal ? { signal } : {}),
+        }));
     } catch (e) {
       if (signal?.aborted) return { ok: false, error: { kind: 'aborted', message: '同步已取消' } };
       if (++fruitless >= MAX_FRUITLESS) return { ok: false, error: networkError(e) };
@@ -278,7 +367,7 @@ export async function downloadSnapshot(
     // Store the body part by part as it arrives; if the link drops, what arrived is stored too and
     // the next request asks for the rest.
     const want = end - from + 1;
-    const body = new BodyPump(res.body);
+    const body = new BodyPump(res.body, Math.max(BODY_AHEAD_BYTES, partBytes));
     let stop: 'refetch' | 'corrupt' | 'replaced' | null = null;
     while (!signal?.aborted) {
       const bytes = await body.take(Math.min(partBytes, manifest.bytes - received));

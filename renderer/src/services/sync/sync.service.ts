@@ -1,6 +1,6 @@
 /** The pull as a service: one run at a time, progress for the UI, the quarantine list. */
 import { IDLE_PROGRESS, type PullProgress } from '../../sync/progress.js';
-import { runPull, type PullRun } from '../../sync/pull-runner.js';
+import { runPull, warmPullWorker, type PullRun } from '../../sync/pull-runner.js';
 import type { SyncProgress, SyncService } from './sync.api.js';
 import type { Runtime } from '../runtime.js';
 import { docNumbersAfterPull } from '../documents/documents.sync.js';
@@ -24,6 +24,7 @@ export function createSyncService(
   let run: PullRun | null = null;
   let running: Promise<void> | null = null;
   const listeners = new Set<(p: SyncProgress) => void>();
+  if (rt.deps.useWorker) warmPullWorker(); // at unlock: a sync then does not wait for the worker to start
   const retryDelays = rt.deps.syncRetryDelaysMs ?? (rt.deps.background ? SYNC_RETRY_DELAYS_MS : []);
   /** Consecutive runs the link broke, and what waits to start the next one. */
   let failures = 0;
