@@ -44,6 +44,7 @@ import { createSpaceService } from './space/space.service.js';
 import { createTaskService } from './tasks/tasks.service.js';
 import { createUpdatesService } from './updates/updates.service.js';
 import { createUsbResultsService } from './usb/usb.service.js';
+import { dropWarmPullWorker } from '../sync/pull-runner.js';
 
 /** One partition's services: its own auth is the partition session, not the device-level vault. */
 export interface CreatedServices extends Omit<Services, 'auth'> {
@@ -136,6 +137,8 @@ export function createServices(
         enterprises.close();
         // The device key lives only as long as the unlock.
         rt.deviceKey.drop();
+        // The pull worker kept between syncs goes too (a running one ends when its sync does).
+        dropWarmPullWorker();
       },
     },
   };

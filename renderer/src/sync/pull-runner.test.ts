@@ -81,6 +81,20 @@ describe('the warm pull worker', () => {
     expect(warm.terminated).toBe(false);
   });
 
+  it('a lock ends the waiting worker, and a sync running through the lock does not leave its worker behind', async () => {
+    warmPullWorker();
+    const waiting = FakeWorker.started[0]!;
+    dropWarmPullWorker();
+    expect(waiting.terminated).toBe(true);
+    const running = sync();
+    const used = FakeWorker.started[1]!;
+    dropWarmPullWorker(); // the lock comes while the sync is in flight
+    expect((await running).ok).toBe(true);
+    expect(used.terminated).toBe(true);
+    await sync();
+    expect(FakeWorker.started).toHaveLength(3);
+  });
+
   it('a worker that failed is terminated and the next sync starts a new one', async () => {
     warmPullWorker();
     const first = FakeWorker.started[0]!;

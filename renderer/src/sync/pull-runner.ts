@@ -90,6 +90,8 @@ function runInProcess(o: PullRunOptions): PullRun {
  * loading the worker's code and starting its own threads then costs the sync nothing.
  */
 let spare: Worker | null = null;
+/** Bumped by a lock: a sync's worker that finishes after it is ended, not kept for the next inspector. */
+let generation = 0;
 
 function spawnPullWorker(): Worker {
   return new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
@@ -101,8 +103,12 @@ export function warmPullWorker(): void {
   spare = spawnPullWorker();
 }
 
-/** Ends the waiting pull worker (it holds no keys: a sync hands them over in its start message). */
+/**
+ * Ends the waiting pull worker, and any running one when its sync ends: at a lock nothing that held
+ * a key copy during a sync (a sync hands the keys over in its start message) outlives the unlock.
+ */
 export function dropWarmPullWorker(): void {
+  generation += 1;
   spare?.terminate();
   spare = null;
 }
@@ -110,6 +116,7 @@ export function dropWarmPullWorker(): void {
 function runInWorker(o: PullRunOptions): PullRun {
   const worker = spare ?? spawnPullWorker();
   spare = null;
+  const startedIn = generation;
   const send = (m: ToWorker) => worker.postMessage(m);
   const done = new Promise<PullOutcomeSummary>((resolve) => {
     const onMessage = (event: MessageEvent<unknown>): void => {
@@ -126,7 +133,7 @@ function runInWorker(o: PullRunOptions): PullRun {
         // The worker has closed its databases and threads: it waits for the next sync.
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
-        if (spare) worker.terminate();
+        if (spare || startedIn !== generation) worker.terminate();
         else spare = worker;
       }
     };

@@ -222,6 +222,8 @@ async function run(start: {
   } finally {
     if (sink) publishTimings(sink.totals);
     slot.lock();
+    // This thread waits for the next sync: the station key's copy is not left in its memory.
+    start.cacheKey?.key.fill(0);
     post(done);
     warmThreads();
   }
