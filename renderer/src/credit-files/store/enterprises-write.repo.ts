@@ -175,9 +175,12 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
       dir.loaded && core.dirGeneration !== null
         ? { changes: dir.changes, located: dir.locate(pageUsccs(page)), generation: core.dirGeneration }
         : null;
-    const presealed = ahead
-      ? await presealRemovals(db, dir, collect(page, ahead.generation, ahead.located).removals)
-      : new Map<number, PresealedDirRow>();
+    // Removals come only from records already stored: with none of the page's records located (a
+    // first download, page after page), there is nothing to preseal and no need to walk the page twice.
+    const presealed =
+      ahead && ahead.located.size > 0
+        ? await presealRemovals(db, dir, collect(page, ahead.generation, ahead.located).removals)
+        : new Map<number, PresealedDirRow>();
     if (ahead && ahead.changes !== dir.changes) ahead.located.clear(); // stale: looked up again below
     return db
       .transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
