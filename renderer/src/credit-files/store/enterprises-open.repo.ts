@@ -42,6 +42,8 @@ export interface RepoCore {
   dirGeneration: number | null;
   currentState(): Promise<SyncStateRow>;
   currentMeta(): Promise<StoredMetaRow>;
+  /** The summary as `currentMeta` gives it, from the stored row read by the caller. */
+  metaOf(stored: StoredMetaRow | undefined): StoredMetaRow;
   /** Inside the write transaction: opens with the synchronous engine (only when not primed). */
   freshDirSync(meta: StoredMetaRow): Promise<void>;
   /** Outside a transaction: reads the directory and opens it with WebCrypto (rows opened before are reused). */
@@ -59,10 +61,13 @@ export function repoCore(db: CacheDb, timings: TimingSink): RepoCore {
   async function currentState(): Promise<SyncStateRow> {
     return (await db.syncState.get('enterprises')) ?? initialSyncState('enterprises');
   }
-  async function currentMeta(): Promise<StoredMetaRow> {
-    const meta: StoredMetaRow = (await db.entMeta.get('summary')) ?? EMPTY_ENT_META;
+  function metaOf(stored: StoredMetaRow | undefined): StoredMetaRow {
+    const meta: StoredMetaRow = stored ?? EMPTY_ENT_META;
     // Sealed under another key: nothing of it can be read; verifyKey() empties it.
     return meta.keyId !== undefined && meta.keyId !== cacheKeyOf(db).keyId ? EMPTY_ENT_META : meta;
+  }
+  async function currentMeta(): Promise<StoredMetaRow> {
+    return metaOf(await db.entMeta.get('summary'));
   }
   async function freshDirSync(meta: StoredMetaRow): Promise<void> {
     if (dir.stamp !== meta.stamp || !dir.loaded) {
@@ -139,6 +144,7 @@ export function repoCore(db: CacheDb, timings: TimingSink): RepoCore {
     dirGeneration: null,
     currentState,
     currentMeta,
+    metaOf,
     freshDirSync,
     openDirectory,
     freshDir,

@@ -185,12 +185,13 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
     return db
       .transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
         const s0 = performance.now();
-        const [state, meta] = await Promise.all([core.currentState(), core.currentMeta()]);
+        // One round trip for both rows: every page's transaction starts with these reads.
+        const [state, stored] = await Promise.all([core.currentState(), db.entMeta.get('summary')]);
+        const meta = core.metaOf(stored);
         timings.add('startMs', performance.now() - s0);
         if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
           throw new Error(`企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`);
         }
-        const stored = await db.entMeta.get('summary');
         if (stored?.keyId !== undefined && stored.keyId !== key.keyId)
           throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
         await core.freshDirSync(meta);
