@@ -1,10 +1,16 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
 import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 import { enterprisesRepo, type Databases, type EnterprisesRepo } from '../../db/index.js';
 import { TEST_CACHE_KEY, disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { MemberImport, prepareMember, type MemberPreparer } from './snapshot-import.js';
+
+/** gzip through the platform's CompressionStream (what a server's gzip member is). */
+async function gzip(data: Uint8Array | string): Promise<Uint8Array> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 let dbs: Databases;
 beforeEach(() => {
@@ -16,7 +22,7 @@ const PER = 3;
 const MEMBERS = 4;
 
 /** Four gzip members of three lines; the second member's middle line is not a valid record. */
-function snapshot(): { manifest: SnapshotManifest; members: Uint8Array[] } {
+async function snapshot(): Promise<{ manifest: SnapshotManifest; members: Uint8Array[] }> {
   const members: Uint8Array[] = [];
   const meta: SnapshotManifest['members'][number][] = [];
   let offset = 0;
@@ -30,7 +36,7 @@ function snapshot(): { manifest: SnapshotManifest; members: Uint8Array[] } {
           : JSON.stringify({ kind: 'upsert', seq: n, enterprise: makeEnterprise(n) }),
       );
     }
-    const bytes = new Uint8Array(gzipSync(`${lines.join('\n')}\n`));
+    const bytes = await gzip(`${lines.join('\n')}\n`);
     members.push(bytes);
     meta.push({ offset, bytes: bytes.byteLength, sha256: '0'.repeat(64), records: PER, cursor: String((m + 1) * PER) });
     offset += bytes.byteLength;
@@ -56,7 +62,7 @@ async function importAll(
   repo: EnterprisesRepo,
   joinPrepared: boolean,
 ): Promise<{ commits: string[]; pages: number[] }> {
-  const { manifest, members } = snapshot();
+  const { manifest, members } = await snapshot();
   const seal = { dbName: d.cache.name, key: TEST_CACHE_KEY };
   const commits: string[] = [];
   const pages: number[] = [];
