@@ -300,6 +300,7 @@ export class MemberImport {
       at: this.at,
     });
     this.timings.add('writeMs', performance.now() - w0);
+    this.timings.add('writes', 1);
     for (let i = 0; i < batch.length; i++) {
       batch[i]!.written = true;
       this.waiting.splice(this.waiting.indexOf(batch[i]!), 1);
