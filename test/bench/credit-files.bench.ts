@@ -154,6 +154,8 @@ async function breakdown(
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }
   out['sync.initial.breakdown.pages'] = t.pages;
+  // Snapshot import: its write transactions (members joined when the write thread was behind).
+  out['sync.initial.breakdown.writes'] = t.writes;
   return out;
 }
 

@@ -39,6 +39,8 @@ export interface EnterpriseTimings {
   snapshotDownloadMs: number;
   /** Snapshot path: joining the parts and the SHA-256 check. */
   snapshotVerifyMs: number;
+  /** Snapshot path: write transactions (fewer than its pages when prepared members were joined). */
+  writes: number;
   /** Snapshot path: gunzip + validate + seal + write of every page, until the last commit. */
   snapshotImportMs: number;
   /** The pull's fixed costs before the credit files: reference data (ETag round trip). */
@@ -73,6 +75,7 @@ export function emptyTimings(): EnterpriseTimings {
     totalMs: 0,
     snapshotDownloadMs: 0,
     snapshotVerifyMs: 0,
+    writes: 0,
     snapshotImportMs: 0,
     referenceMs: 0,
     tasksMs: 0,

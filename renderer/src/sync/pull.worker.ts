@@ -188,6 +188,7 @@ async function run(start: {
                 store: snapshotRepo(dbs.cache),
                 seal,
                 ...(pool ? { prepare: pool.prepareLines } : {}),
+                joinPrepared: true,
               },
             }
           : {}),

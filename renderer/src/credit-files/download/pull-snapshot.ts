@@ -42,6 +42,8 @@ export interface SnapshotDeps {
   readonly prepare?: SnapshotImportDeps['prepare'];
   /** Where the time of each phase goes (the bench's figures); dropped by default. */
   readonly timings?: TimingSink;
+  /** One write may take the members already prepared after its own (MemberImport's joinPrepared). */
+  readonly joinPrepared?: boolean;
 }
 
 export type SnapshotOutcome = 'imported' | 'unavailable' | { readonly error: HttpError };
@@ -183,6 +185,7 @@ async function run(
       seal: s.seal,
       ...(s.prepare ? { prepare: s.prepare } : {}),
       ...(s.timings ? { timings: s.timings } : {}),
+      ...(s.joinPrepared ? { joinPrepared: true } : {}),
       pageSize: d.pageSize,
       now: d.now,
       onPage: (good, bad) => tracker.advance(good, manifest.records, bad),

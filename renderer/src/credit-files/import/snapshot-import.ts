@@ -14,6 +14,7 @@ import type { EnterprisesRepo } from '../../db/index.js';
 import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
+import type { SealedPageChunk } from '../../db/index.js';
 
 /** Prepares one member (gzip bytes) or one page of lines (plain) on some thread. */
 export type MemberPreparer = (
@@ -34,6 +35,11 @@ export interface SnapshotImportDeps {
   readonly prepare?: MemberPreparer;
   /** Where the time of each phase goes (the bench's figures); dropped by default. */
   readonly timings?: TimingSink;
+  /**
+   * Let one write transaction take the members after its own that are already prepared (see
+   * MAX_JOINED_RECORDS). Off: one transaction per member, whatever is waiting.
+   */
+  readonly joinPrepared?: boolean;
   /** After each member is written: its stored records and its quarantined lines. */
   readonly onPage: (good: number, bad: number) => void;
 }
@@ -84,10 +90,40 @@ export async function prepareLines(
   return { ...page, sealed };
 }
 
-/** The bytes of one gzip member, decompressed (DecompressionStream, native). */
+/** Largest output buffer reserved up front from a member's own size field (it only sizes a buffer). */
+const MAX_RESERVE = 64 * 1024 * 1024;
+
+/**
+ * The bytes of one gzip member, decompressed (DecompressionStream, native). The member is written
+ * straight into the stream (a Blob would first hand the bytes to the browser's blob store and read
+ * them back) and the output is gathered into one buffer sized by the member's trailer (ISIZE: the
+ * uncompressed length mod 2^32), so the bytes are copied once instead of gathered then joined.
+ * The trailer is only a hint: a wrong one costs a larger buffer or a trim, never wrong bytes.
+ */
 export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const stream = new DecompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  // Their failures surface through the reader below (a corrupt member rejects its read).
+  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const n = bytes.byteLength;
+  const isize =
+    n >= 18 ? (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0 : 0;
+  let out = new Uint8Array(Math.min(isize, MAX_RESERVE, n * 64));
+  let size = 0;
+  const reader = stream.readable.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > out.byteLength) {
+      const grown = new Uint8Array(Math.max(size + value.byteLength, out.byteLength * 2));
+      grown.set(out.subarray(0, size));
+      out = grown;
+    }
+    out.set(value, size);
+    size += value.byteLength;
+  }
+  return size === out.byteLength ? out : out.subarray(0, size);
 }
 
 /** One member as a feed worker handles it: gunzipped (when `gzip`), validated and sealed. */
@@ -109,10 +145,64 @@ export async function prepareMember(
 
 /** Members being prepared or written at once before `push` waits (two workers, one write queued). */
 const IN_FLIGHT = 2;
+/**
+ * Most records one write transaction takes when it joins members that are already prepared. A
+ * transaction has a fixed cost (its first reads, its commit) paid on the write thread; when that
+ * thread is the one behind, members queue up prepared, and one transaction for two of them halves
+ * that cost. When it is not behind, nothing is waiting and each member is written alone.
+ */
+const MAX_JOINED_RECORDS = 10_000;
+
+/** One pushed member, from its preparation to its write. */
+interface Entry {
+  readonly preparing: Promise<PreparedPage>;
+  /** Set once the preparation is done (so a write running earlier can see it is ready to join). */
+  page: PreparedPage | null;
+  readonly fromCursor: string;
+  readonly nextCursor: string;
+  readonly last: boolean;
+  /** Written, alone or joined to the write of an earlier member. */
+  written: boolean;
+}
+
+/**
+ * Members prepared one by one, written as one page: their changes in order (each sealed chunk's
+ * indexes shifted to the joined list), the cursor of the first before and of the last after.
+ */
+function joinPages(pages: readonly PreparedPage[]): PreparedPage {
+  if (pages.length === 1) return pages[0]!;
+  const changes: PreparedPage['changes'][number][] = [];
+  const raws: PreparedPage['raws'][number][] = [];
+  const bad: PreparedPage['bad'][number][] = [];
+  const sealed: SealedPageChunk[] = [];
+  let lineCount = 0;
+  for (const p of pages) {
+    const offset = changes.length;
+    for (const c of p.sealed ?? []) sealed.push({ ...c, changeIdx: c.changeIdx.map((i) => i + offset) });
+    changes.push(...p.changes);
+    raws.push(...p.raws);
+    bad.push(...p.bad);
+    lineCount += p.lineCount;
+  }
+  const lastPage = pages[pages.length - 1]!;
+  return {
+    nextCursor: lastPage.nextCursor,
+    hasMore: lastPage.hasMore,
+    total: lastPage.total,
+    changes,
+    raws,
+    bad,
+    lineCount,
+    ...(pages[0]!.sealed ? { sealed } : {}),
+  };
+}
 
 /**
  * Imports the members of one snapshot in order. `push` the next verified member; it returns once
  * there is room for another, so a fast download waits for the import instead of piling up pages.
+ * Members are written in order, each with its cursor in the same transaction as its rows; with
+ * `joinPrepared`, a write that finds the members after its own already prepared takes them into
+ * its transaction (the cursor stored is then the last one's).
  */
 export class MemberImport {
   private next: number;
@@ -120,6 +210,8 @@ export class MemberImport {
   private chunkBase: number;
   private tail: Promise<void> = Promise.resolve();
   private readonly inFlight: Promise<void>[] = [];
+  /** Pushed members not yet written, in order. */
+  private readonly waiting: Entry[] = [];
   private readonly timings: TimingSink;
   private readonly at: string;
   private readonly prepare: MemberPreparer;
@@ -156,33 +248,66 @@ export class MemberImport {
     const limit = Math.max(this.d.pageSize, member.records);
     // Chunk ids are reserved in member order (the ids are in the sealed values' AAD).
     const preparing = this.prepare(bytes, header, this.at, this.chunkBase, limit, true);
-    preparing.catch(() => undefined); // awaited in order below; never unhandled meanwhile
     this.chunkBase += chunksPerPage(limit);
-    const fromCursor = this.cursor;
+    const entry: Entry = {
+      preparing,
+      page: null,
+      fromCursor: this.cursor,
+      nextCursor: member.cursor,
+      last,
+      written: false,
+    };
+    // Awaited in order by the writes; never unhandled meanwhile.
+    preparing.then(
+      (page) => void (entry.page = page),
+      () => undefined,
+    );
     this.cursor = member.cursor;
-    const writing = this.tail.then(async () => {
-      const page = await preparing;
-      const w0 = performance.now();
-      await this.d.repo.applyPage({
-        changes: page.changes,
-        raws: page.raws,
-        ...(page.sealed ? { sealed: page.sealed } : {}),
-        quarantined: page.bad,
-        fromCursor,
-        nextCursor: member.cursor,
-        hasMore: !last,
-        total: this.manifest.records,
-        at: this.at,
-      });
-      this.timings.add('writeMs', performance.now() - w0);
-      this.timings.add('pages', 1);
-      this.timings.add('records', page.lineCount);
-      this.d.onPage(page.changes.length, page.bad.length);
-    });
+    this.waiting.push(entry);
+    const writing = this.tail.then(() => this.write(entry));
     writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile
     this.tail = writing;
     this.inFlight.push(writing);
     while (this.inFlight.length > IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  /** Writes `entry` with the members after it that are already prepared (none if it was written with an earlier one). */
+  private async write(entry: Entry): Promise<void> {
+    if (entry.written) return;
+    const first = await entry.preparing;
+    const batch = [entry];
+    const pages = [first];
+    let records = first.changes.length;
+    for (let i = this.waiting.indexOf(entry) + 1; this.d.joinPrepared === true && i < this.waiting.length; i++) {
+      const e = this.waiting[i]!;
+      if (e.page === null || records + e.page.changes.length > MAX_JOINED_RECORDS) break;
+      if ((e.page.sealed === undefined) !== (first.sealed === undefined)) break;
+      batch.push(e);
+      pages.push(e.page);
+      records += e.page.changes.length;
+    }
+    const page = joinPages(pages);
+    const w0 = performance.now();
+    await this.d.repo.applyPage({
+      changes: page.changes,
+      raws: page.raws,
+      ...(page.sealed ? { sealed: page.sealed } : {}),
+      quarantined: page.bad,
+      fromCursor: entry.fromCursor,
+      nextCursor: batch[batch.length - 1]!.nextCursor,
+      hasMore: !batch[batch.length - 1]!.last,
+      total: this.manifest.records,
+      at: this.at,
+    });
+    this.timings.add('writeMs', performance.now() - w0);
+    this.timings.add('writes', 1);
+    for (let i = 0; i < batch.length; i++) {
+      batch[i]!.written = true;
+      this.waiting.splice(this.waiting.indexOf(batch[i]!), 1);
+      this.timings.add('pages', 1);
+      this.timings.add('records', pages[i]!.lineCount);
+      this.d.onPage(pages[i]!.changes.length, pages[i]!.bad.length);
+    }
   }
 
   /** Waits for every pushed member to be written (throws the first failure). */

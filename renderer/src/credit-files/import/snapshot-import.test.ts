@@ -1,0 +1,213 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
+import { enterprisesRepo, type Databases, type EnterprisesRepo } from '../../db/index.js';
+import { TEST_CACHE_KEY, disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
+import { MemberImport, gunzip, prepareMember, type MemberPreparer } from './snapshot-import.js';
+
+/** gzip through the platform's CompressionStream (what a server's gzip member is). */
+async function gzip(data: Uint8Array | string): Promise<Uint8Array> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Bytes that compress well but not trivially (NDJSON-like, varied). */
+function sample(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = 12345;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = i % 97 === 96 ? 10 : 0x61 + ((x >>> 16) % 20);
+  }
+  return out;
+}
+
+/** A copy of a gzip member with its trailer's size field (ISIZE) replaced. */
+function withIsize(member: Uint8Array, isize: number): Uint8Array {
+  const out = new Uint8Array(member);
+  new DataView(out.buffer).setUint32(out.byteLength - 4, isize >>> 0, true);
+  return out;
+}
+
+describe('gunzip', () => {
+  it('gives back exactly the bytes of a member', async () => {
+    const plain = sample(300_000);
+    const out = await gunzip(await gzip(plain));
+    expect(out.byteLength).toBe(plain.byteLength);
+    expect(out.every((b, i) => b === plain[i])).toBe(true);
+  });
+
+  it('grows its buffer when the output outruns the reservation (a member compressed over 64 times)', async () => {
+    const plain = new Uint8Array(3_000_000);
+    for (let i = 0; i < plain.byteLength; i += 4096) plain[i] = 0x30 + ((i >> 12) % 10);
+    const member = await gzip(plain);
+    expect(member.byteLength * 64).toBeLessThan(plain.byteLength); // the reservation is capped below the output
+    const out = await gunzip(member);
+    expect(out.byteLength).toBe(plain.byteLength);
+    expect(out.every((b, i) => b === plain[i])).toBe(true);
+  });
+
+  it('rejects a member whose trailer states another size (the size only reserves; zlib checks it)', async () => {
+    const plain = sample(200_000);
+    const member = await gzip(plain);
+    for (const isize of [0, plain.byteLength - 1, plain.byteLength + 1, 0xffffffff])
+      await expect(gunzip(withIsize(member, isize))).rejects.toThrow();
+  });
+
+  it('rejects a corrupt member instead of returning partial bytes', async () => {
+    const member = await gzip(sample(100_000));
+    member[Math.floor(member.byteLength / 2)]! ^= 0xff;
+    await expect(gunzip(member)).rejects.toThrow();
+  });
+
+  it('gives back an empty member as no bytes', async () => {
+    expect((await gunzip(await gzip(new Uint8Array(0)))).byteLength).toBe(0);
+  });
+});
+
+let dbs: Databases;
+beforeEach(() => {
+  dbs = freshDatabases();
+});
+afterEach(() => disposeDatabases(dbs));
+
+const PER = 3;
+const MEMBERS = 4;
+
+/** Four gzip members of three lines; the second member's middle line is not a valid record. */
+async function snapshot(): Promise<{ manifest: SnapshotManifest; members: Uint8Array[] }> {
+  const members: Uint8Array[] = [];
+  const meta: SnapshotManifest['members'][number][] = [];
+  let offset = 0;
+  for (let m = 0; m < MEMBERS; m++) {
+    const lines: string[] = [];
+    for (let k = 0; k < PER; k++) {
+      const n = m * PER + k + 1;
+      lines.push(
+        m === 1 && k === 1
+          ? JSON.stringify({ kind: 'upsert', seq: n, enterprise: { uscc: makeUscc(n) } })
+          : JSON.stringify({ kind: 'upsert', seq: n, enterprise: makeEnterprise(n) }),
+      );
+    }
+    const bytes = await gzip(`${lines.join('\n')}\n`);
+    members.push(bytes);
+    meta.push({ offset, bytes: bytes.byteLength, sha256: '0'.repeat(64), records: PER, cursor: String((m + 1) * PER) });
+    offset += bytes.byteLength;
+  }
+  const manifest = {
+    url: '/snapshot',
+    sha256: '0'.repeat(64),
+    bytes: offset,
+    records: PER * MEMBERS,
+    coversSeq: PER * MEMBERS,
+    cursor: String(PER * MEMBERS),
+    members: meta,
+  } as unknown as SnapshotManifest;
+  return { manifest, members };
+}
+
+/**
+ * Imports the snapshot with the first member's preparation held back until the next two are
+ * prepared, so its write finds them waiting. Returns the cursor each write stored.
+ */
+async function importAll(
+  d: Databases,
+  repo: EnterprisesRepo,
+  joinPrepared: boolean,
+): Promise<{ commits: string[]; pages: number[] }> {
+  const { manifest, members } = await snapshot();
+  const seal = { dbName: d.cache.name, key: TEST_CACHE_KEY };
+  const commits: string[] = [];
+  const pages: number[] = [];
+  let releaseFirst: () => void = () => undefined;
+  const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+  let othersReady = 0;
+  const prepare: MemberPreparer = async (bytes, header, at, base, limit, gzip) => {
+    const page = await prepareMember(bytes, header, at, seal, base, limit, gzip);
+    if (header.nextCursor === manifest.members[0]!.cursor) await firstHeld;
+    else if (++othersReady === 2) releaseFirst();
+    return page;
+  };
+  const counting: EnterprisesRepo = {
+    ...repo,
+    applyPage: async (page) => {
+      const n = await repo.applyPage(page);
+      commits.push(page.nextCursor);
+      return n;
+    },
+  };
+  const importer = new MemberImport(
+    {
+      repo: counting,
+      seal,
+      pageSize: PER,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+      prepare,
+      joinPrepared,
+      onPage: (good) => pages.push(good),
+    },
+    manifest,
+    0,
+    '0',
+    await repo.nextChunkId(),
+  );
+  for (let i = 0; i < MEMBERS; i++) await importer.push(i, members[i]!);
+  await importer.finish();
+  return { commits, pages };
+}
+
+/** What the cache holds, read through `repo` (the one that wrote: its directory in memory) and through a fresh one. */
+async function endState(d: Databases, writer: EnterprisesRepo) {
+  const usccs = Array.from({ length: PER * MEMBERS }, (_, i) => makeUscc(i + 1));
+  const read = async (repo: EnterprisesRepo) => ({
+    count: await repo.count(),
+    cursor: (await repo.state()).cursor,
+    records: await Promise.all(usccs.map((u) => repo.get(u))),
+    live: (await repo.directory()).dir.flatMap((r) => r.usccs).sort(),
+  });
+  const [mine, reopened] = [await read(writer), await read(enterprisesRepo(d.cache))];
+  expect(mine).toEqual(reopened);
+  return { ...mine, quarantined: (await d.cache.quarantine.toArray()).length };
+}
+
+describe('snapshot members written as they are prepared', () => {
+  it('one write takes the members already prepared after its own: fewer transactions, the same end state', async () => {
+    const writer = enterprisesRepo(dbs.cache);
+    const joined = await importAll(dbs, writer, true);
+    // Member 0 was held until 1 and 2 were prepared: one transaction for the three, then member 3.
+    expect(joined.commits).toEqual(['9', '12']);
+    // Progress still comes member by member (stored records of each; one line of the second was bad).
+    expect(joined.pages).toEqual([3, 2, 3, 3]);
+    const state = await endState(dbs, writer);
+
+    const alone = freshDatabases();
+    try {
+      const aloneWriter = enterprisesRepo(alone.cache);
+      const separate = await importAll(alone, aloneWriter, false);
+      expect(separate.commits).toEqual(['3', '6', '9', '12']);
+      expect(separate.pages).toEqual([3, 2, 3, 3]);
+      expect(state).toEqual(await endState(alone, aloneWriter));
+    } finally {
+      await disposeDatabases(alone);
+    }
+    expect(state.count).toBe(11);
+    expect(state.quarantined).toBe(1);
+    expect(state.records.filter((r) => r === null)).toHaveLength(1);
+    expect(state.records[PER * MEMBERS - 1]).toEqual(makeEnterprise(PER * MEMBERS));
+  });
+
+  it('a joined write that fails stores nothing of any member it took: the cursor stays before them', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    const failing: EnterprisesRepo = {
+      ...repo,
+      applyPage: async (page) => {
+        if (page.nextCursor === '9') throw new Error('磁盘已满');
+        return repo.applyPage(page);
+      },
+    };
+    await expect(importAll(dbs, failing, true)).rejects.toThrow('磁盘已满');
+    expect(await repo.count()).toBe(0);
+    expect((await repo.state()).cursor).toBe('0');
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The read path of the credit-file repository: one record by USCC (through a small cache of
+ * opened chunks), the directory and the search rows for the search index, and the commit watch.
+ * Nothing here writes; every read opens what it returns with WebCrypto, outside any transaction.
+ */
+import type { Enterprise } from '../../../../shared/protocol/index.js';
+import { EMPTY_ENT_META, chunkRecords, type EntSearchRow } from './enterprises.rows.js';
+import { decodeRecord } from './enterprises.pack.js';
+import { openChunk, openSearch } from './enterprises.store.js';
+import type { RepoCore } from './enterprises-open.repo.js';
+import type { DirectorySnapshot } from './enterprises.repo.js';
+
+/** Opened chunks kept for get(): a task list reads its enterprises, often several from one chunk. */
+const RECENT_CHUNKS = 4;
+
+export interface EnterpriseReads {
+  get(uscc: string): Promise<Enterprise | null>;
+  directory(): Promise<DirectorySnapshot>;
+  searchRowsAfter(id: number): Promise<EntSearchRow[]>;
+  searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
+  watch(listener: () => void): () => void;
+}
+
+export function enterpriseReads(core: RepoCore): EnterpriseReads {
+  const { db, dir, recent } = core;
+
+  async function chunkTexts(stamp: number, id: number): Promise<Map<string, string> | null> {
+    const key = `${stamp}:${id}`;
+    const hit = recent.get(key);
+    if (hit) return hit;
+    const sealed = await db.entChunks.get(id);
+    if (!sealed) return null;
+    const row = await openChunk(db, sealed);
+    const map = new Map<string, string>();
+    const texts = chunkRecords(row);
+    row.usccs.forEach((u, i) => map.set(u, texts[i]!));
+    recent.set(key, map);
+    if (recent.size > RECENT_CHUNKS) recent.delete(recent.keys().next().value!);
+    return map;
+  }
+
+  return {
+    async get(uscc) {
+      // Without the station key the credit file is not at hand (as if not cached): callers already
+      // show a task without its credit file; nothing is read, nothing is guessed.
+      if (!db.cacheKey) return null;
+      const meta = await core.freshDir();
+      const at = dir.find(uscc);
+      if (!at) return null;
+      const text = (await chunkTexts(meta.stamp, at.chunk))?.get(uscc);
+      return text === undefined ? null : decodeRecord(text);
+    },
+    async directory() {
+      const { meta, rows } = await core.openDirectory();
+      return { stamp: meta.stamp, nextChunk: meta.nextChunk, dir: rows };
+    },
+    async searchRowsAfter(id) {
+      if ((await core.currentMeta()) === EMPTY_ENT_META) return [];
+      const rows = await db.entSearch.where(':id').above(id).toArray();
+      return Promise.all(rows.map((r) => openSearch(db, r)));
+    },
+    async searchRows(ids) {
+      if ((await core.currentMeta()) === EMPTY_ENT_META) return [];
+      const rows = await db.entSearch.bulkGet([...ids]);
+      return Promise.all(rows.flatMap((r) => (r ? [openSearch(db, r)] : [])));
+    },
+    watch(listener) {
+      if (typeof BroadcastChannel === 'undefined') return () => undefined;
+      const ch = new BroadcastChannel(core.channel);
+      ch.onmessage = () => listener();
+      (ch as { unref?: () => void }).unref?.(); // Node: a watcher never keeps the process alive
+      return () => ch.close();
+    },
+  };
+}
