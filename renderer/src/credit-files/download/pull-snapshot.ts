@@ -219,7 +219,7 @@ async function run(
   };
   try {
     const got = await downloadSnapshot(
-      s.timings ? { ...s.fetch, timings: s.timings } : s.fetch,
+      { ...s.fetch, ...(s.timings ? { timings: s.timings } : {}), handedOn: members[from]!.offset },
       s.store,
       manifest,
       (done, total) => tracker.bytes(done, total),

@@ -52,6 +52,11 @@ export interface SnapshotFetchOptions {
   readonly timings?: TimingSink;
   /** Sees the bytes of stored parts held in memory each time they change (tests and the bench). */
   readonly onHeld?: (bytes: number) => void;
+  /**
+   * Bytes before this offset were verified and handed on by an earlier run (a resumed import): a
+   * restart hashes those stored parts and lets them go as they are read from the store.
+   */
+  readonly handedOn?: number;
 }
 
 export type DownloadOutcome =
@@ -246,11 +251,13 @@ async function download(
   const url = resolveUrl(o.baseUrl(), manifest.url);
   const parts = new HeldParts(await createSHA256());
   const held = () => o.onHeld?.(parts.held);
+  parts.release(o.handedOn ?? 0);
   let row = await repo.current();
-  if (row && row.manifest.sha256 === manifest.sha256) for (const p of await repo.openParts()) parts.push(p);
+  if (row && row.manifest.sha256 === manifest.sha256) await repo.eachPart((p) => parts.push(p));
   else row = await repo.begin(manifest);
   let received = row.received;
   if (parts.end !== received) throw new Error(`快照分段与已接收字节数不符：${parts.end} ≠ ${received}`);
+  if (!check) parts.release(received);
   held();
   progress(received, manifest.bytes);
   const t0 = performance.now();

@@ -20,6 +20,8 @@ export class HeldParts {
   private base = 0;
   /** Parts released so far: the index of the first held part. */
   private released = 0;
+  /** The highest offset released: a part pushed wholly before it (a resumed download's) is let go at once. */
+  private floor = 0;
   /** Bytes held now, and the most ever held at once. */
   held = 0;
   peak = 0;
@@ -41,6 +43,7 @@ export class HeldParts {
   push(bytes: Uint8Array): void {
     this.parts.push(bytes);
     this.held += bytes.byteLength;
+    this.release(this.floor);
     this.peak = Math.max(this.peak, this.held);
   }
 
@@ -62,8 +65,9 @@ export class HeldParts {
 
   /** Nothing before `offset` will be read again: lets go of every part that ends at or before it. */
   release(offset: number): void {
+    this.floor = Math.max(this.floor, offset);
     let drop = 0;
-    while (drop < this.parts.length && this.base + this.parts[drop]!.byteLength <= offset) {
+    while (drop < this.parts.length && this.base + this.parts[drop]!.byteLength <= this.floor) {
       const p = this.parts[drop]!;
       this.hasher.update(p);
       this.base += p.byteLength;
