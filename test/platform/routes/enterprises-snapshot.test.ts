@@ -39,6 +39,8 @@ const PART = 16 * 1024;
 let h: Harness;
 let tokens: TokenProvider;
 let manifest: SnapshotManifest;
+/** The most bytes of stored parts the snapshot download held in memory since it was last reset. */
+let heldPeak = 0;
 const opened: Databases[] = [];
 
 beforeAll(async () => {
@@ -137,7 +139,14 @@ function snapshotDeps(
   return {
     ...(pool ? { prepare: pool.prepareLines } : {}),
     http: createHttpClient({ baseUrl: () => h.platform.url, tokens, fetch: f }),
-    fetch: { baseUrl: () => h.platform.url, tokens, fetch: f, partBytes: PART, retryDelayMs: 0 },
+    fetch: {
+      baseUrl: () => h.platform.url,
+      tokens,
+      fetch: f,
+      partBytes: PART,
+      retryDelayMs: 0,
+      onHeld: (bytes) => (heldPeak = Math.max(heldPeak, bytes)),
+    },
     store: wrapStore(snapshotRepo(dbs.cache)),
     seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
   };
@@ -397,6 +406,18 @@ describe('initial credit-file download through the snapshot', () => {
     // (The delta page asked for as the import started, at the snapshot's cursor, was dropped.)
     expect(w.pageCursors.slice(0, 2)).toEqual([manifest.cursor, members.at(-2)!.cursor]);
     expect(await snapshotRepo(dbs.cache).current()).toBeNull();
+    expect(await endState(dbs)).toEqual(reference);
+  });
+
+  it('the download holds only the parts of members not yet imported, not the whole file', async () => {
+    const dbs = fresh();
+    heldPeak = 0;
+    expect(await pull(dbs, watch(dbs))).toBeNull();
+    const biggest = Math.max(...manifest.members.map((m) => m.bytes));
+    expect(heldPeak).toBeGreaterThan(0);
+    // The member not yet imported, the part it shares with the one before, one part stored ahead.
+    expect(heldPeak).toBeLessThanOrEqual(biggest + 2 * PART);
+    expect(heldPeak).toBeLessThan(manifest.bytes);
     expect(await endState(dbs)).toEqual(reference);
   });
 

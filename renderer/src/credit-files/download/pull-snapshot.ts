@@ -199,14 +199,17 @@ async function run(
   const held: { last: Uint8Array | null } = { last: null };
   const last = members.length - 1;
   // Every member is verified against its own hash BEFORE it is handed to the import.
-  const check: StoredCheck = async (received, read) => {
+  const check: StoredCheck = async (received, read, release) => {
     for (let i = importer.expected; i <= last && held.last === null; i = importer.expected) {
       const m = members[i]!;
+      // Every member before this one is verified and imported: the download need not hold its bytes.
+      release(m.offset);
       if (m.offset + m.bytes > received) return null;
       const bytes = read(m.offset, m.offset + m.bytes);
       if ((await sha256Hex(bytes)) !== m.sha256) return m.offset;
       if (i === last) {
         held.last = bytes;
+        release(m.offset + m.bytes);
         return null;
       }
       if (!marked) {
@@ -219,7 +222,7 @@ async function run(
   };
   try {
     const got = await downloadSnapshot(
-      s.timings ? { ...s.fetch, timings: s.timings } : s.fetch,
+      { ...s.fetch, ...(s.timings ? { timings: s.timings } : {}), handedOn: members[from]!.offset },
       s.store,
       manifest,
       (done, total) => tracker.bytes(done, total),

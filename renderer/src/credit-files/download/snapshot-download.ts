@@ -6,14 +6,16 @@
  * comes back whole (200) instead of being glued onto the old bytes: then the download is discarded.
  * Each time stored bytes grow, `check` sees them: it verifies every member now complete against
  * its own hash (and hands it on to the import); a member that fails makes the download forget the
- * bytes from that member on and fetch them again. The SHA-256 of the whole file, computed as the
- * parts are stored, is checked at the end, before the snapshot counts as complete.
+ * bytes from that member on and fetch them again. Only the parts from the first member not yet
+ * verified and handed on stay in memory (snapshot-parts.ts); the SHA-256 of the whole file,
+ * computed as parts are let go, is checked at the end, before the snapshot counts as complete.
  */
 import { createSHA256 } from 'hash-wasm';
 import { platformEndpoint, SNAPSHOT_CURRENT_PATH, type SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../../db/index.js';
 import type { HttpError, TokenProvider } from '../../platform/http.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
+import { HeldParts } from './snapshot-parts.js';
 
 /**
  * Bytes per stored part: the import sees a member only once the part that completes it is stored,
@@ -28,11 +30,15 @@ const MAX_REFETCHES = 3;
 
 /**
  * Sees the stored bytes after each part (and once at the start, for bytes stored before): returns
- * the offset of a member that failed its hash, to refetch from there, or null.
+ * the offset of a member that failed its hash, to refetch from there, or null. `release(offset)`
+ * says nothing before `offset` will be read or reported failed again (its members are verified and
+ * handed on): the download then stops holding those bytes in memory. A check that never releases
+ * keeps the whole file in memory until the download ends.
  */
 export type StoredCheck = (
   received: number,
   read: (start: number, end: number) => Uint8Array,
+  release: (offset: number) => void,
 ) => Promise<number | null>;
 
 export interface SnapshotFetchOptions {
@@ -44,6 +50,13 @@ export interface SnapshotFetchOptions {
   readonly retryDelayMs?: number;
   /** Where the download's and the check's time go (the bench's figures); dropped by default. */
   readonly timings?: TimingSink;
+  /** Sees the bytes of stored parts held in memory each time they change (tests and the bench). */
+  readonly onHeld?: (bytes: number) => void;
+  /**
+   * Bytes before this offset were verified and handed on by an earlier run (a resumed import): a
+   * restart hashes those stored parts and lets them go as they are read from the store.
+   */
+  readonly handedOn?: number;
 }
 
 export type DownloadOutcome =
@@ -199,7 +212,7 @@ export function dropEarly(early: EarlyRequest | undefined): void {
  * One Range request asks for everything still missing, so the link is never idle for a round trip
  * between parts; the body is read as fast as it comes while each `partBytes` of it is sealed and
  * stored and handed to `check` (the import) behind it. The file's SHA-256 is computed as the parts
- * are stored, so the whole-file check costs nothing once the last byte is in.
+ * are let go behind the check, so the whole-file check costs next to nothing once the last byte is in.
  */
 export async function downloadSnapshot(
   o: SnapshotFetchOptions,
@@ -236,65 +249,51 @@ async function download(
   const timings = o.timings ?? NO_TIMINGS;
   const etag = `"${manifest.sha256}"`;
   const url = resolveUrl(o.baseUrl(), manifest.url);
-  const hasher = await createSHA256();
+  const parts = new HeldParts(await createSHA256());
+  const held = () => o.onHeld?.(parts.held);
+  parts.release(o.handedOn ?? 0);
   let row = await repo.current();
-  let parts: Uint8Array[] = [];
-  if (row && row.manifest.sha256 === manifest.sha256) parts = await repo.openParts();
+  if (row && row.manifest.sha256 === manifest.sha256) await repo.eachPart((p) => parts.push(p));
   else row = await repo.begin(manifest);
   let received = row.received;
-  /** The running hash covers the stored parts (bytes stored before this run are hashed once, here). */
-  const rehash = () => {
-    hasher.init();
-    for (const p of parts) hasher.update(p);
-  };
-  rehash();
+  if (parts.end !== received) throw new Error(`快照分段与已接收字节数不符：${parts.end} ≠ ${received}`);
+  if (!check) parts.release(received);
+  held();
   progress(received, manifest.bytes);
   const t0 = performance.now();
   let fruitless = 0;
   let refreshed = false;
   const store = async (bytes: Uint8Array) => {
-    const sealed = await repo.sealPart(manifest.sha256, parts.length, bytes);
+    const sealed = await repo.sealPart(manifest.sha256, parts.nextIndex, bytes);
     await repo.append(manifest.sha256, received, bytes.byteLength, sealed);
     parts.push(bytes);
-    hasher.update(bytes);
     received += bytes.byteLength;
+    // Without a check nothing ever re-reads stored bytes: hash the part and let it go at once.
+    if (!check) parts.release(received);
+    held();
     progress(received, manifest.bytes);
   };
-  /** Bytes [start, end) of what is stored, copied out of the parts. */
-  const read = (start: number, end: number): Uint8Array => {
-    const out = new Uint8Array(end - start);
-    let at = 0;
-    for (const p of parts) {
-      const from = Math.max(start, at);
-      const to = Math.min(end, at + p.byteLength);
-      if (from < to) out.set(p.subarray(from - at, to - at), from - start);
-      at += p.byteLength;
-      if (at >= end) break;
-    }
-    return out;
+  const read = (start: number, end: number): Uint8Array => parts.read(start, end);
+  const release = (offset: number): void => {
+    parts.release(offset);
+    held();
   };
   let refetches = 0;
   /** Runs `check`: a failed member makes the stored bytes end before it (refetch), too many failures discard all. */
   const verify = async (): Promise<'ok' | 'refetch' | 'corrupt'> => {
-    const bad = check ? await check(received, read) : null;
+    const bad = check ? await check(received, read, release) : null;
     if (bad === null) return 'ok';
     if (++refetches > MAX_REFETCHES) {
       await repo.discard();
       return 'corrupt';
     }
-    const before = read(0, bad);
     received = await repo.truncate(manifest.sha256, bad);
-    let at = 0;
-    const keep: Uint8Array[] = [];
-    for (const p of parts) {
-      if (at + p.byteLength > received) break;
-      keep.push(p);
-      at += p.byteLength;
-    }
-    parts = keep;
-    rehash();
-    // The bytes before the failed member were fine: store them again from memory, not the network.
-    if (bad > received) await store(before.subarray(received));
+    // The bytes of the cut part before the failed member were fine: store them again from memory,
+    // not the network (they are held: a failed member was never released, nor what shares its part).
+    const before = read(received, bad);
+    parts.truncate(received);
+    held();
+    if (bad > received) await store(before);
     progress(received, manifest.bytes);
     return 'refetch';
   };
@@ -400,7 +399,7 @@ async function download(
   const t1 = performance.now();
   timings.add('snapshotDownloadMs', t1 - t0);
   timings.add('bytes', received);
-  const verified = hasher.digest('hex') === manifest.sha256;
+  const verified = parts.digest() === manifest.sha256;
   timings.add('snapshotVerifyMs', performance.now() - t1);
   if (!verified) {
     await repo.discard();

@@ -48,10 +48,18 @@ export interface SnapshotRepo {
   truncate(sha256: string, offset: number): Promise<number>;
   /** The stored bytes, part by part, in file order. */
   openParts(): Promise<Uint8Array[]>;
+  /**
+   * The stored bytes handed to `each` part by part, in file order, opened a few parts at a time: a
+   * resumed download of a city's file need not have every stored part in memory at once.
+   */
+  eachPart(each: (bytes: Uint8Array) => void): Promise<void>;
   markImporting(sha256: string): Promise<void>;
   /** Forgets the download and its bytes. */
   discard(): Promise<void>;
 }
+
+/** Parts opened at once by `eachPart` (a few MiB): enough to keep WebCrypto busy, little memory. */
+const EACH_PART_BATCH = 8;
 
 export function snapshotRepo(db: CacheDb): SnapshotRepo {
   const partAadId = (sha256: string, index: number) => `${sha256}:${index}`;
@@ -128,6 +136,30 @@ export function snapshotRepo(db: CacheDb): SnapshotRepo {
       return Promise.all(
         parts.map((p) => openCacheAsync(key, db.name, 'snapParts', partAadId(row.manifest.sha256, p.id), p.sealed)),
       );
+    },
+    async eachPart(each) {
+      const row = await db.snapMeta.get('current');
+      if (!row) return;
+      const key = cacheKeyOf(db);
+      let at = 0;
+      // Part ids run 0..parts-1 (a truncation removes the tail and the next part reuses the id).
+      for (let first = 0; first < row.parts; first += EACH_PART_BATCH) {
+        const parts = await db.snapParts
+          .where('id')
+          .between(first, Math.min(first + EACH_PART_BATCH, row.parts), true, false)
+          .toArray();
+        const opened = await Promise.all(
+          parts.map((p) => {
+            if (p.offset !== at) throw new Error(`企业档案快照的已存部分不连续（${at} 处）`);
+            at += p.size;
+            return openCacheAsync(key, db.name, 'snapParts', partAadId(row.manifest.sha256, p.id), p.sealed);
+          }),
+        );
+        if (parts.length !== Math.min(EACH_PART_BATCH, row.parts - first))
+          throw new Error(`企业档案快照的已存部分缺失（第 ${first} 段起）`);
+        for (const bytes of opened) each(bytes);
+      }
+      if (at !== row.received) throw new Error('企业档案快照的已存字节数与记录不符');
     },
     async markImporting(sha256) {
       await db.transaction('rw', db.snapMeta, async () => {
