@@ -5,8 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uploadsRepo, type AttachmentRow, type Databases } from '../db/index.js';
-import { disposeDatabases, freshDatabases } from '../testing/builders.js';
+import { uploadsRepo, type Databases } from '../db/index.js';
+import { disposeDatabases, freshDatabases, makePhotoAttachment } from '../testing/builders.js';
 import { createTusUploader } from './tus-upload.js';
 
 let dbs: Databases | null = null;
@@ -15,19 +15,7 @@ afterEach(async () => {
   dbs = null;
 });
 
-const attachmentOf = (resultId: string): AttachmentRow => ({
-  id: `att-${resultId}`,
-  resultId,
-  taskId: 't-1',
-  kind: 'photo',
-  mime: 'image/png',
-  size: 3,
-  sha256: 'a'.repeat(64),
-  blob: new Blob([new Uint8Array([1, 2, 3])]),
-  thumbnail: null,
-  fileName: 'x.png',
-  capturedAt: '2026-12-04T00:00:00Z',
-});
+const attachmentOf = (resultId: string) => makePhotoAttachment(resultId);
 
 /** Lets pending callbacks and the fake database's timers run a few times over. */
 const turns = async (n = 20) => {

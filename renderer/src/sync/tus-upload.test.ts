@@ -4,8 +4,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uploadsRepo, type AttachmentRow, type Databases } from '../db/index.js';
-import { disposeDatabases, freshDatabases } from '../testing/builders.js';
+import { uploadsRepo, type Databases } from '../db/index.js';
+import { disposeDatabases, freshDatabases, makePhotoAttachment } from '../testing/builders.js';
 import { createTusUploader } from './tus-upload.js';
 
 let dbs: Databases | null = null;
@@ -14,19 +14,7 @@ afterEach(async () => {
   dbs = null;
 });
 
-const attachment: AttachmentRow = {
-  id: 'att-1',
-  resultId: 'r-1',
-  taskId: 't-1',
-  kind: 'photo',
-  mime: 'image/png',
-  size: 3,
-  sha256: 'a'.repeat(64),
-  blob: new Blob([new Uint8Array([1, 2, 3])]),
-  thumbnail: null,
-  fileName: 'x.png',
-  capturedAt: '2026-12-04T00:00:00Z',
-};
+const attachment = makePhotoAttachment('r-1', 'att-1');
 
 function uploader(answer: () => Response) {
   dbs = freshDatabases();

@@ -5,7 +5,7 @@
 import { usccCheckChar } from '../../../shared/domain/uscc.js';
 import { DOC_TEMPLATE_VERSIONS, DOC_TYPES } from '../../../shared/protocol/index.js';
 import type { Enterprise, Reference, Task, TeamMember } from '../../../shared/protocol/index.js';
-import { closeDatabases, openDatabases, type Databases } from '../db/index.js';
+import { closeDatabases, openDatabases, type AttachmentRow, type Databases } from '../db/index.js';
 import { DEMO_PLATFORM_LOG_KEY } from '../../../shared/transparency/demo-log-key.js';
 import { DEMO_PLATFORM_BUNDLE_KEY } from '../../../shared/bundle/demo-bundle-key.js';
 import { sealedVault, type PlatformAdapter } from '../platform/adapter.js';
@@ -127,6 +127,23 @@ export function makeEnterprise(n: number, over: Partial<Enterprise> = {}): Enter
       complaints12345: 0,
     },
     ...over,
+  };
+}
+
+/** A stored three-byte photo of a result: enough for the uploader, which reads the row and its blob. */
+export function makePhotoAttachment(resultId: string, id = `att-${resultId}`): AttachmentRow {
+  return {
+    id,
+    resultId,
+    taskId: 't-1',
+    kind: 'photo',
+    mime: 'image/png',
+    size: 3,
+    sha256: 'a'.repeat(64),
+    blob: new Blob([new Uint8Array([1, 2, 3])]),
+    thumbnail: null,
+    fileName: 'x.png',
+    capturedAt: '2026-12-04T00:00:00Z',
   };
 }
 
