@@ -154,15 +154,18 @@ const filterArb = fc.record(
   { requiredKeys: [] },
 );
 
+/** Up to 12 queries, each with or without filters and with a page size. */
+const queryListArb = fc.array(fc.tuple(queryArb, fc.oneof(fc.constant({}), filterArb), fc.constantFrom(1, 3, 10, 50)), {
+  minLength: 1,
+  maxLength: 12,
+});
+
 describe('EnterpriseSearchIndex against a brute-force reference', () => {
   it('answers every query like the reference: same total, same hits in the same order', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(docArb, { minLength: 1, maxLength: 120, selector: (d) => d.uscc }),
-        fc.array(fc.tuple(queryArb, fc.oneof(fc.constant({}), filterArb), fc.constantFrom(1, 3, 10, 50)), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        queryListArb,
         fc.constantFrom(7, 50, 1000),
         fc.boolean(),
         (docs, queries, chunk, prepared) => {
@@ -208,10 +211,7 @@ describe('EnterpriseSearchIndex against a brute-force reference', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(docArb, { minLength: 1, maxLength: 150, selector: (d) => d.uscc }),
-        fc.array(fc.tuple(queryArb, fc.oneof(fc.constant({}), filterArb), fc.constantFrom(1, 3, 10, 50)), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        queryListArb,
         fc.constantFrom(7, 50, 1000),
         fc.nat({ max: 200 }),
         async (docs, queries, chunk, decodedFirst) => {
