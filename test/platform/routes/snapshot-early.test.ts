@@ -30,23 +30,6 @@ afterAll(async () => {
   await h.stop();
 });
 
-/** The credit-file pull against the simulator, every request through `f`, sealing under `key`. */
-function pullThrough(f: typeof fetch, key: { readonly keyId: string; readonly key: Uint8Array }, at: string) {
-  const base = () => h.platform.url;
-  return enterprisePull({
-    repo: enterprisesRepo(dbs.cache),
-    feed: ndjsonFeed({ baseUrl: base, tokens, fetch: f }),
-    pageSize: 500,
-    now: () => new Date(at),
-    snapshot: {
-      http: createHttpClient({ baseUrl: base, tokens, fetch: f }),
-      fetch: { baseUrl: base, tokens, fetch: f, partBytes: 8 * 1024, retryDelayMs: 0 },
-      store: snapshotRepo(dbs.cache),
-      seal: { dbName: dbs.cache.name, key },
-    },
-  });
-}
-
 it('the snapshot is on the wire before the pull reaches the credit files; its progress waits for run', async () => {
   let fileRequested!: () => void;
   const onFile = new Promise<void>((resolve) => (fileRequested = resolve));
@@ -54,7 +37,19 @@ it('the snapshot is on the wire before the pull reaches the credit files; its pr
     if (new URL(String(input)).pathname.startsWith('/v1/sync/enterprises/snapshot/')) fileRequested();
     return fetch(input, init);
   };
-  const pull = pullThrough(f, TEST_CACHE_KEY, '2026-05-06T02:00:00Z');
+  const base = () => h.platform.url;
+  const pull = enterprisePull({
+    repo: enterprisesRepo(dbs.cache),
+    feed: ndjsonFeed({ baseUrl: base, tokens, fetch: f }),
+    pageSize: 500,
+    now: () => new Date('2026-05-06T02:00:00Z'),
+    snapshot: {
+      http: createHttpClient({ baseUrl: base, tokens, fetch: f }),
+      fetch: { baseUrl: base, tokens, fetch: f, partBytes: 8 * 1024, retryDelayMs: 0 },
+      store: snapshotRepo(dbs.cache),
+      seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+    },
+  });
   // Nothing has called run: the earlier phases of a pull would be running now. The file comes down
   // and its first member is imported meanwhile.
   await onFile;
@@ -81,7 +76,19 @@ it('a cache the key check empties goes through the snapshot again, not the paged
     paths.push(new URL(String(input)).pathname);
     return fetch(input, init);
   };
-  const pull = pullThrough(f, rotated, '2026-05-06T03:00:00Z');
+  const base = () => h.platform.url;
+  const pull = enterprisePull({
+    repo: enterprisesRepo(dbs.cache),
+    feed: ndjsonFeed({ baseUrl: base, tokens, fetch: f }),
+    pageSize: 500,
+    now: () => new Date('2026-05-06T03:00:00Z'),
+    snapshot: {
+      http: createHttpClient({ baseUrl: base, tokens, fetch: f }),
+      fetch: { baseUrl: base, tokens, fetch: f, partBytes: 8 * 1024, retryDelayMs: 0 },
+      store: snapshotRepo(dbs.cache),
+      seal: { dbName: dbs.cache.name, key: rotated },
+    },
+  });
   const tracker = new ProgressTracker(
     () => Date.now(),
     () => undefined,
