@@ -162,7 +162,31 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
     return { rows, next };
   }
 
+  /**
+   * Settles once the page handed over last has opened its transaction. Callers hand pages over in
+   * cursor order without waiting for the commit; the work before a transaction (opening the
+   * directory, sealing removals) takes longer for some pages than others, so without this turn a
+   * page with nothing to remove could open its transaction first and fail its cursor check.
+   * IndexedDB runs read-write transactions over the same stores in the order they were opened.
+   */
+  let turn: Promise<void> = Promise.resolve();
+
   return async function applyPage(page: EnterprisePage): Promise<number> {
+    const before = turn;
+    let opened!: () => void;
+    turn = new Promise<void>((resolve) => (opened = resolve));
+    let opening: { committing: Promise<number> };
+    try {
+      opening = await openPage(page, before);
+    } finally {
+      // Also when the preparation failed: the next page then opens its own and fails its cursor check.
+      void before.then(opened);
+    }
+    return opening.committing;
+  };
+
+  /** Prepares the page, waits for the turn, and opens its transaction: settles with its commit still to come. */
+  async function openPage(page: EnterprisePage, before: Promise<void>): Promise<{ committing: Promise<number> }> {
     // Open the directory with WebCrypto before the first write (inside a transaction only noble may
     // run). Later pages skip this read: queued behind the previous page's commit it would put a
     // round trip between two commits; the transaction still checks the stamp and reloads if stale.
@@ -182,7 +206,8 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
         ? await presealRemovals(db, dir, collect(page, ahead.generation, ahead.located).removals)
         : new Map<number, PresealedDirRow>();
     if (ahead && ahead.changes !== dir.changes) ahead.located.clear(); // stale: looked up again below
-    return db
+    await before;
+    const committing = db
       .transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
         const s0 = performance.now();
         // One round trip for both rows: every page's transaction starts with these reads.
@@ -254,5 +279,6 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
           throw e;
         },
       );
-  };
+    return { committing };
+  }
 }

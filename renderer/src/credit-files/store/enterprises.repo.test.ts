@@ -102,6 +102,21 @@ describe('enterprisesRepo (packed)', () => {
     expect(await repo.count()).toBe(2);
   });
 
+  it('pages handed over back to back commit in the order given, even when the first has removals to seal', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [upsert(1, 1)], fromCursor: '0', nextCursor: '1', hasMore: true }));
+    // The first page replaces a stored record (its removal is sealed before its transaction); the
+    // second only adds one. Handed over without waiting, the second must still commit after the first.
+    const first = repo.applyPage(
+      page({ changes: [upsert(1, 2, { version: 2 })], fromCursor: '1', nextCursor: '2', hasMore: true }),
+    );
+    const second = repo.applyPage(page({ changes: [upsert(5, 3)], fromCursor: '2', nextCursor: '3' }));
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 1]);
+    expect((await repo.state()).cursor).toBe('3');
+    expect((await repo.get(makeUscc(1)))?.version).toBe(2);
+    expect(await repo.count()).toBe(2);
+  });
+
   it('tombstones remove a credit file; older versions never overwrite newer', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(
