@@ -113,6 +113,9 @@ async function run(start: {
   if (start.dataKey) slot.unlock(start.dataKey);
   start.dataKey?.fill(0);
   const cache = new CacheDb(start.cacheName, undefined, start.cacheKey);
+  // Opening the cache is the longest wait before the snapshot's first request (the reads that decide
+  // on it wait for the open): it starts now, before the rest of the set-up, not at the first read.
+  cache.open().catch(() => undefined);
   const dbs: Databases = {
     field: start.dataKey ? openPartition(start.fieldName, slot) : new FieldDb(start.fieldName),
     cache,

@@ -30,6 +30,23 @@ afterAll(async () => {
   await h.stop();
 });
 
+/** The credit-file pull against the simulator, every request through `f`, sealing under `key`. */
+function pullThrough(f: typeof fetch, key: { readonly keyId: string; readonly key: Uint8Array }, at: string) {
+  const base = () => h.platform.url;
+  return enterprisePull({
+    repo: enterprisesRepo(dbs.cache),
+    feed: ndjsonFeed({ baseUrl: base, tokens, fetch: f }),
+    pageSize: 500,
+    now: () => new Date(at),
+    snapshot: {
+      http: createHttpClient({ baseUrl: base, tokens, fetch: f }),
+      fetch: { baseUrl: base, tokens, fetch: f, partBytes: 8 * 1024, retryDelayMs: 0 },
+      store: snapshotRepo(dbs.cache),
+      seal: { dbName: dbs.cache.name, key },
+    },
+  });
+}
+
 it('the snapshot is on the wire before the pull reaches the credit files; its progress waits for run', async () => {
   let fileRequested!: () => void;
   const onFile = new Promise<void>((resolve) => (fileRequested = resolve));
@@ -37,19 +54,7 @@ it('the snapshot is on the wire before the pull reaches the credit files; its pr
     if (new URL(String(input)).pathname.startsWith('/v1/sync/enterprises/snapshot/')) fileRequested();
     return fetch(input, init);
   };
-  const base = () => h.platform.url;
-  const pull = enterprisePull({
-    repo: enterprisesRepo(dbs.cache),
-    feed: ndjsonFeed({ baseUrl: base, tokens, fetch: f }),
-    pageSize: 500,
-    now: () => new Date('2026-05-06T02:00:00Z'),
-    snapshot: {
-      http: createHttpClient({ baseUrl: base, tokens, fetch: f }),
-      fetch: { baseUrl: base, tokens, fetch: f, partBytes: 8 * 1024, retryDelayMs: 0 },
-      store: snapshotRepo(dbs.cache),
-      seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
-    },
-  });
+  const pull = pullThrough(f, TEST_CACHE_KEY, '2026-05-06T02:00:00Z');
   // Nothing has called run: the earlier phases of a pull would be running now. The file comes down
   // and its first member is imported meanwhile.
   await onFile;
@@ -62,6 +67,28 @@ it('the snapshot is on the wire before the pull reaches the credit files; its pr
   expect(await pull.run(tracker)).toBeNull();
   expect(seen[0]).toMatchObject({ phase: 'enterprises' });
   expect(seen.at(-1)).toMatchObject({ phase: 'enterprises', done: COUNT });
+  expect(await enterprisesRepo(dbs.cache).count()).toBe(COUNT);
+  expect(await enterprisesRepo(dbs.cache).complete()).toBe(true);
+});
+
+it('a cache the key check empties goes through the snapshot again, not the paged feed from 0', async () => {
+  // The cache is complete (the test above): its cursor is past 0. Another station key empties it.
+  expect((await enterprisesRepo(dbs.cache).state()).cursor).not.toBe('0');
+  const rotated = { keyId: `${TEST_CACHE_KEY.keyId}-next`, key: new Uint8Array(32).fill(7) };
+  dbs.cache.setCacheKey(rotated);
+  const paths: string[] = [];
+  const f: typeof fetch = (input, init) => {
+    paths.push(new URL(String(input)).pathname);
+    return fetch(input, init);
+  };
+  const pull = pullThrough(f, rotated, '2026-05-06T03:00:00Z');
+  const tracker = new ProgressTracker(
+    () => Date.now(),
+    () => undefined,
+  );
+  expect(await pull.run(tracker)).toBeNull();
+  // The cursor read beside the key check predates the wipe: the pull must decide on what is stored now.
+  expect(paths.filter((p) => p.startsWith('/v1/sync/enterprises/snapshot/')).length).toBeGreaterThan(0);
   expect(await enterprisesRepo(dbs.cache).count()).toBe(COUNT);
   expect(await enterprisesRepo(dbs.cache).complete()).toBe(true);
 });

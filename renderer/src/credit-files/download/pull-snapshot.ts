@@ -61,9 +61,19 @@ interface PullContext {
   readonly onImport?: (cursor: string, chunkEnd: number) => void;
 }
 
-/** Whether this pull should go through the snapshot: an initial download, or an import to resume. */
-export async function wantsSnapshot(repo: EnterprisesRepo, store: SnapshotRepo): Promise<boolean> {
+/** The stored cursor and snapshot a pull starts from (read once, together, before the first request). */
+export interface SnapshotStart {
+  readonly state: Awaited<ReturnType<EnterprisesRepo['state']>>;
+  readonly stored: Awaited<ReturnType<SnapshotRepo['current']>>;
+}
+
+export async function readSnapshotStart(repo: EnterprisesRepo, store: SnapshotRepo): Promise<SnapshotStart> {
   const [state, stored] = await Promise.all([repo.state(), store.current()]);
+  return { state, stored };
+}
+
+/** Whether this pull should go through the snapshot: an initial download, or an import to resume. */
+export async function wantsSnapshot(repo: EnterprisesRepo, { state, stored }: SnapshotStart): Promise<boolean> {
   if (state.cursor === '0') return true;
   return (stored?.importing ?? false) && !(await repo.complete());
 }
@@ -92,9 +102,10 @@ async function fetchManifest(s: SnapshotDeps, signal?: AbortSignal): Promise<Sna
 export function startSnapshot(
   d: PullContext,
   s: SnapshotDeps,
+  start?: SnapshotStart,
 ): { attach(tracker: PullProgressPort): Promise<SnapshotOutcome> } {
   const progress = new DeferredProgress();
-  const outcome = pullSnapshot(d, s, progress);
+  const outcome = pullSnapshot(d, s, progress, start);
   outcome.catch(() => undefined); // awaited by attach; never unhandled when an earlier phase fails
   return {
     attach(tracker) {
@@ -114,9 +125,10 @@ export async function pullSnapshot(
   d: PullContext,
   s: SnapshotDeps,
   tracker: PullProgressPort,
+  start?: SnapshotStart,
 ): Promise<SnapshotOutcome> {
-  const stored = await s.store.current();
-  const state = await d.repo.state();
+  // Read just now by the caller when it decided on the snapshot: no second round of reads before the request.
+  const { state, stored } = start ?? (await readSnapshotStart(d.repo, s.store));
   try {
     // An import a kill interrupted: finish it after the member whose cursor is stored, downloading
     // whatever of the same file is still missing.
