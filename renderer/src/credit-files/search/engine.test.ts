@@ -78,6 +78,26 @@ describe('search engine following a sync', () => {
     expect(followed[0]!.length).toBeGreaterThan(100);
   });
 
+  it('puts the index together as the last page commits, before anyone asks; an empty page after it keeps it', async () => {
+    const built = vi.spyOn(repo, 'directory');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    await page(Array.from({ length: 1500 }, (_, i) => upsert(i + 1)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(built).not.toHaveBeenCalled(); // more pages to come: nothing is put together yet
+    await page(
+      Array.from({ length: 1500 }, (_, i) => upsert(1501 + i)),
+      false,
+    );
+    await until(() => built.mock.calls.length === 1);
+    const stamp = await repo.stamp();
+    await page([], false); // the delta page after a snapshot, with nothing in it
+    expect(await repo.stamp()).toBe(stamp);
+    const followed = await answers(engine);
+    expect(built).toHaveBeenCalledTimes(1); // warm() found the index current
+    expect(followed).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+  });
+
   it('stays exact through updates, tombstones and compaction after chunks were indexed', async () => {
     const engine = createSearchEngine(repo);
     await page(Array.from({ length: 2000 }, (_, i) => upsert(i + 1)));

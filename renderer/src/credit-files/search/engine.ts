@@ -9,8 +9,8 @@
  * (`follow`), it runs on each chunk as soon as its page commits, while the next pages download.
  * A rebuild then reads the directory, runs pass one only for chunks it has not seen, and puts the
  * index together from the kept keys (pass two: counting and scattering, no hashing). So the index
- * is ready moments after the last page instead of a full build later, and a delta re-indexes only
- * its new chunks.
+ * is ready moments after the last page instead of a full build later (while following, that step
+ * starts as soon as the page that ends a download commits), and a delta re-indexes only its new chunks.
  *
  * Start-up does neither when it can: the first index of a session is read back from the index
  * blobs (store/search-blobs.store.ts) when they were built from the cache as it is now, so an
@@ -268,7 +268,12 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     follow() {
       if (following) return;
       following = true;
-      repo.watch(schedulePrime);
+      repo.watch((commit) => {
+        schedulePrime();
+        // The download's last page: the index is put together now, behind that page's indexing,
+        // while the pull finishes (its last empty page, its outcome), so warm() finds it ready.
+        if (commit.last) ensure(false).catch(() => undefined);
+      });
       schedulePrime();
     },
   };

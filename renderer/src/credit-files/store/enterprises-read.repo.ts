@@ -8,7 +8,7 @@ import { EMPTY_ENT_META, chunkRecords, type EntSearchRow } from './enterprises.r
 import { decodeRecord } from './enterprises.pack.js';
 import { openChunk, openSearch } from './enterprises.store.js';
 import type { RepoCore } from './enterprises-open.repo.js';
-import type { DirectorySnapshot } from './enterprises.repo.js';
+import type { DirectorySnapshot, PageCommit } from './enterprises.repo.js';
 
 /** Opened chunks kept for get(): a task list reads its enterprises, often several from one chunk. */
 const RECENT_CHUNKS = 4;
@@ -18,7 +18,11 @@ export interface EnterpriseReads {
   directory(): Promise<DirectorySnapshot>;
   searchRowsAfter(id: number): Promise<EntSearchRow[]>;
   searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
-  watch(listener: () => void): () => void;
+  watch(listener: (commit: PageCommit) => void): () => void;
+}
+
+function isLastCommit(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as Partial<PageCommit>).last === true;
 }
 
 export function enterpriseReads(core: RepoCore): EnterpriseReads {
@@ -67,7 +71,8 @@ export function enterpriseReads(core: RepoCore): EnterpriseReads {
     watch(listener) {
       if (typeof BroadcastChannel === 'undefined') return () => undefined;
       const ch = new BroadcastChannel(core.channel);
-      ch.onmessage = () => listener();
+      // Whatever else arrives on the channel is still a hint that something committed.
+      ch.onmessage = (e: MessageEvent<unknown>) => listener({ type: 'committed', last: isLastCommit(e.data) });
       (ch as { unref?: () => void }).unref?.(); // Node: a watcher never keeps the process alive
       return () => ch.close();
     },

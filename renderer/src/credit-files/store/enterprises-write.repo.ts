@@ -16,13 +16,16 @@ import {
 import { cacheKeyOf, sealChunkSync, sealDirSync, sealQuarantineSync, sealSearchSync } from './enterprises.store.js';
 import { KEY_CHECK_PLAIN, sealCache } from './enterprises.seal.js';
 import type { RepoCore } from './enterprises-open.repo.js';
-import type { EnterprisePage } from './enterprises.repo.js';
+import type { EnterprisePage, PageCommit } from './enterprises.repo.js';
 
-/** Tells every reader of this cache database, in any thread of the origin, that a page committed. */
-function announce(channel: string): void {
+/**
+ * Tells every reader of this cache database, in any thread of the origin, that a page changed it;
+ * `last`: the page ended its download (the search index can be put together now, not after the pull).
+ */
+function announce(channel: string, commit: PageCommit): void {
   if (typeof BroadcastChannel === 'undefined') return;
   const ch = new BroadcastChannel(channel);
-  ch.postMessage('committed');
+  ch.postMessage(commit);
   ch.close();
 }
 
@@ -207,6 +210,7 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
         : new Map<number, PresealedDirRow>();
     if (ahead && ahead.changes !== dir.changes) ahead.located.clear(); // stale: looked up again below
     await before;
+    let changed = false;
     const committing = db
       .transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
         const s0 = performance.now();
@@ -233,9 +237,12 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
         for (const r of rows) dir.addChunk(r.open);
         const finished = !page.hasMore && state.restarting;
         if (finished) await dropOldGenerations(db, dir, state.generation);
+        // The stamp names what the store holds: a page that stored, removed and quarantined nothing (the
+        // empty delta page after a snapshot) leaves it, so an index built before that page stays current.
+        changed = rows.length > 0 || removals.size > 0 || finished || page.quarantined.length > 0;
         // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
         // repeats a stamp a reader (the search worker, the directory) already holds.
-        const stamp = meta.stamp === 0 ? Date.now() : meta.stamp + 1;
+        const stamp = !changed ? meta.stamp : meta.stamp === 0 ? Date.now() : meta.stamp + 1;
         const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
         const check = stored?.check ?? sealCache(key, db.name, 'entMeta', 'summary', KEY_CHECK_PLAIN);
         const writes: Promise<unknown>[] = [
@@ -271,7 +278,7 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
       })
       .then(
         (n) => {
-          announce(core.channel);
+          if (changed) announce(core.channel, { type: 'committed', last: !page.hasMore });
           return n;
         },
         (e: unknown) => {

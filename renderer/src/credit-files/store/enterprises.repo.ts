@@ -107,10 +107,17 @@ export interface EnterprisesRepo {
   /** Search rows of the given chunks (missing ones left out). */
   searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
   /**
-   * Calls `listener` after a page commits, from whichever thread wrote it (a BroadcastChannel
-   * named after the database); returns the unsubscribe. A hint only: readers still compare stamps.
+   * Calls `listener` after a page that changed the store commits, from whichever thread wrote it (a
+   * BroadcastChannel named after the database); returns the unsubscribe. A hint only: readers still
+   * compare stamps.
    */
-  watch(listener: () => void): () => void;
+  watch(listener: (commit: PageCommit) => void): () => void;
+}
+
+/** What a page's commit announces: `last` when it was the last page of its download. */
+export interface PageCommit {
+  readonly type: 'committed';
+  readonly last: boolean;
 }
 
 /**
