@@ -21,11 +21,15 @@ import { startLinkThread, type LinkThread } from '../net/link-thread.js';
 import { startPlatform } from '../platform/server.js';
 import { launchProfile, type BenchContext } from './context.js';
 import { rawDownloadSeconds, type LinkShape } from './link-raw.js';
+import { startCpuTrace, writeSummary } from './cpu-trace.js';
 import type { EnterpriseTimings } from '../../renderer/src/credit-files/timing-sink.js';
 
 const COUNT = Number(process.env['BENCH_LINK_ENTERPRISES'] ?? '50000');
 const RTT_MS = 80;
-const MBITS = [20, 4] as const;
+/** `BENCH_LINK_MBITS=20` measures one link only; `BENCH_LINK_DROP=0` leaves out the drop run (comparisons). */
+const MBITS = (process.env['BENCH_LINK_MBITS'] ?? '20,4').split(',').map(Number);
+const DROP = process.env['BENCH_LINK_DROP'] !== '0';
+const TRACE = process.env['BENCH_TRACE'];
 /** Records per page of the gzip NDJSON comparison: the app's enterprise page size. */
 const FEED_PAGE = 5000;
 
@@ -59,7 +63,8 @@ async function buildPage(ctx: BenchContext): Promise<string> {
     base: './',
     logLevel: 'warn',
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
+    // Readable function names in a traced run's profile.
+    build: { outDir, emptyOutDir: true, target: 'es2022', ...(TRACE ? { minify: false } : {}) },
   });
   return outDir;
 }
@@ -153,7 +158,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       const link = await startLinkThread({ target: platform.url, ...shape });
       try {
         const p = await freshPage(ctx, web.url);
+        // BENCH_TRACE=<file>: a CPU profile of every thread of the page during this sync (cpu-trace.ts).
+        const trace = TRACE ? await startCpuTrace(p.page) : null;
         const clean = await syncOver(p.page, link, who, null);
+        if (trace) writeSummary(`${TRACE}.${mbit}mbit.txt`, await trace.stop());
         const result = clean.runs[0]!;
         if (!result.ok) throw new Error(`sync at ${mbit} Mbit/s failed: ${result.message}`);
         const raw = await rawDownloadSeconds(p.page, shape, clean.down);
@@ -185,7 +193,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
           `${mbit} Mbit/s: ${result.records} records searchable in ${result.seconds.toFixed(1)} s; ` +
             `the same ${(clean.down / 1e6).toFixed(2)} MB raw in ${raw.toFixed(1)} s (×${ratio.toFixed(2)})`,
         );
-        if (mbit !== 20) continue;
+        if (mbit !== 20 || !DROP) continue;
         out['sync.wireBytesPerRecord'] = clean.down / result.records;
         out['sync.link.upBytesPerRecord'] = clean.up / result.records;
         // One drop at the middle byte of the same sync, from another empty profile.
