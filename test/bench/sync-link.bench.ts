@@ -181,6 +181,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
         if (result.timings) {
           const t = result.timings;
           Object.assign(out, {
+            [`${key}.breakdown.headMs`]: Math.round(t.headMs),
             [`${key}.breakdown.waitMs`]: Math.round(t.waitMs),
             [`${key}.breakdown.writeMs`]: Math.round(t.writeMs),
             [`${key}.breakdown.enterprisesTotalMs`]: Math.round(t.totalMs),

@@ -42,6 +42,8 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
     outcome: z.enum(['refreshed', 'rejected', 'unreachable']),
   }),
   z.object({ type: z.literal('cancel') }),
+  /** Open the credit-file cache now (at unlock), before any sync: no key travels with this. */
+  z.object({ type: z.literal('open'), cacheName: z.string().min(1) }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 

@@ -81,6 +81,14 @@ describe('the warm pull worker', () => {
     expect(warm.terminated).toBe(false);
   });
 
+  it('with the cache named, the worker started at unlock opens it before any sync', async () => {
+    warmPullWorker(dbs.cache.name);
+    const warm = FakeWorker.started[0]!;
+    expect(warm.received).toEqual(['open']);
+    expect((await sync()).ok).toBe(true);
+    expect(warm.received).toEqual(['open', 'start']);
+  });
+
   it('a lock ends the waiting worker, and a sync running through the lock does not leave its worker behind', async () => {
     warmPullWorker();
     const waiting = FakeWorker.started[0]!;

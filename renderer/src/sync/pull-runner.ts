@@ -97,10 +97,15 @@ function spawnPullWorker(): Worker {
   return new Worker(new URL('./pull.worker.ts', import.meta.url), { type: 'module' });
 }
 
-/** Starts a pull worker now, unless one is waiting already (or the runtime has no workers). */
-export function warmPullWorker(): void {
-  if (spare || typeof Worker === 'undefined') return;
-  spare = spawnPullWorker();
+/**
+ * Starts a pull worker now, unless one is waiting already (or the runtime has no workers). With
+ * `cacheName`, the worker also opens that credit-file cache now: a sync's first reads, and so the
+ * snapshot's first request, then do not wait for the database to open.
+ */
+export function warmPullWorker(cacheName?: string): void {
+  if (typeof Worker === 'undefined') return;
+  spare ??= spawnPullWorker();
+  if (cacheName) spare.postMessage({ type: 'open', cacheName } satisfies ToWorker);
 }
 
 /**

@@ -16,7 +16,6 @@ import {
   syncStateRepo,
   tasksRepo,
   quarantineRepo,
-  closeDatabases,
   snapshotRepo,
 } from '../db/index.js';
 import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
@@ -81,6 +80,26 @@ const takePump = (): PumpLike => {
 const takeFeedWorker = (): FeedWorkerLike => take(ready.feeds.shift(), spawnFeedWorker);
 warmThreads();
 
+/**
+ * The credit-file cache, opened before the first sync (the app's 'open' at unlock) and kept open
+ * between syncs, so a sync's first reads do not wait for the open. Between syncs it holds no key:
+ * each sync hands its key over and takes it back.
+ */
+let kept: CacheDb | null = null;
+function keptCache(name: string): CacheDb {
+  if (kept?.name !== name) {
+    kept?.close();
+    kept = new CacheDb(name);
+    kept.open().catch(() => undefined); // the first read reports it (and opens again)
+  }
+  return kept;
+}
+/** A sync that failed may have left the connection broken: the next one opens its own. */
+function dropKeptCache(): void {
+  kept?.close();
+  kept = null;
+}
+
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -112,10 +131,10 @@ async function run(start: {
   const slot = new KeySlot();
   if (start.dataKey) slot.unlock(start.dataKey);
   start.dataKey?.fill(0);
-  const cache = new CacheDb(start.cacheName, undefined, start.cacheKey);
   // Opening the cache is the longest wait before the snapshot's first request (the reads that decide
-  // on it wait for the open): it starts now, before the rest of the set-up, not at the first read.
-  cache.open().catch(() => undefined);
+  // on it wait for the open): it was opened at unlock, or starts now, before the rest of the set-up.
+  const cache = keptCache(start.cacheName);
+  cache.setCacheKey(start.cacheKey);
   const dbs: Databases = {
     field: start.dataKey ? openPartition(start.fieldName, slot) : new FieldDb(start.fieldName),
     cache,
@@ -222,7 +241,10 @@ async function run(start: {
   try {
     pool?.close();
     pump?.close();
-    closeDatabases(dbs);
+    dbs.field.close();
+    // The cache stays open for the next sync, without the key; after a failure it is closed.
+    cache.setCacheKey(null);
+    if (!(done.type === 'done' && done.ok)) dropKeptCache();
   } finally {
     if (sink) publishTimings(sink.totals);
     slot.lock();
@@ -238,6 +260,7 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'start') void run(msg);
+  else if (msg.type === 'open') keptCache(msg.cacheName);
   else if (msg.type === 'token') {
     tokenWaiter?.(msg.accessToken, msg.outcome);
     tokenWaiter = null;

@@ -47,7 +47,7 @@ async function login(url: string, certNo: string, password: string): Promise<str
  * it sealed at rest); `firstSearch` measures from the moment it is in hand.
  */
 async function unlock(url: string, token: string): Promise<void> {
-  warmPullWorker(); // as the app's sync service does at unlock
+  warmPullWorker(dbs.cache.name); // as the app's sync service does at unlock
   const res = await fetch(`${url}/v1/keys/station-cache`, { headers: { Authorization: `Bearer ${token}` } });
   const body = (await res.json()) as { keyId: string; key: string };
   const key = fromBase64Url(body.key);

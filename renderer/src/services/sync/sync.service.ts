@@ -24,7 +24,8 @@ export function createSyncService(
   let run: PullRun | null = null;
   let running: Promise<void> | null = null;
   const listeners = new Set<(p: SyncProgress) => void>();
-  if (rt.deps.useWorker) warmPullWorker(); // at unlock: a sync then does not wait for the worker to start
+  // At unlock: a sync then waits neither for the worker to start nor for the cache to open.
+  if (rt.deps.useWorker) warmPullWorker(rt.dbs.cache.name);
   const retryDelays = rt.deps.syncRetryDelaysMs ?? (rt.deps.background ? SYNC_RETRY_DELAYS_MS : []);
   /** Consecutive runs the link broke, and what waits to start the next one. */
   let failures = 0;
