@@ -21,9 +21,10 @@
  *
  * Its parts by role: byte-node.ts the compiled node, byte-compile.ts the schema compiled into nodes,
  * byte-strings.ts string bodies (escape tables, matching, decoding and its cache), byte-values.ts the
- * checks on a value once read. This module keeps the scanner's state and every function that moves
- * the read position or sets the state: a module variable can be assigned only in its own module, and
- * the state stays in plain module variables because the scanner's hot loops read them directly.
+ * checks on a value once read (they call the scanning functions here). This module keeps the
+ * scanner's state and every function that assigns it (the read position above all): a module
+ * variable can be assigned only in its own module, and the state stays in plain module variables
+ * because the scanner's hot loops read them directly.
  */
 import type { z } from 'zod';
 import type { ZNode } from './zod-defs.js';
