@@ -13,15 +13,8 @@ import type { EnterprisesRepo, SnapshotRepo } from '../../db/index.js';
 import type { HttpClient, HttpError } from '../../platform/http.js';
 import type { SealContext } from '../import/enterprise-seal.js';
 import type { PullProgressPort } from '../pull-progress.js';
-import {
-  downloadSnapshot,
-  dropEarly,
-  requestCurrentSnapshot,
-  sha256Hex,
-  type EarlyRequest,
-  type SnapshotFetchOptions,
-  type StoredCheck,
-} from './snapshot-download.js';
+import { downloadSnapshot, sha256Hex, type SnapshotFetchOptions, type StoredCheck } from './snapshot-download.js';
+import { dropEarly, requestCurrentSnapshot, type EarlyRequest } from './snapshot-request.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { MemberImport, type SnapshotImportDeps } from '../import/snapshot-import.js';
 import { chunksPerPage } from '../import/enterprise-seal.js';

@@ -9,13 +9,16 @@
  * bytes from that member on and fetch them again. Only the parts from the first member not yet
  * verified and handed on stay in memory (snapshot-parts.ts); the SHA-256 of the whole file,
  * computed as parts are let go, is checked at the end, before the snapshot counts as complete.
+ * The body is read by snapshot-body.ts; the early request and the URLs are snapshot-request.ts's.
  */
 import { createSHA256 } from 'hash-wasm';
-import { platformEndpoint, SNAPSHOT_CURRENT_PATH, type SnapshotManifest } from '../../../../shared/protocol/index.js';
+import type { SnapshotManifest } from '../../../../shared/protocol/index.js';
 import type { SnapshotRepo } from '../../db/index.js';
 import type { HttpError, TokenProvider } from '../../platform/http.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
 import { HeldParts } from './snapshot-parts.js';
+import { BODY_AHEAD_BYTES, BodyPump } from './snapshot-body.js';
+import { adopt, dropEarly, networkError, resolveUrl, type EarlyRequest } from './snapshot-request.js';
 
 /**
  * Bytes per stored part: the import sees a member only once the part that completes it is stored,
@@ -69,141 +72,12 @@ export interface DownloadProgress {
   (received: number, total: number): void;
 }
 
-function resolveUrl(base: string, url: string): string {
-  return /^https?:\/\//.test(url) ? url : platformEndpoint(base, url);
-}
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Bytes of a body read ahead of what is stored before reading stops until the store catches up:
- * the link never waits for one slow part, yet a download far ahead of its import does not pile the
- * file up in memory (the rest waits in the byte pump's window and the network buffers).
- */
-export const BODY_AHEAD_BYTES = 2 * 1024 * 1024;
-
-/** Reads a response body on its own, so the link never waits for what is done with the bytes. */
-export class BodyPump {
-  private readonly queue: Uint8Array[] = [];
-  private queued = 0;
-  private wake: (() => void) | null = null;
-  private room: (() => void) | null = null;
-  private cancelled = false;
-  /** Every byte has been read (`failure`: the body ended early, e.g. the link dropped). */
-  ended = false;
-  failure: unknown = null;
-  /** Bytes read from this body so far. */
-  total = 0;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly done: Promise<void>;
-
-  constructor(
-    body: ReadableStream<Uint8Array>,
-    private readonly aheadBytes = BODY_AHEAD_BYTES,
-  ) {
-    this.reader = body.getReader();
-    this.done = this.run();
-  }
-
-  /** Bytes read and not yet taken. */
-  get buffered(): number {
-    return this.queued;
-  }
-
-  private async run(): Promise<void> {
-    try {
-      for (;;) {
-        while (this.queued >= this.aheadBytes && !this.cancelled)
-          await new Promise<void>((resolve) => (this.room = resolve));
-        if (this.cancelled) break;
-        const { done, value } = await this.reader.read();
-        if (done) break;
-        this.queue.push(value);
-        this.queued += value.byteLength;
-        this.total += value.byteLength;
-        this.wake?.();
-      }
-    } catch (e) {
-      this.failure = e;
-    }
-    this.ended = true;
-    this.wake?.();
-  }
-
-  /** Waits until `bytes` are queued or the body ended; then takes up to `bytes` (empty: nothing more). */
-  async take(bytes: number): Promise<Uint8Array> {
-    while (this.queued < bytes && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = null;
-    const size = Math.min(bytes, this.queued);
-    const out = new Uint8Array(size);
-    let at = 0;
-    while (at < size) {
-      const head = this.queue[0]!;
-      const n = Math.min(head.byteLength, size - at);
-      out.set(head.subarray(0, n), at);
-      at += n;
-      if (n === head.byteLength) this.queue.shift();
-      else this.queue[0] = head.subarray(n);
-    }
-    this.queued -= size;
-    this.room?.();
-    this.room = null;
-    return out;
-  }
-
-  /** Stops reading (the bytes still queued are dropped) and waits for the reader to let go. */
-  async cancel(): Promise<void> {
-    this.cancelled = true;
-    this.room?.();
-    await this.reader.cancel().catch(() => undefined);
-    await this.done;
-  }
-}
-
-/** A request for the current snapshot's bytes from byte 0, sent before its manifest is in. */
-export interface EarlyRequest {
-  readonly response: Promise<Response | null>;
-}
-
-/**
- * Asks for the current snapshot's bytes now, in the same round trip as the manifest: the download
- * then starts with bytes already arriving instead of one more round trip after the manifest. The
- * download takes the response only if it is the file the manifest names (its ETag and range).
- */
-export function requestCurrentSnapshot(o: SnapshotFetchOptions, signal?: AbortSignal): EarlyRequest {
-  const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const token = o.tokens.accessToken();
-  const response = doFetch(resolveUrl(o.baseUrl(), SNAPSHOT_CURRENT_PATH), {
-    headers: { Range: 'bytes=0-', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    ...(signal ? { signal } : {}),
-  }).catch(() => null); // the download asks again the usual way
-  return { response };
-}
-
-/** The early response when it is `manifest`'s file from byte `from` to its end; else it is dropped. */
-async function adopt(early: EarlyRequest, manifest: SnapshotManifest, from: number): Promise<Response | null> {
-  const res = await early.response;
-  if (!res) return null;
-  const fits =
-    from === 0 &&
-    res.status === 206 &&
-    res.body !== null &&
-    res.headers.get('etag') === `"${manifest.sha256}"` &&
-    res.headers.get('content-range') === `bytes 0-${manifest.bytes - 1}/${manifest.bytes}`;
-  if (fits) return res;
-  await res.body?.cancel().catch(() => undefined);
-  return null;
-}
-
-/** Drops an early response nobody took (one the download took is left alone: its body is locked). */
-export function dropEarly(early: EarlyRequest | undefined): void {
-  void early?.response.then((res) => res?.body?.cancel().catch(() => undefined));
-}
 
 /**
  * Brings the stored download of `manifest` to its full length and verifies it. Starts from the
@@ -406,8 +280,4 @@ async function download(
     return { ok: false, discarded: 'corrupt' };
   }
   return { ok: true };
-}
-
-function networkError(e: unknown): HttpError {
-  return { kind: 'network', message: `网络错误：${e instanceof Error ? e.message : String(e)}` };
 }

@@ -4,7 +4,7 @@
  * the rest of the file in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { BodyPump } from './snapshot-download.js';
+import { BodyPump } from './snapshot-body.js';
 
 const CHUNK = 16 * 1024;
 
