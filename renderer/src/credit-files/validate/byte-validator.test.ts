@@ -1079,6 +1079,44 @@ describe('compileByteValidator on a schema with every supported node type', () =
     expect(run(`{"a":${'['.repeat(100_000)}`)).toBe(false);
   });
 
+  it('caps nesting depth for objects and arrays the schema itself walks, not only for unknown values', () => {
+    const nested = (depth: number, wrap: (inner: z.ZodType) => z.ZodType) => {
+      let schema: z.ZodType = z.number();
+      for (let i = 0; i < depth; i++) schema = wrap(schema);
+      return compileByteValidator(schema);
+    };
+    const run = (v: ByteValidator, text: string): boolean => {
+      const bytes = utf8.encode(text);
+      return v(bytes, 0, bytes.length, []);
+    };
+    const objects = (depth: number) => `${'{"c":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const arrays = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    expect(
+      run(
+        nested(60, (s) => z.object({ c: s })),
+        objects(60),
+      ),
+    ).toBe(true);
+    expect(
+      run(
+        nested(70, (s) => z.object({ c: s })),
+        objects(70),
+      ),
+    ).toBe(false);
+    expect(
+      run(
+        nested(60, (s) => z.array(s)),
+        arrays(60),
+      ),
+    ).toBe(true);
+    expect(
+      run(
+        nested(70, (s) => z.array(s)),
+        arrays(70),
+      ),
+    ).toBe(false);
+  });
+
   it('refuses re-entry from a refinement instead of corrupting its state', () => {
     let inner: ByteValidator | null = null;
     const bytes = utf8.encode('"x"');
