@@ -339,10 +339,18 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     // Start-up, STARTUP_REPEATS times on the same profile: the page is loaded, the inspector signs
     // in and unlocks; searchReadyMs counts from unlock. The queries run after the first start-up.
     const starts: { readyMs: number; fromLoadMs: number }[] = [];
+    // The search worker's start-up steps (its engine trace), per start: where the time goes.
+    const steps = new Map<string, number[]>();
     let times: number[] = [];
     for (let i = 0; i < STARTUP_REPEATS; i++) {
       const again = await launchProfile(ctx, a.profileDir);
       page = again.context.pages()[0] ?? (await again.context.newPage());
+      page.on('worker', (w) =>
+        w.on('console', (m) => {
+          const hit = /^\[search-trace\] (\S+) ([\d.]+) ms$/.exec(m.text());
+          if (hit) steps.set(hit[1]!, [...(steps.get(hit[1]!) ?? []), Number(hit[2])]);
+        }),
+      );
       await openBench(page, web.url);
       const t = await page.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
       await page.evaluate(([u, tk]) => bench.unlock(u, tk), [platform.url, t] as const);
@@ -410,6 +418,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
       'startup.searchReadyFromPageLoadMs': median(starts.map((x) => x.fromLoadMs)),
       // Waiting for the index blobs after the delta (their sealing and write, off the query path).
       'startup.indexBlobsWriteWaitMs': blobWriteMs,
+      ...Object.fromEntries([...steps].map(([step, ms]) => [`startup.steps.${step}Ms`, median(ms)])),
       // Feed-worker time spent sealing the initial sync's chunks (summed over both workers; off the write thread).
       'sync.initial.sealMs': median(sealMs),
       'sync.initial.sealMsMin': sealMs.length ? Math.min(...sealMs) : 0,
