@@ -8,6 +8,7 @@
  * UI code imports from this file only: the `services` instance and the contract's types.
  */
 import { CacheDb } from '../db/index.js';
+import { warmSearchWorker } from '../credit-files/search/search-client.js';
 import { bridge, detectAdapter, wrappedKeyBinding } from '../platform/adapter.js';
 import type { LockLike } from '../sync/push-engine.js';
 import { VaultLockedError } from '../vault/index.js';
@@ -70,10 +71,13 @@ function webLocks(): LockLike | null {
 
 function appServices(): AppServices {
   const inApp = typeof window !== 'undefined';
+  // The credit-file cache is one database for the station, shared by its inspectors.
+  const cache = new CacheDb('cache');
+  // The search worker starts while the inspector signs in (it holds no key until the unlock).
+  if (inApp) warmSearchWorker(cache.name);
   const app = createAppServices({
     prefix: '',
-    // The credit-file cache is one database for the station, shared by its inspectors.
-    cache: new CacheDb('cache'),
+    cache,
     adapter: detectAdapter(),
     binding: wrappedKeyBinding(),
     network: browserNetwork(),

@@ -6,13 +6,14 @@
 import { Dexie } from 'dexie';
 import { openDatabases, enterprisesRepo } from '../../../renderer/src/db/index.js';
 import { fromBase64Url } from '../../../renderer/src/vault/index.js';
-import { createSearchClient } from '../../../renderer/src/credit-files/search/search-client.js';
+import { createSearchClient, warmSearchWorker } from '../../../renderer/src/credit-files/search/search-client.js';
 import { runPull, warmPullWorker } from '../../../renderer/src/sync/pull-runner.js';
 import type { SearchFilters } from '../../../renderer/src/credit-files/search/types.js';
 import { DIAGNOSTICS_CHANNEL, type EnterpriseTimings } from '../../../renderer/src/credit-files/timing-sink.js';
 
 const t0 = performance.now();
 const dbs = openDatabases('');
+warmSearchWorker(dbs.cache.name); // as the app does at launch and after each lock, while the inspector signs in
 const search = createSearchClient({ cache: dbs.cache, useWorker: true });
 /** When the station cache key was handed to the cache (the app: the vault's unlock). */
 let unlockedAt: number | null = null;

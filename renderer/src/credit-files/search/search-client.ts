@@ -1,6 +1,7 @@
 /**
  * Enterprise search for the app: in a Web Worker when the runtime has one, in-process otherwise
- * (Node tests). The worker is started lazily on the first query or warm-up and kept.
+ * (Node tests). The worker is started lazily on the first query or warm-up and kept, unless one was
+ * started ahead (warmSearchWorker: at launch and after each lock, while the inspector signs in).
  */
 import { enterprisesRepo, searchBlobStore, type CacheDb } from '../../db/index.js';
 import { createSearchEngine, type SearchEngine } from './engine.js';
@@ -18,6 +19,33 @@ export function createSearchClient(o: SearchClientOptions): SearchEngine {
     : createSearchEngine(enterprisesRepo(o.cache), { blobs: searchBlobStore(o.cache) });
 }
 
+function spawnSearchWorker(cacheName: string): Worker {
+  const w = new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' });
+  w.postMessage({ type: 'init', cacheName } satisfies ToSearchWorker);
+  return w;
+}
+
+/** A search worker started before its client, for one cache: it holds no key until a client sends one. */
+let spare: { readonly cacheName: string; readonly worker: Worker } | null = null;
+
+/**
+ * Starts the search worker of `cacheName` now (its code loaded, the cache opened, no key), unless
+ * one waits already: the first search after the unlock then waits only for the index itself.
+ */
+export function warmSearchWorker(cacheName: string): void {
+  if (typeof Worker === 'undefined') return;
+  if (spare?.cacheName === cacheName) return;
+  spare?.worker.terminate();
+  spare = { cacheName, worker: spawnSearchWorker(cacheName) };
+}
+
+/** The waiting worker of this cache, or a new one. */
+function takeSearchWorker(cacheName: string): Worker {
+  const waiting = spare?.cacheName === cacheName ? spare.worker : null;
+  if (waiting) spare = null;
+  return waiting ?? spawnSearchWorker(cacheName);
+}
+
 function workerClient(cache: CacheDb): SearchEngine {
   let worker: Worker | null = null;
   /** The key the worker holds: the window's cache object is the one the vault hands the key to. */
@@ -27,7 +55,7 @@ function workerClient(cache: CacheDb): SearchEngine {
 
   function start(): Worker {
     if (worker) return worker;
-    const w = new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' });
+    const w = takeSearchWorker(cache.name);
     w.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = FromSearchWorkerSchema.safeParse(event.data);
       if (!parsed.success) return;
@@ -38,7 +66,6 @@ function workerClient(cache: CacheDb): SearchEngine {
       else if (msg.type === 'ready') pending?.resolve(null);
       else pending?.reject(new Error(msg.message));
     });
-    w.postMessage({ type: 'init', cacheName: cache.name } satisfies ToSearchWorker);
     worker = w;
     return w;
   }

@@ -32,6 +32,8 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parsed.data;
   if (msg.type === 'init') {
     cache = new CacheDb(msg.cacheName);
+    // Opened now, not at the first read: a worker started ahead of the unlock has it open by then.
+    cache.open().catch(() => undefined);
     engine = createSearchEngine(enterprisesRepo(cache), {
       blobs: searchBlobStore(cache),
       // Debug level: hidden in the console by default; benchmarks read it to break start-up down.

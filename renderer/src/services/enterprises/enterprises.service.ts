@@ -2,7 +2,7 @@
  * Credit files and reference data from the cache database. Search goes to one engine per app,
  * created on first use: a Web Worker in the app, in-process in tests.
  */
-import { createSearchClient } from '../../credit-files/search/search-client.js';
+import { createSearchClient, warmSearchWorker } from '../../credit-files/search/search-client.js';
 import type { SearchEngine } from '../../credit-files/search/engine.js';
 import type { EnterpriseService, ReferenceService } from './enterprises.api.js';
 import type { Runtime } from '../runtime.js';
@@ -29,10 +29,12 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService & { clos
     search: async (query, filters, limit) => (await keyed(), engine().search(query, filters, limit)),
     warmSearch: async () => (await keyed(), engine().warm()),
     followSearch: () => engine().follow(),
-    // Called at the lock: the next unlock builds the index again from the sealed rows.
+    // Called at the lock: the next unlock builds the index again from the sealed rows, in a worker
+    // started now (it holds nothing: no key, no index) while the next inspector signs in.
     close: () => {
       search?.close();
       search = null;
+      if (rt.deps.useWorker) warmSearchWorker(rt.dbs.cache.name);
     },
   };
 }
