@@ -5,7 +5,7 @@
  * is rebuilt, never a crash and never a wrong answer.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import {
   enterprisesRepo,
@@ -222,5 +222,69 @@ describe('search index blobs', () => {
       ok: false,
       error: { kind: 'unreadable', message: expect.stringMatching(/缺少第 2\/6 块/) },
     });
+  });
+});
+
+describe('index blobs read ahead of the unlock', () => {
+  /** Blobs of `parts` parts (the last one short) saved for the current state; returns their bytes. */
+  async function saveParts(parts: number, seed: number): Promise<Uint8Array> {
+    const bytes = Uint8Array.from({ length: Math.floor(PART_BYTES * (parts - 0.5)) }, (_, i) => (i * seed) >>> 3);
+    expect(await store.save(await repo.stamp(), [bytes])).toMatchObject({ ok: true });
+    return bytes;
+  }
+  /** The part names `load` fetches from the database itself. */
+  function partsFetched(): string[] {
+    const fetched: string[] = [];
+    const bulkGet = dbs.cache.searchBlobs.bulkGet.bind(dbs.cache.searchBlobs);
+    vi.spyOn(dbs.cache.searchBlobs, 'bulkGet').mockImplementation((keys) => {
+      fetched.push(...(keys as string[]));
+      return bulkGet(keys);
+    });
+    return fetched;
+  }
+
+  it('reads the first parts sealed with no key; the load after the unlock opens them without fetching them again', async () => {
+    await page(1, NAMES.slice(0, 3));
+    const bytes = await saveParts(4, 7);
+    const key = dbs.cache.cacheKey;
+    dbs.cache.setCacheKey(null); // locked: the inspector is still signing in
+    expect(await store.readAhead(2 * PART_BYTES)).toBe(2);
+    const fetched = partsFetched();
+    dbs.cache.setCacheKey(key);
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(bytes))).toBe(true);
+    expect(fetched.map((n) => n.split(':').at(-1))).toEqual(['2', '3']);
+    // Handed over once: a second load reads every part from the database again.
+    fetched.length = 0;
+    expect((await store.load()).ok).toBe(true);
+    expect(fetched).toHaveLength(4);
+  });
+
+  it('never hands over parts of a write the header no longer names: the blobs written since are read', async () => {
+    await page(1, NAMES.slice(0, 3));
+    await saveParts(2, 7);
+    expect(await store.readAhead()).toBe(2);
+    // Another session writes the blobs again (a new write id) before this one loads.
+    const other = searchBlobStore(dbs.cache);
+    const now = Uint8Array.from({ length: PART_BYTES + 5 }, (_, i) => (i * 13) >>> 5);
+    expect(await other.save(await repo.stamp(), [now])).toMatchObject({ ok: true });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(now))).toBe(true);
+  });
+
+  it('a part damaged on disk is refused when read ahead as when read at the load', async () => {
+    await page(1, NAMES.slice(0, 3));
+    await saveParts(2, 7);
+    const part = (await dbs.cache.searchBlobs.get((await dbs.cache.searchBlobs.toCollection().primaryKeys())[1]!)) as {
+      name: string;
+      sealed: Uint8Array;
+    };
+    const flipped = part.sealed.slice();
+    flipped[100]! ^= 1;
+    await dbs.cache.searchBlobs.put({ name: part.name, sealed: flipped });
+    expect(await store.readAhead()).toBe(2);
+    expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'unreadable' } });
   });
 });

@@ -32,10 +32,13 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parsed.data;
   if (msg.type === 'init') {
     cache = new CacheDb(msg.cacheName);
-    // Opened now, not at the first read: a worker started ahead of the unlock has it open by then.
+    // Opened now, not at the first read, and the index blobs read as they are on disk (sealed, no
+    // key): a worker started ahead of the unlock has both in hand by then, and only opens the parts.
     cache.open().catch(() => undefined);
+    const blobs = searchBlobStore(cache);
+    void blobs.readAhead();
     engine = createSearchEngine(enterprisesRepo(cache), {
-      blobs: searchBlobStore(cache),
+      blobs,
       // Debug level: hidden in the console by default; benchmarks read it to break start-up down.
       trace: (step, ms) => console.debug(`[search-trace] ${step} ${ms.toFixed(1)} ms`),
     });

@@ -14,6 +14,11 @@
  * Parts are written first under a fresh write id, then the header switches to them in one
  * transaction that also checks the summary row still has the stamp the index was built from, and
  * deletes every other write's parts. A crash in between leaves the previous header and its parts.
+ *
+ * `readAhead` reads the header and the first parts as they are on disk (sealed) before the key is
+ * in hand: the search worker starts it while the inspector signs in, so the first load after the
+ * unlock finds those parts in memory and only opens them. It needs no key and holds only what is
+ * on disk anyway; `load` uses a part read ahead only when the header still names the same write.
  */
 import type { CacheDb } from '../../db/databases.js';
 import { cacheKeyOf } from './enterprises.store.js';
@@ -23,6 +28,11 @@ import { openCacheAsync, sealCacheAsync } from './enterprises.seal.js';
 export const PART_BYTES = 8 * 1024 * 1024;
 /** Parts opened (or sealed) at the same time: bounds the memory beside the index being read. */
 const PARALLEL = 4;
+/**
+ * Sealed bytes read ahead of the unlock at most: the whole index of a county's ~200,000 credit
+ * files; of a city's, the first parts (the rest is read as `load` opens them, as without it).
+ */
+export const READ_AHEAD_BYTES = 64 * 1024 * 1024;
 
 export interface SearchBlobMeta {
   readonly name: 'meta';
@@ -65,6 +75,17 @@ export interface SearchBlobStore {
   load(): Promise<SearchBlobLoad>;
   /** Writes `segments` (joined) as the blobs of the index built at `stamp`, unless the cache moved on. */
   save(stamp: number, segments: readonly Uint8Array[]): Promise<SearchBlobSave>;
+  /**
+   * Reads the header and up to `maxBytes` of the first parts, sealed, for the next `load` (no key
+   * needed). Resolves with the number of parts read; never rejects (`load` reads what is missing).
+   */
+  readAhead(maxBytes?: number): Promise<number>;
+}
+
+/** Parts read ahead, by number, of the write the header named when they were read. */
+interface ReadAhead {
+  readonly write: string;
+  readonly parts: Map<number, SearchBlobPart>;
 }
 
 const partName = (write: string, i: number) => `part:${write}:${i}`;
@@ -73,6 +94,15 @@ const partAad = (m: Pick<SearchBlobMeta, 'write' | 'stamp' | 'parts' | 'bytes'>,
 const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.name === 'meta';
 
 export function searchBlobStore(db: CacheDb): SearchBlobStore {
+  let ahead: Promise<ReadAhead | null> | null = null;
+  /** The parts read ahead, once: whatever `load` finds there is handed over and forgotten. */
+  async function takeAhead(write: string): Promise<Map<number, SearchBlobPart>> {
+    const pending = ahead;
+    ahead = null;
+    const got = pending ? await pending : null;
+    return got && got.write === write ? got.parts : new Map();
+  }
+
   /** The summary row's state, or null when the cache holds nothing under the current key. */
   async function current(): Promise<Omit<SearchBlobMeta, 'name' | 'write' | 'parts' | 'bytes'> | null> {
     const [meta, state] = await Promise.all([db.entMeta.get('summary'), db.syncState.get('enterprises')]);
@@ -87,7 +117,12 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const [now, header] = await db.transaction('r', [db.entMeta, db.syncState, db.searchBlobs], () =>
         Promise.all([current(), db.searchBlobs.get('meta')]),
       );
-      if (!isMeta(header)) return { ok: false, error: { kind: 'none', message: '尚无检索索引数据' } };
+      if (!isMeta(header)) {
+        ahead = null;
+        return { ok: false, error: { kind: 'none', message: '尚无检索索引数据' } };
+      }
+      // Taken before the checks, so a stale header also lets the parts read ahead go.
+      const early = await takeAhead(header.write);
       if (
         !now ||
         header.stamp !== now.stamp ||
@@ -100,20 +135,30 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const out = new Uint8Array(header.bytes);
       const batch = (first: number) =>
         Array.from({ length: Math.max(0, Math.min(PARALLEL, header.parts - first)) }, (_, k) => first + k);
-      const read = (ids: readonly number[]) =>
-        ids.length === 0 ? null : db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
+      const read = async (ids: readonly number[]) => {
+        if (ids.length === 0) return null;
+        const rows: (SearchBlobRow | undefined)[] = ids.map((i) => early.get(i));
+        const missing = ids.filter((_, k) => rows[k] === undefined);
+        if (missing.length > 0) {
+          const got = await db.searchBlobs.bulkGet(missing.map((i) => partName(header.write, i)));
+          for (const [m, row] of got.entries()) rows[ids.indexOf(missing[m]!)] = row;
+        }
+        for (const i of ids) early.delete(i); // dropped as handed over: memory falls as the load goes on
+        return rows;
+      };
       // The next batch is read from the database while this one is opened (both off this thread).
       let readWaitMs = 0;
       let openMs = 0;
       let reading = read(batch(0));
-      for (let first = 0; reading; first += PARALLEL) {
+      for (let first = 0; ; first += PARALLEL) {
         const ids = batch(first);
         const r0 = performance.now();
         const rows = await reading;
+        if (!rows) break;
         const o0 = performance.now();
         readWaitMs += o0 - r0;
         reading = read(batch(first + PARALLEL));
-        reading?.catch(() => undefined); // awaited on the next turn; never unhandled if this one fails
+        reading.catch(() => undefined); // awaited on the next turn; never unhandled if this one fails
         const opened = await Promise.all(
           ids.map(async (i, k) => {
             const row = rows[k];
@@ -139,6 +184,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
     },
 
     async save(stamp, segments) {
+      ahead = null; // parts of the write this one replaces
       const key = cacheKeyOf(db);
       const stale = { ok: false, error: { kind: 'stale', message: '企业档案已更新，这份检索索引不再写入' } } as const;
       const before = await current();
@@ -169,6 +215,21 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         return true;
       });
       return switched ? { ok: true, bytes } : stale;
+    },
+
+    readAhead(maxBytes = READ_AHEAD_BYTES) {
+      const reading = (async (): Promise<ReadAhead | null> => {
+        const header = await db.searchBlobs.get('meta');
+        if (!isMeta(header)) return null;
+        const count = Math.min(header.parts, Math.floor(maxBytes / PART_BYTES));
+        const ids = Array.from({ length: count }, (_, i) => i);
+        const rows = await db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
+        const parts = new Map<number, SearchBlobPart>();
+        for (const [i, row] of rows.entries()) if (row && !isMeta(row)) parts.set(i, row);
+        return { write: header.write, parts };
+      })().catch(() => null);
+      ahead = reading;
+      return reading.then((got) => got?.parts.size ?? 0);
     },
   };
 }
