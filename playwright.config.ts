@@ -12,8 +12,10 @@ export default defineConfig({
   testDir: 'test/e2e',
   timeout: 90_000,
   expect: { timeout: 15_000 },
+  // Two spec files at a time: each test has its own simulator, ports and browser profile, so files
+  // never share state, and the longest (the 1 GB body-camera file) runs beside the others.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',

@@ -320,6 +320,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     // 1. Ours: empty profile → everything searchable; then a delta; then start-up and queries.
     const a = await launchProfile(ctx);
     let page = a.context.pages()[0] ?? (await a.context.newPage());
+    // The search worker's refresh steps during the deltas (its engine trace), one entry per rebuild.
+    const deltaSteps = new Map<string, number[]>();
+    let inDeltas = false;
+    page.on('worker', (w) =>
+      w.on('console', (m) => {
+        const hit = /^\[search-trace\] (rebuild\.\S+) ([\d.]+) ms$/.exec(m.text());
+        if (hit && inDeltas) deltaSteps.set(hit[1]!, [...(deltaSteps.get(hit[1]!) ?? []), Number(hit[2])]);
+      }),
+    );
     await openBench(page, web.url);
     const token = await page.evaluate(([u, c, p]) => bench.login(u, c, p), [platform.url, certNo, password] as const);
     await page.evaluate(([u, t]) => bench.unlock(u, t), [platform.url, token] as const);
@@ -330,7 +339,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     syncSeconds.push(initial.seconds);
     if (initial.timings) sealMs.push(initial.timings.sealMs);
     Object.assign(out, await breakdown(initial, { ...feedStats }, await gzipCost(platform.url, token)));
+    inDeltas = true;
     const deltas = await measureDeltas(ctx, page, platform, token);
+    inDeltas = false;
+    for (const [step, ms] of deltaSteps) deltas[`sync.delta.steps.${step}Ms`] = median(ms);
     Object.assign(out, deltas);
     // The search worker writes the index blobs a moment after its last rebuild: wait for them
     // before quitting, as an inspector's laptop would have (the next start-up reads them back).

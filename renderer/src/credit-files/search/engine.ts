@@ -210,7 +210,10 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       blobsTried = true;
       if (await readBack(blobs)) return;
     }
+    const t0 = performance.now();
     const snap = await repo.directory();
+    const t1 = performance.now();
+    trace('rebuild.directory', t1 - t0);
     if (snap.nextChunk <= primedUpTo) {
       // Chunk ids went back: the cache was wiped and filled again. Start over.
       collector = new KeyCollector();
@@ -221,6 +224,8 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     for (const id of chunks.keys()) if (!live.has(id)) chunks.delete(id);
     const missing = snap.dir.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id);
     await keepInBatches(missing);
+    const t2 = performance.now();
+    trace('rebuild.rows', t2 - t1);
     index = EnterpriseSearchIndex.assemble(
       collector,
       snap.dir.flatMap((d) => {
@@ -228,6 +233,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
         return usable(chunk, d) ? [{ chunk, dir: d }] : [];
       }),
     );
+    trace('rebuild.assemble', performance.now() - t2);
     builtStamp = snap.stamp;
     scheduleSave(index, snap.stamp);
     void prepareFilters(index);
