@@ -23,10 +23,13 @@ vi.mock('../db/index.js', async (importOriginal) => {
 
 /** What each pull saw of the cache: whether its key was there while it ran. */
 const seen: { keyId: string | null; open: boolean }[] = [];
+/** The credit-file repo each pull was handed. */
+const repos: unknown[] = [];
 let nextOk = true;
 vi.mock('./pull-engine.js', () => ({
   isTransient: () => false,
-  pullAll: async () => {
+  pullAll: async (o: { enterprises: unknown }) => {
+    repos.push(o.enterprises);
     const db = created[created.length - 1]!;
     await db.open();
     seen.push({ keyId: db.cacheKey?.keyId ?? null, open: db.isOpen() });
@@ -94,6 +97,8 @@ describe('the pull worker keeps its cache connection between syncs', () => {
     ]);
     expect(opened.cacheKey).toBeNull(); // between syncs the worker holds no key
     expect(opened.isOpen()).toBe(true);
+    // One credit-file repo for both: the directory the first opened serves the second.
+    expect(repos[repos.length - 1]).toBe(repos[repos.length - 2]);
   });
 
   it('closes the connection after a failed sync, and a sync of another cache opens that one', async () => {
@@ -102,12 +107,16 @@ describe('the pull worker keeps its cache connection between syncs', () => {
     expect((await sync('cache-w1', 'k3')).ok).toBe(false);
     const failed = created[created.length - 1]!;
     expect(failed.isOpen()).toBe(false);
+    const failedRepo = repos[repos.length - 1];
     nextOk = true;
     expect((await sync('cache-w1', 'k4')).ok).toBe(true);
     expect(created.length).toBe(before + 1);
+    expect(repos[repos.length - 1]).not.toBe(failedRepo); // nothing of a failed sync's repo is reused
     const kept = created[created.length - 1]!;
+    const keptRepo = repos[repos.length - 1];
     expect((await sync('cache-w2', 'k5')).ok).toBe(true);
     expect(kept.isOpen()).toBe(false);
     expect(created[created.length - 1]!.name).toBe('cache-w2');
+    expect(repos[repos.length - 1]).not.toBe(keptRepo);
   });
 });

@@ -17,8 +17,9 @@ import {
   tasksRepo,
   quarantineRepo,
   snapshotRepo,
+  type EnterprisesRepo,
 } from '../db/index.js';
-import { collectingSink, publishTimings } from '../credit-files/timing-sink.js';
+import { collectingSink, publishTimings, type TimingSink } from '../credit-files/timing-sink.js';
 import { createHttpClient, type RefreshOutcome } from '../platform/http.js';
 import { isTransient, pullAll } from './pull-engine.js';
 import { ENTERPRISE_PAGE_SIZE, ndjsonFeed, ndjsonPageAttempt } from '../credit-files/download/enterprise-feed.js';
@@ -98,6 +99,28 @@ function keptCache(name: string): CacheDb {
 function dropKeptCache(): void {
   kept?.close();
   kept = null;
+  keptRepo = null;
+}
+
+/**
+ * The credit-file repo of the kept cache, kept with it: the directory it opened (and checks against
+ * the stored stamp before every use) serves the next sync, so a delta does not decrypt the whole
+ * directory again. It holds what the syncs of this unlock already had in hand; the worker is ended
+ * at a lock. Each sync hands it its own timing sink.
+ */
+let keptRepo: {
+  readonly cache: CacheDb;
+  readonly repo: EnterprisesRepo;
+  readonly slot: { sink: TimingSink | null };
+} | null = null;
+function repoOf(cache: CacheDb, sink: TimingSink | null): EnterprisesRepo {
+  if (keptRepo?.cache !== cache) {
+    const slot: { sink: TimingSink | null } = { sink: null };
+    const timings: TimingSink = { add: (phase, amount) => slot.sink?.add(phase, amount) };
+    keptRepo = { cache, slot, repo: enterprisesRepo(cache, { timings }) };
+  }
+  keptRepo.slot.sink = sink;
+  return keptRepo.repo;
 }
 
 /** The worker global, typed structurally (renderer/ compiles with the DOM lib, not WebWorker). */
@@ -193,7 +216,7 @@ async function run(start: {
         http,
         tasks: tasksRepo(dbs.field),
         taskState: syncStateRepo(dbs.field.syncState),
-        enterprises: enterprisesRepo(dbs.cache, sink ? { timings: sink } : {}),
+        enterprises: repoOf(cache, sink),
         ...(sink ? { timings: sink } : {}),
         reference: referenceRepo(dbs.cache),
         pageSize: start.pageSize,
