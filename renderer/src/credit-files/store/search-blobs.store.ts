@@ -82,10 +82,14 @@ export interface SearchBlobStore {
   readAhead(maxBytes?: number): Promise<number>;
 }
 
-/** Parts read ahead, by number, of the write the header named when they were read. */
+/**
+ * Parts read ahead, by number, of the write the header named when they were read: each is a read
+ * in flight or done, issued in batches of PARALLEL one after another, so a load that starts before
+ * the read-ahead ends opens the first batch while the next is still being read.
+ */
 interface ReadAhead {
   readonly write: string;
-  readonly parts: Map<number, SearchBlobPart>;
+  readonly parts: Map<number, Promise<SearchBlobPart | undefined>>;
 }
 
 const partName = (write: string, i: number) => `part:${write}:${i}`;
@@ -96,7 +100,7 @@ const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.n
 export function searchBlobStore(db: CacheDb): SearchBlobStore {
   let ahead: Promise<ReadAhead | null> | null = null;
   /** The parts read ahead, once: whatever `load` finds there is handed over and forgotten. */
-  async function takeAhead(write: string): Promise<Map<number, SearchBlobPart>> {
+  async function takeAhead(write: string): Promise<ReadAhead['parts']> {
     const pending = ahead;
     ahead = null;
     const got = pending ? await pending : null;
@@ -137,7 +141,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         Array.from({ length: Math.max(0, Math.min(PARALLEL, header.parts - first)) }, (_, k) => first + k);
       const read = async (ids: readonly number[]) => {
         if (ids.length === 0) return null;
-        const rows: (SearchBlobRow | undefined)[] = ids.map((i) => early.get(i));
+        const rows: (SearchBlobRow | undefined)[] = await Promise.all(ids.map((i) => early.get(i)));
         const missing = ids.filter((_, k) => rows[k] === undefined);
         if (missing.length > 0) {
           const got = await db.searchBlobs.bulkGet(missing.map((i) => partName(header.write, i)));
@@ -222,14 +226,27 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         const header = await db.searchBlobs.get('meta');
         if (!isMeta(header)) return null;
         const count = Math.min(header.parts, Math.floor(maxBytes / PART_BYTES));
-        const ids = Array.from({ length: count }, (_, i) => i);
-        const rows = await db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)));
-        const parts = new Map<number, SearchBlobPart>();
-        for (const [i, row] of rows.entries()) if (row && !isMeta(row)) parts.set(i, row);
+        const parts: ReadAhead['parts'] = new Map();
+        let previous: Promise<unknown> = Promise.resolve();
+        for (let first = 0; first < count; first += PARALLEL) {
+          const ids = Array.from({ length: Math.min(PARALLEL, count - first) }, (_, k) => first + k);
+          const batch = previous.then(() => db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i))));
+          previous = batch.catch(() => undefined);
+          for (const [k, i] of ids.entries())
+            parts.set(
+              i,
+              batch.then(
+                (rows) => (rows[k] && !isMeta(rows[k]) ? rows[k] : undefined),
+                () => undefined, // `load` reads it itself
+              ),
+            );
+        }
         return { write: header.write, parts };
       })().catch(() => null);
       ahead = reading;
-      return reading.then((got) => got?.parts.size ?? 0);
+      return reading.then(async (got) =>
+        got ? (await Promise.all(got.parts.values())).filter((r) => r !== undefined).length : 0,
+      );
     },
   };
 }
