@@ -152,6 +152,21 @@ describe('search engine following a sync', () => {
     expect((await engine.search('乳山', {}, 1000)).total).toBe(300);
   });
 
+  it('a follow that starts with nothing indexed reads the stored rows a batch at a time, never all at once', async () => {
+    await page(
+      Array.from({ length: 20 * 1000 }, (_, i) => upsert(i + 1)),
+      false,
+    );
+    const after = vi.spyOn(repo, 'searchRowsAfter');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    await engine.warm();
+    const sizes = await Promise.all(after.mock.results.map((r) => r.value as Promise<unknown[]>));
+    expect(sizes.map((rows) => rows.length).reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.max(...sizes.map((rows) => rows.length))).toBeLessThanOrEqual(16);
+    expect((await engine.search('海润')).indexed).toBe(20 * 1000);
+  });
+
   it('close drops the index: the next search builds it again from the stored rows', async () => {
     const engine = createSearchEngine(repo);
     await page(

@@ -102,8 +102,17 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     }
   }
 
+  /**
+   * Indexes the chunks written since the last prime, OPEN_BATCH rows per read: one read of every
+   * row (a session whose index came from the blobs has none indexed) would hold the search rows'
+   * store for its whole length, and the pull's page write, which writes that store, would wait.
+   */
   async function prime(): Promise<void> {
-    keep(await repo.searchRowsAfter(primedUpTo));
+    for (;;) {
+      const rows = await repo.searchRowsAfter(primedUpTo, OPEN_BATCH);
+      keep(rows);
+      if (rows.length < OPEN_BATCH) return;
+    }
   }
 
   function schedulePrime(): void {

@@ -16,7 +16,7 @@ const RECENT_CHUNKS = 4;
 export interface EnterpriseReads {
   get(uscc: string): Promise<Enterprise | null>;
   directory(): Promise<DirectorySnapshot>;
-  searchRowsAfter(id: number): Promise<EntSearchRow[]>;
+  searchRowsAfter(id: number, limit?: number): Promise<EntSearchRow[]>;
   searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
   watch(listener: (commit: PageCommit) => void): () => void;
 }
@@ -58,9 +58,9 @@ export function enterpriseReads(core: RepoCore): EnterpriseReads {
       const { meta, rows } = await core.openDirectory();
       return { stamp: meta.stamp, nextChunk: meta.nextChunk, dir: rows };
     },
-    async searchRowsAfter(id) {
+    async searchRowsAfter(id, limit = Infinity) {
       if ((await core.currentMeta()) === EMPTY_ENT_META) return [];
-      const rows = await db.entSearch.where(':id').above(id).toArray();
+      const rows = await db.entSearch.where(':id').above(id).limit(limit).toArray();
       return Promise.all(rows.map((r) => openSearch(db, r)));
     },
     async searchRows(ids) {

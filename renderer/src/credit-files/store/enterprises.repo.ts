@@ -102,8 +102,8 @@ export interface EnterprisesRepo {
   restart(): Promise<void>;
   /** The directory alone (the search index reads search rows only for chunks it has not seen). */
   directory(): Promise<DirectorySnapshot>;
-  /** Search rows of chunks with an id above `id` (chunks written since), in id order. */
-  searchRowsAfter(id: number): Promise<EntSearchRow[]>;
+  /** Search rows of chunks with an id above `id` (chunks written since), in id order; at most `limit`. */
+  searchRowsAfter(id: number, limit?: number): Promise<EntSearchRow[]>;
   /** Search rows of the given chunks (missing ones left out). */
   searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
   /**
