@@ -96,6 +96,9 @@ const partName = (write: string, i: number) => `part:${write}:${i}`;
 const partAad = (m: Pick<SearchBlobMeta, 'write' | 'stamp' | 'parts' | 'bytes'>, i: number) =>
   `${m.write}:${i}/${m.parts}:${m.stamp}:${m.bytes}`;
 const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.name === 'meta';
+/** The part numbers of the batch that starts at `first`, out of `total` parts (none past the end). */
+const batchFrom = (first: number, total: number) =>
+  Array.from({ length: Math.max(0, Math.min(PARALLEL, total - first)) }, (_, k) => first + k);
 
 export function searchBlobStore(db: CacheDb): SearchBlobStore {
   let ahead: Promise<ReadAhead | null> | null = null;
@@ -137,8 +140,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       )
         return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
       const out = new Uint8Array(header.bytes);
-      const batch = (first: number) =>
-        Array.from({ length: Math.max(0, Math.min(PARALLEL, header.parts - first)) }, (_, k) => first + k);
+      const batch = (first: number) => batchFrom(first, header.parts);
       const read = async (ids: readonly number[]) => {
         if (ids.length === 0) return null;
         const rows: (SearchBlobRow | undefined)[] = await Promise.all(ids.map((i) => early.get(i)));
@@ -199,7 +201,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const header: SearchBlobMeta = { name: 'meta', ...before, write, parts, bytes };
       const reader = segmentReader(segments);
       for (let first = 0; first < parts; first += PARALLEL) {
-        const ids = Array.from({ length: Math.min(PARALLEL, parts - first) }, (_, k) => first + k);
+        const ids = batchFrom(first, parts);
         const plains = ids.map((i) => reader(Math.min(PART_BYTES, bytes - i * PART_BYTES)));
         const sealed = await Promise.all(
           ids.map((i, k) => sealCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), plains[k]!)),
@@ -229,7 +231,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         const parts: ReadAhead['parts'] = new Map();
         let previous: Promise<unknown> = Promise.resolve();
         for (let first = 0; first < count; first += PARALLEL) {
-          const ids = Array.from({ length: Math.min(PARALLEL, count - first) }, (_, k) => first + k);
+          const ids = batchFrom(first, count);
           const batch = previous.then(() => db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i))));
           previous = batch.catch(() => undefined);
           for (const [k, i] of ids.entries())
