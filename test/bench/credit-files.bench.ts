@@ -323,12 +323,13 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     // 1. Ours: empty profile → everything searchable; then a delta; then start-up and queries.
     const a = await launchProfile(ctx);
     let page = a.context.pages()[0] ?? (await a.context.newPage());
-    // The search worker's refresh steps during the deltas (its engine trace), one entry per rebuild.
+    // The search worker's refresh steps during the deltas (its engine trace: refresh.* from the change
+    // log, rebuild.* when it assembles the whole index), one entry per refresh.
     const deltaSteps = new Map<string, number[]>();
     let inDeltas = false;
     page.on('worker', (w) =>
       w.on('console', (m) => {
-        const hit = /^\[search-trace\] (rebuild\.\S+) ([\d.]+) ms$/.exec(m.text());
+        const hit = /^\[search-trace\] ((?:rebuild|refresh)\.\S+) ([\d.]+) ms$/.exec(m.text());
         if (hit && inDeltas) deltaSteps.set(hit[1]!, [...(deltaSteps.get(hit[1]!) ?? []), Number(hit[2])]);
       }),
     );

@@ -26,6 +26,7 @@ import type {
 import type { StoredQuarantineRow } from '../credit-files/store/enterprises.store.js';
 import type { CacheKey } from '../credit-files/store/enterprises.seal.js';
 import type { SearchBlobRow } from '../credit-files/store/search-blobs.store.js';
+import type { SealedLogRow } from '../credit-files/store/enterprises.rows.js';
 import type { SnapshotMetaRow, SnapshotPartRow } from './repos/snapshot.repo.js';
 import type { AttachmentRow } from './evidence-rows.js';
 import type { DocBlockRow, DocNumberRow, IssuedDocRow } from './migrations/field-v4.js';
@@ -94,6 +95,8 @@ export class CacheDb extends Dexie {
   declare snapParts: Table<SnapshotPartRow, number>;
   /** v5: the search index, sealed, to be read back at unlock (credit-files/store/search-blobs.store.ts). */
   declare searchBlobs: Table<SearchBlobRow, string>;
+  /** v6: which records each page write took out of which chunks (credit-files/store/enterprises.rows.ts). */
+  declare entLog: Table<SealedLogRow, number>;
   /**
    * The station cache key the credit files are sealed under, in memory only; null until the vault
    * hands it over (then nothing of the credit files can be read or written).

@@ -184,3 +184,60 @@ describe('search engine following a sync', () => {
     expect(reads()).toBeGreaterThan(0); // nothing was kept: read again
   });
 });
+
+const tombstone = (n: number): EnterpriseChange => ({ kind: 'tombstone', seq: ++seq, uscc: makeUscc(n) });
+
+describe('search engine refreshing after a delta', () => {
+  it('reads the change log, not the directory, and answers like a fresh build through updates, tombstones and new records', async () => {
+    const engine = createSearchEngine(repo);
+    await page(
+      Array.from({ length: 4000 }, (_, i) => upsert(i + 1)),
+      false,
+    );
+    await engine.warm();
+    const directory = vi.spyOn(repo, 'directory');
+    // Updates spread over every chunk, records leaving scope, new enterprises.
+    await page(
+      [
+        ...Array.from({ length: 100 }, (_, i) => upsert(i * 37 + 1, 2, '新名')),
+        ...Array.from({ length: 20 }, (_, i) => tombstone(3001 + i)),
+        ...Array.from({ length: 50 }, (_, i) => upsert(9001 + i, 1, '新开')),
+      ],
+      false,
+    );
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    // A second delta changes records of the first one's chunk and of the old ones again.
+    await page(
+      [upsert(1, 3, '再改'), upsert(9001, 2, '再改'), tombstone(38), tombstone(9002), upsert(2, 2, '再改')],
+      false,
+    );
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    expect(directory).not.toHaveBeenCalled();
+    expect((await engine.search('新名', {}, 1000)).total).toBe(98);
+    expect((await engine.search('新开', {}, 1000)).total).toBe(48);
+    expect((await engine.search('再改', {}, 1000)).total).toBe(3);
+    expect((await engine.search(makeUscc(3001))).total).toBe(0);
+    expect((await engine.search('海润')).indexed).toBe(await repo.count());
+  });
+
+  it('reads the directory when the log cannot say what changed, or the change is too large to keep beside the index', async () => {
+    const engine = createSearchEngine(repo);
+    await page(
+      Array.from({ length: 3000 }, (_, i) => upsert(i + 1)),
+      false,
+    );
+    await engine.warm();
+    const directory = vi.spyOn(repo, 'directory');
+    await page([upsert(5, 2, '新名')], false);
+    await dbs.cache.entLog.clear(); // as if pruned: the entry of this stamp is gone
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    expect(directory).toHaveBeenCalledTimes(1);
+    await page(
+      Array.from({ length: 1000 }, (_, i) => upsert(i + 1, 3, '大改')),
+      false,
+    );
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+    expect(directory).toHaveBeenCalledTimes(2);
+    expect((await engine.search('大改', {}, 2000)).total).toBe(1000);
+  });
+});

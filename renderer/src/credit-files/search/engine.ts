@@ -12,6 +12,13 @@
  * is ready moments after the last page instead of a full build later (while following, that step
  * starts as soon as the page that ends a download commits), and a delta re-indexes only its new chunks.
  *
+ * A delta does not assemble the whole index again either: the store's change log (cache v6) says
+ * which stored records each write took out of their chunks, so the refresh marks those dead in the
+ * last assembled index and indexes only the chunks written since, as a small second index beside
+ * it (segmented-index.ts). Once the index has been left alone for a moment, the two are assembled
+ * as one (that is what the blobs hold). Without the log (pruned, a cache emptied, a 410 restart
+ * finished) or for a large change, the refresh reads the directory and assembles, as before.
+ *
  * Start-up does neither when it can: the first index of a session is read back from the index
  * blobs (store/search-blobs.store.ts) when they were built from the cache as it is now, so an
  * unlock costs reading and opening them, not hashing every record again. After every rebuild the
@@ -24,6 +31,7 @@ import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
 import type { SearchBlobStore } from '../../db/index.js';
 import { decodeIndexImage, encodeIndexImage } from './index-image.js';
+import { SegmentedIndex, type Searchable } from './segmented-index.js';
 
 export interface SearchEngine {
   search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchAnswer>;
@@ -40,7 +48,7 @@ export interface SearchEngine {
   close(): void;
 }
 
-type Repo = Pick<EnterprisesRepo, 'stamp' | 'directory' | 'searchRowsAfter' | 'searchRows' | 'watch'>;
+type Repo = Pick<EnterprisesRepo, 'stamp' | 'directory' | 'changesSince' | 'searchRowsAfter' | 'searchRows' | 'watch'>;
 
 /** A kept chunk still describes the directory's chunk of that id (not a reused id after a wipe). */
 function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is IndexedChunk {
@@ -49,6 +57,21 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
   if (have.length === dir.usccs.length && have.every((u, i) => u === dir.usccs[i])) return true;
   const set = new Set(have);
   return dir.usccs.every((u) => set.has(u));
+}
+
+/**
+ * A delta is put beside the assembled index while the records it removed plus those it added stay
+ * under this share of the index; beyond it, the whole index is assembled again.
+ */
+const MAX_DELTA_SHARE = 1 / 4;
+
+/** The last assembled index, with the records that left it since and where the chunks after it start. */
+interface Base {
+  readonly index: EnterpriseSearchIndex;
+  /** Chunks numbered from here on were written after it was assembled (the tail). */
+  readonly nextChunk: number;
+  readonly dead: Uint8Array;
+  readonly deadCount: number;
 }
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
@@ -74,10 +97,11 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   const trace = options.trace ?? (() => undefined);
   /** Whether this session already tried the blobs (only the first index of a session comes from them). */
   let blobsTried = false;
-  let pendingSave: { index: EnterpriseSearchIndex; stamp: number } | null = null;
+  let pendingSave: { index: Searchable; stamp: number } | null = null;
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let saving: Promise<void> = Promise.resolve();
-  let index: EnterpriseSearchIndex | null = null;
+  let index: Searchable | null = null;
+  let base: Base | null = null;
   let builtStamp = -1;
   let building: Promise<void> | null = null;
   let collector = new KeyCollector();
@@ -171,7 +195,11 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       trace('image.decode', t2 - t1);
       trace('index.fromImage', performance.now() - t2);
       index = read;
+      base = { index: read, nextChunk: loaded.nextChunk, dead: new Uint8Array(read.size), deadCount: 0 };
       builtStamp = loaded.stamp;
+      // The chunks the blobs were built from need no pass one for a delta (it indexes only later
+      // chunks); following a sync must not index all of them again either.
+      primedUpTo = Math.max(primedUpTo, loaded.nextChunk - 1);
       // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
       // decoding all of it in the background made five million strings while the first queries
       // ran, and their garbage collection doubled the slowest answers of the first seconds.
@@ -184,11 +212,11 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   }
 
   /** Groups the current index's documents per filter column, one column per step (see code-groups.ts). */
-  async function prepareFilters(built: EnterpriseSearchIndex): Promise<void> {
+  async function prepareFilters(built: Searchable): Promise<void> {
     while (index === built && !built.prepareFilters()) await pause();
   }
 
-  function scheduleSave(built: EnterpriseSearchIndex, stamp: number): void {
+  function scheduleSave(built: Searchable, stamp: number): void {
     if (!blobs) return;
     pendingSave = { index: built, stamp };
     if (saveTimer !== null) clearTimeout(saveTimer);
@@ -204,6 +232,14 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     if (!job || !blobs) return saving;
     saving = saving.then(async () => {
       try {
+        if (!(job.index instanceof EnterpriseSearchIndex)) {
+          // The blobs hold one assembled index: put the delta and the index before it together
+          // first (unless the cache moved on meanwhile); that rebuild asks for its own write.
+          await serial(async () => {
+            if (index === job.index) await rebuild();
+          });
+          return;
+        }
         const segments = await encodeIndexImage(job.index.image(), pause);
         const saved = await blobs.save(job.stamp, segments);
         if (!saved.ok && saved.error.kind !== 'stale') log(saved.error.message);
@@ -235,7 +271,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     await keepInBatches(missing);
     const t2 = performance.now();
     trace('rebuild.rows', t2 - t1);
-    index = EnterpriseSearchIndex.assemble(
+    const assembled = EnterpriseSearchIndex.assemble(
       collector,
       snap.dir.flatMap((d) => {
         const chunk = chunks.get(d.id);
@@ -243,16 +279,77 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       }),
     );
     trace('rebuild.assemble', performance.now() - t2);
+    index = assembled;
+    base = { index: assembled, nextChunk: snap.nextChunk, dead: new Uint8Array(assembled.size), deadCount: 0 };
     builtStamp = snap.stamp;
     scheduleSave(index, snap.stamp);
     void prepareFilters(index);
+  }
+
+  /**
+   * The index after the writes since `builtStamp`, from the change log: the base with the records
+   * those writes removed marked dead, and the chunks written since as a second index. False when
+   * the log cannot tell, or the change is too large to keep beside the base: assemble instead.
+   */
+  async function applyChanges(b: Base): Promise<boolean> {
+    const t0 = performance.now();
+    const changes = await repo.changesSince(builtStamp, b.nextChunk);
+    if (!changes || changes.nextChunk < b.nextChunk || changes.entries.some((e) => e.reset)) return false;
+    const t1 = performance.now();
+    trace('refresh.log', t1 - t0);
+    const dead = b.dead.slice();
+    let deadCount = b.deadCount;
+    for (const entry of changes.entries)
+      for (const [chunk, usccs] of entry.removed) {
+        if (chunk >= b.nextChunk) continue; // the tail: its directory rows say what is live there now
+        for (const uscc of usccs) {
+          const d = b.index.findUscc(uscc);
+          // Removed from a chunk of the base, so live in it: anything else and the log does not
+          // describe this base (assemble instead of guessing).
+          if (d < 0 || dead[d] === 1) return false;
+          dead[d] = 1;
+          deadCount += 1;
+        }
+      }
+    const live = changes.tail.filter((d) => d.usccs.length > 0);
+    const added = live.reduce((n, d) => n + d.usccs.length, 0);
+    if (deadCount + added > b.index.size * MAX_DELTA_SHARE) return false;
+    await keepInBatches(live.filter((d) => !usable(chunks.get(d.id), d)).map((d) => d.id));
+    const parts = live.flatMap((d) => {
+      const chunk = chunks.get(d.id);
+      return usable(chunk, d) ? [{ chunk, dir: d }] : [];
+    });
+    if (parts.length !== live.length) return false; // a chunk's search row is missing: assemble from the directory
+    const t2 = performance.now();
+    trace('refresh.rows', t2 - t1);
+    const tail = parts.length > 0 ? EnterpriseSearchIndex.assemble(collector, parts) : null;
+    const next = new SegmentedIndex(b.index, dead, deadCount, tail);
+    trace('refresh.assemble', performance.now() - t2);
+    base = { ...b, dead, deadCount };
+    index = next;
+    builtStamp = changes.stamp;
+    scheduleSave(next, changes.stamp);
+    void prepareFilters(next);
+    return true;
+  }
+
+  /** Brings the index to the store's stamp: from the change log when it can, else by assembling. */
+  async function refresh(): Promise<void> {
+    if (index !== null && base !== null) {
+      try {
+        if (await applyChanges(base)) return;
+      } catch (e) {
+        log(`企业档案变更记录无法使用（${e instanceof Error ? e.message : String(e)}）；重新组装企业检索索引`);
+      }
+    }
+    await rebuild();
   }
 
   async function ensure(wait: boolean): Promise<void> {
     const stamp = await repo.stamp();
     if (index && stamp === builtStamp) return;
     if (!building) {
-      building = serial(rebuild).finally(() => {
+      building = serial(refresh).finally(() => {
         building = null;
       });
       building.catch(() => undefined); // a background refresh that fails leaves the previous index
@@ -263,6 +360,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   return {
     close() {
       index = null;
+      base = null;
       builtStamp = -1;
       chunks.clear();
       collector = new KeyCollector();
@@ -274,7 +372,11 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       saveTimer = null;
       pendingSave = null;
     },
-    settle: () => startSave(),
+    async settle() {
+      // A write of a delta first assembles the index, which then asks for its own write.
+      do await startSave();
+      while (pendingSave !== null);
+    },
     async search(query, filters = {}, limit = 50) {
       await ensure(false);
       return index ? index.search(query, filters, limit) : { hits: [], total: 0, indexed: 0, tookMs: 0 };

@@ -58,7 +58,11 @@ function session(log: (m: string) => void = () => undefined): { engine: SearchEn
   const counting: EnterprisesRepo = {
     ...repo,
     searchRows: (ids) => ((opened += ids.length), repo.searchRows(ids)),
-    searchRowsAfter: (id) => ((opened += 1), repo.searchRowsAfter(id)),
+    searchRowsAfter: async (id, limit) => {
+      const rows = await repo.searchRowsAfter(id, limit);
+      opened += rows.length;
+      return rows;
+    },
   };
   return { engine: createSearchEngine(counting, { blobs: store, log, saveDelayMs: 0 }), opened: () => opened };
 }
@@ -99,6 +103,32 @@ describe('search index blobs', () => {
     await next.engine.settle();
     const third = session();
     expect((await third.engine.search('新开')).total).toBe(1);
+    expect(third.opened()).toBe(0);
+  });
+
+  it('a delta after a start-up from the blobs indexes only its own chunk; once quiet, the index is written whole', async () => {
+    await page(1, NAMES);
+    await page(1001, NAMES, 100);
+    await page(2001, NAMES, 200);
+    await firstSession();
+    const next = session();
+    await next.engine.warm();
+    expect(next.opened()).toBe(0);
+    next.engine.follow(); // as during a sync: chunks are indexed as their pages commit
+    await page(5000, ['文登区海润新开超市'], 300);
+    await page(1005, ['荣成市改名食品有限公司'], 301); // an update of a record the blobs hold
+    // Only the two new chunks are opened (the three the blobs were built from are not indexed again).
+    await next.engine.warm();
+    expect((await next.engine.search('新开')).hits.map((h) => h.uscc)).toEqual([makeUscc(5000)]);
+    expect(next.opened()).toBe(2);
+    const want = await answers(next.engine);
+    expect(want).toEqual(await answers(createSearchEngine(repo)));
+    expect((await next.engine.search('改名', {}, 10)).total).toBe(1);
+    expect((await next.engine.search('海润', {}, 200)).total).toBe(3 * NAMES.length);
+    // Written once quiet: the delta and the index before it assembled as one, then read back.
+    await next.engine.settle();
+    const third = session();
+    expect(await answers(third.engine)).toEqual(want);
     expect(third.opened()).toBe(0);
   });
 

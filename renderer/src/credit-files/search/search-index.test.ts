@@ -13,6 +13,7 @@ import { EnterpriseSearchIndex } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import { decodeIndexImage, encodeIndexImage } from './index-image.js';
 import type { SearchFilters } from './types.js';
+import { SegmentedIndex } from './segmented-index.js';
 
 interface Doc {
   uscc: string;
@@ -204,6 +205,38 @@ describe('EnterpriseSearchIndex against a brute-force reference', () => {
       ),
       // Shrinking thousands of documents takes minutes: report the first failing case as it is.
       { numRuns: 8, endOnFailure: true },
+    );
+  });
+
+  it('answers a delta kept beside the index (records dead in it, new ones in a second index) like the reference', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(docArb, { minLength: 1, maxLength: 120, selector: (d) => d.uscc }),
+        fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+        // New records: some share a USCC with the base (updates), the others are new enterprises.
+        fc.uniqueArray(docArb, { minLength: 0, maxLength: 40, selector: (d) => d.uscc }),
+        queryListArb,
+        fc.constantFrom(7, 50, 1000),
+        (docs, removed, added, queries, chunk) => {
+          const base = build(docs, chunk);
+          const updated = new Set(added.map((d) => d.uscc));
+          const dead = new Uint8Array(docs.length);
+          docs.forEach((d, i) => {
+            if (removed[i] || updated.has(d.uscc)) dead[i] = 1;
+          });
+          const deadCount = dead.reduce((n, x) => n + x, 0);
+          const index = new SegmentedIndex(base, dead, deadCount, added.length > 0 ? build(added, chunk) : null);
+          const live = [...docs.filter((_, i) => dead[i] === 0), ...added];
+          expect(index.size).toBe(live.length);
+          for (const [spec, f, limit] of queries) {
+            const q = resolve(spec, live.length > 0 ? live : docs);
+            const got = index.search(q, f, limit);
+            const want = reference(live, q, f, limit);
+            expect({ q, f, total: got.total, usccs: got.hits.map((h) => h.uscc) }).toEqual({ q, f, ...want });
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

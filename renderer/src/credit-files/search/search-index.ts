@@ -24,6 +24,13 @@ import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types
 
 export type { Derived, IndexImage, IndexedChunk };
 
+/** What `rank` finds: the best documents with their scores, how many match, and the query's terms. */
+export interface RankedDocs {
+  readonly top: readonly (readonly [doc: number, score: number])[];
+  readonly total: number;
+  readonly terms: readonly string[];
+}
+
 export class EnterpriseSearchIndex {
   /** What the text queries read (the columns, posting lists, USCC order and name figures). */
   private readonly view: IndexView;
@@ -105,27 +112,44 @@ export class EnterpriseSearchIndex {
 
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
     const t0 = performance.now();
+    const { top, total, terms } = this.rank(query, filters, limit);
+    const hits = top.map(([d, score]) => this.hitOf(d, score, terms));
+    return { hits, total, indexed: this.size, tookMs: performance.now() - t0 };
+  }
+
+  /**
+   * The core of a search: the best `limit` documents with their scores (best first; equal scores
+   * in USCC order) and how many documents match. `dead` marks documents to leave out (records
+   * superseded or removed since this index was assembled: segmented-index.ts).
+   */
+  rank(query: string, filters: SearchFilters, limit: number, dead: Uint8Array | null = null): RankedDocs {
     const terms = query
       .trim()
       .split(/\s+/)
       .filter((t) => t.length > 0);
     const masks = filterMasks(filters, this.regionNames);
-    const pass = filterFn(masks, this.c.codes, this.regionOf);
+    const wanted = filterFn(masks, this.c.codes, this.regionOf);
+    const pass =
+      dead === null
+        ? wanted
+        : wanted === null
+          ? (d: number) => dead[d] === 0
+          : (d: number) => dead[d] === 0 && wanted(d);
     const rank = this.usccRank;
     const top = new TopK(limit, (a, b) => (rank[a]! < rank[b]! ? a : b));
     let total = 0;
     if (terms.length === 0) {
-      if (pass === null) return { hits: [], total: 0, indexed: this.size, tookMs: performance.now() - t0 };
+      if (wanted === null) return { top: [], total: 0, terms };
       // Only the documents of the most selective filter's wanted values are visited (in any order:
       // the top list's order does not depend on it); the other filters are tested on them.
-      const { groups, wanted } = this.filterGroups.narrowest(masks);
+      const { groups, wanted: values } = this.filterGroups.narrowest(masks);
       const { nameLen } = this.view;
       let floor = top.floor();
-      for (let g = 0; g < wanted.length; g++) {
-        if (wanted[g] !== 1) continue;
+      for (let g = 0; g < values.length; g++) {
+        if (values[g] !== 1) continue;
         for (let k = groups.start[g]!, end = groups.start[g + 1]!; k < end; k++) {
           const d = groups.docs[k]!;
-          if (!pass(d)) continue;
+          if (!pass!(d)) continue;
           total += 1;
           const len = nameLen[d]! < 0xffff ? nameLen[d]! : this.c.text.names.get(d).length;
           const score = FILTER_SCORE - len;
@@ -148,8 +172,30 @@ export class EnterpriseSearchIndex {
         }
       }
     }
-    const hits = top.sorted().map(([d, score]) => this.hit(d, fieldOf(score, d, terms, this.c)));
-    return { hits, total, indexed: this.size, tookMs: performance.now() - t0 };
+    return { top: top.sorted(), total, terms };
+  }
+
+  /** A ranked document as the search answers it (`terms` and `score` from the same `rank`). */
+  hitOf(d: number, score: number, terms: readonly string[]): SearchHit {
+    return this.hit(d, fieldOf(score, d, terms, this.c));
+  }
+
+  /** The document's USCC. */
+  usccOf(d: number): string {
+    return this.c.text.usccs.get(d);
+  }
+
+  /** The document holding this USCC (binary search of the USCC order), or -1. */
+  findUscc(uscc: string): number {
+    const { byUscc } = this;
+    let lo = 0;
+    let hi = byUscc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.usccOf(byUscc[mid]!) < uscc) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < byUscc.length && this.usccOf(byUscc[lo]!) === uscc ? byUscc[lo]! : -1;
   }
 
   /**

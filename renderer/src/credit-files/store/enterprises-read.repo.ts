@@ -6,9 +6,9 @@
 import type { Enterprise } from '../../../../shared/protocol/index.js';
 import { EMPTY_ENT_META, chunkRecords, type EntSearchRow } from './enterprises.rows.js';
 import { decodeRecord } from './enterprises.pack.js';
-import { openChunk, openSearch } from './enterprises.store.js';
+import { openChunk, openDir, openLog, openSearch } from './enterprises.store.js';
 import type { RepoCore } from './enterprises-open.repo.js';
-import type { DirectorySnapshot, PageCommit } from './enterprises.repo.js';
+import type { DirectorySnapshot, PageCommit, StoreChanges } from './enterprises.repo.js';
 
 /** Opened chunks kept for get(): a task list reads its enterprises, often several from one chunk. */
 const RECENT_CHUNKS = 4;
@@ -16,6 +16,7 @@ const RECENT_CHUNKS = 4;
 export interface EnterpriseReads {
   get(uscc: string): Promise<Enterprise | null>;
   directory(): Promise<DirectorySnapshot>;
+  changesSince(stamp: number, firstTail: number): Promise<StoreChanges | null>;
   searchRowsAfter(id: number, limit?: number): Promise<EntSearchRow[]>;
   searchRows(ids: readonly number[]): Promise<EntSearchRow[]>;
   watch(listener: (commit: PageCommit) => void): () => void;
@@ -57,6 +58,26 @@ export function enterpriseReads(core: RepoCore): EnterpriseReads {
     async directory() {
       const { meta, rows } = await core.openDirectory();
       return { stamp: meta.stamp, nextChunk: meta.nextChunk, dir: rows };
+    },
+    async changesSince(from, firstTail) {
+      if (!db.cacheKey) return null;
+      // One read transaction: the log entries and the tail's rows describe the same stamp.
+      const [meta, sealedLog, sealedTail] = await db.transaction('r', [db.entMeta, db.entLog, db.entDir], () =>
+        Promise.all([
+          core.currentMeta(),
+          db.entLog.where('stamp').above(from).toArray(),
+          db.entDir.where(':id').aboveOrEqual(firstTail).toArray(),
+        ]),
+      );
+      if (meta === EMPTY_ENT_META || meta.stamp < from) return null;
+      // Every stamp from `from` on must have its entry (each changing write bumps the stamp by one);
+      // a gap (entries pruned, a cache emptied and filled again) means the log cannot say what changed.
+      if (sealedLog.length !== meta.stamp - from || sealedLog.some((l, i) => l.stamp !== from + 1 + i)) return null;
+      const [entries, tail] = await Promise.all([
+        Promise.all(sealedLog.map((l) => openLog(db, l))),
+        Promise.all(sealedTail.map((r) => openDir(db, r))),
+      ]);
+      return { stamp: meta.stamp, nextChunk: meta.nextChunk, entries, tail };
     },
     async searchRowsAfter(id, limit = Infinity) {
       if ((await core.currentMeta()) === EMPTY_ENT_META) return [];

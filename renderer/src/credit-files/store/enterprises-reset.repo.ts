@@ -19,7 +19,7 @@ export function enterpriseResets(core: RepoCore): EnterpriseResets {
   async function emptyCache(): Promise<void> {
     await db.transaction(
       'rw',
-      [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState, db.searchBlobs],
+      [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState, db.searchBlobs, db.entLog],
       async () => {
         const state = await core.currentState();
         // The search index's blobs describe the cache being emptied: never usable again, so gone too.
@@ -30,6 +30,7 @@ export function enterpriseResets(core: RepoCore): EnterpriseResets {
           db.entMeta.clear(),
           db.quarantine.clear(),
           db.searchBlobs.clear(),
+          db.entLog.clear(),
         ]);
         await db.syncState.put({
           ...state,

@@ -13,7 +13,14 @@ import {
   type Location,
   type PresealedDirRow,
 } from './enterprises.dir.js';
-import { cacheKeyOf, sealChunkSync, sealDirSync, sealQuarantineSync, sealSearchSync } from './enterprises.store.js';
+import {
+  cacheKeyOf,
+  sealChunkSync,
+  sealDirSync,
+  sealLogSync,
+  sealQuarantineSync,
+  sealSearchSync,
+} from './enterprises.store.js';
 import { KEY_CHECK_PLAIN, sealCache } from './enterprises.seal.js';
 import type { RepoCore } from './enterprises-open.repo.js';
 import type { EnterprisePage, PageCommit } from './enterprises.repo.js';
@@ -28,6 +35,12 @@ function announce(channel: string, commit: PageCommit): void {
   ch.postMessage(commit);
   ch.close();
 }
+
+/**
+ * How many stamps the change log keeps. A reader further behind than this (an index from days ago,
+ * a whole download since) rebuilds from the directory, which it would do anyway for that much change.
+ */
+export const LOG_KEEP = 32;
 
 /** One chunk of a page as written: its opened directory row and its sealed rows (none if it holds nothing live). */
 interface PageRow {
@@ -212,70 +225,86 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
     await before;
     let changed = false;
     const committing = db
-      .transaction('rw', [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState], async () => {
-        const s0 = performance.now();
-        // One round trip for both rows: every page's transaction starts with these reads.
-        const [state, stored] = await Promise.all([core.currentState(), db.entMeta.get('summary')]);
-        const meta = core.metaOf(stored);
-        timings.add('startMs', performance.now() - s0);
-        if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
-          throw new Error(`企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`);
-        }
-        if (stored?.keyId !== undefined && stored.keyId !== key.keyId)
-          throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
-        await core.freshDirSync(meta);
-        core.dirGeneration = state.generation;
-        const reuse = ahead !== null && ahead.changes === dir.changes;
-        const { fresh, removals } = collect(page, state.generation, reuse ? ahead.located : undefined);
-        const r0 = performance.now();
-        const removing: Promise<unknown>[] = [];
-        timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing, presealed));
-        timings.add('removalsMs', performance.now() - r0);
-        const { rows, next: nextChunk } = page.sealed
-          ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
-          : sealPacked(packFresh([...fresh.values()], state.generation, meta.nextChunk));
-        for (const r of rows) dir.addChunk(r.open);
-        const finished = !page.hasMore && state.restarting;
-        if (finished) await dropOldGenerations(db, dir, state.generation);
-        // The stamp names what the store holds: a page that stored, removed and quarantined nothing (the
-        // empty delta page after a snapshot) leaves it, so an index built before that page stays current.
-        changed = rows.length > 0 || removals.size > 0 || finished || page.quarantined.length > 0;
-        // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
-        // repeats a stamp a reader (the search worker, the directory) already holds.
-        const stamp = !changed ? meta.stamp : meta.stamp === 0 ? Date.now() : meta.stamp + 1;
-        const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
-        const check = stored?.check ?? sealCache(key, db.name, 'entMeta', 'summary', KEY_CHECK_PLAIN);
-        const writes: Promise<unknown>[] = [
-          ...removing,
-          db.entChunks.bulkPut(rows.flatMap((r) => (r.chunk ? [r.chunk] : []))),
-          db.entSearch.bulkPut(rows.flatMap((r) => (r.search ? [r.search] : []))),
-          db.entDir.bulkPut(rows.flatMap((r) => (r.dir ? [r.dir] : []))),
-          db.entMeta.put({
-            key: 'summary',
-            count: dir.size,
-            nextChunk,
-            stamp,
-            complete,
-            keyId: key.keyId,
-            check,
-          }),
-          db.syncState.put({
-            ...state,
-            cursor: page.nextCursor,
-            total: page.total,
-            lastSyncedAt: page.at,
-            restarting: state.restarting && !finished,
-          }),
-        ];
-        if (page.quarantined.length > 0)
-          writes.push(db.quarantine.bulkPut(page.quarantined.map((q) => sealQuarantineSync(db, q))));
-        dir.stamp = stamp;
-        const c0 = performance.now();
-        await Promise.all(writes);
-        timings.add('commitMs', performance.now() - c0);
-        const changes: readonly SummaryChange[] = page.changes;
-        return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
-      })
+      .transaction(
+        'rw',
+        [db.entChunks, db.entSearch, db.entDir, db.entMeta, db.quarantine, db.syncState, db.entLog],
+        async () => {
+          const s0 = performance.now();
+          // One round trip for both rows: every page's transaction starts with these reads.
+          const [state, stored] = await Promise.all([core.currentState(), db.entMeta.get('summary')]);
+          const meta = core.metaOf(stored);
+          timings.add('startMs', performance.now() - s0);
+          if (page.fromCursor !== undefined && page.fromCursor !== state.cursor) {
+            throw new Error(`企业档案分页顺序错误：本页从游标 ${page.fromCursor} 开始，已保存的游标是 ${state.cursor}`);
+          }
+          if (stored?.keyId !== undefined && stored.keyId !== key.keyId)
+            throw new Error('企业档案缓存由另一把本站密钥加密，须先校验密钥（verifyKey）再写入');
+          await core.freshDirSync(meta);
+          core.dirGeneration = state.generation;
+          const reuse = ahead !== null && ahead.changes === dir.changes;
+          const { fresh, removals } = collect(page, state.generation, reuse ? ahead.located : undefined);
+          const r0 = performance.now();
+          const removing: Promise<unknown>[] = [];
+          timings.add('dirRowsRewritten', await applyRemovals(db, dir, removals, removing, presealed));
+          timings.add('removalsMs', performance.now() - r0);
+          const { rows, next: nextChunk } = page.sealed
+            ? placeSealed(page, fresh, state.generation, meta.nextChunk, key.keyId)
+            : sealPacked(packFresh([...fresh.values()], state.generation, meta.nextChunk));
+          for (const r of rows) dir.addChunk(r.open);
+          const finished = !page.hasMore && state.restarting;
+          if (finished) await dropOldGenerations(db, dir, state.generation);
+          // The stamp names what the store holds: a page that stored, removed and quarantined nothing (the
+          // empty delta page after a snapshot) leaves it, so an index built before that page stays current.
+          changed = rows.length > 0 || removals.size > 0 || finished || page.quarantined.length > 0;
+          // A new store's stamps start at the clock, not at 1: a store wiped and filled again never
+          // repeats a stamp a reader (the search worker, the directory) already holds.
+          const stamp = !changed ? meta.stamp : meta.stamp === 0 ? Date.now() : meta.stamp + 1;
+          const complete = state.restarting ? finished : (meta.complete ?? false) || !page.hasMore;
+          const check = stored?.check ?? sealCache(key, db.name, 'entMeta', 'summary', KEY_CHECK_PLAIN);
+          const writes: Promise<unknown>[] = [
+            ...removing,
+            db.entChunks.bulkPut(rows.flatMap((r) => (r.chunk ? [r.chunk] : []))),
+            db.entSearch.bulkPut(rows.flatMap((r) => (r.search ? [r.search] : []))),
+            db.entDir.bulkPut(rows.flatMap((r) => (r.dir ? [r.dir] : []))),
+            db.entMeta.put({
+              key: 'summary',
+              count: dir.size,
+              nextChunk,
+              stamp,
+              complete,
+              keyId: key.keyId,
+              check,
+            }),
+            db.syncState.put({
+              ...state,
+              cursor: page.nextCursor,
+              total: page.total,
+              lastSyncedAt: page.at,
+              restarting: state.restarting && !finished,
+            }),
+          ];
+          if (page.quarantined.length > 0)
+            writes.push(db.quarantine.bulkPut(page.quarantined.map((q) => sealQuarantineSync(db, q))));
+          if (changed) {
+            // The log entry of this stamp: readers that hold the index of an earlier stamp learn which
+            // stored records left their chunks without opening every directory row (cache-v6.ts).
+            const removed = [...removals].map(([chunk, usccs]) => [chunk, [...usccs]] as const);
+            writes.push(
+              db.entLog.put(sealLogSync(db, { stamp, removed, reset: finished })),
+              db.entLog
+                .where('stamp')
+                .belowOrEqual(stamp - LOG_KEEP)
+                .delete(),
+            );
+          }
+          dir.stamp = stamp;
+          const c0 = performance.now();
+          await Promise.all(writes);
+          timings.add('commitMs', performance.now() - c0);
+          const changes: readonly SummaryChange[] = page.changes;
+          return fresh.size + changes.filter((c) => c.kind === 'tombstone').length;
+        },
+      )
       .then(
         (n) => {
           if (changed) announce(core.channel, { type: 'committed', last: !page.hasMore });

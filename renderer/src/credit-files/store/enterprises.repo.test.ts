@@ -5,6 +5,7 @@ import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../.
 import type { Databases } from '../../db/databases.js';
 import { enterprisesRepo, type EnterprisePage } from './enterprises.repo.js';
 import { CHUNK_SIZE } from './enterprises.pack.js';
+import { LOG_KEEP } from './enterprises-write.repo.js';
 import { quarantineRepo } from '../../db/repos/quarantine.repo.js';
 
 let dbs: Databases;
@@ -167,5 +168,73 @@ describe('enterprisesRepo (packed)', () => {
     expect(await repo.get(makeUscc(3))).toBeNull();
     expect((await repo.get(makeUscc(1)))?.uscc).toBe(makeUscc(1));
     expect((await repo.state()).restarting).toBe(false);
+  });
+
+  it('logs, sealed, which records each write took out of which chunks; readers catch up from it or are told it cannot', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(
+      page({ changes: Array.from({ length: 10 }, (_, i) => upsert(i + 1, i + 1)), nextCursor: '10' }),
+    );
+    const s1 = await repo.stamp();
+    await repo.applyPage(
+      page({
+        changes: [
+          upsert(3, 11, { version: 2, name: '改名3' }),
+          { kind: 'tombstone', seq: 12, uscc: makeUscc(7) },
+          upsert(20, 13),
+        ],
+        nextCursor: '13',
+      }),
+    );
+    await repo.applyPage(page({ changes: [], nextCursor: '13' })); // changes nothing: no stamp, no entry
+    await repo.applyPage(page({ changes: [upsert(3, 14, { version: 3 })], nextCursor: '14' }));
+    const changes = await repo.changesSince(s1, 2);
+    expect(changes?.stamp).toBe(s1 + 2);
+    expect(changes?.entries).toEqual([
+      { stamp: s1 + 1, removed: [[1, [makeUscc(3), makeUscc(7)]]], reset: false },
+      { stamp: s1 + 2, removed: [[2, [makeUscc(3)]]], reset: false },
+    ]);
+    // The tail: the chunks numbered 2 and up, as they stand now.
+    expect(changes?.tail.map((d) => [d.id, d.usccs])).toEqual([
+      [2, [makeUscc(20)]],
+      [3, [makeUscc(3)]],
+    ]);
+    expect(await repo.changesSince(s1 + 2, 4)).toEqual({ stamp: s1 + 2, nextChunk: 4, entries: [], tail: [] });
+    const stored = await dbs.cache.entLog.toArray();
+    const uscc = new TextEncoder().encode(makeUscc(3));
+    expect(stored.every((r) => indexOfBytes(r.sealed, uscc) < 0)).toBe(true);
+    // An entry altered on disk is refused, never read as another change.
+    const row = stored.find((r) => r.stamp === s1 + 1)!;
+    const bad = row.sealed.slice();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+    await dbs.cache.entLog.put({ ...row, sealed: bad });
+    await expect(repo.changesSince(s1, 2)).rejects.toThrow();
+    // A gap (an entry pruned) and a reader further back than the log: no answer, the reader rereads the directory.
+    await dbs.cache.entLog.delete(s1 + 1);
+    expect(await repo.changesSince(s1, 2)).toBeNull();
+    expect(await repo.changesSince(s1 - 1, 2)).toBeNull();
+    expect((await repo.changesSince(s1 + 1, 2))?.entries.length).toBe(1);
+  });
+
+  it('keeps the log to its last stamps, and empties it with the cache', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    for (let p = 0; p < LOG_KEEP + 5; p++)
+      await repo.applyPage(page({ changes: [upsert(p + 1, p + 1)], nextCursor: String(p + 1) }));
+    const stamps = (await dbs.cache.entLog.toArray()).map((r) => r.stamp);
+    const now = await repo.stamp();
+    expect(stamps).toEqual(Array.from({ length: LOG_KEEP }, (_, i) => now - LOG_KEEP + 1 + i));
+    dbs.cache.setCacheKey({ keyId: 'rotated-station-key', key: new Uint8Array(32).fill(9) });
+    expect((await repo.verifyKey()).ok).toBe(false);
+    expect(await dbs.cache.entLog.count()).toBe(0);
+  });
+
+  it('a finished 410 restart logs a reset: what it dropped is not listed record by record', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    await repo.applyPage(page({ changes: [1, 2, 3].map((n) => upsert(n, n)), nextCursor: '3' }));
+    const s1 = await repo.stamp();
+    await repo.restart();
+    await repo.applyPage(page({ changes: [upsert(1, 10)], nextCursor: '10', hasMore: true }));
+    await repo.applyPage(page({ changes: [upsert(2, 11)], nextCursor: '11', hasMore: false }));
+    expect((await repo.changesSince(s1, 2))?.entries.map((e) => e.reset)).toEqual([false, true]);
   });
 });

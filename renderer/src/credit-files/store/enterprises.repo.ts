@@ -13,7 +13,7 @@
 import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/index.js';
 import type { CacheDb } from '../../db/databases.js';
 import type { QuarantineRow, SyncStateRow } from '../../db/rows.js';
-import type { EntDirRow, EntSearchRow } from './enterprises.rows.js';
+import type { EntDirRow, EntLogRow, EntSearchRow } from './enterprises.rows.js';
 import type { SummaryChange } from './enterprises.pack.js';
 import { repoCore } from './enterprises-open.repo.js';
 import { pageWriter } from './enterprises-write.repo.js';
@@ -67,6 +67,16 @@ export interface DirectorySnapshot {
   readonly dir: readonly EntDirRow[];
 }
 
+/** What changed in the store since a stamp, from the change log (`changesSince`). */
+export interface StoreChanges {
+  readonly stamp: number;
+  readonly nextChunk: number;
+  /** One log entry per stamp after the one asked about, in order. */
+  readonly entries: readonly EntLogRow[];
+  /** The directory rows, as they stand now, of the chunks numbered from the given first one on. */
+  readonly tail: readonly EntDirRow[];
+}
+
 /** The outcome of checking the station cache key against the cache; not ok = the cache was emptied. */
 export type CacheKeyCheck =
   | { readonly ok: true }
@@ -102,6 +112,12 @@ export interface EnterprisesRepo {
   restart(): Promise<void>;
   /** The directory alone (the search index reads search rows only for chunks it has not seen). */
   directory(): Promise<DirectorySnapshot>;
+  /**
+   * What changed since `stamp`: the log entries of every later stamp and the directory rows of the
+   * chunks numbered `firstTail` and up; null when the log cannot say (entries gone, the cache
+   * emptied, another key): the caller reads the whole directory instead.
+   */
+  changesSince(stamp: number, firstTail: number): Promise<StoreChanges | null>;
   /** Search rows of chunks with an id above `id` (chunks written since), in id order; at most `limit`. */
   searchRowsAfter(id: number, limit?: number): Promise<EntSearchRow[]>;
   /** Search rows of the given chunks (missing ones left out). */
@@ -149,6 +165,7 @@ export function enterprisesRepo(db: CacheDb, options: { readonly timings?: Timin
     applyPage: pageWriter(core),
     restart: resets.restart,
     directory: reads.directory,
+    changesSince: reads.changesSince,
     searchRowsAfter: reads.searchRowsAfter,
     searchRows: reads.searchRows,
     watch: reads.watch,

@@ -94,4 +94,22 @@ export interface StoredMetaRow extends EntMetaRow {
   readonly check?: Uint8Array;
 }
 
+/**
+ * One entry of the change log (cache v6): what the page write that moved the store to `stamp` took
+ * out of existing chunks (superseded or tombstoned records, by chunk), and whether it changed the
+ * store in a way a log cannot describe (`reset`: a finished 410 restart dropped whole generations).
+ * New records need no entry: they are in chunks numbered from the summary's old nextChunk on.
+ */
+export interface EntLogRow {
+  readonly stamp: number;
+  readonly removed: readonly (readonly [chunk: number, usccs: readonly string[]])[];
+  readonly reset: boolean;
+}
+
+/** A log entry as stored: the stamp in clear (its key), the rest sealed (USCCs are credit-file content). */
+export interface SealedLogRow {
+  readonly stamp: number;
+  readonly sealed: Uint8Array;
+}
+
 export const EMPTY_ENT_META: EntMetaRow = { key: 'summary', count: 0, nextChunk: 1, stamp: 0 };

@@ -18,7 +18,8 @@ export interface CacheKey {
   readonly key: Uint8Array;
 }
 
-export type SealedTable = 'entChunks' | 'entSearch' | 'entDir' | 'entMeta' | 'quarantine' | 'snapParts' | 'searchBlobs';
+export type SealedTable =
+  'entChunks' | 'entSearch' | 'entDir' | 'entMeta' | 'quarantine' | 'snapParts' | 'searchBlobs' | 'entLog';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -20,9 +20,11 @@ import {
 import type {
   EntChunkRow,
   EntDirRow,
+  EntLogRow,
   EntSearchRow,
   SealedChunkRow,
   SealedDirRow,
+  SealedLogRow,
   SealedSearchRow,
 } from './enterprises.rows.js';
 import { chunkRecords } from './enterprises.rows.js';
@@ -117,6 +119,29 @@ export async function openSearch(db: CacheDb, row: SealedSearchRow): Promise<Ent
 export async function openDir(db: CacheDb, row: SealedDirRow): Promise<EntDirRow> {
   const plain = await openCacheAsync(cacheKeyOf(db), db.name, 'entDir', row.id, row.sealed);
   return parseDirPlain(row.id, row.generation, row.size, bytesJson(plain));
+}
+
+export function sealLogSync(db: CacheDb, row: EntLogRow): SealedLogRow {
+  const plain = jsonBytes([row.removed, row.reset]);
+  return { stamp: row.stamp, sealed: sealCache(cacheKeyOf(db), db.name, 'entLog', row.stamp, plain) };
+}
+
+/** A log entry opened; anything not shaped as one is refused (the reader then rebuilds from the directory). */
+export async function openLog(db: CacheDb, row: SealedLogRow): Promise<EntLogRow> {
+  const value = bytesJson(await openCacheAsync(cacheKeyOf(db), db.name, 'entLog', row.stamp, row.sealed));
+  const bad = () => new Error(`企业档案变更记录 ${row.stamp} 的内容格式不正确`);
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'boolean' || !Array.isArray(value[0]))
+    throw bad();
+  for (const entry of value[0] as unknown[])
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      !Number.isInteger(entry[0]) ||
+      !Array.isArray(entry[1]) ||
+      !(entry[1] as unknown[]).every((u) => typeof u === 'string')
+    )
+      throw bad();
+  return { stamp: row.stamp, removed: value[0] as EntLogRow['removed'], reset: value[1] };
 }
 
 export function sealQuarantineSync(db: CacheDb, row: QuarantineRow): StoredQuarantineRow {

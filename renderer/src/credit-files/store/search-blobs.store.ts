@@ -56,6 +56,8 @@ export type SearchBlobLoad =
   | {
       readonly ok: true;
       readonly stamp: number;
+      /** The summary's next chunk id when the index was built: later chunks are not in it. */
+      readonly nextChunk: number;
       readonly bytes: Uint8Array;
       /** Where the load's time went: waiting on IndexedDB reads, and opening (AES-GCM) the parts. */
       readonly took: { readonly readWaitMs: number; readonly openMs: number };
@@ -186,7 +188,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
           out.set(plain, i * PART_BYTES);
         }
       }
-      return { ok: true, stamp: header.stamp, bytes: out, took: { readWaitMs, openMs } };
+      return { ok: true, stamp: header.stamp, nextChunk: header.nextChunk, bytes: out, took: { readWaitMs, openMs } };
     },
 
     async save(stamp, segments) {

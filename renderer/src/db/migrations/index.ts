@@ -5,6 +5,7 @@ import { cacheV2 } from './cache-v2.js';
 import { cacheV3 } from './cache-v3.js';
 import { cacheV4 } from './cache-v4.js';
 import { cacheV5 } from './cache-v5.js';
+import { cacheV6 } from './cache-v6.js';
 import { fieldV1 } from './field-v1.js';
 import { fieldV2 } from './field-v2.js';
 import { fieldV3 } from './field-v3.js';
@@ -32,7 +33,14 @@ export const FIELD_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
   fieldV12,
   fieldV14,
 ];
-export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [cacheV1, cacheV2, cacheV3, cacheV4, cacheV5];
+export const CACHE_MIGRATIONS: readonly ((db: Dexie) => void)[] = [
+  cacheV1,
+  cacheV2,
+  cacheV3,
+  cacheV4,
+  cacheV5,
+  cacheV6,
+];
 /** The highest declared field version (Dexie allows gaps: v2 and v3 belong to other issues). */
 export const FIELD_SCHEMA_VERSION = Math.max(
   FIELD_MIGRATIONS.length,
