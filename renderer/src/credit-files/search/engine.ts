@@ -15,21 +15,24 @@
  * A delta does not assemble the whole index again either: the store's change log (cache v6) says
  * which stored records each write took out of their chunks, so the refresh marks those dead in the
  * last assembled index and indexes only the chunks written since, as a small second index beside
- * it (segmented-index.ts). Once the index has been left alone for a moment, the two are assembled
- * as one (that is what the blobs hold). Without the log (pruned, a cache emptied, a 410 restart
- * finished) or for a large change, the refresh reads the directory and assembles, as before.
+ * it (segmented-index.ts). Without the log (pruned, a cache emptied, a 410 restart finished) or for
+ * a large change, the refresh reads the directory and assembles, as before.
  *
  * Start-up does neither when it can: the first index of a session is read back from the index
  * blobs (store/search-blobs.store.ts) when they were built from the cache as it is now, so an
  * unlock costs reading and opening them, not hashing every record again. After every rebuild the
- * new index is written back to the blobs, once the index has been left alone for a moment.
+ * new index is written back to the blobs, once the index has been left alone for a moment. Blobs
+ * of an earlier stamp are read back too, and caught up from the change log as a delta is. So a
+ * delta's index needs no writing: the blobs of the index it sits beside, and the log, make it again
+ * at the next start-up. Only when the delta has grown, or the log would soon no longer reach back to
+ * the blobs, is the index assembled whole, in the background, and written.
  */
 import type { EnterprisesRepo } from '../../db/index.js';
 import type { EntDirRow } from '../../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
-import type { SearchBlobStore } from '../../db/index.js';
+import { LOG_KEEP, type SearchBlobStore } from '../../db/index.js';
 import { decodeIndexImage, encodeIndexImage } from './index-image.js';
 import { SegmentedIndex, type Searchable } from './segmented-index.js';
 
@@ -65,11 +68,21 @@ function usable(chunk: IndexedChunk | undefined, dir: EntDirRow): chunk is Index
  */
 const MAX_DELTA_SHARE = 1 / 4;
 
+/**
+ * The index is assembled whole and written in the background once the delta beside it exceeds this
+ * share of it, or once it is this many stamps past the blobs (the log keeps LOG_KEEP): each
+ * start-up catches up from the blobs and the log, which costs more the larger the delta grows.
+ */
+const ASSEMBLE_SHARE = 1 / 16;
+const ASSEMBLE_STAMPS = LOG_KEEP / 2;
+
 /** The last assembled index, with the records that left it since and where the chunks after it start. */
 interface Base {
   readonly index: EnterpriseSearchIndex;
   /** Chunks numbered from here on were written after it was assembled (the tail). */
   readonly nextChunk: number;
+  /** The store's stamp it was assembled at (or read back at). */
+  readonly stamp: number;
   readonly dead: Uint8Array;
   readonly deadCount: number;
 }
@@ -102,6 +115,8 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   let saving: Promise<void> = Promise.resolve();
   let index: Searchable | null = null;
   let base: Base | null = null;
+  /** The stamp of the index the blobs hold (as read back or written by this engine); -1: unknown. */
+  let savedStamp = -1;
   let builtStamp = -1;
   let building: Promise<void> | null = null;
   let collector = new KeyCollector();
@@ -195,11 +210,29 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       trace('image.decode', t2 - t1);
       trace('index.fromImage', performance.now() - t2);
       index = read;
-      base = { index: read, nextChunk: loaded.nextChunk, dead: new Uint8Array(read.size), deadCount: 0 };
+      const from = { index: read, nextChunk: loaded.nextChunk, stamp: loaded.stamp, dead: new Uint8Array(read.size) };
+      base = { ...from, deadCount: 0 };
       builtStamp = loaded.stamp;
+      savedStamp = loaded.stamp;
       // The chunks the blobs were built from need no pass one for a delta (it indexes only later
       // chunks); following a sync must not index all of them again either.
       primedUpTo = Math.max(primedUpTo, loaded.nextChunk - 1);
+      if (loaded.behind) {
+        // Built before the last writes: catch up from the change log as after a delta.
+        const c0 = performance.now();
+        const caught = await applyChanges(base).catch((e: unknown) => {
+          log(`企业档案变更记录无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
+          return false;
+        });
+        trace('blobs.catchUp', performance.now() - c0);
+        if (!caught) {
+          index = null;
+          base = null;
+          builtStamp = -1;
+          return false;
+        }
+        return true;
+      }
       // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
       // decoding all of it in the background made five million strings while the first queries
       // ran, and their garbage collection doubled the slowest answers of the first seconds.
@@ -233,15 +266,17 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     saving = saving.then(async () => {
       try {
         if (!(job.index instanceof EnterpriseSearchIndex)) {
-          // The blobs hold one assembled index: put the delta and the index before it together
-          // first (unless the cache moved on meanwhile); that rebuild asks for its own write.
+          // The blobs hold one assembled index. While they hold this delta's base, a start-up
+          // catches up from them and the log; else the index is assembled whole first (unless the
+          // cache moved on meanwhile), and that rebuild asks for its own write.
           await serial(async () => {
-            if (index === job.index) await rebuild();
+            if (index === job.index && mustAssemble(job.index)) await rebuild();
           });
           return;
         }
         const segments = await encodeIndexImage(job.index.image(), pause);
         const saved = await blobs.save(job.stamp, segments);
+        if (saved.ok) savedStamp = job.stamp;
         if (!saved.ok && saved.error.kind !== 'stale') log(saved.error.message);
       } catch (e) {
         log(`检索索引数据未能保存（${e instanceof Error ? e.message : String(e)}）；下次解锁时重新建立索引`);
@@ -280,10 +315,26 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     );
     trace('rebuild.assemble', performance.now() - t2);
     index = assembled;
-    base = { index: assembled, nextChunk: snap.nextChunk, dead: new Uint8Array(assembled.size), deadCount: 0 };
+    base = {
+      index: assembled,
+      nextChunk: snap.nextChunk,
+      stamp: snap.stamp,
+      dead: new Uint8Array(assembled.size),
+      deadCount: 0,
+    };
     builtStamp = snap.stamp;
     scheduleSave(index, snap.stamp);
     void prepareFilters(index);
+  }
+
+  /** Whether a delta's index must be assembled whole before the blobs can stand for it (see ASSEMBLE_SHARE). */
+  function mustAssemble(delta: Searchable): boolean {
+    if (!(delta instanceof SegmentedIndex) || base === null || base.index !== delta.base) return false;
+    return (
+      savedStamp !== base.stamp ||
+      builtStamp - base.stamp >= ASSEMBLE_STAMPS ||
+      delta.deadCount + (delta.tail?.size ?? 0) > base.index.size * ASSEMBLE_SHARE
+    );
   }
 
   /**
@@ -361,6 +412,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     close() {
       index = null;
       base = null;
+      savedStamp = -1;
       builtStamp = -1;
       chunks.clear();
       collector = new KeyCollector();

@@ -92,21 +92,30 @@ describe('search index blobs', () => {
     expect(next.opened()).toBe(0);
   });
 
-  it('never uses blobs written before a delta: the next session rebuilds and sees the delta', async () => {
+  it('blobs written before a delta are read back and caught up from the change log; without the log, rebuilt', async () => {
     await page(1, NAMES);
     await firstSession();
+    const header = await dbs.cache.searchBlobs.get('meta');
     await page(100, ['文登区海润新开超市'], 41);
     const next = session();
     expect((await next.engine.search('新开')).hits.map((h) => h.uscc)).toEqual([makeUscc(100)]);
-    expect(next.opened()).toBeGreaterThan(0);
-    // It writes the blobs of the new state, which the session after it reads back.
+    expect(next.opened()).toBe(1); // the delta's chunk, not the one the blobs hold
+    const want = await answers(next.engine);
+    expect(want).toEqual(await answers(createSearchEngine(repo)));
+    // A small delta is not written: the blobs and the log make it again at the next start-up.
     await next.engine.settle();
+    expect(await dbs.cache.searchBlobs.get('meta')).toEqual(header);
     const third = session();
-    expect((await third.engine.search('新开')).total).toBe(1);
-    expect(third.opened()).toBe(0);
+    expect(await answers(third.engine)).toEqual(want);
+    expect(third.opened()).toBe(1);
+    // The log no longer reaches back to the blobs: everything is indexed again.
+    await dbs.cache.entLog.clear();
+    const fourth = session();
+    expect(await answers(fourth.engine)).toEqual(want);
+    expect(fourth.opened()).toBe(2);
   });
 
-  it('a delta after a start-up from the blobs indexes only its own chunk; once quiet, the index is written whole', async () => {
+  it('a delta after a start-up from the blobs indexes only its own chunks; grown large, it is assembled and written', async () => {
     await page(1, NAMES);
     await page(1001, NAMES, 100);
     await page(2001, NAMES, 200);
@@ -115,7 +124,8 @@ describe('search index blobs', () => {
     await next.engine.warm();
     expect(next.opened()).toBe(0);
     next.engine.follow(); // as during a sync: chunks are indexed as their pages commit
-    await page(5000, ['文登区海润新开超市'], 300);
+    // More than a sixteenth of the index: once quiet, it is assembled whole and written.
+    await page(5000, ['文登区海润新开超市', ...Array.from({ length: 9 }, (_, i) => `乳山市新店${i}号`)], 300);
     await page(1005, ['荣成市改名食品有限公司'], 301); // an update of a record the blobs hold
     // Only the two new chunks are opened (the three the blobs were built from are not indexed again).
     await next.engine.warm();
@@ -125,7 +135,7 @@ describe('search index blobs', () => {
     expect(want).toEqual(await answers(createSearchEngine(repo)));
     expect((await next.engine.search('改名', {}, 10)).total).toBe(1);
     expect((await next.engine.search('海润', {}, 200)).total).toBe(3 * NAMES.length);
-    // Written once quiet: the delta and the index before it assembled as one, then read back.
+    // Written once quiet: the delta and the index before it assembled as one, then read back as is.
     await next.engine.settle();
     const third = session();
     expect(await answers(third.engine)).toEqual(want);

@@ -4,7 +4,13 @@
  * never gets ahead of the rows it stands for). Chunks a feed worker sealed are placed as they came;
  * a page without them is packed and sealed inside the transaction.
  */
-import type { EntDirRow, SealedChunkRow, SealedDirRow, SealedSearchRow } from './enterprises.rows.js';
+import {
+  LOG_KEEP,
+  type EntDirRow,
+  type SealedChunkRow,
+  type SealedDirRow,
+  type SealedSearchRow,
+} from './enterprises.rows.js';
 import { CHUNK_SIZE, packChunk, type PackedRecord, type SummaryChange } from './enterprises.pack.js';
 import {
   applyRemovals,
@@ -35,12 +41,6 @@ function announce(channel: string, commit: PageCommit): void {
   ch.postMessage(commit);
   ch.close();
 }
-
-/**
- * How many stamps the change log keeps. A reader further behind than this (an index from days ago,
- * a whole download since) rebuilds from the directory, which it would do anyway for that much change.
- */
-export const LOG_KEEP = 32;
 
 /** One chunk of a page as written: its opened directory row and its sealed rows (none if it holds nothing live). */
 interface PageRow {

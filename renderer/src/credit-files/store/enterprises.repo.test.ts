@@ -5,7 +5,7 @@ import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../.
 import type { Databases } from '../../db/databases.js';
 import { enterprisesRepo, type EnterprisePage } from './enterprises.repo.js';
 import { CHUNK_SIZE } from './enterprises.pack.js';
-import { LOG_KEEP } from './enterprises-write.repo.js';
+import { LOG_KEEP } from './enterprises.rows.js';
 import { quarantineRepo } from '../../db/repos/quarantine.repo.js';
 
 let dbs: Databases;

@@ -14,6 +14,7 @@ import type { Enterprise, EnterpriseChange } from '../../../../shared/protocol/i
 import type { CacheDb } from '../../db/databases.js';
 import type { QuarantineRow, SyncStateRow } from '../../db/rows.js';
 import type { EntDirRow, EntLogRow, EntSearchRow } from './enterprises.rows.js';
+export { LOG_KEEP } from './enterprises.rows.js';
 import type { SummaryChange } from './enterprises.pack.js';
 import { repoCore } from './enterprises-open.repo.js';
 import { pageWriter } from './enterprises-write.repo.js';

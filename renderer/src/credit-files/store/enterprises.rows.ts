@@ -106,6 +106,12 @@ export interface EntLogRow {
   readonly reset: boolean;
 }
 
+/**
+ * How many stamps the change log keeps. A reader further behind than this (an index from days ago,
+ * a whole download since) rebuilds from the directory, which it would do anyway for that much change.
+ */
+export const LOG_KEEP = 32;
+
 /** A log entry as stored: the stamp in clear (its key), the rest sealed (USCCs are credit-file content). */
 export interface SealedLogRow {
   readonly stamp: number;

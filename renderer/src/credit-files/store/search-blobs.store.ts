@@ -6,8 +6,10 @@
  * A header row in clear (`meta`: counters only, nothing of the credit files) says which state of
  * the cache the index was built from: the summary row's stamp (bumped by every write and never
  * repeated, even after a wipe), live count, next chunk id and station keyId, and the stream's
- * generation (moved on by a wipe and by a 410 restart). The blobs are used only when all of them
- * still match; otherwise the caller rebuilds. Each part's AAD
+ * generation (moved on by a wipe and by a 410 restart). The blobs are used when all of them still
+ * match, or when they were built at an earlier stamp of the same generation and key (`behind`: the
+ * caller catches up from the credit files' change log, or rebuilds when the log no longer reaches
+ * back that far); otherwise the caller rebuilds. Each part's AAD
  * names the write it belongs to, its number, the stamp and the total size, so a part of another
  * write, another state or another key fails to open rather than joining a wrong index.
  *
@@ -56,6 +58,8 @@ export type SearchBlobLoad =
   | {
       readonly ok: true;
       readonly stamp: number;
+      /** Built at an earlier stamp than the cache's now: writes since are not in it (see the change log). */
+      readonly behind: boolean;
       /** The summary's next chunk id when the index was built: later chunks are not in it. */
       readonly nextChunk: number;
       readonly bytes: Uint8Array;
@@ -73,7 +77,7 @@ export type SearchBlobSave =
   | { readonly ok: false; readonly error: { readonly kind: 'stale'; readonly message: string } };
 
 export interface SearchBlobStore {
-  /** The bytes of the blobs when they were built from the cache as it is now. */
+  /** The bytes of the blobs when they were built from the cache as it is now, or as it was at an earlier stamp. */
   load(): Promise<SearchBlobLoad>;
   /** Writes `segments` (joined) as the blobs of the index built at `stamp`, unless the cache moved on. */
   save(stamp: number, segments: readonly Uint8Array[]): Promise<SearchBlobSave>;
@@ -132,14 +136,21 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       }
       // Taken before the checks, so a stale header also lets the parts read ahead go.
       const early = await takeAhead(header.write);
-      if (
-        !now ||
-        header.stamp !== now.stamp ||
-        header.count !== now.count ||
-        header.nextChunk !== now.nextChunk ||
-        header.generation !== now.generation ||
-        header.keyId !== now.keyId
-      )
+      const same =
+        now !== null &&
+        header.stamp === now.stamp &&
+        header.count === now.count &&
+        header.nextChunk === now.nextChunk &&
+        header.generation === now.generation &&
+        header.keyId === now.keyId;
+      // An earlier state of this same stream under this key: stamps only grow within it, chunk ids too.
+      const behind =
+        now !== null &&
+        header.stamp < now.stamp &&
+        header.nextChunk <= now.nextChunk &&
+        header.generation === now.generation &&
+        header.keyId === now.keyId;
+      if (!same && !behind)
         return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
       const out = new Uint8Array(header.bytes);
       const batch = (first: number) => batchFrom(first, header.parts);
@@ -188,7 +199,14 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
           out.set(plain, i * PART_BYTES);
         }
       }
-      return { ok: true, stamp: header.stamp, nextChunk: header.nextChunk, bytes: out, took: { readWaitMs, openMs } };
+      return {
+        ok: true,
+        stamp: header.stamp,
+        behind,
+        nextChunk: header.nextChunk,
+        bytes: out,
+        took: { readWaitMs, openMs },
+      };
     },
 
     async save(stamp, segments) {
