@@ -15,6 +15,31 @@ import type { TopK } from './top-k.js';
 type Pass = ((d: number) => boolean) | null;
 
 /**
+ * Documents to leave out (records that left the index since it was assembled: segmented-index.ts),
+ * as a mask and as their places in the USCC order, ascending, so a run of USCC prefix matches is
+ * counted without visiting it.
+ */
+export interface DeadDocs {
+  readonly mask: Uint8Array;
+  readonly ranks: Uint32Array;
+}
+
+/** How many of `ranks` (ascending) lie in [lo, hi). */
+function countIn(ranks: Uint32Array, lo: number, hi: number): number {
+  const first = (x: number) => {
+    let a = 0;
+    let b = ranks.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (ranks[m]! < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return first(hi) - first(lo);
+}
+
+/**
  * scanOne answers exactly what the general path does, provided a USCC prefix match is a candidate
  * (a USCC-shaped term): otherwise a prefix match counts only when the text lists offer it, which
  * the general path handles.
@@ -36,7 +61,8 @@ export function canScanOne(v: IndexView, term: string): boolean {
  * two-character term matches every document its single list offers, so those are counted
  * without reading them unless their score could still enter the best `limit`. Returns the total.
  */
-export function scanOne(v: IndexView, term: string, pass: Pass, top: TopK): number {
+export function scanOne(v: IndexView, term: string, pass: Pass, top: TopK, dead: DeadDocs | null = null): number {
+  const gone = dead?.mask ?? null;
   const upper = term.toUpperCase();
   const [lo, hi] = usccRange(v, upper);
   let total = 0;
@@ -46,24 +72,36 @@ export function scanOne(v: IndexView, term: string, pass: Pass, top: TopK): numb
     let other = 0;
     for (let i = lo; i < hi; i++) {
       const d = v.byUscc[i]!;
-      if (pass && !pass(d)) continue;
+      if ((gone !== null && gone[d] === 1) || (pass && !pass(d))) continue;
       total += 1;
       const score = scoreTerms(v.c, d, [term], [upper]);
       if (score > prefixScore) {
         if (alive < top.k) top.offer(d, score);
         alive += 1;
-        if (alive >= top.k && pass === null) return total + (hi - i - 1) + scanText(v, term, upper, pass, top, true);
+        if (alive >= top.k && pass === null) {
+          // The rest of the range all match and none can enter the best `limit`: counted, not read.
+          const rest = hi - i - 1 - (dead === null ? 0 : countIn(dead.ranks, i + 1, hi));
+          return total + rest + scanText(v, term, upper, pass, top, true, gone);
+        }
       } else if (other < top.k) {
         top.offer(d, score);
         other += 1;
       }
     }
   }
-  return total + scanText(v, term, upper, pass, top, lo < hi);
+  return total + scanText(v, term, upper, pass, top, lo < hi, gone);
 }
 
 /** The text matches of one term (prefix matches excluded when `prefixSeen`: they were counted). */
-function scanText(v: IndexView, term: string, upper: string, pass: Pass, top: TopK, prefixSeen: boolean): number {
+function scanText(
+  v: IndexView,
+  term: string,
+  upper: string,
+  pass: Pass,
+  top: TopK,
+  prefixSeen: boolean,
+  gone: Uint8Array | null,
+): number {
   const lists = v.postings.keyLists(term);
   if (lists === null) return 0;
   const single = lists.length === 1;
@@ -76,6 +114,7 @@ function scanText(v: IndexView, term: string, upper: string, pass: Pass, top: To
   const { nameLen, nameBase } = v;
   let total = 0;
   const visit = (d: number, pos: Int32Array): void => {
+    if (gone !== null && gone[d] === 1) return;
     if (prefixSeen && usccs.get(d).startsWith(upper)) return;
     if (pass && !pass(d)) return;
     const at = pos[0]!;
@@ -125,7 +164,7 @@ function scanText(v: IndexView, term: string, upper: string, pass: Pass, top: To
   let floor = top.floor();
   for (let k = 0; k < docs.length; k++) {
     const d = docs[k]!;
-    if (pass && !pass(d)) continue;
+    if ((gone !== null && gone[d] === 1) || (pass && !pass(d))) continue;
     const p = at[k]!;
     let score: number;
     if (p < POS_NAME_FAR) score = (p === 0 && nameLen[d] === len ? 2500 : 2100) - Math.min(p, 40) * 2 + nameBase[d]!;

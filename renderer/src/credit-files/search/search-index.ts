@@ -14,7 +14,7 @@ import { CODE_COLUMNS, TEXT_COLUMNS, flatSummary } from '../summary-columns.js';
 import { FilterGroups, filterFn, filterMasks } from './filter-masks.js';
 import { assembleIndex, indexChunk, type IndexedChunk } from './index-assembly.js';
 import { derive, type Columns, type Derived, type IndexImage, type IndexView } from './index-columns.js';
-import { canScanOne, scanOne } from './one-term-scan.js';
+import { canScanOne, scanOne, type DeadDocs } from './one-term-scan.js';
 import { postingsOf, type KeyCollector, type Postings } from './postings.js';
 import { candidates } from './term-candidates.js';
 import { FILTER_SCORE, fieldOf, scoreTerms } from './term-score.js';
@@ -22,7 +22,7 @@ import { PackedText } from './text-column.js';
 import { TopK } from './top-k.js';
 import type { MatchField, SearchAnswer, SearchFilters, SearchHit } from './types.js';
 
-export type { Derived, IndexImage, IndexedChunk };
+export type { DeadDocs, Derived, IndexImage, IndexedChunk };
 
 /** What `rank` finds: the best documents with their scores, how many match, and the query's terms. */
 export interface RankedDocs {
@@ -122,19 +122,20 @@ export class EnterpriseSearchIndex {
    * in USCC order) and how many documents match. `dead` marks documents to leave out (records
    * superseded or removed since this index was assembled: segmented-index.ts).
    */
-  rank(query: string, filters: SearchFilters, limit: number, dead: Uint8Array | null = null): RankedDocs {
+  rank(query: string, filters: SearchFilters, limit: number, dead: DeadDocs | null = null): RankedDocs {
     const terms = query
       .trim()
       .split(/\s+/)
       .filter((t) => t.length > 0);
     const masks = filterMasks(filters, this.regionNames);
     const wanted = filterFn(masks, this.c.codes, this.regionOf);
+    const gone = dead?.mask;
     const pass =
-      dead === null
+      gone === undefined
         ? wanted
         : wanted === null
-          ? (d: number) => dead[d] === 0
-          : (d: number) => dead[d] === 0 && wanted(d);
+          ? (d: number) => gone[d] === 0
+          : (d: number) => gone[d] === 0 && wanted(d);
     const rank = this.usccRank;
     const top = new TopK(limit, (a, b) => (rank[a]! < rank[b]! ? a : b));
     let total = 0;
@@ -160,7 +161,7 @@ export class EnterpriseSearchIndex {
         }
       }
     } else if (terms.length === 1 && canScanOne(this.view, terms[0]!)) {
-      total = scanOne(this.view, terms[0]!, pass, top);
+      total = scanOne(this.view, terms[0]!, wanted, top, dead); // leaves the dead out itself, cheaper
     } else {
       const upper = terms.map((t) => t.toUpperCase());
       for (const d of candidates(this.view, terms)) {
@@ -183,6 +184,13 @@ export class EnterpriseSearchIndex {
   /** The document's USCC. */
   usccOf(d: number): string {
     return this.c.text.usccs.get(d);
+  }
+
+  /** The documents marked in `mask` (one byte per document, 1: left out), as `rank` takes them. */
+  deadDocs(mask: Uint8Array): DeadDocs {
+    const ranks: number[] = [];
+    for (let d = 0; d < mask.length; d++) if (mask[d] === 1) ranks.push(this.usccRank[d]!);
+    return { mask, ranks: Uint32Array.from(ranks).sort() };
   }
 
   /** The document holding this USCC (binary search of the USCC order), or -1. */

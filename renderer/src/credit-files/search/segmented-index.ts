@@ -6,7 +6,7 @@
  * own (scores depend only on the document, not on the rest of the index), and the two ranked lists
  * are merged: by score, equal scores in USCC order, as one index ranks them.
  */
-import type { EnterpriseSearchIndex } from './search-index.js';
+import type { DeadDocs, EnterpriseSearchIndex } from './search-index.js';
 import type { SearchAnswer, SearchFilters, SearchHit } from './types.js';
 
 /** What answers queries: an assembled index, or one with a delta beside it. */
@@ -18,6 +18,8 @@ export interface Searchable {
 }
 
 export class SegmentedIndex implements Searchable {
+  private readonly deadDocs: DeadDocs | null;
+
   /**
    * `dead[d]` is 1 for a document of `base` whose record has left (one byte per document of base);
    * `deadCount` counts them.
@@ -29,6 +31,7 @@ export class SegmentedIndex implements Searchable {
     readonly tail: EnterpriseSearchIndex | null,
   ) {
     if (dead.length !== base.size) throw new RangeError('segmented index: one dead mark per document of the base');
+    this.deadDocs = deadCount > 0 ? base.deadDocs(dead) : null;
   }
 
   get size(): number {
@@ -38,7 +41,7 @@ export class SegmentedIndex implements Searchable {
   search(query: string, filters: SearchFilters = {}, limit = 50): SearchAnswer {
     const t0 = performance.now();
     const { base, tail } = this;
-    const a = base.rank(query, filters, limit, this.deadCount > 0 ? this.dead : null);
+    const a = base.rank(query, filters, limit, this.deadDocs);
     const b = tail ? tail.rank(query, filters, limit) : { top: [], total: 0, terms: a.terms };
     const hits: SearchHit[] = [];
     let i = 0;
