@@ -425,7 +425,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       pendingSave = null;
     },
     async settle() {
-      // A write of a delta first assembles the index, which then asks for its own write.
+      // A delta's write may first assemble the index whole (mustAssemble), which then asks for its own write.
       do await startSave();
       while (pendingSave !== null);
     },
