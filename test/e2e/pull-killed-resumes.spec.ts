@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startPlatform } from '../platform/server.js';
-import { storedCredits, type StoredCredits } from './cache-store.js';
+import { readCache, storedCredits, type StoredCredits } from './cache-store.js';
 import { expect, test as base, type Browser } from './fixtures.js';
 import { signIn, syncAll } from './pages.js';
 
@@ -153,27 +153,9 @@ test('a 20,000-record snapshot interrupted past half way resumes from the cursor
 });
 
 /** The snapshot download stored in the profile: the bytes received so far (0 when none). */
-function storedSnapshotBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase | null>((resolve, reject) => {
-      const req = indexedDB.open('cache');
-      req.onupgradeneeded = () => req.transaction?.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () =>
-        req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed'));
-    });
-    if (!db) return 0;
-    try {
-      if (!db.objectStoreNames.contains('snapMeta')) return 0;
-      return await new Promise<number>((resolve, reject) => {
-        const req = db.transaction('snapMeta', 'readonly').objectStore('snapMeta').get('current');
-        req.onsuccess = () => resolve((req.result as { received?: number } | undefined)?.received ?? 0);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    } finally {
-      db.close();
-    }
-  });
+async function storedSnapshotBytes(page: Page): Promise<number> {
+  const got = await readCache(page, [{ store: 'snapMeta', key: 'current', field: 'received' }]);
+  return (got?.[0] as number | undefined) ?? 0;
 }
 
 test('browser killed during the snapshot download: the relaunch asks for the bytes after the stored ones, and ends complete', async ({

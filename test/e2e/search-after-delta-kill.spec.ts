@@ -8,6 +8,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+import { readCache } from './cache-store.js';
 import { signIn, syncAll } from './pages.js';
 
 interface IndexState {
@@ -20,46 +21,33 @@ interface IndexState {
   logEntries: number;
 }
 
-/** The clear counters of the cache database, read with plain IndexedDB (never creating it). */
-function indexState(page: Page): Promise<IndexState> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase | null>((resolve, reject) => {
-      const req = indexedDB.open('cache');
-      req.onupgradeneeded = () => req.transaction?.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () =>
-        req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error('open failed'));
-    });
-    const none = { blobStamp: -1, stamp: 0, count: 0, logEntries: 0 };
-    if (!db) return none;
-    try {
-      if (!db.objectStoreNames.contains('entLog')) return none;
-      const tx = db.transaction(['searchBlobs', 'entMeta', 'entLog'], 'readonly');
-      const ask = <T>(req: IDBRequest<T>) =>
-        new Promise<T>((resolve, reject) => {
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error ?? new Error('read failed'));
-        });
-      const [header, meta, logEntries] = await Promise.all([
-        ask(tx.objectStore('searchBlobs').get('meta')) as Promise<{ stamp: number } | undefined>,
-        ask(tx.objectStore('entMeta').get('summary')) as Promise<{ stamp: number; count: number } | undefined>,
-        ask(tx.objectStore('entLog').count()),
-      ]);
-      return { blobStamp: header?.stamp ?? -1, stamp: meta?.stamp ?? 0, count: meta?.count ?? 0, logEntries };
-    } finally {
-      db.close();
-    }
-  });
+/** The clear counters of the cache database (read from the page: cache-store.ts). */
+async function indexState(page: Page): Promise<IndexState> {
+  const got = await readCache(page, [
+    { store: 'searchBlobs', key: 'meta', field: 'stamp' },
+    { store: 'entMeta', key: 'summary' },
+    { store: 'entLog', count: true },
+  ]);
+  if (!got) return { blobStamp: -1, stamp: 0, count: 0, logEntries: 0 };
+  const [blobStamp, meta, logEntries] = got as [
+    number | undefined,
+    { stamp: number; count: number } | undefined,
+    number,
+  ];
+  return { blobStamp: blobStamp ?? -1, stamp: meta?.stamp ?? 0, count: meta?.count ?? 0, logEntries };
 }
 
-/** Searches the enterprise search screen and returns its status line once it answers for `query`. */
-async function searchFor(page: Page, query: string): Promise<string> {
+/**
+ * Searches the enterprise search screen and waits until it shows `found` hits for `query`. The
+ * status line keeps the previous query's answer until the new one arrives, so each call here must
+ * expect another count than the call before it (or the screen's first answer); a hit is checked by
+ * its USCC in the list.
+ */
+async function expectFound(page: Page, query: string, found: 0 | 1): Promise<void> {
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '企业检索' }).click();
-  const box = page.getByRole('searchbox');
-  await box.fill(query);
-  const status = page.getByRole('status').filter({ hasText: /^找到 \d+ 户/ });
-  await expect(status).toBeVisible();
-  return (await status.innerText()).trim();
+  await page.getByRole('searchbox').fill(query);
+  await expect(page.getByRole('status').filter({ hasText: /^找到/ })).toHaveText(new RegExp(`^找到 ${found} 户`));
+  if (found === 1) await expect(page.locator('ol.search-results li').filter({ hasText: query })).toHaveCount(1);
 }
 
 test('a delta found at once is found the same after a SIGKILL: earlier blobs caught up from the change log', async ({
@@ -88,8 +76,9 @@ test('a delta found at once is found the same after a SIGKILL: earlier blobs cau
   await page.getByRole('button', { name: '开始同步' }).click();
   await expect.poll(async () => (await indexState(page)).count, { timeout: 60_000 }).toBe(before.count - 3);
   await expect(page.getByTestId('sync-phase')).toContainText('同步完成', { timeout: 60_000 });
-  expect(await searchFor(page, removed[0]!)).toMatch(/^找到 0 户/);
-  expect(await searchFor(page, changed[0]!)).toMatch(/^找到 1 户/);
+  // Each check expects another count than the one before it (see expectFound).
+  await expectFound(page, removed[0]!, 0);
+  await expectFound(page, changed[0]!, 1);
 
   await app.kill(); // no clean shutdown: nothing the search worker held is written
   const again = await app.relaunch();
@@ -99,10 +88,10 @@ test('a delta found at once is found the same after a SIGKILL: earlier blobs cau
   expect(after.blobStamp).toBe(before.blobStamp);
   expect(after.stamp).toBeGreaterThan(after.blobStamp);
   expect(after.logEntries).toBeGreaterThan(0);
-  expect(await searchFor(again, removed[0]!)).toMatch(/^找到 0 户/);
-  expect(await searchFor(again, removed[1]!)).toMatch(/^找到 0 户/);
-  expect(await searchFor(again, changed[0]!)).toMatch(/^找到 1 户/);
-  expect(await searchFor(again, changed[4]!)).toMatch(/^找到 1 户/);
+  await expectFound(again, removed[0]!, 0);
+  await expectFound(again, changed[0]!, 1);
+  await expectFound(again, removed[1]!, 0);
+  await expectFound(again, changed[4]!, 1);
   // The whole cache, counted by the index: every live record once.
   await again.getByRole('searchbox').fill('');
   await expect(again.getByRole('status').filter({ hasText: '已缓存' })).toContainText(
