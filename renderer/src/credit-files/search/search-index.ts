@@ -16,7 +16,7 @@ import { assembleIndex, indexChunk, type IndexedChunk } from './index-assembly.j
 import { derive, type Columns, type Derived, type IndexImage, type IndexView } from './index-columns.js';
 import { canScanOne, scanOne, type DeadDocs } from './one-term-scan.js';
 import { postingsOf, type KeyCollector, type Postings } from './postings.js';
-import { candidates } from './term-candidates.js';
+import { candidates, usccRange } from './term-candidates.js';
 import { FILTER_SCORE, fieldOf, scoreTerms } from './term-score.js';
 import { PackedText } from './text-column.js';
 import { TopK } from './top-k.js';
@@ -193,17 +193,11 @@ export class EnterpriseSearchIndex {
     return { mask, ranks: Uint32Array.from(ranks).sort() };
   }
 
-  /** The document holding this USCC (binary search of the USCC order), or -1. */
+  /** The document holding this USCC (from the USCC order), or -1. */
   findUscc(uscc: string): number {
-    const { byUscc } = this;
-    let lo = 0;
-    let hi = byUscc.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.usccOf(byUscc[mid]!) < uscc) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < byUscc.length && this.usccOf(byUscc[lo]!) === uscc ? byUscc[lo]! : -1;
+    const [lo, hi] = usccRange(this.view, uscc);
+    const d = this.byUscc[lo];
+    return lo < hi && d !== undefined && this.usccOf(d) === uscc ? d : -1;
   }
 
   /**
