@@ -104,7 +104,10 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
   const dir = mkdtempSync(join(tmpdir(), 'e2e-bodycam-'));
   try {
     const createdAt = new Date('2026-05-06T01:00:00Z');
+    const phases: [string, number][] = [['start', Date.now()]];
+    const phase = (name: string): void => void phases.push([name, Date.now()]);
     const rec = await writeRecording(join(dir, 'DCIM_0001.mp4'), MIB, 1800, createdAt);
+    phase('write');
     const who = platform.logins[0]!;
     const task = await probe.myTask(who);
     let page = await app.open();
@@ -140,6 +143,7 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     const video = card(page, '录像 2');
     await expect(video.getByTestId('media-sha256')).toHaveText(`SHA-256 ${rec.sha256}`, { timeout: 300_000 });
     const importPeak = await importHeap.stop();
+    phase('import');
     await expect(video.getByTestId('media-time')).toContainText(
       '时长 30:00，2026-05-06 09:00:00 至 2026-05-06 09:30:00（录像文件记录的时间）',
     );
@@ -165,10 +169,12 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
       .evaluate(async (el: HTMLMediaElement) => (await (await fetch(el.src)).blob()).size);
     expect(playbackSize).toBe(rec.size);
     const playPeak = await playHeap.stop();
+    phase('play');
 
     await fillAllCompliant(page, '现场核查一致。');
     await finalize(page);
     await openOutbox(page);
+    phase('finalize');
 
     // Upload; the PATCH that would carry the recording past a third is cut mid-body.
     // The recording's PATCHes (the WAV and the signature PNGs have their own, smaller uploads).
@@ -195,6 +201,7 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     const videoUrl = cut.url;
     expect(cut.offset).toBe((cutAt - 1) * 4 * 1024 * 1024);
     const uploadPeak = await uploadHeap.stop();
+    phase('upload-to-cut');
     const sentBefore = cut.offset;
 
     // The app dies (SIGKILL) and is started again: the upload continues on the stored URL.
@@ -224,6 +231,7 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     await expect(page.getByRole('table', { name: '已上传的检查结果' })).toContainText(/已接收|已公示/, {
       timeout: 300_000,
     });
+    phase('relaunch-and-upload');
     const firstPatch = requests.find((r) => r.method === 'PATCH' && r.url === videoUrl);
     // The stored upload URL is used: no new resource for the recording.
     expect(requests.filter((r) => r.method === 'POST' && r.length === rec.size)).toEqual([]);
@@ -239,10 +247,15 @@ test('a 1 GB body-camera recording: imported, played, clip-marked, uploaded thro
     expect(evidence?.kind).toBe('video');
     expect(evidence?.media?.clips).toEqual([{ fromS: 60, toS: 95.5, note: '出示执法证并告知检查事项' }]);
 
+    phase('check');
     const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
     console.log(
       `body-camera ${MIB} MiB: peak JS heap import ${mb(importPeak)}, playback ${mb(playPeak)}, upload ${mb(uploadPeak)}; ` +
-        `resumed at byte ${heads[0]} of ${rec.size} (the cut PATCH started at ${sentBefore})`,
+        `resumed at byte ${heads[0]} of ${rec.size} (the cut PATCH started at ${sentBefore}); seconds: ` +
+        phases
+          .slice(1)
+          .map(([name, at], i) => `${name} ${((at - phases[i]![1]) / 1000).toFixed(1)}`)
+          .join(', '),
     );
     for (const peak of [importPeak, playPeak, uploadPeak]) expect(peak).toBeLessThan(HEAP_LIMIT_BYTES);
   } finally {
