@@ -32,7 +32,7 @@ import type { EntDirRow } from '../../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
-import { LOG_KEEP, type SearchBlobStore } from '../../db/index.js';
+import { LOG_KEEP, type SearchBlobStore, type StoreChanges } from '../../db/index.js';
 import { decodeIndexImage, encodeIndexImage } from './index-image.js';
 import { SegmentedIndex, type Searchable } from './segmented-index.js';
 
@@ -103,6 +103,11 @@ export interface SearchEngineOptions {
 
 /** Lets the thread answer a query between long steps of background work. */
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Whether the change log read from a base's stamp can carry that base to now (no gap, no restart). */
+function carries(changes: StoreChanges | null, baseNextChunk: number): changes is StoreChanges {
+  return changes !== null && changes.nextChunk >= baseNextChunk && !changes.entries.some((e) => e.reset);
+}
 
 export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}): SearchEngine {
   const { blobs, saveDelayMs = 5000 } = options;
@@ -191,10 +196,23 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   /** The index from the blobs, when they match the cache as it is now (else false: build it). */
   async function readBack(store: SearchBlobStore): Promise<boolean> {
     const t0 = performance.now();
-    const loaded = await store.load().catch((e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
-      return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${message}` } } as const;
-    });
+    // When the blobs are behind, the log is read before their parts: if it cannot carry them to
+    // now, they are not read at all; if it can, the catch-up uses the entries read for the check.
+    const early: { changes: StoreChanges | null } = { changes: null };
+    const loaded = await store
+      .load(async (from) => {
+        try {
+          early.changes = await repo.changesSince(from.stamp, from.nextChunk);
+        } catch (e) {
+          log(`企业档案变更记录无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
+          return false;
+        }
+        return carries(early.changes, from.nextChunk);
+      })
+      .catch((e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        return { ok: false, error: { kind: 'unreadable', message: `检索索引数据无法读取：${message}` } } as const;
+      });
     if (!loaded.ok) {
       if (loaded.error.kind === 'unreadable') log(`${loaded.error.message}；重新建立企业检索索引`);
       return false;
@@ -220,7 +238,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       if (loaded.behind) {
         // Built before the last writes: catch up from the change log as after a delta.
         const c0 = performance.now();
-        const caught = await applyChanges(base).catch((e: unknown) => {
+        const caught = await applyChanges(base, early.changes).catch((e: unknown) => {
           log(`企业档案变更记录无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
           return false;
         });
@@ -342,10 +360,12 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
    * those writes removed marked dead, and the chunks written since as a second index. False when
    * the log cannot tell, or the change is too large to keep beside the base: assemble instead.
    */
-  async function applyChanges(b: Base): Promise<boolean> {
+  async function applyChanges(b: Base, known: StoreChanges | null = null): Promise<boolean> {
     const t0 = performance.now();
-    const changes = await repo.changesSince(builtStamp, b.nextChunk);
-    if (!changes || changes.nextChunk < b.nextChunk || changes.entries.some((e) => e.reset)) return false;
+    // `known` was read for this base (its stamp and next chunk): an index caught up only to that
+    // read is still right, and the next ensure() sees the stamp has moved and applies the rest.
+    const changes = known ?? (await repo.changesSince(builtStamp, b.nextChunk));
+    if (!carries(changes, b.nextChunk)) return false;
     const t1 = performance.now();
     trace('refresh.log', t1 - t0);
     const dead = b.dead.slice();

@@ -52,11 +52,28 @@ async function page(from: number, names: readonly string[], seq = from): Promise
 
 const NAMES = Array.from({ length: 40 }, (_, i) => `${['威海市', '荣成市', '乳山市'][i % 3]!}海润${i}号食品有限公司`);
 
-/** A session that counts how often the engine opened search rows (the work the blobs spare). */
-function session(log: (m: string) => void = () => undefined): { engine: SearchEngine; opened: () => number } {
+/** The part names `load` fetches from the database itself. */
+function partsFetched(): string[] {
+  const fetched: string[] = [];
+  const bulkGet = dbs.cache.searchBlobs.bulkGet.bind(dbs.cache.searchBlobs);
+  vi.spyOn(dbs.cache.searchBlobs, 'bulkGet').mockImplementation((keys) => {
+    fetched.push(...(keys as string[]));
+    return bulkGet(keys);
+  });
+  return fetched;
+}
+
+/** A session that counts how often the engine opened search rows (the work the blobs spare) and read the log. */
+function session(log: (m: string) => void = () => undefined): {
+  engine: SearchEngine;
+  opened: () => number;
+  logReads: () => number;
+} {
   let opened = 0;
+  let logReads = 0;
   const counting: EnterprisesRepo = {
     ...repo,
+    changesSince: (stamp, firstTail) => ((logReads += 1), repo.changesSince(stamp, firstTail)),
     searchRows: (ids) => ((opened += ids.length), repo.searchRows(ids)),
     searchRowsAfter: async (id, limit) => {
       const rows = await repo.searchRowsAfter(id, limit);
@@ -64,7 +81,11 @@ function session(log: (m: string) => void = () => undefined): { engine: SearchEn
       return rows;
     },
   };
-  return { engine: createSearchEngine(counting, { blobs: store, log, saveDelayMs: 0 }), opened: () => opened };
+  return {
+    engine: createSearchEngine(counting, { blobs: store, log, saveDelayMs: 0 }),
+    opened: () => opened,
+    logReads: () => logReads,
+  };
 }
 
 async function answers(engine: SearchEngine): Promise<unknown[]> {
@@ -108,11 +129,14 @@ describe('search index blobs', () => {
     const third = session();
     expect(await answers(third.engine)).toEqual(want);
     expect(third.opened()).toBe(1);
-    // The log no longer reaches back to the blobs: everything is indexed again.
+    expect(third.logReads()).toBe(1); // the read that decided to use the blobs is the one applied
+    // The log no longer reaches back to the blobs: they are not even read, and everything is indexed again.
     await dbs.cache.entLog.clear();
+    const fetched = partsFetched();
     const fourth = session();
     expect(await answers(fourth.engine)).toEqual(want);
     expect(fourth.opened()).toBe(2);
+    expect(fetched).toEqual([]);
   });
 
   it('a delta after a start-up from the blobs indexes only its own chunks; grown large, it is assembled and written', async () => {
@@ -271,16 +295,6 @@ describe('index blobs read ahead of the unlock', () => {
     const bytes = Uint8Array.from({ length: Math.floor(PART_BYTES * (parts - 0.5)) }, (_, i) => (i * seed) >>> 3);
     expect(await store.save(await repo.stamp(), [bytes])).toMatchObject({ ok: true });
     return bytes;
-  }
-  /** The part names `load` fetches from the database itself. */
-  function partsFetched(): string[] {
-    const fetched: string[] = [];
-    const bulkGet = dbs.cache.searchBlobs.bulkGet.bind(dbs.cache.searchBlobs);
-    vi.spyOn(dbs.cache.searchBlobs, 'bulkGet').mockImplementation((keys) => {
-      fetched.push(...(keys as string[]));
-      return bulkGet(keys);
-    });
-    return fetched;
   }
 
   it('reads the first parts sealed with no key; the load after the unlock opens them without fetching them again', async () => {

@@ -76,9 +76,16 @@ export type SearchBlobSave =
   | { readonly ok: true; readonly bytes: number }
   | { readonly ok: false; readonly error: { readonly kind: 'stale'; readonly message: string } };
 
+/** Blobs built at an earlier state: whether what was written since can be applied to them (the change log). */
+export type CatchUpCheck = (from: { readonly stamp: number; readonly nextChunk: number }) => Promise<boolean>;
+
 export interface SearchBlobStore {
-  /** The bytes of the blobs when they were built from the cache as it is now, or as it was at an earlier stamp. */
-  load(): Promise<SearchBlobLoad>;
+  /**
+   * The bytes of the blobs when they were built from the cache as it is now, or as it was at an
+   * earlier stamp and `canCatchUp` (asked before any part is read) says the writes since can be
+   * applied to them; without it, blobs of an earlier stamp are always read.
+   */
+  load(canCatchUp?: CatchUpCheck): Promise<SearchBlobLoad>;
   /** Writes `segments` (joined) as the blobs of the index built at `stamp`, unless the cache moved on. */
   save(stamp: number, segments: readonly Uint8Array[]): Promise<SearchBlobSave>;
   /**
@@ -125,7 +132,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
   }
 
   return {
-    async load() {
+    async load(canCatchUp) {
       const key = cacheKeyOf(db);
       const [now, header] = await db.transaction('r', [db.entMeta, db.syncState, db.searchBlobs], () =>
         Promise.all([current(), db.searchBlobs.get('meta')]),
@@ -152,6 +159,9 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         header.keyId === now.keyId;
       if (!same && !behind)
         return { ok: false, error: { kind: 'stale', message: '检索索引数据不是按本机企业档案的当前状态建立的' } };
+      // Asked before the parts are read: at a million records they are hundreds of MB to read and open.
+      if (behind && canCatchUp && !(await canCatchUp({ stamp: header.stamp, nextChunk: header.nextChunk })))
+        return { ok: false, error: { kind: 'stale', message: '检索索引数据建立后的企业档案变更已无法逐条追上' } };
       const out = new Uint8Array(header.bytes);
       const batch = (first: number) => batchFrom(first, header.parts);
       const read = async (ids: readonly number[]) => {
