@@ -136,16 +136,33 @@ export interface MediaChunkSource {
 
 /**
  * Reads a recording stored as sealed chunks for tus: each slice is assembled from the chunks it
- * covers, opened one at a time, so a multi-GB file never sits in memory. The last opened chunk is
- * kept, because tus asks for consecutive slices that may share a chunk.
+ * covers, so a multi-GB file never sits in memory. The last opened chunk is kept, because tus asks
+ * for consecutive slices that may share a chunk, and the chunk after it is read and opened while
+ * the slice goes out (the read and the decryption run off this thread): at most two in memory.
  */
 export function sealedMediaReader(
   source: MediaChunkSource,
   file: { readonly id: string; readonly size: number; readonly chunkSize: number },
 ): FileReader {
-  let cached: { index: number; bytes: Uint8Array } | null = null;
-  const chunk = async (index: number): Promise<Uint8Array> => {
-    if (cached?.index !== index) cached = { index, bytes: await source.read(file.id, index) };
+  const count = Math.ceil(file.size / file.chunkSize);
+  type Held = { readonly index: number; readonly bytes: Promise<Uint8Array> };
+  let cached: Held | null = null;
+  let ahead: Held | null = null;
+  const load = (index: number): Held => {
+    const held: Held = { index, bytes: source.read(file.id, index) };
+    // A failed read is not kept (tus retries the slice, which reads the chunk again), and one read
+    // ahead that nobody asks for (a resume elsewhere, the upload ending) is never unhandled.
+    held.bytes.catch(() => {
+      if (cached === held) cached = null;
+      if (ahead === held) ahead = null;
+    });
+    return held;
+  };
+  const chunk = (index: number): Promise<Uint8Array> => {
+    if (cached?.index !== index) {
+      cached = ahead?.index === index ? ahead : load(index);
+      if (ahead?.index !== index + 1) ahead = index + 1 < count ? load(index + 1) : null;
+    }
     return cached.bytes;
   };
   return {
@@ -161,13 +178,14 @@ export function sealedMediaReader(
             const from = at - index * file.chunkSize;
             const to = Math.min(bytes.length, stop - index * file.chunkSize);
             if (to <= from) throw new Error(`录像/录音 ${file.id} 第 ${index + 1} 段比记录的短`);
-            parts.push(bytes.slice(from, to) as Uint8Array<ArrayBuffer>);
+            parts.push(bytes.subarray(from, to) as Uint8Array<ArrayBuffer>); // the Blob copies it
             at += to - from;
           }
           return { value: new Blob(parts), done: stop >= file.size };
         },
         close() {
           cached = null;
+          ahead = null;
         },
       };
     },

@@ -30,6 +30,26 @@ export interface MediaChunksRepo {
   drop(attachmentId: string): Promise<void>;
 }
 
+/**
+ * Chunks 0..count−1 of a recording in order, each read and opened while the caller uses the one
+ * before it: the IndexedDB read and the decryption run off this thread, so overlapping them with
+ * the caller's work (a Blob for the player, a hash, a bundle) is most of a recording's read time.
+ * Two chunks are in memory at most. A chunk that fails is thrown where the caller asks for it.
+ */
+export async function* chunksInOrder(
+  chunks: Pick<MediaChunksRepo, 'read'>,
+  attachmentId: string,
+  count: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let next = count > 0 ? chunks.read(attachmentId, 0) : null;
+  for (let i = 0; next; i += 1) {
+    const bytes = await next;
+    next = i + 1 < count ? chunks.read(attachmentId, i + 1) : null;
+    next?.catch(() => undefined); // awaited on the next turn; never unhandled if the caller stops first
+    yield bytes;
+  }
+}
+
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);

@@ -12,7 +12,13 @@
 import { createSHA256 } from 'hash-wasm';
 import type { EvidencePlace } from '../../../../shared/domain/evidence-meta.js';
 import type { MediaKind } from '../../../../shared/domain/media-clips.js';
-import { isQuotaError, type AttachmentRow, type AttachmentsRepo, type MediaChunksRepo } from '../../db/index.js';
+import {
+  chunksInOrder,
+  isQuotaError,
+  type AttachmentRow,
+  type AttachmentsRepo,
+  type MediaChunksRepo,
+} from '../../db/index.js';
 import type { EvidenceFile } from '../api.js';
 import { toEvidenceFile } from './inspection-evidence.js';
 import { probeMedia, type PlayerProbe } from './media-probe.js';
@@ -206,9 +212,8 @@ export async function mediaBlob(row: AttachmentRow, chunks: MediaChunksRepo): Pr
   if (!row.media) throw new Error(`附件 ${row.id} 不是录像或录音`);
   if (row.reclaimed) throw new Error('该文件的原件已在平台确认保存后从本机清理，不能在本机播放');
   const parts: Blob[] = [];
-  for (let i = 0; i < row.media.chunkCount; i += 1) {
-    parts.push(new Blob([(await chunks.read(row.id, i)) as Uint8Array<ArrayBuffer>]));
-  }
+  for await (const bytes of chunksInOrder(chunks, row.id, row.media.chunkCount))
+    parts.push(new Blob([bytes as Uint8Array<ArrayBuffer>]));
   return new Blob(parts, { type: row.mime });
 }
 
@@ -220,6 +225,6 @@ export async function hashMediaChunks(row: AttachmentRow, chunks: MediaChunksRep
   if (!row.media) throw new Error(`附件 ${row.id} 不是录像或录音`);
   const hasher = await createSHA256();
   hasher.init();
-  for (let i = 0; i < row.media.chunkCount; i += 1) hasher.update(await chunks.read(row.id, i));
+  for await (const bytes of chunksInOrder(chunks, row.id, row.media.chunkCount)) hasher.update(bytes);
   return hasher.digest('hex');
 }

@@ -18,6 +18,7 @@ import { INDEX_ENTRY, MAX_BUNDLE_RESULTS, attachmentEntryName } from '../../../.
 import type { BundledResult, ResultsIndex } from '../../../../shared/bundle/usb-contents.js';
 import { MAX_BUNDLE_FILE_BYTES } from '../../../../shared/ipc/contract.js';
 import {
+  chunksInOrder,
   mediaChunksRepo,
   transparencyRepo,
   usbBundlesRepo,
@@ -56,9 +57,7 @@ async function attachmentEntry(a: AttachmentRow, chunks: MediaChunksRepo): Promi
     return {
       name,
       size: a.size,
-      async *read() {
-        for (let i = 0; i < media.chunkCount; i += 1) yield await chunks.read(a.id, i);
-      },
+      read: () => chunksInOrder(chunks, a.id, media.chunkCount),
     };
   const data = new Uint8Array(await a.blob.arrayBuffer());
   if (data.length !== a.size) throw new Error(`attachment ${a.id}: stored ${data.length} bytes, recorded ${a.size}`);
