@@ -227,30 +227,33 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       const read = EnterpriseSearchIndex.fromImage(image);
       trace('image.decode', t2 - t1);
       trace('index.fromImage', performance.now() - t2);
-      index = read;
-      const from = { index: read, nextChunk: loaded.nextChunk, stamp: loaded.stamp, dead: new Uint8Array(read.size) };
-      base = { ...from, deadCount: 0 };
+      const from: Base = {
+        index: read,
+        nextChunk: loaded.nextChunk,
+        stamp: loaded.stamp,
+        dead: new Uint8Array(read.size),
+        deadCount: 0,
+      };
       builtStamp = loaded.stamp;
       savedStamp = loaded.stamp;
       // The chunks the blobs were built from need no pass one for a delta (it indexes only later
       // chunks); following a sync must not index all of them again either.
       primedUpTo = Math.max(primedUpTo, loaded.nextChunk - 1);
       if (loaded.behind) {
-        // Built before the last writes: catch up from the change log as after a delta.
+        // Built before the last writes: caught up from the change log as after a delta, and only then
+        // answered from (applyChanges publishes it). A query meanwhile waits for it, as for any load:
+        // the state before those writes, which the inspector may already have searched past, is never shown.
         const c0 = performance.now();
-        const caught = await applyChanges(base, early.changes).catch((e: unknown) => {
+        const caught = await applyChanges(from, early.changes).catch((e: unknown) => {
           log(`企业档案变更记录无法使用（${e instanceof Error ? e.message : String(e)}）；重新建立企业检索索引`);
           return false;
         });
         trace('blobs.catchUp', performance.now() - c0);
-        if (!caught) {
-          index = null;
-          base = null;
-          builtStamp = -1;
-          return false;
-        }
-        return true;
+        if (!caught) builtStamp = -1;
+        return caught;
       }
+      index = read;
+      base = from;
       // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
       // decoding all of it in the background made five million strings while the first queries
       // ran, and their garbage collection doubled the slowest answers of the first seconds.

@@ -139,6 +139,36 @@ describe('search index blobs', () => {
     expect(fetched).toEqual([]);
   });
 
+  it('a query while earlier blobs are caught up waits for the catch-up: it never answers from the state before the delta', async () => {
+    await page(1, NAMES);
+    await firstSession();
+    await page(100, ['文登区海润新开超市'], 41);
+    // The catch-up is held where it reads the delta's search rows; a query arrives meanwhile.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atRows = new Promise<void>((resolve) => (reached = resolve));
+    const held: EnterprisesRepo = {
+      ...repo,
+      searchRows: async (ids) => {
+        reached();
+        await gate;
+        return repo.searchRows(ids);
+      },
+    };
+    const engine = createSearchEngine(held, { blobs: store, saveDelayMs: 0 });
+    const warming = engine.warm();
+    await atRows;
+    let answered = false;
+    const during = engine.search('新开').then((a) => ((answered = true), a));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    release();
+    expect((await during).hits.map((h) => h.uscc)).toEqual([makeUscc(100)]);
+    await warming;
+    engine.close();
+  });
+
   it('a delta after a start-up from the blobs indexes only its own chunks; grown large, it is assembled and written', async () => {
     await page(1, NAMES);
     await page(1001, NAMES, 100);
