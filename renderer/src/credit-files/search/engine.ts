@@ -45,6 +45,12 @@ export interface SearchEngine {
   /** Writes the index blobs now if a write is waiting; resolves when no write is left to do. */
   settle(): Promise<void>;
   /**
+   * Calls `listener` each time another index starts answering (a sync's changes made searchable):
+   * an answer given while the index was being brought up to date may be out of date, and whoever
+   * shows one asks again. Returns the unsubscribe function.
+   */
+  onIndex(listener: () => void): () => void;
+  /**
    * Drops the index (names, USCCs, addresses) and, for the worker, the worker with its copy of the
    * station key: after a lock nothing of the credit files stays readable in memory.
    */
@@ -112,6 +118,11 @@ function carries(changes: StoreChanges | null, baseNextChunk: number): changes i
 export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}): SearchEngine {
   const { blobs, saveDelayMs = 5000 } = options;
   const log = options.log ?? ((message: string) => console.warn(message));
+  const indexListeners = new Set<() => void>();
+  /** Another index answers from now on: whoever showed an answer of the one before asks again. */
+  const published = (): void => {
+    for (const listener of indexListeners) listener();
+  };
   const trace = options.trace ?? (() => undefined);
   /** Whether this session already tried the blobs (only the first index of a session comes from them). */
   let blobsTried = false;
@@ -254,6 +265,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       }
       index = read;
       base = from;
+      published();
       // The text stays packed and is decoded entry by entry as queries read it (text-column.ts):
       // decoding all of it in the background made five million strings while the first queries
       // ran, and their garbage collection doubled the slowest answers of the first seconds.
@@ -336,6 +348,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     );
     trace('rebuild.assemble', performance.now() - t2);
     index = assembled;
+    published();
     base = {
       index: assembled,
       nextChunk: snap.nextChunk,
@@ -401,6 +414,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     trace('refresh.assemble', performance.now() - t2);
     base = { ...b, dead, deadCount };
     index = next;
+    published();
     builtStamp = changes.stamp;
     scheduleSave(next, changes.stamp);
     void prepareFilters(next);
@@ -451,6 +465,10 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       // A delta's write may first assemble the index whole (mustAssemble), which then asks for its own write.
       do await startSave();
       while (pendingSave !== null);
+    },
+    onIndex(listener) {
+      indexListeners.add(listener);
+      return () => void indexListeners.delete(listener);
     },
     async search(query, filters = {}, limit = 50) {
       await ensure(false);

@@ -139,6 +139,23 @@ describe('search index blobs', () => {
     expect(fetched).toEqual([]);
   });
 
+  it('tells its listeners when another index answers: an answer given while a delta was applied is asked again', async () => {
+    await page(1, NAMES);
+    const engine = createSearchEngine(repo, { blobs: store, saveDelayMs: 0 });
+    let told = 0;
+    engine.onIndex(() => (told += 1));
+    await engine.warm();
+    expect(told).toBe(1);
+    await page(100, ['文登区海润新开超市'], 41);
+    // Asked right after the write: answered from the index it had while the delta is applied...
+    expect((await engine.search('新开')).total).toBe(0);
+    // ...and the listener hears when the delta is searchable; asked again, the answer has it.
+    // (The index may change once more after it: assembled whole in the background before the blobs are written.)
+    await vi.waitFor(() => expect(told).toBeGreaterThanOrEqual(2));
+    expect((await engine.search('新开')).hits.map((h) => h.uscc)).toEqual([makeUscc(100)]);
+    engine.close();
+  });
+
   it('a query while earlier blobs are caught up waits for the catch-up: it never answers from the state before the delta', async () => {
     await page(1, NAMES);
     await firstSession();

@@ -30,6 +30,10 @@ class FakeWorker {
   terminate(): void {
     this.terminated = true;
   }
+  /** A message of the worker's own, not an answer to a request. */
+  say(data: unknown): void {
+    this.listener?.({ data });
+  }
 }
 
 const g = globalThis as { Worker?: unknown };
@@ -42,6 +46,25 @@ afterEach(() => {
 });
 
 const key = { keyId: 'k1', key: new Uint8Array(32).fill(3) };
+
+describe('the search client', () => {
+  it("passes on the worker's news that another index answers, to each listener until it unsubscribes", async () => {
+    const cache = new CacheDb('cache-s3', undefined, key);
+    const client = createSearchClient({ cache, useWorker: true });
+    await client.search('海润'); // the worker is started
+    const worker = FakeWorker.started.at(-1)!;
+    const heard: string[] = [];
+    const stopA = client.onIndex(() => heard.push('a'));
+    client.onIndex(() => heard.push('b'));
+    worker.say({ type: 'index' });
+    stopA();
+    worker.say({ type: 'index' });
+    worker.say({ type: 'index', extra: '不是这个形状' }); // zod strips unknown keys: still the same news
+    worker.say({ type: 'nonsense' }); // not a message of the worker's: ignored
+    expect(heard).toEqual(['a', 'b', 'b', 'b']);
+    client.close();
+  });
+});
 
 describe('the search worker started ahead of the unlock', () => {
   it('is the worker the first client of its cache uses, and gets the key only from that client', async () => {

@@ -52,6 +52,7 @@ function workerClient(cache: CacheDb): SearchEngine {
   let sentKey: CacheDb['cacheKey'] | undefined;
   let nextId = 1;
   const waiting = new Map<number, { resolve: (a: SearchAnswer | null) => void; reject: (e: Error) => void }>();
+  const indexListeners = new Set<() => void>();
 
   function start(): Worker {
     if (worker) return worker;
@@ -60,6 +61,10 @@ function workerClient(cache: CacheDb): SearchEngine {
       const parsed = FromSearchWorkerSchema.safeParse(event.data);
       if (!parsed.success) return;
       const msg = parsed.data;
+      if (msg.type === 'index') {
+        for (const listener of indexListeners) listener();
+        return;
+      }
       const pending = waiting.get(msg.id);
       waiting.delete(msg.id);
       if (msg.type === 'answer') pending?.resolve(msg.answer);
@@ -106,6 +111,10 @@ function workerClient(cache: CacheDb): SearchEngine {
     },
     follow() {
       withKey().postMessage({ type: 'follow' } satisfies ToSearchWorker);
+    },
+    onIndex(listener) {
+      indexListeners.add(listener);
+      return () => void indexListeners.delete(listener);
     },
     close() {
       worker?.terminate();

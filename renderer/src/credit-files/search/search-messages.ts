@@ -70,5 +70,7 @@ export const FromSearchWorkerSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ready'), id: z.number().int() }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),
+  /** Another index answers from now on (see SearchEngine.onIndex). */
+  z.object({ type: z.literal('index') }),
 ]);
 export type FromSearchWorker = z.infer<typeof FromSearchWorkerSchema>;

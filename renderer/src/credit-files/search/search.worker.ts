@@ -42,6 +42,7 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
       // Debug level: hidden in the console by default; benchmarks read it to break start-up down.
       trace: (step, ms) => console.debug(`[search-trace] ${step} ${ms.toFixed(1)} ms`),
     });
+    engine.onIndex(() => post({ type: 'index' }));
     return;
   }
   if (msg.type === 'key') {

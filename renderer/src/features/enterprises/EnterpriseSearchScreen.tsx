@@ -46,6 +46,10 @@ function useSearch(
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
   const key = JSON.stringify([query, filters]);
+  // The index changes under the screen (a sync's changes become searchable): the question is asked
+  // again, so an answer given just before does not stay on screen.
+  const [indexVersion, setIndexVersion] = useState(0);
+  useEffect(() => services.enterprises.onSearchIndex(() => setIndexVersion((v) => v + 1)), []);
   useEffect(() => {
     const ticket = ++latest.current;
     const [q, f] = JSON.parse(key) as [string, EnterpriseSearchFilters];
@@ -60,7 +64,7 @@ function useSearch(
         if (ticket === latest.current) setError(e instanceof Error ? e.message : String(e));
       },
     );
-  }, [key]);
+  }, [key, indexVersion]);
   return { answer, error };
 }
 

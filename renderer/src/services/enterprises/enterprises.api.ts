@@ -19,6 +19,11 @@ export interface EnterpriseService {
   warmSearch(): Promise<void>;
   /** Keep the search index up to date page by page while a sync writes (called as a sync starts). */
   followSearch(): void;
+  /**
+   * `listener` is called each time the search index changes (a sync's changes became searchable):
+   * a search screen asks its question again, so an answer from before the change does not stay.
+   */
+  onSearchIndex(listener: () => void): () => void;
 }
 export type { EnterpriseSearchAnswer, EnterpriseSearchFilters, EnterpriseSearchHit };
 

@@ -29,6 +29,7 @@ export function createEnterpriseService(rt: Runtime): EnterpriseService & { clos
     search: async (query, filters, limit) => (await keyed(), engine().search(query, filters, limit)),
     warmSearch: async () => (await keyed(), engine().warm()),
     followSearch: () => engine().follow(),
+    onSearchIndex: (listener) => engine().onIndex(listener),
     // Called at the lock: the next unlock builds the index again from the sealed rows, in a worker
     // started now (it holds nothing: no key, no index) while the next inspector signs in.
     close: () => {
