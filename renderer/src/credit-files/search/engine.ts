@@ -348,7 +348,6 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     );
     trace('rebuild.assemble', performance.now() - t2);
     index = assembled;
-    published();
     base = {
       index: assembled,
       nextChunk: snap.nextChunk,
@@ -357,6 +356,7 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
       deadCount: 0,
     };
     builtStamp = snap.stamp;
+    published();
     scheduleSave(index, snap.stamp);
     void prepareFilters(index);
   }
@@ -414,8 +414,8 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     trace('refresh.assemble', performance.now() - t2);
     base = { ...b, dead, deadCount };
     index = next;
-    published();
     builtStamp = changes.stamp;
+    published(); // after the stamp: a listener that asks at once is answered, not sent into another refresh
     scheduleSave(next, changes.stamp);
     void prepareFilters(next);
     return true;
