@@ -35,7 +35,9 @@ export * from './repos/station-bundles.repo.js';
 export * from './repos/usb-bundles.repo.js';
 export {
   CHUNK_SIZE,
+  MEMBER_CHUNK_MAX,
   chunkPlainOf,
+  chunkPlainOfMember,
   dirPlain,
   packColumns,
   searchPlain,

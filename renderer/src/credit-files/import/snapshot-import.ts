@@ -66,6 +66,7 @@ export async function prepareLines(
   chunkBase: number,
   limit: number,
   timings: TimingSink = NO_TIMINGS,
+  member?: Uint8Array,
 ): Promise<PreparedPage> {
   const prep = new PagePreparer(at);
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -85,9 +86,15 @@ export async function prepareLines(
   timings.add('validateMs', prep.validateMs);
   if (!seal) return page;
   const s0 = performance.now();
-  const sealed = await sealPageChunks(page, seal, chunkBase, limit);
+  const sealed = await sealPageChunks(page, seal, chunkBase, limit, member);
   timings.add('sealMs', performance.now() - s0);
   return { ...page, sealed };
+}
+
+/** A gzip member's trailer ISIZE: its uncompressed length mod 2^32 (0 when too short to be a member). */
+function gzipIsize(bytes: Uint8Array): number {
+  const n = bytes.byteLength;
+  return n >= 18 ? (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0 : 0;
 }
 
 /** Largest output buffer reserved up front from a member's own size field (it only sizes a buffer). */
@@ -107,8 +114,7 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => undefined);
   writer.close().catch(() => undefined);
   const n = bytes.byteLength;
-  const isize =
-    n >= 18 ? (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0 : 0;
+  const isize = gzipIsize(bytes);
   let out = new Uint8Array(Math.min(isize, MAX_RESERVE, n * 64));
   let size = 0;
   const reader = stream.readable.getReader();
@@ -140,7 +146,11 @@ export async function prepareMember(
   const g0 = performance.now();
   const lines = gzip ? await gunzip(bytes) : bytes;
   timings.add('bodyMs', performance.now() - g0);
-  return prepareLines(lines, header, at, seal, chunkBase, limit, timings);
+  // The member may be stored as it came (sealPageChunks) and is then read back by a decoder that
+  // takes ONE gzip member. Its trailer giving the whole length shows the bytes are one member
+  // (several concatenated would end with the last one's length); otherwise the lines are stored.
+  const one = gzip && gzipIsize(bytes) === lines.byteLength % 2 ** 32;
+  return prepareLines(lines, header, at, seal, chunkBase, limit, timings, one ? bytes : undefined);
 }
 
 /** Members being prepared or written at once before `push` waits (two workers, one write queued). */

@@ -16,6 +16,12 @@ import { chunkRecords, type EntChunkRow, type EntDirRow, type EntSearchRow } fro
 export type { EnterpriseSummary } from '../summary-columns.js';
 
 export const CHUNK_SIZE = 1000;
+/**
+ * Most records a chunk takes when it keeps a snapshot member's gzip bytes (see sealPageChunks).
+ * Reading one record of such a chunk decompresses the whole member (~15 ms at this size); a larger
+ * member is cut into CHUNK_SIZE chunks of plain lines instead.
+ */
+export const MEMBER_CHUNK_MAX = 5000;
 
 export type SummaryChange =
   | { readonly kind: 'upsert'; readonly seq: number; readonly enterprise: EnterpriseSummary }
@@ -69,6 +75,14 @@ export function chunkPlainOf(records: readonly PackedRecord[]): Uint8Array {
   return joinAfter(
     utf8.encode(records.map((r) => r.enterprise.uscc).join(',')),
     records.map((r) => r.raw),
+  );
+}
+
+/** A chunk's plaintext keeping its records as the gzip member they came in (see chunkPlain). */
+export function chunkPlainOfMember(records: readonly PackedRecord[], member: Uint8Array): Uint8Array {
+  return chunkPlain(
+    records.map((r) => r.enterprise.uscc),
+    member,
   );
 }
 
@@ -140,11 +154,21 @@ export function chunkPlain(usccs: readonly string[], recordBytes: Uint8Array): U
   return out;
 }
 
+/**
+ * Whether a chunk's record bytes are a gzip member (a snapshot member kept as it came) rather than
+ * the lines themselves: a JSON line starts with '{', never with gzip's magic bytes 1f 8b.
+ */
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 export function parseChunkPlain(id: number, generation: number, plain: Uint8Array): EntChunkRow {
   const nl = plain.indexOf(10);
   if (nl < 0) throw new Error(`企业档案分块 ${id} 的内容不完整`);
   const head = utf8Decoder.decode(plain.subarray(0, nl));
-  return { id, generation, usccs: head === '' ? [] : head.split(','), bytes: plain.subarray(nl + 1) };
+  const usccs = head === '' ? [] : head.split(',');
+  const rest = plain.subarray(nl + 1);
+  return isGzip(rest) ? { id, generation, usccs, gz: rest } : { id, generation, usccs, bytes: rest };
 }
 
 /**

@@ -54,7 +54,7 @@ export function cacheKeyOf(db: CacheDb): CacheKey {
 }
 
 export function sealChunkSync(db: CacheDb, row: EntChunkRow): SealedChunkRow {
-  const bytes = row.bytes ?? joinRecords(chunkRecords(row));
+  const bytes = row.bytes ?? row.gz ?? joinRecords(chunkRecords(row));
   return {
     id: row.id,
     generation: row.generation,
