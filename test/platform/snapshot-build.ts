@@ -31,11 +31,12 @@ export const SNAPSHOT_MAX_AGE_MS = 24 * 3600 * 1000;
 /** gzip level: the file is compressed once, so the slow, small setting is the cheap one overall. */
 const GZIP_LEVEL = 9;
 /**
- * Lines per gzip member: one feed page. Each member is a complete gzip stream of its own, so the
- * client can verify and import it while later members still download; concatenated they are
- * still one valid gzip file.
+ * Lines per gzip member. Each member is a complete gzip stream of its own, so the client can verify
+ * and import it while later members still download; concatenated they are still one valid gzip
+ * file. A client's cache chunk holds 1,000 records, and a member of good records that size is
+ * stored as it came (compressed), so one record read decompresses a few hundred kB, not a page.
  */
-export const SNAPSHOT_MEMBER_LINES = 5000;
+export const SNAPSHOT_MEMBER_LINES = 1000;
 /** The smallest member the tapering end of the file splits into (see memberPlan). */
 const TAIL_MEMBER_LINES = 250;
 

@@ -18,10 +18,11 @@ export type { EnterpriseSummary } from '../summary-columns.js';
 export const CHUNK_SIZE = 1000;
 /**
  * Most records a chunk takes when it keeps a snapshot member's gzip bytes (see sealPageChunks).
- * Reading one record of such a chunk decompresses the whole member (~15 ms at this size); a larger
- * member is cut into CHUNK_SIZE chunks of plain lines instead.
+ * Reading one record of such a chunk decompresses the whole member (a task list reads one record
+ * each from many chunks), and a compaction rewrites it whole; a larger member is cut into
+ * CHUNK_SIZE chunks of plain lines instead.
  */
-export const MEMBER_CHUNK_MAX = 5000;
+export const MEMBER_CHUNK_MAX = 2 * CHUNK_SIZE;
 
 export type SummaryChange =
   | { readonly kind: 'upsert'; readonly seq: number; readonly enterprise: EnterpriseSummary }
