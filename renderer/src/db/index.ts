@@ -46,5 +46,6 @@ export {
   type SummaryChange,
 } from '../credit-files/store/enterprises.pack.js';
 export { cacheAad, jsonBytes, sealCacheAsync, type CacheKey } from '../credit-files/store/enterprises.seal.js';
+export { gunzip, gzipIsize } from '../credit-files/store/gzip.js';
 export type { EntDirRow, EntSearchRow } from '../credit-files/store/enterprises.rows.js';
 export type { ReviewRow, SetAsideRow, UploadRow } from './migrations/field-v3.js';

@@ -14,7 +14,7 @@ import type { EnterprisesRepo } from '../../db/index.js';
 import { PagePreparer, type PageHeader, type PreparedPage } from './enterprise-prepare.js';
 import { chunksPerPage, sealPageChunks, type SealContext } from './enterprise-seal.js';
 import { NO_TIMINGS, type TimingSink } from '../timing-sink.js';
-import type { SealedPageChunk } from '../../db/index.js';
+import { gunzip, gzipIsize, type SealedPageChunk } from '../../db/index.js';
 
 /** Prepares one member (gzip bytes) or one page of lines (plain) on some thread. */
 export type MemberPreparer = (
@@ -89,47 +89,6 @@ export async function prepareLines(
   const sealed = await sealPageChunks(page, seal, chunkBase, limit, member);
   timings.add('sealMs', performance.now() - s0);
   return { ...page, sealed };
-}
-
-/** A gzip member's trailer ISIZE: its uncompressed length mod 2^32 (0 when too short to be a member). */
-function gzipIsize(bytes: Uint8Array): number {
-  const n = bytes.byteLength;
-  return n >= 18 ? (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0 : 0;
-}
-
-/** Largest output buffer reserved up front from a member's own size field (it only sizes a buffer). */
-const MAX_RESERVE = 64 * 1024 * 1024;
-
-/**
- * The bytes of one gzip member, decompressed (DecompressionStream, native). The member is written
- * straight into the stream (a Blob would first hand the bytes to the browser's blob store and read
- * them back) and the output is gathered into one buffer sized by the member's trailer (ISIZE: the
- * uncompressed length mod 2^32), so the bytes are copied once instead of gathered then joined.
- * The trailer is only a hint: a wrong one costs a larger buffer or a trim, never wrong bytes.
- */
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new DecompressionStream('gzip');
-  const writer = stream.writable.getWriter();
-  // Their failures surface through the reader below (a corrupt member rejects its read).
-  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => undefined);
-  writer.close().catch(() => undefined);
-  const n = bytes.byteLength;
-  const isize = gzipIsize(bytes);
-  let out = new Uint8Array(Math.min(isize, MAX_RESERVE, n * 64));
-  let size = 0;
-  const reader = stream.readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.byteLength > out.byteLength) {
-      const grown = new Uint8Array(Math.max(size + value.byteLength, out.byteLength * 2));
-      grown.set(out.subarray(0, size));
-      out = grown;
-    }
-    out.set(value, size);
-    size += value.byteLength;
-  }
-  return size === out.byteLength ? out : out.subarray(0, size);
 }
 
 /** One member as a feed worker handles it: gunzipped (when `gzip`), validated and sealed. */

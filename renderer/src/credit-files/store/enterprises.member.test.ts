@@ -2,17 +2,11 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesRepo, type Databases, type EnterprisesRepo } from '../../db/index.js';
 import { TEST_CACHE_KEY, disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
+import { gzip } from '../../testing/gzip.js';
 import { prepareMember } from '../import/snapshot-import.js';
-import { openChunk } from './enterprises.store.js';
+import { openChunk, sealChunkSync } from './enterprises.store.js';
 import { chunkRecords, type EntChunkRow } from './enterprises.rows.js';
 import { MEMBER_CHUNK_MAX } from './enterprises.pack.js';
-
-/** gzip through the platform's CompressionStream (what a server's gzip member is). */
-async function gzip(text: string): Promise<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 let dbs: Databases;
 beforeEach(() => {
@@ -41,6 +35,7 @@ describe('snapshot members kept compressed in the cache', () => {
     expect(others).toHaveLength(0);
     expect(chunk!.bytes).toBeUndefined();
     expect(chunk!.gz).toEqual(member);
+    expect(new TextDecoder().decode(chunk!.inflated)).toBe(`${lines(1, 1200).join('\n')}\n`);
     expect(chunk!.usccs).toHaveLength(1200);
     expect(await repo.get(makeUscc(1))).toEqual(makeEnterprise(1));
     expect(await repo.get(makeUscc(777))).toEqual(makeEnterprise(777));
@@ -115,5 +110,20 @@ describe('snapshot members kept compressed in the cache', () => {
     expect(() => chunkRecords({ id: 7, generation: 0, usccs, gz: damaged })).toThrow(
       /企业档案分块 7 的(压缩内容已损坏|记录数)/,
     );
+  });
+
+  it('a record of a stored member that no longer decompresses is refused with the chunk named, not misread', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    const member = await gzip(lines(1, 20).join('\n'));
+    const [chunk] = await write(repo, member, 20);
+    // Damage in the compressed data, and in the trailer's CRC alone (the data then inflates, wrong or not).
+    for (const at of [40, member.byteLength - 8]) {
+      const damaged = new Uint8Array(member);
+      damaged[at]! ^= 0xff;
+      await dbs.cache.entChunks.put(sealChunkSync(dbs.cache, { ...chunk!, gz: damaged, inflated: undefined }));
+      await expect(enterprisesRepo(dbs.cache).get(makeUscc(3))).rejects.toThrow(
+        `企业档案分块 ${chunk!.id} 的压缩内容已损坏`,
+      );
+    }
   });
 });

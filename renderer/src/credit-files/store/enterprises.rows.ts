@@ -31,6 +31,8 @@ export interface EntChunkRow {
    * the bytes, and the cache takes that much less disk. Read with `chunkRecords`.
    */
   readonly gz?: Uint8Array;
+  /** `gz` already decompressed by an async reader (natively: openChunk); else chunkRecords inflates it. */
+  readonly inflated?: Uint8Array;
   /** Rows written before the byte layout: the records as one string joined by '\n'. */
   readonly text?: string;
   /** Rows written before the single-string layout: one JSON text per record. */
@@ -75,7 +77,7 @@ export function chunkRecords(row: EntChunkRow): readonly string[] {
 function memberRecords(row: EntChunkRow): readonly string[] {
   let text: string;
   try {
-    text = utf8.decode(gunzipSync(row.gz!));
+    text = utf8.decode(row.inflated ?? gunzipSync(row.gz!));
   } catch {
     throw new Error(`企业档案分块 ${row.id} 的压缩内容已损坏`);
   }

@@ -28,6 +28,7 @@ import type {
   SealedSearchRow,
 } from './enterprises.rows.js';
 import { chunkRecords } from './enterprises.rows.js';
+import { gunzip } from './gzip.js';
 import {
   bytesJson,
   jsonBytes,
@@ -106,9 +107,19 @@ export function openDirSync(db: CacheDb, row: SealedDirRow): EntDirRow {
   return parseDirPlain(row.id, row.generation, row.size, bytesJson(plain));
 }
 
+/**
+ * A chunk opened off the write path (a record read): a chunk kept as its gzip member is inflated
+ * here by the platform's decoder, which needs no warm-up (the synchronous one in chunkRecords, for
+ * compaction inside a transaction, is JavaScript: tens of ms on its first call in a thread).
+ */
 export async function openChunk(db: CacheDb, row: SealedChunkRow): Promise<EntChunkRow> {
   const plain = await openCacheAsync(cacheKeyOf(db), db.name, 'entChunks', row.id, row.sealed);
-  return parseChunkPlain(row.id, row.generation, plain);
+  const chunk = parseChunkPlain(row.id, row.generation, plain);
+  if (chunk.gz === undefined) return chunk;
+  const inflated = await gunzip(chunk.gz).catch(() => {
+    throw new Error(`企业档案分块 ${row.id} 的压缩内容已损坏`);
+  });
+  return { ...chunk, inflated };
 }
 
 export async function openSearch(db: CacheDb, row: SealedSearchRow): Promise<EntSearchRow> {
