@@ -58,7 +58,7 @@ export async function sealPageChunks(
     if (change.kind === 'upsert' && raw) picks.push({ record: { enterprise: change.enterprise, raw }, index });
   });
   // A snapshot member whose every line is a good upsert is kept as it came, compressed: the lines
-  // are the very records stored, in order, and the seal and the write then take a fifth of the bytes.
+  // are the very records stored, in order, and the seal and the write then take about a tenth of the bytes.
   const whole = member !== undefined && keepsMember(page, picks.length);
   const size = whole ? picks.length : CHUNK_SIZE;
   const count = Math.ceil(picks.length / size);

@@ -27,8 +27,8 @@ export interface EntChunkRow {
   readonly bytes?: Uint8Array;
   /**
    * The records' lines as ONE gzip member, exactly the bytes of the snapshot member they came in
-   * (see sealPageChunks): stored compressed, so a snapshot import seals and writes about a fifth of
-   * the bytes, and the cache takes that much less disk. Read with `chunkRecords`.
+   * (see sealPageChunks): stored compressed, so a snapshot import seals and writes about a tenth of
+   * the bytes (on the simulator's data), and the cache takes that much less disk. Read with `chunkRecords`.
    */
   readonly gz?: Uint8Array;
   /** `gz` already decompressed by an async reader (natively: openChunk); else chunkRecords inflates it. */
