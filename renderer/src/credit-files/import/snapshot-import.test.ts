@@ -85,6 +85,7 @@ async function importAll(
       now: () => new Date('2026-01-01T00:00:00Z'),
       prepare,
       joinPrepared,
+      inFlightRecords: 0, // two members at a time: what is prepared when member 0 is let go is known
       onPage: (good) => pages.push(good),
     },
     manifest,
@@ -149,5 +150,49 @@ describe('snapshot members written as they are prepared', () => {
     await expect(importAll(dbs, failing, true)).rejects.toThrow('磁盘已满');
     expect(await repo.count()).toBe(0);
     expect((await repo.state()).cursor).toBe('0');
+  });
+});
+
+describe('members in flight, counted in records', () => {
+  it('members smaller than the budget are all prepared at once, and the write takes them together', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    const { manifest, members } = await snapshot();
+    const seal = { dbName: dbs.cache.name, key: TEST_CACHE_KEY };
+    // Member 0 is held until the other three are prepared (then a turn later, so their pages are in).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    let ready = 0;
+    const prepare: MemberPreparer = async (bytes, header, at, base, limit, gzip) => {
+      started.push(header.nextCursor);
+      if (header.nextCursor === manifest.members[0]!.cursor) await held;
+      const page = await prepareMember(bytes, header, at, seal, base, limit, gzip);
+      if (header.nextCursor !== manifest.members[0]!.cursor && ++ready === MEMBERS - 1) setTimeout(release, 0);
+      return page;
+    };
+    const commits: string[] = [];
+    const importer = new MemberImport(
+      {
+        repo: { ...repo, applyPage: async (p) => (commits.push(p.nextCursor), repo.applyPage(p)) },
+        seal,
+        pageSize: PER,
+        now: () => new Date('2026-01-01T00:00:00Z'),
+        prepare,
+        joinPrepared: true,
+        onPage: () => undefined,
+      },
+      manifest,
+      0,
+      '0',
+      await repo.nextChunkId(),
+    );
+    // Member 0 is not prepared, so nothing is written yet, and still every push returns: 12 records
+    // are far within the budget (with two members in flight, the third push would wait for ever).
+    for (let i = 0; i < MEMBERS; i++) await importer.push(i, members[i]!);
+    expect(started).toEqual(['3', '6', '9', '12']);
+    await importer.finish();
+    // Member 0's write found the other three prepared: one transaction for all four.
+    expect(commits).toEqual(['12']);
+    expect(await repo.count()).toBe(PER * MEMBERS - 1);
   });
 });

@@ -40,6 +40,11 @@ export interface SnapshotImportDeps {
    * MAX_JOINED_RECORDS). Off: one transaction per member, whatever is waiting.
    */
   readonly joinPrepared?: boolean;
+  /**
+   * Records in flight before `push` waits (default IN_FLIGHT_RECORDS); at least two members are let
+   * through whatever their size. 0: two members, so a cancel between pushes stops after them.
+   */
+  readonly inFlightRecords?: number;
   /** After each member is written: its stored records and its quarantined lines. */
   readonly onPage: (good: number, bad: number) => void;
 }
@@ -112,8 +117,12 @@ export async function prepareMember(
   return prepareLines(lines, header, at, seal, chunkBase, limit, timings, one ? bytes : undefined);
 }
 
-/** Members being prepared or written at once before `push` waits (two workers, one write queued). */
-const IN_FLIGHT = 2;
+/**
+ * Records being prepared or written at once before `push` waits: two 5,000-line pages' worth (two
+ * workers, one write queued). Counted in records, not members: a platform's members may be a fifth
+ * of that, and two small members in flight leave the workers idle and the write nothing to join.
+ */
+export const IN_FLIGHT_RECORDS = 10_000;
 /**
  * Most records one write transaction takes when it joins members that are already prepared. A
  * transaction has a fixed cost (its first reads, its commit) paid on the write thread; when that
@@ -178,7 +187,8 @@ export class MemberImport {
   private cursor: string;
   private chunkBase: number;
   private tail: Promise<void> = Promise.resolve();
-  private readonly inFlight: Promise<void>[] = [];
+  private readonly inFlight: { readonly writing: Promise<void>; readonly records: number }[] = [];
+  private inFlightRecords = 0;
   /** Pushed members not yet written, in order. */
   private readonly waiting: Entry[] = [];
   private readonly timings: TimingSink;
@@ -236,8 +246,14 @@ export class MemberImport {
     const writing = this.tail.then(() => this.write(entry));
     writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile
     this.tail = writing;
-    this.inFlight.push(writing);
-    while (this.inFlight.length > IN_FLIGHT) await this.inFlight.shift();
+    this.inFlight.push({ writing, records: member.records });
+    this.inFlightRecords += member.records;
+    const budget = this.d.inFlightRecords ?? IN_FLIGHT_RECORDS;
+    while (this.inFlight.length > 2 && this.inFlightRecords > budget) {
+      const oldest = this.inFlight.shift()!;
+      this.inFlightRecords -= oldest.records;
+      await oldest.writing;
+    }
   }
 
   /** Writes `entry` with the members after it that are already prepared (none if it was written with an earlier one). */
@@ -281,11 +297,15 @@ export class MemberImport {
 
   /** Waits for every pushed member to be written (throws the first failure). */
   async finish(): Promise<void> {
-    while (this.inFlight.length > 0) await this.inFlight.shift();
+    for (let oldest = this.inFlight.shift(); oldest; oldest = this.inFlight.shift()) {
+      this.inFlightRecords -= oldest.records;
+      await oldest.writing;
+    }
   }
 
   /** Lets whatever is running settle (after a failure elsewhere). */
   async settle(): Promise<void> {
-    await Promise.allSettled(this.inFlight.splice(0));
+    this.inFlightRecords = 0;
+    await Promise.allSettled(this.inFlight.splice(0).map((f) => f.writing));
   }
 }

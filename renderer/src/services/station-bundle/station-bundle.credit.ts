@@ -80,6 +80,9 @@ export async function importCreditFiles(
       seal: d.seal,
       prepare,
       pageSize: d.pageSize,
+      // Two members at a time, as the download once did: the file is all here, so a deeper pipeline
+      // only delays a cancel (it takes effect once the members already pushed are written).
+      inFlightRecords: 0,
       now: d.now,
       onPage: (good) => {
         written += good;
