@@ -195,4 +195,39 @@ describe('members in flight, counted in records', () => {
     expect(commits).toEqual(['12']);
     expect(await repo.count()).toBe(PER * MEMBERS - 1);
   });
+
+  it('a manifest that claims no records per member still gets a bounded number of members in flight', async () => {
+    const { manifest, members } = await snapshot();
+    const many = 14;
+    const lying = {
+      ...manifest,
+      members: Array.from({ length: many }, (_, i) => ({ ...manifest.members[0]!, records: 0, cursor: String(i + 1) })),
+    } as SnapshotManifest;
+    const never = new Promise<never>(() => undefined);
+    const importer = new MemberImport(
+      {
+        repo: enterprisesRepo(dbs.cache),
+        seal: null,
+        pageSize: PER,
+        now: () => new Date('2026-01-01T00:00:00Z'),
+        prepare: () => never, // nothing is ever prepared, so nothing is ever written
+        onPage: () => undefined,
+      },
+      lying,
+      0,
+      '0',
+      1,
+    );
+    let returned = 0;
+    const pushing = (async () => {
+      for (let i = 0; i < many; i++) {
+        await importer.push(i, members[0]!);
+        returned += 1;
+      }
+    })();
+    pushing.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    // Each member counts as 1,000 records at least: ten fit the 10,000-record budget, the eleventh waits.
+    expect(returned).toBe(10);
+  });
 });

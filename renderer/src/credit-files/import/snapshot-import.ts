@@ -124,6 +124,11 @@ export async function prepareMember(
  */
 export const IN_FLIGHT_RECORDS = 10_000;
 /**
+ * The least a member counts toward IN_FLIGHT_RECORDS, whatever the manifest says it holds: a manifest
+ * claiming 0 records per member must not let every member be held in memory at once.
+ */
+const MEMBER_COUNTS_AT_LEAST = 1_000;
+/**
  * Most records one write transaction takes when it joins members that are already prepared. A
  * transaction has a fixed cost (its first reads, its commit) paid on the write thread; when that
  * thread is the one behind, members queue up prepared, and one transaction for two of them halves
@@ -246,8 +251,9 @@ export class MemberImport {
     const writing = this.tail.then(() => this.write(entry));
     writing.catch(() => undefined); // awaited by push or finish; never unhandled meanwhile
     this.tail = writing;
-    this.inFlight.push({ writing, records: member.records });
-    this.inFlightRecords += member.records;
+    const counted = Math.max(member.records, MEMBER_COUNTS_AT_LEAST);
+    this.inFlight.push({ writing, records: counted });
+    this.inFlightRecords += counted;
     const budget = this.d.inFlightRecords ?? IN_FLIGHT_RECORDS;
     while (this.inFlight.length > 2 && this.inFlightRecords > budget) {
       const oldest = this.inFlight.shift()!;
