@@ -27,5 +27,10 @@ export default defineConfig({
     // without). Every file also passes isolated (`npx vitest run --isolate`): a test must set up
     // what it needs itself and not lean on what another file left behind.
     isolate: false,
+    // Dexie takes indexedDB from the global scope when its module is first loaded. In a shared module
+    // graph a file that reaches Dexie without fake-indexeddb (through testing/builders) could load it
+    // first and leave every later file of that worker with "IndexedDB API missing": loaded before
+    // any file, it cannot be.
+    setupFiles: ['fake-indexeddb/auto'],
   },
 });
