@@ -121,12 +121,8 @@ class InProcessFeedWorker implements FeedWorkerLike {
 
 type StoreWrap = (store: SnapshotRepo) => SnapshotRepo;
 
-function snapshotDeps(
-  dbs: Databases,
-  f: typeof fetch,
-  workers?: InProcessFeedWorker[],
-  wrapStore: StoreWrap = (store) => store,
-): SnapshotDeps {
+function snapshotDeps(dbs: Databases, f: typeof fetch, o: PullOptions): SnapshotDeps {
+  const { workers, wrapStore = (store) => store } = o;
   const pool = workers
     ? feedPool({
         baseUrl: () => h.platform.url,
@@ -149,18 +145,21 @@ function snapshotDeps(
     },
     store: wrapStore(snapshotRepo(dbs.cache)),
     seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+    ...(o.inFlightRecords === undefined ? {} : { inFlightRecords: o.inFlightRecords }),
   };
 }
 
-async function pull(
-  dbs: Databases,
-  w: Watch | null,
-  seen: PullProgress[] = [],
-  signal?: AbortSignal,
-  workers?: InProcessFeedWorker[],
-  wrap: (repo: EnterprisesRepo) => EnterprisesRepo = (repo) => repo,
-  wrapStore?: StoreWrap,
-) {
+interface PullOptions {
+  readonly signal?: AbortSignal;
+  readonly workers?: InProcessFeedWorker[];
+  readonly wrap?: (repo: EnterprisesRepo) => EnterprisesRepo;
+  readonly wrapStore?: StoreWrap;
+  /** MemberImport's budget; 0 keeps two members in flight, so the download waits on the import. */
+  readonly inFlightRecords?: number;
+}
+
+async function pull(dbs: Databases, w: Watch | null, seen: PullProgress[] = [], o: PullOptions = {}) {
+  const wrap = o.wrap ?? ((repo: EnterprisesRepo) => repo);
   const tracker = new ProgressTracker(
     () => Date.now(),
     (p) => seen.push(p),
@@ -172,8 +171,8 @@ async function pull(
       feed: ndjsonFeed({ baseUrl: () => h.platform.url, tokens, fetch: f }),
       pageSize: PAGE,
       now: () => new Date('2026-05-06T02:00:00Z'),
-      ...(signal ? { signal } : {}),
-      ...(w ? { snapshot: snapshotDeps(dbs, f, workers, wrapStore) } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(w ? { snapshot: snapshotDeps(dbs, f, o) } : {}),
     },
     tracker,
   );
@@ -231,7 +230,7 @@ describe('initial credit-file download through the snapshot', () => {
     const dbs = fresh();
     const workers = [new InProcessFeedWorker(), new InProcessFeedWorker()];
     const both = [...workers];
-    expect(await pull(dbs, watch(dbs), [], undefined, workers)).toBeNull();
+    expect(await pull(dbs, watch(dbs), [], { workers })).toBeNull();
     expect(await endState(dbs)).toEqual(reference);
     // Every member (eight of 250 lines) went through a worker; none was prepared on the pull's thread.
     expect(manifest.members).toHaveLength(Math.ceil((COUNT + INVALID) / MEMBER));
@@ -324,7 +323,7 @@ describe('initial credit-file download through the snapshot', () => {
         return row;
       },
     });
-    expect(await pull(first, w, [], controller.signal, undefined, undefined, dies)).toMatchObject({ kind: 'aborted' });
+    expect(await pull(first, w, [], { signal: controller.signal, wrapStore: dies })).toMatchObject({ kind: 'aborted' });
     const stored = (await snapshotRepo(first.cache).current())!.received;
     expect(stored).toBe(2 * PART);
     first.field.close();
@@ -358,7 +357,7 @@ describe('initial credit-file download through the snapshot', () => {
         return n;
       },
     });
-    expect(await pull(dbs, w, [], undefined, undefined, wrap)).toBeNull();
+    expect(await pull(dbs, w, [], { wrap })).toBeNull();
     // The stream stops at the failed member; the refetch starts there, never at byte 0 again.
     const bad0 = manifest.members[bad]!.offset;
     expect(w.ranges.slice(0, 2)).toEqual([
@@ -398,7 +397,7 @@ describe('initial credit-file download through the snapshot', () => {
         return n;
       },
     });
-    expect(await pull(dbs, w, [], undefined, undefined, wrap)).toBeNull();
+    expect(await pull(dbs, w, [], { wrap })).toBeNull();
     const members = manifest.members;
     // The verified members went in; the one that would complete the snapshot did not come from it:
     // the paged feed continued from the last verified member's cursor.
@@ -442,7 +441,7 @@ describe('initial credit-file download through the snapshot', () => {
       },
     });
     const workers = [new InProcessFeedWorker(), new InProcessFeedWorker()];
-    expect(await pull(dbs, w, [], undefined, workers, wrap, stored)).toBeNull();
+    expect(await pull(dbs, w, [], { workers, wrap, wrapStore: stored })).toBeNull();
     const firstCommit = events.indexOf(`commit ${manifest.members[0]!.cursor}`);
     const lastPart = events.indexOf(`stored ${manifest.bytes}`);
     expect(firstCommit).toBeGreaterThanOrEqual(0);
@@ -462,7 +461,7 @@ describe('initial credit-file download through the snapshot', () => {
         return repo.applyPage(page);
       },
     });
-    await expect(pull(dbs, watch(dbs), [], undefined, undefined, crash)).rejects.toThrow(/killed mid-import/);
+    await expect(pull(dbs, watch(dbs), [], { wrap: crash, inFlightRecords: 0 })).rejects.toThrow(/killed mid-import/);
     expect((await enterprisesRepo(dbs.cache).state()).cursor).toBe(manifest.members[0]!.cursor);
     const stored = (await snapshotRepo(dbs.cache).current())!;
     expect(stored.importing).toBe(true);
@@ -478,7 +477,7 @@ describe('initial credit-file download through the snapshot', () => {
         return n;
       },
     });
-    expect(await pull(dbs, w, [], undefined, undefined, record)).toBeNull();
+    expect(await pull(dbs, w, [], { wrap: record })).toBeNull();
     expect(w.ranges[0]).toEqual({ start: stored.received, stored: stored.received });
     // Member 0 is not written again; the rest follow, then the delta page.
     expect(written.slice(0, manifest.members.length - 1)).toEqual(manifest.members.slice(1).map((m) => m.cursor));

@@ -37,6 +37,8 @@ export interface SnapshotDeps {
   readonly timings?: TimingSink;
   /** One write may take the members already prepared after its own (MemberImport's joinPrepared). */
   readonly joinPrepared?: boolean;
+  /** Records in flight before the download waits on the import (MemberImport's inFlightRecords). */
+  readonly inFlightRecords?: number;
 }
 
 export type SnapshotOutcome = 'imported' | 'unavailable' | { readonly error: HttpError };
@@ -191,6 +193,7 @@ async function run(
       ...(s.prepare ? { prepare: s.prepare } : {}),
       ...(s.timings ? { timings: s.timings } : {}),
       ...(s.joinPrepared ? { joinPrepared: true } : {}),
+      ...(s.inFlightRecords === undefined ? {} : { inFlightRecords: s.inFlightRecords }),
       pageSize: d.pageSize,
       now: d.now,
       onPage: (good, bad) => tracker.advance(good, manifest.records, bad),
