@@ -30,7 +30,7 @@ function kB(text: string | null, field: string): number {
 }
 
 /** The browser process for `profileDir` and all its descendants, with their command lines. */
-function tree(profileDir: string): { pid: number; cmd: string }[] {
+export function browserProcesses(profileDir: string): { pid: number; cmd: string }[] {
   const procs: { pid: number; ppid: number; cmd: string }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -60,7 +60,7 @@ export function browserMemory(profileDir: string): BrowserMemory {
   let renderersRss = 0;
   let treePss = 0;
   let renderers = 0;
-  for (const p of tree(profileDir)) {
+  for (const p of browserProcesses(profileDir)) {
     const rollup = read(`/proc/${p.pid}/smaps_rollup`);
     const pss = kB(rollup, 'Pss');
     treePss += pss;
