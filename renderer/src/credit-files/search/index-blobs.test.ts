@@ -312,8 +312,8 @@ describe('search index blobs', () => {
 
   it('reads back blobs of many parts byte for byte, in batches, and refuses them with one part missing', async () => {
     await page(1, NAMES.slice(0, 3));
-    // Segments that straddle the part boundaries, 5.6 parts in all (more than one batch; the last part short).
-    const sizes = [5, PART_BYTES - 3, PART_BYTES + 1, 2 * PART_BYTES, Math.floor(PART_BYTES * 1.6)];
+    // Segments that straddle the part boundaries, 9.6 parts in all (more than one batch; the last part short).
+    const sizes = [5, PART_BYTES - 3, PART_BYTES + 1, 2 * PART_BYTES, 4 * PART_BYTES, Math.floor(PART_BYTES * 1.6)];
     let seed = 7;
     const segments = sizes.map((n) =>
       Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24),
@@ -327,11 +327,11 @@ describe('search index blobs', () => {
     expect(loaded.bytes.length).toBe(joined.length);
     expect(Buffer.from(loaded.bytes).equals(Buffer.from(joined))).toBe(true);
     const names = (await dbs.cache.searchBlobs.toCollection().primaryKeys()).filter((n) => n !== 'meta');
-    expect(names).toHaveLength(6);
+    expect(names).toHaveLength(10);
     await dbs.cache.searchBlobs.delete(names.find((n) => n.endsWith(':1'))!);
     expect(await store.load()).toMatchObject({
       ok: false,
-      error: { kind: 'unreadable', message: expect.stringMatching(/缺少第 2\/6 块/) },
+      error: { kind: 'unreadable', message: expect.stringMatching(/缺少第 2\/10 块/) },
     });
   });
 });
