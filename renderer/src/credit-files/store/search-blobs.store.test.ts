@@ -78,4 +78,14 @@ describe('index blobs and their part size', () => {
       error: { kind: 'unreadable', message: '检索索引数据的分块信息不符' },
     });
   });
+
+  it('reads ahead no more than its budget when the header names a tiny part size', async () => {
+    await writeLegacy(new Uint8Array(16));
+    const store = searchBlobStore(dbs.cache);
+    const stamp = (await dbs.cache.entMeta.get('summary'))!.stamp;
+    expect(await store.save(stamp, [new Uint8Array(6 * PART_BYTES)])).toMatchObject({ ok: true });
+    const header = (await dbs.cache.searchBlobs.get('meta')) as { parts: number };
+    await dbs.cache.searchBlobs.put({ ...header, name: 'meta', partBytes: 1 } as never);
+    expect(await searchBlobStore(dbs.cache).readAhead(2 * PART_BYTES)).toBe(2);
+  });
 });

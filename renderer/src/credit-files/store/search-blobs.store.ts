@@ -269,7 +269,8 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const reading = (async (): Promise<ReadAhead | null> => {
         const header = await db.searchBlobs.get('meta');
         if (!isMeta(header)) return null;
-        const count = Math.min(header.parts, Math.floor(maxBytes / partBytesOf(header)));
+        // A header naming parts smaller than ours (damaged or edited on disk) is read as ours: bounded.
+        const count = Math.min(header.parts, Math.floor(maxBytes / Math.max(partBytesOf(header), PART_BYTES)));
         const parts: ReadAhead['parts'] = new Map();
         let previous: Promise<unknown> = Promise.resolve();
         for (let first = 0; first < count; first += PARALLEL) {
