@@ -4,6 +4,8 @@
  * in-memory incognito store, several times faster than what a user gets).
  */
 import { chromium, type BrowserContext } from '@playwright/test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,4 +45,23 @@ export async function launchProfile(
     timezoneId: 'Asia/Shanghai',
   });
   return { context, profileDir: dir };
+}
+
+/**
+ * A blank page at `url` and `script` at `url` + 'worker.js', on 127.0.0.1: for the benches that time
+ * one browser primitive in a dedicated worker (an origin of its own, so IndexedDB and workers work).
+ */
+export async function serveWorkerPage(script: string): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((req, res) => {
+    const worker = req.url === '/worker.js';
+    res.setHeader('content-type', worker ? 'text/javascript' : 'text/html');
+    res.end(worker ? script : '<!doctype html><title>bench</title>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
+/** The median of `xs` (the upper one of an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }

@@ -10,10 +10,8 @@
  * calls per row and per MB, the time until every transaction completed, and the CPU time of the
  * whole browser (every process: the database is written by the browser process, not the worker).
  */
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { launchProfile, type BenchContext } from './context.js';
+import { launchProfile, median, serveWorkerPage, type BenchContext } from './context.js';
 import { browserProcesses } from './process-memory.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? '5');
@@ -97,21 +95,14 @@ async function once(ctx: BenchContext, url: string, rowBytes: number): Promise<R
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 export async function run(ctx: BenchContext): Promise<Record<string, number>> {
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', req.url === '/worker.js' ? 'text/javascript' : 'text/html');
-    res.end(req.url === '/worker.js' ? WORKER : '<!doctype html><title>idb-wrap</title>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const { url, close } = await serveWorkerPage(WORKER);
   const runs: Record<keyof typeof SIZES, Run[]> = { large: [], small: [] };
   try {
     for (let i = 0; i < REPEATS; i++)
       for (const kind of ['large', 'small'] as const) runs[kind].push(await once(ctx, url, SIZES[kind]));
   } finally {
-    server.close();
+    close();
   }
   const out: Record<string, number> = {};
   for (const kind of ['large', 'small'] as const) {

@@ -4,9 +4,7 @@
  * Each size decrypts the same 64 MiB, four calls at a time, sizes alternating, REPEATS rounds;
  * figures are the median MB/s per size, and the ratio of 512 KiB to 8 MiB (the old part size).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { launchProfile, type BenchContext } from './context.js';
+import { launchProfile, median, serveWorkerPage, type BenchContext } from './context.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? '3');
 const TOTAL_BYTES = 64 * 1024 * 1024;
@@ -27,15 +25,8 @@ onmessage = async (e) => {
   postMessage((total / 1e6) / ((performance.now() - t0) / 1000));
 };`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 export async function run(ctx: BenchContext): Promise<Record<string, number>> {
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', req.url === '/worker.js' ? 'text/javascript' : 'text/html');
-    res.end(req.url === '/worker.js' ? WORKER : '<!doctype html><title>webcrypto-size</title>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const { url, close } = await serveWorkerPage(WORKER);
   const { context } = await launchProfile(ctx);
   const mbps = new Map<number, number[]>(SIZES_KIB.map((k) => [k, []]));
   try {
@@ -59,7 +50,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
         );
   } finally {
     await context.close();
-    server.close();
+    close();
   }
   const out: Record<string, number> = {};
   for (const [kib, runs] of mbps) {
