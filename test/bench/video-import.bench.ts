@@ -4,9 +4,11 @@
  * in the importer's 4 MiB slices doing nothing else (the raw read floor) and (2) imports it with the
  * app's own code (hash-wasm SHA-256, WebCrypto AES-GCM per chunk, IndexedDB writes, in a sealed
  * partition), and times each stage alone on the first 256 MiB (read + hash, read + seal, read +
- * seal + write) to show where the import's time goes. Both read the same file in the same run; the
- * OS page cache holds it for both (it was just written), so the gap is the importer's own cost.
- * Median and range of the 3 runs.
+ * seal + write) to show where the import's time goes; then (3) reads the imported recording back
+ * through the repo, chunk by chunk in order, as playback, the upload and a USB export do (IndexedDB
+ * read and open, nothing else). Both imports read the same file in the same run; the OS page cache
+ * holds it for both (it was just written), so the gap is the importer's own cost. Median and range
+ * of the 3 runs.
  *
  * `npx tsx test/bench/video-import.bench.ts` writes test/bench/results/video-import.json; `npm run
  * bench -- video` runs it through the runner and merges `evidence.videoImportMBps` into latest.json.
@@ -25,11 +27,15 @@ const REPEATS = 3;
 const MIB = Number(process.env['BENCH_VIDEO_MB'] ?? 1024);
 
 const PAGE_ENTRY = `
-import { attachmentsRepo, mediaChunksRepo, openPartition } from './renderer/src/db/index.ts';
+import { attachmentsRepo, chunksInOrder, mediaChunksRepo, openPartition } from './renderer/src/db/index.ts';
+import * as chunkSeal from './renderer/src/db/repos/media-chunks.repo.ts';
 import { KeySlot, newDataKey } from './renderer/src/vault/index.ts';
 import { importMedia } from './renderer/src/services/inspection/media-import.ts';
 import { sealJsonAsync } from './renderer/src/vault/sealed-json.ts';
 import { createSHA256 } from 'hash-wasm';
+// The chunk's own sealer where the repo has one; before segments, the whole row was sealed as one value.
+const sealChunk = chunkSeal.sealMediaChunk ??
+  ((key, db, id, i, bytes) => sealJsonAsync(key, { attachmentId: id, index: i, bytes }, new TextEncoder().encode(db)));
 const CHUNK = 4 * 1024 * 1024;
 const file = () => document.querySelector('#pick').files[0];
 globalThis.videoBench = {
@@ -54,14 +60,13 @@ globalThis.videoBench = {
     const h = await createSHA256();
     h.init();
     const key = newDataKey();
-    const aad = new TextEncoder().encode('bench');
     const slot = new KeySlot();
     slot.unlock(newDataKey());
     const db = openPartition('field-stages', slot);
     const chunks = mediaChunksRepo(db);
     const out = {
       hashMBps: await timed(async (b) => { h.update(b); }),
-      sealMBps: await timed(async (b) => { await sealJsonAsync(key, { attachmentId: 'a', index: 0, bytes: b }, aad); }),
+      sealMBps: await timed(async (b, i) => { await sealChunk(key, 'bench', 'a', i, b); }),
       sealAndWriteMBps: await timed(async (b, i) => { await chunks.put('att-stage', i, b); }),
     };
     db.close();
@@ -83,8 +88,13 @@ globalThis.videoBench = {
     );
     const ms = performance.now() - t0;
     if (!out.ok) throw new Error(out.error.message);
+    const row = await attachmentsRepo(db).get(out.file.id);
+    const r0 = performance.now();
+    let readBack = 0;
+    for await (const bytes of chunksInOrder(mediaChunksRepo(db), row.id, row.media.chunkCount)) readBack += bytes.length;
+    const readBackMs = performance.now() - r0;
     db.close();
-    return { ms, bytes: out.file.size, sha256: out.file.sha256, peakHeap };
+    return { ms, bytes: out.file.size, sha256: out.file.sha256, peakHeap, readBackMs, readBack };
   },
 };
 `;
@@ -120,6 +130,7 @@ interface Measured {
   readonly rawReadMBps: Stats;
   readonly importMBps: Stats;
   readonly importPeakHeapMB: Stats;
+  readonly readBackMBps: Stats;
   readonly stagesOnFirst256MiB: { readHashMBps: Stats; readSealMBps: Stats; readSealWriteMBps: Stats };
 }
 
@@ -130,6 +141,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
   const raw: number[] = [];
   const imported: number[] = [];
   const heap: number[] = [];
+  const readBack: number[] = [];
   const hash: number[] = [];
   const seal: number[] = [];
   const sealWrite: number[] = [];
@@ -162,18 +174,31 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       const m = await page.evaluate(() =>
         (
           globalThis as unknown as {
-            videoBench: { importFile(): Promise<{ ms: number; bytes: number; sha256: string; peakHeap: number }> };
+            videoBench: {
+              importFile(): Promise<{
+                ms: number;
+                bytes: number;
+                sha256: string;
+                peakHeap: number;
+                readBackMs: number;
+                readBack: number;
+              }>;
+            };
           }
         ).videoBench.importFile(),
       );
-      if (r.bytes !== rec.size || m.bytes !== rec.size || m.sha256 !== rec.sha256)
-        throw new Error(`run ${i + 1}: read ${r.bytes}, imported ${m.bytes} bytes, hash ${m.sha256} ≠ ${rec.sha256}`);
+      if (r.bytes !== rec.size || m.bytes !== rec.size || m.readBack !== rec.size || m.sha256 !== rec.sha256)
+        throw new Error(
+          `run ${i + 1}: read ${r.bytes}, imported ${m.bytes}, read back ${m.readBack} bytes, hash ${m.sha256} ≠ ${rec.sha256}`,
+        );
       const mbps = (bytes: number, ms: number): number => bytes / 1024 / 1024 / (ms / 1000);
       raw.push(mbps(r.bytes, r.ms));
       imported.push(mbps(m.bytes, m.ms));
       heap.push(m.peakHeap / 1024 / 1024);
+      readBack.push(mbps(m.readBack, m.readBackMs));
       ctx.log(
-        `run ${i + 1}: raw read ${raw.at(-1)!.toFixed(0)} MB/s, import ${imported.at(-1)!.toFixed(1)} MB/s ` +
+        `run ${i + 1}: raw read ${raw.at(-1)!.toFixed(0)} MB/s, import ${imported.at(-1)!.toFixed(1)} MB/s, ` +
+          `read back ${readBack.at(-1)!.toFixed(1)} MB/s ` +
           `(alone: read+hash ${st.hashMBps.toFixed(0)}, read+seal ${st.sealMBps.toFixed(0)}, read+seal+write ${st.sealAndWriteMBps.toFixed(0)} MB/s)`,
       );
     } finally {
@@ -185,6 +210,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
     rawReadMBps: stats(raw),
     importMBps: stats(imported),
     importPeakHeapMB: stats(heap),
+    readBackMBps: stats(readBack),
     stagesOnFirst256MiB: { readHashMBps: stats(hash), readSealMBps: stats(seal), readSealWriteMBps: stats(sealWrite) },
   };
 }
@@ -205,6 +231,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
     'evidence.videoRawReadMBpsMin': m.rawReadMBps.min,
     'evidence.videoRawReadMBpsMax': m.rawReadMBps.max,
     'evidence.videoImportPeakHeapMB': m.importPeakHeapMB.max,
+    'evidence.videoReadBackMBps': m.readBackMBps.median,
+    'evidence.videoReadBackMBpsMin': m.readBackMBps.min,
+    'evidence.videoReadBackMBpsMax': m.readBackMBps.max,
   };
 }
 

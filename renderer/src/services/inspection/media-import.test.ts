@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { createSHA256 } from 'hash-wasm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  SEALED_FIELD,
   attachmentsRepo,
   hashBlob,
   mediaChunksRepo,
@@ -90,14 +89,15 @@ describe('streamed media import', () => {
       startSource: 'mvhd',
     });
 
-    // At rest: the chunk rows hold only their key and the sealed value, never the bytes.
-    const raw = await new Promise<unknown[]>((resolve) => {
+    // At rest: the chunk rows hold only their key, the segment size and the sealed segments, never the bytes.
+    const raw = await new Promise<Record<string, unknown>[]>((resolve) => {
       const req = field.backendDB().transaction('mediaChunks').objectStore('mediaChunks').getAll();
-      req.onsuccess = () => resolve(req.result as unknown[]);
+      req.onsuccess = () => resolve(req.result as Record<string, unknown>[]);
     });
     expect(raw).toHaveLength(Math.ceil(mp4.size / CHUNK));
-    for (const row of raw)
-      expect(Object.keys(row as object).sort()).toEqual([SEALED_FIELD, 'attachmentId', 'index'].sort());
+    for (const row of raw) expect(Object.keys(row).sort()).toEqual(['$m', '$seg', 'attachmentId', 'index']);
+    const first = new Uint8Array(await (raw[0]!['$m'] as Blob).arrayBuffer());
+    expect(Buffer.from(first).indexOf(Buffer.from(payload.subarray(0, 64)))).toBe(-1);
 
     const row = (await attachmentsRepo(field).get(r.file.id)) as AttachmentRow;
     const back = await mediaBlob(row, mediaChunksRepo(field));
