@@ -52,6 +52,11 @@ async function page(from: number, names: readonly string[], seq = from): Promise
 
 const NAMES = Array.from({ length: 40 }, (_, i) => `${['威海市', '荣成市', '乳山市'][i % 3]!}海润${i}号食品有限公司`);
 
+/** A part row's sealed bytes (its Blob's). */
+async function sealedOf(row: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await (row as { blob: Blob }).blob.arrayBuffer());
+}
+
 /** The part names `load` fetches from the database itself. */
 function partsFetched(): string[] {
   const fetched: string[] = [];
@@ -263,10 +268,10 @@ describe('search index blobs', () => {
     const parts = (await dbs.cache.searchBlobs.toArray()).filter((r) => r.name !== 'meta');
     expect(parts.length).toBeGreaterThan(0);
 
-    const damaged = parts[0]! as { name: string; sealed: Uint8Array };
-    const flipped = damaged.sealed.slice();
+    const damaged = parts[0]!;
+    const flipped = await sealedOf(damaged);
     flipped[flipped.length >> 1]! ^= 0x40;
-    await dbs.cache.searchBlobs.put({ name: damaged.name, sealed: flipped });
+    await dbs.cache.searchBlobs.put({ name: damaged.name, blob: new Blob([flipped]) });
     const logs: string[] = [];
     const a = session((m) => logs.push(m));
     expect(await answers(a.engine)).toEqual(want);
@@ -298,10 +303,10 @@ describe('search index blobs', () => {
   it('keeps nothing readable without the key, and writes nothing for a state the cache has left', async () => {
     await page(1, NAMES);
     await firstSession();
-    const rows = await dbs.cache.searchBlobs.toArray();
-    const clear = new TextDecoder().decode(
-      Uint8Array.from(rows.flatMap((r) => ('sealed' in r ? [...(r as { sealed: Uint8Array }).sealed] : []))),
-    );
+    const parts = (await dbs.cache.searchBlobs.toArray()).filter((r) => r.name !== 'meta');
+    expect(parts.length).toBeGreaterThan(0);
+    const sealed = await Promise.all(parts.map(sealedOf));
+    const clear = new TextDecoder().decode(Buffer.concat(sealed));
     expect(clear).not.toContain('海润');
     const stamp = await repo.stamp();
     await page(200, ['新的企业有限公司'], 41);
@@ -378,13 +383,10 @@ describe('index blobs read ahead of the unlock', () => {
   it('a part damaged on disk is refused when read ahead as when read at the load', async () => {
     await page(1, NAMES.slice(0, 3));
     await saveParts(2, 7);
-    const part = (await dbs.cache.searchBlobs.get((await dbs.cache.searchBlobs.toCollection().primaryKeys())[1]!)) as {
-      name: string;
-      sealed: Uint8Array;
-    };
-    const flipped = part.sealed.slice();
+    const part = (await dbs.cache.searchBlobs.get((await dbs.cache.searchBlobs.toCollection().primaryKeys())[1]!))!;
+    const flipped = await sealedOf(part);
     flipped[100]! ^= 1;
-    await dbs.cache.searchBlobs.put({ name: part.name, sealed: flipped });
+    await dbs.cache.searchBlobs.put({ name: part.name, blob: new Blob([flipped]) });
     expect(await store.readAhead()).toBe(2);
     expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'unreadable' } });
   });

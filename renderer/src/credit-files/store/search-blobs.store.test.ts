@@ -2,6 +2,7 @@
  * The index blobs' part size is in their header: blobs written before it was (8 MiB parts, no
  * `partBytes`) are still read back after an update, so a station's first start-up on the new version
  * does not rebuild its index; a header whose part count does not fit its size and part size is refused.
+ * Parts are stored as Blobs; parts stored as byte arrays by earlier versions are read too.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,8 +19,11 @@ afterEach(() => disposeDatabases(dbs));
 
 const LEGACY_PART = 8 * 1024 * 1024;
 
-/** Blobs as the version before wrote them: parts of 8 MiB, no part size in the header. */
-async function writeLegacy(bytes: Uint8Array): Promise<void> {
+/**
+ * Blobs as earlier versions wrote them, parts sealed as byte arrays: of 8 MiB with no part size in
+ * the header, or of `partBytes` named in it.
+ */
+async function writeLegacy(bytes: Uint8Array, partBytes?: number): Promise<void> {
   const repo = enterprisesRepo(dbs.cache);
   await repo.applyPage({
     changes: [{ kind: 'upsert', seq: 1, enterprise: makeEnterprise(1) }],
@@ -32,7 +36,8 @@ async function writeLegacy(bytes: Uint8Array): Promise<void> {
   const meta = (await dbs.cache.entMeta.get('summary'))!;
   const generation = (await dbs.cache.syncState.get('enterprises'))?.generation ?? 0;
   const key = cacheKeyOf(dbs.cache);
-  const parts = Math.ceil(bytes.length / LEGACY_PART);
+  const unit = partBytes ?? LEGACY_PART;
+  const parts = Math.ceil(bytes.length / unit);
   const header: SearchBlobMeta = {
     name: 'meta',
     stamp: meta.stamp,
@@ -43,10 +48,11 @@ async function writeLegacy(bytes: Uint8Array): Promise<void> {
     write: `${meta.stamp}-legacy`,
     parts,
     bytes: bytes.length,
+    ...(partBytes ? { partBytes } : {}),
   };
   for (let i = 0; i < parts; i++) {
     const aad = `${header.write}:${i}/${parts}:${header.stamp}:${header.bytes}`;
-    const plain = bytes.slice(i * LEGACY_PART, (i + 1) * LEGACY_PART);
+    const plain = bytes.slice(i * unit, (i + 1) * unit);
     const sealed = await sealCacheAsync(key, dbs.cache.name, 'searchBlobs', aad, plain);
     await dbs.cache.searchBlobs.put({ name: `part:${header.write}:${i}`, sealed });
   }
@@ -61,6 +67,33 @@ describe('index blobs and their part size', () => {
     const loaded = await searchBlobStore(dbs.cache).load();
     if (!loaded.ok) throw new Error(loaded.error.message);
     expect(Buffer.from(loaded.bytes).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('reads back parts stored as byte arrays, and stores its own as Blobs', async () => {
+    const bytes = Uint8Array.from({ length: 2 * PART_BYTES + 9 }, (_, i) => (i * 7) >>> 3);
+    await writeLegacy(bytes, PART_BYTES);
+    const store = searchBlobStore(dbs.cache);
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(bytes))).toBe(true);
+    expect(await store.save((await dbs.cache.entMeta.get('summary'))!.stamp, [bytes])).toMatchObject({ ok: true });
+    const parts = (await dbs.cache.searchBlobs.toArray()).filter((r) => r.name !== 'meta');
+    expect(parts).toHaveLength(3);
+    for (const part of parts) expect(Object.keys(part).sort()).toEqual(['blob', 'name']);
+    expect(parts.every((p) => 'blob' in p && p.blob instanceof Blob)).toBe(true);
+    const again = await searchBlobStore(dbs.cache).load();
+    if (!again.ok) throw new Error(again.error.message);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('a part that is neither a Blob nor bytes is reported missing (the index is then rebuilt)', async () => {
+    await writeLegacy(new Uint8Array(16));
+    const store = searchBlobStore(dbs.cache);
+    const stamp = (await dbs.cache.entMeta.get('summary'))!.stamp;
+    expect(await store.save(stamp, [new Uint8Array(2 * PART_BYTES)])).toMatchObject({ ok: true });
+    const names = (await dbs.cache.searchBlobs.toCollection().primaryKeys()).filter((n) => n !== 'meta');
+    await dbs.cache.searchBlobs.put({ name: names[1]!, blob: 'not a blob' } as never);
+    expect(await store.load()).toMatchObject({ ok: false, error: { kind: 'unreadable', message: /缺少第 2\/2 块/ } });
   });
 
   it('writes the part size into the header, and refuses a header whose part count does not fit it', async () => {

@@ -1,7 +1,7 @@
 /**
  * The search index blobs (cache v5): the search worker's assembled index as bytes
- * (search/index-image.ts), sealed under the station cache key in parts of PART_BYTES, so an unlock
- * reads the index back instead of opening every search row and building it again.
+ * (search/index-image.ts), sealed under the station cache key in parts of PART_BYTES, each stored as
+ * a Blob, so an unlock reads the index back instead of opening every search row and building it again.
  *
  * A header row in clear (`meta`: counters only, nothing of the credit files) says which state of
  * the cache the index was built from: the summary row's stamp (bumped by every write and never
@@ -56,11 +56,19 @@ export interface SearchBlobMeta {
   /** Bytes per part (the last one may be short); absent in blobs written with LEGACY_PART_BYTES. */
   readonly partBytes?: number;
 }
-export interface SearchBlobPart {
+/**
+ * A part: its sealed bytes as a Blob (IndexedDB hands a Blob over by reference and reads it back
+ * ~1.4× as fast as a byte array over 64 KiB, which it wraps into a blob file of its own), or as a
+ * byte array in blobs written before.
+ */
+export type SearchBlobPart =
+  { readonly name: string; readonly blob: Blob } | { readonly name: string; readonly sealed: Uint8Array };
+export type SearchBlobRow = SearchBlobMeta | SearchBlobPart;
+/** A part read, its sealed bytes in memory. */
+interface PartRead {
   readonly name: string;
   readonly sealed: Uint8Array;
 }
-export type SearchBlobRow = SearchBlobMeta | SearchBlobPart;
 
 export type SearchBlobLoad =
   | {
@@ -110,13 +118,24 @@ export interface SearchBlobStore {
  */
 interface ReadAhead {
   readonly write: string;
-  readonly parts: Map<number, Promise<SearchBlobPart | undefined>>;
+  readonly parts: Map<number, Promise<PartRead | undefined>>;
 }
 
 const partName = (write: string, i: number) => `part:${write}:${i}`;
 const partAad = (m: Pick<SearchBlobMeta, 'write' | 'stamp' | 'parts' | 'bytes'>, i: number) =>
   `${m.write}:${i}/${m.parts}:${m.stamp}:${m.bytes}`;
 const isMeta = (row: SearchBlobRow | undefined): row is SearchBlobMeta => row?.name === 'meta';
+/** A part's sealed bytes, read from its Blob when it has one; undefined when it is not a part or cannot be read. */
+async function partRead(row: SearchBlobRow | undefined): Promise<PartRead | undefined> {
+  if (!row || isMeta(row)) return undefined;
+  if ('sealed' in row) return row.sealed instanceof Uint8Array ? row : undefined;
+  if (!(row.blob instanceof Blob)) return undefined;
+  try {
+    return { name: row.name, sealed: new Uint8Array(await row.blob.arrayBuffer()) };
+  } catch {
+    return undefined; // its file is gone or unreadable: the load says the part is missing and the index is rebuilt
+  }
+}
 const partBytesOf = (m: SearchBlobMeta): number => m.partBytes ?? LEGACY_PART_BYTES;
 /** The part numbers of the batch that starts at `first`, out of `total` parts (none past the end). */
 const batchFrom = (first: number, total: number) =>
@@ -178,11 +197,12 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
       const batch = (first: number) => batchFrom(first, header.parts);
       const read = async (ids: readonly number[]) => {
         if (ids.length === 0) return null;
-        const rows: (SearchBlobRow | undefined)[] = await Promise.all(ids.map((i) => early.get(i)));
+        const rows: (PartRead | undefined)[] = await Promise.all(ids.map((i) => early.get(i)));
         const missing = ids.filter((_, k) => rows[k] === undefined);
         if (missing.length > 0) {
           const got = await db.searchBlobs.bulkGet(missing.map((i) => partName(header.write, i)));
-          for (const [m, row] of got.entries()) rows[ids.indexOf(missing[m]!)] = row;
+          const read = await Promise.all(got.map(partRead));
+          for (const [m, row] of read.entries()) rows[ids.indexOf(missing[m]!)] = row;
         }
         for (const i of ids) early.delete(i); // dropped as handed over: memory falls as the load goes on
         return rows;
@@ -203,7 +223,7 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         const opened = await Promise.all(
           ids.map(async (i, k) => {
             const row = rows[k];
-            if (!row || isMeta(row)) throw new Error(`检索索引数据缺少第 ${i + 1}/${header.parts} 块`);
+            if (!row) throw new Error(`检索索引数据缺少第 ${i + 1}/${header.parts} 块`);
             return openCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), row.sealed);
           }),
         ).catch((e: unknown) => e as Error);
@@ -248,7 +268,9 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         const sealed = await Promise.all(
           ids.map((i, k) => sealCacheAsync(key, db.name, 'searchBlobs', partAad(header, i), plains[k]!)),
         );
-        await db.searchBlobs.bulkPut(ids.map((i, k) => ({ name: partName(write, i), sealed: sealed[k]! })));
+        await db.searchBlobs.bulkPut(
+          ids.map((i, k) => ({ name: partName(write, i), blob: new Blob([sealed[k]! as Uint8Array<ArrayBuffer>]) })),
+        );
       }
       const switched = await db.transaction('rw', [db.entMeta, db.syncState, db.searchBlobs], async () => {
         const now = await current();
@@ -275,13 +297,15 @@ export function searchBlobStore(db: CacheDb): SearchBlobStore {
         let previous: Promise<unknown> = Promise.resolve();
         for (let first = 0; first < count; first += PARALLEL) {
           const ids = batchFrom(first, count);
-          const batch = previous.then(() => db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i))));
+          const batch = previous.then(async () =>
+            Promise.all((await db.searchBlobs.bulkGet(ids.map((i) => partName(header.write, i)))).map(partRead)),
+          );
           previous = batch.catch(() => undefined);
           for (const [k, i] of ids.entries())
             parts.set(
               i,
               batch.then(
-                (rows) => (rows[k] && !isMeta(rows[k]) ? rows[k] : undefined),
+                (rows) => rows[k],
                 () => undefined, // `load` reads it itself
               ),
             );
