@@ -92,6 +92,11 @@ function segmentAad(rowAad: Uint8Array, k: number, count: number, size: number):
   return out;
 }
 
+/** `step` for every segment of a chunk at once: WebCrypto runs them off this thread, side by side. */
+function eachSegment<T>(count: number, step: (k: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, k) => step(k)));
+}
+
 /** Seals one chunk's bytes as segments of `segmentBytes`, all at once (WebCrypto runs them off this thread). */
 export async function sealMediaChunk(
   key: Uint8Array,
@@ -103,13 +108,11 @@ export async function sealMediaChunk(
 ): Promise<SealedMediaChunk> {
   const rowAad = sealedRowAad(dbName, 'mediaChunks', [attachmentId, index]);
   const count = Math.max(1, Math.ceil(bytes.length / segmentBytes));
-  const sealed = await Promise.all(
-    Array.from({ length: count }, (_, k) =>
-      sealBytesAsync(
-        key,
-        bytes.subarray(k * segmentBytes, (k + 1) * segmentBytes),
-        segmentAad(rowAad, k, count, segmentBytes),
-      ),
+  const sealed = await eachSegment(count, (k) =>
+    sealBytesAsync(
+      key,
+      bytes.subarray(k * segmentBytes, (k + 1) * segmentBytes),
+      segmentAad(rowAad, k, count, segmentBytes),
     ),
   );
   return {
@@ -152,14 +155,8 @@ export async function openMediaChunk(
   const sealedSize = segmentBytes + SEAL_OVERHEAD;
   const count = Math.max(1, Math.ceil(all.length / sealedSize));
   const rowAad = sealedRowAad(dbName, 'mediaChunks', [attachmentId, index]);
-  const plain = await Promise.all(
-    Array.from({ length: count }, (_, k) =>
-      openBytesAsync(
-        key,
-        all.subarray(k * sealedSize, (k + 1) * sealedSize),
-        segmentAad(rowAad, k, count, segmentBytes),
-      ),
-    ),
+  const plain = await eachSegment(count, (k) =>
+    openBytesAsync(key, all.subarray(k * sealedSize, (k + 1) * sealedSize), segmentAad(rowAad, k, count, segmentBytes)),
   );
   const out = new Uint8Array(plain.reduce((n, p) => n + p.length, 0));
   let at = 0;
