@@ -28,14 +28,10 @@ const MIB = Number(process.env['BENCH_VIDEO_MB'] ?? 1024);
 
 const PAGE_ENTRY = `
 import { attachmentsRepo, chunksInOrder, mediaChunksRepo, openPartition } from './renderer/src/db/index.ts';
-import * as chunkSeal from './renderer/src/db/repos/media-chunks.repo.ts';
+import { sealMediaChunk } from './renderer/src/db/repos/media-chunks.repo.ts';
 import { KeySlot, newDataKey } from './renderer/src/vault/index.ts';
 import { importMedia } from './renderer/src/services/inspection/media-import.ts';
-import { sealJsonAsync } from './renderer/src/vault/sealed-json.ts';
 import { createSHA256 } from 'hash-wasm';
-// The chunk's own sealer where the repo has one; before segments, the whole row was sealed as one value.
-const sealChunk = chunkSeal.sealMediaChunk ??
-  ((key, db, id, i, bytes) => sealJsonAsync(key, { attachmentId: id, index: i, bytes }, new TextEncoder().encode(db)));
 const CHUNK = 4 * 1024 * 1024;
 const file = () => document.querySelector('#pick').files[0];
 globalThis.videoBench = {
@@ -66,7 +62,7 @@ globalThis.videoBench = {
     const chunks = mediaChunksRepo(db);
     const out = {
       hashMBps: await timed(async (b) => { h.update(b); }),
-      sealMBps: await timed(async (b, i) => { await sealChunk(key, 'bench', 'a', i, b); }),
+      sealMBps: await timed(async (b, i) => { await sealMediaChunk(key, 'bench', 'a', i, b); }),
       sealAndWriteMBps: await timed(async (b, i) => { await chunks.put('att-stage', i, b); }),
     };
     db.close();
