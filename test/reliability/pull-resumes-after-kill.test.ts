@@ -114,14 +114,21 @@ describe('credit-file pull interrupted', () => {
     r.platform.admin.advanceTombstoneHorizon();
     // While the new generation downloads, the old copy stays readable (nothing half-empty is shown).
     const seenDuring: { removedVisible: boolean; count: number }[] = [];
+    let looked: Promise<void> = Promise.resolve();
     const staged = {
       ...repo,
-      async applyPage(page: Parameters<typeof repo.applyPage>[0]) {
+      applyPage(page: Parameters<typeof repo.applyPage>[0]) {
         // Look before each page is written: the engine queues writes two deep, so a look taken after
         // this page's write could land after the final page's switch and see the new generation.
-        // Before the last page is applied, the old copy must still be fully readable.
-        seenDuring.push({ removedVisible: (await repo.get(removed[0]!)) !== null, count: await repo.count() });
-        return repo.applyPage(page);
+        // Before the last page is applied, the old copy must still be fully readable. The looks run
+        // one after another and each page's write is asked for as soon as its own look ends, so the
+        // writes keep the engine's order (two looks of different lengths side by side could let a
+        // later page's write start first, which the store refuses as out of order).
+        const look = looked.then(async () => {
+          seenDuring.push({ removedVisible: (await repo.get(removed[0]!)) !== null, count: await repo.count() });
+        });
+        looked = look;
+        return look.then(() => repo.applyPage(page));
       },
     };
     const outcome = await pullAll(pullDeps(r.dbs, http, { enterprises: staged }), quarantine(r.dbs));
