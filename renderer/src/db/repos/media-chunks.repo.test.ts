@@ -4,7 +4,7 @@
  * whole by the earlier format still open.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeySlot, newDataKey, sealJsonAsync } from '../../vault/index.js';
+import { KeySlot, newDataKey, SEAL_OVERHEAD, sealJsonAsync } from '../../vault/index.js';
 import { disposeDatabases, freshDatabases } from '../../testing/builders.js';
 import type { FieldDb } from '../databases.js';
 import { openPartition } from '../device.js';
@@ -12,8 +12,6 @@ import { SEALED_FIELD, sealedRowAad } from '../sealing.js';
 import { MEDIA_SEGMENT_BYTES, mediaChunksRepo } from './media-chunks.repo.js';
 
 const SEG = MEDIA_SEGMENT_BYTES;
-/** Version byte + IV + tag around every segment. */
-const OVERHEAD = 29;
 
 let dbs: ReturnType<typeof freshDatabases>;
 let field: FieldDb;
@@ -65,7 +63,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 async function segmentsOf(row: Record<string, unknown>): Promise<Uint8Array[]> {
   const all = new Uint8Array(await (row['$m'] as Blob).arrayBuffer());
   const out: Uint8Array[] = [];
-  for (let at = 0; at < all.length; at += SEG + OVERHEAD) out.push(all.slice(at, at + SEG + OVERHEAD));
+  for (let at = 0; at < all.length; at += SEG + SEAL_OVERHEAD) out.push(all.slice(at, at + SEG + SEAL_OVERHEAD));
   return out;
 }
 
@@ -78,7 +76,7 @@ describe('media chunks sealed in segments', () => {
       expect(same(await repo.read('att-1', i), bytesOf(n, i)), `size ${n}`).toBe(true);
     const row = await rawGet('att-1', 4);
     expect(row['$seg']).toBe(SEG);
-    expect((row['$m'] as Blob).size).toBe(4 * 1024 * 1024 + 8 * OVERHEAD);
+    expect((row['$m'] as Blob).size).toBe(4 * 1024 * 1024 + 8 * SEAL_OVERHEAD);
   });
 
   it('still opens a chunk sealed whole, as chunks were written before segments', async () => {

@@ -92,6 +92,8 @@ function segmentAad(rowAad: Uint8Array, k: number, count: number, size: number):
   return out;
 }
 
+const MEDIA_CHUNKS_TABLE = 'mediaChunks';
+
 /** `step` for every segment of a chunk at once: WebCrypto runs them off this thread, side by side. */
 function eachSegment<T>(count: number, step: (k: number) => Promise<T>): Promise<T[]> {
   return Promise.all(Array.from({ length: count }, (_, k) => step(k)));
@@ -106,7 +108,7 @@ export async function sealMediaChunk(
   bytes: Uint8Array,
   segmentBytes = MEDIA_SEGMENT_BYTES,
 ): Promise<SealedMediaChunk> {
-  const rowAad = sealedRowAad(dbName, 'mediaChunks', [attachmentId, index]);
+  const rowAad = sealedRowAad(dbName, MEDIA_CHUNKS_TABLE, [attachmentId, index]);
   const count = Math.max(1, Math.ceil(bytes.length / segmentBytes));
   const sealed = await eachSegment(count, (k) =>
     sealBytesAsync(
@@ -154,7 +156,7 @@ export async function openMediaChunk(
   }
   const sealedSize = segmentBytes + SEAL_OVERHEAD;
   const count = Math.max(1, Math.ceil(all.length / sealedSize));
-  const rowAad = sealedRowAad(dbName, 'mediaChunks', [attachmentId, index]);
+  const rowAad = sealedRowAad(dbName, MEDIA_CHUNKS_TABLE, [attachmentId, index]);
   const plain = await eachSegment(count, (k) =>
     openBytesAsync(key, all.subarray(k * sealedSize, (k + 1) * sealedSize), segmentAad(rowAad, k, count, segmentBytes)),
   );
@@ -168,7 +170,7 @@ export async function openMediaChunk(
 }
 
 export function mediaChunksRepo(db: FieldDb): MediaChunksRepo {
-  const table = 'mediaChunks';
+  const table = MEDIA_CHUNKS_TABLE;
   const key = (): Uint8Array | null => {
     if (!db.sealingKeys) return null;
     const k = db.sealingKeys.current();
