@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesRepo, PART_BYTES, searchBlobStore, type Databases, type SearchBlobMeta } from '../../db/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise } from '../../testing/builders.js';
 import { sealCacheAsync } from './enterprises.seal.js';
+import { homeFor } from './search-blobs.store.js';
 import { cacheKeyOf } from './enterprises.store.js';
 
 let dbs: Databases;
@@ -110,6 +111,28 @@ describe('index blobs and their part size', () => {
       ok: false,
       error: { kind: 'unreadable', message: '检索索引数据的分块信息不符' },
     });
+  });
+
+  it('a load after the read-ahead joins the parts in the home it allocated, byte for byte', async () => {
+    await writeLegacy(new Uint8Array(16));
+    const stamp = (await dbs.cache.entMeta.get('summary'))!.stamp;
+    // Not zero anywhere: a page the touching zeroed after the load had filled it would show.
+    const bytes = new Uint8Array(16 * 1024 * 1024 + 5).fill(0xab);
+    expect(await searchBlobStore(dbs.cache).save(stamp, [bytes])).toMatchObject({ ok: true });
+    const store = searchBlobStore(dbs.cache);
+    const ahead = store.readAhead();
+    const loaded = await store.load();
+    expect(await ahead).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // time for any touching left over
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(Buffer.from(loaded.bytes).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('a home taken while it is still being touched is not written to again', async () => {
+    const home = homeFor(3 * 4 * 1024 * 1024); // three turns of touching; the first runs at once
+    const out = home.take().fill(0xab);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(out.every((b) => b === 0xab)).toBe(true);
   });
 
   it('reads ahead no more than its budget when the header names a tiny part size', async () => {
