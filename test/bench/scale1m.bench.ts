@@ -3,7 +3,8 @@
  * page's real data layer syncs them on loopback into an empty persistent profile until searchable;
  * then the browser quits and starts again on that profile, and the bench measures start-up to the
  * first search answer, 200 mixed queries, the peak memory of the page and its workers during the
- * sync (renderer processes, /proc: process-memory.ts) and the profile's size on disk.
+ * sync (renderer processes, /proc: process-memory.ts) and the profile's size on disk. A third launch
+ * measures the start-up again with the app's key derivation before the key (`afterKdf.*`).
  *
  * Takes several minutes and a few GB of disk, so it runs only when asked by name:
  * `npm run bench -- scale1m` (or BENCH_SCALE1M=1; BENCH_SCALE1M_ENTERPRISES to change the count).
