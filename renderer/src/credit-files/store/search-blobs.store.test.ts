@@ -2,7 +2,8 @@
  * The index blobs' part size is in their header: blobs written before it was (8 MiB parts, no
  * `partBytes`) are still read back after an update, so a station's first start-up on the new version
  * does not rebuild its index; a header whose part count does not fit its size and part size is refused.
- * Parts are stored as Blobs; parts stored as byte arrays by earlier versions are read too.
+ * Parts are stored as Blobs; parts stored as byte arrays by earlier versions are read too. The
+ * read-ahead's buffer (its home, touched ahead of the unlock) is where the load joins the parts.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,7 +117,7 @@ describe('index blobs and their part size', () => {
   it('a load after the read-ahead joins the parts in the home it allocated, byte for byte', async () => {
     await writeLegacy(new Uint8Array(16));
     const stamp = (await dbs.cache.entMeta.get('summary'))!.stamp;
-    // Not zero anywhere: a page the touching zeroed after the load had filled it would show.
+    // Not zero anywhere: a part left out of the buffer, or a page zeroed after it landed, would show.
     const bytes = new Uint8Array(16 * 1024 * 1024 + 5).fill(0xab);
     expect(await searchBlobStore(dbs.cache).save(stamp, [bytes])).toMatchObject({ ok: true });
     const store = searchBlobStore(dbs.cache);
