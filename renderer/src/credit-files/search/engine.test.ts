@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
-import { enterprisesRepo, type Databases, type EnterprisesRepo } from '../../db/index.js';
+import { enterprisesRepo, searchBlobStore, type Databases, type EnterprisesRepo } from '../../db/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
 import { createSearchEngine } from './engine.js';
 
@@ -33,13 +33,14 @@ const upsert = (n: number, version = 1, word = PLACES[n % PLACES.length]!): Ente
   }),
 });
 
-async function page(changes: EnterpriseChange[], hasMore = true): Promise<void> {
+/** A page of a download; `total`: the records the download announced (0: not known). */
+async function page(changes: EnterpriseChange[], hasMore = true, total = 0): Promise<void> {
   await repo.applyPage({
     changes,
     quarantined: [],
     nextCursor: String(seq),
     hasMore,
-    total: 0,
+    total,
     at: '2026-05-01T00:00:00Z',
   });
 }
@@ -53,8 +54,8 @@ async function answers(engine: ReturnType<typeof createSearchEngine>) {
   );
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+async function until(check: () => boolean, tries = 200): Promise<void> {
+  for (let i = 0; i < tries && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 }
 
@@ -96,6 +97,99 @@ describe('search engine following a sync', () => {
     const followed = await answers(engine);
     expect(built).toHaveBeenCalledTimes(1); // warm() found the index current
     expect(followed).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+  });
+
+  it('assembles ahead once a large download is mostly stored; its last pages go beside that index, exactly', async () => {
+    const directory = vi.spyOn(repo, 'directory');
+    const changesSince = vi.spyOn(repo, 'changesSince');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    const total = 20_000;
+    const PAGE = 2500;
+    for (let p = 0; p < 7; p++)
+      await page(
+        Array.from({ length: PAGE }, (_, i) => upsert(p * PAGE + i + 1)),
+        true,
+        total,
+      );
+    // 17,500 of 20,000 stored (over 85 %): the index is put together before the download ends.
+    await until(() => directory.mock.calls.length === 1);
+    await page(
+      Array.from({ length: PAGE }, (_, i) => upsert(7 * PAGE + i + 1, 1, '末页')),
+      false,
+      total,
+    );
+    await engine.warm();
+    expect(directory).toHaveBeenCalledTimes(1); // the last page went beside it, from the change log
+    expect(changesSince).toHaveBeenCalled();
+    expect((await engine.search('末页', {}, 5000)).total).toBe(PAGE);
+    expect((await engine.search('海润')).indexed).toBe(total);
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+  });
+
+  it('does not assemble ahead while a download is small or far from its end', async () => {
+    const directory = vi.spyOn(repo, 'directory');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    // A small download, all but its last page stored.
+    await page(
+      Array.from({ length: 1900 }, (_, i) => upsert(i + 1)),
+      true,
+      2000,
+    );
+    // A large one at half way (as far as the store holds).
+    await page(
+      Array.from({ length: 1000 }, (_, i) => upsert(5001 + i)),
+      true,
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(directory).not.toHaveBeenCalled();
+  });
+
+  it('an index waiting to be written waits while pages keep committing, and is written once they stop', async () => {
+    const blobs = searchBlobStore(dbs.cache);
+    const save = vi.spyOn(blobs, 'save');
+    const engine = createSearchEngine(repo, { blobs, saveDelayMs: 1000 });
+    engine.follow();
+    await page(Array.from({ length: 1000 }, (_, i) => upsert(i + 1)));
+    await engine.search('海润'); // an index now, waiting a second to be written
+    const started = Date.now();
+    for (let p = 1; Date.now() - started < 2500; p++) {
+      await page(Array.from({ length: 200 }, (_, i) => upsert(p * 1000 + i + 1)));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(save).not.toHaveBeenCalled();
+    await until(() => save.mock.calls.length === 1, 400);
+  });
+
+  it('warm waits past a rebuild that read the store before the last page, and answers with that page', async () => {
+    await page(Array.from({ length: 1500 }, (_, i) => upsert(i + 1)));
+    // The rebuild a search starts reads the directory, then holds until the last page has committed.
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    const read = repo.directory.bind(repo);
+    let first = true;
+    vi.spyOn(repo, 'directory').mockImplementation(async () => {
+      const snap = await read();
+      if (first) {
+        first = false;
+        await held;
+      }
+      return snap;
+    });
+    const engine = createSearchEngine(repo);
+    const early = engine.search('海润');
+    await until(() => !first);
+    await page(
+      Array.from({ length: 500 }, (_, i) => upsert(5001 + i, 1, '末页')),
+      false,
+    );
+    const warmed = engine.warm();
+    release();
+    await early;
+    await warmed;
+    expect((await engine.search('末页', {}, 1000)).total).toBe(500);
   });
 
   it('stays exact through updates, tombstones and compaction after chunks were indexed', async () => {

@@ -28,7 +28,7 @@
  * the blobs, is the index assembled whole, in the background, and written.
  */
 import type { EnterprisesRepo } from '../../db/index.js';
-import type { EntDirRow } from '../../db/index.js';
+import type { EntDirRow, PageCommit } from '../../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
@@ -95,6 +95,17 @@ interface Base {
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
+
+/**
+ * While the engine follows a download of at least AHEAD_MIN_RECORDS records and has no index yet,
+ * it assembles one in the background once the store holds AHEAD_SHARE of them. The last pages then
+ * only add a small index beside it (as a delta does: under MAX_DELTA_SHARE of it), so the index is
+ * searchable moments after the last page instead of after assembling every record then; the whole
+ * is assembled again in the background before it is written. Below the minimum that step costs
+ * tens of milliseconds: not worth a second assembly.
+ */
+const AHEAD_SHARE = 0.85;
+const AHEAD_MIN_RECORDS = 20_000;
 
 export interface SearchEngineOptions {
   /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
@@ -285,6 +296,10 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
   function scheduleSave(built: Searchable, stamp: number): void {
     if (!blobs) return;
     pendingSave = { index: built, stamp };
+    armSave();
+  }
+
+  function armSave(): void {
     if (saveTimer !== null) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => void startSave(), saveDelayMs);
     (saveTimer as { unref?: () => void }).unref?.(); // Node (tests): a waiting write never keeps the process alive
@@ -433,16 +448,31 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     await rebuild();
   }
 
+  /**
+   * Brings the index up to the store's stamp. `wait`: returns once the index holds what the store
+   * held when it was called. A refresh already running may have read an earlier stamp (one started
+   * while a download was still committing), so a waiting caller goes round again; the rounds are
+   * bounded, since a sync that goes on committing moves the stamp each time.
+   */
   async function ensure(wait: boolean): Promise<void> {
-    const stamp = await repo.stamp();
-    if (index && stamp === builtStamp) return;
-    if (!building) {
-      building = serial(refresh).finally(() => {
+    for (let round = 0; ; round++) {
+      const stamp = await repo.stamp();
+      if (index && stamp === builtStamp) return;
+      building ??= serial(refresh).finally(() => {
         building = null;
       });
-      building.catch(() => undefined); // a background refresh that fails leaves the previous index
+      const run = building;
+      run.catch(() => undefined); // a background refresh that fails leaves the previous index
+      if (index && !wait) return;
+      await run;
+      if (!wait || round >= 2) return;
     }
-    if (!index || wait) await building;
+  }
+
+  /** Whether a commit of a download the engine follows calls for an index ahead of its end (AHEAD_SHARE). */
+  function wantsAhead(commit: PageCommit): boolean {
+    if (index !== null || building !== null || commit.held === undefined || commit.total === undefined) return false;
+    return commit.total >= AHEAD_MIN_RECORDS && commit.held >= commit.total * AHEAD_SHARE;
   }
 
   return {
@@ -482,7 +512,14 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
         schedulePrime();
         // The download's last page: the index is put together now, behind that page's indexing,
         // while the pull finishes (its last empty page, its outcome), so warm() finds it ready.
-        if (commit.last) ensure(false).catch(() => undefined);
+        if (commit.last) {
+          ensure(true).catch(() => undefined);
+          return;
+        }
+        // More pages to come: an index waiting to be written waits for the store to settle too
+        // (writing one the next pages make stale would only take time from the import).
+        if (saveTimer !== null) armSave();
+        if (wantsAhead(commit)) ensure(false).catch(() => undefined);
       });
       schedulePrime();
     },

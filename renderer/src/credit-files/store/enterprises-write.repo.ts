@@ -307,7 +307,8 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
       )
       .then(
         (n) => {
-          if (changed) announce(core.channel, { type: 'committed', last: !page.hasMore });
+          if (changed)
+            announce(core.channel, { type: 'committed', last: !page.hasMore, held: dir.size, total: page.total });
           return n;
         },
         (e: unknown) => {
