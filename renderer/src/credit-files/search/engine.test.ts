@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import { enterprisesRepo, searchBlobStore, type Databases, type EnterprisesRepo } from '../../db/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
-import { aheadDue, createSearchEngine } from './engine.js';
+import { createSearchEngine } from './engine.js';
 
 let dbs: Databases;
 let repo: EnterprisesRepo;
@@ -33,14 +33,13 @@ const upsert = (n: number, version = 1, word = PLACES[n % PLACES.length]!): Ente
   }),
 });
 
-/** A page of a download; `total`: the records the download announced (0: not known). */
-async function page(changes: EnterpriseChange[], hasMore = true, total = 0): Promise<void> {
+async function page(changes: EnterpriseChange[], hasMore = true): Promise<void> {
   await repo.applyPage({
     changes,
     quarantined: [],
     nextCursor: String(seq),
     hasMore,
-    total,
+    total: 0,
     at: '2026-05-01T00:00:00Z',
   });
 }
@@ -97,86 +96,6 @@ describe('search engine following a sync', () => {
     const followed = await answers(engine);
     expect(built).toHaveBeenCalledTimes(1); // warm() found the index current
     expect(followed).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
-  });
-
-  it('assembles ahead once a large download is mostly stored; its last pages go beside that index, exactly', async () => {
-    const directory = vi.spyOn(repo, 'directory');
-    const changesSince = vi.spyOn(repo, 'changesSince');
-    const engine = createSearchEngine(repo);
-    engine.follow();
-    const total = 20_000;
-    const PAGE = 2500;
-    for (let p = 0; p < 7; p++)
-      await page(
-        Array.from({ length: PAGE }, (_, i) => upsert(p * PAGE + i + 1)),
-        true,
-        total,
-      );
-    // 17,500 of 20,000 stored (over 85 %): the index is put together before the download ends.
-    await until(() => directory.mock.calls.length === 1);
-    await page(
-      Array.from({ length: PAGE }, (_, i) => upsert(7 * PAGE + i + 1, 1, '末页')),
-      false,
-      total,
-    );
-    await engine.warm();
-    expect(directory).toHaveBeenCalledTimes(1); // the last page went beside it, from the change log
-    expect(changesSince).toHaveBeenCalled();
-    expect((await engine.search('末页', {}, 5000)).total).toBe(PAGE);
-    expect((await engine.search('海润')).indexed).toBe(total);
-    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
-  });
-
-  it('is due an index ahead once 85 % is stored and what is left fits in half the writes the change log keeps', () => {
-    expect(aheadDue(17_000, 20_000, 1000)).toBe(true);
-    expect(aheadDue(16_999, 20_000, 1000)).toBe(false); // under 85 %
-    expect(aheadDue(19_000, 19_999, 1000)).toBe(false); // a small download
-    // 85.5 % of a million, but 145,000 left: 145 writes of the 1,000 seen, past what the log keeps.
-    expect(aheadDue(855_000, 1_000_000, 1000)).toBe(false);
-    expect(aheadDue(984_000, 1_000_000, 1000)).toBe(true); // 16 such writes left
-    expect(aheadDue(983_999, 1_000_000, 1000)).toBe(false);
-    expect(aheadDue(855_000, 1_000_000, 10_000)).toBe(true); // writes that large: 15 left
-  });
-
-  it('judges what is left by the smallest write of the download so far', async () => {
-    const directory = vi.spyOn(repo, 'directory');
-    const engine = createSearchEngine(repo);
-    engine.follow();
-    const total = 20_000;
-    const pageOf = (from: number, count: number) => Array.from({ length: count }, (_, i) => upsert(from + i));
-    await page(pageOf(1, 16_000), true, total);
-    await page(pageOf(16_001, 100), true, total);
-    // 17,100 stored (85.5 %): the 2,900 left are 29 writes of the smallest (100), not 3 of the last (1,000).
-    await page(pageOf(16_101, 1000), true, total);
-    for (let waited = 0; waited < 2000 && directory.mock.calls.length === 0; waited += 20)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(directory).not.toHaveBeenCalled();
-    await page(pageOf(17_101, 1400), true, total); // 1,500 left: 15 writes of 100
-    await until(() => directory.mock.calls.length === 1);
-    await page(pageOf(18_501, 1500), false, total);
-    await engine.warm();
-    expect(directory).toHaveBeenCalledTimes(1);
-    expect((await engine.search('海润')).indexed).toBe(total);
-  });
-
-  it('does not assemble ahead while a download is small or far from its end', async () => {
-    const directory = vi.spyOn(repo, 'directory');
-    const engine = createSearchEngine(repo);
-    engine.follow();
-    // A small download, all but its last page stored.
-    await page(
-      Array.from({ length: 1900 }, (_, i) => upsert(i + 1)),
-      true,
-      2000,
-    );
-    // A large one at half way (as far as the store holds).
-    await page(
-      Array.from({ length: 1000 }, (_, i) => upsert(5001 + i)),
-      true,
-      30_000,
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(directory).not.toHaveBeenCalled();
   });
 
   it('an index waiting to be written waits while pages keep committing, and is written once they stop', async () => {

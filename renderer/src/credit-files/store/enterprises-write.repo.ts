@@ -307,8 +307,7 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
       )
       .then(
         (n) => {
-          if (changed)
-            announce(core.channel, { type: 'committed', last: !page.hasMore, held: dir.size, total: page.total });
+          if (changed) announce(core.channel, { type: 'committed', last: !page.hasMore });
           return n;
         },
         (e: unknown) => {

@@ -118,33 +118,6 @@ describe('enterprisesRepo (packed)', () => {
     expect(await repo.count()).toBe(2);
   });
 
-  it('a commit announces how many records the store holds of how many its download announced; odd counts are dropped', async () => {
-    const repo = enterprisesRepo(dbs.cache);
-    const seen: unknown[] = [];
-    const stop = repo.watch((c) => seen.push(c));
-    const arrived = async (n: number) => {
-      for (let i = 0; i < 200 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 5));
-    };
-    await repo.applyPage(
-      page({ changes: [1, 2, 3].map((n) => upsert(n, n)), nextCursor: '3', hasMore: true, total: 10 }),
-    );
-    await arrived(1);
-    expect(seen).toEqual([{ type: 'committed', last: false, held: 3, total: 10 }]);
-    // Anything else on the channel still says something committed, but carries no counts.
-    const other = new BroadcastChannel(`${dbs.cache.name}:enterprises-committed`);
-    other.postMessage({ type: 'committed', last: true, held: -1, total: 10 });
-    other.postMessage({ held: 5, total: '10' });
-    other.postMessage('x');
-    await arrived(4);
-    other.close();
-    stop();
-    expect(seen.slice(1)).toEqual([
-      { type: 'committed', last: true },
-      { type: 'committed', last: false },
-      { type: 'committed', last: false },
-    ]);
-  });
-
   it('tombstones remove a credit file; older versions never overwrite newer', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(

@@ -131,16 +131,10 @@ export interface EnterprisesRepo {
   watch(listener: (commit: PageCommit) => void): () => void;
 }
 
-/**
- * What a page's commit announces: `last` when it was the last page of its download; `held` (records
- * the store holds after it) and `total` (the records its download announced) when known, so a reader
- * can tell how far an initial download has come.
- */
+/** What a page's commit announces: `last` when it was the last page of its download. */
 export interface PageCommit {
   readonly type: 'committed';
   readonly last: boolean;
-  readonly held?: number;
-  readonly total?: number;
 }
 
 /**
