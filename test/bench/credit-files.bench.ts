@@ -153,6 +153,8 @@ async function breakdown(
     'snapshotDownloadMs',
     'snapshotVerifyMs',
     'snapshotImportMs',
+    'importBlockedMs',
+    'importIdleMs',
   ] as const) {
     out[`sync.initial.breakdown.${k}`] = Math.round(t[k]);
   }

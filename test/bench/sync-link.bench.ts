@@ -188,6 +188,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, number>> {
             [`${key}.breakdown.snapshotDownloadMs`]: Math.round(t.snapshotDownloadMs),
             [`${key}.breakdown.snapshotVerifyMs`]: Math.round(t.snapshotVerifyMs),
             [`${key}.breakdown.snapshotTailMs`]: Math.round(t.snapshotImportMs),
+            [`${key}.breakdown.importBlockedMs`]: Math.round(t.importBlockedMs),
+            [`${key}.breakdown.importIdleMs`]: Math.round(t.importIdleMs),
           });
         }
         ctx.log(

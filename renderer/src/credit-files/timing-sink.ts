@@ -43,6 +43,10 @@ export interface EnterpriseTimings {
   writes: number;
   /** Snapshot path: gunzip + validate + seal + write of every page, until the last commit. */
   snapshotImportMs: number;
+  /** Snapshot path: the download held back by the import's in-flight budget. */
+  importBlockedMs: number;
+  /** Snapshot path: every downloaded member written, the import waiting for the next one. */
+  importIdleMs: number;
   /** The pull's fixed costs before the credit files: reference data (ETag round trip). */
   referenceMs: number;
   /** The pull's fixed costs before the credit files: the task feed's pages. */
@@ -77,6 +81,8 @@ export function emptyTimings(): EnterpriseTimings {
     snapshotVerifyMs: 0,
     writes: 0,
     snapshotImportMs: 0,
+    importBlockedMs: 0,
+    importIdleMs: 0,
     referenceMs: 0,
     tasksMs: 0,
     headMs: 0,

@@ -231,3 +231,60 @@ describe('members in flight, counted in records', () => {
     expect(returned).toBe(10);
   });
 });
+
+describe('which side waits: the link or the import', () => {
+  /**
+   * Imports the snapshot, each write taking `writeMs` longer; member i+1 is pushed `gaps[i]` ms after
+   * every member before it is written (no gap given: at once). Returns each write's linkBound.
+   */
+  async function flags(writeMs: number, gaps: readonly number[]): Promise<(boolean | undefined)[]> {
+    const { manifest, members } = await snapshot();
+    const repo = enterprisesRepo(dbs.cache);
+    const seen: (boolean | undefined)[] = [];
+    const importer = new MemberImport(
+      {
+        repo: {
+          ...repo,
+          applyPage: async (page) => {
+            await new Promise((r) => setTimeout(r, writeMs));
+            seen.push(page.linkBound);
+            return repo.applyPage(page);
+          },
+        },
+        seal: { dbName: dbs.cache.name, key: TEST_CACHE_KEY },
+        pageSize: PER,
+        now: () => new Date('2026-01-01T00:00:00Z'),
+        inFlightRecords: 0,
+        onPage: () => undefined,
+      },
+      manifest,
+      0,
+      '0',
+      await repo.nextChunkId(),
+    );
+    for (let i = 0; i < MEMBERS; i++) {
+      await importer.push(i, members[i]!);
+      const gap = gaps[i];
+      if (gap !== undefined) {
+        await importer.finish();
+        await new Promise((r) => setTimeout(r, gap));
+      }
+    }
+    await importer.finish();
+    return seen;
+  }
+
+  it('a download slower than the import marks its pages link-bound once the import has waited on it', async () => {
+    // Every member written before the next arrives: from the second write on, the import waited longer.
+    expect(await flags(0, [60, 60, 60])).toEqual([false, true, true, true]);
+  });
+
+  it('a download the import holds back (its writes are slower) stops marking its pages link-bound', async () => {
+    // The import waited 20 ms for member 1; then member 3 waited ~100 ms for the write of member 1.
+    expect(await flags(100, [20])).toEqual([false, true, false, false]);
+    // Held back from the start: never.
+    await disposeDatabases(dbs);
+    dbs = freshDatabases();
+    expect(await flags(100, [])).toEqual([false, false, false, false]);
+  });
+});

@@ -196,6 +196,14 @@ export class MemberImport {
   private inFlightRecords = 0;
   /** Pushed members not yet written, in order. */
   private readonly waiting: Entry[] = [];
+  /**
+   * Where the pipeline has waited so far: `blockedMs`, push held back by the in-flight budget (the
+   * download waiting on the import); `idleMs`, every pushed member written and the next not pushed
+   * yet (the import waiting on the download), from `idleSince`.
+   */
+  private blockedMs = 0;
+  private idleMs = 0;
+  private idleSince: number | null = null;
   private readonly timings: TimingSink;
   private readonly at: string;
   private readonly prepare: MemberPreparer;
@@ -225,6 +233,12 @@ export class MemberImport {
 
   async push(index: number, bytes: Uint8Array): Promise<void> {
     if (index !== this.next) throw new Error(`快照分段应按顺序导入：应为第 ${this.next} 段，收到第 ${index} 段`);
+    if (this.idleSince !== null) {
+      const idle = performance.now() - this.idleSince;
+      this.idleMs += idle;
+      this.timings.add('importIdleMs', idle);
+      this.idleSince = null;
+    }
     const member: SnapshotMember = this.manifest.members[index]!;
     const last = index === this.manifest.members.length - 1;
     this.next += 1;
@@ -255,11 +269,25 @@ export class MemberImport {
     this.inFlight.push({ writing, records: counted });
     this.inFlightRecords += counted;
     const budget = this.d.inFlightRecords ?? IN_FLIGHT_RECORDS;
+    const b0 = performance.now();
     while (this.inFlight.length > 2 && this.inFlightRecords > budget) {
       const oldest = this.inFlight.shift()!;
       this.inFlightRecords -= oldest.records;
       await oldest.writing;
     }
+    const blocked = performance.now() - b0;
+    this.blockedMs += blocked;
+    this.timings.add('importBlockedMs', blocked);
+  }
+
+  /**
+   * Whether the import has so far waited on the download longer than the download on the import:
+   * the link, not this machine, sets the pace. A reader may then do work ahead of the end (the
+   * search index) with CPU the import leaves free; on a fast link the import is the one behind,
+   * and such work would only slow it down.
+   */
+  get linkBound(): boolean {
+    return this.idleMs > this.blockedMs;
   }
 
   /** Writes `entry` with the members after it that are already prepared (none if it was written with an earlier one). */
@@ -289,6 +317,7 @@ export class MemberImport {
       hasMore: !batch[batch.length - 1]!.last,
       total: this.manifest.records,
       at: this.at,
+      linkBound: this.linkBound,
     });
     this.timings.add('writeMs', performance.now() - w0);
     this.timings.add('writes', 1);
@@ -299,6 +328,8 @@ export class MemberImport {
       this.timings.add('records', pages[i]!.lineCount);
       this.d.onPage(pages[i]!.changes.length, pages[i]!.bad.length);
     }
+    // Every pushed member is written: the import waits for the download's next one from now.
+    if (this.waiting.length === 0) this.idleSince = performance.now();
   }
 
   /** Waits for every pushed member to be written (throws the first failure). */

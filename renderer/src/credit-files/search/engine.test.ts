@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EnterpriseChange } from '../../../../shared/protocol/index.js';
 import { enterprisesRepo, searchBlobStore, type Databases, type EnterprisesRepo } from '../../db/index.js';
 import { disposeDatabases, freshDatabases, makeEnterprise, makeUscc } from '../../testing/builders.js';
-import { createSearchEngine } from './engine.js';
+import { aheadDue, createSearchEngine } from './engine.js';
 
 let dbs: Databases;
 let repo: EnterprisesRepo;
@@ -33,16 +33,24 @@ const upsert = (n: number, version = 1, word = PLACES[n % PLACES.length]!): Ente
   }),
 });
 
-async function page(changes: EnterpriseChange[], hasMore = true): Promise<void> {
+/**
+ * A page of a download; `total`: the records the download announced (0: not known); `linkBound`:
+ * its download waits on the link, not on the import (as a snapshot import reports it).
+ */
+async function page(changes: EnterpriseChange[], hasMore = true, total = 0, linkBound = false): Promise<void> {
   await repo.applyPage({
     changes,
     quarantined: [],
     nextCursor: String(seq),
     hasMore,
-    total: 0,
+    total,
     at: '2026-05-01T00:00:00Z',
+    ...(linkBound ? { linkBound } : {}),
   });
 }
+
+const pageOf = (from: number, count: number, word?: string) =>
+  Array.from({ length: count }, (_, i) => upsert(from + i, 1, word));
 
 const QUERIES = ['海润', '鑫源水', '润', '王三', '统一路1', makeUscc(7).slice(0, 12), '有限公司', '威海市晨光'];
 
@@ -96,6 +104,75 @@ describe('search engine following a sync', () => {
     const followed = await answers(engine);
     expect(built).toHaveBeenCalledTimes(1); // warm() found the index current
     expect(followed).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+  });
+
+  it('assembles ahead once a large download that waits on its link is mostly stored; its last pages go beside that index, exactly', async () => {
+    const directory = vi.spyOn(repo, 'directory');
+    const changesSince = vi.spyOn(repo, 'changesSince');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    const total = 20_000;
+    const PAGE = 2500;
+    for (let p = 0; p < 7; p++) await page(pageOf(p * PAGE + 1, PAGE), true, total, true);
+    // 17,500 of 20,000 stored (over 85 %): the index is put together before the download ends.
+    await until(() => directory.mock.calls.length === 1);
+    await page(pageOf(7 * PAGE + 1, PAGE, '末页'), false, total, true);
+    await engine.warm();
+    expect(directory).toHaveBeenCalledTimes(1); // the last page went beside it, from the change log
+    expect(changesSince).toHaveBeenCalled();
+    expect((await engine.search('末页', {}, 5000)).total).toBe(PAGE);
+    expect((await engine.search('海润')).indexed).toBe(total);
+    expect(await answers(engine)).toEqual(await answers(createSearchEngine(enterprisesRepo(dbs.cache))));
+  });
+
+  it('does not assemble ahead while the import is the one behind, nor for a small download or far from its end', async () => {
+    const directory = vi.spyOn(repo, 'directory');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    const quiet = async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(directory).not.toHaveBeenCalled();
+    };
+    // A large download, mostly stored, that the import holds back (a fast link): its CPU is the import's.
+    const total = 20_000;
+    for (let p = 0; p < 7; p++) await page(pageOf(p * 2500 + 1, 2500), true, total);
+    await quiet();
+    // A small download that waits on its link, all but its last page stored.
+    await page(pageOf(30_001, 1900), true, 2000, true);
+    await quiet();
+    // A large one at half way (as far as the store holds).
+    await page(pageOf(40_001, 1000), true, 60_000, true);
+    await quiet();
+  });
+
+  it('is due an index ahead once 85 % is stored and what is left fits in half the writes the change log keeps', () => {
+    expect(aheadDue(17_000, 20_000, 1000)).toBe(true);
+    expect(aheadDue(16_999, 20_000, 1000)).toBe(false); // under 85 %
+    expect(aheadDue(19_000, 19_999, 1000)).toBe(false); // a small download
+    // 85.5 % of a million, but 145,000 left: 145 writes of the 1,000 seen, past what the log keeps.
+    expect(aheadDue(855_000, 1_000_000, 1000)).toBe(false);
+    expect(aheadDue(984_000, 1_000_000, 1000)).toBe(true); // 16 such writes left
+    expect(aheadDue(983_999, 1_000_000, 1000)).toBe(false);
+    expect(aheadDue(855_000, 1_000_000, 10_000)).toBe(true); // writes that large: 15 left
+  });
+
+  it('judges what is left by the smallest write of the download so far', async () => {
+    const directory = vi.spyOn(repo, 'directory');
+    const engine = createSearchEngine(repo);
+    engine.follow();
+    const total = 20_000;
+    await page(pageOf(1, 16_000), true, total, true);
+    await page(pageOf(16_001, 100), true, total, true);
+    // 17,100 stored (85.5 %): the 2,900 left are 29 writes of the smallest (100), not 3 of the last (1,000).
+    await page(pageOf(16_101, 1000), true, total, true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(directory).not.toHaveBeenCalled();
+    await page(pageOf(17_101, 1400), true, total, true); // 1,500 left: 15 writes of 100
+    await until(() => directory.mock.calls.length === 1);
+    await page(pageOf(18_501, 1500), false, total, true);
+    await engine.warm();
+    expect(directory).toHaveBeenCalledTimes(1);
+    expect((await engine.search('海润')).indexed).toBe(total);
   });
 
   it('an index waiting to be written waits while pages keep committing, and is written once they stop', async () => {

@@ -11,6 +11,9 @@
  * index together from the kept keys (pass two: counting and scattering, no hashing). So the index
  * is ready moments after the last page instead of a full build later (while following, that step
  * starts as soon as the page that ends a download commits), and a delta re-indexes only its new chunks.
+ * A large download that waits on its link is assembled once most of it is stored (aheadDue), and
+ * its last pages go beside that index as a delta's do, so even the assembly is done before the last
+ * page.
  *
  * A delta does not assemble the whole index again either: the store's change log (cache v6) says
  * which stored records each write took out of their chunks, so the refresh marks those dead in the
@@ -28,7 +31,7 @@
  * the blobs, is the index assembled whole, in the background, and written.
  */
 import type { EnterprisesRepo } from '../../db/index.js';
-import type { EntDirRow } from '../../db/index.js';
+import type { EntDirRow, PageCommit } from '../../db/index.js';
 import { EnterpriseSearchIndex, type IndexedChunk } from './search-index.js';
 import { KeyCollector } from './postings.js';
 import type { SearchAnswer, SearchFilters } from './types.js';
@@ -95,6 +98,29 @@ interface Base {
 
 /** Chunks read and opened per step of a rebuild (see keepInBatches). */
 const OPEN_BATCH = 16;
+
+/**
+ * While the engine follows a download of at least AHEAD_MIN_RECORDS records that waits on its link
+ * (PageCommit.linkBound) and has no index yet, it assembles one in the background once the store
+ * holds AHEAD_SHARE of them and what is left fits in AHEAD_WRITES writes (of the smallest seen so
+ * far). The last pages then only add a small index beside it, from the change log, as a delta does:
+ * under MAX_DELTA_SHARE of it, and within the LOG_KEEP stamps the log keeps (else the whole would be
+ * assembled again after all). So the index is searchable moments after the last page instead of
+ * after assembling every record then; the whole is assembled again in the background before it is
+ * written. Not when the import is the one behind (a fast link): the assembly would take the CPU
+ * from it. Below the minimum that step costs tens of milliseconds: not worth a second assembly.
+ */
+const AHEAD_SHARE = 0.85;
+const AHEAD_WRITES = LOG_KEEP / 2;
+const AHEAD_MIN_RECORDS = 20_000;
+
+/**
+ * Whether a download with `held` of its `total` records stored is due its index ahead of its end
+ * (see AHEAD_SHARE); `write`: the fewest records one of its writes has added so far.
+ */
+export function aheadDue(held: number, total: number, write: number): boolean {
+  return total >= AHEAD_MIN_RECORDS && held >= total * AHEAD_SHARE && total - held <= write * AHEAD_WRITES;
+}
 
 export interface SearchEngineOptions {
   /** Where the index is written after a rebuild and read back at start-up; without it, always built. */
@@ -458,6 +484,13 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     }
   }
 
+  /** Whether a commit of a download the engine follows calls for an index ahead of its end (aheadDue). */
+  function wantsAhead(commit: PageCommit, write: number): boolean {
+    if (index !== null || building !== null || commit.linkBound !== true) return false;
+    if (commit.held === undefined || commit.total === undefined) return false;
+    return aheadDue(commit.held, commit.total, write);
+  }
+
   return {
     close() {
       index = null;
@@ -491,6 +524,8 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
     follow() {
       if (following) return;
       following = true;
+      let heldBefore: number | null = null;
+      let fewest = Infinity;
       repo.watch((commit) => {
         schedulePrime();
         // The download's last page: the index is put together now, behind that page's indexing,
@@ -502,6 +537,10 @@ export function createSearchEngine(repo: Repo, options: SearchEngineOptions = {}
         // More pages to come: an index waiting to be written waits for the store to settle too
         // (writing one the next pages make stale would only take time from the import).
         if (saveTimer !== null) armSave();
+        const held = commit.held ?? null;
+        if (held !== null && heldBefore !== null && held > heldBefore) fewest = Math.min(fewest, held - heldBefore);
+        heldBefore = held;
+        if (fewest < Infinity && wantsAhead(commit, fewest)) ensure(false).catch(() => undefined);
       });
       schedulePrime();
     },

@@ -22,8 +22,18 @@ export interface EnterpriseReads {
   watch(listener: (commit: PageCommit) => void): () => void;
 }
 
-function isLastCommit(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && (data as Partial<PageCommit>).last === true;
+/** The commit a message on the channel announces; counts that are not counts are left out. */
+function commitOf(data: unknown): PageCommit {
+  const m = typeof data === 'object' && data !== null ? (data as Partial<Record<keyof PageCommit, unknown>>) : {};
+  const count = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+  const held = count(m.held);
+  const total = count(m.total);
+  return {
+    type: 'committed',
+    last: m.last === true,
+    ...(held !== undefined && total !== undefined ? { held, total } : {}),
+    ...(m.linkBound === true ? { linkBound: true } : {}),
+  };
 }
 
 export function enterpriseReads(core: RepoCore): EnterpriseReads {
@@ -93,7 +103,7 @@ export function enterpriseReads(core: RepoCore): EnterpriseReads {
       if (typeof BroadcastChannel === 'undefined') return () => undefined;
       const ch = new BroadcastChannel(core.channel);
       // Whatever else arrives on the channel is still a hint that something committed.
-      ch.onmessage = (e: MessageEvent<unknown>) => listener({ type: 'committed', last: isLastCommit(e.data) });
+      ch.onmessage = (e: MessageEvent<unknown>) => listener(commitOf(e.data));
       (ch as { unref?: () => void }).unref?.(); // Node: a watcher never keeps the process alive
       return () => ch.close();
     },

@@ -307,7 +307,14 @@ export function pageWriter(core: RepoCore): (page: EnterprisePage) => Promise<nu
       )
       .then(
         (n) => {
-          if (changed) announce(core.channel, { type: 'committed', last: !page.hasMore });
+          if (changed)
+            announce(core.channel, {
+              type: 'committed',
+              last: !page.hasMore,
+              held: dir.size,
+              total: page.total,
+              ...(page.linkBound === true ? { linkBound: true } : {}),
+            });
           return n;
         },
         (e: unknown) => {

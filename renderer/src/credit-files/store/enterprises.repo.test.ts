@@ -118,6 +118,39 @@ describe('enterprisesRepo (packed)', () => {
     expect(await repo.count()).toBe(2);
   });
 
+  it('a commit announces the records held of those its download announced, and a link-bound download; odd values are dropped', async () => {
+    const repo = enterprisesRepo(dbs.cache);
+    const seen: unknown[] = [];
+    const stop = repo.watch((c) => seen.push(c));
+    const arrived = async (n: number) => {
+      for (let i = 0; i < 200 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    await repo.applyPage(
+      page({ changes: [1, 2, 3].map((n) => upsert(n, n)), nextCursor: '3', hasMore: true, total: 10 }),
+    );
+    await repo.applyPage(
+      page({ changes: [upsert(4, 4)], fromCursor: '3', nextCursor: '4', hasMore: true, total: 10, linkBound: true }),
+    );
+    await arrived(2);
+    expect(seen).toEqual([
+      { type: 'committed', last: false, held: 3, total: 10 },
+      { type: 'committed', last: false, held: 4, total: 10, linkBound: true },
+    ]);
+    // Anything else on the channel still says something committed, but carries only what is well formed.
+    const other = new BroadcastChannel(`${dbs.cache.name}:enterprises-committed`);
+    other.postMessage({ type: 'committed', last: true, held: -1, total: 10, linkBound: 'yes' });
+    other.postMessage({ held: 5, total: '10', linkBound: true });
+    other.postMessage('x');
+    await arrived(5);
+    other.close();
+    stop();
+    expect(seen.slice(2)).toEqual([
+      { type: 'committed', last: true },
+      { type: 'committed', last: false, linkBound: true },
+      { type: 'committed', last: false },
+    ]);
+  });
+
   it('tombstones remove a credit file; older versions never overwrite newer', async () => {
     const repo = enterprisesRepo(dbs.cache);
     await repo.applyPage(

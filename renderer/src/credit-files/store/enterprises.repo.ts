@@ -33,6 +33,8 @@ interface PageMeta {
   readonly hasMore: boolean;
   readonly total: number;
   readonly at: string;
+  /** The download writing this page is held back by its link, not by the import (MemberImport.linkBound). */
+  readonly linkBound?: boolean;
 }
 
 /**
@@ -131,10 +133,18 @@ export interface EnterprisesRepo {
   watch(listener: (commit: PageCommit) => void): () => void;
 }
 
-/** What a page's commit announces: `last` when it was the last page of its download. */
+/**
+ * What a page's commit announces: `last` when it was the last page of its download; `held` (records
+ * the store holds after it) and `total` (the records its download announced) when known, so a reader
+ * can tell how far an initial download has come; `linkBound` when that download waits on its link
+ * rather than on the import (the CPU has room for a reader's work ahead of the end).
+ */
 export interface PageCommit {
   readonly type: 'committed';
   readonly last: boolean;
+  readonly held?: number;
+  readonly total?: number;
+  readonly linkBound?: boolean;
 }
 
 /**
