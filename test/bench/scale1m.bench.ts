@@ -22,6 +22,7 @@ import { serveStatic } from '../helpers/static-server.js';
 import { startPlatform } from '../platform/server.js';
 import { launchProfile, type BenchContext } from './context.js';
 import { samplePeaks } from './process-memory.js';
+import type { EnterpriseTimings } from '../../renderer/src/credit-files/timing-sink.js';
 
 const COUNT = Number(process.env['BENCH_SCALE1M_ENTERPRISES'] ?? '1000000');
 const ASKED = process.argv[2] === 'scale1m' || process.env['BENCH_SCALE1M'] === '1';
@@ -33,7 +34,15 @@ interface Bench {
   sync(
     url: string,
     token: string,
-  ): Promise<{ seconds: number; records: number; ok: boolean; message: string; peakHeapMB: number }>;
+  ): Promise<{
+    seconds: number;
+    records: number;
+    ok: boolean;
+    message: string;
+    peakHeapMB: number;
+    searchWarmMs: number;
+    timings: EnterpriseTimings | null;
+  }>;
   firstSearch(q: string): Promise<{ readyMs: number; fromLoadMs: number; total: number; kdfMs: number }>;
   queries(list: { q: string; filters: Record<string, string[]> }[]): Promise<number[]>;
   settle(): Promise<number>;
@@ -275,6 +284,14 @@ async function syncProfile(
       'scale1m.disk.MB': diskBytes / 1e6,
       'scale1m.disk.indexedDbMB': idbBytes / 1e6,
       'scale1m.startup.indexBlobsWriteWaitMs': blobWriteMs,
+      // After the last page: the index made searchable (warm), and which side the import waited on.
+      'scale1m.sync.searchWarmMs': synced.searchWarmMs,
+      ...(synced.timings
+        ? {
+            'scale1m.sync.importBlockedMs': synced.timings.importBlockedMs,
+            'scale1m.sync.importIdleMs': synced.timings.importIdleMs,
+          }
+        : {}),
     },
   };
 }
